@@ -1,0 +1,40 @@
+//! Loads the base AWS configuration (the standard chain: env, profile, SSO, ...) that STS is
+//! called with.
+
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+/// The region used when neither a flag, the environment nor a profile names one.
+pub const FALLBACK_REGION: &str = "us-west-2";
+
+/// What the user chose about where and as whom to call AWS.
+#[derive(Debug, Clone, Default)]
+pub struct BaseOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+}
+
+/// The SDK config for the base credentials. `AWS_PROFILE`, `AWS_REGION` and `AWS_ENDPOINT_URL`
+/// are honoured by the chain itself; explicit options win over them.
+pub async fn load_base_config(opts: &BaseOptions) -> SdkConfig {
+    let region = RegionProviderChain::first_try(opts.region.clone().map(Region::new));
+    let region = match &opts.profile {
+        Some(profile) => region.or_else(
+            aws_config::profile::ProfileFileRegionProvider::builder()
+                .profile_name(profile)
+                .build(),
+        ),
+        None => region,
+    }
+    .or_default_provider()
+    .or_else(Region::from_static(FALLBACK_REGION));
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).region(region);
+    if let Some(profile) = &opts.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(url) = &opts.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    loader.load().await
+}

@@ -1,0 +1,119 @@
+//! Turns SDK errors into [`AwsFailure`]s, keeping the AWS code and message.
+
+use crate::failure::{AwsFailure, ErrorKind};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use std::error::Error as StdError;
+
+/// Classifies any SDK error.
+pub fn failure_from_sdk<E>(err: &SdkError<E, HttpResponse>) -> AwsFailure
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+{
+    match err {
+        SdkError::ServiceError(service) => {
+            let status = service.raw().status().as_u16();
+            let meta = service.err();
+            if meta.code().is_some() {
+                return AwsFailure::from_service(meta.code(), meta.message(), Some(status));
+            }
+            // Some STS-compatible services answer with S3's `<Error>` shape, which the awsQuery
+            // parser does not read; take the code from the body ourselves.
+            let body = service.raw().body().bytes().unwrap_or_default();
+            let text = String::from_utf8_lossy(body);
+            let code = xml_field(&text, "Code");
+            let message = xml_field(&text, "Message");
+            AwsFailure::from_service(code.as_deref(), message.as_deref(), Some(status))
+        }
+        SdkError::TimeoutError(_) => AwsFailure::new(
+            ErrorKind::Timeout,
+            None,
+            "the request timed out; check the endpoint and your network",
+        ),
+        SdkError::DispatchFailure(dispatch) => {
+            let cause = root_cause(err);
+            if dispatch.is_timeout() {
+                AwsFailure::new(ErrorKind::Timeout, None, format!("timed out: {cause}"))
+            } else if dispatch.is_io() {
+                AwsFailure::new(
+                    ErrorKind::Network,
+                    None,
+                    format!("cannot reach the endpoint: {cause}"),
+                )
+            } else if cause.contains("no temporary credentials") || cause.contains("credentials") {
+                AwsFailure::new(
+                    ErrorKind::NoCredentials,
+                    None,
+                    format!("no usable AWS credentials: {cause}"),
+                )
+            } else {
+                AwsFailure::new(ErrorKind::Network, None, cause)
+            }
+        }
+        SdkError::ResponseError(resp) => {
+            let status = resp.raw().status().as_u16();
+            AwsFailure::from_service(None, Some(&root_cause(err)), Some(status))
+        }
+        SdkError::ConstructionFailure(_) => {
+            let cause = root_cause(err);
+            let kind = if cause.contains("credentials") {
+                ErrorKind::NoCredentials
+            } else {
+                ErrorKind::Other
+            };
+            AwsFailure::new(kind, None, cause)
+        }
+        _ => AwsFailure::new(ErrorKind::Other, None, root_cause(err)),
+    }
+}
+
+/// The innermost error message: the part that says what actually went wrong.
+fn root_cause(err: &(dyn StdError + 'static)) -> String {
+    let mut current = err;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    let text = current.to_string();
+    if text.is_empty() {
+        err.to_string()
+    } else {
+        text
+    }
+}
+
+/// The text of the first `<name>...</name>` element, unescaped. Enough for AWS error bodies.
+pub(crate) fn xml_field(body: &str, name: &str) -> Option<String> {
+    let open = format!("<{name}>");
+    let close = format!("</{name}>");
+    let start = body.find(&open)? + open.len();
+    let len = body[start..].find(&close)?;
+    let raw = body[start..start + len].trim();
+    if raw.is_empty() {
+        return None;
+    }
+    Some(
+        raw.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xml_field;
+
+    #[test]
+    fn reads_code_and_message_from_s3_style_body() {
+        let body = "<?xml version=\"1.0\"?>\n<Error><Code>SignatureDoesNotMatch</Code>\
+            <Message>a &amp; b</Message></Error>";
+        assert_eq!(
+            xml_field(body, "Code").as_deref(),
+            Some("SignatureDoesNotMatch")
+        );
+        assert_eq!(xml_field(body, "Message").as_deref(), Some("a & b"));
+        assert_eq!(xml_field(body, "RequestId"), None);
+    }
+}

@@ -1,0 +1,34 @@
+//! The only place that talks to STS and S3. Everything it returns is plain domain data
+//! ([`crate::session`], [`crate::listing`], [`crate::failure`]); SDK types stay in here.
+
+mod base;
+mod error;
+mod provider;
+mod s3;
+mod sts;
+
+pub use base::{BaseOptions, load_base_config};
+pub use error::failure_from_sdk;
+pub use provider::CredentialSlot;
+pub use s3::S3Browser;
+pub use sts::{Issued, StsIssuer};
+
+/// The clients one sts3 run uses: STS with the base (long-term) credentials, S3 with whatever
+/// temporary credentials are in the slot right now.
+#[derive(Clone, Debug)]
+pub struct Clients {
+    pub sts: StsIssuer,
+    pub s3: S3Browser,
+    pub slot: CredentialSlot,
+}
+
+impl Clients {
+    pub fn new(config: &aws_config::SdkConfig, path_style: bool) -> Self {
+        let slot = CredentialSlot::default();
+        Self {
+            sts: StsIssuer::new(config),
+            s3: S3Browser::new(config, slot.clone(), path_style),
+            slot,
+        }
+    }
+}

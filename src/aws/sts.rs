@@ -1,0 +1,151 @@
+//! STS: issues temporary credentials in the three modes.
+
+use super::error::failure_from_sdk;
+use crate::failure::{AwsFailure, ErrorKind};
+use crate::session::{CredentialRequest, Mode, Secret, SecretCredentials, SessionInfo};
+use chrono::{DateTime, Utc};
+
+/// A freshly issued session: what to show, and what to sign with.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub info: SessionInfo,
+    pub secret: SecretCredentials,
+}
+
+/// Calls STS with the base credentials.
+#[derive(Clone, Debug)]
+pub struct StsIssuer {
+    client: aws_sdk_sts::Client,
+}
+
+impl StsIssuer {
+    pub fn new(config: &aws_config::SdkConfig) -> Self {
+        Self {
+            client: aws_sdk_sts::Client::new(config),
+        }
+    }
+
+    /// Issues credentials for `request`. `now` stamps the issue time.
+    pub async fn issue(
+        &self,
+        request: &CredentialRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Issued, AwsFailure> {
+        match request {
+            CredentialRequest::Federated {
+                name,
+                policy,
+                duration_secs,
+            } => {
+                let out = self
+                    .client
+                    .get_federation_token()
+                    .name(name)
+                    .policy(policy.compact())
+                    .duration_seconds(to_i32(*duration_secs))
+                    .send()
+                    .await
+                    .map_err(|e| failure_from_sdk(&e))?;
+                let principal = out
+                    .federated_user()
+                    .map(|u| u.arn().to_string())
+                    .unwrap_or_default();
+                let percent = out.session_token_utilization();
+                assemble(Mode::Federated, principal, percent, out.credentials(), now)
+            }
+            CredentialRequest::AssumedRole {
+                role_arn,
+                session_name,
+                policy,
+                duration_secs,
+                external_id,
+                mfa,
+            } => {
+                let mut call = self
+                    .client
+                    .assume_role()
+                    .role_arn(role_arn)
+                    .role_session_name(session_name)
+                    .duration_seconds(to_i32(*duration_secs))
+                    .set_policy(policy.as_ref().map(|p| p.compact().to_string()))
+                    .set_external_id(external_id.clone());
+                if let Some(mfa) = mfa {
+                    call = call.serial_number(&mfa.serial).token_code(&mfa.code);
+                }
+                let out = call.send().await.map_err(|e| failure_from_sdk(&e))?;
+                let principal = out
+                    .assumed_role_user()
+                    .map(|u| u.arn().to_string())
+                    .unwrap_or_default();
+                let percent = out.session_token_utilization();
+                assemble(
+                    Mode::AssumedRole,
+                    principal,
+                    percent,
+                    out.credentials(),
+                    now,
+                )
+            }
+            CredentialRequest::SessionToken { duration_secs, mfa } => {
+                let mut call = self
+                    .client
+                    .get_session_token()
+                    .duration_seconds(to_i32(*duration_secs));
+                if let Some(mfa) = mfa {
+                    call = call.serial_number(&mfa.serial).token_code(&mfa.code);
+                }
+                let out = call.send().await.map_err(|e| failure_from_sdk(&e))?;
+                // The session carries the caller's own identity and permissions.
+                let principal = self.caller_arn().await.unwrap_or_default();
+                assemble(Mode::SessionToken, principal, None, out.credentials(), now)
+            }
+        }
+    }
+
+    /// The ARN of the base credentials' principal.
+    pub async fn caller_arn(&self) -> Result<String, AwsFailure> {
+        let out = self
+            .client
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| failure_from_sdk(&e))?;
+        Ok(out.arn().unwrap_or_default().to_string())
+    }
+}
+
+fn to_i32(secs: u32) -> i32 {
+    i32::try_from(secs).unwrap_or(i32::MAX)
+}
+
+fn assemble(
+    mode: Mode,
+    principal_arn: String,
+    packed_policy_percent: Option<i32>,
+    creds: Option<&aws_sdk_sts::types::Credentials>,
+    now: DateTime<Utc>,
+) -> Result<Issued, AwsFailure> {
+    let creds = creds.ok_or_else(|| {
+        AwsFailure::new(ErrorKind::Other, None, "STS answered without credentials")
+    })?;
+    let exp = creds.expiration();
+    let expires_at = DateTime::<Utc>::from_timestamp(exp.secs(), exp.subsec_nanos())
+        .ok_or_else(|| AwsFailure::new(ErrorKind::Other, None, "STS sent an invalid expiration"))?;
+    let access_key_id = creds.access_key_id().to_string();
+    Ok(Issued {
+        info: SessionInfo {
+            mode,
+            principal_arn,
+            access_key_id: access_key_id.clone(),
+            issued_at: now,
+            expires_at,
+            packed_policy_percent,
+        },
+        secret: SecretCredentials {
+            access_key_id,
+            secret_access_key: Secret::new(creds.secret_access_key()),
+            session_token: Secret::new(creds.session_token()),
+            expires_at,
+        },
+    })
+}

@@ -1,0 +1,96 @@
+//! Command-line definitions. The short flags of the original script (`-b -u -r -d -h`) keep their
+//! meaning.
+
+use crate::session::Mode;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sts3",
+    version,
+    about = "Browse an S3 bucket with temporary STS credentials",
+    long_about = "Browse an S3 bucket with temporary STS credentials.\n\n\
+        With no subcommand sts3 opens the terminal UI. `sts3 list` prints the listing for scripts.\n\
+        Base credentials come from the standard AWS chain (environment, profile, SSO...)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub opts: Options,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Issue credentials, then print the session and the bucket listing.
+    List(ListArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    /// Stop after N objects.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// One JSON object per line instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Show one level: folders (common prefixes) and the objects directly under the prefix.
+    #[arg(long)]
+    pub folders: bool,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct Options {
+    /// Bucket to browse.
+    #[arg(short = 'b', long, global = true, value_name = "BUCKET")]
+    pub bucket: Option<String>,
+    /// Start in this prefix (folder), e.g. `photos/2024/`.
+    #[arg(long, global = true, value_name = "PREFIX")]
+    pub prefix: Option<String>,
+    /// Federated user name (GetFederationToken).
+    #[arg(short = 'u', long, global = true, value_name = "USER")]
+    pub user: Option<String>,
+    /// AWS region [default: from the AWS chain, else us-west-2].
+    #[arg(short = 'r', long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Write debug logs to a file (never secrets).
+    #[arg(short = 'd', long, global = true)]
+    pub debug: bool,
+    /// How to obtain credentials.
+    #[arg(long, global = true, value_enum)]
+    pub mode: Option<Mode>,
+    /// Role to assume (role mode).
+    #[arg(long, global = true, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// Role session name (role mode) [default: assumerole-s3-list].
+    #[arg(long, global = true, value_name = "NAME")]
+    pub session_name: Option<String>,
+    /// Session duration in seconds [default: 3600].
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub duration: Option<u32>,
+    /// Session policy JSON file (federated: replaces the default bucket policy; role: optional).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// External id (role mode).
+    #[arg(long, global = true, value_name = "ID")]
+    pub external_id: Option<String>,
+    /// MFA device serial number or ARN (role and session modes).
+    #[arg(long, global = true, value_name = "SERIAL")]
+    pub mfa_serial: Option<String>,
+    /// Current 6-digit MFA code (else sts3 asks for one).
+    #[arg(long, global = true, value_name = "CODE")]
+    pub mfa_code: Option<String>,
+    /// Custom endpoint for STS and S3 (path-style addressing is used).
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// AWS profile for the base credentials.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Keys per ListObjectsV2 page, 1-1000 [default: 1000].
+    #[arg(long, global = true, value_name = "N")]
+    pub page_size: Option<i32>,
+    /// Config file [default: the sts3 config dir's config.toml].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}

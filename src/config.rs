@@ -1,0 +1,509 @@
+//! Settings: the embedded defaults (`assets/config.toml`), the user's config file (found through
+//! `directories`), and the command-line flags, merged in that order of precedence (flags win).
+
+use crate::aws::BaseOptions;
+use crate::cli::Options;
+use crate::listing::valid_bucket_name;
+use crate::policy::{Policy, PolicyError, SessionPolicy};
+use crate::session::{CredentialRequest, Mfa, Mode, SpecError, validate_duration};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// The embedded default config; also the template users copy.
+pub const DEFAULT_CONFIG: &str = include_str!("../assets/config.toml");
+
+/// Why sts3 cannot start. Each message names the problem and the fix.
+#[derive(Debug, Error)]
+pub enum SetupError {
+    #[error("no bucket given; pass -b BUCKET or set `bucket` in {0}")]
+    NoBucket(String),
+    #[error(
+        "bucket name {0:?} is not a valid S3 bucket name; use 3-63 lowercase letters, digits, '.' or '-'"
+    )]
+    BadBucket(String),
+    #[error("cannot read config file {path}: {reason}")]
+    ConfigRead { path: String, reason: String },
+    #[error("config file {path} line {line}, column {column}: {reason}; fix or remove that line")]
+    ConfigSyntax {
+        path: String,
+        line: usize,
+        column: usize,
+        reason: String,
+    },
+    #[error("cannot read policy file {path}: {reason}")]
+    PolicyRead { path: String, reason: String },
+    #[error("policy file {path}: {source}")]
+    Policy { path: String, source: PolicyError },
+    #[error("default session policy: {0}")]
+    DefaultPolicy(PolicyError),
+    #[error("{0}")]
+    Spec(#[from] SpecError),
+    #[error("page size {0} is out of range; pass --page-size between 1 and 1000")]
+    PageSize(i32),
+    #[error(
+        "endpoint URL {0:?} is not a valid http(s) URL; pass --endpoint-url like http://127.0.0.1:8333"
+    )]
+    EndpointUrl(String),
+    #[error("refresh settings are inconsistent: {0}")]
+    Refresh(String),
+}
+
+/// The config file's shape. Unknown keys are errors, so typos do not pass silently.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub bucket: Option<String>,
+    pub prefix: Option<String>,
+    pub user: Option<String>,
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub mode: Option<Mode>,
+    pub duration: Option<u32>,
+    pub allow_get_object: Option<bool>,
+    pub role_arn: Option<String>,
+    pub session_name: Option<String>,
+    pub external_id: Option<String>,
+    pub mfa_serial: Option<String>,
+    pub policy: Option<PathBuf>,
+    pub page_size: Option<i32>,
+    #[serde(default)]
+    pub refresh: RefreshFile,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshFile {
+    pub margin_secs: Option<u32>,
+    pub warn_secs: Option<u32>,
+    pub danger_secs: Option<u32>,
+}
+
+impl FileConfig {
+    /// Parses config text; `path` is only used in messages.
+    pub fn parse(text: &str, path: &str) -> Result<Self, SetupError> {
+        toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((1, 1), |span| line_col(text, span.start));
+            SetupError::ConfigSyntax {
+                path: path.to_string(),
+                line,
+                column,
+                reason: e.message().trim().to_string(),
+            }
+        })
+    }
+
+    /// Reads a config file. A missing default file is fine; a missing explicit one is not.
+    pub fn load(path: &Path, must_exist: bool) -> Result<Self, SetupError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text, &path.display().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
+                Ok(Self::default())
+            }
+            Err(e) => Err(SetupError::ConfigRead {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+
+    /// `self` over `base`: values set here win.
+    fn over(self, base: FileConfig) -> FileConfig {
+        FileConfig {
+            bucket: self.bucket.or(base.bucket),
+            prefix: self.prefix.or(base.prefix),
+            user: self.user.or(base.user),
+            region: self.region.or(base.region),
+            profile: self.profile.or(base.profile),
+            endpoint_url: self.endpoint_url.or(base.endpoint_url),
+            mode: self.mode.or(base.mode),
+            duration: self.duration.or(base.duration),
+            allow_get_object: self.allow_get_object.or(base.allow_get_object),
+            role_arn: self.role_arn.or(base.role_arn),
+            session_name: self.session_name.or(base.session_name),
+            external_id: self.external_id.or(base.external_id),
+            mfa_serial: self.mfa_serial.or(base.mfa_serial),
+            policy: self.policy.or(base.policy),
+            page_size: self.page_size.or(base.page_size),
+            refresh: RefreshFile {
+                margin_secs: self.refresh.margin_secs.or(base.refresh.margin_secs),
+                warn_secs: self.refresh.warn_secs.or(base.refresh.warn_secs),
+                danger_secs: self.refresh.danger_secs.or(base.refresh.danger_secs),
+            },
+        }
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Where sts3 keeps its files.
+pub fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "sts3")
+}
+
+/// The default config file path.
+pub fn default_config_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+/// When to refresh and when to warn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefreshSettings {
+    pub margin_secs: u32,
+    pub warn_secs: u32,
+    pub danger_secs: u32,
+}
+
+/// Everything a run needs, resolved and validated.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bucket: String,
+    pub prefix: String,
+    pub mode: Mode,
+    pub user: String,
+    pub role_arn: Option<String>,
+    pub session_name: String,
+    pub duration_secs: u32,
+    pub policy: SessionPolicy,
+    /// Whether `policy` came from a file (else it is the default bucket policy).
+    pub policy_from_file: bool,
+    pub external_id: Option<String>,
+    pub mfa_serial: Option<String>,
+    pub mfa_code: Option<String>,
+    pub base: BaseOptions,
+    pub page_size: i32,
+    pub refresh: RefreshSettings,
+    pub debug: bool,
+}
+
+impl Settings {
+    /// Merges flags over the config file over the embedded defaults, and validates.
+    pub fn resolve(opts: &Options) -> Result<Self, SetupError> {
+        let defaults = FileConfig::parse(DEFAULT_CONFIG, "<built-in defaults>")?;
+        let (path, must_exist) = match &opts.config {
+            Some(p) => (Some(p.clone()), true),
+            None => (default_config_path(), false),
+        };
+        let file = match &path {
+            Some(p) => FileConfig::load(p, must_exist)?,
+            None => FileConfig::default(),
+        };
+        let shown_path =
+            path.map_or_else(|| "config.toml".to_string(), |p| p.display().to_string());
+        Self::merge(opts, file.over(defaults), &shown_path)
+    }
+
+    fn merge(opts: &Options, file: FileConfig, config_path: &str) -> Result<Self, SetupError> {
+        let bucket = opts
+            .bucket
+            .clone()
+            .or(file.bucket)
+            .ok_or_else(|| SetupError::NoBucket(config_path.to_string()))?;
+        if !valid_bucket_name(&bucket) {
+            return Err(SetupError::BadBucket(bucket));
+        }
+        let mode = opts.mode.or(file.mode).unwrap_or(Mode::Federated);
+        let duration_secs = opts.duration.or(file.duration).unwrap_or(3600);
+        validate_duration(mode, duration_secs)?;
+        let policy_path = opts.policy.clone().or(file.policy);
+        let (policy, policy_from_file) = if let Some(path) = &policy_path {
+            (load_policy(path)?, true)
+        } else {
+            let allow_get = file.allow_get_object.unwrap_or(true);
+            let policy = Policy::for_bucket(&bucket, allow_get)
+                .build()
+                .map_err(SetupError::DefaultPolicy)?;
+            (policy, false)
+        };
+        let page_size = opts.page_size.or(file.page_size).unwrap_or(1000);
+        if !(1..=1000).contains(&page_size) {
+            return Err(SetupError::PageSize(page_size));
+        }
+        let endpoint_url = opts.endpoint_url.clone().or(file.endpoint_url);
+        if let Some(url) = &endpoint_url {
+            check_endpoint(url)?;
+        }
+        let refresh = RefreshSettings {
+            margin_secs: file.refresh.margin_secs.unwrap_or(300),
+            warn_secs: file.refresh.warn_secs.unwrap_or(300),
+            danger_secs: file.refresh.danger_secs.unwrap_or(60),
+        };
+        if refresh.danger_secs > refresh.warn_secs {
+            return Err(SetupError::Refresh(
+                "danger_secs must not exceed warn_secs".to_string(),
+            ));
+        }
+        let settings = Settings {
+            bucket,
+            prefix: opts.prefix.clone().or(file.prefix).unwrap_or_default(),
+            mode,
+            user: opts.user.clone().or(file.user).unwrap_or_else(default_user),
+            role_arn: opts.role_arn.clone().or(file.role_arn),
+            session_name: opts
+                .session_name
+                .clone()
+                .or(file.session_name)
+                .unwrap_or_else(|| "assumerole-s3-list".to_string()),
+            duration_secs,
+            policy,
+            policy_from_file,
+            external_id: opts.external_id.clone().or(file.external_id),
+            mfa_serial: opts.mfa_serial.clone().or(file.mfa_serial),
+            mfa_code: opts.mfa_code.clone(),
+            base: BaseOptions {
+                profile: opts.profile.clone().or(file.profile),
+                region: opts.region.clone().or(file.region),
+                endpoint_url,
+            },
+            page_size,
+            refresh,
+            debug: opts.debug,
+        };
+        // The starting mode must be usable; other modes are checked when switched to.
+        settings.request_for(mode, settings.mfa_code.as_deref())?;
+        Ok(settings)
+    }
+
+    /// The validated STS request for `mode`. `mfa_code` is the current one-time code, if any.
+    pub fn request_for(
+        &self,
+        mode: Mode,
+        mfa_code: Option<&str>,
+    ) -> Result<CredentialRequest, SpecError> {
+        use crate::session::spec_checks as check;
+        let duration_secs = validate_duration(mode, self.duration_secs)?;
+        let mfa = match (&self.mfa_serial, mfa_code) {
+            (Some(serial), Some(code)) => Some(Mfa::new(serial, code)?),
+            (Some(_) | None, None) => None,
+            (None, Some(_)) => return Err(SpecError::MfaCodeWithoutSerial),
+        };
+        Ok(match mode {
+            Mode::Federated => CredentialRequest::Federated {
+                name: check::user_name(&self.user)?,
+                policy: self.policy.clone(),
+                duration_secs,
+            },
+            Mode::AssumedRole => CredentialRequest::AssumedRole {
+                role_arn: check::role_arn(
+                    self.role_arn.as_deref().ok_or(SpecError::MissingRoleArn)?,
+                )?,
+                session_name: check::session_name(&self.session_name)?,
+                policy: self.policy_from_file.then(|| self.policy.clone()),
+                duration_secs,
+                external_id: self
+                    .external_id
+                    .as_deref()
+                    .map(check::external_id)
+                    .transpose()?,
+                mfa,
+            },
+            Mode::SessionToken => CredentialRequest::SessionToken { duration_secs, mfa },
+        })
+    }
+
+    /// Whether `mode` will need an MFA code from the user.
+    pub fn needs_mfa(&self, mode: Mode) -> bool {
+        self.mfa_serial.is_some() && mode != Mode::Federated
+    }
+
+    /// Path-style addressing for custom endpoints (local services rarely do virtual hosts).
+    pub fn path_style(&self) -> bool {
+        self.base.endpoint_url.is_some() || std::env::var_os("AWS_ENDPOINT_URL").is_some()
+    }
+}
+
+fn load_policy(path: &Path) -> Result<SessionPolicy, SetupError> {
+    let text = std::fs::read_to_string(path).map_err(|e| SetupError::PolicyRead {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    SessionPolicy::parse(&text).map_err(|source| SetupError::Policy {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+fn check_endpoint(url: &str) -> Result<(), SetupError> {
+    let bad = || SetupError::EndpointUrl(url.to_string());
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .ok_or_else(bad)?;
+    let host_port = rest.split('/').next().unwrap_or_default();
+    let (host, port) = match host_port.rsplit_once(':') {
+        Some((h, p)) if !h.ends_with(']') || h.starts_with('[') => (h, Some(p)),
+        _ => (host_port, None),
+    };
+    let host_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._[]:".contains(c));
+    let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|n| n > 0));
+    if host_ok && port_ok {
+        Ok(())
+    } else {
+        Err(bad())
+    }
+}
+
+/// The federated user name when `-u` is not given: the login name, made valid.
+fn default_user() -> String {
+    let login = std::env::var("USER").unwrap_or_default();
+    let cleaned: String = login
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(*c))
+        .take(32)
+        .collect();
+    if cleaned.len() >= 2 {
+        cleaned
+    } else {
+        "sts3-user".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(bucket: &str) -> Options {
+        Options {
+            bucket: Some(bucket.to_string()),
+            ..Options::default()
+        }
+    }
+
+    fn resolve_with(opts: &Options, file: &str) -> Result<Settings, SetupError> {
+        let defaults = FileConfig::parse(DEFAULT_CONFIG, "defaults").unwrap();
+        let file = FileConfig::parse(file, "test.toml")?;
+        Settings::merge(opts, file.over(defaults), "test.toml")
+    }
+
+    #[test]
+    fn embedded_defaults_parse() {
+        let d = FileConfig::parse(DEFAULT_CONFIG, "defaults").unwrap();
+        assert_eq!(d.mode, Some(Mode::Federated));
+        assert_eq!(d.duration, Some(3600));
+        assert_eq!(d.page_size, Some(1000));
+        assert_eq!(d.refresh.margin_secs, Some(300));
+    }
+
+    #[test]
+    fn flags_override_file_which_overrides_defaults() {
+        let mut o = opts("flag-bucket");
+        o.duration = Some(1800);
+        let s = resolve_with(
+            &o,
+            "bucket = \"file-bucket\"\nduration = 7200\npage_size = 50\n",
+        )
+        .unwrap();
+        assert_eq!(s.bucket, "flag-bucket");
+        assert_eq!(s.duration_secs, 1800);
+        assert_eq!(s.page_size, 50);
+        assert_eq!(s.session_name, "assumerole-s3-list");
+        assert!(!s.policy_from_file);
+        assert!(s.policy.compact().contains("arn:aws:s3:::flag-bucket"));
+    }
+
+    #[test]
+    fn config_syntax_error_names_path_and_line() {
+        let err = resolve_with(&opts("b-1"), "page_size = 10\nmode = federated\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("config file test.toml line 2, column 8: "),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn unknown_config_key_is_an_error() {
+        let err = resolve_with(&opts("b-1"), "bukket = \"x\"\n").unwrap_err();
+        assert!(err.to_string().contains("unknown field `bukket`"), "{err}");
+        assert!(err.to_string().contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn out_of_range_duration_rejected_before_network() {
+        let mut o = opts("b-1");
+        o.mode = Some(Mode::AssumedRole);
+        o.role_arn = Some("arn:aws:iam::123456789012:role/R".into());
+        o.duration = Some(50_000);
+        let err = resolve_with(&o, "").unwrap_err();
+        assert!(
+            matches!(err, SetupError::Spec(SpecError::Duration { .. })),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn role_mode_without_arn_says_so() {
+        let mut o = opts("b-1");
+        o.mode = Some(Mode::AssumedRole);
+        let err = resolve_with(&o, "").unwrap_err();
+        assert!(matches!(err, SetupError::Spec(SpecError::MissingRoleArn)));
+        // But a federated start is fine, and the role mode error surfaces only on request.
+        let s = resolve_with(&opts("b-1"), "").unwrap();
+        assert_eq!(
+            s.request_for(Mode::AssumedRole, None),
+            Err(SpecError::MissingRoleArn)
+        );
+        assert!(s.request_for(Mode::SessionToken, None).is_ok());
+    }
+
+    #[test]
+    fn bad_bucket_page_size_and_endpoint() {
+        assert!(matches!(
+            resolve_with(&opts("Bad_Bucket"), ""),
+            Err(SetupError::BadBucket(_))
+        ));
+        let mut o = opts("b-1");
+        o.page_size = Some(0);
+        assert!(matches!(resolve_with(&o, ""), Err(SetupError::PageSize(0))));
+        for bad in [
+            "localhost:9000",
+            "http://",
+            "ftp://x",
+            "http://host:99999",
+            "http://a b",
+        ] {
+            let mut o = opts("b-1");
+            o.endpoint_url = Some(bad.into());
+            assert!(
+                matches!(resolve_with(&o, ""), Err(SetupError::EndpointUrl(_))),
+                "{bad}"
+            );
+        }
+        for good in [
+            "http://127.0.0.1:8333",
+            "https://s3.example.com/",
+            "http://[::1]:9000",
+        ] {
+            let mut o = opts("b-1");
+            o.endpoint_url = Some(good.into());
+            assert!(resolve_with(&o, "").is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn role_request_carries_policy_only_from_file() {
+        let mut o = opts("b-1");
+        o.role_arn = Some("arn:aws:iam::123456789012:role/R".into());
+        let s = resolve_with(&o, "").unwrap();
+        match s.request_for(Mode::AssumedRole, None).unwrap() {
+            CredentialRequest::AssumedRole {
+                policy,
+                session_name,
+                ..
+            } => {
+                assert!(policy.is_none());
+                assert_eq!(session_name, "assumerole-s3-list");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

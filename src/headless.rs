@@ -1,0 +1,186 @@
+//! `sts3 list`: issue credentials, then print the session and the listing, page by page, for
+//! scripts. Output is streamed, so memory stays flat however large the bucket.
+
+use crate::aws::{Clients, Issued, load_base_config};
+use crate::cli::ListArgs;
+use crate::clock;
+use crate::config::Settings;
+use crate::failure::AwsFailure;
+use crate::listing::{ObjectEntry, PageRequest};
+use crate::session::{Mode, SessionInfo, SpecError, format_hms};
+use chrono::{DateTime, Local, Utc};
+use serde_json::json;
+use std::io::{self, BufRead, Write};
+use thiserror::Error;
+
+/// Why `sts3 list` stopped early.
+#[derive(Debug, Error)]
+pub enum ListError {
+    #[error("Caught exception issuing {mode} credentials: {failure}")]
+    Issue { mode: Mode, failure: AwsFailure },
+    #[error("Caught exception accessing bucket {bucket}: {failure}")]
+    Bucket { bucket: String, failure: AwsFailure },
+    #[error("{0}")]
+    Spec(#[from] SpecError),
+    #[error("cannot read the MFA code from standard input: {0}")]
+    MfaPrompt(io::Error),
+    #[error("cannot write output: {0}")]
+    Output(#[from] io::Error),
+}
+
+/// Runs the command, writing the listing to `out`. Returns the number of objects printed.
+pub async fn run(
+    settings: &Settings,
+    args: &ListArgs,
+    out: &mut dyn Write,
+) -> Result<u64, ListError> {
+    let config = load_base_config(&settings.base).await;
+    let clients = Clients::new(&config, settings.path_style());
+    let code = mfa_code(settings)?;
+    let request = settings.request_for(settings.mode, code.as_deref())?;
+    tracing::debug!(mode = %settings.mode, "issuing credentials");
+    let issued: Issued = clients
+        .sts
+        .issue(&request, clock::now())
+        .await
+        .map_err(|failure| ListError::Issue {
+            mode: settings.mode,
+            failure,
+        })?;
+    tracing::debug!(principal = %issued.info.principal_arn, expires = %issued.info.expires_at, "credentials issued");
+    clients.slot.install(1, &issued.secret);
+    write_header(
+        out,
+        args.json,
+        request.policy().map(crate::policy::SessionPolicy::compact),
+        &issued.info,
+    )?;
+    let count = list_all(settings, args, &clients, out).await?;
+    if args.json {
+        writeln!(out, "{}", json!({"type": "summary", "objects": count}))?;
+    } else {
+        writeln!(out, "No. of Objects = {count}")?;
+    }
+    Ok(count)
+}
+
+fn mfa_code(settings: &Settings) -> Result<Option<String>, ListError> {
+    if settings.mfa_code.is_some() || !settings.needs_mfa(settings.mode) {
+        return Ok(settings.mfa_code.clone());
+    }
+    eprint!(
+        "MFA code for {}: ",
+        settings.mfa_serial.as_deref().unwrap_or_default()
+    );
+    let mut line = String::new();
+    io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(ListError::MfaPrompt)?;
+    Ok(Some(line.trim().to_string()))
+}
+
+async fn list_all(
+    settings: &Settings,
+    args: &ListArgs,
+    clients: &Clients,
+    out: &mut dyn Write,
+) -> Result<u64, ListError> {
+    let limit = args.limit.map_or(u64::MAX, |l| l as u64);
+    let mut request = PageRequest {
+        bucket: settings.bucket.clone(),
+        prefix: settings.prefix.clone(),
+        continuation_token: None,
+        max_keys: settings.page_size,
+        folders: args.folders,
+    };
+    let mut count = 0u64;
+    loop {
+        let page = clients
+            .s3
+            .list_page(&request)
+            .await
+            .map_err(|failure| ListError::Bucket {
+                bucket: settings.bucket.clone(),
+                failure,
+            })?;
+        tracing::debug!(
+            objects = page.objects.len(),
+            prefixes = page.prefixes.len(),
+            "page loaded"
+        );
+        for prefix in &page.prefixes {
+            write_prefix(out, args.json, prefix)?;
+        }
+        for object in &page.objects {
+            if count >= limit {
+                return Ok(count);
+            }
+            write_object(out, args.json, object)?;
+            count += 1;
+        }
+        match page.next_token {
+            Some(token) if count < limit => request.continuation_token = Some(token),
+            _ => return Ok(count),
+        }
+    }
+}
+
+/// Local time as shown everywhere in sts3.
+pub fn local_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local)
+        .format("%Y-%m-%d %H:%M:%S %:z")
+        .to_string()
+}
+
+fn write_header(
+    out: &mut dyn Write,
+    as_json: bool,
+    policy: Option<&str>,
+    info: &SessionInfo,
+) -> io::Result<()> {
+    if as_json {
+        let line = json!({
+            "type": "session",
+            "mode": info.mode.flag(),
+            "principal": info.principal_arn,
+            "access_key": info.masked_access_key(),
+            "issued_at": info.issued_at.to_rfc3339(),
+            "expires_at": info.expires_at.to_rfc3339(),
+            "policy": policy.and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok()),
+        });
+        return writeln!(out, "{line}");
+    }
+    if let Some(policy) = policy {
+        writeln!(out, "Policy: {policy}")?;
+    }
+    writeln!(out, "Mode: {}", info.mode)?;
+    writeln!(out, "Principal: {}", info.principal_arn)?;
+    writeln!(out, "Access key: {}", info.masked_access_key())?;
+    writeln!(
+        out,
+        "Expires: {} (in {})",
+        local_time(info.expires_at),
+        format_hms(info.lifetime())
+    )
+}
+
+fn write_prefix(out: &mut dyn Write, as_json: bool, prefix: &str) -> io::Result<()> {
+    if as_json {
+        writeln!(out, "{}", json!({"type": "prefix", "prefix": prefix}))
+    } else {
+        writeln!(out, "PRE {prefix}")
+    }
+}
+
+fn write_object(out: &mut dyn Write, as_json: bool, object: &ObjectEntry) -> io::Result<()> {
+    if as_json {
+        let mut value = serde_json::to_value(object).unwrap_or_default();
+        if let Some(map) = value.as_object_mut() {
+            map.insert("type".into(), json!("object"));
+        }
+        writeln!(out, "{value}")
+    } else {
+        writeln!(out, "{} => {}", object.key, object.etag)
+    }
+}

@@ -1,0 +1,96 @@
+//! What one ListObjectsV2 page holds, as plain data the app and the headless command share.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// One page request: a bucket, a prefix, where to continue, and how many keys at most.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRequest {
+    pub bucket: String,
+    pub prefix: String,
+    pub continuation_token: Option<String>,
+    pub max_keys: i32,
+    /// Group keys under `/` into common prefixes (folders).
+    pub folders: bool,
+}
+
+/// One object in a listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ObjectEntry {
+    pub key: String,
+    pub size: i64,
+    pub last_modified: Option<DateTime<Utc>>,
+    pub etag: String,
+    pub storage_class: Option<String>,
+}
+
+/// One page of results.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListPage {
+    pub prefixes: Vec<String>,
+    pub objects: Vec<ObjectEntry>,
+    /// Present when S3 has more keys after this page.
+    pub next_token: Option<String>,
+}
+
+/// Sizes in binary units, as people read them: `512 B`, `1.5 KiB`, `3.2 GiB`.
+pub fn human_size(bytes: i64) -> String {
+    const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    #[allow(clippy::cast_precision_loss)] // display only
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// Whether a bucket name follows the S3 naming rules (3-63 chars, lowercase, digits, `.` `-`,
+/// starts and ends with a letter or digit, not an IP address).
+pub fn valid_bucket_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    let len_ok = (3..=63).contains(&bytes.len());
+    let chars_ok = bytes
+        .iter()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'.' || *b == b'-');
+    let ends_ok = bytes.first().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes.last().is_some_and(u8::is_ascii_alphanumeric);
+    let not_ip = name.parse::<std::net::Ipv4Addr>().is_err();
+    len_ok && chars_ok && ends_ok && not_ip && !name.contains("..")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(human_size(0), "0 B");
+        assert_eq!(human_size(1023), "1023 B");
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(5 * 1024 * 1024 * 1024), "5.0 GiB");
+    }
+
+    #[test]
+    fn bucket_names() {
+        for good in ["sts3-demo", "abc", "a.b-c1", &"a".repeat(63)] {
+            assert!(valid_bucket_name(good), "{good}");
+        }
+        for bad in [
+            "ab",
+            "Upper",
+            "under_score",
+            "-start",
+            "end-",
+            "a..b",
+            "192.168.1.1",
+            &"a".repeat(64),
+        ] {
+            assert!(!valid_bucket_name(bad), "{bad}");
+        }
+    }
+}

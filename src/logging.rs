@@ -1,0 +1,47 @@
+//! Debug logging (`-d`): to a file only, never to the terminal, and never a secret. The SDK's own
+//! debug and trace events (which include signing details) are filtered out.
+
+use std::fs::OpenOptions;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+/// The log file used with `-d`.
+pub fn log_path() -> PathBuf {
+    std::env::var_os("STS3_LOG_FILE").map_or_else(
+        || {
+            crate::config::project_dirs().map_or_else(
+                || std::env::temp_dir().join("sts3.log"),
+                |d| {
+                    d.state_dir()
+                        .unwrap_or_else(|| d.data_local_dir())
+                        .join("sts3.log")
+                },
+            )
+        },
+        PathBuf::from,
+    )
+}
+
+/// Starts file logging when `debug` is set. Returns the file's path.
+pub fn init(debug: bool) -> Result<Option<PathBuf>, String> {
+    if !debug {
+        return Ok(None);
+    }
+    let path = log_path();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create log directory {}: {e}", dir.display()))?;
+    }
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| format!("cannot open log file {}: {e}", path.display()))?;
+    tracing_subscriber::fmt()
+        .with_writer(Mutex::new(file))
+        .with_ansi(false)
+        .with_env_filter(tracing_subscriber::EnvFilter::new("warn,sts3=debug"))
+        .try_init()
+        .map_err(|e| format!("cannot start logging: {e}"))?;
+    Ok(Some(path))
+}

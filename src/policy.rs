@@ -1,0 +1,439 @@
+//! Session policies: a small builder, a validator for hand-written JSON, the compact text sent to
+//! STS and the pretty text shown to people, and the size check against the STS limit.
+
+use serde_json::{Map, Value, json};
+use std::fmt::Write as _;
+use thiserror::Error;
+
+/// AWS's limit on the plain text of an inline session policy, in characters.
+pub const SESSION_POLICY_MAX_CHARS: usize = 2048;
+
+/// The only policy language version AWS accepts for session policies worth writing today.
+pub const POLICY_VERSION: &str = "2012-10-17";
+
+/// Why a session policy cannot be used. Each message names the problem and the fix.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PolicyError {
+    #[error(
+        "policy is not valid JSON at line {line}, column {column}: {reason}; fix the JSON syntax"
+    )]
+    Syntax {
+        line: usize,
+        column: usize,
+        reason: String,
+    },
+    #[error("policy must be a JSON object with \"Version\" and \"Statement\"")]
+    NotAnObject,
+    #[error("policy has no \"Version\"; add \"Version\": \"{POLICY_VERSION}\"")]
+    MissingVersion,
+    #[error("policy \"Version\" is {0:?}; use \"{POLICY_VERSION}\"")]
+    BadVersion(String),
+    #[error(
+        "policy has no \"Statement\"; add at least one statement with Effect, Action and Resource"
+    )]
+    MissingStatement,
+    #[error("policy \"Statement\" is empty; add at least one statement")]
+    EmptyStatement,
+    #[error("statement {index} is not a JSON object")]
+    StatementNotObject { index: usize },
+    #[error("statement {index} has Effect {got}; use \"Allow\" or \"Deny\"")]
+    BadEffect { index: usize, got: String },
+    #[error("statement {index} has no \"Action\" or \"NotAction\"; name the actions it covers")]
+    MissingAction { index: usize },
+    #[error(
+        "statement {index} has no \"Resource\" or \"NotResource\"; name the resources it covers"
+    )]
+    MissingResource { index: usize },
+    #[error("statement {index}: \"{field}\" must be a string or a list of strings")]
+    BadList { index: usize, field: &'static str },
+    #[error(
+        "policy is {size} characters, over the STS limit of {limit}; remove statements or use wildcards"
+    )]
+    TooLarge { size: usize, limit: usize },
+}
+
+/// A builder in the spirit of the Ruby SDK's `AWS::STS::Policy`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Policy {
+    statements: Vec<Statement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Statement {
+    effect: &'static str,
+    actions: Vec<String>,
+    resources: Vec<String>,
+}
+
+impl Policy {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds an `Allow` statement.
+    #[must_use]
+    pub fn allow<A, R>(self, actions: A, resources: R) -> Self
+    where
+        A: IntoIterator,
+        A::Item: Into<String>,
+        R: IntoIterator,
+        R::Item: Into<String>,
+    {
+        self.statement("Allow", actions, resources)
+    }
+
+    /// Adds a `Deny` statement.
+    #[must_use]
+    pub fn deny<A, R>(self, actions: A, resources: R) -> Self
+    where
+        A: IntoIterator,
+        A::Item: Into<String>,
+        R: IntoIterator,
+        R::Item: Into<String>,
+    {
+        self.statement("Deny", actions, resources)
+    }
+
+    fn statement<A, R>(mut self, effect: &'static str, actions: A, resources: R) -> Self
+    where
+        A: IntoIterator,
+        A::Item: Into<String>,
+        R: IntoIterator,
+        R::Item: Into<String>,
+    {
+        self.statements.push(Statement {
+            effect,
+            actions: actions.into_iter().map(Into::into).collect(),
+            resources: resources.into_iter().map(Into::into).collect(),
+        });
+        self
+    }
+
+    /// The default least-privilege policy for browsing one bucket: list it, and (optionally)
+    /// read its objects.
+    pub fn for_bucket(bucket: &str, allow_get_object: bool) -> Self {
+        let policy = Self::new().allow(["s3:ListBucket"], [format!("arn:aws:s3:::{bucket}")]);
+        if allow_get_object {
+            policy.allow(["s3:GetObject"], [format!("arn:aws:s3:::{bucket}/*")])
+        } else {
+            policy
+        }
+    }
+
+    pub fn to_value(&self) -> Value {
+        let statements: Vec<Value> = self
+            .statements
+            .iter()
+            .map(|s| {
+                json!({
+                    "Effect": s.effect,
+                    "Action": one_or_many(&s.actions),
+                    "Resource": one_or_many(&s.resources),
+                })
+            })
+            .collect();
+        json!({ "Version": POLICY_VERSION, "Statement": statements })
+    }
+
+    /// Validates the built policy (sizes can still be exceeded by long lists).
+    pub fn build(&self) -> Result<SessionPolicy, PolicyError> {
+        SessionPolicy::from_value(&self.to_value())
+    }
+}
+
+fn one_or_many(items: &[String]) -> Value {
+    match items {
+        [one] => Value::String(one.clone()),
+        many => Value::Array(many.iter().cloned().map(Value::String).collect()),
+    }
+}
+
+/// A validated session policy, in the exact compact form sent to STS and a pretty form for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionPolicy {
+    compact: String,
+    pretty: String,
+}
+
+impl SessionPolicy {
+    /// Parses and validates hand-written policy JSON (from `--policy FILE`).
+    pub fn parse(text: &str) -> Result<Self, PolicyError> {
+        let value: Value = serde_json::from_str(text).map_err(|e| PolicyError::Syntax {
+            line: e.line(),
+            column: e.column(),
+            reason: syntax_reason(&e),
+        })?;
+        Self::from_value(&value)
+    }
+
+    fn from_value(value: &Value) -> Result<Self, PolicyError> {
+        validate(value)?;
+        let compact = value.to_string();
+        let size = compact.chars().count();
+        if size > SESSION_POLICY_MAX_CHARS {
+            return Err(PolicyError::TooLarge {
+                size,
+                limit: SESSION_POLICY_MAX_CHARS,
+            });
+        }
+        let pretty = serde_json::to_string_pretty(value).unwrap_or_else(|_| compact.clone());
+        Ok(Self { compact, pretty })
+    }
+
+    /// The exact text attached to the STS request.
+    pub fn compact(&self) -> &str {
+        &self.compact
+    }
+
+    /// Indented JSON for display.
+    pub fn pretty(&self) -> &str {
+        &self.pretty
+    }
+
+    /// Characters counted against [`SESSION_POLICY_MAX_CHARS`].
+    pub fn size(&self) -> usize {
+        self.compact.chars().count()
+    }
+}
+
+fn syntax_reason(e: &serde_json::Error) -> String {
+    // serde_json appends " at line L column C" to its message; we report those separately.
+    let full = e.to_string();
+    match full.rfind(" at line ") {
+        Some(idx) => full[..idx].to_string(),
+        None => full,
+    }
+}
+
+fn validate(value: &Value) -> Result<(), PolicyError> {
+    let obj = value.as_object().ok_or(PolicyError::NotAnObject)?;
+    match obj.get("Version") {
+        None => return Err(PolicyError::MissingVersion),
+        Some(Value::String(v)) if v == POLICY_VERSION || v == "2008-10-17" => {}
+        Some(other) => return Err(PolicyError::BadVersion(describe(other))),
+    }
+    let statements: Vec<&Value> = match obj.get("Statement") {
+        None => return Err(PolicyError::MissingStatement),
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(single) => vec![single],
+    };
+    if statements.is_empty() {
+        return Err(PolicyError::EmptyStatement);
+    }
+    for (i, statement) in statements.into_iter().enumerate() {
+        validate_statement(i + 1, statement)?;
+    }
+    Ok(())
+}
+
+fn validate_statement(index: usize, statement: &Value) -> Result<(), PolicyError> {
+    let st: &Map<String, Value> = statement
+        .as_object()
+        .ok_or(PolicyError::StatementNotObject { index })?;
+    match st.get("Effect") {
+        Some(Value::String(e)) if e == "Allow" || e == "Deny" => {}
+        Some(other) => {
+            return Err(PolicyError::BadEffect {
+                index,
+                got: describe(other),
+            });
+        }
+        None => {
+            return Err(PolicyError::BadEffect {
+                index,
+                got: "missing".to_string(),
+            });
+        }
+    }
+    check_list(
+        index,
+        st,
+        "Action",
+        "NotAction",
+        PolicyError::MissingAction { index },
+    )?;
+    check_list(
+        index,
+        st,
+        "Resource",
+        "NotResource",
+        PolicyError::MissingResource { index },
+    )
+}
+
+fn check_list(
+    index: usize,
+    st: &Map<String, Value>,
+    field: &'static str,
+    not_field: &'static str,
+    missing: PolicyError,
+) -> Result<(), PolicyError> {
+    let (name, value) = match (st.get(field), st.get(not_field)) {
+        (Some(v), _) => (field, v),
+        (None, Some(v)) => (not_field, v),
+        (None, None) => return Err(missing),
+    };
+    let ok = match value {
+        Value::String(s) => !s.is_empty(),
+        Value::Array(items) => !items.is_empty() && items.iter().all(Value::is_string),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(PolicyError::BadList { index, field: name })
+    }
+}
+
+fn describe(value: &Value) -> String {
+    let mut out = String::new();
+    let _ = write!(out, "{value}");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builder_for_bucket_matches_expected_json() {
+        let policy = Policy::for_bucket("photos", true).build().unwrap();
+        assert_eq!(
+            policy.compact(),
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::photos"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::photos/*"}]}"#
+        );
+        assert!(policy.pretty().contains("\n  \"Statement\": [\n"));
+    }
+
+    #[test]
+    fn builder_list_only_and_multi_action() {
+        let p = Policy::new()
+            .allow(
+                ["s3:ListBucket", "s3:GetBucketLocation"],
+                ["arn:aws:s3:::b"],
+            )
+            .deny(["s3:GetObject"], ["arn:aws:s3:::b/secret/*"])
+            .build()
+            .unwrap();
+        assert_eq!(
+            p.compact(),
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket","s3:GetBucketLocation"],"Resource":"arn:aws:s3:::b"},{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/secret/*"}]}"#
+        );
+    }
+
+    #[test]
+    fn parse_keeps_user_key_order_and_compacts() {
+        let text = "{\n \"Statement\": {\"Resource\": \"*\", \"Effect\": \"Allow\", \"Action\": \"s3:*\"},\n \"Version\": \"2012-10-17\"\n}";
+        let p = SessionPolicy::parse(text).unwrap();
+        assert_eq!(
+            p.compact(),
+            r#"{"Statement":{"Resource":"*","Effect":"Allow","Action":"s3:*"},"Version":"2012-10-17"}"#
+        );
+        assert_eq!(p.size(), p.compact().len());
+    }
+
+    #[test]
+    fn invalid_json_reports_line_and_column() {
+        let err =
+            SessionPolicy::parse("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [,]\n}")
+                .unwrap_err();
+        match &err {
+            PolicyError::Syntax { line, column, .. } => assert_eq!((*line, *column), (3, 17)),
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(
+            err.to_string()
+                .starts_with("policy is not valid JSON at line 3, column 17: ")
+        );
+    }
+
+    #[test]
+    fn missing_statement_is_its_own_error() {
+        let err = SessionPolicy::parse(r#"{"Version":"2012-10-17"}"#).unwrap_err();
+        assert_eq!(err, PolicyError::MissingStatement);
+        assert_eq!(
+            err.to_string(),
+            "policy has no \"Statement\"; add at least one statement with Effect, Action and Resource"
+        );
+    }
+
+    #[test]
+    fn bad_effect_names_statement_and_value() {
+        let err = SessionPolicy::parse(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Permit","Action":"s3:*","Resource":"*"}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "statement 2 has Effect \"Permit\"; use \"Allow\" or \"Deny\""
+        );
+    }
+
+    #[test]
+    fn missing_version_action_resource_and_bad_lists() {
+        let cases = [
+            (r#"{"Statement":[]}"#, PolicyError::MissingVersion),
+            (
+                r#"{"Version":"2012-10-17","Statement":[]}"#,
+                PolicyError::EmptyStatement,
+            ),
+            (
+                r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Resource":"*"}}"#,
+                PolicyError::MissingAction { index: 1 },
+            ),
+            (
+                r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*"}}"#,
+                PolicyError::MissingResource { index: 1 },
+            ),
+            (
+                r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":[1],"Resource":"*"}}"#,
+                PolicyError::BadList {
+                    index: 1,
+                    field: "Action",
+                },
+            ),
+            ("[1,2]", PolicyError::NotAnObject),
+            (
+                r#"{"Version":"2020-01-01","Statement":[]}"#,
+                PolicyError::BadVersion("\"2020-01-01\"".into()),
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(SessionPolicy::parse(text).unwrap_err(), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn oversize_policy_is_rejected_with_sizes() {
+        let resources: Vec<String> = (0..200)
+            .map(|i| format!("arn:aws:s3:::bucket-{i}/*"))
+            .collect();
+        let err = Policy::new()
+            .allow(["s3:GetObject"], resources)
+            .build()
+            .unwrap_err();
+        match err {
+            PolicyError::TooLarge { size, limit } => {
+                assert!(size > limit);
+                assert_eq!(limit, 2048);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn policy_exactly_at_limit_is_accepted() {
+        // Pad a resource so the compact text is exactly the limit.
+        let base = Policy::new()
+            .allow(["s3:GetObject"], ["arn:aws:s3:::x"])
+            .to_value()
+            .to_string();
+        let pad = SESSION_POLICY_MAX_CHARS - base.len();
+        let resource = format!("arn:aws:s3:::x{}", "y".repeat(pad));
+        let p = Policy::new()
+            .allow(["s3:GetObject"], [resource])
+            .build()
+            .unwrap();
+        assert_eq!(p.size(), SESSION_POLICY_MAX_CHARS);
+    }
+}

@@ -1,0 +1,193 @@
+//! The credential lifecycle, without I/O: the three modes, what each needs and accepts, the issued
+//! session as the rest of the app sees it, and secrets that never print.
+
+mod secret;
+mod spec;
+
+pub use secret::{Secret, SecretCredentials};
+pub use spec::{CredentialRequest, Mfa, SpecError, validate_duration};
+
+/// Field checks used when building requests from settings.
+pub mod spec_checks {
+    pub use super::spec::{
+        validate_external_id as external_id, validate_role_arn as role_arn,
+        validate_session_name as session_name, validate_user_name as user_name,
+    };
+}
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// How temporary credentials are obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// STS `GetFederationToken` with a user name and an inline session policy.
+    Federated,
+    /// STS `AssumeRole` with a role ARN.
+    #[value(name = "role", alias = "assumed-role")]
+    #[serde(rename = "role", alias = "assumed-role")]
+    AssumedRole,
+    /// STS `GetSessionToken`, optionally with MFA.
+    #[value(name = "session", alias = "session-token")]
+    #[serde(rename = "session", alias = "session-token")]
+    SessionToken,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 3] = [Mode::Federated, Mode::AssumedRole, Mode::SessionToken];
+
+    /// The durations STS accepts for this mode, in seconds.
+    pub fn duration_range(self) -> (u32, u32) {
+        match self {
+            Mode::Federated | Mode::SessionToken => (900, 129_600),
+            Mode::AssumedRole => (900, 43_200),
+        }
+    }
+
+    /// What people call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Mode::Federated => "federated",
+            Mode::AssumedRole => "assumed role",
+            Mode::SessionToken => "session token",
+        }
+    }
+
+    /// The value accepted by `--mode`.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Mode::Federated => "federated",
+            Mode::AssumedRole => "role",
+            Mode::SessionToken => "session",
+        }
+    }
+
+    /// The next mode in the cycle federated → role → session → federated.
+    pub fn next(self) -> Mode {
+        match self {
+            Mode::Federated => Mode::AssumedRole,
+            Mode::AssumedRole => Mode::SessionToken,
+            Mode::SessionToken => Mode::Federated,
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// An issued session as the app shows it. Holds no secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub mode: Mode,
+    pub principal_arn: String,
+    pub access_key_id: String,
+    pub issued_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    /// Percentage of the packed policy limit used, when STS reports it.
+    pub packed_policy_percent: Option<i32>,
+}
+
+impl SessionInfo {
+    /// Time left, never negative.
+    pub fn remaining(&self, now: DateTime<Utc>) -> TimeDelta {
+        (self.expires_at - now).max(TimeDelta::zero())
+    }
+
+    pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
+        now >= self.expires_at
+    }
+
+    /// The whole lifetime, never negative.
+    pub fn lifetime(&self) -> TimeDelta {
+        (self.expires_at - self.issued_at).max(TimeDelta::zero())
+    }
+
+    pub fn masked_access_key(&self) -> String {
+        mask_access_key(&self.access_key_id)
+    }
+}
+
+/// `ASIAXXXXXXXXXXXXWXYZ` → `ASIA…WXYZ`; short ids are masked whole.
+pub fn mask_access_key(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() <= 8 {
+        return "…".to_string();
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+/// Formats a time span as `hh:mm:ss` (hours may exceed 24).
+pub fn format_hms(span: TimeDelta) -> String {
+    let secs = span.num_seconds().max(0);
+    format!(
+        "{:02}:{:02}:{:02}",
+        secs / 3600,
+        (secs / 60) % 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn info(issued: i64, expires: i64) -> SessionInfo {
+        SessionInfo {
+            mode: Mode::Federated,
+            principal_arn: "arn:aws:sts::1:federated-user/a".into(),
+            access_key_id: "ASIAABCDEFGHIJKLWXYZ".into(),
+            issued_at: Utc.timestamp_opt(issued, 0).unwrap(),
+            expires_at: Utc.timestamp_opt(expires, 0).unwrap(),
+            packed_policy_percent: None,
+        }
+    }
+
+    #[test]
+    fn masks_access_key_keeping_four_each_side() {
+        assert_eq!(mask_access_key("ASIAABCDEFGHIJKLWXYZ"), "ASIA…WXYZ");
+        assert_eq!(mask_access_key("SHORT"), "…");
+    }
+
+    #[test]
+    fn remaining_saturates_at_zero() {
+        let s = info(0, 100);
+        assert_eq!(
+            s.remaining(Utc.timestamp_opt(40, 0).unwrap()).num_seconds(),
+            60
+        );
+        assert_eq!(
+            s.remaining(Utc.timestamp_opt(400, 0).unwrap())
+                .num_seconds(),
+            0
+        );
+        assert!(s.is_expired(Utc.timestamp_opt(100, 0).unwrap()));
+        assert!(!s.is_expired(Utc.timestamp_opt(99, 0).unwrap()));
+    }
+
+    #[test]
+    fn hms_formatting() {
+        assert_eq!(format_hms(TimeDelta::seconds(3725)), "01:02:05");
+        assert_eq!(format_hms(TimeDelta::seconds(129_600)), "36:00:00");
+        assert_eq!(format_hms(TimeDelta::seconds(-5)), "00:00:00");
+    }
+
+    #[test]
+    fn mode_cycle_visits_all() {
+        let mut m = Mode::Federated;
+        let mut seen = vec![m];
+        for _ in 0..2 {
+            m = m.next();
+            seen.push(m);
+        }
+        assert_eq!(seen, Mode::ALL.to_vec());
+        assert_eq!(m.next(), Mode::Federated);
+    }
+}

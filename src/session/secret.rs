@@ -1,0 +1,78 @@
+//! Secret strings that cannot be printed by accident.
+
+use chrono::{DateTime, Utc};
+use std::fmt;
+
+/// A secret value. `Debug` and `Display` never show it; only [`Secret::expose`] does.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The raw value, for handing to the SDK signer and nothing else.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// The temporary credentials STS issued. Lives in the runtime and the AWS layer only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretCredentials {
+    pub access_key_id: String,
+    pub secret_access_key: Secret,
+    pub session_token: Secret,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl fmt::Debug for SecretCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SecretCredentials")
+            .field(
+                "access_key_id",
+                &super::mask_access_key(&self.access_key_id),
+            )
+            .field("secret_access_key", &self.secret_access_key)
+            .field("session_token", &self.session_token)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_and_display_redact() {
+        let creds = SecretCredentials {
+            access_key_id: "ASIAABCDEFGHIJKLWXYZ".into(),
+            secret_access_key: Secret::new("s3cr3t-value"),
+            session_token: Secret::new("tok-value-123"),
+            expires_at: DateTime::<Utc>::UNIX_EPOCH,
+        };
+        let shown = format!(
+            "{creds:?} {} {}",
+            creds.secret_access_key, creds.session_token
+        );
+        assert!(!shown.contains("s3cr3t-value"), "{shown}");
+        assert!(!shown.contains("tok-value-123"), "{shown}");
+        assert!(!shown.contains("ABCDEFGHIJKL"), "{shown}");
+        assert!(shown.contains("<redacted>"));
+        assert_eq!(creds.secret_access_key.expose(), "s3cr3t-value");
+    }
+}

