@@ -199,6 +199,17 @@ impl Settings {
         Self::merge(opts, file.over(defaults), &shown_path)
     }
 
+    /// Like [`Settings::resolve`], with the config file's text given instead of read from disk.
+    pub fn resolve_text(
+        opts: &Options,
+        config_text: &str,
+        config_path: &str,
+    ) -> Result<Self, SetupError> {
+        let defaults = FileConfig::parse(DEFAULT_CONFIG, "<built-in defaults>")?;
+        let file = FileConfig::parse(config_text, config_path)?;
+        Self::merge(opts, file.over(defaults), config_path)
+    }
+
     fn merge(opts: &Options, file: FileConfig, config_path: &str) -> Result<Self, SetupError> {
         let bucket = opts
             .bucket
@@ -379,9 +390,7 @@ mod tests {
     }
 
     fn resolve_with(opts: &Options, file: &str) -> Result<Settings, SetupError> {
-        let defaults = FileConfig::parse(DEFAULT_CONFIG, "defaults").unwrap();
-        let file = FileConfig::parse(file, "test.toml")?;
-        Settings::merge(opts, file.over(defaults), "test.toml")
+        Settings::resolve_text(opts, file, "test.toml")
     }
 
     #[test]

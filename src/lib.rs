@@ -3,6 +3,7 @@
 //! A pure core (`session`, `policy`, `listing`, `failure`, and the TUI model) and a thin shell
 //! (`aws` for the network, `headless` for `sts3 list`).
 
+pub mod app;
 pub mod aws;
 pub mod cli;
 pub mod clock;

@@ -1,6 +1,7 @@
 //! The credential lifecycle, without I/O: the three modes, what each needs and accepts, the issued
 //! session as the rest of the app sees it, and secrets that never print.
 
+pub mod schedule;
 mod secret;
 mod spec;
 

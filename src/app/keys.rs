@@ -1,0 +1,218 @@
+//! What key presses do: text input first (filter, MFA code), then the help overlay, then the
+//! keymap's actions for the focused pane.
+
+use super::keymap::{Action, Key, KeyPress};
+use super::objects::Entry;
+use super::{App, Effect, Focus, Input, Level};
+use crate::session::Mode;
+use chrono::{DateTime, Utc};
+
+impl App {
+    pub(super) fn on_key(&mut self, press: KeyPress, now: DateTime<Utc>) -> Vec<Effect> {
+        if press == KeyPress::ctrl('c') {
+            return vec![Effect::Quit];
+        }
+        if self.input.is_some() {
+            return self.on_input_key(press, now);
+        }
+        if self.help_visible {
+            if matches!(press.key, Key::Esc | Key::Char('q' | '?')) {
+                self.help_visible = false;
+            }
+            return Vec::new();
+        }
+        if press == KeyPress::plain(Key::Esc) && !self.objects.filter.is_empty() {
+            self.objects.set_filter("");
+            return Vec::new();
+        }
+        match self.keymap.action(press) {
+            Some(action) => self.on_action(action, now),
+            None => Vec::new(),
+        }
+    }
+
+    fn on_action(&mut self, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+        match action {
+            Action::Quit => vec![Effect::Quit],
+            Action::Help => {
+                self.help_visible = true;
+                Vec::new()
+            }
+            Action::FocusNext | Action::FocusPrev => {
+                self.focus = cycle_focus(self.focus, action == Action::FocusNext);
+                Vec::new()
+            }
+            Action::Up => self.scroll(-1),
+            Action::Down => self.scroll(1),
+            Action::PageUp => self.scroll(-self.page_rows()),
+            Action::PageDown => self.scroll(self.page_rows()),
+            Action::Top => self.scroll(isize::MIN / 2),
+            Action::Bottom => self.scroll(isize::MAX / 2),
+            Action::Open => self.open_selected(),
+            Action::Parent => self.go_up(),
+            Action::Filter => {
+                self.focus = Focus::Objects;
+                self.input = Some(Input::Filter {
+                    text: self.objects.filter.clone(),
+                });
+                Vec::new()
+            }
+            Action::Reload => {
+                if self.objects.error.is_some() {
+                    self.retry_failed_page()
+                } else {
+                    self.reload(true)
+                }
+            }
+            Action::RefreshCredentials => {
+                if self.session.issuing.is_some() {
+                    return Vec::new();
+                }
+                self.session.failures = 0;
+                self.session.retry_at = None;
+                if let Some(error) = &mut self.objects.error {
+                    error.awaiting_credentials =
+                        error.failure.is_credential_problem() || self.session.is_expired(now);
+                }
+                self.issue(self.session.mode, now)
+            }
+            Action::ModeFederated => self.switch_mode(Mode::Federated, now),
+            Action::ModeRole => self.switch_mode(Mode::AssumedRole, now),
+            Action::ModeSession => self.switch_mode(Mode::SessionToken, now),
+            Action::ModeCycle => self.switch_mode(self.session.target_mode().next(), now),
+        }
+    }
+
+    fn switch_mode(&mut self, mode: Mode, now: DateTime<Utc>) -> Vec<Effect> {
+        if self.session.issuing.is_some_and(|(m, _)| m == mode) {
+            return Vec::new();
+        }
+        if mode == self.session.mode
+            && self.session.issuing.is_none()
+            && self.session.active.is_some()
+        {
+            self.notify(
+                format!("already in {mode} mode (r refreshes)"),
+                Level::Info,
+                now,
+            );
+            return Vec::new();
+        }
+        self.issue(mode, now)
+    }
+
+    /// Rows in a page of the object list, from the terminal height.
+    fn page_rows(&self) -> isize {
+        isize::try_from(self.size.1)
+            .unwrap_or(24)
+            .saturating_sub(14)
+            .max(5)
+    }
+
+    fn scroll(&mut self, delta: isize) -> Vec<Effect> {
+        match self.focus {
+            Focus::Objects => {
+                self.objects.move_by(delta);
+                self.load_more_if_near_end()
+            }
+            Focus::Policy => {
+                let d = i32::try_from(delta.clamp(-10_000, 10_000)).unwrap_or(0);
+                self.policy.scroll_by(d);
+                Vec::new()
+            }
+            Focus::Session => Vec::new(),
+        }
+    }
+
+    fn open_selected(&mut self) -> Vec<Effect> {
+        let Some(Entry::Folder(prefix)) = self.objects.selected().cloned() else {
+            return Vec::new();
+        };
+        self.objects.select_after_load = None;
+        self.objects.filter.clear();
+        self.objects.reset(&prefix);
+        self.request_page()
+    }
+
+    fn go_up(&mut self) -> Vec<Effect> {
+        let Some(parent) = self.objects.parent_prefix() else {
+            return Vec::new();
+        };
+        self.objects.select_after_load = Some(self.objects.prefix.clone());
+        self.objects.filter.clear();
+        self.objects.reset(&parent);
+        self.request_page()
+    }
+
+    fn on_input_key(&mut self, press: KeyPress, now: DateTime<Utc>) -> Vec<Effect> {
+        let Some(input) = self.input.take() else {
+            return Vec::new();
+        };
+        match input {
+            Input::Filter { mut text } => {
+                match press.key {
+                    Key::Esc => {
+                        self.objects.set_filter("");
+                        return Vec::new();
+                    }
+                    Key::Enter => return Vec::new(),
+                    Key::Backspace => {
+                        text.pop();
+                    }
+                    Key::Char(c) if !press.ctrl && !press.alt => text.push(c),
+                    _ => {}
+                }
+                self.objects.set_filter(&text);
+                self.input = Some(Input::Filter { text });
+                Vec::new()
+            }
+            Input::Mfa {
+                mode,
+                mut code,
+                error,
+            } => match press.key {
+                Key::Esc => {
+                    self.notify("MFA prompt cancelled; r retries", Level::Warn, now);
+                    Vec::new()
+                }
+                Key::Enter => match self.settings.request_for(mode, Some(&code)) {
+                    Ok(_) => self.issue_with(mode, Some(&code), now),
+                    Err(e) => {
+                        self.input = Some(Input::Mfa {
+                            mode,
+                            code: String::new(),
+                            error: Some(e.to_string()),
+                        });
+                        Vec::new()
+                    }
+                },
+                Key::Backspace => {
+                    code.pop();
+                    self.input = Some(Input::Mfa { mode, code, error });
+                    Vec::new()
+                }
+                Key::Char(c) if c.is_ascii_digit() && code.len() < 6 => {
+                    code.push(c);
+                    self.input = Some(Input::Mfa {
+                        mode,
+                        code,
+                        error: None,
+                    });
+                    Vec::new()
+                }
+                _ => {
+                    self.input = Some(Input::Mfa { mode, code, error });
+                    Vec::new()
+                }
+            },
+        }
+    }
+}
+
+fn cycle_focus(focus: Focus, forward: bool) -> Focus {
+    match (focus, forward) {
+        (Focus::Objects, true) | (Focus::Policy, false) => Focus::Session,
+        (Focus::Session, true) | (Focus::Objects, false) => Focus::Policy,
+        (Focus::Policy, true) | (Focus::Session, false) => Focus::Objects,
+    }
+}

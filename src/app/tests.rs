@@ -1,0 +1,758 @@
+//! `update` tests: messages in at fixed times, state and effects out. No runtime, no network.
+
+use super::keymap::{Key, KeyPress, Keymap};
+use super::objects::Entry;
+use super::*;
+use crate::cli::Options;
+use crate::listing::ObjectEntry;
+use chrono::TimeZone;
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/S3Reader";
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()
+}
+
+fn at(secs: i64) -> DateTime<Utc> {
+    t0() + TimeDelta::seconds(secs)
+}
+
+fn settings_with(f: impl FnOnce(&mut Options)) -> Settings {
+    let mut opts = Options {
+        bucket: Some("demo-bucket".into()),
+        user: Some("alice".into()),
+        role_arn: Some(ROLE.into()),
+        page_size: Some(3),
+        ..Options::default()
+    };
+    f(&mut opts);
+    Settings::resolve_text(&opts, "", "test.toml").unwrap()
+}
+
+fn app() -> (App, Vec<Effect>) {
+    App::new(settings_with(|_| {}), Keymap::default(), t0())
+}
+
+fn info(mode: Mode, issued: DateTime<Utc>, lifetime_secs: i64) -> SessionInfo {
+    SessionInfo {
+        mode,
+        principal_arn: format!("arn:aws:sts::1:{}", mode.flag()),
+        access_key_id: "ASIAABCDEFGHIJKLWXYZ".into(),
+        issued_at: issued,
+        expires_at: issued + TimeDelta::seconds(lifetime_secs),
+        packed_policy_percent: None,
+    }
+}
+
+fn key(c: char) -> Msg {
+    Msg::KeyPressed(KeyPress::plain(Key::Char(c)))
+}
+
+fn special(k: Key) -> Msg {
+    Msg::KeyPressed(KeyPress::plain(k))
+}
+
+fn obj(key: &str) -> ObjectEntry {
+    ObjectEntry {
+        key: key.into(),
+        size: 10,
+        last_modified: None,
+        etag: "\"e\"".into(),
+        storage_class: None,
+    }
+}
+
+fn page(prefixes: &[&str], keys: &[&str], next: Option<&str>) -> ListPage {
+    ListPage {
+        prefixes: prefixes.iter().map(|p| (*p).to_string()).collect(),
+        objects: keys.iter().map(|k| obj(k)).collect(),
+        next_token: next.map(str::to_string),
+    }
+}
+
+fn generation_of(effects: &[Effect]) -> Generation {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::IssueCredentials { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .expect("an IssueCredentials effect")
+}
+
+fn list_request(effects: &[Effect]) -> (RequestId, PageRequest) {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::ListPage { request, page } => Some((*request, page.clone())),
+            _ => None,
+        })
+        .expect("a ListPage effect")
+}
+
+/// An app with an active federated session (1 h) and the first page of the root loaded.
+fn running() -> (App, RequestId) {
+    let (mut app, fx) = app();
+    let generation = generation_of(&fx);
+    let fx = app.update(
+        Msg::CredentialsIssued {
+            generation,
+            info: info(Mode::Federated, t0(), 3600),
+        },
+        t0(),
+    );
+    assert_eq!(fx[0], Effect::UseCredentials { generation });
+    let (id, req) = list_request(&fx);
+    assert_eq!(req.continuation_token, None);
+    (app, id)
+}
+
+#[test]
+fn start_issues_credentials_for_the_configured_mode() {
+    let (app, fx) = app();
+    assert_eq!(fx.len(), 1);
+    match &fx[0] {
+        Effect::IssueCredentials {
+            generation,
+            request,
+        } => {
+            assert_eq!(*generation, Generation(1));
+            assert_eq!(request.mode(), Mode::Federated);
+            assert!(request.policy().unwrap().compact().contains("demo-bucket"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(app.session.issuing.is_some());
+    assert!(
+        app.objects.in_flight.is_none(),
+        "no listing before credentials"
+    );
+}
+
+#[test]
+fn credentials_then_first_page_then_state() {
+    let (mut app, id) = running();
+    let fx = app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: page(&["big/", "docs/"], &["README.md"], Some("README.md")),
+        },
+        at(1),
+    );
+    // Three rows loaded and more available: the cursor is within LOOKAHEAD, so the next page
+    // is requested right away.
+    let (_, next) = list_request(&fx);
+    assert_eq!(next.continuation_token.as_deref(), Some("README.md"));
+    let keys: Vec<&str> = app.objects.entries().iter().map(Entry::key).collect();
+    assert_eq!(keys, ["big/", "docs/", "README.md"]);
+    assert_eq!(app.objects.key_count(), 1);
+    assert!(!app.objects.complete);
+}
+
+#[test]
+fn stale_page_is_dropped() {
+    let (mut app, id) = running();
+    // Open a folder: a new request replaces the first.
+    app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: page(&["a/"], &[], None),
+        },
+        at(1),
+    );
+    let fx = app.update(special(Key::Enter), at(2));
+    let (new_id, req) = list_request(&fx);
+    assert_eq!(req.prefix, "a/");
+    let fx = app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: page(&[], &["stale"], None),
+        },
+        at(3),
+    );
+    assert!(fx.is_empty());
+    assert!(
+        app.objects.entries().is_empty(),
+        "the old prefix's page was dropped"
+    );
+    app.update(
+        Msg::PageLoaded {
+            request: new_id,
+            page: page(&[], &["a/x"], None),
+        },
+        at(3),
+    );
+    assert_eq!(app.objects.entries()[0].key(), "a/x");
+    // A failure for an old request is dropped too.
+    let fx = app.update(
+        Msg::PageFailed {
+            request: id,
+            failure: AwsFailure::new(ErrorKind::Network, None, "x"),
+        },
+        at(4),
+    );
+    assert!(fx.is_empty() && app.objects.error.is_none());
+}
+
+#[test]
+fn pages_load_on_demand_near_the_end_only() {
+    let mut s = settings_with(|o| o.page_size = Some(1000));
+    s.page_size = 1000;
+    let (mut app, fx) = App::new(s, Keymap::default(), t0());
+    let g = generation_of(&fx);
+    let fx = app.update(
+        Msg::CredentialsIssued {
+            generation: g,
+            info: info(Mode::Federated, t0(), 3600),
+        },
+        t0(),
+    );
+    let (id, _) = list_request(&fx);
+    let keys: Vec<String> = (0..1000).map(|i| format!("k{i:04}")).collect();
+    let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let fx = app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: page(&[], &refs, Some("k0999")),
+        },
+        at(1),
+    );
+    assert!(fx.is_empty(), "cursor at the top: no second page yet");
+    for _ in 0..899 {
+        assert!(app.update(special(Key::Down), at(2)).is_empty());
+    }
+    let fx = app.update(special(Key::Down), at(2));
+    let (_, req) = list_request(&fx);
+    assert_eq!(req.continuation_token.as_deref(), Some("k0999"));
+    assert_eq!(app.objects.cursor, 900, "LOOKAHEAD rows before the end");
+    // While that page is in flight, moving does not ask again.
+    assert!(app.update(special(Key::Down), at(2)).is_empty());
+}
+
+#[test]
+fn bottom_key_walks_to_the_end_of_a_prefix() {
+    let (mut app, id) = running();
+    let fx = app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: page(&[], &["a", "b", "c"], Some("c")),
+        },
+        at(1),
+    );
+    // Only three rows loaded: the cursor is already near the end, so the next page is asked for.
+    let (id2, req) = list_request(&fx);
+    assert_eq!(req.continuation_token.as_deref(), Some("c"));
+    app.update(
+        Msg::PageLoaded {
+            request: id2,
+            page: page(&[], &["d", "e"], None),
+        },
+        at(2),
+    );
+    assert!(app.objects.complete);
+    assert!(
+        app.update(key('G'), at(3)).is_empty(),
+        "complete: nothing more to load"
+    );
+    assert_eq!(app.objects.selected().unwrap().key(), "e");
+    app.update(key('g'), at(3));
+    assert_eq!(app.objects.selected().unwrap().key(), "a");
+}
+
+#[test]
+fn refresh_is_scheduled_at_expiry_minus_margin() {
+    for (lifetime, due) in [(3600, 3300), (900, 600), (600, 400)] {
+        let (mut app, fx) = app();
+        let g = generation_of(&fx);
+        app.update(
+            Msg::CredentialsIssued {
+                generation: g,
+                info: info(Mode::Federated, t0(), lifetime),
+            },
+            t0(),
+        );
+        assert_eq!(app.session.refresh_at, Some(at(due)), "lifetime {lifetime}");
+        app.objects.in_flight = None; // no spinner: the next wake-up is the refresh
+        assert_eq!(app.next_deadline(at(due - 1)), at(due));
+        assert!(app.update(Msg::Tick, at(due - 1)).is_empty());
+        let fx = app.update(Msg::Tick, at(due));
+        let g2 = generation_of(&fx);
+        assert_eq!(g2, Generation(g.0 + 1));
+        assert!(
+            app.update(Msg::Tick, at(due + 1)).is_empty(),
+            "no second refresh while one is in flight"
+        );
+        // The refreshed session replaces the old one without reloading the listing.
+        let fx = app.update(
+            Msg::CredentialsIssued {
+                generation: g2,
+                info: info(Mode::Federated, at(due), lifetime),
+            },
+            at(due),
+        );
+        assert_eq!(fx, vec![Effect::UseCredentials { generation: g2 }]);
+        assert_eq!(app.session.refresh_count, 1);
+    }
+}
+
+#[test]
+fn failed_refresh_retries_with_backoff_and_keeps_the_listing() {
+    let (mut app, id) = running();
+    app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: page(&[], &["a", "b"], None),
+        },
+        at(1),
+    );
+    let fx = app.update(Msg::Tick, at(3300));
+    let g = generation_of(&fx);
+    let fail = AwsFailure::new(
+        ErrorKind::Network,
+        None,
+        "cannot reach the endpoint: refused",
+    );
+    app.update(
+        Msg::CredentialsFailed {
+            generation: g,
+            failure: fail.clone(),
+        },
+        at(3301),
+    );
+    assert_eq!(app.session.failures, 1);
+    assert_eq!(app.session.retry_at, Some(at(3306)));
+    assert!(
+        app.session
+            .last_error
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("refused")
+    );
+    assert_eq!(app.objects.entries().len(), 2, "listing stays on screen");
+    assert!(app.update(Msg::Tick, at(3305)).is_empty());
+    let g2 = generation_of(&app.update(Msg::Tick, at(3306)));
+    app.update(
+        Msg::CredentialsFailed {
+            generation: g2,
+            failure: fail,
+        },
+        at(3307),
+    );
+    assert_eq!(app.session.retry_at, Some(at(3317)), "doubled");
+    // r retries at once and resets the backoff.
+    let g3 = generation_of(&app.update(key('r'), at(3308)));
+    app.update(
+        Msg::CredentialsIssued {
+            generation: g3,
+            info: info(Mode::Federated, at(3308), 3600),
+        },
+        at(3309),
+    );
+    assert_eq!(app.session.failures, 0);
+    assert!(app.session.last_error.is_none() && app.session.retry_at.is_none());
+}
+
+#[test]
+fn mode_switch_issues_a_new_generation_and_drops_the_old_ones_answers() {
+    let (mut app, id) = running();
+    app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: page(&["x/"], &["a"], None),
+        },
+        at(1),
+    );
+    let fx = app.update(key('a'), at(2));
+    let role_gen = match &fx[..] {
+        [
+            Effect::IssueCredentials {
+                generation,
+                request,
+            },
+        ] => {
+            assert_eq!(request.mode(), Mode::AssumedRole);
+            *generation
+        }
+        other => panic!("{other:?}"),
+    };
+    // Then m cycles on from the mode being switched to: role → session.
+    let fx = app.update(key('m'), at(3));
+    let session_gen = generation_of(&fx);
+    assert!(session_gen > role_gen);
+    // The role answer arrives late: dropped, nothing changes.
+    let fx = app.update(
+        Msg::CredentialsIssued {
+            generation: role_gen,
+            info: info(Mode::AssumedRole, at(3), 3600),
+        },
+        at(4),
+    );
+    assert!(fx.is_empty());
+    assert_eq!(app.session.mode, Mode::Federated);
+    // The session-token answer is used; the panes update and the prefix reloads.
+    let fx = app.update(
+        Msg::CredentialsIssued {
+            generation: session_gen,
+            info: info(Mode::SessionToken, at(4), 3600),
+        },
+        at(4),
+    );
+    assert_eq!(
+        fx[0],
+        Effect::UseCredentials {
+            generation: session_gen
+        }
+    );
+    let (_, req) = list_request(&fx);
+    assert_eq!(req.prefix, "");
+    assert_eq!(app.session.mode, Mode::SessionToken);
+    assert_eq!(
+        app.session.info.as_ref().unwrap().principal_arn,
+        "arn:aws:sts::1:session"
+    );
+    assert!(
+        app.policy
+            .note
+            .as_ref()
+            .unwrap()
+            .contains("caller's own permissions")
+    );
+    assert!(app.policy.lines.is_empty());
+    assert_eq!(app.session.refresh_count, 0);
+}
+
+#[test]
+fn mode_without_its_settings_says_so_and_keeps_the_session() {
+    let (mut app, fx) = App::new(
+        settings_with(|o| o.role_arn = None),
+        Keymap::default(),
+        t0(),
+    );
+    let g = generation_of(&fx);
+    app.update(
+        Msg::CredentialsIssued {
+            generation: g,
+            info: info(Mode::Federated, t0(), 3600),
+        },
+        t0(),
+    );
+    let fx = app.update(key('a'), at(1));
+    assert!(fx.is_empty());
+    let err = app.session.last_error.as_ref().unwrap();
+    assert_eq!(err.mode, Mode::AssumedRole);
+    assert!(
+        err.text.starts_with("assumed-role mode needs a role ARN"),
+        "{}",
+        err.text
+    );
+    assert_eq!(app.session.mode, Mode::Federated);
+    assert!(app.notice.as_ref().unwrap().text.contains("--role-arn"));
+}
+
+#[test]
+fn failed_switch_keeps_the_active_session_without_retrying() {
+    let (mut app, _) = running();
+    let g = generation_of(&app.update(key('t'), at(1)));
+    let failure = AwsFailure::from_service(Some("AccessDenied"), Some("not allowed"), Some(403));
+    app.update(
+        Msg::CredentialsFailed {
+            generation: g,
+            failure,
+        },
+        at(2),
+    );
+    assert_eq!(app.session.mode, Mode::Federated);
+    assert!(app.session.retry_at.is_none());
+    assert!(
+        app.session
+            .last_error
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("AccessDenied")
+    );
+}
+
+#[test]
+fn expired_token_shows_inline_refreshes_once_and_retries_keeping_keys() {
+    let (mut app, id) = running();
+    let fx = app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: page(&[], &["a", "b", "c"], Some("c")),
+        },
+        at(1),
+    );
+    let (id2, _) = list_request(&fx);
+    let expired = AwsFailure::from_service(
+        Some("ExpiredToken"),
+        Some("The provided token has expired."),
+        Some(400),
+    );
+    let fx = app.update(
+        Msg::PageFailed {
+            request: id2,
+            failure: expired.clone(),
+        },
+        at(2),
+    );
+    let g2 = generation_of(&fx);
+    let err = app.objects.error.as_ref().unwrap();
+    assert_eq!(err.failure.code.as_deref(), Some("ExpiredToken"));
+    assert!(err.awaiting_credentials);
+    assert_eq!(err.token.as_deref(), Some("c"));
+    assert_eq!(app.objects.entries().len(), 3, "loaded keys kept");
+    // New credentials arrive: use them, then retry the failed page from its token.
+    let fx = app.update(
+        Msg::CredentialsIssued {
+            generation: g2,
+            info: info(Mode::Federated, at(3), 3600),
+        },
+        at(3),
+    );
+    assert_eq!(fx[0], Effect::UseCredentials { generation: g2 });
+    let (id3, req) = list_request(&fx);
+    assert_eq!(req.continuation_token.as_deref(), Some("c"));
+    assert!(app.objects.error.is_none());
+    // The retry fails the same way: no second refresh, no loop.
+    let fx = app.update(
+        Msg::PageFailed {
+            request: id3,
+            failure: expired,
+        },
+        at(4),
+    );
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(!app.objects.error.as_ref().unwrap().awaiting_credentials);
+    assert_eq!(app.objects.entries().len(), 3);
+}
+
+#[test]
+fn credential_rejection_after_countdown_reached_zero_counts_as_expiry() {
+    let (mut app, id) = running();
+    // SeaweedFS answers an expired token with 403 InvalidAccessKeyId; plain 403 without a
+    // body (HEAD) after expiry must be read the same way.
+    let denied = AwsFailure::from_service(None, None, Some(403));
+    let fx = app.update(
+        Msg::PageFailed {
+            request: id,
+            failure: denied.clone(),
+        },
+        at(3601),
+    );
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::IssueCredentials { .. })),
+        "{fx:?}"
+    );
+    // Before expiry, the same 403 is a plain permission problem.
+    let (mut app, id) = running();
+    let fx = app.update(
+        Msg::PageFailed {
+            request: id,
+            failure: denied,
+        },
+        at(10),
+    );
+    assert!(fx.is_empty());
+    assert_eq!(
+        app.objects.error.as_ref().unwrap().failure.kind,
+        ErrorKind::AccessDenied
+    );
+}
+
+#[test]
+fn expiry_while_asleep_is_noticed_on_the_next_tick() {
+    let (mut app, _) = running();
+    // The wall clock jumps two hours: the refresh is long overdue.
+    let fx = app.update(Msg::Tick, at(7200));
+    assert!(matches!(fx[..], [Effect::IssueCredentials { .. }]));
+    assert!(app.session.is_expired(at(7200)));
+}
+
+#[test]
+fn page_failure_with_replaced_credentials_retries_without_refreshing() {
+    let (mut app, id) = running();
+    // Credentials were refreshed while the page was in flight.
+    let g2 = generation_of(&app.update(key('r'), at(1)));
+    app.update(
+        Msg::CredentialsIssued {
+            generation: g2,
+            info: info(Mode::Federated, at(1), 3600),
+        },
+        at(1),
+    );
+    let expired = AwsFailure::from_service(Some("ExpiredToken"), None, Some(400));
+    let fx = app.update(
+        Msg::PageFailed {
+            request: id,
+            failure: expired,
+        },
+        at(2),
+    );
+    let (_, req) = list_request(&fx);
+    assert_eq!(req.continuation_token, None);
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, Effect::IssueCredentials { .. }))
+    );
+}
+
+#[test]
+fn keys_map_to_effects() {
+    let (mut app, _) = running();
+    assert_eq!(app.update(key('q'), at(1)), vec![Effect::Quit]);
+    assert_eq!(
+        app.update(Msg::KeyPressed(KeyPress::ctrl('c')), at(1)),
+        vec![Effect::Quit]
+    );
+    app.update(key('?'), at(1));
+    assert!(app.help_visible);
+    assert!(
+        app.update(key('q'), at(1)).is_empty(),
+        "q closes help first"
+    );
+    assert!(!app.help_visible);
+    app.update(special(Key::Tab), at(1));
+    assert_eq!(app.focus, Focus::Session);
+    app.update(special(Key::BackTab), at(1));
+    assert_eq!(app.focus, Focus::Objects);
+    assert!(app.update(key('f'), at(1)).is_empty(), "already federated");
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("already in federated mode")
+    );
+}
+
+#[test]
+fn filter_typing_enter_and_escape() {
+    let (mut app, id) = running();
+    app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: page(&[], &["alpha", "beta", "gamma"], None),
+        },
+        at(1),
+    );
+    app.update(key('/'), at(1));
+    for c in "ET".chars() {
+        app.update(key(c), at(1));
+    }
+    assert_eq!(app.objects.visible_len(), 1);
+    assert_eq!(app.objects.selected().unwrap().key(), "beta");
+    assert!(
+        app.update(key('q'), at(1)).is_empty(),
+        "typing q filters, it does not quit"
+    );
+    app.update(special(Key::Backspace), at(1));
+    app.update(special(Key::Enter), at(1));
+    assert!(app.input.is_none());
+    assert_eq!(app.objects.filter, "ET");
+    app.update(special(Key::Esc), at(1));
+    assert_eq!(app.objects.visible_len(), 3);
+}
+
+#[test]
+fn going_up_reselects_the_folder_we_left() {
+    let (mut app, id) = running();
+    app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: page(&["a/", "b/"], &[], None),
+        },
+        at(1),
+    );
+    app.update(special(Key::Down), at(1));
+    let (id2, req) = list_request(&app.update(special(Key::Enter), at(1)));
+    assert_eq!(req.prefix, "b/");
+    app.update(
+        Msg::PageLoaded {
+            request: id2,
+            page: page(&[], &["b/1"], None),
+        },
+        at(2),
+    );
+    let (id3, req) = list_request(&app.update(key('h'), at(3)));
+    assert_eq!(req.prefix, "");
+    app.update(
+        Msg::PageLoaded {
+            request: id3,
+            page: page(&["a/", "b/"], &[], None),
+        },
+        at(4),
+    );
+    assert_eq!(app.objects.selected().unwrap().key(), "b/");
+    assert!(
+        app.update(key('h'), at(5)).is_empty(),
+        "already at the root"
+    );
+}
+
+#[test]
+fn mfa_prompt_collects_a_code_before_issuing() {
+    let s = settings_with(|o| {
+        o.mode = Some(Mode::SessionToken);
+        o.mfa_serial = Some("arn:aws:iam::1:mfa/alice".into());
+    });
+    let (mut app, fx) = App::new(s, Keymap::default(), t0());
+    assert!(fx.is_empty());
+    assert!(matches!(
+        app.input,
+        Some(Input::Mfa {
+            mode: Mode::SessionToken,
+            ..
+        })
+    ));
+    for c in "12a345".chars() {
+        app.update(key(c), at(1));
+    }
+    app.update(special(Key::Enter), at(1));
+    match &app.input {
+        Some(Input::Mfa { error: Some(e), .. }) => assert!(e.contains("6 digits"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    for c in "123456".chars() {
+        app.update(key(c), at(2));
+    }
+    let fx = app.update(special(Key::Enter), at(2));
+    match &fx[..] {
+        [
+            Effect::IssueCredentials {
+                request: CredentialRequest::SessionToken { mfa: Some(m), .. },
+                ..
+            },
+        ] => {
+            assert_eq!(m.code, "123456");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(app.input.is_none());
+}
+
+#[test]
+fn next_deadline_follows_the_countdown_and_spinner() {
+    let (mut app, fx) = app();
+    // Issuing: spinner frames every 100 ms.
+    assert_eq!(app.next_deadline(t0()), t0() + TimeDelta::milliseconds(100));
+    let g = generation_of(&fx);
+    let mut i = info(Mode::Federated, t0(), 3600);
+    i.expires_at += TimeDelta::milliseconds(250);
+    app.update(
+        Msg::CredentialsIssued {
+            generation: g,
+            info: i,
+        },
+        t0(),
+    );
+    app.objects.in_flight = None;
+    // The displayed second changes 250 ms from now.
+    assert_eq!(app.next_deadline(t0()), t0() + TimeDelta::milliseconds(250));
+    assert_eq!(
+        app.next_deadline(at(1) + TimeDelta::milliseconds(250)),
+        at(2) + TimeDelta::milliseconds(250)
+    );
+}

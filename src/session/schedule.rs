@@ -1,0 +1,71 @@
+//! When to refresh: before expiry by a margin (a third of the lifetime for short sessions), and
+//! with exponential backoff after failures.
+
+use super::SessionInfo;
+use chrono::{DateTime, TimeDelta, Utc};
+
+/// First retry after a failed refresh, doubled each time up to [`BACKOFF_MAX_SECS`].
+pub const BACKOFF_BASE_SECS: i64 = 5;
+pub const BACKOFF_MAX_SECS: i64 = 300;
+
+/// How long before expiry to refresh: `margin`, but at most a third of the lifetime.
+pub fn refresh_lead(lifetime: TimeDelta, margin_secs: u32) -> TimeDelta {
+    TimeDelta::seconds(i64::from(margin_secs)).min(lifetime / 3)
+}
+
+/// When to refresh `info`.
+pub fn refresh_at(info: &SessionInfo, margin_secs: u32) -> DateTime<Utc> {
+    info.expires_at - refresh_lead(info.lifetime(), margin_secs)
+}
+
+/// The wait before retry number `failures` (1-based) of a failed refresh.
+pub fn backoff(failures: u32) -> TimeDelta {
+    let exp = failures.saturating_sub(1).min(16);
+    TimeDelta::seconds((BACKOFF_BASE_SECS << exp).min(BACKOFF_MAX_SECS))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::Mode;
+    use chrono::TimeZone;
+
+    fn info(lifetime_secs: i64) -> SessionInfo {
+        let issued = Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).unwrap();
+        SessionInfo {
+            mode: Mode::Federated,
+            principal_arn: String::new(),
+            access_key_id: String::new(),
+            issued_at: issued,
+            expires_at: issued + TimeDelta::seconds(lifetime_secs),
+            packed_policy_percent: None,
+        }
+    }
+
+    #[test]
+    fn refresh_at_expiry_minus_margin_for_several_durations() {
+        // (lifetime, margin) -> seconds after issue
+        for (lifetime, margin, expected) in [
+            (3600, 300, 3300),       // 1 h: 5 min before
+            (129_600, 300, 129_300), // 36 h: 5 min before
+            (900, 300, 600),         // 15 min: a third is 5 min
+            (600, 300, 400),         // 10 min: a third (200 s) before
+            (60, 300, 40),           // very short: a third
+            (3600, 900, 2700),       // configured 15 min margin
+        ] {
+            let i = info(lifetime);
+            assert_eq!(
+                (refresh_at(&i, margin) - i.issued_at).num_seconds(),
+                expected,
+                "lifetime {lifetime} margin {margin}"
+            );
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        let secs: Vec<i64> = (1..=8).map(|n| backoff(n).num_seconds()).collect();
+        assert_eq!(secs, [5, 10, 20, 40, 80, 160, 300, 300]);
+        assert_eq!(backoff(1000).num_seconds(), 300);
+    }
+}
