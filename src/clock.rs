@@ -13,3 +13,9 @@ pub fn now() -> DateTime<Utc> {
 pub fn instant() -> std::time::Instant {
     std::time::Instant::now()
 }
+
+/// The local zone's offset from UTC now, for showing times.
+pub fn local_offset() -> chrono::FixedOffset {
+    use chrono::Offset;
+    chrono::Local::now().offset().fix()
+}

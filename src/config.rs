@@ -70,6 +70,26 @@ pub struct FileConfig {
     pub page_size: Option<i32>,
     #[serde(default)]
     pub refresh: RefreshFile,
+    #[serde(default)]
+    pub modes: ModesFile,
+}
+
+/// Per-mode overrides of where and as whom STS and S3 are called (e.g. an MFA-enabled profile
+/// for session tokens).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModesFile {
+    pub federated: Option<BaseFile>,
+    pub role: Option<BaseFile>,
+    pub session: Option<BaseFile>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaseFile {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -131,6 +151,11 @@ impl FileConfig {
                 warn_secs: self.refresh.warn_secs.or(base.refresh.warn_secs),
                 danger_secs: self.refresh.danger_secs.or(base.refresh.danger_secs),
             },
+            modes: ModesFile {
+                federated: self.modes.federated.or(base.modes.federated),
+                role: self.modes.role.or(base.modes.role),
+                session: self.modes.session.or(base.modes.session),
+            },
         }
     }
 }
@@ -177,6 +202,8 @@ pub struct Settings {
     pub mfa_serial: Option<String>,
     pub mfa_code: Option<String>,
     pub base: BaseOptions,
+    /// Per-mode overrides of `base`.
+    pub mode_base: Vec<(Mode, BaseFile)>,
     pub page_size: i32,
     pub refresh: RefreshSettings,
     pub debug: bool,
@@ -250,6 +277,19 @@ impl Settings {
                 "danger_secs must not exceed warn_secs".to_string(),
             ));
         }
+        let mode_base: Vec<(Mode, BaseFile)> = [
+            (Mode::Federated, file.modes.federated),
+            (Mode::AssumedRole, file.modes.role),
+            (Mode::SessionToken, file.modes.session),
+        ]
+        .into_iter()
+        .filter_map(|(m, b)| b.map(|b| (m, b)))
+        .collect();
+        for (_, b) in &mode_base {
+            if let Some(url) = &b.endpoint_url {
+                check_endpoint(url)?;
+            }
+        }
         let settings = Settings {
             bucket,
             prefix: opts.prefix.clone().or(file.prefix).unwrap_or_default(),
@@ -272,6 +312,7 @@ impl Settings {
                 region: opts.region.clone().or(file.region),
                 endpoint_url,
             },
+            mode_base,
             page_size,
             refresh,
             debug: opts.debug,
@@ -318,6 +359,17 @@ impl Settings {
         })
     }
 
+    /// Where and as whom `mode` calls AWS: the base options with the mode's overrides.
+    pub fn base_for(&self, mode: Mode) -> BaseOptions {
+        let mut base = self.base.clone();
+        if let Some((_, o)) = self.mode_base.iter().find(|(m, _)| *m == mode) {
+            base.profile = o.profile.clone().or(base.profile);
+            base.region = o.region.clone().or(base.region);
+            base.endpoint_url = o.endpoint_url.clone().or(base.endpoint_url);
+        }
+        base
+    }
+
     /// Whether `mode` will need an MFA code from the user.
     pub fn needs_mfa(&self, mode: Mode) -> bool {
         self.mfa_serial.is_some() && mode != Mode::Federated
@@ -325,7 +377,9 @@ impl Settings {
 
     /// Path-style addressing for custom endpoints (local services rarely do virtual hosts).
     pub fn path_style(&self) -> bool {
-        self.base.endpoint_url.is_some() || std::env::var_os("AWS_ENDPOINT_URL").is_some()
+        self.base.endpoint_url.is_some()
+            || self.mode_base.iter().any(|(_, b)| b.endpoint_url.is_some())
+            || std::env::var_os("AWS_ENDPOINT_URL").is_some()
     }
 }
 
@@ -496,6 +550,33 @@ mod tests {
             o.endpoint_url = Some(good.into());
             assert!(resolve_with(&o, "").is_ok(), "{good}");
         }
+    }
+
+    #[test]
+    fn per_mode_overrides_apply_only_to_their_mode() {
+        let mut o = opts("b-1");
+        o.endpoint_url = Some("http://127.0.0.1:1000".into());
+        let s = resolve_with(
+            &o,
+            "[modes.session]\nendpoint_url = \"http://127.0.0.1:2000\"\nprofile = \"mfa\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            s.base_for(Mode::SessionToken).endpoint_url.as_deref(),
+            Some("http://127.0.0.1:2000")
+        );
+        assert_eq!(
+            s.base_for(Mode::SessionToken).profile.as_deref(),
+            Some("mfa")
+        );
+        assert_eq!(
+            s.base_for(Mode::Federated).endpoint_url.as_deref(),
+            Some("http://127.0.0.1:1000")
+        );
+        assert_eq!(s.base_for(Mode::Federated).profile, None);
+        let err =
+            resolve_with(&opts("b-1"), "[modes.role]\nendpoint_url = \"nope\"\n").unwrap_err();
+        assert!(matches!(err, SetupError::EndpointUrl(_)));
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub async fn run(
     args: &ListArgs,
     out: &mut dyn Write,
 ) -> Result<u64, ListError> {
-    let config = load_base_config(&settings.base).await;
+    let config = load_base_config(&settings.base_for(settings.mode)).await;
     let clients = Clients::new(&config, settings.path_style());
     let code = mfa_code(settings)?;
     let request = settings.request_for(settings.mode, code.as_deref())?;

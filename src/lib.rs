@@ -13,4 +13,6 @@ pub mod headless;
 pub mod listing;
 pub mod logging;
 pub mod policy;
+pub mod runtime;
 pub mod session;
+pub mod ui;

@@ -49,6 +49,23 @@ pub fn human_size(bytes: i64) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
+/// A key made safe to draw: control characters (which could move the cursor or change colours)
+/// are shown escaped as `\u{1b}`; everything else is kept.
+pub fn printable(key: &str) -> std::borrow::Cow<'_, str> {
+    if !key.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(key);
+    }
+    let mut out = String::with_capacity(key.len() + 8);
+    for c in key.chars() {
+        if c.is_control() {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Whether a bucket name follows the S3 naming rules (3-63 chars, lowercase, digits, `.` `-`,
 /// starts and ends with a letter or digit, not an IP address).
 pub fn valid_bucket_name(name: &str) -> bool {
@@ -73,6 +90,13 @@ mod tests {
         assert_eq!(human_size(1023), "1023 B");
         assert_eq!(human_size(1536), "1.5 KiB");
         assert_eq!(human_size(5 * 1024 * 1024 * 1024), "5.0 GiB");
+    }
+
+    #[test]
+    fn printable_escapes_control_characters_only() {
+        assert_eq!(printable("naïve café/日本語 🎉"), "naïve café/日本語 🎉");
+        assert_eq!(printable("evil\u{1b}[31mred\n"), "evil\\u{1b}[31mred\\u{a}");
+        assert!(matches!(printable("plain"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]

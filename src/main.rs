@@ -1,22 +1,19 @@
-//! Command line → settings → run.
+//! Command line → settings → run (the TUI, or `sts3 list`).
 
 use clap::Parser;
 use std::process::ExitCode;
+use sts3::app::keymap::Keymap;
 use sts3::cli::{Cli, Command};
-use sts3::config::Settings;
+use sts3::config::{Settings, project_dirs};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let settings = match Settings::resolve(&cli.opts) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("sts3: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(&e.to_string(), 2),
     };
     if let Err(e) = sts3::logging::init(settings.debug) {
-        eprintln!("sts3: {e}");
-        return ExitCode::from(2);
+        return fail(&e, 2);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -24,10 +21,7 @@ fn main() -> ExitCode {
         .build()
     {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("sts3: cannot start the async runtime: {e}");
-            return ExitCode::from(1);
-        }
+        Err(e) => return fail(&format!("cannot start the async runtime: {e}"), 1),
     };
     match cli.command {
         Some(Command::List(args)) => {
@@ -41,8 +35,36 @@ fn main() -> ExitCode {
             }
         }
         None => {
-            eprintln!("sts3: the interactive UI is not built yet; use `sts3 list`");
-            ExitCode::from(2)
+            let keymap = match load_keymap() {
+                Ok(k) => k,
+                Err(e) => return fail(&e, 2),
+            };
+            match runtime.block_on(sts3::runtime::run(settings, keymap)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&format!("terminal error: {e}"), 1),
+            }
         }
+    }
+}
+
+fn fail(message: &str, code: u8) -> ExitCode {
+    eprintln!("sts3: {message}");
+    ExitCode::from(code)
+}
+
+/// The built-in keymap with the user's `keymap.toml` (next to `config.toml`) merged over it.
+fn load_keymap() -> Result<Keymap, String> {
+    let path = std::env::var_os("STS3_KEYMAP")
+        .map(std::path::PathBuf::from)
+        .or_else(|| project_dirs().map(|d| d.config_dir().join("keymap.toml")));
+    let Some(path) = path else {
+        return Ok(Keymap::default());
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            Keymap::load(Some((&path.display().to_string(), &text))).map_err(|e| e.to_string())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Keymap::default()),
+        Err(e) => Err(format!("cannot read keymap {}: {e}", path.display())),
     }
 }

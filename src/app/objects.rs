@@ -67,6 +67,8 @@ pub struct ObjectsState {
     /// Select this key once it is loaded (after going up a level or reloading).
     pub select_after_load: Option<String>,
     pub pages_loaded: usize,
+    /// The first visible row, kept by the view so scrolling is smooth.
+    pub view_offset: std::cell::Cell<usize>,
 }
 
 impl ObjectsState {

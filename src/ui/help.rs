@@ -1,0 +1,81 @@
+//! Overlays: the help listing every binding (from the keymap), and the MFA code prompt.
+
+use super::theme;
+use crate::app::{App, Input};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let rows: Vec<(String, String)> = app
+        .keymap
+        .bindings()
+        .iter()
+        .map(|b| {
+            let keys: Vec<String> = b.keys.iter().map(ToString::to_string).collect();
+            (keys.join(" "), b.help.clone())
+        })
+        .collect();
+    let key_width = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    let lines: Vec<Line> = rows
+        .into_iter()
+        .map(|(keys, help)| {
+            Line::from(vec![
+                Span::styled(format!(" {keys:<key_width$}  "), theme::key_hint()),
+                Span::raw(help),
+            ])
+        })
+        .collect();
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let popup = centered(area, 64, height);
+    frame.render_widget(Clear, popup);
+    let block = Block::bordered()
+        .border_style(theme::focus_border())
+        .title(Span::styled(" Keys ", theme::title()))
+        .title_bottom(Span::styled(" esc/?/q close ", theme::dim()));
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
+
+pub fn render_mfa(frame: &mut Frame, area: Rect, app: &App) {
+    let Some(Input::Mfa { mode, code, error }) = &app.input else {
+        return;
+    };
+    let serial = app.settings.mfa_serial.clone().unwrap_or_default();
+    let mut lines = vec![
+        Line::from(format!("{mode} mode needs a code from MFA device")),
+        Line::from(Span::styled(serial, theme::label())),
+        Line::from(vec![
+            Span::raw("code: "),
+            Span::styled(format!("{code:_<6}"), theme::key_hint()),
+        ]),
+    ];
+    if let Some(e) = error {
+        lines.push(Line::from(Span::styled(e.clone(), theme::error())));
+    }
+    let popup = centered(area, 60, 7);
+    frame.render_widget(Clear, popup);
+    let block = Block::bordered()
+        .border_style(theme::warn())
+        .title(Span::styled(" MFA ", theme::title()))
+        .title_bottom(Span::styled(" ⏎ submit · esc cancel ", theme::dim()));
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        popup,
+    );
+}

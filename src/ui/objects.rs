@@ -1,0 +1,204 @@
+//! The object pane: `s3://bucket/prefix/`, folders then objects with size, last modified and
+//! ETag, the load state in the footer, and any error inline, in red, with the way out.
+
+use super::{Clock, is_focused, keep_head, pane_block, spinner, theme};
+use crate::app::keymap::Action;
+use crate::app::objects::{Entry, ObjectsState};
+use crate::app::{App, Focus, Input};
+use crate::listing::{human_size, printable};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
+
+/// Show the ETag column from this width on.
+const ETAG_FROM: u16 = 100;
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
+    let o = &app.objects;
+    let title = Line::from(vec![
+        Span::styled(" Objects ", theme::title()),
+        Span::raw(format!("s3://{}/{} ", o.bucket, printable(&o.prefix))),
+    ]);
+    let block = pane_block(title, is_focused(app, Focus::Objects)).title_bottom(footer(app, clock));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let error_height = if o.error.is_some() {
+        3.min(inner.height)
+    } else {
+        0
+    };
+    let [list_area, error_area] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(error_height)]).areas(inner);
+    render_rows(frame, list_area, o, area.width, clock);
+    if error_height > 0 {
+        render_error(frame, error_area, app, clock);
+    }
+}
+
+fn render_rows(frame: &mut Frame, area: Rect, o: &ObjectsState, full_width: u16, clock: Clock) {
+    if area.height < 2 {
+        return;
+    }
+    if o.visible_len() == 0 {
+        let text = if o.in_flight.is_some() || !o.started {
+            Span::styled(format!("{} loading…", spinner(clock.now)), theme::dim())
+        } else if !o.filter.is_empty() {
+            Span::styled(
+                format!("no loaded key matches {:?}", o.filter),
+                theme::dim(),
+            )
+        } else if o.error.is_none() {
+            Span::styled("(empty) no keys under this prefix", theme::dim())
+        } else {
+            Span::raw("")
+        };
+        frame.render_widget(Paragraph::new(text), area);
+        return;
+    }
+    let height = usize::from(area.height - 1); // minus the header row
+    let offset = scroll_offset(o, height);
+    let show_etag = full_width >= ETAG_FROM;
+    let rows: Vec<Row> = (offset..(offset + height).min(o.visible_len()))
+        .filter_map(|i| o.visible_entry(i).map(|e| (i, e)))
+        .map(|(i, entry)| {
+            let row = entry_row(o, entry, show_etag, clock);
+            if i == o.cursor {
+                row.style(theme::cursor())
+            } else {
+                row
+            }
+        })
+        .collect();
+    let mut widths = vec![
+        Constraint::Min(10),
+        Constraint::Length(10),
+        Constraint::Length(16),
+    ];
+    let mut header = vec!["Name", "Size", "Last modified"];
+    if show_etag {
+        widths.push(Constraint::Length(34));
+        header.push("ETag");
+    }
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(theme::label()))
+        .column_spacing(1);
+    frame.render_widget(table, area);
+}
+
+/// Keeps the cursor on screen, moving the window as little as possible.
+fn scroll_offset(o: &ObjectsState, height: usize) -> usize {
+    let mut offset = o.view_offset.get();
+    if o.cursor < offset {
+        offset = o.cursor;
+    } else if o.cursor >= offset + height {
+        offset = o.cursor + 1 - height;
+    }
+    offset = offset.min(o.visible_len().saturating_sub(height));
+    o.view_offset.set(offset);
+    offset
+}
+
+fn entry_row<'a>(o: &ObjectsState, entry: &'a Entry, show_etag: bool, clock: Clock) -> Row<'a> {
+    match entry {
+        Entry::Folder(_) => {
+            let name = printable(o.relative(entry)).into_owned();
+            let mut cells = vec![
+                Cell::from(Span::styled(name, theme::folder())),
+                Cell::from(Span::styled("folder", theme::dim())),
+                Cell::from(""),
+            ];
+            if show_etag {
+                cells.push(Cell::from(""));
+            }
+            Row::new(cells)
+        }
+        Entry::Object(obj) => {
+            let name = printable(o.relative(entry)).into_owned();
+            let modified = obj
+                .last_modified
+                .map(|t| clock.local_short(t))
+                .unwrap_or_default();
+            let mut cells = vec![
+                Cell::from(name),
+                Cell::from(Line::from(human_size(obj.size)).right_aligned()),
+                Cell::from(modified),
+            ];
+            if show_etag {
+                cells.push(Cell::from(Span::styled(
+                    keep_head(obj.etag.trim_matches('"'), 34),
+                    theme::dim(),
+                )));
+            }
+            Row::new(cells)
+        }
+    }
+}
+
+fn footer(app: &App, clock: Clock) -> Line<'static> {
+    let o = &app.objects;
+    let mut spans = Vec::new();
+    let keys = o.key_count();
+    let folders = o.folder_count();
+    let folders = if folders > 0 {
+        format!(", {folders} folders")
+    } else {
+        String::new()
+    };
+    if o.in_flight.is_some() {
+        spans.push(Span::styled(
+            format!(
+                " {} loading page {}… ",
+                spinner(clock.now),
+                o.pages_loaded + 1
+            ),
+            theme::warn(),
+        ));
+    }
+    let state = if !o.started {
+        String::new()
+    } else if o.complete {
+        format!(" all {keys} keys loaded{folders} ")
+    } else {
+        format!(" {keys} keys loaded{folders} · more available ")
+    };
+    spans.push(Span::styled(state, theme::dim()));
+    if !o.filter.is_empty() || matches!(app.input, Some(Input::Filter { .. })) {
+        spans.push(Span::styled(
+            format!(
+                " filter {:?}: {} of {} ",
+                o.filter,
+                o.visible_len(),
+                o.entries().len()
+            ),
+            theme::key_hint(),
+        ));
+    }
+    Line::from(spans)
+}
+
+fn render_error(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
+    let Some(err) = &app.objects.error else {
+        return;
+    };
+    let key = |action| {
+        app.keymap
+            .first_key(action)
+            .map_or_else(|| "?".to_string(), |k| k.to_string())
+    };
+    let hint = if err.awaiting_credentials {
+        "refreshing credentials, then retrying this page…".to_string()
+    } else if err.failure.is_credential_problem() || app.session.is_expired(clock.now) {
+        format!("{}: refresh credentials", key(Action::RefreshCredentials))
+    } else {
+        format!("{}: retry", key(Action::Reload))
+    };
+    let lines = vec![
+        Line::from(Span::styled(format!("✗ {}", err.failure), theme::danger())),
+        Line::from(vec![
+            Span::styled("  ", theme::error()),
+            Span::styled(hint, theme::key_hint()),
+        ]),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}

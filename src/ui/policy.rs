@@ -1,0 +1,56 @@
+//! The policy pane: the session policy JSON, highlighted (tokens prepared in `update`), with its
+//! size against the STS limit.
+
+use super::{is_focused, pane_block, theme};
+use crate::app::policy_pane::JsonToken;
+use crate::app::{App, Focus};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+fn token_style(kind: JsonToken) -> Style {
+    match kind {
+        JsonToken::Key => theme::json_key(),
+        JsonToken::String => theme::json_string(),
+        JsonToken::Number => theme::json_number(),
+        JsonToken::Literal => theme::json_literal(),
+        JsonToken::Punct => theme::dim(),
+        JsonToken::Space => Style::default(),
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let p = &app.policy;
+    let mut title = vec![Span::styled(" Session policy ", theme::title())];
+    if let Some(size) = p.size {
+        let style = if size > p.limit {
+            theme::danger()
+        } else {
+            theme::dim()
+        };
+        title.push(Span::styled(format!("{size}/{} chars ", p.limit), style));
+    }
+    if let Some(pct) = p.packed_percent {
+        title.push(Span::styled(format!("· packed {pct}% "), theme::dim()));
+    }
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(note) = &p.note {
+        lines.push(Line::from(Span::styled(note.clone(), theme::label())));
+    }
+    lines.extend(p.lines.iter().skip(usize::from(p.scroll)).map(|tokens| {
+        Line::from(
+            tokens
+                .iter()
+                .map(|(kind, text)| Span::styled(text.clone(), token_style(*kind)))
+                .collect::<Vec<_>>(),
+        )
+    }));
+    let block = pane_block(Line::from(title), is_focused(app, Focus::Policy));
+    let mut paragraph = Paragraph::new(lines).block(block);
+    if p.lines.is_empty() {
+        paragraph = paragraph.wrap(Wrap { trim: true });
+    }
+    frame.render_widget(paragraph, area);
+}
