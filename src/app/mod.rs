@@ -324,7 +324,16 @@ impl App {
         if mode == self.session.mode {
             // A refresh (or the first issue) failed: try again with backoff.
             self.session.failures += 1;
-            self.session.retry_at = Some(now + backoff(self.session.failures));
+            let wait = backoff(self.session.failures);
+            self.session.retry_at = Some(now + wait);
+            self.notify(
+                format!(
+                    "credential refresh failed: {failure}; retrying in {}s",
+                    wait.num_seconds()
+                ),
+                Level::Error,
+                now,
+            );
         } else {
             self.notify(
                 format!("could not switch to {mode} mode: {failure}"),

@@ -10,7 +10,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 const LABEL_WIDTH: usize = 10;
 
@@ -84,11 +84,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
         }
     }
     let refresh = match (s.retry_at, s.refresh_at) {
-        (Some(t), _) => format!(
-            "retry at {} (attempt {})",
-            clock.local_time(t),
-            s.failures + 1
-        ),
+        (Some(t), _) => format!("retry {} (try {})", clock.local_time(t), s.failures + 1),
         (None, Some(t)) => format!("at {} · {} done", clock.local_time(t), s.refresh_count),
         (None, None) => format!("– · {} done", s.refresh_count),
     };
@@ -99,7 +95,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     }
     let title = Line::from(Span::styled(" Session ", theme::title()));
     let block = pane_block(title, is_focused(app, Focus::Session));
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
 }
 
 /// A bar of the time left: `━━━━────`.

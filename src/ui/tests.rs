@@ -1,1 +1,306 @@
+//! Whole-screen snapshots at fixed sizes and times, and exact styles where colour carries
+//! meaning.
 
+use super::{Clock, render};
+use crate::app::keymap::{Key, KeyPress, Keymap};
+use crate::app::{App, Effect, Generation, Msg, RequestId};
+use crate::cli::Options;
+use crate::config::Settings;
+use crate::failure::AwsFailure;
+use crate::listing::{ListPage, ObjectEntry};
+use crate::session::{Mode, SessionInfo};
+use chrono::{DateTime, FixedOffset, TimeDelta, TimeZone, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()
+}
+
+fn settings() -> Settings {
+    let opts = Options {
+        bucket: Some("sts3-demo".into()),
+        user: Some("alice".into()),
+        role_arn: Some("arn:aws:iam::000000000000:role/S3BrowseRole".into()),
+        ..Options::default()
+    };
+    Settings::resolve_text(&opts, "", "test.toml").unwrap()
+}
+
+fn session(mode: Mode, lifetime: i64) -> SessionInfo {
+    let principal = match mode {
+        Mode::Federated => "arn:aws:sts::000000000000:federated-user/alice",
+        Mode::AssumedRole => {
+            "arn:aws:sts::000000000000:assumed-role/S3BrowseRole/assumerole-s3-list"
+        }
+        Mode::SessionToken => "arn:aws:sts::123456789012:user/moto",
+    };
+    SessionInfo {
+        mode,
+        principal_arn: principal.into(),
+        access_key_id: "ASIA17654EEBCF9A6364".into(),
+        issued_at: t0(),
+        expires_at: t0() + TimeDelta::seconds(lifetime),
+        packed_policy_percent: None,
+    }
+}
+
+fn object(key: &str, size: i64) -> ObjectEntry {
+    ObjectEntry {
+        key: key.into(),
+        size,
+        last_modified: Some(t0() - TimeDelta::days(3)),
+        etag: "\"7bf84bcea775a67fd1c6b482521b0af2\"".into(),
+        storage_class: Some("STANDARD".into()),
+    }
+}
+
+fn root_page() -> ListPage {
+    ListPage {
+        prefixes: ["big/", "docs/", "photos/", "unicode/"]
+            .map(String::from)
+            .to_vec(),
+        objects: vec![
+            object("README.md", 5_423),
+            object("index.html", 17_820),
+            object("naïve café.txt", 19_150),
+            object("evil\u{1b}[31mkey", 3),
+        ],
+        next_token: Some("robots.txt".into()),
+    }
+}
+
+/// An app with a session of `lifetime` seconds issued at t0 and the root page loaded.
+fn app_with(mode: Mode, lifetime: i64, page: Option<ListPage>) -> (App, Option<RequestId>) {
+    let (mut app, fx) = App::new(settings(), Keymap::default(), t0());
+    let generation = match &fx[0] {
+        Effect::IssueCredentials { generation, .. } => *generation,
+        other => panic!("{other:?}"),
+    };
+    let mut fx = app.update(
+        Msg::CredentialsIssued {
+            generation: Generation(generation.0),
+            info: session(Mode::Federated, lifetime),
+        },
+        t0(),
+    );
+    if mode != Mode::Federated {
+        let fx2 = app.update(
+            Msg::KeyPressed(KeyPress::plain(Key::Char(match mode {
+                Mode::AssumedRole => 'a',
+                _ => 't',
+            }))),
+            t0(),
+        );
+        let Effect::IssueCredentials { generation, .. } = &fx2[0] else {
+            panic!()
+        };
+        fx = app.update(
+            Msg::CredentialsIssued {
+                generation: *generation,
+                info: session(mode, lifetime),
+            },
+            t0(),
+        );
+        app.notice = None;
+    }
+    let request = fx.iter().find_map(|e| match e {
+        Effect::ListPage { request, .. } => Some(*request),
+        _ => None,
+    });
+    let mut pending = request;
+    if let (Some(id), Some(page)) = (request, page) {
+        let fx = app.update(Msg::PageLoaded { request: id, page }, t0());
+        pending = fx.iter().find_map(|e| match e {
+            Effect::ListPage { request, .. } => Some(*request),
+            _ => None,
+        });
+    }
+    (app, pending)
+}
+
+fn draw(app: &App, now: DateTime<Utc>, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let clock = Clock {
+        now,
+        tz: FixedOffset::east_opt(0).unwrap(),
+    };
+    terminal.draw(|f| render(f, app, clock)).unwrap();
+    terminal
+}
+
+fn at(secs: i64) -> DateTime<Utc> {
+    t0() + TimeDelta::seconds(secs)
+}
+
+/// Where `text` starts in the buffer.
+fn find(buffer: &Buffer, text: &str) -> (u16, u16) {
+    let width = buffer.area.width;
+    for y in 0..buffer.area.height {
+        let row: String = (0..width)
+            .map(|x| buffer[(x, y)].symbol().to_string())
+            .collect();
+        if let Some(byte) = row.find(text) {
+            let x = row[..byte].chars().count();
+            return (u16::try_from(x).unwrap(), y);
+        }
+    }
+    panic!("{text:?} not on screen:\n{buffer:?}");
+}
+
+fn fg_at(buffer: &Buffer, text: &str) -> Color {
+    let (x, y) = find(buffer, text);
+    let colours: Vec<Color> = (0..u16::try_from(text.chars().count()).unwrap())
+        .map(|i| buffer[(x + i, y)].fg)
+        .collect();
+    assert!(
+        colours.windows(2).all(|w| w[0] == w[1]),
+        "{text:?} is one colour: {colours:?}"
+    );
+    colours[0]
+}
+
+#[test]
+fn more_than_an_hour_left() {
+    let (app, _) = app_with(Mode::Federated, 7200, Some(root_page()));
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = draw(&app, at(10), w, h);
+        insta::assert_snapshot!(format!("hour_left_{w}x{h}"), t.backend());
+        assert_eq!(fg_at(t.backend().buffer(), "01:59:50"), Color::Green);
+    }
+}
+
+#[test]
+fn four_minutes_left_is_yellow() {
+    let (app, _) = app_with(Mode::AssumedRole, 900, Some(root_page()));
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = draw(&app, at(660), w, h);
+        insta::assert_snapshot!(format!("four_minutes_{w}x{h}"), t.backend());
+        assert_eq!(fg_at(t.backend().buffer(), "00:04:00"), Color::Yellow);
+    }
+}
+
+#[test]
+fn thirty_seconds_left_is_red() {
+    let (mut app, _) = app_with(Mode::SessionToken, 900, Some(root_page()));
+    app.session.refresh_at = None; // as if the refresh is failing: still counting down
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = draw(&app, at(870), w, h);
+        insta::assert_snapshot!(format!("thirty_seconds_{w}x{h}"), t.backend());
+        assert_eq!(fg_at(t.backend().buffer(), "00:00:30"), Color::Red);
+    }
+}
+
+#[test]
+fn expired_with_inline_expired_token_error() {
+    let (mut app, pending) = app_with(Mode::Federated, 900, Some(root_page()));
+    let expired = AwsFailure::from_service(
+        Some("ExpiredToken"),
+        Some("The provided token has expired."),
+        Some(400),
+    );
+    app.update(
+        Msg::PageFailed {
+            request: pending.unwrap(),
+            failure: expired,
+        },
+        at(960),
+    );
+    // The refresh it triggered is failing too (the base credentials are unreachable).
+    let generation = app.session.latest;
+    app.update(
+        Msg::CredentialsFailed {
+            generation,
+            failure: AwsFailure::new(
+                crate::failure::ErrorKind::Network,
+                None,
+                "cannot reach the endpoint: Connection refused (os error 111)",
+            ),
+        },
+        at(961),
+    );
+    app.objects.error.as_mut().unwrap().awaiting_credentials = false;
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = draw(&app, at(962), w, h);
+        insta::assert_snapshot!(format!("expired_error_{w}x{h}"), t.backend());
+        let buffer = t.backend().buffer();
+        assert_eq!(fg_at(buffer, "EXPIRED"), Color::Red);
+        assert_eq!(
+            fg_at(buffer, "✗ ExpiredToken: The provided token has expired."),
+            Color::Red
+        );
+        assert_eq!(fg_at(buffer, "r: refresh credentials"), Color::Cyan);
+    }
+}
+
+#[test]
+fn loading_first_page() {
+    let (app, _) = app_with(Mode::Federated, 3600, None);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = draw(&app, at(1), w, h);
+        insta::assert_snapshot!(format!("loading_{w}x{h}"), t.backend());
+    }
+}
+
+#[test]
+fn empty_bucket() {
+    let (app, _) = app_with(Mode::Federated, 3600, Some(ListPage::default()));
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = draw(&app, at(1), w, h);
+        insta::assert_snapshot!(format!("empty_{w}x{h}"), t.backend());
+    }
+}
+
+#[test]
+fn help_overlay() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('?'))), at(1));
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = draw(&app, at(1), w, h);
+        insta::assert_snapshot!(format!("help_{w}x{h}"), t.backend());
+    }
+}
+
+#[test]
+fn narrow_terminal_stacks_panes() {
+    let (app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    let t = draw(&app, at(5), 60, 20);
+    insta::assert_snapshot!("narrow_60x20", t.backend());
+}
+
+#[test]
+fn too_small_terminal_says_so() {
+    let (app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    let t = draw(&app, at(5), 30, 8);
+    let text = format!("{}", t.backend());
+    assert!(text.contains("terminal too small: 30x8"), "{text}");
+}
+
+#[test]
+fn countdown_colour_thresholds_follow_settings() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.session.refresh_at = None;
+    for (secs_left, colour) in [
+        (301, Color::Green),
+        (299, Color::Yellow),
+        (61, Color::Yellow),
+        (59, Color::Red),
+    ] {
+        let t = draw(&app, at(3600 - secs_left), 120, 40);
+        let shown = crate::session::format_hms(TimeDelta::seconds(secs_left));
+        assert_eq!(
+            fg_at(t.backend().buffer(), &shown),
+            colour,
+            "{secs_left}s left"
+        );
+    }
+    app.settings.refresh.warn_secs = 900;
+    let t = draw(&app, at(3600 - 600), 120, 40);
+    assert_eq!(
+        fg_at(t.backend().buffer(), "00:10:00"),
+        Color::Yellow,
+        "configurable"
+    );
+}
