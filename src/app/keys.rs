@@ -61,7 +61,7 @@ impl App {
                 if self.objects.error.is_some() {
                     self.retry_failed_page()
                 } else {
-                    self.reload(true)
+                    self.reload()
                 }
             }
             Action::RefreshCredentials => {

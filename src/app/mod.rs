@@ -296,7 +296,7 @@ impl App {
         self.session.info = Some(info);
         let mut effects = vec![Effect::UseCredentials { generation }];
         if mode_changed {
-            effects.extend(self.reload(true));
+            effects.extend(self.reload());
         } else if self
             .objects
             .error
@@ -360,12 +360,11 @@ impl App {
         Vec::new()
     }
 
-    /// Starts the listing of the current prefix over.
-    fn reload(&mut self, keep_selection: bool) -> Vec<Effect> {
-        let selected = self.objects.selected().map(|e| e.key().to_string());
-        let prefix = self.objects.prefix.clone();
-        self.objects.select_after_load = if keep_selection { selected } else { None };
-        self.objects.reset(&prefix);
+    /// Starts the listing of the current prefix over, keeping the rows on screen (and the
+    /// selection) until the first new page replaces them.
+    fn reload(&mut self) -> Vec<Effect> {
+        self.objects.select_after_load = self.objects.selected().map(|e| e.key().to_string());
+        self.objects.begin_reload();
         self.request_page()
     }
 
@@ -416,6 +415,12 @@ impl App {
     fn on_page(&mut self, request: RequestId, page: ListPage) -> Vec<Effect> {
         if !self.objects.page_loaded(request, page) {
             return Vec::new();
+        }
+        if self.objects.select_after_load.is_some() {
+            if self.objects.pages_loaded < objects::RESELECT_MAX_PAGES {
+                return self.request_page(); // keep going until the selected key is back
+            }
+            self.objects.select_after_load = None;
         }
         self.load_more_if_near_end()
     }

@@ -8,6 +8,10 @@ use crate::listing::{ListPage, ObjectEntry, PageRequest};
 /// Rows from the end of what is loaded at which the next page is requested.
 pub const LOOKAHEAD: usize = 100;
 
+/// After a reload, pages are loaded until the previously selected key is back on screen, but
+/// no more than this many.
+pub const RESELECT_MAX_PAGES: usize = 20;
+
 /// One row: a folder (common prefix) or an object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Entry {
@@ -43,6 +47,9 @@ pub struct InlineError {
     pub awaiting_credentials: bool,
 }
 
+// Independent facts about the listing (complete, started, replacing, refresh used), not one
+// state in disguise.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ObjectsState {
     pub bucket: String,
@@ -67,6 +74,9 @@ pub struct ObjectsState {
     /// Select this key once it is loaded (after going up a level or reloading).
     pub select_after_load: Option<String>,
     pub pages_loaded: usize,
+    /// A reload of this prefix is under way: the rows on screen stay until its first page
+    /// replaces them, so a failed reload loses nothing.
+    pub replacing: bool,
     /// The first visible row, kept by the view so scrolling is smooth.
     pub view_offset: std::cell::Cell<usize>,
 }
@@ -118,9 +128,23 @@ impl ObjectsState {
         };
     }
 
+    /// Starts this prefix over while keeping the rows on screen until the first new page.
+    pub fn begin_reload(&mut self) {
+        self.replacing = true;
+        self.next_token = None;
+        self.complete = false;
+        self.in_flight = None;
+        self.error = None;
+        self.auto_refresh_used = false;
+        self.pages_loaded = 0;
+    }
+
     /// The request for the next page, if one is due: nothing in flight, no error, more to load.
     pub fn next_request(&self) -> Option<PageRequest> {
-        if self.in_flight.is_some() || self.error.is_some() || (self.started && self.complete) {
+        if self.in_flight.is_some()
+            || self.error.is_some()
+            || (self.started && self.complete && !self.replacing)
+        {
             return None;
         }
         Some(self.request_from(self.next_token.clone()))
@@ -138,7 +162,7 @@ impl ObjectsState {
 
     /// Whether the cursor is close enough to the end of what is loaded to fetch more.
     pub fn wants_more(&self) -> bool {
-        !self.complete && self.cursor + LOOKAHEAD >= self.visible.len()
+        !self.replacing && !self.complete && self.cursor + LOOKAHEAD >= self.visible.len()
     }
 
     /// Takes a page in. Returns false (and changes nothing) for a stale answer.
@@ -152,6 +176,10 @@ impl ObjectsState {
         self.auto_refresh_used = false;
         self.started = true;
         self.pages_loaded += 1;
+        if std::mem::take(&mut self.replacing) {
+            self.entries.clear();
+            self.folder_count = 0;
+        }
         let new_folders = page.prefixes.len();
         let at = self.folder_count;
         self.entries

@@ -657,6 +657,121 @@ fn filter_typing_enter_and_escape() {
 }
 
 #[test]
+fn reload_keeps_rows_until_the_first_new_page_and_after_a_failure() {
+    let (mut app, id) = running();
+    app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: page(&["a/"], &["k1", "k2"], None),
+        },
+        at(1),
+    );
+    app.update(special(Key::Down), at(1));
+    let (id2, req) = list_request(&app.update(Msg::KeyPressed(KeyPress::ctrl('r')), at(2)));
+    assert_eq!(req.continuation_token, None);
+    assert_eq!(
+        app.objects.entries().len(),
+        3,
+        "old rows stay while reloading"
+    );
+    let denied = AwsFailure::from_service(Some("AccessDenied"), Some("Access Denied."), Some(403));
+    app.update(
+        Msg::PageFailed {
+            request: id2,
+            failure: denied,
+        },
+        at(3),
+    );
+    assert_eq!(
+        app.objects.entries().len(),
+        3,
+        "a failed reload loses nothing"
+    );
+    // ctrl-r again retries from the start and the new page replaces the old rows.
+    let (id3, req) = list_request(&app.update(Msg::KeyPressed(KeyPress::ctrl('r')), at(4)));
+    assert_eq!(req.continuation_token, None);
+    app.update(
+        Msg::PageLoaded {
+            request: id3,
+            page: page(&["a/"], &["k1", "k3"], None),
+        },
+        at(5),
+    );
+    let keys: Vec<&str> = app.objects.entries().iter().map(Entry::key).collect();
+    assert_eq!(keys, ["a/", "k1", "k3"]);
+    assert_eq!(
+        app.objects.selected().unwrap().key(),
+        "k1",
+        "selection kept"
+    );
+}
+
+#[test]
+fn reload_walks_back_to_the_selected_key_within_a_bound() {
+    let (mut app, id) = running();
+    app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: page(&[], &["a", "b", "c"], Some("c")),
+        },
+        at(1),
+    );
+    // (the arrival asked for page 2 because the cursor is near the end; load it)
+    let id2 = app.objects.in_flight.as_ref().unwrap().id;
+    app.update(
+        Msg::PageLoaded {
+            request: id2,
+            page: page(&[], &["d"], None),
+        },
+        at(1),
+    );
+    app.update(key('G'), at(1));
+    let (mut id, _) = list_request(&app.update(Msg::KeyPressed(KeyPress::ctrl('r')), at(2)));
+    // Page 1 lacks "d": the next page is asked for at once, whatever the cursor.
+    let fx = app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: page(&[], &["a", "b", "c"], Some("c")),
+        },
+        at(3),
+    );
+    id = list_request(&fx).0;
+    let fx = app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: page(&[], &["d"], None),
+        },
+        at(3),
+    );
+    assert!(fx.is_empty());
+    assert_eq!(app.objects.selected().unwrap().key(), "d");
+    // Never more than RESELECT_MAX_PAGES pages.
+    app.objects.select_after_load = Some("zzz".into());
+    app.objects.begin_reload();
+    let mut fx = app.request_page();
+    let mut pages = 0;
+    while let Some((rid, _)) = fx.iter().find_map(|e| match e {
+        Effect::ListPage { request, page } => Some((*request, page.clone())),
+        _ => None,
+    }) {
+        pages += 1;
+        assert!(pages <= objects::RESELECT_MAX_PAGES + 1, "runaway");
+        fx = app.update(
+            Msg::PageLoaded {
+                request: rid,
+                page: page(&[], &[&format!("k{pages:03}")], Some("t")),
+            },
+            at(4),
+        );
+        if pages >= objects::RESELECT_MAX_PAGES {
+            break;
+        }
+    }
+    assert_eq!(pages, objects::RESELECT_MAX_PAGES);
+    assert!(app.objects.select_after_load.is_none());
+}
+
+#[test]
 fn going_up_reselects_the_folder_we_left() {
     let (mut app, id) = running();
     app.update(

@@ -4,6 +4,8 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // helpers; each binary uses a subset
 
 pub mod canned;
+pub mod proxy;
+pub mod tmux;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};

@@ -1,0 +1,318 @@
+//! A fault-injecting HTTP proxy between sts3 and the local S3+STS service, on loopback only.
+//!
+//! Every request is forwarded unchanged (same Host, so SigV4 still verifies upstream). What the
+//! test asks for is applied on top: a script of per-call STS behaviours (expire the issued token
+//! by re-signing it with the service's key, shorten its life, delay, refuse), and S3's real error
+//! answer where SeaweedFS rejected a session token: a genuine token past its `exp` gets AWS's
+//! `400 ExpiredToken`, any other rejected token `400 InvalidToken`. Whether to reject stays the
+//! real server's decision.
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use bytes::Bytes;
+use chrono::{DateTime, TimeDelta, Utc};
+use hmac::{Hmac, Mac};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use sha2::Sha256;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+use super::canned::{S3_EXPIRED_TOKEN, S3_INVALID_TOKEN};
+
+/// What to do with one STS call.
+#[derive(Debug, Clone)]
+pub enum StsStep {
+    Pass,
+    /// Re-sign the issued token with `exp` in the past; the answer's Expiration is unchanged,
+    /// so sts3 believes it valid until the service rejects it.
+    ExpireToken,
+    /// Make the token (and the answer's Expiration) live only this long.
+    ShortLived(Duration),
+    /// Hold the answer this long, then pass it.
+    Delay(Duration),
+    /// Close the connection without answering.
+    Refuse,
+}
+
+#[derive(Debug)]
+pub struct Faults {
+    /// Consumed one per STS call; `Pass` when empty.
+    pub sts_script: VecDeque<StsStep>,
+    /// Refuse every STS call while set.
+    pub sts_down: bool,
+    /// Turn SeaweedFS's token rejections into S3's real `ExpiredToken` / `InvalidToken`.
+    pub aws_token_errors: bool,
+    /// `METHOD path -> status` for each request.
+    pub log: Vec<String>,
+}
+
+pub struct FaultProxy {
+    pub url: String,
+    faults: Arc<Mutex<Faults>>,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl FaultProxy {
+    /// Starts the proxy on its own runtime (so sync tests can use it).
+    pub fn start(upstream: &str, signing_key_b64: &str) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("proxy runtime");
+        let faults = Arc::new(Mutex::new(Faults {
+            sts_script: VecDeque::new(),
+            sts_down: false,
+            aws_token_errors: true,
+            log: Vec::new(),
+        }));
+        let key = STANDARD
+            .decode(signing_key_b64)
+            .expect("signing key is base64");
+        let upstream = upstream.trim_end_matches('/').to_string();
+        let listener = runtime
+            .block_on(TcpListener::bind("127.0.0.1:0"))
+            .expect("bind proxy");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let shared = Arc::new(Shared {
+            faults: faults.clone(),
+            key,
+            upstream,
+            client: Client::builder(TokioExecutor::new()).build_http(),
+        });
+        runtime.spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let shared = shared.clone();
+                tokio::spawn(async move {
+                    let service = service_fn(move |req| {
+                        let shared = shared.clone();
+                        async move { shared.handle(req).await }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Self {
+            url,
+            faults,
+            _runtime: runtime,
+        }
+    }
+
+    pub fn set(&self, f: impl FnOnce(&mut Faults)) {
+        f(&mut self.faults.lock().expect("faults lock"));
+    }
+
+    pub fn log(&self) -> Vec<String> {
+        self.faults.lock().expect("faults lock").log.clone()
+    }
+}
+
+struct Shared {
+    faults: Arc<Mutex<Faults>>,
+    key: Vec<u8>,
+    upstream: String,
+    client: Client<HttpConnector, Full<Bytes>>,
+}
+
+type Answer = Result<Response<Full<Bytes>>, std::io::Error>;
+
+impl Shared {
+    async fn handle(&self, req: Request<Incoming>) -> Answer {
+        let (parts, body) = req.into_parts();
+        let body = body
+            .collect()
+            .await
+            .map_err(std::io::Error::other)?
+            .to_bytes();
+        let is_sts = parts.method == hyper::Method::POST
+            && parts.uri.path() == "/"
+            && body.windows(7).any(|w| w == b"Action=");
+        let token = parts
+            .headers
+            .get("x-amz-security-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let step = if is_sts {
+            self.next_sts_step()
+        } else {
+            StsStep::Pass
+        };
+        let label = format!("{} {}", parts.method, parts.uri.path());
+        match &step {
+            StsStep::Refuse => {
+                self.record(format!("{label} -> refused"));
+                return Err(std::io::Error::other("refused by the fault proxy"));
+            }
+            StsStep::Delay(d) => tokio::time::sleep(*d).await,
+            _ => {}
+        }
+        let uri = format!(
+            "{}{}",
+            self.upstream,
+            parts.uri.path_and_query().map_or("/", |p| p.as_str())
+        );
+        let mut upstream_req = Request::builder().method(parts.method.clone()).uri(uri);
+        for (name, value) in &parts.headers {
+            upstream_req = upstream_req.header(name, value);
+        }
+        let upstream_req = upstream_req
+            .body(Full::new(body))
+            .map_err(std::io::Error::other)?;
+        let resp = match self.client.request(upstream_req).await {
+            Ok(r) => r,
+            Err(e) => {
+                self.record(format!("{label} -> upstream error"));
+                return Ok(xml(
+                    StatusCode::BAD_GATEWAY,
+                    format!("<Error><Code>BadGateway</Code><Message>{e}</Message></Error>"),
+                ));
+            }
+        };
+        let (mut rparts, rbody) = resp.into_parts();
+        let mut rbody = rbody
+            .collect()
+            .await
+            .map_err(std::io::Error::other)?
+            .to_bytes();
+        if is_sts && rparts.status == StatusCode::OK {
+            rbody = self.rewrite_sts(&step, &rbody);
+        }
+        if !is_sts
+            && let Some(answer) = self.aws_token_answer(rparts.status, &rbody, token.as_deref())
+        {
+            self.record(format!(
+                "{label} -> {} (was {})",
+                answer.status(),
+                rparts.status
+            ));
+            return Ok(answer);
+        }
+        self.record(format!("{label} -> {}", rparts.status));
+        rparts.headers.remove(hyper::header::CONTENT_LENGTH);
+        rparts.headers.remove(hyper::header::TRANSFER_ENCODING);
+        Ok(Response::from_parts(rparts, Full::new(rbody)))
+    }
+
+    fn next_sts_step(&self) -> StsStep {
+        let mut f = self.faults.lock().expect("faults lock");
+        if f.sts_down {
+            return StsStep::Refuse;
+        }
+        f.sts_script.pop_front().unwrap_or(StsStep::Pass)
+    }
+
+    fn record(&self, line: String) {
+        self.faults.lock().expect("faults lock").log.push(line);
+    }
+
+    fn rewrite_sts(&self, step: &StsStep, body: &Bytes) -> Bytes {
+        let text = String::from_utf8_lossy(body).into_owned();
+        let (exp, xml_expiration) = match step {
+            StsStep::ExpireToken => (sts3::clock::now() - TimeDelta::seconds(60), None),
+            StsStep::ShortLived(d) => {
+                let t = sts3::clock::now() + TimeDelta::from_std(*d).expect("duration");
+                (t, Some(t))
+            }
+            _ => return body.clone(),
+        };
+        let Some(token) = between(&text, "<SessionToken>", "</SessionToken>") else {
+            return body.clone();
+        };
+        let mut out = text.replace(&token, &self.resign(&token, exp));
+        if let (Some(t), Some(old)) = (
+            xml_expiration,
+            between(&text, "<Expiration>", "</Expiration>"),
+        ) {
+            out = out.replace(&old, &t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        }
+        Bytes::from(out)
+    }
+
+    /// The same claims with a new `exp`, signed with the service's key.
+    fn resign(&self, token: &str, exp: DateTime<Utc>) -> String {
+        let mut parts = token.split('.');
+        let (Some(header), Some(payload)) = (parts.next(), parts.next()) else {
+            return token.to_string();
+        };
+        let mut claims: serde_json::Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("JWT payload"))
+                .expect("claims");
+        claims["exp"] = serde_json::json!(exp.timestamp());
+        let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+        let signing_input = format!("{header}.{payload}");
+        format!(
+            "{signing_input}.{}",
+            URL_SAFE_NO_PAD.encode(self.sign(&signing_input))
+        )
+    }
+
+    fn sign(&self, input: &str) -> Vec<u8> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("hmac key");
+        mac.update(input.as_bytes());
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    /// S3's real answer where the service rejected a session token.
+    fn aws_token_answer(
+        &self,
+        status: StatusCode,
+        body: &Bytes,
+        token: Option<&str>,
+    ) -> Option<Response<Full<Bytes>>> {
+        let enabled = self.faults.lock().expect("faults lock").aws_token_errors;
+        let token = token?;
+        let rejected = status == StatusCode::FORBIDDEN
+            && String::from_utf8_lossy(body).contains("<Code>InvalidAccessKeyId</Code>");
+        if !enabled || !rejected {
+            return None;
+        }
+        let body = if self.is_genuine_but_expired(token) {
+            S3_EXPIRED_TOKEN
+        } else {
+            S3_INVALID_TOKEN
+        };
+        Some(xml(StatusCode::BAD_REQUEST, body.to_string()))
+    }
+
+    fn is_genuine_but_expired(&self, token: &str) -> bool {
+        let Some((signing_input, signature)) = token.rsplit_once('.') else {
+            return false;
+        };
+        let genuine = URL_SAFE_NO_PAD
+            .decode(signature)
+            .is_ok_and(|sig| sig == self.sign(signing_input));
+        let exp = signing_input
+            .split('.')
+            .nth(1)
+            .and_then(|p| URL_SAFE_NO_PAD.decode(p).ok())
+            .and_then(|p| serde_json::from_slice::<serde_json::Value>(&p).ok())
+            .and_then(|c| c["exp"].as_i64());
+        genuine && exp.is_some_and(|e| e < sts3::clock::now().timestamp())
+    }
+}
+
+fn between(text: &str, open: &str, close: &str) -> Option<String> {
+    let start = text.find(open)? + open.len();
+    let len = text[start..].find(close)?;
+    Some(text[start..start + len].to_string())
+}
+
+fn xml(status: StatusCode, body: String) -> Response<Full<Bytes>> {
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/xml")
+        .header("x-amz-request-id", "4442587FB7D0A2F9")
+        .body(Full::new(Bytes::from(body)))
+        .expect("response")
+}

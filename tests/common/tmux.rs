@@ -1,0 +1,142 @@
+//! Drives the real `sts3` binary in tmux: start it in a detached session on a private server,
+//! type with `send-keys`, read the screen with `capture-pane`.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::time::Duration;
+
+pub struct Tmux {
+    socket: String,
+    pub session: String,
+    dir: tempfile::TempDir,
+}
+
+fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+impl Tmux {
+    /// Runs `program args` with `env` in a `width`x`height` terminal. When the program exits,
+    /// its exit status is written to a file and the pane stays (`remain-on-exit`).
+    pub fn start(
+        program: &str,
+        args: &[&str],
+        env: &[(&str, String)],
+        width: u16,
+        height: u16,
+    ) -> Self {
+        let dir = tempfile::tempdir().expect("tmux temp dir");
+        let name = dir
+            .path()
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("x")
+            .replace('.', "");
+        let socket = format!("sts3-test-{name}");
+        let script = dir.path().join("run.sh");
+        let status = dir.path().join("status");
+        let mut lines: Vec<String> = vec!["#!/bin/sh".into()];
+        lines.extend(env.iter().map(|(k, v)| format!("export {k}={}", quote(v))));
+        let command: Vec<String> = std::iter::once(program.to_string())
+            .chain(args.iter().map(|a| (*a).to_string()))
+            .map(|a| quote(&a))
+            .collect();
+        lines.push(command.join(" "));
+        lines.push(format!(
+            "echo $? > {}",
+            quote(&status.display().to_string())
+        ));
+        let text = lines.join("\n") + "\n";
+        std::fs::write(&script, text).expect("write run.sh");
+        let tmux = Self {
+            socket,
+            session: "sts3".into(),
+            dir,
+        };
+        let out = tmux.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "sts3",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+            &format!("sh {}", quote(&script.display().to_string())),
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux new-session: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        tmux.run(&["set-option", "-t", "sts3", "remain-on-exit", "on"]);
+        tmux
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .env_remove("TMUX")
+            .output()
+            .expect("tmux is installed (scripts/setup installs it)")
+    }
+
+    /// Sends keys in tmux's notation (`Enter`, `BSpace`, `C-c`, `G`...).
+    pub fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "sts3"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    pub fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "sts3"]).stdout)
+            .into_owned()
+    }
+
+    /// Polls the screen until `pred` holds; panics with the last screen after `timeout`.
+    pub fn wait_until(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = sts3::clock::instant() + timeout;
+        loop {
+            let screen = self.screen();
+            if pred(&screen) {
+                return screen;
+            }
+            assert!(
+                sts3::clock::instant() < deadline,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn wait_for(&self, text: &str, timeout: Duration) -> String {
+        self.wait_until(&format!("{text:?}"), timeout, |s| s.contains(text))
+    }
+
+    /// The program's exit status once it has exited.
+    pub fn exit_status(&self, timeout: Duration) -> i32 {
+        let path: PathBuf = self.dir.path().join("status");
+        let deadline = sts3::clock::instant() + timeout;
+        loop {
+            if let Some(code) = std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|t| t.trim().parse().ok())
+            {
+                return code;
+            }
+            assert!(
+                sts3::clock::instant() < deadline,
+                "sts3 did not exit; screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.run(&["kill-server"]);
+    }
+}

@@ -1,0 +1,175 @@
+//! The real sts3 binary in tmux against the real local S3+STS service, read back from the screen.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::proxy::{FaultProxy, StsStep};
+use common::service;
+use common::tmux::Tmux;
+use std::time::Duration;
+
+const T: Duration = Duration::from_secs(20);
+
+fn base_env() -> Vec<(&'static str, String)> {
+    let s = service();
+    let mut env = s.env();
+    env.push((
+        "XDG_CONFIG_HOME",
+        std::env::temp_dir()
+            .join("sts3-e2e-no-config")
+            .display()
+            .to_string(),
+    ));
+    env.push(("TERM", "xterm-256color".into()));
+    env
+}
+
+fn start(endpoint: &str, extra: &[&str], width: u16, height: u16) -> Tmux {
+    let s = service();
+    let mut args = vec![
+        "-b",
+        &s.bucket,
+        "-u",
+        "alice",
+        "--endpoint-url",
+        endpoint,
+        "--role-arn",
+        &s.role_arn,
+        "--duration",
+        "900",
+    ];
+    args.extend_from_slice(extra);
+    Tmux::start(
+        env!("CARGO_BIN_EXE_sts3"),
+        &args,
+        &base_env(),
+        width,
+        height,
+    )
+}
+
+/// The `hh:mm:ss` after `Left` in the session pane.
+fn countdown(screen: &str) -> String {
+    let line = screen
+        .lines()
+        .find(|l| l.contains("Left "))
+        .expect("a Left line");
+    let at = line.find("Left").unwrap() + 4;
+    line[at..].trim_start().chars().take(8).collect()
+}
+
+#[test]
+fn browse_countdown_paging_and_mode_switch() {
+    let s = service();
+    let tmux = start(&s.endpoint, &[], 120, 40);
+    let first = tmux.wait_for("all 3 keys loaded, 7 folders", T);
+    assert!(first.contains("federated-user/alice"), "{first}");
+    assert!(first.contains("s3://sts3-demo/"));
+    assert!(first.contains("README.md") && first.contains("unicode/"));
+
+    // The countdown ticks: two captures a few seconds apart differ in the seconds.
+    let a = countdown(&first);
+    std::thread::sleep(Duration::from_millis(2500));
+    let b = countdown(&tmux.screen());
+    assert_ne!(a, b, "countdown did not move");
+    assert!(a.starts_with("00:1") && b.starts_with("00:1"), "{a} {b}");
+
+    // Open big/ (the first row) and page to its end on demand.
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("1000 keys loaded · more available", T);
+    assert!(screen.contains("s3://sts3-demo/big/"), "{screen}");
+    assert!(screen.contains("item-00000.json"));
+    let end = tmux.wait_until("the end of big/", Duration::from_secs(40), |screen| {
+        let done = screen.contains("all 2500 keys loaded") && screen.contains("item-02499.json");
+        if !done {
+            tmux.keys(&["G"]);
+        }
+        done
+    });
+    assert!(!end.contains("item-00000.json"));
+
+    // Switch mode by key: the principal becomes the assumed role.
+    tmux.keys(&["a"]);
+    let role = tmux.wait_for("assumed-role/S3BrowseRole/assumerole-s3-list", T);
+    assert!(role.contains("assumed role"), "{role}");
+    assert!(role.contains("the role's own permissions apply"), "{role}");
+    // The current prefix was reloaded with the new credentials, back to the same key.
+    let reloaded = tmux.wait_until("the reload to reach the selected key", T, |s| {
+        s.contains("all 2500 keys loaded") && s.contains("item-02499.json")
+    });
+    assert!(reloaded.contains("s3://sts3-demo/big/"), "{reloaded}");
+
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.exit_status(T), 0);
+}
+
+#[test]
+fn aws_expired_token_is_shown_inline_then_recovered() {
+    let s = service();
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    // The first token is genuine but already expired; the refresh it triggers is slow, so the
+    // error stays on screen long enough to read.
+    proxy.set(|f| {
+        f.sts_script.push_back(StsStep::ExpireToken);
+        f.sts_script
+            .push_back(StsStep::Delay(Duration::from_secs(4)));
+    });
+    let tmux = start(&proxy.url, &[], 100, 30);
+    let err = tmux.wait_for("ExpiredToken: The provided token has expired.", T);
+    assert!(
+        err.contains("refreshing credentials, then retrying this page"),
+        "{err}"
+    );
+    let ok = tmux.wait_for("all 3 keys loaded, 7 folders", T);
+    assert!(!ok.contains("ExpiredToken"), "{ok}");
+    assert!(ok.contains("README.md"));
+    let log = proxy.log();
+    assert!(
+        log.iter()
+            .any(|l| l.contains("-> 400 Bad Request (was 403 Forbidden)")),
+        "{log:?}"
+    );
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.exit_status(T), 0);
+}
+
+#[test]
+fn rejection_after_countdown_reached_zero_is_shown_and_recovered() {
+    let s = service();
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    // SeaweedFS's own answer (403 InvalidAccessKeyId), not AWS's: no translation.
+    proxy.set(|f| {
+        f.aws_token_errors = false;
+        f.sts_script
+            .push_back(StsStep::ShortLived(Duration::from_secs(12)));
+    });
+    let tmux = start(&proxy.url, &[], 100, 30);
+    tmux.wait_for("all 3 keys loaded, 7 folders", T);
+    // From now on STS is unreachable: the planned refresh fails and the session runs out.
+    proxy.set(|f| f.sts_down = true);
+    let expired = tmux.wait_for("EXPIRED", Duration::from_secs(30));
+    assert!(
+        expired.contains("README.md"),
+        "the listing stays on screen:\n{expired}"
+    );
+    tmux.keys(&["C-r"]);
+    let err = tmux.wait_for("InvalidAccessKeyId", T);
+    assert!(
+        err.contains("README.md"),
+        "a failed reload keeps the listing:\n{err}"
+    );
+    // STS is back; r refreshes now and the failed page is retried.
+    proxy.set(|f| f.sts_down = false);
+    tmux.wait_until("the refresh to be possible", T, |s| {
+        !s.contains("refreshing…")
+    });
+    tmux.keys(&["r"]);
+    let ok = tmux.wait_until("recovery", T, |s| {
+        s.contains("all 3 keys loaded")
+            && !s.contains("InvalidAccessKeyId")
+            && !s.contains("EXPIRED")
+    });
+    assert!(ok.contains("00:14:"), "a fresh 15-minute session:\n{ok}");
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.exit_status(T), 0);
+}
