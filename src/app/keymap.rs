@@ -421,6 +421,16 @@ mod tests {
     }
 
     #[test]
+    fn readme_documents_every_default_binding() {
+        let readme = include_str!("../../README.md");
+        for b in Keymap::default().bindings() {
+            let keys: Vec<String> = b.key_names.iter().map(|k| format!("`{k}`")).collect();
+            let row = format!("| {} | {} |", keys.join(" "), b.help);
+            assert!(readme.contains(&row), "README lacks the row {row}");
+        }
+    }
+
+    #[test]
     fn parses_key_names() {
         assert_eq!(KeyPress::parse("ctrl-r"), Some(KeyPress::ctrl('r')));
         assert_eq!(KeyPress::parse("f5"), Some(KeyPress::plain(Key::F(5))));
