@@ -45,6 +45,8 @@ pub enum SetupError {
         "endpoint URL {0:?} is not a valid http(s) URL; pass --endpoint-url like http://127.0.0.1:8333"
     )]
     EndpointUrl(String),
+    #[error("region {0:?} is not an AWS region name; pass -r like us-west-2 or eu-central-1")]
+    Region(String),
     #[error("refresh settings are inconsistent: {0}")]
     Refresh(String),
 }
@@ -267,6 +269,10 @@ impl Settings {
         if let Some(url) = &endpoint_url {
             check_endpoint(url)?;
         }
+        let region = opts.region.clone().or(file.region);
+        if let Some(r) = &region {
+            check_region(r, endpoint_url.is_some())?;
+        }
         let refresh = RefreshSettings {
             margin_secs: file.refresh.margin_secs.unwrap_or(300),
             warn_secs: file.refresh.warn_secs.unwrap_or(300),
@@ -309,7 +315,7 @@ impl Settings {
             mfa_code: opts.mfa_code.clone(),
             base: BaseOptions {
                 profile: opts.profile.clone().or(file.profile),
-                region: opts.region.clone().or(file.region),
+                region,
                 endpoint_url,
             },
             mode_base,
@@ -392,6 +398,28 @@ fn load_policy(path: &Path) -> Result<SessionPolicy, SetupError> {
         path: path.display().to_string(),
         source,
     })
+}
+
+/// AWS region names look like `us-west-2`, `us-gov-east-1`, `cn-north-1`. With a custom
+/// endpoint any simple name is accepted (local services use names of their own).
+fn check_region(region: &str, custom_endpoint: bool) -> Result<(), SetupError> {
+    let simple = !region.is_empty()
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let parts: Vec<&str> = region.split('-').collect();
+    let aws_shape = parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
+        && parts[1..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1].parse::<u8>().is_ok();
+    if simple && (aws_shape || custom_endpoint) {
+        Ok(())
+    } else {
+        Err(SetupError::Region(region.to_string()))
+    }
 }
 
 fn check_endpoint(url: &str) -> Result<(), SetupError> {
@@ -577,6 +605,35 @@ mod tests {
         let err =
             resolve_with(&opts("b-1"), "[modes.role]\nendpoint_url = \"nope\"\n").unwrap_err();
         assert!(matches!(err, SetupError::EndpointUrl(_)));
+    }
+
+    #[test]
+    fn region_names() {
+        for good in [
+            "us-west-2",
+            "us-gov-east-1",
+            "cn-north-1",
+            "ap-southeast-4",
+            "eu-central-2",
+        ] {
+            assert!(check_region(good, false).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "us_west_2",
+            "US-WEST-2",
+            "uswest2",
+            "us-west",
+            "mars",
+            "us-west-2a",
+        ] {
+            assert!(check_region(bad, false).is_err(), "{bad}");
+        }
+        assert!(
+            check_region("garage", true).is_ok(),
+            "local services name their own"
+        );
+        assert!(check_region("Bad Region", true).is_err());
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::cli::ListArgs;
 use crate::clock;
 use crate::config::Settings;
 use crate::failure::AwsFailure;
-use crate::listing::{ObjectEntry, PageRequest};
+use crate::listing::{ObjectEntry, PageRequest, printable};
 use crate::session::{Mode, SessionInfo, SpecError, format_hms};
 use chrono::{DateTime, Local, Utc};
 use serde_json::json;
@@ -34,8 +34,9 @@ pub async fn run(
     args: &ListArgs,
     out: &mut dyn Write,
 ) -> Result<u64, ListError> {
-    let config = load_base_config(&settings.base_for(settings.mode)).await;
-    let clients = Clients::new(&config, settings.path_style());
+    let base = settings.base_for(settings.mode);
+    let config = load_base_config(&base).await;
+    let clients = Clients::with_profile(&config, settings.path_style(), base.profile.as_deref());
     let code = mfa_code(settings)?;
     let request = settings.request_for(settings.mode, code.as_deref())?;
     tracing::debug!(mode = %settings.mode, "issuing credentials");
@@ -169,7 +170,7 @@ fn write_prefix(out: &mut dyn Write, as_json: bool, prefix: &str) -> io::Result<
     if as_json {
         writeln!(out, "{}", json!({"type": "prefix", "prefix": prefix}))
     } else {
-        writeln!(out, "PRE {prefix}")
+        writeln!(out, "PRE {}", printable(prefix))
     }
 }
 
@@ -181,6 +182,6 @@ fn write_object(out: &mut dyn Write, as_json: bool, object: &ObjectEntry) -> io:
         }
         writeln!(out, "{value}")
     } else {
-        writeln!(out, "{} => {}", object.key, object.etag)
+        writeln!(out, "{} => {}", printable(&object.key), object.etag)
     }
 }

@@ -56,6 +56,10 @@ pub enum Msg {
         request: RequestId,
         failure: AwsFailure,
     },
+    /// The SDK got a throttling or server error (HTTP `status`) and is about to retry.
+    RequestRetrying {
+        status: u16,
+    },
 }
 
 /// What the runtime should do.
@@ -117,6 +121,9 @@ pub enum Input {
 /// How long notices stay up.
 pub const NOTICE_SECS: i64 = 4;
 
+/// The longest wait between automatic retries of a page that failed for a passing reason.
+pub const PAGE_RETRY_MAX_SECS: i64 = 60;
+
 pub struct App {
     pub settings: Settings,
     pub keymap: Keymap,
@@ -167,6 +174,19 @@ impl App {
             } => self.on_issue_failed(generation, &failure, now),
             Msg::PageLoaded { request, page } => self.on_page(request, page),
             Msg::PageFailed { request, failure } => self.on_page_failed(request, failure, now),
+            Msg::RequestRetrying { status } => {
+                let what = if status == 429 || status == 503 {
+                    "is throttling"
+                } else {
+                    "had an error"
+                };
+                self.notify(
+                    format!("S3 {what} (HTTP {status}); retrying…"),
+                    Level::Warn,
+                    now,
+                );
+                Vec::new()
+            }
         };
         effects.extend(self.on_time(now));
         effects
@@ -191,6 +211,7 @@ impl App {
         let candidates = [
             self.session.refresh_at,
             self.session.retry_at,
+            self.objects.error.as_ref().and_then(|e| e.retry_at),
             self.notice.as_ref().map(|n| n.until),
         ];
         for t in candidates.into_iter().flatten() {
@@ -349,15 +370,25 @@ impl App {
         if self.notice.as_ref().is_some_and(|n| n.until <= now) {
             self.notice = None;
         }
+        let mut effects = Vec::new();
+        let page_retry_due = self
+            .objects
+            .error
+            .as_ref()
+            .and_then(|e| e.retry_at)
+            .is_some_and(|t| t <= now);
+        if page_retry_due && self.objects.in_flight.is_none() {
+            effects.extend(self.retry_failed_page());
+        }
         let idle = self.session.issuing.is_none() && !matches!(self.input, Some(Input::Mfa { .. }));
         let refresh_due =
             self.session.refresh_at.is_some_and(|t| t <= now) && self.session.retry_at.is_none();
         let retry_due = self.session.retry_at.is_some_and(|t| t <= now);
         if idle && (refresh_due || retry_due) {
             self.session.refresh_at = None;
-            return self.issue(self.session.mode, now);
+            effects.extend(self.issue(self.session.mode, now));
         }
-        Vec::new()
+        effects
     }
 
     /// Starts the listing of the current prefix over, keeping the rows on screen (and the
@@ -438,10 +469,19 @@ impl App {
         // A credential rejection once the countdown reached zero is an expiry, whatever the code.
         let credential_problem = failure.is_credential_problem()
             || (failure.kind == ErrorKind::AccessDenied && self.session.is_expired(now));
+        let transient = matches!(
+            failure.kind,
+            ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Throttled | ErrorKind::Server
+        );
+        let attempts = self.objects.transient_failures + u32::from(transient);
+        self.objects.transient_failures = attempts;
+        let max_wait = TimeDelta::seconds(PAGE_RETRY_MAX_SECS);
         self.objects.error = Some(InlineError {
             failure,
             token: flight.token,
             awaiting_credentials: false,
+            // Outages and throttling pass: try again by ourselves, backing off.
+            retry_at: transient.then(|| now + backoff(attempts).min(max_wait)),
         });
         if !credential_problem {
             return Vec::new();

@@ -45,6 +45,8 @@ pub struct InlineError {
     pub token: Option<String>,
     /// New credentials are on their way; the page is retried when they arrive.
     pub awaiting_credentials: bool,
+    /// The page is retried by itself at this time (network trouble, throttling, 5xx).
+    pub retry_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 // Independent facts about the listing (complete, started, replacing, refresh used), not one
@@ -71,6 +73,8 @@ pub struct ObjectsState {
     pub error: Option<InlineError>,
     /// The one automatic credential refresh for this listing has been used.
     pub auto_refresh_used: bool,
+    /// Passing failures in a row (network, throttling, 5xx), for the retry backoff.
+    pub transient_failures: u32,
     /// Select this key once it is loaded (after going up a level or reloading).
     pub select_after_load: Option<String>,
     pub pages_loaded: usize,
@@ -174,6 +178,7 @@ impl ObjectsState {
         self.in_flight = None;
         self.error = None;
         self.auto_refresh_used = false;
+        self.transient_failures = 0;
         self.started = true;
         self.pages_loaded += 1;
         if std::mem::take(&mut self.replacing) {

@@ -871,3 +871,91 @@ fn next_deadline_follows_the_countdown_and_spinner() {
         at(2) + TimeDelta::milliseconds(250)
     );
 }
+
+#[test]
+fn transient_page_failures_retry_by_themselves_with_backoff() {
+    let (mut app, id) = running();
+    app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: page(&[], &["a", "b", "c"], Some("c")),
+        },
+        at(1),
+    );
+    let id2 = app.objects.in_flight.as_ref().unwrap().id;
+    let down = AwsFailure::new(
+        ErrorKind::Network,
+        None,
+        "cannot reach S3: Connection refused",
+    );
+    assert!(
+        app.update(
+            Msg::PageFailed {
+                request: id2,
+                failure: down.clone()
+            },
+            at(2)
+        )
+        .is_empty()
+    );
+    let err = app.objects.error.as_ref().unwrap();
+    assert_eq!(err.retry_at, Some(at(7)));
+    assert_eq!(app.next_deadline(at(6)), at(7));
+    assert!(app.update(Msg::Tick, at(6)).is_empty());
+    let (id3, req) = list_request(&app.update(Msg::Tick, at(7)));
+    assert_eq!(
+        req.continuation_token.as_deref(),
+        Some("c"),
+        "resumes where it failed"
+    );
+    app.update(
+        Msg::PageFailed {
+            request: id3,
+            failure: down,
+        },
+        at(8),
+    );
+    assert_eq!(
+        app.objects.error.as_ref().unwrap().retry_at,
+        Some(at(18)),
+        "backs off"
+    );
+    assert_eq!(app.objects.entries().len(), 3, "loaded keys kept");
+    let (id4, _) = list_request(&app.update(Msg::Tick, at(18)));
+    app.update(
+        Msg::PageLoaded {
+            request: id4,
+            page: page(&[], &["d"], None),
+        },
+        at(19),
+    );
+    assert!(app.objects.error.is_none());
+    assert_eq!(app.objects.transient_failures, 0);
+    // A permission problem is not retried by itself.
+    let (mut app, id) = running();
+    let denied = AwsFailure::from_service(Some("AccessDenied"), Some("Access Denied."), Some(403));
+    app.update(
+        Msg::PageFailed {
+            request: id,
+            failure: denied,
+        },
+        at(2),
+    );
+    assert_eq!(app.objects.error.as_ref().unwrap().retry_at, None);
+    assert!(
+        app.update(Msg::Tick, at(600))
+            .iter()
+            .all(|e| !matches!(e, Effect::ListPage { .. }))
+    );
+}
+
+#[test]
+fn sdk_retries_show_a_transient_notice() {
+    let (mut app, _) = running();
+    app.update(Msg::RequestRetrying { status: 503 }, at(1));
+    let notice = app.notice.clone().unwrap();
+    assert_eq!(notice.text, "S3 is throttling (HTTP 503); retrying…");
+    assert_eq!(notice.level, Level::Warn);
+    app.update(Msg::Tick, at(1 + NOTICE_SECS));
+    assert!(app.notice.is_none(), "it goes away by itself");
+}

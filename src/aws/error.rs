@@ -15,16 +15,26 @@ where
         SdkError::ServiceError(service) => {
             let status = service.raw().status().as_u16();
             let meta = service.err();
-            if meta.code().is_some() {
-                return AwsFailure::from_service(meta.code(), meta.message(), Some(status));
-            }
-            // Some STS-compatible services answer with S3's `<Error>` shape, which the awsQuery
-            // parser does not read; take the code from the body ourselves.
             let body = service.raw().body().bytes().unwrap_or_default();
             let text = String::from_utf8_lossy(body);
-            let code = xml_field(&text, "Code");
-            let message = xml_field(&text, "Message");
-            AwsFailure::from_service(code.as_deref(), message.as_deref(), Some(status))
+            // Some STS-compatible services answer with S3's `<Error>` shape, which the awsQuery
+            // parser does not read; take the code from the body ourselves.
+            let code = meta
+                .code()
+                .map(str::to_string)
+                .or_else(|| xml_field(&text, "Code"));
+            let message = meta
+                .message()
+                .map(str::to_string)
+                .or_else(|| xml_field(&text, "Message"));
+            let mut failure =
+                AwsFailure::from_service(code.as_deref(), message.as_deref(), Some(status));
+            if failure.kind == ErrorKind::ClockSkew
+                && let Some(skew) = skew_message(&text, crate::clock::now())
+            {
+                failure.message = skew;
+            }
+            failure
         }
         SdkError::TimeoutError(_) => AwsFailure::new(
             ErrorKind::Timeout,
@@ -82,6 +92,26 @@ fn root_cause(err: &(dyn StdError + 'static)) -> String {
     }
 }
 
+/// Says how far off the local clock is, from the server time S3 reports with
+/// `RequestTimeTooSkewed`.
+pub(crate) fn skew_message(body: &str, now: chrono::DateTime<chrono::Utc>) -> Option<String> {
+    let server = xml_field(body, "ServerTime")?;
+    let server = chrono::DateTime::parse_from_rfc3339(&server).ok()?.to_utc();
+    let skew = now - server;
+    let secs = skew.num_seconds().abs();
+    let direction = if skew.num_seconds() >= 0 {
+        "ahead of"
+    } else {
+        "behind"
+    };
+    Some(format!(
+        "this computer's clock is {}m{:02}s {direction} the server's ({}); AWS allows 15 minutes: fix the system clock (enable NTP)",
+        secs / 60,
+        secs % 60,
+        server.format("%Y-%m-%d %H:%M:%S UTC")
+    ))
+}
+
 /// The text of the first `<name>...</name>` element, unescaped. Enough for AWS error bodies.
 pub(crate) fn xml_field(body: &str, name: &str) -> Option<String> {
     let open = format!("<{name}>");
@@ -104,6 +134,27 @@ pub(crate) fn xml_field(body: &str, name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::xml_field;
+
+    #[test]
+    fn clock_skew_is_measured_from_the_server_time() {
+        use chrono::TimeZone;
+        let body = "<Error><Code>RequestTimeTooSkewed</Code><Message>The difference between the request time and the current time is too large.</Message><RequestTime>20261123T093000Z</RequestTime><ServerTime>2026-11-23T09:12:30Z</ServerTime><MaxAllowedSkewMilliseconds>900000</MaxAllowedSkewMilliseconds></Error>";
+        let now = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 23, 9, 30, 0)
+            .unwrap();
+        assert_eq!(
+            super::skew_message(body, now).unwrap(),
+            "this computer's clock is 17m30s ahead of the server's (2026-11-23 09:12:30 UTC); AWS allows 15 minutes: fix the system clock (enable NTP)"
+        );
+        let behind = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 23, 8, 52, 0)
+            .unwrap();
+        assert!(
+            super::skew_message(body, behind)
+                .unwrap()
+                .contains("20m30s behind")
+        );
+    }
 
     #[test]
     fn reads_code_and_message_from_s3_style_body() {

@@ -3,12 +3,14 @@
 
 mod base;
 mod error;
+mod notify;
 mod provider;
 mod s3;
 mod sts;
 
 pub use base::{BaseOptions, load_base_config};
 pub use error::failure_from_sdk;
+pub use notify::OnRetryable;
 pub use provider::CredentialSlot;
 pub use s3::S3Browser;
 pub use sts::{Issued, StsIssuer};
@@ -24,10 +26,29 @@ pub struct Clients {
 
 impl Clients {
     pub fn new(config: &aws_config::SdkConfig, path_style: bool) -> Self {
+        Self::with_profile(config, path_style, None)
+    }
+
+    /// Like [`Clients::new`]; `profile` names the base profile in messages.
+    pub fn with_profile(
+        config: &aws_config::SdkConfig,
+        path_style: bool,
+        profile: Option<&str>,
+    ) -> Self {
+        Self::build(config, path_style, profile, None)
+    }
+
+    /// All options: `on_retryable` hears of S3 attempts the SDK is about to retry.
+    pub fn build(
+        config: &aws_config::SdkConfig,
+        path_style: bool,
+        profile: Option<&str>,
+        on_retryable: Option<OnRetryable>,
+    ) -> Self {
         let slot = CredentialSlot::default();
         Self {
-            sts: StsIssuer::new(config),
-            s3: S3Browser::new(config, slot.clone(), path_style),
+            sts: StsIssuer::new(config, profile),
+            s3: S3Browser::new(config, slot.clone(), path_style, on_retryable),
             slot,
         }
     }

@@ -1,6 +1,7 @@
 //! S3: one ListObjectsV2 page per call, signed with the credentials in the slot.
 
 use super::error::failure_from_sdk;
+use super::notify::{OnRetryable, RetryNotifier};
 use super::provider::CredentialSlot;
 use crate::failure::AwsFailure;
 use crate::listing::{ListPage, ObjectEntry, PageRequest};
@@ -13,13 +14,21 @@ pub struct S3Browser {
 }
 
 impl S3Browser {
-    pub fn new(config: &aws_config::SdkConfig, slot: CredentialSlot, path_style: bool) -> Self {
-        let s3_config = aws_sdk_s3::config::Builder::from(config)
+    pub fn new(
+        config: &aws_config::SdkConfig,
+        slot: CredentialSlot,
+        path_style: bool,
+        on_retryable: Option<OnRetryable>,
+    ) -> Self {
+        let mut builder = aws_sdk_s3::config::Builder::from(config)
             .credentials_provider(SharedCredentialsProvider::new(slot))
             // The slot is the cache: a swap must take effect on the next request.
             .identity_cache(IdentityCache::no_cache())
-            .force_path_style(path_style)
-            .build();
+            .force_path_style(path_style);
+        if let Some(f) = on_retryable {
+            builder = builder.interceptor(RetryNotifier(f));
+        }
+        let s3_config = builder.build();
         Self {
             client: aws_sdk_s3::Client::from_conf(s3_config),
         }

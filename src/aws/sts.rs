@@ -3,6 +3,8 @@
 use super::error::failure_from_sdk;
 use crate::failure::{AwsFailure, ErrorKind};
 use crate::session::{CredentialRequest, Mode, Secret, SecretCredentials, SessionInfo};
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_smithy_types::error::display::DisplayErrorContext;
 use chrono::{DateTime, Utc};
 
 /// A freshly issued session: what to show, and what to sign with.
@@ -16,17 +18,87 @@ pub struct Issued {
 #[derive(Clone, Debug)]
 pub struct StsIssuer {
     client: aws_sdk_sts::Client,
+    base: Option<SharedCredentialsProvider>,
+    /// Where STS is, for messages: the endpoint URL or the region.
+    place: String,
+    profile: Option<String>,
 }
 
 impl StsIssuer {
-    pub fn new(config: &aws_config::SdkConfig) -> Self {
+    pub fn new(config: &aws_config::SdkConfig, profile: Option<&str>) -> Self {
+        let place = config.endpoint_url().map_or_else(
+            || {
+                format!(
+                    "STS in region {}",
+                    config.region().map_or("(none)", |r| r.as_ref())
+                )
+            },
+            |url| format!("STS at {url}"),
+        );
         Self {
             client: aws_sdk_sts::Client::new(config),
+            base: config.credentials_provider(),
+            place,
+            profile: profile.map(str::to_string),
+        }
+    }
+
+    /// Issues credentials, with a precise message when the base credentials are the problem
+    /// or STS cannot be reached.
+    pub async fn issue(
+        &self,
+        request: &CredentialRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Issued, AwsFailure> {
+        match self.issue_once(request, now).await {
+            Err(f)
+                if matches!(
+                    f.kind,
+                    ErrorKind::Network | ErrorKind::NoCredentials | ErrorKind::Timeout
+                ) =>
+            {
+                Err(self.explain(f).await)
+            }
+            other => other,
+        }
+    }
+
+    async fn explain(&self, failure: AwsFailure) -> AwsFailure {
+        if let Err(e) = self.base_credentials().await {
+            return e;
+        }
+        AwsFailure {
+            message: format!(
+                "cannot reach {}: {}; check the endpoint, region and network",
+                self.place,
+                failure
+                    .message
+                    .trim_start_matches("cannot reach the endpoint: ")
+            ),
+            ..failure
+        }
+    }
+
+    /// Resolves the base credentials, to tell "none found" and "no such profile" apart from
+    /// network trouble.
+    pub async fn base_credentials(&self) -> Result<(), AwsFailure> {
+        let Some(provider) = &self.base else {
+            return Err(no_credentials(
+                self.profile.as_deref(),
+                "no credentials provider",
+            ));
+        };
+        match provider.provide_credentials().await {
+            Ok(_) => Ok(()),
+            Err(e) => Err(no_credentials(
+                self.profile.as_deref(),
+                &DisplayErrorContext(&e).to_string(),
+            )),
         }
     }
 
     /// Issues credentials for `request`. `now` stamps the issue time.
-    pub async fn issue(
+    async fn issue_once(
         &self,
         request: &CredentialRequest,
         now: DateTime<Utc>,
@@ -112,6 +184,17 @@ impl StsIssuer {
             .map_err(|e| failure_from_sdk(&e))?;
         Ok(out.arn().unwrap_or_default().to_string())
     }
+}
+
+fn no_credentials(profile: Option<&str>, detail: &str) -> AwsFailure {
+    let message = match profile {
+        Some(p) => format!(
+            "AWS profile {p:?} was not found or has no credentials; check --profile / AWS_PROFILE and ~/.aws/config"
+        ),
+        _ => "no AWS credentials found; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, pass --profile, or run `aws sso login`".to_string(),
+    };
+    tracing::debug!(detail, "base credentials unavailable");
+    AwsFailure::new(ErrorKind::NoCredentials, None, message)
 }
 
 fn to_i32(secs: u32) -> i32 {

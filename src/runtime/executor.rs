@@ -2,7 +2,7 @@
 //! the secrets between issue and use, and the one listing task (a new one aborts the old).
 
 use crate::app::{Effect, Generation, Msg};
-use crate::aws::{BaseOptions, Clients, Issued, load_base_config};
+use crate::aws::{BaseOptions, Clients, Issued, OnRetryable, load_base_config};
 use crate::clock;
 use crate::config::Settings;
 use crate::session::{CredentialRequest, Mode, SecretCredentials};
@@ -99,9 +99,21 @@ impl Executor {
         let (base, cell) = self.clients_cell(mode);
         let path_style = self.path_style;
         let tx = self.tx.clone();
+        let notify_tx = self.tx.clone();
+        let on_retryable: OnRetryable = Arc::new(move |status| {
+            let _ = notify_tx.send(Event::App(Msg::RequestRetrying { status }));
+        });
         tokio::spawn(async move {
             let clients = cell
-                .get_or_init(|| async { Clients::new(&load_base_config(&base).await, path_style) })
+                .get_or_init(|| async {
+                    let config = load_base_config(&base).await;
+                    Clients::build(
+                        &config,
+                        path_style,
+                        base.profile.as_deref(),
+                        Some(on_retryable),
+                    )
+                })
                 .await;
             tracing::debug!(%mode, generation = generation.0, "issuing credentials");
             let event = match clients.sts.issue(&request, clock::now()).await {

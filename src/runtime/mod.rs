@@ -80,6 +80,8 @@ async fn event_loop(
             _ = sigterm.recv() => return Ok(()),
             _ = sighup.recv() => return Ok(()),
         };
+        #[cfg(debug_assertions)]
+        debug_panic(&msg);
         for effect in app.update(msg, clock::now()) {
             if !executor.run(effect) {
                 return Ok(());
@@ -122,5 +124,16 @@ fn terminal_msg(event: &TermEvent) -> Option<Msg> {
             }))
         }
         _ => None,
+    }
+}
+
+/// Debug builds only: with `STS3_DEBUG_PANIC_KEY` set, F12 panics, so the tests can prove the
+/// terminal is restored and nothing secret is printed when sts3 crashes.
+#[cfg(debug_assertions)]
+fn debug_panic(msg: &Msg) {
+    if std::env::var_os("STS3_DEBUG_PANIC_KEY").is_some()
+        && *msg == Msg::KeyPressed(KeyPress::plain(Key::F(12)))
+    {
+        panic!("forced panic (debug build, STS3_DEBUG_PANIC_KEY)");
     }
 }

@@ -188,6 +188,9 @@ fn render_error(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     };
     let hint = if err.awaiting_credentials {
         "refreshing credentials, then retrying this page…".to_string()
+    } else if let Some(at) = err.retry_at {
+        let secs = (at - clock.now).num_seconds().max(0);
+        format!("retrying in {secs}s · {}: retry now", key(Action::Reload))
     } else if err.failure.is_credential_problem() || app.session.is_expired(clock.now) {
         format!("{}: refresh credentials", key(Action::RefreshCredentials))
     } else {

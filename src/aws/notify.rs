@@ -1,0 +1,41 @@
+//! Tells the app when the SDK is about to retry a request (throttling, 5xx), so the user sees a
+//! transient notice instead of a silent pause.
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorContextRef;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use std::sync::Arc;
+
+/// Called with the HTTP status of an attempt the SDK may retry (429 or 5xx).
+pub type OnRetryable = Arc<dyn Fn(u16) + Send + Sync>;
+
+pub(crate) struct RetryNotifier(pub OnRetryable);
+
+impl std::fmt::Debug for RetryNotifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RetryNotifier")
+    }
+}
+
+impl Intercept for RetryNotifier {
+    fn name(&self) -> &'static str {
+        "sts3-retry-notifier"
+    }
+
+    fn read_after_attempt(
+        &self,
+        context: &FinalizerInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(response) = context.response() {
+            let status = response.status().as_u16();
+            if status == 429 || status >= 500 {
+                (self.0)(status);
+            }
+        }
+        Ok(())
+    }
+}
