@@ -196,6 +196,9 @@ def demo_keys():
         "reports/q3/summary.csv",
         "reports/q4/summary.csv",
         "deep/a/b/c/d/e/f/leaf.txt",
+        # Control characters are legal in keys; they must never reach the terminal raw.
+        "deep/ctrl/esc\x1b[31mred +.txt",
+        "deep/ctrl/bell\x07tab\there.txt",
     ]
     return keys
 

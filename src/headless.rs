@@ -7,7 +7,7 @@ use crate::clock;
 use crate::config::Settings;
 use crate::failure::AwsFailure;
 use crate::listing::{ObjectEntry, PageRequest, printable};
-use crate::session::{Mode, SessionInfo, SpecError, format_hms};
+use crate::session::{CredentialRequest, Mode, SessionInfo, SpecError, format_hms};
 use chrono::{DateTime, Local, Utc};
 use serde_json::json;
 use std::io::{self, BufRead, Write};
@@ -56,7 +56,7 @@ pub async fn run(
         request.policy().map(crate::policy::SessionPolicy::compact),
         &issued.info,
     )?;
-    let count = list_all(settings, args, &clients, out).await?;
+    let count = list_all(settings, args, &clients, &request, out).await?;
     if args.json {
         writeln!(out, "{}", json!({"type": "summary", "objects": count}))?;
     } else {
@@ -85,6 +85,7 @@ async fn list_all(
     settings: &Settings,
     args: &ListArgs,
     clients: &Clients,
+    credentials: &CredentialRequest,
     out: &mut dyn Write,
 ) -> Result<u64, ListError> {
     let limit = args.limit.map_or(u64::MAX, |l| l as u64);
@@ -96,15 +97,33 @@ async fn list_all(
         folders: args.folders,
     };
     let mut count = 0u64;
+    let mut refreshed = false;
     loop {
-        let page = clients
-            .s3
-            .list_page(&request)
-            .await
-            .map_err(|failure| ListError::Bucket {
-                bucket: settings.bucket.clone(),
-                failure,
-            })?;
+        let page = match clients.s3.list_page(&request).await {
+            Ok(page) => page,
+            // Expired or rejected credentials: issue new ones once and retry this page.
+            Err(failure) if failure.is_credential_problem() && !refreshed => {
+                refreshed = true;
+                eprintln!("sts3: {failure}; issuing new credentials and retrying");
+                let issued =
+                    clients
+                        .sts
+                        .issue(credentials, clock::now())
+                        .await
+                        .map_err(|failure| ListError::Issue {
+                            mode: settings.mode,
+                            failure,
+                        })?;
+                clients.slot.install(2, &issued.secret);
+                continue;
+            }
+            Err(failure) => {
+                return Err(ListError::Bucket {
+                    bucket: settings.bucket.clone(),
+                    failure,
+                });
+            }
+        };
         tracing::debug!(
             objects = page.objects.len(),
             prefixes = page.prefixes.len(),

@@ -49,6 +49,38 @@ pub fn human_size(bytes: i64) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
+/// Decodes a key from a listing made with `encoding-type=url`: `%XX` escapes, and `+` for a
+/// space (S3 encodes spaces either way). Malformed escapes are kept as they are.
+pub fn url_decode(text: &str) -> String {
+    fn hex(b: u8) -> Option<u8> {
+        match b {
+            b'0'..=b'9' => Some(b - b'0'),
+            b'a'..=b'f' => Some(b - b'a' + 10),
+            b'A'..=b'F' => Some(b - b'A' + 10),
+            _ => None,
+        }
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// A key made safe to draw: control characters (which could move the cursor or change colours)
 /// are shown escaped as `\u{1b}`; everything else is kept.
 pub fn printable(key: &str) -> std::borrow::Cow<'_, str> {
@@ -90,6 +122,19 @@ mod tests {
         assert_eq!(human_size(1023), "1023 B");
         assert_eq!(human_size(1536), "1.5 KiB");
         assert_eq!(human_size(5 * 1024 * 1024 * 1024), "5.0 GiB");
+    }
+
+    #[test]
+    fn url_decoding_of_listed_keys() {
+        assert_eq!(url_decode("docs/with%20space/"), "docs/with space/");
+        assert_eq!(
+            url_decode("esc%1B%5B31mred+%2B.txt"),
+            "esc\u{1b}[31mred +.txt"
+        );
+        assert_eq!(url_decode("na%C3%AFve%20caf%C3%A9"), "naïve café");
+        assert_eq!(url_decode("100%"), "100%");
+        assert_eq!(url_decode("bad%zzescape%4"), "bad%zzescape%4");
+        assert_eq!(url_decode("plain"), "plain");
     }
 
     #[test]

@@ -17,6 +17,19 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// Control characters as `sts3 list` prints them (`\u{1b}`); the AWS CLI's JSON has them raw.
+fn escape(key: &str) -> String {
+    key.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -71,7 +84,7 @@ fn list_matches_aws_cli_keys_etags_and_count() {
         .iter()
         .map(|o| {
             (
-                o["Key"].as_str().unwrap().to_string(),
+                escape(o["Key"].as_str().unwrap()),
                 o["ETag"].as_str().unwrap().to_string(),
             )
         })

@@ -278,6 +278,28 @@ async fn delimiter_listing_gives_folders_and_unicode_keys_round_trip() {
 }
 
 #[tokio::test]
+async fn keys_with_control_characters_round_trip_exactly() {
+    let s = service();
+    let clients = federated_clients(Policy::for_bucket(&s.bucket, true).build().unwrap()).await;
+    let listed = clients
+        .s3
+        .list_page(&page(&s.bucket, "deep/ctrl/", None, 1000, true))
+        .await
+        .unwrap();
+    let keys: Vec<&str> = listed.objects.iter().map(|o| o.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "deep/ctrl/bell\u{7}tab\there.txt",
+            "deep/ctrl/esc\u{1b}[31mred +.txt"
+        ]
+    );
+    // The exact key works for GetObject too.
+    let bytes = clients.s3.preview(&s.bucket, keys[1], 8).await.unwrap();
+    assert_eq!(bytes, b"deep/ctr");
+}
+
+#[tokio::test]
 async fn nonexistent_bucket_maps_to_no_such_bucket() {
     let clients = federated_clients(
         Policy::for_bucket("no-such-bucket-here", true)

@@ -4,8 +4,9 @@ use super::error::failure_from_sdk;
 use super::notify::{OnRetryable, RetryNotifier};
 use super::provider::CredentialSlot;
 use crate::failure::AwsFailure;
-use crate::listing::{ListPage, ObjectEntry, PageRequest};
+use crate::listing::{ListPage, ObjectEntry, PageRequest, url_decode};
 use aws_sdk_s3::config::{IdentityCache, SharedCredentialsProvider};
+use aws_sdk_s3::types::EncodingType;
 use chrono::{DateTime, Utc};
 
 #[derive(Clone, Debug)]
@@ -41,6 +42,9 @@ impl S3Browser {
             .list_objects_v2()
             .bucket(&req.bucket)
             .max_keys(req.max_keys)
+            // Keys may hold characters XML 1.0 cannot carry (ESC, BEL...): ask for them
+            // URL-encoded and decode them here, as the AWS CLI does.
+            .encoding_type(EncodingType::Url)
             .set_continuation_token(req.continuation_token.clone());
         if !req.prefix.is_empty() {
             call = call.prefix(&req.prefix);
@@ -53,7 +57,7 @@ impl S3Browser {
             .contents()
             .iter()
             .map(|o| ObjectEntry {
-                key: o.key().unwrap_or_default().to_string(),
+                key: url_decode(o.key().unwrap_or_default()),
                 size: o.size().unwrap_or_default(),
                 last_modified: o
                     .last_modified()
@@ -65,7 +69,7 @@ impl S3Browser {
         let prefixes = out
             .common_prefixes()
             .iter()
-            .filter_map(|p| p.prefix().map(str::to_string))
+            .filter_map(|p| p.prefix().map(url_decode))
             .collect();
         let next_token = if out.is_truncated().unwrap_or(false) {
             out.next_continuation_token().map(str::to_string)

@@ -12,7 +12,9 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use bytes::Bytes;
 use chrono::{DateTime, TimeDelta, Utc};
 use hmac::{Hmac, Mac};
-use http_body_util::{BodyExt, Full};
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, StreamBody};
+use hyper::body::Frame;
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
@@ -21,9 +23,10 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use sha2::Sha256;
 use std::collections::VecDeque;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 
 use super::canned::{S3_EXPIRED_TOKEN, S3_INVALID_TOKEN};
 
@@ -42,10 +45,60 @@ pub enum StsStep {
     Refuse,
 }
 
+/// What to do with one S3 request.
+#[derive(Debug, Clone)]
+pub enum S3Step {
+    Pass,
+    /// Answer S3's own error body without asking the service.
+    Error {
+        status: u16,
+        code: &'static str,
+        message: &'static str,
+    },
+    /// Hold the request this long, then pass it.
+    Delay(Duration),
+    /// Send the headers and half the body, then drop the connection.
+    CutMidBody,
+    /// Answer `RequestTimeTooSkewed`, as if the server's clock were `offset` from ours.
+    Skewed(TimeDelta),
+}
+
+impl S3Step {
+    pub const SLOW_DOWN: S3Step = S3Step::Error {
+        status: 503,
+        code: "SlowDown",
+        message: "Please reduce your request rate.",
+    };
+    pub const INTERNAL_ERROR: S3Step = S3Step::Error {
+        status: 500,
+        code: "InternalError",
+        message: "We encountered an internal error. Please try again.",
+    };
+    pub const ACCESS_DENIED: S3Step = S3Step::Error {
+        status: 403,
+        code: "AccessDenied",
+        message: "Access Denied",
+    };
+    pub const EXPIRED_TOKEN: S3Step = S3Step::Error {
+        status: 400,
+        code: "ExpiredToken",
+        message: "The provided token has expired.",
+    };
+    pub const INVALID_TOKEN: S3Step = S3Step::Error {
+        status: 400,
+        code: "InvalidToken",
+        message: "The provided token is malformed or otherwise invalid.",
+    };
+}
+
 #[derive(Debug)]
 pub struct Faults {
     /// Consumed one per STS call; `Pass` when empty.
     pub sts_script: VecDeque<StsStep>,
+    /// Consumed one per S3 request; `Pass` when empty.
+    pub s3_script: VecDeque<S3Step>,
+    /// The service is "down": the port refuses connections, open ones are dropped.
+    pub down: bool,
     /// Refuse every STS call while set.
     pub sts_down: bool,
     /// Turn SeaweedFS's token rejections into S3's real `ExpiredToken` / `InvalidToken`.
@@ -70,6 +123,8 @@ impl FaultProxy {
             .expect("proxy runtime");
         let faults = Arc::new(Mutex::new(Faults {
             sts_script: VecDeque::new(),
+            s3_script: VecDeque::new(),
+            down: false,
             sts_down: false,
             aws_token_errors: true,
             log: Vec::new(),
@@ -79,29 +134,17 @@ impl FaultProxy {
             .expect("signing key is base64");
         let upstream = upstream.trim_end_matches('/').to_string();
         let listener = runtime
-            .block_on(TcpListener::bind("127.0.0.1:0"))
+            .block_on(async { bind(SocketAddr::from(([127, 0, 0, 1], 0))) })
             .expect("bind proxy");
-        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let addr = listener.local_addr().expect("addr");
+        let url = format!("http://{addr}");
         let shared = Arc::new(Shared {
             faults: faults.clone(),
             key,
             upstream,
             client: Client::builder(TokioExecutor::new()).build_http(),
         });
-        runtime.spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let shared = shared.clone();
-                tokio::spawn(async move {
-                    let service = service_fn(move |req| {
-                        let shared = shared.clone();
-                        async move { shared.handle(req).await }
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
+        runtime.spawn(serve(listener, addr, shared));
         Self {
             url,
             faults,
@@ -118,6 +161,46 @@ impl FaultProxy {
     }
 }
 
+fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = TcpSocket::new_v4()?;
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(128)
+}
+
+/// Accepts connections; while the service is "down" the listener is closed (connections are
+/// refused), and reopened on the same port when it comes back.
+async fn serve(mut listener: TcpListener, addr: SocketAddr, shared: Arc<Shared>) {
+    loop {
+        if shared.is_down() {
+            drop(listener);
+            while shared.is_down() {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            listener = loop {
+                if let Ok(l) = bind(addr) {
+                    break l;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            };
+        }
+        let accepted = tokio::time::timeout(Duration::from_millis(100), listener.accept()).await;
+        let Ok(Ok((stream, _))) = accepted else {
+            continue;
+        };
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |req| {
+                let shared = shared.clone();
+                async move { shared.handle(req).await }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
 struct Shared {
     faults: Arc<Mutex<Faults>>,
     key: Vec<u8>,
@@ -125,10 +208,22 @@ struct Shared {
     client: Client<HttpConnector, Full<Bytes>>,
 }
 
-type Answer = Result<Response<Full<Bytes>>, std::io::Error>;
+type Body = BoxBody<Bytes, std::io::Error>;
+type Answer = Result<Response<Body>, std::io::Error>;
+
+fn full(bytes: Bytes) -> Body {
+    Full::new(bytes).map_err(|never| match never {}).boxed()
+}
 
 impl Shared {
+    fn is_down(&self) -> bool {
+        self.faults.lock().expect("faults lock").down
+    }
+
     async fn handle(&self, req: Request<Incoming>) -> Answer {
+        if self.is_down() {
+            return Err(std::io::Error::other("the service is down"));
+        }
         let (parts, body) = req.into_parts();
         let body = body
             .collect()
@@ -148,7 +243,23 @@ impl Shared {
         } else {
             StsStep::Pass
         };
-        let label = format!("{} {}", parts.method, parts.uri.path());
+        let s3_step = if is_sts {
+            S3Step::Pass
+        } else {
+            self.next_s3_step()
+        };
+        let label = format!(
+            "{} {}{}",
+            parts.method,
+            parts.uri.path(),
+            parts.uri.query().map_or(String::new(), |q| format!("?{q}"))
+        );
+        if let Some(answer) = self.injected(&s3_step, &label) {
+            return Ok(answer);
+        }
+        if let S3Step::Delay(d) = &s3_step {
+            tokio::time::sleep(*d).await;
+        }
         match &step {
             StsStep::Refuse => {
                 self.record(format!("{label} -> refused"));
@@ -198,10 +309,63 @@ impl Shared {
             ));
             return Ok(answer);
         }
+        rparts.headers.remove(hyper::header::TRANSFER_ENCODING);
+        if matches!(s3_step, S3Step::CutMidBody) {
+            self.record(format!("{label} -> {} cut mid-body", rparts.status));
+            rparts
+                .headers
+                .insert(hyper::header::CONTENT_LENGTH, rbody.len().into());
+            let half = rbody.slice(..rbody.len() / 2);
+            let frames: Vec<Result<Frame<Bytes>, std::io::Error>> = vec![
+                Ok(Frame::data(half)),
+                Err(std::io::Error::other("connection cut by the fault proxy")),
+            ];
+            let body = StreamBody::new(futures_util::stream::iter(frames)).boxed();
+            return Ok(Response::from_parts(rparts, body));
+        }
         self.record(format!("{label} -> {}", rparts.status));
         rparts.headers.remove(hyper::header::CONTENT_LENGTH);
-        rparts.headers.remove(hyper::header::TRANSFER_ENCODING);
-        Ok(Response::from_parts(rparts, Full::new(rbody)))
+        Ok(Response::from_parts(rparts, full(rbody)))
+    }
+
+    /// S3 answers made up by the proxy, without asking the service.
+    fn injected(&self, step: &S3Step, label: &str) -> Option<Response<Body>> {
+        let now = sts3::clock::now();
+        let (status, body) = match step {
+            S3Step::Error {
+                status,
+                code,
+                message,
+            } => (
+                StatusCode::from_u16(*status).expect("status"),
+                format!(
+                    "<Error><Code>{code}</Code><Message>{message}</Message><RequestId>4442587FB7D0A2F9</RequestId></Error>"
+                ),
+            ),
+            S3Step::Skewed(offset) => (
+                StatusCode::FORBIDDEN,
+                format!(
+                    "<Error><Code>RequestTimeTooSkewed</Code><Message>The difference between the request time and the current time is too large.</Message><RequestTime>{}</RequestTime><ServerTime>{}</ServerTime><MaxAllowedSkewMilliseconds>900000</MaxAllowedSkewMilliseconds></Error>",
+                    now.format("%Y%m%dT%H%M%SZ"),
+                    (now + *offset).format("%Y-%m-%dT%H:%M:%SZ")
+                ),
+            ),
+            _ => return None,
+        };
+        self.record(format!("{label} -> injected {}", status.as_u16()));
+        Some(xml(
+            status,
+            format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{body}"),
+        ))
+    }
+
+    fn next_s3_step(&self) -> S3Step {
+        self.faults
+            .lock()
+            .expect("faults lock")
+            .s3_script
+            .pop_front()
+            .unwrap_or(S3Step::Pass)
     }
 
     fn next_sts_step(&self) -> StsStep {
@@ -269,7 +433,7 @@ impl Shared {
         status: StatusCode,
         body: &Bytes,
         token: Option<&str>,
-    ) -> Option<Response<Full<Bytes>>> {
+    ) -> Option<Response<Body>> {
         let enabled = self.faults.lock().expect("faults lock").aws_token_errors;
         let token = token?;
         let rejected = status == StatusCode::FORBIDDEN
@@ -308,11 +472,11 @@ fn between(text: &str, open: &str, close: &str) -> Option<String> {
     Some(text[start..start + len].to_string())
 }
 
-fn xml(status: StatusCode, body: String) -> Response<Full<Bytes>> {
+fn xml(status: StatusCode, body: String) -> Response<Body> {
     Response::builder()
         .status(status)
         .header("content-type", "application/xml")
         .header("x-amz-request-id", "4442587FB7D0A2F9")
-        .body(Full::new(Bytes::from(body)))
+        .body(full(Bytes::from(body)))
         .expect("response")
 }
