@@ -268,19 +268,7 @@ impl Shared {
             StsStep::Delay(d) => tokio::time::sleep(*d).await,
             _ => {}
         }
-        let uri = format!(
-            "{}{}",
-            self.upstream,
-            parts.uri.path_and_query().map_or("/", |p| p.as_str())
-        );
-        let mut upstream_req = Request::builder().method(parts.method.clone()).uri(uri);
-        for (name, value) in &parts.headers {
-            upstream_req = upstream_req.header(name, value);
-        }
-        let upstream_req = upstream_req
-            .body(Full::new(body))
-            .map_err(std::io::Error::other)?;
-        let resp = match self.client.request(upstream_req).await {
+        let resp = match self.forward(&parts, body).await {
             Ok(r) => r,
             Err(e) => {
                 self.record(format!("{label} -> upstream error"));
@@ -312,20 +300,32 @@ impl Shared {
         rparts.headers.remove(hyper::header::TRANSFER_ENCODING);
         if matches!(s3_step, S3Step::CutMidBody) {
             self.record(format!("{label} -> {} cut mid-body", rparts.status));
-            rparts
-                .headers
-                .insert(hyper::header::CONTENT_LENGTH, rbody.len().into());
-            let half = rbody.slice(..rbody.len() / 2);
-            let frames: Vec<Result<Frame<Bytes>, std::io::Error>> = vec![
-                Ok(Frame::data(half)),
-                Err(std::io::Error::other("connection cut by the fault proxy")),
-            ];
-            let body = StreamBody::new(futures_util::stream::iter(frames)).boxed();
-            return Ok(Response::from_parts(rparts, body));
+            return Ok(cut_mid_body(rparts, &rbody));
         }
         self.record(format!("{label} -> {}", rparts.status));
         rparts.headers.remove(hyper::header::CONTENT_LENGTH);
         Ok(Response::from_parts(rparts, full(rbody)))
+    }
+
+    /// Sends the request on to the service unchanged (same Host, so signatures verify).
+    async fn forward(
+        &self,
+        parts: &hyper::http::request::Parts,
+        body: Bytes,
+    ) -> Result<Response<Incoming>, Box<dyn std::error::Error + Send + Sync>> {
+        let uri = format!(
+            "{}{}",
+            self.upstream,
+            parts.uri.path_and_query().map_or("/", |p| p.as_str())
+        );
+        let mut upstream_req = Request::builder().method(parts.method.clone()).uri(uri);
+        for (name, value) in &parts.headers {
+            upstream_req = upstream_req.header(name, value);
+        }
+        Ok(self
+            .client
+            .request(upstream_req.body(Full::new(body))?)
+            .await?)
     }
 
     /// S3 answers made up by the proxy, without asking the service.
@@ -464,6 +464,21 @@ impl Shared {
             .and_then(|c| c["exp"].as_i64());
         genuine && exp.is_some_and(|e| e < sts3::clock::now().timestamp())
     }
+}
+
+/// The headers (with the full length) and half the body, then a broken connection.
+fn cut_mid_body(mut parts: hyper::http::response::Parts, body: &Bytes) -> Response<Body> {
+    parts
+        .headers
+        .insert(hyper::header::CONTENT_LENGTH, body.len().into());
+    let frames: Vec<Result<Frame<Bytes>, std::io::Error>> = vec![
+        Ok(Frame::data(body.slice(..body.len() / 2))),
+        Err(std::io::Error::other("connection cut by the fault proxy")),
+    ];
+    Response::from_parts(
+        parts,
+        StreamBody::new(futures_util::stream::iter(frames)).boxed(),
+    )
 }
 
 fn between(text: &str, open: &str, close: &str) -> Option<String> {
