@@ -97,13 +97,11 @@ fn root_cause(err: &(dyn StdError + 'static)) -> String {
 pub(crate) fn skew_message(body: &str, now: chrono::DateTime<chrono::Utc>) -> Option<String> {
     let server = xml_field(body, "ServerTime")?;
     let server = chrono::DateTime::parse_from_rfc3339(&server).ok()?.to_utc();
-    let skew = now - server;
-    let secs = skew.num_seconds().abs();
-    let direction = if skew.num_seconds() >= 0 {
-        "ahead of"
-    } else {
-        "behind"
-    };
+    // The server reports whole seconds: round ours to the nearest second.
+    let millis = (now - server).num_milliseconds();
+    let rounded = (millis + millis.signum() * 500) / 1000;
+    let secs = rounded.abs();
+    let direction = if rounded >= 0 { "ahead of" } else { "behind" };
     Some(format!(
         "this computer's clock is {}m{:02}s {direction} the server's ({}); AWS allows 15 minutes: fix the system clock (enable NTP)",
         secs / 60,

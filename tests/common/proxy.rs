@@ -105,6 +105,8 @@ pub struct Faults {
     pub aws_token_errors: bool,
     /// `METHOD path -> status` for each request.
     pub log: Vec<String>,
+    /// Every secret access key and session token STS handed out through the proxy.
+    pub issued_secrets: Vec<String>,
 }
 
 pub struct FaultProxy {
@@ -128,6 +130,7 @@ impl FaultProxy {
             sts_down: false,
             aws_token_errors: true,
             log: Vec::new(),
+            issued_secrets: Vec::new(),
         }));
         let key = STANDARD
             .decode(signing_key_b64)
@@ -158,6 +161,19 @@ impl FaultProxy {
 
     pub fn log(&self) -> Vec<String> {
         self.faults.lock().expect("faults lock").log.clone()
+    }
+
+    /// How many logged requests contain `needle`.
+    pub fn count(&self, needle: &str) -> usize {
+        self.log().iter().filter(|l| l.contains(needle)).count()
+    }
+
+    pub fn issued_secrets(&self) -> Vec<String> {
+        self.faults
+            .lock()
+            .expect("faults lock")
+            .issued_secrets
+            .clone()
     }
 }
 
@@ -286,6 +302,15 @@ impl Shared {
             .to_bytes();
         if is_sts && rparts.status == StatusCode::OK {
             rbody = self.rewrite_sts(&step, &rbody);
+            let text = String::from_utf8_lossy(&rbody).into_owned();
+            let secrets = ["SecretAccessKey", "SessionToken"]
+                .into_iter()
+                .filter_map(|tag| between(&text, &format!("<{tag}>"), &format!("</{tag}>")));
+            self.faults
+                .lock()
+                .expect("faults lock")
+                .issued_secrets
+                .extend(secrets);
         }
         if !is_sts
             && let Some(answer) = self.aws_token_answer(rparts.status, &rbody, token.as_deref())

@@ -1,0 +1,404 @@
+//! The fault suite: `sts3 list` and the TUI through the fault proxy in front of the real local
+//! service. Loopback only; every wait is bounded.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::proxy::{FaultProxy, S3Step};
+use common::service;
+use common::tmux::Tmux;
+use std::process::Output;
+use std::time::Duration;
+
+const T: Duration = Duration::from_secs(25);
+const STS_CALL: &str = "POST / ->";
+const LIST_CALL: &str = "list-type=2";
+
+fn proxy() -> FaultProxy {
+    let s = service();
+    FaultProxy::start(&s.endpoint, &s.signing_key)
+}
+
+fn list(proxy: &FaultProxy, extra: &[&str]) -> Output {
+    let s = service();
+    let mut cmd = common::sts3();
+    cmd.envs(s.env())
+        .args([
+            "list",
+            "-b",
+            &s.bucket,
+            "-u",
+            "alice",
+            "--endpoint-url",
+            &proxy.url,
+        ])
+        .args(extra);
+    cmd.output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn tui(proxy: &FaultProxy) -> Tmux {
+    let s = service();
+    let mut env = s.env();
+    env.push((
+        "XDG_CONFIG_HOME",
+        std::env::temp_dir()
+            .join("sts3-faults-no-config")
+            .display()
+            .to_string(),
+    ));
+    let args = [
+        "-b",
+        &s.bucket,
+        "-u",
+        "alice",
+        "--endpoint-url",
+        &proxy.url,
+        "--duration",
+        "900",
+    ];
+    Tmux::start(env!("CARGO_BIN_EXE_sts3"), &args, &env, 110, 32)
+}
+
+// ---------- sts3 list ----------
+
+#[test]
+fn list_rides_out_throttling_and_server_errors() {
+    let p = proxy();
+    p.set(|f| {
+        f.s3_script
+            .extend([S3Step::SLOW_DOWN, S3Step::INTERNAL_ERROR]);
+    });
+    let out = list(&p, &["--prefix", "reports/"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).ends_with("No. of Objects = 4\n"));
+    assert_eq!(p.count("injected 503"), 1);
+    assert_eq!(p.count("injected 500"), 1);
+    assert_eq!(p.count(LIST_CALL), 3, "two retried attempts, then success");
+}
+
+#[test]
+fn list_gives_up_after_the_sdks_bounded_retries() {
+    let p = proxy();
+    p.set(|f| {
+        f.s3_script
+            .extend(std::iter::repeat_n(S3Step::SLOW_DOWN, 10));
+    });
+    let out = list(&p, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "Caught exception accessing bucket sts3-demo: SlowDown: Please reduce your request rate.\n"
+    );
+    assert_eq!(
+        p.count(LIST_CALL),
+        3,
+        "standard retry mode: 3 attempts, no more"
+    );
+}
+
+#[test]
+fn list_refreshes_once_on_expired_token_and_never_loops() {
+    let p = proxy();
+    p.set(|f| f.s3_script.push_back(S3Step::EXPIRED_TOKEN));
+    let out = list(&p, &["--prefix", "reports/"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains(
+        "ExpiredToken: The provided token has expired.; issuing new credentials and retrying"
+    ));
+    assert_eq!(p.count(STS_CALL), 2, "one refresh");
+
+    let p = proxy();
+    p.set(|f| {
+        f.s3_script
+            .extend(std::iter::repeat_n(S3Step::EXPIRED_TOKEN, 10));
+    });
+    let out = list(&p, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).ends_with("Caught exception accessing bucket sts3-demo: ExpiredToken: The provided token has expired.\n"));
+    assert_eq!(p.count(STS_CALL), 2, "one refresh, then it stops");
+    assert_eq!(p.count(LIST_CALL), 2, "one retry, then it stops");
+}
+
+#[test]
+fn list_survives_a_connection_cut_mid_body() {
+    let p = proxy();
+    p.set(|f| f.s3_script.push_back(S3Step::CutMidBody));
+    let out = list(&p, &["--prefix", "big/", "--page-size", "1000"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.ends_with("No. of Objects = 2500\n"), "{stdout}");
+    assert_eq!(p.count("cut mid-body"), 1);
+    let keys: Vec<&str> = stdout.lines().filter(|l| l.contains(" => ")).collect();
+    let mut dedup = keys.clone();
+    dedup.dedup();
+    assert_eq!(keys.len(), dedup.len(), "no key twice after the retry");
+}
+
+#[test]
+fn list_waits_out_a_slow_answer() {
+    let p = proxy();
+    p.set(|f| f.s3_script.push_back(S3Step::Delay(Duration::from_secs(2))));
+    let out = list(&p, &["--prefix", "reports/"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).ends_with("No. of Objects = 4\n"));
+}
+
+#[test]
+fn list_reports_clock_skew_with_the_measured_offset() {
+    let p = proxy();
+    let twenty_min = chrono::TimeDelta::minutes(20);
+    p.set(|f| {
+        f.s3_script
+            .extend(std::iter::repeat_n(S3Step::Skewed(twenty_min), 10));
+    });
+    let out = list(&p, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    // The server's time has whole seconds: the measure is good to a second.
+    let prefix = "Caught exception accessing bucket sts3-demo: RequestTimeTooSkewed: this computer's clock is ";
+    assert!(
+        err.starts_with(&format!("{prefix}20m00s")) || err.starts_with(&format!("{prefix}19m59s")),
+        "{err}"
+    );
+    assert!(err.contains("behind the server's"), "{err}");
+    assert!(
+        err.trim_end()
+            .ends_with("fix the system clock (enable NTP)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn list_against_a_stopped_service_says_so() {
+    let p = proxy();
+    p.set(|f| f.down = true);
+    std::thread::sleep(Duration::from_millis(300));
+    let out = list(&p, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "Caught exception issuing federated credentials: Network: cannot reach STS at {}: Connection refused (os error 111); check the endpoint, region and network\n",
+            p.url
+        )
+    );
+}
+
+// ---------- the TUI ----------
+
+#[test]
+fn tui_failure_mid_listing_keeps_loaded_pages_and_resumes_from_its_token() {
+    let p = proxy();
+    let tmux = tui(&p);
+    tmux.wait_for("all 3 keys loaded, 7 folders", T);
+    tmux.keys(&["Enter"]); // big/
+    tmux.wait_for("1000 keys loaded · more available", T);
+    // The next page fails every attempt the SDK makes.
+    p.set(|f| {
+        f.s3_script
+            .extend(std::iter::repeat_n(S3Step::INTERNAL_ERROR, 3));
+    });
+    tmux.keys(&["G"]);
+    let err = tmux.wait_for("InternalError: We encountered an internal error.", T);
+    assert!(
+        err.contains("1000 keys loaded"),
+        "loaded pages kept:\n{err}"
+    );
+    assert!(err.contains("retrying in "), "{err}");
+    // It retries by itself and goes on from where it failed.
+    tmux.wait_for("2000 keys loaded", T);
+    let resumed = p
+        .log()
+        .into_iter()
+        .filter(|l| l.contains("continuation-token=big%2Fitem-00999.json"))
+        .count();
+    assert!(
+        resumed >= 4,
+        "3 failed attempts and the retry used the same token: {:?}",
+        p.log()
+    );
+    tmux.keys(&["G"]);
+    tmux.wait_until("the end", T, |s| {
+        let done = s.contains("all 2500 keys loaded") && s.contains("item-02499.json");
+        if !done {
+            tmux.keys(&["G"]);
+        }
+        done
+    });
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.exit_status(T), 0);
+}
+
+#[test]
+fn tui_shows_an_outage_and_recovers_without_a_restart() {
+    let p = proxy();
+    let tmux = tui(&p);
+    tmux.wait_for("all 3 keys loaded, 7 folders", T);
+    p.set(|f| f.down = true);
+    tmux.keys(&["C-r"]);
+    let down = tmux.wait_for("Connection refused", T);
+    assert!(down.contains("README.md"), "the listing stays:\n{down}");
+    assert!(down.contains("retrying in "), "{down}");
+    p.set(|f| f.down = false);
+    let up = tmux.wait_until("recovery", Duration::from_secs(40), |s| {
+        s.contains("all 3 keys loaded") && !s.contains("Connection refused")
+    });
+    assert!(up.contains("README.md"));
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.exit_status(T), 0);
+}
+
+#[test]
+fn tui_keeps_taking_keys_and_counting_down_while_a_request_hangs() {
+    let p = proxy();
+    let tmux = tui(&p);
+    tmux.wait_for("all 3 keys loaded, 7 folders", T);
+    p.set(|f| {
+        f.s3_script
+            .push_back(S3Step::Delay(Duration::from_secs(10)));
+    });
+    tmux.keys(&["C-r"]);
+    let loading = tmux.wait_for("loading page 1", T);
+    let before = loading
+        .lines()
+        .find(|l| l.contains("Left "))
+        .unwrap()
+        .to_string();
+    tmux.keys(&["?"]);
+    let help = tmux.wait_for("show or hide this help", Duration::from_secs(3));
+    assert!(help.contains("loading page 1"), "still loading:\n{help}");
+    tmux.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(1500));
+    let later = tmux.screen();
+    let after = later
+        .lines()
+        .find(|l| l.contains("Left "))
+        .unwrap()
+        .to_string();
+    assert_ne!(before, after, "the countdown moved while the request hung");
+    assert!(later.contains("loading page 1"));
+    tmux.wait_until("the slow page", T, |s| {
+        s.contains("all 3 keys loaded") && !s.contains("loading")
+    });
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.exit_status(T), 0);
+}
+
+#[test]
+fn tui_expired_token_refreshes_once_and_never_loops() {
+    let p = proxy();
+    p.set(|f| {
+        f.s3_script
+            .extend(std::iter::repeat_n(S3Step::EXPIRED_TOKEN, 10));
+    });
+    let tmux = tui(&p);
+    let screen = tmux.wait_for("r: refresh credentials", T);
+    assert!(
+        screen.contains("ExpiredToken: The provided token has expired."),
+        "{screen}"
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        p.count(STS_CALL),
+        2,
+        "the first issue and one refresh: {:?}",
+        p.log()
+    );
+    assert_eq!(
+        p.count(LIST_CALL),
+        2,
+        "the first try and one retry: {:?}",
+        p.log()
+    );
+    // The manual way out works once the service answers normally again.
+    p.set(|f| f.s3_script.clear());
+    tmux.keys(&["r"]);
+    tmux.wait_until("recovery", T, |s| {
+        s.contains("all 3 keys loaded") && !s.contains("ExpiredToken")
+    });
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.exit_status(T), 0);
+}
+
+#[test]
+fn tui_shows_throttling_as_a_passing_notice() {
+    let p = proxy();
+    p.set(|f| {
+        f.s3_script
+            .extend([S3Step::SLOW_DOWN, S3Step::Delay(Duration::from_secs(2))]);
+    });
+    let tmux = tui(&p);
+    let notice = tmux.wait_for("S3 is throttling (HTTP 503); retrying…", T);
+    assert!(
+        !notice.contains("✗"),
+        "no error: the retry is still under way"
+    );
+    let done = tmux.wait_for("all 3 keys loaded, 7 folders", T);
+    assert!(!done.contains("✗"));
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.exit_status(T), 0);
+}
+
+#[test]
+fn tui_reports_clock_skew_inline() {
+    let p = proxy();
+    p.set(|f| {
+        f.s3_script.extend(std::iter::repeat_n(
+            S3Step::Skewed(chrono::TimeDelta::minutes(-30)),
+            3,
+        ));
+    });
+    let tmux = tui(&p);
+    let screen = tmux.wait_for("RequestTimeTooSkewed", T);
+    assert!(
+        screen.contains("this computer's clock is 30m00s")
+            || screen.contains("this computer's clock is 29m59s"),
+        "{screen}"
+    );
+    assert!(screen.contains("ahead of the server"), "{screen}");
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.exit_status(T), 0);
+}
+
+#[test]
+fn tui_invalid_token_is_shown_with_its_code() {
+    let p = proxy();
+    p.set(|f| {
+        f.s3_script
+            .extend(std::iter::repeat_n(S3Step::INVALID_TOKEN, 2));
+    });
+    let tmux = tui(&p);
+    let screen = tmux.wait_for("r: refresh credentials", T);
+    assert!(
+        screen.contains("InvalidToken: The provided token is malformed or otherwise invalid."),
+        "{screen}"
+    );
+    assert_eq!(p.count(STS_CALL), 2, "one automatic refresh");
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.exit_status(T), 0);
+}
+
+#[test]
+fn tui_access_denied_is_shown_without_refreshing() {
+    let p = proxy();
+    p.set(|f| f.s3_script.push_back(S3Step::ACCESS_DENIED));
+    let tmux = tui(&p);
+    let screen = tmux.wait_for("AccessDenied: Access Denied", T);
+    assert!(screen.contains("C-r: retry"), "{screen}");
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(
+        p.count(STS_CALL),
+        1,
+        "permissions are not fixed by new credentials"
+    );
+    tmux.keys(&["C-r"]);
+    tmux.wait_until("retry", T, |s| {
+        s.contains("all 3 keys loaded") && !s.contains("AccessDenied")
+    });
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.exit_status(T), 0);
+}
