@@ -1,0 +1,507 @@
+//! The bad-input catalogue (README, "Reliability"): one test per row, each with the exact
+//! one-line message users see and the exit code.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{service, sts3};
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
+
+/// Files the rows refer to, by relative name (the messages quote them as given).
+fn workdir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let files: [(&str, String); 9] = [
+        ("trailing.json", "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\",}\n  ]\n}\n".into()),
+        ("effect.json", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Permit","Action":"s3:*","Resource":"*"}]}"#.into()),
+        ("nostatement.json", r#"{"Version":"2012-10-17"}"#.into()),
+        ("huge.json", huge_policy()),
+        ("bad.toml", "page_size = 10\nmode = federated\n".into()),
+        ("unknown.toml", "bukket = \"x\"\n".into()),
+        ("km-action.toml", "[bindings]\nfly = { keys = [\"x\"] }\n".into()),
+        ("km-conflict.toml", "[bindings]\nquit = { keys = [\"j\"] }\n".into()),
+        ("km-key.toml", "[bindings]\nquit = { keys = [\"ctrl-\"] }\n".into()),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+fn huge_policy() -> String {
+    let resources: Vec<String> = (0..120)
+        .map(|i| format!("\"arn:aws:s3:::bucket-{i:03}/*\""))
+        .collect();
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:GetObject","Resource":[{}]}}]}}"#,
+        resources.join(",")
+    )
+}
+
+/// Runs sts3 in `dir` with the service's base credentials and `extra_env`.
+fn run_in(dir: &Path, args: &[&str], extra_env: &[(&str, &str)]) -> Output {
+    let s = service();
+    let mut cmd = sts3();
+    cmd.current_dir(dir).envs(s.env()).args(args);
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+/// Asserts the exit code and that stderr is exactly one line: `line`.
+fn expect(out: &Output, code: i32, line: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr, format!("{line}\n"), "stderr");
+    assert_eq!(out.status.code(), Some(code), "exit code; stderr: {stderr}");
+}
+
+fn run(args: &[&str]) -> Output {
+    let dir = workdir();
+    run_in(dir.path(), args, &[])
+}
+
+#[test]
+fn unknown_bucket() {
+    let s = service();
+    let out = run(&[
+        "list",
+        "-b",
+        "no-such-bucket",
+        "-u",
+        "alice",
+        "--endpoint-url",
+        &s.endpoint,
+    ]);
+    expect(
+        &out,
+        1,
+        "Caught exception accessing bucket no-such-bucket: NoSuchBucket: The specified bucket does not exist",
+    );
+}
+
+#[test]
+fn bucket_name_that_is_not_a_valid_s3_name() {
+    let out = run(&["list", "-b", "Bad_Bucket"]);
+    expect(
+        &out,
+        2,
+        "sts3: bucket name \"Bad_Bucket\" is not a valid S3 bucket name; use 3-63 lowercase letters, digits, '.' or '-'",
+    );
+}
+
+#[test]
+fn prefix_that_does_not_exist_is_an_empty_listing() {
+    let s = service();
+    let out = run(&[
+        "list",
+        "-b",
+        &s.bucket,
+        "-u",
+        "alice",
+        "--endpoint-url",
+        &s.endpoint,
+        "--prefix",
+        "nothing-here/",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty());
+    assert!(String::from_utf8_lossy(&out.stdout).ends_with("No. of Objects = 0\n"));
+}
+
+#[test]
+fn object_listing_of_zero_keys() {
+    let s = service();
+    let out = run(&[
+        "list",
+        "-b",
+        "empty-bucket",
+        "-u",
+        "alice",
+        "--endpoint-url",
+        &s.endpoint,
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).ends_with("No. of Objects = 0\n"));
+}
+
+#[test]
+fn malformed_policy_json_names_line_and_column() {
+    let out = run(&["list", "-b", "b-1", "--policy", "trailing.json"]);
+    expect(
+        &out,
+        2,
+        "sts3: policy file trailing.json: policy is not valid JSON at line 4, column 24: trailing comma; fix the JSON syntax",
+    );
+}
+
+#[test]
+fn policy_with_bad_effect() {
+    let out = run(&["list", "-b", "b-1", "--policy", "effect.json"]);
+    expect(
+        &out,
+        2,
+        "sts3: policy file effect.json: statement 1 has Effect \"Permit\"; use \"Allow\" or \"Deny\"",
+    );
+}
+
+#[test]
+fn policy_without_statement() {
+    let out = run(&["list", "-b", "b-1", "--policy", "nostatement.json"]);
+    expect(
+        &out,
+        2,
+        "sts3: policy file nostatement.json: policy has no \"Statement\"; add at least one statement with Effect, Action and Resource",
+    );
+}
+
+#[test]
+fn policy_over_the_size_limit() {
+    let size = serde_json::from_str::<serde_json::Value>(&huge_policy())
+        .unwrap()
+        .to_string()
+        .len();
+    let out = run(&["list", "-b", "b-1", "--policy", "huge.json"]);
+    expect(
+        &out,
+        2,
+        &format!(
+            "sts3: policy file huge.json: policy is {size} characters, over the STS limit of 2048; remove statements or use wildcards"
+        ),
+    );
+}
+
+#[test]
+fn policy_file_missing() {
+    let out = run(&["list", "-b", "b-1", "--policy", "nope.json"]);
+    expect(
+        &out,
+        2,
+        "sts3: cannot read policy file nope.json: No such file or directory (os error 2)",
+    );
+}
+
+#[test]
+fn role_arn_that_is_not_an_arn() {
+    let out = run(&[
+        "list",
+        "-b",
+        "b-1",
+        "--mode",
+        "role",
+        "--role-arn",
+        "S3Reader",
+    ]);
+    expect(
+        &out,
+        2,
+        "sts3: role ARN \"S3Reader\" is not an IAM role ARN; use the form arn:aws:iam::ACCOUNT:role/NAME",
+    );
+}
+
+#[test]
+fn role_mode_without_a_role_arn() {
+    let out = run(&["list", "-b", "b-1", "--mode", "role"]);
+    expect(
+        &out,
+        2,
+        "sts3: assumed-role mode needs a role ARN; pass --role-arn arn:aws:iam::ACCOUNT:role/NAME",
+    );
+}
+
+#[test]
+fn duration_out_of_range_per_mode() {
+    let out = run(&["list", "-b", "b-1", "--duration", "899"]);
+    expect(
+        &out,
+        2,
+        "sts3: duration 899s is out of range for federated mode (900-129600s); pass --duration within it",
+    );
+    let out = run(&[
+        "list",
+        "-b",
+        "b-1",
+        "--mode",
+        "role",
+        "--role-arn",
+        "arn:aws:iam::123456789012:role/R",
+        "--duration",
+        "43201",
+    ]);
+    expect(
+        &out,
+        2,
+        "sts3: duration 43201s is out of range for assumed role mode (900-43200s); pass --duration within it",
+    );
+    let out = run(&[
+        "list",
+        "-b",
+        "b-1",
+        "--mode",
+        "session",
+        "--duration",
+        "200000",
+    ]);
+    expect(
+        &out,
+        2,
+        "sts3: duration 200000s is out of range for session token mode (900-129600s); pass --duration within it",
+    );
+}
+
+#[test]
+fn mfa_code_not_six_digits() {
+    let out = run(&[
+        "list",
+        "-b",
+        "b-1",
+        "--mode",
+        "session",
+        "--mfa-serial",
+        "arn:aws:iam::123456789012:mfa/alice",
+        "--mfa-code",
+        "12345",
+    ]);
+    expect(
+        &out,
+        2,
+        "sts3: MFA code must be exactly 6 digits; pass the current code from your device",
+    );
+}
+
+#[test]
+fn endpoint_url_unparsable() {
+    let out = run(&["list", "-b", "b-1", "--endpoint-url", "localhost:9000"]);
+    expect(
+        &out,
+        2,
+        "sts3: endpoint URL \"localhost:9000\" is not a valid http(s) URL; pass --endpoint-url like http://127.0.0.1:8333",
+    );
+}
+
+#[test]
+fn endpoint_unreachable() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let out = run(&["list", "-b", "b-1", "--endpoint-url", &url]);
+    expect(
+        &out,
+        1,
+        &format!(
+            "Caught exception issuing federated credentials: Network: cannot reach STS at {url}: Connection refused (os error 111); check the endpoint, region and network"
+        ),
+    );
+}
+
+#[test]
+fn region_unknown() {
+    let out = run(&["list", "-b", "b-1", "-r", "mars"]);
+    expect(
+        &out,
+        2,
+        "sts3: region \"mars\" is not an AWS region name; pass -r like us-west-2 or eu-central-1",
+    );
+}
+
+#[test]
+fn page_size_out_of_range() {
+    let out = run(&["list", "-b", "b-1", "--page-size", "5000"]);
+    expect(
+        &out,
+        2,
+        "sts3: page size 5000 is out of range; pass --page-size between 1 and 1000",
+    );
+}
+
+#[test]
+fn no_base_credentials_at_all() {
+    let s = service();
+    let dir = workdir();
+    let mut cmd = sts3();
+    cmd.current_dir(dir.path())
+        .env("HOME", dir.path())
+        .env("AWS_CONFIG_FILE", dir.path().join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args(["list", "-b", "b-1", "--endpoint-url", &s.endpoint]);
+    let out = cmd.output().unwrap();
+    expect(
+        &out,
+        1,
+        "Caught exception issuing federated credentials: NoCredentials: no AWS credentials found; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, pass --profile, or run `aws sso login`",
+    );
+}
+
+#[test]
+fn profile_not_found() {
+    let s = service();
+    let dir = workdir();
+    let mut cmd = sts3();
+    cmd.current_dir(dir.path())
+        .env("HOME", dir.path())
+        .env("AWS_CONFIG_FILE", dir.path().join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args([
+            "list",
+            "-b",
+            "b-1",
+            "--endpoint-url",
+            &s.endpoint,
+            "--profile",
+            "nope",
+        ]);
+    let out = cmd.output().unwrap();
+    expect(
+        &out,
+        1,
+        "Caught exception issuing federated credentials: NoCredentials: AWS profile \"nope\" was not found or has no credentials; check --profile / AWS_PROFILE and ~/.aws/config",
+    );
+}
+
+#[test]
+fn config_file_with_a_syntax_error_names_path_and_line() {
+    let out = run(&["list", "-b", "b-1", "--config", "bad.toml"]);
+    expect(
+        &out,
+        2,
+        "sts3: config file bad.toml line 2, column 8: invalid boolean, expected `false`; fix or remove that line",
+    );
+}
+
+#[test]
+fn config_file_with_an_unknown_key() {
+    let out = run(&["list", "-b", "b-1", "--config", "unknown.toml"]);
+    expect(
+        &out,
+        2,
+        "sts3: config file unknown.toml line 1, column 1: unknown field `bukket`, expected one of `bucket`, `prefix`, `user`, `region`, `profile`, `endpoint_url`, `mode`, `duration`, `allow_get_object`, `role_arn`, `session_name`, `external_id`, `mfa_serial`, `policy`, `page_size`, `refresh`, `modes`; fix or remove that line",
+    );
+}
+
+#[test]
+fn config_file_missing() {
+    let out = run(&["list", "-b", "b-1", "--config", "missing.toml"]);
+    expect(
+        &out,
+        2,
+        "sts3: cannot read config file missing.toml: No such file or directory (os error 2)",
+    );
+}
+
+#[test]
+fn keymap_binding_to_an_unknown_action() {
+    let dir = workdir();
+    let out = run_in(
+        dir.path(),
+        &["-b", "b-1"],
+        &[("STS3_KEYMAP", "km-action.toml")],
+    );
+    expect(
+        &out,
+        2,
+        "sts3: keymap km-action.toml: unknown action \"fly\"; known actions: quit, help, focus_next, focus_prev, up, down, page_up, page_down, top, bottom, open, parent, filter, reload, refresh_credentials, mode_federated, mode_role, mode_session, mode_cycle",
+    );
+}
+
+#[test]
+fn conflicting_key_bindings() {
+    let dir = workdir();
+    let out = run_in(
+        dir.path(),
+        &["-b", "b-1"],
+        &[("STS3_KEYMAP", "km-conflict.toml")],
+    );
+    expect(
+        &out,
+        2,
+        "sts3: keymap km-conflict.toml: key \"j\" is bound to both quit and down; bind it to one",
+    );
+}
+
+#[test]
+fn keymap_with_an_invalid_key_name() {
+    let dir = workdir();
+    let out = run_in(
+        dir.path(),
+        &["-b", "b-1"],
+        &[("STS3_KEYMAP", "km-key.toml")],
+    );
+    expect(
+        &out,
+        2,
+        "sts3: keymap km-key.toml: action quit has invalid key \"ctrl-\"; use names like \"q\", \"ctrl-c\", \"enter\", \"pagedown\"",
+    );
+}
+
+#[test]
+fn keys_with_control_characters_are_printed_escaped() {
+    let s = service();
+    let out = run(&[
+        "list",
+        "-b",
+        &s.bucket,
+        "-u",
+        "alice",
+        "--endpoint-url",
+        &s.endpoint,
+        "--prefix",
+        "deep/ctrl/",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !stdout.chars().any(|c| c.is_control() && c != '\n'),
+        "no raw control character reaches the terminal"
+    );
+    assert!(
+        stdout.contains("deep/ctrl/esc\\u{1b}[31mred +.txt => \""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("deep/ctrl/bell\\u{7}tab\\u{9}here.txt => \""),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn tui_shows_control_characters_escaped_and_a_too_small_terminal_says_so() {
+    let s = service();
+    let env = s.env();
+    let args = [
+        "-b",
+        s.bucket.as_str(),
+        "-u",
+        "alice",
+        "--endpoint-url",
+        s.endpoint.as_str(),
+        "--prefix",
+        "deep/ctrl/",
+    ];
+    let tmux = common::tmux::Tmux::start(env!("CARGO_BIN_EXE_sts3"), &args, &env, 100, 30);
+    let screen = tmux.wait_for("all 2 keys loaded", Duration::from_secs(20));
+    assert!(screen.contains("esc\\u{1b}[31mred +.txt"), "{screen}");
+    assert!(screen.contains("bell\\u{7}tab\\u{9}here.txt"), "{screen}");
+    let tiny = common::tmux::Tmux::start(env!("CARGO_BIN_EXE_sts3"), &args, &env, 30, 8);
+    let screen = tiny.wait_for("terminal too small", Duration::from_secs(20));
+    assert!(
+        screen
+            .replace('\n', " ")
+            .contains("30x8, sts3 needs at least 40x12"),
+        "{screen}"
+    );
+    tiny.keys(&["q"]);
+    assert_eq!(tiny.exit_status(Duration::from_secs(10)), 0);
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.exit_status(Duration::from_secs(10)), 0);
+}
