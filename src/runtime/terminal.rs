@@ -1,6 +1,9 @@
-//! Terminal setup and restore. `ratatui::try_init` installs a panic hook that restores the
-//! terminal before the panic message prints; `Drop` restores it on every other way out.
+//! Terminal setup and restore, on every way out: `leave` on a normal exit, `Drop` on an early
+//! return, and a panic hook (installed before the first frame) that restores the terminal
+//! before the panic message prints, so the message is readable and the shell usable.
 
+use crossterm::cursor::Show;
+use crossterm::execute;
 use ratatui::DefaultTerminal;
 use std::ops::{Deref, DerefMut};
 
@@ -9,17 +12,30 @@ pub struct Terminal {
     restored: bool,
 }
 
+/// Raw mode off, main screen back, cursor shown. Safe to call more than once.
+fn restore() {
+    let _ = ratatui::try_restore();
+    let _ = execute!(std::io::stdout(), Show);
+}
+
 impl Terminal {
     pub fn enter() -> std::io::Result<Self> {
+        let inner = ratatui::try_init()?;
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
         Ok(Self {
-            inner: ratatui::try_init()?,
+            inner,
             restored: false,
         })
     }
 
     pub fn leave(mut self) -> std::io::Result<()> {
         self.restored = true;
-        ratatui::try_restore()
+        ratatui::try_restore()?;
+        execute!(std::io::stdout(), Show)
     }
 }
 
@@ -39,7 +55,7 @@ impl DerefMut for Terminal {
 impl Drop for Terminal {
     fn drop(&mut self) {
         if !self.restored {
-            let _ = ratatui::try_restore();
+            restore();
         }
     }
 }

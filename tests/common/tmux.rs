@@ -42,10 +42,19 @@ impl Tmux {
             .map(|a| quote(&a))
             .collect();
         lines.push(command.join(" "));
+        lines.push("code=$?".into());
+        // The terminal settings the program left behind, read in the same pty right after.
+        let stty = dir.path().join("stty");
         lines.push(format!(
-            "echo $? > {}",
+            "stty -a > {} 2>&1",
+            quote(&stty.display().to_string())
+        ));
+        lines.push(format!(
+            "echo $code > {}",
             quote(&status.display().to_string())
         ));
+        // Keep the pane alive so its terminal state can still be read (killed on drop).
+        lines.push("exec sleep 600".into());
         let text = lines.join("\n") + "\n";
         std::fs::write(&script, text).expect("write run.sh");
         let tmux = Self {
@@ -132,6 +141,38 @@ impl Tmux {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+}
+
+impl Tmux {
+    /// `stty -a` as run in the pane right after the program exited.
+    pub fn stty_after_exit(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("stty")).unwrap_or_default()
+    }
+
+    /// A tmux format value for the pane, e.g. `#{alternate_on}`.
+    pub fn pane_format(&self, format: &str) -> String {
+        let out = self.run(&["display-message", "-p", "-t", "sts3", format]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// The process id of `name` among the pane's descendants (the program runs under the
+    /// pane's shell and the wrapper script).
+    pub fn program_pid(&self, name: &str) -> Option<u32> {
+        let mut pending = vec![self.pane_format("#{pane_pid}")];
+        while let Some(pid) = pending.pop() {
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            if comm.trim() == name {
+                return pid.parse().ok();
+            }
+            let out = Command::new("pgrep").args(["-P", &pid]).output().ok()?;
+            pending.extend(
+                String::from_utf8_lossy(&out.stdout)
+                    .lines()
+                    .map(|l| l.trim().to_string()),
+            );
+        }
+        None
     }
 }
 
