@@ -55,3 +55,26 @@ impl ProvideCredentials for CredentialSlot {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::Secret;
+
+    #[test]
+    fn debug_of_the_slot_redacts_secrets() {
+        let slot = CredentialSlot::default();
+        slot.install(
+            3,
+            &SecretCredentials {
+                access_key_id: "ASIAABCDEFGHIJKLWXYZ".into(),
+                secret_access_key: Secret::new("very-secret-access-key"),
+                session_token: Secret::new("very-secret-session-token"),
+                expires_at: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
+            },
+        );
+        let shown = format!("{slot:?}");
+        assert!(!shown.contains("very-secret"), "{shown}");
+        assert_eq!(slot.generation(), Some(3));
+    }
+}

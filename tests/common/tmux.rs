@@ -145,6 +145,12 @@ impl Tmux {
 }
 
 impl Tmux {
+    /// The screen and everything scrolled off it.
+    pub fn history(&self) -> String {
+        let out = self.run(&["capture-pane", "-p", "-S", "-", "-t", "sts3"]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// `stty -a` as run in the pane right after the program exited.
     pub fn stty_after_exit(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("stty")).unwrap_or_default()
