@@ -7,16 +7,17 @@ mod common;
 use common::proxy::{FaultProxy, S3Step};
 use common::service;
 use common::tmux::Tmux;
+use std::path::Path;
 use std::time::Duration;
 
 const T: Duration = Duration::from_secs(25);
 
-#[test]
-fn no_secret_reaches_logs_screens_output_errors_or_panics() {
+/// Everything the user or a log reader could see, labelled by where it was seen.
+type Seen = Vec<(String, String)>;
+
+/// A full TUI session: browse, switch mode, refresh, an expired token, help, then a panic.
+fn tui_session(proxy: &FaultProxy, log: &Path, seen: &mut Seen) {
     let s = service();
-    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("sts3.log");
     let mut env = s.env();
     env.push(("STS3_LOG_FILE", log.display().to_string()));
     env.push(("STS3_DEBUG_PANIC_KEY", "1".into()));
@@ -34,47 +35,41 @@ fn no_secret_reaches_logs_screens_output_errors_or_panics() {
         "--duration",
         "900",
     ];
-    let mut seen: Vec<(String, String)> = Vec::new();
-
-    // A full session: browse, switch mode, refresh, an expired token, help, then a panic.
     let tmux = Tmux::start(env!("CARGO_BIN_EXE_sts3"), &args, &env, 120, 40);
-    seen.push(("first screen".into(), tmux.wait_for("all 3 keys loaded", T)));
-    tmux.keys(&["Enter"]);
-    seen.push(("big/".into(), tmux.wait_for("1000 keys loaded", T)));
-    tmux.keys(&["a"]);
-    seen.push((
-        "role mode".into(),
-        tmux.wait_for("assumed-role/S3BrowseRole", T),
-    ));
-    tmux.keys(&["r"]);
-    seen.push((
-        "refreshed".into(),
-        tmux.wait_for("credentials refreshed", T),
-    ));
+    let mut step = |label: &str, keys: &[&str], until: &str| {
+        tmux.keys(keys);
+        seen.push((label.to_string(), tmux.wait_for(until, T)));
+    };
+    step("first screen", &[], "all 3 keys loaded");
+    step("big/", &["Enter"], "1000 keys loaded");
+    step("role mode", &["a"], "assumed-role/S3BrowseRole");
+    step("refreshed", &["r"], "credentials refreshed");
     proxy.set(|f| {
         f.s3_script
             .extend(std::iter::repeat_n(S3Step::EXPIRED_TOKEN, 4))
     });
-    tmux.keys(&["C-r"]);
-    seen.push(("expired".into(), tmux.wait_for("r: refresh credentials", T)));
-    tmux.keys(&["Tab", "?"]);
-    seen.push(("help".into(), tmux.wait_for("show or hide this help", T)));
+    step("expired", &["C-r"], "r: refresh credentials");
+    step("help", &["Tab", "?"], "show or hide this help");
     tmux.keys(&["Escape"]);
     std::thread::sleep(Duration::from_millis(300)); // a lone Escape, not Alt-F12
     tmux.keys(&["F12"]);
     assert_eq!(tmux.exit_status(T), 101);
-    seen.push(("panic and backtrace".into(), tmux.history()));
+    let history = tmux.history();
     assert!(
-        seen.last().unwrap().1.contains("forced panic"),
+        history.contains("forced panic"),
         "the panic message is on screen"
     );
-
-    // The headless command, text and JSON, and its error output.
+    seen.push(("panic and backtrace".into(), history));
     proxy.set(|f| f.s3_script.clear());
+}
+
+/// `sts3 list` as text and JSON, and its error output.
+fn headless(proxy: &FaultProxy, log: &Path, seen: &mut Seen) {
+    let s = service();
     let list = |extra: &[&str]| {
         let mut cmd = common::sts3();
         cmd.envs(s.env())
-            .env("STS3_LOG_FILE", &log)
+            .env("STS3_LOG_FILE", log)
             .args([
                 "list",
                 "-d",
@@ -84,9 +79,8 @@ fn no_secret_reaches_logs_screens_output_errors_or_panics() {
                 "alice",
                 "--endpoint-url",
                 &proxy.url,
-                "--prefix",
-                "reports/",
             ])
+            .args(["--prefix", "reports/"])
             .args(extra);
         cmd.output().unwrap()
     };
@@ -116,6 +110,17 @@ fn no_secret_reaches_logs_screens_output_errors_or_panics() {
         "list error".into(),
         String::from_utf8_lossy(&out.stderr).into(),
     ));
+}
+
+#[test]
+fn no_secret_reaches_logs_screens_output_errors_or_panics() {
+    let s = service();
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("sts3.log");
+    let mut seen = Seen::new();
+    tui_session(&proxy, &log, &mut seen);
+    headless(&proxy, &log, &mut seen);
 
     let log_text = std::fs::read_to_string(&log).unwrap();
     assert!(
