@@ -46,7 +46,7 @@ fn tui_session(proxy: &FaultProxy, log: &Path, seen: &mut Seen) {
     step("refreshed", &["r"], "credentials refreshed");
     proxy.set(|f| {
         f.s3_script
-            .extend(std::iter::repeat_n(S3Step::EXPIRED_TOKEN, 4))
+            .extend(std::iter::repeat_n(S3Step::EXPIRED_TOKEN, 4));
     });
     step("expired", &["C-r"], "r: refresh credentials");
     step("help", &["Tab", "?"], "show or hide this help");
@@ -102,7 +102,7 @@ fn headless(proxy: &FaultProxy, log: &Path, seen: &mut Seen) {
     }
     proxy.set(|f| {
         f.s3_script
-            .extend(std::iter::repeat_n(S3Step::EXPIRED_TOKEN, 10))
+            .extend(std::iter::repeat_n(S3Step::EXPIRED_TOKEN, 10));
     });
     let out = list(&[]);
     assert_eq!(out.status.code(), Some(1));
