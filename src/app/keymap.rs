@@ -354,12 +354,21 @@ fn parse_file(path: &str, text: &str) -> Result<BTreeMap<Action, Binding>, Keyma
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        // A key listed twice for one action is kept once.
+        let mut unique_keys = Vec::new();
+        let mut key_names = Vec::new();
+        for (press, key_name) in keys.into_iter().zip(binding.keys) {
+            if !unique_keys.contains(&press) {
+                unique_keys.push(press);
+                key_names.push(key_name);
+            }
+        }
         out.insert(
             action,
             Binding {
                 action,
-                keys,
-                key_names: binding.keys,
+                keys: unique_keys,
+                key_names,
                 help: binding.help.unwrap_or_default(),
             },
         );
@@ -428,6 +437,22 @@ mod tests {
             let row = format!("| {} | {} |", keys.join(" "), b.help);
             assert!(readme.contains(&row), "README lacks the row {row}");
         }
+    }
+
+    #[test]
+    fn a_key_listed_twice_for_one_action_is_kept_once() {
+        // Found by the fuzzer (tests/fuzz.rs).
+        let km = Keymap::load(Some((
+            "k.toml",
+            "[bindings]\ndown = { keys = [\"j\", \"j\"] }\n",
+        )))
+        .unwrap();
+        let down = km
+            .bindings()
+            .iter()
+            .find(|b| b.action == Action::Down)
+            .unwrap();
+        assert_eq!(down.key_names, ["j"]);
     }
 
     #[test]
