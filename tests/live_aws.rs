@@ -105,6 +105,14 @@ async fn federated_mode_issues_and_lists() {
         "expiry is what STS returned for 1800s: {lifetime}"
     );
     assert!(issued.info.access_key_id.starts_with("ASIA"));
+    let server_date = issued
+        .info
+        .server_date
+        .expect("STS's Date header is recorded");
+    assert!(
+        (server_date - before).num_seconds().abs() <= 5,
+        "same clock here: {server_date}"
+    );
     assert_eq!(issued.secret.expires_at, issued.info.expires_at);
     clients.slot.install(7, &issued.secret);
     assert_eq!(clients.slot.generation(), Some(7));

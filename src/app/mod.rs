@@ -121,6 +121,9 @@ pub enum Input {
 /// How long notices stay up.
 pub const NOTICE_SECS: i64 = 4;
 
+/// The shortest time between an issue and the next planned refresh.
+pub const MIN_REFRESH_SECS: i64 = 30;
+
 /// The longest wait between automatic retries of a page that failed for a passing reason.
 pub const PAGE_RETRY_MAX_SECS: i64 = 60;
 
@@ -197,7 +200,7 @@ impl App {
     pub fn next_deadline(&self, now: DateTime<Utc>) -> DateTime<Utc> {
         let mut next = now + TimeDelta::seconds(1);
         if let Some(info) = &self.session.info {
-            let left = info.expires_at - now;
+            let left = info.expires_at - self.session.server_now(now);
             if left > TimeDelta::zero() {
                 let frac = left - TimeDelta::seconds(left.num_seconds());
                 if frac > TimeDelta::zero() {
@@ -278,7 +281,7 @@ impl App {
     fn on_issued(
         &mut self,
         generation: Generation,
-        info: SessionInfo,
+        mut info: SessionInfo,
         now: DateTime<Utc>,
     ) -> Vec<Effect> {
         if generation != self.session.latest {
@@ -292,7 +295,14 @@ impl App {
             self.session.refresh_count + 1
         };
         self.session.mode = info.mode;
-        self.session.refresh_at = Some(refresh_at(&info, self.settings.refresh.margin_secs));
+        self.session.measure_clock(&info);
+        // Keep the session on one clock: the server's.
+        info.issued_at -= self.session.clock_offset;
+        // Planned on the server's clock; never sooner than MIN_REFRESH_SECS from now, so a
+        // clock far off can never turn into a loop of STS calls.
+        let planned =
+            refresh_at(&info, self.settings.refresh.margin_secs) + self.session.clock_offset;
+        self.session.refresh_at = Some(planned.max(now + TimeDelta::seconds(MIN_REFRESH_SECS)));
         self.session.issuing = None;
         self.session.failures = 0;
         self.session.retry_at = None;
@@ -302,15 +312,24 @@ impl App {
             self.policy = PolicyState::for_mode(&self.settings, info.mode);
         }
         self.policy.packed_percent = info.packed_policy_percent;
-        if !first {
-            let what = if mode_changed {
-                "switched to"
-            } else {
-                "refreshed"
-            };
+        if self.session.clock_offset == TimeDelta::zero() {
+            if !first {
+                let what = if mode_changed {
+                    "switched to"
+                } else {
+                    "refreshed"
+                };
+                self.notify(
+                    format!("credentials {what} {} mode", info.mode),
+                    Level::Info,
+                    now,
+                );
+            }
+        } else {
+            let text = clock_offset_text(self.session.clock_offset);
             self.notify(
-                format!("credentials {what} {} mode", info.mode),
-                Level::Info,
+                format!("{text}; times follow the server's clock"),
+                Level::Warn,
                 now,
             );
         }
@@ -502,4 +521,17 @@ impl App {
         }
         self.issue(self.session.mode, now)
     }
+}
+
+/// `local clock 2h00m05s ahead of STS`.
+pub fn clock_offset_text(offset: TimeDelta) -> String {
+    let secs = offset.num_seconds();
+    let a = secs.abs();
+    let side = if secs >= 0 { "ahead of" } else { "behind" };
+    format!(
+        "local clock {}h{:02}m{:02}s {side} STS",
+        a / 3600,
+        (a / 60) % 60,
+        a % 60
+    )
 }

@@ -41,6 +41,7 @@ fn info(mode: Mode, issued: DateTime<Utc>, lifetime_secs: i64) -> SessionInfo {
         issued_at: issued,
         expires_at: issued + TimeDelta::seconds(lifetime_secs),
         packed_policy_percent: None,
+        server_date: None,
     }
 }
 
@@ -261,8 +262,9 @@ fn bottom_key_walks_to_the_end_of_a_prefix() {
 
 #[test]
 fn refresh_is_scheduled_at_expiry_minus_margin() {
-    for (lifetime, due) in [(3600, 3300), (900, 600), (600, 400)] {
-        let (mut app, fx) = app();
+    for (lifetime, due) in [(3600, 3300), (900, 600), (7200, 6900)] {
+        let s = settings_with(|o| o.duration = Some(u32::try_from(lifetime).unwrap()));
+        let (mut app, fx) = App::new(s, Keymap::default(), t0());
         let g = generation_of(&fx);
         app.update(
             Msg::CredentialsIssued {
@@ -271,6 +273,7 @@ fn refresh_is_scheduled_at_expiry_minus_margin() {
             },
             t0(),
         );
+        assert_eq!(app.session.clock_offset, TimeDelta::zero());
         assert_eq!(app.session.refresh_at, Some(at(due)), "lifetime {lifetime}");
         app.objects.in_flight = None; // no spinner: the next wake-up is the refresh
         assert_eq!(app.next_deadline(at(due - 1)), at(due));
@@ -293,6 +296,59 @@ fn refresh_is_scheduled_at_expiry_minus_margin() {
         assert_eq!(fx, vec![Effect::UseCredentials { generation: g2 }]);
         assert_eq!(app.session.refresh_count, 1);
     }
+}
+
+#[test]
+fn a_clock_far_ahead_is_measured_shown_and_never_loops() {
+    let (mut app, fx) = app();
+    let g = generation_of(&fx);
+    // We asked for 3600 s; the server says the session ends 3600 s after *its* now, which is
+    // two hours behind ours.
+    let server_now = t0() - TimeDelta::hours(2);
+    // As the AWS layer reports it: asked at our t0; the server's Date says two hours earlier
+    // and the session ends 3600 s after that.
+    let mut answer = info(Mode::Federated, t0(), 3600);
+    answer.expires_at = server_now + TimeDelta::seconds(3600);
+    answer.server_date = Some(server_now);
+    app.update(
+        Msg::CredentialsIssued {
+            generation: g,
+            info: answer,
+        },
+        t0(),
+    );
+    assert_eq!(app.session.clock_offset, TimeDelta::hours(2));
+    let issued = app.session.info.as_ref().unwrap();
+    assert_eq!(
+        issued.issued_at, server_now,
+        "issue time on the server's clock too"
+    );
+    assert_eq!(issued.lifetime(), TimeDelta::seconds(3600));
+    assert!(
+        !app.session.is_expired(t0()),
+        "expiry is judged on the server's clock"
+    );
+    assert_eq!(app.session.remaining(t0()), Some(TimeDelta::seconds(3600)));
+    assert_eq!(
+        app.session.refresh_at,
+        Some(at(3300)),
+        "planned on the server's clock"
+    );
+    assert_eq!(
+        app.notice.as_ref().unwrap().text,
+        "local clock 2h00m00s ahead of STS; times follow the server's clock"
+    );
+    // Even if the measure were wrong, refreshes are at least MIN_REFRESH_SECS apart.
+    let g2 = generation_of(&app.update(key('r'), at(1)));
+    app.update(
+        Msg::CredentialsIssued {
+            generation: g2,
+            info: info(Mode::Federated, server_now, 60),
+        },
+        at(2),
+    );
+    assert_eq!(app.session.refresh_at, Some(at(2 + MIN_REFRESH_SECS)));
+    assert!(app.update(Msg::Tick, at(3)).is_empty());
 }
 
 #[test]

@@ -39,3 +39,38 @@ impl Intercept for RetryNotifier {
         Ok(())
     }
 }
+
+/// Remembers the `Date` header of the last answer: the server's clock, to measure ours by.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DateRecorder(
+    pub std::sync::Arc<std::sync::Mutex<Option<chrono::DateTime<chrono::Utc>>>>,
+);
+
+impl DateRecorder {
+    pub(crate) fn take(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.lock().ok().and_then(|mut d| d.take())
+    }
+}
+
+impl Intercept for DateRecorder {
+    fn name(&self) -> &'static str {
+        "sts3-date-recorder"
+    }
+
+    fn read_after_attempt(
+        &self,
+        context: &FinalizerInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let date = context
+            .response()
+            .and_then(|r| r.headers().get("date"))
+            .and_then(|d| chrono::DateTime::parse_from_rfc2822(d).ok())
+            .map(|d| d.to_utc());
+        if let (Some(date), Ok(mut slot)) = (date, self.0.lock()) {
+            *slot = Some(date);
+        }
+        Ok(())
+    }
+}

@@ -1,6 +1,7 @@
 //! STS: issues temporary credentials in the three modes.
 
 use super::error::failure_from_sdk;
+use super::notify::DateRecorder;
 use crate::failure::{AwsFailure, ErrorKind};
 use crate::session::{CredentialRequest, Mode, Secret, SecretCredentials, SessionInfo};
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
@@ -18,6 +19,8 @@ pub struct Issued {
 #[derive(Clone, Debug)]
 pub struct StsIssuer {
     client: aws_sdk_sts::Client,
+    /// The server's clock, from the `Date` of STS's last answer.
+    dates: DateRecorder,
     base: Option<SharedCredentialsProvider>,
     /// Where STS is, for messages: the endpoint URL or the region.
     place: String,
@@ -35,8 +38,14 @@ impl StsIssuer {
             },
             |url| format!("STS at {url}"),
         );
+        let dates = DateRecorder::default();
         Self {
-            client: aws_sdk_sts::Client::new(config),
+            client: aws_sdk_sts::Client::from_conf(
+                aws_sdk_sts::config::Builder::from(config)
+                    .interceptor(dates.clone())
+                    .build(),
+            ),
+            dates,
             base: config.credentials_provider(),
             place,
             profile: profile.map(str::to_string),
@@ -51,6 +60,10 @@ impl StsIssuer {
         now: DateTime<Utc>,
     ) -> Result<Issued, AwsFailure> {
         match self.issue_once(request, now).await {
+            Ok(mut issued) => {
+                issued.info.server_date = self.dates.take();
+                Ok(issued)
+            }
             Err(f)
                 if matches!(
                     f.kind,
@@ -223,6 +236,7 @@ fn assemble(
             issued_at: now,
             expires_at,
             packed_policy_percent,
+            server_date: None,
         },
         secret: SecretCredentials {
             access_key_id,

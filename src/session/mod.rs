@@ -91,6 +91,8 @@ pub struct SessionInfo {
     pub expires_at: DateTime<Utc>,
     /// Percentage of the packed policy limit used, when STS reports it.
     pub packed_policy_percent: Option<i32>,
+    /// The server's clock when it answered (its `Date` header), to tell a wrong local clock.
+    pub server_date: Option<DateTime<Utc>>,
 }
 
 impl SessionInfo {
@@ -148,6 +150,7 @@ mod tests {
             issued_at: Utc.timestamp_opt(issued, 0).unwrap(),
             expires_at: Utc.timestamp_opt(expires, 0).unwrap(),
             packed_policy_percent: None,
+            server_date: None,
         }
     }
 

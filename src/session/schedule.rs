@@ -39,6 +39,7 @@ mod tests {
             issued_at: issued,
             expires_at: issued + TimeDelta::seconds(lifetime_secs),
             packed_policy_percent: None,
+            server_date: None,
         }
     }
 

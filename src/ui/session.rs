@@ -67,9 +67,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
             lines.push(row("Key", info.masked_access_key()));
             lines.push(row("Issued", clock.local(info.issued_at)));
             lines.push(row("Expires", clock.local(info.expires_at)));
-            let left = info.remaining(clock.now);
+            let left = s.remaining(clock.now).unwrap_or_default();
             let style = countdown_style(left, &app.settings.refresh);
-            let countdown = if info.is_expired(clock.now) {
+            let countdown = if s.is_expired(clock.now) {
                 "EXPIRED ".to_string()
             } else {
                 format!("{} ", format_hms(left))
@@ -83,12 +83,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
             lines.push(Line::from(spans));
         }
     }
+    // With a measured offset every time here is on the server's clock (the Clock line says so).
+    let server = |t: chrono::DateTime<chrono::Utc>| clock.local_time(t - s.clock_offset);
     let refresh = match (s.retry_at, s.refresh_at) {
-        (Some(t), _) => format!("retry {} (try {})", clock.local_time(t), s.failures + 1),
-        (None, Some(t)) => format!("at {} · {} done", clock.local_time(t), s.refresh_count),
+        (Some(t), _) => format!("retry {} (try {})", server(t), s.failures + 1),
+        (None, Some(t)) => format!("at {} · {} done", server(t), s.refresh_count),
         (None, None) => format!("– · {} done", s.refresh_count),
     };
     lines.push(row("Refresh", refresh));
+    if s.clock_offset != TimeDelta::zero() {
+        let text = crate::app::clock_offset_text(s.clock_offset);
+        lines.push(row("Clock", Span::styled(text, theme::warn())));
+    }
     if let Some(err) = &s.last_error {
         let text = format!("{}: {}", err.mode, err.text);
         lines.push(row("Error", Span::styled(text, theme::error())));

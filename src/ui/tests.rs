@@ -44,6 +44,7 @@ fn session(mode: Mode, lifetime: i64) -> SessionInfo {
         issued_at: t0(),
         expires_at: t0() + TimeDelta::seconds(lifetime),
         packed_policy_percent: None,
+        server_date: None,
     }
 }
 
