@@ -298,6 +298,18 @@ class Service:
                 file=sys.stderr,
                 flush=True,
             )
+        if self.args.big_bucket:
+            client = s3_client(endpoint, access_key, secret_key)
+            create_bucket(client, "sts3-big")
+            started = time.monotonic()
+            seed_bucket(filer, "sts3-big", [f"k/{n:08d}" for n in range(self.args.big_bucket)], workers=16)
+            settings["STS3_TEST_BIG_KEYS"] = str(self.args.big_bucket)
+            print(
+                f"local_s3: seeded {self.args.big_bucket} keys into sts3-big in "
+                f"{time.monotonic() - started:.1f}s",
+                file=sys.stderr,
+                flush=True,
+            )
         if self.args.moto:
             moto = os.path.join(VENV_BIN, "moto_server")
             if not os.path.exists(moto):
@@ -341,6 +353,10 @@ def main():
     parser.add_argument("--seed", action="store_true", help="create and seed the demo bucket")
     parser.add_argument("--bucket", default="sts3-demo", help="name of the seeded bucket")
     parser.add_argument("--moto", action="store_true", help="also start moto for GetSessionToken")
+    parser.add_argument(
+        "--big-bucket", type=int, default=0, metavar="N",
+        help="also create bucket sts3-big with N keys under k/ (for benchmarks)",
+    )
     parser.add_argument("--data-dir", help="keep data here instead of a removed temp dir")
     parser.add_argument("--env-file", help="also write the settings to this file")
     parser.add_argument(

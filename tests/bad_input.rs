@@ -323,9 +323,8 @@ fn page_size_out_of_range() {
     );
 }
 
-#[test]
-fn no_base_credentials_at_all() {
-    let s = service();
+/// Runs sts3 with no AWS credentials anywhere: no environment, no files, no instance metadata.
+fn run_without_credentials(args: &[&str]) -> Output {
     let dir = workdir();
     let mut cmd = sts3();
     cmd.current_dir(dir.path())
@@ -333,8 +332,14 @@ fn no_base_credentials_at_all() {
         .env("AWS_CONFIG_FILE", dir.path().join("none"))
         .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
         .env("AWS_EC2_METADATA_DISABLED", "true")
-        .args(["list", "-b", "b-1", "--endpoint-url", &s.endpoint]);
-    let out = cmd.output().unwrap();
+        .args(args);
+    cmd.output().unwrap()
+}
+
+#[test]
+fn no_base_credentials_at_all() {
+    let s = service();
+    let out = run_without_credentials(&["list", "-b", "b-1", "--endpoint-url", &s.endpoint]);
     expect(
         &out,
         1,
@@ -345,23 +350,15 @@ fn no_base_credentials_at_all() {
 #[test]
 fn profile_not_found() {
     let s = service();
-    let dir = workdir();
-    let mut cmd = sts3();
-    cmd.current_dir(dir.path())
-        .env("HOME", dir.path())
-        .env("AWS_CONFIG_FILE", dir.path().join("none"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .args([
-            "list",
-            "-b",
-            "b-1",
-            "--endpoint-url",
-            &s.endpoint,
-            "--profile",
-            "nope",
-        ]);
-    let out = cmd.output().unwrap();
+    let out = run_without_credentials(&[
+        "list",
+        "-b",
+        "b-1",
+        "--endpoint-url",
+        &s.endpoint,
+        "--profile",
+        "nope",
+    ]);
     expect(
         &out,
         1,
@@ -477,22 +474,12 @@ fn keys_with_control_characters_are_printed_escaped() {
 #[test]
 fn tui_shows_control_characters_escaped_and_a_too_small_terminal_says_so() {
     let s = service();
-    let env = s.env();
-    let args = [
-        "-b",
-        s.bucket.as_str(),
-        "-u",
-        "alice",
-        "--endpoint-url",
-        s.endpoint.as_str(),
-        "--prefix",
-        "deep/ctrl/",
-    ];
-    let tmux = common::tmux::Tmux::start(env!("CARGO_BIN_EXE_sts3"), &args, &env, 100, 30);
+    let at = |w, h| common::start_tui(&s.endpoint, &["--prefix", "deep/ctrl/"], &[], w, h);
+    let tmux = at(100, 30);
     let screen = tmux.wait_for("all 2 keys loaded", Duration::from_secs(20));
     assert!(screen.contains("esc\\u{1b}[31mred +.txt"), "{screen}");
     assert!(screen.contains("bell\\u{7}tab\\u{9}here.txt"), "{screen}");
-    let tiny = common::tmux::Tmux::start(env!("CARGO_BIN_EXE_sts3"), &args, &env, 30, 8);
+    let tiny = at(30, 8);
     let screen = tiny.wait_for("terminal too small", Duration::from_secs(20));
     assert!(
         screen
@@ -500,8 +487,6 @@ fn tui_shows_control_characters_escaped_and_a_too_small_terminal_says_so() {
             .contains("30x8, sts3 needs at least 40x12"),
         "{screen}"
     );
-    tiny.keys(&["q"]);
-    assert_eq!(tiny.exit_status(Duration::from_secs(10)), 0);
-    tmux.keys(&["q"]);
-    assert_eq!(tmux.exit_status(Duration::from_secs(10)), 0);
+    tiny.quit();
+    tmux.quit();
 }

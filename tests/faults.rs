@@ -41,26 +41,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn tui(proxy: &FaultProxy) -> Tmux {
-    let s = service();
-    let mut env = s.env();
-    env.push((
-        "XDG_CONFIG_HOME",
-        std::env::temp_dir()
-            .join("sts3-faults-no-config")
-            .display()
-            .to_string(),
-    ));
-    let args = [
-        "-b",
-        &s.bucket,
-        "-u",
-        "alice",
-        "--endpoint-url",
-        &proxy.url,
-        "--duration",
-        "900",
-    ];
-    Tmux::start(env!("CARGO_BIN_EXE_sts3"), &args, &env, 110, 32)
+    common::start_tui(&proxy.url, &[], &[], 110, 32)
 }
 
 /// The server's time has whole seconds, so the reported skew is good to a second.
@@ -241,8 +222,7 @@ fn tui_failure_mid_listing_keeps_loaded_pages_and_resumes_from_its_token() {
         }
         done
     });
-    tmux.keys(&["q"]);
-    assert_eq!(tmux.exit_status(T), 0);
+    tmux.quit();
 }
 
 #[test]
@@ -260,8 +240,7 @@ fn tui_shows_an_outage_and_recovers_without_a_restart() {
         s.contains("all 3 keys loaded") && !s.contains("Connection refused")
     });
     assert!(up.contains("README.md"));
-    tmux.keys(&["q"]);
-    assert_eq!(tmux.exit_status(T), 0);
+    tmux.quit();
 }
 
 #[test]
@@ -296,8 +275,7 @@ fn tui_keeps_taking_keys_and_counting_down_while_a_request_hangs() {
     tmux.wait_until("the slow page", T, |s| {
         s.contains("all 3 keys loaded") && !s.contains("loading")
     });
-    tmux.keys(&["q"]);
-    assert_eq!(tmux.exit_status(T), 0);
+    tmux.quit();
 }
 
 #[test]
@@ -332,8 +310,7 @@ fn tui_expired_token_refreshes_once_and_never_loops() {
     tmux.wait_until("recovery", T, |s| {
         s.contains("all 3 keys loaded") && !s.contains("ExpiredToken")
     });
-    tmux.keys(&["q"]);
-    assert_eq!(tmux.exit_status(T), 0);
+    tmux.quit();
 }
 
 #[test]
@@ -351,8 +328,7 @@ fn tui_shows_throttling_as_a_passing_notice() {
     );
     let done = tmux.wait_for("all 3 keys loaded, 7 folders", T);
     assert!(!done.contains("✗"));
-    tmux.keys(&["q"]);
-    assert_eq!(tmux.exit_status(T), 0);
+    tmux.quit();
 }
 
 #[test]
@@ -368,8 +344,7 @@ fn tui_reports_clock_skew_inline() {
     let screen = tmux.wait_for("RequestTimeTooSkewed", T);
     assert_skew_near(&screen, 30 * 60);
     assert!(screen.contains("ahead of the server"), "{screen}");
-    tmux.keys(&["q"]);
-    assert_eq!(tmux.exit_status(T), 0);
+    tmux.quit();
 }
 
 #[test]
@@ -386,8 +361,7 @@ fn tui_invalid_token_is_shown_with_its_code() {
         "{screen}"
     );
     assert_eq!(p.count(STS_CALL), 2, "one automatic refresh");
-    tmux.keys(&["q"]);
-    assert_eq!(tmux.exit_status(T), 0);
+    tmux.quit();
 }
 
 #[test]
@@ -407,29 +381,16 @@ fn tui_access_denied_is_shown_without_refreshing() {
     tmux.wait_until("retry", T, |s| {
         s.contains("all 3 keys loaded") && !s.contains("AccessDenied")
     });
-    tmux.keys(&["q"]);
-    assert_eq!(tmux.exit_status(T), 0);
+    tmux.quit();
 }
 
 #[test]
 fn tui_notices_a_wall_clock_jump_at_once_and_follows_the_servers_clock() {
     let p = proxy();
-    let s = service();
     let dir = tempfile::tempdir().unwrap();
     let jump = dir.path().join("jump");
-    let mut env = s.env();
-    env.push(("STS3_DEBUG_CLOCK_JUMP_FILE", jump.display().to_string()));
-    let args = [
-        "-b",
-        &s.bucket,
-        "-u",
-        "alice",
-        "--endpoint-url",
-        &p.url,
-        "--duration",
-        "900",
-    ];
-    let tmux = Tmux::start(env!("CARGO_BIN_EXE_sts3"), &args, &env, 110, 32);
+    let env = [("STS3_DEBUG_CLOCK_JUMP_FILE", jump.display().to_string())];
+    let tmux = common::start_tui(&p.url, &[], &env, 110, 32);
     tmux.wait_for("all 3 keys loaded, 7 folders", T);
     assert_eq!(p.count(STS_CALL), 1);
     // The machine "slept" two hours: to sts3 the session is long expired.
@@ -450,6 +411,5 @@ fn tui_notices_a_wall_clock_jump_at_once_and_follows_the_servers_clock() {
         2,
         "no refresh loop although the local clock is far off"
     );
-    tmux.keys(&["q"]);
-    assert_eq!(tmux.exit_status(T), 0);
+    tmux.quit();
 }

@@ -6,7 +6,6 @@ mod common;
 
 use common::proxy::{FaultProxy, S3Step};
 use common::service;
-use common::tmux::Tmux;
 use std::path::Path;
 use std::time::Duration;
 
@@ -17,25 +16,12 @@ type Seen = Vec<(String, String)>;
 
 /// A full TUI session: browse, switch mode, refresh, an expired token, help, then a panic.
 fn tui_session(proxy: &FaultProxy, log: &Path, seen: &mut Seen) {
-    let s = service();
-    let mut env = s.env();
-    env.push(("STS3_LOG_FILE", log.display().to_string()));
-    env.push(("STS3_DEBUG_PANIC_KEY", "1".into()));
-    env.push(("RUST_BACKTRACE", "1".into()));
-    let args = [
-        "-d",
-        "-b",
-        &s.bucket,
-        "-u",
-        "alice",
-        "--endpoint-url",
-        &proxy.url,
-        "--role-arn",
-        &s.role_arn,
-        "--duration",
-        "900",
+    let env = [
+        ("STS3_LOG_FILE", log.display().to_string()),
+        ("STS3_DEBUG_PANIC_KEY", "1".into()),
+        ("RUST_BACKTRACE", "1".into()),
     ];
-    let tmux = Tmux::start(env!("CARGO_BIN_EXE_sts3"), &args, &env, 120, 40);
+    let tmux = common::start_tui(&proxy.url, &["-d"], &env, 120, 40);
     let mut step = |label: &str, keys: &[&str], until: &str| {
         tmux.keys(keys);
         seen.push((label.to_string(), tmux.wait_for(until, T)));

@@ -13,18 +13,11 @@ const T: Duration = Duration::from_secs(20);
 
 fn start() -> Tmux {
     let s = service();
-    let mut env = s.env();
-    env.push(("STS3_DEBUG_PANIC_KEY", "1".into()));
-    env.push(("RUST_BACKTRACE", "0".into()));
-    let args = [
-        "-b",
-        s.bucket.as_str(),
-        "-u",
-        "alice",
-        "--endpoint-url",
-        s.endpoint.as_str(),
+    let env = [
+        ("STS3_DEBUG_PANIC_KEY", "1".into()),
+        ("RUST_BACKTRACE", "0".into()),
     ];
-    let tmux = Tmux::start(env!("CARGO_BIN_EXE_sts3"), &args, &env, 100, 30);
+    let tmux = common::start_tui(&s.endpoint, &[], &env, 100, 30);
     tmux.wait_for("all 3 keys loaded", T);
     let state = tmux.pane_format("#{alternate_on} #{cursor_flag}");
     assert_eq!(

@@ -10,42 +10,8 @@ use std::time::Duration;
 
 const T: Duration = Duration::from_secs(20);
 
-fn base_env() -> Vec<(&'static str, String)> {
-    let s = service();
-    let mut env = s.env();
-    env.push((
-        "XDG_CONFIG_HOME",
-        std::env::temp_dir()
-            .join("sts3-e2e-no-config")
-            .display()
-            .to_string(),
-    ));
-    env.push(("TERM", "xterm-256color".into()));
-    env
-}
-
-fn start(endpoint: &str, extra: &[&str], width: u16, height: u16) -> Tmux {
-    let s = service();
-    let mut args = vec![
-        "-b",
-        &s.bucket,
-        "-u",
-        "alice",
-        "--endpoint-url",
-        endpoint,
-        "--role-arn",
-        &s.role_arn,
-        "--duration",
-        "900",
-    ];
-    args.extend_from_slice(extra);
-    Tmux::start(
-        env!("CARGO_BIN_EXE_sts3"),
-        &args,
-        &base_env(),
-        width,
-        height,
-    )
+fn start(endpoint: &str, width: u16, height: u16) -> Tmux {
+    common::start_tui(endpoint, &[], &[], width, height)
 }
 
 /// The `hh:mm:ss` after `Left` in the session pane.
@@ -61,7 +27,7 @@ fn countdown(screen: &str) -> String {
 #[test]
 fn browse_countdown_paging_and_mode_switch() {
     let s = service();
-    let tmux = start(&s.endpoint, &[], 120, 40);
+    let tmux = start(&s.endpoint, 120, 40);
     let first = tmux.wait_for("all 3 keys loaded, 7 folders", T);
     assert!(first.contains("federated-user/alice"), "{first}");
     assert!(first.contains("s3://sts3-demo/"));
@@ -99,8 +65,7 @@ fn browse_countdown_paging_and_mode_switch() {
     });
     assert!(reloaded.contains("s3://sts3-demo/big/"), "{reloaded}");
 
-    tmux.keys(&["q"]);
-    assert_eq!(tmux.exit_status(T), 0);
+    tmux.quit();
 }
 
 #[test]
@@ -114,7 +79,7 @@ fn aws_expired_token_is_shown_inline_then_recovered() {
         f.sts_script
             .push_back(StsStep::Delay(Duration::from_secs(4)));
     });
-    let tmux = start(&proxy.url, &[], 100, 30);
+    let tmux = start(&proxy.url, 100, 30);
     let err = tmux.wait_for("ExpiredToken: The provided token has expired.", T);
     assert!(
         err.contains("refreshing credentials, then retrying this page"),
@@ -129,8 +94,7 @@ fn aws_expired_token_is_shown_inline_then_recovered() {
             .any(|l| l.contains("-> 400 Bad Request (was 403 Forbidden)")),
         "{log:?}"
     );
-    tmux.keys(&["q"]);
-    assert_eq!(tmux.exit_status(T), 0);
+    tmux.quit();
 }
 
 #[test]
@@ -143,7 +107,7 @@ fn rejection_after_countdown_reached_zero_is_shown_and_recovered() {
         f.sts_script
             .push_back(StsStep::ShortLived(Duration::from_secs(12)));
     });
-    let tmux = start(&proxy.url, &[], 100, 30);
+    let tmux = start(&proxy.url, 100, 30);
     tmux.wait_for("all 3 keys loaded, 7 folders", T);
     // From now on STS is unreachable: the planned refresh fails and the session runs out.
     proxy.set(|f| f.sts_down = true);
@@ -170,6 +134,5 @@ fn rejection_after_countdown_reached_zero_is_shown_and_recovered() {
             && !s.contains("EXPIRED")
     });
     assert!(ok.contains("00:14:"), "a fresh 15-minute session:\n{ok}");
-    tmux.keys(&["q"]);
-    assert_eq!(tmux.exit_status(T), 0);
+    tmux.quit();
 }

@@ -144,6 +144,36 @@ fn empty_dir() -> &'static Path {
         .path()
 }
 
+/// Starts the TUI in tmux against `endpoint` with the tests' usual settings (the seeded bucket,
+/// user alice, the role, 15-minute sessions, no user config), plus `extra_args` and `extra_env`.
+pub fn start_tui(
+    endpoint: &str,
+    extra_args: &[&str],
+    extra_env: &[(&'static str, String)],
+    width: u16,
+    height: u16,
+) -> tmux::Tmux {
+    let s = service();
+    let mut env = s.env();
+    env.push(("XDG_CONFIG_HOME", empty_dir().display().to_string()));
+    env.push(("TERM", "xterm-256color".into()));
+    env.extend(extra_env.iter().cloned());
+    let mut args = vec![
+        "-b",
+        &s.bucket,
+        "-u",
+        "alice",
+        "--endpoint-url",
+        endpoint,
+        "--role-arn",
+        &s.role_arn,
+        "--duration",
+        "900",
+    ];
+    args.extend_from_slice(extra_args);
+    tmux::Tmux::start(env!("CARGO_BIN_EXE_sts3"), &args, &env, width, height)
+}
+
 /// All keys of the seeded bucket under `prefix`, as S3 orders them (by UTF-8 bytes).
 pub fn sorted(mut keys: Vec<String>) -> Vec<String> {
     keys.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));

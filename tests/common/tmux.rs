@@ -145,6 +145,16 @@ impl Tmux {
 }
 
 impl Tmux {
+    /// Quits with `q` and checks the program exited cleanly.
+    pub fn quit(&self) {
+        self.keys(&["q"]);
+        assert_eq!(
+            self.exit_status(Duration::from_secs(20)),
+            0,
+            "sts3 exits 0 on q"
+        );
+    }
+
     /// The screen and everything scrolled off it.
     pub fn history(&self) -> String {
         let out = self.run(&["capture-pane", "-p", "-S", "-", "-t", "sts3"]);
