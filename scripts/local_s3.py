@@ -39,6 +39,17 @@ ROLE_NAME = "S3BrowseRole"
 REGION = "us-east-1"
 
 
+def die_with_parent():
+    """In the child, before exec: ask the kernel to SIGTERM it when this supervisor dies, even
+    by SIGKILL, so no service outlives its supervisor."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 def fail(msg):
     print(f"local_s3: {msg}", file=sys.stderr, flush=True)
     sys.exit(2)
@@ -268,7 +279,10 @@ class Service:
             f"-admin.port={admin}", f"-admin.port.grpc={grpc[4]}",
             f"-s3.config={s3_cfg}", f"-s3.iam.config={iam_cfg}",
         ]
-        self.procs.append(subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+        self.procs.append(subprocess.Popen(
+                cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                preexec_fn=die_with_parent,
+            ))
         endpoint = f"http://127.0.0.1:{s3}"
         wait_http(endpoint + "/", self.procs[0], "weed mini")
         wait_http(f"http://127.0.0.1:{filer}/", self.procs[0], "weed filer")
@@ -319,6 +333,7 @@ class Service:
             proc = subprocess.Popen(
                 [moto, "-H", "127.0.0.1", "-p", str(port)],
                 stdout=mlog, stderr=subprocess.STDOUT, start_new_session=True,
+                preexec_fn=die_with_parent,
             )
             self.procs.append(proc)
             wait_http(f"http://127.0.0.1:{port}/moto-api/", proc, "moto_server")
@@ -368,6 +383,7 @@ def main():
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGHUP, lambda *_: stop.set())
     parent = os.getppid()
     try:
         settings = service.start()
