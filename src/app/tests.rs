@@ -4,6 +4,7 @@ use super::keymap::{Key, KeyPress, Keymap};
 use super::objects::Entry;
 use super::*;
 use crate::cli::Options;
+use crate::failure::ErrorKind;
 use crate::listing::ObjectEntry;
 use chrono::TimeZone;
 
