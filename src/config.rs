@@ -214,7 +214,6 @@ pub struct Settings {
 impl Settings {
     /// Merges flags over the config file over the embedded defaults, and validates.
     pub fn resolve(opts: &Options) -> Result<Self, SetupError> {
-        let defaults = FileConfig::parse(DEFAULT_CONFIG, "<built-in defaults>")?;
         let (path, must_exist) = match &opts.config {
             Some(p) => (Some(p.clone()), true),
             None => (default_config_path(), false),
@@ -225,7 +224,7 @@ impl Settings {
         };
         let shown_path =
             path.map_or_else(|| "config.toml".to_string(), |p| p.display().to_string());
-        Self::merge(opts, file.over(defaults), &shown_path)
+        Self::merge(opts, file, &shown_path)
     }
 
     /// Like [`Settings::resolve`], with the config file's text given instead of read from disk.
@@ -234,12 +233,13 @@ impl Settings {
         config_text: &str,
         config_path: &str,
     ) -> Result<Self, SetupError> {
-        let defaults = FileConfig::parse(DEFAULT_CONFIG, "<built-in defaults>")?;
         let file = FileConfig::parse(config_text, config_path)?;
-        Self::merge(opts, file.over(defaults), config_path)
+        Self::merge(opts, file, config_path)
     }
 
+    /// Flags over `file` over the embedded defaults.
     fn merge(opts: &Options, file: FileConfig, config_path: &str) -> Result<Self, SetupError> {
+        let file = file.over(FileConfig::parse(DEFAULT_CONFIG, "<built-in defaults>")?);
         let bucket = opts
             .bucket
             .clone()

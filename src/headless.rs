@@ -36,7 +36,12 @@ pub async fn run(
 ) -> Result<u64, ListError> {
     let base = settings.base_for(settings.mode);
     let config = load_base_config(&base).await;
-    let clients = Clients::with_profile(&config, settings.path_style(), base.profile.as_deref());
+    let clients = Clients::build(
+        &config,
+        settings.path_style(),
+        base.profile.as_deref(),
+        None,
+    );
     let code = mfa_code(settings)?;
     let request = settings.request_for(settings.mode, code.as_deref())?;
     tracing::debug!(mode = %settings.mode, "issuing credentials");

@@ -20,20 +20,10 @@ fn proxy() -> FaultProxy {
 }
 
 fn list(proxy: &FaultProxy, extra: &[&str]) -> Output {
-    let s = service();
-    let mut cmd = common::sts3();
-    cmd.envs(s.env())
-        .args([
-            "list",
-            "-b",
-            &s.bucket,
-            "-u",
-            "alice",
-            "--endpoint-url",
-            &proxy.url,
-        ])
-        .args(extra);
-    cmd.output().unwrap()
+    common::list_command(&proxy.url)
+        .args(extra)
+        .output()
+        .unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -51,24 +51,13 @@ fn tui_session(proxy: &FaultProxy, log: &Path, seen: &mut Seen) {
 
 /// `sts3 list` as text and JSON, and its error output.
 fn headless(proxy: &FaultProxy, log: &Path, seen: &mut Seen) {
-    let s = service();
     let list = |extra: &[&str]| {
-        let mut cmd = common::sts3();
-        cmd.envs(s.env())
+        common::list_command(&proxy.url)
             .env("STS3_LOG_FILE", log)
-            .args([
-                "list",
-                "-d",
-                "-b",
-                &s.bucket,
-                "-u",
-                "alice",
-                "--endpoint-url",
-                &proxy.url,
-            ])
-            .args(["--prefix", "reports/"])
-            .args(extra);
-        cmd.output().unwrap()
+            .args(["-d", "--prefix", "reports/"])
+            .args(extra)
+            .output()
+            .unwrap()
     };
     for extra in [&[][..], &["--json"][..]] {
         let out = list(extra);

@@ -70,9 +70,13 @@ impl App {
                 }
                 self.session.failures = 0;
                 self.session.retry_at = None;
+                let may_help = self
+                    .objects
+                    .error
+                    .as_ref()
+                    .is_some_and(|e| self.credentials_may_help(&e.failure, now));
                 if let Some(error) = &mut self.objects.error {
-                    error.awaiting_credentials =
-                        error.failure.is_credential_problem() || self.session.is_expired(now);
+                    error.awaiting_credentials = may_help;
                 }
                 self.issue(self.session.mode, now)
             }

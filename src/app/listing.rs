@@ -10,6 +10,12 @@ use crate::session::schedule::backoff;
 use chrono::{DateTime, TimeDelta, Utc};
 
 impl App {
+    /// Whether new credentials may fix `failure`: the service rejected the credentials, or the
+    /// session has run out anyway. Decides the hint shown and what `r` retries.
+    pub fn credentials_may_help(&self, failure: &AwsFailure, now: DateTime<Utc>) -> bool {
+        failure.is_credential_problem() || self.session.is_expired(now)
+    }
+
     /// Starts the listing of the current prefix over, keeping the rows on screen (and the
     /// selection) until the first new page replaces them.
     pub(super) fn reload(&mut self) -> Vec<Effect> {

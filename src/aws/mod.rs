@@ -26,19 +26,10 @@ pub struct Clients {
 
 impl Clients {
     pub fn new(config: &aws_config::SdkConfig, path_style: bool) -> Self {
-        Self::with_profile(config, path_style, None)
+        Self::build(config, path_style, None, None)
     }
 
-    /// Like [`Clients::new`]; `profile` names the base profile in messages.
-    pub fn with_profile(
-        config: &aws_config::SdkConfig,
-        path_style: bool,
-        profile: Option<&str>,
-    ) -> Self {
-        Self::build(config, path_style, profile, None)
-    }
-
-    /// All options: `on_retryable` hears of S3 attempts the SDK is about to retry.
+    /// All options: `profile` names the base profile in messages; `on_retryable` hears of S3 attempts the SDK is about to retry.
     pub fn build(
         config: &aws_config::SdkConfig,
         path_style: bool,

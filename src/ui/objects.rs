@@ -191,7 +191,7 @@ fn render_error(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     } else if let Some(at) = err.retry_at {
         let secs = (at - clock.now).num_seconds().max(0);
         format!("retrying in {secs}s · {}: retry now", key(Action::Reload))
-    } else if err.failure.is_credential_problem() || app.session.is_expired(clock.now) {
+    } else if app.credentials_may_help(&err.failure, clock.now) {
         format!("{}: refresh credentials", key(Action::RefreshCredentials))
     } else {
         format!("{}: retry", key(Action::Reload))

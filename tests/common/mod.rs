@@ -144,6 +144,23 @@ fn empty_dir() -> &'static Path {
         .path()
 }
 
+/// `sts3 list` for the seeded bucket as user alice against `endpoint`, with the service's base
+/// credentials; add arguments and run it.
+pub fn list_command(endpoint: &str) -> Command {
+    let s = service();
+    let mut cmd = sts3();
+    cmd.envs(s.env()).args([
+        "list",
+        "-b",
+        &s.bucket,
+        "-u",
+        "alice",
+        "--endpoint-url",
+        endpoint,
+    ]);
+    cmd
+}
+
 /// Starts the TUI in tmux against `endpoint` with the tests' usual settings (the seeded bucket,
 /// user alice, the role, 15-minute sessions, no user config), plus `extra_args` and `extra_env`.
 pub fn start_tui(
