@@ -1,7 +1,7 @@
 //! Command-line definitions. The short flags of the original script (`-b -u -r -d -h`) keep their
 //! meaning.
 
-use crate::session::Mode;
+use crate::credentials::Mode;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 

@@ -1,18 +1,20 @@
 //! sts3: browse an S3 bucket with temporary STS credentials.
 //!
-//! A pure core (`session`, `policy`, `listing`, `failure`, and the TUI model) and a thin shell
-//! (`aws` for the network, `headless` for `sts3 list`).
+//! A pure core (`credentials`, `policy`, `bucket`, `failure`, `keymap`, `settings`, and the TUI
+//! model in `app`) and a thin shell (`aws` for the network, `headless` for the commands,
+//! `runtime` for the terminal).
 
 pub mod app;
 pub mod aws;
+pub mod bucket;
 pub mod cli;
 pub mod clock;
-pub mod config;
+pub mod credentials;
 pub mod failure;
 pub mod headless;
-pub mod listing;
+pub mod keymap;
 pub mod logging;
 pub mod policy;
 pub mod runtime;
-pub mod session;
+pub mod settings;
 pub mod ui;

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 pub fn log_path() -> PathBuf {
     std::env::var_os("STS3_LOG_FILE").map_or_else(
         || {
-            crate::config::project_dirs().map_or_else(
+            crate::settings::project_dirs().map_or_else(
                 || std::env::temp_dir().join("sts3.log"),
                 |d| {
                     d.state_dir()

@@ -2,9 +2,9 @@
 
 use clap::Parser;
 use std::process::ExitCode;
-use sts3::app::keymap::Keymap;
+use sts3::keymap::Keymap;
 use sts3::cli::{Cli, Command};
-use sts3::config::{Settings, project_dirs};
+use sts3::settings::{Settings, project_dirs};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

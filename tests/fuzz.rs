@@ -8,10 +8,10 @@
 
 use proptest::prelude::*;
 use serde_json::Value;
-use sts3::app::keymap::{KeyPress, Keymap};
-use sts3::app::policy_pane::{JsonToken, highlight};
-use sts3::config::FileConfig;
-use sts3::listing::{printable, url_decode};
+use sts3::keymap::{KeyPress, Keymap};
+use sts3::app::policy::{JsonToken, highlight};
+use sts3::settings::FileConfig;
+use sts3::bucket::{printable, url_decode};
 use sts3::policy::{SESSION_POLICY_MAX_CHARS, SessionPolicy};
 
 /// JSON values shaped like policies, with wrong types and odd strings mixed in.

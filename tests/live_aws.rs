@@ -8,9 +8,9 @@ use common::canned::{CannedServer, S3_EXPIRED_TOKEN, S3_INVALID_TOKEN};
 use common::{base_config, service, sorted};
 use sts3::aws::Clients;
 use sts3::failure::ErrorKind;
-use sts3::listing::{ListPage, PageRequest};
+use sts3::bucket::{ListPage, PageRequest};
 use sts3::policy::{Policy, SessionPolicy};
-use sts3::session::{CredentialRequest, Mode};
+use sts3::credentials::{CredentialRequest, Mode};
 
 fn federated(policy: SessionPolicy, secs: u32) -> CredentialRequest {
     CredentialRequest::Federated {

@@ -3,27 +3,24 @@
 //! runtime. Every request carries a [`RequestId`] and every credential set a [`Generation`];
 //! answers for old ones are dropped.
 
-mod credentials;
-pub mod keymap;
-mod keys;
-mod listing;
+mod input;
 pub mod objects;
-pub mod policy_pane;
-pub mod session_pane;
+pub mod policy;
+pub mod session;
 
-pub use credentials::clock_offset_text;
+pub use session::clock_offset_text;
 #[cfg(test)]
 mod tests;
 
-use crate::config::Settings;
+use crate::settings::Settings;
 use crate::failure::AwsFailure;
-use crate::listing::{ListPage, PageRequest};
-use crate::session::{CredentialRequest, Mode, SessionInfo};
+use crate::bucket::{ListPage, PageRequest};
+use crate::credentials::{CredentialRequest, Mode, SessionInfo};
 use chrono::{DateTime, TimeDelta, Utc};
-use keymap::{KeyPress, Keymap};
+use crate::keymap::{KeyPress, Keymap};
 use objects::ObjectsState;
-use policy_pane::PolicyState;
-use session_pane::SessionState;
+use policy::PolicyState;
+use session::SessionState;
 
 /// Identifies one page request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -226,12 +223,12 @@ impl App {
         next
     }
 
-    pub(super) fn next_id(&mut self) -> RequestId {
+    pub(crate) fn next_id(&mut self) -> RequestId {
         self.next_request += 1;
         RequestId(self.next_request)
     }
 
-    pub(super) fn notify(&mut self, text: impl Into<String>, level: Level, now: DateTime<Utc>) {
+    pub(crate) fn notify(&mut self, text: impl Into<String>, level: Level, now: DateTime<Utc>) {
         self.notice = Some(Notice {
             text: text.into(),
             level,

@@ -1,11 +1,11 @@
 //! `update` tests: messages in at fixed times, state and effects out. No runtime, no network.
 
-use super::keymap::{Key, KeyPress, Keymap};
+use crate::keymap::{Key, KeyPress, Keymap};
 use super::objects::Entry;
 use super::*;
 use crate::cli::Options;
 use crate::failure::ErrorKind;
-use crate::listing::ObjectEntry;
+use crate::bucket::ObjectEntry;
 use chrono::TimeZone;
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/S3Reader";

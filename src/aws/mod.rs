@@ -1,5 +1,5 @@
 //! The only place that talks to STS and S3. Everything it returns is plain domain data
-//! ([`crate::session`], [`crate::listing`], [`crate::failure`]); SDK types stay in here.
+//! ([`crate::credentials`], [`crate::bucket`], [`crate::failure`]); SDK types stay in here.
 
 mod base;
 mod error;

@@ -1,7 +1,7 @@
 //! A credentials provider backed by shared state, so a refresh takes effect on the very next S3
 //! request (the SDK's own cache would keep using the old set until it nears expiry).
 
-use crate::session::SecretCredentials;
+use crate::credentials::SecretCredentials;
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::{self, ProvideCredentials, future};
 use std::sync::{Arc, RwLock};
@@ -59,7 +59,7 @@ impl ProvideCredentials for CredentialSlot {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::Secret;
+    use crate::credentials::Secret;
 
     #[test]
     fn debug_of_the_slot_redacts_secrets() {

@@ -3,7 +3,7 @@
 use super::error::failure_from_sdk;
 use super::notify::DateRecorder;
 use crate::failure::{AwsFailure, ErrorKind};
-use crate::session::{CredentialRequest, Mode, Secret, SecretCredentials, SessionInfo};
+use crate::credentials::{CredentialRequest, Mode, Secret, SecretCredentials, SessionInfo};
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_smithy_types::error::display::DisplayErrorContext;
 use chrono::{DateTime, Utc};

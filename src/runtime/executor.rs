@@ -4,8 +4,8 @@
 use crate::app::{Effect, Generation, Msg};
 use crate::aws::{BaseOptions, Clients, Issued, OnRetryable, load_base_config};
 use crate::clock;
-use crate::config::Settings;
-use crate::session::{CredentialRequest, Mode, SecretCredentials};
+use crate::settings::Settings;
+use crate::credentials::{CredentialRequest, Mode, SecretCredentials};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{OnceCell, mpsc};

@@ -4,10 +4,10 @@
 mod executor;
 mod terminal;
 
-use crate::app::keymap::{Key, KeyPress, Keymap};
+use crate::keymap::{Key, KeyPress, Keymap};
 use crate::app::{App, Msg};
 use crate::clock;
-use crate::config::Settings;
+use crate::settings::Settings;
 use crate::ui::{self, Clock};
 use crossterm::event::{Event as TermEvent, EventStream, KeyCode, KeyEventKind, KeyModifiers};
 use executor::{Event, Executor};

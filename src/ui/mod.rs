@@ -1,8 +1,8 @@
 //! Views: they read the model and `now` and draw. No I/O, no changes to the model (the object
 //! list's scroll offset, kept in a `Cell`, excepted).
 
-mod help;
 mod objects;
+mod overlays;
 mod policy;
 mod session;
 mod status;
@@ -64,9 +64,9 @@ pub fn render(frame: &mut Frame, app: &App, clock: Clock) {
     objects::render(frame, objects_area, app, clock);
     status::render(frame, status_area, app, clock);
     if let Some(Input::Mfa { .. }) = &app.input {
-        help::render_mfa(frame, area, app);
+        overlays::render_mfa(frame, area, app);
     } else if app.help_visible {
-        help::render(frame, area, app);
+        overlays::render(frame, area, app);
     }
 }
 

@@ -2,10 +2,10 @@
 //! ETag, the load state in the footer, and any error inline, in red, with the way out.
 
 use super::{Clock, is_focused, keep_head, pane_block, spinner, theme};
-use crate::app::keymap::Action;
+use crate::keymap::Action;
 use crate::app::objects::{Entry, ObjectsState};
 use crate::app::{App, Focus, Input};
-use crate::listing::{human_size, printable};
+use crate::bucket::{human_size, printable};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};

@@ -2,7 +2,7 @@
 //! size against the STS limit.
 
 use super::{is_focused, pane_block, theme};
-use crate::app::policy_pane::JsonToken;
+use crate::app::policy::JsonToken;
 use crate::app::{App, Focus};
 use ratatui::Frame;
 use ratatui::layout::Rect;

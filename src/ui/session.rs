@@ -3,8 +3,8 @@
 
 use super::{Clock, is_focused, keep_tail, pane_block, spinner, theme};
 use crate::app::{App, Focus};
-use crate::config::RefreshSettings;
-use crate::session::format_hms;
+use crate::settings::RefreshSettings;
+use crate::credentials::format_hms;
 use chrono::TimeDelta;
 use ratatui::Frame;
 use ratatui::layout::Rect;

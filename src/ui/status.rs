@@ -2,7 +2,7 @@
 //! from the keymap.
 
 use super::{Clock, theme};
-use crate::app::keymap::Action;
+use crate::keymap::Action;
 use crate::app::{App, Input, Level};
 use ratatui::Frame;
 use ratatui::layout::Rect;

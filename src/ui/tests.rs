@@ -2,13 +2,13 @@
 //! meaning.
 
 use super::{Clock, render};
-use crate::app::keymap::{Key, KeyPress, Keymap};
+use crate::keymap::{Key, KeyPress, Keymap};
 use crate::app::{App, Effect, Generation, Msg, RequestId};
 use crate::cli::Options;
-use crate::config::Settings;
+use crate::settings::Settings;
 use crate::failure::AwsFailure;
-use crate::listing::{ListPage, ObjectEntry};
-use crate::session::{Mode, SessionInfo};
+use crate::bucket::{ListPage, ObjectEntry};
+use crate::credentials::{Mode, SessionInfo};
 use chrono::{DateTime, FixedOffset, TimeDelta, TimeZone, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -290,7 +290,7 @@ fn countdown_colour_thresholds_follow_settings() {
         (59, Color::Red),
     ] {
         let t = draw(&app, at(3600 - secs_left), 120, 40);
-        let shown = crate::session::format_hms(TimeDelta::seconds(secs_left));
+        let shown = crate::credentials::format_hms(TimeDelta::seconds(secs_left));
         assert_eq!(
             fg_at(t.backend().buffer(), &shown),
             colour,

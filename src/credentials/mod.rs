@@ -3,14 +3,14 @@
 
 pub mod schedule;
 mod secret;
-mod spec;
+mod request;
 
 pub use secret::{Secret, SecretCredentials};
-pub use spec::{CredentialRequest, Mfa, SpecError, validate_duration};
+pub use request::{CredentialRequest, Mfa, SpecError, validate_duration};
 
 /// Field checks used when building requests from settings.
 pub mod spec_checks {
-    pub use super::spec::{
+    pub use super::request::{
         validate_external_id as external_id, validate_role_arn as role_arn,
         validate_session_name as session_name, validate_user_name as user_name,
     };

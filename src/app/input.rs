@@ -1,10 +1,10 @@
 //! What key presses do: text input first (filter, MFA code), then the help overlay, then the
 //! keymap's actions for the focused pane.
 
-use super::keymap::{Action, Key, KeyPress};
+use crate::keymap::{Action, Key, KeyPress};
 use super::objects::Entry;
 use super::{App, Effect, Focus, Input, Level};
-use crate::session::Mode;
+use crate::credentials::Mode;
 use chrono::{DateTime, Utc};
 
 impl App {

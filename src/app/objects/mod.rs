@@ -1,9 +1,11 @@
 //! The object pane: the current prefix, what is loaded of it (folders first, then objects), the
 //! cursor, the filter, the page in flight and the inline error. Pages load on demand.
 
+mod paging;
+
 use super::{Generation, RequestId};
 use crate::failure::AwsFailure;
-use crate::listing::{ListPage, ObjectEntry, PageRequest};
+use crate::bucket::{ListPage, ObjectEntry, PageRequest};
 
 /// Rows from the end of what is loaded at which the next page is requested.
 pub const LOOKAHEAD: usize = 100;

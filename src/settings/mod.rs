@@ -3,15 +3,15 @@
 
 use crate::aws::BaseOptions;
 use crate::cli::Options;
-use crate::listing::valid_bucket_name;
+use crate::bucket::valid_bucket_name;
 use crate::policy::{Policy, PolicyError, SessionPolicy};
-use crate::session::{CredentialRequest, Mfa, Mode, SpecError, validate_duration};
+use crate::credentials::{CredentialRequest, Mfa, Mode, SpecError, validate_duration};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 /// The embedded default config; also the template users copy.
-pub const DEFAULT_CONFIG: &str = include_str!("../assets/config.toml");
+pub const DEFAULT_CONFIG: &str = include_str!("../../assets/config.toml");
 
 /// Why sts3 cannot start. Each message names the problem and the fix.
 #[derive(Debug, Error)]
@@ -334,7 +334,7 @@ impl Settings {
         mode: Mode,
         mfa_code: Option<&str>,
     ) -> Result<CredentialRequest, SpecError> {
-        use crate::session::spec_checks as check;
+        use crate::credentials::spec_checks as check;
         let duration_secs = validate_duration(mode, self.duration_secs)?;
         let mfa = match (&self.mfa_serial, mfa_code) {
             (Some(serial), Some(code)) => Some(Mfa::new(serial, code)?),

@@ -27,7 +27,7 @@ pub fn backoff(failures: u32) -> TimeDelta {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::Mode;
+    use crate::credentials::Mode;
     use chrono::TimeZone;
 
     fn info(lifetime_secs: i64) -> SessionInfo {

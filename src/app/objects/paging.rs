@@ -2,11 +2,11 @@
 //! dropping stale answers, and what a failed page leads to (a retry by itself, one credential
 //! refresh, or waiting for the user).
 
-use super::objects::{InFlight, InlineError};
-use super::{App, Effect, PAGE_RETRY_MAX_SECS, RequestId, objects};
+use super::{InFlight, InlineError};
+use crate::app::{App, Effect, PAGE_RETRY_MAX_SECS, RequestId, objects};
 use crate::failure::{AwsFailure, ErrorKind};
-use crate::listing::ListPage;
-use crate::session::schedule::backoff;
+use crate::bucket::ListPage;
+use crate::credentials::schedule::backoff;
 use chrono::{DateTime, TimeDelta, Utc};
 
 impl App {
@@ -18,14 +18,14 @@ impl App {
 
     /// Starts the listing of the current prefix over, keeping the rows on screen (and the
     /// selection) until the first new page replaces them.
-    pub(super) fn reload(&mut self) -> Vec<Effect> {
+    pub(crate) fn reload(&mut self) -> Vec<Effect> {
         self.objects.select_after_load = self.objects.selected().map(|e| e.key().to_string());
         self.objects.begin_reload();
         self.request_page()
     }
 
     /// Requests the next page of the current prefix, if one is due and credentials are ready.
-    pub(super) fn request_page(&mut self) -> Vec<Effect> {
+    pub(crate) fn request_page(&mut self) -> Vec<Effect> {
         let Some(generation) = self.session.active else {
             return Vec::new();
         };
@@ -42,7 +42,7 @@ impl App {
     }
 
     /// Requests another page when the cursor is near the end of what is loaded.
-    pub(super) fn load_more_if_near_end(&mut self) -> Vec<Effect> {
+    pub(crate) fn load_more_if_near_end(&mut self) -> Vec<Effect> {
         if self.objects.started && self.objects.wants_more() {
             self.request_page()
         } else {
@@ -50,7 +50,7 @@ impl App {
         }
     }
 
-    pub(super) fn retry_failed_page(&mut self) -> Vec<Effect> {
+    pub(crate) fn retry_failed_page(&mut self) -> Vec<Effect> {
         let Some(error) = self.objects.error.take() else {
             return Vec::new();
         };
@@ -68,7 +68,7 @@ impl App {
         vec![Effect::ListPage { request: id, page }]
     }
 
-    pub(super) fn on_page(&mut self, request: RequestId, page: ListPage) -> Vec<Effect> {
+    pub(crate) fn on_page(&mut self, request: RequestId, page: ListPage) -> Vec<Effect> {
         if !self.objects.page_loaded(request, page) {
             return Vec::new();
         }
@@ -81,7 +81,7 @@ impl App {
         self.load_more_if_near_end()
     }
 
-    pub(super) fn on_page_failed(
+    pub(crate) fn on_page_failed(
         &mut self,
         request: RequestId,
         failure: AwsFailure,

@@ -2,16 +2,16 @@
 //! taking an answer in, measuring the clock, planning the refresh, and backing off after
 //! failures.
 
-use super::session_pane::SessionError;
-use super::{App, Effect, Generation, Input, Level, MIN_REFRESH_SECS, policy_pane::PolicyState};
+use super::SessionError;
+use crate::app::{App, Effect, Generation, Input, Level, MIN_REFRESH_SECS, policy::PolicyState};
 use crate::failure::AwsFailure;
-use crate::session::schedule::{backoff, refresh_at};
-use crate::session::{Mode, SessionInfo};
+use crate::credentials::schedule::{backoff, refresh_at};
+use crate::credentials::{Mode, SessionInfo};
 use chrono::{DateTime, TimeDelta, Utc};
 
 impl App {
     /// Asks STS for credentials in `mode` (or asks for an MFA code first).
-    pub(super) fn issue(&mut self, mode: Mode, now: DateTime<Utc>) -> Vec<Effect> {
+    pub(crate) fn issue(&mut self, mode: Mode, now: DateTime<Utc>) -> Vec<Effect> {
         if self.settings.needs_mfa(mode) && self.settings.mfa_code.is_none() {
             self.input = Some(Input::Mfa {
                 mode,
@@ -24,7 +24,7 @@ impl App {
         self.issue_with(mode, code.as_deref(), now)
     }
 
-    pub(super) fn issue_with(
+    pub(crate) fn issue_with(
         &mut self,
         mode: Mode,
         mfa_code: Option<&str>,
@@ -52,7 +52,7 @@ impl App {
         }
     }
 
-    pub(super) fn on_issued(
+    pub(crate) fn on_issued(
         &mut self,
         generation: Generation,
         mut info: SessionInfo,
@@ -122,7 +122,7 @@ impl App {
         effects
     }
 
-    pub(super) fn on_issue_failed(
+    pub(crate) fn on_issue_failed(
         &mut self,
         generation: Generation,
         failure: &AwsFailure,

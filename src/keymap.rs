@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use thiserror::Error;
 
-pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
+pub const DEFAULT_KEYMAP: &str = include_str!("../assets/keymap.toml");
 
 /// A key, independent of the terminal library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -431,7 +431,7 @@ mod tests {
 
     #[test]
     fn readme_documents_every_default_binding() {
-        let readme = include_str!("../../README.md");
+        let readme = include_str!("../README.md");
         for b in Keymap::default().bindings() {
             let keys: Vec<String> = b.key_names.iter().map(|k| format!("`{k}`")).collect();
             let row = format!("| {} | {} |", keys.join(" "), b.help);

@@ -1,9 +1,13 @@
 //! The session pane's state: the active session, the one being issued, the refresh schedule,
 //! and the last failure.
 
+mod issue;
+
+pub use issue::clock_offset_text;
+
 use super::Generation;
 use crate::failure::AwsFailure;
-use crate::session::{Mode, SessionInfo};
+use crate::credentials::{Mode, SessionInfo};
 use chrono::{DateTime, TimeDelta, Utc};
 
 #[derive(Debug, Clone, PartialEq, Eq)]

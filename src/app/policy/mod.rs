@@ -1,9 +1,9 @@
 //! The policy pane: the session policy attached to the active session, pretty-printed and split
 //! into highlighted tokens once (not every frame), plus its size against the STS limit.
 
-use crate::config::Settings;
+use crate::settings::Settings;
 use crate::policy::{SESSION_POLICY_MAX_CHARS, SessionPolicy};
-use crate::session::Mode;
+use crate::credentials::Mode;
 
 /// What a piece of JSON text is, for colouring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

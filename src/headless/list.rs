@@ -4,10 +4,10 @@
 use crate::aws::{Clients, Issued, load_base_config};
 use crate::cli::ListArgs;
 use crate::clock;
-use crate::config::Settings;
+use crate::settings::Settings;
 use crate::failure::AwsFailure;
-use crate::listing::{ObjectEntry, PageRequest, printable};
-use crate::session::{CredentialRequest, Mode, SessionInfo, SpecError, format_hms};
+use crate::bucket::{ObjectEntry, PageRequest, printable};
+use crate::credentials::{CredentialRequest, Mode, SessionInfo, SpecError, format_hms};
 use chrono::{DateTime, Local, Utc};
 use serde_json::json;
 use std::io::{self, BufRead, Write};
