@@ -1,4 +1,5 @@
-//! What one ListObjectsV2 page holds, as plain data the app and the headless command share.
+//! What a bucket listing is made of, as plain data the app and the headless commands share: page
+//! requests, pages, object entries, sizes for people, and the bucket-name rules.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -50,52 +51,13 @@ pub fn human_size(bytes: i64) -> String {
 }
 
 /// Decodes a key from a listing made with `encoding-type=url`: `%XX` escapes, and `+` for a
-/// space (S3 encodes spaces either way). Malformed escapes are kept as they are.
+/// space (S3 encodes spaces either way; a literal `+` comes as `%2B`). Malformed escapes are
+/// kept as they are; bytes that are not UTF-8 become U+FFFD.
 pub fn url_decode(text: &str) -> String {
-    fn hex(b: u8) -> Option<u8> {
-        match b {
-            b'0'..=b'9' => Some(b - b'0'),
-            b'a'..=b'f' => Some(b - b'a' + 10),
-            b'A'..=b'F' => Some(b - b'A' + 10),
-            _ => None,
-        }
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h * 16 + l);
-                    i += 3;
-                    continue;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// A key made safe to draw: control characters (which could move the cursor or change colours)
-/// are shown escaped as `\u{1b}`; everything else is kept.
-pub fn printable(key: &str) -> std::borrow::Cow<'_, str> {
-    if !key.chars().any(char::is_control) {
-        return std::borrow::Cow::Borrowed(key);
-    }
-    let mut out = String::with_capacity(key.len() + 8);
-    for c in key.chars() {
-        if c.is_control() {
-            out.push_str(&c.escape_unicode().to_string());
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
+    let spaced = text.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Whether a bucket name follows the S3 naming rules (3-63 chars, lowercase, digits, `.` `-`,
@@ -135,13 +97,6 @@ mod tests {
         assert_eq!(url_decode("100%"), "100%");
         assert_eq!(url_decode("bad%zzescape%4"), "bad%zzescape%4");
         assert_eq!(url_decode("plain"), "plain");
-    }
-
-    #[test]
-    fn printable_escapes_control_characters_only() {
-        assert_eq!(printable("naïve café/日本語 🎉"), "naïve café/日本語 🎉");
-        assert_eq!(printable("evil\u{1b}[31mred\n"), "evil\\u{1b}[31mred\\u{a}");
-        assert!(matches!(printable("plain"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]

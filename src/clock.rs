@@ -1,29 +1,30 @@
-//! The one place that reads the system clock. Everything else receives `now` as a parameter.
+//! The one place that reads the system clock. Everything else receives `now` as a parameter;
+//! the runtime receives a [`WallClock`], so its tests can run on tokio's paused time.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
+
+/// Where the runtime gets wall-clock time from.
+pub trait WallClock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl WallClock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        now()
+    }
+}
 
 /// Wall-clock time now.
 #[allow(clippy::disallowed_methods)] // this is the sanctioned reader
 pub fn now() -> DateTime<Utc> {
-    Utc::now() + debug_jump()
+    Utc::now()
 }
 
-/// Debug builds only: seconds added to the clock, read from the file named by
-/// `STS3_DEBUG_CLOCK_JUMP_FILE`, so tests can make the wall clock jump as after a suspend.
-#[cfg(debug_assertions)]
-fn debug_jump() -> TimeDelta {
-    std::env::var_os("STS3_DEBUG_CLOCK_JUMP_FILE")
-        .and_then(|path| std::fs::read_to_string(path).ok())
-        .and_then(|text| text.trim().parse::<i64>().ok())
-        .map_or(TimeDelta::zero(), TimeDelta::seconds)
-}
-
-#[cfg(not(debug_assertions))]
-fn debug_jump() -> TimeDelta {
-    TimeDelta::zero()
-}
-
-/// Monotonic time now, for the event loop's timers.
+/// Monotonic time now, for timing in tests and benchmarks.
 #[allow(clippy::disallowed_methods)]
 pub fn instant() -> std::time::Instant {
     std::time::Instant::now()

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
+use strum::IntoEnumIterator;
 use thiserror::Error;
 
 pub const DEFAULT_KEYMAP: &str = include_str!("../assets/keymap.toml");
@@ -135,9 +136,21 @@ impl fmt::Display for KeyPress {
     }
 }
 
-/// Everything a key can do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// Everything a key can do. The names (`page_down`) are those of the keymap file.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Action {
     Quit,
     Help,
@@ -161,50 +174,9 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
-        Action::Quit,
-        Action::Help,
-        Action::FocusNext,
-        Action::FocusPrev,
-        Action::Up,
-        Action::Down,
-        Action::PageUp,
-        Action::PageDown,
-        Action::Top,
-        Action::Bottom,
-        Action::Open,
-        Action::Parent,
-        Action::Filter,
-        Action::Reload,
-        Action::RefreshCredentials,
-        Action::ModeFederated,
-        Action::ModeRole,
-        Action::ModeSession,
-        Action::ModeCycle,
-    ];
-
+    /// The name used in the keymap file.
     pub fn name(self) -> &'static str {
-        match self {
-            Action::Quit => "quit",
-            Action::Help => "help",
-            Action::FocusNext => "focus_next",
-            Action::FocusPrev => "focus_prev",
-            Action::Up => "up",
-            Action::Down => "down",
-            Action::PageUp => "page_up",
-            Action::PageDown => "page_down",
-            Action::Top => "top",
-            Action::Bottom => "bottom",
-            Action::Open => "open",
-            Action::Parent => "parent",
-            Action::Filter => "filter",
-            Action::Reload => "reload",
-            Action::RefreshCredentials => "refresh_credentials",
-            Action::ModeFederated => "mode_federated",
-            Action::ModeRole => "mode_role",
-            Action::ModeSession => "mode_session",
-            Action::ModeCycle => "mode_cycle",
-        }
+        self.into()
     }
 }
 
@@ -295,10 +267,8 @@ impl Keymap {
         }
         let path = user.map_or("<built-in keymap>", |(p, _)| p);
         check_conflicts(path, &bindings)?;
-        let mut ordered: Vec<Binding> = Action::ALL
-            .iter()
-            .filter_map(|a| bindings.remove(a))
-            .collect();
+        let mut ordered: Vec<Binding> =
+            Action::iter().filter_map(|a| bindings.remove(&a)).collect();
         ordered.retain(|b| !b.keys.is_empty());
         Ok(Self { bindings: ordered })
     }
@@ -334,15 +304,14 @@ fn parse_file(path: &str, text: &str) -> Result<BTreeMap<Action, Binding>, Keyma
     })?;
     let mut out = BTreeMap::new();
     for (name, binding) in file.bindings {
-        let action = Action::ALL
-            .iter()
-            .copied()
-            .find(|a| a.name() == name)
-            .ok_or_else(|| KeymapError::UnknownAction {
-                path: path.to_string(),
-                action: name.clone(),
-                known: Action::ALL.map(Action::name).join(", "),
-            })?;
+        let action: Action = name.parse().map_err(|_| KeymapError::UnknownAction {
+            path: path.to_string(),
+            action: name.clone(),
+            known: Action::iter()
+                .map(Action::name)
+                .collect::<Vec<_>>()
+                .join(", "),
+        })?;
         let keys = binding
             .keys
             .iter()
@@ -403,7 +372,7 @@ mod tests {
     #[test]
     fn default_keymap_binds_every_action_with_help() {
         let km = Keymap::default();
-        for action in Action::ALL {
+        for action in Action::iter() {
             let b = km.bindings().iter().find(|b| b.action == action);
             let b = b.unwrap_or_else(|| panic!("{action:?} unbound"));
             assert!(!b.help.is_empty(), "{action:?} has no help");

@@ -10,6 +10,7 @@ pub mod bucket;
 pub mod cli;
 pub mod clock;
 pub mod credentials;
+pub mod escape;
 pub mod failure;
 pub mod headless;
 pub mod keymap;

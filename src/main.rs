@@ -2,9 +2,8 @@
 
 use clap::Parser;
 use std::process::ExitCode;
-use sts3::keymap::Keymap;
 use sts3::cli::{Cli, Command};
-use sts3::settings::{Settings, project_dirs};
+use sts3::settings::{Settings, load_keymap};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -37,7 +36,7 @@ fn main() -> ExitCode {
         None => {
             let keymap = match load_keymap() {
                 Ok(k) => k,
-                Err(e) => return fail(&e, 2),
+                Err(e) => return fail(&e.to_string(), 2),
             };
             match runtime.block_on(sts3::runtime::run(settings, keymap)) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -50,21 +49,4 @@ fn main() -> ExitCode {
 fn fail(message: &str, code: u8) -> ExitCode {
     eprintln!("sts3: {message}");
     ExitCode::from(code)
-}
-
-/// The built-in keymap with the user's `keymap.toml` (next to `config.toml`) merged over it.
-fn load_keymap() -> Result<Keymap, String> {
-    let path = std::env::var_os("STS3_KEYMAP")
-        .map(std::path::PathBuf::from)
-        .or_else(|| project_dirs().map(|d| d.config_dir().join("keymap.toml")));
-    let Some(path) = path else {
-        return Ok(Keymap::default());
-    };
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            Keymap::load(Some((&path.display().to_string(), &text))).map_err(|e| e.to_string())
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Keymap::default()),
-        Err(e) => Err(format!("cannot read keymap {}: {e}", path.display())),
-    }
 }

@@ -373,33 +373,3 @@ fn tui_access_denied_is_shown_without_refreshing() {
     });
     tmux.quit();
 }
-
-#[test]
-fn tui_notices_a_wall_clock_jump_at_once_and_follows_the_servers_clock() {
-    let p = proxy();
-    let dir = tempfile::tempdir().unwrap();
-    let jump = dir.path().join("jump");
-    let env = [("STS3_DEBUG_CLOCK_JUMP_FILE", jump.display().to_string())];
-    let tmux = common::start_tui(&p.url, &[], &env, 110, 32);
-    tmux.wait_for("all 3 keys loaded, 7 folders", T);
-    assert_eq!(p.count(STS_CALL), 1);
-    // The machine "slept" two hours: to sts3 the session is long expired.
-    std::fs::write(&jump, "7200").unwrap();
-    let started = sts3::clock::instant();
-    let screen = tmux.wait_for("local clock 2h00m", Duration::from_secs(10));
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "noticed within seconds"
-    );
-    assert_eq!(p.count(STS_CALL), 2, "one refresh");
-    // The countdown follows the server's clock: a fresh 15-minute session, not EXPIRED.
-    assert!(screen.contains("00:14:"), "{screen}");
-    assert!(!screen.contains("EXPIRED"), "{screen}");
-    std::thread::sleep(Duration::from_secs(3));
-    assert_eq!(
-        p.count(STS_CALL),
-        2,
-        "no refresh loop although the local clock is far off"
-    );
-    tmux.quit();
-}

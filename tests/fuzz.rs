@@ -8,11 +8,12 @@
 
 use proptest::prelude::*;
 use serde_json::Value;
+use sts3::bucket::url_decode;
+use sts3::escape::printable;
 use sts3::keymap::{KeyPress, Keymap};
-use sts3::app::policy::{JsonToken, highlight};
-use sts3::settings::FileConfig;
-use sts3::bucket::{printable, url_decode};
+use sts3::policy::{JsonToken, highlight};
 use sts3::policy::{SESSION_POLICY_MAX_CHARS, SessionPolicy};
+use sts3::settings::FileConfig;
 
 /// JSON values shaped like policies, with wrong types and odd strings mixed in.
 fn json_value() -> impl Strategy<Value = Value> {
@@ -107,8 +108,12 @@ proptest! {
     }
 
     #[test]
-    fn highlighting_is_lossless(text in "\\PC{0,200}") {
-        for (line, tokens) in text.lines().zip(highlight(&text)) {
+    fn highlighting_is_lossless(value in json_value()) {
+        // Every line, in order: the tokens put together are exactly serde_json's pretty text.
+        let lines = highlight(&value);
+        let pretty = serde_json::to_string_pretty(&value).unwrap();
+        prop_assert_eq!(lines.len(), pretty.lines().count());
+        for (tokens, line) in lines.iter().zip(pretty.lines()) {
             let joined: String = tokens.iter().map(|(_, t)| t.as_str()).collect();
             prop_assert_eq!(joined, line);
             prop_assert!(tokens.iter().all(|(k, t)| *k == JsonToken::Space || !t.is_empty()));

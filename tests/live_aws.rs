@@ -7,10 +7,10 @@ use chrono::TimeDelta;
 use common::canned::{CannedServer, S3_EXPIRED_TOKEN, S3_INVALID_TOKEN};
 use common::{base_config, service, sorted};
 use sts3::aws::Clients;
-use sts3::failure::ErrorKind;
 use sts3::bucket::{ListPage, PageRequest};
-use sts3::policy::{Policy, SessionPolicy};
 use sts3::credentials::{CredentialRequest, Mode};
+use sts3::failure::ErrorKind;
+use sts3::policy::{Policy, SessionPolicy};
 
 fn federated(policy: SessionPolicy, secs: u32) -> CredentialRequest {
     CredentialRequest::Federated {
@@ -402,7 +402,7 @@ async fn s3_expired_token_body_maps_to_expired_token() {
         "ExpiredToken: The provided token has expired."
     );
     assert_eq!(err.status, Some(400));
-    assert!(err.is_credential_problem());
+    assert!(err.is_credential_rejection());
     assert_eq!(server.hits(), 1, "ExpiredToken is not retried by the SDK");
 
     let server = CannedServer::start(400, S3_INVALID_TOKEN).await;

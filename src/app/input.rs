@@ -1,10 +1,10 @@
 //! What key presses do: text input first (filter, MFA code), then the help overlay, then the
 //! keymap's actions for the focused pane.
 
-use crate::keymap::{Action, Key, KeyPress};
 use super::objects::Entry;
 use super::{App, Effect, Focus, Input, Level};
 use crate::credentials::Mode;
+use crate::keymap::{Action, Key, KeyPress};
 use chrono::{DateTime, Utc};
 
 impl App {
@@ -21,7 +21,7 @@ impl App {
             }
             return Vec::new();
         }
-        if press == KeyPress::plain(Key::Esc) && !self.objects.filter.is_empty() {
+        if press == KeyPress::plain(Key::Esc) && !self.objects.rows().filter().is_empty() {
             self.objects.set_filter("");
             return Vec::new();
         }
@@ -53,32 +53,28 @@ impl App {
             Action::Filter => {
                 self.focus = Focus::Objects;
                 self.input = Some(Input::Filter {
-                    text: self.objects.filter.clone(),
+                    text: self.objects.rows().filter().to_string(),
                 });
                 Vec::new()
             }
             Action::Reload => {
-                if self.objects.error.is_some() {
+                if self.objects.error().is_some() {
                     self.retry_failed_page()
                 } else {
                     self.reload()
                 }
             }
             Action::RefreshCredentials => {
-                if self.session.issuing.is_some() {
+                if self.session.is_issuing() {
                     return Vec::new();
                 }
-                self.session.failures = 0;
-                self.session.retry_at = None;
+                self.session.forget_failures();
                 let may_help = self
                     .objects
-                    .error
-                    .as_ref()
+                    .error()
                     .is_some_and(|e| self.credentials_may_help(&e.failure, now));
-                if let Some(error) = &mut self.objects.error {
-                    error.awaiting_credentials = may_help;
-                }
-                self.issue(self.session.mode, now)
+                self.objects.set_awaiting_credentials(may_help);
+                self.issue(self.session.mode(), now)
             }
             Action::ModeFederated => self.switch_mode(Mode::Federated, now),
             Action::ModeRole => self.switch_mode(Mode::AssumedRole, now),
@@ -88,12 +84,12 @@ impl App {
     }
 
     fn switch_mode(&mut self, mode: Mode, now: DateTime<Utc>) -> Vec<Effect> {
-        if self.session.issuing.is_some_and(|(m, _)| m == mode) {
+        if self.session.issuing().is_some_and(|(m, _)| m == mode) {
             return Vec::new();
         }
-        if mode == self.session.mode
-            && self.session.issuing.is_none()
-            && self.session.active.is_some()
+        if mode == self.session.mode()
+            && !self.session.is_issuing()
+            && self.session.active_generation().is_some()
         {
             self.notify(
                 format!("already in {mode} mode (r refreshes)"),
@@ -105,12 +101,9 @@ impl App {
         self.issue(mode, now)
     }
 
-    /// Rows in a page of the object list, from the terminal height.
+    /// Rows in a page of the object list: what the list shows.
     fn page_rows(&self) -> isize {
-        isize::try_from(self.size.1)
-            .unwrap_or(24)
-            .saturating_sub(14)
-            .max(5)
+        isize::try_from(self.objects.rows().height().max(1)).unwrap_or(1)
     }
 
     fn scroll(&mut self, delta: isize) -> Vec<Effect> {
@@ -132,9 +125,7 @@ impl App {
         let Some(Entry::Folder(prefix)) = self.objects.selected().cloned() else {
             return Vec::new();
         };
-        self.objects.select_after_load = None;
-        self.objects.filter.clear();
-        self.objects.reset(&prefix);
+        self.objects.open(&prefix, None);
         self.request_page()
     }
 
@@ -142,9 +133,8 @@ impl App {
         let Some(parent) = self.objects.parent_prefix() else {
             return Vec::new();
         };
-        self.objects.select_after_load = Some(self.objects.prefix.clone());
-        self.objects.filter.clear();
-        self.objects.reset(&parent);
+        let left = self.objects.prefix().to_string();
+        self.objects.open(&parent, Some(left));
         self.request_page()
     }
 

@@ -4,83 +4,23 @@
 //! answers for old ones are dropped.
 
 mod input;
+mod msg;
 pub mod objects;
 pub mod policy;
 pub mod session;
 
+pub use msg::{Effect, Generation, Msg, RequestId};
 pub use session::clock_offset_text;
 #[cfg(test)]
 mod tests;
 
+use crate::credentials::Mode;
+use crate::keymap::Keymap;
 use crate::settings::Settings;
-use crate::failure::AwsFailure;
-use crate::bucket::{ListPage, PageRequest};
-use crate::credentials::{CredentialRequest, Mode, SessionInfo};
 use chrono::{DateTime, TimeDelta, Utc};
-use crate::keymap::{KeyPress, Keymap};
 use objects::ObjectsState;
 use policy::PolicyState;
 use session::SessionState;
-
-/// Identifies one page request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RequestId(pub u64);
-
-/// Identifies one issued set of credentials.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Generation(pub u64);
-
-/// What happened.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Msg {
-    KeyPressed(KeyPress),
-    Resized {
-        width: u16,
-        height: u16,
-    },
-    /// Time passed (a deadline was reached, or the loop woke up).
-    Tick,
-    CredentialsIssued {
-        generation: Generation,
-        info: SessionInfo,
-    },
-    CredentialsFailed {
-        generation: Generation,
-        failure: AwsFailure,
-    },
-    PageLoaded {
-        request: RequestId,
-        page: ListPage,
-    },
-    PageFailed {
-        request: RequestId,
-        failure: AwsFailure,
-    },
-    /// The SDK got a throttling or server error (HTTP `status`) and is about to retry.
-    RequestRetrying {
-        status: u16,
-    },
-}
-
-/// What the runtime should do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// Call STS; answer with `CredentialsIssued` or `CredentialsFailed` for `generation`.
-    IssueCredentials {
-        generation: Generation,
-        request: CredentialRequest,
-    },
-    /// Sign requests from now on with the credentials issued for `generation`.
-    UseCredentials {
-        generation: Generation,
-    },
-    /// Fetch one page; a newer `ListPage` replaces (aborts) an older one.
-    ListPage {
-        request: RequestId,
-        page: PageRequest,
-    },
-    Quit,
-}
 
 /// Which pane keys go to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,11 +61,8 @@ pub enum Input {
 /// How long notices stay up.
 pub const NOTICE_SECS: i64 = 4;
 
-/// The shortest time between an issue and the next planned refresh.
-pub const MIN_REFRESH_SECS: i64 = 30;
-
-/// The longest wait between automatic retries of a page that failed for a passing reason.
-pub const PAGE_RETRY_MAX_SECS: i64 = 60;
+/// How often a spinner turns while something is in flight.
+const SPINNER_MILLIS: i64 = 100;
 
 pub struct App {
     pub settings: Settings,
@@ -137,25 +74,26 @@ pub struct App {
     pub help_visible: bool,
     pub notice: Option<Notice>,
     pub input: Option<Input>,
-    pub size: (u16, u16),
+    /// The MFA code given at start (`--mfa-code`), used once by the first issue that needs one.
+    first_mfa_code: Option<String>,
     next_request: u64,
 }
 
 impl App {
     /// The model at start-up, and the effects that get it going (issuing credentials).
-    pub fn new(settings: Settings, keymap: Keymap, now: DateTime<Utc>) -> (Self, Vec<Effect>) {
+    pub fn new(mut settings: Settings, keymap: Keymap, now: DateTime<Utc>) -> (Self, Vec<Effect>) {
         let mode = settings.mode;
         let mut app = Self {
             policy: PolicyState::for_mode(&settings, mode),
             objects: ObjectsState::new(&settings.bucket, &settings.prefix, settings.page_size),
             session: SessionState::new(mode),
+            first_mfa_code: settings.mfa_code.take(),
             keymap,
             settings,
             focus: Focus::Objects,
             help_visible: false,
             notice: None,
             input: None,
-            size: (80, 24),
             next_request: 0,
         };
         let effects = app.issue(mode, now);
@@ -165,8 +103,8 @@ impl App {
     pub fn update(&mut self, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         let mut effects = match msg {
             Msg::KeyPressed(press) => self.on_key(press, now),
-            Msg::Resized { width, height } => {
-                self.size = (width, height);
+            Msg::ListResized { rows } => {
+                self.objects.set_height(usize::from(rows));
                 Vec::new()
             }
             Msg::Tick => Vec::new(),
@@ -199,7 +137,7 @@ impl App {
     /// notice expiring, or a spinner frame.
     pub fn next_deadline(&self, now: DateTime<Utc>) -> DateTime<Utc> {
         let mut next = now + TimeDelta::seconds(1);
-        if let Some(info) = &self.session.info {
+        if let Some(info) = self.session.info() {
             let left = info.expires_at - self.session.server_now(now);
             if left > TimeDelta::zero() {
                 let frac = left - TimeDelta::seconds(left.num_seconds());
@@ -208,13 +146,12 @@ impl App {
                 }
             }
         }
-        if self.objects.in_flight.is_some() || self.session.issuing.is_some() {
-            next = next.min(now + TimeDelta::milliseconds(100));
+        if self.objects.in_flight().is_some() || self.session.is_issuing() {
+            next = next.min(now + TimeDelta::milliseconds(SPINNER_MILLIS));
         }
         let candidates = [
-            self.session.refresh_at,
-            self.session.retry_at,
-            self.objects.error.as_ref().and_then(|e| e.retry_at),
+            self.session.next_due(),
+            self.objects.load().retry_at(),
             self.notice.as_ref().map(|n| n.until),
         ];
         for t in candidates.into_iter().flatten() {
@@ -242,22 +179,12 @@ impl App {
             self.notice = None;
         }
         let mut effects = Vec::new();
-        let page_retry_due = self
-            .objects
-            .error
-            .as_ref()
-            .and_then(|e| e.retry_at)
-            .is_some_and(|t| t <= now);
-        if page_retry_due && self.objects.in_flight.is_none() {
+        if self.objects.load().retry_at().is_some_and(|t| t <= now) {
             effects.extend(self.retry_failed_page());
         }
-        let idle = self.session.issuing.is_none() && !matches!(self.input, Some(Input::Mfa { .. }));
-        let refresh_due =
-            self.session.refresh_at.is_some_and(|t| t <= now) && self.session.retry_at.is_none();
-        let retry_due = self.session.retry_at.is_some_and(|t| t <= now);
-        if idle && (refresh_due || retry_due) {
-            self.session.refresh_at = None;
-            effects.extend(self.issue(self.session.mode, now));
+        let prompting = matches!(self.input, Some(Input::Mfa { .. }));
+        if !prompting && self.session.is_due(now) {
+            effects.extend(self.issue(self.session.mode(), now));
         }
         effects
     }

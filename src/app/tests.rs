@@ -1,11 +1,13 @@
 //! `update` tests: messages in at fixed times, state and effects out. No runtime, no network.
 
-use crate::keymap::{Key, KeyPress, Keymap};
-use super::objects::Entry;
+use super::objects::{Entry, Retry};
+use super::session::{MIN_REFRESH_SECS, Phase, Plan};
 use super::*;
+use crate::bucket::{ListPage, ObjectEntry, PageRequest};
 use crate::cli::Options;
-use crate::failure::ErrorKind;
-use crate::bucket::ObjectEntry;
+use crate::credentials::{CredentialRequest, SessionInfo};
+use crate::failure::{AwsFailure, ErrorKind};
+use crate::keymap::{Key, KeyPress};
 use chrono::TimeZone;
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/S3Reader";
@@ -86,7 +88,7 @@ fn list_request(effects: &[Effect]) -> (RequestId, PageRequest) {
     effects
         .iter()
         .find_map(|e| match e {
-            Effect::ListPage { request, page } => Some((*request, page.clone())),
+            Effect::ListPage { request, page, .. } => Some((*request, page.clone())),
             _ => None,
         })
         .expect("a ListPage effect")
@@ -124,9 +126,9 @@ fn start_issues_credentials_for_the_configured_mode() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(app.session.issuing.is_some());
+    assert!(app.session.is_issuing());
     assert!(
-        app.objects.in_flight.is_none(),
+        app.objects.in_flight().is_none(),
         "no listing before credentials"
     );
 }
@@ -145,10 +147,16 @@ fn credentials_then_first_page_then_state() {
     // is requested right away.
     let (_, next) = list_request(&fx);
     assert_eq!(next.continuation_token.as_deref(), Some("README.md"));
-    let keys: Vec<&str> = app.objects.entries().iter().map(Entry::key).collect();
+    let keys: Vec<&str> = app
+        .objects
+        .rows()
+        .entries()
+        .iter()
+        .map(Entry::key)
+        .collect();
     assert_eq!(keys, ["big/", "docs/", "README.md"]);
-    assert_eq!(app.objects.key_count(), 1);
-    assert!(!app.objects.complete);
+    assert_eq!(app.objects.rows().key_count(), 1);
+    assert!(!app.objects.complete());
 }
 
 #[test]
@@ -174,7 +182,7 @@ fn stale_page_is_dropped() {
     );
     assert!(fx.is_empty());
     assert!(
-        app.objects.entries().is_empty(),
+        app.objects.rows().entries().is_empty(),
         "the old prefix's page was dropped"
     );
     app.update(
@@ -184,7 +192,7 @@ fn stale_page_is_dropped() {
         },
         at(3),
     );
-    assert_eq!(app.objects.entries()[0].key(), "a/x");
+    assert_eq!(app.objects.rows().entries()[0].key(), "a/x");
     // A failure for an old request is dropped too.
     let fx = app.update(
         Msg::PageFailed {
@@ -193,7 +201,7 @@ fn stale_page_is_dropped() {
         },
         at(4),
     );
-    assert!(fx.is_empty() && app.objects.error.is_none());
+    assert!(fx.is_empty() && app.objects.error().is_none());
 }
 
 #[test]
@@ -226,7 +234,11 @@ fn pages_load_on_demand_near_the_end_only() {
     let fx = app.update(special(Key::Down), at(2));
     let (_, req) = list_request(&fx);
     assert_eq!(req.continuation_token.as_deref(), Some("k0999"));
-    assert_eq!(app.objects.cursor, 900, "LOOKAHEAD rows before the end");
+    assert_eq!(
+        app.objects.rows().cursor(),
+        900,
+        "LOOKAHEAD rows before the end"
+    );
     // While that page is in flight, moving does not ask again.
     assert!(app.update(special(Key::Down), at(2)).is_empty());
 }
@@ -251,7 +263,7 @@ fn bottom_key_walks_to_the_end_of_a_prefix() {
         },
         at(2),
     );
-    assert!(app.objects.complete);
+    assert!(app.objects.complete());
     assert!(
         app.update(key('G'), at(3)).is_empty(),
         "complete: nothing more to load"
@@ -267,16 +279,28 @@ fn refresh_is_scheduled_at_expiry_minus_margin() {
         let s = settings_with(|o| o.duration = Some(u32::try_from(lifetime).unwrap()));
         let (mut app, fx) = App::new(s, Keymap::default(), t0());
         let g = generation_of(&fx);
-        app.update(
+        let fx = app.update(
             Msg::CredentialsIssued {
                 generation: g,
                 info: info(Mode::Federated, t0(), lifetime),
             },
             t0(),
         );
-        assert_eq!(app.session.clock_offset, TimeDelta::zero());
-        assert_eq!(app.session.refresh_at, Some(at(due)), "lifetime {lifetime}");
-        app.objects.in_flight = None; // no spinner: the next wake-up is the refresh
+        assert_eq!(app.session.clock_offset(), TimeDelta::zero());
+        assert_eq!(
+            app.session.phase(),
+            Phase::Waiting(Plan::Refresh { at: at(due) }),
+            "lifetime {lifetime}"
+        );
+        // The page arrives: no spinner, so the next wake-up is the refresh.
+        let (id, _) = list_request(&fx);
+        app.update(
+            Msg::PageLoaded {
+                request: id,
+                page: page(&[], &["a"], None),
+            },
+            t0(),
+        );
         assert_eq!(app.next_deadline(at(due - 1)), at(due));
         assert!(app.update(Msg::Tick, at(due - 1)).is_empty());
         let fx = app.update(Msg::Tick, at(due));
@@ -295,7 +319,7 @@ fn refresh_is_scheduled_at_expiry_minus_margin() {
             at(due),
         );
         assert_eq!(fx, vec![Effect::UseCredentials { generation: g2 }]);
-        assert_eq!(app.session.refresh_count, 1);
+        assert_eq!(app.session.refresh_count(), 1);
     }
 }
 
@@ -318,8 +342,8 @@ fn a_clock_far_ahead_is_measured_shown_and_never_loops() {
         },
         t0(),
     );
-    assert_eq!(app.session.clock_offset, TimeDelta::hours(2));
-    let issued = app.session.info.as_ref().unwrap();
+    assert_eq!(app.session.clock_offset(), TimeDelta::hours(2));
+    let issued = app.session.info().unwrap();
     assert_eq!(
         issued.issued_at, server_now,
         "issue time on the server's clock too"
@@ -331,8 +355,8 @@ fn a_clock_far_ahead_is_measured_shown_and_never_loops() {
     );
     assert_eq!(app.session.remaining(t0()), Some(TimeDelta::seconds(3600)));
     assert_eq!(
-        app.session.refresh_at,
-        Some(at(3300)),
+        app.session.phase(),
+        Phase::Waiting(Plan::Refresh { at: at(3300) }),
         "planned on the server's clock"
     );
     assert_eq!(
@@ -348,7 +372,12 @@ fn a_clock_far_ahead_is_measured_shown_and_never_loops() {
         },
         at(2),
     );
-    assert_eq!(app.session.refresh_at, Some(at(2 + MIN_REFRESH_SECS)));
+    assert_eq!(
+        app.session.phase(),
+        Phase::Waiting(Plan::Refresh {
+            at: at(2 + MIN_REFRESH_SECS)
+        })
+    );
     assert!(app.update(Msg::Tick, at(3)).is_empty());
 }
 
@@ -376,17 +405,19 @@ fn failed_refresh_retries_with_backoff_and_keeps_the_listing() {
         },
         at(3301),
     );
-    assert_eq!(app.session.failures, 1);
-    assert_eq!(app.session.retry_at, Some(at(3306)));
-    assert!(
-        app.session
-            .last_error
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("refused")
+    assert_eq!(
+        app.session.phase(),
+        Phase::Waiting(Plan::Retry {
+            failures: 1,
+            at: at(3306)
+        })
     );
-    assert_eq!(app.objects.entries().len(), 2, "listing stays on screen");
+    assert!(app.session.last_error().unwrap().text.contains("refused"));
+    assert_eq!(
+        app.objects.rows().entries().len(),
+        2,
+        "listing stays on screen"
+    );
     assert!(app.update(Msg::Tick, at(3305)).is_empty());
     let g2 = generation_of(&app.update(Msg::Tick, at(3306)));
     app.update(
@@ -396,7 +427,14 @@ fn failed_refresh_retries_with_backoff_and_keeps_the_listing() {
         },
         at(3307),
     );
-    assert_eq!(app.session.retry_at, Some(at(3317)), "doubled");
+    assert_eq!(
+        app.session.phase(),
+        Phase::Waiting(Plan::Retry {
+            failures: 2,
+            at: at(3317)
+        }),
+        "doubled"
+    );
     // r retries at once and resets the backoff.
     let g3 = generation_of(&app.update(key('r'), at(3308)));
     app.update(
@@ -406,8 +444,11 @@ fn failed_refresh_retries_with_backoff_and_keeps_the_listing() {
         },
         at(3309),
     );
-    assert_eq!(app.session.failures, 0);
-    assert!(app.session.last_error.is_none() && app.session.retry_at.is_none());
+    assert!(matches!(
+        app.session.phase(),
+        Phase::Waiting(Plan::Refresh { .. })
+    ));
+    assert!(app.session.last_error().is_none());
 }
 
 #[test]
@@ -446,7 +487,7 @@ fn mode_switch_issues_a_new_generation_and_drops_the_old_ones_answers() {
         at(4),
     );
     assert!(fx.is_empty());
-    assert_eq!(app.session.mode, Mode::Federated);
+    assert_eq!(app.session.mode(), Mode::Federated);
     // The session-token answer is used; the panes update and the prefix reloads.
     let fx = app.update(
         Msg::CredentialsIssued {
@@ -463,9 +504,9 @@ fn mode_switch_issues_a_new_generation_and_drops_the_old_ones_answers() {
     );
     let (_, req) = list_request(&fx);
     assert_eq!(req.prefix, "");
-    assert_eq!(app.session.mode, Mode::SessionToken);
+    assert_eq!(app.session.mode(), Mode::SessionToken);
     assert_eq!(
-        app.session.info.as_ref().unwrap().principal_arn,
+        app.session.info().unwrap().principal_arn,
         "arn:aws:sts::1:session"
     );
     assert!(
@@ -476,7 +517,7 @@ fn mode_switch_issues_a_new_generation_and_drops_the_old_ones_answers() {
             .contains("caller's own permissions")
     );
     assert!(app.policy.lines.is_empty());
-    assert_eq!(app.session.refresh_count, 0);
+    assert_eq!(app.session.refresh_count(), 0);
 }
 
 #[test]
@@ -496,14 +537,14 @@ fn mode_without_its_settings_says_so_and_keeps_the_session() {
     );
     let fx = app.update(key('a'), at(1));
     assert!(fx.is_empty());
-    let err = app.session.last_error.as_ref().unwrap();
+    let err = app.session.last_error().unwrap();
     assert_eq!(err.mode, Mode::AssumedRole);
     assert!(
         err.text.starts_with("assumed-role mode needs a role ARN"),
         "{}",
         err.text
     );
-    assert_eq!(app.session.mode, Mode::Federated);
+    assert_eq!(app.session.mode(), Mode::Federated);
     assert!(app.notice.as_ref().unwrap().text.contains("--role-arn"));
 }
 
@@ -519,12 +560,14 @@ fn failed_switch_keeps_the_active_session_without_retrying() {
         },
         at(2),
     );
-    assert_eq!(app.session.mode, Mode::Federated);
-    assert!(app.session.retry_at.is_none());
+    assert_eq!(app.session.mode(), Mode::Federated);
+    assert!(
+        matches!(app.session.phase(), Phase::Waiting(Plan::Refresh { .. })),
+        "the active session's refresh stays planned; the switch is not retried"
+    );
     assert!(
         app.session
-            .last_error
-            .as_ref()
+            .last_error()
             .unwrap()
             .text
             .contains("AccessDenied")
@@ -555,11 +598,11 @@ fn expired_token_shows_inline_refreshes_once_and_retries_keeping_keys() {
         at(2),
     );
     let g2 = generation_of(&fx);
-    let err = app.objects.error.as_ref().unwrap();
+    let err = app.objects.error().unwrap();
     assert_eq!(err.failure.code.as_deref(), Some("ExpiredToken"));
-    assert!(err.awaiting_credentials);
+    assert_eq!(err.retry, Retry::AfterCredentials);
     assert_eq!(err.token.as_deref(), Some("c"));
-    assert_eq!(app.objects.entries().len(), 3, "loaded keys kept");
+    assert_eq!(app.objects.rows().entries().len(), 3, "loaded keys kept");
     // New credentials arrive: use them, then retry the failed page from its token.
     let fx = app.update(
         Msg::CredentialsIssued {
@@ -571,7 +614,7 @@ fn expired_token_shows_inline_refreshes_once_and_retries_keeping_keys() {
     assert_eq!(fx[0], Effect::UseCredentials { generation: g2 });
     let (id3, req) = list_request(&fx);
     assert_eq!(req.continuation_token.as_deref(), Some("c"));
-    assert!(app.objects.error.is_none());
+    assert!(app.objects.error().is_none());
     // The retry fails the same way: no second refresh, no loop.
     let fx = app.update(
         Msg::PageFailed {
@@ -581,13 +624,43 @@ fn expired_token_shows_inline_refreshes_once_and_retries_keeping_keys() {
         at(4),
     );
     assert!(fx.is_empty(), "{fx:?}");
-    assert!(!app.objects.error.as_ref().unwrap().awaiting_credentials);
-    assert_eq!(app.objects.entries().len(), 3);
+    assert_eq!(app.objects.error().unwrap().retry, Retry::ByUser);
+    assert_eq!(app.objects.rows().entries().len(), 3);
+}
+
+/// Fails every refresh from the planned one on, until the next retry is due only after
+/// `until`; returns the time of that retry.
+fn refreshes_failing_until(app: &mut App, until: i64) -> DateTime<Utc> {
+    let refused = AwsFailure::new(ErrorKind::Network, None, "refused");
+    let mut now = at(3300);
+    loop {
+        let g = generation_of(&app.update(Msg::Tick, now));
+        app.update(
+            Msg::CredentialsFailed {
+                generation: g,
+                failure: refused.clone(),
+            },
+            now,
+        );
+        let Phase::Waiting(Plan::Retry { at: next, .. }) = app.session.phase() else {
+            panic!("{:?}", app.session.phase());
+        };
+        if next > at(until) {
+            return next;
+        }
+        now = next;
+    }
 }
 
 #[test]
 fn credential_rejection_after_countdown_reached_zero_counts_as_expiry() {
     let (mut app, id) = running();
+    // The refresh keeps failing, so at 3601 s the session has run out and nothing is due.
+    let next_retry = refreshes_failing_until(&mut app, 3601);
+    assert!(
+        app.update(Msg::Tick, at(3601)).is_empty(),
+        "nothing due by itself"
+    );
     // SeaweedFS answers an expired token with 403 InvalidAccessKeyId; plain 403 without a
     // body (HEAD) after expiry must be read the same way.
     let denied = AwsFailure::from_service(None, None, Some(403));
@@ -601,8 +674,9 @@ fn credential_rejection_after_countdown_reached_zero_counts_as_expiry() {
     assert!(
         fx.iter()
             .any(|e| matches!(e, Effect::IssueCredentials { .. })),
-        "{fx:?}"
+        "the denial itself asks for new credentials before the retry at {next_retry}: {fx:?}"
     );
+    assert_eq!(app.objects.error().unwrap().retry, Retry::AfterCredentials);
     // Before expiry, the same 403 is a plain permission problem.
     let (mut app, id) = running();
     let fx = app.update(
@@ -614,7 +688,7 @@ fn credential_rejection_after_countdown_reached_zero_counts_as_expiry() {
     );
     assert!(fx.is_empty());
     assert_eq!(
-        app.objects.error.as_ref().unwrap().failure.kind,
+        app.objects.error().unwrap().failure.kind,
         ErrorKind::AccessDenied
     );
 }
@@ -699,7 +773,7 @@ fn filter_typing_enter_and_escape() {
     for c in "ET".chars() {
         app.update(key(c), at(1));
     }
-    assert_eq!(app.objects.visible_len(), 1);
+    assert_eq!(app.objects.rows().visible_len(), 1);
     assert_eq!(app.objects.selected().unwrap().key(), "beta");
     assert!(
         app.update(key('q'), at(1)).is_empty(),
@@ -708,9 +782,9 @@ fn filter_typing_enter_and_escape() {
     app.update(special(Key::Backspace), at(1));
     app.update(special(Key::Enter), at(1));
     assert!(app.input.is_none());
-    assert_eq!(app.objects.filter, "ET");
+    assert_eq!(app.objects.rows().filter(), "ET");
     app.update(special(Key::Esc), at(1));
-    assert_eq!(app.objects.visible_len(), 3);
+    assert_eq!(app.objects.rows().visible_len(), 3);
 }
 
 #[test]
@@ -727,7 +801,7 @@ fn reload_keeps_rows_until_the_first_new_page_and_after_a_failure() {
     let (id2, req) = list_request(&app.update(Msg::KeyPressed(KeyPress::ctrl('r')), at(2)));
     assert_eq!(req.continuation_token, None);
     assert_eq!(
-        app.objects.entries().len(),
+        app.objects.rows().entries().len(),
         3,
         "old rows stay while reloading"
     );
@@ -740,7 +814,7 @@ fn reload_keeps_rows_until_the_first_new_page_and_after_a_failure() {
         at(3),
     );
     assert_eq!(
-        app.objects.entries().len(),
+        app.objects.rows().entries().len(),
         3,
         "a failed reload loses nothing"
     );
@@ -754,7 +828,13 @@ fn reload_keeps_rows_until_the_first_new_page_and_after_a_failure() {
         },
         at(5),
     );
-    let keys: Vec<&str> = app.objects.entries().iter().map(Entry::key).collect();
+    let keys: Vec<&str> = app
+        .objects
+        .rows()
+        .entries()
+        .iter()
+        .map(Entry::key)
+        .collect();
     assert_eq!(keys, ["a/", "k1", "k3"]);
     assert_eq!(
         app.objects.selected().unwrap().key(),
@@ -774,7 +854,7 @@ fn reload_walks_back_to_the_selected_key_within_a_bound() {
         at(1),
     );
     // (the arrival asked for page 2 because the cursor is near the end; load it)
-    let id2 = app.objects.in_flight.as_ref().unwrap().id;
+    let id2 = app.objects.in_flight().unwrap().id;
     app.update(
         Msg::PageLoaded {
             request: id2,
@@ -803,12 +883,11 @@ fn reload_walks_back_to_the_selected_key_within_a_bound() {
     assert!(fx.is_empty());
     assert_eq!(app.objects.selected().unwrap().key(), "d");
     // Never more than RESELECT_MAX_PAGES pages.
-    app.objects.select_after_load = Some("zzz".into());
-    app.objects.begin_reload();
-    let mut fx = app.request_page();
+    // "d" is not on any of these pages.
+    let mut fx = app.update(Msg::KeyPressed(KeyPress::ctrl('r')), at(4));
     let mut pages = 0;
     while let Some((rid, _)) = fx.iter().find_map(|e| match e {
-        Effect::ListPage { request, page } => Some((*request, page.clone())),
+        Effect::ListPage { request, page, .. } => Some((*request, page.clone())),
         _ => None,
     }) {
         pages += 1;
@@ -825,7 +904,7 @@ fn reload_walks_back_to_the_selected_key_within_a_bound() {
         }
     }
     assert_eq!(pages, objects::RESELECT_MAX_PAGES);
-    assert!(app.objects.select_after_load.is_none());
+    assert!(!app.objects.reselecting());
 }
 
 #[test]
@@ -913,14 +992,23 @@ fn next_deadline_follows_the_countdown_and_spinner() {
     let g = generation_of(&fx);
     let mut i = info(Mode::Federated, t0(), 3600);
     i.expires_at += TimeDelta::milliseconds(250);
-    app.update(
+    let fx = app.update(
         Msg::CredentialsIssued {
             generation: g,
             info: i,
         },
         t0(),
     );
-    app.objects.in_flight = None;
+    // A page in flight turns the spinner; once it is in, only the countdown is left.
+    assert_eq!(app.next_deadline(t0()), t0() + TimeDelta::milliseconds(100));
+    let (id, _) = list_request(&fx);
+    app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: page(&[], &["a"], None),
+        },
+        t0(),
+    );
     // The displayed second changes 250 ms from now.
     assert_eq!(app.next_deadline(t0()), t0() + TimeDelta::milliseconds(250));
     assert_eq!(
@@ -939,7 +1027,7 @@ fn transient_page_failures_retry_by_themselves_with_backoff() {
         },
         at(1),
     );
-    let id2 = app.objects.in_flight.as_ref().unwrap().id;
+    let id2 = app.objects.in_flight().unwrap().id;
     let down = AwsFailure::new(
         ErrorKind::Network,
         None,
@@ -955,8 +1043,8 @@ fn transient_page_failures_retry_by_themselves_with_backoff() {
         )
         .is_empty()
     );
-    let err = app.objects.error.as_ref().unwrap();
-    assert_eq!(err.retry_at, Some(at(7)));
+    let err = app.objects.error().unwrap();
+    assert_eq!(err.retry, Retry::At(at(7)));
     assert_eq!(app.next_deadline(at(6)), at(7));
     assert!(app.update(Msg::Tick, at(6)).is_empty());
     let (id3, req) = list_request(&app.update(Msg::Tick, at(7)));
@@ -973,11 +1061,11 @@ fn transient_page_failures_retry_by_themselves_with_backoff() {
         at(8),
     );
     assert_eq!(
-        app.objects.error.as_ref().unwrap().retry_at,
-        Some(at(18)),
+        app.objects.error().unwrap().retry,
+        Retry::At(at(18)),
         "backs off"
     );
-    assert_eq!(app.objects.entries().len(), 3, "loaded keys kept");
+    assert_eq!(app.objects.rows().entries().len(), 3, "loaded keys kept");
     let (id4, _) = list_request(&app.update(Msg::Tick, at(18)));
     app.update(
         Msg::PageLoaded {
@@ -986,8 +1074,8 @@ fn transient_page_failures_retry_by_themselves_with_backoff() {
         },
         at(19),
     );
-    assert!(app.objects.error.is_none());
-    assert_eq!(app.objects.transient_failures, 0);
+    assert!(app.objects.error().is_none());
+    assert!(app.objects.complete());
     // A permission problem is not retried by itself.
     let (mut app, id) = running();
     let denied = AwsFailure::from_service(Some("AccessDenied"), Some("Access Denied."), Some(403));
@@ -998,7 +1086,7 @@ fn transient_page_failures_retry_by_themselves_with_backoff() {
         },
         at(2),
     );
-    assert_eq!(app.objects.error.as_ref().unwrap().retry_at, None);
+    assert_eq!(app.objects.error().unwrap().retry, Retry::ByUser);
     assert!(
         app.update(Msg::Tick, at(600))
             .iter()

@@ -1,19 +1,12 @@
 //! Loads the base AWS configuration (the standard chain: env, profile, SSO, ...) that STS is
 //! called with.
 
+use crate::settings::BaseOptions;
 use aws_config::meta::region::RegionProviderChain;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 /// The region used when neither a flag, the environment nor a profile names one.
 pub const FALLBACK_REGION: &str = "us-west-2";
-
-/// What the user chose about where and as whom to call AWS.
-#[derive(Debug, Clone, Default)]
-pub struct BaseOptions {
-    pub profile: Option<String>,
-    pub region: Option<String>,
-    pub endpoint_url: Option<String>,
-}
 
 /// The SDK config for the base credentials. `AWS_PROFILE`, `AWS_REGION` and `AWS_ENDPOINT_URL`
 /// are honoured by the chain itself; explicit options win over them.

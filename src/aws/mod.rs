@@ -8,7 +8,7 @@ mod provider;
 mod s3;
 mod sts;
 
-pub use base::{BaseOptions, load_base_config};
+pub use base::load_base_config;
 pub use error::failure_from_sdk;
 pub use notify::OnRetryable;
 pub use provider::CredentialSlot;

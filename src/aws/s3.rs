@@ -3,8 +3,8 @@
 use super::error::failure_from_sdk;
 use super::notify::{OnRetryable, RetryNotifier};
 use super::provider::CredentialSlot;
-use crate::failure::AwsFailure;
 use crate::bucket::{ListPage, ObjectEntry, PageRequest, url_decode};
+use crate::failure::AwsFailure;
 use aws_sdk_s3::config::{IdentityCache, SharedCredentialsProvider};
 use aws_sdk_s3::types::EncodingType;
 use chrono::{DateTime, Utc};

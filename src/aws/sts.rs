@@ -2,8 +2,8 @@
 
 use super::error::failure_from_sdk;
 use super::notify::DateRecorder;
-use crate::failure::{AwsFailure, ErrorKind};
 use crate::credentials::{CredentialRequest, Mode, Secret, SecretCredentials, SessionInfo};
+use crate::failure::{AwsFailure, ErrorKind};
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_smithy_types::error::display::DisplayErrorContext;
 use chrono::{DateTime, Utc};
@@ -64,14 +64,7 @@ impl StsIssuer {
                 issued.info.server_date = self.dates.take();
                 Ok(issued)
             }
-            Err(f)
-                if matches!(
-                    f.kind,
-                    ErrorKind::Network | ErrorKind::NoCredentials | ErrorKind::Timeout
-                ) =>
-            {
-                Err(self.explain(f).await)
-            }
+            Err(f) if f.may_hide_base_credentials() => Err(self.explain(f).await),
             other => other,
         }
     }

@@ -1,15 +1,16 @@
-//! The credential lifecycle, without I/O: the three modes, what each needs and accepts, the issued
-//! session as the rest of the app sees it, and secrets that never print.
+//! Temporary credentials, without I/O: the three modes, what each needs and accepts (validated
+//! before any network call), the issued session as the rest of the app sees it, when to refresh
+//! it, and secrets that never print.
 
+mod request;
 pub mod schedule;
 mod secret;
-mod request;
 
-pub use secret::{Secret, SecretCredentials};
 pub use request::{CredentialRequest, Mfa, SpecError, validate_duration};
+pub use secret::{Secret, SecretCredentials};
 
 /// Field checks used when building requests from settings.
-pub mod spec_checks {
+pub mod checks {
     pub use super::request::{
         validate_external_id as external_id, validate_role_arn as role_arn,
         validate_session_name as session_name, validate_user_name as user_name,

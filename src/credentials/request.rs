@@ -51,14 +51,6 @@ impl CredentialRequest {
             Self::SessionToken { .. } => None,
         }
     }
-
-    /// Whether a refresh needs a fresh one-time code (MFA codes are single-use).
-    pub fn uses_mfa(&self) -> bool {
-        matches!(
-            self,
-            Self::AssumedRole { mfa: Some(_), .. } | Self::SessionToken { mfa: Some(_), .. }
-        )
-    }
 }
 
 /// An MFA device and a one-time code.

@@ -1,20 +1,22 @@
-//! Secret strings that cannot be printed by accident.
+//! Secret strings that cannot be printed by accident and are zeroed when dropped.
 
 use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 
-/// A secret value. `Debug` and `Display` never show it; only [`Secret::expose`] does.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+/// A secret value. `Debug` and `Display` never show it; only [`Secret::expose`] does. Its
+/// memory is zeroed when it is dropped (`secrecy`).
+#[derive(Clone)]
+pub struct Secret(SecretString);
 
 impl Secret {
     pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
+        Self(SecretString::from(value.into()))
     }
 
     /// The raw value, for handing to the SDK signer and nothing else.
     pub fn expose(&self) -> &str {
-        &self.0
+        self.0.expose_secret()
     }
 }
 
@@ -31,7 +33,7 @@ impl fmt::Display for Secret {
 }
 
 /// The temporary credentials STS issued. Lives in the runtime and the AWS layer only.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct SecretCredentials {
     pub access_key_id: String,
     pub secret_access_key: Secret,

@@ -2,12 +2,13 @@
 //! scripts. Output is streamed, so memory stays flat however large the bucket.
 
 use crate::aws::{Clients, Issued, load_base_config};
+use crate::bucket::{ObjectEntry, PageRequest};
 use crate::cli::ListArgs;
 use crate::clock;
-use crate::settings::Settings;
-use crate::failure::AwsFailure;
-use crate::bucket::{ObjectEntry, PageRequest, printable};
 use crate::credentials::{CredentialRequest, Mode, SessionInfo, SpecError, format_hms};
+use crate::escape::printable;
+use crate::failure::{Attempt, AwsFailure, Recovery, recovery};
+use crate::settings::Settings;
 use chrono::{DateTime, Local, Utc};
 use serde_json::json;
 use std::io::{self, BufRead, Write};
@@ -61,7 +62,7 @@ pub async fn run(
         request.policy().map(crate::policy::SessionPolicy::compact),
         &issued.info,
     )?;
-    let count = list_all(settings, args, &clients, &request, out).await?;
+    let count = list_all(settings, args, &clients, &request, &issued.info, out).await?;
     if args.json {
         writeln!(out, "{}", json!({"type": "summary", "objects": count}))?;
     } else {
@@ -86,11 +87,23 @@ fn mfa_code(settings: &Settings) -> Result<Option<String>, ListError> {
     Ok(Some(line.trim().to_string()))
 }
 
+/// What the one failure policy says about a failed page here: only a credential refresh is
+/// worth it (the SDK has already retried passing trouble, and a script wants an answer).
+fn refresh_helps(failure: &AwsFailure, expires_at: DateTime<Utc>, refreshed: bool) -> bool {
+    let attempt = Attempt {
+        session_expired: clock::now() >= expires_at,
+        refresh_used: refreshed,
+        ..Attempt::default()
+    };
+    recovery(failure, attempt) == Recovery::RefreshThenRetry
+}
+
 async fn list_all(
     settings: &Settings,
     args: &ListArgs,
     clients: &Clients,
     credentials: &CredentialRequest,
+    issued: &SessionInfo,
     out: &mut dyn Write,
 ) -> Result<u64, ListError> {
     let limit = args.limit.map_or(u64::MAX, |l| l as u64);
@@ -103,11 +116,12 @@ async fn list_all(
     };
     let mut count = 0u64;
     let mut refreshed = false;
+    let mut expires_at = issued.expires_at;
     loop {
         let page = match clients.s3.list_page(&request).await {
             Ok(page) => page,
             // Expired or rejected credentials: issue new ones once and retry this page.
-            Err(failure) if failure.is_credential_problem() && !refreshed => {
+            Err(failure) if refresh_helps(&failure, expires_at, refreshed) => {
                 refreshed = true;
                 eprintln!("sts3: {failure}; issuing new credentials and retrying");
                 let issued =
@@ -120,6 +134,7 @@ async fn list_all(
                             failure,
                         })?;
                 clients.slot.install(2, &issued.secret);
+                expires_at = issued.info.expires_at;
                 continue;
             }
             Err(failure) => {

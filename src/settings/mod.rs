@@ -1,12 +1,21 @@
-//! Settings: the embedded defaults (`assets/config.toml`), the user's config file (found through
-//! `directories`), and the command-line flags, merged in that order of precedence (flags win).
+//! Settings as plain data, loaded in one place: the embedded defaults (`assets/config.toml`,
+//! the only source of defaults), the user's config file (found through `directories`), and the
+//! command-line flags, merged in that order of precedence (flags win) and validated before any
+//! network call. The keymap is loaded here too.
 
-use crate::aws::BaseOptions;
-use crate::cli::Options;
+mod checks;
+mod file;
+mod keymap_file;
+
+pub use file::{BaseFile, FileConfig, ModesFile, RefreshFile};
+pub use keymap_file::load_keymap;
+
 use crate::bucket::valid_bucket_name;
-use crate::policy::{Policy, PolicyError, SessionPolicy};
+use crate::cli::Options;
 use crate::credentials::{CredentialRequest, Mfa, Mode, SpecError, validate_duration};
-use serde::Deserialize;
+use crate::keymap::KeymapError;
+use crate::policy::{Policy, PolicyError, SessionPolicy};
+use checks::{check_endpoint, check_region, default_user};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -49,124 +58,12 @@ pub enum SetupError {
     Region(String),
     #[error("refresh settings are inconsistent: {0}")]
     Refresh(String),
-}
-
-/// The config file's shape. Unknown keys are errors, so typos do not pass silently.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FileConfig {
-    pub bucket: Option<String>,
-    pub prefix: Option<String>,
-    pub user: Option<String>,
-    pub region: Option<String>,
-    pub profile: Option<String>,
-    pub endpoint_url: Option<String>,
-    pub mode: Option<Mode>,
-    pub duration: Option<u32>,
-    pub allow_get_object: Option<bool>,
-    pub role_arn: Option<String>,
-    pub session_name: Option<String>,
-    pub external_id: Option<String>,
-    pub mfa_serial: Option<String>,
-    pub policy: Option<PathBuf>,
-    pub page_size: Option<i32>,
-    #[serde(default)]
-    pub refresh: RefreshFile,
-    #[serde(default)]
-    pub modes: ModesFile,
-}
-
-/// Per-mode overrides of where and as whom STS and S3 are called (e.g. an MFA-enabled profile
-/// for session tokens).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ModesFile {
-    pub federated: Option<BaseFile>,
-    pub role: Option<BaseFile>,
-    pub session: Option<BaseFile>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BaseFile {
-    pub profile: Option<String>,
-    pub region: Option<String>,
-    pub endpoint_url: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RefreshFile {
-    pub margin_secs: Option<u32>,
-    pub warn_secs: Option<u32>,
-    pub danger_secs: Option<u32>,
-}
-
-impl FileConfig {
-    /// Parses config text; `path` is only used in messages.
-    pub fn parse(text: &str, path: &str) -> Result<Self, SetupError> {
-        toml::from_str(text).map_err(|e| {
-            let (line, column) = e.span().map_or((1, 1), |span| line_col(text, span.start));
-            SetupError::ConfigSyntax {
-                path: path.to_string(),
-                line,
-                column,
-                reason: e.message().trim().to_string(),
-            }
-        })
-    }
-
-    /// Reads a config file. A missing default file is fine; a missing explicit one is not.
-    pub fn load(path: &Path, must_exist: bool) -> Result<Self, SetupError> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Self::parse(&text, &path.display().to_string()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
-                Ok(Self::default())
-            }
-            Err(e) => Err(SetupError::ConfigRead {
-                path: path.display().to_string(),
-                reason: e.to_string(),
-            }),
-        }
-    }
-
-    /// `self` over `base`: values set here win.
-    fn over(self, base: FileConfig) -> FileConfig {
-        FileConfig {
-            bucket: self.bucket.or(base.bucket),
-            prefix: self.prefix.or(base.prefix),
-            user: self.user.or(base.user),
-            region: self.region.or(base.region),
-            profile: self.profile.or(base.profile),
-            endpoint_url: self.endpoint_url.or(base.endpoint_url),
-            mode: self.mode.or(base.mode),
-            duration: self.duration.or(base.duration),
-            allow_get_object: self.allow_get_object.or(base.allow_get_object),
-            role_arn: self.role_arn.or(base.role_arn),
-            session_name: self.session_name.or(base.session_name),
-            external_id: self.external_id.or(base.external_id),
-            mfa_serial: self.mfa_serial.or(base.mfa_serial),
-            policy: self.policy.or(base.policy),
-            page_size: self.page_size.or(base.page_size),
-            refresh: RefreshFile {
-                margin_secs: self.refresh.margin_secs.or(base.refresh.margin_secs),
-                warn_secs: self.refresh.warn_secs.or(base.refresh.warn_secs),
-                danger_secs: self.refresh.danger_secs.or(base.refresh.danger_secs),
-            },
-            modes: ModesFile {
-                federated: self.modes.federated.or(base.modes.federated),
-                role: self.modes.role.or(base.modes.role),
-                session: self.modes.session.or(base.modes.session),
-            },
-        }
-    }
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
+    #[error("cannot read keymap {path}: {reason}")]
+    KeymapRead { path: String, reason: String },
+    #[error("{0}")]
+    Keymap(#[from] KeymapError),
+    #[error("the built-in defaults lack `{0}`; this is a bug in sts3, please report it")]
+    MissingDefault(&'static str),
 }
 
 /// Where sts3 keeps its files.
@@ -177,6 +74,14 @@ pub fn project_dirs() -> Option<directories::ProjectDirs> {
 /// The default config file path.
 pub fn default_config_path() -> Option<PathBuf> {
     project_dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Where and as whom to call AWS: a profile for the base credentials, a region, an endpoint.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BaseOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
 }
 
 /// When to refresh and when to warn.
@@ -202,6 +107,7 @@ pub struct Settings {
     pub policy_from_file: bool,
     pub external_id: Option<String>,
     pub mfa_serial: Option<String>,
+    /// The one-time code given on the command line, for the first issue that needs one.
     pub mfa_code: Option<String>,
     pub base: BaseOptions,
     /// Per-mode overrides of `base`.
@@ -209,6 +115,11 @@ pub struct Settings {
     pub page_size: i32,
     pub refresh: RefreshSettings,
     pub debug: bool,
+}
+
+/// A value the embedded defaults must provide.
+fn default_of<T>(value: Option<T>, key: &'static str) -> Result<T, SetupError> {
+    value.ok_or(SetupError::MissingDefault(key))
 }
 
 impl Settings {
@@ -248,20 +159,20 @@ impl Settings {
         if !valid_bucket_name(&bucket) {
             return Err(SetupError::BadBucket(bucket));
         }
-        let mode = opts.mode.or(file.mode).unwrap_or(Mode::Federated);
-        let duration_secs = opts.duration.or(file.duration).unwrap_or(3600);
+        let mode = default_of(opts.mode.or(file.mode), "mode")?;
+        let duration_secs = default_of(opts.duration.or(file.duration), "duration")?;
         validate_duration(mode, duration_secs)?;
         let policy_path = opts.policy.clone().or(file.policy);
         let (policy, policy_from_file) = if let Some(path) = &policy_path {
             (load_policy(path)?, true)
         } else {
-            let allow_get = file.allow_get_object.unwrap_or(true);
+            let allow_get = default_of(file.allow_get_object, "allow_get_object")?;
             let policy = Policy::for_bucket(&bucket, allow_get)
                 .build()
                 .map_err(SetupError::DefaultPolicy)?;
             (policy, false)
         };
-        let page_size = opts.page_size.or(file.page_size).unwrap_or(1000);
+        let page_size = default_of(opts.page_size.or(file.page_size), "page_size")?;
         if !(1..=1000).contains(&page_size) {
             return Err(SetupError::PageSize(page_size));
         }
@@ -274,9 +185,9 @@ impl Settings {
             check_region(r, endpoint_url.is_some())?;
         }
         let refresh = RefreshSettings {
-            margin_secs: file.refresh.margin_secs.unwrap_or(300),
-            warn_secs: file.refresh.warn_secs.unwrap_or(300),
-            danger_secs: file.refresh.danger_secs.unwrap_or(60),
+            margin_secs: default_of(file.refresh.margin_secs, "refresh.margin_secs")?,
+            warn_secs: default_of(file.refresh.warn_secs, "refresh.warn_secs")?,
+            danger_secs: default_of(file.refresh.danger_secs, "refresh.danger_secs")?,
         };
         if refresh.danger_secs > refresh.warn_secs {
             return Err(SetupError::Refresh(
@@ -302,11 +213,10 @@ impl Settings {
             mode,
             user: opts.user.clone().or(file.user).unwrap_or_else(default_user),
             role_arn: opts.role_arn.clone().or(file.role_arn),
-            session_name: opts
-                .session_name
-                .clone()
-                .or(file.session_name)
-                .unwrap_or_else(|| "assumerole-s3-list".to_string()),
+            session_name: default_of(
+                opts.session_name.clone().or(file.session_name),
+                "session_name",
+            )?,
             duration_secs,
             policy,
             policy_from_file,
@@ -334,7 +244,7 @@ impl Settings {
         mode: Mode,
         mfa_code: Option<&str>,
     ) -> Result<CredentialRequest, SpecError> {
-        use crate::credentials::spec_checks as check;
+        use crate::credentials::checks as check;
         let duration_secs = validate_duration(mode, self.duration_secs)?;
         let mfa = match (&self.mfa_serial, mfa_code) {
             (Some(serial), Some(code)) => Some(Mfa::new(serial, code)?),
@@ -398,66 +308,6 @@ fn load_policy(path: &Path) -> Result<SessionPolicy, SetupError> {
         path: path.display().to_string(),
         source,
     })
-}
-
-/// AWS region names look like `us-west-2`, `us-gov-east-1`, `cn-north-1`. With a custom
-/// endpoint any simple name is accepted (local services use names of their own).
-fn check_region(region: &str, custom_endpoint: bool) -> Result<(), SetupError> {
-    let simple = !region.is_empty()
-        && region
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    let parts: Vec<&str> = region.split('-').collect();
-    let aws_shape = parts.len() >= 3
-        && parts[0].len() == 2
-        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
-        && parts[1..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && parts[parts.len() - 1].parse::<u8>().is_ok();
-    if simple && (aws_shape || custom_endpoint) {
-        Ok(())
-    } else {
-        Err(SetupError::Region(region.to_string()))
-    }
-}
-
-fn check_endpoint(url: &str) -> Result<(), SetupError> {
-    let bad = || SetupError::EndpointUrl(url.to_string());
-    let rest = url
-        .strip_prefix("http://")
-        .or_else(|| url.strip_prefix("https://"))
-        .ok_or_else(bad)?;
-    let host_port = rest.split('/').next().unwrap_or_default();
-    let (host, port) = match host_port.rsplit_once(':') {
-        Some((h, p)) if !h.ends_with(']') || h.starts_with('[') => (h, Some(p)),
-        _ => (host_port, None),
-    };
-    let host_ok = !host.is_empty()
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-._[]:".contains(c));
-    let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|n| n > 0));
-    if host_ok && port_ok {
-        Ok(())
-    } else {
-        Err(bad())
-    }
-}
-
-/// The federated user name when `-u` is not given: the login name, made valid.
-fn default_user() -> String {
-    let login = std::env::var("USER").unwrap_or_default();
-    let cleaned: String = login
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(*c))
-        .take(32)
-        .collect();
-    if cleaned.len() >= 2 {
-        cleaned
-    } else {
-        "sts3-user".to_string()
-    }
 }
 
 #[cfg(test)]
@@ -605,35 +455,6 @@ mod tests {
         let err =
             resolve_with(&opts("b-1"), "[modes.role]\nendpoint_url = \"nope\"\n").unwrap_err();
         assert!(matches!(err, SetupError::EndpointUrl(_)));
-    }
-
-    #[test]
-    fn region_names() {
-        for good in [
-            "us-west-2",
-            "us-gov-east-1",
-            "cn-north-1",
-            "ap-southeast-4",
-            "eu-central-2",
-        ] {
-            assert!(check_region(good, false).is_ok(), "{good}");
-        }
-        for bad in [
-            "",
-            "us_west_2",
-            "US-WEST-2",
-            "uswest2",
-            "us-west",
-            "mars",
-            "us-west-2a",
-        ] {
-            assert!(check_region(bad, false).is_err(), "{bad}");
-        }
-        assert!(
-            check_region("garage", true).is_ok(),
-            "local services name their own"
-        );
-        assert!(check_region("Bad Region", true).is_err());
     }
 
     #[test]

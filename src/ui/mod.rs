@@ -1,6 +1,7 @@
-//! Views: they read the model and `now` and draw. No I/O, no changes to the model (the object
-//! list's scroll offset, kept in a `Cell`, excepted).
+//! Views: they read the model and `now` and draw. No I/O, no changes to the model. Where
+//! things go is decided once, in [`layout`].
 
+mod layout;
 mod objects;
 mod overlays;
 mod policy;
@@ -8,20 +9,15 @@ mod session;
 mod status;
 pub mod theme;
 
+pub use layout::{MIN_HEIGHT, MIN_WIDTH, STACK_BELOW, Screen, list_rows, screen};
+
 use crate::app::{App, Focus, Input};
 use chrono::{DateTime, FixedOffset, Utc};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
-
-/// The smallest usable terminal.
-pub const MIN_WIDTH: u16 = 40;
-pub const MIN_HEIGHT: u16 = 12;
-
-/// Below this width the panes stack vertically.
-pub const STACK_BELOW: u16 = 70;
 
 /// What a frame needs besides the model: the time, and the local zone to show times in.
 #[derive(Clone, Copy)]
@@ -52,42 +48,19 @@ impl Clock {
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame, app: &App, clock: Clock) {
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    let Some(screen) = screen(area, app) else {
         too_small(frame, area);
         return;
-    }
-    let [main, status_area] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    let (session_area, policy_area, objects_area) = panes(main);
-    session::render(frame, session_area, app, clock);
-    policy::render(frame, policy_area, app);
-    objects::render(frame, objects_area, app, clock);
-    status::render(frame, status_area, app, clock);
+    };
+    session::render(frame, screen.session, app, clock);
+    policy::render(frame, screen.policy, app);
+    objects::render(frame, &screen, app, clock);
+    status::render(frame, screen.status, app, clock);
     if let Some(Input::Mfa { .. }) = &app.input {
         overlays::render_mfa(frame, area, app);
     } else if app.help_visible {
         overlays::render(frame, area, app);
     }
-}
-
-/// Session and policy side by side above the objects; stacked when narrow.
-fn panes(main: Rect) -> (Rect, Rect, Rect) {
-    if main.width < STACK_BELOW {
-        let policy_height = if main.height >= 30 { 8 } else { 4 };
-        let [s, p, o] = Layout::vertical([
-            Constraint::Length(9),
-            Constraint::Length(policy_height),
-            Constraint::Min(5),
-        ])
-        .areas(main);
-        return (s, p, o);
-    }
-    let top_height = if main.height >= 36 { 12 } else { 10 };
-    let [top, objects] =
-        Layout::vertical([Constraint::Length(top_height), Constraint::Min(5)]).areas(main);
-    let [s, p] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
-    (s, p, objects)
 }
 
 fn too_small(frame: &mut Frame, area: Rect) {

@@ -1,38 +1,31 @@
 //! The object pane: `s3://bucket/prefix/`, folders then objects with size, last modified and
 //! ETag, the load state in the footer, and any error inline, in red, with the way out.
 
-use super::{Clock, is_focused, keep_head, pane_block, spinner, theme};
-use crate::keymap::Action;
-use crate::app::objects::{Entry, ObjectsState};
+use super::{Clock, Screen, is_focused, keep_head, pane_block, spinner, theme};
+use crate::app::objects::{Entry, ObjectsState, Retry};
 use crate::app::{App, Focus, Input};
-use crate::bucket::{human_size, printable};
+use crate::bucket::human_size;
+use crate::escape::printable;
+use crate::keymap::Action;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 /// Show the ETag column from this width on.
 const ETAG_FROM: u16 = 100;
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
+pub fn render(frame: &mut Frame, screen: &Screen, app: &App, clock: Clock) {
     let o = &app.objects;
     let title = Line::from(vec![
         Span::styled(" Objects ", theme::title()),
-        Span::raw(format!("s3://{}/{} ", o.bucket, printable(&o.prefix))),
+        Span::raw(format!("s3://{}/{} ", o.bucket(), printable(o.prefix()))),
     ]);
     let block = pane_block(title, is_focused(app, Focus::Objects)).title_bottom(footer(app, clock));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let error_height = if o.error.is_some() {
-        3.min(inner.height)
-    } else {
-        0
-    };
-    let [list_area, error_area] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(error_height)]).areas(inner);
-    render_rows(frame, list_area, o, area.width, clock);
-    if error_height > 0 {
-        render_error(frame, error_area, app, clock);
+    frame.render_widget(block, screen.objects);
+    render_rows(frame, screen.list, o, screen.objects.width, clock);
+    if screen.error.height > 0 {
+        render_error(frame, screen.error, app, clock);
     }
 }
 
@@ -40,15 +33,16 @@ fn render_rows(frame: &mut Frame, area: Rect, o: &ObjectsState, full_width: u16,
     if area.height < 2 {
         return;
     }
-    if o.visible_len() == 0 {
-        let text = if o.in_flight.is_some() || !o.started {
+    let rows = o.rows();
+    if rows.visible_len() == 0 {
+        let text = if o.in_flight().is_some() || !o.started() {
             Span::styled(format!("{} loading…", spinner(clock.now)), theme::dim())
-        } else if !o.filter.is_empty() {
+        } else if !rows.filter().is_empty() {
             Span::styled(
-                format!("no loaded key matches {:?}", o.filter),
+                format!("no loaded key matches {:?}", rows.filter()),
                 theme::dim(),
             )
-        } else if o.error.is_none() {
+        } else if o.error().is_none() {
             Span::styled("(empty) no keys under this prefix", theme::dim())
         } else {
             Span::raw("")
@@ -57,13 +51,17 @@ fn render_rows(frame: &mut Frame, area: Rect, o: &ObjectsState, full_width: u16,
         return;
     }
     let height = usize::from(area.height - 1); // minus the header row
-    let offset = scroll_offset(o, height);
+    // The model keeps the window on the cursor; clamp in case this frame is smaller.
+    let offset = rows
+        .offset()
+        .min(rows.visible_len().saturating_sub(height))
+        .max((rows.cursor() + 1).saturating_sub(height));
     let show_etag = full_width >= ETAG_FROM;
-    let rows: Vec<Row> = (offset..(offset + height).min(o.visible_len()))
-        .filter_map(|i| o.visible_entry(i).map(|e| (i, e)))
+    let table_rows: Vec<Row> = (offset..(offset + height).min(rows.visible_len()))
+        .filter_map(|i| rows.visible_entry(i).map(|e| (i, e)))
         .map(|(i, entry)| {
             let row = entry_row(o, entry, show_etag, clock);
-            if i == o.cursor {
+            if i == rows.cursor() {
                 row.style(theme::cursor())
             } else {
                 row
@@ -80,23 +78,10 @@ fn render_rows(frame: &mut Frame, area: Rect, o: &ObjectsState, full_width: u16,
         widths.push(Constraint::Length(34));
         header.push("ETag");
     }
-    let table = Table::new(rows, widths)
+    let table = Table::new(table_rows, widths)
         .header(Row::new(header).style(theme::label()))
         .column_spacing(1);
     frame.render_widget(table, area);
-}
-
-/// Keeps the cursor on screen, moving the window as little as possible.
-fn scroll_offset(o: &ObjectsState, height: usize) -> usize {
-    let mut offset = o.view_offset.get();
-    if o.cursor < offset {
-        offset = o.cursor;
-    } else if o.cursor >= offset + height {
-        offset = o.cursor + 1 - height;
-    }
-    offset = offset.min(o.visible_len().saturating_sub(height));
-    o.view_offset.set(offset);
-    offset
 }
 
 fn entry_row<'a>(o: &ObjectsState, entry: &'a Entry, show_etag: bool, clock: Clock) -> Row<'a> {
@@ -138,38 +123,39 @@ fn entry_row<'a>(o: &ObjectsState, entry: &'a Entry, show_etag: bool, clock: Clo
 fn footer(app: &App, clock: Clock) -> Line<'static> {
     let o = &app.objects;
     let mut spans = Vec::new();
-    let keys = o.key_count();
-    let folders = o.folder_count();
+    let keys = o.rows().key_count();
+    let folders = o.rows().folder_count();
     let folders = if folders > 0 {
         format!(", {folders} folders")
     } else {
         String::new()
     };
-    if o.in_flight.is_some() {
+    if o.in_flight().is_some() {
         spans.push(Span::styled(
             format!(
                 " {} loading page {}… ",
                 spinner(clock.now),
-                o.pages_loaded + 1
+                o.pages_loaded() + 1
             ),
             theme::warn(),
         ));
     }
-    let state = if !o.started {
+    let state = if !o.started() {
         String::new()
-    } else if o.complete {
+    } else if o.complete() {
         format!(" all {keys} keys loaded{folders} ")
     } else {
         format!(" {keys} keys loaded{folders} · more available ")
     };
     spans.push(Span::styled(state, theme::dim()));
-    if !o.filter.is_empty() || matches!(app.input, Some(Input::Filter { .. })) {
+    let rows = o.rows();
+    if !rows.filter().is_empty() || matches!(app.input, Some(Input::Filter { .. })) {
         spans.push(Span::styled(
             format!(
                 " filter {:?}: {} of {} ",
-                o.filter,
-                o.visible_len(),
-                o.entries().len()
+                rows.filter(),
+                rows.visible_len(),
+                rows.entries().len()
             ),
             theme::key_hint(),
         ));
@@ -178,7 +164,7 @@ fn footer(app: &App, clock: Clock) -> Line<'static> {
 }
 
 fn render_error(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
-    let Some(err) = &app.objects.error else {
+    let Some(err) = app.objects.error() else {
         return;
     };
     let key = |action| {
@@ -186,9 +172,9 @@ fn render_error(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
             .first_key(action)
             .map_or_else(|| "?".to_string(), |k| k.to_string())
     };
-    let hint = if err.awaiting_credentials {
+    let hint = if err.retry == Retry::AfterCredentials && app.session.is_issuing() {
         "refreshing credentials, then retrying this page…".to_string()
-    } else if let Some(at) = err.retry_at {
+    } else if let Retry::At(at) = err.retry {
         let secs = (at - clock.now).num_seconds().max(0);
         format!("retrying in {secs}s · {}: retry now", key(Action::Reload))
     } else if app.credentials_may_help(&err.failure, clock.now) {

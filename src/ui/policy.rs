@@ -2,8 +2,8 @@
 //! size against the STS limit.
 
 use super::{is_focused, pane_block, theme};
-use crate::app::policy::JsonToken;
 use crate::app::{App, Focus};
+use crate::policy::JsonToken;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

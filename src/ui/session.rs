@@ -2,9 +2,10 @@
 //! refresh plan and the last error.
 
 use super::{Clock, is_focused, keep_tail, pane_block, spinner, theme};
+use crate::app::session::Plan;
 use crate::app::{App, Focus};
-use crate::settings::RefreshSettings;
 use crate::credentials::format_hms;
+use crate::settings::RefreshSettings;
 use chrono::TimeDelta;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -38,11 +39,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     let inner_width = usize::from(area.width.saturating_sub(2));
     let value_width = inner_width.saturating_sub(LABEL_WIDTH);
     let mut lines = Vec::new();
-    let mut mode = vec![Span::styled(s.mode.label().to_string(), theme::title())];
-    if let Some((target, _)) = s.issuing {
-        let what = if target == s.mode && s.info.is_some() {
+    let mut mode = vec![Span::styled(s.mode().label().to_string(), theme::title())];
+    if let Some((target, _)) = s.issuing() {
+        let what = if target == s.mode() && s.info().is_some() {
             " refreshing…".to_string()
-        } else if target == s.mode {
+        } else if target == s.mode() {
             " issuing…".to_string()
         } else {
             format!(" → switching to {target}…")
@@ -57,7 +58,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
         Span::styled(format!("{:<LABEL_WIDTH$}", "Mode"), theme::label()),
     );
     lines.push(Line::from(mode));
-    match &s.info {
+    match s.info() {
         None => lines.push(row("", Span::styled("no credentials yet", theme::dim()))),
         Some(info) => {
             lines.push(row(
@@ -84,18 +85,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
         }
     }
     // With a measured offset every time here is on the server's clock (the Clock line says so).
-    let server = |t: chrono::DateTime<chrono::Utc>| clock.local_time(t - s.clock_offset);
-    let refresh = match (s.retry_at, s.refresh_at) {
-        (Some(t), _) => format!("retry {} (try {})", server(t), s.failures + 1),
-        (None, Some(t)) => format!("at {} · {} done", server(t), s.refresh_count),
-        (None, None) => format!("– · {} done", s.refresh_count),
+    let server = |t: chrono::DateTime<chrono::Utc>| clock.local_time(t - s.clock_offset());
+    let refresh = match s.shown_plan() {
+        Plan::Retry { failures, at } => format!("retry {} (try {})", server(at), failures + 1),
+        Plan::Refresh { at } => format!("at {} · {} done", server(at), s.refresh_count()),
+        Plan::Nothing => format!("– · {} done", s.refresh_count()),
     };
     lines.push(row("Refresh", refresh));
-    if s.clock_offset != TimeDelta::zero() {
-        let text = crate::app::clock_offset_text(s.clock_offset);
+    if s.clock_offset() != TimeDelta::zero() {
+        let text = crate::app::clock_offset_text(s.clock_offset());
         lines.push(row("Clock", Span::styled(text, theme::warn())));
     }
-    if let Some(err) = &s.last_error {
+    if let Some(err) = s.last_error() {
         let text = format!("{}: {}", err.mode, err.text);
         lines.push(row("Error", Span::styled(text, theme::error())));
     }

@@ -2,8 +2,8 @@
 //! from the keymap.
 
 use super::{Clock, theme};
-use crate::keymap::Action;
 use crate::app::{App, Input, Level};
+use crate::keymap::Action;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

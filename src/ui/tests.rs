@@ -2,13 +2,13 @@
 //! meaning.
 
 use super::{Clock, render};
-use crate::keymap::{Key, KeyPress, Keymap};
 use crate::app::{App, Effect, Generation, Msg, RequestId};
-use crate::cli::Options;
-use crate::settings::Settings;
-use crate::failure::AwsFailure;
 use crate::bucket::{ListPage, ObjectEntry};
+use crate::cli::Options;
 use crate::credentials::{Mode, SessionInfo};
+use crate::failure::AwsFailure;
+use crate::keymap::{Key, KeyPress, Keymap};
+use crate::settings::Settings;
 use chrono::{DateTime, FixedOffset, TimeDelta, TimeZone, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -105,7 +105,10 @@ fn app_with(mode: Mode, lifetime: i64, page: Option<ListPage>) -> (App, Option<R
             },
             t0(),
         );
-        app.notice = None;
+        app.update(
+            Msg::Tick,
+            t0() + TimeDelta::seconds(crate::app::NOTICE_SECS),
+        );
     }
     let request = fx.iter().find_map(|e| match e {
         Effect::ListPage { request, .. } => Some(*request),
@@ -122,8 +125,39 @@ fn app_with(mode: Mode, lifetime: i64, page: Option<ListPage>) -> (App, Option<R
     (app, pending)
 }
 
-fn draw(app: &App, now: DateTime<Utc>, width: u16, height: u16) -> Terminal<TestBackend> {
+/// Fails every credential request from `from` seconds on (a refresh, then its retries) until
+/// the next retry is planned after `until` seconds.
+fn fail_refreshes_until(app: &mut App, from: i64, until: i64) {
+    let refused = AwsFailure::new(
+        crate::failure::ErrorKind::Network,
+        None,
+        "cannot reach STS at http://127.0.0.1:8333: Connection refused (os error 111)",
+    );
+    let mut now = at(from);
+    loop {
+        let fx = app.update(Msg::Tick, now);
+        let Some(Effect::IssueCredentials { generation, .. }) = fx.first() else {
+            panic!("a request at {now}: {fx:?}");
+        };
+        app.update(
+            Msg::CredentialsFailed {
+                generation: *generation,
+                failure: refused.clone(),
+            },
+            now,
+        );
+        match app.session.next_due() {
+            Some(next) if next <= at(until) => now = next,
+            _ => return,
+        }
+    }
+}
+
+/// Draws `app` as the runtime does: the list's height from the layout first, then the frame.
+fn draw(app: &mut App, now: DateTime<Utc>, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let rows = super::list_rows(ratatui::layout::Rect::new(0, 0, width, height), app);
+    app.update(Msg::ListResized { rows }, now);
     let clock = Clock {
         now,
         tz: FixedOffset::east_opt(0).unwrap(),
@@ -165,9 +199,9 @@ fn fg_at(buffer: &Buffer, text: &str) -> Color {
 
 #[test]
 fn more_than_an_hour_left() {
-    let (app, _) = app_with(Mode::Federated, 7200, Some(root_page()));
+    let (mut app, _) = app_with(Mode::Federated, 7200, Some(root_page()));
     for (w, h) in [(80, 24), (120, 40)] {
-        let t = draw(&app, at(10), w, h);
+        let t = draw(&mut app, at(10), w, h);
         insta::assert_snapshot!(format!("hour_left_{w}x{h}"), t.backend());
         assert_eq!(fg_at(t.backend().buffer(), "01:59:50"), Color::Green);
     }
@@ -175,9 +209,9 @@ fn more_than_an_hour_left() {
 
 #[test]
 fn four_minutes_left_is_yellow() {
-    let (app, _) = app_with(Mode::AssumedRole, 900, Some(root_page()));
+    let (mut app, _) = app_with(Mode::AssumedRole, 900, Some(root_page()));
     for (w, h) in [(80, 24), (120, 40)] {
-        let t = draw(&app, at(660), w, h);
+        let t = draw(&mut app, at(660), w, h);
         insta::assert_snapshot!(format!("four_minutes_{w}x{h}"), t.backend());
         assert_eq!(fg_at(t.backend().buffer(), "00:04:00"), Color::Yellow);
     }
@@ -186,9 +220,10 @@ fn four_minutes_left_is_yellow() {
 #[test]
 fn thirty_seconds_left_is_red() {
     let (mut app, _) = app_with(Mode::SessionToken, 900, Some(root_page()));
-    app.session.refresh_at = None; // as if the refresh is failing: still counting down
+    // The refresh (planned at 600 s) keeps failing: the countdown goes on.
+    fail_refreshes_until(&mut app, 600, 870);
     for (w, h) in [(80, 24), (120, 40)] {
-        let t = draw(&app, at(870), w, h);
+        let t = draw(&mut app, at(870), w, h);
         insta::assert_snapshot!(format!("thirty_seconds_{w}x{h}"), t.backend());
         assert_eq!(fg_at(t.backend().buffer(), "00:00:30"), Color::Red);
     }
@@ -210,7 +245,7 @@ fn expired_with_inline_expired_token_error() {
         at(960),
     );
     // The refresh it triggered is failing too (the base credentials are unreachable).
-    let generation = app.session.latest;
+    let generation = app.session.latest();
     app.update(
         Msg::CredentialsFailed {
             generation,
@@ -222,9 +257,8 @@ fn expired_with_inline_expired_token_error() {
         },
         at(961),
     );
-    app.objects.error.as_mut().unwrap().awaiting_credentials = false;
     for (w, h) in [(80, 24), (120, 40)] {
-        let t = draw(&app, at(962), w, h);
+        let t = draw(&mut app, at(962), w, h);
         insta::assert_snapshot!(format!("expired_error_{w}x{h}"), t.backend());
         let buffer = t.backend().buffer();
         assert_eq!(fg_at(buffer, "EXPIRED"), Color::Red);
@@ -238,18 +272,18 @@ fn expired_with_inline_expired_token_error() {
 
 #[test]
 fn loading_first_page() {
-    let (app, _) = app_with(Mode::Federated, 3600, None);
+    let (mut app, _) = app_with(Mode::Federated, 3600, None);
     for (w, h) in [(80, 24), (120, 40)] {
-        let t = draw(&app, at(1), w, h);
+        let t = draw(&mut app, at(1), w, h);
         insta::assert_snapshot!(format!("loading_{w}x{h}"), t.backend());
     }
 }
 
 #[test]
 fn empty_bucket() {
-    let (app, _) = app_with(Mode::Federated, 3600, Some(ListPage::default()));
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(ListPage::default()));
     for (w, h) in [(80, 24), (120, 40)] {
-        let t = draw(&app, at(1), w, h);
+        let t = draw(&mut app, at(1), w, h);
         insta::assert_snapshot!(format!("empty_{w}x{h}"), t.backend());
     }
 }
@@ -259,22 +293,22 @@ fn help_overlay() {
     let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
     app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('?'))), at(1));
     for (w, h) in [(80, 24), (120, 40)] {
-        let t = draw(&app, at(1), w, h);
+        let t = draw(&mut app, at(1), w, h);
         insta::assert_snapshot!(format!("help_{w}x{h}"), t.backend());
     }
 }
 
 #[test]
 fn narrow_terminal_stacks_panes() {
-    let (app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
-    let t = draw(&app, at(5), 60, 20);
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    let t = draw(&mut app, at(5), 60, 20);
     insta::assert_snapshot!("narrow_60x20", t.backend());
 }
 
 #[test]
 fn too_small_terminal_says_so() {
-    let (app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
-    let t = draw(&app, at(5), 30, 8);
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    let t = draw(&mut app, at(5), 30, 8);
     let text = format!("{}", t.backend());
     assert!(text.contains("terminal too small: 30x8"), "{text}");
 }
@@ -282,14 +316,13 @@ fn too_small_terminal_says_so() {
 #[test]
 fn countdown_colour_thresholds_follow_settings() {
     let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
-    app.session.refresh_at = None;
     for (secs_left, colour) in [
         (301, Color::Green),
         (299, Color::Yellow),
         (61, Color::Yellow),
         (59, Color::Red),
     ] {
-        let t = draw(&app, at(3600 - secs_left), 120, 40);
+        let t = draw(&mut app, at(3600 - secs_left), 120, 40);
         let shown = crate::credentials::format_hms(TimeDelta::seconds(secs_left));
         assert_eq!(
             fg_at(t.backend().buffer(), &shown),
@@ -298,7 +331,7 @@ fn countdown_colour_thresholds_follow_settings() {
         );
     }
     app.settings.refresh.warn_secs = 900;
-    let t = draw(&app, at(3600 - 600), 120, 40);
+    let t = draw(&mut app, at(3600 - 600), 120, 40);
     assert_eq!(
         fg_at(t.backend().buffer(), "00:10:00"),
         Color::Yellow,

@@ -1,11 +1,19 @@
-//! The object pane: the current prefix, what is loaded of it (folders first, then objects), the
-//! cursor, the filter, the page in flight and the inline error. Pages load on demand.
+//! The object pane's state: the current prefix, its rows ([`rows`]) and where its listing is
+//! ([`load`]). Pages load on demand; the transitions are the methods below and the app's
+//! paging in [`paging`].
 
+mod load;
 mod paging;
+mod rows;
+#[cfg(test)]
+mod tests;
+
+pub use load::{Fetch, Load, PageFailure, Retry, Streak};
+pub use rows::{Entry, Rows};
 
 use super::{Generation, RequestId};
+use crate::bucket::{ListPage, PageRequest};
 use crate::failure::AwsFailure;
-use crate::bucket::{ListPage, ObjectEntry, PageRequest};
 
 /// Rows from the end of what is loaded at which the next page is requested.
 pub const LOOKAHEAD: usize = 100;
@@ -14,77 +22,28 @@ pub const LOOKAHEAD: usize = 100;
 /// no more than this many.
 pub const RESELECT_MAX_PAGES: usize = 20;
 
-/// One row: a folder (common prefix) or an object.
+/// Whose rows are on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Shown {
+    /// The rows of the listing under way.
+    #[default]
+    ThisListing,
+    /// A reload is under way: the rows on screen are the previous listing's, kept until the
+    /// first new page replaces them, so a failed reload loses nothing.
+    PreviousListing,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Entry {
-    Folder(String),
-    Object(ObjectEntry),
-}
-
-impl Entry {
-    /// The full key or prefix.
-    pub fn key(&self) -> &str {
-        match self {
-            Entry::Folder(p) => p,
-            Entry::Object(o) => &o.key,
-        }
-    }
-}
-
-/// A page request on its way.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InFlight {
-    pub id: RequestId,
-    pub generation: Generation,
-    pub token: Option<String>,
-}
-
-/// A failed page, shown in place.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InlineError {
-    pub failure: AwsFailure,
-    /// The continuation token to resume from.
-    pub token: Option<String>,
-    /// New credentials are on their way; the page is retried when they arrive.
-    pub awaiting_credentials: bool,
-    /// The page is retried by itself at this time (network trouble, throttling, 5xx).
-    pub retry_at: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-// Independent facts about the listing (complete, started, replacing, refresh used), not one
-// state in disguise.
-#[allow(clippy::struct_excessive_bools)]
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ObjectsState {
-    pub bucket: String,
-    pub prefix: String,
-    pub page_size: i32,
-    entries: Vec<Entry>,
-    folder_count: usize,
-    /// Indices into `entries` that pass the filter.
-    visible: Vec<usize>,
-    pub filter: String,
-    /// Index into the visible rows.
-    pub cursor: usize,
-    pub next_token: Option<String>,
-    /// Every page of this prefix has been loaded.
-    pub complete: bool,
-    /// At least one page of this prefix has arrived.
-    pub started: bool,
-    pub in_flight: Option<InFlight>,
-    pub error: Option<InlineError>,
-    /// The one automatic credential refresh for this listing has been used.
-    pub auto_refresh_used: bool,
-    /// Passing failures in a row (network, throttling, 5xx), for the retry backoff.
-    pub transient_failures: u32,
+    bucket: String,
+    prefix: String,
+    page_size: i32,
+    rows: Rows,
+    load: Load,
+    shown: Shown,
+    pages_loaded: usize,
     /// Select this key once it is loaded (after going up a level or reloading).
-    pub select_after_load: Option<String>,
-    pub pages_loaded: usize,
-    /// A reload of this prefix is under way: the rows on screen stay until its first page
-    /// replaces them, so a failed reload loses nothing.
-    pub replacing: bool,
-    /// The first visible row, kept by the view so scrolling is smooth.
-    pub view_offset: std::cell::Cell<usize>,
+    select_after_load: Option<String>,
 }
 
 impl ObjectsState {
@@ -93,173 +52,227 @@ impl ObjectsState {
             bucket: bucket.to_string(),
             prefix: prefix.to_string(),
             page_size,
-            ..Self::default()
+            rows: Rows::new(prefix.len()),
+            load: Load::Unstarted,
+            shown: Shown::ThisListing,
+            pages_loaded: 0,
+            select_after_load: None,
         }
     }
 
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
+    pub fn bucket(&self) -> &str {
+        &self.bucket
     }
 
-    /// Rows that pass the filter, in display order.
-    pub fn visible_len(&self) -> usize {
-        self.visible.len()
+    pub fn prefix(&self) -> &str {
+        &self.prefix
     }
 
-    pub fn visible_entry(&self, row: usize) -> Option<&Entry> {
-        self.visible.get(row).and_then(|&i| self.entries.get(i))
+    pub fn rows(&self) -> &Rows {
+        &self.rows
+    }
+
+    pub fn load(&self) -> &Load {
+        &self.load
+    }
+
+    pub fn pages_loaded(&self) -> usize {
+        self.pages_loaded
     }
 
     pub fn selected(&self) -> Option<&Entry> {
-        self.visible_entry(self.cursor)
+        self.rows.selected()
     }
 
-    pub fn key_count(&self) -> usize {
-        self.entries.len() - self.folder_count
+    /// Something is on screen or has been: a page arrived, or a reload keeps the old rows.
+    pub fn started(&self) -> bool {
+        self.pages_loaded > 0 || self.shown == Shown::PreviousListing
     }
 
-    pub fn folder_count(&self) -> usize {
-        self.folder_count
+    /// Every page is loaded and on screen.
+    pub fn complete(&self) -> bool {
+        self.load.is_complete() && self.shown == Shown::ThisListing
     }
 
-    /// Forgets what is loaded and starts over in `prefix`.
-    pub fn reset(&mut self, prefix: &str) {
-        *self = Self {
-            bucket: std::mem::take(&mut self.bucket),
-            prefix: prefix.to_string(),
-            page_size: self.page_size,
-            filter: std::mem::take(&mut self.filter),
-            select_after_load: self.select_after_load.take(),
-            ..Self::default()
-        };
+    pub fn in_flight(&self) -> Option<&Fetch> {
+        self.load.fetching()
     }
 
-    /// Starts this prefix over while keeping the rows on screen until the first new page.
-    pub fn begin_reload(&mut self) {
-        self.replacing = true;
-        self.next_token = None;
-        self.complete = false;
-        self.in_flight = None;
-        self.error = None;
-        self.auto_refresh_used = false;
+    pub fn error(&self) -> Option<&PageFailure> {
+        self.load.failure()
+    }
+
+    /// A failed page waits for new credentials.
+    pub fn awaits_credentials(&self) -> bool {
+        self.error()
+            .is_some_and(|e| e.retry == Retry::AfterCredentials)
+    }
+
+    /// Moves the cursor by `delta` rows, clamped.
+    pub fn move_by(&mut self, delta: isize) {
+        self.rows.move_by(delta);
+    }
+
+    pub fn set_filter(&mut self, filter: &str) {
+        self.rows.set_filter(filter);
+    }
+
+    /// The list now shows `height` rows.
+    pub fn set_height(&mut self, height: usize) {
+        self.rows.set_height(height);
+    }
+
+    /// Forgets what is loaded and starts over in `prefix`, selecting `select` once it loads.
+    pub fn open(&mut self, prefix: &str, select: Option<String>) {
+        self.prefix = prefix.to_string();
+        self.rows.set_filter("");
+        self.rows.restart(prefix.len());
+        self.load = Load::Unstarted;
+        self.shown = Shown::ThisListing;
         self.pages_loaded = 0;
+        self.select_after_load = select;
     }
 
-    /// The request for the next page, if one is due: nothing in flight, no error, more to load.
-    pub fn next_request(&self) -> Option<PageRequest> {
-        if self.in_flight.is_some()
-            || self.error.is_some()
-            || (self.started && self.complete && !self.replacing)
-        {
-            return None;
+    /// Starts this prefix over while keeping the rows on screen until the first new page, then
+    /// selecting the key selected now.
+    pub fn begin_reload(&mut self) {
+        self.select_after_load = self.selected().map(|e| e.key().to_string());
+        if self.started() {
+            self.shown = Shown::PreviousListing;
         }
-        Some(self.request_from(self.next_token.clone()))
-    }
-
-    pub fn request_from(&self, token: Option<String>) -> PageRequest {
-        PageRequest {
-            bucket: self.bucket.clone(),
-            prefix: self.prefix.clone(),
-            continuation_token: token,
-            max_keys: self.page_size,
-            folders: true,
-        }
+        self.load = Load::Unstarted;
+        self.pages_loaded = 0;
     }
 
     /// Whether the cursor is close enough to the end of what is loaded to fetch more.
     pub fn wants_more(&self) -> bool {
-        !self.replacing && !self.complete && self.cursor + LOOKAHEAD >= self.visible.len()
+        self.started()
+            && self.shown == Shown::ThisListing
+            && matches!(self.load, Load::More { .. })
+            && self.rows.cursor() + LOOKAHEAD >= self.rows.visible_len()
+    }
+
+    /// The next page, if one is due, recorded as in flight under `id`.
+    pub fn begin_next(&mut self, id: RequestId, generation: Generation) -> Option<PageRequest> {
+        let token = self.load.next_token()?;
+        Some(self.begin_fetch(id, generation, token, Streak::default()))
+    }
+
+    /// The failed page again, recorded as in flight under `id`.
+    pub fn begin_retry(&mut self, id: RequestId, generation: Generation) -> Option<PageRequest> {
+        let Load::Failed(failed) = std::mem::take(&mut self.load) else {
+            return None;
+        };
+        Some(self.begin_fetch(id, generation, failed.token, failed.streak))
+    }
+
+    fn begin_fetch(
+        &mut self,
+        id: RequestId,
+        generation: Generation,
+        token: Option<String>,
+        streak: Streak,
+    ) -> PageRequest {
+        let request = PageRequest {
+            bucket: self.bucket.clone(),
+            prefix: self.prefix.clone(),
+            continuation_token: token.clone(),
+            max_keys: self.page_size,
+            folders: true,
+        };
+        self.load = Load::Fetching {
+            fetch: Fetch {
+                id,
+                generation,
+                token,
+            },
+            streak,
+        };
+        request
     }
 
     /// Takes a page in. Returns false (and changes nothing) for a stale answer.
     pub fn page_loaded(&mut self, id: RequestId, page: ListPage) -> bool {
-        if self.in_flight.as_ref().map(|f| f.id) != Some(id) {
+        if self.in_flight().map(|f| f.id) != Some(id) {
             return false;
         }
-        let selected_key = self.selected().map(|e| e.key().to_string());
-        self.in_flight = None;
-        self.error = None;
-        self.auto_refresh_used = false;
-        self.transient_failures = 0;
-        self.started = true;
         self.pages_loaded += 1;
-        if std::mem::take(&mut self.replacing) {
-            self.entries.clear();
-            self.folder_count = 0;
+        if self.shown == Shown::PreviousListing {
+            self.shown = Shown::ThisListing;
+            self.rows.clear();
         }
-        let new_folders = page.prefixes.len();
-        let at = self.folder_count;
-        self.entries
-            .splice(at..at, page.prefixes.into_iter().map(Entry::Folder));
-        self.folder_count += new_folders;
-        self.entries
-            .extend(page.objects.into_iter().map(Entry::Object));
-        self.complete = page.next_token.is_none();
-        self.next_token = page.next_token;
-        self.rebuild_visible();
-        if let Some(key) = self.select_after_load.clone() {
-            if let Some(row) = self.row_of(&key) {
-                self.cursor = row;
-                self.select_after_load = None;
-            }
-        } else if new_folders > 0 {
-            // Folders were inserted above: keep the same entry under the cursor.
-            if let Some(row) = selected_key.and_then(|k| self.row_of(&k)) {
-                self.cursor = row;
-            }
+        self.load = match page.next_token {
+            Some(token) => Load::More { token },
+            None => Load::Complete,
+        };
+        self.rows.insert_page(page.prefixes, page.objects);
+        if let Some(key) = &self.select_after_load
+            && let Some(row) = self.rows.row_of(key)
+        {
+            self.rows.move_to(row);
+            self.select_after_load = None;
         }
-        if self.complete {
+        if self.load.is_complete() {
             self.select_after_load = None;
         }
         true
     }
 
-    fn row_of(&self, key: &str) -> Option<usize> {
-        self.visible
-            .iter()
-            .position(|&i| self.entries[i].key() == key)
+    /// Whether pages are still being walked through to find the key to select again.
+    pub fn reselecting(&self) -> bool {
+        self.select_after_load.is_some()
     }
 
-    pub fn set_filter(&mut self, filter: &str) {
-        let selected_key = self.selected().map(|e| e.key().to_string());
-        self.filter = filter.to_string();
-        self.rebuild_visible();
-        self.cursor = selected_key.and_then(|k| self.row_of(&k)).unwrap_or(0);
+    /// Gives up looking for the key to select again once enough pages were loaded; returns
+    /// whether to keep looking.
+    pub fn keep_reselecting(&mut self) -> bool {
+        if self.pages_loaded < RESELECT_MAX_PAGES {
+            return self.reselecting();
+        }
+        self.select_after_load = None;
+        false
     }
 
-    fn rebuild_visible(&mut self) {
-        let needle = self.filter.to_lowercase();
-        let prefix_len = self.prefix.len();
-        self.visible = self
-            .entries
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| {
-                needle.is_empty()
-                    || e.key()
-                        .get(prefix_len..)
-                        .unwrap_or_default()
-                        .to_lowercase()
-                        .contains(&needle)
-            })
-            .map(|(i, _)| i)
-            .collect();
-        self.clamp_cursor();
+    /// Takes the request `id` off the wire when it failed; `None` for a stale answer.
+    pub fn take_failed(&mut self, id: RequestId) -> Option<(Fetch, Streak)> {
+        if self.in_flight().map(|f| f.id) != Some(id) {
+            return None;
+        }
+        match std::mem::take(&mut self.load) {
+            Load::Fetching { fetch, streak } => Some((fetch, streak)),
+            other => {
+                self.load = other;
+                None
+            }
+        }
     }
 
-    fn clamp_cursor(&mut self) {
-        self.cursor = self.cursor.min(self.visible.len().saturating_sub(1));
+    /// Shows a failed page in place, to be retried as `retry` says.
+    pub fn fail(
+        &mut self,
+        failure: AwsFailure,
+        token: Option<String>,
+        retry: Retry,
+        streak: Streak,
+    ) {
+        self.load = Load::Failed(PageFailure {
+            failure,
+            token,
+            retry,
+            streak,
+        });
     }
 
-    /// Moves the cursor by `delta` rows, clamped.
-    pub fn move_by(&mut self, delta: isize) {
-        let last = self.visible.len().saturating_sub(1);
-        self.cursor = self.cursor.saturating_add_signed(delta).min(last);
-    }
-
-    pub fn move_to(&mut self, row: usize) {
-        self.cursor = row;
-        self.clamp_cursor();
+    /// The failed page will be retried when new credentials arrive (or, `false`, by the user
+    /// or by itself as before).
+    pub fn set_awaiting_credentials(&mut self, awaiting: bool) {
+        if let Load::Failed(failed) = &mut self.load {
+            if awaiting {
+                failed.retry = Retry::AfterCredentials;
+            } else if failed.retry == Retry::AfterCredentials {
+                failed.retry = Retry::ByUser;
+            }
+        }
     }
 
     /// The parent of the current prefix (`a/b/` → `a/`, `a/` → ``), if not at the root.
@@ -277,102 +290,5 @@ impl ObjectsState {
     /// The display name of an entry relative to the current prefix.
     pub fn relative<'a>(&self, entry: &'a Entry) -> &'a str {
         entry.key().get(self.prefix.len()..).unwrap_or(entry.key())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn obj(key: &str) -> ObjectEntry {
-        ObjectEntry {
-            key: key.into(),
-            size: 1,
-            last_modified: None,
-            etag: "\"e\"".into(),
-            storage_class: None,
-        }
-    }
-
-    fn in_flight(state: &mut ObjectsState, id: u64) {
-        state.in_flight = Some(InFlight {
-            id: RequestId(id),
-            generation: Generation(1),
-            token: None,
-        });
-    }
-
-    #[test]
-    fn folders_stay_first_across_pages() {
-        let mut s = ObjectsState::new("b", "", 2);
-        in_flight(&mut s, 1);
-        assert!(s.page_loaded(
-            RequestId(1),
-            ListPage {
-                prefixes: vec!["a/".into()],
-                objects: vec![obj("b.txt")],
-                next_token: Some("b.txt".into()),
-            }
-        ));
-        s.move_to(1);
-        in_flight(&mut s, 2);
-        assert!(s.page_loaded(
-            RequestId(2),
-            ListPage {
-                prefixes: vec!["c/".into()],
-                objects: vec![obj("d.txt")],
-                next_token: None,
-            }
-        ));
-        let keys: Vec<&str> = s.entries().iter().map(Entry::key).collect();
-        assert_eq!(keys, ["a/", "c/", "b.txt", "d.txt"]);
-        assert_eq!(
-            s.selected().unwrap().key(),
-            "b.txt",
-            "cursor follows its entry"
-        );
-        assert!(s.complete);
-        assert_eq!(s.key_count(), 2);
-        assert_eq!(s.folder_count(), 2);
-    }
-
-    #[test]
-    fn stale_page_changes_nothing() {
-        let mut s = ObjectsState::new("b", "", 2);
-        in_flight(&mut s, 2);
-        assert!(!s.page_loaded(RequestId(1), ListPage::default()));
-        assert!(s.entries().is_empty());
-        assert!(s.in_flight.is_some());
-    }
-
-    #[test]
-    fn filter_is_case_insensitive_on_the_relative_name() {
-        let mut s = ObjectsState::new("b", "photos/", 10);
-        in_flight(&mut s, 1);
-        s.page_loaded(
-            RequestId(1),
-            ListPage {
-                prefixes: vec!["photos/2024/".into()],
-                objects: vec![obj("photos/Cat.JPG"), obj("photos/dog.png")],
-                next_token: None,
-            },
-        );
-        s.set_filter("cat");
-        assert_eq!(s.visible_len(), 1);
-        assert_eq!(s.selected().unwrap().key(), "photos/Cat.JPG");
-        s.set_filter("photos");
-        assert_eq!(s.visible_len(), 0, "the prefix itself does not match");
-        s.set_filter("");
-        assert_eq!(s.visible_len(), 3);
-    }
-
-    #[test]
-    fn parent_prefixes() {
-        let mut s = ObjectsState::new("b", "a/b/c/", 10);
-        assert_eq!(s.parent_prefix().as_deref(), Some("a/b/"));
-        s.prefix = "a/".into();
-        assert_eq!(s.parent_prefix().as_deref(), Some(""));
-        s.prefix = String::new();
-        assert_eq!(s.parent_prefix(), None);
     }
 }

@@ -1,82 +1,80 @@
-//! The object listing as the model sees it: asking for pages on demand, taking them in,
-//! dropping stale answers, and what a failed page leads to (a retry by itself, one credential
-//! refresh, or waiting for the user).
+//! The listing as the app drives it: asking for pages on demand, taking them in, dropping stale
+//! answers, and doing what [`crate::failure::recovery`] decides about a failed page (a retry by
+//! itself, one credential refresh, or waiting for the user).
 
-use super::{InFlight, InlineError};
-use crate::app::{App, Effect, PAGE_RETRY_MAX_SECS, RequestId, objects};
-use crate::failure::{AwsFailure, ErrorKind};
+use super::Retry;
+use crate::app::{App, Effect, RequestId};
 use crate::bucket::ListPage;
-use crate::credentials::schedule::backoff;
-use chrono::{DateTime, TimeDelta, Utc};
+use crate::failure::{Attempt, AwsFailure, Recovery};
+use chrono::{DateTime, Utc};
 
 impl App {
-    /// Whether new credentials may fix `failure`: the service rejected the credentials, or the
-    /// session has run out anyway. Decides the hint shown and what `r` retries.
+    /// Whether new credentials may fix `failure` now. Decides the hint shown and what `r`
+    /// retries.
     pub fn credentials_may_help(&self, failure: &AwsFailure, now: DateTime<Utc>) -> bool {
-        failure.is_credential_problem() || self.session.is_expired(now)
+        failure.credentials_may_help(self.session.is_expired(now))
     }
 
     /// Starts the listing of the current prefix over, keeping the rows on screen (and the
     /// selection) until the first new page replaces them.
     pub(crate) fn reload(&mut self) -> Vec<Effect> {
-        self.objects.select_after_load = self.objects.selected().map(|e| e.key().to_string());
         self.objects.begin_reload();
         self.request_page()
     }
 
     /// Requests the next page of the current prefix, if one is due and credentials are ready.
     pub(crate) fn request_page(&mut self) -> Vec<Effect> {
-        let Some(generation) = self.session.active else {
+        let Some(generation) = self.session.active_generation() else {
             return Vec::new();
         };
-        let Some(page) = self.objects.next_request() else {
+        if self.objects.load().next_token().is_none() {
             return Vec::new();
-        };
-        let id = self.next_id();
-        self.objects.in_flight = Some(InFlight {
-            id,
-            generation,
-            token: page.continuation_token.clone(),
-        });
-        vec![Effect::ListPage { request: id, page }]
+        }
+        let request = self.next_id();
+        match self.objects.begin_next(request, generation) {
+            Some(page) => vec![Effect::ListPage {
+                request,
+                generation,
+                page,
+            }],
+            None => Vec::new(),
+        }
     }
 
     /// Requests another page when the cursor is near the end of what is loaded.
     pub(crate) fn load_more_if_near_end(&mut self) -> Vec<Effect> {
-        if self.objects.started && self.objects.wants_more() {
+        if self.objects.wants_more() {
             self.request_page()
         } else {
             Vec::new()
         }
     }
 
+    /// Asks for the failed page again (with the credentials in use now).
     pub(crate) fn retry_failed_page(&mut self) -> Vec<Effect> {
-        let Some(error) = self.objects.error.take() else {
+        let Some(generation) = self.session.active_generation() else {
             return Vec::new();
         };
-        let Some(generation) = self.session.active else {
-            self.objects.error = Some(error);
+        if self.objects.error().is_none() {
             return Vec::new();
-        };
-        let id = self.next_id();
-        let page = self.objects.request_from(error.token.clone());
-        self.objects.in_flight = Some(InFlight {
-            id,
-            generation,
-            token: error.token,
-        });
-        vec![Effect::ListPage { request: id, page }]
+        }
+        let request = self.next_id();
+        match self.objects.begin_retry(request, generation) {
+            Some(page) => vec![Effect::ListPage {
+                request,
+                generation,
+                page,
+            }],
+            None => Vec::new(),
+        }
     }
 
     pub(crate) fn on_page(&mut self, request: RequestId, page: ListPage) -> Vec<Effect> {
         if !self.objects.page_loaded(request, page) {
             return Vec::new();
         }
-        if self.objects.select_after_load.is_some() {
-            if self.objects.pages_loaded < objects::RESELECT_MAX_PAGES {
-                return self.request_page(); // keep going until the selected key is back
-            }
-            self.objects.select_after_load = None;
+        if self.objects.keep_reselecting() {
+            return self.request_page(); // keep going until the selected key is back
         }
         self.load_more_if_near_end()
     }
@@ -87,44 +85,44 @@ impl App {
         failure: AwsFailure,
         now: DateTime<Utc>,
     ) -> Vec<Effect> {
-        let Some(flight) = self.objects.in_flight.clone().filter(|f| f.id == request) else {
+        let Some((fetch, mut streak)) = self.objects.take_failed(request) else {
             return Vec::new();
         };
-        self.objects.in_flight = None;
-        // A credential rejection once the countdown reached zero is an expiry, whatever the code.
-        let credential_problem = failure.is_credential_problem()
-            || (failure.kind == ErrorKind::AccessDenied && self.session.is_expired(now));
-        let transient = matches!(
-            failure.kind,
-            ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Throttled | ErrorKind::Server
-        );
-        let attempts = self.objects.transient_failures + u32::from(transient);
-        self.objects.transient_failures = attempts;
-        let max_wait = TimeDelta::seconds(PAGE_RETRY_MAX_SECS);
-        self.objects.error = Some(InlineError {
-            failure,
-            token: flight.token,
-            awaiting_credentials: false,
-            // Outages and throttling pass: try again by ourselves, backing off.
-            retry_at: transient.then(|| now + backoff(attempts).min(max_wait)),
-        });
-        if !credential_problem {
-            return Vec::new();
+        let attempt = Attempt {
+            session_expired: self.session.is_expired(now),
+            signed_with_replaced: self
+                .session
+                .active_generation()
+                .is_some_and(|g| g > fetch.generation),
+            refresh_used: streak.refresh_used,
+            transient_before: streak.transient,
+        };
+        let recovery = crate::failure::recovery(&failure, attempt);
+        let token = fetch.token;
+        match recovery {
+            Recovery::RetryAfter(wait) => {
+                streak.transient += 1;
+                self.objects
+                    .fail(failure, token, Retry::At(now + wait), streak);
+                Vec::new()
+            }
+            Recovery::WaitForUser => {
+                self.objects.fail(failure, token, Retry::ByUser, streak);
+                Vec::new()
+            }
+            Recovery::RetryNow => {
+                self.objects.fail(failure, token, Retry::ByUser, streak);
+                self.retry_failed_page()
+            }
+            Recovery::RefreshThenRetry => {
+                streak.refresh_used = true;
+                self.objects
+                    .fail(failure, token, Retry::AfterCredentials, streak);
+                if self.session.is_issuing() {
+                    return Vec::new(); // the answer on its way retries the page
+                }
+                self.issue(self.session.mode(), now)
+            }
         }
-        if self.session.active.is_some_and(|g| g > flight.generation) {
-            // Signed with credentials that have since been replaced: just try again.
-            return self.retry_failed_page();
-        }
-        if self.objects.auto_refresh_used {
-            return Vec::new(); // one automatic refresh per failure, never a loop
-        }
-        self.objects.auto_refresh_used = true;
-        if let Some(error) = &mut self.objects.error {
-            error.awaiting_credentials = true;
-        }
-        if self.session.issuing.is_some() {
-            return Vec::new();
-        }
-        self.issue(self.session.mode, now)
     }
 }

@@ -1,18 +1,21 @@
-//! The credential lifecycle as the model sees it: asking STS (or the user, for an MFA code),
-//! taking an answer in, measuring the clock, planning the refresh, and backing off after
-//! failures.
+//! The credential lifecycle as the app drives it: asking STS (or the user, for an MFA code),
+//! taking an answer in, and what a new session means for the other panes.
 
-use super::SessionError;
-use crate::app::{App, Effect, Generation, Input, Level, MIN_REFRESH_SECS, policy::PolicyState};
-use crate::failure::AwsFailure;
-use crate::credentials::schedule::{backoff, refresh_at};
+use super::IssueFailed;
+use crate::app::{App, Effect, Generation, Input, Level, policy::PolicyState};
 use crate::credentials::{Mode, SessionInfo};
+use crate::failure::AwsFailure;
 use chrono::{DateTime, TimeDelta, Utc};
 
 impl App {
     /// Asks STS for credentials in `mode` (or asks for an MFA code first).
     pub(crate) fn issue(&mut self, mode: Mode, now: DateTime<Utc>) -> Vec<Effect> {
-        if self.settings.needs_mfa(mode) && self.settings.mfa_code.is_none() {
+        if self.settings.needs_mfa(mode) && self.first_mfa_code.is_none() {
+            // The settings must allow the mode before a code is worth asking for.
+            if let Err(e) = self.settings.request_for(mode, None) {
+                return self.cannot_use(mode, &e.to_string(), now);
+            }
+            self.session.clear_plan();
             self.input = Some(Input::Mfa {
                 mode,
                 code: String::new(),
@@ -20,7 +23,7 @@ impl App {
             });
             return Vec::new();
         }
-        let code = self.settings.mfa_code.take();
+        let code = self.first_mfa_code.take();
         self.issue_with(mode, code.as_deref(), now)
     }
 
@@ -32,91 +35,63 @@ impl App {
     ) -> Vec<Effect> {
         match self.settings.request_for(mode, mfa_code) {
             Ok(request) => {
-                self.session.latest = Generation(self.session.latest.0 + 1);
-                self.session.issuing = Some((mode, now));
-                self.session.retry_at = None;
+                let generation = self.session.begin_issue(mode, now);
                 vec![Effect::IssueCredentials {
-                    generation: self.session.latest,
+                    generation,
                     request,
                 }]
             }
-            Err(e) => {
-                self.session.last_error = Some(SessionError {
-                    mode,
-                    text: e.to_string(),
-                    at: now,
-                });
-                self.notify(format!("cannot use {mode} mode: {e}"), Level::Error, now);
-                Vec::new()
-            }
+            Err(e) => self.cannot_use(mode, &e.to_string(), now),
         }
+    }
+
+    fn cannot_use(&mut self, mode: Mode, why: &str, now: DateTime<Utc>) -> Vec<Effect> {
+        if mode == self.session.mode() {
+            self.session.clear_plan(); // a due refresh that cannot be made is not retried
+        }
+        self.session.record_error(mode, why.to_string(), now);
+        self.notify(format!("cannot use {mode} mode: {why}"), Level::Error, now);
+        Vec::new()
     }
 
     pub(crate) fn on_issued(
         &mut self,
         generation: Generation,
-        mut info: SessionInfo,
+        info: SessionInfo,
         now: DateTime<Utc>,
     ) -> Vec<Effect> {
-        if generation != self.session.latest {
+        if !self.session.is_latest(generation) {
             return Vec::new(); // an older request's answer
         }
-        let mode_changed = info.mode != self.session.mode || self.session.active.is_none();
-        let first = self.session.active.is_none();
-        self.session.refresh_count = if mode_changed {
-            0
-        } else {
-            self.session.refresh_count + 1
-        };
-        self.session.mode = info.mode;
-        self.session.measure_clock(&info);
-        // Keep the session on one clock: the server's.
-        info.issued_at -= self.session.clock_offset;
-        // Planned on the server's clock; never sooner than MIN_REFRESH_SECS from now, so a
-        // clock far off can never turn into a loop of STS calls.
-        let planned =
-            refresh_at(&info, self.settings.refresh.margin_secs) + self.session.clock_offset;
-        self.session.refresh_at = Some(planned.max(now + TimeDelta::seconds(MIN_REFRESH_SECS)));
-        self.session.issuing = None;
-        self.session.failures = 0;
-        self.session.retry_at = None;
-        self.session.last_error = None;
-        self.session.active = Some(generation);
-        if mode_changed {
-            self.policy = PolicyState::for_mode(&self.settings, info.mode);
+        let mode = info.mode;
+        let packed = info.packed_policy_percent;
+        let accepted =
+            self.session
+                .accept(generation, info, self.settings.refresh.margin_secs, now);
+        if accepted.mode_changed {
+            self.policy = PolicyState::for_mode(&self.settings, mode);
         }
-        self.policy.packed_percent = info.packed_policy_percent;
-        if self.session.clock_offset == TimeDelta::zero() {
-            if !first {
-                let what = if mode_changed {
-                    "switched to"
-                } else {
-                    "refreshed"
-                };
-                self.notify(
-                    format!("credentials {what} {} mode", info.mode),
-                    Level::Info,
-                    now,
-                );
-            }
-        } else {
-            let text = clock_offset_text(self.session.clock_offset);
+        self.policy.packed_percent = packed;
+        let offset = self.session.clock_offset();
+        if offset != TimeDelta::zero() {
+            let text = clock_offset_text(offset);
             self.notify(
                 format!("{text}; times follow the server's clock"),
                 Level::Warn,
                 now,
             );
+        } else if !accepted.first {
+            let what = if accepted.mode_changed {
+                "switched to"
+            } else {
+                "refreshed"
+            };
+            self.notify(format!("credentials {what} {mode} mode"), Level::Info, now);
         }
-        self.session.info = Some(info);
         let mut effects = vec![Effect::UseCredentials { generation }];
-        if mode_changed {
+        if accepted.mode_changed {
             effects.extend(self.reload());
-        } else if self
-            .objects
-            .error
-            .as_ref()
-            .is_some_and(|e| e.awaiting_credentials)
-        {
+        } else if self.objects.awaits_credentials() {
             effects.extend(self.retry_failed_page());
         }
         effects
@@ -128,32 +103,24 @@ impl App {
         failure: &AwsFailure,
         now: DateTime<Utc>,
     ) -> Vec<Effect> {
-        if generation != self.session.latest {
+        if !self.session.is_latest(generation) {
             return Vec::new();
         }
-        let Some((mode, _)) = self.session.issuing.take() else {
-            return Vec::new();
-        };
-        self.session.last_error = Some(SessionError::aws(mode, failure, now));
-        if mode == self.session.mode {
-            // A refresh (or the first issue) failed: try again with backoff.
-            self.session.failures += 1;
-            let wait = backoff(self.session.failures);
-            self.session.retry_at = Some(now + wait);
-            self.notify(
+        match self.session.fail(failure, now) {
+            Some(IssueFailed::Refresh { wait }) => self.notify(
                 format!(
                     "credential refresh failed: {failure}; retrying in {}s",
                     wait.num_seconds()
                 ),
                 Level::Error,
                 now,
-            );
-        } else {
-            self.notify(
+            ),
+            Some(IssueFailed::Switch { mode }) => self.notify(
                 format!("could not switch to {mode} mode: {failure}"),
                 Level::Error,
                 now,
-            );
+            ),
+            None => {}
         }
         Vec::new()
     }

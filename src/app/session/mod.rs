@@ -1,40 +1,56 @@
-//! The session pane's state: the active session, the one being issued, the refresh schedule,
-//! and the last failure.
+//! The session's lifecycle: the active session (if any), the one being issued, the refresh
+//! plan, failures and the clock offset. One enum says where the lifecycle is ([`Phase`]); the
+//! transitions are the intent-named methods below, so no other file pokes at its fields.
 
 mod issue;
 
 pub use issue::clock_offset_text;
 
 use super::Generation;
-use crate::failure::AwsFailure;
+use crate::credentials::schedule::{backoff, refresh_at};
 use crate::credentials::{Mode, SessionInfo};
+use crate::failure::AwsFailure;
 use chrono::{DateTime, TimeDelta, Utc};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionState {
-    /// The mode of the active session (or of the first one being issued).
-    pub mode: Mode,
-    pub info: Option<SessionInfo>,
-    /// The newest generation asked for; answers for older ones are dropped.
-    pub latest: Generation,
-    /// The generation whose credentials sign requests now.
-    pub active: Option<Generation>,
-    /// A request is in flight, for this mode, since this time.
-    pub issuing: Option<(Mode, DateTime<Utc>)>,
-    pub refresh_at: Option<DateTime<Utc>>,
-    /// Successful refreshes of the active mode.
-    pub refresh_count: u32,
-    /// Failed attempts in a row, and when to try again.
-    pub failures: u32,
-    pub retry_at: Option<DateTime<Utc>>,
-    pub last_error: Option<SessionError>,
-    /// How far the local clock is ahead of the server's (negative: behind), measured at the
-    /// last issue; zero when within [`CLOCK_TOLERANCE_SECS`].
-    pub clock_offset: TimeDelta,
-}
 
 /// Offsets smaller than this are network latency, not a wrong clock.
 pub const CLOCK_TOLERANCE_SECS: i64 = 60;
+
+/// The shortest time between an issue and the next planned refresh.
+pub const MIN_REFRESH_SECS: i64 = 30;
+
+/// What happens next when nothing is in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plan {
+    /// Nothing is planned (no session yet, or a prompt was cancelled).
+    Nothing,
+    /// The active session is refreshed at this time.
+    Refresh { at: DateTime<Utc> },
+    /// The last `failures` attempts failed; the next one is at `at`.
+    Retry { failures: u32, at: DateTime<Utc> },
+}
+
+/// Where the lifecycle is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Nothing in flight; `Plan` says what comes next.
+    Waiting(Plan),
+    /// A request for `mode` is in flight (the newest generation) since `since`. `failures` is
+    /// the count of failed attempts before it; `fallback` is the plan to go back to if it was a
+    /// switch to another mode and fails.
+    Issuing {
+        mode: Mode,
+        since: DateTime<Utc>,
+        failures: u32,
+        fallback: Plan,
+    },
+}
+
+/// The credentials in use, as shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Active {
+    generation: Generation,
+    info: SessionInfo,
+}
 
 /// A failure to show in the session pane.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,31 +60,230 @@ pub struct SessionError {
     pub at: DateTime<Utc>,
 }
 
-impl SessionError {
-    pub fn aws(mode: Mode, failure: &AwsFailure, at: DateTime<Utc>) -> Self {
-        Self {
-            mode,
-            text: failure.to_string(),
-            at,
-        }
-    }
+/// What an accepted answer changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Accepted {
+    /// The first session of the run.
+    pub first: bool,
+    /// The session is of another mode than the one before (or the first).
+    pub mode_changed: bool,
+}
+
+/// What a failed issue was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IssueFailed {
+    /// A refresh (or the first issue) of the current mode: retried after `wait`.
+    Refresh { wait: TimeDelta },
+    /// A switch to `mode` failed; the active session stays.
+    Switch { mode: Mode },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionState {
+    /// The mode of the active session (or of the first one being issued).
+    mode: Mode,
+    active: Option<Active>,
+    phase: Phase,
+    /// The newest generation asked for; answers for older ones are dropped.
+    latest: Generation,
+    /// Successful refreshes of the active mode.
+    refresh_count: u32,
+    last_error: Option<SessionError>,
+    /// How far the local clock is ahead of the server's (negative: behind), measured at the
+    /// last issue; zero when within [`CLOCK_TOLERANCE_SECS`].
+    clock_offset: TimeDelta,
 }
 
 impl SessionState {
     pub fn new(mode: Mode) -> Self {
         Self {
             mode,
-            info: None,
-            latest: Generation(0),
             active: None,
-            issuing: None,
-            refresh_at: None,
+            phase: Phase::Waiting(Plan::Nothing),
+            latest: Generation(0),
             refresh_count: 0,
-            failures: 0,
-            retry_at: None,
             last_error: None,
             clock_offset: TimeDelta::zero(),
         }
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    pub fn info(&self) -> Option<&SessionInfo> {
+        self.active.as_ref().map(|a| &a.info)
+    }
+
+    /// The generation whose credentials sign requests now.
+    pub fn active_generation(&self) -> Option<Generation> {
+        self.active.as_ref().map(|a| a.generation)
+    }
+
+    /// The newest generation asked for.
+    pub fn latest(&self) -> Generation {
+        self.latest
+    }
+
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    pub fn refresh_count(&self) -> u32 {
+        self.refresh_count
+    }
+
+    pub fn last_error(&self) -> Option<&SessionError> {
+        self.last_error.as_ref()
+    }
+
+    pub fn clock_offset(&self) -> TimeDelta {
+        self.clock_offset
+    }
+
+    /// The mode being issued, and since when.
+    pub fn issuing(&self) -> Option<(Mode, DateTime<Utc>)> {
+        match self.phase {
+            Phase::Issuing { mode, since, .. } => Some((mode, since)),
+            Phase::Waiting(_) => None,
+        }
+    }
+
+    pub fn is_issuing(&self) -> bool {
+        self.issuing().is_some()
+    }
+
+    /// The mode a key press would switch to, or is switching to.
+    pub fn target_mode(&self) -> Mode {
+        self.issuing().map_or(self.mode, |(m, _)| m)
+    }
+
+    /// The plan shown in the pane: while a request is in flight, the refresh it may fall back
+    /// to (a retry is replaced by the request itself).
+    pub fn shown_plan(&self) -> Plan {
+        match self.phase {
+            Phase::Waiting(plan) => plan,
+            Phase::Issuing {
+                fallback: Plan::Refresh { at },
+                ..
+            } => Plan::Refresh { at },
+            Phase::Issuing { .. } => Plan::Nothing,
+        }
+    }
+
+    /// When the next planned refresh or retry is due, if one is planned.
+    pub fn next_due(&self) -> Option<DateTime<Utc>> {
+        match self.phase {
+            Phase::Waiting(Plan::Refresh { at } | Plan::Retry { at, .. }) => Some(at),
+            _ => None,
+        }
+    }
+
+    /// A planned refresh or retry is due now (and nothing is in flight).
+    pub fn is_due(&self, now: DateTime<Utc>) -> bool {
+        self.next_due().is_some_and(|at| at <= now)
+    }
+
+    /// Forgets what was planned (a due refresh is being handled).
+    pub fn clear_plan(&mut self) {
+        if let Phase::Waiting(plan) = &mut self.phase {
+            *plan = Plan::Nothing;
+        }
+    }
+
+    /// The user asked for new credentials now: failures so far are forgotten.
+    pub fn forget_failures(&mut self) {
+        if let Phase::Waiting(Plan::Retry { .. }) = self.phase {
+            self.phase = Phase::Waiting(Plan::Nothing);
+        }
+    }
+
+    /// Starts a request for `mode`; returns its generation.
+    pub fn begin_issue(&mut self, mode: Mode, now: DateTime<Utc>) -> Generation {
+        let (failures, fallback) = match self.phase {
+            Phase::Waiting(plan @ Plan::Retry { failures, .. }) => (failures, plan),
+            Phase::Waiting(plan) => (0, plan),
+            Phase::Issuing {
+                failures, fallback, ..
+            } => (failures, fallback),
+        };
+        self.latest = Generation(self.latest.0 + 1);
+        self.phase = Phase::Issuing {
+            mode,
+            since: now,
+            failures,
+            fallback,
+        };
+        self.latest
+    }
+
+    /// Whether an answer for `generation` is the newest one asked for.
+    pub fn is_latest(&self, generation: Generation) -> bool {
+        generation == self.latest
+    }
+
+    /// Takes in the credentials issued for the newest request: measures the clock, plans the
+    /// refresh `margin_secs` before expiry (never sooner than [`MIN_REFRESH_SECS`] from now, so
+    /// a clock far off cannot turn into a loop of STS calls).
+    pub fn accept(
+        &mut self,
+        generation: Generation,
+        mut info: SessionInfo,
+        margin_secs: u32,
+        now: DateTime<Utc>,
+    ) -> Accepted {
+        let first = self.active.is_none();
+        let mode_changed = first || info.mode != self.mode;
+        self.refresh_count = if mode_changed {
+            0
+        } else {
+            self.refresh_count + 1
+        };
+        self.mode = info.mode;
+        self.clock_offset = measured_offset(&info);
+        // Keep the session on one clock: the server's.
+        info.issued_at -= self.clock_offset;
+        let planned = refresh_at(&info, margin_secs) + self.clock_offset;
+        let at = planned.max(now + TimeDelta::seconds(MIN_REFRESH_SECS));
+        self.phase = Phase::Waiting(Plan::Refresh { at });
+        self.last_error = None;
+        self.active = Some(Active { generation, info });
+        Accepted {
+            first,
+            mode_changed,
+        }
+    }
+
+    /// Takes in the failure of the newest request. `None` when nothing was in flight.
+    pub fn fail(&mut self, failure: &AwsFailure, now: DateTime<Utc>) -> Option<IssueFailed> {
+        let Phase::Issuing {
+            mode,
+            failures,
+            fallback,
+            ..
+        } = self.phase
+        else {
+            return None;
+        };
+        self.record_error(mode, failure.to_string(), now);
+        if mode == self.mode {
+            let failures = failures + 1;
+            let wait = backoff(failures);
+            self.phase = Phase::Waiting(Plan::Retry {
+                failures,
+                at: now + wait,
+            });
+            Some(IssueFailed::Refresh { wait })
+        } else {
+            self.phase = Phase::Waiting(fallback);
+            Some(IssueFailed::Switch { mode })
+        }
+    }
+
+    /// Shows a failure in the pane without changing the lifecycle (a mode that lacks its
+    /// settings, say).
+    pub fn record_error(&mut self, mode: Mode, text: String, at: DateTime<Utc>) {
+        self.last_error = Some(SessionError { mode, text, at });
     }
 
     /// The server's time, from ours and the measured offset. Expiry is the server's notion.
@@ -78,30 +293,28 @@ impl SessionState {
 
     pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
         let server_now = self.server_now(now);
-        self.info.as_ref().is_some_and(|i| i.is_expired(server_now))
+        self.info().is_some_and(|i| i.is_expired(server_now))
     }
 
     /// Time left on the server's clock, never negative.
     pub fn remaining(&self, now: DateTime<Utc>) -> Option<TimeDelta> {
         let server_now = self.server_now(now);
-        self.info.as_ref().map(|i| i.remaining(server_now))
-    }
-
-    /// Measures the clock offset from an answer: the server's `Date` against our clock when we
-    /// asked. Without a `Date` there is nothing to measure by, and none is assumed.
-    pub fn measure_clock(&mut self, info: &SessionInfo) {
-        let offset = info
-            .server_date
-            .map_or(TimeDelta::zero(), |server| info.issued_at - server);
-        self.clock_offset = if offset.num_seconds().abs() < CLOCK_TOLERANCE_SECS {
-            TimeDelta::zero()
-        } else {
-            offset
-        };
-    }
-
-    /// The mode a key press would switch to, or is switching to.
-    pub fn target_mode(&self) -> Mode {
-        self.issuing.map_or(self.mode, |(m, _)| m)
+        self.info().map(|i| i.remaining(server_now))
     }
 }
+
+/// The clock offset an answer shows: the server's `Date` against our clock when we asked.
+/// Without a `Date` there is nothing to measure by, and none is assumed.
+fn measured_offset(info: &SessionInfo) -> TimeDelta {
+    let offset = info
+        .server_date
+        .map_or(TimeDelta::zero(), |server| info.issued_at - server);
+    if offset.num_seconds().abs() < CLOCK_TOLERANCE_SECS {
+        TimeDelta::zero()
+    } else {
+        offset
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,6 +1,10 @@
 //! Session policies: a small builder, a validator for hand-written JSON, the compact text sent to
 //! STS and the pretty text shown to people, and the size check against the STS limit.
 
+mod highlight;
+
+pub use highlight::{JsonToken, TokenLine, highlight};
+
 use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
 use thiserror::Error;
@@ -151,6 +155,7 @@ fn one_or_many(items: &[String]) -> Value {
 /// A validated session policy, in the exact compact form sent to STS and a pretty form for people.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionPolicy {
+    value: Value,
     compact: String,
     pretty: String,
 }
@@ -177,7 +182,11 @@ impl SessionPolicy {
             });
         }
         let pretty = serde_json::to_string_pretty(value).unwrap_or_else(|_| compact.clone());
-        Ok(Self { compact, pretty })
+        Ok(Self {
+            value: value.clone(),
+            compact,
+            pretty,
+        })
     }
 
     /// The exact text attached to the STS request.
@@ -188,6 +197,11 @@ impl SessionPolicy {
     /// Indented JSON for display.
     pub fn pretty(&self) -> &str {
         &self.pretty
+    }
+
+    /// The pretty text as lines of highlighted tokens.
+    pub fn highlighted(&self) -> Vec<TokenLine> {
+        highlight(&self.value)
     }
 
     /// Characters counted against [`SESSION_POLICY_MAX_CHARS`].

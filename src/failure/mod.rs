@@ -1,10 +1,14 @@
-//! AWS failures as a small domain enum, with the AWS error code and message kept. The SDK-facing
-//! half (turning an `SdkError` into this) lives in `aws::error`; this half is pure.
+//! AWS failures as a small domain enum, with the AWS error code and message kept, and the one
+//! place that decides what a failure means: is it passing, can new credentials fix it, and so
+//! what to do next ([`recovery`]). The TUI and the headless commands both ask here. The
+//! SDK-facing half (turning an `SdkError` into this) lives in `aws::error`; this half is pure.
 
+use crate::credentials::schedule::backoff;
+use chrono::TimeDelta;
 use std::fmt;
 
 /// What kind of failure, as far as what to do next is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::EnumIter)]
 pub enum ErrorKind {
     /// The session token has expired: refresh credentials.
     ExpiredToken,
@@ -39,6 +43,53 @@ pub struct AwsFailure {
     pub status: Option<u16>,
 }
 
+/// The longest wait between automatic retries of a request that failed for a passing reason.
+pub const RETRY_MAX_SECS: i64 = 60;
+
+/// What to do about a failed request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recovery {
+    /// Passing trouble: try again by itself after this wait.
+    RetryAfter(TimeDelta),
+    /// It was signed with credentials that have since been replaced: try again now.
+    RetryNow,
+    /// New credentials may fix it: issue them (once), then try again.
+    RefreshThenRetry,
+    /// Show it and wait for the user.
+    WaitForUser,
+}
+
+/// What the caller knows about the failed request, for [`recovery`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Attempt {
+    /// The session's countdown has reached zero (on the server's clock).
+    pub session_expired: bool,
+    /// The request was signed with credentials older than the ones now in use.
+    pub signed_with_replaced: bool,
+    /// This request's one automatic credential refresh has already been used.
+    pub refresh_used: bool,
+    /// Passing failures in a row before this one.
+    pub transient_before: u32,
+}
+
+/// The one decision: what to do about `failure` in the situation `attempt` describes.
+pub fn recovery(failure: &AwsFailure, attempt: Attempt) -> Recovery {
+    if failure.is_transient() {
+        let wait = backoff(attempt.transient_before + 1).min(TimeDelta::seconds(RETRY_MAX_SECS));
+        return Recovery::RetryAfter(wait);
+    }
+    if !failure.credentials_may_help(attempt.session_expired) {
+        return Recovery::WaitForUser;
+    }
+    if attempt.signed_with_replaced {
+        Recovery::RetryNow
+    } else if attempt.refresh_used {
+        Recovery::WaitForUser // one automatic refresh per failure, never a loop
+    } else {
+        Recovery::RefreshThenRetry
+    }
+}
+
 impl AwsFailure {
     pub fn new(kind: ErrorKind, code: Option<&str>, message: impl Into<String>) -> Self {
         Self {
@@ -70,11 +121,39 @@ impl AwsFailure {
             .unwrap_or_else(|| format!("{:?}", self.kind))
     }
 
-    /// Whether new credentials could fix it.
-    pub fn is_credential_problem(&self) -> bool {
+    /// Passing trouble (the network, a timeout, throttling, a server error): worth trying again
+    /// by itself after a wait.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Throttled | ErrorKind::Server
+        )
+    }
+
+    /// The service rejected the credentials themselves (expired, malformed, unknown).
+    pub fn is_credential_rejection(&self) -> bool {
         matches!(
             self.kind,
             ErrorKind::ExpiredToken | ErrorKind::CredentialsRejected
+        )
+    }
+
+    /// Whether new credentials may fix it: the service rejected the credentials, or the
+    /// session has run out and the answer is one an expired session gets (a 403, or a bodiless
+    /// 400 as S3 gives HEAD requests).
+    pub fn credentials_may_help(&self, session_expired: bool) -> bool {
+        let expiry_shaped = self.kind == ErrorKind::AccessDenied
+            || (self.code.is_none() && self.status == Some(400));
+        self.is_credential_rejection() || (session_expired && expiry_shaped)
+    }
+
+    /// Whether missing or unusable base credentials may be behind it (the SDK reports a
+    /// provider with nothing to give as a dispatch failure), so they are worth checking before
+    /// blaming the network.
+    pub fn may_hide_base_credentials(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::Network | ErrorKind::NoCredentials | ErrorKind::Timeout
         )
     }
 }
@@ -147,62 +226,4 @@ fn default_message(kind: ErrorKind, status: Option<u16>) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn classifies_codes() {
-        assert_eq!(
-            classify(Some("ExpiredToken"), Some(400)),
-            ErrorKind::ExpiredToken
-        );
-        assert_eq!(
-            classify(Some("InvalidToken"), Some(400)),
-            ErrorKind::CredentialsRejected
-        );
-        assert_eq!(
-            classify(Some("InvalidAccessKeyId"), Some(403)),
-            ErrorKind::CredentialsRejected
-        );
-        assert_eq!(
-            classify(Some("SignatureDoesNotMatch"), Some(403)),
-            ErrorKind::CredentialsRejected
-        );
-        assert_eq!(
-            classify(Some("AccessDenied"), Some(403)),
-            ErrorKind::AccessDenied
-        );
-        assert_eq!(
-            classify(Some("NoSuchBucket"), Some(404)),
-            ErrorKind::NoSuchBucket
-        );
-        assert_eq!(classify(Some("SlowDown"), Some(503)), ErrorKind::Throttled);
-        assert_eq!(
-            classify(Some("RequestTimeTooSkewed"), Some(403)),
-            ErrorKind::ClockSkew
-        );
-        assert_eq!(
-            classify(Some("InternalError"), Some(500)),
-            ErrorKind::Server
-        );
-        assert_eq!(classify(None, Some(403)), ErrorKind::AccessDenied);
-        assert_eq!(classify(None, Some(500)), ErrorKind::Server);
-        assert_eq!(classify(Some("Weird"), Some(400)), ErrorKind::Other);
-    }
-
-    #[test]
-    fn display_keeps_code_and_message() {
-        let f = AwsFailure::from_service(
-            Some("ExpiredToken"),
-            Some("The provided token has expired."),
-            Some(400),
-        );
-        assert_eq!(
-            f.to_string(),
-            "ExpiredToken: The provided token has expired."
-        );
-        assert!(f.is_credential_problem());
-        let head = AwsFailure::from_service(None, None, Some(403));
-        assert_eq!(head.to_string(), "AccessDenied: access denied (HTTP 403)");
-    }
-}
+mod tests;

@@ -1,0 +1,70 @@
+//! What goes into the model (messages: past-tense facts) and what comes out (effects: commands
+//! for the runtime), with the ids that let stale answers be dropped.
+
+use crate::bucket::{ListPage, PageRequest};
+use crate::credentials::{CredentialRequest, SessionInfo};
+use crate::failure::AwsFailure;
+use crate::keymap::KeyPress;
+
+/// Identifies one page request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RequestId(pub u64);
+
+/// Identifies one issued set of credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Generation(pub u64);
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    KeyPressed(KeyPress),
+    /// The object list now shows this many rows (from the layout the view draws with).
+    ListResized {
+        rows: u16,
+    },
+    /// Time passed (a deadline was reached, or the loop woke up).
+    Tick,
+    CredentialsIssued {
+        generation: Generation,
+        info: SessionInfo,
+    },
+    CredentialsFailed {
+        generation: Generation,
+        failure: AwsFailure,
+    },
+    PageLoaded {
+        request: RequestId,
+        page: ListPage,
+    },
+    PageFailed {
+        request: RequestId,
+        failure: AwsFailure,
+    },
+    /// The SDK got a throttling or server error (HTTP `status`) and is about to retry.
+    RequestRetrying {
+        status: u16,
+    },
+}
+
+/// What the runtime should do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Call STS; answer with `CredentialsIssued` or `CredentialsFailed` for `generation`.
+    IssueCredentials {
+        generation: Generation,
+        request: CredentialRequest,
+    },
+    /// Sign requests from now on with the credentials issued for `generation`.
+    UseCredentials {
+        generation: Generation,
+    },
+    /// Fetch one page with the credentials of `generation` (always preceded by its
+    /// `UseCredentials`); answer with `PageLoaded` or `PageFailed` for `request`. A newer
+    /// `ListPage` replaces (aborts) an older one.
+    ListPage {
+        request: RequestId,
+        generation: Generation,
+        page: PageRequest,
+    },
+    Quit,
+}

@@ -1,0 +1,106 @@
+//! The runtime's view of AWS: issue credentials, sign with them, list a page. [`AwsCloud`] is
+//! the real one (per-mode SDK clients, created on first use); the runtime's tests put a scripted
+//! one in its place, so the loop can be driven on paused time without a network.
+
+use crate::app::Generation;
+use crate::aws::{Clients, Issued, OnRetryable, load_base_config};
+use crate::bucket::{ListPage, PageRequest};
+use crate::clock::WallClock;
+use crate::credentials::{CredentialRequest, Mode, SecretCredentials};
+use crate::failure::{AwsFailure, ErrorKind};
+use crate::settings::{BaseOptions, Settings};
+use futures_util::future::BoxFuture;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::OnceCell;
+
+/// What the runtime asks of AWS.
+pub trait Cloud: Send + Sync {
+    /// Calls STS for `request` (each mode with its own base credentials and endpoint).
+    fn issue(&self, request: CredentialRequest) -> BoxFuture<'static, Result<Issued, AwsFailure>>;
+    /// Signs S3 requests with `secret`, issued in `mode` for `generation`, from now on.
+    fn use_credentials(&self, mode: Mode, generation: Generation, secret: &SecretCredentials);
+    /// Fetches one page with the credentials in use.
+    fn list_page(&self, page: PageRequest) -> BoxFuture<'static, Result<ListPage, AwsFailure>>;
+}
+
+type ClientCell = (BaseOptions, Arc<OnceCell<Clients>>);
+
+/// AWS through the SDK.
+pub struct AwsCloud {
+    clients: HashMap<Mode, ClientCell>,
+    path_style: bool,
+    on_retryable: OnRetryable,
+    active: Mutex<Option<Clients>>,
+    clock: Arc<dyn WallClock>,
+}
+
+impl AwsCloud {
+    pub fn new(settings: &Settings, on_retryable: OnRetryable, clock: Arc<dyn WallClock>) -> Self {
+        let clients = Mode::ALL
+            .into_iter()
+            .map(|m| (m, (settings.base_for(m), Arc::new(OnceCell::new()))))
+            .collect();
+        Self {
+            clients,
+            path_style: settings.path_style(),
+            on_retryable,
+            active: Mutex::new(None),
+            clock,
+        }
+    }
+
+    fn cell(&self, mode: Mode) -> ClientCell {
+        self.clients
+            .get(&mode)
+            .cloned()
+            .unwrap_or_else(|| (BaseOptions::default(), Arc::new(OnceCell::new())))
+    }
+}
+
+impl Cloud for AwsCloud {
+    fn issue(&self, request: CredentialRequest) -> BoxFuture<'static, Result<Issued, AwsFailure>> {
+        let (base, cell) = self.cell(request.mode());
+        let path_style = self.path_style;
+        let on_retryable = self.on_retryable.clone();
+        let clock = self.clock.clone();
+        Box::pin(async move {
+            let clients = cell
+                .get_or_init(|| async {
+                    let config = load_base_config(&base).await;
+                    Clients::build(
+                        &config,
+                        path_style,
+                        base.profile.as_deref(),
+                        Some(on_retryable),
+                    )
+                })
+                .await;
+            clients.sts.issue(&request, clock.now()).await
+        })
+    }
+
+    fn use_credentials(&self, mode: Mode, generation: Generation, secret: &SecretCredentials) {
+        let Some(clients) = self.clients.get(&mode).and_then(|(_, c)| c.get()) else {
+            return;
+        };
+        clients.slot.install(generation.0, secret);
+        if let Ok(mut active) = self.active.lock() {
+            *active = Some(clients.clone());
+        }
+    }
+
+    fn list_page(&self, page: PageRequest) -> BoxFuture<'static, Result<ListPage, AwsFailure>> {
+        let clients = self.active.lock().ok().and_then(|a| a.clone());
+        Box::pin(async move {
+            match clients {
+                Some(clients) => clients.s3.list_page(&page).await,
+                None => Err(AwsFailure::new(
+                    ErrorKind::NoCredentials,
+                    None,
+                    "no temporary credentials are in use yet",
+                )),
+            }
+        })
+    }
+}

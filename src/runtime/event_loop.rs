@@ -1,0 +1,157 @@
+//! The loop: wait for a terminal event, a background result, the model's next deadline or a
+//! signal; feed the model everything that is ready; run its effects; draw once. Generic over
+//! the terminal backend, the event and signal streams and the clock, so tests can drive it on
+//! paused time with a test backend.
+
+use super::executor::{Event, Executor};
+use super::keys::terminal_msg;
+use crate::app::{App, Msg};
+use crate::clock::WallClock;
+use crate::keymap::Keymap;
+use crate::settings::Settings;
+use crate::ui::{self, Clock};
+use crossterm::event::Event as TermEvent;
+use futures_util::{FutureExt, Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Never sleep longer than this, so a wall-clock jump (suspend, resume) is noticed quickly.
+const MAX_SLEEP: Duration = Duration::from_secs(1);
+
+/// A signal the loop acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    /// Restore the terminal and exit.
+    Terminate,
+}
+
+/// Why the loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Quit,
+    Signal(Signal),
+    /// The terminal's event stream ended.
+    EventsClosed,
+}
+
+/// What the loop needs besides the terminal.
+pub struct Parts<E, S> {
+    pub events: E,
+    pub signals: S,
+    pub results: mpsc::UnboundedReceiver<Event>,
+    pub executor: Executor,
+    pub clock: Arc<dyn WallClock>,
+    pub tz: chrono::FixedOffset,
+}
+
+/// Runs the TUI until it quits, a signal arrives or the terminal goes away; returns why, and
+/// the model as it was then.
+pub async fn run<B, E, S>(
+    term: &mut Terminal<B>,
+    settings: Settings,
+    keymap: Keymap,
+    mut parts: Parts<E, S>,
+) -> io::Result<(Exit, App)>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    E: Stream<Item = io::Result<TermEvent>> + Unpin,
+    S: Stream<Item = Signal> + Unpin,
+{
+    let (mut app, effects) = App::new(settings, keymap, parts.clock.now());
+    let mut exit = run_effects(&mut parts.executor, effects);
+    let mut changed = true;
+    while exit.is_none() {
+        if changed {
+            draw(term, &mut app, &parts)?;
+        }
+        let now = parts.clock.now();
+        let wait = (app.next_deadline(now) - now)
+            .to_std()
+            .unwrap_or_default()
+            .min(MAX_SLEEP);
+        let first = tokio::select! {
+            event = parts.events.next() => match event {
+                Some(Ok(event)) => terminal_msg(&event),
+                Some(Err(e)) => return Err(e),
+                None => { exit = Some(Exit::EventsClosed); None }
+            },
+            Some(event) = parts.results.recv() => Some(parts.executor.accept(event)),
+            () = tokio::time::sleep(wait) => Some(Msg::Tick),
+            Some(signal) = parts.signals.next() => { exit = Some(Exit::Signal(signal)); None }
+        };
+        let mut batch: Vec<Msg> = first.into_iter().collect();
+        if exit.is_none() {
+            batch.extend(drain(&mut parts)?);
+        }
+        changed = !batch.is_empty();
+        for msg in batch {
+            #[cfg(debug_assertions)]
+            debug_panic(&msg);
+            let effects = app.update(msg, parts.clock.now());
+            if let Some(e) = run_effects(&mut parts.executor, effects) {
+                exit = Some(e);
+                break;
+            }
+        }
+    }
+    Ok((exit.unwrap_or(Exit::Quit), app))
+}
+
+/// Everything else already waiting, so a burst of keys or results costs one frame.
+fn drain<E, S>(parts: &mut Parts<E, S>) -> io::Result<Vec<Msg>>
+where
+    E: Stream<Item = io::Result<TermEvent>> + Unpin,
+{
+    let mut batch = Vec::new();
+    while let Some(Some(event)) = parts.events.next().now_or_never() {
+        batch.extend(terminal_msg(&event?));
+    }
+    while let Ok(event) = parts.results.try_recv() {
+        batch.push(parts.executor.accept(event));
+    }
+    Ok(batch)
+}
+
+fn run_effects(executor: &mut Executor, effects: Vec<crate::app::Effect>) -> Option<Exit> {
+    for effect in effects {
+        if !executor.run(effect) {
+            return Some(Exit::Quit);
+        }
+    }
+    None
+}
+
+/// Tells the model the list's height (from the same layout the view draws with), then draws.
+fn draw<B, E, S>(term: &mut Terminal<B>, app: &mut App, parts: &Parts<E, S>) -> io::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+{
+    let size = term.size().map_err(io::Error::other)?;
+    let now = parts.clock.now();
+    let rows = ui::list_rows(size.into(), app);
+    if usize::from(rows) != app.objects.rows().height() {
+        app.update(Msg::ListResized { rows }, now);
+    }
+    let clock = Clock { now, tz: parts.tz };
+    term.draw(|frame| ui::render(frame, app, clock))
+        .map_err(io::Error::other)?;
+    Ok(())
+}
+
+/// Debug builds only: with `STS3_DEBUG_PANIC_KEY` set, F12 panics, so the tests can prove the
+/// terminal is restored and nothing secret is printed when sts3 crashes.
+#[cfg(debug_assertions)]
+fn debug_panic(msg: &Msg) {
+    use crate::keymap::{Key, KeyPress};
+    if std::env::var_os("STS3_DEBUG_PANIC_KEY").is_some()
+        && *msg == Msg::KeyPressed(KeyPress::plain(Key::F(12)))
+    {
+        panic!("forced panic (debug build, STS3_DEBUG_PANIC_KEY)");
+    }
+}

@@ -1,0 +1,35 @@
+//! Signals that end the TUI, as a stream for the loop.
+
+use super::event_loop::Signal;
+use futures_util::Stream;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use tokio::signal::unix::{SignalKind, signal};
+
+/// The signals sts3 acts on.
+pub struct Signals {
+    watched: Vec<(tokio::signal::unix::Signal, Signal)>,
+}
+
+/// Starts listening for SIGTERM and SIGHUP.
+pub fn listen() -> std::io::Result<Signals> {
+    Ok(Signals {
+        watched: vec![
+            (signal(SignalKind::terminate())?, Signal::Terminate),
+            (signal(SignalKind::hangup())?, Signal::Terminate),
+        ],
+    })
+}
+
+impl Stream for Signals {
+    type Item = Signal;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Signal>> {
+        for (watched, meaning) in &mut self.watched {
+            if let Poll::Ready(Some(())) = watched.poll_recv(cx) {
+                return Poll::Ready(Some(*meaning));
+            }
+        }
+        Poll::Pending
+    }
+}

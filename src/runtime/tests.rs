@@ -1,0 +1,467 @@
+//! The loop itself, on tokio's paused time: a scripted cloud instead of AWS, a test backend
+//! instead of the terminal, and a clock that moves with tokio's (and can jump). Hours of session
+//! life take no wall time.
+
+use super::cloud::Cloud;
+use super::event_loop::{self, Exit, Parts, Signal};
+use super::executor::Executor;
+use crate::app::Generation;
+use crate::aws::Issued;
+use crate::bucket::{ListPage, ObjectEntry, PageRequest};
+use crate::cli::Options;
+use crate::clock::WallClock;
+use crate::credentials::{CredentialRequest, Mode, Secret, SecretCredentials, SessionInfo};
+use crate::failure::AwsFailure;
+use crate::keymap::Keymap;
+use crate::settings::Settings;
+use chrono::{DateTime, FixedOffset, TimeDelta, TimeZone, Utc};
+use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
+use futures_util::Stream;
+use futures_util::future::BoxFuture;
+use ratatui::Terminal;
+use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
+use ratatui::buffer::Cell;
+use ratatui::layout::{Position, Size};
+use std::collections::VecDeque;
+use std::io;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+/// Wall-clock time that moves with tokio's (paused) clock, plus a jump the test can make.
+struct TestClock {
+    start_wall: DateTime<Utc>,
+    start: tokio::time::Instant,
+    jump_secs: AtomicI64,
+}
+
+impl TestClock {
+    fn new() -> Arc<Self> {
+        Arc::new(Self {
+            start_wall: Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap(),
+            start: tokio::time::Instant::now(),
+            jump_secs: AtomicI64::new(0),
+        })
+    }
+
+    /// The server's clock: it never jumps.
+    fn server_now(&self) -> DateTime<Utc> {
+        self.start_wall + TimeDelta::from_std(self.start.elapsed()).unwrap()
+    }
+}
+
+impl WallClock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.server_now() + TimeDelta::seconds(self.jump_secs.load(Ordering::SeqCst))
+    }
+}
+
+/// What the scripted cloud does with one ListObjectsV2 call.
+enum ListStep {
+    Answer(ListPage),
+    /// Never answer (until aborted).
+    Hang,
+}
+
+/// Counts futures dropped before they finished (an aborted listing).
+struct DropGuard(Arc<AtomicU64>);
+
+impl Drop for DropGuard {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+struct FakeCloud {
+    clock: Arc<TestClock>,
+    lifetime: TimeDelta,
+    /// (mode, local time) of every STS call.
+    issues: Mutex<Vec<(Mode, DateTime<Utc>)>>,
+    lists: Mutex<VecDeque<ListStep>>,
+    list_calls: AtomicU64,
+    aborted: Arc<AtomicU64>,
+}
+
+impl FakeCloud {
+    fn new(clock: Arc<TestClock>, lifetime_secs: i64) -> Arc<Self> {
+        Arc::new(Self {
+            clock,
+            lifetime: TimeDelta::seconds(lifetime_secs),
+            issues: Mutex::new(Vec::new()),
+            lists: Mutex::new(VecDeque::new()),
+            list_calls: AtomicU64::new(0),
+            aborted: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    fn script(&self, step: ListStep) {
+        self.lists.lock().unwrap().push_back(step);
+    }
+
+    fn issue_times(&self) -> Vec<DateTime<Utc>> {
+        self.issues
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, t)| *t)
+            .collect()
+    }
+}
+
+fn three_keys() -> ListPage {
+    ListPage {
+        prefixes: vec!["docs/".into()],
+        objects: ["a.txt", "b.txt", "c.txt"]
+            .map(|k| ObjectEntry {
+                key: k.into(),
+                size: 1,
+                last_modified: None,
+                etag: "\"e\"".into(),
+                storage_class: None,
+            })
+            .to_vec(),
+        next_token: None,
+    }
+}
+
+impl Cloud for FakeCloud {
+    fn issue(&self, request: CredentialRequest) -> BoxFuture<'static, Result<Issued, AwsFailure>> {
+        let mode = request.mode();
+        let local = self.clock.now();
+        self.issues.lock().unwrap().push((mode, local));
+        let server = self.clock.server_now();
+        let info = SessionInfo {
+            mode,
+            principal_arn: format!("arn:aws:sts::000000000000:{}/alice", mode.flag()),
+            access_key_id: "ASIAFAKEFAKEFAKE1234".into(),
+            issued_at: local,
+            expires_at: server + self.lifetime,
+            packed_policy_percent: None,
+            server_date: Some(server),
+        };
+        let secret = SecretCredentials {
+            access_key_id: info.access_key_id.clone(),
+            secret_access_key: Secret::new("fake-secret"),
+            session_token: Secret::new("fake-token"),
+            expires_at: info.expires_at,
+        };
+        Box::pin(async move {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            Ok(Issued { info, secret })
+        })
+    }
+
+    fn use_credentials(&self, _mode: Mode, _generation: Generation, _secret: &SecretCredentials) {}
+
+    fn list_page(&self, _page: PageRequest) -> BoxFuture<'static, Result<ListPage, AwsFailure>> {
+        self.list_calls.fetch_add(1, Ordering::SeqCst);
+        let step = self
+            .lists
+            .lock()
+            .unwrap()
+            .pop_front()
+            .unwrap_or(ListStep::Answer(three_keys()));
+        let guard = DropGuard(self.aborted.clone());
+        Box::pin(async move {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            match step {
+                ListStep::Answer(page) => {
+                    std::mem::forget(guard); // finished, not aborted
+                    Ok(page)
+                }
+                ListStep::Hang => {
+                    let _guard = guard;
+                    std::future::pending().await
+                }
+            }
+        })
+    }
+}
+
+/// A test backend the test can read while the loop draws on it, counting frames.
+#[derive(Clone)]
+struct SharedBackend {
+    inner: Arc<Mutex<TestBackend>>,
+    frames: Arc<AtomicU64>,
+}
+
+impl SharedBackend {
+    fn screen(&self) -> String {
+        let backend = self.inner.lock().unwrap();
+        let buffer = backend.buffer();
+        (0..buffer.area.height)
+            .map(|y| {
+                (0..buffer.area.width)
+                    .map(|x| buffer[(x, y)].symbol().to_string())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn frames(&self) -> u64 {
+        self.frames.load(Ordering::SeqCst)
+    }
+}
+
+impl Backend for SharedBackend {
+    type Error = std::convert::Infallible;
+
+    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        self.inner.lock().unwrap().draw(content)
+    }
+    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+        self.inner.lock().unwrap().hide_cursor()
+    }
+    fn show_cursor(&mut self) -> Result<(), Self::Error> {
+        self.inner.lock().unwrap().show_cursor()
+    }
+    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+        self.inner.lock().unwrap().get_cursor_position()
+    }
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
+        self.inner.lock().unwrap().set_cursor_position(position)
+    }
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        self.inner.lock().unwrap().clear()
+    }
+    fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
+        self.inner.lock().unwrap().clear_region(clear_type)
+    }
+    fn size(&self) -> Result<Size, Self::Error> {
+        self.inner.lock().unwrap().size()
+    }
+    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
+        self.inner.lock().unwrap().window_size()
+    }
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        self.frames.fetch_add(1, Ordering::SeqCst);
+        self.inner.lock().unwrap().flush()
+    }
+}
+
+type Events = Pin<Box<dyn Stream<Item = io::Result<TermEvent>> + Send>>;
+
+/// A TUI running on paused time.
+struct Harness {
+    keys: mpsc::UnboundedSender<TermEvent>,
+    signals: mpsc::UnboundedSender<Signal>,
+    backend: SharedBackend,
+    cloud: Arc<FakeCloud>,
+    clock: Arc<TestClock>,
+    task: JoinHandle<io::Result<(Exit, crate::app::App)>>,
+}
+
+fn settings(duration: u32) -> Settings {
+    let opts = Options {
+        bucket: Some("sts3-demo".into()),
+        user: Some("alice".into()),
+        duration: Some(duration),
+        ..Options::default()
+    };
+    Settings::resolve_text(&opts, "", "test.toml").unwrap()
+}
+
+fn start(lifetime_secs: u32, script: Vec<ListStep>) -> Harness {
+    let clock = TestClock::new();
+    let cloud = FakeCloud::new(clock.clone(), i64::from(lifetime_secs));
+    for step in script {
+        cloud.script(step);
+    }
+    let (keys, key_rx) = mpsc::unbounded_channel::<TermEvent>();
+    let (signals, signal_rx) = mpsc::unbounded_channel::<Signal>();
+    let events: Events = Box::pin(futures_util::stream::unfold(key_rx, |mut rx| async move {
+        rx.recv().await.map(|e| (Ok(e), rx))
+    }));
+    let signal_stream = Box::pin(futures_util::stream::unfold(
+        signal_rx,
+        |mut rx| async move { rx.recv().await.map(|s| (s, rx)) },
+    ));
+    let backend = SharedBackend {
+        inner: Arc::new(Mutex::new(TestBackend::new(110, 32))),
+        frames: Arc::new(AtomicU64::new(0)),
+    };
+    let (tx, results) = mpsc::unbounded_channel();
+    let dyn_cloud: Arc<dyn Cloud> = cloud.clone();
+    let parts = Parts {
+        events,
+        signals: signal_stream,
+        results,
+        executor: Executor::new(dyn_cloud, tx),
+        clock: clock.clone(),
+        tz: FixedOffset::east_opt(0).unwrap(),
+    };
+    let mut term = Terminal::new(backend.clone()).unwrap();
+    let task = tokio::spawn(async move {
+        event_loop::run(&mut term, settings(lifetime_secs), Keymap::default(), parts).await
+    });
+    Harness {
+        keys,
+        signals,
+        backend,
+        cloud,
+        clock,
+        task,
+    }
+}
+
+impl Harness {
+    fn key(&self, code: KeyCode, modifiers: KeyModifiers) {
+        self.keys
+            .send(TermEvent::Key(KeyEvent::new(code, modifiers)))
+            .unwrap();
+    }
+
+    fn char(&self, c: char) {
+        self.key(KeyCode::Char(c), KeyModifiers::NONE);
+    }
+
+    async fn quit(self) -> (Exit, crate::app::App) {
+        self.char('q');
+        self.task.await.unwrap().unwrap()
+    }
+}
+
+async fn advance(secs: f64) {
+    tokio::time::sleep(Duration::from_secs_f64(secs)).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn refresh_fires_at_expiry_minus_margin_on_advanced_time() {
+    // 15 minutes: a third of the lifetime (5 min) before expiry, i.e. at 600 s.
+    let h = start(900, vec![]);
+    advance(1.0).await;
+    assert!(
+        h.backend.screen().contains("all 3 keys loaded"),
+        "{}",
+        h.backend.screen()
+    );
+    advance(598.0).await;
+    assert_eq!(h.cloud.issue_times().len(), 1, "not yet");
+    advance(2.0).await;
+    let times = h.cloud.issue_times();
+    assert_eq!(times.len(), 2, "refreshed");
+    let after_start = (times[1] - times[0]).num_milliseconds();
+    assert!(
+        (599_900..=600_200).contains(&after_start),
+        "at 600 s, not {after_start} ms"
+    );
+    assert!(
+        h.backend.screen().contains("1 done"),
+        "{}",
+        h.backend.screen()
+    );
+    let (exit, _) = h.quit().await;
+    assert_eq!(exit, Exit::Quit);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_hung_request_does_not_block_keys_or_the_countdown() {
+    let h = start(3600, vec![ListStep::Hang]);
+    advance(2.0).await;
+    let before = h.backend.screen();
+    assert!(before.contains("loading page 1"), "{before}");
+    h.char('?');
+    advance(0.2).await;
+    assert!(h.backend.screen().contains(" Keys "), "the help opens");
+    h.char('?');
+    advance(3.0).await;
+    let after = h.backend.screen();
+    assert!(!after.contains(" Keys "), "and closes");
+    assert!(after.contains("00:59:5"), "the countdown goes on: {after}");
+    assert!(after.contains("loading page 1"), "still waiting: {after}");
+    h.quit().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_idle_screen_is_drawn_once_a_second() {
+    let h = start(3600, vec![]);
+    advance(1.5).await;
+    let before = h.backend.frames();
+    advance(10.0).await;
+    let drawn = h.backend.frames() - before;
+    assert!(
+        (10..=11).contains(&drawn),
+        "{drawn} frames in 10 idle seconds"
+    );
+    h.quit().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_burst_of_keys_costs_one_frame() {
+    let h = start(3600, vec![]);
+    advance(1.5).await;
+    let before = h.backend.frames();
+    for _ in 0..50 {
+        h.char('j');
+    }
+    advance(0.01).await;
+    assert_eq!(h.backend.frames() - before, 1, "50 keys, one frame");
+    h.quit().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_new_listing_aborts_the_one_in_flight() {
+    let h = start(3600, vec![ListStep::Hang]);
+    advance(1.0).await;
+    assert_eq!(h.cloud.list_calls.load(Ordering::SeqCst), 1);
+    assert_eq!(h.cloud.aborted.load(Ordering::SeqCst), 0);
+    h.key(KeyCode::Char('r'), KeyModifiers::CONTROL); // reload
+    advance(1.0).await;
+    assert_eq!(h.cloud.list_calls.load(Ordering::SeqCst), 2);
+    assert_eq!(
+        h.cloud.aborted.load(Ordering::SeqCst),
+        1,
+        "the hung request was dropped"
+    );
+    assert!(h.backend.screen().contains("all 3 keys loaded"));
+    h.quit().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_wall_clock_jump_is_noticed_at_once_and_the_servers_clock_is_followed() {
+    let h = start(900, vec![]);
+    advance(1.0).await;
+    assert_eq!(h.cloud.issue_times().len(), 1);
+    // The machine "slept" two hours: to the local clock the session is long expired.
+    h.clock.jump_secs.store(7200, Ordering::SeqCst);
+    advance(1.1).await;
+    assert_eq!(
+        h.cloud.issue_times().len(),
+        2,
+        "one refresh, within a second"
+    );
+    let screen = h.backend.screen();
+    assert!(
+        screen.contains("local clock 2h00m00s ahead of STS"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("00:14:5"),
+        "a fresh 15-minute session: {screen}"
+    );
+    assert!(!screen.contains("EXPIRED"), "{screen}");
+    advance(30.0).await;
+    assert_eq!(
+        h.cloud.issue_times().len(),
+        2,
+        "no refresh loop although the local clock is far off"
+    );
+    h.quit().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_terminating_signal_ends_the_loop() {
+    let h = start(3600, vec![]);
+    advance(1.0).await;
+    h.signals.send(Signal::Terminate).unwrap();
+    let (exit, app) = h.task.await.unwrap().unwrap();
+    assert_eq!(exit, Exit::Signal(Signal::Terminate));
+    assert!(app.session.info().is_some());
+}

@@ -1,0 +1,125 @@
+//! The config file: its shape (unknown keys are errors), parsing with line and column in
+//! messages, and merging one file over another.
+
+use super::SetupError;
+use crate::credentials::Mode;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The config file's shape. Unknown keys are errors, so typos do not pass silently.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub bucket: Option<String>,
+    pub prefix: Option<String>,
+    pub user: Option<String>,
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub mode: Option<Mode>,
+    pub duration: Option<u32>,
+    pub allow_get_object: Option<bool>,
+    pub role_arn: Option<String>,
+    pub session_name: Option<String>,
+    pub external_id: Option<String>,
+    pub mfa_serial: Option<String>,
+    pub policy: Option<PathBuf>,
+    pub page_size: Option<i32>,
+    #[serde(default)]
+    pub refresh: RefreshFile,
+    #[serde(default)]
+    pub modes: ModesFile,
+}
+
+/// Per-mode overrides of where and as whom STS and S3 are called (e.g. an MFA-enabled profile
+/// for session tokens).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModesFile {
+    pub federated: Option<BaseFile>,
+    pub role: Option<BaseFile>,
+    pub session: Option<BaseFile>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaseFile {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshFile {
+    pub margin_secs: Option<u32>,
+    pub warn_secs: Option<u32>,
+    pub danger_secs: Option<u32>,
+}
+
+impl FileConfig {
+    /// Parses config text; `path` is only used in messages.
+    pub fn parse(text: &str, path: &str) -> Result<Self, SetupError> {
+        toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((1, 1), |span| line_col(text, span.start));
+            SetupError::ConfigSyntax {
+                path: path.to_string(),
+                line,
+                column,
+                reason: e.message().trim().to_string(),
+            }
+        })
+    }
+
+    /// Reads a config file. A missing default file is fine; a missing explicit one is not.
+    pub fn load(path: &Path, must_exist: bool) -> Result<Self, SetupError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text, &path.display().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
+                Ok(Self::default())
+            }
+            Err(e) => Err(SetupError::ConfigRead {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+
+    /// `self` over `base`: values set here win.
+    pub(super) fn over(self, base: FileConfig) -> FileConfig {
+        FileConfig {
+            bucket: self.bucket.or(base.bucket),
+            prefix: self.prefix.or(base.prefix),
+            user: self.user.or(base.user),
+            region: self.region.or(base.region),
+            profile: self.profile.or(base.profile),
+            endpoint_url: self.endpoint_url.or(base.endpoint_url),
+            mode: self.mode.or(base.mode),
+            duration: self.duration.or(base.duration),
+            allow_get_object: self.allow_get_object.or(base.allow_get_object),
+            role_arn: self.role_arn.or(base.role_arn),
+            session_name: self.session_name.or(base.session_name),
+            external_id: self.external_id.or(base.external_id),
+            mfa_serial: self.mfa_serial.or(base.mfa_serial),
+            policy: self.policy.or(base.policy),
+            page_size: self.page_size.or(base.page_size),
+            refresh: RefreshFile {
+                margin_secs: self.refresh.margin_secs.or(base.refresh.margin_secs),
+                warn_secs: self.refresh.warn_secs.or(base.refresh.warn_secs),
+                danger_secs: self.refresh.danger_secs.or(base.refresh.danger_secs),
+            },
+            modes: ModesFile {
+                federated: self.modes.federated.or(base.modes.federated),
+                role: self.modes.role.or(base.modes.role),
+                session: self.modes.session.or(base.modes.session),
+            },
+        }
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}

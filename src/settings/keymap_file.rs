@@ -1,0 +1,24 @@
+//! Which keymap file applies (`$STS3_KEYMAP`, else `keymap.toml` in the config directory) and
+//! reading it; the keymap itself is parsed and merged in [`crate::keymap`].
+
+use super::{SetupError, project_dirs};
+use crate::keymap::Keymap;
+use std::path::PathBuf;
+
+/// The built-in keymap with the user's file merged over it.
+pub fn load_keymap() -> Result<Keymap, SetupError> {
+    let path = std::env::var_os("STS3_KEYMAP")
+        .map(PathBuf::from)
+        .or_else(|| project_dirs().map(|d| d.config_dir().join("keymap.toml")));
+    let Some(path) = path else {
+        return Ok(Keymap::default());
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(Keymap::load(Some((&path.display().to_string(), &text)))?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Keymap::default()),
+        Err(e) => Err(SetupError::KeymapRead {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        }),
+    }
+}

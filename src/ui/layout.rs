@@ -1,0 +1,91 @@
+//! The one screen geometry: where each pane goes for a terminal size and what the model shows.
+//! The view draws with it, and the runtime tells the model the object list's height from it,
+//! so paging moves by exactly the rows on screen.
+
+use crate::app::App;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::{Block, Borders};
+
+/// The smallest usable terminal.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 12;
+
+/// Below this width the panes stack vertically.
+pub const STACK_BELOW: u16 = 70;
+
+/// Lines the inline error of the object pane takes.
+const ERROR_LINES: u16 = 3;
+
+/// Where everything goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Screen {
+    pub session: Rect,
+    pub policy: Rect,
+    /// The object pane with its border.
+    pub objects: Rect,
+    /// Inside the object pane: the table (header row included) and the inline error below it.
+    pub list: Rect,
+    pub error: Rect,
+    pub status: Rect,
+}
+
+impl Screen {
+    /// Rows of entries the list shows (the table without its header).
+    pub fn list_rows(&self) -> u16 {
+        if self.list.height < 2 {
+            0
+        } else {
+            self.list.height - 1
+        }
+    }
+}
+
+/// The layout of `area` for `app`; `None` when the terminal is too small.
+pub fn screen(area: Rect, app: &App) -> Option<Screen> {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return None;
+    }
+    let [main, status] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let (session, policy, objects) = panes(main);
+    let inner = Block::new().borders(Borders::ALL).inner(objects);
+    let error_height = if app.objects.error().is_some() {
+        ERROR_LINES.min(inner.height)
+    } else {
+        0
+    };
+    let [list, error] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(error_height)]).areas(inner);
+    Some(Screen {
+        session,
+        policy,
+        objects,
+        list,
+        error,
+        status,
+    })
+}
+
+/// Rows of entries the object list shows in `area` (0 when too small).
+pub fn list_rows(area: Rect, app: &App) -> u16 {
+    screen(area, app).map_or(0, |s| s.list_rows())
+}
+
+/// Session and policy side by side above the objects; stacked when narrow.
+fn panes(main: Rect) -> (Rect, Rect, Rect) {
+    if main.width < STACK_BELOW {
+        let policy_height = if main.height >= 30 { 8 } else { 4 };
+        let [s, p, o] = Layout::vertical([
+            Constraint::Length(9),
+            Constraint::Length(policy_height),
+            Constraint::Min(5),
+        ])
+        .areas(main);
+        return (s, p, o);
+    }
+    let top_height = if main.height >= 36 { 12 } else { 10 };
+    let [top, objects] =
+        Layout::vertical([Constraint::Length(top_height), Constraint::Min(5)]).areas(main);
+    let [s, p] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+    (s, p, objects)
+}
