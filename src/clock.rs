@@ -4,13 +4,13 @@
 use chrono::{DateTime, Utc};
 
 /// Where the runtime gets wall-clock time from.
-pub trait WallClock: Send + Sync {
+pub(crate) trait WallClock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
 }
 
 /// The system clock.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
+pub(crate) struct SystemClock;
 
 impl WallClock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
@@ -31,7 +31,7 @@ pub fn instant() -> std::time::Instant {
 }
 
 /// The local zone's offset from UTC now, for showing times.
-pub fn local_offset() -> chrono::FixedOffset {
+pub(crate) fn local_offset() -> chrono::FixedOffset {
     use chrono::Offset;
     chrono::Local::now().offset().fix()
 }

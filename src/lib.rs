@@ -2,9 +2,11 @@
 //!
 //! A pure core (`credentials`, `policy`, `bucket`, `failure`, `keymap`, `settings`, and the TUI
 //! model in `app`) and a thin shell (`aws` for the network, `headless` for the commands,
-//! `runtime` for the terminal).
+//! `runtime` for the terminal). Items are `pub(crate)` unless the binary or the integration
+//! tests use them.
+#![warn(unreachable_pub)]
 
-pub mod app;
+pub(crate) mod app;
 pub mod aws;
 pub mod bucket;
 pub mod cli;
@@ -18,4 +20,4 @@ pub mod logging;
 pub mod policy;
 pub mod runtime;
 pub mod settings;
-pub mod ui;
+pub(crate) mod ui;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 /// The log file used with `-d`.
-pub fn log_path() -> PathBuf {
+pub(crate) fn log_path() -> PathBuf {
     std::env::var_os("STS3_LOG_FILE").map_or_else(
         || {
             crate::settings::project_dirs().map_or_else(

@@ -5,12 +5,12 @@
 
 mod input;
 mod msg;
-pub mod objects;
-pub mod policy;
-pub mod session;
+pub(crate) mod objects;
+pub(crate) mod policy;
+pub(crate) mod session;
 
-pub use msg::{Effect, Generation, Msg, RequestId};
-pub use session::clock_offset_text;
+pub(crate) use msg::{Effect, Generation, Msg, RequestId};
+pub(crate) use session::clock_offset_text;
 #[cfg(test)]
 mod tests;
 
@@ -24,7 +24,7 @@ use session::SessionState;
 
 /// Which pane keys go to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Focus {
+pub(crate) enum Focus {
     Objects,
     Session,
     Policy,
@@ -32,14 +32,14 @@ pub enum Focus {
 
 /// A transient message in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
-    pub text: String,
-    pub level: Level,
-    pub until: DateTime<Utc>,
+pub(crate) struct Notice {
+    pub(crate) text: String,
+    pub(crate) level: Level,
+    pub(crate) until: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
+pub(crate) enum Level {
     Info,
     Warn,
     Error,
@@ -47,7 +47,7 @@ pub enum Level {
 
 /// A line being typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Input {
+pub(crate) enum Input {
     Filter {
         text: String,
     },
@@ -59,21 +59,21 @@ pub enum Input {
 }
 
 /// How long notices stay up.
-pub const NOTICE_SECS: i64 = 4;
+pub(crate) const NOTICE_SECS: i64 = 4;
 
 /// How often a spinner turns while something is in flight.
 const SPINNER_MILLIS: i64 = 100;
 
-pub struct App {
-    pub settings: Settings,
-    pub keymap: Keymap,
-    pub focus: Focus,
-    pub session: SessionState,
-    pub policy: PolicyState,
-    pub objects: ObjectsState,
-    pub help_visible: bool,
-    pub notice: Option<Notice>,
-    pub input: Option<Input>,
+pub(crate) struct App {
+    pub(crate) settings: Settings,
+    pub(crate) keymap: Keymap,
+    pub(crate) focus: Focus,
+    pub(crate) session: SessionState,
+    pub(crate) policy: PolicyState,
+    pub(crate) objects: ObjectsState,
+    pub(crate) help_visible: bool,
+    pub(crate) notice: Option<Notice>,
+    pub(crate) input: Option<Input>,
     /// The MFA code given at start (`--mfa-code`), used once by the first issue that needs one.
     first_mfa_code: Option<String>,
     next_request: u64,
@@ -81,7 +81,11 @@ pub struct App {
 
 impl App {
     /// The model at start-up, and the effects that get it going (issuing credentials).
-    pub fn new(mut settings: Settings, keymap: Keymap, now: DateTime<Utc>) -> (Self, Vec<Effect>) {
+    pub(crate) fn new(
+        mut settings: Settings,
+        keymap: Keymap,
+        now: DateTime<Utc>,
+    ) -> (Self, Vec<Effect>) {
         let mode = settings.mode;
         let mut app = Self {
             policy: PolicyState::for_mode(&settings, mode),
@@ -100,7 +104,7 @@ impl App {
         (app, effects)
     }
 
-    pub fn update(&mut self, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
+    pub(crate) fn update(&mut self, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         let mut effects = match msg {
             Msg::KeyPressed(press) => self.on_key(press, now),
             Msg::ListResized { rows } => {
@@ -135,7 +139,7 @@ impl App {
 
     /// When the loop must wake up next: the countdown's next second, a refresh, a retry, a
     /// notice expiring, or a spinner frame.
-    pub fn next_deadline(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+    pub(crate) fn next_deadline(&self, now: DateTime<Utc>) -> DateTime<Utc> {
         let mut next = now + TimeDelta::seconds(1);
         if let Some(info) = self.session.info() {
             let left = info.expires_at - self.session.server_now(now);

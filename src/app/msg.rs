@@ -8,15 +8,15 @@ use crate::keymap::KeyPress;
 
 /// Identifies one page request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RequestId(pub u64);
+pub(crate) struct RequestId(pub u64);
 
 /// Identifies one issued set of credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Generation(pub u64);
+pub(crate) struct Generation(pub u64);
 
 /// What happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Msg {
+pub(crate) enum Msg {
     KeyPressed(KeyPress),
     /// The object list now shows this many rows (from the layout the view draws with).
     ListResized {
@@ -48,7 +48,7 @@ pub enum Msg {
 
 /// What the runtime should do.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
+pub(crate) enum Effect {
     /// Call STS; answer with `CredentialsIssued` or `CredentialsFailed` for `generation`.
     IssueCredentials {
         generation: Generation,

@@ -6,7 +6,7 @@ use aws_config::meta::region::RegionProviderChain;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 /// The region used when neither a flag, the environment nor a profile names one.
-pub const FALLBACK_REGION: &str = "us-west-2";
+pub(crate) const FALLBACK_REGION: &str = "us-west-2";
 
 /// The SDK config for the base credentials. `AWS_PROFILE`, `AWS_REGION` and `AWS_ENDPOINT_URL`
 /// are honoured by the chain itself; explicit options win over them.

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::OnceCell;
 
 /// What the runtime asks of AWS.
-pub trait Cloud: Send + Sync {
+pub(crate) trait Cloud: Send + Sync {
     /// Calls STS for `request` (each mode with its own base credentials and endpoint).
     fn issue(&self, request: CredentialRequest) -> BoxFuture<'static, Result<Issued, AwsFailure>>;
     /// Signs S3 requests with `secret`, issued in `mode` for `generation`, from now on.
@@ -27,7 +27,7 @@ pub trait Cloud: Send + Sync {
 type ClientCell = (BaseOptions, Arc<OnceCell<Clients>>);
 
 /// AWS through the SDK.
-pub struct AwsCloud {
+pub(crate) struct AwsCloud {
     clients: HashMap<Mode, ClientCell>,
     path_style: bool,
     on_retryable: OnRetryable,
@@ -36,7 +36,11 @@ pub struct AwsCloud {
 }
 
 impl AwsCloud {
-    pub fn new(settings: &Settings, on_retryable: OnRetryable, clock: Arc<dyn WallClock>) -> Self {
+    pub(crate) fn new(
+        settings: &Settings,
+        on_retryable: OnRetryable,
+        clock: Arc<dyn WallClock>,
+    ) -> Self {
         let clients = Mode::ALL
             .into_iter()
             .map(|m| (m, (settings.base_for(m), Arc::new(OnceCell::new()))))

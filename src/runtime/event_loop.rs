@@ -24,14 +24,14 @@ const MAX_SLEEP: Duration = Duration::from_secs(1);
 
 /// A signal the loop acts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Signal {
+pub(crate) enum Signal {
     /// Restore the terminal and exit.
     Terminate,
 }
 
 /// Why the loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
+pub(crate) enum Exit {
     Quit,
     Signal(Signal),
     /// The terminal's event stream ended.
@@ -39,18 +39,18 @@ pub enum Exit {
 }
 
 /// What the loop needs besides the terminal.
-pub struct Parts<E, S> {
-    pub events: E,
-    pub signals: S,
-    pub results: mpsc::UnboundedReceiver<Event>,
-    pub executor: Executor,
-    pub clock: Arc<dyn WallClock>,
-    pub tz: chrono::FixedOffset,
+pub(crate) struct Parts<E, S> {
+    pub(crate) events: E,
+    pub(crate) signals: S,
+    pub(crate) results: mpsc::UnboundedReceiver<Event>,
+    pub(crate) executor: Executor,
+    pub(crate) clock: Arc<dyn WallClock>,
+    pub(crate) tz: chrono::FixedOffset,
 }
 
 /// Runs the TUI until it quits, a signal arrives or the terminal goes away; returns why, and
 /// the model as it was then.
-pub async fn run<B, E, S>(
+pub(crate) async fn run<B, E, S>(
     term: &mut Terminal<B>,
     settings: Settings,
     keymap: Keymap,

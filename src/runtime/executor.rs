@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 /// What background tasks report to the loop; [`Executor::accept`] turns it into a message.
-pub struct Event(Report);
+pub(crate) struct Event(Report);
 
 enum Report {
     App(Msg),
@@ -24,12 +24,12 @@ enum Report {
 
 impl Event {
     /// A message for the app as it is (from outside the executor, e.g. an SDK retry notice).
-    pub fn app(msg: Msg) -> Self {
+    pub(crate) fn app(msg: Msg) -> Self {
         Self(Report::App(msg))
     }
 }
 
-pub struct Executor {
+pub(crate) struct Executor {
     cloud: Arc<dyn Cloud>,
     pending: HashMap<Generation, (Mode, SecretCredentials)>,
     installed: Option<Generation>,
@@ -38,7 +38,7 @@ pub struct Executor {
 }
 
 impl Executor {
-    pub fn new(cloud: Arc<dyn Cloud>, tx: mpsc::UnboundedSender<Event>) -> Self {
+    pub(crate) fn new(cloud: Arc<dyn Cloud>, tx: mpsc::UnboundedSender<Event>) -> Self {
         Self {
             cloud,
             pending: HashMap::new(),
@@ -49,7 +49,7 @@ impl Executor {
     }
 
     /// A background report as a message for the app; a secret that came with it is kept here.
-    pub fn accept(&mut self, event: Event) -> Msg {
+    pub(crate) fn accept(&mut self, event: Event) -> Msg {
         match event.0 {
             Report::App(msg) => msg,
             Report::Issued { generation, issued } => {
@@ -61,7 +61,7 @@ impl Executor {
     }
 
     /// Runs one effect. Returns false for `Quit`.
-    pub fn run(&mut self, effect: Effect) -> bool {
+    pub(crate) fn run(&mut self, effect: Effect) -> bool {
         match effect {
             Effect::Quit => return false,
             Effect::IssueCredentials {

@@ -6,7 +6,7 @@ use crossterm::event::{Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
 
 /// The message for a terminal event; `None` for events the app does not care about. A resize
 /// needs no message: the next frame lays the screen out anew.
-pub fn terminal_msg(event: &TermEvent) -> Option<Msg> {
+pub(crate) fn terminal_msg(event: &TermEvent) -> Option<Msg> {
     match event {
         TermEvent::Resize(..) => Some(Msg::Tick),
         TermEvent::Key(k) if k.kind != KeyEventKind::Release => {

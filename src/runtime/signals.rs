@@ -7,12 +7,12 @@ use std::task::{Context, Poll};
 use tokio::signal::unix::{SignalKind, signal};
 
 /// The signals sts3 acts on.
-pub struct Signals {
+pub(crate) struct Signals {
     watched: Vec<(tokio::signal::unix::Signal, Signal)>,
 }
 
 /// Starts listening for SIGTERM and SIGHUP.
-pub fn listen() -> std::io::Result<Signals> {
+pub(crate) fn listen() -> std::io::Result<Signals> {
     Ok(Signals {
         watched: vec![
             (signal(SignalKind::terminate())?, Signal::Terminate),

@@ -7,7 +7,7 @@ use crossterm::execute;
 use ratatui::DefaultTerminal;
 use std::ops::{Deref, DerefMut};
 
-pub struct Terminal {
+pub(crate) struct Terminal {
     inner: DefaultTerminal,
     restored: bool,
 }
@@ -19,7 +19,7 @@ fn restore() {
 }
 
 impl Terminal {
-    pub fn enter() -> std::io::Result<Self> {
+    pub(crate) fn enter() -> std::io::Result<Self> {
         let inner = ratatui::try_init()?;
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
@@ -32,7 +32,7 @@ impl Terminal {
         })
     }
 
-    pub fn leave(mut self) -> std::io::Result<()> {
+    pub(crate) fn leave(mut self) -> std::io::Result<()> {
         self.restored = true;
         ratatui::try_restore()?;
         execute!(std::io::stdout(), Show)

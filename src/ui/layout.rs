@@ -7,31 +7,31 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Block, Borders};
 
 /// The smallest usable terminal.
-pub const MIN_WIDTH: u16 = 40;
-pub const MIN_HEIGHT: u16 = 12;
+pub(crate) const MIN_WIDTH: u16 = 40;
+pub(crate) const MIN_HEIGHT: u16 = 12;
 
 /// Below this width the panes stack vertically.
-pub const STACK_BELOW: u16 = 70;
+pub(crate) const STACK_BELOW: u16 = 70;
 
 /// Lines the inline error of the object pane takes.
 const ERROR_LINES: u16 = 3;
 
 /// Where everything goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Screen {
-    pub session: Rect,
-    pub policy: Rect,
+pub(crate) struct Screen {
+    pub(crate) session: Rect,
+    pub(crate) policy: Rect,
     /// The object pane with its border.
-    pub objects: Rect,
+    pub(crate) objects: Rect,
     /// Inside the object pane: the table (header row included) and the inline error below it.
-    pub list: Rect,
-    pub error: Rect,
-    pub status: Rect,
+    pub(crate) list: Rect,
+    pub(crate) error: Rect,
+    pub(crate) status: Rect,
 }
 
 impl Screen {
     /// Rows of entries the list shows (the table without its header).
-    pub fn list_rows(&self) -> u16 {
+    pub(crate) fn list_rows(&self) -> u16 {
         if self.list.height < 2 {
             0
         } else {
@@ -41,7 +41,7 @@ impl Screen {
 }
 
 /// The layout of `area` for `app`; `None` when the terminal is too small.
-pub fn screen(area: Rect, app: &App) -> Option<Screen> {
+pub(crate) fn screen(area: Rect, app: &App) -> Option<Screen> {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return None;
     }
@@ -66,7 +66,7 @@ pub fn screen(area: Rect, app: &App) -> Option<Screen> {
 }
 
 /// Rows of entries the object list shows in `area` (0 when too small).
-pub fn list_rows(area: Rect, app: &App) -> u16 {
+pub(crate) fn list_rows(area: Rect, app: &App) -> u16 {
     screen(area, app).map_or(0, |s| s.list_rows())
 }
 

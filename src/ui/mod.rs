@@ -7,9 +7,9 @@ mod overlays;
 mod policy;
 mod session;
 mod status;
-pub mod theme;
+pub(crate) mod theme;
 
-pub use layout::{MIN_HEIGHT, MIN_WIDTH, STACK_BELOW, Screen, list_rows, screen};
+pub(crate) use layout::{MIN_HEIGHT, MIN_WIDTH, Screen, list_rows, screen};
 
 use crate::app::{App, Focus, Input};
 use chrono::{DateTime, FixedOffset, Utc};
@@ -21,32 +21,32 @@ use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
 /// What a frame needs besides the model: the time, and the local zone to show times in.
 #[derive(Clone, Copy)]
-pub struct Clock {
-    pub now: DateTime<Utc>,
-    pub tz: FixedOffset,
+pub(crate) struct Clock {
+    pub(crate) now: DateTime<Utc>,
+    pub(crate) tz: FixedOffset,
 }
 
 impl Clock {
     /// `t` in local time, `YYYY-MM-DD HH:MM:SS`.
-    pub fn local(&self, t: DateTime<Utc>) -> String {
+    pub(crate) fn local(&self, t: DateTime<Utc>) -> String {
         t.with_timezone(&self.tz)
             .format("%Y-%m-%d %H:%M:%S")
             .to_string()
     }
 
-    pub fn local_short(&self, t: DateTime<Utc>) -> String {
+    pub(crate) fn local_short(&self, t: DateTime<Utc>) -> String {
         t.with_timezone(&self.tz)
             .format("%Y-%m-%d %H:%M")
             .to_string()
     }
 
-    pub fn local_time(&self, t: DateTime<Utc>) -> String {
+    pub(crate) fn local_time(&self, t: DateTime<Utc>) -> String {
         t.with_timezone(&self.tz).format("%H:%M:%S").to_string()
     }
 }
 
 /// Draws the whole screen.
-pub fn render(frame: &mut Frame, app: &App, clock: Clock) {
+pub(crate) fn render(frame: &mut Frame, app: &App, clock: Clock) {
     let area = frame.area();
     let Some(screen) = screen(area, app) else {
         too_small(frame, area);

@@ -15,7 +15,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 /// Show the ETag column from this width on.
 const ETAG_FROM: u16 = 100;
 
-pub fn render(frame: &mut Frame, screen: &Screen, app: &App, clock: Clock) {
+pub(crate) fn render(frame: &mut Frame, screen: &Screen, app: &App, clock: Clock) {
     let o = &app.objects;
     let title = Line::from(vec![
         Span::styled(" Objects ", theme::title()),

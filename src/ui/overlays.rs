@@ -18,7 +18,7 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let rows: Vec<(String, String)> = app
         .keymap
         .bindings()
@@ -52,7 +52,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 }
 
-pub fn render_mfa(frame: &mut Frame, area: Rect, app: &App) {
+pub(crate) fn render_mfa(frame: &mut Frame, area: Rect, app: &App) {
     let Some(Input::Mfa { mode, code, error }) = &app.input else {
         return;
     };

@@ -21,7 +21,7 @@ fn token_style(kind: JsonToken) -> Style {
     }
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let p = &app.policy;
     let mut title = vec![Span::styled(" Session policy ", theme::title())];
     if let Some(size) = p.size {

@@ -16,7 +16,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 const LABEL_WIDTH: usize = 10;
 
 /// The countdown's colour: green, yellow under `warn_secs`, red under `danger_secs`.
-pub fn countdown_style(left: TimeDelta, refresh: &RefreshSettings) -> Style {
+pub(crate) fn countdown_style(left: TimeDelta, refresh: &RefreshSettings) -> Style {
     let secs = left.num_seconds();
     if secs <= 0 || secs < i64::from(refresh.danger_secs) {
         theme::danger()
@@ -34,7 +34,7 @@ fn row<'a>(label: &'a str, value: impl Into<Span<'a>>) -> Line<'a> {
     ])
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     let s = &app.session;
     let inner_width = usize::from(area.width.saturating_sub(2));
     let value_width = inner_width.saturating_sub(LABEL_WIDTH);

@@ -22,7 +22,7 @@ const HINTS: [(Action, &str); 9] = [
     (Action::Reload, "reload"),
 ];
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, _clock: Clock) {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, _clock: Clock) {
     let line = if let Some(Input::Filter { text }) = &app.input {
         Line::from(vec![
             Span::styled("/", theme::key_hint()),

@@ -338,3 +338,71 @@ fn countdown_colour_thresholds_follow_settings() {
         "configurable"
     );
 }
+
+/// The names in the object list, top to bottom, as drawn.
+fn listed_names(t: &Terminal<TestBackend>) -> Vec<String> {
+    let text = format!("{}", t.backend());
+    text.lines()
+        .filter_map(|l| {
+            let name = l.trim_matches('"').trim_start_matches('┃').trim_start();
+            name.starts_with("key-")
+                .then(|| name.split_whitespace().next().unwrap().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn page_down_moves_by_exactly_the_rows_on_screen_in_every_layout() {
+    let keys: Vec<String> = (0..300).map(|i| format!("key-{i:03}")).collect();
+    let many = ListPage {
+        prefixes: vec![],
+        objects: keys.iter().map(|k| object(k, 1)).collect(),
+        next_token: None,
+    };
+    for (w, h, with_error) in [
+        (80, 24, false),
+        (60, 20, false),
+        (60, 34, false),
+        (120, 40, false),
+        (100, 36, false),
+        (80, 24, true),
+    ] {
+        let (mut app, _) = app_with(Mode::Federated, 3600, Some(many.clone()));
+        if with_error {
+            // A reload that fails keeps the rows and shows the error under them.
+            let fx = app.update(Msg::KeyPressed(KeyPress::ctrl('r')), at(1));
+            let Some(Effect::ListPage { request, .. }) = fx.first() else {
+                panic!("{fx:?}")
+            };
+            app.update(
+                Msg::PageFailed {
+                    request: *request,
+                    failure: AwsFailure::from_service(Some("AccessDenied"), None, Some(403)),
+                },
+                at(1),
+            );
+        }
+        let first = listed_names(&draw(&mut app, at(2), w, h));
+        let rows = first.len();
+        assert!(rows >= 3, "{w}x{h}: {first:?}");
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::PageDown)), at(2));
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::PageDown)), at(2));
+        let second = listed_names(&draw(&mut app, at(2), w, h));
+        assert_eq!(
+            app.objects.rows().cursor(),
+            2 * rows,
+            "{w}x{h} error={with_error}: two pages of {rows} rows"
+        );
+        assert_eq!(
+            second.last().unwrap(),
+            &keys[2 * rows],
+            "{w}x{h}: the cursor row is the last one shown, no row skipped"
+        );
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::PageUp)), at(2));
+        assert_eq!(
+            app.objects.rows().cursor(),
+            rows,
+            "{w}x{h}: and back by as many"
+        );
+    }
+}

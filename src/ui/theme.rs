@@ -2,48 +2,48 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-pub fn ok() -> Style {
+pub(crate) fn ok() -> Style {
     Style::new().fg(Color::Green)
 }
-pub fn warn() -> Style {
+pub(crate) fn warn() -> Style {
     Style::new().fg(Color::Yellow)
 }
-pub fn danger() -> Style {
+pub(crate) fn danger() -> Style {
     Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
 }
-pub fn error() -> Style {
+pub(crate) fn error() -> Style {
     Style::new().fg(Color::Red)
 }
-pub fn dim() -> Style {
+pub(crate) fn dim() -> Style {
     Style::new().fg(Color::DarkGray)
 }
-pub fn label() -> Style {
+pub(crate) fn label() -> Style {
     Style::new().fg(Color::Gray)
 }
-pub fn title() -> Style {
+pub(crate) fn title() -> Style {
     Style::new().add_modifier(Modifier::BOLD)
 }
-pub fn focus_border() -> Style {
+pub(crate) fn focus_border() -> Style {
     Style::new().fg(Color::Cyan)
 }
-pub fn folder() -> Style {
+pub(crate) fn folder() -> Style {
     Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD)
 }
-pub fn cursor() -> Style {
+pub(crate) fn cursor() -> Style {
     Style::new().add_modifier(Modifier::REVERSED)
 }
-pub fn key_hint() -> Style {
+pub(crate) fn key_hint() -> Style {
     Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
 }
-pub fn json_key() -> Style {
+pub(crate) fn json_key() -> Style {
     Style::new().fg(Color::Cyan)
 }
-pub fn json_string() -> Style {
+pub(crate) fn json_string() -> Style {
     Style::new().fg(Color::Green)
 }
-pub fn json_number() -> Style {
+pub(crate) fn json_number() -> Style {
     Style::new().fg(Color::Magenta)
 }
-pub fn json_literal() -> Style {
+pub(crate) fn json_literal() -> Style {
     Style::new().fg(Color::Yellow)
 }

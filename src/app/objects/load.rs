@@ -8,25 +8,25 @@ use chrono::{DateTime, Utc};
 
 /// A page request on its way.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fetch {
-    pub id: RequestId,
-    pub generation: Generation,
+pub(crate) struct Fetch {
+    pub(crate) id: RequestId,
+    pub(crate) generation: Generation,
     /// The continuation token it was asked from (`None`: the first page).
-    pub token: Option<String>,
+    pub(crate) token: Option<String>,
 }
 
 /// A run of failures of the same page, until one succeeds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Streak {
+pub(crate) struct Streak {
     /// Passing failures in a row (network, throttling, 5xx), for the backoff.
-    pub transient: u32,
+    pub(crate) transient: u32,
     /// The one automatic credential refresh has been used.
-    pub refresh_used: bool,
+    pub(crate) refresh_used: bool,
 }
 
 /// How a failed page will be tried again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Retry {
+pub(crate) enum Retry {
     /// By itself at this time (passing trouble).
     At(DateTime<Utc>),
     /// When new credentials arrive (they are being issued).
@@ -37,16 +37,33 @@ pub enum Retry {
 
 /// A failed page, shown in place.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageFailure {
-    pub failure: AwsFailure,
+pub(crate) struct PageFailure {
+    pub(crate) failure: AwsFailure,
     /// The continuation token to resume from.
-    pub token: Option<String>,
-    pub retry: Retry,
-    pub streak: Streak,
+    pub(crate) token: Option<String>,
+    pub(crate) retry: Retry,
+    pub(crate) streak: Streak,
+}
+
+/// Which page comes next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum NextPage {
+    First,
+    /// The page after this continuation token.
+    From(String),
+}
+
+impl NextPage {
+    pub(crate) fn token(self) -> Option<String> {
+        match self {
+            NextPage::First => None,
+            NextPage::From(token) => Some(token),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum Load {
+pub(crate) enum Load {
     /// Nothing asked yet (credentials are not there yet, or the listing just started over).
     #[default]
     Unstarted,
@@ -65,36 +82,35 @@ pub enum Load {
 }
 
 impl Load {
-    /// The token of the next page to ask for, if one is due: nothing in flight, no error,
-    /// more to load. `Some(None)` is the first page.
-    pub fn next_token(&self) -> Option<Option<String>> {
+    /// The next page to ask for, if one is due: nothing in flight, no error, more to load.
+    pub(crate) fn next_page(&self) -> Option<NextPage> {
         match self {
-            Load::Unstarted => Some(None),
-            Load::More { token } => Some(Some(token.clone())),
+            Load::Unstarted => Some(NextPage::First),
+            Load::More { token } => Some(NextPage::From(token.clone())),
             Load::Fetching { .. } | Load::Complete | Load::Failed(_) => None,
         }
     }
 
-    pub fn fetching(&self) -> Option<&Fetch> {
+    pub(crate) fn fetching(&self) -> Option<&Fetch> {
         match self {
             Load::Fetching { fetch, .. } => Some(fetch),
             _ => None,
         }
     }
 
-    pub fn failure(&self) -> Option<&PageFailure> {
+    pub(crate) fn failure(&self) -> Option<&PageFailure> {
         match self {
             Load::Failed(failure) => Some(failure),
             _ => None,
         }
     }
 
-    pub fn is_complete(&self) -> bool {
+    pub(crate) fn is_complete(&self) -> bool {
         matches!(self, Load::Complete)
     }
 
     /// When the failed page is retried by itself.
-    pub fn retry_at(&self) -> Option<DateTime<Utc>> {
+    pub(crate) fn retry_at(&self) -> Option<DateTime<Utc>> {
         match self {
             Load::Failed(PageFailure {
                 retry: Retry::At(at),

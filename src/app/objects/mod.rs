@@ -8,23 +8,23 @@ mod rows;
 #[cfg(test)]
 mod tests;
 
-pub use load::{Fetch, Load, PageFailure, Retry, Streak};
-pub use rows::{Entry, Rows};
+pub(crate) use load::{Fetch, Load, PageFailure, Retry, Streak};
+pub(crate) use rows::{Entry, Rows};
 
 use super::{Generation, RequestId};
 use crate::bucket::{ListPage, PageRequest};
 use crate::failure::AwsFailure;
 
 /// Rows from the end of what is loaded at which the next page is requested.
-pub const LOOKAHEAD: usize = 100;
+pub(crate) const LOOKAHEAD: usize = 100;
 
 /// After a reload, pages are loaded until the previously selected key is back on screen, but
 /// no more than this many.
-pub const RESELECT_MAX_PAGES: usize = 20;
+pub(crate) const RESELECT_MAX_PAGES: usize = 20;
 
 /// Whose rows are on screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Shown {
+pub(crate) enum Shown {
     /// The rows of the listing under way.
     #[default]
     ThisListing,
@@ -34,7 +34,7 @@ pub enum Shown {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ObjectsState {
+pub(crate) struct ObjectsState {
     bucket: String,
     prefix: String,
     page_size: i32,
@@ -47,7 +47,7 @@ pub struct ObjectsState {
 }
 
 impl ObjectsState {
-    pub fn new(bucket: &str, prefix: &str, page_size: i32) -> Self {
+    pub(crate) fn new(bucket: &str, prefix: &str, page_size: i32) -> Self {
         Self {
             bucket: bucket.to_string(),
             prefix: prefix.to_string(),
@@ -60,70 +60,70 @@ impl ObjectsState {
         }
     }
 
-    pub fn bucket(&self) -> &str {
+    pub(crate) fn bucket(&self) -> &str {
         &self.bucket
     }
 
-    pub fn prefix(&self) -> &str {
+    pub(crate) fn prefix(&self) -> &str {
         &self.prefix
     }
 
-    pub fn rows(&self) -> &Rows {
+    pub(crate) fn rows(&self) -> &Rows {
         &self.rows
     }
 
-    pub fn load(&self) -> &Load {
+    pub(crate) fn load(&self) -> &Load {
         &self.load
     }
 
-    pub fn pages_loaded(&self) -> usize {
+    pub(crate) fn pages_loaded(&self) -> usize {
         self.pages_loaded
     }
 
-    pub fn selected(&self) -> Option<&Entry> {
+    pub(crate) fn selected(&self) -> Option<&Entry> {
         self.rows.selected()
     }
 
     /// Something is on screen or has been: a page arrived, or a reload keeps the old rows.
-    pub fn started(&self) -> bool {
+    pub(crate) fn started(&self) -> bool {
         self.pages_loaded > 0 || self.shown == Shown::PreviousListing
     }
 
     /// Every page is loaded and on screen.
-    pub fn complete(&self) -> bool {
+    pub(crate) fn complete(&self) -> bool {
         self.load.is_complete() && self.shown == Shown::ThisListing
     }
 
-    pub fn in_flight(&self) -> Option<&Fetch> {
+    pub(crate) fn in_flight(&self) -> Option<&Fetch> {
         self.load.fetching()
     }
 
-    pub fn error(&self) -> Option<&PageFailure> {
+    pub(crate) fn error(&self) -> Option<&PageFailure> {
         self.load.failure()
     }
 
     /// A failed page waits for new credentials.
-    pub fn awaits_credentials(&self) -> bool {
+    pub(crate) fn awaits_credentials(&self) -> bool {
         self.error()
             .is_some_and(|e| e.retry == Retry::AfterCredentials)
     }
 
     /// Moves the cursor by `delta` rows, clamped.
-    pub fn move_by(&mut self, delta: isize) {
+    pub(crate) fn move_by(&mut self, delta: isize) {
         self.rows.move_by(delta);
     }
 
-    pub fn set_filter(&mut self, filter: &str) {
+    pub(crate) fn set_filter(&mut self, filter: &str) {
         self.rows.set_filter(filter);
     }
 
     /// The list now shows `height` rows.
-    pub fn set_height(&mut self, height: usize) {
+    pub(crate) fn set_height(&mut self, height: usize) {
         self.rows.set_height(height);
     }
 
     /// Forgets what is loaded and starts over in `prefix`, selecting `select` once it loads.
-    pub fn open(&mut self, prefix: &str, select: Option<String>) {
+    pub(crate) fn open(&mut self, prefix: &str, select: Option<String>) {
         self.prefix = prefix.to_string();
         self.rows.set_filter("");
         self.rows.restart(prefix.len());
@@ -135,7 +135,7 @@ impl ObjectsState {
 
     /// Starts this prefix over while keeping the rows on screen until the first new page, then
     /// selecting the key selected now.
-    pub fn begin_reload(&mut self) {
+    pub(crate) fn begin_reload(&mut self) {
         self.select_after_load = self.selected().map(|e| e.key().to_string());
         if self.started() {
             self.shown = Shown::PreviousListing;
@@ -145,7 +145,7 @@ impl ObjectsState {
     }
 
     /// Whether the cursor is close enough to the end of what is loaded to fetch more.
-    pub fn wants_more(&self) -> bool {
+    pub(crate) fn wants_more(&self) -> bool {
         self.started()
             && self.shown == Shown::ThisListing
             && matches!(self.load, Load::More { .. })
@@ -153,13 +153,21 @@ impl ObjectsState {
     }
 
     /// The next page, if one is due, recorded as in flight under `id`.
-    pub fn begin_next(&mut self, id: RequestId, generation: Generation) -> Option<PageRequest> {
-        let token = self.load.next_token()?;
+    pub(crate) fn begin_next(
+        &mut self,
+        id: RequestId,
+        generation: Generation,
+    ) -> Option<PageRequest> {
+        let token = self.load.next_page()?.token();
         Some(self.begin_fetch(id, generation, token, Streak::default()))
     }
 
     /// The failed page again, recorded as in flight under `id`.
-    pub fn begin_retry(&mut self, id: RequestId, generation: Generation) -> Option<PageRequest> {
+    pub(crate) fn begin_retry(
+        &mut self,
+        id: RequestId,
+        generation: Generation,
+    ) -> Option<PageRequest> {
         let Load::Failed(failed) = std::mem::take(&mut self.load) else {
             return None;
         };
@@ -192,7 +200,7 @@ impl ObjectsState {
     }
 
     /// Takes a page in. Returns false (and changes nothing) for a stale answer.
-    pub fn page_loaded(&mut self, id: RequestId, page: ListPage) -> bool {
+    pub(crate) fn page_loaded(&mut self, id: RequestId, page: ListPage) -> bool {
         if self.in_flight().map(|f| f.id) != Some(id) {
             return false;
         }
@@ -219,13 +227,13 @@ impl ObjectsState {
     }
 
     /// Whether pages are still being walked through to find the key to select again.
-    pub fn reselecting(&self) -> bool {
+    pub(crate) fn reselecting(&self) -> bool {
         self.select_after_load.is_some()
     }
 
     /// Gives up looking for the key to select again once enough pages were loaded; returns
     /// whether to keep looking.
-    pub fn keep_reselecting(&mut self) -> bool {
+    pub(crate) fn keep_reselecting(&mut self) -> bool {
         if self.pages_loaded < RESELECT_MAX_PAGES {
             return self.reselecting();
         }
@@ -234,7 +242,7 @@ impl ObjectsState {
     }
 
     /// Takes the request `id` off the wire when it failed; `None` for a stale answer.
-    pub fn take_failed(&mut self, id: RequestId) -> Option<(Fetch, Streak)> {
+    pub(crate) fn take_failed(&mut self, id: RequestId) -> Option<(Fetch, Streak)> {
         if self.in_flight().map(|f| f.id) != Some(id) {
             return None;
         }
@@ -248,7 +256,7 @@ impl ObjectsState {
     }
 
     /// Shows a failed page in place, to be retried as `retry` says.
-    pub fn fail(
+    pub(crate) fn fail(
         &mut self,
         failure: AwsFailure,
         token: Option<String>,
@@ -265,7 +273,7 @@ impl ObjectsState {
 
     /// The failed page will be retried when new credentials arrive (or, `false`, by the user
     /// or by itself as before).
-    pub fn set_awaiting_credentials(&mut self, awaiting: bool) {
+    pub(crate) fn set_awaiting_credentials(&mut self, awaiting: bool) {
         if let Load::Failed(failed) = &mut self.load {
             if awaiting {
                 failed.retry = Retry::AfterCredentials;
@@ -276,7 +284,7 @@ impl ObjectsState {
     }
 
     /// The parent of the current prefix (`a/b/` → `a/`, `a/` → ``), if not at the root.
-    pub fn parent_prefix(&self) -> Option<String> {
+    pub(crate) fn parent_prefix(&self) -> Option<String> {
         if self.prefix.is_empty() {
             return None;
         }
@@ -288,7 +296,7 @@ impl ObjectsState {
     }
 
     /// The display name of an entry relative to the current prefix.
-    pub fn relative<'a>(&self, entry: &'a Entry) -> &'a str {
+    pub(crate) fn relative<'a>(&self, entry: &'a Entry) -> &'a str {
         entry.key().get(self.prefix.len()..).unwrap_or(entry.key())
     }
 }

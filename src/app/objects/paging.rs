@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 impl App {
     /// Whether new credentials may fix `failure` now. Decides the hint shown and what `r`
     /// retries.
-    pub fn credentials_may_help(&self, failure: &AwsFailure, now: DateTime<Utc>) -> bool {
+    pub(crate) fn credentials_may_help(&self, failure: &AwsFailure, now: DateTime<Utc>) -> bool {
         failure.credentials_may_help(self.session.is_expired(now))
     }
 
@@ -27,7 +27,7 @@ impl App {
         let Some(generation) = self.session.active_generation() else {
             return Vec::new();
         };
-        if self.objects.load().next_token().is_none() {
+        if self.objects.load().next_page().is_none() {
             return Vec::new();
         }
         let request = self.next_id();

@@ -5,14 +5,14 @@ use crate::bucket::ObjectEntry;
 
 /// One row: a folder (common prefix) or an object.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Entry {
+pub(crate) enum Entry {
     Folder(String),
     Object(ObjectEntry),
 }
 
 impl Entry {
     /// The full key or prefix.
-    pub fn key(&self) -> &str {
+    pub(crate) fn key(&self) -> &str {
         match self {
             Entry::Folder(p) => p,
             Entry::Object(o) => &o.key,
@@ -21,7 +21,7 @@ impl Entry {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Rows {
+pub(crate) struct Rows {
     entries: Vec<Entry>,
     folder_count: usize,
     /// Indices into `entries` that pass the filter; `None` when no filter is set (every entry
@@ -40,7 +40,7 @@ pub struct Rows {
 
 impl Rows {
     /// No rows yet, for keys under a prefix `name_from` bytes long.
-    pub fn new(name_from: usize) -> Self {
+    pub(crate) fn new(name_from: usize) -> Self {
         Self {
             name_from,
             ..Self::default()
@@ -48,56 +48,56 @@ impl Rows {
     }
 
     /// Empties the rows for another prefix, keeping the filter and the height.
-    pub fn restart(&mut self, name_from: usize) {
+    pub(crate) fn restart(&mut self, name_from: usize) {
         self.name_from = name_from;
         self.clear();
     }
 
-    pub fn entries(&self) -> &[Entry] {
+    pub(crate) fn entries(&self) -> &[Entry] {
         &self.entries
     }
 
-    pub fn filter(&self) -> &str {
+    pub(crate) fn filter(&self) -> &str {
         &self.filter
     }
 
-    pub fn cursor(&self) -> usize {
+    pub(crate) fn cursor(&self) -> usize {
         self.cursor
     }
 
-    pub fn offset(&self) -> usize {
+    pub(crate) fn offset(&self) -> usize {
         self.offset
     }
 
-    pub fn height(&self) -> usize {
+    pub(crate) fn height(&self) -> usize {
         self.height
     }
 
-    pub fn visible_len(&self) -> usize {
+    pub(crate) fn visible_len(&self) -> usize {
         self.visible.as_ref().map_or(self.entries.len(), Vec::len)
     }
 
-    pub fn visible_entry(&self, row: usize) -> Option<&Entry> {
+    pub(crate) fn visible_entry(&self, row: usize) -> Option<&Entry> {
         match &self.visible {
             None => self.entries.get(row),
             Some(index) => index.get(row).and_then(|&i| self.entries.get(i)),
         }
     }
 
-    pub fn selected(&self) -> Option<&Entry> {
+    pub(crate) fn selected(&self) -> Option<&Entry> {
         self.visible_entry(self.cursor)
     }
 
-    pub fn key_count(&self) -> usize {
+    pub(crate) fn key_count(&self) -> usize {
         self.entries.len() - self.folder_count
     }
 
-    pub fn folder_count(&self) -> usize {
+    pub(crate) fn folder_count(&self) -> usize {
         self.folder_count
     }
 
     /// Forgets every row (the filter stays).
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.entries.clear();
         self.folder_count = 0;
         self.cursor = 0;
@@ -107,7 +107,7 @@ impl Rows {
 
     /// Takes in a page: its folders after the folders loaded so far, its objects at the end.
     /// The entry under the cursor stays under it.
-    pub fn insert_page(&mut self, prefixes: Vec<String>, objects: Vec<ObjectEntry>) {
+    pub(crate) fn insert_page(&mut self, prefixes: Vec<String>, objects: Vec<ObjectEntry>) {
         let selected_key = self.selected().map(|e| e.key().to_string());
         let new_folders = prefixes.len();
         let at = self.folder_count;
@@ -125,13 +125,13 @@ impl Rows {
         self.clamp();
     }
 
-    pub fn row_of(&self, key: &str) -> Option<usize> {
+    pub(crate) fn row_of(&self, key: &str) -> Option<usize> {
         (0..self.visible_len()).find(|&row| self.visible_entry(row).is_some_and(|e| e.key() == key))
     }
 
     /// Shows only names containing `filter`, case-insensitively; the selected entry stays
     /// selected when it still shows, else the first row is.
-    pub fn set_filter(&mut self, filter: &str) {
+    pub(crate) fn set_filter(&mut self, filter: &str) {
         let selected_key = self.selected().map(|e| e.key().to_string());
         self.filter = filter.to_string();
         self.refilter();
@@ -162,19 +162,19 @@ impl Rows {
     }
 
     /// Moves the cursor by `delta` rows, clamped.
-    pub fn move_by(&mut self, delta: isize) {
+    pub(crate) fn move_by(&mut self, delta: isize) {
         let last = self.visible_len().saturating_sub(1);
         self.cursor = self.cursor.saturating_add_signed(delta).min(last);
         self.follow_cursor();
     }
 
-    pub fn move_to(&mut self, row: usize) {
+    pub(crate) fn move_to(&mut self, row: usize) {
         self.cursor = row;
         self.clamp();
     }
 
     /// The list now shows `height` rows.
-    pub fn set_height(&mut self, height: usize) {
+    pub(crate) fn set_height(&mut self, height: usize) {
         self.height = height;
         self.follow_cursor();
     }

@@ -6,21 +6,21 @@ use crate::policy::{SESSION_POLICY_MAX_CHARS, SessionPolicy, TokenLine};
 use crate::settings::Settings;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PolicyState {
+pub(crate) struct PolicyState {
     /// A sentence above the JSON (role ARN, or why there is no policy).
-    pub note: Option<String>,
-    pub lines: Vec<TokenLine>,
+    pub(crate) note: Option<String>,
+    pub(crate) lines: Vec<TokenLine>,
     /// Characters used, when a policy is attached.
-    pub size: Option<usize>,
-    pub limit: usize,
+    pub(crate) size: Option<usize>,
+    pub(crate) limit: usize,
     /// STS's packed-policy utilization, when reported.
-    pub packed_percent: Option<i32>,
-    pub scroll: u16,
+    pub(crate) packed_percent: Option<i32>,
+    pub(crate) scroll: u16,
 }
 
 impl PolicyState {
     /// What `mode` attaches, given the settings.
-    pub fn for_mode(settings: &Settings, mode: Mode) -> Self {
+    pub(crate) fn for_mode(settings: &Settings, mode: Mode) -> Self {
         let (note, policy) = match mode {
             Mode::Federated => (None, Some(&settings.policy)),
             Mode::AssumedRole => {
@@ -61,7 +61,7 @@ impl PolicyState {
         }
     }
 
-    pub fn scroll_by(&mut self, delta: i32) {
+    pub(crate) fn scroll_by(&mut self, delta: i32) {
         let max = u16::try_from(self.lines.len().saturating_sub(1)).unwrap_or(u16::MAX);
         let next = i32::from(self.scroll)
             .saturating_add(delta)

@@ -127,7 +127,7 @@ impl App {
 }
 
 /// `local clock 2h00m05s ahead of STS`.
-pub fn clock_offset_text(offset: TimeDelta) -> String {
+pub(crate) fn clock_offset_text(offset: TimeDelta) -> String {
     let secs = offset.num_seconds();
     let a = secs.abs();
     let side = if secs >= 0 { "ahead of" } else { "behind" };

@@ -4,7 +4,7 @@
 
 mod issue;
 
-pub use issue::clock_offset_text;
+pub(crate) use issue::clock_offset_text;
 
 use super::Generation;
 use crate::credentials::schedule::{backoff, refresh_at};
@@ -13,14 +13,14 @@ use crate::failure::AwsFailure;
 use chrono::{DateTime, TimeDelta, Utc};
 
 /// Offsets smaller than this are network latency, not a wrong clock.
-pub const CLOCK_TOLERANCE_SECS: i64 = 60;
+pub(crate) const CLOCK_TOLERANCE_SECS: i64 = 60;
 
 /// The shortest time between an issue and the next planned refresh.
-pub const MIN_REFRESH_SECS: i64 = 30;
+pub(crate) const MIN_REFRESH_SECS: i64 = 30;
 
 /// What happens next when nothing is in flight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Plan {
+pub(crate) enum Plan {
     /// Nothing is planned (no session yet, or a prompt was cancelled).
     Nothing,
     /// The active session is refreshed at this time.
@@ -31,7 +31,7 @@ pub enum Plan {
 
 /// Where the lifecycle is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
+pub(crate) enum Phase {
     /// Nothing in flight; `Plan` says what comes next.
     Waiting(Plan),
     /// A request for `mode` is in flight (the newest generation) since `since`. `failures` is
@@ -54,24 +54,24 @@ struct Active {
 
 /// A failure to show in the session pane.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionError {
-    pub mode: Mode,
-    pub text: String,
-    pub at: DateTime<Utc>,
+pub(crate) struct SessionError {
+    pub(crate) mode: Mode,
+    pub(crate) text: String,
+    pub(crate) at: DateTime<Utc>,
 }
 
 /// What an accepted answer changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Accepted {
+pub(crate) struct Accepted {
     /// The first session of the run.
-    pub first: bool,
+    pub(crate) first: bool,
     /// The session is of another mode than the one before (or the first).
-    pub mode_changed: bool,
+    pub(crate) mode_changed: bool,
 }
 
 /// What a failed issue was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IssueFailed {
+pub(crate) enum IssueFailed {
     /// A refresh (or the first issue) of the current mode: retried after `wait`.
     Refresh { wait: TimeDelta },
     /// A switch to `mode` failed; the active session stays.
@@ -79,7 +79,7 @@ pub enum IssueFailed {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionState {
+pub(crate) struct SessionState {
     /// The mode of the active session (or of the first one being issued).
     mode: Mode,
     active: Option<Active>,
@@ -95,7 +95,7 @@ pub struct SessionState {
 }
 
 impl SessionState {
-    pub fn new(mode: Mode) -> Self {
+    pub(crate) fn new(mode: Mode) -> Self {
         Self {
             mode,
             active: None,
@@ -107,60 +107,62 @@ impl SessionState {
         }
     }
 
-    pub fn mode(&self) -> Mode {
+    pub(crate) fn mode(&self) -> Mode {
         self.mode
     }
 
-    pub fn info(&self) -> Option<&SessionInfo> {
+    pub(crate) fn info(&self) -> Option<&SessionInfo> {
         self.active.as_ref().map(|a| &a.info)
     }
 
     /// The generation whose credentials sign requests now.
-    pub fn active_generation(&self) -> Option<Generation> {
+    pub(crate) fn active_generation(&self) -> Option<Generation> {
         self.active.as_ref().map(|a| a.generation)
     }
 
     /// The newest generation asked for.
-    pub fn latest(&self) -> Generation {
+    #[cfg(test)]
+    pub(crate) fn latest(&self) -> Generation {
         self.latest
     }
 
-    pub fn phase(&self) -> Phase {
+    #[cfg(test)]
+    pub(crate) fn phase(&self) -> Phase {
         self.phase
     }
 
-    pub fn refresh_count(&self) -> u32 {
+    pub(crate) fn refresh_count(&self) -> u32 {
         self.refresh_count
     }
 
-    pub fn last_error(&self) -> Option<&SessionError> {
+    pub(crate) fn last_error(&self) -> Option<&SessionError> {
         self.last_error.as_ref()
     }
 
-    pub fn clock_offset(&self) -> TimeDelta {
+    pub(crate) fn clock_offset(&self) -> TimeDelta {
         self.clock_offset
     }
 
     /// The mode being issued, and since when.
-    pub fn issuing(&self) -> Option<(Mode, DateTime<Utc>)> {
+    pub(crate) fn issuing(&self) -> Option<(Mode, DateTime<Utc>)> {
         match self.phase {
             Phase::Issuing { mode, since, .. } => Some((mode, since)),
             Phase::Waiting(_) => None,
         }
     }
 
-    pub fn is_issuing(&self) -> bool {
+    pub(crate) fn is_issuing(&self) -> bool {
         self.issuing().is_some()
     }
 
     /// The mode a key press would switch to, or is switching to.
-    pub fn target_mode(&self) -> Mode {
+    pub(crate) fn target_mode(&self) -> Mode {
         self.issuing().map_or(self.mode, |(m, _)| m)
     }
 
     /// The plan shown in the pane: while a request is in flight, the refresh it may fall back
     /// to (a retry is replaced by the request itself).
-    pub fn shown_plan(&self) -> Plan {
+    pub(crate) fn shown_plan(&self) -> Plan {
         match self.phase {
             Phase::Waiting(plan) => plan,
             Phase::Issuing {
@@ -172,7 +174,7 @@ impl SessionState {
     }
 
     /// When the next planned refresh or retry is due, if one is planned.
-    pub fn next_due(&self) -> Option<DateTime<Utc>> {
+    pub(crate) fn next_due(&self) -> Option<DateTime<Utc>> {
         match self.phase {
             Phase::Waiting(Plan::Refresh { at } | Plan::Retry { at, .. }) => Some(at),
             _ => None,
@@ -180,26 +182,26 @@ impl SessionState {
     }
 
     /// A planned refresh or retry is due now (and nothing is in flight).
-    pub fn is_due(&self, now: DateTime<Utc>) -> bool {
+    pub(crate) fn is_due(&self, now: DateTime<Utc>) -> bool {
         self.next_due().is_some_and(|at| at <= now)
     }
 
     /// Forgets what was planned (a due refresh is being handled).
-    pub fn clear_plan(&mut self) {
+    pub(crate) fn clear_plan(&mut self) {
         if let Phase::Waiting(plan) = &mut self.phase {
             *plan = Plan::Nothing;
         }
     }
 
     /// The user asked for new credentials now: failures so far are forgotten.
-    pub fn forget_failures(&mut self) {
+    pub(crate) fn forget_failures(&mut self) {
         if let Phase::Waiting(Plan::Retry { .. }) = self.phase {
             self.phase = Phase::Waiting(Plan::Nothing);
         }
     }
 
     /// Starts a request for `mode`; returns its generation.
-    pub fn begin_issue(&mut self, mode: Mode, now: DateTime<Utc>) -> Generation {
+    pub(crate) fn begin_issue(&mut self, mode: Mode, now: DateTime<Utc>) -> Generation {
         let (failures, fallback) = match self.phase {
             Phase::Waiting(plan @ Plan::Retry { failures, .. }) => (failures, plan),
             Phase::Waiting(plan) => (0, plan),
@@ -218,14 +220,14 @@ impl SessionState {
     }
 
     /// Whether an answer for `generation` is the newest one asked for.
-    pub fn is_latest(&self, generation: Generation) -> bool {
+    pub(crate) fn is_latest(&self, generation: Generation) -> bool {
         generation == self.latest
     }
 
     /// Takes in the credentials issued for the newest request: measures the clock, plans the
     /// refresh `margin_secs` before expiry (never sooner than [`MIN_REFRESH_SECS`] from now, so
     /// a clock far off cannot turn into a loop of STS calls).
-    pub fn accept(
+    pub(crate) fn accept(
         &mut self,
         generation: Generation,
         mut info: SessionInfo,
@@ -255,7 +257,7 @@ impl SessionState {
     }
 
     /// Takes in the failure of the newest request. `None` when nothing was in flight.
-    pub fn fail(&mut self, failure: &AwsFailure, now: DateTime<Utc>) -> Option<IssueFailed> {
+    pub(crate) fn fail(&mut self, failure: &AwsFailure, now: DateTime<Utc>) -> Option<IssueFailed> {
         let Phase::Issuing {
             mode,
             failures,
@@ -282,22 +284,22 @@ impl SessionState {
 
     /// Shows a failure in the pane without changing the lifecycle (a mode that lacks its
     /// settings, say).
-    pub fn record_error(&mut self, mode: Mode, text: String, at: DateTime<Utc>) {
+    pub(crate) fn record_error(&mut self, mode: Mode, text: String, at: DateTime<Utc>) {
         self.last_error = Some(SessionError { mode, text, at });
     }
 
     /// The server's time, from ours and the measured offset. Expiry is the server's notion.
-    pub fn server_now(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+    pub(crate) fn server_now(&self, now: DateTime<Utc>) -> DateTime<Utc> {
         now - self.clock_offset
     }
 
-    pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
+    pub(crate) fn is_expired(&self, now: DateTime<Utc>) -> bool {
         let server_now = self.server_now(now);
         self.info().is_some_and(|i| i.is_expired(server_now))
     }
 
     /// Time left on the server's clock, never negative.
-    pub fn remaining(&self, now: DateTime<Utc>) -> Option<TimeDelta> {
+    pub(crate) fn remaining(&self, now: DateTime<Utc>) -> Option<TimeDelta> {
         let server_now = self.server_now(now);
         self.info().map(|i| i.remaining(server_now))
     }

@@ -1,40 +1,13 @@
-//! S3: one ListObjectsV2 page per call, signed with the credentials in the slot.
+//! ListObjectsV2: one page per call.
 
-use super::error::failure_from_sdk;
-use super::notify::{OnRetryable, RetryNotifier};
-use super::provider::CredentialSlot;
+use super::S3Browser;
+use crate::aws::error::failure_from_sdk;
 use crate::bucket::{ListPage, ObjectEntry, PageRequest, url_decode};
 use crate::failure::AwsFailure;
-use aws_sdk_s3::config::{IdentityCache, SharedCredentialsProvider};
 use aws_sdk_s3::types::EncodingType;
 use chrono::{DateTime, Utc};
 
-#[derive(Clone, Debug)]
-pub struct S3Browser {
-    client: aws_sdk_s3::Client,
-}
-
 impl S3Browser {
-    pub fn new(
-        config: &aws_config::SdkConfig,
-        slot: CredentialSlot,
-        path_style: bool,
-        on_retryable: Option<OnRetryable>,
-    ) -> Self {
-        let mut builder = aws_sdk_s3::config::Builder::from(config)
-            .credentials_provider(SharedCredentialsProvider::new(slot))
-            // The slot is the cache: a swap must take effect on the next request.
-            .identity_cache(IdentityCache::no_cache())
-            .force_path_style(path_style);
-        if let Some(f) = on_retryable {
-            builder = builder.interceptor(RetryNotifier(f));
-        }
-        let s3_config = builder.build();
-        Self {
-            client: aws_sdk_s3::Client::from_conf(s3_config),
-        }
-    }
-
     /// Fetches exactly one page.
     pub async fn list_page(&self, req: &PageRequest) -> Result<ListPage, AwsFailure> {
         let mut call = self
@@ -81,31 +54,5 @@ impl S3Browser {
             objects,
             next_token,
         })
-    }
-
-    /// The first `max_bytes` of an object (a ranged GetObject), for previews.
-    pub async fn preview(
-        &self,
-        bucket: &str,
-        key: &str,
-        max_bytes: u64,
-    ) -> Result<Vec<u8>, AwsFailure> {
-        let out = self
-            .client
-            .get_object()
-            .bucket(bucket)
-            .key(key)
-            .range(format!("bytes=0-{}", max_bytes.saturating_sub(1)))
-            .send()
-            .await
-            .map_err(|e| failure_from_sdk(&e))?;
-        let data = out.body.collect().await.map_err(|e| {
-            AwsFailure::new(
-                crate::failure::ErrorKind::Network,
-                None,
-                format!("the object download broke off: {e}"),
-            )
-        })?;
-        Ok(data.into_bytes().to_vec())
     }
 }

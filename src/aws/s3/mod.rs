@@ -1,0 +1,36 @@
+//! S3, signed with the temporary credentials in the slot: the client here, one file per action
+//! (listing, objects).
+
+mod list;
+mod object;
+
+use super::notify::{OnRetryable, RetryNotifier};
+use super::provider::CredentialSlot;
+use aws_sdk_s3::config::{IdentityCache, SharedCredentialsProvider};
+
+#[derive(Clone, Debug)]
+pub struct S3Browser {
+    pub(super) client: aws_sdk_s3::Client,
+}
+
+impl S3Browser {
+    pub fn new(
+        config: &aws_config::SdkConfig,
+        slot: CredentialSlot,
+        path_style: bool,
+        on_retryable: Option<OnRetryable>,
+    ) -> Self {
+        let mut builder = aws_sdk_s3::config::Builder::from(config)
+            .credentials_provider(SharedCredentialsProvider::new(slot))
+            // The slot is the cache: a swap must take effect on the next request.
+            .identity_cache(IdentityCache::no_cache())
+            .force_path_style(path_style);
+        if let Some(f) = on_retryable {
+            builder = builder.interceptor(RetryNotifier(f));
+        }
+        let s3_config = builder.build();
+        Self {
+            client: aws_sdk_s3::Client::from_conf(s3_config),
+        }
+    }
+}
