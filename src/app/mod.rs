@@ -164,11 +164,6 @@ impl App {
         next
     }
 
-    pub(crate) fn next_id(&mut self) -> RequestId {
-        self.next_request += 1;
-        RequestId(self.next_request)
-    }
-
     pub(crate) fn notify(&mut self, text: impl Into<String>, level: Level, now: DateTime<Utc>) {
         self.notice = Some(Notice {
             text: text.into(),

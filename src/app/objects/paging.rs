@@ -8,6 +8,13 @@ use crate::bucket::ListPage;
 use crate::failure::{Attempt, AwsFailure, Recovery};
 use chrono::{DateTime, Utc};
 
+/// Which page to ask for.
+#[derive(Clone, Copy)]
+enum Which {
+    Next,
+    FailedAgain,
+}
+
 impl App {
     /// Whether new credentials may fix `failure` now. Decides the hint shown and what `r`
     /// retries.
@@ -24,21 +31,7 @@ impl App {
 
     /// Requests the next page of the current prefix, if one is due and credentials are ready.
     pub(crate) fn request_page(&mut self) -> Vec<Effect> {
-        let Some(generation) = self.session.active_generation() else {
-            return Vec::new();
-        };
-        if self.objects.load().next_page().is_none() {
-            return Vec::new();
-        }
-        let request = self.next_id();
-        match self.objects.begin_next(request, generation) {
-            Some(page) => vec![Effect::ListPage {
-                request,
-                generation,
-                page,
-            }],
-            None => Vec::new(),
-        }
+        self.fetch(Which::Next)
     }
 
     /// Requests another page when the cursor is near the end of what is loaded.
@@ -52,21 +45,27 @@ impl App {
 
     /// Asks for the failed page again (with the credentials in use now).
     pub(crate) fn retry_failed_page(&mut self) -> Vec<Effect> {
+        self.fetch(Which::FailedAgain)
+    }
+
+    fn fetch(&mut self, which: Which) -> Vec<Effect> {
         let Some(generation) = self.session.active_generation() else {
             return Vec::new();
         };
-        if self.objects.error().is_none() {
+        let request = RequestId(self.next_request + 1);
+        let page = match which {
+            Which::Next => self.objects.begin_next(request, generation),
+            Which::FailedAgain => self.objects.begin_retry(request, generation),
+        };
+        let Some(page) = page else {
             return Vec::new();
-        }
-        let request = self.next_id();
-        match self.objects.begin_retry(request, generation) {
-            Some(page) => vec![Effect::ListPage {
-                request,
-                generation,
-                page,
-            }],
-            None => Vec::new(),
-        }
+        };
+        self.next_request = request.0;
+        vec![Effect::ListPage {
+            request,
+            generation,
+            page,
+        }]
     }
 
     pub(crate) fn on_page(&mut self, request: RequestId, page: ListPage) -> Vec<Effect> {
