@@ -18,6 +18,7 @@ fn start() -> Tmux {
         ("RUST_BACKTRACE", "0".into()),
     ];
     let tmux = common::start_tui(&s.endpoint, &[], &env, 100, 30);
+    tmux.record_output();
     tmux.wait_for("all 3 keys loaded", T);
     let state = tmux.pane_format("#{alternate_on} #{cursor_flag}");
     assert_eq!(
@@ -38,6 +39,10 @@ fn assert_restored(tmux: &Tmux) {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert_eq!(state, "0 1", "alternate screen left, cursor visible");
+    // Left exactly once: a second "leave" moves the cursor back up over what was printed.
+    let raw = tmux.raw_output();
+    let leaves = raw.windows(8).filter(|w| w == b"\x1b[?1049l").count();
+    assert_eq!(leaves, 1, "the alternate screen is left once");
     let stty = tmux.stty_after_exit();
     let flags: Vec<&str> = stty.split_whitespace().collect();
     for flag in ["icanon", "echo", "icrnl", "opost", "isig"] {

@@ -1,41 +1,62 @@
 //! Terminal setup and restore, on every way out: `leave` on a normal exit, `Drop` on an early
 //! return, and a panic hook (installed before the first frame) that restores the terminal
-//! before the panic message prints, so the message is readable and the shell usable.
+//! before the panic message prints, so the message is readable and the shell usable. The
+//! screen is left exactly once whichever of these runs first: a second "leave the alternate
+//! screen" would move the cursor back up and let the shell prompt overwrite the message.
 
 use crossterm::cursor::Show;
 use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use ratatui::DefaultTerminal;
+use ratatui::backend::CrosstermBackend;
 use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether sts3 holds the terminal (raw mode, alternate screen, hidden cursor) right now.
+static HELD: AtomicBool = AtomicBool::new(false);
 
 pub(crate) struct Terminal {
     inner: DefaultTerminal,
-    restored: bool,
 }
 
-/// Raw mode off, main screen back, cursor shown. Safe to call more than once.
-fn restore() {
-    let _ = ratatui::try_restore();
-    let _ = execute!(std::io::stdout(), Show);
+/// Raw mode off, main screen back, cursor shown; only if sts3 holds the terminal, so at most
+/// once per `enter`.
+fn restore() -> std::io::Result<()> {
+    if !HELD.swap(false, Ordering::SeqCst) {
+        return Ok(());
+    }
+    let raw = disable_raw_mode();
+    execute!(std::io::stdout(), LeaveAlternateScreen, Show)?;
+    raw
 }
 
 impl Terminal {
+    /// Takes the terminal. (Not `ratatui::init`: its own panic hook would leave the screen a
+    /// second time.)
     pub(crate) fn enter() -> std::io::Result<Self> {
-        let inner = ratatui::try_init()?;
+        enable_raw_mode()?;
+        HELD.store(true, Ordering::SeqCst);
+        let entered = execute!(std::io::stdout(), EnterAlternateScreen)
+            .and_then(|()| ratatui::Terminal::new(CrosstermBackend::new(std::io::stdout())));
+        let inner = match entered {
+            Ok(inner) => inner,
+            Err(e) => {
+                let _ = restore();
+                return Err(e);
+            }
+        };
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            restore();
+            let _ = restore();
             previous(info);
         }));
-        Ok(Self {
-            inner,
-            restored: false,
-        })
+        Ok(Self { inner })
     }
 
-    pub(crate) fn leave(mut self) -> std::io::Result<()> {
-        self.restored = true;
-        ratatui::try_restore()?;
-        execute!(std::io::stdout(), Show)
+    pub(crate) fn leave(self) -> std::io::Result<()> {
+        restore()
     }
 }
 
@@ -54,8 +75,6 @@ impl DerefMut for Terminal {
 
 impl Drop for Terminal {
     fn drop(&mut self) {
-        if !self.restored {
-            restore();
-        }
+        let _ = restore();
     }
 }

@@ -161,6 +161,20 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// Starts copying everything the program writes to the terminal into a file, escape
+    /// sequences included (read it with [`Tmux::raw_output`]).
+    pub fn record_output(&self) {
+        let file = self.dir.path().join("raw");
+        let command = format!("cat >> {}", quote(&file.display().to_string()));
+        let out = self.run(&["pipe-pane", "-o", "-t", "sts3", &command]);
+        assert!(out.status.success(), "tmux pipe-pane");
+    }
+
+    /// What the program wrote since [`Tmux::record_output`].
+    pub fn raw_output(&self) -> Vec<u8> {
+        std::fs::read(self.dir.path().join("raw")).unwrap_or_default()
+    }
+
     /// `stty -a` as run in the pane right after the program exited.
     pub fn stty_after_exit(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("stty")).unwrap_or_default()
