@@ -55,8 +55,11 @@ impl Terminal {
         Ok(Self { inner })
     }
 
+    /// Gives the terminal back, reporting what went wrong doing so.
     pub(crate) fn leave(self) -> std::io::Result<()> {
-        restore()
+        let result = restore();
+        drop(self); // its own restore now finds nothing to do
+        result
     }
 }
 
