@@ -219,12 +219,40 @@ struct KeymapFile {
     bindings: BTreeMap<String, BindingFile>,
 }
 
+/// One binding as written: `"x"`, `["x", "q"]`, or `{ keys = "x" or [...], help = "..." }`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BindingFile {
-    keys: Vec<String>,
-    help: Option<String>,
+#[serde(untagged)]
+enum BindingFile {
+    Keys(OneOrMany),
+    Table {
+        keys: OneOrMany,
+        help: Option<String>,
+    },
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl BindingFile {
+    fn into_parts(self) -> (Vec<String>, Option<String>) {
+        let (keys, help) = match self {
+            BindingFile::Keys(keys) => (keys, None),
+            BindingFile::Table { keys, help } => (keys, help),
+        };
+        let keys = match keys {
+            OneOrMany::One(key) => vec![key],
+            OneOrMany::Many(keys) => keys,
+        };
+        (keys, help)
+    }
+}
+
+/// What serde says when a binding has none of the accepted shapes, and what we say instead.
+const SHAPES: &str = "a binding is \"x\", [\"x\", \"y\"] or { keys = [\"x\"], help = \"...\" }";
 
 /// One action's keys and help text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -300,7 +328,11 @@ fn parse_file(path: &str, text: &str) -> Result<BTreeMap<Action, Binding>, Keyma
         line: e.span().map_or(1, |s| {
             text[..s.start.min(text.len())].matches('\n').count() + 1
         }),
-        reason: e.message().trim().to_string(),
+        reason: if e.message().contains("did not match any variant") {
+            SHAPES.to_string()
+        } else {
+            e.message().trim().to_string()
+        },
     })?;
     let mut out = BTreeMap::new();
     for (name, binding) in file.bindings {
@@ -312,8 +344,8 @@ fn parse_file(path: &str, text: &str) -> Result<BTreeMap<Action, Binding>, Keyma
                 .collect::<Vec<_>>()
                 .join(", "),
         })?;
-        let keys = binding
-            .keys
+        let (key_texts, help) = binding.into_parts();
+        let keys = key_texts
             .iter()
             .map(|k| {
                 KeyPress::parse(k).ok_or_else(|| KeymapError::BadKey {
@@ -326,7 +358,7 @@ fn parse_file(path: &str, text: &str) -> Result<BTreeMap<Action, Binding>, Keyma
         // A key listed twice for one action is kept once.
         let mut unique_keys = Vec::new();
         let mut key_names = Vec::new();
-        for (press, key_name) in keys.into_iter().zip(binding.keys) {
+        for (press, key_name) in keys.into_iter().zip(key_texts) {
             if !unique_keys.contains(&press) {
                 unique_keys.push(press);
                 key_names.push(key_name);
@@ -338,7 +370,7 @@ fn parse_file(path: &str, text: &str) -> Result<BTreeMap<Action, Binding>, Keyma
                 action,
                 keys: unique_keys,
                 key_names,
-                help: binding.help.unwrap_or_default(),
+                help: help.unwrap_or_default(),
             },
         );
     }
@@ -425,6 +457,26 @@ mod tests {
     }
 
     #[test]
+    fn a_binding_may_be_a_key_a_list_or_a_table() {
+        for text in [
+            "quit = \"x\"",
+            "quit = [\"x\"]",
+            "quit = [\"x\", \"ctrl-q\"]",
+            "quit = { keys = \"x\" }",
+            "quit = { keys = [\"x\"], help = \"leave\" }",
+        ] {
+            let km = Keymap::load(Some(("k.toml", &format!("[bindings]\n{text}\n"))))
+                .unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(
+                km.action(KeyPress::plain(Key::Char('x'))),
+                Some(Action::Quit),
+                "{text}"
+            );
+            assert_eq!(km.action(KeyPress::plain(Key::Char('q'))), None, "{text}");
+        }
+    }
+
+    #[test]
     fn parses_key_names() {
         assert_eq!(KeyPress::parse("ctrl-r"), Some(KeyPress::ctrl('r')));
         assert_eq!(KeyPress::parse("f5"), Some(KeyPress::plain(Key::F(5))));
@@ -483,7 +535,10 @@ mod tests {
             err.to_string(),
             "keymap k.toml: key \"j\" is bound to both quit and down; bind it to one"
         );
-        let err = Keymap::load(Some(("k.toml", "[bindings]\nquit = [\"x\"]\n"))).unwrap_err();
-        assert!(matches!(err, KeymapError::Syntax { line: 2, .. }), "{err}");
+        let err = Keymap::load(Some(("k.toml", "[bindings]\nquit = 3\n"))).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "keymap k.toml line 2: a binding is \"x\", [\"x\", \"y\"] or { keys = [\"x\"], help = \"...\" }; fix that line"
+        );
     }
 }

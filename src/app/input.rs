@@ -79,8 +79,35 @@ impl App {
             Action::ModeFederated => self.switch_mode(Mode::Federated, now),
             Action::ModeRole => self.switch_mode(Mode::AssumedRole, now),
             Action::ModeSession => self.switch_mode(Mode::SessionToken, now),
-            Action::ModeCycle => self.switch_mode(self.session.target_mode().next(), now),
+            Action::ModeCycle => self.cycle_mode(now),
         }
+    }
+
+    /// Switches to the next mode whose settings are complete, saying which were skipped.
+    fn cycle_mode(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+        let from = self.session.target_mode();
+        let mut skipped = Vec::new();
+        let mut mode = from.next();
+        while mode != from {
+            match self.settings.request_for(mode, None) {
+                Ok(_) => break,
+                Err(e) => skipped.push(format!("{mode} mode: {}", e.in_app())),
+            }
+            mode = mode.next();
+        }
+        if mode == from {
+            self.notify(
+                format!("no other mode is set up: {}", skipped.join("; ")),
+                Level::Warn,
+                now,
+            );
+            return Vec::new();
+        }
+        let effects = self.switch_mode(mode, now);
+        if !skipped.is_empty() && self.notice.as_ref().is_none_or(|n| n.level != Level::Error) {
+            self.notify(format!("skipped {}", skipped.join("; ")), Level::Info, now);
+        }
+        effects
     }
 
     fn switch_mode(&mut self, mode: Mode, now: DateTime<Utc>) -> Vec<Effect> {
@@ -175,7 +202,7 @@ impl App {
                         self.input = Some(Input::Mfa {
                             mode,
                             code: String::new(),
-                            error: Some(e.to_string()),
+                            error: Some(e.in_app()),
                         });
                         Vec::new()
                     }

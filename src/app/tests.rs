@@ -1104,3 +1104,76 @@ fn sdk_retries_show_a_transient_notice() {
     app.update(Msg::Tick, at(1 + NOTICE_SECS));
     assert!(app.notice.is_none(), "it goes away by itself");
 }
+
+#[test]
+fn mode_cycle_skips_modes_whose_settings_are_missing_and_says_so() {
+    let (mut app, fx) = App::new(
+        settings_with(|o| o.role_arn = None),
+        Keymap::default(),
+        t0(),
+    );
+    let g = generation_of(&fx);
+    app.update(
+        Msg::CredentialsIssued {
+            generation: g,
+            info: info(Mode::Federated, t0(), 3600),
+        },
+        t0(),
+    );
+    // m: role mode lacks its ARN, so session-token mode is next.
+    let fx = app.update(key('m'), at(1));
+    match &fx[..] {
+        [Effect::IssueCredentials { request, .. }] => {
+            assert_eq!(request.mode(), Mode::SessionToken);
+        }
+        other => panic!("{other:?}"),
+    }
+    let notice = app.notice.clone().unwrap();
+    assert!(
+        notice.text.starts_with("skipped assumed role mode: assumed-role mode needs a role ARN; set `role_arn` in config.toml"),
+        "{}",
+        notice.text
+    );
+    // Pressed again while switching: from session-token mode on, back to federated.
+    let fx = app.update(key('m'), at(2));
+    assert_eq!(generation_of(&fx).0, g.0 + 2);
+    assert_eq!(app.session.target_mode(), Mode::Federated);
+}
+
+#[test]
+fn a_mode_that_lacks_its_settings_is_refused_before_asking_for_an_mfa_code() {
+    let s = settings_with(|o| {
+        o.role_arn = None;
+        o.mfa_serial = Some("arn:aws:iam::1:mfa/alice".into());
+    });
+    let (mut app, fx) = App::new(s, Keymap::default(), t0());
+    let g = generation_of(&fx);
+    app.update(
+        Msg::CredentialsIssued {
+            generation: g,
+            info: info(Mode::Federated, t0(), 3600),
+        },
+        t0(),
+    );
+    assert!(app.update(key('a'), at(1)).is_empty());
+    assert!(
+        app.input.is_none(),
+        "no MFA prompt for a mode that cannot be used"
+    );
+    assert!(
+        app.session
+            .last_error()
+            .unwrap()
+            .text
+            .starts_with("assumed-role mode needs a role ARN")
+    );
+    // Session-token mode has what it needs: there the code is asked for.
+    app.update(key('t'), at(2));
+    assert!(matches!(
+        app.input,
+        Some(Input::Mfa {
+            mode: Mode::SessionToken,
+            ..
+        })
+    ));
+}

@@ -25,6 +25,8 @@ pub struct StsIssuer {
     /// Where STS is, for messages: the endpoint URL or the region.
     place: String,
     profile: Option<String>,
+    /// Where the base credentials came from, when they are temporary (checked once).
+    temporary_base: std::sync::Arc<tokio::sync::OnceCell<Option<String>>>,
 }
 
 impl StsIssuer {
@@ -49,6 +51,7 @@ impl StsIssuer {
             base: config.credentials_provider(),
             place,
             profile: profile.map(str::to_string),
+            temporary_base: std::sync::Arc::default(),
         }
     }
 
@@ -59,6 +62,9 @@ impl StsIssuer {
         request: &CredentialRequest,
         now: DateTime<Utc>,
     ) -> Result<Issued, AwsFailure> {
+        if matches!(request.mode(), Mode::Federated | Mode::SessionToken) {
+            self.require_long_term(request.mode()).await?;
+        }
         match self.issue_once(request, now).await {
             Ok(mut issued) => {
                 issued.info.server_date = self.dates.take();
@@ -82,6 +88,45 @@ impl StsIssuer {
                     .trim_start_matches("cannot reach the endpoint: ")
             ),
             ..failure
+        }
+    }
+
+    /// GetFederationToken and GetSessionToken refuse temporary credentials: say so before
+    /// calling, naming where they came from. (Base credentials that cannot be resolved are
+    /// left to the call itself, which explains them.)
+    async fn require_long_term(&self, mode: Mode) -> Result<(), AwsFailure> {
+        let source = self
+            .temporary_base
+            .get_or_init(|| async {
+                let provider = self.base.as_ref()?;
+                let creds = provider.provide_credentials().await.ok()?;
+                let temporary =
+                    creds.session_token().is_some() || creds.access_key_id().starts_with("ASIA");
+                temporary.then(|| self.source_name())
+            })
+            .await;
+        match source {
+            None => Ok(()),
+            Some(source) => Err(AwsFailure::new(
+                ErrorKind::WrongBaseCredentials,
+                None,
+                format!(
+                    "{mode} mode needs an IAM user's long-term keys; these are temporary credentials from {source}; use role mode or a profile with user keys"
+                ),
+            )),
+        }
+    }
+
+    /// Where the base credentials came from, in words.
+    fn source_name(&self) -> String {
+        match &self.profile {
+            Some(profile) => format!("profile {profile:?}"),
+            None if std::env::var_os("AWS_ACCESS_KEY_ID").is_some() => {
+                "the environment (AWS_SESSION_TOKEN, or an ASIA... key)".to_string()
+            }
+            None => {
+                "the AWS credential chain (SSO, a role profile or instance metadata)".to_string()
+            }
         }
     }
 

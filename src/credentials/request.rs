@@ -107,6 +107,48 @@ pub enum SpecError {
     MfaCodeWithoutSerial,
 }
 
+impl SpecError {
+    /// The message for the terminal UI, which cannot take flags: the fix names the config
+    /// key (and the flag for the next start).
+    pub fn in_app(&self) -> String {
+        let (problem, key, flag) = match self {
+            SpecError::Duration {
+                mode,
+                secs,
+                min,
+                max,
+            } => (
+                format!("duration {secs}s is out of range for {mode} mode ({min}-{max}s)"),
+                "duration",
+                "--duration",
+            ),
+            SpecError::MissingRoleArn => (
+                "assumed-role mode needs a role ARN".to_string(),
+                "role_arn",
+                "--role-arn",
+            ),
+            SpecError::BadUserName(name) => (
+                format!("federated user name {name:?} is invalid (2-32 letters, digits or +=,.@-)"),
+                "user",
+                "-u",
+            ),
+            SpecError::MfaSerial | SpecError::MfaCodeWithoutSerial => (
+                "no MFA device is set".to_string(),
+                "mfa_serial",
+                "--mfa-serial",
+            ),
+            SpecError::MfaCode => {
+                return "MFA code must be exactly 6 digits; type the current code from your device"
+                    .to_string();
+            }
+            SpecError::BadRoleArn(_) | SpecError::BadSessionName(_) | SpecError::BadExternalId => {
+                return self.to_string();
+            }
+        };
+        format!("{problem}; set `{key}` in config.toml, or start sts3 with {flag}")
+    }
+}
+
 /// Rejects durations STS would reject, before any network call. Nothing is clamped silently.
 pub fn validate_duration(mode: Mode, secs: u32) -> Result<u32, SpecError> {
     let (min, max) = mode.duration_range();
@@ -213,6 +255,27 @@ mod tests {
             "arn:aws:iam:us-east-1:123456789012:role/x",
         ] {
             assert!(validate_role_arn(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn in_app_messages_name_the_config_key() {
+        assert_eq!(
+            SpecError::MissingRoleArn.in_app(),
+            "assumed-role mode needs a role ARN; set `role_arn` in config.toml, or start sts3 with --role-arn"
+        );
+        let duration = validate_duration(Mode::AssumedRole, 50_000).unwrap_err();
+        assert!(duration.in_app().contains("set `duration` in config.toml"));
+        assert!(!SpecError::MfaCode.in_app().contains("pass"));
+        for e in [
+            SpecError::MissingRoleArn,
+            SpecError::MfaSerial,
+            SpecError::MfaCode,
+            SpecError::MfaCodeWithoutSerial,
+            SpecError::BadUserName("x".into()),
+            duration,
+        ] {
+            assert!(!e.in_app().contains("pass --"), "{}", e.in_app());
         }
     }
 

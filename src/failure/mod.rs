@@ -28,6 +28,9 @@ pub enum ErrorKind {
     InvalidRequest,
     /// No base credentials could be found to call STS with.
     NoCredentials,
+    /// The base credentials cannot make this call (temporary ones where STS wants an IAM
+    /// user's long-term keys).
+    WrongBaseCredentials,
     /// A server-side error.
     Server,
     Other,

@@ -80,6 +80,7 @@ fn recovery_for_every_kind_and_situation() {
             | ErrorKind::ClockSkew
             | ErrorKind::InvalidRequest
             | ErrorKind::NoCredentials
+            | ErrorKind::WrongBaseCredentials
             | ErrorKind::Other => [Wait; 5],
         }
     };

@@ -35,6 +35,12 @@ pub async fn run(
     args: &ListArgs,
     out: &mut dyn Write,
 ) -> Result<u64, ListError> {
+    // The config file's output options, under the flags.
+    let args = &ListArgs {
+        limit: args.limit.or(settings.list.limit),
+        json: args.json || settings.list.json,
+        folders: args.folders || settings.list.folders,
+    };
     let base = settings.base_for(settings.mode);
     let config = load_base_config(&base).await;
     let clients = Clients::build(

@@ -4,9 +4,23 @@
 use super::SetupError;
 
 /// AWS region names look like `us-west-2`, `us-gov-east-1`, `cn-north-1`. With a custom
-/// endpoint any simple name is accepted (local services use names of their own).
+/// endpoint any name that is a valid host label is accepted (local services use names of
+/// their own, and the name goes into the signature's scope).
 pub(super) fn check_region(region: &str, custom_endpoint: bool) -> Result<(), SetupError> {
-    let simple = !region.is_empty()
+    let host_label = (1..=63).contains(&region.len())
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !region.starts_with('-')
+        && !region.ends_with('-');
+    if custom_endpoint {
+        return if host_label {
+            Ok(())
+        } else {
+            Err(SetupError::EndpointRegion(region.to_string()))
+        };
+    }
+    let simple = host_label
         && region
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
@@ -18,7 +32,7 @@ pub(super) fn check_region(region: &str, custom_endpoint: bool) -> Result<(), Se
             .iter()
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
         && parts[parts.len() - 1].parse::<u8>().is_ok();
-    if simple && (aws_shape || custom_endpoint) {
+    if simple && aws_shape {
         Ok(())
     } else {
         Err(SetupError::Region(region.to_string()))
@@ -39,9 +53,14 @@ pub(super) fn check_endpoint(text: &str) -> Result<(), SetupError> {
     }
 }
 
-/// The federated user name when `-u` is not given: the login name, made valid.
+/// The federated user name when `-u` is not given: the login name (the passwd entry of the
+/// user running sts3, else `$LOGNAME`, else `$USER`), made valid.
 pub(super) fn default_user() -> String {
-    let login = std::env::var("USER").unwrap_or_default();
+    let login = whoami::fallible::username()
+        .ok()
+        .or_else(|| std::env::var("LOGNAME").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_default();
     let cleaned: String = login
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(*c))
@@ -80,11 +99,18 @@ mod tests {
         ] {
             assert!(check_region(bad, false).is_err(), "{bad}");
         }
-        assert!(
-            check_region("garage", true).is_ok(),
-            "local services name their own"
-        );
-        assert!(check_region("Bad Region", true).is_err());
+        for custom in ["garage", "mars", "us-east-1", "Local1"] {
+            assert!(
+                check_region(custom, true).is_ok(),
+                "local services name their own: {custom}"
+            );
+        }
+        for bad in ["Bad Region", "", "-x", "x-", &"a".repeat(64), "a_b"] {
+            assert!(
+                matches!(check_region(bad, true), Err(SetupError::EndpointRegion(_))),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -25,6 +25,11 @@ pub struct FileConfig {
     pub mfa_serial: Option<String>,
     pub policy: Option<PathBuf>,
     pub page_size: Option<i32>,
+    pub debug: Option<bool>,
+    /// `sts3 list` output: stop after this many objects, JSON lines, one level only.
+    pub limit: Option<usize>,
+    pub json: Option<bool>,
+    pub folders: Option<bool>,
     #[serde(default)]
     pub refresh: RefreshFile,
     #[serde(default)]
@@ -103,6 +108,10 @@ impl FileConfig {
             mfa_serial: self.mfa_serial.or(base.mfa_serial),
             policy: self.policy.or(base.policy),
             page_size: self.page_size.or(base.page_size),
+            debug: self.debug.or(base.debug),
+            limit: self.limit.or(base.limit),
+            json: self.json.or(base.json),
+            folders: self.folders.or(base.folders),
             refresh: RefreshFile {
                 margin_secs: self.refresh.margin_secs.or(base.refresh.margin_secs),
                 warn_secs: self.refresh.warn_secs.or(base.refresh.warn_secs),

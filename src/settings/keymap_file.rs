@@ -5,9 +5,12 @@ use super::{SetupError, project_dirs};
 use crate::keymap::Keymap;
 use std::path::PathBuf;
 
-/// The built-in keymap with the user's file merged over it.
+/// The built-in keymap with the user's file merged over it. A file named by `$STS3_KEYMAP`
+/// must exist; the config directory's `keymap.toml` may be missing.
 pub fn load_keymap() -> Result<Keymap, SetupError> {
-    let path = std::env::var_os("STS3_KEYMAP")
+    let named = std::env::var_os("STS3_KEYMAP").filter(|p| !p.is_empty());
+    let must_exist = named.is_some();
+    let path = named
         .map(PathBuf::from)
         .or_else(|| project_dirs().map(|d| d.config_dir().join("keymap.toml")));
     let Some(path) = path else {
@@ -15,7 +18,7 @@ pub fn load_keymap() -> Result<Keymap, SetupError> {
     };
     match std::fs::read_to_string(&path) {
         Ok(text) => Ok(Keymap::load(Some((&path.display().to_string(), &text)))?),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Keymap::default()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => Ok(Keymap::default()),
         Err(e) => Err(SetupError::KeymapRead {
             path: path.display().to_string(),
             reason: e.to_string(),

@@ -54,8 +54,22 @@ pub enum SetupError {
         "endpoint URL {0:?} is not a valid http(s) URL; pass --endpoint-url like http://127.0.0.1:8333"
     )]
     EndpointUrl(String),
+    #[error(
+        "endpoint URL {0:?} in AWS_ENDPOINT_URL is not a valid http(s) URL; set it like http://127.0.0.1:8333 or unset it"
+    )]
+    EnvEndpointUrl(String),
     #[error("region {0:?} is not an AWS region name; pass -r like us-west-2 or eu-central-1")]
     Region(String),
+    #[error(
+        "region {0:?} in {1} is not an AWS region name; set it like us-west-2 or eu-central-1, or pass -r"
+    )]
+    EnvRegion(String, &'static str),
+    #[error(
+        "region {0:?} is not a valid name for a custom endpoint; use letters, digits and '-' (at most 63), e.g. us-east-1"
+    )]
+    EndpointRegion(String),
+    #[error("profile name is empty; pass --profile NAME or unset AWS_PROFILE")]
+    EmptyProfile,
     #[error("refresh settings are inconsistent: {0}")]
     Refresh(String),
     #[error("cannot read keymap {path}: {reason}")]
@@ -82,6 +96,37 @@ pub struct BaseOptions {
     pub profile: Option<String>,
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
+}
+
+/// What the AWS environment variables say, read once (and given as data in tests).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AwsEnv {
+    pub profile: Option<String>,
+    /// `AWS_REGION`, else `AWS_DEFAULT_REGION`, with the variable's name.
+    pub region: Option<(String, &'static str)>,
+    pub endpoint_url: Option<String>,
+}
+
+impl AwsEnv {
+    /// The process's environment; empty values count as unset.
+    pub fn from_process() -> Self {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        Self {
+            profile: var("AWS_PROFILE"),
+            region: var("AWS_REGION")
+                .map(|r| (r, "AWS_REGION"))
+                .or_else(|| var("AWS_DEFAULT_REGION").map(|r| (r, "AWS_DEFAULT_REGION"))),
+            endpoint_url: var("AWS_ENDPOINT_URL"),
+        }
+    }
+}
+
+/// `sts3 list`'s output options from the config file (its flags win).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ListDefaults {
+    pub limit: Option<usize>,
+    pub json: bool,
+    pub folders: bool,
 }
 
 /// When to refresh and when to warn.
@@ -115,6 +160,7 @@ pub struct Settings {
     pub page_size: i32,
     pub refresh: RefreshSettings,
     pub debug: bool,
+    pub list: ListDefaults,
 }
 
 /// A value the embedded defaults must provide.
@@ -135,7 +181,7 @@ impl Settings {
         };
         let shown_path =
             path.map_or_else(|| "config.toml".to_string(), |p| p.display().to_string());
-        Self::merge(opts, file, &shown_path)
+        Self::merge(opts, file, &AwsEnv::from_process(), &shown_path)
     }
 
     /// Like [`Settings::resolve`], with the config file's text given instead of read from disk.
@@ -144,13 +190,29 @@ impl Settings {
         config_text: &str,
         config_path: &str,
     ) -> Result<Self, SetupError> {
-        let file = FileConfig::parse(config_text, config_path)?;
-        Self::merge(opts, file, config_path)
+        Self::resolve_with_env(opts, config_text, config_path, &AwsEnv::default())
     }
 
-    /// Flags over `file` over the embedded defaults.
-    fn merge(opts: &Options, file: FileConfig, config_path: &str) -> Result<Self, SetupError> {
+    /// Like [`Settings::resolve_text`], with the AWS environment given too.
+    pub fn resolve_with_env(
+        opts: &Options,
+        config_text: &str,
+        config_path: &str,
+        env: &AwsEnv,
+    ) -> Result<Self, SetupError> {
+        let file = FileConfig::parse(config_text, config_path)?;
+        Self::merge(opts, file, env, config_path)
+    }
+
+    /// Flags over the AWS environment over `file` over the embedded defaults.
+    fn merge(
+        opts: &Options,
+        file: FileConfig,
+        env: &AwsEnv,
+        config_path: &str,
+    ) -> Result<Self, SetupError> {
         let file = file.over(FileConfig::parse(DEFAULT_CONFIG, "<built-in defaults>")?);
+        let base = base_options(opts, &file, env)?;
         let bucket = opts
             .bucket
             .clone()
@@ -176,14 +238,7 @@ impl Settings {
         if !(1..=1000).contains(&page_size) {
             return Err(SetupError::PageSize(page_size));
         }
-        let endpoint_url = opts.endpoint_url.clone().or(file.endpoint_url);
-        if let Some(url) = &endpoint_url {
-            check_endpoint(url)?;
-        }
-        let region = opts.region.clone().or(file.region);
-        if let Some(r) = &region {
-            check_region(r, endpoint_url.is_some())?;
-        }
+
         let refresh = RefreshSettings {
             margin_secs: default_of(file.refresh.margin_secs, "refresh.margin_secs")?,
             warn_secs: default_of(file.refresh.warn_secs, "refresh.warn_secs")?,
@@ -207,6 +262,11 @@ impl Settings {
                 check_endpoint(url)?;
             }
         }
+        let list = ListDefaults {
+            limit: file.limit,
+            json: default_of(file.json, "json")?,
+            folders: default_of(file.folders, "folders")?,
+        };
         let settings = Settings {
             bucket,
             prefix: opts.prefix.clone().or(file.prefix).unwrap_or_default(),
@@ -223,15 +283,12 @@ impl Settings {
             external_id: opts.external_id.clone().or(file.external_id),
             mfa_serial: opts.mfa_serial.clone().or(file.mfa_serial),
             mfa_code: opts.mfa_code.clone(),
-            base: BaseOptions {
-                profile: opts.profile.clone().or(file.profile),
-                region,
-                endpoint_url,
-            },
+            base,
             mode_base,
             page_size,
             refresh,
-            debug: opts.debug,
+            debug: opts.debug || default_of(file.debug, "debug")?,
+            list,
         };
         // The starting mode must be usable; other modes are checked when switched to.
         settings.request_for(mode, settings.mfa_code.as_deref())?;
@@ -286,6 +343,30 @@ impl Settings {
         base
     }
 
+    /// Whether some mode calls another endpoint, region or profile than another mode (then the
+    /// session pane says where the session comes from).
+    pub fn places_differ(&self) -> bool {
+        let first = self.base_for(Mode::Federated);
+        Mode::ALL.iter().any(|m| self.base_for(*m) != first)
+    }
+
+    /// Where `mode` calls AWS, for people: the endpoint's host and port (no user or password),
+    /// or the region, and the profile.
+    pub fn place(&self, mode: Mode) -> String {
+        let base = self.base_for(mode);
+        let place = match &base.endpoint_url {
+            Some(url) => shown_host(url),
+            None => format!(
+                "region {}",
+                base.region.as_deref().unwrap_or("from the AWS chain")
+            ),
+        };
+        match &base.profile {
+            Some(profile) => format!("{place} · profile {profile}"),
+            None => place,
+        }
+    }
+
     /// Whether `mode` will need an MFA code from the user.
     pub fn needs_mfa(&self, mode: Mode) -> bool {
         self.mfa_serial.is_some() && mode != Mode::Federated
@@ -295,8 +376,67 @@ impl Settings {
     pub fn path_style(&self) -> bool {
         self.base.endpoint_url.is_some()
             || self.mode_base.iter().any(|(_, b)| b.endpoint_url.is_some())
-            || std::env::var_os("AWS_ENDPOINT_URL").is_some()
     }
+}
+
+/// `host:port` of an endpoint URL, never its user name or password.
+fn shown_host(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(u) => match (u.host_str(), u.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_string(),
+            _ => "(custom endpoint)".to_string(),
+        },
+        Err(_) => "(custom endpoint)".to_string(),
+    }
+}
+
+/// Where and as whom to call AWS: flags over the AWS environment over the config file, each
+/// checked the same way, before any network call.
+fn base_options(
+    opts: &Options,
+    file: &FileConfig,
+    env: &AwsEnv,
+) -> Result<BaseOptions, SetupError> {
+    let endpoint_url = match (&opts.endpoint_url, &env.endpoint_url, &file.endpoint_url) {
+        (Some(url), _, _) | (None, None, Some(url)) => {
+            check_endpoint(url)?;
+            Some(url.clone())
+        }
+        (None, Some(url), _) => {
+            check_endpoint(url).map_err(|_| SetupError::EnvEndpointUrl(url.clone()))?;
+            Some(url.clone())
+        }
+        (None, None, None) => None,
+    };
+    let custom = endpoint_url.is_some();
+    let region = match (&opts.region, &env.region, &file.region) {
+        (Some(r), _, _) | (None, None, Some(r)) => {
+            check_region(r, custom)?;
+            Some(r.clone())
+        }
+        (None, Some((r, var)), _) => {
+            check_region(r, custom).map_err(|e| match e {
+                SetupError::Region(r) => SetupError::EnvRegion(r, var),
+                other => other,
+            })?;
+            Some(r.clone())
+        }
+        (None, None, None) => None,
+    };
+    let profile = opts
+        .profile
+        .clone()
+        .or_else(|| env.profile.clone())
+        .or_else(|| file.profile.clone());
+    if profile.as_deref().is_some_and(|p| p.trim().is_empty()) {
+        return Err(SetupError::EmptyProfile);
+    }
+    Ok(BaseOptions {
+        profile,
+        region,
+        endpoint_url,
+    })
 }
 
 fn load_policy(path: &Path) -> Result<SessionPolicy, SetupError> {

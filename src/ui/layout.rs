@@ -46,7 +46,7 @@ pub(crate) fn screen(area: Rect, app: &App) -> Option<Screen> {
         return None;
     }
     let [main, status] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    let (session, policy, objects) = panes(main);
+    let (session, policy, objects) = panes(main, app);
     let inner = Block::new().borders(Borders::ALL).inner(objects);
     let error_height = if app.objects.error().is_some() {
         ERROR_LINES.min(inner.height)
@@ -70,19 +70,25 @@ pub(crate) fn list_rows(area: Rect, app: &App) -> u16 {
     screen(area, app).map_or(0, |s| s.list_rows())
 }
 
-/// Session and policy side by side above the objects; stacked when narrow.
-fn panes(main: Rect) -> (Rect, Rect, Rect) {
+/// Session and policy side by side above the objects; stacked when narrow. The session pane
+/// grows (up to three fifths of the screen) when it has more to say, such as a long error.
+fn panes(main: Rect, app: &App) -> (Rect, Rect, Rect) {
+    let grow_to = |usual: u16, width: u16| {
+        let wanted = super::session::wanted_lines(app, width.saturating_sub(2)) + 2;
+        usual.max(wanted.min(main.height * 3 / 5))
+    };
     if main.width < STACK_BELOW {
         let policy_height = if main.height >= 30 { 8 } else { 4 };
         let [s, p, o] = Layout::vertical([
-            Constraint::Length(9),
+            Constraint::Length(grow_to(9, main.width)),
             Constraint::Length(policy_height),
             Constraint::Min(5),
         ])
         .areas(main);
         return (s, p, o);
     }
-    let top_height = if main.height >= 36 { 12 } else { 10 };
+    let usual = if main.height >= 36 { 12 } else { 10 };
+    let top_height = grow_to(usual, main.width / 2);
     let [top, objects] =
         Layout::vertical([Constraint::Length(top_height), Constraint::Min(5)]).areas(main);
     let [s, p] =

@@ -1,5 +1,6 @@
 //! The session pane: mode, principal, masked key, times, the live countdown and its gauge, the
-//! refresh plan and the last error.
+//! refresh plan, where the session comes from, and the last error in full. When the pane is
+//! short, rows are kept by importance (the countdown first), and shown in their usual order.
 
 use super::{Clock, is_focused, keep_tail, pane_block, spinner, theme};
 use crate::app::session::Plan;
@@ -11,7 +12,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 const LABEL_WIDTH: usize = 10;
 
@@ -34,54 +35,61 @@ fn row<'a>(label: &'a str, value: impl Into<Span<'a>>) -> Line<'a> {
     ])
 }
 
+/// One row (or, for an error, several lines) and how much it matters: lower is kept first.
+struct Row<'a> {
+    rank: u8,
+    lines: Vec<Line<'a>>,
+}
+
 pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
-    let s = &app.session;
+    let inner_height = usize::from(area.height.saturating_sub(2));
     let inner_width = usize::from(area.width.saturating_sub(2));
+    let rows = rows(app, clock, inner_width);
+    let lines = fit(rows, inner_height);
+    let title = Line::from(Span::styled(" Session ", theme::title()));
+    let block = pane_block(title, is_focused(app, Focus::Session));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// How many lines the pane would like inside its border at `inner_width` (to show everything,
+/// the whole error included).
+pub(crate) fn wanted_lines(app: &App, inner_width: u16) -> u16 {
+    use chrono::Offset;
+    // Times only change what the lines say, not how many there are.
+    let clock = Clock {
+        now: chrono::DateTime::UNIX_EPOCH,
+        tz: chrono::Utc.fix(),
+    };
+    let lines: usize = rows(app, clock, usize::from(inner_width))
+        .iter()
+        .map(|r| r.lines.len())
+        .sum();
+    u16::try_from(lines).unwrap_or(u16::MAX)
+}
+
+/// The rows in display order, each with its rank.
+fn rows(app: &App, clock: Clock, inner_width: usize) -> Vec<Row<'static>> {
+    let s = &app.session;
     let value_width = inner_width.saturating_sub(LABEL_WIDTH);
-    let mut lines = Vec::new();
-    let mut mode = vec![Span::styled(s.mode().label().to_string(), theme::title())];
-    if let Some((target, _)) = s.issuing() {
-        let what = if target == s.mode() && s.info().is_some() {
-            " refreshing…".to_string()
-        } else if target == s.mode() {
-            " issuing…".to_string()
-        } else {
-            format!(" → switching to {target}…")
-        };
-        mode.push(Span::styled(
-            format!(" {}{what}", spinner(clock.now)),
-            theme::warn(),
-        ));
-    }
-    mode.insert(
-        0,
-        Span::styled(format!("{:<LABEL_WIDTH$}", "Mode"), theme::label()),
-    );
-    lines.push(Line::from(mode));
+    let one = |rank, line| Row {
+        rank,
+        lines: vec![line],
+    };
+    let mut rows = vec![one(1, mode_row(app, clock))];
     match s.info() {
-        None => lines.push(row("", Span::styled("no credentials yet", theme::dim()))),
+        None => rows.push(one(
+            2,
+            row("", Span::styled("no credentials yet", theme::dim())),
+        )),
         Some(info) => {
-            lines.push(row(
-                "Principal",
-                keep_tail(&info.principal_arn, value_width),
+            rows.push(one(
+                4,
+                row("Principal", keep_tail(&info.principal_arn, value_width)),
             ));
-            lines.push(row("Key", info.masked_access_key()));
-            lines.push(row("Issued", clock.local(info.issued_at)));
-            lines.push(row("Expires", clock.local(info.expires_at)));
-            let left = s.remaining(clock.now).unwrap_or_default();
-            let style = countdown_style(left, &app.settings.refresh);
-            let countdown = if s.is_expired(clock.now) {
-                "EXPIRED ".to_string()
-            } else {
-                format!("{} ", format_hms(left))
-            };
-            let bar_width = value_width.saturating_sub(countdown.chars().count());
-            let mut spans = vec![
-                Span::styled(format!("{:<LABEL_WIDTH$}", "Left"), theme::label()),
-                Span::styled(countdown, style),
-            ];
-            spans.extend(gauge(left, info.lifetime(), bar_width, style));
-            lines.push(Line::from(spans));
+            rows.push(one(7, row("Key", info.masked_access_key())));
+            rows.push(one(8, row("Issued", clock.local(info.issued_at))));
+            rows.push(one(6, row("Expires", clock.local(info.expires_at))));
+            rows.push(one(0, left_row(app, clock, value_width)));
         }
     }
     // With a measured offset every time here is on the server's clock (the Clock line says so).
@@ -91,23 +99,129 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
         Plan::Refresh { at } => format!("at {} · {} done", server(at), s.refresh_count()),
         Plan::Nothing => format!("– · {} done", s.refresh_count()),
     };
-    lines.push(row("Refresh", refresh));
+    rows.push(one(2, row("Refresh", refresh)));
+    if app.settings.places_differ() {
+        rows.push(one(5, row("Via", app.settings.place(s.mode()))));
+    }
     if s.clock_offset() != TimeDelta::zero() {
         let text = crate::app::clock_offset_text(s.clock_offset());
-        lines.push(row("Clock", Span::styled(text, theme::warn())));
+        rows.push(one(4, row("Clock", Span::styled(text, theme::warn()))));
     }
     if let Some(err) = s.last_error() {
         let text = format!("{}: {}", err.mode, err.text);
-        lines.push(row("Error", Span::styled(text, theme::error())));
+        rows.push(Row {
+            rank: 3,
+            lines: wrapped(
+                "Error",
+                &text,
+                value_width.saturating_sub(1).max(10),
+                theme::error(),
+            ),
+        });
     }
-    let title = Line::from(Span::styled(" Session ", theme::title()));
-    let block = pane_block(title, is_focused(app, Focus::Session));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        area,
-    );
+    rows
+}
+
+fn mode_row(app: &App, clock: Clock) -> Line<'static> {
+    let s = &app.session;
+    let mut spans = vec![
+        Span::styled(format!("{:<LABEL_WIDTH$}", "Mode"), theme::label()),
+        Span::styled(s.mode().label().to_string(), theme::title()),
+    ];
+    if let Some((target, _)) = s.issuing() {
+        let what = if target == s.mode() && s.info().is_some() {
+            " refreshing…".to_string()
+        } else if target == s.mode() {
+            " issuing…".to_string()
+        } else {
+            format!(" → switching to {target}…")
+        };
+        spans.push(Span::styled(
+            format!(" {}{what}", spinner(clock.now)),
+            theme::warn(),
+        ));
+    }
+    Line::from(spans)
+}
+
+fn left_row(app: &App, clock: Clock, value_width: usize) -> Line<'static> {
+    let s = &app.session;
+    let left = s.remaining(clock.now).unwrap_or_default();
+    let style = countdown_style(left, &app.settings.refresh);
+    let countdown = if s.is_expired(clock.now) {
+        "EXPIRED ".to_string()
+    } else {
+        format!("{} ", format_hms(left))
+    };
+    let bar_width = value_width.saturating_sub(countdown.chars().count());
+    let lifetime = s
+        .info()
+        .map(crate::credentials::SessionInfo::lifetime)
+        .unwrap_or_default();
+    let mut spans = vec![
+        Span::styled(format!("{:<LABEL_WIDTH$}", "Left"), theme::label()),
+        Span::styled(countdown, style),
+    ];
+    spans.extend(gauge(left, lifetime, bar_width, style));
+    Line::from(spans)
+}
+
+/// `text` after `label`, wrapped at word boundaries to `width`, continuation lines indented.
+fn wrapped(label: &str, text: &str, width: usize, style: Style) -> Vec<Line<'static>> {
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in text.split(' ') {
+        let Some(current) = lines.last_mut() else {
+            break;
+        };
+        let needed =
+            current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
+        if !current.is_empty() && needed > width {
+            lines.push(String::new());
+        }
+        let Some(current) = lines.last_mut() else {
+            break;
+        };
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let label = if i == 0 { label } else { "" };
+            Line::from(vec![
+                Span::styled(format!("{label:<LABEL_WIDTH$}"), theme::label()),
+                Span::styled(text, style),
+            ])
+        })
+        .collect()
+}
+
+/// Keeps the most important rows that fit in `height` lines, in display order. A row that
+/// does not fit whole is cut, its last line ending in `…`.
+fn fit(rows: Vec<Row<'static>>, height: usize) -> Vec<Line<'static>> {
+    let mut by_rank: Vec<usize> = (0..rows.len()).collect();
+    by_rank.sort_by_key(|&i| rows[i].rank);
+    let mut room = height;
+    let mut kept = vec![0; rows.len()];
+    for i in by_rank {
+        let take = rows[i].lines.len().min(room);
+        kept[i] = take;
+        room -= take;
+    }
+    rows.into_iter()
+        .zip(kept)
+        .flat_map(|(row, take)| {
+            let cut = take < row.lines.len();
+            let mut lines: Vec<Line<'static>> = row.lines.into_iter().take(take).collect();
+            if cut && let Some(last) = lines.last_mut() {
+                last.spans.push(Span::styled("…", theme::dim()));
+            }
+            lines
+        })
+        .collect()
 }
 
 /// A bar of the time left: `━━━━────`.

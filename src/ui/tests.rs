@@ -406,3 +406,87 @@ fn page_down_moves_by_exactly_the_rows_on_screen_in_every_layout() {
         );
     }
 }
+
+#[test]
+fn a_small_terminal_still_shows_the_countdown_first() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    let t = draw(&mut app, at(10), 40, 12);
+    let text = format!("{}", t.backend());
+    assert!(text.contains("Left      00:59:50"), "{text}");
+}
+
+#[test]
+fn the_whole_error_is_readable_in_the_session_pane() {
+    let (mut app, _) = app_with(Mode::Federated, 900, Some(root_page()));
+    let long = "cannot reach STS at http://127.0.0.1:8333: Connection refused (os error 111); check the endpoint, region and network";
+    let g =
+        generation_of_issue(&app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('r'))), at(5)));
+    app.update(
+        Msg::CredentialsFailed {
+            generation: g,
+            failure: AwsFailure::new(crate::failure::ErrorKind::Network, None, long),
+        },
+        at(6),
+    );
+    for (w, h) in [(80, 24), (110, 32)] {
+        let t = draw(&mut app, at(7), w, h);
+        let text = format!("{}", t.backend());
+        // The pane's lines joined: every word of the message is there, in order.
+        let pane: String = text
+            .lines()
+            .map(|l| {
+                let inner: String = l.trim_matches('"').chars().skip(1).collect();
+                let cut = inner.find('│').unwrap_or(inner.len());
+                inner[..cut].trim().to_string()
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let words: Vec<&str> = pane.split_whitespace().collect();
+        let joined = words.join(" ");
+        assert!(
+            joined.contains(&format!("Error federated: Network: {long}")),
+            "{w}x{h}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn the_pane_says_where_the_session_comes_from_when_modes_differ() {
+    let opts = Options {
+        bucket: Some("sts3-demo".into()),
+        user: Some("alice".into()),
+        endpoint_url: Some("http://user:secret@127.0.0.1:8333".into()),
+        ..Options::default()
+    };
+    let config = "[modes.session]\nendpoint_url = \"http://127.0.0.1:5000\"\n";
+    let settings = Settings::resolve_text(&opts, config, "test.toml").unwrap();
+    assert!(settings.places_differ());
+    let (mut app, fx) = App::new(settings, Keymap::default(), t0());
+    let Effect::IssueCredentials { generation, .. } = &fx[0] else {
+        panic!()
+    };
+    app.update(
+        Msg::CredentialsIssued {
+            generation: *generation,
+            info: session(Mode::Federated, 3600),
+        },
+        t0(),
+    );
+    let t = draw(&mut app, at(1), 120, 40);
+    let text = format!("{}", t.backend());
+    assert!(text.contains("Via       127.0.0.1:8333"), "{text}");
+    assert!(!text.contains("secret"), "no password on screen: {text}");
+    // The same endpoint for every mode: nothing to say.
+    let (mut plain, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    let text = format!("{}", draw(&mut plain, at(1), 120, 40).backend());
+    assert!(!text.contains("Via "), "{text}");
+}
+
+fn generation_of_issue(fx: &[Effect]) -> Generation {
+    fx.iter()
+        .find_map(|e| match e {
+            Effect::IssueCredentials { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .expect("an IssueCredentials effect")
+}

@@ -13,7 +13,7 @@ impl App {
         if self.settings.needs_mfa(mode) && self.first_mfa_code.is_none() {
             // The settings must allow the mode before a code is worth asking for.
             if let Err(e) = self.settings.request_for(mode, None) {
-                return self.cannot_use(mode, &e.to_string(), now);
+                return self.cannot_use(mode, &e.in_app(), now);
             }
             self.session.clear_plan();
             self.input = Some(Input::Mfa {
@@ -41,7 +41,7 @@ impl App {
                     request,
                 }]
             }
-            Err(e) => self.cannot_use(mode, &e.to_string(), now),
+            Err(e) => self.cannot_use(mode, &e.in_app(), now),
         }
     }
 
