@@ -1,6 +1,7 @@
 //! What a bucket listing is made of, as plain data the app and the headless commands share: page
 //! requests, pages, object entries, sizes for people, and the bucket-name rules.
 
+use crate::escape::Untrusted;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -15,14 +16,15 @@ pub struct PageRequest {
     pub folders: bool,
 }
 
-/// One object in a listing.
+/// One object in a listing. The key is shown through [`crate::escape::printable`]; the ETag and
+/// storage class are the server's words and escape themselves when shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ObjectEntry {
     pub key: String,
     pub size: i64,
     pub last_modified: Option<DateTime<Utc>>,
-    pub etag: String,
-    pub storage_class: Option<String>,
+    pub etag: Untrusted,
+    pub storage_class: Option<Untrusted>,
 }
 
 /// One page of results.

@@ -1,20 +1,103 @@
-//! Text from outside (keys, server answers) made safe to put on a terminal.
+//! Text from outside (keys, server answers, files) made safe to put on a terminal or in the log:
+//! the one escaping rule, and a string type that applies it whenever it is shown.
+//!
+//! Escaped, as `\u{..}`: control characters (C0, DEL and C1, whose U+009B is an 8-bit CSI) and
+//! the Unicode bidi controls that can reorder what is shown (`bidi\u{202e}txt.exe`). A literal
+//! backslash becomes `\\`, so the escaping is unambiguous: `a\u{1b}b` typed by a server and
+//! `a<ESC>b` print differently.
 
-/// A key made safe to draw: control characters (which could move the cursor or change colours)
-/// are shown escaped as `\u{1b}`; everything else is kept.
-pub fn printable(key: &str) -> std::borrow::Cow<'_, str> {
-    if !key.chars().any(char::is_control) {
-        return std::borrow::Cow::Borrowed(key);
+use serde::Serialize;
+use std::borrow::Cow;
+use std::fmt;
+
+/// Whether `c` must not reach a terminal as it is.
+fn needs_escape(c: char) -> bool {
+    c == '\\'
+        || c.is_control()
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// `text` made safe to draw: see the module's rule. Text that needs nothing is borrowed.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(key.len() + 8);
-    for c in key.chars() {
-        if c.is_control() {
-            out.push_str(&c.escape_unicode().to_string());
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c == '\\' {
+            out.push_str("\\\\");
+        } else if needs_escape(c) {
+            out.extend(c.escape_unicode());
         } else {
             out.push(c);
         }
     }
-    std::borrow::Cow::Owned(out)
+    Cow::Owned(out)
+}
+
+/// The longest server message kept, in bytes; longer ones end in `…`.
+pub const MESSAGE_MAX_BYTES: usize = 1024;
+
+/// `text` escaped and cut to about [`MESSAGE_MAX_BYTES`] (on a character boundary), for
+/// messages from servers: a 10 MiB error message is a fault, not something to show.
+pub fn capped(text: &str) -> String {
+    let cut = if text.len() > MESSAGE_MAX_BYTES {
+        let mut end = MESSAGE_MAX_BYTES;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        &text[..end]
+    } else {
+        text
+    };
+    let mut out = printable(cut).into_owned();
+    if cut.len() < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// A string from outside, kept as it came (for requests, such as an `If-Match` ETag) and
+/// escaped whenever it is displayed or logged. JSON output gets it as is (JSON escapes).
+#[derive(Clone, PartialEq, Eq, Hash, Default, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Untrusted(String);
+
+impl Untrusted {
+    pub fn new(text: impl Into<String>) -> Self {
+        Self(text.into())
+    }
+
+    /// As it came: for requests, never for a terminal.
+    pub fn raw(&self) -> &str {
+        &self.0
+    }
+
+    /// Made safe to show.
+    pub fn shown(&self) -> Cow<'_, str> {
+        printable(&self.0)
+    }
+}
+
+impl fmt::Display for Untrusted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.shown())
+    }
+}
+
+impl fmt::Debug for Untrusted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.shown())
+    }
+}
+
+impl From<&str> for Untrusted {
+    fn from(text: &str) -> Self {
+        Self::new(text)
+    }
 }
 
 #[cfg(test)]
@@ -25,6 +108,57 @@ mod tests {
     fn printable_escapes_control_characters_only() {
         assert_eq!(printable("naïve café/日本語 🎉"), "naïve café/日本語 🎉");
         assert_eq!(printable("evil\u{1b}[31mred\n"), "evil\\u{1b}[31mred\\u{a}");
-        assert!(matches!(printable("plain"), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(printable("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn c1_controls_and_the_8_bit_csi_are_escaped() {
+        assert_eq!(printable("a\u{9b}31mb"), "a\\u{9b}31mb");
+        assert_eq!(printable("\u{80}\u{9f}\u{7f}"), "\\u{80}\\u{9f}\\u{7f}");
+        assert_eq!(printable("\u{a0}"), "\u{a0}", "NBSP is printable");
+    }
+
+    #[test]
+    fn bidi_controls_are_escaped_so_names_cannot_be_reordered() {
+        assert_eq!(printable("bidi\u{202e}txt.exe"), "bidi\\u{202e}txt.exe");
+        for c in [
+            '\u{200e}', '\u{200f}', '\u{202a}', '\u{2066}', '\u{2069}', '\u{61c}',
+        ] {
+            assert!(printable(&c.to_string()).starts_with("\\u{"), "{c:?}");
+        }
+        assert_eq!(
+            printable("a\u{200d}b"),
+            "a\u{200d}b",
+            "joiners in emoji stay"
+        );
+    }
+
+    #[test]
+    fn escaping_is_unambiguous() {
+        let typed = printable("a\\u{1b}b").into_owned();
+        let raw = printable("a\u{1b}b").into_owned();
+        assert_ne!(typed, raw);
+        assert_eq!(typed, "a\\\\u{1b}b");
+        assert_eq!(raw, "a\\u{1b}b");
+    }
+
+    #[test]
+    fn capped_messages_end_in_an_ellipsis_on_a_character_boundary() {
+        let long = "é".repeat(MESSAGE_MAX_BYTES);
+        let cut = capped(&long);
+        assert!(cut.ends_with('…'));
+        assert!(cut.len() <= MESSAGE_MAX_BYTES + '…'.len_utf8());
+        assert_eq!(capped("short \u{1b}"), "short \\u{1b}");
+    }
+
+    #[test]
+    fn untrusted_shows_escaped_and_keeps_the_raw_text() {
+        let etag = Untrusted::new("\"e\u{1b}]52;c;x\u{7}\"");
+        assert_eq!(etag.raw(), "\"e\u{1b}]52;c;x\u{7}\"");
+        assert_eq!(etag.to_string(), "\"e\\u{1b}]52;c;x\\u{7}\"");
+        assert_eq!(
+            serde_json::to_string(&etag).unwrap(),
+            r#""\"e\u001b]52;c;x\u0007\"""#
+        );
     }
 }

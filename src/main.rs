@@ -1,8 +1,10 @@
 //! Command line → settings → run (the TUI, or `sts3 list`).
 
 use clap::Parser;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use sts3::cli::{Cli, Command};
+use sts3::headless::{ListError, reader_gone, stderr_line};
 use sts3::settings::{Settings, load_keymap};
 
 fn main() -> ExitCode {
@@ -27,9 +29,10 @@ fn main() -> ExitCode {
             let mut stdout = std::io::stdout().lock();
             match runtime.block_on(sts3::headless::run(&settings, &args, &mut stdout)) {
                 Ok(_) => ExitCode::SUCCESS,
+                Err(ListError::Output(e)) if reader_gone(&e) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("{e}");
-                    ExitCode::from(1)
+                    stderr_line(&e.to_string());
+                    ExitCode::from(e.exit_code())
                 }
             }
         }
@@ -38,6 +41,12 @@ fn main() -> ExitCode {
                 Ok(k) => k,
                 Err(e) => return fail(&e.to_string(), 2),
             };
+            if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+                return fail(
+                    "sts3 needs a terminal; use `sts3 list` for scripts (see sts3 list --help)",
+                    2,
+                );
+            }
             match runtime.block_on(sts3::runtime::run(settings, keymap)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(&format!("terminal error: {e}"), 1),
@@ -47,6 +56,6 @@ fn main() -> ExitCode {
 }
 
 fn fail(message: &str, code: u8) -> ExitCode {
-    eprintln!("sts3: {message}");
+    stderr_line(&format!("sts3: {message}"));
     ExitCode::from(code)
 }

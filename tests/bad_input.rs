@@ -314,6 +314,127 @@ fn region_unknown() {
 }
 
 #[test]
+fn region_unknown_in_the_environment() {
+    let dir = workdir();
+    let out = run_in(
+        dir.path(),
+        &["list", "-b", "b-1"],
+        &[("AWS_REGION", "mars")],
+    );
+    expect(
+        &out,
+        2,
+        "sts3: region \"mars\" in AWS_REGION is not an AWS region name; set it like us-west-2 or eu-central-1, or pass -r",
+    );
+}
+
+#[test]
+fn region_that_is_no_host_label_with_a_custom_endpoint() {
+    let s = service();
+    let out = run(&[
+        "list",
+        "-b",
+        "b-1",
+        "--endpoint-url",
+        &s.endpoint,
+        "-r",
+        "us_east 1",
+    ]);
+    expect(
+        &out,
+        2,
+        "sts3: region \"us_east 1\" is not a valid name for a custom endpoint; use letters, digits and '-' (at most 63), e.g. us-east-1",
+    );
+}
+
+#[test]
+fn endpoint_url_unparsable_in_the_environment() {
+    let dir = workdir();
+    let mut cmd = sts3();
+    cmd.current_dir(dir.path())
+        .envs(service().env())
+        .env("AWS_ENDPOINT_URL", "localhost:9000")
+        .args(["list", "-b", "b-1"]);
+    expect(
+        &cmd.output().unwrap(),
+        2,
+        "sts3: endpoint URL \"localhost:9000\" in AWS_ENDPOINT_URL is not a valid http(s) URL; set it like http://127.0.0.1:8333 or unset it",
+    );
+}
+
+#[test]
+fn profile_named_empty() {
+    let out = run(&["list", "-b", "b-1", "--profile", ""]);
+    expect(
+        &out,
+        2,
+        "sts3: profile name is empty; pass --profile NAME or unset AWS_PROFILE",
+    );
+}
+
+#[test]
+fn profile_not_found_in_the_environment() {
+    let s = service();
+    let dir = workdir();
+    let mut cmd = sts3();
+    cmd.current_dir(dir.path())
+        .env("HOME", dir.path())
+        .env("AWS_CONFIG_FILE", dir.path().join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_PROFILE", "nope")
+        .args(["list", "-b", "b-1", "--endpoint-url", &s.endpoint]);
+    expect(
+        &cmd.output().unwrap(),
+        1,
+        "Caught exception issuing federated credentials: NoCredentials: AWS profile \"nope\" was not found or has no credentials; check --profile / AWS_PROFILE and ~/.aws/config",
+    );
+}
+
+#[test]
+fn temporary_base_credentials_for_federated_and_session_modes() {
+    let s = service();
+    for (mode, label) in [("federated", "federated"), ("session", "session token")] {
+        let dir = workdir();
+        let out = run_in(
+            dir.path(),
+            &[
+                "list",
+                "-b",
+                "b-1",
+                "--endpoint-url",
+                &s.endpoint,
+                "--mode",
+                mode,
+            ],
+            &[("AWS_SESSION_TOKEN", "a-session-token")],
+        );
+        expect(
+            &out,
+            1,
+            &format!(
+                "Caught exception issuing {label} credentials: WrongBaseCredentials: {label} mode needs an IAM user's long-term keys; these are temporary credentials from the environment (AWS_SESSION_TOKEN, or an ASIA... key); use role mode or a profile with user keys"
+            ),
+        );
+    }
+}
+
+#[test]
+fn keymap_file_named_by_sts3_keymap_missing() {
+    let dir = workdir();
+    let out = run_in(
+        dir.path(),
+        &["-b", "b-1"],
+        &[("STS3_KEYMAP", "no-such-keymap.toml")],
+    );
+    expect(
+        &out,
+        2,
+        "sts3: cannot read keymap no-such-keymap.toml: No such file or directory (os error 2)",
+    );
+}
+
+#[test]
 fn page_size_out_of_range() {
     let out = run(&["list", "-b", "b-1", "--page-size", "5000"]);
     expect(
@@ -382,7 +503,7 @@ fn config_file_with_an_unknown_key() {
     expect(
         &out,
         2,
-        "sts3: config file unknown.toml line 1, column 1: unknown field `bukket`, expected one of `bucket`, `prefix`, `user`, `region`, `profile`, `endpoint_url`, `mode`, `duration`, `allow_get_object`, `role_arn`, `session_name`, `external_id`, `mfa_serial`, `policy`, `page_size`, `refresh`, `modes`; fix or remove that line",
+        "sts3: config file unknown.toml line 1, column 1: unknown field `bukket`, expected one of `bucket`, `prefix`, `user`, `region`, `profile`, `endpoint_url`, `mode`, `duration`, `allow_get_object`, `role_arn`, `session_name`, `external_id`, `mfa_serial`, `policy`, `page_size`, `debug`, `limit`, `json`, `folders`, `refresh`, `modes`; fix or remove that line",
     );
 }
 

@@ -282,7 +282,7 @@ async fn delimiter_listing_gives_folders_and_unicode_keys_round_trip() {
         ]
     );
     let o = &spaced.objects[1];
-    assert!(o.size > 0 && o.etag.starts_with('"') && o.last_modified.is_some());
+    assert!(o.size > 0 && o.etag.raw().starts_with('"') && o.last_modified.is_some());
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ pub(crate) mod objects;
 pub(crate) mod policy;
 pub(crate) mod session;
 
-pub(crate) use msg::{Effect, Generation, Msg, RequestId};
+pub(crate) use msg::{Effect, Generation, Layout, Msg, RequestId};
 pub(crate) use session::clock_offset_text;
 #[cfg(test)]
 mod tests;
@@ -76,6 +76,8 @@ pub(crate) struct App {
     pub(crate) input: Option<Input>,
     /// The MFA code given at start (`--mfa-code`), used once by the first issue that needs one.
     first_mfa_code: Option<String>,
+    /// The layout last drawn with.
+    layout: Option<Layout>,
     next_request: u64,
 }
 
@@ -98,6 +100,7 @@ impl App {
             help_visible: false,
             notice: None,
             input: None,
+            layout: None,
             next_request: 0,
         };
         let effects = app.issue(mode, now);
@@ -107,8 +110,10 @@ impl App {
     pub(crate) fn update(&mut self, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         let mut effects = match msg {
             Msg::KeyPressed(press) => self.on_key(press, now),
-            Msg::ListResized { rows } => {
-                self.objects.set_height(usize::from(rows));
+            Msg::LaidOut(layout) => {
+                self.layout = Some(layout);
+                self.objects.set_height(usize::from(layout.list_rows));
+                self.policy.set_height(usize::from(layout.policy_rows));
                 Vec::new()
             }
             Msg::Tick => Vec::new(),
@@ -135,6 +140,11 @@ impl App {
         };
         effects.extend(self.on_time(now));
         effects
+    }
+
+    /// The layout last drawn with, if any.
+    pub(crate) fn layout(&self) -> Option<Layout> {
+        self.layout
     }
 
     /// When the loop must wake up next: the countdown's next second, a refresh, a retry, a

@@ -14,14 +14,21 @@ pub(crate) struct RequestId(pub u64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) struct Generation(pub u64);
 
+/// What the model needs to know of the screen's layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Layout {
+    /// Rows of entries the object list shows.
+    pub(crate) list_rows: u16,
+    /// Lines the policy pane shows.
+    pub(crate) policy_rows: u16,
+}
+
 /// What happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Msg {
     KeyPressed(KeyPress),
-    /// The object list now shows this many rows (from the layout the view draws with).
-    ListResized {
-        rows: u16,
-    },
+    /// The screen was laid out anew (by the layout the view draws with).
+    LaidOut(Layout),
     /// Time passed (a deadline was reached, or the loop woke up).
     Tick,
     CredentialsIssued {

@@ -15,6 +15,13 @@ pub struct Issued {
     pub secret: SecretCredentials,
 }
 
+/// What sts3 needs to know of the base credentials before calling STS with them.
+#[derive(Debug, Clone, Copy)]
+struct BaseFacts {
+    temporary: bool,
+    unsafe_part: Option<&'static str>,
+}
+
 /// Calls STS with the base credentials.
 #[derive(Clone, Debug)]
 pub struct StsIssuer {
@@ -25,8 +32,8 @@ pub struct StsIssuer {
     /// Where STS is, for messages: the endpoint URL or the region.
     place: String,
     profile: Option<String>,
-    /// Where the base credentials came from, when they are temporary (checked once).
-    temporary_base: std::sync::Arc<tokio::sync::OnceCell<Option<String>>>,
+    /// What the base credentials are (looked at once), when they could be resolved.
+    base_facts: std::sync::Arc<tokio::sync::OnceCell<Option<BaseFacts>>>,
 }
 
 impl StsIssuer {
@@ -51,7 +58,7 @@ impl StsIssuer {
             base: config.credentials_provider(),
             place,
             profile: profile.map(str::to_string),
-            temporary_base: std::sync::Arc::default(),
+            base_facts: std::sync::Arc::default(),
         }
     }
 
@@ -62,9 +69,7 @@ impl StsIssuer {
         request: &CredentialRequest,
         now: DateTime<Utc>,
     ) -> Result<Issued, AwsFailure> {
-        if matches!(request.mode(), Mode::Federated | Mode::SessionToken) {
-            self.require_long_term(request.mode()).await?;
-        }
+        self.check_base(request.mode()).await?;
         match self.issue_once(request, now).await {
             Ok(mut issued) => {
                 issued.info.server_date = self.dates.take();
@@ -91,38 +96,58 @@ impl StsIssuer {
         }
     }
 
-    /// GetFederationToken and GetSessionToken refuse temporary credentials: say so before
-    /// calling, naming where they came from. (Base credentials that cannot be resolved are
-    /// left to the call itself, which explains them.)
-    async fn require_long_term(&self, mode: Mode) -> Result<(), AwsFailure> {
-        let source = self
-            .temporary_base
+    /// Refuses base credentials that cannot work before calling: any with a character that
+    /// cannot go into a header, and temporary ones for GetFederationToken and GetSessionToken
+    /// (STS refuses those). (Base credentials that cannot be resolved are left to the call
+    /// itself, which explains them.)
+    async fn check_base(&self, mode: Mode) -> Result<(), AwsFailure> {
+        let facts = self
+            .base_facts
             .get_or_init(|| async {
                 let provider = self.base.as_ref()?;
                 let creds = provider.provide_credentials().await.ok()?;
-                let temporary =
-                    creds.session_token().is_some() || creds.access_key_id().starts_with("ASIA");
-                temporary.then(|| self.source_name())
+                Some(BaseFacts {
+                    temporary: creds.session_token().is_some()
+                        || creds.access_key_id().starts_with("ASIA"),
+                    unsafe_part: crate::credentials::unsafe_part(
+                        creds.access_key_id(),
+                        creds.secret_access_key(),
+                        creds.session_token(),
+                    ),
+                })
             })
             .await;
-        match source {
-            None => Ok(()),
-            Some(source) => Err(AwsFailure::new(
+        let Some(facts) = facts else {
+            return Ok(());
+        };
+        let refuse = |message: String| {
+            Err(AwsFailure::new(
                 ErrorKind::WrongBaseCredentials,
                 None,
-                format!(
-                    "{mode} mode needs an IAM user's long-term keys; these are temporary credentials from {source}; use role mode or a profile with user keys"
-                ),
-            )),
+                message,
+            ))
+        };
+        if let Some(part) = facts.unsafe_part {
+            return refuse(format!(
+                "the {part} from {} contains a control character (a CRLF file?)",
+                self.source_name("")
+            ));
         }
+        if facts.temporary && matches!(mode, Mode::Federated | Mode::SessionToken) {
+            return refuse(format!(
+                "{mode} mode needs an IAM user's long-term keys; these are temporary credentials from {}; use role mode or a profile with user keys",
+                self.source_name(" (AWS_SESSION_TOKEN, or an ASIA... key)")
+            ));
+        }
+        Ok(())
     }
 
     /// Where the base credentials came from, in words.
-    fn source_name(&self) -> String {
+    fn source_name(&self, env_detail: &str) -> String {
         match &self.profile {
             Some(profile) => format!("profile {profile:?}"),
             None if std::env::var_os("AWS_ACCESS_KEY_ID").is_some() => {
-                "the environment (AWS_SESSION_TOKEN, or an ASIA... key)".to_string()
+                format!("the environment{env_detail}")
             }
             None => {
                 "the AWS credential chain (SSO, a role profile or instance metadata)".to_string()
@@ -174,7 +199,7 @@ impl StsIssuer {
                     .map(|u| u.arn().to_string())
                     .unwrap_or_default();
                 let percent = out.session_token_utilization();
-                assemble(Mode::Federated, principal, percent, out.credentials(), now)
+                assemble(Mode::Federated, &principal, percent, out.credentials(), now)
             }
             CredentialRequest::AssumedRole {
                 role_arn,
@@ -203,7 +228,7 @@ impl StsIssuer {
                 let percent = out.session_token_utilization();
                 assemble(
                     Mode::AssumedRole,
-                    principal,
+                    &principal,
                     percent,
                     out.credentials(),
                     now,
@@ -220,7 +245,7 @@ impl StsIssuer {
                 let out = call.send().await.map_err(|e| failure_from_sdk(&e))?;
                 // The session carries the caller's own identity and permissions.
                 let principal = self.caller_arn().await.unwrap_or_default();
-                assemble(Mode::SessionToken, principal, None, out.credentials(), now)
+                assemble(Mode::SessionToken, &principal, None, out.credentials(), now)
             }
         }
     }
@@ -254,7 +279,7 @@ fn to_i32(secs: u32) -> i32 {
 
 fn assemble(
     mode: Mode,
-    principal_arn: String,
+    principal_arn: &str,
     packed_policy_percent: Option<i32>,
     creds: Option<&aws_sdk_sts::types::Credentials>,
     now: DateTime<Utc>,
@@ -265,11 +290,24 @@ fn assemble(
     let exp = creds.expiration();
     let expires_at = DateTime::<Utc>::from_timestamp(exp.secs(), exp.subsec_nanos())
         .ok_or_else(|| AwsFailure::new(ErrorKind::Other, None, "STS sent an invalid expiration"))?;
+    if let Some(part) = crate::credentials::unsafe_part(
+        creds.access_key_id(),
+        creds.secret_access_key(),
+        Some(creds.session_token()),
+    ) {
+        return Err(AwsFailure::new(
+            ErrorKind::BadAnswer,
+            None,
+            format!(
+                "the {part} in STS's answer contains a control character; check that the endpoint is really STS"
+            ),
+        ));
+    }
     let access_key_id = creds.access_key_id().to_string();
     Ok(Issued {
         info: SessionInfo {
             mode,
-            principal_arn,
+            principal_arn: crate::escape::capped(principal_arn),
             access_key_id: access_key_id.clone(),
             issued_at: now,
             expires_at,

@@ -7,7 +7,7 @@ pub mod schedule;
 mod secret;
 
 pub use request::{CredentialRequest, Mfa, SpecError, validate_duration};
-pub use secret::{Secret, SecretCredentials};
+pub use secret::{Secret, SecretCredentials, unsafe_part};
 
 /// Field checks used when building requests from settings.
 pub mod checks {

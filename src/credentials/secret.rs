@@ -55,9 +55,45 @@ impl fmt::Debug for SecretCredentials {
     }
 }
 
+/// Which part of a set of credentials holds a character that cannot go into an HTTP header
+/// (anything but visible ASCII: a `\r` from a CRLF file, an escape from a broken or hostile
+/// service), if any. Such a value would make the request signer panic.
+pub fn unsafe_part(
+    access_key: &str,
+    secret_key: &str,
+    session_token: Option<&str>,
+) -> Option<&'static str> {
+    let bad = |v: &str| v.is_empty() || !v.bytes().all(|b| b.is_ascii_graphic());
+    if bad(access_key) {
+        Some("access key")
+    } else if bad(secret_key) {
+        Some("secret key")
+    } else if session_token.is_some_and(bad) {
+        Some("session token")
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_that_cannot_go_into_a_header_are_named() {
+        assert_eq!(unsafe_part("AKIAEXAMPLE", "s/e+c=", Some("tok.en-_")), None);
+        assert_eq!(unsafe_part("AKIAEXAMPLE\r", "s", None), Some("access key"));
+        assert_eq!(unsafe_part("AKIA", "se cret", None), Some("secret key"));
+        assert_eq!(
+            unsafe_part("AKIA", "s", Some("t\u{1b}[0m")),
+            Some("session token")
+        );
+        assert_eq!(unsafe_part("", "s", None), Some("access key"));
+        assert_eq!(
+            unsafe_part("AKIA", "s", Some("naïve")),
+            Some("session token")
+        );
+    }
 
     #[test]
     fn debug_and_display_redact() {

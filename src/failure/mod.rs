@@ -4,6 +4,7 @@
 //! SDK-facing half (turning an `SdkError` into this) lives in `aws::error`; this half is pure.
 
 use crate::credentials::schedule::backoff;
+use crate::escape;
 use chrono::TimeDelta;
 use std::fmt;
 
@@ -33,6 +34,9 @@ pub enum ErrorKind {
     WrongBaseCredentials,
     /// A server-side error.
     Server,
+    /// An answer sts3 cannot use: not the XML it should be, a pagination that would loop,
+    /// values that cannot be right (a broken or hostile endpoint).
+    BadAnswer,
     Other,
 }
 
@@ -94,24 +98,27 @@ pub fn recovery(failure: &AwsFailure, attempt: Attempt) -> Recovery {
 }
 
 impl AwsFailure {
-    pub fn new(kind: ErrorKind, code: Option<&str>, message: impl Into<String>) -> Self {
+    /// A failure in sts3's words (which may quote a server's: the message is escaped and
+    /// capped like any text from outside).
+    pub fn new(kind: ErrorKind, code: Option<&str>, message: impl AsRef<str>) -> Self {
         Self {
             kind,
-            code: code.map(str::to_string),
-            message: message.into(),
+            code: code.map(escape::capped),
+            message: escape::capped(message.as_ref()),
             status: None,
         }
     }
 
-    /// A failure from a service answer: classified by its code and HTTP status.
+    /// A failure from a service answer: classified by its code and HTTP status. The code and
+    /// message are the server's: escaped for a terminal, and the message cut at 1 KiB.
     pub fn from_service(code: Option<&str>, message: Option<&str>, status: Option<u16>) -> Self {
         let kind = classify(code, status);
         let message = message
             .filter(|m| !m.is_empty())
-            .map_or_else(|| default_message(kind, status), str::to_string);
+            .map_or_else(|| default_message(kind, status), escape::capped);
         Self {
             kind,
-            code: code.map(str::to_string),
+            code: code.map(escape::capped),
             message,
             status,
         }

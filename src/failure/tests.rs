@@ -81,6 +81,7 @@ fn recovery_for_every_kind_and_situation() {
             | ErrorKind::InvalidRequest
             | ErrorKind::NoCredentials
             | ErrorKind::WrongBaseCredentials
+            | ErrorKind::BadAnswer
             | ErrorKind::Other => [Wait; 5],
         }
     };

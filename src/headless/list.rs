@@ -21,12 +21,25 @@ pub enum ListError {
     Issue { mode: Mode, failure: AwsFailure },
     #[error("Caught exception accessing bucket {bucket}: {failure}")]
     Bucket { bucket: String, failure: AwsFailure },
-    #[error("{0}")]
+    #[error("sts3: {0}")]
     Spec(#[from] SpecError),
-    #[error("cannot read the MFA code from standard input: {0}")]
+    #[error("sts3: --limit 0 lists nothing; pass --limit 1 or more, or leave it out")]
+    ZeroLimit,
+    #[error("sts3: cannot read the MFA code from standard input: {0}")]
     MfaPrompt(io::Error),
-    #[error("cannot write output: {0}")]
+    #[error("sts3: cannot write output: {0}")]
     Output(#[from] io::Error),
+}
+
+impl ListError {
+    /// The exit code: 2 for bad input found before any network call, 1 otherwise. (A reader
+    /// that went away is handled before this.)
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            ListError::Spec(_) | ListError::ZeroLimit | ListError::MfaPrompt(_) => 2,
+            ListError::Issue { .. } | ListError::Bucket { .. } | ListError::Output(_) => 1,
+        }
+    }
 }
 
 /// Runs the command, writing the listing to `out`. Returns the number of objects printed.
@@ -41,6 +54,9 @@ pub async fn run(
         json: args.json || settings.list.json,
         folders: args.folders || settings.list.folders,
     };
+    if args.limit == Some(0) {
+        return Err(ListError::ZeroLimit);
+    }
     let base = settings.base_for(settings.mode);
     let config = load_base_config(&base).await;
     let clients = Clients::build(
@@ -81,7 +97,8 @@ fn mfa_code(settings: &Settings) -> Result<Option<String>, ListError> {
     if settings.mfa_code.is_some() || !settings.needs_mfa(settings.mode) {
         return Ok(settings.mfa_code.clone());
     }
-    eprint!(
+    let _ = write!(
+        io::stderr().lock(),
         "MFA code for {}: ",
         settings.mfa_serial.as_deref().unwrap_or_default()
     );
@@ -129,7 +146,9 @@ async fn list_all(
             // Expired or rejected credentials: issue new ones once and retry this page.
             Err(failure) if refresh_helps(&failure, expires_at, refreshed) => {
                 refreshed = true;
-                eprintln!("sts3: {failure}; issuing new credentials and retrying");
+                super::stderr_line(&format!(
+                    "sts3: {failure}; issuing new credentials and retrying"
+                ));
                 let issued =
                     clients
                         .sts

@@ -1,5 +1,20 @@
-//! The headless commands, one file each: `sts3 list`.
+//! The headless commands, one file each: `sts3 list`. What they print to a terminal that is
+//! not theirs goes through here: a closed stderr or stdout (`sts3 list | head -1`) ends them
+//! quietly, never with a panic.
 
 pub mod list;
 
 pub use list::{ListError, local_time, run};
+
+use std::io::Write;
+
+/// Writes one line to stderr; a closed stderr is not an error worth dying for.
+pub fn stderr_line(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
+/// Whether an output error means the reader went away (a closed pipe): then sts3 stops
+/// quietly, as other command-line tools do.
+pub fn reader_gone(error: &std::io::Error) -> bool {
+    error.kind() == std::io::ErrorKind::BrokenPipe
+}

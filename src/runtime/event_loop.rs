@@ -134,9 +134,9 @@ where
 {
     let size = term.size().map_err(io::Error::other)?;
     let now = parts.clock.now();
-    let rows = ui::list_rows(size.into(), app);
-    if usize::from(rows) != app.objects.rows().height() {
-        app.update(Msg::ListResized { rows }, now);
+    let layout = ui::layout_of(size.into(), app);
+    if app.layout() != Some(layout) {
+        app.update(Msg::LaidOut(layout), now);
     }
     let clock = Clock { now, tz: parts.tz };
     term.draw(|frame| ui::render(frame, app, clock))

@@ -70,6 +70,11 @@ pub enum SetupError {
     EndpointRegion(String),
     #[error("profile name is empty; pass --profile NAME or unset AWS_PROFILE")]
     EmptyProfile,
+    #[error(
+        "the {part} from the environment ({var}) contains a control character (a CRLF file?); set it again without it",
+        part = credential_part(var)
+    )]
+    CredentialText { var: &'static str },
     #[error("refresh settings are inconsistent: {0}")]
     Refresh(String),
     #[error("cannot read keymap {path}: {reason}")]
@@ -78,6 +83,15 @@ pub enum SetupError {
     Keymap(#[from] KeymapError),
     #[error("the built-in defaults lack `{0}`; this is a bug in sts3, please report it")]
     MissingDefault(&'static str),
+}
+
+/// What an AWS credential variable holds, in words.
+fn credential_part(var: &str) -> &'static str {
+    match var {
+        "AWS_ACCESS_KEY_ID" => "access key",
+        "AWS_SECRET_ACCESS_KEY" => "secret key",
+        _ => "session token",
+    }
 }
 
 /// Where sts3 keeps its files.
@@ -105,13 +119,30 @@ pub struct AwsEnv {
     /// `AWS_REGION`, else `AWS_DEFAULT_REGION`, with the variable's name.
     pub region: Option<(String, &'static str)>,
     pub endpoint_url: Option<String>,
+    /// The variable holding base credentials that cannot go into a request (a control
+    /// character), if any. (The credentials themselves are not kept here.)
+    pub unsafe_credential: Option<&'static str>,
 }
 
 impl AwsEnv {
     /// The process's environment; empty values count as unset.
     pub fn from_process() -> Self {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let unsafe_credential = match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
+            (Some(key), Some(secret)) => {
+                let token = var("AWS_SESSION_TOKEN");
+                crate::credentials::unsafe_part(&key, &secret, token.as_deref()).map(|part| {
+                    match part {
+                        "access key" => "AWS_ACCESS_KEY_ID",
+                        "secret key" => "AWS_SECRET_ACCESS_KEY",
+                        _ => "AWS_SESSION_TOKEN",
+                    }
+                })
+            }
+            _ => None,
+        };
         Self {
+            unsafe_credential,
             profile: var("AWS_PROFILE"),
             region: var("AWS_REGION")
                 .map(|r| (r, "AWS_REGION"))
@@ -261,6 +292,10 @@ impl Settings {
             if let Some(url) = &b.endpoint_url {
                 check_endpoint(url)?;
             }
+            if let Some(region) = &b.region {
+                let custom = b.endpoint_url.is_some() || base.endpoint_url.is_some();
+                check_region(region, custom)?;
+            }
         }
         let list = ListDefaults {
             limit: file.limit,
@@ -282,7 +317,12 @@ impl Settings {
             policy_from_file,
             external_id: opts.external_id.clone().or(file.external_id),
             mfa_serial: opts.mfa_serial.clone().or(file.mfa_serial),
-            mfa_code: opts.mfa_code.clone(),
+            // The prompt is the safe way; STS3_MFA_CODE keeps the code off the command line.
+            mfa_code: opts.mfa_code.clone().or_else(|| {
+                std::env::var("STS3_MFA_CODE")
+                    .ok()
+                    .filter(|c| !c.is_empty())
+            }),
             base,
             mode_base,
             page_size,
@@ -290,6 +330,13 @@ impl Settings {
             debug: opts.debug || default_of(file.debug, "debug")?,
             list,
         };
+        if settings
+            .mfa_serial
+            .as_deref()
+            .is_some_and(|s| s.trim().is_empty())
+        {
+            return Err(SpecError::MfaSerial.into());
+        }
         // The starting mode must be usable; other modes are checked when switched to.
         settings.request_for(mode, settings.mfa_code.as_deref())?;
         Ok(settings)
@@ -431,6 +478,10 @@ fn base_options(
         .or_else(|| file.profile.clone());
     if profile.as_deref().is_some_and(|p| p.trim().is_empty()) {
         return Err(SetupError::EmptyProfile);
+    }
+    // The environment's keys are used unless a profile is named.
+    if let (None, Some(var)) = (&profile, env.unsafe_credential) {
+        return Err(SetupError::CredentialText { var });
     }
     Ok(BaseOptions {
         profile,

@@ -30,6 +30,11 @@ pub(crate) struct Screen {
 }
 
 impl Screen {
+    /// Lines the policy pane shows inside its border.
+    pub(crate) fn policy_rows(&self) -> u16 {
+        self.policy.height.saturating_sub(2)
+    }
+
     /// Rows of entries the list shows (the table without its header).
     pub(crate) fn list_rows(&self) -> u16 {
         if self.list.height < 2 {
@@ -53,8 +58,16 @@ pub(crate) fn screen(area: Rect, app: &App) -> Option<Screen> {
     } else {
         0
     };
-    let [list, error] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(error_height)]).areas(inner);
+    // The error goes where the rows would be when there are none, else under them.
+    let (list, error) = if app.objects.rows().visible_len() == 0 {
+        let [error, list] =
+            Layout::vertical([Constraint::Length(error_height), Constraint::Min(0)]).areas(inner);
+        (list, error)
+    } else {
+        let [list, error] =
+            Layout::vertical([Constraint::Min(0), Constraint::Length(error_height)]).areas(inner);
+        (list, error)
+    };
     Some(Screen {
         session,
         policy,
@@ -65,9 +78,13 @@ pub(crate) fn screen(area: Rect, app: &App) -> Option<Screen> {
     })
 }
 
-/// Rows of entries the object list shows in `area` (0 when too small).
-pub(crate) fn list_rows(area: Rect, app: &App) -> u16 {
-    screen(area, app).map_or(0, |s| s.list_rows())
+/// What the model needs to know of the layout of `area`: rows of the object list and lines
+/// of the policy pane (0 when the terminal is too small).
+pub(crate) fn layout_of(area: Rect, app: &App) -> crate::app::Layout {
+    screen(area, app).map_or_else(Default::default, |s| crate::app::Layout {
+        list_rows: s.list_rows(),
+        policy_rows: s.policy_rows(),
+    })
 }
 
 /// Session and policy side by side above the objects; stacked when narrow. The session pane

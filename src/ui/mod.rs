@@ -9,7 +9,7 @@ mod session;
 mod status;
 pub(crate) mod theme;
 
-pub(crate) use layout::{MIN_HEIGHT, MIN_WIDTH, Screen, list_rows, screen};
+pub(crate) use layout::{MIN_HEIGHT, MIN_WIDTH, Screen, layout_of, screen};
 
 use crate::app::{App, Focus, Input};
 use chrono::{DateTime, FixedOffset, Utc};

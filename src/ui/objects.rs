@@ -35,17 +35,20 @@ fn render_rows(frame: &mut Frame, area: Rect, o: &ObjectsState, full_width: u16,
     }
     let rows = o.rows();
     if rows.visible_len() == 0 {
-        let text = if o.in_flight().is_some() || !o.started() {
+        // A spinner only while a page is on its way; a failure is drawn in this place instead.
+        let text = if o.in_flight().is_some() {
             Span::styled(format!("{} loading…", spinner(clock.now)), theme::dim())
+        } else if o.error().is_some() {
+            Span::raw("")
+        } else if !o.started() {
+            Span::styled("waiting for credentials…", theme::dim())
         } else if !rows.filter().is_empty() {
             Span::styled(
                 format!("no loaded key matches {:?}", rows.filter()),
                 theme::dim(),
             )
-        } else if o.error().is_none() {
-            Span::styled("(empty) no keys under this prefix", theme::dim())
         } else {
-            Span::raw("")
+            Span::styled("(empty) no keys under this prefix", theme::dim())
         };
         frame.render_widget(Paragraph::new(text), area);
         return;
@@ -111,7 +114,7 @@ fn entry_row<'a>(o: &ObjectsState, entry: &'a Entry, show_etag: bool, clock: Clo
             ];
             if show_etag {
                 cells.push(Cell::from(Span::styled(
-                    keep_head(obj.etag.trim_matches('"'), 34),
+                    keep_head(obj.etag.shown().trim_matches('"'), 34),
                     theme::dim(),
                 )));
             }
@@ -124,11 +127,10 @@ fn footer(app: &App, clock: Clock) -> Line<'static> {
     let o = &app.objects;
     let mut spans = Vec::new();
     let keys = o.rows().key_count();
-    let folders = o.rows().folder_count();
-    let folders = if folders > 0 {
-        format!(", {folders} folders")
-    } else {
-        String::new()
+    let key_count = count(keys, "key");
+    let folders = match o.rows().folder_count() {
+        0 => String::new(),
+        n => format!(", {}", count(n, "folder")),
     };
     if o.in_flight().is_some() {
         spans.push(Span::styled(
@@ -142,10 +144,19 @@ fn footer(app: &App, clock: Clock) -> Line<'static> {
     }
     let state = if !o.started() {
         String::new()
+    } else if o.error().is_some() && o.showing_previous() {
+        format!(" {key_count}{folders} from before · the reload failed ")
+    } else if o.error().is_some() {
+        format!(
+            " {key_count} loaded{folders} · page {} failed ",
+            o.pages_loaded() + 1
+        )
+    } else if o.complete() && keys + o.rows().folder_count() == 0 {
+        " nothing here ".to_string()
     } else if o.complete() {
-        format!(" all {keys} keys loaded{folders} ")
+        format!(" all {key_count} loaded{folders} ")
     } else {
-        format!(" {keys} keys loaded{folders} · more available ")
+        format!(" {key_count} loaded{folders} · more available ")
     };
     spans.push(Span::styled(state, theme::dim()));
     let rows = o.rows();
@@ -161,6 +172,15 @@ fn footer(app: &App, clock: Clock) -> Line<'static> {
         ));
     }
     Line::from(spans)
+}
+
+/// `1 key`, `2 keys`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 fn render_error(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {

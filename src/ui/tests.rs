@@ -156,8 +156,8 @@ fn fail_refreshes_until(app: &mut App, from: i64, until: i64) {
 /// Draws `app` as the runtime does: the list's height from the layout first, then the frame.
 fn draw(app: &mut App, now: DateTime<Utc>, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    let rows = super::list_rows(ratatui::layout::Rect::new(0, 0, width, height), app);
-    app.update(Msg::ListResized { rows }, now);
+    let layout = super::layout_of(ratatui::layout::Rect::new(0, 0, width, height), app);
+    app.update(Msg::LaidOut(layout), now);
     let clock = Clock {
         now,
         tz: FixedOffset::east_opt(0).unwrap(),
@@ -489,4 +489,78 @@ fn generation_of_issue(fx: &[Effect]) -> Generation {
             _ => None,
         })
         .expect("an IssueCredentials effect")
+}
+
+#[test]
+fn a_failed_folder_open_shows_the_error_where_the_rows_would_be_without_a_spinner() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    let fx = app.update(Msg::KeyPressed(KeyPress::plain(Key::Enter)), at(1)); // big/
+    let Some(Effect::ListPage { request, .. }) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    app.update(
+        Msg::PageFailed {
+            request: *request,
+            failure: AwsFailure::from_service(
+                Some("AccessDenied"),
+                Some("Access Denied"),
+                Some(403),
+            ),
+        },
+        at(2),
+    );
+    for now in [at(2), at(2) + TimeDelta::milliseconds(450)] {
+        let t = draw(&mut app, now, 80, 24);
+        let text = format!("{}", t.backend());
+        assert!(
+            !text.contains("loading"),
+            "no spinner, nothing is in flight:\n{text}"
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        let header = lines.iter().position(|l| l.contains("┏ Objects")).unwrap();
+        assert!(
+            lines[header + 1].contains("✗ AccessDenied: Access Denied"),
+            "the error is the first thing in the pane:\n{text}"
+        );
+        assert!(!text.contains("more available"), "{text}");
+    }
+}
+
+#[test]
+fn footers_count_in_words() {
+    let one = ListPage {
+        prefixes: vec!["a/".into()],
+        objects: vec![object("only.txt", 1)],
+        next_token: None,
+    };
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(one));
+    let text = format!("{}", draw(&mut app, at(1), 80, 24).backend());
+    assert!(text.contains("all 1 key loaded, 1 folder "), "{text}");
+}
+
+#[test]
+fn the_policy_pane_scrolls_to_its_last_full_page_and_no_further() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    draw(&mut app, at(1), 80, 24);
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Tab)), at(1));
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Tab)), at(1)); // the policy pane
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('G'))), at(1));
+    let text = format!("{}", draw(&mut app, at(1), 80, 24).backend());
+    let pane: Vec<String> = text
+        .lines()
+        .skip(1)
+        .take(8)
+        .map(|l| l.chars().skip(40).collect::<String>())
+        .collect();
+    assert!(
+        pane.last().unwrap().contains('}'),
+        "the end is on the last line: {pane:#?}"
+    );
+    assert!(
+        pane.iter()
+            .filter(|l| l.trim_matches(['│', '"', ' ']).is_empty())
+            .count()
+            == 0,
+        "a full page, no blank lines: {pane:#?}"
+    );
 }

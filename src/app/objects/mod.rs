@@ -89,6 +89,11 @@ impl ObjectsState {
         self.pages_loaded > 0 || self.shown == Shown::PreviousListing
     }
 
+    /// The rows on screen are the previous listing's (a reload is under way, or failed).
+    pub(crate) fn showing_previous(&self) -> bool {
+        self.shown == Shown::PreviousListing
+    }
+
     /// Every page is loaded and on screen.
     pub(crate) fn complete(&self) -> bool {
         self.load.is_complete() && self.shown == Shown::ThisListing

@@ -16,6 +16,8 @@ pub(crate) struct PolicyState {
     /// STS's packed-policy utilization, when reported.
     pub(crate) packed_percent: Option<i32>,
     pub(crate) scroll: u16,
+    /// Lines the pane shows (from the layout; 0 until known).
+    height: usize,
 }
 
 impl PolicyState {
@@ -58,11 +60,31 @@ impl PolicyState {
             limit: SESSION_POLICY_MAX_CHARS,
             packed_percent: None,
             scroll: 0,
+            height: 0,
         }
     }
 
+    /// The pane now shows `height` lines.
+    pub(crate) fn set_height(&mut self, height: usize) {
+        self.height = height;
+        self.scroll_by(0);
+    }
+
+    /// Keeps the height when the policy shown changes.
+    pub(crate) fn replace(&mut self, next: PolicyState) {
+        let height = self.height;
+        *self = next;
+        self.set_height(height);
+    }
+
+    /// Scrolls the JSON, never past its last full page (the note above it stays).
     pub(crate) fn scroll_by(&mut self, delta: i32) {
-        let max = u16::try_from(self.lines.len().saturating_sub(1)).unwrap_or(u16::MAX);
+        let json_height = self
+            .height
+            .saturating_sub(usize::from(self.note.is_some()))
+            .max(1);
+        let last_page = self.lines.len().saturating_sub(json_height);
+        let max = u16::try_from(last_page).unwrap_or(u16::MAX);
         let next = i32::from(self.scroll)
             .saturating_add(delta)
             .clamp(0, i32::from(max));

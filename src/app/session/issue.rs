@@ -69,7 +69,8 @@ impl App {
             self.session
                 .accept(generation, info, self.settings.refresh.margin_secs, now);
         if accepted.mode_changed {
-            self.policy = PolicyState::for_mode(&self.settings, mode);
+            self.policy
+                .replace(PolicyState::for_mode(&self.settings, mode));
         }
         self.policy.packed_percent = packed;
         let offset = self.session.clock_offset();
@@ -81,12 +82,12 @@ impl App {
                 now,
             );
         } else if !accepted.first {
-            let what = if accepted.mode_changed {
-                "switched to"
+            let text = if accepted.mode_changed {
+                format!("credentials switched to {mode} mode")
             } else {
-                "refreshed"
+                format!("credentials refreshed ({mode} mode)")
             };
-            self.notify(format!("credentials {what} {mode} mode"), Level::Info, now);
+            self.notify(text, Level::Info, now);
         }
         let mut effects = vec![Effect::UseCredentials { generation }];
         if accepted.mode_changed {

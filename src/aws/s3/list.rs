@@ -3,6 +3,7 @@
 use super::S3Browser;
 use crate::aws::error::failure_from_sdk;
 use crate::bucket::{ListPage, ObjectEntry, PageRequest, url_decode};
+use crate::escape::Untrusted;
 use crate::failure::AwsFailure;
 use aws_sdk_s3::types::EncodingType;
 use chrono::{DateTime, Utc};
@@ -35,8 +36,8 @@ impl S3Browser {
                 last_modified: o
                     .last_modified()
                     .and_then(|t| DateTime::<Utc>::from_timestamp(t.secs(), t.subsec_nanos())),
-                etag: o.e_tag().unwrap_or_default().to_string(),
-                storage_class: o.storage_class().map(|c| c.as_str().to_string()),
+                etag: Untrusted::new(o.e_tag().unwrap_or_default()),
+                storage_class: o.storage_class().map(|c| Untrusted::new(c.as_str())),
             })
             .collect();
         let prefixes = out
