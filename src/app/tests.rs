@@ -320,6 +320,10 @@ fn refresh_is_scheduled_at_expiry_minus_margin() {
         );
         assert_eq!(fx, vec![Effect::UseCredentials { generation: g2 }]);
         assert_eq!(app.session.refresh_count(), 1);
+        assert_eq!(
+            app.notice.as_ref().unwrap().text,
+            "credentials refreshed (federated mode)"
+        );
     }
 }
 
