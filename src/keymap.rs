@@ -171,6 +171,7 @@ pub enum Action {
     ModeRole,
     ModeSession,
     ModeCycle,
+    Suspend,
 }
 
 impl Action {

@@ -68,17 +68,108 @@ fn restored_after_ctrl_c() {
     assert_restored(&tmux);
 }
 
+fn kill(tmux: &Tmux, signal: &str) -> u32 {
+    let pid = tmux.program_pid("sts3").expect("sts3's pid");
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill -{signal}");
+    pid
+}
+
 #[test]
 fn restored_after_sigterm() {
     let tmux = start();
-    let pid = tmux.program_pid("sts3").expect("sts3's pid");
-    let kill = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
+    kill(&tmux, "TERM");
     assert_eq!(tmux.exit_status(T), 0, "a clean exit on SIGTERM");
     assert_restored(&tmux);
+}
+
+#[test]
+fn restored_after_an_external_sigint() {
+    let tmux = start();
+    kill(&tmux, "INT");
+    assert_eq!(tmux.exit_status(T), 0, "a clean exit on SIGINT");
+    assert_restored(&tmux);
+}
+
+#[test]
+fn restored_after_sigquit() {
+    let tmux = start();
+    kill(&tmux, "QUIT");
+    assert_eq!(tmux.exit_status(T), 0, "a clean exit on SIGQUIT");
+    assert_restored(&tmux);
+}
+
+/// The process state letter from /proc (`T` when stopped).
+fn process_state(pid: u32) -> char {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    stat.rsplit(") ")
+        .next()
+        .and_then(|rest| rest.chars().next())
+        .unwrap_or('?')
+}
+
+fn wait_for_state(pid: u32, want: char) {
+    let deadline = sts3::clock::instant() + T;
+    while process_state(pid) != want {
+        assert!(
+            sts3::clock::instant() < deadline,
+            "process {pid} never reached state {want}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn sigtstp_gives_the_terminal_back_and_sigcont_takes_it_again() {
+    let tmux = start();
+    let pid = kill(&tmux, "TSTP");
+    wait_for_state(pid, 'T');
+    // Stopped, with the screen, the cursor and the terminal modes given back.
+    let deadline = sts3::clock::instant() + Duration::from_secs(3);
+    while tmux.pane_format("#{alternate_on} #{cursor_flag}") != "0 1" {
+        assert!(
+            sts3::clock::instant() < deadline,
+            "the screen is left while stopped"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    kill(&tmux, "CONT");
+    wait_for_state(pid, 'S');
+    tmux.wait_until("the TUI drawn again", T, |s| {
+        s.contains("all 3 keys loaded")
+    });
+    assert_eq!(
+        tmux.pane_format("#{alternate_on}"),
+        "1",
+        "back on the alternate screen"
+    );
+    tmux.keys(&["q"]);
+    assert_eq!(tmux.exit_status(T), 0);
+    let deadline = sts3::clock::instant() + Duration::from_secs(3);
+    while tmux.pane_format("#{alternate_on} #{cursor_flag}") != "0 1" {
+        assert!(sts3::clock::instant() < deadline, "restored at the end");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn restored_after_a_panic_in_a_background_task() {
+    let tmux = start();
+    tmux.keys(&["F11"]);
+    assert_eq!(
+        tmux.exit_status(T),
+        101,
+        "a panic on another thread ends the process, with the panic code"
+    );
+    assert_restored(&tmux);
+    let screen = tmux.screen();
+    assert!(
+        screen.contains("forced panic in a background task"),
+        "{screen}"
+    );
 }
 
 #[test]

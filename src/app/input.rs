@@ -34,6 +34,7 @@ impl App {
     fn on_action(&mut self, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
         match action {
             Action::Quit => vec![Effect::Quit],
+            Action::Suspend => vec![Effect::Suspend],
             Action::Help => {
                 self.help_visible = true;
                 Vec::new()

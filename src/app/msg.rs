@@ -73,5 +73,7 @@ pub(crate) enum Effect {
         generation: Generation,
         page: PageRequest,
     },
+    /// Give the terminal back and stop until continued (Ctrl-Z).
+    Suspend,
     Quit,
 }

@@ -5,7 +5,7 @@
 
 use super::executor::{Event, Executor};
 use super::keys::terminal_msg;
-use crate::app::{App, Msg};
+use crate::app::{App, Effect, Msg};
 use crate::clock::WallClock;
 use crate::keymap::Keymap;
 use crate::settings::Settings;
@@ -27,6 +27,8 @@ const MAX_SLEEP: Duration = Duration::from_secs(1);
 pub(crate) enum Signal {
     /// Restore the terminal and exit.
     Terminate,
+    /// Give the terminal back and stop until continued.
+    Suspend,
 }
 
 /// Why the loop ended.
@@ -46,6 +48,8 @@ pub(crate) struct Parts<E, S> {
     pub(crate) executor: Executor,
     pub(crate) clock: Arc<dyn WallClock>,
     pub(crate) tz: chrono::FixedOffset,
+    /// Gives the terminal back, stops, and takes it again when continued.
+    pub(crate) suspend: Box<dyn FnMut() -> io::Result<()> + Send>,
 }
 
 /// Runs the TUI until it quits, a signal arrives or the terminal goes away; returns why, and
@@ -63,8 +67,13 @@ where
     S: Stream<Item = Signal> + Unpin,
 {
     let (mut app, effects) = App::new(settings, keymap, parts.clock.now());
-    let mut exit = run_effects(&mut parts.executor, effects);
+    let mut exit = None;
     let mut changed = true;
+    match run_effects(&mut parts.executor, effects) {
+        Next::Quit => exit = Some(Exit::Quit),
+        Next::Suspend => suspend(term, &mut parts)?,
+        Next::Go => {}
+    }
     while exit.is_none() {
         if changed {
             draw(term, &mut app, &parts)?;
@@ -82,7 +91,10 @@ where
             },
             Some(event) = parts.results.recv() => Some(parts.executor.accept(event)),
             () = tokio::time::sleep(wait) => Some(Msg::Tick),
-            Some(signal) = parts.signals.next() => { exit = Some(Exit::Signal(signal)); None }
+            Some(signal) = parts.signals.next() => match signal {
+                Signal::Suspend => { suspend(term, &mut parts)?; changed = true; continue; }
+                Signal::Terminate => { exit = Some(Exit::Signal(signal)); None }
+            },
         };
         let mut batch: Vec<Msg> = first.into_iter().collect();
         if exit.is_none() {
@@ -93,9 +105,13 @@ where
             #[cfg(debug_assertions)]
             debug_panic(&msg);
             let effects = app.update(msg, parts.clock.now());
-            if let Some(e) = run_effects(&mut parts.executor, effects) {
-                exit = Some(e);
-                break;
+            match run_effects(&mut parts.executor, effects) {
+                Next::Quit => {
+                    exit = Some(Exit::Quit);
+                    break;
+                }
+                Next::Suspend => suspend(term, &mut parts)?,
+                Next::Go => {}
             }
         }
     }
@@ -117,13 +133,41 @@ where
     Ok(batch)
 }
 
-fn run_effects(executor: &mut Executor, effects: Vec<crate::app::Effect>) -> Option<Exit> {
+/// What the loop does after a batch of effects.
+enum Next {
+    Go,
+    Quit,
+    Suspend,
+}
+
+fn run_effects(executor: &mut Executor, effects: Vec<Effect>) -> Next {
+    let mut next = Next::Go;
     for effect in effects {
-        if !executor.run(effect) {
-            return Some(Exit::Quit);
+        match effect {
+            Effect::Quit => return Next::Quit,
+            Effect::Suspend => next = Next::Suspend,
+            other => executor.run(other),
         }
     }
-    None
+    next
+}
+
+/// Suspends (the terminal given back, the process stopped) and, once continued, redraws all.
+fn suspend<B, E, S>(term: &mut Terminal<B>, parts: &mut Parts<E, S>) -> io::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+{
+    (parts.suspend)()?;
+    // Everything is drawn anew: the screen cleared and both buffers blank, so the next frame
+    // differs in every cell. (Not `Terminal::clear`: it asks the terminal for the cursor
+    // position, whose answer the event reader may take.)
+    term.backend_mut()
+        .clear_region(ratatui::backend::ClearType::All)
+        .map_err(io::Error::other)?;
+    term.current_buffer_mut().reset();
+    term.swap_buffers();
+    Ok(())
 }
 
 /// Tells the model the list's height (from the same layout the view draws with), then draws.
@@ -144,14 +188,21 @@ where
     Ok(())
 }
 
-/// Debug builds only: with `STS3_DEBUG_PANIC_KEY` set, F12 panics, so the tests can prove the
-/// terminal is restored and nothing secret is printed when sts3 crashes.
+/// Debug builds only: with `STS3_DEBUG_PANIC_KEY` set, F12 panics in the loop and F11 in a
+/// background task, so the tests can prove the terminal is restored, the process ends, and
+/// nothing secret is printed when sts3 crashes.
 #[cfg(debug_assertions)]
 fn debug_panic(msg: &Msg) {
     use crate::keymap::{Key, KeyPress};
-    if std::env::var_os("STS3_DEBUG_PANIC_KEY").is_some()
-        && *msg == Msg::KeyPressed(KeyPress::plain(Key::F(12)))
-    {
+    if std::env::var_os("STS3_DEBUG_PANIC_KEY").is_none() {
+        return;
+    }
+    if *msg == Msg::KeyPressed(KeyPress::plain(Key::F(12))) {
         panic!("forced panic (debug build, STS3_DEBUG_PANIC_KEY)");
+    }
+    if *msg == Msg::KeyPressed(KeyPress::plain(Key::F(11))) {
+        tokio::spawn(async {
+            panic!("forced panic in a background task (debug build, STS3_DEBUG_PANIC_KEY)");
+        });
     }
 }

@@ -60,10 +60,10 @@ impl Executor {
         }
     }
 
-    /// Runs one effect. Returns false for `Quit`.
-    pub(crate) fn run(&mut self, effect: Effect) -> bool {
+    /// Runs one effect (`Quit` and `Suspend` are the loop's own).
+    pub(crate) fn run(&mut self, effect: Effect) {
         match effect {
-            Effect::Quit => return false,
+            Effect::Quit | Effect::Suspend => {}
             Effect::IssueCredentials {
                 generation,
                 request,
@@ -117,7 +117,6 @@ impl Executor {
                 }));
             }
         }
-        true
     }
 
     fn use_credentials(&mut self, generation: Generation) {

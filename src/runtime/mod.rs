@@ -38,6 +38,7 @@ pub async fn run(settings: Settings, keymap: Keymap) -> std::io::Result<()> {
         executor: Executor::new(cloud, tx),
         clock,
         tz: clock::local_offset(),
+        suspend: Box::new(terminal::suspend),
     };
     let result = event_loop::run(&mut term, settings, keymap, parts).await;
     term.leave()?;

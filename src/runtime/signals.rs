@@ -1,4 +1,4 @@
-//! Signals that end the TUI, as a stream for the loop.
+//! Signals the TUI acts on, as a stream for the loop.
 
 use super::event_loop::Signal;
 use futures_util::Stream;
@@ -11,12 +11,19 @@ pub(crate) struct Signals {
     watched: Vec<(tokio::signal::unix::Signal, Signal)>,
 }
 
-/// Starts listening for SIGTERM and SIGHUP.
+/// Starts listening: SIGTERM, SIGHUP, SIGINT and SIGQUIT end sts3 (the terminal restored, as
+/// on `q`); SIGTSTP suspends it (the terminal restored first, taken again on SIGCONT).
 pub(crate) fn listen() -> std::io::Result<Signals> {
     Ok(Signals {
         watched: vec![
             (signal(SignalKind::terminate())?, Signal::Terminate),
             (signal(SignalKind::hangup())?, Signal::Terminate),
+            (signal(SignalKind::interrupt())?, Signal::Terminate),
+            (signal(SignalKind::quit())?, Signal::Terminate),
+            (
+                signal(SignalKind::from_raw(signal_hook::consts::SIGTSTP))?,
+                Signal::Suspend,
+            ),
         ],
     })
 }

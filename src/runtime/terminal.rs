@@ -4,7 +4,7 @@
 //! screen is left exactly once whichever of these runs first: a second "leave the alternate
 //! screen" would move the cursor back up and let the shell prompt overwrite the message.
 
-use crossterm::cursor::Show;
+use crossterm::cursor::{Hide, Show};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -47,10 +47,14 @@ impl Terminal {
                 return Err(e);
             }
         };
+        // A panic anywhere (the loop, or a background task on another thread) ends sts3: the
+        // terminal is given back once, the message printed, and the process exits, never
+        // leaving a loop drawing over the shell.
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             let _ = restore();
             previous(info);
+            std::process::exit(101);
         }));
         Ok(Self { inner })
     }
@@ -61,6 +65,17 @@ impl Terminal {
         drop(self); // its own restore now finds nothing to do
         result
     }
+}
+
+/// Ctrl-Z or SIGTSTP: gives the terminal back, stops the process (as the shell expects), and
+/// takes the terminal again when the shell continues it (`fg`, SIGCONT). The caller redraws.
+pub(crate) fn suspend() -> std::io::Result<()> {
+    restore()?;
+    signal_hook::low_level::raise(signal_hook::consts::SIGSTOP)?;
+    // Continued.
+    enable_raw_mode()?;
+    HELD.store(true, Ordering::SeqCst);
+    execute!(std::io::stdout(), EnterAlternateScreen, Hide)
 }
 
 impl Deref for Terminal {

@@ -255,6 +255,7 @@ struct Harness {
     backend: SharedBackend,
     cloud: Arc<FakeCloud>,
     clock: Arc<TestClock>,
+    suspended: Arc<AtomicU64>,
     task: JoinHandle<io::Result<(Exit, crate::app::App)>>,
 }
 
@@ -288,6 +289,7 @@ fn start(lifetime_secs: u32, script: Vec<ListStep>) -> Harness {
         frames: Arc::new(AtomicU64::new(0)),
     };
     let (tx, results) = mpsc::unbounded_channel();
+    let suspended = Arc::new(AtomicU64::new(0));
     let dyn_cloud: Arc<dyn Cloud> = cloud.clone();
     let parts = Parts {
         events,
@@ -296,6 +298,13 @@ fn start(lifetime_secs: u32, script: Vec<ListStep>) -> Harness {
         executor: Executor::new(dyn_cloud, tx),
         clock: clock.clone(),
         tz: FixedOffset::east_opt(0).unwrap(),
+        suspend: {
+            let suspended = suspended.clone();
+            Box::new(move || {
+                suspended.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            })
+        },
     };
     let mut term = Terminal::new(backend.clone()).unwrap();
     let task = tokio::spawn(async move {
@@ -307,6 +316,7 @@ fn start(lifetime_secs: u32, script: Vec<ListStep>) -> Harness {
         backend,
         cloud,
         clock,
+        suspended,
         task,
     }
 }
@@ -464,4 +474,21 @@ async fn a_terminating_signal_ends_the_loop() {
     let (exit, app) = h.task.await.unwrap().unwrap();
     assert_eq!(exit, Exit::Signal(Signal::Terminate));
     assert!(app.session.info().is_some());
+}
+
+#[tokio::test(start_paused = true)]
+async fn ctrl_z_and_sigtstp_suspend_and_everything_is_drawn_again_after() {
+    let h = start(3600, vec![]);
+    advance(1.0).await;
+    let before = h.backend.frames();
+    h.key(KeyCode::Char('z'), KeyModifiers::CONTROL);
+    advance(0.1).await;
+    assert_eq!(h.suspended.load(Ordering::SeqCst), 1, "ctrl-z suspends");
+    h.signals.send(Signal::Suspend).unwrap();
+    advance(0.1).await;
+    assert_eq!(h.suspended.load(Ordering::SeqCst), 2, "so does SIGTSTP");
+    assert!(h.backend.frames() > before, "redrawn after each");
+    assert!(h.backend.screen().contains("all 3 keys loaded"));
+    let (exit, _) = h.quit().await;
+    assert_eq!(exit, Exit::Quit, "and it goes on");
 }
