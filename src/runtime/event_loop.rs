@@ -197,9 +197,10 @@ fn debug_panic(msg: &Msg) {
     if std::env::var_os("STS3_DEBUG_PANIC_KEY").is_none() {
         return;
     }
-    if *msg == Msg::KeyPressed(KeyPress::plain(Key::F(12))) {
-        panic!("forced panic (debug build, STS3_DEBUG_PANIC_KEY)");
-    }
+    assert!(
+        *msg != Msg::KeyPressed(KeyPress::plain(Key::F(12))),
+        "forced panic (debug build, STS3_DEBUG_PANIC_KEY)"
+    );
     if *msg == Msg::KeyPressed(KeyPress::plain(Key::F(11))) {
         tokio::spawn(async {
             panic!("forced panic in a background task (debug build, STS3_DEBUG_PANIC_KEY)");
