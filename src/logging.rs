@@ -1,7 +1,10 @@
-//! Debug logging (`-d`): to a file only, never to the terminal, and never a secret. The SDK's own
-//! debug and trace events (which include signing details) are filtered out.
+//! Debug logging (`-d`): to a file only (0600, in a 0700 directory), never to the terminal, and
+//! never a secret. The SDK's own debug and trace events (which include signing details) are
+//! filtered out; text from servers is logged escaped (it arrives as escaped failures and
+//! session info).
 
 use std::fs::OpenOptions;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -28,15 +31,26 @@ pub fn init(debug: bool) -> Result<Option<PathBuf>, String> {
         return Ok(None);
     }
     let path = log_path();
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
+    if let Some(dir) = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty() && !d.exists())
+    {
+        // Only sts3's own directory is created, and only its owner may look inside.
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
             .map_err(|e| format!("cannot create log directory {}: {e}", dir.display()))?;
     }
     let file = OpenOptions::new()
         .create(true)
         .append(true)
+        .mode(0o600)
         .open(&path)
         .map_err(|e| format!("cannot open log file {}: {e}", path.display()))?;
+    // A file made before (or by someone else's umask) is narrowed too.
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))
+        .map_err(|e| format!("cannot make log file {} private: {e}", path.display()))?;
     tracing_subscriber::fmt()
         .with_writer(Mutex::new(file))
         .with_ansi(false)

@@ -4,6 +4,7 @@
 use crate::settings::BaseOptions;
 use aws_config::meta::region::RegionProviderChain;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use std::time::Duration;
 
 /// The region used when neither a flag, the environment nor a profile names one.
 pub(crate) const FALLBACK_REGION: &str = "us-west-2";
@@ -22,7 +23,13 @@ pub async fn load_base_config(opts: &BaseOptions) -> SdkConfig {
     }
     .or_default_provider()
     .or_else(Region::from_static(FALLBACK_REGION));
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).region(region);
+    let timeouts = aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(u64::from(opts.timeouts.connect_secs)))
+        .operation_attempt_timeout(Duration::from_secs(u64::from(opts.timeouts.attempt_secs)))
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(region)
+        .timeout_config(timeouts);
     if let Some(profile) = &opts.profile {
         loader = loader.profile_name(profile);
     }

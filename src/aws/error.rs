@@ -6,17 +6,54 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::error::Error as StdError;
 
-/// Classifies any SDK error.
-pub fn failure_from_sdk<E>(err: &SdkError<E, HttpResponse>) -> AwsFailure
+/// Where a call went, for messages: `S3 at http://127.0.0.1:8333` (never a user name or
+/// password from the URL) or `STS in region eu-west-1`.
+pub(crate) fn place_of(service: &str, config: &aws_config::SdkConfig) -> String {
+    match config.endpoint_url() {
+        Some(url) => format!("{service} at {}", without_userinfo(url)),
+        None => format!(
+            "{service} in region {}",
+            config.region().map_or("(none)", |r| r.as_ref())
+        ),
+    }
+}
+
+/// `url` without `user:password@`.
+pub(crate) fn without_userinfo(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            parsed.to_string().trim_end_matches('/').to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Classifies any SDK error of a call to `place` whose answer should have been `answer`
+/// (`ListObjectsV2 XML`), and words it: every network, timeout, redirect and unreadable-answer
+/// message is made here.
+pub(crate) fn failure_from_sdk<E>(
+    err: &SdkError<E, HttpResponse>,
+    place: &str,
+    answer: &str,
+) -> AwsFailure
 where
     E: ProvideErrorMetadata + StdError + 'static,
 {
     match err {
         SdkError::ServiceError(service) => {
-            let status = service.raw().status().as_u16();
-            let meta = service.err();
-            let body = service.raw().body().bytes().unwrap_or_default();
+            let raw = service.raw();
+            let status = raw.status().as_u16();
+            let body = raw.body().bytes().unwrap_or_default();
             let text = String::from_utf8_lossy(body);
+            if (300..400).contains(&status) {
+                return redirected(place, raw, &text);
+            }
+            if (200..300).contains(&status) {
+                return unreadable(place, answer, status);
+            }
+            let meta = service.err();
             // Some STS-compatible services answer with S3's `<Error>` shape, which the awsQuery
             // parser does not read; take the code from the body ourselves.
             let code = meta
@@ -39,17 +76,27 @@ where
         SdkError::TimeoutError(_) => AwsFailure::new(
             ErrorKind::Timeout,
             None,
-            "the request timed out; check the endpoint and your network",
+            format!(
+                "{place} did not answer in time; check the endpoint and your network ([timeouts] in the config file sets the limits)"
+            ),
         ),
         SdkError::DispatchFailure(dispatch) => {
             let cause = root_cause(err);
             if dispatch.is_timeout() {
-                AwsFailure::new(ErrorKind::Timeout, None, format!("timed out: {cause}"))
+                AwsFailure::new(
+                    ErrorKind::Timeout,
+                    None,
+                    format!(
+                        "{place} did not answer in time: {cause}; check the endpoint and your network"
+                    ),
+                )
             } else if dispatch.is_io() {
                 AwsFailure::new(
                     ErrorKind::Network,
                     None,
-                    format!("cannot reach the endpoint: {cause}"),
+                    format!(
+                        "cannot reach {place}: {cause}; check the endpoint, region and network"
+                    ),
                 )
             } else if cause.contains("no temporary credentials") || cause.contains("credentials") {
                 AwsFailure::new(
@@ -58,11 +105,19 @@ where
                     format!("no usable AWS credentials: {cause}"),
                 )
             } else {
-                AwsFailure::new(ErrorKind::Network, None, cause)
+                AwsFailure::new(ErrorKind::Network, None, format!("{place}: {cause}"))
             }
         }
         SdkError::ResponseError(resp) => {
-            let status = resp.raw().status().as_u16();
+            let raw = resp.raw();
+            let status = raw.status().as_u16();
+            if (300..400).contains(&status) {
+                let text = String::from_utf8_lossy(raw.body().bytes().unwrap_or_default());
+                return redirected(place, raw, &text);
+            }
+            if (200..300).contains(&status) {
+                return unreadable(place, answer, status);
+            }
             AwsFailure::from_service(None, Some(&root_cause(err)), Some(status))
         }
         SdkError::ConstructionFailure(_) => {
@@ -76,6 +131,38 @@ where
         }
         _ => AwsFailure::new(ErrorKind::Other, None, root_cause(err)),
     }
+}
+
+/// An answer that is not what the call returns (an HTML page, a proxy's error, garbage).
+pub(crate) fn unreadable(place: &str, answer: &str, status: u16) -> AwsFailure {
+    AwsFailure::new(
+        ErrorKind::BadAnswer,
+        None,
+        format!(
+            "the answer from {place} (HTTP {status}) could not be read as {answer}; check that the endpoint is right"
+        ),
+    )
+}
+
+/// A 3xx: where the service says to go instead, from `x-amz-bucket-region`, `<Endpoint>` or
+/// `Location`.
+fn redirected(place: &str, raw: &HttpResponse, body: &str) -> AwsFailure {
+    let header = |name: &str| raw.headers().get(name).map(str::to_string);
+    let to = header("x-amz-bucket-region")
+        .map(|r| format!("region {r}"))
+        .or_else(|| xml_field(body, "Endpoint"))
+        .or_else(|| header("location").map(|l| without_userinfo(&l)));
+    let code = xml_field(body, "Code");
+    let mut failure = AwsFailure::new(
+        ErrorKind::Redirected,
+        code.as_deref(),
+        format!(
+            "{place} redirected to {} (sts3 does not follow redirects with signed requests; check the region or endpoint)",
+            to.as_deref().unwrap_or("another place")
+        ),
+    );
+    failure.status = Some(raw.status().as_u16());
+    failure
 }
 
 /// The innermost error message: the part that says what actually went wrong.

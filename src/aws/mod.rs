@@ -9,7 +9,6 @@ mod s3;
 mod sts;
 
 pub use base::load_base_config;
-pub use error::failure_from_sdk;
 pub use notify::OnRetryable;
 pub use provider::CredentialSlot;
 pub use s3::S3Browser;

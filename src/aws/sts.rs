@@ -38,15 +38,7 @@ pub struct StsIssuer {
 
 impl StsIssuer {
     pub fn new(config: &aws_config::SdkConfig, profile: Option<&str>) -> Self {
-        let place = config.endpoint_url().map_or_else(
-            || {
-                format!(
-                    "STS in region {}",
-                    config.region().map_or("(none)", |r| r.as_ref())
-                )
-            },
-            |url| format!("STS at {url}"),
-        );
+        let place = super::error::place_of("STS", config);
         let dates = DateRecorder::default();
         Self {
             client: aws_sdk_sts::Client::from_conf(
@@ -80,19 +72,11 @@ impl StsIssuer {
         }
     }
 
+    /// A network failure may really be missing base credentials: say so if it is.
     async fn explain(&self, failure: AwsFailure) -> AwsFailure {
-        if let Err(e) = self.base_credentials().await {
-            return e;
-        }
-        AwsFailure {
-            message: format!(
-                "cannot reach {}: {}; check the endpoint, region and network",
-                self.place,
-                failure
-                    .message
-                    .trim_start_matches("cannot reach the endpoint: ")
-            ),
-            ..failure
+        match self.base_credentials().await {
+            Err(e) => e,
+            Ok(()) => failure,
         }
     }
 
@@ -193,7 +177,7 @@ impl StsIssuer {
                     .duration_seconds(to_i32(*duration_secs))
                     .send()
                     .await
-                    .map_err(|e| failure_from_sdk(&e))?;
+                    .map_err(|e| failure_from_sdk(&e, &self.place, "an STS answer"))?;
                 let principal = out
                     .federated_user()
                     .map(|u| u.arn().to_string())
@@ -220,7 +204,10 @@ impl StsIssuer {
                 if let Some(mfa) = mfa {
                     call = call.serial_number(&mfa.serial).token_code(&mfa.code);
                 }
-                let out = call.send().await.map_err(|e| failure_from_sdk(&e))?;
+                let out = call
+                    .send()
+                    .await
+                    .map_err(|e| failure_from_sdk(&e, &self.place, "an STS answer"))?;
                 let principal = out
                     .assumed_role_user()
                     .map(|u| u.arn().to_string())
@@ -242,7 +229,10 @@ impl StsIssuer {
                 if let Some(mfa) = mfa {
                     call = call.serial_number(&mfa.serial).token_code(&mfa.code);
                 }
-                let out = call.send().await.map_err(|e| failure_from_sdk(&e))?;
+                let out = call
+                    .send()
+                    .await
+                    .map_err(|e| failure_from_sdk(&e, &self.place, "an STS answer"))?;
                 // The session carries the caller's own identity and permissions.
                 let principal = self.caller_arn().await.unwrap_or_default();
                 assemble(Mode::SessionToken, &principal, None, out.credentials(), now)
@@ -257,7 +247,7 @@ impl StsIssuer {
             .get_caller_identity()
             .send()
             .await
-            .map_err(|e| failure_from_sdk(&e))?;
+            .map_err(|e| failure_from_sdk(&e, &self.place, "an STS answer"))?;
         Ok(out.arn().unwrap_or_default().to_string())
     }
 }

@@ -34,6 +34,8 @@ pub enum ErrorKind {
     WrongBaseCredentials,
     /// A server-side error.
     Server,
+    /// The service sent sts3 elsewhere (another region or endpoint).
+    Redirected,
     /// An answer sts3 cannot use: not the XML it should be, a pagination that would loop,
     /// values that cannot be right (a broken or hostile endpoint).
     BadAnswer,

@@ -82,6 +82,7 @@ fn recovery_for_every_kind_and_situation() {
             | ErrorKind::NoCredentials
             | ErrorKind::WrongBaseCredentials
             | ErrorKind::BadAnswer
+            | ErrorKind::Redirected
             | ErrorKind::Other => [Wait; 5],
         }
     };

@@ -33,7 +33,16 @@ pub struct FileConfig {
     #[serde(default)]
     pub refresh: RefreshFile,
     #[serde(default)]
+    pub timeouts: TimeoutsFile,
+    #[serde(default)]
     pub modes: ModesFile,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeoutsFile {
+    pub connect_secs: Option<u32>,
+    pub attempt_secs: Option<u32>,
 }
 
 /// Per-mode overrides of where and as whom STS and S3 are called (e.g. an MFA-enabled profile
@@ -116,6 +125,10 @@ impl FileConfig {
                 margin_secs: self.refresh.margin_secs.or(base.refresh.margin_secs),
                 warn_secs: self.refresh.warn_secs.or(base.refresh.warn_secs),
                 danger_secs: self.refresh.danger_secs.or(base.refresh.danger_secs),
+            },
+            timeouts: TimeoutsFile {
+                connect_secs: self.timeouts.connect_secs.or(base.timeouts.connect_secs),
+                attempt_secs: self.timeouts.attempt_secs.or(base.timeouts.attempt_secs),
             },
             modes: ModesFile {
                 federated: self.modes.federated.or(base.modes.federated),

@@ -68,6 +68,8 @@ pub enum SetupError {
         "region {0:?} is not a valid name for a custom endpoint; use letters, digits and '-' (at most 63), e.g. us-east-1"
     )]
     EndpointRegion(String),
+    #[error("timeouts must be at least 1 second; fix [timeouts] in the config file")]
+    Timeouts,
     #[error("profile name is empty; pass --profile NAME or unset AWS_PROFILE")]
     EmptyProfile,
     #[error(
@@ -104,12 +106,22 @@ pub fn default_config_path() -> Option<PathBuf> {
     project_dirs().map(|d| d.config_dir().join("config.toml"))
 }
 
-/// Where and as whom to call AWS: a profile for the base credentials, a region, an endpoint.
+/// Where, as whom and how patiently to call AWS: a profile for the base credentials, a region,
+/// an endpoint, and timeouts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BaseOptions {
     pub profile: Option<String>,
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
+    pub timeouts: Timeouts,
+}
+
+/// How long a request may take: to connect, and each attempt as a whole (the SDK retries
+/// attempts that time out, then the failure is reported as a timeout).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Timeouts {
+    pub connect_secs: u32,
+    pub attempt_secs: u32,
 }
 
 /// What the AWS environment variables say, read once (and given as data in tests).
@@ -483,10 +495,18 @@ fn base_options(
     if let (None, Some(var)) = (&profile, env.unsafe_credential) {
         return Err(SetupError::CredentialText { var });
     }
+    let timeouts = Timeouts {
+        connect_secs: default_of(file.timeouts.connect_secs, "timeouts.connect_secs")?,
+        attempt_secs: default_of(file.timeouts.attempt_secs, "timeouts.attempt_secs")?,
+    };
+    if timeouts.connect_secs == 0 || timeouts.attempt_secs == 0 {
+        return Err(SetupError::Timeouts);
+    }
     Ok(BaseOptions {
         profile,
         region,
         endpoint_url,
+        timeouts,
     })
 }
 

@@ -1,14 +1,42 @@
 //! ListObjectsV2: one page per call.
 
 use super::S3Browser;
-use crate::aws::error::failure_from_sdk;
+use crate::aws::error::{failure_from_sdk, unreadable};
 use crate::bucket::{ListPage, ObjectEntry, PageRequest, url_decode};
 use crate::escape::Untrusted;
-use crate::failure::AwsFailure;
+use crate::failure::{AwsFailure, ErrorKind};
 use aws_sdk_s3::types::EncodingType;
 use chrono::{DateTime, Utc};
 
+/// What a ListObjectsV2 answer is, for messages.
+const LISTING: &str = "ListObjectsV2 XML";
+
 impl S3Browser {
+    /// The token of the next page of a truncated listing; never one that would loop.
+    fn next_token(&self, req: &PageRequest, token: Option<&str>) -> Result<String, AwsFailure> {
+        let place = &self.place;
+        match token {
+            None | Some("") => Err(AwsFailure::new(
+                ErrorKind::BadAnswer,
+                None,
+                format!(
+                    "{place} said more keys follow (IsTruncated) but sent no continuation token; stopping rather than listing from the start again"
+                ),
+            )),
+            Some(token) if req.continuation_token.as_deref() == Some(token) => {
+                Err(AwsFailure::new(
+                    ErrorKind::BadAnswer,
+                    None,
+                    format!(
+                        "{place} sent back the continuation token it was given ({:?}); stopping instead of listing the same page forever",
+                        crate::escape::capped(token)
+                    ),
+                ))
+            }
+            Some(token) => Ok(token.to_string()),
+        }
+    }
+
     /// Fetches exactly one page.
     pub async fn list_page(&self, req: &PageRequest) -> Result<ListPage, AwsFailure> {
         let mut call = self
@@ -26,7 +54,14 @@ impl S3Browser {
         if req.folders {
             call = call.delimiter("/");
         }
-        let out = call.send().await.map_err(|e| failure_from_sdk(&e))?;
+        let out = call
+            .send()
+            .await
+            .map_err(|e| failure_from_sdk(&e, &self.place, LISTING))?;
+        // A body that is not a ListBucketResult parses as an empty one: tell them apart.
+        if out.name().is_none() && out.is_truncated().is_none() {
+            return Err(unreadable(&self.place, LISTING, 200));
+        }
         let objects = out
             .contents()
             .iter()
@@ -46,7 +81,7 @@ impl S3Browser {
             .filter_map(|p| p.prefix().map(url_decode))
             .collect();
         let next_token = if out.is_truncated().unwrap_or(false) {
-            out.next_continuation_token().map(str::to_string)
+            Some(self.next_token(req, out.next_continuation_token())?)
         } else {
             None
         };

@@ -11,6 +11,8 @@ use aws_sdk_s3::config::{IdentityCache, SharedCredentialsProvider};
 #[derive(Clone, Debug)]
 pub struct S3Browser {
     pub(super) client: aws_sdk_s3::Client,
+    /// Where S3 is, for messages.
+    pub(super) place: String,
 }
 
 impl S3Browser {
@@ -31,6 +33,7 @@ impl S3Browser {
         let s3_config = builder.build();
         Self {
             client: aws_sdk_s3::Client::from_conf(s3_config),
+            place: super::error::place_of("S3", config),
         }
     }
 }

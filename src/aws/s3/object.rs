@@ -20,7 +20,7 @@ impl S3Browser {
             .range(format!("bytes=0-{}", max_bytes.saturating_sub(1)))
             .send()
             .await
-            .map_err(|e| failure_from_sdk(&e))?;
+            .map_err(|e| failure_from_sdk(&e, &self.place, "an object"))?;
         let data = out.body.collect().await.map_err(|e| {
             AwsFailure::new(
                 crate::failure::ErrorKind::Network,
