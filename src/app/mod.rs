@@ -117,6 +117,7 @@ impl App {
                 Vec::new()
             }
             Msg::Tick => Vec::new(),
+            Msg::ClockSteppedBack { by } => self.on_clock_stepped(by, now),
             Msg::CredentialsIssued { generation, info } => self.on_issued(generation, info, now),
             Msg::CredentialsFailed {
                 generation,

@@ -31,6 +31,10 @@ pub(crate) enum Msg {
     LaidOut(Layout),
     /// Time passed (a deadline was reached, or the loop woke up).
     Tick,
+    /// The wall clock was set back by this much (a negative span) while time went on.
+    ClockSteppedBack {
+        by: chrono::TimeDelta,
+    },
     CredentialsIssued {
         generation: Generation,
         info: SessionInfo,

@@ -9,8 +9,8 @@ use std::time::Duration;
 /// The region used when neither a flag, the environment nor a profile names one.
 pub(crate) const FALLBACK_REGION: &str = "us-west-2";
 
-/// The SDK config for the base credentials. `AWS_PROFILE`, `AWS_REGION` and `AWS_ENDPOINT_URL`
-/// are honoured by the chain itself; explicit options win over them.
+/// The SDK config for the base credentials: the standard chain, or the named profile's
+/// credentials when it was named explicitly.
 pub async fn load_base_config(opts: &BaseOptions) -> SdkConfig {
     let region = RegionProviderChain::first_try(opts.region.clone().map(Region::new));
     let region = match &opts.profile {
@@ -32,6 +32,15 @@ pub async fn load_base_config(opts: &BaseOptions) -> SdkConfig {
         .timeout_config(timeouts);
     if let Some(profile) = &opts.profile {
         loader = loader.profile_name(profile);
+        if opts.explicit_profile {
+            // A profile named on purpose wins over keys in the environment (the default chain
+            // would try those first); a missing one is then an error, not a silent fallback.
+            loader = loader.credentials_provider(
+                aws_config::profile::ProfileFileCredentialsProvider::builder()
+                    .profile_name(profile)
+                    .build(),
+            );
+        }
     }
     if let Some(url) = &opts.endpoint_url {
         loader = loader.endpoint_url(url);

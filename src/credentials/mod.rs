@@ -96,7 +96,52 @@ pub struct SessionInfo {
     pub server_date: Option<DateTime<Utc>>,
 }
 
+/// What an answer's `Date` says about our clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockReading {
+    /// Within the tolerance (or no `Date` to go by).
+    Agrees,
+    /// Our clock is this far ahead of the server's (negative: behind).
+    Offset(TimeDelta),
+    /// The `Date` cannot be right (more than a day off, or the expiry it implies is no STS
+    /// lifetime): ignored, and said so.
+    Implausible(DateTime<Utc>),
+}
+
+/// Offsets smaller than this are network latency, not a wrong clock.
+pub const CLOCK_TOLERANCE_SECS: i64 = 60;
+
+/// Offsets larger than this are not a wrong clock but a wrong `Date`.
+pub const CLOCK_PLAUSIBLE_SECS: i64 = 24 * 3600;
+
+/// The longest lifetime STS gives (36 h), with an hour to spare.
+const LONGEST_LIFETIME_SECS: i64 = 129_600 + 3600;
+
 impl SessionInfo {
+    /// What the server's `Date` says about our clock, checked for plausibility.
+    pub fn clock_reading(&self) -> ClockReading {
+        let Some(server) = self.server_date else {
+            return ClockReading::Agrees;
+        };
+        let offset = self.issued_at - server;
+        let lifetime_by_server = (self.expires_at - server).num_seconds();
+        if offset.num_seconds().abs() > CLOCK_PLAUSIBLE_SECS
+            || !(0..=LONGEST_LIFETIME_SECS).contains(&lifetime_by_server)
+        {
+            ClockReading::Implausible(server)
+        } else if offset.num_seconds().abs() < CLOCK_TOLERANCE_SECS {
+            ClockReading::Agrees
+        } else {
+            ClockReading::Offset(offset)
+        }
+    }
+
+    /// Whether the credentials are already expired, or expire within `secs`, at `now` (on the
+    /// server's clock): worth a warning, as they are useless or nearly so.
+    pub fn expires_within(&self, now: DateTime<Utc>, secs: i64) -> bool {
+        self.expires_at - now < TimeDelta::seconds(secs)
+    }
+
     /// Time left, never negative.
     pub fn remaining(&self, now: DateTime<Utc>) -> TimeDelta {
         (self.expires_at - now).max(TimeDelta::zero())
@@ -153,6 +198,25 @@ mod tests {
             packed_policy_percent: None,
             server_date: None,
         }
+    }
+
+    #[test]
+    fn implausible_server_dates_are_not_believed() {
+        let mut i = info(1_000_000_000, 1_000_003_600);
+        let at = |secs| Utc.timestamp_opt(secs, 0).unwrap();
+        i.server_date = None;
+        assert_eq!(i.clock_reading(), ClockReading::Agrees);
+        i.server_date = Some(at(1_000_000_030));
+        assert_eq!(i.clock_reading(), ClockReading::Agrees, "latency");
+        i.server_date = Some(at(1_000_000_000 - 7200));
+        assert_eq!(i.clock_reading(), ClockReading::Offset(TimeDelta::hours(2)));
+        i.server_date = Some(at(0)); // 1970
+        assert_eq!(i.clock_reading(), ClockReading::Implausible(at(0)));
+        i.server_date = Some(at(4_102_444_800)); // 2100
+        assert!(matches!(i.clock_reading(), ClockReading::Implausible(_)));
+        // Within a day, but the expiry it implies is before the Date: not a clock, a lie.
+        i.server_date = Some(at(1_000_003_600 + 60));
+        assert!(matches!(i.clock_reading(), ClockReading::Implausible(_)));
     }
 
     #[test]

@@ -5,7 +5,9 @@ use crate::aws::{Clients, Issued, load_base_config};
 use crate::bucket::{ObjectEntry, PageRequest};
 use crate::cli::ListArgs;
 use crate::clock;
-use crate::credentials::{CredentialRequest, Mode, SessionInfo, SpecError, format_hms};
+use crate::credentials::{
+    ClockReading, CredentialRequest, Mode, SessionInfo, SpecError, format_hms,
+};
 use crate::escape::printable;
 use crate::failure::{Attempt, AwsFailure, Recovery, recovery};
 use crate::settings::Settings;
@@ -77,6 +79,7 @@ pub async fn run(
             failure,
         })?;
     tracing::debug!(principal = %issued.info.principal_arn, expires = %issued.info.expires_at, "credentials issued");
+    warn_of_unlikely_answers(&issued.info);
     clients.slot.install(1, &issued.secret);
     write_header(
         out,
@@ -188,6 +191,32 @@ async fn list_all(
             Some(token) if count < limit => request.continuation_token = Some(token),
             _ => return Ok(count),
         }
+    }
+}
+
+/// Says so on stderr when STS's answer cannot be right: a `Date` far off, or credentials that
+/// are expired (or nearly) on arrival.
+fn warn_of_unlikely_answers(info: &SessionInfo) {
+    if let ClockReading::Implausible(date) = info.clock_reading() {
+        super::stderr_line(&format!(
+            "sts3: warning: STS's clock said {} (its Date header); that cannot be right",
+            date.format("%Y-%m-%d %H:%M:%S UTC")
+        ));
+    }
+    let server_now = match info.clock_reading() {
+        ClockReading::Offset(offset) => clock::now() - offset,
+        _ => clock::now(),
+    };
+    if info.expires_within(server_now, 60) {
+        super::stderr_line(&format!(
+            "sts3: warning: the credentials STS issued expire at {}, {}; check the endpoint and this computer's clock",
+            info.expires_at.format("%Y-%m-%d %H:%M:%S UTC"),
+            if info.expires_at <= server_now {
+                "already past"
+            } else {
+                "within a minute"
+            }
+        ));
     }
 }
 

@@ -22,6 +22,36 @@ use tokio::sync::mpsc;
 /// Never sleep longer than this, so a wall-clock jump (suspend, resume) is noticed quickly.
 const MAX_SLEEP: Duration = Duration::from_secs(1);
 
+/// A wall clock that falls behind monotonic time by more than this was set back.
+const STEP_TOLERANCE_MILLIS: i64 = 2000;
+
+/// Notices the wall clock being set back, against monotonic time (a forward jump may be a
+/// suspend, when monotonic time stands still, so only backward steps are news).
+struct StepWatch {
+    wall: chrono::DateTime<chrono::Utc>,
+    mono: tokio::time::Instant,
+}
+
+impl StepWatch {
+    fn new(wall: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            wall,
+            mono: tokio::time::Instant::now(),
+        }
+    }
+
+    /// How far the wall clock went back since the last look, if it did.
+    fn stepped_back(&mut self, wall: chrono::DateTime<chrono::Utc>) -> Option<chrono::TimeDelta> {
+        let mono = tokio::time::Instant::now();
+        let mono_delta = chrono::TimeDelta::from_std(mono - self.mono).unwrap_or_default();
+        let wall_delta = wall - self.wall;
+        self.wall = wall;
+        self.mono = mono;
+        let behind = wall_delta - mono_delta;
+        (behind < chrono::TimeDelta::milliseconds(-STEP_TOLERANCE_MILLIS)).then_some(behind)
+    }
+}
+
 /// A signal the loop acts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Signal {
@@ -69,6 +99,7 @@ where
     let (mut app, effects) = App::new(settings, keymap, parts.clock.now());
     let mut exit = None;
     let mut changed = true;
+    let mut steps = StepWatch::new(parts.clock.now());
     match run_effects(&mut parts.executor, effects) {
         Next::Quit => exit = Some(Exit::Quit),
         Next::Suspend => suspend(term, &mut parts)?,
@@ -96,7 +127,12 @@ where
                 Signal::Terminate => { exit = Some(Exit::Signal(signal)); None }
             },
         };
-        let mut batch: Vec<Msg> = first.into_iter().collect();
+        let mut batch: Vec<Msg> = steps
+            .stepped_back(parts.clock.now())
+            .map(|by| Msg::ClockSteppedBack { by })
+            .into_iter()
+            .chain(first)
+            .collect();
         if exit.is_none() {
             batch.extend(drain(&mut parts)?);
         }

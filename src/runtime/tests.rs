@@ -83,6 +83,8 @@ struct FakeCloud {
     lists: Mutex<VecDeque<ListStep>>,
     list_calls: AtomicU64,
     aborted: Arc<AtomicU64>,
+    /// A `Date` header to answer with instead of the server's clock.
+    date: Mutex<Option<DateTime<Utc>>>,
 }
 
 impl FakeCloud {
@@ -94,6 +96,7 @@ impl FakeCloud {
             lists: Mutex::new(VecDeque::new()),
             list_calls: AtomicU64::new(0),
             aborted: Arc::new(AtomicU64::new(0)),
+            date: Mutex::new(None),
         })
     }
 
@@ -140,7 +143,7 @@ impl Cloud for FakeCloud {
             issued_at: local,
             expires_at: server + self.lifetime,
             packed_policy_percent: None,
-            server_date: Some(server),
+            server_date: Some(self.date.lock().unwrap().unwrap_or(server)),
         };
         let secret = SecretCredentials {
             access_key_id: info.access_key_id.clone(),
@@ -270,8 +273,20 @@ fn settings(duration: u32) -> Settings {
 }
 
 fn start(lifetime_secs: u32, script: Vec<ListStep>) -> Harness {
+    start_with(lifetime_secs, i64::from(lifetime_secs), None, script)
+}
+
+/// A TUI asking for `asked_secs` sessions from a cloud that issues `lifetime_secs` ones and
+/// answers with `date` as its `Date` header.
+fn start_with(
+    asked_secs: u32,
+    lifetime_secs: i64,
+    date: Option<DateTime<Utc>>,
+    script: Vec<ListStep>,
+) -> Harness {
     let clock = TestClock::new();
-    let cloud = FakeCloud::new(clock.clone(), i64::from(lifetime_secs));
+    let cloud = FakeCloud::new(clock.clone(), lifetime_secs);
+    *cloud.date.lock().unwrap() = date;
     for step in script {
         cloud.script(step);
     }
@@ -308,7 +323,7 @@ fn start(lifetime_secs: u32, script: Vec<ListStep>) -> Harness {
     };
     let mut term = Terminal::new(backend.clone()).unwrap();
     let task = tokio::spawn(async move {
-        event_loop::run(&mut term, settings(lifetime_secs), Keymap::default(), parts).await
+        event_loop::run(&mut term, settings(asked_secs), Keymap::default(), parts).await
     });
     Harness {
         keys,
@@ -491,4 +506,68 @@ async fn ctrl_z_and_sigtstp_suspend_and_everything_is_drawn_again_after() {
     assert!(h.backend.screen().contains("all 3 keys loaded"));
     let (exit, _) = h.quit().await;
     assert_eq!(exit, Exit::Quit, "and it goes on");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_clock_set_back_keeps_the_countdown_and_the_refresh_on_real_time() {
+    let h = start(900, vec![]);
+    advance(100.0).await;
+    // Someone sets the clock back 16 minutes (as sts3 itself may suggest doing).
+    h.clock.jump_secs.store(-960, Ordering::SeqCst);
+    advance(1.0).await;
+    let screen = h.backend.screen();
+    assert!(
+        screen.contains("Left      00:13:"),
+        "the countdown goes on: {screen}"
+    );
+    assert!(
+        screen.contains("local clock 0h16m00s behind STS"),
+        "the step is measured: {screen}"
+    );
+    advance(480.0).await; // t = 581 s
+    assert_eq!(h.cloud.issue_times().len(), 1, "not yet");
+    advance(20.0).await; // t = 601 s: the planned moment, in real time
+    assert_eq!(
+        h.cloud.issue_times().len(),
+        2,
+        "refreshed at 600 s of real time, before the server-side expiry"
+    );
+    h.quit().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_implausible_sts_date_is_ignored_and_said_so() {
+    let h = start_with(
+        900,
+        900,
+        Some(Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap()),
+        vec![],
+    );
+    advance(1.0).await;
+    let screen = h.backend.screen();
+    assert!(screen.contains("STS's clock said 1970-01-01"), "{screen}");
+    assert!(screen.contains("00:14:5"), "a sane countdown: {screen}");
+    assert!(
+        !screen.contains("local clock"),
+        "no offset applied: {screen}"
+    );
+    advance(600.0).await;
+    assert_eq!(
+        h.cloud.issue_times().len(),
+        2,
+        "the refresh at expiry - margin"
+    );
+    h.quit().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn credentials_expired_on_arrival_are_said_to_be() {
+    let h = start_with(900, 0, None, vec![]);
+    advance(1.0).await;
+    let screen = h.backend.screen();
+    assert!(
+        screen.contains("the credentials STS issued") && screen.contains("already expired"),
+        "{screen}"
+    );
+    h.quit().await;
 }

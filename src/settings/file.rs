@@ -2,6 +2,7 @@
 //! messages, and merging one file over another.
 
 use super::SetupError;
+use super::read::{ReadFailure, read_small};
 use crate::credentials::Mode;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -87,14 +88,12 @@ impl FileConfig {
 
     /// Reads a config file. A missing default file is fine; a missing explicit one is not.
     pub fn load(path: &Path, must_exist: bool) -> Result<Self, SetupError> {
-        match std::fs::read_to_string(path) {
+        match read_small(path, super::SETTINGS_FILE_MAX, "a TOML file") {
             Ok(text) => Self::parse(&text, &path.display().to_string()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
-                Ok(Self::default())
-            }
+            Err(ReadFailure::Missing(_)) if !must_exist => Ok(Self::default()),
             Err(e) => Err(SetupError::ConfigRead {
                 path: path.display().to_string(),
-                reason: e.to_string(),
+                reason: e.reason(),
             }),
         }
     }

@@ -1,6 +1,7 @@
 //! Which keymap file applies (`$STS3_KEYMAP`, else `keymap.toml` in the config directory) and
 //! reading it; the keymap itself is parsed and merged in [`crate::keymap`].
 
+use super::read::{ReadFailure, read_small};
 use super::{SetupError, project_dirs};
 use crate::keymap::Keymap;
 use std::path::PathBuf;
@@ -16,12 +17,12 @@ pub fn load_keymap() -> Result<Keymap, SetupError> {
     let Some(path) = path else {
         return Ok(Keymap::default());
     };
-    match std::fs::read_to_string(&path) {
+    match read_small(&path, super::SETTINGS_FILE_MAX, "a TOML file") {
         Ok(text) => Ok(Keymap::load(Some((&path.display().to_string(), &text)))?),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => Ok(Keymap::default()),
+        Err(ReadFailure::Missing(_)) if !must_exist => Ok(Keymap::default()),
         Err(e) => Err(SetupError::KeymapRead {
             path: path.display().to_string(),
-            reason: e.to_string(),
+            reason: e.reason(),
         }),
     }
 }

@@ -6,6 +6,7 @@
 mod checks;
 mod file;
 mod keymap_file;
+mod read;
 
 pub use file::{BaseFile, FileConfig, ModesFile, RefreshFile};
 pub use keymap_file::load_keymap;
@@ -111,6 +112,9 @@ pub fn default_config_path() -> Option<PathBuf> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BaseOptions {
     pub profile: Option<String>,
+    /// The profile was named by a flag or the config file (not only `AWS_PROFILE`): then its
+    /// credentials win over the environment's keys, as with the AWS CLI's `--profile`.
+    pub explicit_profile: bool,
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
     pub timeouts: Timeouts,
@@ -395,6 +399,9 @@ impl Settings {
     pub fn base_for(&self, mode: Mode) -> BaseOptions {
         let mut base = self.base.clone();
         if let Some((_, o)) = self.mode_base.iter().find(|(m, _)| *m == mode) {
+            if o.profile.is_some() {
+                base.explicit_profile = true;
+            }
             base.profile = o.profile.clone().or(base.profile);
             base.region = o.region.clone().or(base.region);
             base.endpoint_url = o.endpoint_url.clone().or(base.endpoint_url);
@@ -483,6 +490,7 @@ fn base_options(
         }
         (None, None, None) => None,
     };
+    let explicit_profile = opts.profile.is_some() || file.profile.is_some();
     let profile = opts
         .profile
         .clone()
@@ -491,8 +499,8 @@ fn base_options(
     if profile.as_deref().is_some_and(|p| p.trim().is_empty()) {
         return Err(SetupError::EmptyProfile);
     }
-    // The environment's keys are used unless a profile is named.
-    if let (None, Some(var)) = (&profile, env.unsafe_credential) {
+    // The environment's keys are used unless a profile is named explicitly.
+    if let (false, Some(var)) = (explicit_profile, env.unsafe_credential) {
         return Err(SetupError::CredentialText { var });
     }
     let timeouts = Timeouts {
@@ -504,16 +512,25 @@ fn base_options(
     }
     Ok(BaseOptions {
         profile,
+        explicit_profile,
         region,
         endpoint_url,
         timeouts,
     })
 }
 
+/// The largest policy file read: far more than a 2,048-character policy with whitespace.
+const POLICY_FILE_MAX: u64 = 64 * 1024;
+
+/// The largest config or keymap file read.
+pub(super) const SETTINGS_FILE_MAX: u64 = 512 * 1024;
+
 fn load_policy(path: &Path) -> Result<SessionPolicy, SetupError> {
-    let text = std::fs::read_to_string(path).map_err(|e| SetupError::PolicyRead {
-        path: path.display().to_string(),
-        reason: e.to_string(),
+    let text = read::read_small(path, POLICY_FILE_MAX, "a JSON file").map_err(|e| {
+        SetupError::PolicyRead {
+            path: path.display().to_string(),
+            reason: e.reason(),
+        }
     })?;
     SessionPolicy::parse(&text).map_err(|source| SetupError::Policy {
         path: path.display().to_string(),

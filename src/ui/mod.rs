@@ -40,6 +40,10 @@ impl Clock {
             .to_string()
     }
 
+    pub(crate) fn local_date(&self, t: DateTime<Utc>) -> chrono::NaiveDate {
+        t.with_timezone(&self.tz).date_naive()
+    }
+
     pub(crate) fn local_time(&self, t: DateTime<Utc>) -> String {
         t.with_timezone(&self.tz).format("%H:%M:%S").to_string()
     }

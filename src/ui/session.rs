@@ -93,7 +93,15 @@ fn rows(app: &App, clock: Clock, inner_width: usize) -> Vec<Row<'static>> {
         }
     }
     // With a measured offset every time here is on the server's clock (the Clock line says so).
-    let server = |t: chrono::DateTime<chrono::Utc>| clock.local_time(t - s.clock_offset());
+    // A time not today carries its date.
+    let server = |t: chrono::DateTime<chrono::Utc>| {
+        let t = t - s.clock_offset();
+        if clock.local_date(t) == clock.local_date(clock.now) {
+            clock.local_time(t)
+        } else {
+            clock.local(t)
+        }
+    };
     let refresh = match s.shown_plan() {
         Plan::Retry { failures, at } => format!("retry {} (try {})", server(at), failures + 1),
         Plan::Refresh { at } => format!("at {} · {} done", server(at), s.refresh_count()),

@@ -564,3 +564,17 @@ fn the_policy_pane_scrolls_to_its_last_full_page_and_no_further() {
         "a full page, no blank lines: {pane:#?}"
     );
 }
+
+#[test]
+fn a_refresh_not_today_shows_its_date() {
+    // 36 hours: the refresh is planned for the day after tomorrow.
+    let (mut app, _) = app_with(Mode::Federated, 129_600, Some(root_page()));
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    assert!(text.contains("Refresh   at 2026-11-24 20:55:00"), "{text}");
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    assert!(
+        text.contains("Refresh   at 09:55:00 "),
+        "today: the time alone: {text}"
+    );
+}

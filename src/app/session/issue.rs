@@ -3,9 +3,12 @@
 
 use super::IssueFailed;
 use crate::app::{App, Effect, Generation, Input, Level, policy::PolicyState};
-use crate::credentials::{Mode, SessionInfo};
+use crate::credentials::{ClockReading, Mode, SessionInfo};
 use crate::failure::AwsFailure;
 use chrono::{DateTime, TimeDelta, Utc};
+
+/// Credentials that expire sooner than this after they arrive are worth a warning.
+const EXPIRING_SECS: i64 = 60;
 
 impl App {
     /// Asks STS for credentials in `mode` (or asks for an MFA code first).
@@ -68,6 +71,7 @@ impl App {
         let accepted =
             self.session
                 .accept(generation, info, self.settings.refresh.margin_secs, now);
+        self.warn_of_unlikely_answers(accepted.clock, now);
         if accepted.mode_changed {
             self.policy
                 .replace(PolicyState::for_mode(&self.settings, mode));
@@ -123,6 +127,54 @@ impl App {
             ),
             None => {}
         }
+        Vec::new()
+    }
+}
+
+impl App {
+    /// Says so in the session pane, until the next issue, when an answer cannot be right: a
+    /// `Date` far off, or credentials that are expired (or nearly) on arrival.
+    fn warn_of_unlikely_answers(&mut self, clock: ClockReading, now: DateTime<Utc>) {
+        let mode = self.session.mode();
+        if let ClockReading::Implausible(date) = clock {
+            self.session.record_error(
+                mode,
+                format!(
+                    "STS's clock said {} (its Date header); that cannot be right, so sts3 keeps to this computer's clock",
+                    date.format("%Y-%m-%d %H:%M:%S UTC")
+                ),
+                now,
+            );
+        }
+        let server_now = self.session.server_now(now);
+        let Some(info) = self.session.info() else {
+            return;
+        };
+        if info.expires_within(server_now, EXPIRING_SECS) {
+            let left = (info.expires_at - server_now).num_seconds();
+            let when = if left <= 0 {
+                "already expired".to_string()
+            } else {
+                format!("expire in {left}s")
+            };
+            let text = format!(
+                "the credentials STS issued {when} ({}); check the endpoint and this computer's clock",
+                info.expires_at.format("%Y-%m-%d %H:%M:%S UTC")
+            );
+            self.session.record_error(mode, text, now);
+        }
+    }
+
+    /// The local clock was stepped back by `-by` while time went on (someone fixed it, or NTP
+    /// did): the session stays on the server's clock and the refresh keeps its real moment.
+    pub(crate) fn on_clock_stepped(&mut self, by: TimeDelta, now: DateTime<Utc>) -> Vec<Effect> {
+        self.session.clock_stepped(by);
+        let text = clock_offset_text(self.session.clock_offset());
+        self.notify(
+            format!("the local clock was set back; {text}; times follow the server's clock"),
+            Level::Warn,
+            now,
+        );
         Vec::new()
     }
 }

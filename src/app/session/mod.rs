@@ -8,12 +8,9 @@ pub(crate) use issue::clock_offset_text;
 
 use super::Generation;
 use crate::credentials::schedule::{backoff, refresh_at};
-use crate::credentials::{Mode, SessionInfo};
+use crate::credentials::{ClockReading, Mode, SessionInfo};
 use crate::failure::AwsFailure;
 use chrono::{DateTime, TimeDelta, Utc};
-
-/// Offsets smaller than this are network latency, not a wrong clock.
-pub(crate) const CLOCK_TOLERANCE_SECS: i64 = 60;
 
 /// The shortest time between an issue and the next planned refresh.
 pub(crate) const MIN_REFRESH_SECS: i64 = 30;
@@ -67,6 +64,8 @@ pub(crate) struct Accepted {
     pub(crate) first: bool,
     /// The session is of another mode than the one before (or the first).
     pub(crate) mode_changed: bool,
+    /// What the answer's `Date` said of our clock.
+    pub(crate) clock: ClockReading,
 }
 
 /// What a failed issue was.
@@ -90,7 +89,7 @@ pub(crate) struct SessionState {
     refresh_count: u32,
     last_error: Option<SessionError>,
     /// How far the local clock is ahead of the server's (negative: behind), measured at the
-    /// last issue; zero when within [`CLOCK_TOLERANCE_SECS`].
+    /// last issue; zero when within [`crate::credentials::CLOCK_TOLERANCE_SECS`].
     clock_offset: TimeDelta,
 }
 
@@ -242,7 +241,11 @@ impl SessionState {
             self.refresh_count + 1
         };
         self.mode = info.mode;
-        self.clock_offset = measured_offset(&info);
+        let clock = info.clock_reading();
+        self.clock_offset = match clock {
+            ClockReading::Offset(offset) => offset,
+            ClockReading::Agrees | ClockReading::Implausible(_) => TimeDelta::zero(),
+        };
         // Keep the session on one clock: the server's.
         info.issued_at -= self.clock_offset;
         let planned = refresh_at(&info, margin_secs) + self.clock_offset;
@@ -253,6 +256,21 @@ impl SessionState {
         Accepted {
             first,
             mode_changed,
+            clock,
+        }
+    }
+
+    /// The local clock was stepped by `by` (backwards when negative) while time went on: the
+    /// session's times stay on the server's clock, so the offset and the plan move with it.
+    pub(crate) fn clock_stepped(&mut self, by: TimeDelta) {
+        self.clock_offset += by;
+        let shift = |plan: &mut Plan| match plan {
+            Plan::Refresh { at } | Plan::Retry { at, .. } => *at += by,
+            Plan::Nothing => {}
+        };
+        match &mut self.phase {
+            Phase::Waiting(plan) => shift(plan),
+            Phase::Issuing { fallback, .. } => shift(fallback),
         }
     }
 
@@ -302,19 +320,6 @@ impl SessionState {
     pub(crate) fn remaining(&self, now: DateTime<Utc>) -> Option<TimeDelta> {
         let server_now = self.server_now(now);
         self.info().map(|i| i.remaining(server_now))
-    }
-}
-
-/// The clock offset an answer shows: the server's `Date` against our clock when we asked.
-/// Without a `Date` there is nothing to measure by, and none is assumed.
-fn measured_offset(info: &SessionInfo) -> TimeDelta {
-    let offset = info
-        .server_date
-        .map_or(TimeDelta::zero(), |server| info.issued_at - server);
-    if offset.num_seconds().abs() < CLOCK_TOLERANCE_SECS {
-        TimeDelta::zero()
-    } else {
-        offset
     }
 }
 
