@@ -8,16 +8,38 @@
 
 use serde::Serialize;
 use std::borrow::Cow;
-use std::fmt;
+use std::fmt::{self, Write as _};
+
+/// Whether `c` is a bidi control, which can reorder what a terminal shows.
+fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
+}
 
 /// Whether `c` must not reach a terminal as it is.
 fn needs_escape(c: char) -> bool {
-    c == '\\'
-        || c.is_control()
-        || matches!(
-            c,
-            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
-        )
+    c == '\\' || c.is_control() || is_bidi_control(c)
+}
+
+/// `value` as one line of JSON that is also safe on a terminal: JSON already escapes control
+/// characters; bidi controls are written as `\uXXXX` escapes too (the same string to a JSON
+/// reader).
+pub fn json_line(value: &serde_json::Value) -> String {
+    let text = value.to_string();
+    if !text.chars().any(is_bidi_control) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 12);
+    for c in text.chars() {
+        if is_bidi_control(c) {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `text` made safe to draw: see the module's rule. Text that needs nothing is borrowed.
@@ -131,6 +153,15 @@ mod tests {
             "a\u{200d}b",
             "joiners in emoji stay"
         );
+    }
+
+    #[test]
+    fn json_lines_carry_bidi_controls_as_escapes() {
+        let value = serde_json::json!({"key": "a\u{202e}b\u{1b}"});
+        let line = json_line(&value);
+        assert_eq!(line, r#"{"key":"a\u202eb\u001b"}"#);
+        let back: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(back, value, "the same string to a JSON reader");
     }
 
     #[test]

@@ -528,7 +528,7 @@ fn keymap_binding_to_an_unknown_action() {
     expect(
         &out,
         2,
-        "sts3: keymap km-action.toml: unknown action \"fly\"; known actions: quit, help, focus_next, focus_prev, up, down, page_up, page_down, top, bottom, open, parent, filter, reload, refresh_credentials, mode_federated, mode_role, mode_session, mode_cycle",
+        "sts3: keymap km-action.toml: unknown action \"fly\"; known actions: quit, help, focus_next, focus_prev, up, down, page_up, page_down, top, bottom, open, parent, filter, reload, refresh_credentials, mode_federated, mode_role, mode_session, mode_cycle, suspend",
     );
 }
 
@@ -610,4 +610,118 @@ fn tui_shows_control_characters_escaped_and_a_too_small_terminal_says_so() {
     );
     tiny.quit();
     tmux.quit();
+}
+
+#[test]
+fn policy_file_that_is_not_a_regular_file() {
+    let out = run(&["list", "-b", "b-1", "--policy", "/dev/zero"]);
+    expect(
+        &out,
+        2,
+        "sts3: cannot read policy file /dev/zero: not a regular file; pass a JSON file",
+    );
+}
+
+#[test]
+fn config_file_larger_than_any_config() {
+    let dir = workdir();
+    std::fs::write(dir.path().join("big.toml"), "#".repeat(600 * 1024)).unwrap();
+    let out = run_in(
+        dir.path(),
+        &["list", "-b", "b-1", "--config", "big.toml"],
+        &[],
+    );
+    expect(
+        &out,
+        2,
+        "sts3: cannot read config file big.toml: larger than 512 KiB; pass a TOML file",
+    );
+}
+
+#[test]
+fn empty_mfa_serial_is_refused_before_asking_for_a_code() {
+    let out = run(&["list", "-b", "b-1", "--mode", "session", "--mfa-serial", ""]);
+    expect(
+        &out,
+        2,
+        "sts3: MFA serial is empty; pass --mfa-serial with the device ARN or serial number",
+    );
+}
+
+#[test]
+fn a_bad_code_typed_at_the_prompt_is_bad_input() {
+    let dir = workdir();
+    let s = service();
+    let mut cmd = sts3();
+    cmd.current_dir(dir.path())
+        .envs(s.env())
+        .args(["list", "-b", "b-1", "--mode", "session"])
+        .args([
+            "--mfa-serial",
+            "arn:aws:iam::1:mfa/alice",
+            "--endpoint-url",
+            &s.endpoint,
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"12ab56\n").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr,
+        "MFA code for arn:aws:iam::1:mfa/alice: sts3: MFA code must be exactly 6 digits; pass the current code from your device\n"
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn limit_zero() {
+    let out = run(&["list", "-b", "b-1", "--limit", "0"]);
+    expect(
+        &out,
+        2,
+        "sts3: --limit 0 lists nothing; pass --limit 1 or more, or leave it out",
+    );
+}
+
+#[test]
+fn a_per_mode_region_is_checked_like_the_flag() {
+    let dir = workdir();
+    std::fs::write(
+        dir.path().join("modes.toml"),
+        "[modes.session]\nregion = \"mars\"\n",
+    )
+    .unwrap();
+    let out = run_in(
+        dir.path(),
+        &["list", "-b", "b-1", "--config", "modes.toml"],
+        &[],
+    );
+    expect(
+        &out,
+        2,
+        "sts3: region \"mars\" is not an AWS region name; pass -r like us-west-2 or eu-central-1",
+    );
+}
+
+#[test]
+fn timeouts_of_zero() {
+    let dir = workdir();
+    std::fs::write(dir.path().join("t.toml"), "[timeouts]\nattempt_secs = 0\n").unwrap();
+    let out = run_in(
+        dir.path(),
+        &["list", "-b", "b-1", "--config", "t.toml"],
+        &[],
+    );
+    expect(
+        &out,
+        2,
+        "sts3: timeouts must be at least 1 second; fix [timeouts] in the config file",
+    );
 }

@@ -41,6 +41,13 @@ pub(crate) fn failure_from_sdk<E>(
 where
     E: ProvideErrorMetadata + StdError + 'static,
 {
+    if let Some(too_large) = find_in_chain::<super::interceptors::TooLarge>(err) {
+        return AwsFailure::new(
+            ErrorKind::BadAnswer,
+            None,
+            format!("{place}: {too_large}; check that the endpoint is right"),
+        );
+    }
     match err {
         SdkError::ServiceError(service) => {
             let raw = service.raw();
@@ -165,6 +172,18 @@ fn redirected(place: &str, raw: &HttpResponse, body: &str) -> AwsFailure {
     failure
 }
 
+/// The first error of type `T` in `err`'s chain of sources.
+fn find_in_chain<'a, T: StdError + 'static>(err: &'a (dyn StdError + 'static)) -> Option<&'a T> {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if let Some(found) = e.downcast_ref::<T>() {
+            return Some(found);
+        }
+        current = e.source();
+    }
+    None
+}
+
 /// The innermost error message: the part that says what actually went wrong.
 fn root_cause(err: &(dyn StdError + 'static)) -> String {
     let mut current = err;
@@ -238,6 +257,18 @@ mod tests {
             super::skew_message(body, behind)
                 .unwrap()
                 .contains("20m30s behind")
+        );
+    }
+
+    #[test]
+    fn urls_are_shown_without_user_or_password() {
+        assert_eq!(
+            super::without_userinfo("http://user:secret@127.0.0.1:8333"),
+            "http://127.0.0.1:8333"
+        );
+        assert_eq!(
+            super::without_userinfo("https://s3.example.com/"),
+            "https://s3.example.com/"
         );
     }
 

@@ -3,13 +3,13 @@
 
 mod base;
 mod error;
-mod notify;
+mod interceptors;
 mod provider;
 mod s3;
 mod sts;
 
 pub use base::load_base_config;
-pub use notify::OnRetryable;
+pub use interceptors::OnRetryable;
 pub use provider::CredentialSlot;
 pub use s3::S3Browser;
 pub use sts::{Issued, StsIssuer};

@@ -1,7 +1,7 @@
 //! STS: issues temporary credentials in the three modes.
 
 use super::error::failure_from_sdk;
-use super::notify::DateRecorder;
+use super::interceptors::DateRecorder;
 use crate::credentials::{CredentialRequest, Mode, Secret, SecretCredentials, SessionInfo};
 use crate::failure::{AwsFailure, ErrorKind};
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
@@ -44,6 +44,8 @@ impl StsIssuer {
             client: aws_sdk_sts::Client::from_conf(
                 aws_sdk_sts::config::Builder::from(config)
                     .interceptor(dates.clone())
+                    // STS answers are a few KiB.
+                    .interceptor(super::interceptors::BodyCap(1024 * 1024))
                     .build(),
             ),
             dates,

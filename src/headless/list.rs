@@ -8,7 +8,7 @@ use crate::clock;
 use crate::credentials::{
     ClockReading, CredentialRequest, Mode, SessionInfo, SpecError, format_hms,
 };
-use crate::escape::printable;
+use crate::escape::{json_line, printable};
 use crate::failure::{Attempt, AwsFailure, Recovery, recovery};
 use crate::settings::Settings;
 use chrono::{DateTime, Local, Utc};
@@ -89,7 +89,11 @@ pub async fn run(
     )?;
     let count = list_all(settings, args, &clients, &request, &issued.info, out).await?;
     if args.json {
-        writeln!(out, "{}", json!({"type": "summary", "objects": count}))?;
+        writeln!(
+            out,
+            "{}",
+            json_line(&json!({"type": "summary", "objects": count}))
+        )?;
     } else {
         writeln!(out, "No. of Objects = {count}")?;
     }
@@ -166,6 +170,7 @@ async fn list_all(
                 continue;
             }
             Err(failure) => {
+                tracing::debug!(%failure, "page failed");
                 return Err(ListError::Bucket {
                     bucket: settings.bucket.clone(),
                     failure,
@@ -243,7 +248,7 @@ fn write_header(
             "expires_at": info.expires_at.to_rfc3339(),
             "policy": policy.and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok()),
         });
-        return writeln!(out, "{line}");
+        return writeln!(out, "{}", json_line(&line));
     }
     if let Some(policy) = policy {
         writeln!(out, "Policy: {policy}")?;
@@ -261,7 +266,11 @@ fn write_header(
 
 fn write_prefix(out: &mut dyn Write, as_json: bool, prefix: &str) -> io::Result<()> {
     if as_json {
-        writeln!(out, "{}", json!({"type": "prefix", "prefix": prefix}))
+        writeln!(
+            out,
+            "{}",
+            json_line(&json!({"type": "prefix", "prefix": prefix}))
+        )
     } else {
         writeln!(out, "PRE {}", printable(prefix))
     }
@@ -273,7 +282,7 @@ fn write_object(out: &mut dyn Write, as_json: bool, object: &ObjectEntry) -> io:
         if let Some(map) = value.as_object_mut() {
             map.insert("type".into(), json!("object"));
         }
-        writeln!(out, "{value}")
+        writeln!(out, "{}", json_line(&value))
     } else {
         writeln!(out, "{} => {}", printable(&object.key), object.etag)
     }

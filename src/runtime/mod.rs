@@ -23,6 +23,7 @@ use tokio::sync::mpsc;
 
 /// Runs the TUI until the user quits. The terminal is restored on every path.
 pub async fn run(settings: Settings, keymap: Keymap) -> std::io::Result<()> {
+    crate::ui::theme::set_color(!crate::ui::theme::no_color_requested());
     let mut term = terminal::Terminal::enter()?;
     let clock: Arc<dyn WallClock> = Arc::new(SystemClock);
     let (tx, results) = mpsc::unbounded_channel();

@@ -578,3 +578,25 @@ fn a_refresh_not_today_shows_its_date() {
         "today: the time alone: {text}"
     );
 }
+
+#[test]
+fn no_color_draws_without_colours_and_keeps_weight() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    super::theme::set_color(false);
+    let t = draw(&mut app, at(10), 80, 24);
+    super::theme::set_color(true);
+    let buffer = t.backend().buffer();
+    let coloured = buffer
+        .content()
+        .iter()
+        .filter(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+        .count();
+    assert_eq!(coloured, 0, "no cell has a colour");
+    let (x, y) = find(buffer, "Objects");
+    assert!(
+        buffer[(x, y)]
+            .modifier
+            .contains(ratatui::style::Modifier::BOLD),
+        "titles stay bold"
+    );
+}

@@ -1,49 +1,74 @@
-//! Colours that carry meaning, in one place.
+//! Colours that carry meaning, in one place. With `NO_COLOR` set, meaning is carried by
+//! weight and reverse video alone (https://no-color.org).
 
 use ratatui::style::{Color, Modifier, Style};
+use std::cell::Cell;
+
+thread_local! {
+    /// Whether colours are drawn (the thread that draws decides once, at start).
+    static COLOR: Cell<bool> = const { Cell::new(true) };
+}
+
+/// Turns colours on or off for frames drawn on this thread.
+pub(crate) fn set_color(on: bool) {
+    COLOR.with(|c| c.set(on));
+}
+
+/// Whether `NO_COLOR` asks for no colours (set and not empty).
+pub(crate) fn no_color_requested() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+fn fg(color: Color) -> Style {
+    if COLOR.with(Cell::get) {
+        Style::new().fg(color)
+    } else {
+        Style::new()
+    }
+}
 
 pub(crate) fn ok() -> Style {
-    Style::new().fg(Color::Green)
+    fg(Color::Green)
 }
 pub(crate) fn warn() -> Style {
-    Style::new().fg(Color::Yellow)
+    fg(Color::Yellow)
 }
 pub(crate) fn danger() -> Style {
-    Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
+    fg(Color::Red).add_modifier(Modifier::BOLD)
 }
 pub(crate) fn error() -> Style {
-    Style::new().fg(Color::Red)
+    fg(Color::Red)
 }
 pub(crate) fn dim() -> Style {
-    Style::new().fg(Color::DarkGray)
+    fg(Color::DarkGray)
 }
 pub(crate) fn label() -> Style {
-    Style::new().fg(Color::Gray)
+    fg(Color::Gray)
 }
 pub(crate) fn title() -> Style {
     Style::new().add_modifier(Modifier::BOLD)
 }
 pub(crate) fn focus_border() -> Style {
-    Style::new().fg(Color::Cyan)
+    fg(Color::Cyan)
 }
 pub(crate) fn folder() -> Style {
-    Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD)
+    fg(Color::Blue).add_modifier(Modifier::BOLD)
 }
 pub(crate) fn cursor() -> Style {
     Style::new().add_modifier(Modifier::REVERSED)
 }
 pub(crate) fn key_hint() -> Style {
-    Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    fg(Color::Cyan).add_modifier(Modifier::BOLD)
 }
 pub(crate) fn json_key() -> Style {
-    Style::new().fg(Color::Cyan)
+    fg(Color::Cyan)
 }
 pub(crate) fn json_string() -> Style {
-    Style::new().fg(Color::Green)
+    fg(Color::Green)
 }
 pub(crate) fn json_number() -> Style {
-    Style::new().fg(Color::Magenta)
+    fg(Color::Magenta)
 }
 pub(crate) fn json_literal() -> Style {
-    Style::new().fg(Color::Yellow)
+    fg(Color::Yellow)
 }

@@ -4,6 +4,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // helpers; each binary uses a subset
 
 pub mod canned;
+pub mod hostile;
 pub mod proxy;
 pub mod tmux;
 

@@ -175,6 +175,17 @@ impl Tmux {
         std::fs::read(self.dir.path().join("raw")).unwrap_or_default()
     }
 
+    /// The paste buffers tmux holds (OSC 52 from the program would add one).
+    pub fn buffers(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["list-buffers"]).stdout).into_owned()
+    }
+
+    /// The screen with its attributes as escape sequences (what tmux would redraw).
+    pub fn screen_with_escapes(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-e", "-t", "sts3"]).stdout)
+            .into_owned()
+    }
+
     /// `stty -a` as run in the pane right after the program exited.
     pub fn stty_after_exit(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("stty")).unwrap_or_default()

@@ -62,7 +62,7 @@ impl S3Browser {
         if out.name().is_none() && out.is_truncated().is_none() {
             return Err(unreadable(&self.place, LISTING, 200));
         }
-        let objects = out
+        let objects: Vec<ObjectEntry> = out
             .contents()
             .iter()
             .map(|o| ObjectEntry {
@@ -75,6 +75,18 @@ impl S3Browser {
                 storage_class: o.storage_class().map(|c| Untrusted::new(c.as_str())),
             })
             .collect();
+        if objects.len() > usize::try_from(req.max_keys).unwrap_or(usize::MAX) {
+            return Err(AwsFailure::new(
+                ErrorKind::BadAnswer,
+                None,
+                format!(
+                    "{} sent {} keys for a page of at most {}; refusing a page that ignores max-keys",
+                    self.place,
+                    objects.len(),
+                    req.max_keys
+                ),
+            ));
+        }
         let prefixes = out
             .common_prefixes()
             .iter()

@@ -4,7 +4,10 @@
 mod list;
 mod object;
 
-use super::notify::{OnRetryable, RetryNotifier};
+use super::interceptors::{BodyCap, OnRetryable, RetryNotifier};
+
+/// No S3 answer sts3 asks for is larger: a page of 1,000 keys is well under 1 MiB.
+const ANSWER_MAX_BYTES: u64 = 16 * 1024 * 1024;
 use super::provider::CredentialSlot;
 use aws_sdk_s3::config::{IdentityCache, SharedCredentialsProvider};
 
@@ -26,7 +29,8 @@ impl S3Browser {
             .credentials_provider(SharedCredentialsProvider::new(slot))
             // The slot is the cache: a swap must take effect on the next request.
             .identity_cache(IdentityCache::no_cache())
-            .force_path_style(path_style);
+            .force_path_style(path_style)
+            .interceptor(BodyCap(ANSWER_MAX_BYTES));
         if let Some(f) = on_retryable {
             builder = builder.interceptor(RetryNotifier(f));
         }

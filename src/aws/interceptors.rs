@@ -1,9 +1,12 @@
-//! Tells the app when the SDK is about to retry a request (throttling, 5xx), so the user sees a
-//! transient notice instead of a silent pause.
+//! Hooks into the SDK's requests: telling the app when the SDK is about to retry (throttling,
+//! 5xx) so the user sees a notice instead of a silent pause; recording the server's `Date`; and
+//! refusing answers larger than any real one before they are read into memory.
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeDeserializationInterceptorContextRef, FinalizerInterceptorContextRef,
+};
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use std::sync::Arc;
@@ -72,5 +75,51 @@ impl Intercept for DateRecorder {
             *slot = Some(date);
         }
         Ok(())
+    }
+}
+
+/// An answer longer (by its `Content-Length`) than any real one for the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TooLarge {
+    pub(crate) bytes: u64,
+    pub(crate) cap: u64,
+}
+
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the answer is {} bytes, more than the {} any real one can be",
+            self.bytes, self.cap
+        )
+    }
+}
+
+impl std::error::Error for TooLarge {}
+
+/// Refuses answers whose `Content-Length` exceeds `cap` bytes, before the body is read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BodyCap(pub u64);
+
+impl Intercept for BodyCap {
+    fn name(&self) -> &'static str {
+        "sts3-body-cap"
+    }
+
+    fn read_before_deserialization(
+        &self,
+        context: &BeforeDeserializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let bytes = context
+            .response()
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        match bytes {
+            Some(bytes) if bytes > self.0 => Err(Box::new(TooLarge { bytes, cap: self.0 })),
+            _ => Ok(()),
+        }
     }
 }
