@@ -375,17 +375,12 @@ fn profile_named_empty() {
 #[test]
 fn profile_not_found_in_the_environment() {
     let s = service();
-    let dir = workdir();
-    let mut cmd = sts3();
-    cmd.current_dir(dir.path())
-        .env("HOME", dir.path())
-        .env("AWS_CONFIG_FILE", dir.path().join("none"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_PROFILE", "nope")
-        .args(["list", "-b", "b-1", "--endpoint-url", &s.endpoint]);
+    let out = run_without_credentials_env(
+        &["list", "-b", "b-1", "--endpoint-url", &s.endpoint],
+        &[("AWS_PROFILE", "nope")],
+    );
     expect(
-        &cmd.output().unwrap(),
+        &out,
         1,
         "Caught exception issuing federated credentials: NoCredentials: AWS profile \"nope\" was not found or has no credentials; check --profile / AWS_PROFILE and ~/.aws/config",
     );
@@ -446,6 +441,11 @@ fn page_size_out_of_range() {
 
 /// Runs sts3 with no AWS credentials anywhere: no environment, no files, no instance metadata.
 fn run_without_credentials(args: &[&str]) -> Output {
+    run_without_credentials_env(args, &[])
+}
+
+/// Like [`run_without_credentials`], with `extra_env` set.
+fn run_without_credentials_env(args: &[&str], extra_env: &[(&str, &str)]) -> Output {
     let dir = workdir();
     let mut cmd = sts3();
     cmd.current_dir(dir.path())
@@ -453,6 +453,7 @@ fn run_without_credentials(args: &[&str]) -> Output {
         .env("AWS_CONFIG_FILE", dir.path().join("none"))
         .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
         .env("AWS_EC2_METADATA_DISABLED", "true")
+        .envs(extra_env.iter().copied())
         .args(args);
     cmd.output().unwrap()
 }

@@ -54,6 +54,27 @@ fn assert_inert(out: &Output) {
     }
 }
 
+/// The TUI against `h` in tmux, with long-term-looking base keys; `extra` args.
+fn tui(h: &Hostile, extra: &[&str]) -> common::tmux::Tmux {
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEEXAMPLE01".to_string()),
+        ("AWS_SECRET_ACCESS_KEY", "base-secret-key".to_string()),
+        ("TERM", "xterm-256color".to_string()),
+    ];
+    let mut args = vec![
+        "-b",
+        "b-1",
+        "-u",
+        "alice",
+        "-r",
+        "us-east-1",
+        "--endpoint-url",
+        &h.url,
+    ];
+    args.extend_from_slice(extra);
+    common::tmux::Tmux::start(env!("CARGO_BIN_EXE_sts3"), &args, &env, 120, 32)
+}
+
 const OSC52: &str = "\u{1b}]52;c;cHduZWQ=\u{7}";
 const CLEAR: &str = "\u{1b}[2J";
 
@@ -417,24 +438,7 @@ fn the_tui_shows_a_hung_listing_as_a_timeout_and_retries() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.toml");
     std::fs::write(&config, "[timeouts]\nconnect_secs = 1\nattempt_secs = 1\n").unwrap();
-    let env = [
-        ("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEEXAMPLE01".to_string()),
-        ("AWS_SECRET_ACCESS_KEY", "base-secret-key".to_string()),
-        ("TERM", "xterm-256color".to_string()),
-    ];
-    let args = [
-        "-b",
-        "b-1",
-        "-u",
-        "alice",
-        "-r",
-        "us-east-1",
-        "--endpoint-url",
-        &h.url,
-        "--config",
-        config.to_str().unwrap(),
-    ];
-    let tmux = common::tmux::Tmux::start(env!("CARGO_BIN_EXE_sts3"), &args, &env, 120, 32);
+    let tmux = tui(&h, &["--config", config.to_str().unwrap()]);
     let screen = tmux.wait_for("did not answer in time", Duration::from_secs(30));
     assert!(screen.contains("✗ Timeout"), "{screen}");
     assert!(

@@ -148,9 +148,17 @@ fn sigtstp_gives_the_terminal_back_and_sigcont_takes_it_again() {
     );
     tmux.keys(&["q"]);
     assert_eq!(tmux.exit_status(T), 0);
+    wait_screen_given_back(&tmux, "at the end");
+}
+
+/// Waits until the pane is off the alternate screen with the cursor shown.
+fn wait_screen_given_back(tmux: &Tmux, when: &str) {
     let deadline = sts3::clock::instant() + Duration::from_secs(3);
     while tmux.pane_format("#{alternate_on} #{cursor_flag}") != "0 1" {
-        assert!(sts3::clock::instant() < deadline, "restored at the end");
+        assert!(
+            sts3::clock::instant() < deadline,
+            "screen given back {when}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
