@@ -80,6 +80,41 @@ fn valid_policy() -> impl Strategy<Value = Value> {
         .prop_map(|st| serde_json::json!({ "Version": "2012-10-17", "Statement": st }))
 }
 
+/// Valid policies whose compact text is 1,900 to 2,100 characters, padded with ASCII and
+/// non-ASCII text (so characters and bytes differ), around the 2,048-character limit.
+fn policy_near_the_limit() -> impl Strategy<Value = Value> {
+    (
+        valid_policy(),
+        1900usize..2100,
+        prop_oneof![Just('y'), Just('é'), Just('☃'), Just('😀')],
+    )
+        .prop_map(|(mut value, target, pad)| {
+            let now = value.to_string().chars().count();
+            let need = target.saturating_sub(now + r#","Sid":"""#.chars().count());
+            if let Some(first) = value["Statement"]
+                .as_array_mut()
+                .and_then(|s| s.first_mut())
+            {
+                first["Sid"] = Value::String(pad.to_string().repeat(need));
+            }
+            value
+        })
+}
+
+/// Text mixing printable characters with C0, DEL, C1 (U+0080-U+009F, the 8-bit CSI among
+/// them), bidi controls and backslashes.
+fn hostile_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        "\\PC{0,6}",
+        "[\\x00-\\x1f\\x7f]{1,3}",
+        "[\\u{80}-\\u{9f}]{1,3}",
+        "[\\u{202a}-\\u{202e}\\u{2066}-\\u{2069}\\u{200e}\\u{200f}]{1,2}",
+        Just("\\".to_string()),
+        Just("\\u{1b}".to_string()),
+    ];
+    prop::collection::vec(piece, 0..8).prop_map(|pieces| pieces.concat())
+}
+
 proptest! {
     #[test]
     fn valid_policies_are_accepted_and_round_trip(value in valid_policy()) {
@@ -95,15 +130,22 @@ proptest! {
     }
 
     #[test]
-    fn accepted_policies_keep_their_invariants(value in json_value()) {
-        if let Ok(policy) = SessionPolicy::parse(&value.to_string()) {
-            prop_assert!(policy.size() <= SESSION_POLICY_MAX_CHARS);
-            // What is sent parses again to the same policy, and so does what is shown.
-            let again = SessionPolicy::parse(policy.compact()).unwrap();
-            prop_assert_eq!(again.compact(), policy.compact());
-            let shown: Value = serde_json::from_str(policy.pretty()).unwrap();
-            let sent: Value = serde_json::from_str(policy.compact()).unwrap();
-            prop_assert_eq!(shown, sent);
+    fn policies_near_the_limit_are_accepted_exactly_up_to_it(value in policy_near_the_limit()) {
+        let chars = value.to_string().chars().count();
+        match SessionPolicy::parse(&value.to_string()) {
+            Ok(policy) => {
+                prop_assert!(chars <= SESSION_POLICY_MAX_CHARS, "{} chars accepted", chars);
+                prop_assert_eq!(policy.size(), chars);
+                // What is sent parses again to the same policy, and so does what is shown.
+                let again = SessionPolicy::parse(policy.compact()).unwrap();
+                prop_assert_eq!(again.compact(), policy.compact());
+                let shown: Value = serde_json::from_str(policy.pretty()).unwrap();
+                let sent: Value = serde_json::from_str(policy.compact()).unwrap();
+                prop_assert_eq!(shown, sent);
+            }
+            Err(e) => {
+                prop_assert!(chars > SESSION_POLICY_MAX_CHARS, "{} chars refused: {}", chars, e);
+            }
         }
     }
 
@@ -185,9 +227,22 @@ proptest! {
     }
 
     #[test]
-    fn shown_keys_never_carry_control_characters(key in "\\PC{0,40}|[\\x00-\\x1f\\x7f]{0,10}") {
+    fn shown_text_never_carries_control_or_bidi_characters(key in hostile_text()) {
         let shown = printable(&key);
         prop_assert!(!shown.chars().any(char::is_control));
+        let bidi = |c: char| ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c) || c == '\u{200e}' || c == '\u{200f}';
+        prop_assert!(!shown.chars().any(bidi), "bidi control shown: {:?}", shown);
         let _ = url_decode(&key);
+    }
+
+    #[test]
+    fn escaping_is_unambiguous_different_texts_show_differently(
+        a in hostile_text(),
+        b in hostile_text(),
+    ) {
+        if a != b {
+            prop_assert_ne!(printable(&a), printable(&b));
+        }
     }
 }

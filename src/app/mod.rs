@@ -13,6 +13,8 @@ pub(crate) use msg::{Effect, Generation, Layout, Msg, RequestId};
 pub(crate) use session::clock_offset_text;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_keys;
 
 use crate::credentials::Mode;
 use crate::keymap::Keymap;

@@ -435,6 +435,38 @@ mod tests {
         }
     }
 
+    /// A policy whose compact text is `chars` characters long, padded with `pad` (ASCII or not).
+    fn policy_of(chars: usize, pad: char) -> Result<SessionPolicy, PolicyError> {
+        let base = Policy::new()
+            .allow(["s3:GetObject"], ["arn:aws:s3:::x"])
+            .to_value()
+            .to_string()
+            .chars()
+            .count();
+        let resource = format!("arn:aws:s3:::x{}", pad.to_string().repeat(chars - base));
+        Policy::new().allow(["s3:GetObject"], [resource]).build()
+    }
+
+    #[test]
+    fn the_limit_is_2048_characters_not_bytes() {
+        assert_eq!(policy_of(2048, 'y').unwrap().size(), 2048);
+        assert_eq!(
+            policy_of(2049, 'y').unwrap_err(),
+            PolicyError::TooLarge {
+                size: 2049,
+                limit: 2048
+            }
+        );
+        // 2,048 characters of which many take two or three bytes: still within the limit.
+        let wide = policy_of(2048, 'é').unwrap();
+        assert_eq!(wide.size(), 2048);
+        assert!(wide.compact().len() > 2048, "more bytes than characters");
+        assert!(matches!(
+            policy_of(2049, '☃'),
+            Err(PolicyError::TooLarge { size: 2049, .. })
+        ));
+    }
+
     #[test]
     fn policy_exactly_at_limit_is_accepted() {
         // Pad a resource so the compact text is exactly the limit.

@@ -60,8 +60,10 @@ impl WallClock for TestClock {
 }
 
 /// What the scripted cloud does with one ListObjectsV2 call.
+#[derive(Clone)]
 enum ListStep {
     Answer(ListPage),
+    Fail(AwsFailure),
     /// Never answer (until aborted).
     Hang,
 }
@@ -81,6 +83,8 @@ struct FakeCloud {
     /// (mode, local time) of every STS call.
     issues: Mutex<Vec<(Mode, DateTime<Utc>)>>,
     lists: Mutex<VecDeque<ListStep>>,
+    /// What a call gets once the script is used up.
+    list_default: Mutex<ListStep>,
     list_calls: AtomicU64,
     aborted: Arc<AtomicU64>,
     /// A `Date` header to answer with instead of the server's clock.
@@ -94,6 +98,7 @@ impl FakeCloud {
             lifetime: TimeDelta::seconds(lifetime_secs),
             issues: Mutex::new(Vec::new()),
             lists: Mutex::new(VecDeque::new()),
+            list_default: Mutex::new(ListStep::Answer(three_keys())),
             list_calls: AtomicU64::new(0),
             aborted: Arc::new(AtomicU64::new(0)),
             date: Mutex::new(None),
@@ -166,7 +171,7 @@ impl Cloud for FakeCloud {
             .lock()
             .unwrap()
             .pop_front()
-            .unwrap_or(ListStep::Answer(three_keys()));
+            .unwrap_or_else(|| self.list_default.lock().unwrap().clone());
         let guard = DropGuard(self.aborted.clone());
         Box::pin(async move {
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -174,6 +179,10 @@ impl Cloud for FakeCloud {
                 ListStep::Answer(page) => {
                     std::mem::forget(guard); // finished, not aborted
                     Ok(page)
+                }
+                ListStep::Fail(failure) => {
+                    std::mem::forget(guard);
+                    Err(failure)
                 }
                 ListStep::Hang => {
                     let _guard = guard;
@@ -300,7 +309,7 @@ fn start_with(
         |mut rx| async move { rx.recv().await.map(|s| (s, rx)) },
     ));
     let backend = SharedBackend {
-        inner: Arc::new(Mutex::new(TestBackend::new(110, 32))),
+        inner: Arc::new(Mutex::new(TestBackend::new(100, 24))),
         frames: Arc::new(AtomicU64::new(0)),
     };
     let (tx, results) = mpsc::unbounded_channel();
@@ -545,7 +554,10 @@ async fn an_implausible_sts_date_is_ignored_and_said_so() {
     );
     advance(1.0).await;
     let screen = h.backend.screen();
-    assert!(screen.contains("STS's clock said 1970-01-01"), "{screen}");
+    assert!(
+        screen.contains("STS's clock said") && screen.contains("1970-01-01"),
+        "{screen}"
+    );
     assert!(screen.contains("00:14:5"), "a sane countdown: {screen}");
     assert!(
         !screen.contains("local clock"),
@@ -568,6 +580,75 @@ async fn credentials_expired_on_arrival_are_said_to_be() {
     assert!(
         screen.contains("the credentials STS issued") && screen.contains("already expired"),
         "{screen}"
+    );
+    h.quit().await;
+}
+
+impl Harness {
+    fn list_calls(&self) -> u64 {
+        self.cloud.list_calls.load(Ordering::SeqCst)
+    }
+
+    fn fail_lists_forever(&self, failure: AwsFailure) {
+        *self.cloud.list_default.lock().unwrap() = ListStep::Fail(failure);
+    }
+}
+
+/// Ten minutes of paused time: longer than any backoff (60 s for pages, 5 min for refreshes
+/// is not reached by a 1 h session's plan at 55 min).
+const WINDOW_SECS: f64 = 600.0;
+
+#[tokio::test(start_paused = true)]
+async fn an_expired_token_forever_refreshes_once_and_retries_once_never_a_loop() {
+    let h = start(3600, vec![]);
+    h.fail_lists_forever(AwsFailure::from_service(
+        Some("ExpiredToken"),
+        Some("The provided token has expired."),
+        Some(400),
+    ));
+    advance(WINDOW_SECS).await;
+    assert_eq!(
+        h.cloud.issue_times().len(),
+        2,
+        "the first issue and one refresh"
+    );
+    assert_eq!(h.list_calls(), 2, "the first try and one retry");
+    assert!(h.backend.screen().contains("r: refresh credentials"));
+    h.quit().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn access_denied_is_not_retried_and_refreshes_nothing() {
+    let h = start(3600, vec![]);
+    h.fail_lists_forever(AwsFailure::from_service(
+        Some("AccessDenied"),
+        Some("Access Denied"),
+        Some(403),
+    ));
+    advance(WINDOW_SECS).await;
+    assert_eq!(h.cloud.issue_times().len(), 1);
+    assert_eq!(h.list_calls(), 1);
+    h.quit().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_outage_is_retried_with_backoff_never_faster_than_once_a_minute_in_the_end() {
+    let h = start(3600, vec![]);
+    h.fail_lists_forever(AwsFailure::new(
+        crate::failure::ErrorKind::Network,
+        None,
+        "refused",
+    ));
+    advance(WINDOW_SECS).await;
+    // 5 + 10 + 20 + 40, then every 60 s: 4 + 8 retries after the first try in 600 s.
+    let calls = h.list_calls();
+    assert!((12..=14).contains(&calls), "{calls} calls in ten minutes");
+    // The service is back.
+    *h.cloud.list_default.lock().unwrap() = ListStep::Answer(three_keys());
+    advance(61.0).await;
+    assert!(
+        h.backend.screen().contains("all 3 keys loaded"),
+        "it recovers by itself"
     );
     h.quit().await;
 }

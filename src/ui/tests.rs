@@ -308,18 +308,32 @@ fn narrow_terminal_stacks_panes() {
 #[test]
 fn too_small_terminal_says_so() {
     let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
-    let t = draw(&mut app, at(5), 30, 8);
-    let text = format!("{}", t.backend());
-    assert!(text.contains("terminal too small: 30x8"), "{text}");
+    for (w, h, small) in [
+        (30, 8, true),
+        (39, 12, true),
+        (40, 11, true),
+        (40, 12, false),
+    ] {
+        let t = draw(&mut app, at(5), w, h);
+        let text = format!("{}", t.backend());
+        assert_eq!(
+            text.contains(&format!("terminal too small: {w}x{h}")),
+            small,
+            "{w}x{h}:\n{text}"
+        );
+    }
 }
 
 #[test]
 fn countdown_colour_thresholds_follow_settings() {
     let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    // Yellow under 5 minutes, red under 1: exactly 300 s is still green, exactly 60 s yellow.
     for (secs_left, colour) in [
         (301, Color::Green),
+        (300, Color::Green),
         (299, Color::Yellow),
         (61, Color::Yellow),
+        (60, Color::Yellow),
         (59, Color::Red),
     ] {
         let t = draw(&mut app, at(3600 - secs_left), 120, 40);

@@ -1,0 +1,357 @@
+//! Every key in the README's key table does what the table says (the model's side; the
+//! terminal's side is `tests/tui_e2e.rs`), and the survivors of planted bugs: stale answers,
+//! repeated expiry, late failures of old generations.
+
+use super::objects::Retry;
+use super::*;
+use crate::bucket::{ListPage, ObjectEntry};
+use crate::cli::Options;
+use crate::credentials::SessionInfo;
+use crate::failure::{AwsFailure, ErrorKind};
+use crate::keymap::{Key, KeyPress};
+use chrono::TimeZone;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()
+}
+
+fn at(secs: i64) -> DateTime<Utc> {
+    t0() + TimeDelta::seconds(secs)
+}
+
+fn settings() -> Settings {
+    let opts = Options {
+        bucket: Some("demo-bucket".into()),
+        user: Some("alice".into()),
+        role_arn: Some("arn:aws:iam::123456789012:role/S3Reader".into()),
+        ..Options::default()
+    };
+    Settings::resolve_text(&opts, "", "test.toml").unwrap()
+}
+
+fn info(mode: Mode, issued: DateTime<Utc>, lifetime: i64) -> SessionInfo {
+    SessionInfo {
+        mode,
+        principal_arn: "arn".into(),
+        access_key_id: "ASIAABCDEFGHIJKLWXYZ".into(),
+        issued_at: issued,
+        expires_at: issued + TimeDelta::seconds(lifetime),
+        packed_policy_percent: None,
+        server_date: None,
+    }
+}
+
+fn press(k: Key) -> Msg {
+    Msg::KeyPressed(KeyPress::plain(k))
+}
+
+fn ch(c: char) -> Msg {
+    press(Key::Char(c))
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::KeyPressed(KeyPress::ctrl(c))
+}
+
+fn issued(fx: &[Effect]) -> Generation {
+    fx.iter()
+        .find_map(|e| match e {
+            Effect::IssueCredentials { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .expect("an IssueCredentials effect")
+}
+
+fn listed(fx: &[Effect]) -> Option<(RequestId, Option<String>, String)> {
+    fx.iter().find_map(|e| match e {
+        Effect::ListPage { request, page, .. } => Some((
+            *request,
+            page.continuation_token.clone(),
+            page.prefix.clone(),
+        )),
+        _ => None,
+    })
+}
+
+fn objects(keys: &[String]) -> Vec<ObjectEntry> {
+    keys.iter()
+        .map(|k| ObjectEntry {
+            key: k.clone(),
+            size: 1,
+            last_modified: None,
+            etag: "\"e\"".into(),
+            storage_class: None,
+        })
+        .collect()
+}
+
+/// A federated session (1 h) with `folders` and 50 keys loaded, complete, and 10 rows on
+/// screen.
+fn browsing(folders: &[&str]) -> App {
+    let (mut app, fx) = App::new(settings(), Keymap::default(), t0());
+    let g = issued(&fx);
+    let fx = app.update(
+        Msg::CredentialsIssued {
+            generation: g,
+            info: info(Mode::Federated, t0(), 3600),
+        },
+        t0(),
+    );
+    let (id, _, _) = listed(&fx).unwrap();
+    let keys: Vec<String> = (0..50).map(|i| format!("k{i:02}")).collect();
+    app.update(
+        Msg::LaidOut(Layout {
+            list_rows: 10,
+            policy_rows: 5,
+        }),
+        t0(),
+    );
+    app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: ListPage {
+                prefixes: folders.iter().map(|f| (*f).to_string()).collect(),
+                objects: objects(&keys),
+                next_token: None,
+            },
+        },
+        t0(),
+    );
+    app
+}
+
+fn cursor(app: &App) -> usize {
+    app.objects.rows().cursor()
+}
+
+#[test]
+fn movement_keys_move_by_one_a_page_and_to_the_ends() {
+    let mut app = browsing(&[]);
+    for (keys, want) in [
+        (vec![ch('j')], 1),
+        (vec![press(Key::Down)], 2),
+        (vec![ch('k')], 1),
+        (vec![press(Key::Up)], 0),
+        (vec![press(Key::PageDown)], 10),
+        (vec![ctrl('d')], 20),
+        (vec![press(Key::PageUp)], 10),
+        (vec![ctrl('u')], 0),
+        (vec![ch('G')], 49),
+        (vec![ch('g')], 0),
+        (vec![press(Key::End)], 49),
+        (vec![press(Key::Home)], 0),
+    ] {
+        for k in keys.clone() {
+            app.update(k, at(1));
+        }
+        assert_eq!(cursor(&app), want, "after {keys:?}");
+    }
+}
+
+#[test]
+fn open_and_parent_keys() {
+    for open in [press(Key::Enter), press(Key::Right), ch('l')] {
+        let mut app = browsing(&["a/"]);
+        let fx = app.update(open.clone(), at(1));
+        let (_, _, prefix) = listed(&fx).unwrap_or_else(|| panic!("{open:?} opens"));
+        assert_eq!(prefix, "a/", "{open:?}");
+        for parent in [press(Key::Backspace), press(Key::Left), ch('h')] {
+            let mut inside = browsing(&["a/"]);
+            inside.update(open.clone(), at(1));
+            let fx = inside.update(parent.clone(), at(2));
+            let (_, _, prefix) = listed(&fx).unwrap_or_else(|| panic!("{parent:?} goes up"));
+            assert_eq!(prefix, "", "{parent:?}");
+        }
+    }
+    // Enter on an object opens nothing.
+    let mut app = browsing(&[]);
+    assert!(listed(&app.update(press(Key::Enter), at(1))).is_none());
+}
+
+#[test]
+fn movement_keys_scroll_the_policy_pane_when_it_has_the_focus() {
+    let mut app = browsing(&[]);
+    app.update(press(Key::Tab), at(1));
+    app.update(press(Key::Tab), at(1));
+    assert_eq!(app.focus, Focus::Policy);
+    app.update(ch('j'), at(1));
+    assert_eq!(app.policy.scroll, 1);
+    app.update(press(Key::Down), at(1));
+    assert_eq!(app.policy.scroll, 2);
+    app.update(ch('k'), at(1));
+    assert_eq!(app.policy.scroll, 1);
+    app.update(ch('G'), at(1));
+    let last = u16::try_from(app.policy.lines.len() - 5).unwrap();
+    assert_eq!(app.policy.scroll, last, "the last full page of 5 lines");
+    app.update(ch('g'), at(1));
+    assert_eq!(app.policy.scroll, 0);
+    assert_eq!(cursor(&app), 0, "the object list did not move");
+}
+
+#[test]
+fn reload_refresh_mode_and_suspend_keys() {
+    let mut app = browsing(&[]);
+    let (_, token, _) = listed(&app.update(ctrl('r'), at(1))).expect("C-r reloads");
+    assert_eq!(token, None, "from the first page");
+    let mut app = browsing(&[]);
+    let fx = app.update(ch('r'), at(1));
+    assert_eq!(app.session.target_mode(), Mode::Federated);
+    assert!(
+        matches!(fx[..], [Effect::IssueCredentials { .. }]),
+        "r refreshes"
+    );
+    for (key, mode) in [
+        ('a', Mode::AssumedRole),
+        ('t', Mode::SessionToken),
+        ('f', Mode::Federated),
+    ] {
+        let mut app = browsing(&[]);
+        if mode == Mode::Federated {
+            app.update(ch('a'), at(1));
+        }
+        let fx = app.update(ch(key), at(2));
+        assert!(
+            matches!(&fx[..], [Effect::IssueCredentials { request, .. }] if request.mode() == mode),
+            "{key}: {fx:?}"
+        );
+    }
+    let mut app = browsing(&[]);
+    assert_eq!(app.update(ctrl('z'), at(1)), vec![Effect::Suspend]);
+}
+
+#[test]
+fn a_stale_page_failure_does_not_touch_the_request_in_flight() {
+    let (mut app, fx) = App::new(settings(), Keymap::default(), t0());
+    let g = issued(&fx);
+    let fx = app.update(
+        Msg::CredentialsIssued {
+            generation: g,
+            info: info(Mode::Federated, t0(), 3600),
+        },
+        t0(),
+    );
+    let (old, _, _) = listed(&fx).unwrap();
+    let (new, _, _) = listed(&app.update(ctrl('r'), at(1))).unwrap();
+    assert_ne!(old, new);
+    let fx = app.update(
+        Msg::PageFailed {
+            request: old,
+            failure: AwsFailure::from_service(Some("ExpiredToken"), None, Some(400)),
+        },
+        at(2),
+    );
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(
+        app.objects.error().is_none(),
+        "no error shown for an old request"
+    );
+    assert_eq!(app.objects.in_flight().map(|f| f.id), Some(new));
+}
+
+#[test]
+fn a_second_expiry_later_in_the_same_listing_refreshes_by_itself_again() {
+    let (mut app, fx) = App::new(settings(), Keymap::default(), t0());
+    let g1 = issued(&fx);
+    let fx = app.update(
+        Msg::CredentialsIssued {
+            generation: g1,
+            info: info(Mode::Federated, t0(), 3600),
+        },
+        t0(),
+    );
+    let expired = AwsFailure::from_service(Some("ExpiredToken"), None, Some(400));
+    let page = |n: usize, next: Option<&str>| ListPage {
+        prefixes: vec![],
+        objects: objects(&[format!("k{n}")]),
+        next_token: next.map(str::to_string),
+    };
+    let (mut id, _, _) = listed(&fx).unwrap();
+    let mut generation = g1;
+    for round in 0..3 {
+        // The page fails: one refresh by itself, then the page again.
+        let fx = app.update(
+            Msg::PageFailed {
+                request: id,
+                failure: expired.clone(),
+            },
+            at(10 * round + 1),
+        );
+        let g = issued(&fx);
+        assert!(g > generation, "round {round}: a new refresh");
+        generation = g;
+        let fx = app.update(
+            Msg::CredentialsIssued {
+                generation: g,
+                info: info(Mode::Federated, at(10 * round + 2), 3600),
+            },
+            at(10 * round + 2),
+        );
+        let (retry, _, _) = listed(&fx).expect("the page again");
+        // It loads; then the next page is asked for (the cursor is near the end).
+        let fx = app.update(
+            Msg::PageLoaded {
+                request: retry,
+                page: page(usize::try_from(round).unwrap(), Some("more")),
+            },
+            at(10 * round + 3),
+        );
+        id = listed(&fx).expect("the next page").0;
+    }
+}
+
+#[test]
+fn a_late_failure_of_an_old_generation_is_dropped_after_two_switches() {
+    let mut app = browsing(&[]);
+    let g_role = issued(&app.update(ch('a'), at(1)));
+    let g_session = issued(&app.update(ch('t'), at(2)));
+    assert!(g_session > g_role);
+    // The role request's failure arrives late: nothing changes.
+    let before_error = app.session.last_error().cloned();
+    let fx = app.update(
+        Msg::CredentialsFailed {
+            generation: g_role,
+            failure: AwsFailure::new(ErrorKind::Network, None, "late"),
+        },
+        at(3),
+    );
+    assert!(fx.is_empty());
+    assert_eq!(app.session.last_error().cloned(), before_error);
+    assert_eq!(
+        app.session.issuing().map(|(m, _)| m),
+        Some(Mode::SessionToken)
+    );
+    assert!(app.notice.as_ref().is_none_or(|n| !n.text.contains("late")));
+}
+
+#[test]
+fn page_retries_back_off_to_a_minute_and_no_more() {
+    let (mut app, fx) = App::new(settings(), Keymap::default(), t0());
+    let g = issued(&fx);
+    let fx = app.update(
+        Msg::CredentialsIssued {
+            generation: g,
+            info: info(Mode::Federated, t0(), 36_000),
+        },
+        t0(),
+    );
+    let (mut id, _, _) = listed(&fx).unwrap();
+    let down = AwsFailure::new(ErrorKind::Network, None, "refused");
+    let mut now = at(1);
+    let mut waits = Vec::new();
+    for _ in 0..8 {
+        app.update(
+            Msg::PageFailed {
+                request: id,
+                failure: down.clone(),
+            },
+            now,
+        );
+        let Retry::At(next) = app.objects.error().unwrap().retry else {
+            panic!("retried by itself");
+        };
+        waits.push((next - now).num_seconds());
+        now = next;
+        id = listed(&app.update(Msg::Tick, now)).expect("retried").0;
+    }
+    assert_eq!(waits, [5, 10, 20, 40, 60, 60, 60, 60]);
+}
