@@ -122,17 +122,48 @@ fn rejection_after_countdown_reached_zero_is_shown_and_recovered() {
         err.contains("README.md"),
         "a failed reload keeps the listing:\n{err}"
     );
-    // STS is back; r refreshes now and the failed page is retried.
+    // Just after a failed automatic retry, STS is back: r refreshes now (not the next
+    // automatic retry, planned seconds later) and the failed page is retried.
+    let retry_at = planned_retry_at_least(&tmux, chrono::TimeDelta::seconds(3));
     proxy.set(|f| f.sts_down = false);
-    tmux.wait_until("the refresh to be possible", T, |s| {
-        !s.contains("refreshing…")
-    });
     tmux.keys(&["r"]);
     let ok = tmux.wait_until("recovery", T, |s| {
         s.contains("all 3 keys loaded")
             && !s.contains("InvalidAccessKeyId")
             && !s.contains("EXPIRED")
     });
+    let recovered_at = chrono::Local::now().naive_local().time();
+    assert!(
+        recovered_at < retry_at,
+        "recovered at {recovered_at}, before the automatic retry at {retry_at}: r did it"
+    );
     assert!(ok.contains("00:14:"), "a fresh 15-minute session:\n{ok}");
     tmux.quit();
+}
+
+/// The session pane's planned retry (`retry HH:MM:SS`), waiting until it is at least `margin`
+/// away, so a recovery before it cannot be the automatic retry's.
+fn planned_retry_at_least(
+    tmux: &common::tmux::Tmux,
+    margin: chrono::TimeDelta,
+) -> chrono::NaiveTime {
+    let deadline = sts3::clock::instant() + T;
+    loop {
+        let screen = tmux.screen();
+        let retry = screen.lines().find_map(|l| {
+            let at = l.split("retry ").nth(1)?.get(..8)?;
+            chrono::NaiveTime::parse_from_str(at, "%H:%M:%S").ok()
+        });
+        let now = chrono::Local::now().naive_local().time();
+        if let Some(at) = retry
+            && at - now >= margin
+        {
+            return at;
+        }
+        assert!(
+            sts3::clock::instant() < deadline,
+            "no retry planned far enough:\n{screen}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }

@@ -171,6 +171,13 @@ fn footer(app: &App, clock: Clock) -> Line<'static> {
             theme::key_hint(),
         ));
     }
+    if rows.visible_len() > 0 {
+        // Where the cursor is: row of rows shown.
+        spans.push(Span::styled(
+            format!(" {}/{} ", rows.cursor() + 1, rows.visible_len()),
+            theme::dim(),
+        ));
+    }
     Line::from(spans)
 }
 

@@ -97,7 +97,7 @@ pub struct Faults {
     pub sts_script: VecDeque<StsStep>,
     /// Consumed one per S3 request; `Pass` when empty.
     pub s3_script: VecDeque<S3Step>,
-    /// The service is "down": the port refuses connections, open ones are dropped.
+    /// The service is "down": connections are reset, requests on open ones fail.
     pub down: bool,
     /// Refuse every STS call while set.
     pub sts_down: bool,
@@ -184,26 +184,19 @@ fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     socket.listen(128)
 }
 
-/// Accepts connections; while the service is "down" the listener is closed (connections are
-/// refused), and reopened on the same port when it comes back.
-async fn serve(mut listener: TcpListener, addr: SocketAddr, shared: Arc<Shared>) {
+/// Accepts connections; while the service is "down" each one is reset at once (the port stays
+/// ours: nothing else can take it, and no sleep is needed for it to be closed or open).
+async fn serve(listener: TcpListener, _addr: SocketAddr, shared: Arc<Shared>) {
     loop {
-        if shared.is_down() {
-            drop(listener);
-            while shared.is_down() {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-            listener = loop {
-                if let Ok(l) = bind(addr) {
-                    break l;
-                }
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            };
-        }
-        let accepted = tokio::time::timeout(Duration::from_millis(100), listener.accept()).await;
-        let Ok(Ok((stream, _))) = accepted else {
+        let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
+        if shared.is_down() {
+            // A reset, as a stopped service's host would answer on a closed port.
+            let _ = stream.set_linger(Some(Duration::ZERO));
+            drop(stream);
+            continue;
+        }
         let shared = shared.clone();
         tokio::spawn(async move {
             let service = service_fn(move |req| {
