@@ -192,7 +192,9 @@ async fn serve(listener: TcpListener, _addr: SocketAddr, shared: Arc<Shared>) {
             continue;
         };
         if shared.is_down() {
-            // A reset, as a stopped service's host would answer on a closed port.
+            // A reset, as a stopped service's host would answer on a closed port. (A zero
+            // linger never blocks, which is what the deprecation warns of.)
+            #[allow(deprecated)]
             let _ = stream.set_linger(Some(Duration::ZERO));
             drop(stream);
             continue;
