@@ -180,6 +180,21 @@ mod tests {
         assert!(cut.ends_with('…'));
         assert!(cut.len() <= MESSAGE_MAX_BYTES + '…'.len_utf8());
         assert_eq!(capped("short \u{1b}"), "short \\u{1b}");
+        let exact = "x".repeat(MESSAGE_MAX_BYTES);
+        assert_eq!(capped(&exact), exact, "exactly the limit is kept whole");
+        // The limit falls inside a two-byte character: the cut moves back before it.
+        let odd = format!("a{}", "é".repeat(MESSAGE_MAX_BYTES));
+        let cut = capped(&odd);
+        assert_eq!(
+            cut,
+            format!("a{}…", "é".repeat((MESSAGE_MAX_BYTES - 1) / 2))
+        );
+    }
+
+    #[test]
+    fn untrusted_debug_is_escaped_too() {
+        let u = Untrusted::new("a\u{1b}b");
+        assert_eq!(format!("{u:?}"), r#""a\\u{1b}b""#);
     }
 
     #[test]

@@ -355,3 +355,347 @@ fn page_retries_back_off_to_a_minute_and_no_more() {
     }
     assert_eq!(waits, [5, 10, 20, 40, 60, 60, 60, 60]);
 }
+
+#[test]
+fn typing_a_filter_esc_clears_and_ctrl_keys_are_not_typed() {
+    let mut app = browsing(&[]);
+    app.update(ch('/'), at(1));
+    app.update(ch('k'), at(1));
+    app.update(ch('0'), at(1));
+    app.update(ctrl('x'), at(1));
+    app.update(
+        Msg::KeyPressed(KeyPress {
+            key: Key::Char('y'),
+            ctrl: false,
+            alt: true,
+        }),
+        at(1),
+    );
+    assert_eq!(
+        app.objects.rows().filter(),
+        "k0",
+        "ctrl-x and alt-y are not typed"
+    );
+    app.update(press(Key::Backspace), at(1));
+    assert_eq!(app.objects.rows().filter(), "k");
+    app.update(press(Key::Esc), at(1));
+    assert!(app.input.is_none(), "esc closes the filter line");
+    assert_eq!(app.objects.rows().filter(), "", "and clears the filter");
+    // With a filter kept (Enter), other keys do their own thing and leave it alone.
+    app.update(ch('/'), at(2));
+    app.update(ch('4'), at(2));
+    app.update(press(Key::Enter), at(2));
+    assert!(app.input.is_none());
+    app.update(ch('j'), at(2));
+    assert_eq!(
+        app.objects.rows().filter(),
+        "4",
+        "j moves, it does not clear the filter"
+    );
+    app.update(press(Key::Esc), at(2));
+    assert_eq!(app.objects.rows().filter(), "", "esc clears it");
+}
+
+#[test]
+fn the_mfa_prompt_takes_six_digits_only_and_esc_cancels_it() {
+    let opts = Options {
+        bucket: Some("demo-bucket".into()),
+        user: Some("alice".into()),
+        mode: Some(Mode::SessionToken),
+        mfa_serial: Some("arn:aws:iam::1:mfa/alice".into()),
+        ..Options::default()
+    };
+    let s = Settings::resolve_text(&opts, "", "test.toml").unwrap();
+    let (mut app, _) = App::new(s, Keymap::default(), t0());
+    let code = |app: &App| match &app.input {
+        Some(Input::Mfa { code, .. }) => code.clone(),
+        other => panic!("{other:?}"),
+    };
+    for c in "1x2y34567".chars() {
+        app.update(ch(c), at(1));
+    }
+    assert_eq!(code(&app), "123456", "digits only, six at most");
+    app.update(press(Key::Backspace), at(1));
+    assert_eq!(code(&app), "12345");
+    app.update(press(Key::Esc), at(1));
+    assert!(app.input.is_none(), "esc cancels");
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("MFA prompt cancelled")
+    );
+}
+
+#[test]
+fn retry_notices_tell_throttling_from_server_errors() {
+    let mut app = browsing(&[]);
+    for (status, text) in [
+        (429, "S3 is throttling (HTTP 429); retrying…"),
+        (503, "S3 is throttling (HTTP 503); retrying…"),
+        (500, "S3 had an error (HTTP 500); retrying…"),
+    ] {
+        app.update(Msg::RequestRetrying { status }, at(1));
+        assert_eq!(app.notice.as_ref().unwrap().text, text);
+    }
+}
+
+#[test]
+fn cycling_through_usable_modes_says_nothing_of_skipping() {
+    let mut app = browsing(&[]);
+    app.update(ch('m'), at(1));
+    assert!(
+        app.notice
+            .as_ref()
+            .is_none_or(|n| !n.text.contains("skipped")),
+        "{:?}",
+        app.notice
+    );
+}
+
+#[test]
+fn a_skipped_mode_is_said_even_over_an_earlier_notice() {
+    let opts = Options {
+        bucket: Some("demo-bucket".into()),
+        user: Some("alice".into()),
+        ..Options::default()
+    };
+    let s = Settings::resolve_text(&opts, "", "test.toml").unwrap();
+    let (mut app, fx) = App::new(s, Keymap::default(), t0());
+    app.update(
+        Msg::CredentialsIssued {
+            generation: issued(&fx),
+            info: info(Mode::Federated, t0(), 3600),
+        },
+        t0(),
+    );
+    app.update(ch('f'), at(1)); // "already in federated mode"
+    app.update(ch('m'), at(2));
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("skipped assumed role mode"),
+        "{:?}",
+        app.notice
+    );
+}
+
+/// A session whose refreshes fail `n` times, then `r`: the next failure waits 5 s again.
+#[test]
+fn r_forgets_the_failures_so_far() {
+    let mut app = browsing(&[]);
+    let refused = AwsFailure::new(ErrorKind::Network, None, "refused");
+    let mut now = at(3300);
+    for _ in 0..3 {
+        let g = issued(&app.update(Msg::Tick, now));
+        app.update(
+            Msg::CredentialsFailed {
+                generation: g,
+                failure: refused.clone(),
+            },
+            now,
+        );
+        now = app.session.next_due().unwrap();
+    }
+    assert_eq!(now, at(3300 + 5 + 10 + 20), "backed off three times");
+    let g = issued(&app.update(ch('r'), at(3301)));
+    app.update(
+        Msg::CredentialsFailed {
+            generation: g,
+            failure: refused,
+        },
+        at(3302),
+    );
+    assert_eq!(
+        app.session.next_due(),
+        Some(at(3302 + 5)),
+        "back to 5 s after r"
+    );
+}
+
+#[test]
+fn a_cancelled_mfa_prompt_for_a_due_refresh_is_not_asked_again_by_itself() {
+    let opts = Options {
+        bucket: Some("demo-bucket".into()),
+        user: Some("alice".into()),
+        mode: Some(Mode::SessionToken),
+        mfa_serial: Some("arn:aws:iam::1:mfa/alice".into()),
+        mfa_code: Some("123456".into()),
+        ..Options::default()
+    };
+    let s = Settings::resolve_text(&opts, "", "test.toml").unwrap();
+    let (mut app, fx) = App::new(s, Keymap::default(), t0());
+    app.update(
+        Msg::CredentialsIssued {
+            generation: issued(&fx),
+            info: info(Mode::SessionToken, t0(), 3600),
+        },
+        t0(),
+    );
+    // The refresh is due: the one-time code is used up, so a new one is asked for.
+    assert!(app.update(Msg::Tick, at(3300)).is_empty());
+    assert!(matches!(app.input, Some(Input::Mfa { .. })));
+    app.update(press(Key::Esc), at(3301));
+    assert!(app.input.is_none());
+    assert!(app.update(Msg::Tick, at(3302)).is_empty());
+    assert!(app.input.is_none(), "not asked again until r");
+    app.update(ch('r'), at(3303));
+    assert!(matches!(app.input, Some(Input::Mfa { .. })), "r asks");
+}
+
+#[test]
+fn r_keeps_a_passing_failure_retrying_by_itself() {
+    let (mut app, fx) = App::new(settings(), Keymap::default(), t0());
+    let fx = app.update(
+        Msg::CredentialsIssued {
+            generation: issued(&fx),
+            info: info(Mode::Federated, t0(), 3600),
+        },
+        t0(),
+    );
+    let (id, _, _) = listed(&fx).unwrap();
+    app.update(
+        Msg::PageFailed {
+            request: id,
+            failure: AwsFailure::new(ErrorKind::Network, None, "refused"),
+        },
+        at(1),
+    );
+    assert_eq!(app.objects.error().unwrap().retry, Retry::At(at(6)));
+    app.update(ch('r'), at(2));
+    assert_eq!(
+        app.objects.error().unwrap().retry,
+        Retry::At(at(6)),
+        "new credentials do not help an outage: the page still retries by itself"
+    );
+}
+
+#[test]
+fn r_after_the_automatic_refresh_was_used_retries_the_page_with_the_new_credentials() {
+    let (mut app, fx) = App::new(settings(), Keymap::default(), t0());
+    let fx = app.update(
+        Msg::CredentialsIssued {
+            generation: issued(&fx),
+            info: info(Mode::Federated, t0(), 3600),
+        },
+        t0(),
+    );
+    let expired = AwsFailure::from_service(Some("ExpiredToken"), None, Some(400));
+    let (id, _, _) = listed(&fx).unwrap();
+    let g = issued(&app.update(
+        Msg::PageFailed {
+            request: id,
+            failure: expired.clone(),
+        },
+        at(1),
+    ));
+    let fx = app.update(
+        Msg::CredentialsIssued {
+            generation: g,
+            info: info(Mode::Federated, at(1), 3600),
+        },
+        at(1),
+    );
+    let (id, _, _) = listed(&fx).unwrap();
+    app.update(
+        Msg::PageFailed {
+            request: id,
+            failure: expired,
+        },
+        at(2),
+    );
+    assert_eq!(
+        app.objects.error().unwrap().retry,
+        Retry::ByUser,
+        "it waits for the user"
+    );
+    let g = issued(&app.update(ch('r'), at(3)));
+    assert_eq!(app.objects.error().unwrap().retry, Retry::AfterCredentials);
+    let fx = app.update(
+        Msg::CredentialsIssued {
+            generation: g,
+            info: info(Mode::Federated, at(3), 3600),
+        },
+        at(3),
+    );
+    assert!(
+        listed(&fx).is_some(),
+        "the page again, with the new credentials: {fx:?}"
+    );
+}
+
+#[test]
+fn a_reload_walks_pages_to_the_selected_key_even_far_from_the_end() {
+    let (mut app, fx) = App::new(settings(), Keymap::default(), t0());
+    let fx = app.update(
+        Msg::CredentialsIssued {
+            generation: issued(&fx),
+            info: info(Mode::Federated, t0(), 3600),
+        },
+        t0(),
+    );
+    let first: Vec<String> = (0..300).map(|i| format!("a{i:03}")).collect();
+    let (id, _, _) = listed(&fx).unwrap();
+    app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: ListPage {
+                prefixes: vec![],
+                objects: objects(&first),
+                next_token: Some("a299".into()),
+            },
+        },
+        at(1),
+    );
+    // The cursor is at the top, far from the end: no look-ahead. Reload with a2 selected.
+    app.update(ch('j'), at(1));
+    app.update(ch('j'), at(1));
+    let (id, _, _) = listed(&app.update(ctrl('r'), at(2))).unwrap();
+    let fx = app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: ListPage {
+                prefixes: vec![],
+                objects: objects(&first[3..]),
+                next_token: Some("a299".into()),
+            },
+        },
+        at(3),
+    );
+    assert!(
+        listed(&fx).is_some(),
+        "a002 is not on the first page: the next page is asked for at once"
+    );
+}
+
+#[test]
+fn a_clock_set_back_moves_the_offset_and_the_plan_with_it() {
+    let mut app = browsing(&[]);
+    let before = app.session.next_due().unwrap();
+    app.update(
+        Msg::ClockSteppedBack {
+            by: TimeDelta::seconds(-960),
+        },
+        at(100) - TimeDelta::seconds(960),
+    );
+    assert_eq!(app.session.clock_offset(), TimeDelta::seconds(-960));
+    assert_eq!(
+        app.session.next_due(),
+        Some(before - TimeDelta::seconds(960))
+    );
+    assert_eq!(
+        app.session.remaining(at(100) - TimeDelta::seconds(960)),
+        Some(TimeDelta::seconds(3500)),
+        "the countdown goes on"
+    );
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("local clock was set back")
+    );
+}

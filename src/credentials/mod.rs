@@ -220,6 +220,55 @@ mod tests {
     }
 
     #[test]
+    fn clock_reading_boundaries() {
+        let at = |secs| Utc.timestamp_opt(secs, 0).unwrap();
+        let reading = |offset: i64, lifetime: i64| {
+            let mut i = info(1_000_000_000, 1_000_000_000 + lifetime);
+            i.server_date = Some(at(1_000_000_000 - offset));
+            i.clock_reading()
+        };
+        assert_eq!(reading(59, 3600), ClockReading::Agrees);
+        assert_eq!(
+            reading(60, 3600),
+            ClockReading::Offset(TimeDelta::seconds(60))
+        );
+        assert_eq!(
+            reading(-60, 3600),
+            ClockReading::Offset(TimeDelta::seconds(-60))
+        );
+        let day = CLOCK_PLAUSIBLE_SECS;
+        assert_eq!(
+            reading(day, 3600),
+            ClockReading::Offset(TimeDelta::seconds(day))
+        );
+        assert!(matches!(
+            reading(day + 1, 3600),
+            ClockReading::Implausible(_)
+        ));
+        // The longest STS lifetime (36 h) and an hour to spare is believable; more is not.
+        let longest = 129_600 + 3600;
+        assert_eq!(reading(0, longest), ClockReading::Agrees);
+        assert!(matches!(
+            reading(0, longest + 1),
+            ClockReading::Implausible(_)
+        ));
+        assert_eq!(
+            reading(0, 0),
+            ClockReading::Agrees,
+            "expired on arrival is not a clock"
+        );
+    }
+
+    #[test]
+    fn expiring_within_a_margin() {
+        let i = info(0, 100);
+        let at = |secs| Utc.timestamp_opt(secs, 0).unwrap();
+        assert!(!i.expires_within(at(40), 60), "60 s left is not within 60");
+        assert!(i.expires_within(at(41), 60), "59 s left is");
+        assert!(i.expires_within(at(200), 60), "already expired");
+    }
+
+    #[test]
     fn masks_access_key_keeping_four_each_side() {
         assert_eq!(mask_access_key("ASIAABCDEFGHIJKLWXYZ"), "ASIA…WXYZ");
         assert_eq!(mask_access_key("SHORT"), "…");

@@ -35,14 +35,6 @@ impl CredentialRequest {
         }
     }
 
-    pub fn duration_secs(&self) -> u32 {
-        match self {
-            Self::Federated { duration_secs, .. }
-            | Self::AssumedRole { duration_secs, .. }
-            | Self::SessionToken { duration_secs, .. } => *duration_secs,
-        }
-    }
-
     /// The session policy attached to the request, if any.
     pub fn policy(&self) -> Option<&SessionPolicy> {
         match self {
@@ -286,6 +278,9 @@ mod tests {
         assert!(validate_user_name("bad name").is_err());
         assert!(validate_user_name(&"x".repeat(33)).is_err());
         assert!(validate_session_name("assumerole-s3-list").is_ok());
+        assert!(validate_session_name("x").is_err(), "too short");
+        assert!(validate_session_name("bad name").is_err(), "a space");
+        assert!(validate_session_name(&"x".repeat(65)).is_err(), "too long");
         assert!(validate_external_id("ext-id:1/2").is_ok());
         assert!(validate_external_id("x").is_err());
         assert!(Mfa::new("arn:aws:iam::1:mfa/me", "123456").is_ok());

@@ -164,3 +164,26 @@ fn only_reachability_and_missing_credentials_may_hide_base_credentials() {
         ]
     );
 }
+
+#[test]
+fn bodiless_answers_are_classified_by_status() {
+    for (status, kind) in [
+        (403, ErrorKind::AccessDenied),
+        (404, ErrorKind::NoSuchBucket),
+        (429, ErrorKind::Throttled),
+        (503, ErrorKind::Throttled),
+        (500, ErrorKind::Server),
+        (400, ErrorKind::InvalidRequest),
+        (418, ErrorKind::Other),
+    ] {
+        assert_eq!(classify(None, Some(status)), kind, "{status}");
+    }
+    assert_eq!(
+        AwsFailure::from_service(None, None, Some(404)).to_string(),
+        "NoSuchBucket: not found (HTTP 404)"
+    );
+    assert_eq!(
+        AwsFailure::from_service(None, None, Some(500)).to_string(),
+        "Server: the service answered with an error (HTTP 500)"
+    );
+}

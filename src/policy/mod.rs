@@ -355,9 +355,9 @@ mod tests {
             PolicyError::Syntax { line, column, .. } => assert_eq!((*line, *column), (3, 17)),
             other => panic!("unexpected {other:?}"),
         }
-        assert!(
-            err.to_string()
-                .starts_with("policy is not valid JSON at line 3, column 17: ")
+        assert_eq!(
+            err.to_string(),
+            "policy is not valid JSON at line 3, column 17: expected value; fix the JSON syntax"
         );
     }
 

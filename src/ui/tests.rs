@@ -614,3 +614,44 @@ fn no_color_draws_without_colours_and_keeps_weight() {
         "titles stay bold"
     );
 }
+
+#[test]
+fn text_is_shortened_keeping_its_head_or_tail() {
+    assert_eq!(super::keep_head("abcdef", 4), "abc…");
+    assert_eq!(super::keep_head("abcd", 4), "abcd");
+    assert_eq!(super::keep_head("abcdef", 0), "abcdef", "no room: as it is");
+    assert_eq!(super::keep_tail("abcdef", 4), "…def");
+    assert_eq!(super::keep_tail("abc", 0), "abc");
+}
+
+#[test]
+fn the_spinner_turns_every_tenth_of_a_second() {
+    let frame = |ms| super::spinner(t0() + TimeDelta::milliseconds(ms));
+    assert_eq!(frame(0), '⠋');
+    assert_eq!(frame(99), '⠋');
+    assert_eq!(frame(100), '⠙');
+    assert_eq!(frame(950), '⠏');
+    assert_eq!(frame(1000), '⠋', "round again each second");
+}
+
+#[test]
+fn a_failed_reload_says_the_rows_are_from_before() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    let fx = app.update(Msg::KeyPressed(KeyPress::ctrl('r')), at(1));
+    let Some(Effect::ListPage { request, .. }) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    app.update(
+        Msg::PageFailed {
+            request: *request,
+            failure: AwsFailure::from_service(Some("AccessDenied"), None, Some(403)),
+        },
+        at(2),
+    );
+    let text = format!("{}", draw(&mut app, at(2), 100, 30).backend());
+    assert!(
+        text.contains("4 keys, 4 folders from before · the reload failed"),
+        "{text}"
+    );
+    assert!(text.contains("README.md"), "the rows stay: {text}");
+}
