@@ -111,3 +111,35 @@ fn a_named_profile_wins_over_keys_in_the_environment_and_a_missing_one_is_an_err
         "Caught exception issuing federated credentials: NoCredentials: AWS profile \"does-not-exist\" was not found or has no credentials; check --profile / AWS_PROFILE and ~/.aws/config\n"
     );
 }
+
+/// Whether a screen captured with its attributes (`capture-pane -e`) sets any colour.
+fn has_colour(styled: &str) -> bool {
+    styled.split("\u{1b}[").skip(1).any(|seq| {
+        let params = seq.split('m').next().unwrap_or_default();
+        params.split(';').any(|p| {
+            matches!(
+                p.parse::<u16>(),
+                Ok(30..=38 | 40..=48 | 90..=97 | 100..=107)
+            )
+        })
+    })
+}
+
+#[test]
+fn no_color_draws_without_colours() {
+    let s = service();
+    for (no_color, coloured) in [(None, true), (Some("1"), false)] {
+        let env: Vec<(&'static str, String)> = no_color
+            .map(|v| vec![("NO_COLOR", v.to_string())])
+            .unwrap_or_default();
+        let tmux = common::start_tui(&s.endpoint, &[], &env, 100, 30);
+        tmux.wait_for("all 3 keys loaded", std::time::Duration::from_secs(20));
+        let styled = tmux.screen_with_escapes();
+        assert_eq!(
+            has_colour(&styled),
+            coloured,
+            "NO_COLOR={no_color:?}: {styled:?}"
+        );
+        tmux.quit();
+    }
+}

@@ -111,6 +111,12 @@ mod tests {
         assert!(!shown.contains("tok-value-123"), "{shown}");
         assert!(!shown.contains("ABCDEFGHIJKL"), "{shown}");
         assert!(shown.contains("<redacted>"));
+        assert_eq!(format!("{:?}", creds.session_token), "Secret(<redacted>)");
+        assert_eq!(creds.session_token.to_string(), "<redacted>");
+        assert_eq!(
+            format!("{creds:?}"),
+            "SecretCredentials { access_key_id: \"ASIA…WXYZ\", secret_access_key: Secret(<redacted>), session_token: Secret(<redacted>), expires_at: 1970-01-01T00:00:00Z }"
+        );
         assert_eq!(creds.secret_access_key.expose(), "s3cr3t-value");
     }
 }

@@ -119,6 +119,11 @@ mod tests {
         assert_eq!(lines[3][1], (JsonToken::Number, "1".into()));
         assert_eq!(lines[4][1], (JsonToken::Literal, "true".into()));
         assert_eq!(lines[5][1], (JsonToken::Literal, "null".into()));
+        assert_eq!(
+            lines[8],
+            vec![(JsonToken::Punct, "}".into())],
+            "no empty indent at the top"
+        );
     }
 
     #[test]

@@ -112,3 +112,48 @@ fn panes(main: Rect, app: &App) -> (Rect, Rect, Rect) {
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
     (s, p, objects)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_of_two_lines_shows_one_row_under_its_header() {
+        let mut screen = Screen {
+            session: Rect::default(),
+            policy: Rect::default(),
+            objects: Rect::default(),
+            list: Rect::new(0, 0, 10, 2),
+            error: Rect::default(),
+            status: Rect::default(),
+        };
+        assert_eq!(screen.list_rows(), 1);
+        screen.list.height = 1;
+        assert_eq!(screen.list_rows(), 0);
+        screen.list.height = 0;
+        assert_eq!(screen.list_rows(), 0);
+    }
+
+    #[test]
+    fn panes_stack_below_seventy_columns() {
+        let side = panes_of(Rect::new(0, 0, 70, 30));
+        assert_eq!(side.0.y, side.1.y, "side by side at 70");
+        let stacked = panes_of(Rect::new(0, 0, 69, 30));
+        assert!(stacked.1.y > stacked.0.y, "stacked at 69");
+    }
+
+    fn panes_of(area: Rect) -> (Rect, Rect, Rect) {
+        use crate::cli::Options;
+        use crate::keymap::Keymap;
+        use chrono::TimeZone;
+        let opts = Options {
+            bucket: Some("b-1".into()),
+            user: Some("alice".into()),
+            ..Options::default()
+        };
+        let settings = crate::settings::Settings::resolve_text(&opts, "", "t.toml").unwrap();
+        let now = chrono::Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+        let (app, _) = App::new(settings, Keymap::default(), now);
+        panes(area, &app)
+    }
+}

@@ -218,3 +218,60 @@ fn render_error(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     ];
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bucket::{ListPage, ObjectEntry};
+    use chrono::TimeZone;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    /// The object rows drawn into a list area `height` lines high.
+    fn rows_in(height: u16) -> String {
+        let now = chrono::Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+        let mut objects = ObjectsState::new("b-1", "", 1000);
+        objects.begin_next(crate::app::RequestId(1), crate::app::Generation(1));
+        let keys = ["one", "two", "three"];
+        objects.page_loaded(
+            crate::app::RequestId(1),
+            ListPage {
+                prefixes: vec![],
+                objects: keys
+                    .iter()
+                    .map(|k| ObjectEntry {
+                        key: (*k).into(),
+                        size: 1,
+                        last_modified: None,
+                        etag: "\"e\"".into(),
+                        storage_class: None,
+                    })
+                    .collect(),
+                next_token: None,
+            },
+        );
+        let clock = Clock {
+            now,
+            tz: chrono::FixedOffset::east_opt(0).unwrap(),
+        };
+        let mut terminal = Terminal::new(TestBackend::new(60, 5)).unwrap();
+        terminal
+            .draw(|f| render_rows(f, Rect::new(0, 0, 60, height), &objects, 60, clock))
+            .unwrap();
+        format!("{}", terminal.backend())
+    }
+
+    #[test]
+    fn a_list_two_lines_high_shows_its_header_and_one_row() {
+        let two = rows_in(2);
+        assert!(two.contains("Name") && two.contains("one"), "{two}");
+        assert!(!two.contains("two"), "{two}");
+        let one = rows_in(1);
+        assert!(
+            !one.contains("Name") && !one.contains("one"),
+            "too small: nothing\n{one}"
+        );
+        let three = rows_in(3);
+        assert!(three.contains("two") && !three.contains("three"), "{three}");
+    }
+}

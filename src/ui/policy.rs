@@ -24,13 +24,12 @@ fn token_style(kind: JsonToken) -> Style {
 pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
     let p = &app.policy;
     let mut title = vec![Span::styled(" Session policy ", theme::title())];
+    // (A policy over the limit is refused before it gets here.)
     if let Some(size) = p.size {
-        let style = if size > p.limit {
-            theme::danger()
-        } else {
-            theme::dim()
-        };
-        title.push(Span::styled(format!("{size}/{} chars ", p.limit), style));
+        title.push(Span::styled(
+            format!("{size}/{} chars ", p.limit),
+            theme::dim(),
+        ));
     }
     if let Some(pct) = p.packed_percent {
         title.push(Span::styled(format!("· packed {pct}% "), theme::dim()));

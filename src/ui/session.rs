@@ -245,3 +245,62 @@ fn gauge(left: TimeDelta, lifetime: TimeDelta, width: usize, style: Style) -> Ve
         Span::styled("─".repeat(width - full), theme::dim()),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(lines: &[Line<'_>]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn wrapping_fills_lines_to_the_width_exactly() {
+        let lines = wrapped("Error", "aaaa bbbb cc", 9, Style::default());
+        assert_eq!(
+            text(&lines),
+            ["Error     aaaa bbbb", "          cc"],
+            "9 characters fit in 9"
+        );
+        let lines = wrapped("Error", "aaaa bbbb cc", 8, Style::default());
+        assert_eq!(text(&lines), ["Error     aaaa", "          bbbb cc"]);
+    }
+
+    #[test]
+    fn a_row_that_does_not_fit_whole_ends_in_an_ellipsis() {
+        let row = |rank, n: usize| Row {
+            rank,
+            lines: (0..n).map(|i| Line::from(format!("line {i}"))).collect(),
+        };
+        let shown = text(&fit(vec![row(0, 1), row(1, 3)], 3));
+        assert_eq!(shown, ["line 0", "line 0", "line 1…"]);
+        let whole = text(&fit(vec![row(0, 1), row(1, 2)], 3));
+        assert_eq!(
+            whole,
+            ["line 0", "line 0", "line 1"],
+            "no ellipsis when it fits"
+        );
+        let by_rank = text(&fit(vec![row(5, 1), row(0, 1)], 1));
+        assert_eq!(by_rank.len(), 1, "the more important row is kept");
+    }
+
+    #[test]
+    fn the_gauge_needs_four_cells() {
+        let style = Style::default();
+        let full = TimeDelta::seconds(100);
+        let cells = |w| {
+            gauge(full, full, w, style)
+                .iter()
+                .map(|s| s.content.chars().count())
+                .sum::<usize>()
+        };
+        assert_eq!(cells(4), 4);
+        assert_eq!(cells(3), 0);
+        let half = gauge(TimeDelta::seconds(50), full, 10, style);
+        assert_eq!(half[0].content, "━━━━━");
+        assert_eq!(half[1].content, "─────");
+    }
+}

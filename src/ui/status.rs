@@ -51,7 +51,8 @@ fn hints(app: &App, width: usize) -> Line<'static> {
             continue;
         };
         let key = key.to_string();
-        let len = key.chars().count() + label.len() + 3;
+        // "k label   ": the key, a space, the label, three spaces.
+        let len = key.chars().count() + label.chars().count() + 4;
         if used + len > width {
             break;
         }
@@ -60,4 +61,41 @@ fn hints(app: &App, width: usize) -> Line<'static> {
         spans.push(Span::styled(format!(" {label}   "), theme::dim()));
     }
     Line::from(spans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Options;
+    use crate::keymap::Keymap;
+    use crate::settings::Settings;
+    use chrono::TimeZone;
+
+    #[test]
+    fn hints_fill_the_width_and_stop_before_a_cut_one() {
+        let opts = Options {
+            bucket: Some("b-1".into()),
+            user: Some("alice".into()),
+            ..Options::default()
+        };
+        let settings = Settings::resolve_text(&opts, "", "t.toml").unwrap();
+        let now = chrono::Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+        let (app, _) = App::new(settings, Keymap::default(), now);
+        let shown = |width| -> String {
+            hints(&app, width)
+                .spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect()
+        };
+        // "q quit   " is 9 characters and "? help   " 9 more.
+        assert_eq!(shown(18), "q quit   ? help   ");
+        assert_eq!(
+            shown(17),
+            "q quit   ",
+            "a hint that does not fit whole is left out"
+        );
+        assert_eq!(shown(9), "q quit   ");
+        assert_eq!(shown(8), "");
+    }
 }

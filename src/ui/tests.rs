@@ -655,3 +655,176 @@ fn a_failed_reload_says_the_rows_are_from_before() {
     );
     assert!(text.contains("README.md"), "the rows stay: {text}");
 }
+
+fn screen_text(t: &Terminal<TestBackend>) -> String {
+    format!("{}", t.backend())
+}
+
+#[test]
+fn a_prefix_of_folders_only_is_not_nothing() {
+    let folders = ListPage {
+        prefixes: vec!["a/".into(), "b/".into()],
+        objects: vec![],
+        next_token: None,
+    };
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(folders));
+    let text = screen_text(&draw(&mut app, at(1), 80, 24));
+    assert!(text.contains("all 0 keys loaded, 2 folders"), "{text}");
+}
+
+#[test]
+fn a_kept_filter_stays_in_the_footer() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    for k in [Key::Char('/'), Key::Char('r'), Key::Enter] {
+        app.update(Msg::KeyPressed(KeyPress::plain(k)), at(1));
+    }
+    assert!(app.input.is_none());
+    let text = screen_text(&draw(&mut app, at(1), 100, 30));
+    assert!(text.contains("filter \"r\": "), "{text}");
+}
+
+#[test]
+fn each_inline_error_offers_its_own_way_out() {
+    let fail = |failure: AwsFailure, when: i64| {
+        let (mut app, pending) = app_with(Mode::Federated, 900, Some(root_page()));
+        app.update(
+            Msg::PageFailed {
+                request: pending.unwrap(),
+                failure,
+            },
+            at(when),
+        );
+        screen_text(&draw(&mut app, at(when), 100, 30))
+    };
+    let expired = AwsFailure::from_service(Some("ExpiredToken"), None, Some(400));
+    assert!(fail(expired, 10).contains("refreshing credentials, then retrying this page…"));
+    let down = AwsFailure::new(crate::failure::ErrorKind::Network, None, "refused");
+    assert!(fail(down, 10).contains("retrying in 5s · C-r: retry now"));
+    let denied = AwsFailure::from_service(Some("AccessDenied"), None, Some(403));
+    assert!(fail(denied.clone(), 10).contains("C-r: retry"));
+    // The same denial once the session ran out (and the refresh then failed): r is the way.
+    let (mut app, pending) = app_with(Mode::Federated, 900, Some(root_page()));
+    fail_refreshes_until(&mut app, 600, 960);
+    app.update(
+        Msg::PageFailed {
+            request: pending.unwrap(),
+            failure: denied,
+        },
+        at(960),
+    );
+    let generation = app.session.latest();
+    app.update(
+        Msg::CredentialsFailed {
+            generation,
+            failure: AwsFailure::new(crate::failure::ErrorKind::Network, None, "refused"),
+        },
+        at(960),
+    );
+    let text = screen_text(&draw(&mut app, at(961), 100, 30));
+    assert!(text.contains("r: refresh credentials"), "{text}");
+}
+
+#[test]
+fn the_mfa_prompt_is_drawn_over_the_screen() {
+    let opts = Options {
+        bucket: Some("sts3-demo".into()),
+        user: Some("alice".into()),
+        mode: Some(Mode::SessionToken),
+        mfa_serial: Some("arn:aws:iam::123456789012:mfa/alice".into()),
+        ..Options::default()
+    };
+    let settings = Settings::resolve_text(&opts, "", "test.toml").unwrap();
+    let (mut app, _) = App::new(settings, Keymap::default(), t0());
+    for c in "12".chars() {
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(c))), at(1));
+    }
+    let text = screen_text(&draw(&mut app, at(1), 80, 24));
+    assert!(
+        text.contains("session token mode needs a code from MFA device"),
+        "{text}"
+    );
+    assert!(
+        text.contains("arn:aws:iam::123456789012:mfa/alice"),
+        "{text}"
+    );
+    assert!(text.contains("code: 12____"), "{text}");
+}
+
+#[test]
+fn policy_tokens_are_coloured_by_kind() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    let t = draw(&mut app, at(1), 120, 40);
+    let buffer = t.backend().buffer();
+    assert_eq!(fg_at(buffer, "\"Version\""), Color::Cyan, "keys");
+    assert_eq!(fg_at(buffer, "\"2012-10-17\""), Color::Green, "strings");
+}
+
+#[test]
+fn the_mode_row_says_what_is_in_flight() {
+    let (mut app, _) = App::new(settings(), Keymap::default(), t0());
+    let text = screen_text(&draw(&mut app, at(0), 100, 30));
+    assert!(text.contains("federated ⠋ issuing…"), "{text}");
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('a'))), at(1));
+    let text = screen_text(&draw(&mut app, at(1), 100, 30));
+    assert!(
+        text.contains("federated ⠋ → switching to assumed"),
+        "{text}"
+    );
+}
+
+#[test]
+fn with_a_clock_offset_the_refresh_is_shown_on_the_servers_clock() {
+    let (mut app, fx) = App::new(settings(), Keymap::default(), t0());
+    let Effect::IssueCredentials { generation, .. } = &fx[0] else {
+        panic!()
+    };
+    // Our clock is 2 h ahead: STS issued an hour's session at 07:00 on its clock.
+    let mut info = session(Mode::Federated, 3600 - 7200);
+    info.server_date = Some(t0() - TimeDelta::hours(2));
+    app.update(
+        Msg::CredentialsIssued {
+            generation: *generation,
+            info,
+        },
+        t0(),
+    );
+    let text = screen_text(&draw(&mut app, at(1), 120, 40));
+    // Issued at 07:00 server time: the refresh at 07:55 on the server's clock, as shown.
+    assert!(text.contains("Refresh   at 07:55:00"), "{text}");
+}
+
+#[test]
+fn the_cursor_row_alone_is_reversed_and_stays_on_screen_in_a_smaller_frame() {
+    let keys: Vec<String> = (0..60).map(|i| format!("key-{i:03}")).collect();
+    let many = ListPage {
+        prefixes: vec![],
+        objects: keys.iter().map(|k| object(k, 1)).collect(),
+        next_token: None,
+    };
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(many));
+    draw(&mut app, at(1), 120, 60);
+    for _ in 0..40 {
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('j'))), at(1));
+    }
+    // A frame smaller than the one the model knows of: the view keeps the cursor in sight.
+    let mut terminal = Terminal::new(TestBackend::new(120, 24)).unwrap();
+    let clock = Clock {
+        now: at(1),
+        tz: FixedOffset::east_opt(0).unwrap(),
+    };
+    terminal.draw(|f| render(f, &app, clock)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let (x, y) = find(buffer, "key-040");
+    assert!(
+        buffer[(x, y)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED)
+    );
+    let (x, y) = find(buffer, "key-039");
+    assert!(
+        !buffer[(x, y)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED)
+    );
+}
