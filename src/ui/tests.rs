@@ -757,6 +757,31 @@ fn policy_tokens_are_coloured_by_kind() {
     let buffer = t.backend().buffer();
     assert_eq!(fg_at(buffer, "\"Version\""), Color::Cyan, "keys");
     assert_eq!(fg_at(buffer, "\"2012-10-17\""), Color::Green, "strings");
+    // Numbers and literals, from a policy file with conditions.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.json");
+    std::fs::write(
+        &file,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"NumericLessThanEquals":{"s3:max-keys":1000},"Bool":{"aws:SecureTransport":true}}}]}"#,
+    )
+    .unwrap();
+    let opts = Options {
+        bucket: Some("sts3-demo".into()),
+        user: Some("alice".into()),
+        policy: Some(file),
+        ..Options::default()
+    };
+    let settings = Settings::resolve_text(&opts, "", "test.toml").unwrap();
+    let (mut app, _) = App::new(settings, Keymap::default(), t0());
+    draw(&mut app, at(1), 120, 60);
+    // The conditions are at the end: scroll the policy pane there.
+    for k in [Key::Tab, Key::Tab, Key::Char('G')] {
+        app.update(Msg::KeyPressed(KeyPress::plain(k)), at(1));
+    }
+    let t = draw(&mut app, at(1), 120, 60);
+    let buffer = t.backend().buffer();
+    assert_eq!(fg_at(buffer, "1000"), Color::Magenta, "numbers");
+    assert_eq!(fg_at(buffer, "true"), Color::Yellow, "literals");
 }
 
 #[test]
@@ -827,4 +852,39 @@ fn the_cursor_row_alone_is_reversed_and_stays_on_screen_in_a_smaller_frame() {
             .modifier
             .contains(ratatui::style::Modifier::REVERSED)
     );
+}
+
+#[test]
+fn colours_carry_their_meaning_on_screen() {
+    let (mut app, pending) = app_with(Mode::Federated, 900, Some(root_page()));
+    // An error in the session pane (a failed refresh) and one in the object pane.
+    fail_refreshes_until(&mut app, 600, 600);
+    app.update(
+        Msg::PageFailed {
+            request: pending.unwrap(),
+            failure: AwsFailure::from_service(Some("AccessDenied"), None, Some(403)),
+        },
+        at(601),
+    );
+    let t = draw(&mut app, at(601), 120, 40);
+    let buffer = t.backend().buffer();
+    assert_eq!(
+        fg_at(buffer, "Network:"),
+        Color::Red,
+        "the session pane's error"
+    );
+    assert_eq!(fg_at(buffer, "Principal"), Color::Gray, "labels");
+    assert_eq!(fg_at(buffer, "docs/"), Color::Blue, "folders");
+    let (x, y) = find(buffer, "docs/");
+    assert!(
+        buffer[(x, y)]
+            .modifier
+            .contains(ratatui::style::Modifier::BOLD)
+    );
+    assert_eq!(fg_at(buffer, "folder"), Color::DarkGray, "dim text");
+    let (x, y) = find(buffer, "┏ Objects");
+    assert_eq!(buffer[(x, y)].fg, Color::Cyan, "the focused pane's border");
+    let (x, y) = find(buffer, "┌ Session");
+    assert_eq!(buffer[(x, y)].fg, Color::Reset, "an unfocused one");
+    assert_eq!(fg_at(buffer, "C-r: retry"), Color::Cyan, "key hints");
 }

@@ -152,3 +152,27 @@ fn a_reload_keeps_the_rows_until_its_first_page() {
     assert_eq!(keys, ["b", "c"], "replaced, not appended");
     assert_eq!(s.selected().unwrap().key(), "b", "selection found again");
 }
+
+#[test]
+fn folders_arriving_above_keep_the_cursor_entry_on_screen() {
+    let mut s = ObjectsState::new("b", "", 1000);
+    fetch(&mut s, 1);
+    let keys: Vec<String> = (0..30).map(|i| format!("k{i:02}")).collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    s.page_loaded(RequestId(1), page(&[], &keys, Some("k29")));
+    s.set_height(10);
+    s.move_by(9); // the last row on screen
+    assert_eq!((s.rows().cursor(), s.rows().offset()), (9, 0));
+    fetch(&mut s, 2);
+    s.page_loaded(
+        RequestId(2),
+        page(&["a/", "b/", "c/", "d/", "e/"], &["z"], None),
+    );
+    assert_eq!(s.selected().unwrap().key(), "k09", "the same entry");
+    assert_eq!(s.rows().cursor(), 14);
+    assert!(
+        s.rows().offset() + 10 > 14,
+        "and still on screen: offset {}",
+        s.rows().offset()
+    );
+}
