@@ -699,3 +699,64 @@ fn a_clock_set_back_moves_the_offset_and_the_plan_with_it() {
             .contains("local clock was set back")
     );
 }
+
+#[test]
+fn a_mode_that_cannot_be_used_leaves_the_current_refresh_planned() {
+    let opts = Options {
+        bucket: Some("demo-bucket".into()),
+        user: Some("alice".into()),
+        ..Options::default()
+    };
+    let s = Settings::resolve_text(&opts, "", "test.toml").unwrap();
+    let (mut app, fx) = App::new(s, Keymap::default(), t0());
+    app.update(
+        Msg::CredentialsIssued {
+            generation: issued(&fx),
+            info: info(Mode::Federated, t0(), 3600),
+        },
+        t0(),
+    );
+    let planned = app.session.next_due();
+    assert!(planned.is_some());
+    assert!(app.update(ch('a'), at(1)).is_empty(), "no role ARN");
+    assert_eq!(
+        app.session.next_due(),
+        planned,
+        "the federated refresh stays planned"
+    );
+}
+
+#[test]
+fn unlikely_answers_are_said_in_the_session_pane() {
+    let cases = [
+        (
+            Some(Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap()),
+            3600,
+            "STS's clock said 1970-01-01 00:00:00 UTC",
+        ),
+        (None, 30, "the credentials STS issued expire in 30s"),
+        (None, 0, "the credentials STS issued already expired"),
+        (None, -60, "the credentials STS issued already expired"),
+    ];
+    for (date, lifetime, said) in cases {
+        let (mut app, fx) = App::new(settings(), Keymap::default(), t0());
+        let mut i = info(Mode::Federated, t0(), lifetime);
+        i.server_date = date;
+        app.update(
+            Msg::CredentialsIssued {
+                generation: issued(&fx),
+                info: i,
+            },
+            t0(),
+        );
+        let error = app
+            .session
+            .last_error()
+            .map(|e| e.text.clone())
+            .unwrap_or_default();
+        assert!(error.starts_with(said), "{said:?}: {error}");
+    }
+    // A plausible answer says nothing.
+    let app = browsing(&[]);
+    assert!(app.session.last_error().is_none());
+}
