@@ -20,4 +20,6 @@ pub mod logging;
 pub mod policy;
 pub mod runtime;
 pub mod settings;
+#[doc(hidden)]
+pub mod testing;
 pub(crate) mod ui;

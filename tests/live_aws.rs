@@ -155,7 +155,7 @@ async fn assumed_role_mode_issues_and_lists() {
         .list_page(&page(&s.bucket, "reports/", None, 1000, false))
         .await
         .unwrap();
-    let keys: Vec<_> = listed.objects.iter().map(|o| o.key.as_str()).collect();
+    let keys: Vec<_> = listed.objects.iter().map(|o| &*o.key).collect();
     assert_eq!(
         keys,
         [
@@ -223,7 +223,7 @@ async fn pagination_of_2500_keys_gives_three_pages_each_key_once_in_order() {
     );
     let keys: Vec<String> = pages
         .iter()
-        .flat_map(|p| p.objects.iter().map(|o| o.key.clone()))
+        .flat_map(|p| p.objects.iter().map(|o| o.key.to_string()))
         .collect();
     let expected: Vec<String> = (0..2500).map(|n| format!("big/item-{n:05}.json")).collect();
     assert_eq!(keys, expected, "every key once, in S3 order");
@@ -244,7 +244,7 @@ async fn delimiter_listing_gives_folders_and_unicode_keys_round_trip() {
             "big/", "deep/", "docs/", "logs/", "photos/", "reports/", "unicode/"
         ]
     );
-    let top: Vec<_> = root.objects.iter().map(|o| o.key.as_str()).collect();
+    let top: Vec<_> = root.objects.iter().map(|o| &*o.key).collect();
     assert_eq!(top, ["README.md", "index.html", "robots.txt"]);
     assert!(root.next_token.is_none());
 
@@ -254,7 +254,7 @@ async fn delimiter_listing_gives_folders_and_unicode_keys_round_trip() {
         .await
         .unwrap();
     assert_eq!(uni.prefixes, ["unicode/Ünïcødé/", "unicode/日本語/"]);
-    let keys: Vec<String> = uni.objects.iter().map(|o| o.key.clone()).collect();
+    let keys: Vec<String> = uni.objects.iter().map(|o| o.key.to_string()).collect();
     assert_eq!(
         keys,
         sorted(vec![
@@ -267,13 +267,13 @@ async fn delimiter_listing_gives_folders_and_unicode_keys_round_trip() {
         .list_page(&page(&s.bucket, "unicode/日本語/", None, 1000, true))
         .await
         .unwrap();
-    assert_eq!(nested.objects[0].key, "unicode/日本語/ファイル.txt");
+    assert_eq!(&*nested.objects[0].key, "unicode/日本語/ファイル.txt");
     let spaced = clients
         .s3
         .list_page(&page(&s.bucket, "docs/with space/", None, 1000, true))
         .await
         .unwrap();
-    let keys: Vec<_> = spaced.objects.iter().map(|o| o.key.as_str()).collect();
+    let keys: Vec<_> = spaced.objects.iter().map(|o| &*o.key).collect();
     assert_eq!(
         keys,
         [
@@ -282,7 +282,7 @@ async fn delimiter_listing_gives_folders_and_unicode_keys_round_trip() {
         ]
     );
     let o = &spaced.objects[1];
-    assert!(o.size > 0 && o.etag.raw().starts_with('"') && o.last_modified.is_some());
+    assert!(o.size > 0 && o.etag.raw().starts_with('"') && o.last_modified().is_some());
 }
 
 #[tokio::test]
@@ -294,7 +294,7 @@ async fn keys_with_control_characters_round_trip_exactly() {
         .list_page(&page(&s.bucket, "deep/ctrl/", None, 1000, true))
         .await
         .unwrap();
-    let keys: Vec<&str> = listed.objects.iter().map(|o| o.key.as_str()).collect();
+    let keys: Vec<&str> = listed.objects.iter().map(|o| &*o.key).collect();
     assert_eq!(
         keys,
         [

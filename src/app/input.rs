@@ -21,11 +21,27 @@ impl App {
             }
             return Vec::new();
         }
+        let action = self.keymap.action(press);
+        // Esc, or any other movement, stops a walk to the end; what is loaded stays.
+        let moves = matches!(
+            action,
+            Some(Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top)
+        );
+        if (press == KeyPress::plain(Key::Esc) || moves) && self.objects.stop_walk() {
+            self.notify(
+                "stopped loading every page; what is loaded stays",
+                Level::Info,
+                now,
+            );
+            if !moves {
+                return Vec::new();
+            }
+        }
         if press == KeyPress::plain(Key::Esc) && !self.objects.rows().filter().is_empty() {
             self.objects.set_filter("");
             return Vec::new();
         }
-        match self.keymap.action(press) {
+        match action {
             Some(action) => self.on_action(action, now),
             None => Vec::new(),
         }
@@ -48,6 +64,7 @@ impl App {
             Action::PageUp => self.scroll(-self.page_rows()),
             Action::PageDown => self.scroll(self.page_rows()),
             Action::Top => self.scroll(isize::MIN / 2),
+            Action::Bottom if self.focus == Focus::Objects => self.walk_to_end(now),
             Action::Bottom => self.scroll(isize::MAX / 2),
             Action::Open => self.open_selected(),
             Action::Parent => self.go_up(),
@@ -150,9 +167,10 @@ impl App {
     }
 
     fn open_selected(&mut self) -> Vec<Effect> {
-        let Some(Entry::Folder(prefix)) = self.objects.selected().cloned() else {
+        let Some(Entry::Folder(prefix)) = self.objects.selected() else {
             return Vec::new();
         };
+        let prefix = prefix.to_string();
         self.objects.open(&prefix, None);
         self.request_page()
     }

@@ -1,9 +1,9 @@
 //! `update` tests: messages in at fixed times, state and effects out. No runtime, no network.
 
-use super::objects::{Entry, Retry};
+use super::objects::Retry;
 use super::session::{MIN_REFRESH_SECS, Phase, Plan};
 use super::*;
-use crate::bucket::{ListPage, ObjectEntry, PageRequest};
+use crate::bucket::{Etag, ListPage, ObjectEntry, PageRequest, StorageClass};
 use crate::cli::Options;
 use crate::credentials::{CredentialRequest, SessionInfo};
 use crate::failure::{AwsFailure, ErrorKind};
@@ -57,13 +57,7 @@ fn special(k: Key) -> Msg {
 }
 
 fn obj(key: &str) -> ObjectEntry {
-    ObjectEntry {
-        key: key.into(),
-        size: 10,
-        last_modified: None,
-        etag: "\"e\"".into(),
-        storage_class: None,
-    }
+    ObjectEntry::new(key, 10, None, Etag::parse("\"e\""), StorageClass::Unknown)
 }
 
 fn page(prefixes: &[&str], keys: &[&str], next: Option<&str>) -> ListPage {
@@ -147,13 +141,7 @@ fn credentials_then_first_page_then_state() {
     // is requested right away.
     let (_, next) = list_request(&fx);
     assert_eq!(next.continuation_token.as_deref(), Some("README.md"));
-    let keys: Vec<&str> = app
-        .objects
-        .rows()
-        .entries()
-        .iter()
-        .map(Entry::key)
-        .collect();
+    let keys: Vec<&str> = app.objects.rows().keys();
     assert_eq!(keys, ["big/", "docs/", "README.md"]);
     assert_eq!(app.objects.rows().key_count(), 1);
     assert!(!app.objects.complete());
@@ -182,7 +170,7 @@ fn stale_page_is_dropped() {
     );
     assert!(fx.is_empty());
     assert!(
-        app.objects.rows().entries().is_empty(),
+        app.objects.rows().len() == 0,
         "the old prefix's page was dropped"
     );
     app.update(
@@ -192,7 +180,7 @@ fn stale_page_is_dropped() {
         },
         at(3),
     );
-    assert_eq!(app.objects.rows().entries()[0].key(), "a/x");
+    assert_eq!(app.objects.rows().keys()[0], "a/x");
     // A failure for an old request is dropped too.
     let fx = app.update(
         Msg::PageFailed {
@@ -417,11 +405,7 @@ fn failed_refresh_retries_with_backoff_and_keeps_the_listing() {
         })
     );
     assert!(app.session.last_error().unwrap().text.contains("refused"));
-    assert_eq!(
-        app.objects.rows().entries().len(),
-        2,
-        "listing stays on screen"
-    );
+    assert_eq!(app.objects.rows().len(), 2, "listing stays on screen");
     assert!(app.update(Msg::Tick, at(3305)).is_empty());
     let g2 = generation_of(&app.update(Msg::Tick, at(3306)));
     app.update(
@@ -606,7 +590,7 @@ fn expired_token_shows_inline_refreshes_once_and_retries_keeping_keys() {
     assert_eq!(err.failure.code.as_deref(), Some("ExpiredToken"));
     assert_eq!(err.retry, Retry::AfterCredentials);
     assert_eq!(err.token.as_deref(), Some("c"));
-    assert_eq!(app.objects.rows().entries().len(), 3, "loaded keys kept");
+    assert_eq!(app.objects.rows().len(), 3, "loaded keys kept");
     // New credentials arrive: use them, then retry the failed page from its token.
     let fx = app.update(
         Msg::CredentialsIssued {
@@ -629,7 +613,7 @@ fn expired_token_shows_inline_refreshes_once_and_retries_keeping_keys() {
     );
     assert!(fx.is_empty(), "{fx:?}");
     assert_eq!(app.objects.error().unwrap().retry, Retry::ByUser);
-    assert_eq!(app.objects.rows().entries().len(), 3);
+    assert_eq!(app.objects.rows().len(), 3);
 }
 
 /// Fails every refresh from the planned one on, until the next retry is due only after
@@ -804,11 +788,7 @@ fn reload_keeps_rows_until_the_first_new_page_and_after_a_failure() {
     app.update(special(Key::Down), at(1));
     let (id2, req) = list_request(&app.update(Msg::KeyPressed(KeyPress::ctrl('r')), at(2)));
     assert_eq!(req.continuation_token, None);
-    assert_eq!(
-        app.objects.rows().entries().len(),
-        3,
-        "old rows stay while reloading"
-    );
+    assert_eq!(app.objects.rows().len(), 3, "old rows stay while reloading");
     let denied = AwsFailure::from_service(Some("AccessDenied"), Some("Access Denied."), Some(403));
     app.update(
         Msg::PageFailed {
@@ -817,11 +797,7 @@ fn reload_keeps_rows_until_the_first_new_page_and_after_a_failure() {
         },
         at(3),
     );
-    assert_eq!(
-        app.objects.rows().entries().len(),
-        3,
-        "a failed reload loses nothing"
-    );
+    assert_eq!(app.objects.rows().len(), 3, "a failed reload loses nothing");
     // ctrl-r again retries from the start and the new page replaces the old rows.
     let (id3, req) = list_request(&app.update(Msg::KeyPressed(KeyPress::ctrl('r')), at(4)));
     assert_eq!(req.continuation_token, None);
@@ -832,13 +808,7 @@ fn reload_keeps_rows_until_the_first_new_page_and_after_a_failure() {
         },
         at(5),
     );
-    let keys: Vec<&str> = app
-        .objects
-        .rows()
-        .entries()
-        .iter()
-        .map(Entry::key)
-        .collect();
+    let keys: Vec<&str> = app.objects.rows().keys();
     assert_eq!(keys, ["a/", "k1", "k3"]);
     assert_eq!(
         app.objects.selected().unwrap().key(),
@@ -1069,7 +1039,7 @@ fn transient_page_failures_retry_by_themselves_with_backoff() {
         Retry::At(at(18)),
         "backs off"
     );
-    assert_eq!(app.objects.rows().entries().len(), 3, "loaded keys kept");
+    assert_eq!(app.objects.rows().len(), 3, "loaded keys kept");
     let (id4, _) = list_request(&app.update(Msg::Tick, at(18)));
     app.update(
         Msg::PageLoaded {

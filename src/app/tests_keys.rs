@@ -4,7 +4,7 @@
 
 use super::objects::Retry;
 use super::*;
-use crate::bucket::{ListPage, ObjectEntry};
+use crate::bucket::{Etag, ListPage, ObjectEntry, StorageClass};
 use crate::cli::Options;
 use crate::credentials::SessionInfo;
 use crate::failure::{AwsFailure, ErrorKind};
@@ -75,12 +75,14 @@ fn listed(fx: &[Effect]) -> Option<(RequestId, Option<String>, String)> {
 
 fn objects(keys: &[String]) -> Vec<ObjectEntry> {
     keys.iter()
-        .map(|k| ObjectEntry {
-            key: k.clone(),
-            size: 1,
-            last_modified: None,
-            etag: "\"e\"".into(),
-            storage_class: None,
+        .map(|k| {
+            ObjectEntry::new(
+                k.clone(),
+                1,
+                None,
+                Etag::parse("\"e\""),
+                StorageClass::Unknown,
+            )
         })
         .collect()
 }
@@ -759,4 +761,121 @@ fn unlikely_answers_are_said_in_the_session_pane() {
     // A plausible answer says nothing.
     let app = browsing(&[]);
     assert!(app.session.last_error().is_none());
+}
+
+/// A session, and the request for its first page.
+fn first_of_many() -> (App, RequestId) {
+    let (mut app, fx) = App::new(settings(), Keymap::default(), t0());
+    let fx = app.update(
+        Msg::CredentialsIssued {
+            generation: issued(&fx),
+            info: info(Mode::Federated, t0(), 3600),
+        },
+        t0(),
+    );
+    let (id, _, _) = listed(&fx).unwrap();
+    (app, id)
+}
+
+fn numbered(page: usize, per_page: usize, last: bool) -> ListPage {
+    let keys: Vec<String> = (0..per_page)
+        .map(|i| format!("k{:05}", page * per_page + i))
+        .collect();
+    ListPage {
+        prefixes: vec![],
+        objects: objects(&keys),
+        next_token: (!last).then(|| keys.last().unwrap().clone()),
+    }
+}
+
+#[test]
+fn g_loads_every_page_back_to_back_and_ends_on_the_last_key() {
+    let (mut app, id) = first_of_many();
+    app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: numbered(0, 500, false),
+        },
+        at(1),
+    );
+    app.update(
+        Msg::LaidOut(Layout {
+            list_rows: 10,
+            policy_rows: 5,
+        }),
+        at(1),
+    );
+    let (mut id, _, _) = listed(&app.update(ch('G'), at(1))).expect("the next page at once");
+    assert!(app.objects.walk().is_some());
+    for page in 1..=5 {
+        let fx = app.update(
+            Msg::PageLoaded {
+                request: id,
+                page: numbered(page, 500, page == 5),
+            },
+            at(1 + i64::try_from(page).unwrap()),
+        );
+        assert_eq!(
+            cursor(&app),
+            500 * (page + 1) - 1,
+            "the cursor follows the end"
+        );
+        match listed(&fx) {
+            Some((next, _, _)) => id = next,
+            None => assert_eq!(page, 5, "only the last page asks for nothing more"),
+        }
+    }
+    assert!(app.objects.complete() && app.objects.walk().is_none());
+    assert_eq!(app.objects.rows().key_count(), 3000);
+}
+
+#[test]
+fn esc_or_a_movement_stops_the_walk_and_keeps_what_is_loaded() {
+    for stop in [press(Key::Esc), ch('k'), press(Key::PageUp), ch('g')] {
+        let (mut app, id) = first_of_many();
+        app.update(
+            Msg::PageLoaded {
+                request: id,
+                page: numbered(0, 500, false),
+            },
+            at(1),
+        );
+        let (id, _, _) = listed(&app.update(ch('G'), at(1))).unwrap();
+        app.update(stop.clone(), at(2));
+        assert!(app.objects.walk().is_none(), "{stop:?} stops");
+        let fx = app.update(
+            Msg::PageLoaded {
+                request: id,
+                page: numbered(1, 500, false),
+            },
+            at(3),
+        );
+        assert!(listed(&fx).is_none(), "{stop:?}: no further page by itself");
+        assert_eq!(
+            app.objects.rows().key_count(),
+            1000,
+            "the page in flight still lands"
+        );
+    }
+}
+
+#[test]
+fn a_failure_stops_the_walk() {
+    let (mut app, id) = first_of_many();
+    app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: numbered(0, 500, false),
+        },
+        at(1),
+    );
+    let (id, _, _) = listed(&app.update(ch('G'), at(1))).unwrap();
+    app.update(
+        Msg::PageFailed {
+            request: id,
+            failure: AwsFailure::from_service(Some("AccessDenied"), None, Some(403)),
+        },
+        at(2),
+    );
+    assert!(app.objects.walk().is_none());
 }

@@ -22,6 +22,10 @@ use tokio::sync::mpsc;
 /// Never sleep longer than this, so a wall-clock jump (suspend, resume) is noticed quickly.
 const MAX_SLEEP: Duration = Duration::from_secs(1);
 
+/// The shortest time between two frames (about 60 a second): a burst of keys or of pages is
+/// drawn once it is taken in, not once for each.
+const FRAME: Duration = Duration::from_millis(16);
+
 /// A wall clock that falls behind monotonic time by more than this was set back.
 const STEP_TOLERANCE_MILLIS: i64 = 2000;
 
@@ -105,15 +109,23 @@ where
         Next::Suspend => suspend(term, &mut parts)?,
         Next::Go => {}
     }
+    let mut last_frame: Option<tokio::time::Instant> = None;
     while exit.is_none() {
-        if changed {
+        // At most one frame per display frame: a change within it waits for the next.
+        let since_frame = last_frame.map_or(FRAME, |t| t.elapsed());
+        if changed && since_frame >= FRAME {
             draw(term, &mut app, &parts)?;
+            last_frame = Some(tokio::time::Instant::now());
+            changed = false;
         }
         let now = parts.clock.now();
-        let wait = (app.next_deadline(now) - now)
+        let mut wait = (app.next_deadline(now) - now)
             .to_std()
             .unwrap_or_default()
             .min(MAX_SLEEP);
+        if changed {
+            wait = wait.min(FRAME.saturating_sub(since_frame));
+        }
         let first = tokio::select! {
             event = parts.events.next() => match event {
                 Some(Ok(event)) => terminal_msg(&event),
@@ -136,7 +148,7 @@ where
         if exit.is_none() {
             batch.extend(drain(&mut parts)?);
         }
-        changed = !batch.is_empty();
+        changed |= !batch.is_empty();
         for msg in batch {
             #[cfg(debug_assertions)]
             debug_panic(&msg);

@@ -7,7 +7,7 @@ use super::event_loop::{self, Exit, Parts, Signal};
 use super::executor::Executor;
 use crate::app::Generation;
 use crate::aws::Issued;
-use crate::bucket::{ListPage, ObjectEntry, PageRequest};
+use crate::bucket::{Etag, ListPage, ObjectEntry, PageRequest, StorageClass};
 use crate::cli::Options;
 use crate::clock::WallClock;
 use crate::credentials::{CredentialRequest, Mode, Secret, SecretCredentials, SessionInfo};
@@ -123,13 +123,7 @@ fn three_keys() -> ListPage {
     ListPage {
         prefixes: vec!["docs/".into()],
         objects: ["a.txt", "b.txt", "c.txt"]
-            .map(|k| ObjectEntry {
-                key: k.into(),
-                size: 1,
-                last_modified: None,
-                etag: "\"e\"".into(),
-                storage_class: None,
-            })
+            .map(|k| ObjectEntry::new(k, 1, None, Etag::parse("\"e\""), StorageClass::Unknown))
             .to_vec(),
         next_token: None,
     }
@@ -649,6 +643,29 @@ async fn an_outage_is_retried_with_backoff_never_faster_than_once_a_minute_in_th
     assert!(
         h.backend.screen().contains("all 3 keys loaded"),
         "it recovers by itself"
+    );
+    h.quit().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn keys_arriving_one_by_one_are_drawn_at_most_sixty_times_a_second() {
+    let h = start(3600, vec![]);
+    advance(1.5).await;
+    let before = h.backend.frames();
+    // A key every 2 ms for 200 ms: 100 keys, each a change.
+    for _ in 0..100 {
+        h.char('j');
+        advance(0.002).await;
+    }
+    advance(0.05).await;
+    let drawn = h.backend.frames() - before;
+    assert!(
+        (10..=15).contains(&drawn),
+        "{drawn} frames for 100 keys over 200 ms"
+    );
+    assert!(
+        h.backend.screen().contains(" 4/4 "),
+        "the last key was drawn"
     );
     h.quit().await;
 }

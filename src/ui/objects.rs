@@ -87,7 +87,7 @@ fn render_rows(frame: &mut Frame, area: Rect, o: &ObjectsState, full_width: u16,
     frame.render_widget(table, area);
 }
 
-fn entry_row<'a>(o: &ObjectsState, entry: &'a Entry, show_etag: bool, clock: Clock) -> Row<'a> {
+fn entry_row<'a>(o: &ObjectsState, entry: Entry<'a>, show_etag: bool, clock: Clock) -> Row<'a> {
     match entry {
         Entry::Folder(_) => {
             let name = printable(o.relative(entry)).into_owned();
@@ -104,7 +104,7 @@ fn entry_row<'a>(o: &ObjectsState, entry: &'a Entry, show_etag: bool, clock: Clo
         Entry::Object(obj) => {
             let name = printable(o.relative(entry)).into_owned();
             let modified = obj
-                .last_modified
+                .last_modified()
                 .map(|t| clock.local_short(t))
                 .unwrap_or_default();
             let mut cells = vec![
@@ -114,7 +114,7 @@ fn entry_row<'a>(o: &ObjectsState, entry: &'a Entry, show_etag: bool, clock: Clo
             ];
             if show_etag {
                 cells.push(Cell::from(Span::styled(
-                    keep_head(obj.etag.shown().trim_matches('"'), 34),
+                    keep_head(obj.etag.to_string().trim_matches('"'), 34),
                     theme::dim(),
                 )));
             }
@@ -132,7 +132,22 @@ fn footer(app: &App, clock: Clock) -> Line<'static> {
         0 => String::new(),
         n => format!(", {}", count(n, "folder")),
     };
-    if o.in_flight().is_some() {
+    if let Some(walk) = o.walk() {
+        // Loading every page: how far, and how fast.
+        let millis =
+            usize::try_from((clock.now - walk.since).num_milliseconds().max(1)).unwrap_or(1);
+        let rate = keys.saturating_sub(walk.keys_at_start).saturating_mul(1000) / millis;
+        spans.push(Span::styled(
+            format!(
+                " {} loading page {} · {} keys · {} keys/s · esc stops ",
+                spinner(clock.now),
+                o.pages_loaded() + 1,
+                thousands(keys),
+                thousands(rate)
+            ),
+            theme::warn(),
+        ));
+    } else if o.in_flight().is_some() {
         spans.push(Span::styled(
             format!(
                 " {} loading page {}… ",
@@ -166,7 +181,7 @@ fn footer(app: &App, clock: Clock) -> Line<'static> {
                 " filter {:?}: {} of {} ",
                 rows.filter(),
                 rows.visible_len(),
-                rows.entries().len()
+                rows.len()
             ),
             theme::key_hint(),
         ));
@@ -179,6 +194,19 @@ fn footer(app: &App, clock: Clock) -> Line<'static> {
         ));
     }
     Line::from(spans)
+}
+
+/// `57,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// `1 key`, `2 keys`.
@@ -222,7 +250,7 @@ fn render_error(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bucket::{ListPage, ObjectEntry};
+    use crate::bucket::{Etag, ListPage, ObjectEntry, StorageClass};
     use chrono::TimeZone;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
@@ -239,12 +267,8 @@ mod tests {
                 prefixes: vec![],
                 objects: keys
                     .iter()
-                    .map(|k| ObjectEntry {
-                        key: (*k).into(),
-                        size: 1,
-                        last_modified: None,
-                        etag: "\"e\"".into(),
-                        storage_class: None,
+                    .map(|k| {
+                        ObjectEntry::new(*k, 1, None, Etag::parse("\"e\""), StorageClass::Unknown)
                     })
                     .collect(),
                 next_token: None,

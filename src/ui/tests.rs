@@ -48,14 +48,14 @@ fn session(mode: Mode, lifetime: i64) -> SessionInfo {
     }
 }
 
-fn object(key: &str, size: i64) -> ObjectEntry {
-    ObjectEntry {
-        key: key.into(),
+fn object(key: &str, size: u64) -> ObjectEntry {
+    ObjectEntry::new(
+        key,
         size,
-        last_modified: Some(t0() - TimeDelta::days(3)),
-        etag: "\"7bf84bcea775a67fd1c6b482521b0af2\"".into(),
-        storage_class: Some("STANDARD".into()),
-    }
+        Some(t0() - TimeDelta::days(3)),
+        "\"7bf84bcea775a67fd1c6b482521b0af2\"".into(),
+        crate::bucket::StorageClass::Standard,
+    )
 }
 
 fn root_page() -> ListPage {
@@ -887,4 +887,39 @@ fn colours_carry_their_meaning_on_screen() {
     let (x, y) = find(buffer, "┌ Session");
     assert_eq!(buffer[(x, y)].fg, Color::Reset, "an unfocused one");
     assert_eq!(fg_at(buffer, "C-r: retry"), Color::Cyan, "key hints");
+}
+
+#[test]
+fn loading_every_page_shows_how_far_and_how_fast() {
+    let page = |n: usize, last: bool| ListPage {
+        prefixes: vec![],
+        objects: (0..1000)
+            .map(|i| object(&format!("k{:06}", n * 1000 + i), 1))
+            .collect(),
+        next_token: (!last).then(|| format!("k{:06}", n * 1000 + 999)),
+    };
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(page(0, false)));
+    // G starts the walk at 2 s; three more pages by 4 s.
+    let fx = app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('G'))), at(2));
+    let mut id = match fx.first() {
+        Some(Effect::ListPage { request, .. }) => *request,
+        other => panic!("{other:?}"),
+    };
+    for n in 1..4 {
+        let fx = app.update(
+            Msg::PageLoaded {
+                request: id,
+                page: page(n, false),
+            },
+            at(4),
+        );
+        if let Some(Effect::ListPage { request, .. }) = fx.first() {
+            id = *request;
+        }
+    }
+    let text = screen_text(&draw(&mut app, at(4), 140, 30));
+    assert!(
+        text.contains("loading page 5 · 4,000 keys · 1,500 keys/s · esc stops"),
+        "{text}"
+    );
 }

@@ -33,6 +33,15 @@ pub(crate) enum Shown {
     PreviousListing,
 }
 
+/// `G` walks to the real end of the listing: pages are asked for back to back, and the cursor
+/// follows the end, until the last page (or a failure, or the user stops it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Walk {
+    pub(crate) since: chrono::DateTime<chrono::Utc>,
+    /// Objects loaded when it started, for the rate.
+    pub(crate) keys_at_start: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ObjectsState {
     bucket: String,
@@ -44,6 +53,7 @@ pub(crate) struct ObjectsState {
     pages_loaded: usize,
     /// Select this key once it is loaded (after going up a level or reloading).
     select_after_load: Option<String>,
+    walk: Option<Walk>,
 }
 
 impl ObjectsState {
@@ -57,7 +67,29 @@ impl ObjectsState {
             shown: Shown::ThisListing,
             pages_loaded: 0,
             select_after_load: None,
+            walk: None,
         }
+    }
+
+    /// The walk to the end under way, if any.
+    pub(crate) fn walk(&self) -> Option<Walk> {
+        self.walk
+    }
+
+    /// Starts walking to the end (nothing to walk when every page is loaded).
+    pub(crate) fn start_walk(&mut self, now: chrono::DateTime<chrono::Utc>) {
+        self.rows.move_by(isize::MAX / 2);
+        if !self.complete() {
+            self.walk = Some(Walk {
+                since: now,
+                keys_at_start: self.rows.key_count(),
+            });
+        }
+    }
+
+    /// Stops walking; what is loaded stays.
+    pub(crate) fn stop_walk(&mut self) -> bool {
+        self.walk.take().is_some()
     }
 
     pub(crate) fn bucket(&self) -> &str {
@@ -80,7 +112,7 @@ impl ObjectsState {
         self.pages_loaded
     }
 
-    pub(crate) fn selected(&self) -> Option<&Entry> {
+    pub(crate) fn selected(&self) -> Option<Entry<'_>> {
         self.rows.selected()
     }
 
@@ -129,6 +161,7 @@ impl ObjectsState {
 
     /// Forgets what is loaded and starts over in `prefix`, selecting `select` once it loads.
     pub(crate) fn open(&mut self, prefix: &str, select: Option<String>) {
+        self.walk = None;
         self.prefix = prefix.to_string();
         self.rows.set_filter("");
         self.rows.restart(prefix.len());
@@ -141,6 +174,7 @@ impl ObjectsState {
     /// Starts this prefix over while keeping the rows on screen until the first new page, then
     /// selecting the key selected now.
     pub(crate) fn begin_reload(&mut self) {
+        self.walk = None;
         self.select_after_load = self.selected().map(|e| e.key().to_string());
         if self.started() {
             self.shown = Shown::PreviousListing;
@@ -225,8 +259,12 @@ impl ObjectsState {
             self.rows.move_to(row);
             self.select_after_load = None;
         }
+        if self.walk.is_some() {
+            self.rows.move_by(isize::MAX / 2); // the cursor follows the end
+        }
         if self.load.is_complete() {
             self.select_after_load = None;
+            self.walk = None;
         }
         true
     }
@@ -260,7 +298,7 @@ impl ObjectsState {
         }
     }
 
-    /// Shows a failed page in place, to be retried as `retry` says.
+    /// Shows a failed page in place, to be retried as `retry` says. A walk to the end stops.
     pub(crate) fn fail(
         &mut self,
         failure: AwsFailure,
@@ -268,6 +306,7 @@ impl ObjectsState {
         retry: Retry,
         streak: Streak,
     ) {
+        self.walk = None;
         self.load = Load::Failed(PageFailure {
             failure,
             token,
@@ -301,7 +340,7 @@ impl ObjectsState {
     }
 
     /// The display name of an entry relative to the current prefix.
-    pub(crate) fn relative<'a>(&self, entry: &'a Entry) -> &'a str {
+    pub(crate) fn relative<'a>(&self, entry: Entry<'a>) -> &'a str {
         entry.key().get(self.prefix.len()..).unwrap_or(entry.key())
     }
 }

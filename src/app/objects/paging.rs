@@ -34,6 +34,16 @@ impl App {
         self.fetch(Which::Next)
     }
 
+    /// `G`: to the real end of the listing, loading every page back to back.
+    pub(crate) fn walk_to_end(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+        self.objects.start_walk(now);
+        if self.objects.walk().is_some() {
+            self.request_page()
+        } else {
+            Vec::new()
+        }
+    }
+
     /// Requests another page when the cursor is near the end of what is loaded.
     pub(crate) fn load_more_if_near_end(&mut self) -> Vec<Effect> {
         if self.objects.wants_more() {
@@ -71,6 +81,9 @@ impl App {
     pub(crate) fn on_page(&mut self, request: RequestId, page: ListPage) -> Vec<Effect> {
         if !self.objects.page_loaded(request, page) {
             return Vec::new();
+        }
+        if self.objects.walk().is_some() {
+            return self.request_page(); // the next page at once, back to back
         }
         if self.objects.keep_reselecting() {
             return self.request_page(); // keep going until the selected key is back

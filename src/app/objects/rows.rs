@@ -1,18 +1,21 @@
 //! The rows of the object pane: what is loaded of the current prefix (folders first, then
-//! objects, in S3's order), the filter over them, the cursor, and the scroll window.
+//! objects, each in S3's order), the filter over them, the cursor, and the scroll window.
+//! A page is taken in at the cost of its own size: folders and objects are kept apart (a new
+//! page's folders go after the folders, its objects after the objects, nothing moves), and the
+//! filter tests only the new names.
 
 use crate::bucket::ObjectEntry;
 
 /// One row: a folder (common prefix) or an object.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Entry {
-    Folder(String),
-    Object(ObjectEntry),
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Entry<'a> {
+    Folder(&'a str),
+    Object(&'a ObjectEntry),
 }
 
-impl Entry {
+impl<'a> Entry<'a> {
     /// The full key or prefix.
-    pub(crate) fn key(&self) -> &str {
+    pub(crate) fn key(self) -> &'a str {
         match self {
             Entry::Folder(p) => p,
             Entry::Object(o) => &o.key,
@@ -20,14 +23,45 @@ impl Entry {
     }
 }
 
+/// The filter and what passes it, as indices into the folders and the objects.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Filter {
+    /// As typed.
+    text: String,
+    /// Lower case, for matching.
+    needle: String,
+    folders: Vec<u32>,
+    objects: Vec<u32>,
+}
+
+impl Filter {
+    /// Whether `name` contains the needle, ignoring case; no allocation when the needle is
+    /// ASCII (the usual case).
+    fn matches(&self, name: &str) -> bool {
+        let needle = self.needle.as_bytes();
+        if needle.is_empty() {
+            return true;
+        }
+        if self.needle.is_ascii() {
+            return name
+                .as_bytes()
+                .windows(needle.len())
+                .any(|w| w.eq_ignore_ascii_case(needle));
+        }
+        name.to_lowercase().contains(&self.needle)
+    }
+}
+
+fn index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Rows {
-    entries: Vec<Entry>,
-    folder_count: usize,
-    /// Indices into `entries` that pass the filter; `None` when no filter is set (every entry
-    /// is visible, and no copy of the index is kept).
-    visible: Option<Vec<usize>>,
-    filter: String,
+    folders: Vec<Box<str>>,
+    objects: Vec<ObjectEntry>,
+    /// `None` when no filter is set: every row shows, and no index is kept.
+    filter: Option<Filter>,
     /// Index into the visible rows.
     cursor: usize,
     /// The first visible row on screen.
@@ -53,12 +87,8 @@ impl Rows {
         self.clear();
     }
 
-    pub(crate) fn entries(&self) -> &[Entry] {
-        &self.entries
-    }
-
     pub(crate) fn filter(&self) -> &str {
-        &self.filter
+        self.filter.as_ref().map_or("", |f| &f.text)
     }
 
     pub(crate) fn cursor(&self) -> usize {
@@ -73,58 +103,106 @@ impl Rows {
         self.height
     }
 
-    pub(crate) fn visible_len(&self) -> usize {
-        self.visible.as_ref().map_or(self.entries.len(), Vec::len)
+    /// Every loaded key or prefix in display order, filter or not.
+    #[cfg(test)]
+    pub(crate) fn keys(&self) -> Vec<&str> {
+        self.folders
+            .iter()
+            .map(AsRef::as_ref)
+            .chain(self.objects.iter().map(|o| &*o.key))
+            .collect()
     }
 
-    pub(crate) fn visible_entry(&self, row: usize) -> Option<&Entry> {
-        match &self.visible {
-            None => self.entries.get(row),
-            Some(index) => index.get(row).and_then(|&i| self.entries.get(i)),
+    /// Every loaded row, filter or not.
+    pub(crate) fn len(&self) -> usize {
+        self.folders.len() + self.objects.len()
+    }
+
+    fn visible_folders(&self) -> usize {
+        self.filter
+            .as_ref()
+            .map_or(self.folders.len(), |f| f.folders.len())
+    }
+
+    pub(crate) fn visible_len(&self) -> usize {
+        match &self.filter {
+            None => self.len(),
+            Some(f) => f.folders.len() + f.objects.len(),
         }
     }
 
-    pub(crate) fn selected(&self) -> Option<&Entry> {
+    pub(crate) fn visible_entry(&self, row: usize) -> Option<Entry<'_>> {
+        let folders = self.visible_folders();
+        if row < folders {
+            let i = match &self.filter {
+                None => row,
+                Some(f) => f.folders[row] as usize,
+            };
+            self.folders.get(i).map(|f| Entry::Folder(f))
+        } else {
+            let row = row - folders;
+            let i = match &self.filter {
+                None => Some(row),
+                Some(f) => f.objects.get(row).map(|&i| i as usize),
+            };
+            i.and_then(|i| self.objects.get(i)).map(Entry::Object)
+        }
+    }
+
+    pub(crate) fn selected(&self) -> Option<Entry<'_>> {
         self.visible_entry(self.cursor)
     }
 
     pub(crate) fn key_count(&self) -> usize {
-        self.entries.len() - self.folder_count
+        self.objects.len()
     }
 
     pub(crate) fn folder_count(&self) -> usize {
-        self.folder_count
+        self.folders.len()
     }
 
     /// Forgets every row (the filter stays).
     pub(crate) fn clear(&mut self) {
-        self.entries.clear();
-        self.folder_count = 0;
+        self.folders.clear();
+        self.objects.clear();
         self.cursor = 0;
         self.offset = 0;
-        self.refilter();
+        if let Some(f) = &mut self.filter {
+            f.folders.clear();
+            f.objects.clear();
+        }
     }
 
-    /// Takes in a page: its folders after the folders loaded so far, its objects at the end.
-    /// The entry under the cursor stays under it.
+    /// Takes in a page: its folders after the folders loaded so far, its objects after the
+    /// objects. The entry under the cursor stays under it.
     pub(crate) fn insert_page(&mut self, prefixes: Vec<String>, objects: Vec<ObjectEntry>) {
-        let selected_key = self.selected().map(|e| e.key().to_string());
-        let new_folders = prefixes.len();
-        let at = self.folder_count;
-        self.entries
-            .splice(at..at, prefixes.into_iter().map(Entry::Folder));
-        self.folder_count += new_folders;
-        self.entries.extend(objects.into_iter().map(Entry::Object));
-        self.refilter();
-        if new_folders > 0 {
-            // Folders were inserted above: keep the same entry under the cursor.
-            if let Some(row) = selected_key.and_then(|k| self.row_of(&k)) {
-                self.cursor = row;
+        let on_object = self.cursor >= self.visible_folders() && self.visible_len() > 0;
+        let folders_before = self.visible_folders();
+        let (first_folder, first_object) = (self.folders.len(), self.objects.len());
+        self.folders
+            .extend(prefixes.into_iter().map(String::into_boxed_str));
+        self.objects.extend(objects);
+        if let Some(filter) = &mut self.filter {
+            let name_from = self.name_from;
+            for (i, f) in self.folders.iter().enumerate().skip(first_folder) {
+                if filter.matches(key_name(f, name_from)) {
+                    filter.folders.push(index(i));
+                }
             }
+            for (i, o) in self.objects.iter().enumerate().skip(first_object) {
+                if filter.matches(key_name(&o.key, name_from)) {
+                    filter.objects.push(index(i));
+                }
+            }
+        }
+        if on_object {
+            // Folders were added above: keep the same entry under the cursor.
+            self.cursor += self.visible_folders() - folders_before;
         }
         self.clamp();
     }
 
+    /// The visible row of `key`, if it is loaded and passes the filter.
     pub(crate) fn row_of(&self, key: &str) -> Option<usize> {
         (0..self.visible_len()).find(|&row| self.visible_entry(row).is_some_and(|e| e.key() == key))
     }
@@ -133,32 +211,26 @@ impl Rows {
     /// selected when it still shows, else the first row is.
     pub(crate) fn set_filter(&mut self, filter: &str) {
         let selected_key = self.selected().map(|e| e.key().to_string());
-        self.filter = filter.to_string();
-        self.refilter();
+        self.filter = (!filter.is_empty()).then(|| {
+            let mut f = Filter {
+                text: filter.to_string(),
+                needle: filter.to_lowercase(),
+                ..Filter::default()
+            };
+            for (i, folder) in self.folders.iter().enumerate() {
+                if f.matches(key_name(folder, self.name_from)) {
+                    f.folders.push(index(i));
+                }
+            }
+            for (i, object) in self.objects.iter().enumerate() {
+                if f.matches(key_name(&object.key, self.name_from)) {
+                    f.objects.push(index(i));
+                }
+            }
+            f
+        });
         self.cursor = selected_key.and_then(|k| self.row_of(&k)).unwrap_or(0);
         self.clamp();
-    }
-
-    fn refilter(&mut self) {
-        if self.filter.is_empty() {
-            self.visible = None;
-            return;
-        }
-        let needle = self.filter.to_lowercase();
-        self.visible = Some(
-            self.entries
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| {
-                    e.key()
-                        .get(self.name_from..)
-                        .unwrap_or_default()
-                        .to_lowercase()
-                        .contains(&needle)
-                })
-                .map(|(i, _)| i)
-                .collect(),
-        );
     }
 
     /// Moves the cursor by `delta` rows, clamped.
@@ -198,4 +270,9 @@ impl Rows {
         }
         self.offset = self.offset.min(self.visible_len().saturating_sub(height));
     }
+}
+
+/// The name of `key` under a prefix `name_from` bytes long.
+fn key_name(key: &str, name_from: usize) -> &str {
+    key.get(name_from..).unwrap_or_default()
 }

@@ -1,16 +1,10 @@
 //! The object pane's state on its own: pages in, stale answers out, the filter, the window.
 
 use super::*;
-use crate::bucket::ObjectEntry;
+use crate::bucket::{Etag, ObjectEntry, StorageClass};
 
 fn obj(key: &str) -> ObjectEntry {
-    ObjectEntry {
-        key: key.into(),
-        size: 1,
-        last_modified: None,
-        etag: "\"e\"".into(),
-        storage_class: None,
-    }
+    ObjectEntry::new(key, 1, None, Etag::parse("\"e\""), StorageClass::Unknown)
 }
 
 fn fetch(state: &mut ObjectsState, id: u64) -> PageRequest {
@@ -36,7 +30,7 @@ fn folders_stay_first_across_pages() {
     let next = fetch(&mut s, 2);
     assert_eq!(next.continuation_token.as_deref(), Some("b.txt"));
     assert!(s.page_loaded(RequestId(2), page(&["c/"], &["d.txt"], None)));
-    let keys: Vec<&str> = s.rows().entries().iter().map(Entry::key).collect();
+    let keys: Vec<&str> = s.rows().keys();
     assert_eq!(keys, ["a/", "c/", "b.txt", "d.txt"]);
     assert_eq!(
         s.selected().unwrap().key(),
@@ -57,7 +51,7 @@ fn stale_page_changes_nothing() {
     let mut s = ObjectsState::new("b", "", 2);
     fetch(&mut s, 2);
     assert!(!s.page_loaded(RequestId(1), ListPage::default()));
-    assert!(s.rows().entries().is_empty());
+    assert!(s.rows().len() == 0);
     assert_eq!(s.in_flight().map(|f| f.id), Some(RequestId(2)));
     assert!(s.take_failed(RequestId(1)).is_none(), "a stale failure too");
     assert_eq!(s.in_flight().map(|f| f.id), Some(RequestId(2)));
@@ -148,7 +142,7 @@ fn a_reload_keeps_the_rows_until_its_first_page() {
     let first = fetch(&mut s, 2);
     assert_eq!(first.continuation_token, None, "from the start");
     s.page_loaded(RequestId(2), page(&[], &["b", "c"], None));
-    let keys: Vec<&str> = s.rows().entries().iter().map(Entry::key).collect();
+    let keys: Vec<&str> = s.rows().keys();
     assert_eq!(keys, ["b", "c"], "replaced, not appended");
     assert_eq!(s.selected().unwrap().key(), "b", "selection found again");
 }

@@ -2,8 +2,7 @@
 
 use super::S3Browser;
 use crate::aws::error::{failure_from_sdk, unreadable};
-use crate::bucket::{ListPage, ObjectEntry, PageRequest, url_decode};
-use crate::escape::Untrusted;
+use crate::bucket::{Etag, ListPage, ObjectEntry, PageRequest, StorageClass, url_decode};
 use crate::failure::{AwsFailure, ErrorKind};
 use aws_sdk_s3::types::EncodingType;
 use chrono::{DateTime, Utc};
@@ -65,14 +64,16 @@ impl S3Browser {
         let objects: Vec<ObjectEntry> = out
             .contents()
             .iter()
-            .map(|o| ObjectEntry {
-                key: url_decode(o.key().unwrap_or_default()),
-                size: o.size().unwrap_or_default(),
-                last_modified: o
-                    .last_modified()
-                    .and_then(|t| DateTime::<Utc>::from_timestamp(t.secs(), t.subsec_nanos())),
-                etag: Untrusted::new(o.e_tag().unwrap_or_default()),
-                storage_class: o.storage_class().map(|c| Untrusted::new(c.as_str())),
+            .map(|o| {
+                ObjectEntry::new(
+                    url_decode(o.key().unwrap_or_default()),
+                    u64::try_from(o.size().unwrap_or_default()).unwrap_or(0),
+                    o.last_modified()
+                        .and_then(|t| DateTime::<Utc>::from_timestamp(t.secs(), t.subsec_nanos())),
+                    Etag::parse(o.e_tag().unwrap_or_default()),
+                    o.storage_class()
+                        .map_or(StorageClass::Unknown, |c| StorageClass::parse(c.as_str())),
+                )
             })
             .collect();
         if objects.len() > usize::try_from(req.max_keys).unwrap_or(usize::MAX) {
@@ -90,7 +91,7 @@ impl S3Browser {
         let prefixes = out
             .common_prefixes()
             .iter()
-            .filter_map(|p| p.prefix().map(url_decode))
+            .filter_map(|p| p.prefix().map(|p| url_decode(p).into_owned()))
             .collect();
         let next_token = if out.is_truncated().unwrap_or(false) {
             Some(self.next_token(req, out.next_continuation_token())?)

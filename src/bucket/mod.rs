@@ -1,9 +1,9 @@
 //! What a bucket listing is made of, as plain data the app and the headless commands share: page
 //! requests, pages, object entries, sizes for people, and the bucket-name rules.
 
-use crate::escape::Untrusted;
-use chrono::{DateTime, Utc};
-use serde::Serialize;
+mod entry;
+
+pub use entry::{Etag, ObjectEntry, StorageClass};
 
 /// One page request: a bucket, a prefix, where to continue, and how many keys at most.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,17 +16,6 @@ pub struct PageRequest {
     pub folders: bool,
 }
 
-/// One object in a listing. The key is shown through [`crate::escape::printable`]; the ETag and
-/// storage class are the server's words and escape themselves when shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ObjectEntry {
-    pub key: String,
-    pub size: i64,
-    pub last_modified: Option<DateTime<Utc>>,
-    pub etag: Untrusted,
-    pub storage_class: Option<Untrusted>,
-}
-
 /// One page of results.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListPage {
@@ -37,7 +26,7 @@ pub struct ListPage {
 }
 
 /// Sizes in binary units, as people read them: `512 B`, `1.5 KiB`, `3.2 GiB`.
-pub fn human_size(bytes: i64) -> String {
+pub fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
     if bytes < 1024 {
         return format!("{bytes} B");
@@ -55,11 +44,16 @@ pub fn human_size(bytes: i64) -> String {
 /// Decodes a key from a listing made with `encoding-type=url`: `%XX` escapes, and `+` for a
 /// space (S3 encodes spaces either way; a literal `+` comes as `%2B`). Malformed escapes are
 /// kept as they are; bytes that are not UTF-8 become U+FFFD.
-pub fn url_decode(text: &str) -> String {
+pub fn url_decode(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['%', '+']) {
+        return std::borrow::Cow::Borrowed(text); // nothing to decode: no copy
+    }
     let spaced = text.replace('+', " ");
-    percent_encoding::percent_decode_str(&spaced)
-        .decode_utf8_lossy()
-        .into_owned()
+    std::borrow::Cow::Owned(
+        percent_encoding::percent_decode_str(&spaced)
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
 }
 
 /// Whether a bucket name follows the S3 naming rules (3-63 chars, lowercase, digits, `.` `-`,
@@ -88,8 +82,8 @@ mod tests {
         assert_eq!(human_size(1024 * 1024 - 1), "1024.0 KiB");
         assert_eq!(human_size(1024 * 1024), "1.0 MiB");
         assert_eq!(
-            human_size(i64::MAX),
-            "8.0 EiB",
+            human_size(u64::MAX),
+            "16.0 EiB",
             "the largest unit is the last"
         );
         assert_eq!(human_size(1536), "1.5 KiB");

@@ -1,0 +1,19 @@
+//! The cost of one key press (update + a full frame) with 10^3, 10^5 and 10^6 objects loaded:
+//! it must not grow with the bucket (a frame draws the rows on screen, not the listing).
+//! `cargo bench --bench frame`; scripts/bench writes the figures to bench/RESULTS.md.
+
+use sts3::testing::Model;
+
+fn main() {
+    divan::main();
+}
+
+#[divan::bench(args = [1_000, 100_000, 1_000_000], sample_count = 200)]
+fn key_press_and_frame(bencher: divan::Bencher, keys: usize) {
+    let mut model = Model::with_keys(keys, 120, 40);
+    let mut down = true;
+    bencher.bench_local(|| {
+        model.press(if down { 'j' } else { 'k' });
+        down = !down;
+    });
+}
