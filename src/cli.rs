@@ -38,6 +38,10 @@ pub struct ListArgs {
     /// Show one level: folders (common prefixes) and the objects directly under the prefix.
     #[arg(long)]
     pub folders: bool,
+    /// List the folders under the prefix N at a time (1-64), still printing in key order:
+    /// ListObjectsV2 gives 1,000 keys a round trip, so a far bucket is listed much faster.
+    #[arg(long, value_name = "N")]
+    pub parallel: Option<usize>,
 }
 
 #[derive(Debug, Clone, Default, Args)]

@@ -1,7 +1,7 @@
 //! Command line → settings → run (the TUI, or `sts3 list`).
 
 use clap::Parser;
-use std::io::IsTerminal;
+use std::io::{BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 use sts3::cli::{Cli, Command};
 use sts3::headless::{ListError, reader_gone, stderr_line};
@@ -26,11 +26,22 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Some(Command::List(args)) => {
-            let mut stdout = std::io::stdout().lock();
-            match runtime.block_on(sts3::headless::run(&settings, &args, &mut stdout)) {
+            // Line by line on a terminal; in large blocks into a pipe or a file (one write a
+            // line would be the slowest part of listing a big bucket).
+            let stdout = std::io::stdout();
+            let mut out: Box<dyn Write> = if stdout.is_terminal() {
+                Box::new(stdout.lock())
+            } else {
+                Box::new(BufWriter::with_capacity(1 << 16, stdout.lock()))
+            };
+            let result = runtime
+                .block_on(sts3::headless::run(&settings, &args, &mut out))
+                .and_then(|n| out.flush().map(|()| n).map_err(ListError::Output));
+            match result {
                 Ok(_) => ExitCode::SUCCESS,
                 Err(ListError::Output(e)) if reader_gone(&e) => ExitCode::SUCCESS,
                 Err(e) => {
+                    let _ = out.flush(); // what was listed, before the reason it stopped
                     stderr_line(&e.to_string());
                     ExitCode::from(e.exit_code())
                 }

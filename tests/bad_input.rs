@@ -504,7 +504,7 @@ fn config_file_with_an_unknown_key() {
     expect(
         &out,
         2,
-        "sts3: config file unknown.toml line 1, column 1: unknown field `bukket`, expected one of `bucket`, `prefix`, `user`, `region`, `profile`, `endpoint_url`, `mode`, `duration`, `allow_get_object`, `role_arn`, `session_name`, `external_id`, `mfa_serial`, `policy`, `page_size`, `debug`, `limit`, `json`, `folders`, `refresh`, `timeouts`, `modes`; fix or remove that line",
+        "sts3: config file unknown.toml line 1, column 1: unknown field `bukket`, expected one of `bucket`, `prefix`, `user`, `region`, `profile`, `endpoint_url`, `mode`, `duration`, `allow_get_object`, `role_arn`, `session_name`, `external_id`, `mfa_serial`, `policy`, `page_size`, `debug`, `limit`, `json`, `folders`, `parallel`, `refresh`, `timeouts`, `modes`; fix or remove that line",
     );
 }
 
@@ -724,5 +724,15 @@ fn timeouts_of_zero() {
         &out,
         2,
         "sts3: timeouts must be at least 1 second; fix [timeouts] in the config file",
+    );
+}
+
+#[test]
+fn parallel_out_of_range() {
+    let out = run(&["list", "-b", "b-1", "--parallel", "0"]);
+    expect(
+        &out,
+        2,
+        "sts3: --parallel 0 is out of range; pass --parallel between 1 and 64",
     );
 }

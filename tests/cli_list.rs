@@ -291,3 +291,50 @@ fn invalid_policy_file_is_rejected_with_line_and_column() {
         "{err}"
     );
 }
+
+/// The `key => etag` lines of a listing (the header and the summary left out).
+fn listed_lines(o: &Output) -> Vec<String> {
+    stdout(o)
+        .lines()
+        .filter(|l| l.contains(" => "))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn parallel_listing_prints_exactly_the_serial_listing() {
+    let s = service();
+    let base = [
+        "list",
+        "-b",
+        &s.bucket,
+        "-u",
+        "alice",
+        "--endpoint-url",
+        &s.endpoint,
+    ];
+    let serial = run(&base);
+    assert!(serial.status.success(), "{}", stderr(&serial));
+    let expected = listed_lines(&serial);
+    assert_eq!(expected.len(), s.seeded_keys);
+    for n in ["2", "8", "64"] {
+        let mut args = base.to_vec();
+        args.extend(["--parallel", n]);
+        let parallel = run(&args);
+        assert!(parallel.status.success(), "{}", stderr(&parallel));
+        assert_eq!(
+            listed_lines(&parallel),
+            expected,
+            "--parallel {n}: same keys, same order"
+        );
+        assert!(stdout(&parallel).ends_with(&format!("No. of Objects = {}\n", s.seeded_keys)));
+    }
+    let mut args = base.to_vec();
+    args.extend(["--parallel", "4", "--limit", "1234"]);
+    let limited = run(&args);
+    assert_eq!(
+        listed_lines(&limited),
+        expected[..1234].to_vec(),
+        "--limit too"
+    );
+}

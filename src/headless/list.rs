@@ -2,7 +2,7 @@
 //! scripts. Output is streamed, so memory stays flat however large the bucket.
 
 use crate::aws::{Clients, Issued, load_base_config};
-use crate::bucket::{ObjectEntry, PageRequest};
+use crate::bucket::{ListPage, ObjectEntry, PageRequest};
 use crate::cli::ListArgs;
 use crate::clock;
 use crate::credentials::{
@@ -27,6 +27,8 @@ pub enum ListError {
     Spec(#[from] SpecError),
     #[error("sts3: --limit 0 lists nothing; pass --limit 1 or more, or leave it out")]
     ZeroLimit,
+    #[error("sts3: --parallel {0} is out of range; pass --parallel between 1 and 64")]
+    Parallel(usize),
     #[error("sts3: cannot read the MFA code from standard input: {0}")]
     MfaPrompt(io::Error),
     #[error("sts3: cannot write output: {0}")]
@@ -38,7 +40,10 @@ impl ListError {
     /// that went away is handled before this.)
     pub fn exit_code(&self) -> u8 {
         match self {
-            ListError::Spec(_) | ListError::ZeroLimit | ListError::MfaPrompt(_) => 2,
+            ListError::Spec(_)
+            | ListError::ZeroLimit
+            | ListError::Parallel(_)
+            | ListError::MfaPrompt(_) => 2,
             ListError::Issue { .. } | ListError::Bucket { .. } | ListError::Output(_) => 1,
         }
     }
@@ -55,9 +60,15 @@ pub async fn run(
         limit: args.limit.or(settings.list.limit),
         json: args.json || settings.list.json,
         folders: args.folders || settings.list.folders,
+        parallel: args.parallel.or(settings.list.parallel),
     };
     if args.limit == Some(0) {
         return Err(ListError::ZeroLimit);
+    }
+    if let Some(n) = args.parallel
+        && !(1..=64).contains(&n)
+    {
+        return Err(ListError::Parallel(n));
     }
     let base = settings.base_for(settings.mode);
     let config = load_base_config(&base).await;
@@ -87,7 +98,19 @@ pub async fn run(
         request.policy().map(crate::policy::SessionPolicy::compact),
         &issued.info,
     )?;
-    let count = list_all(settings, args, &clients, &request, &issued.info, out).await?;
+    let mut lister = Lister {
+        settings,
+        clients: &clients,
+        credentials: &request,
+        refreshes: 0,
+        expires_at: issued.info.expires_at,
+    };
+    let count = match args.parallel {
+        Some(n) if n > 1 && !args.folders => {
+            super::parallel::list(&mut lister, args, n, out).await?
+        }
+        _ => list_all(&mut lister, args, out).await?,
+    };
     if args.json {
         writeln!(
             out,
@@ -117,66 +140,100 @@ fn mfa_code(settings: &Settings) -> Result<Option<String>, ListError> {
     Ok(Some(line.trim().to_string()))
 }
 
-/// What the one failure policy says about a failed page here: only a credential refresh is
-/// worth it (the SDK has already retried passing trouble, and a script wants an answer).
-fn refresh_helps(failure: &AwsFailure, expires_at: DateTime<Utc>, refreshed: bool) -> bool {
-    let attempt = Attempt {
-        session_expired: clock::now() >= expires_at,
-        refresh_used: refreshed,
-        ..Attempt::default()
-    };
-    recovery(failure, attempt) == Recovery::RefreshThenRetry
+/// Lists pages with the session's credentials, issuing new ones once when the one failure
+/// policy says they may help (the SDK has already retried passing trouble, and a script wants
+/// an answer, so nothing else is retried).
+pub(super) struct Lister<'a> {
+    pub(super) settings: &'a Settings,
+    pub(super) clients: &'a Clients,
+    credentials: &'a CredentialRequest,
+    /// Credential sets issued since the first (at most one by itself).
+    pub(super) refreshes: u64,
+    expires_at: DateTime<Utc>,
+}
+
+impl Lister<'_> {
+    /// One page, refreshing the credentials once if that may help. `signed_before` is the
+    /// refresh count when the failed request was signed (a parallel worker's may be older).
+    pub(super) async fn page(&mut self, request: &PageRequest) -> Result<ListPage, ListError> {
+        let signed_with = self.refreshes;
+        match self.clients.s3.list_page(request).await {
+            Ok(page) => Ok(page),
+            Err(failure) => {
+                self.recover(failure, signed_with).await?;
+                self.clients
+                    .s3
+                    .list_page(request)
+                    .await
+                    .map_err(|failure| self.bucket_error(failure))
+            }
+        }
+    }
+
+    /// Whether to try the failed request again (after new credentials if they may help), or
+    /// the error to stop with.
+    pub(super) async fn recover(
+        &mut self,
+        failure: AwsFailure,
+        signed_with: u64,
+    ) -> Result<(), ListError> {
+        let attempt = Attempt {
+            session_expired: clock::now() >= self.expires_at,
+            signed_with_replaced: signed_with < self.refreshes,
+            refresh_used: self.refreshes > 0,
+            ..Attempt::default()
+        };
+        match recovery(&failure, attempt) {
+            Recovery::RetryNow => Ok(()),
+            Recovery::RefreshThenRetry => {
+                super::stderr_line(&format!(
+                    "sts3: {failure}; issuing new credentials and retrying"
+                ));
+                let issued = self
+                    .clients
+                    .sts
+                    .issue(self.credentials, clock::now())
+                    .await
+                    .map_err(|failure| ListError::Issue {
+                        mode: self.settings.mode,
+                        failure,
+                    })?;
+                self.refreshes += 1;
+                self.clients
+                    .slot
+                    .install(self.refreshes + 1, &issued.secret);
+                self.expires_at = issued.info.expires_at;
+                Ok(())
+            }
+            Recovery::RetryAfter(_) | Recovery::WaitForUser => Err(self.bucket_error(failure)),
+        }
+    }
+
+    pub(super) fn bucket_error(&self, failure: AwsFailure) -> ListError {
+        tracing::debug!(%failure, "page failed");
+        ListError::Bucket {
+            bucket: self.settings.bucket.clone(),
+            failure,
+        }
+    }
 }
 
 async fn list_all(
-    settings: &Settings,
+    lister: &mut Lister<'_>,
     args: &ListArgs,
-    clients: &Clients,
-    credentials: &CredentialRequest,
-    issued: &SessionInfo,
     out: &mut dyn Write,
 ) -> Result<u64, ListError> {
     let limit = args.limit.map_or(u64::MAX, |l| l as u64);
     let mut request = PageRequest {
-        bucket: settings.bucket.clone(),
-        prefix: settings.prefix.clone(),
+        bucket: lister.settings.bucket.clone(),
+        prefix: lister.settings.prefix.clone(),
         continuation_token: None,
-        max_keys: settings.page_size,
+        max_keys: lister.settings.page_size,
         folders: args.folders,
     };
     let mut count = 0u64;
-    let mut refreshed = false;
-    let mut expires_at = issued.expires_at;
     loop {
-        let page = match clients.s3.list_page(&request).await {
-            Ok(page) => page,
-            // Expired or rejected credentials: issue new ones once and retry this page.
-            Err(failure) if refresh_helps(&failure, expires_at, refreshed) => {
-                refreshed = true;
-                super::stderr_line(&format!(
-                    "sts3: {failure}; issuing new credentials and retrying"
-                ));
-                let issued =
-                    clients
-                        .sts
-                        .issue(credentials, clock::now())
-                        .await
-                        .map_err(|failure| ListError::Issue {
-                            mode: settings.mode,
-                            failure,
-                        })?;
-                clients.slot.install(2, &issued.secret);
-                expires_at = issued.info.expires_at;
-                continue;
-            }
-            Err(failure) => {
-                tracing::debug!(%failure, "page failed");
-                return Err(ListError::Bucket {
-                    bucket: settings.bucket.clone(),
-                    failure,
-                });
-            }
-        };
+        let page = lister.page(&request).await?;
         tracing::debug!(
             objects = page.objects.len(),
             prefixes = page.prefixes.len(),
@@ -264,7 +321,7 @@ fn write_header(
     )
 }
 
-fn write_prefix(out: &mut dyn Write, as_json: bool, prefix: &str) -> io::Result<()> {
+pub(super) fn write_prefix(out: &mut dyn Write, as_json: bool, prefix: &str) -> io::Result<()> {
     if as_json {
         writeln!(
             out,
@@ -276,7 +333,11 @@ fn write_prefix(out: &mut dyn Write, as_json: bool, prefix: &str) -> io::Result<
     }
 }
 
-fn write_object(out: &mut dyn Write, as_json: bool, object: &ObjectEntry) -> io::Result<()> {
+pub(super) fn write_object(
+    out: &mut dyn Write,
+    as_json: bool,
+    object: &ObjectEntry,
+) -> io::Result<()> {
     if as_json {
         let mut value = serde_json::to_value(object).unwrap_or_default();
         if let Some(map) = value.as_object_mut() {

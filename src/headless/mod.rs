@@ -3,6 +3,7 @@
 //! quietly, never with a panic.
 
 pub mod list;
+mod parallel;
 
 pub use list::{ListError, local_time, run};
 

@@ -31,6 +31,7 @@ pub struct FileConfig {
     pub limit: Option<usize>,
     pub json: Option<bool>,
     pub folders: Option<bool>,
+    pub parallel: Option<usize>,
     #[serde(default)]
     pub refresh: RefreshFile,
     #[serde(default)]
@@ -120,6 +121,7 @@ impl FileConfig {
             limit: self.limit.or(base.limit),
             json: self.json.or(base.json),
             folders: self.folders.or(base.folders),
+            parallel: self.parallel.or(base.parallel),
             refresh: RefreshFile {
                 margin_secs: self.refresh.margin_secs.or(base.refresh.margin_secs),
                 warn_secs: self.refresh.warn_secs.or(base.refresh.warn_secs),

@@ -174,6 +174,7 @@ pub struct ListDefaults {
     pub limit: Option<usize>,
     pub json: bool,
     pub folders: bool,
+    pub parallel: Option<usize>,
 }
 
 /// When to refresh and when to warn.
@@ -317,6 +318,7 @@ impl Settings {
             limit: file.limit,
             json: default_of(file.json, "json")?,
             folders: default_of(file.folders, "folders")?,
+            parallel: file.parallel,
         };
         let settings = Settings {
             bucket,
