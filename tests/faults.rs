@@ -107,6 +107,54 @@ fn list_refreshes_once_on_expired_token_and_never_loops() {
     assert_eq!(p.count(LIST_CALL), 2, "one retry, then it stops");
 }
 
+/// The keys a listing printed, in order.
+fn keys_of(out: &Output) -> Vec<String> {
+    text(&out.stdout)
+        .lines()
+        .filter(|l| l.contains(" => "))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn parallel_listing_refreshes_once_when_several_folders_expire_together() {
+    let serial = list(&proxy(), &[]);
+    assert!(serial.status.success(), "{}", text(&serial.stderr));
+
+    // The folder level passes; the first three folders listed side by side are all told
+    // their token expired. One refresh serves them all, and nothing is lost or doubled.
+    let p = proxy();
+    p.set(|f| {
+        f.s3_script.push_back(S3Step::Pass);
+        f.s3_script
+            .extend(std::iter::repeat_n(S3Step::EXPIRED_TOKEN, 3));
+    });
+    let out = list(&p, &["--parallel", "4"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(keys_of(&out), keys_of(&serial), "same keys, same order");
+    assert_eq!(p.count("injected 400"), 3);
+    assert_eq!(p.count(STS_CALL), 2, "one refresh for all three folders");
+
+    // A token that stays refused: one refresh, then the listing stops with the code.
+    let p = proxy();
+    p.set(|f| {
+        f.s3_script.push_back(S3Step::Pass);
+        f.s3_script
+            .extend(std::iter::repeat_n(S3Step::EXPIRED_TOKEN, 40));
+    });
+    let out = list(&p, &["--parallel", "4"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).ends_with(
+        "Caught exception accessing bucket sts3-demo: ExpiredToken: The provided token has expired.\n"
+    ));
+    assert_eq!(p.count(STS_CALL), 2, "one refresh, then it stops");
+    assert!(
+        p.count(LIST_CALL) <= 1 + 4 + 4,
+        "the level, the first round of folders, their retries: {}",
+        p.count(LIST_CALL)
+    );
+}
+
 #[test]
 fn list_survives_a_connection_cut_mid_body() {
     let p = proxy();

@@ -153,7 +153,7 @@ pub(super) struct Lister<'a> {
 }
 
 impl Lister<'_> {
-    /// One page, refreshing the credentials once if that may help. `signed_before` is the
+    /// One page, refreshing the credentials once if that may help. `signed_with` is the
     /// refresh count when the failed request was signed (a parallel worker's may be older).
     pub(super) async fn page(&mut self, request: &PageRequest) -> Result<ListPage, ListError> {
         let signed_with = self.refreshes;

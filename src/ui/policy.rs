@@ -38,14 +38,22 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(note) = &p.note {
         lines.push(Line::from(Span::styled(note.clone(), theme::label())));
     }
-    lines.extend(p.lines.iter().skip(usize::from(p.scroll)).map(|tokens| {
-        Line::from(
-            tokens
-                .iter()
-                .map(|(kind, text)| Span::styled(text.clone(), token_style(*kind)))
-                .collect::<Vec<_>>(),
-        )
-    }));
+    // Only the lines that fit, borrowing the prepared tokens: a frame copies no policy text.
+    let fit = usize::from(area.height.saturating_sub(2));
+    lines.extend(
+        p.lines
+            .iter()
+            .skip(usize::from(p.scroll))
+            .take(fit)
+            .map(|tokens| {
+                Line::from(
+                    tokens
+                        .iter()
+                        .map(|(kind, text)| Span::styled(text.as_str(), token_style(*kind)))
+                        .collect::<Vec<_>>(),
+                )
+            }),
+    );
     let block = pane_block(Line::from(title), is_focused(app, Focus::Policy));
     let mut paragraph = Paragraph::new(lines).block(block);
     if p.lines.is_empty() {
