@@ -3,7 +3,11 @@
 //! expired (re-signed with the service's key), and the refresh that follows is slowed down a
 //! little, so the inline `ExpiredToken` error and the recovery can be watched.
 //!
-//! Usage: fault_proxy UPSTREAM_URL SIGNING_KEY_BASE64 — prints `URL=...` and runs until killed.
+//! With `--latency-ms N` it injects nothing but adds N ms to every request, as a far-away
+//! region's round trip would (`scripts/bench` measures `sts3 list --parallel` behind it).
+//!
+//! Usage: fault_proxy [--latency-ms N] UPSTREAM_URL SIGNING_KEY_BASE64 — prints `URL=...` and
+//! runs until killed.
 #![allow(clippy::expect_used, dead_code)]
 
 #[path = "../tests/common/canned.rs"]
@@ -16,16 +20,30 @@ use std::io::Write;
 use std::time::Duration;
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let (Some(upstream), Some(key)) = (args.next(), args.next()) else {
-        eprintln!("usage: fault_proxy UPSTREAM_URL SIGNING_KEY_BASE64");
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut latency = None;
+    if args.first().map(String::as_str) == Some("--latency-ms") {
+        let ms = args.get(1).and_then(|n| n.parse::<u64>().ok());
+        let Some(ms) = ms else {
+            eprintln!("fault_proxy: --latency-ms needs a number of milliseconds");
+            std::process::exit(2);
+        };
+        latency = Some(Duration::from_millis(ms));
+        args.drain(..2);
+    }
+    let [upstream, key] = args.as_slice() else {
+        eprintln!("usage: fault_proxy [--latency-ms N] UPSTREAM_URL SIGNING_KEY_BASE64");
         std::process::exit(2);
     };
-    let proxy = FaultProxy::start(&upstream, &key);
+    let proxy = FaultProxy::start(upstream, key);
     proxy.set(|f| {
-        f.sts_script.push_back(StsStep::ExpireToken);
-        f.sts_script
-            .push_back(StsStep::Delay(Duration::from_secs(4)));
+        if let Some(latency) = latency {
+            f.latency = latency;
+        } else {
+            f.sts_script.push_back(StsStep::ExpireToken);
+            f.sts_script
+                .push_back(StsStep::Delay(Duration::from_secs(4)));
+        }
     });
     println!("URL={}", proxy.url);
     std::io::stdout().flush().expect("stdout");

@@ -37,6 +37,8 @@ ACCOUNT = "000000000000"
 BASE_USER = "sts3-base"
 ROLE_NAME = "S3BrowseRole"
 REGION = "us-east-1"
+# Top-level folders of the sts3-wide bucket (for `sts3 list --parallel`).
+WIDE_PREFIXES = 32
 
 
 def die_with_parent():
@@ -324,6 +326,20 @@ class Service:
                 file=sys.stderr,
                 flush=True,
             )
+        if self.args.wide_bucket:
+            client = s3_client(endpoint, access_key, secret_key)
+            create_bucket(client, "sts3-wide")
+            started = time.monotonic()
+            n = self.args.wide_bucket
+            keys = [f"p{i % WIDE_PREFIXES:02d}/{i // WIDE_PREFIXES:08d}" for i in range(n)]
+            seed_bucket(filer, "sts3-wide", keys, workers=16)
+            settings["STS3_TEST_WIDE_KEYS"] = str(n)
+            print(
+                f"local_s3: seeded {n} keys under {WIDE_PREFIXES} top-level folders into "
+                f"sts3-wide in {time.monotonic() - started:.1f}s",
+                file=sys.stderr,
+                flush=True,
+            )
         if self.args.moto:
             moto = os.path.join(VENV_BIN, "moto_server")
             if not os.path.exists(moto):
@@ -371,6 +387,10 @@ def main():
     parser.add_argument(
         "--big-bucket", type=int, default=0, metavar="N",
         help="also create bucket sts3-big with N keys under k/ (for benchmarks)",
+    )
+    parser.add_argument(
+        "--wide-bucket", type=int, default=0, metavar="N",
+        help=f"also create bucket sts3-wide with N keys spread over {WIDE_PREFIXES} top-level folders",
     )
     parser.add_argument("--data-dir", help="keep data here instead of a removed temp dir")
     parser.add_argument("--env-file", help="also write the settings to this file")

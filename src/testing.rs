@@ -1,7 +1,7 @@
 //! Hooks for the benchmarks and the memory test: a model loaded with synthetic keys, a key
 //! press, a frame. Not part of sts3's interface.
 
-use crate::app::{App, Effect, Layout, Msg};
+use crate::app::{App, Effect, Layout, Msg, RequestId};
 use crate::bucket::{Etag, ListPage, ObjectEntry, StorageClass};
 use crate::cli::Options;
 use crate::credentials::{Mode, SessionInfo};
@@ -17,6 +17,17 @@ pub struct Model {
     app: App,
     terminal: Terminal<TestBackend>,
     now: DateTime<Utc>,
+    /// Objects sent so far.
+    loaded: usize,
+    /// The page the model asked for and has not been sent.
+    pending: Option<RequestId>,
+}
+
+fn page_asked_for(fx: &[Effect]) -> Option<RequestId> {
+    fx.iter().find_map(|e| match e {
+        Effect::ListPage { request, .. } => Some(*request),
+        _ => None,
+    })
 }
 
 /// The key of synthetic object `i`: like `logs/2026/11/23/app-0000123.json.gz` (37 bytes).
@@ -40,6 +51,17 @@ impl Model {
     /// A federated session and `n` objects in pages of 1,000, as S3 would send them, on a
     /// `width`x`height` screen.
     pub fn with_keys(n: usize, width: u16, height: u16) -> Model {
+        Self::loaded(n, None, false, width, height)
+    }
+
+    /// As [`Model::with_keys`], with `filter` typed (`/`, the text, enter) before the first
+    /// page arrives, so every page goes through the filter as it lands; the listing is not
+    /// finished, so [`Model::land_page`] can send more.
+    pub fn with_keys_filtered(n: usize, filter: &str, width: u16, height: u16) -> Model {
+        Self::loaded(n, Some(filter), true, width, height)
+    }
+
+    fn loaded(n: usize, filter: Option<&str>, open_ended: bool, width: u16, height: u16) -> Model {
         let now = Utc
             .with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
             .single()
@@ -69,36 +91,71 @@ impl Model {
             server_date: None,
         };
         let mut fx = app.update(Msg::CredentialsIssued { generation, info }, now);
-        let mut loaded = 0;
-        while let Some(request) = fx.iter().find_map(|e| match e {
-            Effect::ListPage { request, .. } => Some(*request),
-            _ => None,
-        }) {
-            let end = (loaded + 1000).min(n);
-            let page = ListPage {
-                prefixes: Vec::new(),
-                objects: (loaded..end).map(synthetic_object).collect(),
-                next_token: (end < n).then(|| synthetic_key(end - 1)),
-            };
-            loaded = end;
-            fx = app.update(Msg::PageLoaded { request, page }, now);
-            if loaded >= n {
-                break;
+        if let Some(filter) = filter {
+            let keys = std::iter::once(Key::Char('/'))
+                .chain(filter.chars().map(Key::Char))
+                .chain(std::iter::once(Key::Enter));
+            for key in keys {
+                fx.extend(app.update(Msg::KeyPressed(KeyPress::plain(key)), now));
             }
-            // Walk to the end so the next page is asked for, as a user paging down would.
-            fx.extend(app.update(Msg::KeyPressed(KeyPress::plain(Key::End)), now));
         }
-        app.update(Msg::KeyPressed(KeyPress::plain(Key::Home)), now);
         let terminal =
             Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| match e {});
-        let mut model = Model { app, terminal, now };
+        let mut model = Model {
+            app,
+            terminal,
+            now,
+            loaded: 0,
+            pending: page_asked_for(&fx),
+        };
+        let last = if open_ended { usize::MAX } else { n };
+        while model.loaded < n {
+            model.land(last);
+        }
+        model
+            .app
+            .update(Msg::KeyPressed(KeyPress::plain(Key::Home)), now);
         model.draw();
         model
+    }
+
+    /// The next 1,000 objects arrive, as the page the model asked for; the listing goes on.
+    pub fn land_page(&mut self) {
+        self.land(usize::MAX);
+    }
+
+    /// Sends the page asked for: the next 1,000 objects, up to `last`; then walks to the end
+    /// so the next page is asked for, as a user paging down would.
+    fn land(&mut self, last: usize) {
+        let request = self
+            .pending
+            .take()
+            .unwrap_or_else(|| panic!("the model asked for no page"));
+        let end = (self.loaded + 1000).min(last);
+        let page = ListPage {
+            prefixes: Vec::new(),
+            objects: (self.loaded..end).map(synthetic_object).collect(),
+            next_token: (end < last).then(|| synthetic_key(end - 1)),
+        };
+        self.loaded = end;
+        let mut fx = self.app.update(Msg::PageLoaded { request, page }, self.now);
+        if end < last {
+            fx.extend(
+                self.app
+                    .update(Msg::KeyPressed(KeyPress::plain(Key::End)), self.now),
+            );
+        }
+        self.pending = page_asked_for(&fx);
     }
 
     /// Objects loaded.
     pub fn keys(&self) -> usize {
         self.app.objects.rows().key_count()
+    }
+
+    /// Entries shown (all of them, or those the filter lets through).
+    pub fn shown(&self) -> usize {
+        self.app.objects.rows().visible_len()
     }
 
     /// One key press, as the loop handles it: the update, then one frame.

@@ -14,9 +14,14 @@ pub(crate) fn set_color(on: bool) {
     COLOR.with(|c| c.set(on));
 }
 
-/// Whether `NO_COLOR` asks for no colours (set and not empty).
+/// Whether `NO_COLOR` asks for no colours.
 pub(crate) fn no_color_requested() -> bool {
-    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+    asks_for_no_color(std::env::var_os("NO_COLOR").as_deref())
+}
+
+/// `NO_COLOR`'s rule (no-color.org): set and not empty.
+fn asks_for_no_color(value: Option<&std::ffi::OsStr>) -> bool {
+    value.is_some_and(|v| !v.is_empty())
 }
 
 fn fg(color: Color) -> Style {
@@ -71,4 +76,21 @@ pub(crate) fn json_number() -> Style {
 }
 pub(crate) fn json_literal() -> Style {
     fg(Color::Yellow)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::asks_for_no_color;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn no_color_is_asked_for_by_any_value_but_empty() {
+        assert!(asks_for_no_color(Some(OsStr::new("1"))));
+        assert!(
+            asks_for_no_color(Some(OsStr::new("false"))),
+            "any value, per no-color.org"
+        );
+        assert!(!asks_for_no_color(Some(OsStr::new(""))));
+        assert!(!asks_for_no_color(None));
+    }
 }

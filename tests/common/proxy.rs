@@ -103,6 +103,8 @@ pub struct Faults {
     pub sts_down: bool,
     /// Turn SeaweedFS's token rejections into S3's real `ExpiredToken` / `InvalidToken`.
     pub aws_token_errors: bool,
+    /// Added to every request, as a far-away region's round trip would be.
+    pub latency: Duration,
     /// `METHOD path -> status` for each request.
     pub log: Vec<String>,
     /// Every secret access key and session token STS handed out through the proxy.
@@ -129,6 +131,7 @@ impl FaultProxy {
             down: false,
             sts_down: false,
             aws_token_errors: true,
+            latency: Duration::ZERO,
             log: Vec::new(),
             issued_secrets: Vec::new(),
         }));
@@ -265,6 +268,10 @@ impl Shared {
             parts.uri.path(),
             parts.uri.query().map_or(String::new(), |q| format!("?{q}"))
         );
+        let latency = self.faults.lock().expect("faults lock").latency;
+        if !latency.is_zero() {
+            tokio::time::sleep(latency).await;
+        }
         if let Some(answer) = self.injected(&s3_step, &label) {
             return Ok(answer);
         }

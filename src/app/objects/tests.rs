@@ -170,3 +170,12 @@ fn folders_arriving_above_keep_the_cursor_entry_on_screen() {
         s.rows().offset()
     );
 }
+
+#[test]
+fn the_first_page_puts_the_cursor_on_its_first_row_even_a_folder() {
+    let mut s = ObjectsState::new("b", "", 1000);
+    fetch(&mut s, 1);
+    s.page_loaded(RequestId(1), page(&["a/", "b/"], &["c.txt"], None));
+    assert_eq!(s.rows().cursor(), 0);
+    assert_eq!(s.selected().unwrap().key(), "a/");
+}
