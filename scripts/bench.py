@@ -1,16 +1,23 @@
 #!/usr/bin/env python3
 """sts3 benchmarks against the local S3+STS service; results go to bench/RESULTS.md.
 
-Measures, with the release build:
-  - time to the first page (credentials issued + one ListObjectsV2 page) for a small and a big
-    bucket: it must not grow with the bucket;
-  - a full `sts3 list` of the big bucket: time, keys per second, peak memory;
-  - the TUI in tmux: time from launch to the first listing on screen, memory after paging in
-    every key, and CPU use while idle.
+  scripts/bench                 sts3 on its own: first page, whole listing, the TUI's first
+                                screen, load-all, scrolling, memory, idle CPU, frame cost,
+                                --parallel behind a latency proxy
+  scripts/bench --peers         the same side by side with the plain Rust SDK paginator
+                                (examples/raw_list.rs), `aws s3api` and a boto3 paginator
+  scripts/bench --peers --stu   and with stu (installed by `cargo install` into a cache dir)
+  BIG_KEYS=300000 scripts/bench the big bucket's size (default 100,000)
+
+Every comparison runs the two commands in turn (A B, then B A, ...) on the same bucket and
+reports the ratio of each pair: the median and the best of PAIRS (default 5) pairs. The
+machine is shared and noisy; ratios from interleaved runs hold where absolute times drift.
 """
 
+import argparse
 import os
 import re
+import shlex
 import statistics
 import subprocess
 import sys
@@ -19,15 +26,30 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/sts3-target"))
-STS3 = os.path.join(TARGET, "release", "sts3")
+RELEASE = os.path.join(TARGET, "release")
+STS3 = os.path.join(RELEASE, "sts3")
+RAW_LIST = os.path.join(RELEASE, "examples", "raw_list")
+PROXY = os.path.join(RELEASE, "examples", "fault_proxy")
+TOOLS = os.environ.get("STS3_TOOLS_DIR", os.path.expanduser("~/.cache/sts3-tools"))
+STU = os.path.join(TOOLS, "bin", "stu")
+STU_VERSION = "0.7.6"
+VENV_BIN = os.path.join(ROOT, ".venv", "bin")
 BIG = int(os.environ.get("BIG_KEYS", "100000"))
-RUNS = int(os.environ.get("RUNS", "5"))
+WIDE = 64000  # keys in sts3-wide, over 32 top-level folders
+KEY_BYTES = len("k/00000000")  # every key in the big bucket
+TMUX = ["tmux", "-L", "sts3-bench", "-f", "/dev/null"]
 
+
+def log(text):
+    print(f"bench: {text}", file=sys.stderr, flush=True)
+
+
+# ---------- the local service ----------
 
 def start_service():
     proc = subprocess.Popen(
-        [os.path.join(ROOT, ".venv/bin/python"), os.path.join(ROOT, "scripts/local_s3.py"),
-         "--seed", "--big-bucket", str(BIG)],
+        [os.path.join(VENV_BIN, "python"), os.path.join(ROOT, "scripts/local_s3.py"),
+         "--seed", "--big-bucket", str(BIG), "--wide-bucket", str(WIDE)],
         stdout=subprocess.PIPE, text=True,
     )
     settings = {}
@@ -40,16 +62,36 @@ def start_service():
     sys.exit("bench: the local service did not start")
 
 
+def start_latency_proxy(s, ms):
+    proc = subprocess.Popen([PROXY, "--latency-ms", str(ms), s["STS3_TEST_ENDPOINT"],
+                             s["STS3_TEST_SIGNING_KEY"]], stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline().strip()
+    if not line.startswith("URL="):
+        sys.exit(f"bench: the latency proxy did not start: {line!r}")
+    return proc, line[len("URL="):]
+
+
 def env_for(s):
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID=s["STS3_TEST_ACCESS_KEY"], AWS_SECRET_ACCESS_KEY=s["STS3_TEST_SECRET_KEY"],
-               AWS_REGION="us-east-1", XDG_CONFIG_HOME=tempfile.mkdtemp())
+    env.update(AWS_ACCESS_KEY_ID=s["STS3_TEST_ACCESS_KEY"],
+               AWS_SECRET_ACCESS_KEY=s["STS3_TEST_SECRET_KEY"],
+               AWS_REGION="us-east-1", AWS_DEFAULT_REGION="us-east-1",
+               XDG_CONFIG_HOME=tempfile.mkdtemp(), HOME=tempfile.mkdtemp())
     return env
 
 
-def timed_list(s, bucket, extra):
-    args = [STS3, "list", "-b", bucket, "-u", "bench", "--endpoint-url", s["STS3_TEST_ENDPOINT"], *extra]
-    # A fresh wrapper process, so its children's peak memory is sts3's alone.
+# ---------- whole commands ----------
+
+def wall(cmd, env):
+    """Seconds for `cmd` to run to the end, its output thrown away."""
+    started = time.monotonic()
+    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.monotonic() - started
+
+
+def timed_with_rusage(cmd, env):
+    """Wall seconds, output, peak RSS (KiB) and CPU seconds of one run, in a fresh wrapper
+    process so the peak is the command's alone."""
     wrapper = (
         "import resource, subprocess, sys, time\n"
         "t = time.monotonic()\n"
@@ -58,93 +100,400 @@ def timed_list(s, bucket, extra):
         "sys.stderr.write(f'{time.monotonic() - t} {r.ru_maxrss} {r.ru_utime + r.ru_stime}')\n"
         "sys.stdout.write(out.stdout)\n"
     )
-    out = subprocess.run([sys.executable, "-c", wrapper, *args], env=env_for(s),
+    out = subprocess.run([sys.executable, "-c", wrapper, *cmd], env=env,
                          capture_output=True, text=True, check=True)
     elapsed, maxrss, cpu = out.stderr.split()
     return float(elapsed), out.stdout, int(maxrss), float(cpu)
 
 
-def tmux(*args):
-    return subprocess.run(["tmux", "-L", "sts3-bench", "-f", "/dev/null", *args],
-                          capture_output=True, text=True).stdout
+def interleaved(a, b, pairs):
+    """Runs a() and b() in turn, pairs times (the order swapped every other pair, after one
+    warm-up of each); returns each one's figures and the pair-by-pair ratios a/b."""
+    a(), b()
+    xs, ys = [], []
+    for i in range(pairs):
+        if i % 2 == 0:
+            x = a()
+            y = b()
+        else:
+            y = b()
+            x = a()
+        xs.append(x)
+        ys.append(y)
+    return xs, ys, [x / y for x, y in zip(xs, ys)]
 
 
-def proc_stat(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    ticks = int(fields[11]) + int(fields[12])  # utime + stime
-    with open(f"/proc/{pid}/status") as f:
-        rss = int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
-    return ticks / os.sysconf("SC_CLK_TCK"), rss
+# ---------- the TUIs, in tmux ----------
+
+class Tui:
+    """One TUI in its own tmux session, 120x40, timed from launch."""
+
+    def __init__(self, argv, env):
+        self.script = tempfile.NamedTemporaryFile("w", suffix=".sh", delete=False)
+        exports = "".join(f"export {k}={shlex.quote(v)}\n" for k, v in env.items()
+                          if k.startswith(("AWS_", "XDG_", "HOME")))
+        self.script.write(f"{exports}exec {shlex.join(argv)}\n")
+        self.script.close()
+        subprocess.run([*TMUX, "kill-server"], capture_output=True)
+        self.started = time.monotonic()
+        subprocess.run([*TMUX, "new-session", "-d", "-s", "b", "-x", "120", "-y", "40",
+                        f"sh {self.script.name}"], check=True)
+        self.pid = int(self.tmux("display-message", "-p", "-t", "b", "#{pane_pid}").strip())
+
+    def tmux(self, *args):
+        return subprocess.run([*TMUX, *args], capture_output=True, text=True).stdout
+
+    def screen(self):
+        return self.tmux("capture-pane", "-p", "-t", "b")
+
+    def keys(self, *keys):
+        self.tmux("send-keys", "-t", "b", *keys)
+
+    def wait_for(self, pattern, timeout=300):
+        """Seconds from launch until `pattern` shows."""
+        regex = re.compile(pattern)
+        while not regex.search(self.screen()):
+            if time.monotonic() - self.started > timeout:
+                sys.exit(f"bench: {pattern!r} never showed:\n{self.screen()}")
+            time.sleep(0.005)
+        return time.monotonic() - self.started
+
+    def keys_until_settled(self, keys, quiet=0.25, timeout=60):
+        """Sends `keys` at once; seconds from then until the screen last changed, once it
+        has been still for `quiet` seconds."""
+        previous = self.screen()
+        started = last_change = time.monotonic()
+        self.keys(*keys)
+        changed = False
+        while time.monotonic() - last_change < quiet:
+            if time.monotonic() - started > timeout:
+                sys.exit("bench: the screen never settled")
+            time.sleep(0.005)
+            now = self.screen()
+            if now != previous:
+                previous, last_change, changed = now, time.monotonic(), True
+        if not changed:
+            sys.exit("bench: the keys changed nothing on screen")
+        return last_change - started
+
+    def settle(self, quiet=0.25, timeout=60):
+        """Waits until the screen has been still for `quiet` seconds."""
+        started = last_change = time.monotonic()
+        previous = self.screen()
+        while time.monotonic() - last_change < quiet:
+            if time.monotonic() - started > timeout:
+                sys.exit("bench: the screen never settled")
+            time.sleep(0.005)
+            now = self.screen()
+            if now != previous:
+                previous, last_change = now, time.monotonic()
+        return last_change - started
+
+    def cpu_and_rss(self):
+        with open(f"/proc/{self.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        ticks = int(fields[11]) + int(fields[12])  # utime + stime
+        with open(f"/proc/{self.pid}/status") as f:
+            rss = int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+        return ticks / os.sysconf("SC_CLK_TCK"), rss
+
+    def close(self):
+        subprocess.run([*TMUX, "kill-server"], capture_output=True)
+        os.unlink(self.script.name)
 
 
-def tui(s):
-    env = env_for(s)
-    script = tempfile.NamedTemporaryFile("w", suffix=".sh", delete=False)
-    exports = "".join(f"export {k}='{v}'\n" for k, v in env.items() if k.startswith(("AWS_", "XDG_")))
-    script.write(f"{exports}exec {STS3} -b sts3-big --prefix k/ -u bench --endpoint-url {s['STS3_TEST_ENDPOINT']}\n")
-    script.close()
-    started = time.monotonic()
-    tmux("new-session", "-d", "-s", "b", "-x", "120", "-y", "40", f"sh {script.name}")
-    while "keys loaded" not in tmux("capture-pane", "-p", "-t", "b"):
-        if time.monotonic() - started > 60:
-            sys.exit("bench: the TUI did not show a listing")
-        time.sleep(0.01)
-    first_screen = time.monotonic() - started
-    pid = int(tmux("display-message", "-p", "-t", "b", "#{pane_pid}").strip())
-    time.sleep(2)
-    cpu0, _ = proc_stat(pid)
-    time.sleep(10)
-    cpu1, rss_first = proc_stat(pid)
-    idle_cpu = (cpu1 - cpu0) / 10 * 100
-    page_started = time.monotonic()
-    while f"all {BIG} keys loaded" not in tmux("capture-pane", "-p", "-t", "b"):
-        tmux("send-keys", "-t", "b", "G")
-        time.sleep(0.05)
-        if time.monotonic() - page_started > 300:
-            sys.exit("bench: paging did not finish")
-    paged = time.monotonic() - page_started
-    time.sleep(1)
-    _, rss_all = proc_stat(pid)
-    tmux("kill-server")
-    os.unlink(script.name)
-    return first_screen, idle_cpu, rss_first, rss_all, paged
+FIRST_KEY = r"00000000"
+
+
+def sts3_tui(s, bucket="sts3-big", prefix="k/"):
+    return Tui([STS3, "-b", bucket, "--prefix", prefix, "-u", "bench",
+                "--endpoint-url", s["STS3_TEST_ENDPOINT"]], env_for(s))
+
+
+def stu_tui(s):
+    return Tui([STU, "-b", "sts3-big", "-P", "k/", "-e", s["STS3_TEST_ENDPOINT"],
+                "--path-style", "always", "-r", "us-east-1"], env_for(s))
+
+
+def all_loaded(n):
+    return rf"all {n} keys loaded"
+
+
+def sts3_first_screen(s, bucket="sts3-big", prefix="k/", marker=FIRST_KEY):
+    tui = sts3_tui(s, bucket, prefix)
+    try:
+        return tui.wait_for(marker)
+    finally:
+        tui.close()
+
+
+def sts3_load_all(s):
+    """Launch, one `G` once the first page shows, every key loaded: seconds from launch."""
+    tui = sts3_tui(s)
+    try:
+        tui.wait_for(FIRST_KEY)
+        tui.keys("G")
+        return tui.wait_for(all_loaded(BIG))
+    finally:
+        tui.close()
+
+
+def stu_load_all(s):
+    """stu lists every page before it draws the list: launch to the first key shown."""
+    tui = stu_tui(s)
+    try:
+        return tui.wait_for(FIRST_KEY)
+    finally:
+        tui.close()
+
+
+SCROLL = ["j"] * 200
+
+
+def sts3_scroll(s):
+    tui = sts3_tui(s)
+    try:
+        tui.wait_for(FIRST_KEY)
+        tui.keys("G")
+        tui.wait_for(all_loaded(BIG))
+        tui.keys("g")
+        tui.wait_for(rf" 1/{BIG} ")
+        tui.settle()
+        return tui.keys_until_settled([*SCROLL, *["PageDown"] * 50])
+    finally:
+        tui.close()
+
+
+def stu_scroll(s):
+    tui = stu_tui(s)
+    try:
+        tui.wait_for(FIRST_KEY)
+        tui.settle()
+        return tui.keys_until_settled([*SCROLL, *["C-f"] * 50])
+    finally:
+        tui.close()
+
+
+def sts3_memory_and_idle(s, idle_secs):
+    tui = sts3_tui(s)
+    try:
+        tui.wait_for(FIRST_KEY)
+        time.sleep(2)
+        cpu0, _ = tui.cpu_and_rss()
+        time.sleep(idle_secs)
+        cpu1, rss_first = tui.cpu_and_rss()
+        tui.keys("G")
+        tui.wait_for(all_loaded(BIG))
+        time.sleep(1)
+        _, rss_all = tui.cpu_and_rss()
+        return (cpu1 - cpu0) / idle_secs * 100, rss_first, rss_all
+    finally:
+        tui.close()
+
+
+def stu_memory(s):
+    tui = stu_tui(s)
+    try:
+        tui.wait_for(FIRST_KEY)
+        time.sleep(1)
+        return tui.cpu_and_rss()[1]
+    finally:
+        tui.close()
+
+
+# ---------- the frame benchmark ----------
+
+def divan_medians():
+    """Median times (µs) of benches/frame.rs, by benchmark and argument."""
+    out = subprocess.run(["cargo", "bench", "--locked", "--quiet", "--bench", "frame"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    medians, group = {}, None
+    for line in out.splitlines():
+        m = re.match(r"^[├╰│ ─]*([a-z_]+)\s+│", line)
+        if m:
+            group = m.group(1)
+            continue
+        m = re.match(r"^[├╰│ ─]*(\d+)\s+\S+ \S+\s+│\s+\S+ \S+\s+│\s+(\S+) (\S+)", line)
+        if m and group:
+            value, unit = float(m.group(2)), m.group(3)
+            medians[(group, int(m.group(1)))] = value * {"ns": 1e-3, "µs": 1, "ms": 1e3, "s": 1e6}[unit]
+    return medians
+
+
+def memory_test():
+    """The bytes a key tests/memory.rs measured (it prints them), as text."""
+    out = subprocess.run(["cargo", "test", "--locked", "--release", "--quiet", "--test", "memory",
+                          "--", "--nocapture"], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout
+    m = re.search(r"([\d.]+) bytes a key beyond", out)
+    return m.group(1) if m else None
+
+
+# ---------- the report ----------
+
+def ratio_cells(ratios):
+    return f"{statistics.median(ratios):.2f}", f"{min(ratios):.2f}"
+
+
+def secs(values):
+    m = statistics.median(values)
+    return f"{m * 1000:.0f} ms" if m < 1 else f"{m:.2f} s"
 
 
 def main():
-    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT, check=True)
+    parser = argparse.ArgumentParser(description="sts3 benchmarks; see the top of this file")
+    parser.add_argument("--peers", action="store_true", help="also measure the peers side by side")
+    parser.add_argument("--stu", action="store_true", help="with --peers: include stu")
+    parser.add_argument("--pairs", type=int, default=int(os.environ.get("PAIRS", "5")))
+    args = parser.parse_args()
+    pairs = max(args.pairs, 5)
+    log("building release binaries")
+    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet", "--bin", "sts3",
+                    "--example", "raw_list", "--example", "fault_proxy"], cwd=ROOT, check=True)
+    if args.stu and not os.path.exists(STU):
+        log(f"installing stu {STU_VERSION} into {TOOLS}")
+        subprocess.run(["cargo", "install", "stu", "--locked", "--version", STU_VERSION,
+                        "--root", TOOLS], check=True, env={**os.environ, "CARGO_TARGET_DIR":
+                                                           os.path.join(TOOLS, "build")})
+    frames = divan_medians()
+    heap_per_key = memory_test()
+    log(f"starting the local service with {BIG:,} + {WIDE:,} keys")
     service, s = start_service()
+    proxies = []
+    rows = []  # (what, sts3, peer, median ratio, best ratio, target, holds)
+
+    def row(what, a, b, ratios, target, holds):
+        med, best = ratio_cells(ratios)
+        rows.append((what, a, b, med, best, target, "yes" if holds else "**no**"))
+
     try:
-        small = [timed_list(s, s["STS3_TEST_BUCKET"], ["--limit", "1"])[0] for _ in range(RUNS)]
-        big = [timed_list(s, "sts3-big", ["--limit", "1"])[0] for _ in range(RUNS)]
-        full_time, out, full_rss, full_cpu = timed_list(s, "sts3-big", [])
+        env = env_for(s)
+        ep = s["STS3_TEST_ENDPOINT"]
+        list_cmd = [STS3, "list", "-b", "sts3-big", "-u", "bench", "--endpoint-url", ep]
+        elapsed, out, list_rss, list_cpu = timed_with_rusage(list_cmd, env)
         assert out.endswith(f"No. of Objects = {BIG}\n"), out[-200:]
-        first_screen, idle_cpu, rss_first, rss_all, paged = tui(s)
+        sts3_list = lambda: wall(list_cmd, env)  # noqa: E731
+
+        if args.peers:
+            log("sts3 list vs the plain SDK paginator")
+            raw = lambda: wall([RAW_LIST, ep, "us-east-1", "sts3-big"], env)  # noqa: E731
+            a, b, r = interleaved(sts3_list, raw, pairs)
+            row(f"`sts3 list` vs the plain Rust SDK paginator (both issue credentials first), {BIG:,} keys",
+                secs(a), secs(b), r, "≤ 1.05", statistics.median(r) <= 1.05)
+            log("sts3 list vs aws s3api")
+            cli = lambda: wall([os.path.join(VENV_BIN, "aws"), "s3api", "list-objects-v2",  # noqa: E731
+                                "--bucket", "sts3-big", "--endpoint-url", ep], env)
+            a, b, r = interleaved(sts3_list, cli, pairs)
+            row(f"`sts3 list` vs `aws s3api list-objects-v2` (AWS CLI v1), {BIG:,} keys",
+                secs(a), secs(b), r, "< 1", statistics.median(r) < 1)
+            log("sts3 list vs boto3")
+            boto = ("import boto3, sys\n"
+                    "c = boto3.client('s3', endpoint_url=sys.argv[1])\n"
+                    "for p in c.get_paginator('list_objects_v2').paginate(Bucket='sts3-big'):\n"
+                    "    for o in p.get('Contents', []):\n"
+                    "        print(o['Key'], '=>', o['ETag'])\n")
+            py = lambda: wall([os.path.join(VENV_BIN, "python"), "-c", boto, ep], env)  # noqa: E731
+            a, b, r = interleaved(sts3_list, py, pairs)
+            row(f"`sts3 list` vs a boto3 paginator, {BIG:,} keys", secs(a), secs(b), r, "< 1",
+                statistics.median(r) < 1)
+
+        log("the TUI's first screen: big bucket vs demo bucket")
+        big = lambda: sts3_first_screen(s)  # noqa: E731
+        small = lambda: sts3_first_screen(s, s["STS3_TEST_BUCKET"], "", r"reports/")  # noqa: E731
+        a, b, r = interleaved(big, small, pairs)
+        row(f"TUI first screen: {BIG:,}-key bucket vs the {s['STS3_TEST_SEEDED_KEYS']}-key demo bucket",
+            secs(a), secs(b), r, "≈ 1 (flat in bucket size)", statistics.median(r) <= 1.2)
+
+        log("the TUI loading everything vs sts3 list")
+        load_all = lambda: sts3_load_all(s)  # noqa: E731
+        a, b, r = interleaved(load_all, sts3_list, pairs)
+        row(f"TUI launch → every key loaded (one `G`) vs `sts3 list`, {BIG:,} keys",
+            secs(a), secs(b), r, "≤ 1.15", statistics.median(r) <= 1.15)
+
+        with_stu = args.peers and args.stu
+        if with_stu:
+            log("stu: first screen, load-all, scrolling")
+            stu = lambda: stu_load_all(s)  # noqa: E731
+            a, b, r = interleaved(big, stu, pairs)
+            row(f"TUI first screen vs stu, {BIG:,} keys", secs(a), secs(b), r,
+                "≪ 1, flat in bucket size", statistics.median(r) < 0.5)
+            a, b, r = interleaved(load_all, stu, pairs)
+            row(f"TUI launch → every key loaded vs stu (which loads every page before drawing), {BIG:,} keys",
+                secs(a), secs(b), r, "≤ 0.8", statistics.median(r) <= 0.8)
+            a, b, r = interleaved(lambda: sts3_scroll(s), lambda: stu_scroll(s), pairs)
+            row(f"200 `j` + 50 page-down until the screen settles, {BIG:,} loaded, vs stu",
+                secs(a), secs(b), r, "≤ 0.5", statistics.median(r) <= 0.5)
+        scroll = [sts3_scroll(s) for _ in range(pairs)]
+
+        log("--parallel behind a latency proxy")
+        parallel_rows = []
+        for ms in (30, 80):
+            proxy, url = start_latency_proxy(s, ms)
+            proxies.append(proxy)
+            wide = [STS3, "list", "-b", "sts3-wide", "-u", "bench", "--endpoint-url", url]
+            serial = lambda: wall(wide, env)  # noqa: E731
+            parallel = lambda: wall([*wide, "--parallel", "8"], env)  # noqa: E731
+            a, b, r = interleaved(serial, parallel, pairs)
+            parallel_rows.append((ms, a, b, r))
+            row(f"`sts3 list` serial vs `--parallel 8`, {WIDE:,} keys in 32 folders, {ms} ms added to each request",
+                secs(a), secs(b), r, "≥ 5 (speed-up)", statistics.median(r) >= 5)
+        direct = [STS3, "list", "-b", "sts3-wide", "-u", "bench", "--endpoint-url", ep]
+        a, b, r = interleaved(lambda: wall(direct, env), lambda: wall([*direct, "--parallel", "8"], env), pairs)
+        row(f"the same without the proxy (the local service's own speed on 2 cores bounds the above)",
+            secs(a), secs(b), r, "(context)", True)
+
+        log("memory and idle CPU")
+        idle_cpu, rss_first, rss_all = sts3_memory_and_idle(s, 30)
+        per_key = (rss_all - rss_first) * 1024 / (BIG - 1000) - KEY_BYTES
+        stu_rss = stu_memory(s) if with_stu else None
     finally:
+        for p in proxies:
+            p.terminate()
         service.terminate()
         service.wait()
-    seeded = s["STS3_TEST_SEEDED_KEYS"]
-    rows = [
-        ("time to first page, demo bucket", f"{seeded} keys", f"{statistics.median(small) * 1000:.0f} ms (median of {RUNS})"),
-        ("time to first page, big bucket", f"{BIG} keys", f"{statistics.median(big) * 1000:.0f} ms (median of {RUNS})"),
-        ("`sts3 list`, whole big bucket", f"{BIG} keys", f"{full_time:.2f} s, {BIG / full_time:,.0f} keys/s, {full_cpu:.2f} s CPU"),
-        ("`sts3 list` peak memory (streams pages)", f"{BIG} keys", f"{full_rss / 1024:.1f} MiB"),
-        ("TUI: launch to first listing on screen", f"{BIG} keys", f"{first_screen * 1000:.0f} ms"),
-        ("TUI: idle CPU (countdown ticking)", "10 s sample", f"{idle_cpu:.2f} %"),
-        ("TUI: memory with one page loaded", "1000 keys", f"{rss_first / 1024:.1f} MiB"),
-        ("TUI: paging in every key with `G`", f"{BIG} keys", f"{paged:.1f} s"),
-        ("TUI: memory with every key loaded", f"{BIG} keys", f"{rss_all / 1024:.1f} MiB ({(rss_all - rss_first) * 1024 / max(BIG - 1000, 1):.0f} bytes/key)"),
-    ]
-    cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True, text=True).stdout.strip()
+
+    cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"],
+                         capture_output=True, text=True).stdout.strip()
+    frame = [frames.get(("key_press_and_frame", n)) for n in (1000, 100000, 1000000)]
+    page = [frames.get(("a_page_landing_through_a_filter", n)) for n in (100000, 300000)]
+    mode = "--peers --stu" if with_stu else "--peers" if args.peers else "(sts3 only)"
     lines = [
         "# Benchmarks",
         "",
-        f"Written by `scripts/bench` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: release build, "
-        f"local SeaweedFS on loopback, {os.cpu_count()} cores ({cpu}).",
+        f"Written by `scripts/bench {mode}` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
+        f"release builds, local SeaweedFS on loopback, {os.cpu_count()} cores ({cpu}). "
+        f"Ratios are A/B per interleaved pair: the median and the best of {pairs} pairs.",
         "",
-        "| what | size | result |",
-        "|---|---|---|",
-        *[f"| {a} | {b} | {c} |" for a, b, c in rows],
+        "## Side by side",
+        "",
+        "| measurement | A (median) | B (median) | ratio, median | ratio, best | target | holds |",
+        "|---|---|---|---|---|---|---|",
+        *[f"| {' | '.join(r)} |" for r in rows],
+        "",
+        "## sts3 on its own",
+        "",
+        "| measurement | result | target | holds |",
+        "|---|---|---|---|",
+        f"| `sts3 list`, {BIG:,} keys | {elapsed:.2f} s, {BIG / elapsed:,.0f} keys/s, "
+        f"{list_cpu:.2f} s CPU, peak {list_rss / 1024:.1f} MiB | | |",
+        f"| TUI: 200 `j` + 50 page-down until the screen settles, {BIG:,} loaded | {secs(scroll)} "
+        f"(median of {pairs}) | | |",
+        f"| TUI: memory a loaded key beyond its {KEY_BYTES} key bytes, as the process sees it "
+        f"(RSS, all keys vs one page: allocator rounding and growth slack included) | "
+        f"{per_key:.0f} B ({rss_first / 1024:.1f} → {rss_all / 1024:.1f} MiB) | | |",
+        f"| the model's heap a key beyond its key bytes, 10^6 keys (`tests/memory.rs`, counted "
+        f"by the allocator, checked by `scripts/test`) | {heap_per_key} B | ≤ 100 B | "
+        f"{'yes' if heap_per_key and float(heap_per_key) <= 100 else '**no**'} |",
+        *([f"| stu: memory with every key loaded (sts3: {rss_all / 1024:.1f} MiB) | "
+           f"{stu_rss / 1024:.1f} MiB | | |"] if stu_rss else []),
+        f"| TUI: idle CPU, countdown ticking (30 s sample) | {idle_cpu:.3f} % | ≤ 0.1 % | "
+        f"{'yes' if idle_cpu <= 0.1 else '**no**'} |",
+        f"| a key press + its frame with 10^3 / 10^5 / 10^6 loaded (`cargo bench --bench frame`) | "
+        f"{' / '.join(f'{f:.0f} µs' for f in frame if f)} | ≤ 2 ms, flat | "
+        f"{'yes' if all(frame) and max(frame) <= 2000 and max(frame) <= 1.2 * min(frame) else '**no**'} |",
+        f"| a page of 1,000 landing through a filter with 10^5 / 3x10^5 loaded | "
+        f"{' / '.join(f'{p:.0f} µs' for p in page if p)} | flat (loading is linear) | "
+        f"{'yes' if all(page) and max(page) <= 1.2 * min(page) else '**no**'} |",
         "",
     ]
     os.makedirs(os.path.join(ROOT, "bench"), exist_ok=True)

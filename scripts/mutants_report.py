@@ -48,7 +48,7 @@ def main():
     print("# Mutation testing results\n")
     print(
         f"Written by `scripts/mutants` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
-        f"(cargo-mutants, {scope} in src/app, src/credentials, src/policy, src/bucket.rs, "
+        f"(cargo-mutants, {scope} in src/app, src/credentials, src/policy, src/bucket, "
         "src/failure, src/escape.rs and src/ui, tested by the unit tests).\n"
     )
     print("| outcome | mutants |")
