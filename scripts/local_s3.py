@@ -216,6 +216,60 @@ def demo_keys():
     return keys
 
 
+# Objects to open, preview, download and share, put through S3 with their types and metadata:
+# (key, body, content type, extra arguments).
+LARGE_KEY = "docs/large.bin"
+
+
+def sample_objects():
+    import hashlib
+    import json
+    import random
+
+    rng = random.Random(7)
+    config = {
+        "service": "billing",
+        "replicas": 3,
+        "regions": ["eu-west-1", "us-east-1"],
+        "limits": {"cpu": "500m", "memory": "256Mi"},
+        "debug": False,
+        "owner": None,
+    }
+    notes = (
+        "Release notes\n"
+        "=============\n\n"
+        "- sts3 opens objects: Enter shows the detail, p a preview.\n"
+        "- s downloads, u shares a presigned URL.\n"
+        "\tIndented with a tab.\n"
+    )
+    # Blocks of a hash chain: incompressible, and the same on every machine.
+    large = bytearray()
+    block = b"sts3"
+    while len(large) < 24 * 1024 * 1024:
+        block = hashlib.sha256(block).digest()
+        large += block * 64
+    return [
+        ("docs/config.json", json.dumps(config).encode(), "application/json", {}),
+        ("docs/notes.txt", notes.encode(), "text/plain; charset=utf-8", {}),
+        ("docs/blob.bin", rng.randbytes(3 * 1024 * 1024), "application/octet-stream", {}),
+        ("docs/tagged.csv", b"id,name\n1,alpha\n2,beta\n", "text/csv",
+         {"Metadata": {"owner": "alice", "team": "data-eng"}, "CacheControl": "max-age=60"}),
+        (LARGE_KEY, bytes(large[: 24 * 1024 * 1024]), "application/octet-stream", {}),
+    ]
+
+
+def put_samples(client, bucket):
+    """Puts the sample objects; returns the large one's SHA-256."""
+    import hashlib
+
+    digest = None
+    for key, body, content_type, extra in sample_objects():
+        client.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type, **extra)
+        if key == LARGE_KEY:
+            digest = hashlib.sha256(body).hexdigest()
+    return digest
+
+
 MOTO_KEYS = ["README.md", "photos/2025/01/IMG_20250101.jpg", "reports/q1/summary.csv"]
 
 
@@ -306,6 +360,9 @@ class Service:
             keys = demo_keys()
             started = time.monotonic()
             seed_bucket(filer, self.args.bucket, keys)
+            settings["STS3_TEST_LARGE_SHA256"] = put_samples(client, self.args.bucket)
+            settings["STS3_TEST_LARGE_KEY"] = LARGE_KEY
+            keys += [key for key, *_ in sample_objects()]
             settings["STS3_TEST_BUCKET"] = self.args.bucket
             settings["STS3_TEST_SEEDED_KEYS"] = str(len(keys))
             print(

@@ -11,7 +11,8 @@ use std::path::PathBuf;
     version,
     about = "Browse an S3 bucket with temporary STS credentials",
     long_about = "Browse an S3 bucket with temporary STS credentials.\n\n\
-        With no subcommand sts3 opens the terminal UI. `sts3 list` prints the listing for scripts.\n\
+        With no subcommand sts3 opens the terminal UI. `sts3 list` prints the listing for scripts,\n\
+        `sts3 get` downloads an object and `sts3 presign` prints a URL for one.\n\
         Base credentials come from the standard AWS chain (environment, profile, SSO...)."
 )]
 pub struct Cli {
@@ -25,6 +26,32 @@ pub struct Cli {
 pub enum Command {
     /// Issue credentials, then print the session and the bucket listing.
     List(ListArgs),
+    /// Download one object, streamed; resumes where it broke off after a refresh or a cut.
+    Get(GetArgs),
+    /// Print a presigned GET URL for one object, valid no longer than the session.
+    Presign(PresignArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GetArgs {
+    /// The object's key.
+    pub key: String,
+    /// Where to write it: a file, a folder, or `-` for standard output [default: the key's
+    /// last segment in the current folder].
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PresignArgs {
+    /// The object's key.
+    pub key: String,
+    /// Seconds the URL should work (1-604800); never longer than the session has left.
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
+    pub expires: u64,
 }
 
 #[derive(Debug, Clone, Args)]

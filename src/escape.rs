@@ -27,9 +27,14 @@ fn needs_escape(c: char) -> bool {
 /// characters; bidi controls are written as `\uXXXX` escapes too (the same string to a JSON
 /// reader).
 pub fn json_line(value: &serde_json::Value) -> String {
-    let text = value.to_string();
+    bidi_escaped(&value.to_string()).into_owned()
+}
+
+/// JSON text with bidi controls written as `\uXXXX` escapes (JSON already escapes control
+/// characters; the string means the same to a JSON reader).
+pub fn bidi_escaped(text: &str) -> Cow<'_, str> {
     if !text.chars().any(is_bidi_control) {
-        return text;
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 12);
     for c in text.chars() {
@@ -39,7 +44,7 @@ pub fn json_line(value: &serde_json::Value) -> String {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// `text` made safe to draw: see the module's rule. Text that needs nothing is borrowed.
@@ -195,6 +200,8 @@ mod tests {
     fn untrusted_debug_is_escaped_too() {
         let u = Untrusted::new("a\u{1b}b");
         assert_eq!(format!("{u:?}"), r#""a\\u{1b}b""#);
+        let from: Untrusted = "a\u{1b}b".into();
+        assert_eq!(from.raw(), "a\u{1b}b", "From keeps the text");
     }
 
     #[test]

@@ -1,10 +1,10 @@
-//! Command line → settings → run (the TUI, or `sts3 list`).
+//! Command line → settings → run (the TUI, or `sts3 list`, `get`, `presign`).
 
 use clap::Parser;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 use sts3::cli::{Cli, Command};
-use sts3::headless::{ListError, reader_gone, stderr_line};
+use sts3::headless::{CommandError, reader_gone, stderr_line};
 use sts3::settings::{Settings, load_keymap};
 
 fn main() -> ExitCode {
@@ -36,16 +36,28 @@ fn main() -> ExitCode {
             };
             let result = runtime
                 .block_on(sts3::headless::run(&settings, &args, &mut out))
-                .and_then(|n| out.flush().map(|()| n).map_err(ListError::Output));
+                .and_then(|n| out.flush().map(|()| n).map_err(CommandError::Output));
             match result {
                 Ok(_) => ExitCode::SUCCESS,
-                Err(ListError::Output(e)) if reader_gone(&e) => ExitCode::SUCCESS,
+                Err(CommandError::Output(e)) if reader_gone(&e) => ExitCode::SUCCESS,
                 Err(e) => {
                     let _ = out.flush(); // what was listed, before the reason it stopped
                     stderr_line(&e.to_string());
                     ExitCode::from(e.exit_code())
                 }
             }
+        }
+        Some(Command::Get(args)) => {
+            let stdout = std::io::stdout();
+            let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+            let result = runtime
+                .block_on(sts3::headless::get::run(&settings, &args, &mut out))
+                .and_then(|n| out.flush().map(|()| n).map_err(CommandError::Output));
+            finish(result.map(|_| ()))
+        }
+        Some(Command::Presign(args)) => {
+            let mut out = std::io::stdout().lock();
+            finish(runtime.block_on(sts3::headless::presign::run(&settings, &args, &mut out)))
         }
         None => {
             let keymap = match load_keymap() {
@@ -62,6 +74,18 @@ fn main() -> ExitCode {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(&format!("terminal error: {e}"), 1),
             }
+        }
+    }
+}
+
+/// The exit of a command that prints nothing more at the end.
+fn finish(result: Result<(), CommandError>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CommandError::Output(e)) if reader_gone(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            stderr_line(&e.to_string());
+            ExitCode::from(e.exit_code())
         }
     }
 }

@@ -195,14 +195,25 @@ fn json_output_is_one_object_per_line() {
         values[1],
         serde_json::json!({"type": "prefix", "prefix": "docs/with space/"})
     );
-    assert_eq!(values[2]["type"], "object");
-    assert_eq!(values[2]["key"], "docs/guide.md");
-    assert!(values[2]["size"].as_i64().unwrap() > 0);
+    let objects = &values[2..values.len() - 1];
+    assert!(objects.iter().all(|v| v["type"] == "object"));
+    let keys: Vec<&str> = objects.iter().map(|v| v["key"].as_str().unwrap()).collect();
     assert_eq!(
-        values[3],
-        serde_json::json!({"type": "summary", "objects": 1})
+        keys,
+        [
+            "docs/blob.bin",
+            "docs/config.json",
+            "docs/guide.md",
+            "docs/large.bin",
+            "docs/notes.txt",
+            "docs/tagged.csv"
+        ]
     );
-    assert_eq!(values.len(), 4);
+    assert!(objects.iter().all(|v| v["size"].as_i64().unwrap() > 0));
+    assert_eq!(
+        values.last().unwrap(),
+        &serde_json::json!({"type": "summary", "objects": 6})
+    );
 }
 
 #[test]

@@ -879,3 +879,35 @@ fn a_failure_stops_the_walk() {
     );
     assert!(app.objects.walk().is_none());
 }
+
+#[test]
+fn a_movement_that_stops_the_walk_also_moves_and_esc_does_only_the_stopping() {
+    let (mut app, id) = first_of_many();
+    app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: numbered(0, 500, false),
+        },
+        at(1),
+    );
+    app.update(ch('G'), at(1));
+    let at_end = cursor(&app);
+    assert_eq!(at_end, 499);
+    app.update(ch('k'), at(2));
+    assert!(app.objects.walk().is_none());
+    assert_eq!(cursor(&app), 498, "k stopped the walk and moved up");
+    assert!(app.notice.is_some(), "the stop is said");
+
+    let (mut app, id) = first_of_many();
+    app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: numbered(0, 500, false),
+        },
+        at(1),
+    );
+    app.update(ch('G'), at(1));
+    app.update(press(Key::Esc), at(2));
+    assert!(app.objects.walk().is_none());
+    assert_eq!(cursor(&app), 499, "Esc only stops");
+}

@@ -7,6 +7,7 @@ use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{
     BeforeDeserializationInterceptorContextRef, FinalizerInterceptorContextRef,
 };
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use std::sync::Arc;
@@ -97,7 +98,9 @@ impl std::fmt::Display for TooLarge {
 
 impl std::error::Error for TooLarge {}
 
-/// Refuses answers whose `Content-Length` exceeds `cap` bytes, before the body is read.
+/// Refuses answers whose `Content-Length` exceeds `cap` bytes, before the body is read. An
+/// object's own bytes (a successful GetObject) are streamed, never read whole, so they are not
+/// capped here; their readers bound what they keep.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct BodyCap(pub u64);
 
@@ -110,8 +113,15 @@ impl Intercept for BodyCap {
         &self,
         context: &BeforeDeserializationInterceptorContextRef<'_>,
         _runtime_components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
+        cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
+        let streamed = cfg
+            .load::<Metadata>()
+            .is_some_and(|m| m.name() == "GetObject")
+            && context.response().status().is_success();
+        if streamed {
+            return Ok(());
+        }
         let bytes = context
             .response()
             .headers()

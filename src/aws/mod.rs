@@ -11,7 +11,7 @@ mod sts;
 pub use base::load_base_config;
 pub use interceptors::OnRetryable;
 pub use provider::CredentialSlot;
-pub use s3::S3Browser;
+pub use s3::{ObjectBody, S3Browser};
 pub use sts::{Issued, StsIssuer};
 
 /// The clients one sts3 run uses: STS with the base (long-term) credentials, S3 with whatever

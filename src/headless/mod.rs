@@ -1,11 +1,15 @@
-//! The headless commands, one file each: `sts3 list`. What they print to a terminal that is
+//! The headless commands, one file each: `sts3 list`, `sts3 get`, `sts3 presign`. What they print to a terminal that is
 //! not theirs goes through here: a closed stderr or stdout (`sts3 list | head -1`) ends them
 //! quietly, never with a panic.
 
+pub mod get;
 pub mod list;
 mod parallel;
+pub mod presign;
+mod session;
 
-pub use list::{ListError, local_time, run};
+pub use list::{local_time, run};
+pub use session::CommandError;
 
 use std::io::Write;
 

@@ -4,7 +4,8 @@
 //! if listed serially: each folder's pages go through a small channel, read in order, so
 //! memory stays bounded (N folders ahead, a few pages each).
 
-use super::list::{ListError, Lister, write_object};
+use super::list::write_object;
+use super::session::{CommandError, Session};
 use crate::aws::S3Browser;
 use crate::bucket::{ListPage, ObjectEntry, PageRequest};
 use crate::cli::ListArgs;
@@ -41,11 +42,11 @@ impl Drop for Worker {
 }
 
 pub(super) async fn list(
-    lister: &mut Lister<'_>,
+    lister: &mut Session<'_>,
     args: &ListArgs,
     n: usize,
     out: &mut dyn Write,
-) -> Result<u64, ListError> {
+) -> Result<u64, CommandError> {
     let limit = args.limit.map_or(u64::MAX, |l| l as u64);
     let items = level(lister).await?;
     let folders: Vec<String> = items
@@ -88,7 +89,7 @@ pub(super) async fn list(
 
 /// The objects and folders directly under the prefix, in key order (S3 sends each page's
 /// objects and folders apart, each in order).
-async fn level(lister: &mut Lister<'_>) -> Result<Vec<Item>, ListError> {
+async fn level(lister: &mut Session<'_>) -> Result<Vec<Item>, CommandError> {
     let mut request = PageRequest {
         bucket: lister.settings.bucket.clone(),
         prefix: lister.settings.prefix.clone(),
@@ -122,7 +123,7 @@ async fn level(lister: &mut Lister<'_>) -> Result<Vec<Item>, ListError> {
 }
 
 /// Starts listing every key under `folder` in the background.
-fn start(lister: &Lister<'_>, folder: &str) -> Worker {
+fn start(lister: &Session<'_>, folder: &str) -> Worker {
     let (tx, rx) = mpsc::channel(PAGES_AHEAD);
     let s3 = lister.clients.s3.clone();
     let request = PageRequest {
@@ -161,14 +162,14 @@ async fn walk(s3: S3Browser, mut request: PageRequest, tx: mpsc::Sender<Report>)
 /// Prints a folder's keys as its worker lists them; a failure goes through the one failure
 /// policy and the rest of the folder is listed here, in order.
 async fn print_folder(
-    lister: &mut Lister<'_>,
+    lister: &mut Session<'_>,
     args: &ListArgs,
     folder: &str,
     mut worker: Worker,
     limit: u64,
     mut count: u64,
     out: &mut dyn Write,
-) -> Result<u64, ListError> {
+) -> Result<u64, CommandError> {
     let mut resume_at = None;
     while let Some(report) = worker.rx.recv().await {
         match report {

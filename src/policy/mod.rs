@@ -1,6 +1,7 @@
 //! Session policies: a small builder, a validator for hand-written JSON, the compact text sent to
 //! STS and the pretty text shown to people, and the size check against the STS limit.
 
+pub mod access;
 mod highlight;
 
 pub use highlight::{JsonToken, TokenLine, highlight};
@@ -197,6 +198,28 @@ impl SessionPolicy {
     /// Indented JSON for display.
     pub fn pretty(&self) -> &str {
         &self.pretty
+    }
+
+    /// What the policy says of `action` on `resource` (see [`access::access`]).
+    pub fn access(&self, action: &str, resource: &str) -> access::Access {
+        access::access(&self.value, action, resource)
+    }
+
+    /// Why `action` on s3://`bucket`/`key` would be refused, if this policy is the reason: the
+    /// hint shown with an `AccessDenied`.
+    pub fn refusal_hint(&self, action: &str, bucket: &str, key: &str) -> Option<String> {
+        let resource = format!("arn:aws:s3:::{bucket}/{key}");
+        match self.access(action, &resource) {
+            access::Access::Allowed => None,
+            access::Access::NotAllowed => Some(format!(
+                "the session policy does not allow {action} on {}",
+                crate::escape::printable(&resource)
+            )),
+            access::Access::Denied => Some(format!(
+                "the session policy denies {action} on {}",
+                crate::escape::printable(&resource)
+            )),
+        }
     }
 
     /// The pretty text as lines of highlighted tokens.

@@ -26,6 +26,9 @@ pub struct LocalS3 {
     pub seeded_keys: usize,
     pub moto_endpoint: String,
     pub moto_keys: usize,
+    /// A 24 MiB object of the demo bucket, and the SHA-256 of its bytes.
+    pub large_key: String,
+    pub large_sha256: String,
     _child: Mutex<Child>,
 }
 
@@ -81,6 +84,8 @@ fn start() -> LocalS3 {
         seeded_keys: get("STS3_TEST_SEEDED_KEYS").parse().expect("key count"),
         moto_endpoint: get("STS3_TEST_MOTO_ENDPOINT"),
         moto_keys: get("STS3_TEST_MOTO_KEYS").parse().expect("moto key count"),
+        large_key: get("STS3_TEST_LARGE_KEY"),
+        large_sha256: get("STS3_TEST_LARGE_SHA256"),
         _child: Mutex::new(child),
     }
 }
@@ -148,10 +153,16 @@ fn empty_dir() -> &'static Path {
 /// `sts3 list` for the seeded bucket as user alice against `endpoint`, with the service's base
 /// credentials; add arguments and run it.
 pub fn list_command(endpoint: &str) -> Command {
+    command(endpoint, "list")
+}
+
+/// `sts3 SUBCOMMAND` (list, get, presign) for the seeded bucket as user alice against
+/// `endpoint`, with the service's base credentials; add arguments and run it.
+pub fn command(endpoint: &str, subcommand: &str) -> Command {
     let s = service();
     let mut cmd = sts3();
     cmd.envs(s.env()).args([
-        "list",
+        subcommand,
         "-b",
         &s.bucket,
         "-u",

@@ -262,12 +262,7 @@ impl Shared {
         } else {
             self.next_s3_step()
         };
-        let label = format!(
-            "{} {}{}",
-            parts.method,
-            parts.uri.path(),
-            parts.uri.query().map_or(String::new(), |q| format!("?{q}"))
-        );
+        let label = label_of(&parts);
         let latency = self.faults.lock().expect("faults lock").latency;
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
@@ -494,6 +489,25 @@ impl Shared {
 }
 
 /// The headers (with the full length) and half the body, then a broken connection.
+/// `GET /bucket/key?query range=bytes=N- if-match="..."`: what the log says of a request.
+fn label_of(parts: &hyper::http::request::Parts) -> String {
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map_or(String::new(), |v| format!(" {name}={v}"))
+    };
+    format!(
+        "{} {}{}{}{}",
+        parts.method,
+        parts.uri.path(),
+        parts.uri.query().map_or(String::new(), |q| format!("?{q}")),
+        header("range"),
+        header("if-match")
+    )
+}
+
 fn cut_mid_body(mut parts: hyper::http::response::Parts, body: &Bytes) -> Response<Body> {
     parts
         .headers

@@ -4,6 +4,8 @@
 mod list;
 mod object;
 
+pub use object::ObjectBody;
+
 use super::interceptors::{BodyCap, OnRetryable, RetryNotifier};
 
 /// No S3 answer sts3 asks for is larger: a page of 1,000 keys is well under 1 MiB.

@@ -1,33 +1,217 @@
-//! One object: its first bytes (a ranged GetObject).
+//! One object: its detail (HeadObject), its first bytes (a ranged GetObject, read no further
+//! than asked whatever the server sends), its bytes from an offset for a download that resumes
+//! (`Range` + `If-Match`), and a presigned GET URL.
 
 use super::S3Browser;
 use crate::aws::error::failure_from_sdk;
-use crate::failure::AwsFailure;
+use crate::failure::{AwsFailure, ErrorKind};
+use crate::object::ObjectDetail;
+use aws_sdk_s3::presigning::PresigningConfig;
+use aws_sdk_s3::primitives::ByteStream;
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+
+/// What a GetObject answer is, for messages.
+const OBJECT: &str = "an object";
+
+/// An object's bytes as they arrive.
+pub struct ObjectBody {
+    /// The object's whole size (from `Content-Range` for a ranged answer).
+    pub size: u64,
+    /// The object's ETag, as sent.
+    pub etag: Option<String>,
+    /// Where these bytes start in the object.
+    pub from: u64,
+    body: ByteStream,
+    place: String,
+}
+
+impl std::fmt::Debug for ObjectBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ObjectBody")
+            .field("size", &self.size)
+            .field("etag", &self.etag)
+            .field("from", &self.from)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ObjectBody {
+    /// The next bytes, `None` at the end; a connection that breaks off is a `Network` failure.
+    pub async fn next(&mut self) -> Option<Result<Bytes, AwsFailure>> {
+        self.body.next().await.map(|r| {
+            r.map_err(|e| {
+                AwsFailure::new(
+                    ErrorKind::Network,
+                    None,
+                    format!("the download from {} broke off: {e}", self.place),
+                )
+            })
+        })
+    }
+}
+
+fn chrono_time(t: &aws_sdk_s3::primitives::DateTime) -> Option<DateTime<Utc>> {
+    DateTime::<Utc>::from_timestamp(t.secs(), t.subsec_nanos())
+}
+
+/// The total size from `Content-Range: bytes 0-99/1234`.
+fn total_of(content_range: Option<&str>) -> Option<u64> {
+    content_range?.rsplit('/').next()?.trim().parse().ok()
+}
 
 impl S3Browser {
-    /// The first `max_bytes` of an object (a ranged GetObject), for previews.
-    pub async fn preview(
+    /// HeadObject. A HEAD answer has no body, so a refusal carries no AWS code; then a
+    /// one-byte GetObject asks again, to learn it (`ExpiredToken` and `AccessDenied` call for
+    /// different ways out).
+    pub async fn head(&self, bucket: &str, key: &str) -> Result<ObjectDetail, AwsFailure> {
+        let out = match self
+            .client
+            .head_object()
+            .bucket(bucket)
+            .key(key)
+            .send()
+            .await
+        {
+            Ok(out) => out,
+            Err(e) => {
+                let failure = failure_from_sdk(&e, &self.place, "HeadObject headers");
+                if failure.code.is_none() && matches!(failure.status, Some(400 | 403 | 404)) {
+                    return Err(self.code_of_refusal(bucket, key).await.unwrap_or(failure));
+                }
+                return Err(failure);
+            }
+        };
+        let mut checksums = Vec::new();
+        for (name, value) in [
+            ("CRC32", out.checksum_crc32()),
+            ("CRC32C", out.checksum_crc32_c()),
+            ("CRC64NVME", out.checksum_crc64_nvme()),
+            ("SHA1", out.checksum_sha1()),
+            ("SHA256", out.checksum_sha256()),
+        ] {
+            if let Some(v) = value {
+                checksums.push((name.to_string(), v.to_string()));
+            }
+        }
+        let mut metadata: Vec<(String, String)> = out
+            .metadata()
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default();
+        metadata.sort();
+        Ok(ObjectDetail {
+            key: key.to_string(),
+            size: u64::try_from(out.content_length().unwrap_or_default()).unwrap_or(0),
+            last_modified: out.last_modified().and_then(chrono_time),
+            etag: out.e_tag().map(str::to_string),
+            content_type: out.content_type().map(str::to_string),
+            content_encoding: out.content_encoding().map(str::to_string),
+            cache_control: out.cache_control().map(str::to_string),
+            storage_class: out.storage_class().map(|c| c.as_str().to_string()),
+            server_side_encryption: out.server_side_encryption().map(|c| c.as_str().to_string()),
+            kms_key_id: out.ssekms_key_id().map(str::to_string),
+            version_id: out.version_id().map(str::to_string),
+            checksums,
+            metadata,
+        })
+    }
+
+    /// The failure a one-byte GetObject of the same key reports, if it has a code.
+    async fn code_of_refusal(&self, bucket: &str, key: &str) -> Option<AwsFailure> {
+        match self.open(bucket, key, 0, Some(0), None).await {
+            Err(failure) if failure.code.is_some() => Some(failure),
+            _ => None,
+        }
+    }
+
+    /// The object's bytes from `from` (to `to`, inclusive, when given), only if its ETag is
+    /// still `if_match` when given (S3 answers 412 `PreconditionFailed` otherwise).
+    pub async fn open(
+        &self,
+        bucket: &str,
+        key: &str,
+        from: u64,
+        to: Option<u64>,
+        if_match: Option<&str>,
+    ) -> Result<ObjectBody, AwsFailure> {
+        let mut call = self.client.get_object().bucket(bucket).key(key);
+        if from > 0 || to.is_some() {
+            let end = to.map(|t| t.to_string()).unwrap_or_default();
+            call = call.range(format!("bytes={from}-{end}"));
+        }
+        if let Some(etag) = if_match {
+            call = call.if_match(etag);
+        }
+        let out = call
+            .send()
+            .await
+            .map_err(|e| failure_from_sdk(&e, &self.place, OBJECT))?;
+        let length = u64::try_from(out.content_length().unwrap_or_default()).unwrap_or(0);
+        let ranged = out.content_range().is_some();
+        Ok(ObjectBody {
+            size: total_of(out.content_range()).unwrap_or(length),
+            etag: out.e_tag().map(str::to_string),
+            from: if ranged { from } else { 0 },
+            body: out.body,
+            place: self.place.clone(),
+        })
+    }
+
+    /// The first `max_bytes` of an object and its size: a ranged GetObject, read no further
+    /// than `max_bytes` even if the server ignores the range.
+    pub async fn first_bytes(
         &self,
         bucket: &str,
         key: &str,
         max_bytes: u64,
-    ) -> Result<Vec<u8>, AwsFailure> {
-        let out = self
+    ) -> Result<(Vec<u8>, u64), AwsFailure> {
+        let mut body = match self
+            .open(bucket, key, 0, Some(max_bytes.saturating_sub(1)), None)
+            .await
+        {
+            Ok(body) => body,
+            // An empty object has no byte 0 to start a range at.
+            Err(f) if f.code.as_deref() == Some("InvalidRange") => return Ok((Vec::new(), 0)),
+            Err(f) => return Err(f),
+        };
+        let cap = usize::try_from(max_bytes).unwrap_or(usize::MAX);
+        let mut bytes = Vec::with_capacity(cap.min(1 << 20));
+        while bytes.len() < cap {
+            match body.next().await {
+                Some(chunk) => {
+                    let chunk = chunk?;
+                    let room = cap - bytes.len();
+                    bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                }
+                None => break,
+            }
+        }
+        Ok((bytes, body.size))
+    }
+
+    /// A GET URL for the object, signed with the credentials in the slot, valid for `secs`.
+    pub async fn presign(&self, bucket: &str, key: &str, secs: u64) -> Result<String, AwsFailure> {
+        let config = PresigningConfig::expires_in(Duration::from_secs(secs))
+            .map_err(|e| AwsFailure::new(ErrorKind::InvalidRequest, None, e.to_string()))?;
+        let request = self
             .client
             .get_object()
             .bucket(bucket)
             .key(key)
-            .range(format!("bytes=0-{}", max_bytes.saturating_sub(1)))
-            .send()
+            .presigned(config)
             .await
-            .map_err(|e| failure_from_sdk(&e, &self.place, "an object"))?;
-        let data = out.body.collect().await.map_err(|e| {
-            AwsFailure::new(
-                crate::failure::ErrorKind::Network,
-                None,
-                format!("the object download broke off: {e}"),
-            )
-        })?;
-        Ok(data.into_bytes().to_vec())
+            .map_err(|e| failure_from_sdk(&e, &self.place, OBJECT))?;
+        Ok(request.uri().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_total_size_comes_from_content_range() {
+        assert_eq!(super::total_of(Some("bytes 0-99/1234")), Some(1234));
+        assert_eq!(super::total_of(Some("bytes 0-99/*")), None);
+        assert_eq!(super::total_of(None), None);
     }
 }

@@ -1,0 +1,307 @@
+//! `sts3 get -b BUCKET KEY [-o FILE|-] [--force]`: one object, streamed with constant memory
+//! into `NAME.part` and renamed when every byte is in and checked. It survives the session:
+//! when the credentials expire or the connection breaks mid-body, it issues new credentials
+//! (once, as listings do) or simply asks again, and resumes with `Range: bytes=N-` and
+//! `If-Match: ETAG`, so it never starts over and never splices two versions of an object.
+
+use super::session::{CommandError, Session};
+use crate::aws::ObjectBody;
+use crate::cli::GetArgs;
+use crate::escape::printable;
+use crate::failure::ErrorKind;
+use crate::object::detail::thousands;
+use crate::object::download::{CheckError, Transfer, file_name, part_path, progress_text};
+use crate::settings::Settings;
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Resumes after a broken connection before giving up (a refresh is counted apart).
+const MAX_RESUMES: u32 = 5;
+
+/// Bytes written to the file at a time.
+const WRITE_BUFFER: usize = 256 * 1024;
+
+/// A key that names an object, or the error to stop with.
+pub(super) fn check_key(key: &str) -> Result<(), CommandError> {
+    if key.is_empty() {
+        return Err(CommandError::Usage(
+            "the key is empty; pass the key of an object, e.g. reports/q1/summary.csv".into(),
+        ));
+    }
+    if key.ends_with('/') {
+        return Err(CommandError::Usage(format!(
+            "{} is a folder; pass the key of an object in it (sts3 list --prefix {} shows them)",
+            printable(key),
+            printable(key)
+        )));
+    }
+    Ok(())
+}
+
+/// Where the bytes go.
+enum Target {
+    Stdout,
+    File(PathBuf),
+}
+
+fn target_of(args: &GetArgs) -> Result<Target, CommandError> {
+    let name = || {
+        file_name(&args.key).ok_or_else(|| {
+            CommandError::Usage(format!(
+                "{} has no file name to save it under; pass -o FILE",
+                printable(&args.key)
+            ))
+        })
+    };
+    let path = match &args.output {
+        Some(p) if p.as_os_str() == "-" => return Ok(Target::Stdout),
+        Some(p) if p.is_dir() => p.join(name()?),
+        Some(p) => p.clone(),
+        None => PathBuf::from(name()?),
+    };
+    if path.exists() && !args.force {
+        return Err(CommandError::Usage(format!(
+            "{} exists; pass --force to overwrite it, or -o another file",
+            path.display()
+        )));
+    }
+    Ok(Target::File(path))
+}
+
+/// Runs the command; returns the bytes written.
+pub async fn run(
+    settings: &Settings,
+    args: &GetArgs,
+    stdout: &mut dyn Write,
+) -> Result<u64, CommandError> {
+    check_key(&args.key)?;
+    let target = target_of(args)?;
+    let mut session = Session::open(settings).await?;
+    match target {
+        Target::Stdout => download(&mut session, &args.key, stdout).await,
+        Target::File(path) => to_file(&mut session, &args.key, &path).await,
+    }
+}
+
+async fn to_file(session: &mut Session<'_>, key: &str, path: &Path) -> Result<u64, CommandError> {
+    // Listening for Ctrl-C before the .part exists, so it is never left behind.
+    let interrupted = interrupted()?;
+    let part = part_path(path);
+    let file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&part)
+        .map_err(|e| CommandError::Download(format!("cannot write {}: {e}", part.display())))?;
+    let mut writer = BufWriter::with_capacity(WRITE_BUFFER, file);
+    let result = tokio::select! {
+        r = download(session, key, &mut writer) => r,
+        () = interrupted => Err(CommandError::Cancelled),
+    };
+    let result = result.and_then(|n| {
+        writer
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)
+            .and_then(|f| f.sync_all().map(|()| f))
+            .map(|_: File| n)
+            .map_err(|e| CommandError::Download(format!("cannot write {}: {e}", part.display())))
+    });
+    match result {
+        Ok(n) => {
+            fs::rename(&part, path).map_err(|e| {
+                CommandError::Download(format!(
+                    "cannot rename {} to {}: {e}",
+                    part.display(),
+                    path.display()
+                ))
+            })?;
+            super::stderr_line(&format!(
+                "sts3: saved s3://{}/{} to {} ({} bytes)",
+                session.settings.bucket,
+                printable(key),
+                path.display(),
+                thousands(n)
+            ));
+            Ok(n)
+        }
+        Err(e) => {
+            let _ = fs::remove_file(&part);
+            Err(e)
+        }
+    }
+}
+
+/// Resolves on Ctrl-C (SIGINT); the handler is in place when this returns.
+fn interrupted() -> Result<impl std::future::Future<Output = ()>, CommandError> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut sigint = signal(SignalKind::interrupt())
+            .map_err(|e| CommandError::Download(format!("cannot listen for Ctrl-C: {e}")))?;
+        Ok(async move {
+            sigint.recv().await;
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
+}
+
+/// Streams the object into `out`, resuming as needed; checks the size and MD5 at the end.
+async fn download(
+    session: &mut Session<'_>,
+    key: &str,
+    out: &mut dyn Write,
+) -> Result<u64, CommandError> {
+    let bucket = session.settings.bucket.clone();
+    let mut body = session
+        .on_object(key, |s3| {
+            let (bucket, key) = (bucket.clone(), key.to_string());
+            async move { s3.open(&bucket, &key, 0, None, None).await }
+        })
+        .await?;
+    let mut transfer = Transfer::new(body.size, body.etag.clone());
+    let mut progress = Progress::new();
+    let mut resumes = 0;
+    loop {
+        match body.next().await {
+            Some(Ok(bytes)) => {
+                out.write_all(&bytes)?;
+                transfer.received(&bytes);
+                progress.show(&transfer);
+            }
+            None if transfer.is_complete() => break,
+            // The body ended early (a proxy or server that closed cleanly): resume.
+            None => {
+                resumes += 1;
+                body = resume(session, key, &transfer, resumes, "the answer ended early").await?;
+            }
+            Some(Err(failure)) => {
+                resumes += 1;
+                body = resume(session, key, &transfer, resumes, &failure.message).await?;
+            }
+        }
+    }
+    progress.done();
+    let n = transfer.received;
+    transfer
+        .check()
+        .map_err(|e| CommandError::Download(e.to_string()))?;
+    Ok(n)
+}
+
+/// Asks for the rest of the object, the same version of it, with new credentials if those
+/// may help.
+async fn resume(
+    session: &mut Session<'_>,
+    key: &str,
+    transfer: &Transfer,
+    resumes: u32,
+    why: &str,
+) -> Result<ObjectBody, CommandError> {
+    if resumes > MAX_RESUMES {
+        return Err(CommandError::Download(format!(
+            "the download broke off {MAX_RESUMES} times ({why}); giving up at {} of {} bytes",
+            thousands(transfer.received),
+            thousands(transfer.size)
+        )));
+    }
+    let from = transfer.received;
+    super::stderr_line(&format!(
+        "sts3: {why}; resuming at byte {}",
+        thousands(from)
+    ));
+    let bucket = session.settings.bucket.clone();
+    let etag = transfer.etag.clone();
+    let mut body = session
+        .on_object(key, |s3| {
+            let (bucket, key, etag) = (bucket.clone(), key.to_string(), etag.clone());
+            async move { s3.open(&bucket, &key, from, None, etag.as_deref()).await }
+        })
+        .await
+        .map_err(|e| changed_object(e, transfer))?;
+    if body.from != from {
+        // The server sent the whole object again: skip what is already here.
+        skip(&mut body, from).await?;
+    }
+    Ok(body)
+}
+
+/// A 412 to `If-Match` means the object was replaced: say so.
+fn changed_object(error: CommandError, transfer: &Transfer) -> CommandError {
+    match &error {
+        CommandError::Object(o)
+            if o.failure.code.as_deref() == Some("PreconditionFailed")
+                || (o.failure.status == Some(412) && o.failure.kind != ErrorKind::Network) =>
+        {
+            CommandError::Download(
+                CheckError::Changed {
+                    etag: transfer.etag.clone().unwrap_or_default(),
+                }
+                .to_string(),
+            )
+        }
+        _ => error,
+    }
+}
+
+/// Reads and drops the first `n` bytes of `body`.
+async fn skip(body: &mut ObjectBody, mut n: u64) -> Result<(), CommandError> {
+    while n > 0 {
+        let Some(chunk) = body.next().await else {
+            return Err(CommandError::Download(
+                "the server ignored the range and sent less than before; giving up".into(),
+            ));
+        };
+        let chunk = chunk.map_err(|f| CommandError::Download(f.message))?;
+        let len = chunk.len() as u64;
+        if len > n {
+            return Err(CommandError::Download(
+                "the server ignored the range; cannot resume part-way through a chunk".into(),
+            ));
+        }
+        n -= len;
+    }
+    Ok(())
+}
+
+/// Progress on stderr, a few times a second, when stderr is a terminal.
+struct Progress {
+    started: Instant,
+    shown: Option<Instant>,
+    on_terminal: bool,
+}
+
+impl Progress {
+    fn new() -> Self {
+        Self {
+            started: crate::clock::instant(),
+            shown: None,
+            on_terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn show(&mut self, transfer: &Transfer) {
+        if !self.on_terminal
+            || self
+                .shown
+                .is_some_and(|t| t.elapsed() < Duration::from_millis(200))
+        {
+            return;
+        }
+        self.shown = Some(crate::clock::instant());
+        let text = progress_text(transfer.received, transfer.size, self.started.elapsed());
+        let _ = write!(std::io::stderr().lock(), "\r\x1b[2K{text}");
+    }
+
+    fn done(&self) {
+        if self.on_terminal && self.shown.is_some() {
+            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! `sts3 presign -b BUCKET KEY [--expires SECONDS]`: a GET URL signed with the session's
+//! temporary credentials. Such a URL stops working when the session expires, whatever
+//! `X-Amz-Expires` says, so it is signed for no longer than the session has left, and stderr
+//! says until when it works and why. The URL alone goes to stdout.
+
+use super::list::local_time;
+use super::session::{CommandError, Session};
+use crate::cli::PresignArgs;
+use crate::credentials::format_hms;
+use crate::object::presign::{MAX_SECS, PresignError, validity};
+use crate::settings::Settings;
+use chrono::TimeDelta;
+use std::io::Write;
+
+pub async fn run(
+    settings: &Settings,
+    args: &PresignArgs,
+    out: &mut dyn Write,
+) -> Result<(), CommandError> {
+    super::get::check_key(&args.key)?;
+    if args.expires == 0 || args.expires > MAX_SECS {
+        return Err(CommandError::Usage(
+            PresignError::OutOfRange(args.expires).to_string(),
+        ));
+    }
+    let session = Session::open(settings).await?;
+    let now = session.server_now();
+    let v = validity(args.expires, now, session.info.expires_at)
+        .map_err(|e| CommandError::Download(e.to_string()))?;
+    let url = session
+        .clients
+        .s3
+        .presign(&settings.bucket, &args.key, v.secs)
+        .await
+        .map_err(|failure| session.object_error(&args.key, failure))?;
+    writeln!(out, "{url}")?;
+    if let Some(why) = session.get_object_refusal(&args.key) {
+        super::stderr_line(&format!("sts3: warning: {why}; the URL will be refused"));
+    }
+    let left = format_hms(TimeDelta::seconds(i64::try_from(v.secs).unwrap_or(0)));
+    if v.capped_by_session {
+        super::stderr_line(&format!(
+            "sts3: warning: asked for {} s, but the session ends sooner; the URL is valid until {} (the session's expiry, in {left})",
+            args.expires,
+            local_time(v.until)
+        ));
+    } else {
+        super::stderr_line(&format!(
+            "sts3: valid until {} (in {left})",
+            local_time(v.until)
+        ));
+    }
+    Ok(())
+}

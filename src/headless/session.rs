@@ -1,0 +1,312 @@
+//! What every headless command shares: issuing the first credentials, a refresh when the one
+//! failure policy says it may help, and the errors they stop with.
+
+use crate::aws::{Clients, Issued, load_base_config};
+use crate::bucket::{ListPage, PageRequest};
+use crate::clock;
+use crate::credentials::{ClockReading, CredentialRequest, Mode, SessionInfo, SpecError};
+use crate::escape::printable;
+use crate::failure::{Attempt, AwsFailure, ErrorKind, Recovery, recovery};
+use crate::settings::Settings;
+use chrono::{DateTime, Utc};
+use std::io::{self, BufRead, Write};
+use thiserror::Error;
+
+/// Why a headless command stopped early.
+#[derive(Debug, Error)]
+pub enum CommandError {
+    #[error("Caught exception issuing {mode} credentials: {failure}")]
+    Issue { mode: Mode, failure: AwsFailure },
+    #[error("Caught exception accessing bucket {bucket}: {failure}")]
+    Bucket { bucket: String, failure: AwsFailure },
+    #[error("sts3: {0}")]
+    Spec(#[from] SpecError),
+    #[error("sts3: --limit 0 lists nothing; pass --limit 1 or more, or leave it out")]
+    ZeroLimit,
+    #[error("sts3: --parallel {0} is out of range; pass --parallel between 1 and 64")]
+    Parallel(usize),
+    #[error("sts3: cannot read the MFA code from standard input: {0}")]
+    MfaPrompt(io::Error),
+    #[error("sts3: cannot write output: {0}")]
+    Output(#[from] io::Error),
+    #[error("{0}")]
+    Object(Box<ObjectFailure>),
+    #[error("sts3: cancelled; the partial file was removed")]
+    Cancelled,
+    #[error("sts3: {0}")]
+    Usage(String),
+    #[error("sts3: {0}")]
+    Download(String),
+}
+
+/// A request on one object that failed.
+#[derive(Debug)]
+pub struct ObjectFailure {
+    pub bucket: String,
+    pub key: String,
+    pub failure: AwsFailure,
+    /// Why, when the session policy is the reason.
+    pub hint: Option<String>,
+}
+
+impl std::fmt::Display for ObjectFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Caught exception accessing s3://{}/{}: {}",
+            self.bucket,
+            printable(&self.key),
+            self.failure
+        )?;
+        match &self.hint {
+            Some(hint) => write!(f, "; {hint}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl CommandError {
+    /// The exit code: 2 for bad input found before any network call, 1 otherwise. (A reader
+    /// that went away is handled before this.)
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CommandError::Spec(_)
+            | CommandError::ZeroLimit
+            | CommandError::Parallel(_)
+            | CommandError::MfaPrompt(_)
+            | CommandError::Usage(_) => 2,
+            CommandError::Issue { .. }
+            | CommandError::Bucket { .. }
+            | CommandError::Object(_)
+            | CommandError::Output(_)
+            | CommandError::Download(_) => 1,
+            CommandError::Cancelled => 130,
+        }
+    }
+}
+
+fn mfa_code(settings: &Settings) -> Result<Option<String>, CommandError> {
+    if settings.mfa_code.is_some() || !settings.needs_mfa(settings.mode) {
+        return Ok(settings.mfa_code.clone());
+    }
+    let _ = write!(
+        io::stderr().lock(),
+        "MFA code for {}: ",
+        settings.mfa_serial.as_deref().unwrap_or_default()
+    );
+    let mut line = String::new();
+    io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(CommandError::MfaPrompt)?;
+    Ok(Some(line.trim().to_string()))
+}
+
+/// A headless command's session: the clients, signed with temporary credentials issued at the
+/// start, and new ones issued once when the one failure policy says they may help (the SDK
+/// has already retried passing trouble, and a script wants an answer, so nothing else is
+/// retried).
+pub(super) struct Session<'a> {
+    pub(super) settings: &'a Settings,
+    pub(super) clients: Clients,
+    credentials: CredentialRequest,
+    /// Credential sets issued since the first (at most one by itself).
+    pub(super) refreshes: u64,
+    pub(super) info: SessionInfo,
+}
+
+impl<'a> Session<'a> {
+    /// Issues the first credentials (asking for an MFA code on the terminal if one is needed
+    /// and was not given) and signs S3 requests with them.
+    pub(super) async fn open(settings: &'a Settings) -> Result<Session<'a>, CommandError> {
+        let base = settings.base_for(settings.mode);
+        let config = load_base_config(&base).await;
+        let clients = Clients::build(
+            &config,
+            settings.path_style(),
+            base.profile.as_deref(),
+            None,
+        );
+        let code = mfa_code(settings)?;
+        let credentials = settings.request_for(settings.mode, code.as_deref())?;
+        tracing::debug!(mode = %settings.mode, "issuing credentials");
+        let issued: Issued = clients
+            .sts
+            .issue(&credentials, clock::now())
+            .await
+            .map_err(|failure| CommandError::Issue {
+                mode: settings.mode,
+                failure,
+            })?;
+        tracing::debug!(principal = %issued.info.principal_arn, expires = %issued.info.expires_at, "credentials issued");
+        warn_of_unlikely_answers(&issued.info);
+        clients.slot.install(1, &issued.secret);
+        Ok(Session {
+            settings,
+            clients,
+            credentials,
+            refreshes: 0,
+            info: issued.info,
+        })
+    }
+
+    /// The session policy attached, compact, if any.
+    pub(super) fn policy(&self) -> Option<&str> {
+        self.credentials
+            .policy()
+            .map(crate::policy::SessionPolicy::compact)
+    }
+
+    /// Now on the server's clock (as far as STS's `Date` told it).
+    pub(super) fn server_now(&self) -> DateTime<Utc> {
+        match self.info.clock_reading() {
+            ClockReading::Offset(offset) => clock::now() - offset,
+            _ => clock::now(),
+        }
+    }
+
+    /// One page, refreshing the credentials once if that may help. `signed_with` is the
+    /// refresh count when the failed request was signed (a parallel worker's may be older).
+    pub(super) async fn page(&mut self, request: &PageRequest) -> Result<ListPage, CommandError> {
+        let signed_with = self.refreshes;
+        match self.clients.s3.list_page(request).await {
+            Ok(page) => Ok(page),
+            Err(failure) => {
+                self.recover(failure, signed_with).await?;
+                self.clients
+                    .s3
+                    .list_page(request)
+                    .await
+                    .map_err(|failure| self.bucket_error(failure))
+            }
+        }
+    }
+
+    /// Whether to try the failed request again (after new credentials if they may help), or
+    /// the error to stop with.
+    pub(super) async fn recover(
+        &mut self,
+        failure: AwsFailure,
+        signed_with: u64,
+    ) -> Result<(), CommandError> {
+        let attempt = Attempt {
+            session_expired: clock::now() >= self.info.expires_at,
+            signed_with_replaced: signed_with < self.refreshes,
+            refresh_used: self.refreshes > 0,
+            ..Attempt::default()
+        };
+        match recovery(&failure, attempt) {
+            Recovery::RetryNow => Ok(()),
+            Recovery::RefreshThenRetry => {
+                super::stderr_line(&format!(
+                    "sts3: {failure}; issuing new credentials and retrying"
+                ));
+                let issued = self
+                    .clients
+                    .sts
+                    .issue(&self.credentials, clock::now())
+                    .await
+                    .map_err(|failure| CommandError::Issue {
+                        mode: self.settings.mode,
+                        failure,
+                    })?;
+                self.refreshes += 1;
+                self.clients
+                    .slot
+                    .install(self.refreshes + 1, &issued.secret);
+                self.info = issued.info;
+                Ok(())
+            }
+            Recovery::RetryAfter(_) | Recovery::WaitForUser => Err(self.bucket_error(failure)),
+        }
+    }
+
+    /// Runs `call` (an S3 request on one object), and once more after new credentials when
+    /// the failure policy says they may help.
+    pub(super) async fn on_object<T, F, Fut>(
+        &mut self,
+        key: &str,
+        call: F,
+    ) -> Result<T, CommandError>
+    where
+        F: Fn(crate::aws::S3Browser) -> Fut,
+        Fut: std::future::Future<Output = Result<T, AwsFailure>>,
+    {
+        let signed_with = self.refreshes;
+        match call(self.clients.s3.clone()).await {
+            Ok(v) => Ok(v),
+            Err(failure) => {
+                self.recover(failure, signed_with)
+                    .await
+                    .map_err(|e| self.as_object_error(e, key))?;
+                call(self.clients.s3.clone())
+                    .await
+                    .map_err(|failure| self.object_error(key, failure))
+            }
+        }
+    }
+
+    /// A bucket error turned into one about `key`.
+    pub(super) fn as_object_error(&self, error: CommandError, key: &str) -> CommandError {
+        match error {
+            CommandError::Bucket { failure, .. } => self.object_error(key, failure),
+            other => other,
+        }
+    }
+
+    pub(super) fn object_error(&self, key: &str, failure: AwsFailure) -> CommandError {
+        tracing::debug!(%failure, "object request failed");
+        let hint = if failure.kind == ErrorKind::AccessDenied {
+            self.get_object_refusal(key)
+        } else {
+            None
+        };
+        CommandError::Object(Box::new(ObjectFailure {
+            bucket: self.settings.bucket.clone(),
+            key: key.to_string(),
+            failure,
+            hint,
+        }))
+    }
+
+    /// Why the session policy refuses s3:GetObject on `key`, if it does.
+    pub(super) fn get_object_refusal(&self, key: &str) -> Option<String> {
+        self.credentials
+            .policy()?
+            .refusal_hint("s3:GetObject", &self.settings.bucket, key)
+    }
+
+    pub(super) fn bucket_error(&self, failure: AwsFailure) -> CommandError {
+        tracing::debug!(%failure, "page failed");
+        CommandError::Bucket {
+            bucket: self.settings.bucket.clone(),
+            failure,
+        }
+    }
+}
+
+/// Says so on stderr when STS's answer cannot be right: a `Date` far off, or credentials that
+/// are expired (or nearly) on arrival.
+fn warn_of_unlikely_answers(info: &SessionInfo) {
+    if let ClockReading::Implausible(date) = info.clock_reading() {
+        super::stderr_line(&format!(
+            "sts3: warning: STS's clock said {} (its Date header); that cannot be right",
+            date.format("%Y-%m-%d %H:%M:%S UTC")
+        ));
+    }
+    let server_now = match info.clock_reading() {
+        ClockReading::Offset(offset) => clock::now() - offset,
+        _ => clock::now(),
+    };
+    if info.expires_within(server_now, 60) {
+        super::stderr_line(&format!(
+            "sts3: warning: the credentials STS issued expire at {}, {}; check the endpoint and this computer's clock",
+            info.expires_at.format("%Y-%m-%d %H:%M:%S UTC"),
+            if info.expires_at <= server_now {
+                "already past"
+            } else {
+                "within a minute"
+            }
+        ));
+    }
+}

@@ -1,0 +1,148 @@
+//! An object's detail, as HeadObject tells it, and the labelled lines the detail view shows.
+
+use crate::bucket::human_size;
+use crate::escape::printable;
+use chrono::{DateTime, Local, Utc};
+
+/// What HeadObject says of an object. Every text field is the server's, unescaped: escape
+/// before showing (the lines below do).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ObjectDetail {
+    pub key: String,
+    pub size: u64,
+    pub last_modified: Option<DateTime<Utc>>,
+    /// As sent, quotes and all.
+    pub etag: Option<String>,
+    pub content_type: Option<String>,
+    pub content_encoding: Option<String>,
+    pub cache_control: Option<String>,
+    pub storage_class: Option<String>,
+    pub server_side_encryption: Option<String>,
+    pub kms_key_id: Option<String>,
+    pub version_id: Option<String>,
+    /// `(algorithm, value)`, e.g. `("CRC32", "...")`, for each checksum the server sent.
+    pub checksums: Vec<(String, String)>,
+    /// `x-amz-meta-*` entries, by name, without the prefix.
+    pub metadata: Vec<(String, String)>,
+}
+
+impl ObjectDetail {
+    /// The labelled lines of the detail view, escaped: key, sizes, times (local and UTC), and
+    /// each field the server sent. Absent fields are left out.
+    pub fn lines(&self) -> Vec<(String, String)> {
+        let mut lines = vec![
+            ("Key".to_string(), printable(&self.key).into_owned()),
+            (
+                "Size".to_string(),
+                format!("{} bytes ({})", thousands(self.size), human_size(self.size)),
+            ),
+        ];
+        if let Some(t) = self.last_modified {
+            lines.push((
+                "Last modified".to_string(),
+                format!(
+                    "{} ({})",
+                    t.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S %:z"),
+                    t.format("%Y-%m-%d %H:%M:%S UTC")
+                ),
+            ));
+        }
+        let fields = [
+            ("ETag", &self.etag),
+            ("Content type", &self.content_type),
+            ("Content encoding", &self.content_encoding),
+            ("Cache control", &self.cache_control),
+            ("Storage class", &self.storage_class),
+            ("Encryption", &self.server_side_encryption),
+            ("KMS key", &self.kms_key_id),
+            ("Version", &self.version_id),
+        ];
+        for (label, value) in fields {
+            if let Some(v) = value {
+                lines.push((label.to_string(), printable(v).into_owned()));
+            }
+        }
+        for (algorithm, value) in &self.checksums {
+            lines.push((
+                format!("Checksum {}", printable(algorithm)),
+                printable(value).into_owned(),
+            ));
+        }
+        for (name, value) in &self.metadata {
+            lines.push((
+                format!("x-amz-meta-{}", printable(name)),
+                printable(value).into_owned(),
+            ));
+        }
+        lines
+    }
+}
+
+/// `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn lines_hold_every_field_sent_and_nothing_absent() {
+        let detail = ObjectDetail {
+            key: "docs/report\u{1b}[31m.pdf".into(),
+            size: 3_221_225_472,
+            last_modified: Some(Utc.with_ymd_and_hms(2026, 11, 26, 14, 0, 0).unwrap()),
+            etag: Some("\"abc\"".into()),
+            content_type: Some("application/pdf".into()),
+            storage_class: Some("STANDARD".into()),
+            checksums: vec![("CRC32".into(), "AAAAAA==".into())],
+            metadata: vec![
+                ("owner".into(), "alice".into()),
+                ("team".into(), "x\u{7}".into()),
+            ],
+            ..ObjectDetail::default()
+        };
+        let lines = detail.lines();
+        let get = |label: &str| {
+            lines
+                .iter()
+                .find(|(l, _)| l == label)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(get("Key"), Some("docs/report\\u{1b}[31m.pdf"), "escaped");
+        assert_eq!(get("Size"), Some("3,221,225,472 bytes (3.0 GiB)"));
+        assert!(
+            get("Last modified")
+                .unwrap()
+                .ends_with("(2026-11-26 14:00:00 UTC)")
+        );
+        assert_eq!(get("ETag"), Some("\"abc\""));
+        assert_eq!(get("Content type"), Some("application/pdf"));
+        assert_eq!(get("Storage class"), Some("STANDARD"));
+        assert_eq!(get("Checksum CRC32"), Some("AAAAAA=="));
+        assert_eq!(get("x-amz-meta-owner"), Some("alice"));
+        assert_eq!(get("x-amz-meta-team"), Some("x\\u{7}"));
+        assert_eq!(get("Content encoding"), None);
+        assert_eq!(get("KMS key"), None);
+        assert_eq!(lines.len(), 9);
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(u64::MAX), "18,446,744,073,709,551,615");
+    }
+}

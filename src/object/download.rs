@@ -1,0 +1,234 @@
+//! A download's pure half: the file it goes to (never one outside the chosen folder, never an
+//! existing one by surprise), how far it got, where it resumes, how it is checked at the end,
+//! and how its progress reads.
+
+use crate::bucket::{Etag, human_size};
+use md5::{Digest, Md5};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use thiserror::Error;
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CheckError {
+    #[error("got {got} bytes of {expected}; the download is incomplete")]
+    Size { got: u64, expected: u64 },
+    #[error("the bytes do not match the object's MD5 (its ETag {etag}); the download is corrupt")]
+    Md5 { etag: String },
+    #[error("the object changed during the download (its ETag was {etag}); nothing was kept")]
+    Changed { etag: String },
+}
+
+/// The file name a key is saved under: its last segment, with control characters and
+/// backslashes replaced by `_`; `None` for a folder key or a name that is only dots.
+pub fn file_name(key: &str) -> Option<String> {
+    let last = key.rsplit('/').next().unwrap_or(key);
+    if last.is_empty() || last.chars().all(|c| c == '.') {
+        return None;
+    }
+    Some(
+        last.chars()
+            .map(|c| if c.is_control() || c == '\\' { '_' } else { c })
+            .collect(),
+    )
+}
+
+/// `path`, or the first of `name (1).ext`, `name (2).ext`, ... that does not exist.
+pub fn keep_both(path: &Path, exists: impl Fn(&Path) -> bool) -> PathBuf {
+    if !exists(path) {
+        return path.to_path_buf();
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    (1..=u32::MAX)
+        .map(|n| path.with_file_name(format!("{stem} ({n}){ext}")))
+        .find(|p| !exists(p))
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// Where the bytes go until the download is complete: `NAME.part` beside the target.
+pub fn part_path(target: &Path) -> PathBuf {
+    let mut name = target.file_name().unwrap_or_default().to_os_string();
+    name.push(".part");
+    target.with_file_name(name)
+}
+
+/// How far a download got: the bytes received, the object's size and ETag as the first answer
+/// gave them (every resumed request must match that ETag), and the running MD5.
+#[derive(Debug, Clone)]
+pub struct Transfer {
+    pub size: u64,
+    pub etag: Option<String>,
+    pub received: u64,
+    md5: Md5,
+}
+
+impl Transfer {
+    pub fn new(size: u64, etag: Option<String>) -> Self {
+        Self {
+            size,
+            etag,
+            received: 0,
+            md5: Md5::new(),
+        }
+    }
+
+    /// Takes in the next bytes of the body.
+    pub fn received(&mut self, bytes: &[u8]) {
+        self.received += bytes.len() as u64;
+        self.md5.update(bytes);
+    }
+
+    /// Where a resumed request starts (`Range: bytes=N-`), if anything was received.
+    pub fn resume_from(&self) -> Option<u64> {
+        (self.received > 0).then_some(self.received)
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.received >= self.size
+    }
+
+    /// The end checks: every byte, and the MD5 when the ETag is one (a single-part upload;
+    /// multipart and encrypted objects' ETags are not).
+    pub fn check(self) -> Result<(), CheckError> {
+        if self.received != self.size {
+            return Err(CheckError::Size {
+                got: self.received,
+                expected: self.size,
+            });
+        }
+        let Some(etag) = self.etag else {
+            return Ok(());
+        };
+        match Etag::parse(&etag).md5() {
+            Some(expected) if <[u8; 16]>::from(self.md5.finalize()) != expected => {
+                Err(CheckError::Md5 { etag })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// `12.0 MiB of 20.0 MiB (60%) · 4.1 MiB/s · 2s left`.
+pub fn progress_text(received: u64, size: u64, elapsed: Duration) -> String {
+    let percent = if size == 0 {
+        100
+    } else {
+        u128::from(received) * 100 / u128::from(size)
+    };
+    let millis = elapsed.as_millis().max(1);
+    let rate = u64::try_from(u128::from(received) * 1000 / millis).unwrap_or(u64::MAX);
+    let mut text = format!(
+        "{} of {} ({percent}%) · {}/s",
+        human_size(received),
+        human_size(size),
+        human_size(rate)
+    );
+    if rate > 0 && received < size {
+        let left = (size - received).div_ceil(rate);
+        let _ = write!(text, " · {left}s left");
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_is_saved_under_its_last_segment_and_nowhere_else() {
+        assert_eq!(
+            file_name("photos/2024/IMG 1.jpg").as_deref(),
+            Some("IMG 1.jpg")
+        );
+        assert_eq!(file_name("README.md").as_deref(), Some("README.md"));
+        assert_eq!(file_name("../../etc/passwd").as_deref(), Some("passwd"));
+        assert_eq!(file_name("a/bell\u{7}\\x").as_deref(), Some("bell__x"));
+        assert_eq!(file_name("photos/"), None, "a folder marker");
+        assert_eq!(file_name("a/.."), None);
+        assert_eq!(file_name("."), None);
+        assert_eq!(file_name("a/.hidden").as_deref(), Some(".hidden"));
+    }
+
+    #[test]
+    fn keeping_both_numbers_the_new_file() {
+        let taken = ["/d/report.pdf", "/d/report (1).pdf", "/d/notes"];
+        let exists = |p: &Path| taken.iter().any(|t| Path::new(t) == p);
+        assert_eq!(
+            keep_both(Path::new("/d/new.pdf"), exists),
+            Path::new("/d/new.pdf")
+        );
+        assert_eq!(
+            keep_both(Path::new("/d/report.pdf"), exists),
+            Path::new("/d/report (2).pdf")
+        );
+        assert_eq!(
+            keep_both(Path::new("/d/notes"), exists),
+            Path::new("/d/notes (1)")
+        );
+    }
+
+    #[test]
+    fn the_part_file_is_beside_the_target() {
+        assert_eq!(
+            part_path(Path::new("/d/a.tar.gz")),
+            Path::new("/d/a.tar.gz.part")
+        );
+    }
+
+    #[test]
+    fn a_transfer_resumes_where_it_stopped_and_checks_the_md5() {
+        // MD5("hello world") = 5eb63bbbe01eeed093cb22bb8f5acdc3
+        let mut t = Transfer::new(11, Some("\"5eb63bbbe01eeed093cb22bb8f5acdc3\"".into()));
+        assert_eq!(t.resume_from(), None);
+        t.received(b"hello");
+        assert_eq!(t.resume_from(), Some(5));
+        assert!(!t.is_complete());
+        t.received(b" world");
+        assert!(t.is_complete());
+        assert_eq!(t.check(), Ok(()));
+
+        let mut bad = Transfer::new(11, Some("\"5eb63bbbe01eeed093cb22bb8f5acdc3\"".into()));
+        bad.received(b"hello World");
+        assert!(matches!(bad.check(), Err(CheckError::Md5 { .. })));
+
+        let mut short = Transfer::new(11, None);
+        short.received(b"hello");
+        assert_eq!(
+            short.check(),
+            Err(CheckError::Size {
+                got: 5,
+                expected: 11
+            })
+        );
+    }
+
+    #[test]
+    fn a_multipart_etag_is_not_an_md5_and_is_not_checked_as_one() {
+        let mut t = Transfer::new(5, Some("\"0123456789abcdef0123456789abcdef-3\"".into()));
+        t.received(b"hello");
+        assert_eq!(t.check(), Ok(()));
+    }
+
+    #[test]
+    fn progress_reads_bytes_percent_rate_and_time_left() {
+        assert_eq!(
+            progress_text(12 * 1024 * 1024, 20 * 1024 * 1024, Duration::from_secs(3)),
+            "12.0 MiB of 20.0 MiB (60%) · 4.0 MiB/s · 2s left"
+        );
+        assert_eq!(
+            progress_text(100, 100, Duration::from_secs(1)),
+            "100 B of 100 B (100%) · 100 B/s"
+        );
+        assert_eq!(
+            progress_text(0, 0, Duration::ZERO),
+            "0 B of 0 B (100%) · 0 B/s"
+        );
+    }
+}
