@@ -23,4 +23,5 @@ pub mod runtime;
 pub mod settings;
 #[doc(hidden)]
 pub mod testing;
+pub mod transfer;
 pub(crate) mod ui;

@@ -5,20 +5,17 @@
 //! `If-Match: ETAG`, so it never starts over and never splices two versions of an object.
 
 use super::session::{CommandError, Session};
-use crate::aws::ObjectBody;
 use crate::cli::GetArgs;
 use crate::escape::printable;
-use crate::failure::ErrorKind;
+use crate::failure::AwsFailure;
 use crate::object::detail::thousands;
-use crate::object::download::{CheckError, Transfer, file_name, part_path, progress_text};
+use crate::object::download::{Transfer, file_name, part_path, progress_text};
 use crate::settings::Settings;
+use crate::transfer::{self, Listener, Renewal, TransferError};
 use std::fs::{self, File, OpenOptions};
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-/// Resumes after a broken connection before giving up (a refresh is counted apart).
-const MAX_RESUMES: u32 = 5;
 
 /// Bytes written to the file at a time.
 const WRITE_BUFFER: usize = 256 * 1024;
@@ -152,122 +149,52 @@ fn interrupted() -> Result<impl std::future::Future<Output = ()>, CommandError> 
     }
 }
 
-/// Streams the object into `out`, resuming as needed; checks the size and MD5 at the end.
+/// Streams the object into `out` with the download engine, issuing new credentials once when
+/// S3 refuses the ones in use.
 async fn download(
     session: &mut Session<'_>,
     key: &str,
     out: &mut dyn Write,
 ) -> Result<u64, CommandError> {
+    let s3 = session.clients.s3.clone();
     let bucket = session.settings.bucket.clone();
-    let mut body = session
-        .on_object(key, |s3| {
-            let (bucket, key) = (bucket.clone(), key.to_string());
-            async move { s3.open(&bucket, &key, 0, None, None).await }
-        })
-        .await?;
-    let mut transfer = Transfer::new(body.size, body.etag.clone());
+    let mut renewal = Renew {
+        session,
+        stopped: None,
+    };
     let mut progress = Progress::new();
-    let mut resumes = 0;
-    loop {
-        match body.next().await {
-            Some(Ok(bytes)) => {
-                out.write_all(&bytes)?;
-                transfer.received(&bytes);
-                progress.show(&transfer);
-            }
-            None if transfer.is_complete() => break,
-            // The body ended early (a proxy or server that closed cleanly): resume.
-            None => {
-                resumes += 1;
-                body = resume(session, key, &transfer, resumes, "the answer ended early").await?;
-            }
-            Some(Err(failure)) => {
-                resumes += 1;
-                body = resume(session, key, &transfer, resumes, &failure.message).await?;
-            }
-        }
-    }
+    let result = transfer::download(&s3, &bucket, key, out, &mut renewal, &mut progress).await;
     progress.done();
-    let n = transfer.received;
-    transfer
-        .check()
-        .map_err(|e| CommandError::Download(e.to_string()))?;
-    Ok(n)
+    match result {
+        Ok(n) => Ok(n),
+        Err(TransferError::Object(failure)) => Err(renewal
+            .stopped
+            .take()
+            .unwrap_or_else(|| renewal.session.object_error(key, failure))),
+        Err(TransferError::Io(e)) => Err(CommandError::Output(e)),
+        Err(e) => Err(CommandError::Download(e.to_string())),
+    }
 }
 
-/// Asks for the rest of the object, the same version of it, with new credentials if those
-/// may help.
-async fn resume(
-    session: &mut Session<'_>,
-    key: &str,
-    transfer: &Transfer,
-    resumes: u32,
-    why: &str,
-) -> Result<ObjectBody, CommandError> {
-    if resumes > MAX_RESUMES {
-        return Err(CommandError::Download(format!(
-            "the download broke off {MAX_RESUMES} times ({why}); giving up at {} of {} bytes",
-            thousands(transfer.received),
-            thousands(transfer.size)
-        )));
-    }
-    let from = transfer.received;
-    super::stderr_line(&format!(
-        "sts3: {why}; resuming at byte {}",
-        thousands(from)
-    ));
-    let bucket = session.settings.bucket.clone();
-    let etag = transfer.etag.clone();
-    let mut body = session
-        .on_object(key, |s3| {
-            let (bucket, key, etag) = (bucket.clone(), key.to_string(), etag.clone());
-            async move { s3.open(&bucket, &key, from, None, etag.as_deref()).await }
-        })
-        .await
-        .map_err(|e| changed_object(e, transfer))?;
-    if body.from != from {
-        // The server sent the whole object again: skip what is already here.
-        skip(&mut body, from).await?;
-    }
-    Ok(body)
+/// New credentials for the download, through the one failure policy (once).
+struct Renew<'s, 'a> {
+    session: &'s mut Session<'a>,
+    /// Why issuing failed, when it did: said instead of the S3 failure that led to it.
+    stopped: Option<CommandError>,
 }
 
-/// A 412 to `If-Match` means the object was replaced: say so.
-fn changed_object(error: CommandError, transfer: &Transfer) -> CommandError {
-    match &error {
-        CommandError::Object(o)
-            if o.failure.code.as_deref() == Some("PreconditionFailed")
-                || (o.failure.status == Some(412) && o.failure.kind != ErrorKind::Network) =>
-        {
-            CommandError::Download(
-                CheckError::Changed {
-                    etag: transfer.etag.clone().unwrap_or_default(),
-                }
-                .to_string(),
-            )
+impl Renewal for Renew<'_, '_> {
+    async fn renewed(&mut self, failure: AwsFailure) -> Result<(), AwsFailure> {
+        let signed_with = self.session.refreshes;
+        match self.session.recover(failure.clone(), signed_with).await {
+            Ok(()) => Ok(()),
+            Err(CommandError::Bucket { .. }) => Err(failure),
+            Err(other) => {
+                self.stopped = Some(other);
+                Err(failure)
+            }
         }
-        _ => error,
     }
-}
-
-/// Reads and drops the first `n` bytes of `body`.
-async fn skip(body: &mut ObjectBody, mut n: u64) -> Result<(), CommandError> {
-    while n > 0 {
-        let Some(chunk) = body.next().await else {
-            return Err(CommandError::Download(
-                "the server ignored the range and sent less than before; giving up".into(),
-            ));
-        };
-        let chunk = chunk.map_err(|f| CommandError::Download(f.message))?;
-        let len = chunk.len() as u64;
-        if len > n {
-            return Err(CommandError::Download(
-                "the server ignored the range; cannot resume part-way through a chunk".into(),
-            ));
-        }
-        n -= len;
-    }
-    Ok(())
 }
 
 /// Progress on stderr, a few times a second, when stderr is a terminal.
@@ -303,5 +230,19 @@ impl Progress {
         if self.on_terminal && self.shown.is_some() {
             let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
         }
+    }
+}
+
+impl Listener for Progress {
+    fn progressed(&mut self, transfer: &Transfer) {
+        self.show(transfer);
+    }
+
+    fn resuming(&mut self, from: u64, why: &str) {
+        self.done();
+        super::stderr_line(&format!(
+            "sts3: {why}; resuming at byte {}",
+            thousands(from)
+        ));
     }
 }

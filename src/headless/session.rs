@@ -221,39 +221,6 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// Runs `call` (an S3 request on one object), and once more after new credentials when
-    /// the failure policy says they may help.
-    pub(super) async fn on_object<T, F, Fut>(
-        &mut self,
-        key: &str,
-        call: F,
-    ) -> Result<T, CommandError>
-    where
-        F: Fn(crate::aws::S3Browser) -> Fut,
-        Fut: std::future::Future<Output = Result<T, AwsFailure>>,
-    {
-        let signed_with = self.refreshes;
-        match call(self.clients.s3.clone()).await {
-            Ok(v) => Ok(v),
-            Err(failure) => {
-                self.recover(failure, signed_with)
-                    .await
-                    .map_err(|e| self.as_object_error(e, key))?;
-                call(self.clients.s3.clone())
-                    .await
-                    .map_err(|failure| self.object_error(key, failure))
-            }
-        }
-    }
-
-    /// A bucket error turned into one about `key`.
-    pub(super) fn as_object_error(&self, error: CommandError, key: &str) -> CommandError {
-        match error {
-            CommandError::Bucket { failure, .. } => self.object_error(key, failure),
-            other => other,
-        }
-    }
-
     pub(super) fn object_error(&self, key: &str, failure: AwsFailure) -> CommandError {
         tracing::debug!(%failure, "object request failed");
         let hint = if failure.kind == ErrorKind::AccessDenied {

@@ -1,0 +1,152 @@
+//! The download engine both `sts3 get` and the TUI use: streams an object into a writer, and
+//! when the connection breaks or the credentials run out mid-body, resumes where it stopped
+//! (`Range: bytes=N-`) on the same version of the object (`If-Match: ETAG`): never from 0,
+//! never splicing two versions. What to do about credentials is the caller's: the command
+//! issues new ones itself, the TUI asks its model and waits for them.
+
+use crate::aws::{ObjectBody, S3Browser};
+use crate::failure::{AwsFailure, ErrorKind};
+use crate::object::detail::thousands;
+use crate::object::download::{CheckError, Transfer};
+use std::future::Future;
+use std::io::Write;
+use thiserror::Error;
+
+/// Resumes after a broken connection before giving up (credential renewals are the caller's
+/// to bound).
+pub const MAX_RESUMES: u32 = 5;
+
+/// How a download failed.
+#[derive(Debug, Error)]
+pub enum TransferError {
+    /// S3 refused or failed a request (the first, or a resumed one).
+    #[error("{0}")]
+    Object(AwsFailure),
+    #[error("{0}")]
+    Check(#[from] CheckError),
+    #[error("the download broke off {MAX_RESUMES} times ({why}); giving up at {} of {} bytes", thousands(*.received), thousands(*.size))]
+    Broke {
+        why: String,
+        received: u64,
+        size: u64,
+    },
+    #[error("the server ignored the range; cannot resume")]
+    RangeIgnored,
+    #[error("cannot write the file: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Getting new credentials when S3 refuses the ones in use.
+pub trait Renewal {
+    /// Called with a failure a request met; resolves once new credentials are in place and the
+    /// request is worth trying again, or with the failure to stop with.
+    fn renewed(&mut self, failure: AwsFailure) -> impl Future<Output = Result<(), AwsFailure>>;
+}
+
+/// What the caller hears as the download goes on.
+pub trait Listener {
+    /// More bytes are in.
+    fn progressed(&mut self, transfer: &Transfer);
+    /// It broke off and is resuming at `from` because of `why`.
+    fn resuming(&mut self, from: u64, why: &str);
+}
+
+/// Streams `key` into `out`; returns the bytes written once they are all in and checked.
+pub async fn download(
+    s3: &S3Browser,
+    bucket: &str,
+    key: &str,
+    out: &mut dyn Write,
+    renewal: &mut impl Renewal,
+    listener: &mut impl Listener,
+) -> Result<u64, TransferError> {
+    let mut body = open(s3, bucket, key, 0, None, renewal).await?;
+    let mut transfer = Transfer::new(body.size, body.etag.clone());
+    let mut resumes = 0;
+    loop {
+        let why = match body.next().await {
+            Some(Ok(bytes)) => {
+                out.write_all(&bytes)?;
+                transfer.received(&bytes);
+                listener.progressed(&transfer);
+                continue;
+            }
+            None if transfer.is_complete() => break,
+            // The answer ended early (a server or proxy that closed cleanly).
+            None => "the answer ended early".to_string(),
+            Some(Err(failure)) => failure.message,
+        };
+        resumes += 1;
+        if resumes > MAX_RESUMES {
+            return Err(TransferError::Broke {
+                why,
+                received: transfer.received,
+                size: transfer.size,
+            });
+        }
+        let from = transfer.received;
+        listener.resuming(from, &why);
+        body = open(s3, bucket, key, from, transfer.etag.as_deref(), renewal)
+            .await
+            .map_err(|e| changed(e, &transfer))?;
+        if body.from != from {
+            skip(&mut body, from).await?;
+        }
+    }
+    let n = transfer.received;
+    transfer.check()?;
+    Ok(n)
+}
+
+/// One GetObject from `from`, with new credentials first if S3 refused the ones in use and the
+/// caller finds some.
+async fn open(
+    s3: &S3Browser,
+    bucket: &str,
+    key: &str,
+    from: u64,
+    if_match: Option<&str>,
+    renewal: &mut impl Renewal,
+) -> Result<ObjectBody, TransferError> {
+    loop {
+        match s3.open(bucket, key, from, None, if_match).await {
+            Ok(body) => return Ok(body),
+            Err(failure) => renewal
+                .renewed(failure)
+                .await
+                .map_err(TransferError::Object)?,
+        }
+    }
+}
+
+/// A 412 to `If-Match` means the object was replaced.
+fn changed(error: TransferError, transfer: &Transfer) -> TransferError {
+    match error {
+        TransferError::Object(f)
+            if f.code.as_deref() == Some("PreconditionFailed")
+                || (f.status == Some(412) && f.kind != ErrorKind::Network) =>
+        {
+            TransferError::Check(CheckError::Changed {
+                etag: transfer.etag.clone().unwrap_or_default(),
+            })
+        }
+        other => other,
+    }
+}
+
+/// Reads and drops the first `n` bytes of a body the server sent whole.
+async fn skip(body: &mut ObjectBody, mut n: u64) -> Result<(), TransferError> {
+    while n > 0 {
+        let chunk = match body.next().await {
+            Some(Ok(chunk)) => chunk,
+            Some(Err(f)) => return Err(TransferError::Object(f)),
+            None => return Err(TransferError::RangeIgnored),
+        };
+        let len = chunk.len() as u64;
+        if len > n {
+            return Err(TransferError::RangeIgnored);
+        }
+        n -= len;
+    }
+    Ok(())
+}
