@@ -172,6 +172,12 @@ pub enum Action {
     ModeSession,
     ModeCycle,
     Suspend,
+    Preview,
+    Download,
+    Presign,
+    Sort,
+    Cancel,
+    Wrap,
 }
 
 impl Action {
@@ -460,16 +466,16 @@ mod tests {
     #[test]
     fn a_binding_may_be_a_key_a_list_or_a_table() {
         for text in [
-            "quit = \"x\"",
-            "quit = [\"x\"]",
-            "quit = [\"x\", \"ctrl-q\"]",
-            "quit = { keys = \"x\" }",
-            "quit = { keys = [\"x\"], help = \"leave\" }",
+            "quit = \"X\"",
+            "quit = [\"X\"]",
+            "quit = [\"X\", \"ctrl-q\"]",
+            "quit = { keys = \"X\" }",
+            "quit = { keys = [\"X\"], help = \"leave\" }",
         ] {
             let km = Keymap::load(Some(("k.toml", &format!("[bindings]\n{text}\n"))))
                 .unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(
-                km.action(KeyPress::plain(Key::Char('x'))),
+                km.action(KeyPress::plain(Key::Char('X'))),
                 Some(Action::Quit),
                 "{text}"
             );
@@ -495,11 +501,11 @@ mod tests {
     fn user_file_overrides_per_action_keeping_help() {
         let km = Keymap::load(Some((
             "user.toml",
-            "[bindings]\nquit = { keys = [\"x\"] }\n",
+            "[bindings]\nquit = { keys = [\"X\"] }\n",
         )))
         .unwrap();
         assert_eq!(
-            km.action(KeyPress::plain(Key::Char('x'))),
+            km.action(KeyPress::plain(Key::Char('X'))),
             Some(Action::Quit)
         );
         assert_eq!(km.action(KeyPress::plain(Key::Char('q'))), None);

@@ -52,11 +52,11 @@ pub trait Listener {
 }
 
 /// Streams `key` into `out`; returns the bytes written once they are all in and checked.
-pub async fn download(
+pub async fn download<W: Write + ?Sized>(
     s3: &S3Browser,
     bucket: &str,
     key: &str,
-    out: &mut dyn Write,
+    out: &mut W,
     renewal: &mut impl Renewal,
     listener: &mut impl Listener,
 ) -> Result<u64, TransferError> {

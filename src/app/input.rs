@@ -1,8 +1,9 @@
 //! What key presses do: text input first (filter, MFA code), then the help overlay, then the
 //! keymap's actions for the focused pane.
 
+use super::object::ViewKind;
 use super::objects::Entry;
-use super::{App, Effect, Focus, Input, Level};
+use super::{App, Effect, Focus, Input, Level, MouseInput};
 use crate::credentials::Mode;
 use crate::keymap::{Action, Key, KeyPress};
 use chrono::{DateTime, Utc};
@@ -16,12 +17,23 @@ impl App {
             return self.on_input_key(press, now);
         }
         if self.help_visible {
-            if matches!(press.key, Key::Esc | Key::Char('q' | '?')) {
-                self.help_visible = false;
+            match self.keymap.action(press) {
+                _ if matches!(press.key, Key::Esc | Key::Char('q' | '?')) => {
+                    self.help_visible = false;
+                    self.help_scroll = 0;
+                }
+                Some(Action::Down) => self.help_scroll += 1,
+                Some(Action::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
+                Some(Action::PageDown) => self.help_scroll += 10,
+                Some(Action::PageUp) => self.help_scroll = self.help_scroll.saturating_sub(10),
+                _ => {}
             }
             return Vec::new();
         }
         let action = self.keymap.action(press);
+        if let Some(effects) = self.on_object_key(press, action, now) {
+            return effects;
+        }
         // Esc, or any other movement, stops a walk to the end; what is loaded stays.
         let moves = matches!(
             action,
@@ -40,6 +52,9 @@ impl App {
         if press == KeyPress::plain(Key::Esc) && !self.objects.rows().filter().is_empty() {
             self.objects.set_filter("");
             return Vec::new();
+        }
+        if press == KeyPress::plain(Key::Esc) && self.object.download.is_some() {
+            return self.cancel_download();
         }
         match action {
             Some(action) => self.on_action(action, now),
@@ -67,6 +82,12 @@ impl App {
             Action::Bottom if self.focus == Focus::Objects => self.walk_to_end(now),
             Action::Bottom => self.scroll(isize::MAX / 2),
             Action::Open => self.open_selected(),
+            Action::Preview => self.open_selected_object(ViewKind::Preview),
+            Action::Download => self.start_download(now),
+            Action::Presign => self.presign(now),
+            Action::Cancel => self.cancel_download(),
+            Action::Sort => self.cycle_sort(now),
+            Action::Wrap => Vec::new(),
             Action::Parent => self.go_up(),
             Action::Filter => {
                 self.focus = Focus::Objects;
@@ -92,6 +113,7 @@ impl App {
                     .error()
                     .is_some_and(|e| self.credentials_may_help(&e.failure, now));
                 self.objects.set_awaiting_credentials(may_help);
+                self.view_awaits_credentials(now);
                 self.issue(self.session.mode(), now)
             }
             Action::ModeFederated => self.switch_mode(Mode::Federated, now),
@@ -167,8 +189,10 @@ impl App {
     }
 
     fn open_selected(&mut self) -> Vec<Effect> {
-        let Some(Entry::Folder(prefix)) = self.objects.selected() else {
-            return Vec::new();
+        let prefix = match self.objects.selected() {
+            Some(Entry::Folder(prefix)) => prefix,
+            Some(Entry::Object(_)) => return self.open_selected_object(ViewKind::Detail),
+            None => return Vec::new(),
         };
         let prefix = prefix.to_string();
         self.objects.open(&prefix, None);
@@ -206,6 +230,7 @@ impl App {
                 self.input = Some(Input::Filter { text });
                 Vec::new()
             }
+            Input::Overwrite => self.on_overwrite_key(press, now),
             Input::Mfa {
                 mode,
                 mut code,
@@ -254,5 +279,101 @@ fn cycle_focus(focus: Focus, forward: bool) -> Focus {
         (Focus::Objects, true) | (Focus::Policy, false) => Focus::Session,
         (Focus::Session, true) | (Focus::Objects, false) => Focus::Policy,
         (Focus::Policy, true) | (Focus::Session, false) => Focus::Objects,
+    }
+}
+
+/// Rows the mouse wheel scrolls by.
+const WHEEL_ROWS: isize = 3;
+
+/// Two clicks on one cell within this are a double click.
+const DOUBLE_CLICK_MILLIS: i64 = 400;
+
+impl App {
+    /// `o`: the next order; said with how much of the listing it covers.
+    pub(crate) fn cycle_sort(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+        let sort = self.objects.rows().sort().next();
+        self.objects.set_sort(sort);
+        let text = if self.objects.complete() {
+            format!("sorted by {}", sort.label())
+        } else {
+            format!(
+                "sorted by {}: the {} loaded keys only; more available",
+                sort.label(),
+                self.objects.rows().key_count()
+            )
+        };
+        self.notify(text, Level::Info, now);
+        Vec::new()
+    }
+
+    /// The wheel scrolls the pane under the pointer; a click focuses a pane or selects a row;
+    /// a double click opens it.
+    pub(crate) fn on_mouse(&mut self, input: MouseInput, now: DateTime<Utc>) -> Vec<Effect> {
+        let Some(layout) = self.layout() else {
+            return Vec::new();
+        };
+        if self.input.is_some() || self.help_visible || self.object.presigned.is_some() {
+            return Vec::new();
+        }
+        let (column, row) = match input {
+            MouseInput::ScrollUp { column, row }
+            | MouseInput::ScrollDown { column, row }
+            | MouseInput::Click { column, row } => (column, row),
+        };
+        let pane = if layout.objects.contains(column, row) {
+            Focus::Objects
+        } else if layout.policy.contains(column, row) {
+            Focus::Policy
+        } else if layout.session.contains(column, row) {
+            Focus::Session
+        } else {
+            return Vec::new();
+        };
+        match input {
+            MouseInput::ScrollUp { .. } | MouseInput::ScrollDown { .. } => {
+                let delta = if matches!(input, MouseInput::ScrollUp { .. }) {
+                    -WHEEL_ROWS
+                } else {
+                    WHEEL_ROWS
+                };
+                if pane == Focus::Objects
+                    && let Some(view) = self.object.view.as_mut()
+                {
+                    let last = view
+                        .line_count()
+                        .saturating_sub(usize::from(layout.list_rows));
+                    view.scroll = view.scroll.saturating_add_signed(delta).min(last);
+                    return Vec::new();
+                }
+                let focus = self.focus;
+                self.focus = pane;
+                let effects = self.scroll(delta);
+                self.focus = focus;
+                effects
+            }
+            MouseInput::Click { .. } => {
+                let double = self.last_click.is_some_and(|(c, r, at)| {
+                    (c, r) == (column, row)
+                        && now - at <= chrono::TimeDelta::milliseconds(DOUBLE_CLICK_MILLIS)
+                });
+                self.last_click = (!double).then_some((column, row, now));
+                self.focus = pane;
+                if pane != Focus::Objects || self.object.view.is_some() || row < layout.first_row {
+                    return Vec::new();
+                }
+                let index = self.objects.rows().offset() + usize::from(row - layout.first_row);
+                if usize::from(row - layout.first_row) >= usize::from(layout.list_rows)
+                    || index >= self.objects.rows().visible_len()
+                {
+                    return Vec::new();
+                }
+                self.objects.move_to(index);
+                let mut effects = self.load_more_if_near_end();
+                if double {
+                    effects.extend(self.on_action(Action::Open, now));
+                }
+                effects
+            }
+        }
     }
 }

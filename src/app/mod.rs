@@ -5,11 +5,12 @@
 
 mod input;
 mod msg;
+pub(crate) mod object;
 pub(crate) mod objects;
 pub(crate) mod policy;
 pub(crate) mod session;
 
-pub(crate) use msg::{Effect, Generation, Layout, Msg, RequestId};
+pub(crate) use msg::{Area, Effect, Generation, Layout, MouseInput, Msg, ObjectFetch, RequestId};
 pub(crate) use session::clock_offset_text;
 #[cfg(test)]
 mod tests;
@@ -58,6 +59,8 @@ pub(crate) enum Input {
         code: String,
         error: Option<String>,
     },
+    /// The download's file exists: overwrite, keep both, or cancel?
+    Overwrite,
 }
 
 /// How long notices stay up.
@@ -73,13 +76,19 @@ pub(crate) struct App {
     pub(crate) session: SessionState,
     pub(crate) policy: PolicyState,
     pub(crate) objects: ObjectsState,
+    /// Acting on one object: detail, preview, download, presigned URL.
+    pub(crate) object: object::ObjectActions,
     pub(crate) help_visible: bool,
+    /// The first line of the help shown (when it does not fit; the view clamps it).
+    pub(crate) help_scroll: usize,
     pub(crate) notice: Option<Notice>,
     pub(crate) input: Option<Input>,
     /// The MFA code given at start (`--mfa-code`), used once by the first issue that needs one.
     first_mfa_code: Option<String>,
     /// The layout last drawn with.
     layout: Option<Layout>,
+    /// The last click, to tell a double click.
+    last_click: Option<(u16, u16, DateTime<Utc>)>,
     next_request: u64,
 }
 
@@ -95,14 +104,17 @@ impl App {
             policy: PolicyState::for_mode(&settings, mode),
             objects: ObjectsState::new(&settings.bucket, &settings.prefix, settings.page_size),
             session: SessionState::new(mode),
+            object: object::ObjectActions::default(),
             first_mfa_code: settings.mfa_code.take(),
             keymap,
             settings,
             focus: Focus::Objects,
             help_visible: false,
+            help_scroll: 0,
             notice: None,
             input: None,
             layout: None,
+            last_click: None,
             next_request: 0,
         };
         let effects = app.issue(mode, now);
@@ -127,6 +139,31 @@ impl App {
             } => self.on_issue_failed(generation, &failure, now),
             Msg::PageLoaded { request, page } => self.on_page(request, page),
             Msg::PageFailed { request, failure } => self.on_page_failed(request, failure, now),
+            Msg::Mouse(input) => self.on_mouse(input, now),
+            Msg::DetailLoaded { request, detail } => self.on_detail(request, detail),
+            Msg::PreviewLoaded {
+                request,
+                bytes,
+                size,
+            } => self.on_preview(request, &bytes, size),
+            Msg::ObjectFailed { request, failure } => self.on_object_failed(request, failure, now),
+            Msg::Presigned { request, url } => self.on_presigned(request, url),
+            Msg::DownloadTargetChecked {
+                request,
+                exists,
+                keep_both,
+            } => self.on_download_target(request, exists, keep_both, now),
+            Msg::DownloadProgressed {
+                request,
+                received,
+                size,
+            } => self.on_download_progress(request, received, size),
+            Msg::DownloadStalled { request, failure } => {
+                self.on_download_stalled(request, &failure, now)
+            }
+            Msg::DownloadFinished { request, result } => {
+                self.on_download_finished(request, result, now)
+            }
             Msg::RequestRetrying { status } => {
                 let what = if status == 429 || status == 503 {
                     "is throttling"
@@ -163,12 +200,19 @@ impl App {
                 }
             }
         }
-        if self.objects.in_flight().is_some() || self.session.is_issuing() {
+        let busy = self
+            .object
+            .view
+            .as_ref()
+            .is_some_and(|v| v.in_flight.is_some())
+            || self.object.running().is_some();
+        if self.objects.in_flight().is_some() || self.session.is_issuing() || busy {
             next = next.min(now + TimeDelta::milliseconds(SPINNER_MILLIS));
         }
         let candidates = [
             self.session.next_due(),
             self.objects.load().retry_at(),
+            self.download_retry_at(),
             self.notice.as_ref().map(|n| n.until),
         ];
         for t in candidates.into_iter().flatten() {
@@ -194,6 +238,7 @@ impl App {
         if self.objects.load().retry_at().is_some_and(|t| t <= now) {
             effects.extend(self.retry_failed_page());
         }
+        effects.extend(self.resume_due_download(now));
         let prompting = matches!(self.input, Some(Input::Mfa { .. }));
         if !prompting && self.session.is_due(now) {
             effects.extend(self.issue(self.session.mode(), now));

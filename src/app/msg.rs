@@ -5,6 +5,8 @@ use crate::bucket::{ListPage, PageRequest};
 use crate::credentials::{CredentialRequest, SessionInfo};
 use crate::failure::AwsFailure;
 use crate::keymap::KeyPress;
+use crate::object::ObjectDetail;
+use std::path::PathBuf;
 
 /// Identifies one page request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -14,6 +16,24 @@ pub(crate) struct RequestId(pub u64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) struct Generation(pub u64);
 
+/// A rectangle of screen cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Area {
+    pub(crate) x: u16,
+    pub(crate) y: u16,
+    pub(crate) width: u16,
+    pub(crate) height: u16,
+}
+
+impl Area {
+    pub(crate) fn contains(self, column: u16, row: u16) -> bool {
+        column >= self.x
+            && row >= self.y
+            && u32::from(column) < u32::from(self.x) + u32::from(self.width)
+            && u32::from(row) < u32::from(self.y) + u32::from(self.height)
+    }
+}
+
 /// What the model needs to know of the screen's layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Layout {
@@ -21,6 +41,12 @@ pub(crate) struct Layout {
     pub(crate) list_rows: u16,
     /// Lines the policy pane shows.
     pub(crate) policy_rows: u16,
+    /// The panes, borders included, for the mouse.
+    pub(crate) session: Area,
+    pub(crate) policy: Area,
+    pub(crate) objects: Area,
+    /// The screen row of the list's first entry (under its header).
+    pub(crate) first_row: u16,
 }
 
 /// What happened.
@@ -55,6 +81,75 @@ pub(crate) enum Msg {
     RequestRetrying {
         status: u16,
     },
+    /// A mouse event on the screen (cell coordinates).
+    Mouse(MouseInput),
+    DetailLoaded {
+        request: RequestId,
+        detail: Box<ObjectDetail>,
+    },
+    PreviewLoaded {
+        request: RequestId,
+        bytes: Vec<u8>,
+        /// The object's whole size.
+        size: u64,
+    },
+    /// A detail or preview request failed.
+    ObjectFailed {
+        request: RequestId,
+        failure: AwsFailure,
+    },
+    Presigned {
+        request: RequestId,
+        url: String,
+    },
+    /// Whether the download's file exists, and the name keeping both would use.
+    DownloadTargetChecked {
+        request: RequestId,
+        exists: bool,
+        keep_both: PathBuf,
+    },
+    DownloadProgressed {
+        request: RequestId,
+        received: u64,
+        size: u64,
+    },
+    /// A request of the download failed; it waits for `ResumeDownload` (or a cancel).
+    DownloadStalled {
+        request: RequestId,
+        failure: AwsFailure,
+    },
+    /// The download ended: the bytes saved, or why not (the `.part` is gone either way).
+    DownloadFinished {
+        request: RequestId,
+        result: Result<u64, String>,
+    },
+}
+
+/// What the mouse did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MouseInput {
+    ScrollUp {
+        column: u16,
+        row: u16,
+    },
+    ScrollDown {
+        column: u16,
+        row: u16,
+    },
+    /// A left click (a second on the same cell soon after is a double click).
+    Click {
+        column: u16,
+        row: u16,
+    },
+}
+
+/// What to fetch of one object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ObjectFetch {
+    /// HeadObject; answer with `DetailLoaded`.
+    Detail,
+    /// The first `max_bytes` (a ranged GetObject); answer with `PreviewLoaded`.
+    Preview { max_bytes: u64 },
 }
 
 /// What the runtime should do.
@@ -76,6 +171,49 @@ pub(crate) enum Effect {
         request: RequestId,
         generation: Generation,
         page: PageRequest,
+    },
+    /// Fetch an object's detail or first bytes with the credentials of `generation`; answer
+    /// for `request` (or `ObjectFailed`).
+    FetchObject {
+        request: RequestId,
+        generation: Generation,
+        bucket: String,
+        key: String,
+        what: ObjectFetch,
+    },
+    /// Sign a GET URL for `secs`; answer with `Presigned` (or `ObjectFailed`).
+    Presign {
+        request: RequestId,
+        generation: Generation,
+        bucket: String,
+        key: String,
+        secs: u64,
+    },
+    /// Look whether `path` exists; answer with `DownloadTargetChecked`.
+    CheckDownloadTarget {
+        request: RequestId,
+        path: PathBuf,
+    },
+    /// Stream the object into `path` (through `path.part`), reporting progress.
+    Download {
+        request: RequestId,
+        generation: Generation,
+        bucket: String,
+        key: String,
+        path: PathBuf,
+    },
+    /// The stalled download may try again (with the credentials in use now).
+    ResumeDownload {
+        request: RequestId,
+    },
+    /// Stop the download and remove its `.part`.
+    CancelDownload {
+        request: RequestId,
+    },
+    /// Put `text` on the clipboard (OSC 52: works over SSH, and in tmux with
+    /// `set-clipboard on`).
+    CopyToClipboard {
+        text: String,
     },
     /// Give the terminal back and stop until continued (Ctrl-Z).
     Suspend,

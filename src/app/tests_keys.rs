@@ -105,6 +105,7 @@ fn browsing(folders: &[&str]) -> App {
         Msg::LaidOut(Layout {
             list_rows: 10,
             policy_rows: 5,
+            ..Layout::default()
         }),
         t0(),
     );
@@ -802,6 +803,7 @@ fn g_loads_every_page_back_to_back_and_ends_on_the_last_key() {
         Msg::LaidOut(Layout {
             list_rows: 10,
             policy_rows: 5,
+            ..Layout::default()
         }),
         at(1),
     );

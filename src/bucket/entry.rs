@@ -163,6 +163,11 @@ impl ObjectEntry {
         }
     }
 
+    /// Milliseconds since the epoch (`i64::MIN` when not given): for sorting.
+    pub fn modified_ms(&self) -> i64 {
+        self.modified_ms
+    }
+
     pub fn last_modified(&self) -> Option<DateTime<Utc>> {
         (self.modified_ms != i64::MIN)
             .then(|| DateTime::from_timestamp_millis(self.modified_ms))

@@ -1,9 +1,10 @@
-//! The runtime's view of AWS: issue credentials, sign with them, list a page. [`AwsCloud`] is
+//! The runtime's view of AWS: issue credentials, sign with them, list a page, reach S3 for
+//! one object. [`AwsCloud`] is
 //! the real one (per-mode SDK clients, created on first use); the runtime's tests put a scripted
 //! one in its place, so the loop can be driven on paused time without a network.
 
 use crate::app::Generation;
-use crate::aws::{Clients, Issued, OnRetryable, load_base_config};
+use crate::aws::{Clients, Issued, OnRetryable, S3Browser, load_base_config};
 use crate::bucket::{ListPage, PageRequest};
 use crate::clock::WallClock;
 use crate::credentials::{CredentialRequest, Mode, SecretCredentials};
@@ -22,6 +23,29 @@ pub(crate) trait Cloud: Send + Sync {
     fn use_credentials(&self, mode: Mode, generation: Generation, secret: &SecretCredentials);
     /// Fetches one page with the credentials in use.
     fn list_page(&self, page: PageRequest) -> BoxFuture<'static, Result<ListPage, AwsFailure>>;
+    /// S3 with the credentials in use, for object requests and downloads (`None` before any
+    /// credentials are).
+    fn s3(&self) -> Option<S3Browser>;
+}
+
+fn no_credentials_yet() -> AwsFailure {
+    AwsFailure::new(
+        ErrorKind::NoCredentials,
+        None,
+        "no temporary credentials are in use yet",
+    )
+}
+
+/// An object request with the credentials in use (no S3 before credentials: a failure).
+pub(crate) async fn with_s3<T, F, Fut>(s3: Option<S3Browser>, call: F) -> Result<T, AwsFailure>
+where
+    F: FnOnce(S3Browser) -> Fut,
+    Fut: std::future::Future<Output = Result<T, AwsFailure>>,
+{
+    match s3 {
+        Some(s3) => call(s3).await,
+        None => Err(no_credentials_yet()),
+    }
 }
 
 type ClientCell = (BaseOptions, Arc<OnceCell<Clients>>);
@@ -95,16 +119,19 @@ impl Cloud for AwsCloud {
     }
 
     fn list_page(&self, page: PageRequest) -> BoxFuture<'static, Result<ListPage, AwsFailure>> {
-        let clients = self.active.lock().ok().and_then(|a| a.clone());
+        let s3 = self.s3();
         Box::pin(async move {
-            match clients {
-                Some(clients) => clients.s3.list_page(&page).await,
-                None => Err(AwsFailure::new(
-                    ErrorKind::NoCredentials,
-                    None,
-                    "no temporary credentials are in use yet",
-                )),
+            match s3 {
+                Some(s3) => s3.list_page(&page).await,
+                None => Err(no_credentials_yet()),
             }
         })
+    }
+
+    fn s3(&self) -> Option<S3Browser> {
+        self.active
+            .lock()
+            .ok()
+            .and_then(|a| a.as_ref().map(|c| c.s3.clone()))
     }
 }

@@ -1,11 +1,16 @@
 //! Carries out effects: spawns STS and S3 calls and turns their results into messages. Owns the
-//! secrets between issue and use, and the one listing task (a new one aborts the old).
+//! secrets between issue and use, the one listing task and the one object request (a new one
+//! aborts the old), and the one download (its `.part` removed when it is cancelled).
 
-use super::cloud::Cloud;
-use crate::app::{Effect, Generation, Msg};
-use crate::aws::Issued;
+use super::cloud::{Cloud, with_s3};
+use crate::app::{Effect, Generation, Msg, ObjectFetch, RequestId};
+use crate::aws::{Issued, S3Browser};
 use crate::credentials::{Mode, SecretCredentials};
+use crate::failure::AwsFailure;
+use crate::object::download::{Transfer, keep_both, part_path};
+use crate::transfer::{self, Listener, Renewal};
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -29,11 +34,23 @@ impl Event {
     }
 }
 
+/// A download in the background: its task, the way to tell it to resume, its `.part`.
+struct DownloadTask {
+    request: RequestId,
+    task: JoinHandle<()>,
+    resume: mpsc::UnboundedSender<()>,
+    part: PathBuf,
+}
+
 pub(crate) struct Executor {
     cloud: Arc<dyn Cloud>,
     pending: HashMap<Generation, (Mode, SecretCredentials)>,
     installed: Option<Generation>,
     list_task: Option<JoinHandle<()>>,
+    /// The one detail or preview request (a newer one replaces it).
+    object_task: Option<JoinHandle<()>>,
+    download: Option<DownloadTask>,
+    clipboard: Box<dyn Fn(&str) + Send>,
     tx: mpsc::UnboundedSender<Event>,
 }
 
@@ -44,8 +61,21 @@ impl Executor {
             pending: HashMap::new(),
             installed: None,
             list_task: None,
+            object_task: None,
+            download: None,
+            clipboard: Box::new(|_| {}),
             tx,
         }
+    }
+
+    /// Where `CopyToClipboard` goes (the terminal, in the real runtime).
+    pub(crate) fn with_clipboard(mut self, clipboard: Box<dyn Fn(&str) + Send>) -> Self {
+        self.clipboard = clipboard;
+        self
+    }
+
+    fn send(&self, msg: Msg) {
+        let _ = self.tx.send(Event(Report::App(msg)));
     }
 
     /// A background report as a message for the app; a secret that came with it is kept here.
@@ -116,7 +146,142 @@ impl Executor {
                     let _ = tx.send(Event(Report::App(msg)));
                 }));
             }
+            other => self.run_object(other),
         }
+    }
+
+    /// Runs an effect on one object: detail, preview, presign, download.
+    fn run_object(&mut self, effect: Effect) {
+        match effect {
+            Effect::FetchObject {
+                request,
+                bucket,
+                key,
+                what,
+                ..
+            } => {
+                if let Some(task) = self.object_task.take() {
+                    task.abort(); // latest wins
+                }
+                let s3 = self.cloud.s3();
+                let tx = self.tx.clone();
+                self.object_task = Some(tokio::spawn(async move {
+                    let msg = match what {
+                        ObjectFetch::Detail => {
+                            match with_s3(s3, |s3| async move { s3.head(&bucket, &key).await })
+                                .await
+                            {
+                                Ok(detail) => Msg::DetailLoaded {
+                                    request,
+                                    detail: Box::new(detail),
+                                },
+                                Err(failure) => Msg::ObjectFailed { request, failure },
+                            }
+                        }
+                        ObjectFetch::Preview { max_bytes } => {
+                            let call = |s3: S3Browser| async move {
+                                s3.first_bytes(&bucket, &key, max_bytes).await
+                            };
+                            match with_s3(s3, call).await {
+                                Ok((bytes, size)) => Msg::PreviewLoaded {
+                                    request,
+                                    bytes,
+                                    size,
+                                },
+                                Err(failure) => Msg::ObjectFailed { request, failure },
+                            }
+                        }
+                    };
+                    let _ = tx.send(Event(Report::App(msg)));
+                }));
+            }
+            Effect::Presign {
+                request,
+                bucket,
+                key,
+                secs,
+                ..
+            } => {
+                let s3 = self.cloud.s3();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let call = |s3: S3Browser| async move { s3.presign(&bucket, &key, secs).await };
+                    let msg = match with_s3(s3, call).await {
+                        Ok(url) => Msg::Presigned { request, url },
+                        Err(failure) => Msg::ObjectFailed { request, failure },
+                    };
+                    let _ = tx.send(Event(Report::App(msg)));
+                });
+            }
+            Effect::CheckDownloadTarget { request, path } => {
+                let exists = path.exists();
+                let keep_both = keep_both(&path, Path::exists);
+                self.send(Msg::DownloadTargetChecked {
+                    request,
+                    exists,
+                    keep_both,
+                });
+            }
+            Effect::Download {
+                request,
+                bucket,
+                key,
+                path,
+                ..
+            } => self.download(request, bucket, key, path),
+            Effect::ResumeDownload { request } => {
+                if let Some(d) = self.download.as_ref().filter(|d| d.request == request) {
+                    let _ = d.resume.send(());
+                }
+            }
+            Effect::CancelDownload { request } => {
+                if let Some(d) = self.download.take_if(|d| d.request == request) {
+                    d.task.abort();
+                    let _ = std::fs::remove_file(&d.part);
+                }
+            }
+            Effect::CopyToClipboard { text } => (self.clipboard)(&text),
+            Effect::Quit
+            | Effect::Suspend
+            | Effect::IssueCredentials { .. }
+            | Effect::UseCredentials { .. }
+            | Effect::ListPage { .. } => {}
+        }
+    }
+
+    /// Starts streaming an object into `path` (through `path.part`).
+    fn download(&mut self, request: RequestId, bucket: String, key: String, path: PathBuf) {
+        if let Some(old) = self.download.take() {
+            old.task.abort();
+            let _ = std::fs::remove_file(&old.part);
+        }
+        let part = part_path(&path);
+        let Some(s3) = self.cloud.s3() else {
+            self.send(Msg::DownloadFinished {
+                request,
+                result: Err("no temporary credentials are in use yet".into()),
+            });
+            return;
+        };
+        let (resume, resumed) = mpsc::unbounded_channel();
+        let tx = self.tx.clone();
+        let task_part = part.clone();
+        let task = tokio::spawn(async move {
+            let result = save(&s3, &bucket, &key, &path, &task_part, request, &tx, resumed).await;
+            if result.is_err() {
+                let _ = std::fs::remove_file(&task_part);
+            }
+            let _ = tx.send(Event(Report::App(Msg::DownloadFinished {
+                request,
+                result,
+            })));
+        });
+        self.download = Some(DownloadTask {
+            request,
+            task,
+            resume,
+            part,
+        });
     }
 
     fn use_credentials(&mut self, generation: Generation) {
@@ -134,5 +299,106 @@ impl Drop for Executor {
         if let Some(task) = self.list_task.take() {
             task.abort();
         }
+        if let Some(task) = self.object_task.take() {
+            task.abort();
+        }
+        if let Some(d) = self.download.take() {
+            d.task.abort();
+            let _ = std::fs::remove_file(&d.part);
+        }
+    }
+}
+
+/// Streams the object into `part`, renames it to `path` when every byte is in and checked.
+#[allow(clippy::too_many_arguments)]
+async fn save(
+    s3: &S3Browser,
+    bucket: &str,
+    key: &str,
+    path: &Path,
+    part: &Path,
+    request: RequestId,
+    tx: &mpsc::UnboundedSender<Event>,
+    resumed: mpsc::UnboundedReceiver<()>,
+) -> Result<u64, String> {
+    let file =
+        std::fs::File::create(part).map_err(|e| format!("cannot write {}: {e}", part.display()))?;
+    let mut writer = std::io::BufWriter::with_capacity(256 * 1024, file);
+    let mut renewal = AskTheModel {
+        request,
+        tx: tx.clone(),
+        resumed,
+    };
+    let mut progress = Progress {
+        request,
+        tx: tx.clone(),
+        last: None,
+    };
+    let n = transfer::download(s3, bucket, key, &mut writer, &mut renewal, &mut progress)
+        .await
+        .map_err(|e| e.to_string())?;
+    writer
+        .into_inner()
+        .map_err(std::io::IntoInnerError::into_error)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", part.display()))?;
+    std::fs::rename(part, path).map_err(|e| {
+        format!(
+            "cannot rename {} to {}: {e}",
+            part.display(),
+            path.display()
+        )
+    })?;
+    Ok(n)
+}
+
+/// A download's credentials are the model's business: it hears of the failure, decides (new
+/// credentials, a wait, or giving up), and says when to resume.
+struct AskTheModel {
+    request: RequestId,
+    tx: mpsc::UnboundedSender<Event>,
+    resumed: mpsc::UnboundedReceiver<()>,
+}
+
+impl Renewal for AskTheModel {
+    async fn renewed(&mut self, failure: AwsFailure) -> Result<(), AwsFailure> {
+        let _ = self.tx.send(Event(Report::App(Msg::DownloadStalled {
+            request: self.request,
+            failure: failure.clone(),
+        })));
+        match self.resumed.recv().await {
+            Some(()) => Ok(()),
+            None => Err(failure),
+        }
+    }
+}
+
+/// Progress for the model, at most ten times a second.
+struct Progress {
+    request: RequestId,
+    tx: mpsc::UnboundedSender<Event>,
+    last: Option<std::time::Instant>,
+}
+
+impl Listener for Progress {
+    fn progressed(&mut self, transfer: &Transfer) {
+        let now = crate::clock::instant();
+        if self
+            .last
+            .is_some_and(|t| now - t < std::time::Duration::from_millis(100))
+            && !transfer.is_complete()
+        {
+            return;
+        }
+        self.last = Some(now);
+        let _ = self.tx.send(Event(Report::App(Msg::DownloadProgressed {
+            request: self.request,
+            received: transfer.received,
+            size: transfer.size,
+        })));
+    }
+
+    fn resuming(&mut self, from: u64, why: &str) {
+        tracing::debug!(from, why, "download resuming");
     }
 }

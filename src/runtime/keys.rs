@@ -1,8 +1,10 @@
 //! Terminal events as model messages.
 
-use crate::app::Msg;
+use crate::app::{MouseInput, Msg};
 use crate::keymap::{Key, KeyPress};
-use crossterm::event::{Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
 
 /// The message for a terminal event; `None` for events the app does not care about. A resize
 /// needs no message: the next frame lays the screen out anew.
@@ -34,6 +36,16 @@ pub(crate) fn terminal_msg(event: &TermEvent) -> Option<Msg> {
                 ctrl: k.modifiers.contains(KeyModifiers::CONTROL),
                 alt: k.modifiers.contains(KeyModifiers::ALT),
             }))
+        }
+        TermEvent::Mouse(m) => {
+            let (column, row) = (m.column, m.row);
+            let input = match m.kind {
+                MouseEventKind::ScrollUp => MouseInput::ScrollUp { column, row },
+                MouseEventKind::ScrollDown => MouseInput::ScrollDown { column, row },
+                MouseEventKind::Down(MouseButton::Left) => MouseInput::Click { column, row },
+                _ => return None,
+            };
+            Some(Msg::Mouse(input))
         }
         _ => None,
     }

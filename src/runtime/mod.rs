@@ -24,7 +24,7 @@ use tokio::sync::mpsc;
 /// Runs the TUI until the user quits. The terminal is restored on every path.
 pub async fn run(settings: Settings, keymap: Keymap) -> std::io::Result<()> {
     crate::ui::theme::set_color(!crate::ui::theme::no_color_requested());
-    let mut term = terminal::Terminal::enter()?;
+    let mut term = terminal::Terminal::enter(settings.mouse)?;
     let clock: Arc<dyn WallClock> = Arc::new(SystemClock);
     let (tx, results) = mpsc::unbounded_channel();
     let notices = tx.clone();
@@ -36,7 +36,7 @@ pub async fn run(settings: Settings, keymap: Keymap) -> std::io::Result<()> {
         events: EventStream::new(),
         signals: signals::listen()?,
         results,
-        executor: Executor::new(cloud, tx),
+        executor: Executor::new(cloud, tx).with_clipboard(Box::new(terminal::copy_to_clipboard)),
         clock,
         tz: clock::local_offset(),
         suspend: Box::new(terminal::suspend),

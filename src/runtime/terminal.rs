@@ -5,6 +5,7 @@
 //! screen" would move the cursor back up and let the shell prompt overwrite the message.
 
 use crossterm::cursor::{Hide, Show};
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -17,6 +18,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// Whether sts3 holds the terminal (raw mode, alternate screen, hidden cursor) right now.
 static HELD: AtomicBool = AtomicBool::new(false);
 
+/// Whether sts3 captures the mouse (`mouse = true`), to release it on the way out.
+static MOUSE: AtomicBool = AtomicBool::new(false);
+
 pub(crate) struct Terminal {
     inner: DefaultTerminal,
 }
@@ -28,17 +32,30 @@ fn restore() -> std::io::Result<()> {
         return Ok(());
     }
     let raw = disable_raw_mode();
+    if MOUSE.load(Ordering::SeqCst) {
+        execute!(std::io::stdout(), DisableMouseCapture)?;
+    }
     execute!(std::io::stdout(), LeaveAlternateScreen, Show)?;
     raw
+}
+
+/// Takes the mouse if sts3 is to capture it.
+fn capture_mouse() -> std::io::Result<()> {
+    if MOUSE.load(Ordering::SeqCst) {
+        execute!(std::io::stdout(), EnableMouseCapture)?;
+    }
+    Ok(())
 }
 
 impl Terminal {
     /// Takes the terminal. (Not `ratatui::init`: its own panic hook would leave the screen a
     /// second time.)
-    pub(crate) fn enter() -> std::io::Result<Self> {
+    pub(crate) fn enter(mouse: bool) -> std::io::Result<Self> {
         enable_raw_mode()?;
         HELD.store(true, Ordering::SeqCst);
+        MOUSE.store(mouse, Ordering::SeqCst);
         let entered = execute!(std::io::stdout(), EnterAlternateScreen)
+            .and_then(|()| capture_mouse())
             .and_then(|()| ratatui::Terminal::new(CrosstermBackend::new(std::io::stdout())));
         let inner = match entered {
             Ok(inner) => inner,
@@ -75,7 +92,19 @@ pub(crate) fn suspend() -> std::io::Result<()> {
     // Continued.
     enable_raw_mode()?;
     HELD.store(true, Ordering::SeqCst);
-    execute!(std::io::stdout(), EnterAlternateScreen, Hide)
+    execute!(std::io::stdout(), EnterAlternateScreen, Hide)?;
+    capture_mouse()
+}
+
+/// Puts `text` on the clipboard of the terminal (OSC 52), which also works over SSH and, with
+/// `set-clipboard on`, in tmux.
+pub(crate) fn copy_to_clipboard(text: &str) {
+    use base64::Engine as _;
+    use std::io::Write as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut out = std::io::stdout().lock();
+    let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+    let _ = out.flush();
 }
 
 impl Deref for Terminal {

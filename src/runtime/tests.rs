@@ -185,6 +185,11 @@ impl Cloud for FakeCloud {
             }
         })
     }
+
+    /// No S3 here: object requests fail as they would before any credentials.
+    fn s3(&self) -> Option<crate::aws::S3Browser> {
+        None
+    }
 }
 
 /// A test backend the test can read while the loop draws on it, counting frames.

@@ -32,6 +32,10 @@ pub struct FileConfig {
     pub json: Option<bool>,
     pub folders: Option<bool>,
     pub parallel: Option<usize>,
+    pub preview_bytes: Option<u64>,
+    pub download_dir: Option<PathBuf>,
+    pub presign_secs: Option<u64>,
+    pub mouse: Option<bool>,
     #[serde(default)]
     pub refresh: RefreshFile,
     #[serde(default)]
@@ -122,6 +126,10 @@ impl FileConfig {
             json: self.json.or(base.json),
             folders: self.folders.or(base.folders),
             parallel: self.parallel.or(base.parallel),
+            preview_bytes: self.preview_bytes.or(base.preview_bytes),
+            download_dir: self.download_dir.or(base.download_dir),
+            presign_secs: self.presign_secs.or(base.presign_secs),
+            mouse: self.mouse.or(base.mouse),
             refresh: RefreshFile {
                 margin_secs: self.refresh.margin_secs.or(base.refresh.margin_secs),
                 warn_secs: self.refresh.warn_secs.or(base.refresh.warn_secs),

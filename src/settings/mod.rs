@@ -84,6 +84,12 @@ pub enum SetupError {
     KeymapRead { path: String, reason: String },
     #[error("{0}")]
     Keymap(#[from] KeymapError),
+    #[error("{key} = {value} is out of range; set {key} between {range} in the config file")]
+    OutOfRange {
+        key: &'static str,
+        value: u64,
+        range: &'static str,
+    },
     #[error("the built-in defaults lack `{0}`; this is a bug in sts3, please report it")]
     MissingDefault(&'static str),
 }
@@ -177,6 +183,53 @@ pub struct ListDefaults {
     pub parallel: Option<usize>,
 }
 
+/// Acting on objects in the TUI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectSettings {
+    /// Bytes a preview fetches.
+    pub preview_bytes: u64,
+    /// Where `s` saves.
+    pub download_dir: PathBuf,
+    /// Seconds a presigned URL is asked to last (cut to the session's end).
+    pub presign_secs: u64,
+}
+
+/// The folder downloads go to when the config names none: the user's Downloads folder, else
+/// the current one.
+fn default_download_dir() -> PathBuf {
+    directories::UserDirs::new()
+        .and_then(|d| d.download_dir().map(Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The object actions' settings from the merged config, checked.
+fn object_settings(file: &FileConfig) -> Result<ObjectSettings, SetupError> {
+    let preview_bytes = default_of(file.preview_bytes, "preview_bytes")?;
+    if !(1..=16 * 1024 * 1024).contains(&preview_bytes) {
+        return Err(SetupError::OutOfRange {
+            key: "preview_bytes",
+            value: preview_bytes,
+            range: "1 and 16777216 (16 MiB)",
+        });
+    }
+    let presign_secs = default_of(file.presign_secs, "presign_secs")?;
+    if !(1..=crate::object::presign::MAX_SECS).contains(&presign_secs) {
+        return Err(SetupError::OutOfRange {
+            key: "presign_secs",
+            value: presign_secs,
+            range: "1 and 604800 (7 days)",
+        });
+    }
+    Ok(ObjectSettings {
+        preview_bytes,
+        download_dir: file
+            .download_dir
+            .clone()
+            .unwrap_or_else(default_download_dir),
+        presign_secs,
+    })
+}
+
 /// When to refresh and when to warn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RefreshSettings {
@@ -209,6 +262,9 @@ pub struct Settings {
     pub refresh: RefreshSettings,
     pub debug: bool,
     pub list: ListDefaults,
+    pub objects: ObjectSettings,
+    /// Mouse capture in the TUI.
+    pub mouse: bool,
 }
 
 /// A value the embedded defaults must provide.
@@ -261,6 +317,7 @@ impl Settings {
     ) -> Result<Self, SetupError> {
         let file = file.over(FileConfig::parse(DEFAULT_CONFIG, "<built-in defaults>")?);
         let base = base_options(opts, &file, env)?;
+        let objects = object_settings(&file)?;
         let bucket = opts
             .bucket
             .clone()
@@ -347,6 +404,8 @@ impl Settings {
             refresh,
             debug: opts.debug || default_of(file.debug, "debug")?,
             list,
+            objects,
+            mouse: default_of(file.mouse, "mouse")?,
         };
         if settings
             .mfa_serial

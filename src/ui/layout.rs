@@ -53,7 +53,11 @@ pub(crate) fn screen(area: Rect, app: &App) -> Option<Screen> {
     let [main, status] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
     let (session, policy, objects) = panes(main, app);
     let inner = Block::new().borders(Borders::ALL).inner(objects);
-    let error_height = if app.objects.error().is_some() {
+    let download_failed = matches!(
+        app.object.outcome,
+        Some(crate::app::object::Outcome::Failed { .. })
+    );
+    let error_height = if app.objects.error().is_some() || download_failed {
         ERROR_LINES.min(inner.height)
     } else {
         0
@@ -81,9 +85,19 @@ pub(crate) fn screen(area: Rect, app: &App) -> Option<Screen> {
 /// What the model needs to know of the layout of `area`: rows of the object list and lines
 /// of the policy pane (0 when the terminal is too small).
 pub(crate) fn layout_of(area: Rect, app: &App) -> crate::app::Layout {
+    let to_area = |r: Rect| crate::app::Area {
+        x: r.x,
+        y: r.y,
+        width: r.width,
+        height: r.height,
+    };
     screen(area, app).map_or_else(Default::default, |s| crate::app::Layout {
         list_rows: s.list_rows(),
         policy_rows: s.policy_rows(),
+        session: to_area(s.session),
+        policy: to_area(s.policy),
+        objects: to_area(s.objects),
+        first_row: s.list.y + 1,
     })
 }
 

@@ -2,6 +2,7 @@
 //! things go is decided once, in [`layout`].
 
 mod layout;
+mod object;
 mod objects;
 mod overlays;
 mod policy;
@@ -64,6 +65,8 @@ pub(crate) fn render(frame: &mut Frame, app: &App, clock: Clock) {
         overlays::render_mfa(frame, area, app);
     } else if app.help_visible {
         overlays::render(frame, area, app);
+    } else if let Some(p) = &app.object.presigned {
+        object::render_presigned(frame, area, app, p, clock);
     }
 }
 

@@ -2,6 +2,7 @@
 //! ETag, the load state in the footer, and any error inline, in red, with the way out.
 
 use super::{Clock, Screen, is_focused, keep_head, pane_block, spinner, theme};
+use crate::app::object::Outcome;
 use crate::app::objects::{Entry, ObjectsState, Retry};
 use crate::app::{App, Focus, Input};
 use crate::bucket::human_size;
@@ -16,6 +17,10 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 const ETAG_FROM: u16 = 100;
 
 pub(crate) fn render(frame: &mut Frame, screen: &Screen, app: &App, clock: Clock) {
+    if let Some(view) = &app.object.view {
+        super::object::render_view(frame, screen.objects, app, view, clock);
+        return;
+    }
     let o = &app.objects;
     let title = Line::from(vec![
         Span::styled(" Objects ", theme::title()),
@@ -175,6 +180,18 @@ fn footer(app: &App, clock: Clock) -> Line<'static> {
     };
     spans.push(Span::styled(state, theme::dim()));
     let rows = o.rows();
+    if rows.sort() != crate::app::objects::Sort::NameAsc {
+        let what = if o.complete() {
+            format!(" sorted by {} ", rows.sort().label())
+        } else {
+            format!(
+                " sorted by {}: the {} loaded keys only ",
+                rows.sort().label(),
+                rows.key_count()
+            )
+        };
+        spans.push(Span::styled(what, theme::key_hint()));
+    }
     if !rows.filter().is_empty() || matches!(app.input, Some(Input::Filter { .. })) {
         spans.push(Span::styled(
             format!(
@@ -220,6 +237,27 @@ fn count(n: usize, noun: &str) -> String {
 
 fn render_error(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     let Some(err) = app.objects.error() else {
+        if let Some(Outcome::Failed { key, message }) = &app.object.outcome {
+            let lines = vec![
+                Line::from(Span::styled(
+                    format!("✗ saving {} failed: {message}", printable(key)),
+                    theme::danger(),
+                )),
+                Line::from(Span::styled(
+                    format!(
+                        "  {}: refresh credentials · {}: try again",
+                        app.keymap
+                            .first_key(Action::RefreshCredentials)
+                            .map_or_else(|| "?".to_string(), |k| k.to_string()),
+                        app.keymap
+                            .first_key(Action::Download)
+                            .map_or_else(|| "?".to_string(), |k| k.to_string())
+                    ),
+                    theme::key_hint(),
+                )),
+            ];
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        }
         return;
     };
     let key = |action| {

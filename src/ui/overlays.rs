@@ -44,12 +44,30 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
         .collect();
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let popup = centered(area, 64, height);
+    // When it does not fit, it scrolls (the model keeps the wish, this clamps it).
+    let shown = usize::from(popup.height.saturating_sub(2));
+    let scroll = app.help_scroll.min(lines.len().saturating_sub(shown));
+    let footer = if lines.len() > shown {
+        format!(
+            " esc/?/q close · j/k scroll · {}-{} of {} ",
+            scroll + 1,
+            scroll + shown,
+            lines.len()
+        )
+    } else {
+        " esc/?/q close ".to_string()
+    };
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
         .border_style(theme::focus_border())
         .title(Span::styled(" Keys ", theme::title()))
-        .title_bottom(Span::styled(" esc/?/q close ", theme::dim()));
-    frame.render_widget(Paragraph::new(lines).block(block), popup);
+        .title_bottom(Span::styled(footer, theme::dim()));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
+        popup,
+    );
 }
 
 pub(crate) fn render_mfa(frame: &mut Frame, area: Rect, app: &App) {

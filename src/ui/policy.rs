@@ -10,7 +10,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-fn token_style(kind: JsonToken) -> Style {
+pub(crate) fn token_style(kind: JsonToken) -> Style {
     match kind {
         JsonToken::Key => theme::json_key(),
         JsonToken::String => theme::json_string(),

@@ -22,8 +22,10 @@ const HINTS: [(Action, &str); 9] = [
     (Action::Reload, "reload"),
 ];
 
-pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, _clock: Clock) {
-    let line = if let Some(Input::Filter { text }) = &app.input {
+pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
+    let line = if let Some(Input::Overwrite) = &app.input {
+        overwrite_prompt(app)
+    } else if let Some(Input::Filter { text }) = &app.input {
         Line::from(vec![
             Span::styled("/", theme::key_hint()),
             Span::raw(text.clone()),
@@ -37,10 +39,45 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, _clock: Clock) {
             Level::Error => theme::error(),
         };
         Line::from(Span::styled(notice.text.clone(), style))
+    } else if let Some(progress) = app.download_status(clock.now) {
+        Line::from(Span::styled(progress, theme::key_hint()))
     } else {
         hints(app, usize::from(area.width))
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// `report.pdf exists in ~/Downloads: o overwrite · k keep both as report (1).pdf · c cancel`.
+fn overwrite_prompt(app: &App) -> Line<'static> {
+    use crate::app::object::Phase;
+    let Some(d) = &app.object.download else {
+        return Line::default();
+    };
+    let Phase::Asking { keep_both } = &d.phase else {
+        return Line::default();
+    };
+    let name = |p: &std::path::Path| {
+        crate::escape::printable(&p.file_name().unwrap_or_default().to_string_lossy()).into_owned()
+    };
+    Line::from(vec![
+        Span::styled(
+            format!(
+                "{} exists in {}: ",
+                name(&d.path),
+                d.path
+                    .parent()
+                    .unwrap_or(std::path::Path::new("."))
+                    .display()
+            ),
+            theme::warn(),
+        ),
+        Span::styled("o", theme::key_hint()),
+        Span::raw(" overwrite · "),
+        Span::styled("k", theme::key_hint()),
+        Span::raw(format!(" keep both as {} · ", name(keep_both))),
+        Span::styled("c", theme::key_hint()),
+        Span::raw(" cancel"),
+    ])
 }
 
 fn hints(app: &App, width: usize) -> Line<'static> {

@@ -296,6 +296,22 @@ fn help_overlay() {
         let t = draw(&mut app, at(1), w, h);
         insta::assert_snapshot!(format!("help_{w}x{h}"), t.backend());
     }
+    // At 80x24 it does not fit: it scrolls to its last binding, and no further.
+    for _ in 0..40 {
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('j'))), at(1));
+    }
+    let text = format!("{}", draw(&mut app, at(1), 80, 24).backend());
+    assert!(text.contains("wrap long lines in a preview"), "{text}");
+    assert!(text.contains("j/k scroll · 5-26 of 26"), "{text}");
+    assert!(
+        !text.contains("q C-c     quit"),
+        "scrolled past the first line"
+    );
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('k'))), at(1));
+    assert_eq!(
+        app.help_scroll, 39,
+        "the model keeps the wish; the view clamps"
+    );
 }
 
 #[test]

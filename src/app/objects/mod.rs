@@ -9,7 +9,7 @@ mod rows;
 mod tests;
 
 pub(crate) use load::{Fetch, Load, PageFailure, Retry, Streak};
-pub(crate) use rows::{Entry, Rows};
+pub(crate) use rows::{Entry, Rows, Sort};
 
 use super::{Generation, RequestId};
 use crate::bucket::{ListPage, PageRequest};
@@ -150,8 +150,17 @@ impl ObjectsState {
         self.rows.move_by(delta);
     }
 
+    /// Puts the cursor on visible row `row` (clamped).
+    pub(crate) fn move_to(&mut self, row: usize) {
+        self.rows.move_to(row);
+    }
+
     pub(crate) fn set_filter(&mut self, filter: &str) {
         self.rows.set_filter(filter);
+    }
+
+    pub(crate) fn set_sort(&mut self, sort: Sort) {
+        self.rows.set_sort(sort);
     }
 
     /// The list now shows `height` rows.

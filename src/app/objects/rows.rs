@@ -52,6 +52,58 @@ impl Filter {
     }
 }
 
+/// The order objects are shown in. Folders always come first, by name (reversed for
+/// `NameDesc`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Sort {
+    /// S3's own order (by key bytes).
+    #[default]
+    NameAsc,
+    NameDesc,
+    SizeAsc,
+    SizeDesc,
+    ModifiedAsc,
+    ModifiedDesc,
+}
+
+impl Sort {
+    /// The next order `o` goes to.
+    pub(crate) fn next(self) -> Self {
+        match self {
+            Sort::NameAsc => Sort::NameDesc,
+            Sort::NameDesc => Sort::SizeAsc,
+            Sort::SizeAsc => Sort::SizeDesc,
+            Sort::SizeDesc => Sort::ModifiedAsc,
+            Sort::ModifiedAsc => Sort::ModifiedDesc,
+            Sort::ModifiedDesc => Sort::NameAsc,
+        }
+    }
+
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Sort::NameAsc => "name ↑",
+            Sort::NameDesc => "name ↓",
+            Sort::SizeAsc => "size ↑",
+            Sort::SizeDesc => "size ↓",
+            Sort::ModifiedAsc => "last modified ↑",
+            Sort::ModifiedDesc => "last modified ↓",
+        }
+    }
+
+    /// Whether `a` (at S3 position `ia`) goes before `b` (at `ib`); ties keep S3's order.
+    fn cmp(self, (ia, a): (u32, &ObjectEntry), (ib, b): (u32, &ObjectEntry)) -> std::cmp::Ordering {
+        let by = match self {
+            Sort::NameAsc => std::cmp::Ordering::Equal,
+            Sort::NameDesc => return ib.cmp(&ia),
+            Sort::SizeAsc => a.size.cmp(&b.size),
+            Sort::SizeDesc => b.size.cmp(&a.size),
+            Sort::ModifiedAsc => a.modified_ms().cmp(&b.modified_ms()),
+            Sort::ModifiedDesc => b.modified_ms().cmp(&a.modified_ms()),
+        };
+        by.then(ia.cmp(&ib))
+    }
+}
+
 fn index(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
 }
@@ -70,6 +122,9 @@ pub(crate) struct Rows {
     height: usize,
     /// Where names start in keys (the prefix's length): the filter matches names only.
     name_from: usize,
+    sort: Sort,
+    /// The visible objects in display order, when the order is not S3's.
+    sorted: Option<Vec<u32>>,
 }
 
 impl Rows {
@@ -134,6 +189,11 @@ impl Rows {
     pub(crate) fn visible_entry(&self, row: usize) -> Option<Entry<'_>> {
         let folders = self.visible_folders();
         if row < folders {
+            let row = if self.sort == Sort::NameDesc {
+                folders - 1 - row
+            } else {
+                row
+            };
             let i = match &self.filter {
                 None => row,
                 Some(f) => f.folders[row] as usize,
@@ -141,9 +201,10 @@ impl Rows {
             self.folders.get(i).map(|f| Entry::Folder(f))
         } else {
             let row = row - folders;
-            let i = match &self.filter {
-                None => Some(row),
-                Some(f) => f.objects.get(row).map(|&i| i as usize),
+            let i = match (&self.sorted, &self.filter) {
+                (Some(sorted), _) => sorted.get(row).map(|&i| i as usize),
+                (None, None) => Some(row),
+                (None, Some(f)) => f.objects.get(row).map(|&i| i as usize),
             };
             i.and_then(|i| self.objects.get(i)).map(Entry::Object)
         }
@@ -171,11 +232,73 @@ impl Rows {
             f.folders.clear();
             f.objects.clear();
         }
+        if let Some(sorted) = &mut self.sorted {
+            sorted.clear();
+        }
+    }
+
+    pub(crate) fn sort(&self) -> Sort {
+        self.sort
+    }
+
+    /// Shows the objects in `sort` order; the selected entry stays selected.
+    pub(crate) fn set_sort(&mut self, sort: Sort) {
+        let selected_key = self.selected().map(|e| e.key().to_string());
+        self.sort = sort;
+        self.resort();
+        self.cursor = selected_key.and_then(|k| self.row_of(&k)).unwrap_or(0);
+        self.clamp();
+    }
+
+    /// The visible objects' indices in S3's order.
+    fn visible_objects(&self) -> Vec<u32> {
+        match &self.filter {
+            Some(f) => f.objects.clone(),
+            None => (0..self.objects.len()).map(index).collect(),
+        }
+    }
+
+    /// Sorts the visible objects anew (after the order or the filter changed).
+    fn resort(&mut self) {
+        if self.sort == Sort::NameAsc {
+            self.sorted = None;
+            return;
+        }
+        let mut order = self.visible_objects();
+        let (sort, objects) = (self.sort, &self.objects);
+        order.sort_by(|&a, &b| sort.cmp((a, &objects[a as usize]), (b, &objects[b as usize])));
+        self.sorted = Some(order);
+    }
+
+    /// Merges newly visible objects (in S3 order) into the sorted order: linear in what is
+    /// loaded, not a sort of everything.
+    fn merge_sorted(&mut self, mut new: Vec<u32>) {
+        let Some(sorted) = self.sorted.take() else {
+            return;
+        };
+        let (sort, objects) = (self.sort, &self.objects);
+        let key = |i: u32| (i, &objects[i as usize]);
+        new.sort_by(|&a, &b| sort.cmp(key(a), key(b)));
+        let mut merged = Vec::with_capacity(sorted.len() + new.len());
+        let (mut a, mut b) = (sorted.into_iter().peekable(), new.into_iter().peekable());
+        loop {
+            let take_a = match (a.peek(), b.peek()) {
+                (Some(&x), Some(&y)) => sort.cmp(key(x), key(y)).is_le(),
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            merged.extend(if take_a { a.next() } else { b.next() });
+        }
+        self.sorted = Some(merged);
     }
 
     /// Takes in a page: its folders after the folders loaded so far, its objects after the
     /// objects. The entry under the cursor stays under it.
     pub(crate) fn insert_page(&mut self, prefixes: Vec<String>, objects: Vec<ObjectEntry>) {
+        if self.sort != Sort::NameAsc {
+            return self.insert_page_sorted(prefixes, objects);
+        }
         let on_object = self.cursor >= self.visible_folders() && self.visible_len() > 0;
         let folders_before = self.visible_folders();
         let (first_folder, first_object) = (self.folders.len(), self.objects.len());
@@ -198,6 +321,31 @@ impl Rows {
         if on_object {
             // Folders were added above: keep the same entry under the cursor.
             self.cursor += self.visible_folders() - folders_before;
+        }
+        self.clamp();
+    }
+
+    /// A page under a sort: new entries may land anywhere, so the selected one is found again.
+    fn insert_page_sorted(&mut self, prefixes: Vec<String>, objects: Vec<ObjectEntry>) {
+        let selected_key = self.selected().map(|e| e.key().to_string());
+        let first_object = self.objects.len();
+        let sort = std::mem::take(&mut self.sort);
+        let sorted = self.sorted.take();
+        self.insert_page(prefixes, objects);
+        self.sort = sort;
+        self.sorted = sorted;
+        let new: Vec<u32> = match &self.filter {
+            Some(f) => f
+                .objects
+                .iter()
+                .copied()
+                .filter(|&i| i as usize >= first_object)
+                .collect(),
+            None => (first_object..self.objects.len()).map(index).collect(),
+        };
+        self.merge_sorted(new);
+        if let Some(row) = selected_key.and_then(|k| self.row_of(&k)) {
+            self.cursor = row;
         }
         self.clamp();
     }
@@ -229,6 +377,7 @@ impl Rows {
             }
             f
         });
+        self.resort();
         self.cursor = selected_key.and_then(|k| self.row_of(&k)).unwrap_or(0);
         self.clamp();
     }

@@ -99,6 +99,7 @@ impl App {
         } else if self.objects.awaits_credentials() {
             effects.extend(self.retry_failed_page());
         }
+        effects.extend(self.object_actions_after_credentials());
         effects
     }
 

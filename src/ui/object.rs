@@ -1,0 +1,224 @@
+//! One object over the listing: its detail or a preview (text, highlighted JSON, hex), in the
+//! object pane's place, with its failure inline and the way out; and the presigned-URL popup.
+
+use super::policy::token_style;
+use super::{Clock, is_focused, pane_block, spinner, theme};
+use crate::app::object::{Content, ObjectView, Presigned, ViewKind};
+use crate::app::{App, Focus};
+use crate::escape::printable;
+use crate::keymap::Action;
+use crate::object::preview::Body;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+/// The key bound to `action`, for hints.
+fn key(app: &App, action: Action) -> String {
+    app.keymap
+        .first_key(action)
+        .map_or_else(|| "?".to_string(), |k| k.to_string())
+}
+
+/// The object pane showing `view`.
+pub(crate) fn render_view(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    view: &ObjectView,
+    clock: Clock,
+) {
+    let what = match (view.kind, &view.content) {
+        (ViewKind::Detail, _) => " Detail ".to_string(),
+        (ViewKind::Preview, Some(Content::Preview(p))) => {
+            format!(" Preview · {} · {} ", p.extent(), p.kind())
+        }
+        (ViewKind::Preview, _) => " Preview ".to_string(),
+    };
+    let title = Line::from(vec![
+        Span::styled(what, theme::title()),
+        Span::raw(format!(
+            "s3://{}/{} ",
+            app.objects.bucket(),
+            printable(&view.key)
+        )),
+    ]);
+    let mut hints = vec![format!("{} back", key(app, Action::Parent))];
+    if view.kind == ViewKind::Detail {
+        hints.push(format!("{} preview", key(app, Action::Preview)));
+    } else {
+        hints.push(format!("{} wrap", key(app, Action::Wrap)));
+    }
+    hints.push(format!("{} save", key(app, Action::Download)));
+    hints.push(format!("{} URL", key(app, Action::Presign)));
+    let footer = Line::from(Span::styled(
+        format!(" {} ", hints.join(" · ")),
+        theme::key_hint(),
+    ));
+    let block = pane_block(title, is_focused(app, Focus::Objects)).title_bottom(footer);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let lines = view_lines(app, view, clock);
+    let mut paragraph =
+        Paragraph::new(lines).scroll((u16::try_from(view.scroll).unwrap_or(u16::MAX), 0));
+    if view.wrap || view.content.is_none() {
+        paragraph = paragraph.wrap(Wrap { trim: false });
+    }
+    frame.render_widget(paragraph, inner);
+}
+
+fn view_lines<'a>(app: &App, view: &'a ObjectView, clock: Clock) -> Vec<Line<'a>> {
+    if let Some(f) = &view.failure {
+        let mut lines = vec![Line::from(Span::styled(
+            format!("✗ {}", f.failure),
+            theme::danger(),
+        ))];
+        if let Some(hint) = &f.hint {
+            lines.push(Line::from(Span::styled(
+                format!("  {hint}"),
+                theme::error(),
+            )));
+        }
+        let way_out = if view.awaiting_credentials && app.session.is_issuing() {
+            "refreshing credentials, then asking again…".to_string()
+        } else if app.credentials_may_help(&f.failure, clock.now) {
+            format!(
+                "{}: refresh credentials",
+                key(app, Action::RefreshCredentials)
+            )
+        } else {
+            format!("{}: ask again", key(app, Action::Reload))
+        };
+        lines.push(Line::from(Span::styled(
+            format!("  {way_out}"),
+            theme::key_hint(),
+        )));
+        return lines;
+    }
+    match &view.content {
+        None => vec![Line::from(Span::styled(
+            format!("{} loading…", spinner(clock.now)),
+            theme::dim(),
+        ))],
+        Some(Content::Detail(detail)) => {
+            let lines = detail.lines();
+            let width = lines
+                .iter()
+                .map(|(l, _)| l.chars().count())
+                .max()
+                .unwrap_or(0);
+            lines
+                .into_iter()
+                .map(|(label, value)| {
+                    Line::from(vec![
+                        Span::styled(format!("{label:<width$}  "), theme::label()),
+                        Span::raw(value),
+                    ])
+                })
+                .collect()
+        }
+        Some(Content::Preview(p)) => match &p.body {
+            Body::Empty => vec![Line::from(Span::styled(
+                "(empty) a zero-byte object",
+                theme::dim(),
+            ))],
+            Body::FolderMarker => vec![Line::from(Span::styled(
+                "(folder marker) a zero-byte object whose key ends in /",
+                theme::dim(),
+            ))],
+            Body::Text(lines) => lines.iter().map(|l| Line::from(l.as_str())).collect(),
+            Body::Hex(lines) => lines
+                .iter()
+                .map(|l| Line::from(Span::styled(l.as_str(), theme::dim())))
+                .collect(),
+            Body::Json(lines) => lines
+                .iter()
+                .map(|tokens| {
+                    Line::from(
+                        tokens
+                            .iter()
+                            .map(|(kind, text)| Span::styled(text.as_str(), token_style(*kind)))
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .collect(),
+        },
+    }
+}
+
+/// The presigned URL, whole, over the screen (for copying by hand when OSC 52 is not there).
+pub(crate) fn render_presigned(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    p: &Presigned,
+    clock: Clock,
+) {
+    let width = area.width.saturating_sub(4).max(20).min(area.width);
+    let mut lines = vec![Line::from(vec![
+        Span::styled("Object: ", theme::label()),
+        Span::raw(format!(
+            "s3://{}/{}",
+            app.objects.bucket(),
+            printable(&p.key)
+        )),
+    ])];
+    let until = clock.local_time(p.validity.until);
+    let validity = if p.validity.capped_by_session {
+        format!("valid until {until} (the session's expiry)")
+    } else {
+        format!("valid until {until} ({}s)", p.validity.secs)
+    };
+    lines.push(Line::from(vec![
+        Span::styled("Valid:  ", theme::label()),
+        Span::raw(validity),
+    ]));
+    if let Some(w) = &p.warning {
+        lines.push(Line::from(Span::styled(format!("⚠ {w}"), theme::warn())));
+    }
+    lines.push(Line::from(""));
+    match (&p.url, &p.failure) {
+        (_, Some(f)) => lines.push(Line::from(Span::styled(format!("✗ {f}"), theme::danger()))),
+        (Some(url), None) => {
+            lines.push(Line::from(Span::styled(
+                "copied to the clipboard (OSC 52); the whole URL:",
+                theme::dim(),
+            )));
+            lines.push(Line::from(printable(url).into_owned()));
+        }
+        (None, None) => lines.push(Line::from(Span::styled(
+            format!("{} signing…", spinner(clock.now)),
+            theme::dim(),
+        ))),
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        "esc or enter closes",
+        theme::key_hint(),
+    )));
+    let inner_width = usize::from(width.saturating_sub(2)).max(1);
+    let needed: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner_width).max(1))
+        .sum();
+    let height = u16::try_from(needed + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, popup);
+    let block = pane_block(
+        Line::from(Span::styled(" Presigned URL ", theme::title())),
+        true,
+    );
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        popup,
+    );
+}
