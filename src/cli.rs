@@ -49,9 +49,10 @@ pub struct GetArgs {
 pub struct PresignArgs {
     /// The object's key.
     pub key: String,
-    /// Seconds the URL should work (1-604800); never longer than the session has left.
-    #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
-    pub expires: u64,
+    /// Seconds the URL should work (1-604800) [default: presign_secs from the config, 3600];
+    /// never longer than the session has left.
+    #[arg(long, value_name = "SECONDS")]
+    pub expires: Option<u64>,
 }
 
 #[derive(Debug, Clone, Args)]

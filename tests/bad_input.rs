@@ -504,7 +504,7 @@ fn config_file_with_an_unknown_key() {
     expect(
         &out,
         2,
-        "sts3: config file unknown.toml line 1, column 1: unknown field `bukket`, expected one of `bucket`, `prefix`, `user`, `region`, `profile`, `endpoint_url`, `mode`, `duration`, `allow_get_object`, `role_arn`, `session_name`, `external_id`, `mfa_serial`, `policy`, `page_size`, `debug`, `limit`, `json`, `folders`, `parallel`, `refresh`, `timeouts`, `modes`; fix or remove that line",
+        "sts3: config file unknown.toml line 1, column 1: unknown field `bukket`, expected one of `bucket`, `prefix`, `user`, `region`, `profile`, `endpoint_url`, `mode`, `duration`, `allow_get_object`, `role_arn`, `session_name`, `external_id`, `mfa_serial`, `policy`, `page_size`, `debug`, `limit`, `json`, `folders`, `parallel`, `preview_bytes`, `download_dir`, `presign_secs`, `mouse`, `refresh`, `timeouts`, `modes`; fix or remove that line",
     );
 }
 
@@ -529,7 +529,7 @@ fn keymap_binding_to_an_unknown_action() {
     expect(
         &out,
         2,
-        "sts3: keymap km-action.toml: unknown action \"fly\"; known actions: quit, help, focus_next, focus_prev, up, down, page_up, page_down, top, bottom, open, parent, filter, reload, refresh_credentials, mode_federated, mode_role, mode_session, mode_cycle, suspend",
+        "sts3: keymap km-action.toml: unknown action \"fly\"; known actions: quit, help, focus_next, focus_prev, up, down, page_up, page_down, top, bottom, open, parent, filter, reload, refresh_credentials, mode_federated, mode_role, mode_session, mode_cycle, suspend, preview, download, presign, sort, cancel, wrap",
     );
 }
 
@@ -734,5 +734,52 @@ fn parallel_out_of_range() {
         &out,
         2,
         "sts3: --parallel 0 is out of range; pass --parallel between 1 and 64",
+    );
+}
+
+#[test]
+fn presign_expires_out_of_range() {
+    let out = run(&["presign", "-b", "b-1", "k", "--expires", "0"]);
+    expect(
+        &out,
+        2,
+        "sts3: --expires 0 is out of range; pass --expires between 1 and 604800 seconds (7 days)",
+    );
+}
+
+#[test]
+fn get_of_a_folder_key() {
+    let out = run(&["get", "-b", "b-1", "docs/"]);
+    expect(
+        &out,
+        2,
+        "sts3: docs/ is a folder; pass the key of an object in it (sts3 list --prefix docs/ shows them)",
+    );
+}
+
+#[test]
+fn object_settings_out_of_range() {
+    let dir = workdir();
+    std::fs::write(dir.path().join("preview.toml"), "preview_bytes = 0\n").unwrap();
+    std::fs::write(dir.path().join("presign.toml"), "presign_secs = 700000\n").unwrap();
+    let out = run_in(
+        dir.path(),
+        &["list", "-b", "b-1", "--config", "preview.toml"],
+        &[],
+    );
+    expect(
+        &out,
+        2,
+        "sts3: preview_bytes = 0 is out of range; set preview_bytes between 1 and 16777216 (16 MiB) in the config file",
+    );
+    let out = run_in(
+        dir.path(),
+        &["list", "-b", "b-1", "--config", "presign.toml"],
+        &[],
+    );
+    expect(
+        &out,
+        2,
+        "sts3: presign_secs = 700000 is out of range; set presign_secs between 1 and 604800 (7 days) in the config file",
     );
 }

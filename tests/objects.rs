@@ -344,6 +344,18 @@ fn a_presigned_url_fetches_the_object_and_never_outlives_the_session() {
         stderr.starts_with("sts3: valid until ") && stderr.ends_with("(in 00:01:00)\n"),
         "{stderr}"
     );
+
+    // The default (presign_secs, an hour) against a 15-minute session: bounded without a
+    // warning, since nobody asked for more.
+    let default = presign(&s.endpoint, &["docs/notes.txt", "--duration", "900"]);
+    assert!(expires_of(text(&default.stdout).trim_end()) <= 900);
+    let stderr = text(&default.stderr);
+    assert!(
+        stderr.starts_with("sts3: valid until ")
+            && stderr.contains("(the session's expiry, in 00:1")
+            && stderr.lines().count() == 1,
+        "{stderr}"
+    );
 }
 
 #[test]

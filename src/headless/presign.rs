@@ -18,14 +18,15 @@ pub async fn run(
     out: &mut dyn Write,
 ) -> Result<(), CommandError> {
     super::get::check_key(&args.key)?;
-    if args.expires == 0 || args.expires > MAX_SECS {
+    let requested = args.expires.unwrap_or(settings.objects.presign_secs);
+    if requested == 0 || requested > MAX_SECS {
         return Err(CommandError::Usage(
-            PresignError::OutOfRange(args.expires).to_string(),
+            PresignError::OutOfRange(requested).to_string(),
         ));
     }
     let session = Session::open(settings).await?;
     let now = session.server_now();
-    let v = validity(args.expires, now, session.info.expires_at)
+    let v = validity(requested, now, session.info.expires_at)
         .map_err(|e| CommandError::Download(e.to_string()))?;
     let url = session
         .clients
@@ -38,10 +39,15 @@ pub async fn run(
         super::stderr_line(&format!("sts3: warning: {why}; the URL will be refused"));
     }
     let left = format_hms(TimeDelta::seconds(i64::try_from(v.secs).unwrap_or(0)));
-    if v.capped_by_session {
+    if v.capped_by_session && args.expires.is_some() {
         super::stderr_line(&format!(
-            "sts3: warning: asked for {} s, but the session ends sooner; the URL is valid until {} (the session's expiry, in {left})",
-            args.expires,
+            "sts3: warning: asked for {requested} s, but the session ends sooner; the URL is valid until {} (the session's expiry, in {left})",
+            local_time(v.until)
+        ));
+    } else if v.capped_by_session {
+        // The default asked for more than the session has: no warning, the bound is named.
+        super::stderr_line(&format!(
+            "sts3: valid until {} (the session's expiry, in {left})",
             local_time(v.until)
         ));
     } else {
