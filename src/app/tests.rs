@@ -10,17 +10,17 @@ use crate::failure::{AwsFailure, ErrorKind};
 use crate::keymap::{Key, KeyPress};
 use chrono::TimeZone;
 
-const ROLE: &str = "arn:aws:iam::123456789012:role/S3Reader";
+pub(crate) const ROLE: &str = "arn:aws:iam::123456789012:role/S3Reader";
 
-fn t0() -> DateTime<Utc> {
+pub(crate) fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()
 }
 
-fn at(secs: i64) -> DateTime<Utc> {
+pub(crate) fn at(secs: i64) -> DateTime<Utc> {
     t0() + TimeDelta::seconds(secs)
 }
 
-fn settings_with(f: impl FnOnce(&mut Options)) -> Settings {
+pub(crate) fn settings_with(f: impl FnOnce(&mut Options)) -> Settings {
     let mut opts = Options {
         bucket: Some("demo-bucket".into()),
         user: Some("alice".into()),
@@ -36,7 +36,7 @@ fn app() -> (App, Vec<Effect>) {
     App::new(settings_with(|_| {}), Keymap::default(), t0())
 }
 
-fn info(mode: Mode, issued: DateTime<Utc>, lifetime_secs: i64) -> SessionInfo {
+pub(crate) fn info(mode: Mode, issued: DateTime<Utc>, lifetime_secs: i64) -> SessionInfo {
     SessionInfo {
         mode,
         principal_arn: format!("arn:aws:sts::1:{}", mode.flag()),
@@ -48,19 +48,19 @@ fn info(mode: Mode, issued: DateTime<Utc>, lifetime_secs: i64) -> SessionInfo {
     }
 }
 
-fn key(c: char) -> Msg {
+pub(crate) fn key(c: char) -> Msg {
     Msg::KeyPressed(KeyPress::plain(Key::Char(c)))
 }
 
-fn special(k: Key) -> Msg {
+pub(crate) fn special(k: Key) -> Msg {
     Msg::KeyPressed(KeyPress::plain(k))
 }
 
-fn obj(key: &str) -> ObjectEntry {
+pub(crate) fn obj(key: &str) -> ObjectEntry {
     ObjectEntry::new(key, 10, None, Etag::parse("\"e\""), StorageClass::Unknown)
 }
 
-fn page(prefixes: &[&str], keys: &[&str], next: Option<&str>) -> ListPage {
+pub(crate) fn page(prefixes: &[&str], keys: &[&str], next: Option<&str>) -> ListPage {
     ListPage {
         prefixes: prefixes.iter().map(|p| (*p).to_string()).collect(),
         objects: keys.iter().map(|k| obj(k)).collect(),
@@ -68,7 +68,7 @@ fn page(prefixes: &[&str], keys: &[&str], next: Option<&str>) -> ListPage {
     }
 }
 
-fn generation_of(effects: &[Effect]) -> Generation {
+pub(crate) fn generation_of(effects: &[Effect]) -> Generation {
     effects
         .iter()
         .find_map(|e| match e {
@@ -78,7 +78,7 @@ fn generation_of(effects: &[Effect]) -> Generation {
         .expect("an IssueCredentials effect")
 }
 
-fn list_request(effects: &[Effect]) -> (RequestId, PageRequest) {
+pub(crate) fn list_request(effects: &[Effect]) -> (RequestId, PageRequest) {
     effects
         .iter()
         .find_map(|e| match e {
@@ -89,7 +89,7 @@ fn list_request(effects: &[Effect]) -> (RequestId, PageRequest) {
 }
 
 /// An app with an active federated session (1 h) and the first page of the root loaded.
-fn running() -> (App, RequestId) {
+pub(crate) fn running() -> (App, RequestId) {
     let (mut app, fx) = app();
     let generation = generation_of(&fx);
     let fx = app.update(
