@@ -2,7 +2,7 @@
 
 use crate::bucket::human_size;
 use crate::escape::printable;
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 
 /// What HeadObject says of an object. Every text field is the server's, unescaped: escape
 /// before showing (the lines below do).
@@ -27,9 +27,9 @@ pub struct ObjectDetail {
 }
 
 impl ObjectDetail {
-    /// The labelled lines of the detail view, escaped: key, sizes, times (local and UTC), and
-    /// each field the server sent. Absent fields are left out.
-    pub fn lines(&self) -> Vec<(String, String)> {
+    /// The labelled lines of the detail view, escaped: key, sizes, times (in `tz`, the
+    /// viewer's zone, and UTC), and each field the server sent. Absent fields are left out.
+    pub fn lines(&self, tz: FixedOffset) -> Vec<(String, String)> {
         let mut lines = vec![
             ("Key".to_string(), printable(&self.key).into_owned()),
             (
@@ -42,7 +42,7 @@ impl ObjectDetail {
                 "Last modified".to_string(),
                 format!(
                     "{} ({})",
-                    t.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S %:z"),
+                    t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S %:z"),
                     t.format("%Y-%m-%d %H:%M:%S UTC")
                 ),
             ));
@@ -112,7 +112,7 @@ mod tests {
             ],
             ..ObjectDetail::default()
         };
-        let lines = detail.lines();
+        let lines = detail.lines(FixedOffset::east_opt(3600).unwrap());
         let get = |label: &str| {
             lines
                 .iter()
@@ -121,10 +121,10 @@ mod tests {
         };
         assert_eq!(get("Key"), Some("docs/report\\u{1b}[31m.pdf"), "escaped");
         assert_eq!(get("Size"), Some("3,221,225,472 bytes (3.0 GiB)"));
-        assert!(
-            get("Last modified")
-                .unwrap()
-                .ends_with("(2026-11-26 14:00:00 UTC)")
+        assert_eq!(
+            get("Last modified"),
+            Some("2026-11-26 15:00:00 +01:00 (2026-11-26 14:00:00 UTC)"),
+            "the viewer's zone, then UTC"
         );
         assert_eq!(get("ETag"), Some("\"abc\""));
         assert_eq!(get("Content type"), Some("application/pdf"));

@@ -133,3 +133,5 @@ pub(crate) fn spinner(now: DateTime<Utc>) -> char {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_object;

@@ -101,7 +101,7 @@ fn view_lines<'a>(app: &App, view: &'a ObjectView, clock: Clock) -> Vec<Line<'a>
             theme::dim(),
         ))],
         Some(Content::Detail(detail)) => {
-            let lines = detail.lines();
+            let lines = detail.lines(clock.tz);
             let width = lines
                 .iter()
                 .map(|(l, _)| l.chars().count())

@@ -15,7 +15,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 
-fn t0() -> DateTime<Utc> {
+pub(super) fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()
 }
 
@@ -58,7 +58,7 @@ fn object(key: &str, size: u64) -> ObjectEntry {
     )
 }
 
-fn root_page() -> ListPage {
+pub(super) fn root_page() -> ListPage {
     ListPage {
         prefixes: ["big/", "docs/", "photos/", "unicode/"]
             .map(String::from)
@@ -74,7 +74,11 @@ fn root_page() -> ListPage {
 }
 
 /// An app with a session of `lifetime` seconds issued at t0 and the root page loaded.
-fn app_with(mode: Mode, lifetime: i64, page: Option<ListPage>) -> (App, Option<RequestId>) {
+pub(super) fn app_with(
+    mode: Mode,
+    lifetime: i64,
+    page: Option<ListPage>,
+) -> (App, Option<RequestId>) {
     let (mut app, fx) = App::new(settings(), Keymap::default(), t0());
     let generation = match &fx[0] {
         Effect::IssueCredentials { generation, .. } => *generation,
@@ -154,7 +158,12 @@ fn fail_refreshes_until(app: &mut App, from: i64, until: i64) {
 }
 
 /// Draws `app` as the runtime does: the list's height from the layout first, then the frame.
-fn draw(app: &mut App, now: DateTime<Utc>, width: u16, height: u16) -> Terminal<TestBackend> {
+pub(super) fn draw(
+    app: &mut App,
+    now: DateTime<Utc>,
+    width: u16,
+    height: u16,
+) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let layout = super::layout_of(ratatui::layout::Rect::new(0, 0, width, height), app);
     app.update(Msg::LaidOut(layout), now);
@@ -166,12 +175,12 @@ fn draw(app: &mut App, now: DateTime<Utc>, width: u16, height: u16) -> Terminal<
     terminal
 }
 
-fn at(secs: i64) -> DateTime<Utc> {
+pub(super) fn at(secs: i64) -> DateTime<Utc> {
     t0() + TimeDelta::seconds(secs)
 }
 
 /// Where `text` starts in the buffer.
-fn find(buffer: &Buffer, text: &str) -> (u16, u16) {
+pub(super) fn find(buffer: &Buffer, text: &str) -> (u16, u16) {
     let width = buffer.area.width;
     for y in 0..buffer.area.height {
         let row: String = (0..width)
@@ -185,7 +194,7 @@ fn find(buffer: &Buffer, text: &str) -> (u16, u16) {
     panic!("{text:?} not on screen:\n{buffer:?}");
 }
 
-fn fg_at(buffer: &Buffer, text: &str) -> Color {
+pub(super) fn fg_at(buffer: &Buffer, text: &str) -> Color {
     let (x, y) = find(buffer, text);
     let colours: Vec<Color> = (0..u16::try_from(text.chars().count()).unwrap())
         .map(|i| buffer[(x + i, y)].fg)
@@ -672,7 +681,7 @@ fn a_failed_reload_says_the_rows_are_from_before() {
     assert!(text.contains("README.md"), "the rows stay: {text}");
 }
 
-fn screen_text(t: &Terminal<TestBackend>) -> String {
+pub(super) fn screen_text(t: &Terminal<TestBackend>) -> String {
     format!("{}", t.backend())
 }
 

@@ -72,7 +72,8 @@ impl ObjectView {
     /// Lines of content (for scrolling).
     pub(crate) fn line_count(&self) -> usize {
         match &self.content {
-            Some(Content::Detail(d)) => d.lines().len(),
+            // The count does not depend on the zone.
+            Some(Content::Detail(d)) => d.lines(chrono::Offset::fix(&chrono::Utc)).len(),
             Some(Content::Preview(p)) => p.line_count(),
             None => 0,
         }
