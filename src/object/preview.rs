@@ -62,7 +62,7 @@ impl Preview {
         if self.shown < self.size {
             format!(
                 "first {} of {}",
-                human_size(self.shown),
+                exact_size(self.shown),
                 human_size(self.size)
             )
         } else {
@@ -155,6 +155,26 @@ fn hex_lines(bytes: &[u8]) -> Vec<String> {
             line
         })
         .collect()
+}
+
+/// A size as [`human_size`] writes it, without the `.0` when it is exact (the preview's cap,
+/// `256 KiB`, is a round number; `3.0 GiB` of an object rarely is).
+fn exact_size(bytes: u64) -> String {
+    let text = human_size(bytes);
+    if let Some((whole, unit)) = text.split_once(".0 ") {
+        let power = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+            .iter()
+            .position(|u| *u == unit)
+            .map_or(0, |i| i + 1);
+        let exact = whole
+            .parse::<u64>()
+            .ok()
+            .and_then(|n| n.checked_mul(1024u64.checked_pow(u32::try_from(power).ok()?)?));
+        if exact == Some(bytes) {
+            return format!("{whole} {unit}");
+        }
+    }
+    text
 }
 
 #[cfg(test)]
@@ -270,6 +290,16 @@ mod tests {
             shown: 256 * 1024,
             size: 3_328_599_654,
         };
-        assert_eq!(p.extent(), "first 256.0 KiB of 3.1 GiB");
+        assert_eq!(p.extent(), "first 256 KiB of 3.1 GiB");
+        // Only an exact size loses its ".0".
+        for (shown, text) in [
+            (1024 * 1024, "first 1 MiB of 3.1 GiB"),
+            (1024 * 1024 + 1, "first 1.0 MiB of 3.1 GiB"),
+            (1000, "first 1000 B of 3.1 GiB"),
+            (1536, "first 1.5 KiB of 3.1 GiB"),
+        ] {
+            let p = Preview { shown, ..p.clone() };
+            assert_eq!(p.extent(), text);
+        }
     }
 }

@@ -237,22 +237,32 @@ fn count(n: usize, noun: &str) -> String {
 
 fn render_error(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     let Some(err) = app.objects.error() else {
-        if let Some(Outcome::Failed { key, message }) = &app.object.outcome {
+        if let Some(Outcome::Failed {
+            key,
+            message,
+            refresh_may_help,
+        }) = &app.object.outcome
+        {
+            let key_of = |action| {
+                app.keymap
+                    .first_key(action)
+                    .map_or_else(|| "?".to_string(), |k| k.to_string())
+            };
+            let mut way_out = Vec::new();
+            if *refresh_may_help {
+                way_out.push(format!(
+                    "{}: refresh credentials",
+                    key_of(Action::RefreshCredentials)
+                ));
+            }
+            way_out.push(format!("{}: try again", key_of(Action::Download)));
             let lines = vec![
                 Line::from(Span::styled(
                     format!("✗ saving {} failed: {message}", printable(key)),
                     theme::danger(),
                 )),
                 Line::from(Span::styled(
-                    format!(
-                        "  {}: refresh credentials · {}: try again",
-                        app.keymap
-                            .first_key(Action::RefreshCredentials)
-                            .map_or_else(|| "?".to_string(), |k| k.to_string()),
-                        app.keymap
-                            .first_key(Action::Download)
-                            .map_or_else(|| "?".to_string(), |k| k.to_string())
-                    ),
+                    format!("  {}", way_out.join(" · ")),
                     theme::key_hint(),
                 )),
             ];

@@ -107,6 +107,8 @@ pub struct Faults {
     pub latency: Duration,
     /// `METHOD path -> status` for each request.
     pub log: Vec<String>,
+    /// Body bytes of each S3 answer passed on whole, by its request's label.
+    pub s3_body_bytes: Vec<(String, usize)>,
     /// Every secret access key and session token STS handed out through the proxy.
     pub issued_secrets: Vec<String>,
 }
@@ -133,6 +135,7 @@ impl FaultProxy {
             aws_token_errors: true,
             latency: Duration::ZERO,
             log: Vec::new(),
+            s3_body_bytes: Vec::new(),
             issued_secrets: Vec::new(),
         }));
         let key = STANDARD
@@ -164,6 +167,17 @@ impl FaultProxy {
 
     pub fn log(&self) -> Vec<String> {
         self.faults.lock().expect("faults lock").log.clone()
+    }
+
+    /// Body bytes sent in answer to S3 requests whose label contains `needle`.
+    pub fn body_bytes(&self, needle: &str) -> usize {
+        let faults = self.faults.lock().expect("faults lock");
+        faults
+            .s3_body_bytes
+            .iter()
+            .filter(|(label, _)| label.contains(needle))
+            .map(|(_, n)| n)
+            .sum()
     }
 
     /// How many logged requests contain `needle`.
@@ -299,15 +313,7 @@ impl Shared {
             .to_bytes();
         if is_sts && rparts.status == StatusCode::OK {
             rbody = self.rewrite_sts(&step, &rbody);
-            let text = String::from_utf8_lossy(&rbody).into_owned();
-            let secrets = ["SecretAccessKey", "SessionToken"]
-                .into_iter()
-                .filter_map(|tag| between(&text, &format!("<{tag}>"), &format!("</{tag}>")));
-            self.faults
-                .lock()
-                .expect("faults lock")
-                .issued_secrets
-                .extend(secrets);
+            self.note_secrets(&rbody);
         }
         if !is_sts
             && let Some(answer) = self.aws_token_answer(rparts.status, &rbody, token.as_deref())
@@ -325,7 +331,17 @@ impl Shared {
             return Ok(cut_mid_body(rparts, &rbody));
         }
         self.record(format!("{label} -> {}", rparts.status));
-        rparts.headers.remove(hyper::header::CONTENT_LENGTH);
+        if !is_sts {
+            self.faults
+                .lock()
+                .expect("faults lock")
+                .s3_body_bytes
+                .push((label.clone(), rbody.len()));
+        }
+        if parts.method != hyper::Method::HEAD {
+            // The body is sent whole, with its own length (a HEAD's is the object's).
+            rparts.headers.remove(hyper::header::CONTENT_LENGTH);
+        }
         Ok(Response::from_parts(rparts, full(rbody)))
     }
 
@@ -400,6 +416,19 @@ impl Shared {
 
     fn record(&self, line: String) {
         self.faults.lock().expect("faults lock").log.push(line);
+    }
+
+    /// Keeps the secrets an STS answer hands out, for the tests that look for leaks.
+    fn note_secrets(&self, body: &Bytes) {
+        let text = String::from_utf8_lossy(body).into_owned();
+        let secrets = ["SecretAccessKey", "SessionToken"]
+            .into_iter()
+            .filter_map(|tag| between(&text, &format!("<{tag}>"), &format!("</{tag}>")));
+        self.faults
+            .lock()
+            .expect("faults lock")
+            .issued_secrets
+            .extend(secrets);
     }
 
     fn rewrite_sts(&self, step: &StsStep, body: &Bytes) -> Bytes {

@@ -79,6 +79,8 @@ impl Tmux {
             String::from_utf8_lossy(&out.stderr)
         );
         tmux.run(&["set-option", "-t", "sts3", "remain-on-exit", "on"]);
+        // Accept OSC 52 from the program as a paste buffer, as users are told to set it.
+        tmux.run(&["set-option", "-s", "set-clipboard", "on"]);
         tmux
     }
 
@@ -178,6 +180,11 @@ impl Tmux {
     /// The paste buffers tmux holds (OSC 52 from the program would add one).
     pub fn buffers(&self) -> String {
         String::from_utf8_lossy(&self.run(&["list-buffers"]).stdout).into_owned()
+    }
+
+    /// The newest paste buffer's text.
+    pub fn newest_buffer(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["show-buffer"]).stdout).into_owned()
     }
 
     /// The screen with its attributes as escape sequences (what tmux would redraw).

@@ -477,6 +477,7 @@ impl App {
             }
             Recovery::WaitForUser => {
                 let key = d.key.clone();
+                let refresh_may_help = failure.credentials_may_help(expired);
                 let hint = (failure.kind == ErrorKind::AccessDenied)
                     .then(|| self.refusal(&key))
                     .flatten();
@@ -485,7 +486,11 @@ impl App {
                     Some(h) => format!("{text}; {h}"),
                     None => text,
                 };
-                self.object.outcome = Some(Outcome::Failed { key, message });
+                self.object.outcome = Some(Outcome::Failed {
+                    key,
+                    message,
+                    refresh_may_help,
+                });
                 vec![Effect::CancelDownload { request }]
             }
         }
@@ -546,6 +551,7 @@ impl App {
                 self.object.outcome = Some(Outcome::Failed {
                     key: d.key,
                     message,
+                    refresh_may_help: false,
                 });
             }
         }

@@ -116,9 +116,19 @@ pub(crate) struct Download {
 /// How the last download ended, shown in the object pane until the next one starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Outcome {
-    Saved { path: PathBuf, bytes: u64 },
-    Failed { key: String, message: String },
-    Cancelled { key: String },
+    Saved {
+        path: PathBuf,
+        bytes: u64,
+    },
+    Failed {
+        key: String,
+        message: String,
+        /// New credentials may let it through (an expired session's refusal).
+        refresh_may_help: bool,
+    },
+    Cancelled {
+        key: String,
+    },
 }
 
 /// A presigned URL being signed, or shown.

@@ -519,9 +519,14 @@ fn an_expired_token_mid_download_refreshes_then_resumes_and_gives_up_after_two()
     let fx = stall(&mut app, 30);
     assert_eq!(fx, vec![Effect::CancelDownload { request }]);
     match &app.object.outcome {
-        Some(Outcome::Failed { key, message }) => {
+        Some(Outcome::Failed {
+            key,
+            message,
+            refresh_may_help,
+        }) => {
             assert_eq!(key, "a.txt");
             assert!(message.contains("ExpiredToken"), "{message}");
+            assert!(refresh_may_help, "r is offered");
         }
         other => panic!("{other:?}"),
     }
@@ -593,12 +598,19 @@ fn a_denied_download_stops_with_the_policy_hint() {
     );
     assert_eq!(fx, vec![Effect::CancelDownload { request }]);
     match &app.object.outcome {
-        Some(Outcome::Failed { message, .. }) => assert!(
-            message.ends_with(
-                "; the session policy does not allow s3:GetObject on arn:aws:s3:::demo-bucket/a.txt"
-            ),
-            "{message}"
-        ),
+        Some(Outcome::Failed {
+            message,
+            refresh_may_help,
+            ..
+        }) => {
+            assert!(
+                message.ends_with(
+                    "; the session policy does not allow s3:GetObject on arn:aws:s3:::demo-bucket/a.txt"
+                ),
+                "{message}"
+            );
+            assert!(!refresh_may_help, "new credentials would not help");
+        }
         other => panic!("{other:?}"),
     }
     assert_eq!(app.objects.rows().len(), 1, "the listing stays");
@@ -619,7 +631,8 @@ fn a_failed_download_says_why() {
         app.object.outcome,
         Some(Outcome::Failed {
             key: "a.txt".into(),
-            message: "the object changed during the download".into()
+            message: "the object changed during the download".into(),
+            refresh_may_help: false,
         })
     );
 }
