@@ -346,3 +346,27 @@ fn under_a_list_only_policy_refusals_show_in_place_and_the_listing_stays() {
     tmux.wait_until("the popup to close", T, |s| !s.contains("Presigned URL"));
     tmux.quit();
 }
+
+#[test]
+fn a_missing_download_folder_is_named_with_its_fix() {
+    let s = service();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-folder");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("download_dir = {:?}\n", missing.display().to_string()),
+    )
+    .unwrap();
+    let tmux = open_docs(&s.endpoint, config.to_str().unwrap());
+    select(&tmux, "notes.txt");
+    tmux.keys(&["s"]);
+    let screen = tmux.wait_for("does not exist; create it, or set", T);
+    assert!(
+        screen.contains("the download folder")
+            && screen.contains("┃download_dir in the config file"),
+        "{screen}"
+    );
+    assert!(!missing.exists(), "nothing created behind the user's back");
+    tmux.quit();
+}

@@ -321,8 +321,13 @@ async fn save(
     tx: &mpsc::UnboundedSender<Event>,
     resumed: mpsc::UnboundedReceiver<()>,
 ) -> Result<u64, String> {
-    let file =
-        std::fs::File::create(part).map_err(|e| format!("cannot write {}: {e}", part.display()))?;
+    let file = std::fs::File::create(part).map_err(|e| match part.parent() {
+        Some(dir) if e.kind() == std::io::ErrorKind::NotFound && !dir.is_dir() => format!(
+            "the download folder {} does not exist; create it, or set download_dir in the config file",
+            dir.display()
+        ),
+        _ => format!("cannot write {}: {e}", part.display()),
+    })?;
     let mut writer = std::io::BufWriter::with_capacity(256 * 1024, file);
     let mut renewal = AskTheModel {
         request,

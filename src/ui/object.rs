@@ -156,7 +156,7 @@ pub(crate) fn render_presigned(
 ) {
     let width = area.width.saturating_sub(4).max(20).min(area.width);
     let mut lines = vec![Line::from(vec![
-        Span::styled("Object: ", theme::label()),
+        Span::styled("Object  ", theme::label()),
         Span::raw(format!(
             "s3://{}/{}",
             app.objects.bucket(),
@@ -164,13 +164,16 @@ pub(crate) fn render_presigned(
         )),
     ])];
     let until = clock.local_time(p.validity.until);
+    let left = crate::credentials::format_hms(
+        (p.validity.until - clock.now).max(chrono::TimeDelta::zero()),
+    );
     let validity = if p.validity.capped_by_session {
-        format!("valid until {until} (the session's expiry)")
+        format!("until {until} (the session's expiry, in {left})")
     } else {
-        format!("valid until {until} ({}s)", p.validity.secs)
+        format!("until {until} (in {left})")
     };
     lines.push(Line::from(vec![
-        Span::styled("Valid:  ", theme::label()),
+        Span::styled("Valid   ", theme::label()),
         Span::raw(validity),
     ]));
     if let Some(w) = &p.warning {
