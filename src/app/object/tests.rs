@@ -939,3 +939,19 @@ fn mouse_off_in_the_config_is_read() {
     let app = with_objects("", &["a"]);
     assert!(app.settings.mouse, "on by default");
 }
+
+#[test]
+fn browsing_and_mode_keys_keep_working_during_a_download() {
+    let mut app = with_objects(DL, &["a.txt", "b.txt", "c.txt"]);
+    let (request, _) = start(&mut app, false);
+    app.update(special(Key::Down), at(3));
+    assert_eq!(app.objects.rows().cursor(), 1);
+    let fx = app.update(key('t'), at(4));
+    assert!(issues(&fx), "the mode switch is asked for: {fx:?}");
+    assert_eq!(
+        app.object.download.as_ref().map(|d| d.request),
+        Some(request),
+        "the download goes on"
+    );
+    assert!(app.download_status(at(4)).is_some());
+}
