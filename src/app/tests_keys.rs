@@ -913,3 +913,21 @@ fn a_movement_that_stops_the_walk_also_moves_and_esc_does_only_the_stopping() {
     assert!(app.objects.walk().is_none());
     assert_eq!(cursor(&app), 499, "Esc only stops");
 }
+
+#[test]
+fn the_help_scrolls_by_line_and_by_ten() {
+    let mut app = browsing(&["a/"]);
+    app.update(ch('?'), at(1));
+    for (k, expected) in [
+        (Key::PageDown, 10),
+        (Key::PageDown, 20),
+        (Key::PageUp, 10),
+        (Key::Up, 9),
+        (Key::Down, 10),
+        (Key::PageUp, 0),
+        (Key::PageUp, 0),
+    ] {
+        app.update(press(k), at(1));
+        assert_eq!(app.help_scroll, expected, "after {k:?}");
+    }
+}

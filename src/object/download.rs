@@ -230,5 +230,10 @@ mod tests {
             progress_text(0, 0, Duration::ZERO),
             "0 B of 0 B (100%) · 0 B/s"
         );
+        // Nothing received yet: no rate, so no guess at the time left.
+        assert_eq!(
+            progress_text(0, 100, Duration::from_secs(1)),
+            "0 B of 100 B (0%) · 0 B/s"
+        );
     }
 }

@@ -6,9 +6,6 @@ use crate::escape::{bidi_escaped, printable};
 use crate::policy::{JsonToken, TokenLine, highlight};
 use std::fmt::Write as _;
 
-/// The bytes a preview fetches unless the config says otherwise: 256 KiB.
-pub const DEFAULT_PREVIEW_BYTES: u64 = 256 * 1024;
-
 /// What the preview shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
@@ -96,8 +93,9 @@ impl Preview {
 fn as_text(bytes: &[u8], cut: bool) -> Option<&str> {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
-        // Only the last character may be incomplete, and only when the object goes on.
-        Err(e) if cut && e.error_len().is_none() && bytes.len() - e.valid_up_to() < 4 => {
+        // Only the last character may be incomplete (`error_len` is `None` only for a
+        // truncated sequence at the very end), and only when the object goes on.
+        Err(e) if cut && e.error_len().is_none() => {
             std::str::from_utf8(&bytes[..e.valid_up_to()]).ok()?
         }
         Err(_) => return None,

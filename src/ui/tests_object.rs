@@ -205,3 +205,41 @@ fn presign_popup() {
     let text = screen_text(&draw(&mut app, at(2), 120, 40));
     assert!(text.contains("(the session's expiry"), "{text}");
 }
+
+#[test]
+fn a_denied_view_does_not_claim_a_refresh_will_fix_it() {
+    let mut app = on_an_object();
+    let request = request_of(&press(&mut app, Key::Char('p')));
+    app.update(
+        Msg::ObjectFailed {
+            request,
+            failure: AwsFailure::new(
+                ErrorKind::AccessDenied,
+                Some("AccessDenied"),
+                "Access Denied",
+            ),
+        },
+        at(1),
+    );
+    // r renews the credentials, but a denial before expiry is not waiting for them.
+    press(&mut app, Key::Char('r'));
+    assert!(app.session.is_issuing());
+    let text = screen_text(&draw(&mut app, at(2), 120, 40));
+    assert!(text.contains("C-r: ask again"), "{text}");
+    assert!(
+        !text.contains("refreshing credentials, then asking again"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_layout_says_on_which_screen_line_the_first_row_is() {
+    for (w, h) in [(80, 24), (120, 40), (60, 20)] {
+        let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+        let t = draw(&mut app, at(2), w, h);
+        let layout = super::layout_of(ratatui::layout::Rect::new(0, 0, w, h), &app);
+        let text = screen_text(&t);
+        let line = text.lines().position(|l| l.contains("big/")).unwrap();
+        assert_eq!(usize::from(layout.first_row), line, "{w}x{h}");
+    }
+}

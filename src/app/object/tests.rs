@@ -234,6 +234,8 @@ fn a_preview_scrolls_within_its_lines() {
     assert_eq!(scroll(&app), 15);
     app.update(special(Key::Up), at(4));
     assert_eq!(scroll(&app), 14);
+    app.update(special(Key::PageUp), at(4));
+    assert_eq!(scroll(&app), 9);
     app.update(special(Key::Home), at(4));
     assert_eq!(scroll(&app), 0);
     app.update(special(Key::Up), at(4));
@@ -954,4 +956,261 @@ fn browsing_and_mode_keys_keep_working_during_a_download() {
         "the download goes on"
     );
     assert!(app.download_status(at(4)).is_some());
+}
+
+#[test]
+fn the_mouse_is_ignored_under_help_a_prompt_or_the_url_popup() {
+    let keys: Vec<String> = (0..30).map(|i| format!("k{i:02}")).collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let wheel = Msg::Mouse(MouseInput::ScrollDown { column: 5, row: 14 });
+    // Each alone is enough.
+    let mut app = with_objects("", &keys);
+    laid_out(&mut app);
+    app.update(key('?'), at(2));
+    app.update(click(5, 15), at(2));
+    app.update(wheel.clone(), at(2));
+    assert_eq!(app.objects.rows().cursor(), 0, "under the help");
+
+    let mut app = with_objects("", &keys);
+    laid_out(&mut app);
+    app.update(key('/'), at(2));
+    app.update(click(5, 15), at(2));
+    app.update(wheel.clone(), at(2));
+    assert_eq!(app.objects.rows().cursor(), 0, "while the filter is typed");
+
+    let mut app = with_objects("", &keys);
+    laid_out(&mut app);
+    app.update(key('u'), at(2));
+    assert!(app.object.presigned.is_some());
+    app.update(click(5, 15), at(2));
+    app.update(wheel, at(2));
+    assert_eq!(app.objects.rows().cursor(), 0, "under the URL popup");
+}
+
+#[test]
+fn with_an_object_view_open_the_wheel_scrolls_it_and_a_click_leaves_the_listing_be() {
+    let keys: Vec<String> = (0..30).map(|i| format!("k{i:02}")).collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let mut app = with_objects("", &keys);
+    laid_out(&mut app);
+    let (request, ..) = fetch_of(&app.update(key('p'), at(2)));
+    let text = (0..40)
+        .map(|i| format!("line {i}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    app.update(
+        Msg::PreviewLoaded {
+            request,
+            bytes: text.into_bytes(),
+            size: 400,
+        },
+        at(3),
+    );
+    app.update(
+        Msg::Mouse(MouseInput::ScrollDown { column: 5, row: 14 }),
+        at(4),
+    );
+    assert_eq!(app.object.view.as_ref().unwrap().scroll, 3);
+    assert_eq!(
+        app.objects.rows().cursor(),
+        0,
+        "the listing underneath stays"
+    );
+    app.update(click(5, 16), at(5));
+    assert_eq!(app.objects.rows().cursor(), 0);
+    assert!(app.object.view.is_some());
+}
+
+#[test]
+fn a_click_on_the_first_row_selects_it() {
+    let keys: Vec<String> = (0..30).map(|i| format!("k{i:02}")).collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let mut app = with_objects("", &keys);
+    laid_out(&mut app);
+    app.update(special(Key::Down), at(2));
+    app.update(click(5, 12), at(3));
+    assert_eq!(app.objects.rows().cursor(), 0);
+    // The last row on screen (12 + 10 - 1), and not the border below it.
+    app.update(click(5, 21), at(4));
+    assert_eq!(app.objects.rows().cursor(), 9);
+}
+
+#[test]
+fn an_area_holds_its_cells_and_not_its_edges_beyond() {
+    let area = Area {
+        x: 2,
+        y: 10,
+        width: 80,
+        height: 13,
+    };
+    assert!(area.contains(2, 10));
+    assert!(area.contains(81, 22));
+    assert!(!area.contains(82, 15), "one past the right edge");
+    assert!(!area.contains(5, 23), "one past the bottom edge");
+    assert!(!area.contains(1, 15));
+    assert!(!area.contains(5, 9));
+}
+
+#[test]
+fn the_loop_wakes_often_while_a_view_loads_or_a_download_runs() {
+    let soon = |app: &App, now| app.next_deadline(now) <= now + TimeDelta::milliseconds(100);
+    let mut app = with_objects(DL, &["a.txt"]);
+    assert!(!soon(&app, at(4)), "idle: the countdown's next second");
+    app.update(key('p'), at(4));
+    assert!(soon(&app, at(4)), "a preview on its way: the spinner turns");
+
+    let mut app = with_objects(DL, &["a.txt"]);
+    start(&mut app, false);
+    assert!(
+        soon(&app, at(4)),
+        "a download runs: its rate and time left move"
+    );
+}
+
+#[test]
+fn keys_in_a_view_act_on_its_object() {
+    let mut app = with_objects(DL, &["a.txt", "b.json"]);
+    app.update(special(Key::Down), at(2));
+    let (first, ..) = fetch_of(&app.update(special(Key::Enter), at(2)));
+    // ctrl-r asks again.
+    let fx = app.update(Msg::KeyPressed(crate::keymap::KeyPress::ctrl('r')), at(3));
+    let (again, _, k, what) = fetch_of(&fx);
+    assert_ne!(again, first);
+    assert_eq!((k.as_str(), what), ("b.json", ObjectFetch::Detail));
+    // s saves the viewed object; u signs a URL for it.
+    let (_, path) = check_of(&app.update(key('s'), at(4)));
+    assert_eq!(path, PathBuf::from("/dl/b.json"));
+    app.update(key('u'), at(5));
+    assert_eq!(app.object.presigned.as_ref().unwrap().key, "b.json");
+    app.update(special(Key::Esc), at(5));
+    // p in a preview does not fetch it again.
+    app.update(key('p'), at(6));
+    assert_eq!(app.object.view.as_ref().unwrap().kind, ViewKind::Preview);
+    assert!(app.update(key('p'), at(6)).is_empty());
+}
+
+#[test]
+fn only_access_denied_gets_the_policy_hint() {
+    let mut app = with_objects("allow_get_object = false\n", &["a.txt"]);
+    let (request, ..) = fetch_of(&app.update(key('p'), at(2)));
+    app.update(
+        Msg::ObjectFailed {
+            request,
+            failure: AwsFailure::new(ErrorKind::Server, Some("InternalError"), "oops"),
+        },
+        at(3),
+    );
+    assert_eq!(
+        app.object
+            .view
+            .as_ref()
+            .unwrap()
+            .failure
+            .as_ref()
+            .unwrap()
+            .hint,
+        None
+    );
+}
+
+#[test]
+fn access_denied_after_the_countdown_reached_zero_refreshes_the_view() {
+    let mut app = with_objects("", &["a.txt"]);
+    let (request, ..) = fetch_of(&app.update(key('p'), at(2)));
+    app.update(
+        Msg::ObjectFailed {
+            request,
+            failure: denied(),
+        },
+        at(3601),
+    );
+    let view = app.object.view.as_ref().unwrap();
+    assert!(view.refresh_used && view.awaiting_credentials, "{view:?}");
+}
+
+#[test]
+fn a_view_signed_with_replaced_credentials_asks_again_at_once() {
+    let mut app = with_objects("", &["a.txt"]);
+    let (request, ..) = fetch_of(&app.update(key('p'), at(2)));
+    let fx = app.update(key('r'), at(3));
+    renew(&mut app, &fx, 4);
+    let fx = app.update(
+        Msg::ObjectFailed {
+            request,
+            failure: expired(),
+        },
+        at(5),
+    );
+    assert!(!issues(&fx), "no second refresh: {fx:?}");
+    let (_, generation, ..) = fetch_of(&fx);
+    assert_eq!(generation, Generation(2));
+    assert!(!app.object.view.as_ref().unwrap().refresh_used);
+}
+
+#[test]
+fn cuts_in_a_row_back_off_longer_each_time() {
+    let mut app = with_objects(DL, &["a.txt"]);
+    let (request, _) = start(&mut app, false);
+    let mut waits = Vec::new();
+    let mut now = at(10);
+    for _ in 0..3 {
+        app.update(
+            Msg::DownloadStalled {
+                request,
+                failure: cut(),
+            },
+            now,
+        );
+        let retry = app.download_retry_at().unwrap();
+        waits.push(retry - now);
+        now = retry;
+        assert_eq!(
+            app.update(Msg::Tick, now),
+            vec![Effect::ResumeDownload { request }]
+        );
+    }
+    assert!(waits[0] < waits[1] && waits[1] < waits[2], "{waits:?}");
+    // Progress resets the count.
+    app.update(
+        Msg::DownloadProgressed {
+            request,
+            received: 1,
+            size: 10,
+        },
+        now,
+    );
+    app.update(
+        Msg::DownloadStalled {
+            request,
+            failure: cut(),
+        },
+        now,
+    );
+    assert_eq!(app.download_retry_at().unwrap() - now, waits[0]);
+}
+
+#[test]
+fn a_failed_signing_shows_in_the_popup_and_a_stale_one_does_not() {
+    let mut app = with_objects("", &["a.txt"]);
+    let (request, _) = presign_of(&app.update(key('u'), at(10)));
+    let failure = AwsFailure::new(ErrorKind::Other, None, "cannot sign");
+    app.update(
+        Msg::ObjectFailed {
+            request: RequestId(request.0 + 50),
+            failure: failure.clone(),
+        },
+        at(11),
+    );
+    assert_eq!(app.object.presigned.as_ref().unwrap().failure, None);
+    app.update(
+        Msg::ObjectFailed {
+            request,
+            failure: failure.clone(),
+        },
+        at(11),
+    );
+    assert_eq!(
+        app.object.presigned.as_ref().unwrap().failure,
+        Some(failure)
+    );
 }
