@@ -11,25 +11,33 @@ use std::time::Duration;
 
 const T: Duration = Duration::from_secs(20);
 
-/// The cursor's place in the object pane's footer (`12/1000`).
-fn position(screen: &str) -> usize {
-    let footer = screen
+/// The cursor's place in the object pane's footer (`12/1000`), whether the pane has the focus
+/// (`┗`) or not (`└`); `None` while the screen is caught mid-frame (tmux may be read between
+/// two writes of one frame).
+fn position(screen: &str) -> Option<usize> {
+    screen
         .lines()
-        .find(|l| l.starts_with('┗'))
-        .expect("the object pane's footer");
-    let field = footer
-        .split_whitespace()
-        .rev()
-        .find(|w| w.contains('/') && w.chars().next().is_some_and(|c| c.is_ascii_digit()))
-        .unwrap_or_else(|| panic!("a row/rows field in {footer}"));
-    field.split('/').next().unwrap().parse().unwrap()
+        .filter(|l| l.starts_with('┗') || l.starts_with('└'))
+        .filter_map(|footer| {
+            let field = footer.split_whitespace().rev().find(|w| {
+                w.contains('/') && w.chars().next().is_some_and(|c| c.is_ascii_digit())
+            })?;
+            field.split('/').next()?.parse().ok()
+        })
+        .last()
+}
+
+/// The cursor's place once a whole frame is on screen.
+fn settled_position(tmux: &Tmux) -> usize {
+    let screen = tmux.wait_until("a whole frame", T, |s| position(s).is_some());
+    position(&screen).unwrap()
 }
 
 /// Types `keys` and waits until the cursor is at `want`.
 fn moves_to(tmux: &Tmux, keys: &[&str], want: usize) {
     tmux.keys(keys);
     tmux.wait_until(&format!("{keys:?} to reach row {want}"), T, |s| {
-        position(s) == want
+        position(s) == Some(want)
     });
 }
 
@@ -58,10 +66,14 @@ fn every_key_in_the_table_reaches_its_action() {
     moves_to(&tmux, &["PageUp"], 1 + page);
     moves_to(&tmux, &["C-u"], 1);
     tmux.keys(&["End"]);
-    tmux.wait_until("End to reach the loaded end", T, |s| position(s) >= 1000);
+    tmux.wait_until("End to reach the loaded end", T, |s| {
+        position(s).is_some_and(|p| p >= 1000)
+    });
     moves_to(&tmux, &["Home"], 1);
     tmux.keys(&["G"]);
-    tmux.wait_until("G to reach the loaded end", T, |s| position(s) >= 1000);
+    tmux.wait_until("G to reach the loaded end", T, |s| {
+        position(s).is_some_and(|p| p >= 1000)
+    });
     moves_to(&tmux, &["g"], 1);
     // Up a level: Backspace, Left and h; into a folder: Enter, Right and l.
     for (up, into) in [("BSpace", "Right"), ("Left", "l"), ("h", "Enter")] {
@@ -77,12 +89,12 @@ fn every_key_in_the_table_reaches_its_action() {
     tmux.keys(&["Tab", "Tab", "j"]);
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(
-        position(&tmux.screen()),
+        settled_position(&tmux),
         1,
         "j scrolled the policy pane, not the list"
     );
     tmux.keys(&["BTab", "BTab", "j"]);
-    tmux.wait_until("the focus back on the list", T, |s| position(s) == 2);
+    tmux.wait_until("the focus back on the list", T, |s| position(s) == Some(2));
     // ? opens and closes the help.
     tmux.keys(&["?"]);
     tmux.wait_for("show or hide this help", T);
