@@ -17,14 +17,14 @@ const T: Duration = Duration::from_secs(20);
 fn position(screen: &str) -> Option<usize> {
     screen
         .lines()
+        .rev()
         .filter(|l| l.starts_with('┗') || l.starts_with('└'))
-        .filter_map(|footer| {
+        .find_map(|footer| {
             let field = footer.split_whitespace().rev().find(|w| {
                 w.contains('/') && w.chars().next().is_some_and(|c| c.is_ascii_digit())
             })?;
             field.split('/').next()?.parse().ok()
         })
-        .last()
 }
 
 /// The cursor's place once a whole frame is on screen.
