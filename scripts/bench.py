@@ -165,15 +165,16 @@ class Tui:
         started = last_change = time.monotonic()
         self.keys(*keys)
         changed = False
-        while time.monotonic() - last_change < quiet:
+        # Until the screen has changed (a busy program may take a while to draw anything),
+        # then until it has been still for `quiet` seconds.
+        while not changed or time.monotonic() - last_change < quiet:
             if time.monotonic() - started > timeout:
-                sys.exit("bench: the screen never settled")
+                sys.exit("bench: the screen never settled" if changed
+                         else "bench: the keys changed nothing on screen")
             time.sleep(0.005)
             now = self.screen()
             if now != previous:
                 previous, last_change, changed = now, time.monotonic(), True
-        if not changed:
-            sys.exit("bench: the keys changed nothing on screen")
         return last_change - started
 
     def settle(self, quiet=0.25, timeout=60):

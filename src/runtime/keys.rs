@@ -1,10 +1,50 @@
-//! Terminal events as model messages.
+//! Terminal events: read on a thread of their own, and turned into model messages.
 
 use crate::app::{MouseInput, Msg};
 use crate::keymap::{Key, KeyPress};
 use crossterm::event::{
     Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
+use futures_util::Stream;
+use std::io;
+use tokio::sync::mpsc;
+
+/// The terminal's events, read by a thread of their own into a channel. (crossterm's own
+/// `EventStream` hands the waker of its first pending poll to its reader thread and keeps it:
+/// after the loop drained it with a no-op waker, the next keys woke nobody and waited for the
+/// countdown's next second. A channel takes the newest waker on every poll.)
+pub(crate) fn terminal_events() -> impl Stream<Item = io::Result<TermEvent>> + Unpin {
+    let (tx, rx) = mpsc::unbounded_channel();
+    std::thread::Builder::new()
+        .name("sts3-terminal-events".into())
+        .spawn(move || {
+            loop {
+                let event = crossterm::event::read();
+                let failed = event.is_err();
+                if tx.send(event).is_err() || failed {
+                    break; // the loop is gone, or the terminal is
+                }
+            }
+        })
+        .map_or_else(
+            |e| {
+                // No thread: a stream that says why, once.
+                let (tx, rx) = mpsc::unbounded_channel();
+                let _ = tx.send(Err(e));
+                channel_stream(rx)
+            },
+            |_| channel_stream(rx),
+        )
+}
+
+/// A channel as a stream.
+pub(crate) fn channel_stream<T: Send + 'static>(
+    rx: mpsc::UnboundedReceiver<T>,
+) -> impl Stream<Item = T> + Unpin {
+    Box::pin(futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    }))
+}
 
 /// The message for a terminal event; `None` for events the app does not care about. A resize
 /// needs no message: the next frame lays the screen out anew.
@@ -48,5 +88,35 @@ pub(crate) fn terminal_msg(event: &TermEvent) -> Option<Msg> {
             Some(Msg::Mouse(input))
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::{FutureExt as _, StreamExt as _};
+    use std::time::Duration;
+
+    /// The loop drains what is waiting with a no-op waker, then waits with its own: an event
+    /// sent after that must wake it (it did not with crossterm's `EventStream`).
+    #[tokio::test]
+    async fn an_event_after_a_drain_wakes_the_loop() {
+        let (tx, rx) = mpsc::unbounded_channel::<u32>();
+        let mut events = channel_stream(rx);
+        tx.send(1).unwrap();
+        assert_eq!(events.next().now_or_never(), Some(Some(1)));
+        assert_eq!(events.next().now_or_never(), None, "drained: pending");
+        let sender = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            tx.send(2).unwrap();
+        });
+        let next = tokio::time::timeout(Duration::from_secs(5), events.next()).await;
+        assert_eq!(next, Ok(Some(2)), "woken by the event, not by a timeout");
+        sender.join().unwrap();
+        assert_eq!(
+            events.next().await,
+            None,
+            "the sender is gone: the stream ends"
+        );
     }
 }

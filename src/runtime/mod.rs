@@ -16,7 +16,6 @@ use crate::clock::{self, SystemClock, WallClock};
 use crate::keymap::Keymap;
 use crate::settings::Settings;
 use cloud::AwsCloud;
-use crossterm::event::EventStream;
 use executor::{Event, Executor};
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -33,7 +32,7 @@ pub async fn run(settings: Settings, keymap: Keymap) -> std::io::Result<()> {
     });
     let cloud = Arc::new(AwsCloud::new(&settings, on_retryable, clock.clone()));
     let parts = event_loop::Parts {
-        events: EventStream::new(),
+        events: keys::terminal_events(),
         signals: signals::listen()?,
         results,
         executor: Executor::new(cloud, tx).with_clipboard(Box::new(terminal::copy_to_clipboard)),
