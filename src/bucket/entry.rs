@@ -197,6 +197,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_etag_debugs_as_its_escaped_text() {
+        // What test failures and the debug log show: the ETag as sent, quoted and escaped.
+        let etag = Etag::parse("\"9a0364b9e99bb480dd25e1f0284c8555\"");
+        assert_eq!(
+            format!("{etag:?}"),
+            "\"\\\"9a0364b9e99bb480dd25e1f0284c8555\\\"\""
+        );
+        assert_eq!(format!("{:?}", Etag::parse("x\u{1b}")), "\"x\\\\u{1b}\"");
+    }
+
+    #[test]
     fn an_md5_etag_is_packed_and_given_back_exactly() {
         let text = "\"9a0364b9e99bb480dd25e1f0284c8555\"";
         let etag = Etag::parse(text);

@@ -1,7 +1,7 @@
 //! One object over the listing: its detail or a preview (text, highlighted JSON, hex), in the
 //! object pane's place, with its failure inline and the way out; and the presigned-URL popup.
 
-use super::policy::token_style;
+use super::policy::token_line;
 use super::{Clock, is_focused, pane_block, spinner, theme};
 use crate::app::object::{Content, ObjectView, Presigned, ViewKind};
 use crate::app::{App, Focus};
@@ -131,17 +131,7 @@ fn view_lines<'a>(app: &App, view: &'a ObjectView, clock: Clock) -> Vec<Line<'a>
                 .iter()
                 .map(|l| Line::from(Span::styled(l.as_str(), theme::dim())))
                 .collect(),
-            Body::Json(lines) => lines
-                .iter()
-                .map(|tokens| {
-                    Line::from(
-                        tokens
-                            .iter()
-                            .map(|(kind, text)| Span::styled(text.as_str(), token_style(*kind)))
-                            .collect::<Vec<_>>(),
-                    )
-                })
-                .collect(),
+            Body::Json(lines) => lines.iter().map(|tokens| token_line(tokens)).collect(),
         },
     }
 }

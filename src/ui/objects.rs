@@ -215,15 +215,7 @@ fn footer(app: &App, clock: Clock) -> Line<'static> {
 
 /// `57,000`.
 fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::object::detail::thousands(u64::try_from(n).unwrap_or(u64::MAX))
 }
 
 /// `1 key`, `2 keys`.

@@ -10,6 +10,16 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+/// One highlighted JSON line, borrowing its tokens (the policy pane and JSON previews).
+pub(crate) fn token_line(tokens: &[(JsonToken, String)]) -> Line<'_> {
+    Line::from(
+        tokens
+            .iter()
+            .map(|(kind, text)| Span::styled(text.as_str(), token_style(*kind)))
+            .collect::<Vec<_>>(),
+    )
+}
+
 pub(crate) fn token_style(kind: JsonToken) -> Style {
     match kind {
         JsonToken::Key => theme::json_key(),
@@ -45,14 +55,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
             .iter()
             .skip(usize::from(p.scroll))
             .take(fit)
-            .map(|tokens| {
-                Line::from(
-                    tokens
-                        .iter()
-                        .map(|(kind, text)| Span::styled(text.as_str(), token_style(*kind)))
-                        .collect::<Vec<_>>(),
-                )
-            }),
+            .map(|tokens| token_line(tokens)),
     );
     let block = pane_block(Line::from(title), is_focused(app, Focus::Policy));
     let mut paragraph = Paragraph::new(lines).block(block);
