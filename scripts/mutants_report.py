@@ -70,9 +70,9 @@ def main():
     scope = f"mutants in lines changed since `{in_diff}`" if in_diff else "every mutant"
     if iterated:
         scope += (
-            f"; {carried} of the caught were caught by an earlier run at the same line, "
-            "column and mutation and were not tested again (`--iterate`), the rest were "
-            "tested on this code"
+            f", assembled with `--iterate`: {carried} of the caught were caught by an earlier "
+            "run (the same file, line, column and mutation) and not tested again, which "
+            "assumes the code there is unchanged; the rest were tested on this code"
         )
     print("# Mutation testing results\n")
     print(
