@@ -418,3 +418,62 @@ fn tui_access_denied_is_shown_without_refreshing() {
     });
     tmux.quit();
 }
+
+/// `sts3 list` asks for the next page before it writes the one it has, so the round trip
+/// overlaps the output. Seen without a clock: nobody reads its stdout, so writing the first
+/// page (1,000 JSON lines, more than a pipe holds) blocks — and by then the second page has
+/// been asked for, and no third.
+#[test]
+fn the_next_page_is_asked_for_before_this_one_is_written() {
+    use std::io::Read as _;
+    let s = service();
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    let mut child = common::list_command(&proxy.url)
+        .args(["--prefix", "big/", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = sts3::clock::instant() + T;
+    while proxy.count(LIST_CALL) < 2 {
+        assert!(
+            sts3::clock::instant() < deadline,
+            "the second page was not asked for while the first was being written: {:?}",
+            proxy.log()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        proxy.count(LIST_CALL),
+        2,
+        "one page ahead, no more: {:?}",
+        proxy.log()
+    );
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(
+        out.lines().filter(|l| l.contains("\"key\":\"big/")).count(),
+        2500
+    );
+    assert_eq!(proxy.count(LIST_CALL), 3);
+}
+
+/// With `--limit` inside the first page, no page beyond it is asked for.
+#[test]
+fn no_page_is_asked_for_beyond_the_limit() {
+    let s = service();
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    let out = common::list_command(&proxy.url)
+        .args(["--prefix", "big/", "--limit", "1000"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(proxy.count(LIST_CALL), 1, "{:?}", proxy.log());
+}

@@ -66,13 +66,26 @@ async fn list_all(
         folders: args.folders,
     };
     let mut count = 0u64;
+    let mut page = lister.page(&request).await?;
     loop {
-        let page = lister.page(&request).await?;
         tracing::debug!(
             objects = page.objects.len(),
             prefixes = page.prefixes.len(),
             "page loaded"
         );
+        // The next page is asked for before this one is written, so its round trip overlaps
+        // the output (not when this page reaches the limit: no request beyond it).
+        let ahead = match &page.next_token {
+            Some(token) if count.saturating_add(page.objects.len() as u64) < limit => {
+                let mut next = request.clone();
+                next.continuation_token = Some(token.clone());
+                let (s3, sent) = (lister.clients.s3.clone(), next.clone());
+                let signed_with = lister.signed_with();
+                let answer = tokio::spawn(async move { s3.list_page(&sent).await });
+                Some((next, answer, signed_with))
+            }
+            _ => None,
+        };
         for prefix in &page.prefixes {
             write_prefix(out, args.json, prefix)?;
         }
@@ -83,10 +96,15 @@ async fn list_all(
             write_object(out, args.json, object)?;
             count += 1;
         }
-        match page.next_token {
-            Some(token) if count < limit => request.continuation_token = Some(token),
-            _ => return Ok(count),
-        }
+        let Some((next, answer, signed_with)) = ahead else {
+            return Ok(count);
+        };
+        request = next;
+        page = match answer.await {
+            Ok(answer) => lister.settle_page(&request, answer, signed_with).await?,
+            // The task itself failed (it cannot, short of a panic): ask again here.
+            Err(_) => lister.page(&request).await?,
+        };
     }
 }
 

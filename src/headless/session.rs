@@ -169,7 +169,26 @@ impl<'a> Session<'a> {
     /// refresh count when the failed request was signed (a parallel worker's may be older).
     pub(super) async fn page(&mut self, request: &PageRequest) -> Result<ListPage, CommandError> {
         let signed_with = self.refreshes;
-        match self.clients.s3.list_page(request).await {
+        let answer = self.clients.s3.list_page(request).await;
+        self.settle_page(request, answer, signed_with).await
+    }
+
+    /// The credential refreshes so far: what a request records when it is sent, for
+    /// [`Session::settle_page`].
+    pub(super) fn signed_with(&self) -> u64 {
+        self.refreshes
+    }
+
+    /// A page's answer, or its failure through the one failure policy (new credentials when
+    /// they may help, then the request once more). `signed_with` is [`Session::signed_with`]
+    /// when the request was sent.
+    pub(super) async fn settle_page(
+        &mut self,
+        request: &PageRequest,
+        answer: Result<ListPage, AwsFailure>,
+        signed_with: u64,
+    ) -> Result<ListPage, CommandError> {
+        match answer {
             Ok(page) => Ok(page),
             Err(failure) => {
                 self.recover(failure, signed_with).await?;
