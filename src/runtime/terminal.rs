@@ -10,24 +10,75 @@ use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use ratatui::DefaultTerminal;
 use ratatui::backend::CrosstermBackend;
+use std::io::Write;
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, TryLockError};
+use std::time::Duration;
 
 /// Whether sts3 holds the terminal (raw mode, alternate screen, hidden cursor) right now.
 static HELD: AtomicBool = AtomicBool::new(false);
+
+/// Held while a frame is written and while the terminal is given back, so that neither cuts
+/// into the other: a panic on another thread restores the terminal between two frames, and no
+/// frame (which hides the cursor) reaches the shell after it.
+static SCREEN: Mutex<()> = Mutex::new(());
+
+/// The terminal as ratatui draws on it: a frame is kept until it is flushed, then written
+/// whole, and only while sts3 holds the terminal.
+pub(crate) type Screen = ratatui::Terminal<CrosstermBackend<FrameWriter>>;
+
+#[derive(Default)]
+pub(crate) struct FrameWriter {
+    frame: Vec<u8>,
+}
+
+impl Write for FrameWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.frame.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let _screen = SCREEN
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let written = if HELD.load(Ordering::SeqCst) {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&self.frame).and_then(|()| out.flush())
+        } else {
+            Ok(()) // given back: nothing more is drawn
+        };
+        self.frame.clear();
+        written
+    }
+}
+
+/// The screen lock, waiting a little for a frame being written (a panic in the middle of one
+/// must not wait forever: then the terminal is restored without it).
+fn screen_briefly() -> Option<MutexGuard<'static, ()>> {
+    for _ in 0..100 {
+        match SCREEN.try_lock() {
+            Ok(guard) => return Some(guard),
+            Err(TryLockError::Poisoned(poisoned)) => return Some(poisoned.into_inner()),
+            Err(TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(2)),
+        }
+    }
+    None
+}
 
 /// Whether sts3 captures the mouse (`mouse = true`), to release it on the way out.
 static MOUSE: AtomicBool = AtomicBool::new(false);
 
 pub(crate) struct Terminal {
-    inner: DefaultTerminal,
+    inner: Screen,
 }
 
 /// Raw mode off, main screen back, cursor shown; only if sts3 holds the terminal, so at most
 /// once per `enter`.
 fn restore() -> std::io::Result<()> {
+    let _screen = screen_briefly();
     if !HELD.swap(false, Ordering::SeqCst) {
         return Ok(());
     }
@@ -56,7 +107,7 @@ impl Terminal {
         MOUSE.store(mouse, Ordering::SeqCst);
         let entered = execute!(std::io::stdout(), EnterAlternateScreen)
             .and_then(|()| capture_mouse())
-            .and_then(|()| ratatui::Terminal::new(CrosstermBackend::new(std::io::stdout())));
+            .and_then(|()| ratatui::Terminal::new(CrosstermBackend::new(FrameWriter::default())));
         let inner = match entered {
             Ok(inner) => inner,
             Err(e) => {
@@ -108,14 +159,14 @@ pub(crate) fn copy_to_clipboard(text: &str) {
 }
 
 impl Deref for Terminal {
-    type Target = DefaultTerminal;
-    fn deref(&self) -> &DefaultTerminal {
+    type Target = Screen;
+    fn deref(&self) -> &Screen {
         &self.inner
     }
 }
 
 impl DerefMut for Terminal {
-    fn deref_mut(&mut self) -> &mut DefaultTerminal {
+    fn deref_mut(&mut self) -> &mut Screen {
         &mut self.inner
     }
 }
