@@ -7,10 +7,61 @@
 use crate::aws::{ObjectBody, S3Browser};
 use crate::failure::{AwsFailure, ErrorKind};
 use crate::object::detail::thousands;
-use crate::object::download::{CheckError, Transfer};
+use crate::object::download::{CheckError, Transfer, part_path};
+use std::fs::File;
 use std::future::Future;
-use std::io::Write;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
 use thiserror::Error;
+
+/// Bytes written to the file at a time.
+const WRITE_BUFFER: usize = 256 * 1024;
+
+/// A download's file, as both `sts3 get` and the TUI write it: the bytes go to `NAME.part`,
+/// which becomes `NAME` only once every byte is in, checked and on disk.
+pub struct PartFile {
+    path: PathBuf,
+    part: PathBuf,
+    writer: BufWriter<File>,
+}
+
+impl PartFile {
+    /// Creates (or truncates) `path`'s `.part`; the error is the caller's to word.
+    pub fn create(path: &Path) -> std::io::Result<Self> {
+        let part = part_path(path);
+        let file = File::create(&part)?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            part,
+            writer: BufWriter::with_capacity(WRITE_BUFFER, file),
+        })
+    }
+
+    pub fn part(&self) -> &Path {
+        &self.part
+    }
+
+    pub fn writer(&mut self) -> &mut BufWriter<File> {
+        &mut self.writer
+    }
+
+    /// Flushes and syncs the `.part`, then renames it to the target.
+    pub fn finish(self) -> Result<(), String> {
+        let Self { path, part, writer } = self;
+        writer
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| format!("cannot write {}: {e}", part.display()))?;
+        std::fs::rename(&part, &path).map_err(|e| {
+            format!(
+                "cannot rename {} to {}: {e}",
+                part.display(),
+                path.display()
+            )
+        })
+    }
+}
 
 /// Resumes after a broken connection before giving up (credential renewals are the caller's
 /// to bound).

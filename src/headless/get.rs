@@ -11,14 +11,11 @@ use crate::failure::AwsFailure;
 use crate::object::detail::thousands;
 use crate::object::download::{Transfer, file_name, part_path, progress_text};
 use crate::settings::Settings;
-use crate::transfer::{self, Listener, Renewal, TransferError};
-use std::fs::{self, File, OpenOptions};
-use std::io::{BufWriter, IsTerminal, Write};
+use crate::transfer::{self, Listener, PartFile, Renewal, TransferError};
+use std::fs;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-/// Bytes written to the file at a time.
-const WRITE_BUFFER: usize = 256 * 1024;
 
 /// A key that names an object, or the error to stop with.
 pub(super) fn check_key(key: &str) -> Result<(), CommandError> {
@@ -85,35 +82,16 @@ pub async fn run(
 async fn to_file(session: &mut Session<'_>, key: &str, path: &Path) -> Result<u64, CommandError> {
     // Listening for Ctrl-C before the .part exists, so it is never left behind.
     let interrupted = interrupted()?;
-    let part = part_path(path);
-    let file = OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(&part)
-        .map_err(|e| CommandError::Download(format!("cannot write {}: {e}", part.display())))?;
-    let mut writer = BufWriter::with_capacity(WRITE_BUFFER, file);
+    let mut file = PartFile::create(path).map_err(|e| {
+        CommandError::Download(format!("cannot write {}: {e}", part_path(path).display()))
+    })?;
+    let part = file.part().to_path_buf();
     let result = tokio::select! {
-        r = download(session, key, &mut writer) => r,
+        r = download(session, key, file.writer()) => r,
         () = interrupted => Err(CommandError::Cancelled),
     };
-    let result = result.and_then(|n| {
-        writer
-            .into_inner()
-            .map_err(std::io::IntoInnerError::into_error)
-            .and_then(|f| f.sync_all().map(|()| f))
-            .map(|_: File| n)
-            .map_err(|e| CommandError::Download(format!("cannot write {}: {e}", part.display())))
-    });
-    match result {
+    match result.and_then(|n| file.finish().map(|()| n).map_err(CommandError::Download)) {
         Ok(n) => {
-            fs::rename(&part, path).map_err(|e| {
-                CommandError::Download(format!(
-                    "cannot rename {} to {}: {e}",
-                    part.display(),
-                    path.display()
-                ))
-            })?;
             super::stderr_line(&format!(
                 "sts3: saved s3://{}/{} to {} ({} bytes)",
                 session.settings.bucket,

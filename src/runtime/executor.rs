@@ -8,7 +8,7 @@ use crate::aws::{Issued, S3Browser};
 use crate::credentials::{Mode, SecretCredentials};
 use crate::failure::AwsFailure;
 use crate::object::download::{Transfer, keep_both, part_path};
-use crate::transfer::{self, Listener, Renewal};
+use crate::transfer::{self, Listener, PartFile, Renewal};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -321,14 +321,13 @@ async fn save(
     tx: &mpsc::UnboundedSender<Event>,
     resumed: mpsc::UnboundedReceiver<()>,
 ) -> Result<u64, String> {
-    let file = std::fs::File::create(part).map_err(|e| match part.parent() {
+    let mut file = PartFile::create(path).map_err(|e| match part.parent() {
         Some(dir) if e.kind() == std::io::ErrorKind::NotFound && !dir.is_dir() => format!(
             "the download folder {} does not exist; create it, or set download_dir in the config file",
             dir.display()
         ),
         _ => format!("cannot write {}: {e}", part.display()),
     })?;
-    let mut writer = std::io::BufWriter::with_capacity(256 * 1024, file);
     let mut renewal = AskTheModel {
         request,
         tx: tx.clone(),
@@ -339,21 +338,10 @@ async fn save(
         tx: tx.clone(),
         last: None,
     };
-    let n = transfer::download(s3, bucket, key, &mut writer, &mut renewal, &mut progress)
+    let n = transfer::download(s3, bucket, key, file.writer(), &mut renewal, &mut progress)
         .await
         .map_err(|e| e.to_string())?;
-    writer
-        .into_inner()
-        .map_err(std::io::IntoInnerError::into_error)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| format!("cannot write {}: {e}", part.display()))?;
-    std::fs::rename(part, path).map_err(|e| {
-        format!(
-            "cannot rename {} to {}: {e}",
-            part.display(),
-            path.display()
-        )
-    })?;
+    file.finish()?;
     Ok(n)
 }
 
