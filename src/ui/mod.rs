@@ -100,6 +100,13 @@ pub(crate) fn pane_block(title: Line<'_>, focused: bool) -> Block<'_> {
         .title(title)
 }
 
+/// The key bound to `action`, for the hints beside errors and views (`?` when none is).
+pub(crate) fn key_name(app: &App, action: crate::keymap::Action) -> String {
+    app.keymap
+        .first_key(action)
+        .map_or_else(|| "?".to_string(), |k| k.to_string())
+}
+
 pub(crate) fn is_focused(app: &App, pane: Focus) -> bool {
     app.focus == pane
 }

@@ -2,7 +2,7 @@
 //! object pane's place, with its failure inline and the way out; and the presigned-URL popup.
 
 use super::policy::token_line;
-use super::{Clock, is_focused, pane_block, spinner, theme};
+use super::{Clock, is_focused, key_name, pane_block, spinner, theme};
 use crate::app::object::{Content, ObjectView, Presigned, ViewKind};
 use crate::app::{App, Focus};
 use crate::escape::printable;
@@ -12,13 +12,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
-
-/// The key bound to `action`, for hints.
-fn key(app: &App, action: Action) -> String {
-    app.keymap
-        .first_key(action)
-        .map_or_else(|| "?".to_string(), |k| k.to_string())
-}
 
 /// The object pane showing `view`.
 pub(crate) fn render_view(
@@ -43,14 +36,14 @@ pub(crate) fn render_view(
             printable(&view.key)
         )),
     ]);
-    let mut hints = vec![format!("{} back", key(app, Action::Parent))];
+    let mut hints = vec![format!("{} back", key_name(app, Action::Parent))];
     if view.kind == ViewKind::Detail {
-        hints.push(format!("{} preview", key(app, Action::Preview)));
+        hints.push(format!("{} preview", key_name(app, Action::Preview)));
     } else {
-        hints.push(format!("{} wrap", key(app, Action::Wrap)));
+        hints.push(format!("{} wrap", key_name(app, Action::Wrap)));
     }
-    hints.push(format!("{} save", key(app, Action::Download)));
-    hints.push(format!("{} URL", key(app, Action::Presign)));
+    hints.push(format!("{} save", key_name(app, Action::Download)));
+    hints.push(format!("{} URL", key_name(app, Action::Presign)));
     let footer = Line::from(Span::styled(
         format!(" {} ", hints.join(" · ")),
         theme::key_hint(),
@@ -84,10 +77,10 @@ fn view_lines<'a>(app: &App, view: &'a ObjectView, clock: Clock) -> Vec<Line<'a>
         } else if app.credentials_may_help(&f.failure, clock.now) {
             format!(
                 "{}: refresh credentials",
-                key(app, Action::RefreshCredentials)
+                key_name(app, Action::RefreshCredentials)
             )
         } else {
-            format!("{}: ask again", key(app, Action::Reload))
+            format!("{}: ask again", key_name(app, Action::Reload))
         };
         lines.push(Line::from(Span::styled(
             format!("  {way_out}"),

@@ -235,11 +235,7 @@ fn render_error(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
             refresh_may_help,
         }) = &app.object.outcome
         {
-            let key_of = |action| {
-                app.keymap
-                    .first_key(action)
-                    .map_or_else(|| "?".to_string(), |k| k.to_string())
-            };
+            let key_of = |action| super::key_name(app, action);
             let mut way_out = Vec::new();
             if *refresh_may_help {
                 way_out.push(format!(
@@ -262,11 +258,7 @@ fn render_error(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
         }
         return;
     };
-    let key = |action| {
-        app.keymap
-            .first_key(action)
-            .map_or_else(|| "?".to_string(), |k| k.to_string())
-    };
+    let key = |action| super::key_name(app, action);
     let hint = if err.retry == Retry::AfterCredentials && app.session.is_issuing() {
         "refreshing credentials, then retrying this page…".to_string()
     } else if let Retry::At(at) = err.retry {
