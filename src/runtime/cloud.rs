@@ -119,13 +119,10 @@ impl Cloud for AwsCloud {
     }
 
     fn list_page(&self, page: PageRequest) -> BoxFuture<'static, Result<ListPage, AwsFailure>> {
-        let s3 = self.s3();
-        Box::pin(async move {
-            match s3 {
-                Some(s3) => s3.list_page(&page).await,
-                None => Err(no_credentials_yet()),
-            }
-        })
+        Box::pin(with_s3(
+            self.s3(),
+            |s3| async move { s3.list_page(&page).await },
+        ))
     }
 
     fn s3(&self) -> Option<S3Browser> {

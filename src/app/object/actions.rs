@@ -500,14 +500,9 @@ impl App {
     pub(crate) fn resume_due_download(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
         let active = self.session.active_generation();
         if let Some(d) = self.object.download.as_mut()
-            && let Phase::Running {
-                retry_at: Some(at), ..
-            } = &mut d.phase
-            && *at <= now
+            && let Phase::Running { retry_at, .. } = &mut d.phase
+            && retry_at.is_some_and(|at| at <= now)
         {
-            let Phase::Running { retry_at, .. } = &mut d.phase else {
-                return Vec::new();
-            };
             *retry_at = None;
             if let Some(a) = active {
                 d.generation = a;
