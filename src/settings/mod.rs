@@ -419,6 +419,16 @@ impl Settings {
         Ok(settings)
     }
 
+    /// The session policy `mode`'s credentials carry: federated always (the file's or the
+    /// default), an assumed role only a policy file's, a session token none.
+    pub fn session_policy(&self, mode: Mode) -> Option<&SessionPolicy> {
+        match mode {
+            Mode::Federated => Some(&self.policy),
+            Mode::AssumedRole => self.policy_from_file.then_some(&self.policy),
+            Mode::SessionToken => None,
+        }
+    }
+
     /// The validated STS request for `mode`. `mfa_code` is the current one-time code, if any.
     pub fn request_for(
         &self,
@@ -443,7 +453,7 @@ impl Settings {
                     self.role_arn.as_deref().ok_or(SpecError::MissingRoleArn)?,
                 )?,
                 session_name: check::session_name(&self.session_name)?,
-                policy: self.policy_from_file.then(|| self.policy.clone()),
+                policy: self.session_policy(mode).cloned(),
                 duration_secs,
                 external_id: self
                     .external_id

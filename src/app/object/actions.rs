@@ -11,7 +11,6 @@ use crate::keymap::{Action, Key, KeyPress};
 use crate::object::download::{file_name, progress_text};
 use crate::object::preview::Preview;
 use crate::object::{ObjectDetail, PresignError, validity};
-use crate::policy::SessionPolicy;
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 
@@ -33,21 +32,10 @@ impl App {
         }
     }
 
-    /// The session policy attached to the credentials in use, if any.
-    fn attached_policy(&self) -> Option<&SessionPolicy> {
-        match self.session.mode() {
-            crate::credentials::Mode::Federated => Some(&self.settings.policy),
-            crate::credentials::Mode::AssumedRole => self
-                .settings
-                .policy_from_file
-                .then_some(&self.settings.policy),
-            crate::credentials::Mode::SessionToken => None,
-        }
-    }
-
-    /// Why the session policy refuses reading `key`, if it does.
+    /// Why the session policy of the credentials in use refuses reading `key`, if it does.
     fn refusal(&self, key: &str) -> Option<String> {
-        self.attached_policy()?
+        self.settings
+            .session_policy(self.session.mode())?
             .refusal_hint("s3:GetObject", self.objects.bucket(), key)
     }
 

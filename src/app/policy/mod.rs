@@ -23,30 +23,20 @@ pub(crate) struct PolicyState {
 impl PolicyState {
     /// What `mode` attaches, given the settings.
     pub(crate) fn for_mode(settings: &Settings, mode: Mode) -> Self {
-        let (note, policy) = match mode {
-            Mode::Federated => (None, Some(&settings.policy)),
+        let policy = settings.session_policy(mode);
+        let note = match mode {
+            Mode::Federated => None,
             Mode::AssumedRole => {
                 let role = settings.role_arn.as_deref().unwrap_or("(no role ARN set)");
-                if settings.policy_from_file {
-                    (
-                        Some(format!("role {role}, scoped down by:")),
-                        Some(&settings.policy),
-                    )
+                Some(if policy.is_some() {
+                    format!("role {role}, scoped down by:")
                 } else {
-                    (
-                        Some(format!(
-                            "role {role}; no session policy: the role's own permissions apply"
-                        )),
-                        None,
-                    )
-                }
+                    format!("role {role}; no session policy: the role's own permissions apply")
+                })
             }
-            Mode::SessionToken => (
-                Some(
-                    "no session policy: a session token carries the caller's own permissions"
-                        .to_string(),
-                ),
-                None,
+            Mode::SessionToken => Some(
+                "no session policy: a session token carries the caller's own permissions"
+                    .to_string(),
             ),
         };
         Self::build(note, policy)
