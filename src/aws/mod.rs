@@ -14,6 +14,11 @@ pub use provider::CredentialSlot;
 pub use s3::{ObjectBody, S3Browser};
 pub use sts::{Issued, StsIssuer};
 
+/// An SDK time as a `chrono` one (`None` when out of chrono's range).
+fn chrono_time(t: &aws_smithy_types::DateTime) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::from_timestamp(t.secs(), t.subsec_nanos())
+}
+
 /// The clients one sts3 run uses: STS with the base (long-term) credentials, S3 with whatever
 /// temporary credentials are in the slot right now.
 #[derive(Clone, Debug)]

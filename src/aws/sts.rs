@@ -280,7 +280,7 @@ fn assemble(
         AwsFailure::new(ErrorKind::Other, None, "STS answered without credentials")
     })?;
     let exp = creds.expiration();
-    let expires_at = DateTime::<Utc>::from_timestamp(exp.secs(), exp.subsec_nanos())
+    let expires_at = super::chrono_time(exp)
         .ok_or_else(|| AwsFailure::new(ErrorKind::Other, None, "STS sent an invalid expiration"))?;
     if let Some(part) = crate::credentials::unsafe_part(
         creds.access_key_id(),

@@ -5,7 +5,6 @@ use crate::aws::error::{failure_from_sdk, unreadable};
 use crate::bucket::{Etag, ListPage, ObjectEntry, PageRequest, StorageClass, url_decode};
 use crate::failure::{AwsFailure, ErrorKind};
 use aws_sdk_s3::types::EncodingType;
-use chrono::{DateTime, Utc};
 
 /// What a ListObjectsV2 answer is, for messages.
 const LISTING: &str = "ListObjectsV2 XML";
@@ -68,8 +67,7 @@ impl S3Browser {
                 ObjectEntry::new(
                     url_decode(o.key().unwrap_or_default()),
                     u64::try_from(o.size().unwrap_or_default()).unwrap_or(0),
-                    o.last_modified()
-                        .and_then(|t| DateTime::<Utc>::from_timestamp(t.secs(), t.subsec_nanos())),
+                    o.last_modified().and_then(crate::aws::chrono_time),
                     Etag::parse(o.e_tag().unwrap_or_default()),
                     o.storage_class()
                         .map_or(StorageClass::Unknown, |c| StorageClass::parse(c.as_str())),

@@ -9,7 +9,6 @@ use crate::object::ObjectDetail;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use bytes::Bytes;
-use chrono::{DateTime, Utc};
 use std::time::Duration;
 
 /// What a GetObject answer is, for messages.
@@ -50,10 +49,6 @@ impl ObjectBody {
             })
         })
     }
-}
-
-fn chrono_time(t: &aws_sdk_s3::primitives::DateTime) -> Option<DateTime<Utc>> {
-    DateTime::<Utc>::from_timestamp(t.secs(), t.subsec_nanos())
 }
 
 /// The total size from `Content-Range: bytes 0-99/1234`.
@@ -103,7 +98,7 @@ impl S3Browser {
         Ok(ObjectDetail {
             key: key.to_string(),
             size: u64::try_from(out.content_length().unwrap_or_default()).unwrap_or(0),
-            last_modified: out.last_modified().and_then(chrono_time),
+            last_modified: out.last_modified().and_then(crate::aws::chrono_time),
             etag: out.e_tag().map(str::to_string),
             content_type: out.content_type().map(str::to_string),
             content_encoding: out.content_encoding().map(str::to_string),
