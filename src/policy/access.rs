@@ -1,47 +1,193 @@
-//! Does a session policy allow an action on a resource? The part of IAM's evaluation a session
-//! policy decides: an explicit `Deny` wins, else some `Allow` must match. Wildcards (`*`, `?`)
-//! as IAM reads them: actions case-insensitively, resources exactly. Conditions are not
-//! evaluated (they need the request's context): a statement with one is taken to match, so
-//! "denied" is certain and "allowed" means "allowed unless a condition says otherwise".
+//! What a session policy says of one request: the part of IAM's evaluation a session policy
+//! decides. An explicit `Deny` wins; else some `Allow` must match. Wildcards (`*`, `?`) as IAM
+//! reads them: actions case-insensitively, resources exactly. `NotAction` and `NotResource`
+//! invert. Of conditions only `s3:prefix` under `StringLike` / `StringEquals` is evaluated (from
+//! the request's prefix); a statement with any other condition is reported, not guessed.
+//!
+//! The answer names the statement that decided, numbered from 1 as the validator numbers them.
 
 use serde_json::Value;
 
-/// What a policy says of one request.
+/// One request, as the policy sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    Allowed,
-    /// No statement allows it.
-    NotAllowed,
-    /// A `Deny` statement matches it.
-    Denied,
+pub struct Request<'a> {
+    /// `s3:GetObject`.
+    pub action: &'a str,
+    /// `arn:aws:s3:::bucket/key`.
+    pub resource: &'a str,
+    /// The `s3:prefix` condition key: the `prefix` parameter of a ListObjects call (`""` when
+    /// it lists from the root); `None` for requests that have no such key.
+    pub prefix: Option<&'a str>,
 }
 
-/// What the policy `document` says of `action` (`s3:GetObject`) on `resource`
-/// (`arn:aws:s3:::bucket/key`).
-pub fn access(document: &Value, action: &str, resource: &str) -> Access {
+impl<'a> Request<'a> {
+    /// A request without condition keys.
+    pub fn new(action: &'a str, resource: &'a str) -> Self {
+        Self {
+            action,
+            resource,
+            prefix: None,
+        }
+    }
+}
+
+/// What the policy says of a request, and which statement said it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// The first statement (1-based) that allows it; no `Deny` matches.
+    Allowed { statement: usize },
+    /// The first `Deny` statement that matches.
+    Denied { statement: usize },
+    /// No statement allows it (an implicit deny).
+    NotAllowed,
+    /// The answer hangs on a condition the evaluator does not evaluate, in this statement.
+    Conditional { statement: usize, condition: String },
+}
+
+impl Decision {
+    /// Whether the policy lets the request through: `None` when a condition decides.
+    pub fn allows(&self) -> Option<bool> {
+        match self {
+            Decision::Allowed { .. } => Some(true),
+            Decision::Denied { .. } | Decision::NotAllowed => Some(false),
+            Decision::Conditional { .. } => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Decision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Decision::Allowed { statement } => write!(f, "allowed by statement {statement}"),
+            Decision::Denied { statement } => write!(f, "denied by statement {statement}"),
+            Decision::NotAllowed => f.write_str("no statement allows it"),
+            Decision::Conditional {
+                statement,
+                condition,
+            } => write!(
+                f,
+                "statement {statement} has a condition ({condition}): not evaluated"
+            ),
+        }
+    }
+}
+
+/// Whether a statement's condition holds for a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Holds {
+    Yes,
+    No,
+    /// Not evaluated: the first operator or key the evaluator does not know.
+    Unknown(String),
+}
+
+/// What the policy `document` says of `request`.
+pub fn evaluate(document: &Value, request: &Request<'_>) -> Decision {
     let statements: Vec<&Value> = match document.get("Statement") {
         Some(Value::Array(items)) => items.iter().collect(),
         Some(one @ Value::Object(_)) => vec![one],
         _ => Vec::new(),
     };
-    let mut allowed = false;
-    for st in statements {
-        if !matches(st, "Action", "NotAction", action, true)
-            || !matches(st, "Resource", "NotResource", resource, false)
+    let mut allowed = None;
+    let mut unsure_allow = None;
+    let mut unsure_deny = None;
+    for (i, st) in statements.into_iter().enumerate() {
+        let n = i + 1;
+        if !matches(st, "Action", "NotAction", request.action, true)
+            || !matches(st, "Resource", "NotResource", request.resource, false)
         {
             continue;
         }
-        match st.get("Effect").and_then(Value::as_str) {
-            Some("Deny") => return Access::Denied,
-            Some("Allow") => allowed = true,
-            _ => {}
+        let holds = condition_holds(st.get("Condition"), request);
+        match (st.get("Effect").and_then(Value::as_str), holds) {
+            (Some("Deny"), Holds::Yes) => return Decision::Denied { statement: n },
+            (Some("Deny"), Holds::Unknown(c)) => {
+                unsure_deny.get_or_insert((n, c));
+            }
+            (Some("Allow"), Holds::Yes) => {
+                allowed.get_or_insert(n);
+            }
+            (Some("Allow"), Holds::Unknown(c)) => {
+                unsure_allow.get_or_insert((n, c));
+            }
+            _ => {} // ruled out by its condition, or no known Effect
         }
     }
-    if allowed {
-        Access::Allowed
-    } else {
-        Access::NotAllowed
+    match (allowed, unsure_deny, unsure_allow) {
+        (Some(_), Some((statement, condition)), _) | (None, _, Some((statement, condition))) => {
+            Decision::Conditional {
+                statement,
+                condition,
+            }
+        }
+        (Some(statement), None, _) => Decision::Allowed { statement },
+        (None, _, None) => Decision::NotAllowed,
     }
+}
+
+/// A `Condition` block: every operator, every key under it must hold (a key holds when any of
+/// its values matches).
+fn condition_holds(condition: Option<&Value>, request: &Request<'_>) -> Holds {
+    let Some(condition) = condition else {
+        return Holds::Yes;
+    };
+    let Some(operators) = condition.as_object() else {
+        return Holds::Unknown("a condition that is not an object".to_string());
+    };
+    // All must hold: one that fails rules the statement out, whatever the unknown ones say.
+    let mut unknown = None;
+    for (operator, keys) in operators {
+        match operator_holds(operator, keys, request) {
+            Holds::No => return Holds::No,
+            Holds::Unknown(what) => {
+                unknown.get_or_insert(what);
+            }
+            Holds::Yes => {}
+        }
+    }
+    unknown.map_or(Holds::Yes, Holds::Unknown)
+}
+
+/// One operator's keys, e.g. `"StringLike": {"s3:prefix": ["docs/*"]}`.
+fn operator_holds(operator: &str, keys: &Value, request: &Request<'_>) -> Holds {
+    let like = match operator {
+        "StringLike" => true,
+        "StringEquals" => false,
+        other => return Holds::Unknown(other.to_string()),
+    };
+    let Some(keys) = keys.as_object() else {
+        return Holds::Unknown(operator.to_string());
+    };
+    let mut unknown = None;
+    for (key, values) in keys {
+        // Condition key names are case-insensitive.
+        let values: Vec<&str> = match values {
+            _ if !key.eq_ignore_ascii_case("s3:prefix") => {
+                unknown.get_or_insert(format!("{operator} on {key}"));
+                continue;
+            }
+            Value::String(one) => vec![one.as_str()],
+            Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
+            _ => {
+                unknown.get_or_insert(format!("{operator} on {key}"));
+                continue;
+            }
+        };
+        // A request without the key does not satisfy a string operator on it.
+        let hit = request.prefix.is_some_and(|prefix| {
+            values.iter().any(|v| {
+                if like {
+                    wildcard(v, prefix)
+                } else {
+                    *v == prefix
+                }
+            })
+        });
+        if !hit {
+            return Holds::No;
+        }
+    }
+    unknown.map_or(Holds::Yes, Holds::Unknown)
 }
 
 /// Whether statement `st` covers `value` through its `field` (or, inverted, `not_field`).
@@ -94,81 +240,4 @@ pub fn wildcard(pattern: &str, text: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    const OBJ: &str = "arn:aws:s3:::b/docs/a.txt";
-
-    #[test]
-    fn wildcards_match_as_iam_reads_them() {
-        assert!(wildcard("*", ""));
-        assert!(wildcard("arn:aws:s3:::b/*", OBJ));
-        assert!(wildcard("arn:aws:s3:::b/docs/?.txt", OBJ));
-        assert!(!wildcard("arn:aws:s3:::b/docs/??.txt", OBJ));
-        assert!(wildcard("s3:get*", "s3:getobject"));
-        assert!(wildcard("a*b*c", "aXXbYYc"));
-        assert!(!wildcard("a*b*c", "aXXbYY"));
-        assert!(!wildcard("arn:aws:s3:::b", "arn:aws:s3:::b/x"));
-        assert!(wildcard("**", "x"));
-    }
-
-    #[test]
-    fn a_list_only_policy_does_not_allow_reading_objects() {
-        let policy = json!({"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b"}
-        ]});
-        assert_eq!(
-            access(&policy, "s3:ListBucket", "arn:aws:s3:::b"),
-            Access::Allowed
-        );
-        assert_eq!(access(&policy, "s3:GetObject", OBJ), Access::NotAllowed);
-    }
-
-    #[test]
-    fn actions_fold_case_and_resources_do_not() {
-        let policy = json!({"Statement": {"Effect": "Allow", "Action": ["S3:Get*"],
-            "Resource": "arn:aws:s3:::b/docs/*"}});
-        assert_eq!(access(&policy, "s3:GetObject", OBJ), Access::Allowed);
-        assert_eq!(
-            access(&policy, "s3:GetObject", "arn:aws:s3:::b/Docs/a.txt"),
-            Access::NotAllowed
-        );
-    }
-
-    #[test]
-    fn an_explicit_deny_wins_and_not_fields_invert() {
-        let policy = json!({"Statement": [
-            {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
-            {"Effect": "Deny", "NotAction": "s3:List*", "Resource": "arn:aws:s3:::b/docs/*"}
-        ]});
-        assert_eq!(access(&policy, "s3:GetObject", OBJ), Access::Denied);
-        assert_eq!(
-            access(&policy, "s3:ListBucket", "arn:aws:s3:::b/docs/x"),
-            Access::Allowed
-        );
-        assert_eq!(
-            access(&policy, "s3:GetObject", "arn:aws:s3:::b/other"),
-            Access::Allowed
-        );
-        let policy = json!({"Statement": [
-            {"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::b/secret/*"}
-        ]});
-        assert_eq!(access(&policy, "s3:GetObject", OBJ), Access::Allowed);
-        assert_eq!(
-            access(&policy, "s3:GetObject", "arn:aws:s3:::b/secret/k"),
-            Access::NotAllowed
-        );
-    }
-
-    #[test]
-    fn statements_without_the_fields_or_effect_match_nothing() {
-        let policy = json!({"Statement": [
-            {"Effect": "Allow", "Resource": "*"},
-            {"Action": "*", "Resource": "*"},
-            {"Effect": "Maybe", "Action": "*", "Resource": "*"}
-        ]});
-        assert_eq!(access(&policy, "s3:GetObject", OBJ), Access::NotAllowed);
-        assert_eq!(access(&json!({}), "s3:GetObject", OBJ), Access::NotAllowed);
-    }
-}
+mod tests;

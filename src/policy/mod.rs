@@ -200,24 +200,23 @@ impl SessionPolicy {
         &self.pretty
     }
 
-    /// What the policy says of `action` on `resource` (see [`access::access`]).
-    pub fn access(&self, action: &str, resource: &str) -> access::Access {
-        access::access(&self.value, action, resource)
+    /// What the policy says of `request` (see [`access::evaluate`]).
+    pub fn evaluate(&self, request: &access::Request<'_>) -> access::Decision {
+        access::evaluate(&self.value, request)
     }
 
     /// Why `action` on s3://`bucket`/`key` would be refused, if this policy is the reason: the
     /// hint shown with an `AccessDenied`.
     pub fn refusal_hint(&self, action: &str, bucket: &str, key: &str) -> Option<String> {
         let resource = format!("arn:aws:s3:::{bucket}/{key}");
-        match self.access(action, &resource) {
-            access::Access::Allowed => None,
-            access::Access::NotAllowed => Some(format!(
-                "the session policy does not allow {action} on {}",
-                crate::escape::printable(&resource)
+        let shown = crate::escape::printable(&resource);
+        match self.evaluate(&access::Request::new(action, &resource)) {
+            access::Decision::Allowed { .. } | access::Decision::Conditional { .. } => None,
+            access::Decision::NotAllowed => Some(format!(
+                "the session policy does not allow {action} on {shown}"
             )),
-            access::Access::Denied => Some(format!(
-                "the session policy denies {action} on {}",
-                crate::escape::printable(&resource)
+            access::Decision::Denied { statement } => Some(format!(
+                "the session policy denies {action} on {shown} (statement {statement})"
             )),
         }
     }
