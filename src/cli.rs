@@ -12,7 +12,8 @@ use std::path::PathBuf;
     about = "Browse an S3 bucket with temporary STS credentials",
     long_about = "Browse an S3 bucket with temporary STS credentials.\n\n\
         With no subcommand sts3 opens the terminal UI. `sts3 list` prints the listing for scripts,\n\
-        `sts3 get` downloads an object and `sts3 presign` prints a URL for one.\n\
+        `sts3 get` downloads an object, `sts3 presign` prints a URL for one and\n\
+        `sts3 policy check` compares what S3 allows with what the session policy predicts.\n\
         Base credentials come from the standard AWS chain (environment, profile, SSO...)."
 )]
 pub struct Cli {
@@ -30,6 +31,30 @@ pub enum Command {
     Get(GetArgs),
     /// Print a presigned GET URL for one object, valid no longer than the session.
     Presign(PresignArgs),
+    /// Work with the session policy.
+    Policy(PolicyArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PolicyArgs {
+    #[command(subcommand)]
+    pub command: PolicyCommand,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum PolicyCommand {
+    /// Ask S3 what the session may do to KEY (or to the --prefix folder), beside what the
+    /// session policy predicts; exit 0 when every answer is the predicted one, 1 otherwise.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// The object's key [default: check listing the --prefix folder].
+    pub key: Option<String>,
+    /// One JSON object instead of the table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Args)]

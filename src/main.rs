@@ -3,7 +3,7 @@
 use clap::Parser;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
-use sts3::cli::{Cli, Command};
+use sts3::cli::{Cli, Command, PolicyCommand};
 use sts3::headless::{CommandError, reader_gone, stderr_line};
 use sts3::settings::{Settings, load_keymap};
 
@@ -58,6 +58,11 @@ fn main() -> ExitCode {
         Some(Command::Presign(args)) => {
             let mut out = std::io::stdout().lock();
             finish(runtime.block_on(sts3::headless::presign::run(&settings, &args, &mut out)))
+        }
+        Some(Command::Policy(args)) => {
+            let mut out = std::io::stdout().lock();
+            let PolicyCommand::Check(check) = &args.command;
+            finish(runtime.block_on(sts3::headless::policy::run(&settings, check, &mut out)))
         }
         None => {
             let keymap = match load_keymap() {

@@ -1,10 +1,11 @@
-//! The headless commands, one file each: `sts3 list`, `sts3 get`, `sts3 presign`. What they print to a terminal that is
+//! The headless commands, one file each: `sts3 list`, `get`, `presign`, `policy check`. What they print to a terminal that is
 //! not theirs goes through here: a closed stderr or stdout (`sts3 list | head -1`) ends them
 //! quietly, never with a panic.
 
 pub mod get;
 pub mod list;
 mod parallel;
+pub mod policy;
 pub mod presign;
 mod session;
 

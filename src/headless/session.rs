@@ -37,6 +37,9 @@ pub enum CommandError {
     Usage(String),
     #[error("sts3: {0}")]
     Download(String),
+    /// `sts3 policy check`: S3's answers are not all the predicted ones.
+    #[error("sts3: {0}")]
+    Mismatch(String),
 }
 
 /// A request on one object that failed.
@@ -79,7 +82,8 @@ impl CommandError {
             | CommandError::Bucket { .. }
             | CommandError::Object(_)
             | CommandError::Output(_)
-            | CommandError::Download(_) => 1,
+            | CommandError::Download(_)
+            | CommandError::Mismatch(_) => 1,
             CommandError::Cancelled => 130,
         }
     }
@@ -155,6 +159,11 @@ impl<'a> Session<'a> {
         self.credentials
             .policy()
             .map(crate::policy::SessionPolicy::compact)
+    }
+
+    /// The session policy attached, if any.
+    pub(super) fn session_policy(&self) -> Option<&crate::policy::SessionPolicy> {
+        self.credentials.policy()
     }
 
     /// Now on the server's clock (as far as STS's `Date` told it).

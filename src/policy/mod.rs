@@ -2,7 +2,9 @@
 //! STS and the pretty text shown to people, and the size check against the STS limit.
 
 pub mod access;
+pub mod check;
 mod highlight;
+pub mod templates;
 
 pub use highlight::{JsonToken, TokenLine, highlight};
 

@@ -1,6 +1,7 @@
 //! S3, signed with the temporary credentials in the slot: the client here, one file per action
 //! (listing, objects).
 
+mod check;
 mod list;
 mod object;
 

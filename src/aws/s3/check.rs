@@ -1,0 +1,36 @@
+//! The access check's questions, asked for real: each call's answer, for
+//! [`crate::policy::check::Answer::of`].
+
+use super::S3Browser;
+use crate::aws::error::failure_from_sdk;
+use crate::bucket::PageRequest;
+use crate::failure::AwsFailure;
+use crate::policy::check::Probe;
+
+impl S3Browser {
+    /// Makes the call `probe` stands for; `Ok` when S3 let it through.
+    pub async fn probe(&self, bucket: &str, probe: &Probe) -> Result<(), AwsFailure> {
+        match probe {
+            Probe::HeadObject { key } => self.head(bucket, key).await.map(|_| ()),
+            Probe::ListPrefix { prefix } => {
+                let request = PageRequest {
+                    bucket: bucket.to_string(),
+                    prefix: prefix.clone(),
+                    continuation_token: None,
+                    max_keys: 1,
+                    folders: true,
+                };
+                self.list_page(&request).await.map(|_| ())
+            }
+            Probe::GetObjectTagging { key } => self
+                .client
+                .get_object_tagging()
+                .bucket(bucket)
+                .key(key)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| failure_from_sdk(&e, &self.place, "GetObjectTagging XML")),
+        }
+    }
+}

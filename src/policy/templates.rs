@@ -1,0 +1,106 @@
+//! Ready session policies for the policy lab's picker, each built for the bucket and folder
+//! being browsed, plus the user's own files.
+
+use super::{Policy, PolicyError, SessionPolicy};
+use serde_json::json;
+
+/// One choice in the picker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    /// `read-only under docs/`.
+    pub name: String,
+    /// What it allows, in a few words.
+    pub about: String,
+    /// The policy, or why the user's file is not one.
+    pub policy: Result<SessionPolicy, PolicyError>,
+}
+
+impl Template {
+    fn built(
+        name: impl Into<String>,
+        about: impl Into<String>,
+        policy: Result<SessionPolicy, PolicyError>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            about: about.into(),
+            policy,
+        }
+    }
+}
+
+/// The built-in templates for `bucket`, and for `prefix` when it is not the root.
+pub fn built_in(bucket: &str, prefix: &str) -> Vec<Template> {
+    let bucket_arn = format!("arn:aws:s3:::{bucket}");
+    let mut out = vec![
+        Template::built(
+            "list only",
+            format!("list {bucket}; read no object"),
+            Policy::for_bucket(bucket, false).build(),
+        ),
+        Template::built(
+            "read-only bucket",
+            format!("list and read all of {bucket} (the default)"),
+            Policy::for_bucket(bucket, true).build(),
+        ),
+    ];
+    if !prefix.is_empty() {
+        out.push(Template::built(
+            format!("read-only under {prefix}"),
+            format!("list and read {prefix} and below; nothing else"),
+            under_prefix(&bucket_arn, prefix, true),
+        ));
+        out.push(Template::built(
+            format!("list-only under {prefix}"),
+            format!("list {prefix} and below; read no object"),
+            under_prefix(&bucket_arn, prefix, false),
+        ));
+    }
+    out.push(Template::built(
+        "deny all",
+        "nothing at all: every S3 call is refused",
+        SessionPolicy::parse(
+            &json!({"Version": super::POLICY_VERSION, "Statement": [
+                {"Effect": "Deny", "Action": "*", "Resource": "*"}
+            ]})
+            .to_string(),
+        ),
+    ));
+    out
+}
+
+/// `s3:ListBucket` on the bucket only where `s3:prefix` is `prefix` or below it, and (when
+/// `read`) `s3:GetObject` on the keys below it.
+/// (A very long prefix can make it too large for STS: then the picker shows that error.)
+fn under_prefix(bucket_arn: &str, prefix: &str, read: bool) -> Result<SessionPolicy, PolicyError> {
+    let mut statements = vec![json!({
+        "Effect": "Allow",
+        "Action": "s3:ListBucket",
+        "Resource": bucket_arn,
+        "Condition": {"StringLike": {"s3:prefix": [prefix, format!("{prefix}*")]}}
+    })];
+    if read {
+        statements.push(json!({
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": format!("{bucket_arn}/{prefix}*")
+        }));
+    }
+    let value = json!({"Version": super::POLICY_VERSION, "Statement": statements});
+    SessionPolicy::parse(&value.to_string())
+}
+
+/// The user's own policy files (`name`, contents), in name order, as templates.
+pub fn user_files(files: &[(String, String)]) -> Vec<Template> {
+    files
+        .iter()
+        .map(|(name, text)| Template {
+            name: name.clone(),
+            about: "your file".to_string(),
+            policy: SessionPolicy::parse(text),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
