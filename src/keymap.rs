@@ -178,6 +178,9 @@ pub enum Action {
     Sort,
     Cancel,
     Wrap,
+    EditPolicy,
+    Templates,
+    AccessCheck,
 }
 
 impl Action {

@@ -30,7 +30,12 @@ impl App {
             }
             return Vec::new();
         }
+        // The policy diff shows until the next key.
+        self.policy.diff = None;
         let action = self.keymap.action(press);
+        if let Some(effects) = self.on_lab_key(press, action, now) {
+            return effects;
+        }
         if let Some(effects) = self.on_object_key(press, action, now) {
             return effects;
         }
@@ -88,6 +93,9 @@ impl App {
             Action::Cancel => self.cancel_download(),
             Action::Sort => self.cycle_sort(now),
             Action::Wrap => Vec::new(),
+            Action::EditPolicy => self.edit_policy(now),
+            Action::Templates => self.open_templates(now),
+            Action::AccessCheck => self.check_access(now),
             Action::Parent => self.go_up(),
             Action::Filter => {
                 self.focus = Focus::Objects;
@@ -312,7 +320,11 @@ impl App {
         let Some(layout) = self.layout() else {
             return Vec::new();
         };
-        if self.input.is_some() || self.help_visible || self.object.presigned.is_some() {
+        if self.input.is_some()
+            || self.help_visible
+            || self.object.presigned.is_some()
+            || self.lab.view.is_some()
+        {
             return Vec::new();
         }
         let (column, row) = match input {

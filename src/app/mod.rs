@@ -4,6 +4,7 @@
 //! answers for old ones are dropped.
 
 mod input;
+pub(crate) mod lab;
 mod msg;
 pub(crate) mod object;
 pub(crate) mod objects;
@@ -78,6 +79,8 @@ pub(crate) struct App {
     pub(crate) objects: ObjectsState,
     /// Acting on one object: detail, preview, download, presigned URL.
     pub(crate) object: object::ObjectActions,
+    /// The policy lab: edit, templates, access check.
+    pub(crate) lab: lab::Lab,
     pub(crate) help_visible: bool,
     /// The first line of the help shown (when it does not fit; the view clamps it).
     pub(crate) help_scroll: usize,
@@ -105,6 +108,7 @@ impl App {
             objects: ObjectsState::new(&settings.bucket, &settings.prefix, settings.page_size),
             session: SessionState::new(mode),
             object: object::ObjectActions::default(),
+            lab: lab::Lab::default(),
             first_mfa_code: settings.mfa_code.take(),
             keymap,
             settings,
@@ -164,6 +168,9 @@ impl App {
             Msg::DownloadFinished { request, result } => {
                 self.on_download_finished(request, result, now)
             }
+            Msg::AccessChecked { request, answers } => self.on_access_checked(request, answers),
+            Msg::PolicyEdited { result } => self.on_policy_edited(result, now),
+            Msg::UserPoliciesRead { files } => self.on_user_policies(&files),
             Msg::RequestRetrying { status } => {
                 let what = if status == 429 || status == 503 {
                     "is throttling"

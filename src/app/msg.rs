@@ -6,6 +6,7 @@ use crate::credentials::{CredentialRequest, SessionInfo};
 use crate::failure::AwsFailure;
 use crate::keymap::KeyPress;
 use crate::object::ObjectDetail;
+use crate::policy::check::Probe;
 use std::path::PathBuf;
 
 /// Identifies one page request.
@@ -123,6 +124,19 @@ pub(crate) enum Msg {
         request: RequestId,
         result: Result<u64, String>,
     },
+    /// S3's answers to the access check's calls, in the order asked.
+    AccessChecked {
+        request: RequestId,
+        answers: Vec<Result<(), AwsFailure>>,
+    },
+    /// The editor closed: the policy text as saved, or why there is none.
+    PolicyEdited {
+        result: Result<String, String>,
+    },
+    /// The user's policy files (`name`, text), in name order.
+    UserPoliciesRead {
+        files: Vec<(String, String)>,
+    },
 }
 
 /// What the mouse did.
@@ -209,6 +223,23 @@ pub(crate) enum Effect {
     /// Stop the download and remove its `.part`.
     CancelDownload {
         request: RequestId,
+    },
+    /// Make the access check's calls with the credentials of `generation`, one after the
+    /// other; answer with `AccessChecked`.
+    CheckAccess {
+        request: RequestId,
+        generation: Generation,
+        bucket: String,
+        probes: Vec<Probe>,
+    },
+    /// Give the terminal to the user's editor with `text` in a private temporary file, take it
+    /// back after; answer with `PolicyEdited`.
+    EditPolicy {
+        text: String,
+    },
+    /// Read the `*.json` files in `dir`; answer with `UserPoliciesRead`.
+    ReadUserPolicies {
+        dir: PathBuf,
     },
     /// Put `text` on the clipboard (OSC 52: works over SSH, and in tmux with
     /// `set-clipboard on`).

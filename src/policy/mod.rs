@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod check;
+pub mod diff;
 mod highlight;
 pub mod templates;
 

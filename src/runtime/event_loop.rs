@@ -14,6 +14,7 @@ use crossterm::event::Event as TermEvent;
 use futures_util::{FutureExt, Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
+use std::collections::VecDeque;
 use std::io;
 use std::sync::Arc;
 use std::time::Duration;
@@ -74,6 +75,9 @@ pub(crate) enum Exit {
     EventsClosed,
 }
 
+/// Runs the user's editor on a text: the text saved, or why there is none.
+pub(crate) type Editor = dyn FnMut(&str) -> Result<String, String> + Send;
+
 /// What the loop needs besides the terminal.
 pub(crate) struct Parts<E, S> {
     pub(crate) events: E,
@@ -84,6 +88,9 @@ pub(crate) struct Parts<E, S> {
     pub(crate) tz: chrono::FixedOffset,
     /// Gives the terminal back, stops, and takes it again when continued.
     pub(crate) suspend: Box<dyn FnMut() -> io::Result<()> + Send>,
+    /// Gives the terminal to the user's editor with this text, takes it back after; the text
+    /// saved, or why there is none.
+    pub(crate) edit: Box<Editor>,
 }
 
 /// Runs the TUI until it quits, a signal arrives or the terminal goes away; returns why, and
@@ -107,7 +114,7 @@ where
     match run_effects(&mut parts.executor, effects) {
         Next::Quit => exit = Some(Exit::Quit),
         Next::Suspend => suspend(term, &mut parts)?,
-        Next::Go => {}
+        Next::Go | Next::Edit(_) => {} // nothing to edit before the first key
     }
     let mut last_frame: Option<tokio::time::Instant> = None;
     while exit.is_none() {
@@ -139,7 +146,7 @@ where
                 Signal::Terminate => { exit = Some(Exit::Signal(signal)); None }
             },
         };
-        let mut batch: Vec<Msg> = steps
+        let mut batch: VecDeque<Msg> = steps
             .stepped_back(parts.clock.now())
             .map(|by| Msg::ClockSteppedBack { by })
             .into_iter()
@@ -149,7 +156,7 @@ where
             batch.extend(drain(&mut parts)?);
         }
         changed |= !batch.is_empty();
-        for msg in batch {
+        while let Some(msg) = batch.pop_front() {
             #[cfg(debug_assertions)]
             debug_panic(&msg);
             let effects = app.update(msg, parts.clock.now());
@@ -159,6 +166,11 @@ where
                     break;
                 }
                 Next::Suspend => suspend(term, &mut parts)?,
+                Next::Edit(text) => {
+                    let result = (parts.edit)(&text);
+                    redraw_all(term)?;
+                    batch.push_back(Msg::PolicyEdited { result });
+                }
                 Next::Go => {}
             }
         }
@@ -186,6 +198,8 @@ enum Next {
     Go,
     Quit,
     Suspend,
+    /// Open the editor on this text.
+    Edit(String),
 }
 
 fn run_effects(executor: &mut Executor, effects: Vec<Effect>) -> Next {
@@ -194,6 +208,7 @@ fn run_effects(executor: &mut Executor, effects: Vec<Effect>) -> Next {
         match effect {
             Effect::Quit => return Next::Quit,
             Effect::Suspend => next = Next::Suspend,
+            Effect::EditPolicy { text } => next = Next::Edit(text),
             other => executor.run(other),
         }
     }
@@ -207,9 +222,17 @@ where
     B::Error: Send + Sync + 'static,
 {
     (parts.suspend)()?;
-    // Everything is drawn anew: the screen cleared and both buffers blank, so the next frame
-    // differs in every cell. (Not `Terminal::clear`: it asks the terminal for the cursor
-    // position, whose answer the event reader may take.)
+    redraw_all(term)
+}
+
+/// After the terminal was given away: everything is drawn anew, the screen cleared and both
+/// buffers blank, so the next frame differs in every cell. (Not `Terminal::clear`: it asks the
+/// terminal for the cursor position, whose answer the event reader may take.)
+fn redraw_all<B>(term: &mut Terminal<B>) -> io::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+{
     term.backend_mut()
         .clear_region(ratatui::backend::ClearType::All)
         .map_err(io::Error::other)?;

@@ -93,7 +93,8 @@ impl Executor {
     /// Runs one effect (`Quit` and `Suspend` are the loop's own).
     pub(crate) fn run(&mut self, effect: Effect) {
         match effect {
-            Effect::Quit | Effect::Suspend => {}
+            // The loop gives the terminal away itself for these.
+            Effect::Quit | Effect::Suspend | Effect::EditPolicy { .. } => {}
             Effect::IssueCredentials {
                 generation,
                 request,
@@ -241,8 +242,12 @@ impl Executor {
                 }
             }
             Effect::CopyToClipboard { text } => (self.clipboard)(&text),
+            lab @ (Effect::CheckAccess { .. } | Effect::ReadUserPolicies { .. }) => {
+                self.run_lab(lab);
+            }
             Effect::Quit
             | Effect::Suspend
+            | Effect::EditPolicy { .. }
             | Effect::IssueCredentials { .. }
             | Effect::UseCredentials { .. }
             | Effect::ListPage { .. } => {}
@@ -394,4 +399,70 @@ impl Listener for Progress {
     fn resuming(&mut self, from: u64, why: &str) {
         tracing::debug!(from, why, "download resuming");
     }
+}
+
+impl Executor {
+    /// Runs a policy-lab effect: the access check's calls, reading the user's policy files.
+    fn run_lab(&mut self, effect: Effect) {
+        match effect {
+            Effect::CheckAccess {
+                request,
+                bucket,
+                probes,
+                ..
+            } => {
+                let s3 = self.cloud.s3();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let mut answers = Vec::with_capacity(probes.len());
+                    for probe in &probes {
+                        let call = |s3: S3Browser| {
+                            let bucket = &bucket;
+                            async move { s3.probe(bucket, probe).await }
+                        };
+                        answers.push(with_s3(s3.clone(), call).await);
+                    }
+                    let msg = Msg::AccessChecked { request, answers };
+                    let _ = tx.send(Event(Report::App(msg)));
+                });
+            }
+            Effect::ReadUserPolicies { dir } => {
+                let files = read_policy_files(&dir);
+                self.send(Msg::UserPoliciesRead { files });
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The largest policy file worth reading: STS takes 2,048 characters, pretty text a few times
+/// that.
+const POLICY_FILE_MAX_BYTES: u64 = 64 * 1024;
+
+/// The `*.json` files in `dir` (`name`, text), in name order; a missing folder has none, and a
+/// file that cannot be read is left out (and logged).
+pub(crate) fn read_policy_files(dir: &Path) -> Vec<(String, String)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<(String, String)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .filter(|e| {
+            e.metadata()
+                .is_ok_and(|m| m.is_file() && m.len() <= POLICY_FILE_MAX_BYTES)
+        })
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            match std::fs::read_to_string(e.path()) {
+                Ok(text) => Some((name, text)),
+                Err(error) => {
+                    tracing::debug!(%name, %error, "policy file unreadable");
+                    None
+                }
+            }
+        })
+        .collect();
+    files.sort();
+    files
 }

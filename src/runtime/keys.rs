@@ -7,19 +7,30 @@ use crossterm::event::{
 };
 use futures_util::Stream;
 use std::io;
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
 use tokio::sync::mpsc;
 
 /// The terminal's events, read by a thread of their own into a channel. (crossterm's own
 /// `EventStream` hands the waker of its first pending poll to its reader thread and keeps it:
 /// after the loop drained it with a no-op waker, the next keys woke nobody and waited for the
 /// countdown's next second. A channel takes the newest waker on every poll.)
+///
+/// The thread reads only when an event is ready, and looks between polls whether it should
+/// stop reading for a while: an editor run from sts3 must get every key ([`pause_reader`]).
 pub(crate) fn terminal_events() -> impl Stream<Item = io::Result<TermEvent>> + Unpin {
     let (tx, rx) = mpsc::unbounded_channel();
     std::thread::Builder::new()
         .name("sts3-terminal-events".into())
         .spawn(move || {
             loop {
-                let event = crossterm::event::read();
+                READER.wait_while_paused();
+                let event = match crossterm::event::poll(POLL) {
+                    Ok(false) => continue,
+                    Ok(true) if READER.paused() => continue,
+                    Ok(true) => crossterm::event::read(),
+                    Err(e) => Err(e),
+                };
                 let failed = event.is_err();
                 if tx.send(event).is_err() || failed {
                     break; // the loop is gone, or the terminal is
@@ -35,6 +46,76 @@ pub(crate) fn terminal_events() -> impl Stream<Item = io::Result<TermEvent>> + U
             },
             |_| channel_stream(rx),
         )
+}
+
+/// How long the reader waits for an event before it looks whether to pause.
+const POLL: Duration = Duration::from_millis(250);
+
+/// Whether the terminal reader should stop reading, and whether it has.
+struct ReaderGate {
+    state: Mutex<Gate>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct Gate {
+    paused: bool,
+    /// The reader is waiting, not reading.
+    idle: bool,
+}
+
+static READER: ReaderGate = ReaderGate {
+    state: Mutex::new(Gate {
+        paused: false,
+        idle: false,
+    }),
+    changed: Condvar::new(),
+};
+
+impl ReaderGate {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Gate> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn paused(&self) -> bool {
+        self.lock().paused
+    }
+
+    /// (The reader thread.) Waits while paused, saying it is idle.
+    fn wait_while_paused(&self) {
+        let mut gate = self.lock();
+        while gate.paused {
+            gate.idle = true;
+            self.changed.notify_all();
+            gate = self
+                .changed
+                .wait(gate)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        gate.idle = false;
+    }
+}
+
+/// Stops the terminal reader (before another program takes the terminal): returns once it is
+/// waiting, or after a second if there is no reader thread.
+pub(crate) fn pause_reader() {
+    let mut gate = READER.lock();
+    gate.paused = true;
+    let deadline = POLL * 4;
+    let (_gate, _timeout) = READER
+        .changed
+        .wait_timeout_while(gate, deadline, |g| !g.idle)
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+}
+
+/// Lets the terminal reader read again.
+pub(crate) fn resume_reader() {
+    let mut gate = READER.lock();
+    gate.paused = false;
+    gate.idle = false;
+    READER.changed.notify_all();
 }
 
 /// A channel as a stream.

@@ -39,6 +39,7 @@ pub async fn run(settings: Settings, keymap: Keymap) -> std::io::Result<()> {
         clock,
         tz: clock::local_offset(),
         suspend: Box::new(terminal::suspend),
+        edit: Box::new(terminal::edit_in_editor),
     };
     let result = event_loop::run(&mut term, settings, keymap, parts).await;
     term.leave()?;

@@ -147,6 +147,88 @@ pub(crate) fn suspend() -> std::io::Result<()> {
     capture_mouse()
 }
 
+/// Gives the terminal to the user's editor (`$VISUAL`, else `$EDITOR`, else `vi`) with `text`
+/// in a private temporary file, and takes it back after: the text saved, or why there is none.
+/// The terminal reader stops meanwhile, so every key goes to the editor; the file is 0600 in a
+/// 0700 folder of its own and removed whatever happens.
+pub(crate) fn edit_in_editor(text: &str) -> Result<String, String> {
+    super::keys::pause_reader();
+    let left = restore().map_err(|e| format!("cannot give the terminal to the editor: {e}"));
+    let result = left.and_then(|()| run_editor(text));
+    let back = enable_raw_mode()
+        .and_then(|()| {
+            HELD.store(true, Ordering::SeqCst);
+            execute!(std::io::stdout(), EnterAlternateScreen, Hide)
+        })
+        .and_then(|()| capture_mouse());
+    super::keys::resume_reader();
+    back.map_err(|e| format!("cannot take the terminal back: {e}"))?;
+    result
+}
+
+/// The editor's command: `$VISUAL`, else `$EDITOR`, else `vi` (run by the shell, so
+/// `code --wait` works as it does for git).
+fn editor_command() -> String {
+    ["VISUAL", "EDITOR"]
+        .into_iter()
+        .filter_map(|var| std::env::var(var).ok())
+        .find(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_string())
+}
+
+fn run_editor(text: &str) -> Result<String, String> {
+    let dir =
+        private_dir().map_err(|e| format!("cannot create a private temporary folder: {e}"))?;
+    let path = dir.join("session-policy.json");
+    let outcome = (|| {
+        write_private(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let editor = editor_command();
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{editor} \"$@\""))
+            .arg("sh")
+            .arg(&path)
+            .status()
+            .map_err(|e| format!("cannot run the editor {editor:?}: {e}; set $EDITOR"))?;
+        if !status.success() {
+            return Err(format!(
+                "the editor {editor:?} ended with {status}; set $EDITOR to one that works"
+            ));
+        }
+        std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    outcome
+}
+
+/// A new folder only this user can enter, under the temporary folder.
+fn private_dir() -> std::io::Result<std::path::PathBuf> {
+    use std::os::unix::fs::DirBuilderExt as _;
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let base = std::env::temp_dir();
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::SeqCst);
+        let dir = base.join(format!("sts3-policy-{}-{n}", std::process::id()));
+        match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
+}
+
 /// Puts `text` on the clipboard of the terminal (OSC 52), which also works over SSH and, with
 /// `set-clipboard on`, in tmux.
 pub(crate) fn copy_to_clipboard(text: &str) {

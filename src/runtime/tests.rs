@@ -328,6 +328,7 @@ fn start_with(
                 Ok(())
             })
         },
+        edit: Box::new(|text: &str| Ok(text.replace("s3:GetObject", "s3:GetObjectTagging"))),
     };
     let mut term = Terminal::new(backend.clone()).unwrap();
     let task = tokio::spawn(async move {

@@ -265,6 +265,8 @@ pub struct Settings {
     pub objects: ObjectSettings,
     /// Mouse capture in the TUI.
     pub mouse: bool,
+    /// Where the user's own session policies are (`policies/*.json` beside the config file).
+    pub policies_dir: Option<PathBuf>,
 }
 
 /// A value the embedded defaults must provide.
@@ -283,9 +285,15 @@ impl Settings {
             Some(p) => FileConfig::load(p, must_exist)?,
             None => FileConfig::default(),
         };
-        let shown_path =
-            path.map_or_else(|| "config.toml".to_string(), |p| p.display().to_string());
-        Self::merge(opts, file, &AwsEnv::from_process(), &shown_path)
+        let shown_path = path
+            .as_ref()
+            .map_or_else(|| "config.toml".to_string(), |p| p.display().to_string());
+        let mut settings = Self::merge(opts, file, &AwsEnv::from_process(), &shown_path)?;
+        settings.policies_dir = path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(|dir| dir.join("policies"));
+        Ok(settings)
     }
 
     /// Like [`Settings::resolve`], with the config file's text given instead of read from disk.
@@ -406,6 +414,7 @@ impl Settings {
             list,
             objects,
             mouse: default_of(file.mouse, "mouse")?,
+            policies_dir: None,
         };
         if settings
             .mfa_serial

@@ -44,6 +44,16 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(pct) = p.packed_percent {
         title.push(Span::styled(format!("· packed {pct}% "), theme::dim()));
     }
+    if let Some(diff) = &p.diff {
+        // What the re-issue changed, until the next key.
+        title.push(Span::styled("· changed (any key hides) ", theme::warn()));
+        let block = pane_block(Line::from(title), is_focused(app, Focus::Policy));
+        frame.render_widget(
+            Paragraph::new(super::lab::diff_lines(diff)).block(block),
+            area,
+        );
+        return;
+    }
     let mut lines: Vec<Line> = Vec::new();
     if let Some(note) = &p.note {
         lines.push(Line::from(Span::styled(note.clone(), theme::label())));

@@ -310,8 +310,8 @@ fn help_overlay() {
         app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('j'))), at(1));
     }
     let text = format!("{}", draw(&mut app, at(1), 80, 24).backend());
-    assert!(text.contains("wrap long lines in a preview"), "{text}");
-    assert!(text.contains("j/k scroll · 5-26 of 26"), "{text}");
+    assert!(text.contains("access check: what S3 allows here"), "{text}");
+    assert!(text.contains("j/k scroll · 8-29 of 29"), "{text}");
     assert!(
         !text.contains("q C-c     quit"),
         "scrolled past the first line"

@@ -39,7 +39,7 @@ impl App {
             .refusal_hint("s3:GetObject", self.objects.bucket(), key)
     }
 
-    fn next_id(&mut self) -> RequestId {
+    pub(crate) fn next_id(&mut self) -> RequestId {
         self.next_request += 1;
         RequestId(self.next_request)
     }

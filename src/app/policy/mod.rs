@@ -2,6 +2,7 @@
 //! (not every frame), its size against the STS limit, and the scroll position.
 
 use crate::credentials::Mode;
+use crate::policy::diff::Change;
 use crate::policy::{SESSION_POLICY_MAX_CHARS, SessionPolicy, TokenLine};
 use crate::settings::Settings;
 
@@ -16,6 +17,8 @@ pub(crate) struct PolicyState {
     /// STS's packed-policy utilization, when reported.
     pub(crate) packed_percent: Option<i32>,
     pub(crate) scroll: u16,
+    /// What the last re-issue changed, shown instead of the policy until the next key.
+    pub(crate) diff: Option<Vec<(Change, String)>>,
     /// Lines the pane shows (from the layout; 0 until known).
     height: usize,
 }
@@ -50,6 +53,7 @@ impl PolicyState {
             limit: SESSION_POLICY_MAX_CHARS,
             packed_percent: None,
             scroll: 0,
+            diff: None,
             height: 0,
         }
     }

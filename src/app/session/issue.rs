@@ -94,7 +94,7 @@ impl App {
             self.notify(text, Level::Info, now);
         }
         let mut effects = vec![Effect::UseCredentials { generation }];
-        if accepted.mode_changed {
+        if self.lab.take_reload() || accepted.mode_changed {
             effects.extend(self.reload());
         } else if self.objects.awaits_credentials() {
             effects.extend(self.retry_failed_page());

@@ -1,0 +1,281 @@
+//! The policy lab: edit the session policy in `$EDITOR` (`e`), pick a template (`T`), re-issue
+//! the credentials with it and show the change as a diff; and the access check (`A`): what S3
+//! answers for the selected object or folder beside what the session policy predicts.
+
+use super::objects::Entry;
+use super::policy::PolicyState;
+use super::{App, Effect, Generation, Level, RequestId};
+use crate::credentials::Mode;
+use crate::failure::AwsFailure;
+use crate::keymap::{Action, Key, KeyPress};
+use crate::policy::check::{Answer, Check, Target};
+use crate::policy::templates::{self, Template};
+use crate::policy::{Policy, PolicyError, SessionPolicy, diff};
+use chrono::{DateTime, Utc};
+
+/// What the lab shows over the listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum LabView {
+    /// The access check, asked with the credentials of `generation`.
+    Access {
+        check: Check,
+        request: RequestId,
+        generation: Generation,
+    },
+    /// The template picker.
+    Templates {
+        items: Vec<Template>,
+        selected: usize,
+    },
+    /// An edited policy that is not valid: edit it again or discard it.
+    Invalid { text: String, error: PolicyError },
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Lab {
+    pub(crate) view: Option<LabView>,
+    /// Reload the listing when the re-issued credentials arrive.
+    reload_pending: bool,
+    /// The editor is open (its answer is awaited).
+    editing: bool,
+}
+
+impl Lab {
+    /// The listing waits for credentials issued with a new policy; cleared when they come.
+    pub(crate) fn take_reload(&mut self) -> bool {
+        std::mem::take(&mut self.reload_pending)
+    }
+}
+
+impl App {
+    /// `A`: asks S3 what the session may do to the selected object or folder (the folder shown
+    /// when nothing is selected).
+    pub(crate) fn check_access(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+        let Some(generation) = self.session.active_generation() else {
+            self.notify(
+                "no credentials yet: the access check waits for a session",
+                Level::Warn,
+                now,
+            );
+            return Vec::new();
+        };
+        let target = match self.objects.selected() {
+            Some(Entry::Object(o)) => Target::Object(o.key.to_string()),
+            Some(Entry::Folder(p)) => Target::Prefix(p.to_string()),
+            None => Target::Prefix(self.objects.prefix().to_string()),
+        };
+        let policy = self.settings.session_policy(self.session.mode());
+        let check = Check::new(self.objects.bucket(), target, policy);
+        let request = self.next_id();
+        let probes = check.rows.iter().map(|r| r.probe.clone()).collect();
+        let bucket = check.bucket.clone();
+        self.lab.view = Some(LabView::Access {
+            check,
+            request,
+            generation,
+        });
+        vec![Effect::CheckAccess {
+            request,
+            generation,
+            bucket,
+            probes,
+        }]
+    }
+
+    pub(crate) fn on_access_checked(
+        &mut self,
+        request: RequestId,
+        answers: Vec<Result<(), AwsFailure>>,
+    ) -> Vec<Effect> {
+        if let Some(LabView::Access {
+            check,
+            request: asked,
+            ..
+        }) = self.lab.view.as_mut()
+            && *asked == request
+        {
+            for (row, answer) in check.rows.iter_mut().zip(answers) {
+                row.answer = Some(Answer::of(answer));
+            }
+        }
+        Vec::new()
+    }
+
+    /// `T`: the templates for the bucket and the folder shown, then the user's own files.
+    pub(crate) fn open_templates(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+        if !self.may_attach_policy(now) {
+            return Vec::new();
+        }
+        let items = templates::built_in(self.objects.bucket(), self.objects.prefix());
+        self.lab.view = Some(LabView::Templates { items, selected: 0 });
+        match &self.settings.policies_dir {
+            Some(dir) => vec![Effect::ReadUserPolicies { dir: dir.clone() }],
+            None => Vec::new(),
+        }
+    }
+
+    /// The user's policy files arrived: they join the picker, if it is still open.
+    pub(crate) fn on_user_policies(&mut self, files: &[(String, String)]) -> Vec<Effect> {
+        if let Some(LabView::Templates { items, .. }) = self.lab.view.as_mut() {
+            let mine = templates::user_files(files);
+            items.retain(|t| !mine.iter().any(|m| m.name == t.name));
+            items.extend(mine);
+        }
+        Vec::new()
+    }
+
+    /// `e`: the session policy in the user's editor (or the text that failed to validate).
+    pub(crate) fn edit_policy(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+        if self.lab.editing || !self.may_attach_policy(now) {
+            return Vec::new();
+        }
+        let text = match self.lab.view.take() {
+            Some(LabView::Invalid { text, .. }) => text,
+            _ => self.current_policy_text(),
+        };
+        self.lab.editing = true;
+        vec![Effect::EditPolicy { text }]
+    }
+
+    /// The editor closed: the new text, or why there is none.
+    pub(crate) fn on_policy_edited(
+        &mut self,
+        result: Result<String, String>,
+        now: DateTime<Utc>,
+    ) -> Vec<Effect> {
+        self.lab.editing = false;
+        let text = match result {
+            Ok(text) => text,
+            Err(why) => {
+                self.notify(
+                    format!("the policy was not changed: {why}"),
+                    Level::Error,
+                    now,
+                );
+                return Vec::new();
+            }
+        };
+        if text.trim() == self.current_policy_text().trim() {
+            self.notify("the policy was not changed", Level::Info, now);
+            return Vec::new();
+        }
+        match SessionPolicy::parse(&text) {
+            Ok(policy) => self.apply_policy(policy, now),
+            Err(error) => {
+                self.lab.view = Some(LabView::Invalid { text, error });
+                Vec::new()
+            }
+        }
+    }
+
+    /// Keys while a lab view is open; `None` when none is.
+    pub(crate) fn on_lab_key(
+        &mut self,
+        press: KeyPress,
+        action: Option<Action>,
+        now: DateTime<Utc>,
+    ) -> Option<Vec<Effect>> {
+        let view = self.lab.view.as_mut()?;
+        let close = press.key == Key::Esc || action == Some(Action::Parent);
+        match view {
+            _ if close => {
+                self.lab.view = None;
+                Some(Vec::new())
+            }
+            LabView::Access { .. } => match action {
+                Some(Action::AccessCheck) => Some(self.check_access(now)),
+                Some(Action::Quit) => Some(vec![Effect::Quit]),
+                _ => Some(Vec::new()),
+            },
+            LabView::Templates { items, selected } => {
+                let last = items.len().saturating_sub(1);
+                match action {
+                    Some(Action::Up) => *selected = selected.saturating_sub(1),
+                    Some(Action::Down) => *selected = (*selected + 1).min(last),
+                    Some(Action::Top) => *selected = 0,
+                    Some(Action::Bottom) => *selected = last,
+                    Some(Action::Quit) => return Some(vec![Effect::Quit]),
+                    _ if press.key == Key::Enter => {
+                        let chosen = items.get(*selected).map(|t| t.policy.clone());
+                        return Some(match chosen {
+                            Some(Ok(policy)) => self.apply_policy(policy, now),
+                            Some(Err(e)) => {
+                                self.notify(
+                                    format!("that template cannot be used: {e}"),
+                                    Level::Error,
+                                    now,
+                                );
+                                Vec::new()
+                            }
+                            None => Vec::new(),
+                        });
+                    }
+                    _ => {}
+                }
+                Some(Vec::new())
+            }
+            LabView::Invalid { .. } => match action {
+                Some(Action::EditPolicy) => Some(self.edit_policy(now)),
+                Some(Action::Quit) => Some(vec![Effect::Quit]),
+                _ => Some(Vec::new()),
+            },
+        }
+    }
+
+    /// Whether the mode being used can carry a session policy; says why not when it cannot.
+    fn may_attach_policy(&mut self, now: DateTime<Utc>) -> bool {
+        if self.session.target_mode() == Mode::SessionToken {
+            self.notify(
+                "session-token mode carries no session policy; switch to federated (f) or role (a) mode to scope one",
+                Level::Warn,
+                now,
+            );
+            return false;
+        }
+        true
+    }
+
+    /// The pretty text of the policy the mode in use attaches (the bucket's default when it
+    /// attaches none yet, as a starting point).
+    fn current_policy_text(&self) -> String {
+        match self.settings.session_policy(self.session.target_mode()) {
+            Some(p) => p.pretty().to_string(),
+            None => Policy::for_bucket(self.objects.bucket(), true)
+                .build()
+                .map(|p| p.pretty().to_string())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Re-issues the mode's credentials with `policy`; the policy pane shows what changed until
+    /// the next key, and the listing reloads under the new session.
+    fn apply_policy(&mut self, policy: SessionPolicy, now: DateTime<Utc>) -> Vec<Effect> {
+        if !self.may_attach_policy(now) {
+            return Vec::new();
+        }
+        let mode = self.session.target_mode();
+        let before = self
+            .settings
+            .session_policy(mode)
+            .map(|p| p.pretty().to_string())
+            .unwrap_or_default();
+        let changes = diff::diff_lines(&before, policy.pretty());
+        self.settings.policy = policy;
+        self.settings.policy_from_file = true;
+        let mut pane = PolicyState::for_mode(&self.settings, mode);
+        pane.diff = Some(changes);
+        self.policy.replace(pane);
+        self.lab.view = None;
+        self.object.view = None;
+        self.lab.reload_pending = true;
+        self.notify(
+            format!("re-issuing {mode} credentials with the new session policy"),
+            Level::Info,
+            now,
+        );
+        self.issue(mode, now)
+    }
+}
+
+#[cfg(test)]
+mod tests;
