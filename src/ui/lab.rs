@@ -84,20 +84,25 @@ fn render_access(frame: &mut Frame, area: Rect, app: &App, check: &Check, clock:
         Some(p) => format!("its session policy ({} chars)", p.size()),
         None => "no session policy".to_string(),
     };
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled("As ", theme::label()),
-            Span::raw(principal),
-            Span::styled(format!(" · {mode} mode · {policy}"), theme::dim()),
-        ]),
-        Line::from(""),
-    ];
+    // The table's rows are not wrapped (a narrow pane cuts them); the sentences are.
+    let width = usize::from(inner.width).max(20);
+    let prose = |text: &str, style: Style| -> Vec<Line<'static>> {
+        super::word_wrap(text, width)
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, style)))
+            .collect()
+    };
+    let mut lines = prose(
+        &format!("As {principal} · {mode} mode · {policy}"),
+        Style::default(),
+    );
+    lines.push(Line::from(""));
     let table = check.table();
     for (i, line) in table.iter().enumerate() {
         if i == 0 {
             lines.push(Line::from(Span::styled(line.as_str(), theme::label())));
         } else if line.starts_with("  ≠") {
-            lines.push(Line::from(Span::styled(line.as_str(), theme::warn())));
+            lines.extend(prose(line, theme::warn()));
         } else {
             lines.push(marked(line));
         }
@@ -109,7 +114,7 @@ fn render_access(frame: &mut Frame, area: Rect, app: &App, check: &Check, clock:
         } else {
             theme::warn()
         };
-        lines.push(Line::from(Span::styled(check.summary(), style)));
+        lines.extend(prose(&check.summary(), style));
         let expired = check.rows.iter().any(|r| {
             matches!(&r.answer, Some(Answer::Other { failure }) if failure.is_credential_rejection())
         });
@@ -129,7 +134,7 @@ fn render_access(frame: &mut Frame, area: Rect, app: &App, check: &Check, clock:
             theme::dim(),
         )));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn render_templates(frame: &mut Frame, area: Rect, app: &App, items: &[Template], selected: usize) {
@@ -159,7 +164,7 @@ fn render_templates(frame: &mut Frame, area: Rect, app: &App, items: &[Template]
         .max()
         .unwrap_or(0)
         .clamp(12, 40)
-        + 3;
+        + 4;
     let [list, preview] = Layout::horizontal([
         Constraint::Length(u16::try_from(width).unwrap_or(40)),
         Constraint::Min(10),
@@ -169,8 +174,9 @@ fn render_templates(frame: &mut Frame, area: Rect, app: &App, items: &[Template]
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let mark = if t.policy.is_err() { "✗ " } else { "  " };
-            let text = format!("{mark}{}", printable(&t.name));
+            let cursor = if i == selected { '▸' } else { ' ' };
+            let mark = if t.policy.is_err() { '✗' } else { ' ' };
+            let text = format!("{cursor}{mark}{}", printable(&t.name));
             if i == selected {
                 Line::from(Span::styled(text, theme::cursor()))
             } else {
@@ -251,9 +257,16 @@ fn render_invalid(frame: &mut Frame, area: Rect, app: &App, text: &str, error: &
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// The policy pane's lines while it shows what a re-issue changed.
+/// The policy pane's lines while it shows what a re-issue changed: from one line before the
+/// first change, so a small pane shows the change and not the unchanged start.
 pub(crate) fn diff_lines(diff: &[(Change, String)]) -> Vec<Line<'_>> {
+    let first = diff
+        .iter()
+        .position(|(c, _)| *c != Change::Same)
+        .unwrap_or(0)
+        .saturating_sub(1);
     diff.iter()
+        .skip(first)
         .map(|(change, line)| match change {
             Change::Added => Line::from(Span::styled(format!("+ {line}"), theme::ok())),
             Change::Removed => Line::from(Span::styled(format!("- {line}"), theme::error())),

@@ -132,6 +132,30 @@ pub(crate) fn keep_head(text: &str, width: usize) -> String {
     format!("{head}…")
 }
 
+/// `text` in lines of at most `width` characters, broken at spaces (a word longer than the
+/// width gets a line of its own).
+pub(crate) fn word_wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in text.split(' ') {
+        let Some(current) = lines.last_mut() else {
+            break;
+        };
+        let needed =
+            current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
+        if !current.is_empty() && needed > width {
+            lines.push(String::new());
+        }
+        let Some(current) = lines.last_mut() else {
+            break;
+        };
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    lines
+}
+
 /// A braille spinner frame for `now`.
 pub(crate) fn spinner(now: DateTime<Utc>) -> char {
     const FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -141,5 +165,7 @@ pub(crate) fn spinner(now: DateTime<Utc>) -> char {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_lab;
 #[cfg(test)]
 mod tests_object;

@@ -46,7 +46,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
     if let Some(diff) = &p.diff {
         // What the re-issue changed, until the next key.
-        title.push(Span::styled("· changed (any key hides) ", theme::warn()));
+        title.push(Span::styled("· changed ", theme::warn()));
         let block = pane_block(Line::from(title), is_focused(app, Focus::Policy));
         frame.render_widget(
             Paragraph::new(super::lab::diff_lines(diff)).block(block),

@@ -176,25 +176,7 @@ fn left_row(app: &App, clock: Clock, value_width: usize) -> Line<'static> {
 
 /// `text` after `label`, wrapped at word boundaries to `width`, continuation lines indented.
 fn wrapped(label: &str, text: &str, width: usize, style: Style) -> Vec<Line<'static>> {
-    let mut lines: Vec<String> = vec![String::new()];
-    for word in text.split(' ') {
-        let Some(current) = lines.last_mut() else {
-            break;
-        };
-        let needed =
-            current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
-        if !current.is_empty() && needed > width {
-            lines.push(String::new());
-        }
-        let Some(current) = lines.last_mut() else {
-            break;
-        };
-        if !current.is_empty() {
-            current.push(' ');
-        }
-        current.push_str(word);
-    }
-    lines
+    super::word_wrap(text, width)
         .into_iter()
         .enumerate()
         .map(|(i, text)| {

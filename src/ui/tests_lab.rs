@@ -1,0 +1,132 @@
+//! Snapshots of the policy lab over the listing — the access check (asking, answered, with a
+//! difference explained), the template picker, an edit that did not validate — and the policy
+//! pane's diff after a re-issue, each reached through `update`, at 80x24 and 120x40.
+
+use super::tests::{app_with, at, draw, root_page, screen_text};
+use crate::app::{App, Effect, Msg};
+use crate::credentials::Mode;
+use crate::failure::{AwsFailure, ErrorKind};
+use crate::keymap::{Key, KeyPress};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+const LIST_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::sts3-demo"}]}"#;
+
+fn press(app: &mut App, key: Key) -> Vec<Effect> {
+    app.update(Msg::KeyPressed(KeyPress::plain(key)), at(1))
+}
+
+fn snapshots(app: &mut App, name: &str) {
+    for (w, h) in SIZES {
+        let t = draw(app, at(2), w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), t.backend());
+    }
+}
+
+/// The access check of README.md (after the four folders), asked and not yet answered.
+fn checking() -> (App, crate::app::RequestId) {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    for _ in 0..4 {
+        press(&mut app, Key::Char('j'));
+    }
+    let fx = press(&mut app, Key::Char('A'));
+    let [Effect::CheckAccess { request, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    (app, *request)
+}
+
+#[test]
+fn access_check_asking_then_answered() {
+    let (mut app, request) = checking();
+    let text = screen_text(&draw(&mut app, at(2), 120, 40));
+    assert!(text.contains("asking S3"), "{text}");
+    assert!(text.contains("HeadObject README.md"), "{text}");
+    app.update(
+        Msg::AccessChecked {
+            request,
+            answers: vec![
+                Err(AwsFailure::new(
+                    ErrorKind::AccessDenied,
+                    Some("AccessDenied"),
+                    "Access Denied",
+                )),
+                Ok(()),
+            ],
+        },
+        at(2),
+    );
+    snapshots(&mut app, "access_check");
+    let text = screen_text(&draw(&mut app, at(2), 120, 40));
+    assert!(
+        text.contains("≠ S3 refused what the session policy allows"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 of 2 answers differ from the prediction"),
+        "{text}"
+    );
+}
+
+#[test]
+fn access_check_with_an_expired_token_offers_the_refresh() {
+    let (mut app, request) = checking();
+    let expired = || {
+        Err(AwsFailure::new(
+            ErrorKind::ExpiredToken,
+            Some("ExpiredToken"),
+            "expired",
+        ))
+    };
+    app.update(
+        Msg::AccessChecked {
+            request,
+            answers: vec![expired(), expired()],
+        },
+        at(2),
+    );
+    let text = screen_text(&draw(&mut app, at(2), 120, 40));
+    assert!(text.contains("? ExpiredToken"), "{text}");
+    assert!(
+        text.contains("r refreshes the credentials; then A asks again"),
+        "{text}"
+    );
+}
+
+#[test]
+fn template_picker() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    press(&mut app, Key::Char('T'));
+    press(&mut app, Key::Char('j'));
+    snapshots(&mut app, "templates");
+}
+
+#[test]
+fn an_invalid_edit_shows_where() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    press(&mut app, Key::Char('e'));
+    let broken = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\",}\n  ]\n}";
+    app.update(
+        Msg::PolicyEdited {
+            result: Ok(broken.into()),
+        },
+        at(2),
+    );
+    snapshots(&mut app, "invalid_edit");
+}
+
+#[test]
+fn the_policy_pane_shows_the_change_until_the_next_key() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    press(&mut app, Key::Char('e'));
+    app.update(
+        Msg::PolicyEdited {
+            result: Ok(LIST_ONLY.into()),
+        },
+        at(2),
+    );
+    snapshots(&mut app, "policy_diff");
+    press(&mut app, Key::Char('j'));
+    let text = screen_text(&draw(&mut app, at(2), 120, 40));
+    assert!(!text.contains("· changed"), "{text}");
+}
