@@ -98,24 +98,34 @@ impl ReaderGate {
     }
 }
 
+impl ReaderGate {
+    /// Asks the reader to stop; returns once it waits, or after `limit` (no reader thread).
+    fn pause(&self, limit: Duration) {
+        let mut gate = self.lock();
+        gate.paused = true;
+        let (_gate, _timeout) = self
+            .changed
+            .wait_timeout_while(gate, limit, |g| !g.idle)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+    }
+
+    fn resume(&self) {
+        let mut gate = self.lock();
+        gate.paused = false;
+        gate.idle = false;
+        self.changed.notify_all();
+    }
+}
+
 /// Stops the terminal reader (before another program takes the terminal): returns once it is
 /// waiting, or after a second if there is no reader thread.
 pub(crate) fn pause_reader() {
-    let mut gate = READER.lock();
-    gate.paused = true;
-    let deadline = POLL * 4;
-    let (_gate, _timeout) = READER
-        .changed
-        .wait_timeout_while(gate, deadline, |g| !g.idle)
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    READER.pause(POLL * 4);
 }
 
 /// Lets the terminal reader read again.
 pub(crate) fn resume_reader() {
-    let mut gate = READER.lock();
-    gate.paused = false;
-    gate.idle = false;
-    READER.changed.notify_all();
+    READER.resume();
 }
 
 /// A channel as a stream.
@@ -177,6 +187,47 @@ mod tests {
     use super::*;
     use futures_util::{FutureExt as _, StreamExt as _};
     use std::time::Duration;
+
+    /// Once `pause` returns the reader is waiting, and reads nothing until `resume`.
+    #[test]
+    fn a_paused_reader_reads_nothing_until_resumed() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+        let gate = Arc::new(ReaderGate {
+            state: Mutex::new(Gate::default()),
+            changed: Condvar::new(),
+        });
+        let reads = Arc::new(AtomicU64::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let reader = {
+            let (gate, reads, stop) = (gate.clone(), reads.clone(), stop.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    gate.wait_while_paused();
+                    reads.fetch_add(1, Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            })
+        };
+        while reads.load(Ordering::SeqCst) == 0 {
+            std::thread::yield_now();
+        }
+        gate.pause(Duration::from_secs(30));
+        assert!(gate.lock().idle, "pause returned because the reader waits");
+        let paused_at = reads.load(Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(30));
+        assert_eq!(
+            reads.load(Ordering::SeqCst),
+            paused_at,
+            "no read while paused"
+        );
+        gate.resume();
+        while reads.load(Ordering::SeqCst) == paused_at {
+            std::thread::yield_now();
+        }
+        stop.store(true, Ordering::SeqCst);
+        reader.join().unwrap();
+    }
 
     /// The loop drains what is waiting with a no-op waker, then waits with its own: an event
     /// sent after that must wake it (it did not with crossterm's `EventStream`).

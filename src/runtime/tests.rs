@@ -518,6 +518,38 @@ async fn ctrl_z_and_sigtstp_suspend_and_everything_is_drawn_again_after() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn an_edit_gives_the_terminal_to_the_editor_then_re_issues_and_relists() {
+    let h = start(3600, vec![]);
+    advance(1.0).await;
+    assert_eq!(h.cloud.issue_times().len(), 1);
+    let lists = h.cloud.list_calls.load(Ordering::SeqCst);
+    let before = h.backend.frames();
+    h.char('e');
+    advance(0.5).await;
+    // The harness's editor turns GetObject into GetObjectTagging: a new policy, re-issued.
+    assert_eq!(
+        h.cloud.issue_times().len(),
+        2,
+        "re-issued with the edited policy"
+    );
+    assert!(
+        h.cloud.list_calls.load(Ordering::SeqCst) > lists,
+        "the listing is asked for again under the new session"
+    );
+    assert!(h.backend.frames() > before, "drawn again after the editor");
+    let screen = h.backend.screen();
+    assert!(screen.contains("· changed"), "{screen}");
+    assert!(screen.contains("s3:GetObjectTagging"), "{screen}");
+    let (_, app) = h.quit().await;
+    assert!(
+        app.settings
+            .policy
+            .compact()
+            .contains("s3:GetObjectTagging")
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_clock_set_back_keeps_the_countdown_and_the_refresh_on_real_time() {
     let h = start(900, vec![]);
     advance(100.0).await;
