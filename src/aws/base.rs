@@ -23,20 +23,25 @@ pub async fn load_base_config(opts: &BaseOptions) -> SdkConfig {
     }
     .or_default_provider()
     .or_else(Region::from_static(FALLBACK_REGION));
+    let region = region.region().await;
     let timeouts = aws_config::timeout::TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(u64::from(opts.timeouts.connect_secs)))
         .operation_attempt_timeout(Duration::from_secs(u64::from(opts.timeouts.attempt_secs)))
         .build();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .region(region)
+        .region(region.clone())
         .timeout_config(timeouts);
     if let Some(profile) = &opts.profile {
         loader = loader.profile_name(profile);
         if opts.explicit_profile {
             // A profile named on purpose wins over keys in the environment (the default chain
             // would try those first); a missing one is then an error, not a silent fallback.
+            // (The provider gets the region: a profile that is itself a role is assumed by
+            // the SDK, which needs one to sign with.)
+            let config = aws_config::provider_config::ProviderConfig::default().with_region(region);
             loader = loader.credentials_provider(
                 aws_config::profile::ProfileFileCredentialsProvider::builder()
+                    .configure(&config)
                     .profile_name(profile)
                     .build(),
             );

@@ -6,7 +6,10 @@
 mod checks;
 mod file;
 mod keymap_file;
+pub mod profiles;
 mod read;
+#[cfg(test)]
+mod tests_profiles;
 
 pub use file::{BaseFile, FileConfig, ModesFile, RefreshFile};
 pub use keymap_file::load_keymap;
@@ -90,6 +93,8 @@ pub enum SetupError {
         value: u64,
         range: &'static str,
     },
+    #[error("{0}")]
+    Profile(#[from] profiles::ProfileError),
     #[error("the built-in defaults lack `{0}`; this is a bug in sts3, please report it")]
     MissingDefault(&'static str),
 }
@@ -144,6 +149,8 @@ pub struct AwsEnv {
     /// The variable holding base credentials that cannot go into a request (a control
     /// character), if any. (The credentials themselves are not kept here.)
     pub unsafe_credential: Option<&'static str>,
+    /// The AWS CLI's config and credentials files.
+    pub profiles: profiles::ProfileFiles,
 }
 
 impl AwsEnv {
@@ -170,6 +177,7 @@ impl AwsEnv {
                 .map(|r| (r, "AWS_REGION"))
                 .or_else(|| var("AWS_DEFAULT_REGION").map(|r| (r, "AWS_DEFAULT_REGION"))),
             endpoint_url: var("AWS_ENDPOINT_URL"),
+            profiles: profiles::ProfileFiles::from_process(),
         }
     }
 }
@@ -265,6 +273,8 @@ pub struct Settings {
     pub objects: ObjectSettings,
     /// Mouse capture in the TUI.
     pub mouse: bool,
+    /// The `~/.aws/config` role profile role mode comes from, if any.
+    pub role_profile: Option<String>,
     /// Where the user's own session policies are (`policies/*.json` beside the config file).
     pub policies_dir: Option<PathBuf>,
 }
@@ -324,7 +334,13 @@ impl Settings {
         config_path: &str,
     ) -> Result<Self, SetupError> {
         let file = file.over(FileConfig::parse(DEFAULT_CONFIG, "<built-in defaults>")?);
-        let base = base_options(opts, &file, env)?;
+        let mut base = base_options(opts, &file, env)?;
+        let role = role_profile_over(&mut base, env)?;
+        // Flags over the role profile over the config file.
+        let pick = |flag: &Option<String>, profile: Option<&String>, file: Option<String>| {
+            flag.clone().or_else(|| profile.cloned()).or(file)
+        };
+        let r = role.as_ref();
         let objects = object_settings(&file)?;
         let bucket = opts
             .bucket
@@ -334,8 +350,13 @@ impl Settings {
         if !valid_bucket_name(&bucket) {
             return Err(SetupError::BadBucket(bucket));
         }
-        let mode = default_of(opts.mode.or(file.mode), "mode")?;
-        let duration_secs = default_of(opts.duration.or(file.duration), "duration")?;
+        let role_mode = role.as_ref().map(|_| Mode::AssumedRole);
+        let mode = default_of(opts.mode.or(role_mode).or(file.mode), "mode")?;
+        let role_duration = role.as_ref().and_then(|r| r.duration_secs);
+        let duration_secs = default_of(
+            opts.duration.or(role_duration).or(file.duration),
+            "duration",
+        )?;
         validate_duration(mode, duration_secs)?;
         let policy_path = opts.policy.clone().or(file.policy);
         let (policy, policy_from_file) = if let Some(path) = &policy_path {
@@ -352,33 +373,8 @@ impl Settings {
             return Err(SetupError::PageSize(page_size));
         }
 
-        let refresh = RefreshSettings {
-            margin_secs: default_of(file.refresh.margin_secs, "refresh.margin_secs")?,
-            warn_secs: default_of(file.refresh.warn_secs, "refresh.warn_secs")?,
-            danger_secs: default_of(file.refresh.danger_secs, "refresh.danger_secs")?,
-        };
-        if refresh.danger_secs > refresh.warn_secs {
-            return Err(SetupError::Refresh(
-                "danger_secs must not exceed warn_secs".to_string(),
-            ));
-        }
-        let mode_base: Vec<(Mode, BaseFile)> = [
-            (Mode::Federated, file.modes.federated),
-            (Mode::AssumedRole, file.modes.role),
-            (Mode::SessionToken, file.modes.session),
-        ]
-        .into_iter()
-        .filter_map(|(m, b)| b.map(|b| (m, b)))
-        .collect();
-        for (_, b) in &mode_base {
-            if let Some(url) = &b.endpoint_url {
-                check_endpoint(url)?;
-            }
-            if let Some(region) = &b.region {
-                let custom = b.endpoint_url.is_some() || base.endpoint_url.is_some();
-                check_region(region, custom)?;
-            }
-        }
+        let refresh = refresh_settings(&file.refresh)?;
+        let mode_base = mode_bases(file.modes, &base)?;
         let list = ListDefaults {
             limit: file.limit,
             json: default_of(file.json, "json")?,
@@ -390,16 +386,28 @@ impl Settings {
             prefix: opts.prefix.clone().or(file.prefix).unwrap_or_default(),
             mode,
             user: opts.user.clone().or(file.user).unwrap_or_else(default_user),
-            role_arn: opts.role_arn.clone().or(file.role_arn),
+            role_arn: pick(&opts.role_arn, r.map(|r| &r.role_arn), file.role_arn),
             session_name: default_of(
-                opts.session_name.clone().or(file.session_name),
+                pick(
+                    &opts.session_name,
+                    r.and_then(|r| r.session_name.as_ref()),
+                    file.session_name,
+                ),
                 "session_name",
             )?,
             duration_secs,
             policy,
             policy_from_file,
-            external_id: opts.external_id.clone().or(file.external_id),
-            mfa_serial: opts.mfa_serial.clone().or(file.mfa_serial),
+            external_id: pick(
+                &opts.external_id,
+                r.and_then(|r| r.external_id.as_ref()),
+                file.external_id,
+            ),
+            mfa_serial: pick(
+                &opts.mfa_serial,
+                r.and_then(|r| r.mfa_serial.as_ref()),
+                file.mfa_serial,
+            ),
             // The prompt is the safe way; STS3_MFA_CODE keeps the code off the command line.
             mfa_code: opts.mfa_code.clone().or_else(|| {
                 std::env::var("STS3_MFA_CODE")
@@ -415,6 +423,7 @@ impl Settings {
             objects,
             mouse: default_of(file.mouse, "mouse")?,
             policies_dir: None,
+            role_profile: r.map(|r| r.name.clone()),
         };
         if settings
             .mfa_serial
@@ -597,6 +606,67 @@ fn base_options(
         endpoint_url,
         timeouts,
     })
+}
+
+/// When to refresh and when the countdown turns yellow and red.
+fn refresh_settings(file: &RefreshFile) -> Result<RefreshSettings, SetupError> {
+    let refresh = RefreshSettings {
+        margin_secs: default_of(file.margin_secs, "refresh.margin_secs")?,
+        warn_secs: default_of(file.warn_secs, "refresh.warn_secs")?,
+        danger_secs: default_of(file.danger_secs, "refresh.danger_secs")?,
+    };
+    if refresh.danger_secs > refresh.warn_secs {
+        return Err(SetupError::Refresh(
+            "danger_secs must not exceed warn_secs".to_string(),
+        ));
+    }
+    Ok(refresh)
+}
+
+/// The role profile named for the base credentials, if it is one: then the base credentials
+/// are its source's (a profile, or the environment's keys).
+fn role_profile_over(
+    base: &mut BaseOptions,
+    env: &AwsEnv,
+) -> Result<Option<profiles::RoleProfile>, SetupError> {
+    let role = match &base.profile {
+        Some(name) => profiles::role_profile(&env.profiles, name)?,
+        None => None,
+    };
+    match role.as_ref().map(|r| &r.base) {
+        Some(profiles::RoleBase::Profile(source)) => {
+            base.profile = Some(source.clone());
+            base.explicit_profile = true;
+        }
+        Some(profiles::RoleBase::Environment) => {
+            base.profile = None;
+            base.explicit_profile = false;
+        }
+        None => {}
+    }
+    Ok(role)
+}
+
+/// The per-mode places of the config file (`[modes.role]` ...), checked like the flags.
+fn mode_bases(modes: ModesFile, base: &BaseOptions) -> Result<Vec<(Mode, BaseFile)>, SetupError> {
+    let mode_base: Vec<(Mode, BaseFile)> = [
+        (Mode::Federated, modes.federated),
+        (Mode::AssumedRole, modes.role),
+        (Mode::SessionToken, modes.session),
+    ]
+    .into_iter()
+    .filter_map(|(m, b)| b.map(|b| (m, b)))
+    .collect();
+    for (_, b) in &mode_base {
+        if let Some(url) = &b.endpoint_url {
+            check_endpoint(url)?;
+        }
+        if let Some(region) = &b.region {
+            let custom = b.endpoint_url.is_some() || base.endpoint_url.is_some();
+            check_region(region, custom)?;
+        }
+    }
+    Ok(mode_base)
 }
 
 /// The largest policy file read: far more than a 2,048-character policy with whitespace.

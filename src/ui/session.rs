@@ -108,6 +108,16 @@ fn rows(app: &App, clock: Clock, inner_width: usize) -> Vec<Row<'static>> {
         Plan::Nothing => format!("– · {} done", s.refresh_count()),
     };
     rows.push(one(2, row("Refresh", refresh)));
+    if let Some(profile) = &app.settings.role_profile {
+        let base = app.settings.base.profile.as_deref().map_or_else(
+            || "the environment's keys".to_string(),
+            |p| format!("profile {p}"),
+        );
+        rows.push(one(
+            5,
+            row("Profile", format!("{profile} (role profile; base: {base})")),
+        ));
+    }
     if app.settings.places_differ() {
         rows.push(one(5, row("Via", app.settings.place(s.mode()))));
     }

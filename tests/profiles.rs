@@ -1,0 +1,136 @@
+//! Role profiles from the AWS CLI's files, end to end against the local service: a profile with
+//! `role_arn` and `source_profile` (and a chain of two) makes `sts3 list --profile NAME` assume
+//! the role itself; the principal is `assumed-role/ROLE/SESSION`; the profile's keys win over
+//! the environment's; a loop or a missing source stops before any request, naming the profiles.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::service;
+use std::path::Path;
+use std::process::Output;
+
+/// `~/.aws/config` and `~/.aws/credentials` in a temp HOME: `base` holds the service's keys.
+/// The profiles name the local service as their `endpoint_url` (the AWS SDKs' configured
+/// endpoints), so a role the SDK assumes in a chain is asked of it too.
+fn aws_home(dir: &Path, config_extra: &str) {
+    let s = service();
+    let aws = dir.join(".aws");
+    std::fs::create_dir_all(&aws).unwrap();
+    std::fs::write(
+        aws.join("credentials"),
+        format!(
+            "[base]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            s.access_key, s.secret_key
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        aws.join("config"),
+        format!(
+            "[profile base]\nregion = {region}\nendpoint_url = {endpoint}\n\n[profile demo-role]\nrole_arn = {role}\nsource_profile = base\nrole_session_name = from-profile\nduration_seconds = 900\nendpoint_url = {endpoint}\n\n{config_extra}",
+            region = s.region,
+            role = s.role_arn,
+            endpoint = s.endpoint
+        ),
+    )
+    .unwrap();
+}
+
+fn list(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let s = service();
+    let mut cmd = common::sts3();
+    cmd.envs(s.env())
+        .env("HOME", dir)
+        .env_remove("AWS_CONFIG_FILE")
+        .env_remove("AWS_SHARED_CREDENTIALS_FILE")
+        .args([
+            "list",
+            "-b",
+            &s.bucket,
+            "--endpoint-url",
+            &s.endpoint,
+            "--limit",
+            "2",
+        ])
+        .args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn a_role_profile_assumes_its_role_with_its_source_profiles_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    aws_home(dir.path(), "");
+    // Bogus keys in the environment: the profile named on purpose wins over them.
+    let out = list(
+        dir.path(),
+        &["--profile", "demo-role"],
+        &[
+            ("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"),
+            ("AWS_SECRET_ACCESS_KEY", "wrong"),
+        ],
+    );
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(
+        all.contains("assumed-role/S3BrowseRole/from-profile"),
+        "the role of the profile, its session name: {all}"
+    );
+}
+
+#[test]
+fn a_chain_of_two_and_aws_profile_work_and_flags_win() {
+    let dir = tempfile::tempdir().unwrap();
+    let role = &service().role_arn;
+    aws_home(
+        dir.path(),
+        &format!("[profile hop]\nrole_arn = {role}\nsource_profile = demo-role\n"),
+    );
+    // hop's base is demo-role's session (the SDK assumes it from base's keys).
+    let out = list(dir.path(), &[], &[("AWS_PROFILE", "hop")]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(all.contains("assumed-role/S3BrowseRole/"), "{all}");
+    // A flag wins over the profile's session name.
+    let out = list(
+        dir.path(),
+        &["--profile", "demo-role", "--session-name", "from-flag"],
+        &[],
+    );
+    let all = text(&out);
+    assert!(all.contains("assumed-role/S3BrowseRole/from-flag"), "{all}");
+}
+
+#[test]
+fn a_broken_profile_chain_stops_before_any_request() {
+    let dir = tempfile::tempdir().unwrap();
+    aws_home(
+        dir.path(),
+        "[profile a]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = b\n[profile b]\nrole_arn = arn:aws:iam::1:role/B\nsource_profile = a\n[profile lost]\nrole_arn = arn:aws:iam::1:role/L\nsource_profile = gone\n",
+    );
+    let out = list(dir.path(), &["--profile", "a"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "sts3: profiles loop through source_profile: a → b → a; end the chain at a profile with keys"
+    );
+    let out = list(dir.path(), &["--profile", "lost"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("profile lost names source_profile gone, which is in neither")
+            && err.contains(".aws/config"),
+        "{err}"
+    );
+}
