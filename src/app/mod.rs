@@ -88,6 +88,8 @@ pub(crate) struct App {
     pub(crate) input: Option<Input>,
     /// The MFA code given at start (`--mfa-code`), used once by the first issue that needs one.
     first_mfa_code: Option<String>,
+    /// The MFA prompt open was opened by a due refresh (it closes at the expiry).
+    refresh_prompt: bool,
     /// The layout last drawn with.
     layout: Option<Layout>,
     /// The last click, to tell a double click.
@@ -117,6 +119,7 @@ impl App {
             help_scroll: 0,
             notice: None,
             input: None,
+            refresh_prompt: false,
             layout: None,
             last_click: None,
             next_request: 0,
@@ -246,9 +249,31 @@ impl App {
             effects.extend(self.retry_failed_page());
         }
         effects.extend(self.resume_due_download(now));
+        // A refresh's MFA prompt is never left open past the expiry: the session ran out, and
+        // that is said where expiries are.
+        let prompting = matches!(self.input, Some(Input::Mfa { .. }));
+        self.refresh_prompt &= prompting;
+        if let Some(Input::Mfa { mode, .. }) = &self.input
+            && self.refresh_prompt
+            && self.session.is_expired(now)
+        {
+            let mode = *mode;
+            self.input = None;
+            self.session.record_error(
+                mode,
+                "the session expired before an MFA code was entered; r asks for one".to_string(),
+                now,
+            );
+            self.notify(
+                "the session expired: no MFA code was entered to refresh it",
+                Level::Error,
+                now,
+            );
+        }
         let prompting = matches!(self.input, Some(Input::Mfa { .. }));
         if !prompting && self.session.is_due(now) {
             effects.extend(self.issue(self.session.mode(), now));
+            self.refresh_prompt = matches!(self.input, Some(Input::Mfa { .. }));
         }
         effects
     }

@@ -1151,3 +1151,78 @@ fn a_mode_that_lacks_its_settings_is_refused_before_asking_for_an_mfa_code() {
         })
     ));
 }
+
+/// A role session with an MFA device (the first code given at start), issued at t0 for 1 h.
+fn mfa_role_session() -> App {
+    let s = settings_with(|o| {
+        o.mode = Some(Mode::AssumedRole);
+        o.mfa_serial = Some("arn:aws:iam::1:mfa/alice".into());
+        o.mfa_code = Some("111111".into());
+    });
+    let (mut app, fx) = App::new(s, Keymap::default(), t0());
+    let generation = generation_of(&fx);
+    app.update(
+        Msg::CredentialsIssued {
+            generation,
+            info: info(Mode::AssumedRole, t0(), 3600),
+        },
+        t0(),
+    );
+    app
+}
+
+#[test]
+fn a_refresh_with_mfa_asks_for_a_code_at_the_refresh_time_and_sends_it() {
+    let mut app = mfa_role_session();
+    let due = 3600 - i64::from(app.settings.refresh.margin_secs);
+    assert!(app.update(Msg::Tick, at(due - 1)).is_empty());
+    assert!(app.input.is_none(), "not before the refresh time");
+    let fx = app.update(Msg::Tick, at(due));
+    assert!(fx.is_empty(), "no request without a code: {fx:?}");
+    assert!(matches!(
+        app.input,
+        Some(Input::Mfa {
+            mode: Mode::AssumedRole,
+            ..
+        })
+    ));
+    for c in "654321".chars() {
+        app.update(key(c), at(due + 5));
+    }
+    let fx = app.update(special(Key::Enter), at(due + 5));
+    match &fx[..] {
+        [
+            Effect::IssueCredentials {
+                request: CredentialRequest::AssumedRole { mfa: Some(m), .. },
+                ..
+            },
+        ] => assert_eq!(m.code, "654321"),
+        other => panic!("{other:?}"),
+    }
+    assert!(app.input.is_none(), "the code is not kept");
+}
+
+#[test]
+fn an_ignored_mfa_prompt_ends_in_the_expiry_not_a_prompt_after_it() {
+    let mut app = mfa_role_session();
+    let due = 3600 - i64::from(app.settings.refresh.margin_secs);
+    app.update(Msg::Tick, at(due));
+    app.update(key('1'), at(due + 1));
+    assert!(app.input.is_some());
+    assert!(app.update(Msg::Tick, at(3599)).is_empty());
+    assert!(app.input.is_some(), "open while the session lasts");
+    let fx = app.update(Msg::Tick, at(3600));
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(app.input.is_none(), "never asked after the expiry");
+    let err = app.session.last_error().expect("the expiry is said");
+    assert!(
+        err.text.contains("expired before an MFA code was entered"),
+        "{}",
+        err.text
+    );
+    assert!(app.update(Msg::Tick, at(3700)).is_empty());
+    assert!(app.input.is_none(), "and not asked again by itself");
+    // r asks again.
+    app.update(key('r'), at(3701));
+    assert!(matches!(app.input, Some(Input::Mfa { .. })));
+}

@@ -63,7 +63,7 @@ pub(crate) fn render(frame: &mut Frame, app: &App, clock: Clock) {
     objects::render(frame, &screen, app, clock);
     status::render(frame, screen.status, app, clock);
     if let Some(Input::Mfa { .. }) = &app.input {
-        overlays::render_mfa(frame, area, app);
+        overlays::render_mfa(frame, area, app, clock);
     } else if app.help_visible {
         overlays::render(frame, area, app);
     } else if let Some(p) = &app.object.presigned {

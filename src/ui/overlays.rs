@@ -1,6 +1,6 @@
 //! Overlays: the help listing every binding (from the keymap), and the MFA code prompt.
 
-use super::theme;
+use super::{Clock, theme};
 use crate::app::{App, Input};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -70,17 +70,32 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
     );
 }
 
-pub(crate) fn render_mfa(frame: &mut Frame, area: Rect, app: &App) {
+/// The MFA prompt: for a refresh, how long the session has left; the code masked.
+pub(crate) fn render_mfa(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     let Some(Input::Mfa { mode, code, error }) = &app.input else {
         return;
     };
     let serial = app.settings.mfa_serial.clone().unwrap_or_default();
+    let s = &app.session;
+    let heading = match s.info() {
+        Some(info) if info.mode == *mode => {
+            let left = (info.expires_at - s.server_now(clock.now)).max(chrono::TimeDelta::zero());
+            let left = crate::credentials::format_hms(left);
+            Line::from(Span::styled(
+                format!("MFA code needed to refresh · {left} left"),
+                theme::warn(),
+            ))
+        }
+        _ => Line::from(format!("{mode} mode needs a code from MFA device")),
+    };
+    // The digits are never drawn: one dot each.
+    let masked: String = "•".repeat(code.chars().count());
     let mut lines = vec![
-        Line::from(format!("{mode} mode needs a code from MFA device")),
+        heading,
         Line::from(Span::styled(serial, theme::label())),
         Line::from(vec![
             Span::raw("code: "),
-            Span::styled(format!("{code:_<6}"), theme::key_hint()),
+            Span::styled(format!("{masked:_<6}"), theme::key_hint()),
         ]),
     ];
     if let Some(e) = error {

@@ -772,7 +772,49 @@ fn the_mfa_prompt_is_drawn_over_the_screen() {
         text.contains("arn:aws:iam::123456789012:mfa/alice"),
         "{text}"
     );
-    assert!(text.contains("code: 12____"), "{text}");
+    assert!(
+        text.contains("code: ••____"),
+        "the digits are masked: {text}"
+    );
+    let code_line = text.lines().find(|l| l.contains("code:")).unwrap();
+    assert!(!code_line.contains(['1', '2']), "{code_line}");
+}
+
+#[test]
+fn the_mfa_prompt_for_a_refresh_counts_down_to_the_expiry_and_masks_the_code() {
+    let opts = Options {
+        bucket: Some("sts3-demo".into()),
+        user: Some("alice".into()),
+        mode: Some(Mode::SessionToken),
+        mfa_serial: Some("arn:aws:iam::123456789012:mfa/alice".into()),
+        mfa_code: Some("111111".into()),
+        ..Options::default()
+    };
+    let settings = Settings::resolve_text(&opts, "", "test.toml").unwrap();
+    let margin = i64::from(settings.refresh.margin_secs);
+    let (mut app, fx) = App::new(settings, Keymap::default(), t0());
+    let generation = generation_of_issue(&fx);
+    app.update(
+        Msg::CredentialsIssued {
+            generation,
+            info: session(Mode::SessionToken, 3600),
+        },
+        t0(),
+    );
+    // At the refresh time (the margin before the expiry) the code is asked for.
+    let due = 3600 - margin;
+    app.update(Msg::Tick, at(due));
+    for c in "987".chars() {
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(c))), at(due));
+    }
+    let text = screen_text(&draw(&mut app, at(due + 1), 100, 24));
+    let left = crate::credentials::format_hms(chrono::TimeDelta::seconds(margin - 1));
+    assert!(
+        text.contains(&format!("MFA code needed to refresh · {left} left")),
+        "{text}"
+    );
+    assert!(text.contains("code: •••___"), "{text}");
+    assert!(!text.contains("987"), "{text}");
 }
 
 #[test]

@@ -111,6 +111,8 @@ pub struct Faults {
     pub s3_body_bytes: Vec<(String, usize)>,
     /// Every secret access key and session token STS handed out through the proxy.
     pub issued_secrets: Vec<String>,
+    /// The `TokenCode` (MFA code) of each STS request that carried one, in order.
+    pub token_codes: Vec<String>,
 }
 
 pub struct FaultProxy {
@@ -137,6 +139,7 @@ impl FaultProxy {
             log: Vec::new(),
             s3_body_bytes: Vec::new(),
             issued_secrets: Vec::new(),
+            token_codes: Vec::new(),
         }));
         let key = STANDARD
             .decode(signing_key_b64)
@@ -183,6 +186,11 @@ impl FaultProxy {
     /// How many logged requests contain `needle`.
     pub fn count(&self, needle: &str) -> usize {
         self.log().iter().filter(|l| l.contains(needle)).count()
+    }
+
+    /// The MFA codes STS was sent, in order.
+    pub fn token_codes(&self) -> Vec<String> {
+        self.faults.lock().expect("faults lock").token_codes.clone()
     }
 
     pub fn issued_secrets(&self) -> Vec<String> {
@@ -266,6 +274,9 @@ impl Shared {
             .get("x-amz-security-token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        if is_sts {
+            self.note_token_code(&body);
+        }
         let step = if is_sts {
             self.next_sts_step()
         } else {
@@ -412,6 +423,21 @@ impl Shared {
             return StsStep::Refuse;
         }
         f.sts_script.pop_front().unwrap_or(StsStep::Pass)
+    }
+
+    /// Keeps the MFA code (`TokenCode`) an STS request carries, if any.
+    fn note_token_code(&self, body: &Bytes) {
+        let form = String::from_utf8_lossy(body);
+        if let Some(code) = form
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("TokenCode="))
+        {
+            self.faults
+                .lock()
+                .expect("faults lock")
+                .token_codes
+                .push(code.to_string());
+        }
     }
 
     fn record(&self, line: String) {
