@@ -117,9 +117,7 @@ impl App {
     /// The user's policy files arrived: they join the picker, if it is still open.
     pub(crate) fn on_user_policies(&mut self, files: &[(String, String)]) -> Vec<Effect> {
         if let Some(LabView::Templates { items, .. }) = self.lab.view.as_mut() {
-            let mine = templates::user_files(files);
-            items.retain(|t| !mine.iter().any(|m| m.name == t.name));
-            items.extend(mine);
+            items.extend(templates::user_files(files));
         }
         Vec::new()
     }

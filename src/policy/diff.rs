@@ -76,6 +76,47 @@ mod tests {
         );
     }
 
+    /// The longest common subsequence, by brute force.
+    fn lcs(a: &[&str], b: &[&str]) -> usize {
+        match (a, b) {
+            ([], _) | (_, []) => 0,
+            ([x, ra @ ..], [y, rb @ ..]) if x == y => 1 + lcs(ra, rb),
+            ([_, ra @ ..], [_, rb @ ..]) => lcs(ra, b).max(lcs(a, rb)),
+        }
+    }
+
+    #[test]
+    fn every_diff_of_small_texts_rebuilds_both_and_keeps_the_most_lines() {
+        let texts: Vec<Vec<&str>> = (0..5u32)
+            .flat_map(|len| {
+                (0..(1u32 << len)).map(move |bits| {
+                    (0..len)
+                        .map(|i| if bits >> i & 1 == 1 { "a" } else { "b" })
+                        .collect()
+                })
+            })
+            .collect();
+        for a in &texts {
+            for b in &texts {
+                let d = diff_lines(&a.join("\n"), &b.join("\n"));
+                let old: Vec<&str> = d
+                    .iter()
+                    .filter(|(c, _)| *c != Change::Added)
+                    .map(|(_, l)| l.as_str())
+                    .collect();
+                let new: Vec<&str> = d
+                    .iter()
+                    .filter(|(c, _)| *c != Change::Removed)
+                    .map(|(_, l)| l.as_str())
+                    .collect();
+                assert_eq!(&old, a, "{a:?} → {b:?}: {d:?}");
+                assert_eq!(&new, b, "{a:?} → {b:?}: {d:?}");
+                let kept = d.iter().filter(|(c, _)| *c == Change::Same).count();
+                assert_eq!(kept, lcs(a, b), "{a:?} → {b:?}: {d:?}");
+            }
+        }
+    }
+
     #[test]
     fn from_nothing_everything_is_added_and_to_nothing_removed() {
         assert_eq!(show(&diff_lines("", "x\ny")), ["+x", "+y"]);

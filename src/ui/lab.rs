@@ -174,10 +174,11 @@ fn render_templates(frame: &mut Frame, area: Rect, app: &App, items: &[Template]
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let cursor = if i == selected { '▸' } else { ' ' };
+            let here = i == selected;
+            let cursor = if here { '▸' } else { ' ' };
             let mark = if t.policy.is_err() { '✗' } else { ' ' };
             let text = format!("{cursor}{mark}{}", printable(&t.name));
-            if i == selected {
+            if here {
                 Line::from(Span::styled(text, theme::cursor()))
             } else {
                 Line::from(text)

@@ -130,3 +130,79 @@ fn the_policy_pane_shows_the_change_until_the_next_key() {
     let text = screen_text(&draw(&mut app, at(2), 120, 40));
     assert!(!text.contains("· changed"), "{text}");
 }
+
+#[test]
+fn answers_are_green_when_allowed_and_red_when_denied() {
+    use ratatui::style::Color;
+    let (mut app, request) = checking();
+    app.update(
+        Msg::AccessChecked {
+            request,
+            answers: vec![
+                Err(AwsFailure::new(
+                    ErrorKind::AccessDenied,
+                    Some("AccessDenied"),
+                    "Access Denied",
+                )),
+                Ok(()),
+            ],
+        },
+        at(2),
+    );
+    let t = draw(&mut app, at(2), 120, 40);
+    let buffer = t.backend().buffer();
+    let marks: Vec<(char, Color)> = (0..buffer.area.height)
+        .flat_map(|y| (0..buffer.area.width).map(move |x| (x, y)))
+        .filter_map(|(x, y)| {
+            let cell = &buffer[(x, y)];
+            let c = cell.symbol().chars().next()?;
+            matches!(c, '✓' | '✗').then_some((c, cell.fg))
+        })
+        .collect();
+    assert!(marks.len() >= 4, "{marks:?}");
+    for (mark, colour) in marks {
+        let want = if mark == '✓' {
+            Color::Green
+        } else {
+            Color::Red
+        };
+        assert_eq!(colour, want, "{mark}");
+    }
+}
+
+#[test]
+fn a_long_invalid_edit_shows_the_bad_line_in_red() {
+    use ratatui::style::Color;
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    press(&mut app, Key::Char('e'));
+    let mut text: Vec<String> = (1..=39).map(|i| format!("  \"k{i}\": {i},")).collect();
+    text.insert(0, "{".into());
+    text.push("  \"bad\" 1".into()); // line 41: a missing colon
+    text.extend((42..=60).map(|i| format!("  \"k{i}\": {i},")));
+    app.update(
+        Msg::PolicyEdited {
+            result: Ok(text.join("\n")),
+        },
+        at(2),
+    );
+    let t = draw(&mut app, at(2), 80, 24);
+    let screen = screen_text(&t);
+    assert!(screen.contains("at line 41"), "{screen}");
+    assert!(
+        screen.contains("  41   \"bad\" 1"),
+        "the bad line is shown: {screen}"
+    );
+    assert!(
+        screen.contains("  40 "),
+        "with the lines before it: {screen}"
+    );
+    assert!(!screen.contains("   1 {"), "not from the top: {screen}");
+    assert_eq!(
+        super::tests::fg_at(t.backend().buffer(), "\"bad\" 1"),
+        Color::Red
+    );
+    assert_ne!(
+        super::tests::fg_at(t.backend().buffer(), "\"k39\": 39,"),
+        Color::Red
+    );
+}

@@ -167,10 +167,19 @@ fn a_template_re_issues_with_its_policy_shows_the_diff_and_reloads() {
     };
     let last = items.len() - 1;
     assert_eq!(items[last].name, "mine.json");
-    // Down twice and back once: the second template, read-only bucket (already in use).
+    let selected = |app: &App| match &app.lab.view {
+        Some(LabView::Templates { selected, .. }) => *selected,
+        other => panic!("{other:?}"),
+    };
+    // Down twice and back once: the second template; home: the first; other keys: nothing.
     app.update(key('j'), at(3));
     app.update(key('j'), at(3));
     app.update(key('k'), at(3));
+    assert_eq!(selected(&app), 1);
+    app.update(key('g'), at(3));
+    assert_eq!(selected(&app), 0);
+    assert!(app.update(key('x'), at(3)).is_empty(), "only Enter chooses");
+    assert!(app.lab.view.is_some());
     // End: the user's file.
     app.update(special(Key::End), at(3));
     let fx = app.update(special(Key::Enter), at(3));
@@ -388,4 +397,24 @@ fn in_role_mode_the_edited_policy_scopes_the_role_session() {
     assert_eq!(policy, Some(SessionPolicy::parse(LIST_ONLY).unwrap()));
     let diff = app.policy.diff.as_ref().unwrap();
     assert!(diff.iter().all(|(c, _)| *c == Change::Added));
+}
+
+#[test]
+fn q_quits_from_every_lab_view() {
+    let mut app = browsing();
+    app.update(key('A'), at(2));
+    assert_eq!(app.update(key('q'), at(2)), [Effect::Quit]);
+    let mut app = browsing();
+    app.update(key('T'), at(2));
+    assert_eq!(app.update(key('q'), at(2)), [Effect::Quit]);
+    let mut app = browsing();
+    app.update(key('e'), at(2));
+    app.update(
+        Msg::PolicyEdited {
+            result: Ok("{".into()),
+        },
+        at(3),
+    );
+    assert!(matches!(app.lab.view, Some(LabView::Invalid { .. })));
+    assert_eq!(app.update(key('q'), at(3)), [Effect::Quit]);
 }

@@ -150,6 +150,13 @@ fn rows_agree_only_when_both_sides_are_known_and_equal() {
             .contains("bucket policy")
     );
     assert_eq!(check.rows[0].why_differs(), check.rows[0].why_differs());
+    // One row: said in the singular.
+    let mut one = Check::new("b", Target::Prefix(String::new()), Some(&list_only()));
+    one.rows[0].answer = Some(allowed());
+    assert_eq!(
+        one.summary(),
+        "the answer matches the session policy's prediction"
+    );
     // Without a policy nothing is predicted, so nothing agrees.
     let mut none = Check::new("b", Target::Prefix(String::new()), None);
     none.rows[0].answer = Some(allowed());
