@@ -16,6 +16,22 @@ impl App {
         if self.input.is_some() {
             return self.on_input_key(press, now);
         }
+        if self.history.visible {
+            match self.keymap.action(press) {
+                _ if matches!(press.key, Key::Esc | Key::Char('q' | 'L')) => {
+                    self.history.visible = false;
+                    self.history.scroll = 0;
+                }
+                Some(Action::Down) => self.history.scroll += 1,
+                Some(Action::Up) => self.history.scroll = self.history.scroll.saturating_sub(1),
+                Some(Action::PageDown) => self.history.scroll += 10,
+                Some(Action::PageUp) => {
+                    self.history.scroll = self.history.scroll.saturating_sub(10);
+                }
+                _ => {}
+            }
+            return Vec::new();
+        }
         if self.help_visible {
             match self.keymap.action(press) {
                 _ if matches!(press.key, Key::Esc | Key::Char('q' | '?')) => {
@@ -96,6 +112,10 @@ impl App {
             Action::EditPolicy => self.edit_policy(now),
             Action::Templates => self.open_templates(now),
             Action::AccessCheck => self.check_access(now),
+            Action::History => {
+                self.history.visible = true;
+                Vec::new()
+            }
             Action::Parent => self.go_up(),
             Action::Filter => {
                 self.focus = Focus::Objects;
@@ -324,6 +344,7 @@ impl App {
             || self.help_visible
             || self.object.presigned.is_some()
             || self.lab.view.is_some()
+            || self.history.visible
         {
             return Vec::new();
         }

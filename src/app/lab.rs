@@ -266,11 +266,9 @@ impl App {
         self.lab.view = None;
         self.object.view = None;
         self.lab.reload_pending = true;
-        self.notify(
-            format!("re-issuing {mode} credentials with the new session policy"),
-            Level::Info,
-            now,
-        );
+        let text = format!("re-issuing {mode} credentials with the new session policy");
+        self.history.record(now, Level::Info, text.clone());
+        self.notify(text, Level::Info, now);
         self.issue(mode, now)
     }
 }

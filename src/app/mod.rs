@@ -3,6 +3,7 @@
 //! runtime. Every request carries a [`RequestId`] and every credential set a [`Generation`];
 //! answers for old ones are dropped.
 
+pub(crate) mod history;
 mod input;
 pub(crate) mod lab;
 mod msg;
@@ -81,6 +82,8 @@ pub(crate) struct App {
     pub(crate) object: object::ObjectActions,
     /// The policy lab: edit, templates, access check.
     pub(crate) lab: lab::Lab,
+    /// What happened to the session, for the `L` overlay.
+    pub(crate) history: history::History,
     pub(crate) help_visible: bool,
     /// The first line of the help shown (when it does not fit; the view clamps it).
     pub(crate) help_scroll: usize,
@@ -111,6 +114,7 @@ impl App {
             session: SessionState::new(mode),
             object: object::ObjectActions::default(),
             lab: lab::Lab::default(),
+            history: history::History::default(),
             first_mfa_code: settings.mfa_code.take(),
             keymap,
             settings,
@@ -144,7 +148,7 @@ impl App {
                 generation,
                 failure,
             } => self.on_issue_failed(generation, &failure, now),
-            Msg::PageLoaded { request, page } => self.on_page(request, page),
+            Msg::PageLoaded { request, page } => self.on_page(request, page, now),
             Msg::PageFailed { request, failure } => self.on_page_failed(request, failure, now),
             Msg::Mouse(input) => self.on_mouse(input, now),
             Msg::DetailLoaded { request, detail } => self.on_detail(request, detail),
@@ -259,6 +263,11 @@ impl App {
         {
             let mode = *mode;
             self.input = None;
+            self.history.record(
+                now,
+                Level::Error,
+                format!("the {mode} session expired waiting for an MFA code"),
+            );
             self.session.record_error(
                 mode,
                 "the session expired before an MFA code was entered; r asks for one".to_string(),
@@ -270,6 +279,7 @@ impl App {
                 now,
             );
         }
+        self.note_expiry(now);
         let prompting = matches!(self.input, Some(Input::Mfa { .. }));
         if !prompting && self.session.is_due(now) {
             effects.extend(self.issue(self.session.mode(), now));

@@ -1226,3 +1226,96 @@ fn an_ignored_mfa_prompt_ends_in_the_expiry_not_a_prompt_after_it() {
     app.update(key('r'), at(3701));
     assert!(matches!(app.input, Some(Input::Mfa { .. })));
 }
+
+fn history_texts(app: &App) -> Vec<String> {
+    app.history.newest_first().map(|e| e.text.clone()).collect()
+}
+
+#[test]
+fn the_history_records_issues_recoveries_and_the_expiry_and_l_shows_it() {
+    let (mut app, id) = running();
+    assert_eq!(
+        history_texts(&app),
+        ["issued federated credentials for arn:aws:sts::1:federated"]
+    );
+    let fx = app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: page(&[], &["a", "b", "c"], Some("c")),
+        },
+        at(1),
+    );
+    let (id2, _) = list_request(&fx);
+    let expired = AwsFailure::from_service(
+        Some("ExpiredToken"),
+        Some("The provided token has expired."),
+        Some(400),
+    );
+    let fx = app.update(
+        Msg::PageFailed {
+            request: id2,
+            failure: expired,
+        },
+        at(2),
+    );
+    let g2 = generation_of(&fx);
+    let fx = app.update(
+        Msg::CredentialsIssued {
+            generation: g2,
+            info: info(Mode::Federated, at(3), 3600),
+        },
+        at(3),
+    );
+    let (id3, _) = list_request(&fx);
+    app.update(
+        Msg::PageLoaded {
+            request: id3,
+            page: page(&[], &["d"], None),
+        },
+        at(4),
+    );
+    assert_eq!(
+        history_texts(&app)[..3],
+        [
+            "recovered: ExpiredToken → new credentials → page retried",
+            "refreshed federated credentials for arn:aws:sts::1:federated",
+            "ExpiredToken on a page: issuing new credentials to retry it",
+        ]
+    );
+    // The recovery is also said in the status line for a few seconds.
+    assert_eq!(
+        app.notice.as_ref().unwrap().text,
+        "recovered: ExpiredToken → new credentials → page retried"
+    );
+    // A later page is no recovery.
+    let n = app.history.len();
+    app.update(Msg::Tick, at(5));
+    assert_eq!(app.history.len(), n);
+    // A failed refresh, then the expiry, recorded once.
+    let fx = app.update(key('r'), at(6));
+    let g3 = generation_of(&fx);
+    app.update(
+        Msg::CredentialsFailed {
+            generation: g3,
+            failure: AwsFailure::new(ErrorKind::Network, None, "connection refused"),
+        },
+        at(7),
+    );
+    assert!(history_texts(&app)[0].starts_with("issuing federated credentials failed: Network"));
+    app.update(Msg::Tick, at(3 + 3600));
+    app.update(Msg::Tick, at(3 + 3601));
+    let expiries = history_texts(&app)
+        .iter()
+        .filter(|t| *t == "the federated session expired")
+        .count();
+    assert_eq!(expiries, 1);
+    // L shows it; keys scroll it; Esc closes it.
+    app.update(key('L'), at(3 + 3602));
+    assert!(app.history.visible);
+    app.update(key('j'), at(3 + 3602));
+    assert_eq!(app.history.scroll, 1);
+    assert_eq!(app.objects.rows().cursor(), 0, "keys go to the overlay");
+    app.update(special(Key::Esc), at(3 + 3602));
+    assert!(!app.history.visible);
+    assert_eq!(app.history.scroll, 0);
+}

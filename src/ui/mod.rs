@@ -66,6 +66,8 @@ pub(crate) fn render(frame: &mut Frame, app: &App, clock: Clock) {
         overlays::render_mfa(frame, area, app, clock);
     } else if app.help_visible {
         overlays::render(frame, area, app);
+    } else if app.history.visible {
+        overlays::render_history(frame, area, app, clock);
     } else if let Some(p) = &app.object.presigned {
         object::render_presigned(frame, area, app, p, clock);
     }

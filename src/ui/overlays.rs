@@ -1,7 +1,8 @@
-//! Overlays: the help listing every binding (from the keymap), and the MFA code prompt.
+//! Overlays: the help listing every binding (from the keymap), the session history, and the
+//! MFA code prompt.
 
 use super::{Clock, theme};
-use crate::app::{App, Input};
+use crate::app::{App, Input, Level};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -109,6 +110,54 @@ pub(crate) fn render_mfa(frame: &mut Frame, area: Rect, app: &App, clock: Clock)
         .title_bottom(Span::styled(" ⏎ submit · esc cancel ", theme::dim()));
     frame.render_widget(
         Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        popup,
+    );
+}
+
+/// The session history, newest first, each event with its local time.
+pub(crate) fn render_history(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
+    let h = &app.history;
+    let lines: Vec<Line> = h
+        .newest_first()
+        .map(|e| {
+            let style = match e.level {
+                Level::Info => ratatui::style::Style::default(),
+                Level::Warn => theme::warn(),
+                Level::Error => theme::error(),
+            };
+            Line::from(vec![
+                Span::styled(format!("{}  ", clock.local_time(e.at)), theme::dim()),
+                Span::styled(e.text.clone(), style),
+            ])
+        })
+        .collect();
+    let width = area.width.saturating_sub(8).max(40);
+    let height = area.height.saturating_sub(4).max(5);
+    let popup = centered(area, width, height);
+    let shown = usize::from(popup.height.saturating_sub(2));
+    let scroll = h.scroll.min(h.len().saturating_sub(shown));
+    let footer = format!(
+        " esc/L close · j/k scroll · {} event{} ",
+        h.len(),
+        if h.len() == 1 { "" } else { "s" }
+    );
+    frame.render_widget(Clear, popup);
+    let block = Block::bordered()
+        .border_style(theme::focus_border())
+        .title(Span::styled(
+            " Session history (newest first) ",
+            theme::title(),
+        ))
+        .title_bottom(Span::styled(footer, theme::dim()));
+    let body = if lines.is_empty() {
+        vec![Line::from(Span::styled("nothing yet", theme::dim()))]
+    } else {
+        lines
+    };
+    frame.render_widget(
+        Paragraph::new(body)
+            .block(block)
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
         popup,
     );
 }

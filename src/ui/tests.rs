@@ -311,7 +311,7 @@ fn help_overlay() {
     }
     let text = format!("{}", draw(&mut app, at(1), 80, 24).backend());
     assert!(text.contains("access check: what S3 allows here"), "{text}");
-    assert!(text.contains("j/k scroll · 8-29 of 29"), "{text}");
+    assert!(text.contains("j/k scroll · 9-30 of 30"), "{text}");
     assert!(
         !text.contains("q C-c     quit"),
         "scrolled past the first line"
@@ -989,4 +989,20 @@ fn loading_every_page_shows_how_far_and_how_fast() {
         text.contains("loading page 5 · 4,000 keys · 1,500 keys/s · esc stops"),
         "{text}"
     );
+}
+
+#[test]
+fn the_history_overlay_lists_events_newest_first_with_their_times() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.history
+        .record(at(30), crate::app::Level::Warn, "ExpiredToken on a page");
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('L'))), at(31));
+    let text = screen_text(&draw(&mut app, at(31), 100, 30));
+    assert!(text.contains("Session history (newest first)"), "{text}");
+    let newest = text.find("09:00:30  ExpiredToken on a page").expect(&text);
+    let first = text
+        .find("09:00:00  issued federated credentials")
+        .expect(&text);
+    assert!(newest < first, "{text}");
+    assert!(text.contains("2 events"), "{text}");
 }

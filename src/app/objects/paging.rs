@@ -78,10 +78,16 @@ impl App {
         }]
     }
 
-    pub(crate) fn on_page(&mut self, request: RequestId, page: ListPage) -> Vec<Effect> {
+    pub(crate) fn on_page(
+        &mut self,
+        request: RequestId,
+        page: ListPage,
+        now: DateTime<Utc>,
+    ) -> Vec<Effect> {
         if !self.objects.page_loaded(request, page) {
             return Vec::new();
         }
+        self.note_page_arrived(now);
         if self.objects.walk().is_some() {
             return self.request_page(); // the next page at once, back to back
         }
@@ -128,6 +134,7 @@ impl App {
             }
             Recovery::RefreshThenRetry => {
                 streak.refresh_used = true;
+                self.note_recovery_started(failure.code_or_kind(), now);
                 self.objects
                     .fail(failure, token, Retry::AfterCredentials, streak);
                 if self.session.is_issuing() {

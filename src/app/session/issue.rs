@@ -68,6 +68,21 @@ impl App {
         }
         let mode = info.mode;
         let packed = info.packed_policy_percent;
+        let principal = crate::escape::printable(&info.principal_arn).into_owned();
+        let was_first = self.session.info().is_none();
+        let switched = !was_first && self.session.mode() != mode;
+        let what = if was_first {
+            "issued"
+        } else if switched {
+            "switched to"
+        } else {
+            "refreshed"
+        };
+        self.history.record(
+            now,
+            Level::Info,
+            format!("{what} {mode} credentials for {principal}"),
+        );
         let accepted =
             self.session
                 .accept(generation, info, self.settings.refresh.margin_secs, now);
@@ -112,6 +127,12 @@ impl App {
         if !self.session.is_latest(generation) {
             return Vec::new();
         }
+        let mode = self.session.target_mode();
+        self.history.record(
+            now,
+            Level::Error,
+            format!("issuing {mode} credentials failed: {failure}"),
+        );
         match self.session.fail(failure, now) {
             Some(IssueFailed::Refresh { wait }) => self.notify(
                 format!(
