@@ -181,6 +181,7 @@ pub enum Action {
     EditPolicy,
     Templates,
     AccessCheck,
+    Buckets,
     History,
 }
 

@@ -24,6 +24,11 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start the async runtime: {e}"), 1),
     };
+    if cli.command.is_some()
+        && let Err(e) = settings.require_bucket()
+    {
+        return fail(&e.to_string(), 2);
+    }
     match cli.command {
         Some(Command::List(args)) => {
             // Line by line on a terminal; in large blocks into a pipe or a file (one write a

@@ -16,6 +16,9 @@ impl App {
         if self.input.is_some() {
             return self.on_input_key(press, now);
         }
+        if let Some(effects) = self.on_bucket_key(press, now) {
+            return effects;
+        }
         if self.history.visible {
             match self.keymap.action(press) {
                 _ if matches!(press.key, Key::Esc | Key::Char('q' | 'L')) => {
@@ -112,6 +115,7 @@ impl App {
             Action::EditPolicy => self.edit_policy(now),
             Action::Templates => self.open_templates(now),
             Action::AccessCheck => self.check_access(now),
+            Action::Buckets => self.open_bucket_picker(),
             Action::History => {
                 self.history.visible = true;
                 Vec::new()
@@ -345,6 +349,7 @@ impl App {
             || self.object.presigned.is_some()
             || self.lab.view.is_some()
             || self.history.visible
+            || self.buckets.is_some()
         {
             return Vec::new();
         }

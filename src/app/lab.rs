@@ -41,6 +41,11 @@ pub(crate) struct Lab {
 }
 
 impl Lab {
+    /// Reload the listing when the credentials being issued arrive.
+    pub(crate) fn expect_reload(&mut self) {
+        self.reload_pending = true;
+    }
+
     /// The listing waits for credentials issued with a new policy; cleared when they come.
     pub(crate) fn take_reload(&mut self) -> bool {
         std::mem::take(&mut self.reload_pending)
@@ -51,6 +56,10 @@ impl App {
     /// `A`: asks S3 what the session may do to the selected object or folder (the folder shown
     /// when nothing is selected).
     pub(crate) fn check_access(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+        if self.objects.bucket().is_empty() {
+            self.notify("no bucket open yet: b picks one", Level::Warn, now);
+            return Vec::new();
+        }
         let Some(generation) = self.session.active_generation() else {
             self.notify(
                 "no credentials yet: the access check waits for a session",
@@ -222,6 +231,10 @@ impl App {
 
     /// Whether the mode being used can carry a session policy; says why not when it cannot.
     fn may_attach_policy(&mut self, now: DateTime<Utc>) -> bool {
+        if self.objects.bucket().is_empty() {
+            self.notify("no bucket open yet: b picks one", Level::Warn, now);
+            return false;
+        }
         if self.session.target_mode() == Mode::SessionToken {
             self.notify(
                 "session-token mode carries no session policy; switch to federated (f) or role (a) mode to scope one",

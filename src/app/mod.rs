@@ -3,6 +3,7 @@
 //! runtime. Every request carries a [`RequestId`] and every credential set a [`Generation`];
 //! answers for old ones are dropped.
 
+pub(crate) mod buckets;
 pub(crate) mod history;
 mod input;
 pub(crate) mod lab;
@@ -82,6 +83,8 @@ pub(crate) struct App {
     pub(crate) object: object::ObjectActions,
     /// The policy lab: edit, templates, access check.
     pub(crate) lab: lab::Lab,
+    /// The bucket picker, when open.
+    pub(crate) buckets: Option<buckets::BucketPicker>,
     /// What happened to the session, for the `L` overlay.
     pub(crate) history: history::History,
     pub(crate) help_visible: bool,
@@ -115,6 +118,7 @@ impl App {
             object: object::ObjectActions::default(),
             lab: lab::Lab::default(),
             history: history::History::default(),
+            buckets: None,
             first_mfa_code: settings.mfa_code.take(),
             keymap,
             settings,
@@ -129,6 +133,10 @@ impl App {
             next_request: 0,
         };
         let effects = app.issue(mode, now);
+        if app.settings.bucket.is_empty() {
+            // Nothing to browse yet: the picker is the start screen.
+            app.open_bucket_picker();
+        }
         (app, effects)
     }
 
@@ -178,6 +186,7 @@ impl App {
             Msg::AccessChecked { request, answers } => self.on_access_checked(request, answers),
             Msg::PolicyEdited { result } => self.on_policy_edited(result, now),
             Msg::UserPoliciesRead { files } => self.on_user_policies(&files),
+            Msg::BucketsListed { request, result } => self.on_buckets_listed(request, result),
             Msg::RequestRetrying { status } => {
                 let what = if status == 429 || status == 503 {
                     "is throttling"

@@ -137,6 +137,11 @@ pub(crate) enum Msg {
     UserPoliciesRead {
         files: Vec<(String, String)>,
     },
+    /// ListBuckets answered.
+    BucketsListed {
+        request: RequestId,
+        result: Result<Vec<String>, AwsFailure>,
+    },
 }
 
 /// What the mouse did.
@@ -236,6 +241,15 @@ pub(crate) enum Effect {
     /// back after; answer with `PolicyEdited`.
     EditPolicy {
         text: String,
+    },
+    /// ListBuckets with the credentials of `generation`; answer with `BucketsListed`.
+    ListBuckets {
+        request: RequestId,
+        generation: Generation,
+    },
+    /// Keep these bucket names (newest first) as the recent ones, in the state directory.
+    RememberBuckets {
+        names: Vec<String>,
     },
     /// Read the `*.json` files in `dir`; answer with `UserPoliciesRead`.
     ReadUserPolicies {

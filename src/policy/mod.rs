@@ -128,6 +128,15 @@ impl Policy {
         }
     }
 
+    /// The policy of a session that picks a bucket: list the buckets (`s3:ListAllMyBuckets`), and
+    /// `s3:ListBucket` on any bucket so that services which show only listable buckets (and the
+    /// check that a typed bucket exists) work; no object can be read.
+    pub fn for_bucket_picker() -> Self {
+        Self::new()
+            .allow(["s3:ListAllMyBuckets"], ["*"])
+            .allow(["s3:ListBucket"], ["arn:aws:s3:::*"])
+    }
+
     pub fn to_value(&self) -> Value {
         let statements: Vec<Value> = self
             .statements

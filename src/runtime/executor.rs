@@ -147,6 +147,10 @@ impl Executor {
                     let _ = tx.send(Event(Report::App(msg)));
                 }));
             }
+            lab @ (Effect::CheckAccess { .. }
+            | Effect::ReadUserPolicies { .. }
+            | Effect::ListBuckets { .. }
+            | Effect::RememberBuckets { .. }) => self.run_lab(lab),
             other => self.run_object(other),
         }
     }
@@ -242,12 +246,13 @@ impl Executor {
                 }
             }
             Effect::CopyToClipboard { text } => (self.clipboard)(&text),
-            lab @ (Effect::CheckAccess { .. } | Effect::ReadUserPolicies { .. }) => {
-                self.run_lab(lab);
-            }
             Effect::Quit
             | Effect::Suspend
             | Effect::EditPolicy { .. }
+            | Effect::CheckAccess { .. }
+            | Effect::ReadUserPolicies { .. }
+            | Effect::ListBuckets { .. }
+            | Effect::RememberBuckets { .. }
             | Effect::IssueCredentials { .. }
             | Effect::UseCredentials { .. }
             | Effect::ListPage { .. } => {}
@@ -402,7 +407,8 @@ impl Listener for Progress {
 }
 
 impl Executor {
-    /// Runs a policy-lab effect: the access check's calls, reading the user's policy files.
+    /// Runs a policy-lab or bucket-picker effect: the access check's calls, the user's policy
+    /// files, ListBuckets, the recent buckets.
     fn run_lab(&mut self, effect: Effect) {
         match effect {
             Effect::CheckAccess {
@@ -429,6 +435,21 @@ impl Executor {
             Effect::ReadUserPolicies { dir } => {
                 let files = read_policy_files(&dir);
                 self.send(Msg::UserPoliciesRead { files });
+            }
+            Effect::ListBuckets { request, .. } => {
+                let s3 = self.cloud.s3();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let call = |s3: S3Browser| async move { s3.list_buckets().await };
+                    let result = with_s3(s3, call).await;
+                    let msg = Msg::BucketsListed { request, result };
+                    let _ = tx.send(Event(Report::App(msg)));
+                });
+            }
+            Effect::RememberBuckets { names } => {
+                if let Err(error) = crate::settings::recent::write(&names) {
+                    tracing::debug!(%error, "recent buckets not saved");
+                }
             }
             _ => {}
         }

@@ -8,6 +8,7 @@ mod file;
 mod keymap_file;
 pub mod profiles;
 mod read;
+pub mod recent;
 #[cfg(test)]
 mod tests_profiles;
 
@@ -200,6 +201,8 @@ pub struct ObjectSettings {
     pub download_dir: PathBuf,
     /// Seconds a presigned URL is asked to last (cut to the session's end).
     pub presign_secs: u64,
+    /// The default session policy lets objects be read (`allow_get_object`).
+    pub allow_get_object: bool,
 }
 
 /// The folder downloads go to when the config names none: the user's Downloads folder, else
@@ -235,6 +238,7 @@ fn object_settings(file: &FileConfig) -> Result<ObjectSettings, SetupError> {
             .clone()
             .unwrap_or_else(default_download_dir),
         presign_secs,
+        allow_get_object: default_of(file.allow_get_object, "allow_get_object")?,
     })
 }
 
@@ -273,6 +277,10 @@ pub struct Settings {
     pub objects: ObjectSettings,
     /// Mouse capture in the TUI.
     pub mouse: bool,
+    /// The config file, as named in messages.
+    pub config_shown: String,
+    /// Buckets opened lately, newest first (from the state directory).
+    pub recent_buckets: Vec<String>,
     /// The `~/.aws/config` role profile role mode comes from, if any.
     pub role_profile: Option<String>,
     /// Where the user's own session policies are (`policies/*.json` beside the config file).
@@ -303,6 +311,7 @@ impl Settings {
             .as_deref()
             .and_then(Path::parent)
             .map(|dir| dir.join("policies"));
+        settings.recent_buckets = recent::read();
         Ok(settings)
     }
 
@@ -342,12 +351,9 @@ impl Settings {
         };
         let r = role.as_ref();
         let objects = object_settings(&file)?;
-        let bucket = opts
-            .bucket
-            .clone()
-            .or(file.bucket)
-            .ok_or_else(|| SetupError::NoBucket(config_path.to_string()))?;
-        if !valid_bucket_name(&bucket) {
+        // No bucket: the TUI starts with its bucket picker; commands need one (require_bucket).
+        let bucket = opts.bucket.clone().or(file.bucket).unwrap_or_default();
+        if !bucket.is_empty() && !valid_bucket_name(&bucket) {
             return Err(SetupError::BadBucket(bucket));
         }
         let role_mode = role.as_ref().map(|_| Mode::AssumedRole);
@@ -359,14 +365,11 @@ impl Settings {
         )?;
         validate_duration(mode, duration_secs)?;
         let policy_path = opts.policy.clone().or(file.policy);
+        let allow_get_object = objects.allow_get_object;
         let (policy, policy_from_file) = if let Some(path) = &policy_path {
             (load_policy(path)?, true)
         } else {
-            let allow_get = default_of(file.allow_get_object, "allow_get_object")?;
-            let policy = Policy::for_bucket(&bucket, allow_get)
-                .build()
-                .map_err(SetupError::DefaultPolicy)?;
-            (policy, false)
+            (default_policy(&bucket, allow_get_object)?, false)
         };
         let page_size = default_of(opts.page_size.or(file.page_size), "page_size")?;
         if !(1..=1000).contains(&page_size) {
@@ -424,6 +427,8 @@ impl Settings {
             mouse: default_of(file.mouse, "mouse")?,
             policies_dir: None,
             role_profile: r.map(|r| r.name.clone()),
+            config_shown: config_path.to_string(),
+            recent_buckets: Vec::new(),
         };
         if settings
             .mfa_serial
@@ -522,6 +527,15 @@ impl Settings {
         }
     }
 
+    /// A command needs a bucket (the TUI can pick one).
+    pub fn require_bucket(&self) -> Result<(), SetupError> {
+        if self.bucket.is_empty() {
+            Err(SetupError::NoBucket(self.config_shown.clone()))
+        } else {
+            Ok(())
+        }
+    }
+
     /// Whether `mode` will need an MFA code from the user.
     pub fn needs_mfa(&self, mode: Mode) -> bool {
         self.mfa_serial.is_some() && mode != Mode::Federated
@@ -606,6 +620,17 @@ fn base_options(
         endpoint_url,
         timeouts,
     })
+}
+
+/// The session policy when no policy file is given: the bucket's (list it, and read it when
+/// `allow_get`), or with no bucket yet the picker's (list the buckets, read nothing).
+pub fn default_policy(bucket: &str, allow_get: bool) -> Result<SessionPolicy, SetupError> {
+    let policy = if bucket.is_empty() {
+        Policy::for_bucket_picker()
+    } else {
+        Policy::for_bucket(bucket, allow_get)
+    };
+    policy.build().map_err(SetupError::DefaultPolicy)
 }
 
 /// When to refresh and when the countdown turns yellow and red.

@@ -1,6 +1,7 @@
 //! Views: they read the model and `now` and draw. No I/O, no changes to the model. Where
 //! things go is decided once, in [`layout`].
 
+mod buckets;
 mod lab;
 mod layout;
 mod object;

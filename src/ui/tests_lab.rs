@@ -206,3 +206,55 @@ fn a_long_invalid_edit_shows_the_bad_line_in_red() {
         Color::Red
     );
 }
+
+#[test]
+fn the_bucket_picker_lists_filters_and_says_when_listing_is_refused() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.settings.recent_buckets = vec!["old-logs".into()];
+    let fx = press(&mut app, Key::Char('b'));
+    let Some(Effect::ListBuckets { request, .. }) = fx.first().cloned() else {
+        panic!("{fx:?}");
+    };
+    app.update(
+        Msg::BucketsListed {
+            request,
+            result: Ok(vec!["sts3-demo".into(), "empty-bucket".into()]),
+        },
+        at(2),
+    );
+    snapshots(&mut app, "bucket_picker");
+    press(&mut app, Key::Char('o'));
+    press(&mut app, Key::Char('l'));
+    let text = screen_text(&draw(&mut app, at(2), 100, 30));
+    assert!(text.contains("› ol▏"), "{text}");
+    assert!(text.contains("▸ old-logs  recent"), "{text}");
+    assert!(!text.contains("sts3-demo "), "filtered out: {text}");
+    // Refused: said, and typing still works.
+    let fx = {
+        press(&mut app, Key::Esc);
+        press(&mut app, Key::Char('b'))
+    };
+    let Some(Effect::ListBuckets { request, .. }) = fx.first().cloned() else {
+        panic!("{fx:?}");
+    };
+    app.update(
+        Msg::BucketsListed {
+            request,
+            result: Err(AwsFailure::new(
+                ErrorKind::AccessDenied,
+                Some("AccessDenied"),
+                "Access Denied",
+            )),
+        },
+        at(2),
+    );
+    for c in "new-bucket".chars() {
+        press(&mut app, Key::Char(c));
+    }
+    let text = screen_text(&draw(&mut app, at(2), 100, 30));
+    assert!(
+        text.contains("✗ this session may not list buckets (AccessDenied); type a bucket's name"),
+        "{text}"
+    );
+    assert!(text.contains("⏎ opens new-bucket"), "{text}");
+}

@@ -168,6 +168,12 @@ impl ObjectsState {
         self.rows.set_height(height);
     }
 
+    /// Forgets what is loaded and starts over at the root of `bucket`.
+    pub(crate) fn open_bucket(&mut self, bucket: &str) {
+        self.bucket = bucket.to_string();
+        self.open("", None);
+    }
+
     /// Forgets what is loaded and starts over in `prefix`, selecting `select` once it loads.
     pub(crate) fn open(&mut self, prefix: &str, select: Option<String>) {
         self.walk = None;

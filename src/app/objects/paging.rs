@@ -62,6 +62,9 @@ impl App {
         let Some(generation) = self.session.active_generation() else {
             return Vec::new();
         };
+        if self.objects.bucket().is_empty() {
+            return Vec::new(); // no bucket yet: the picker chooses one
+        }
         let request = RequestId(self.next_request + 1);
         let page = match which {
             Which::Next => self.objects.begin_next(request, generation),

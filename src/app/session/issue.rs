@@ -115,6 +115,7 @@ impl App {
             effects.extend(self.retry_failed_page());
         }
         effects.extend(self.object_actions_after_credentials());
+        effects.extend(self.list_buckets_if_waiting());
         effects
     }
 

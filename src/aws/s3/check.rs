@@ -1,5 +1,5 @@
-//! The access check's questions, asked for real: each call's answer, for
-//! [`crate::policy::check::Answer::of`].
+//! The access check's questions, asked for real (each call's answer, for
+//! [`crate::policy::check::Answer::of`]), and the buckets a session may see, for the picker.
 
 use super::S3Browser;
 use crate::aws::error::failure_from_sdk;
@@ -32,5 +32,22 @@ impl S3Browser {
                 .map(|_| ())
                 .map_err(|e| failure_from_sdk(&e, &self.place, "GetObjectTagging XML")),
         }
+    }
+}
+
+impl S3Browser {
+    /// ListBuckets: the names the session may see, in the order S3 gives them.
+    pub async fn list_buckets(&self) -> Result<Vec<String>, AwsFailure> {
+        let out = self
+            .client
+            .list_buckets()
+            .send()
+            .await
+            .map_err(|e| failure_from_sdk(&e, &self.place, "ListBuckets XML"))?;
+        Ok(out
+            .buckets()
+            .iter()
+            .filter_map(|b| b.name().map(str::to_string))
+            .collect())
     }
 }

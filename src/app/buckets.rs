@@ -1,0 +1,209 @@
+//! The bucket picker (`b`, and the start screen when no bucket is given): the buckets the
+//! session may list, filtered as you type, then the recently opened ones; `Enter` opens the
+//! chosen one, or the typed name. When the session may not list buckets it says so and the
+//! typed name and the recent ones still work. In federated mode the session policy follows the
+//! bucket: the picker's session may only list buckets, the chosen bucket's is scoped to it.
+
+use super::policy::PolicyState;
+use super::{App, Effect, Level, RequestId};
+use crate::bucket::valid_bucket_name;
+use crate::failure::AwsFailure;
+use crate::keymap::{Key, KeyPress};
+use crate::settings::recent;
+use chrono::{DateTime, Utc};
+
+/// What ListBuckets said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Listed {
+    /// No credentials yet: asked once they come.
+    Waiting,
+    Asking(RequestId),
+    Names(Vec<String>),
+    Refused(AwsFailure),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BucketPicker {
+    pub(crate) filter: String,
+    pub(crate) listed: Listed,
+    pub(crate) selected: usize,
+}
+
+/// One line of the picker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Choice {
+    pub(crate) name: String,
+    /// Opened lately (and, when listed, not in the list).
+    pub(crate) recent: bool,
+}
+
+impl BucketPicker {
+    /// The listed names matching the filter (case-insensitively), then the recent ones that
+    /// match and were not listed.
+    pub(crate) fn choices(&self, recent: &[String]) -> Vec<Choice> {
+        let needle = self.filter.to_lowercase();
+        let matches = |name: &str| name.to_lowercase().contains(&needle);
+        let listed: &[String] = match &self.listed {
+            Listed::Names(names) => names,
+            _ => &[],
+        };
+        let mut out: Vec<Choice> = listed
+            .iter()
+            .filter(|n| matches(n))
+            .map(|n| Choice {
+                name: n.clone(),
+                recent: false,
+            })
+            .collect();
+        out.extend(
+            recent
+                .iter()
+                .filter(|n| matches(n) && !listed.contains(n))
+                .map(|n| Choice {
+                    name: n.clone(),
+                    recent: true,
+                }),
+        );
+        out
+    }
+}
+
+impl App {
+    /// `b`: the picker, asking S3 for the buckets when there are credentials.
+    pub(crate) fn open_bucket_picker(&mut self) -> Vec<Effect> {
+        self.buckets = Some(BucketPicker {
+            filter: String::new(),
+            listed: Listed::Waiting,
+            selected: 0,
+        });
+        self.list_buckets_if_waiting()
+    }
+
+    /// Asks for the buckets if the picker waits for credentials and they are there.
+    pub(crate) fn list_buckets_if_waiting(&mut self) -> Vec<Effect> {
+        let Some(generation) = self.session.active_generation() else {
+            return Vec::new();
+        };
+        if !matches!(
+            self.buckets.as_ref().map(|p| &p.listed),
+            Some(Listed::Waiting)
+        ) {
+            return Vec::new();
+        }
+        let request = self.next_id();
+        if let Some(p) = self.buckets.as_mut() {
+            p.listed = Listed::Asking(request);
+        }
+        vec![Effect::ListBuckets {
+            request,
+            generation,
+        }]
+    }
+
+    pub(crate) fn on_buckets_listed(
+        &mut self,
+        request: RequestId,
+        result: Result<Vec<String>, AwsFailure>,
+    ) -> Vec<Effect> {
+        if let Some(p) = self.buckets.as_mut()
+            && p.listed == Listed::Asking(request)
+        {
+            p.listed = match result {
+                Ok(names) => Listed::Names(names),
+                Err(failure) => Listed::Refused(failure),
+            };
+            p.selected = 0;
+        }
+        Vec::new()
+    }
+
+    /// Keys while the picker is open; `None` when it is not.
+    pub(crate) fn on_bucket_key(
+        &mut self,
+        press: KeyPress,
+        now: DateTime<Utc>,
+    ) -> Option<Vec<Effect>> {
+        let recent = self.settings.recent_buckets.clone();
+        let picker = self.buckets.as_mut()?;
+        let count = picker.choices(&recent).len();
+        match press.key {
+            Key::Esc => {
+                self.buckets = None;
+                if self.objects.bucket().is_empty() {
+                    self.notify("no bucket open: b picks one", Level::Info, now);
+                }
+            }
+            Key::Up => picker.selected = picker.selected.saturating_sub(1),
+            Key::Down => picker.selected = (picker.selected + 1).min(count.saturating_sub(1)),
+            Key::Backspace => {
+                picker.filter.pop();
+                picker.selected = 0;
+            }
+            Key::Char(c) if !press.ctrl && !press.alt => {
+                picker.filter.push(c);
+                picker.selected = 0;
+            }
+            Key::Enter => {
+                let chosen = picker
+                    .choices(&recent)
+                    .get(picker.selected)
+                    .map(|c| c.name.clone());
+                let typed = picker.filter.trim().to_string();
+                return Some(match chosen {
+                    Some(name) => self.open_bucket(&name, now),
+                    None if valid_bucket_name(&typed) => self.open_bucket(&typed, now),
+                    None => {
+                        self.notify(
+                            format!(
+                                "{typed:?} is not a bucket name; type 3-63 lowercase letters, digits, '.' or '-'"
+                            ),
+                            Level::Warn,
+                            now,
+                        );
+                        Vec::new()
+                    }
+                });
+            }
+            _ => {}
+        }
+        Some(Vec::new())
+    }
+
+    /// Browses `bucket` from its root: remembered as recent; in federated mode (with the default
+    /// policy) the session is re-issued scoped to it, else the listing starts at once.
+    pub(crate) fn open_bucket(&mut self, bucket: &str, now: DateTime<Utc>) -> Vec<Effect> {
+        self.buckets = None;
+        self.object.view = None;
+        self.lab.view = None;
+        self.settings.bucket = bucket.to_string();
+        self.settings.prefix.clear();
+        self.objects.open_bucket(bucket);
+        self.settings.recent_buckets = recent::with_first(&self.settings.recent_buckets, bucket);
+        self.history
+            .record(now, Level::Info, format!("opened bucket {bucket}"));
+        let mut effects = vec![Effect::RememberBuckets {
+            names: self.settings.recent_buckets.clone(),
+        }];
+        let mode = self.session.target_mode();
+        let follows = !self.settings.policy_from_file;
+        if follows
+            && let Ok(policy) =
+                crate::settings::default_policy(bucket, self.settings.objects.allow_get_object)
+        {
+            self.settings.policy = policy;
+        }
+        self.policy
+            .replace(PolicyState::for_mode(&self.settings, mode));
+        if follows && self.settings.session_policy(mode).is_some() {
+            // The picker's session may only list buckets: a session scoped to this one.
+            self.lab.expect_reload();
+            effects.extend(self.issue(mode, now));
+        } else {
+            effects.extend(self.reload());
+        }
+        effects
+    }
+}
+
+#[cfg(test)]
+mod tests;
