@@ -182,6 +182,7 @@ pub enum Action {
     Templates,
     AccessCheck,
     Buckets,
+    Profiles,
     History,
 }
 

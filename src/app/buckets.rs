@@ -4,11 +4,12 @@
 //! typed name and the recent ones still work. In federated mode the session policy follows the
 //! bucket: the picker's session may only list buckets, the chosen bucket's is scoped to it.
 
+use super::picker::{PickerKey, Typed};
 use super::policy::PolicyState;
 use super::{App, Effect, Level, RequestId};
 use crate::bucket::valid_bucket_name;
 use crate::failure::AwsFailure;
-use crate::keymap::{Key, KeyPress};
+use crate::keymap::KeyPress;
 use crate::settings::recent;
 use chrono::{DateTime, Utc};
 
@@ -24,9 +25,8 @@ pub(crate) enum Listed {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct BucketPicker {
-    pub(crate) filter: String,
+    pub(crate) typed: Typed,
     pub(crate) listed: Listed,
-    pub(crate) selected: usize,
 }
 
 /// One line of the picker.
@@ -41,8 +41,7 @@ impl BucketPicker {
     /// The listed names matching the filter (case-insensitively), then the recent ones that
     /// match and were not listed.
     pub(crate) fn choices(&self, recent: &[String]) -> Vec<Choice> {
-        let needle = self.filter.to_lowercase();
-        let matches = |name: &str| name.to_lowercase().contains(&needle);
+        let matches = |name: &str| self.typed.matches(name);
         let listed: &[String] = match &self.listed {
             Listed::Names(names) => names,
             _ => &[],
@@ -72,9 +71,8 @@ impl App {
     /// `b`: the picker, asking S3 for the buckets when there are credentials.
     pub(crate) fn open_bucket_picker(&mut self) -> Vec<Effect> {
         self.buckets = Some(BucketPicker {
-            filter: String::new(),
+            typed: Typed::default(),
             listed: Listed::Waiting,
-            selected: 0,
         });
         self.list_buckets_if_waiting()
     }
@@ -112,7 +110,7 @@ impl App {
                 Ok(names) => Listed::Names(names),
                 Err(failure) => Listed::Refused(failure),
             };
-            p.selected = 0;
+            p.typed.selected = 0;
         }
         Vec::new()
     }
@@ -126,29 +124,20 @@ impl App {
         let recent = self.settings.recent_buckets.clone();
         let picker = self.buckets.as_mut()?;
         let count = picker.choices(&recent).len();
-        match press.key {
-            Key::Esc => {
+        match picker.typed.on_key(press, count) {
+            PickerKey::Handled => {}
+            PickerKey::Closed => {
                 self.buckets = None;
                 if self.objects.bucket().is_empty() {
                     self.notify("no bucket open: b picks one", Level::Info, now);
                 }
             }
-            Key::Up => picker.selected = picker.selected.saturating_sub(1),
-            Key::Down => picker.selected = (picker.selected + 1).min(count.saturating_sub(1)),
-            Key::Backspace => {
-                picker.filter.pop();
-                picker.selected = 0;
-            }
-            Key::Char(c) if !press.ctrl && !press.alt => {
-                picker.filter.push(c);
-                picker.selected = 0;
-            }
-            Key::Enter => {
+            PickerKey::Chose => {
                 let chosen = picker
                     .choices(&recent)
-                    .get(picker.selected)
+                    .get(picker.typed.selected)
                     .map(|c| c.name.clone());
-                let typed = picker.filter.trim().to_string();
+                let typed = picker.typed.filter.trim().to_string();
                 return Some(match chosen {
                     Some(name) => self.open_bucket(&name, now),
                     None if valid_bucket_name(&typed) => self.open_bucket(&typed, now),
@@ -164,7 +153,6 @@ impl App {
                     }
                 });
             }
-            _ => {}
         }
         Some(Vec::new())
     }

@@ -16,6 +16,9 @@ impl App {
         if self.input.is_some() {
             return self.on_input_key(press, now);
         }
+        if let Some(effects) = self.on_profile_key(press, now) {
+            return effects;
+        }
         if let Some(effects) = self.on_bucket_key(press, now) {
             return effects;
         }
@@ -116,6 +119,7 @@ impl App {
             Action::Templates => self.open_templates(now),
             Action::AccessCheck => self.check_access(now),
             Action::Buckets => self.open_bucket_picker(),
+            Action::Profiles => self.open_profile_picker(now),
             Action::History => {
                 self.history.visible = true;
                 Vec::new()
@@ -350,6 +354,7 @@ impl App {
             || self.lab.view.is_some()
             || self.history.visible
             || self.buckets.is_some()
+            || self.profiles.is_some()
         {
             return Vec::new();
         }

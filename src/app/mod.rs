@@ -10,7 +10,9 @@ pub(crate) mod lab;
 mod msg;
 pub(crate) mod object;
 pub(crate) mod objects;
+pub(crate) mod picker;
 pub(crate) mod policy;
+pub(crate) mod profiles;
 pub(crate) mod session;
 
 pub(crate) use msg::{Area, Effect, Generation, Layout, MouseInput, Msg, ObjectFetch, RequestId};
@@ -83,6 +85,8 @@ pub(crate) struct App {
     pub(crate) object: object::ObjectActions,
     /// The policy lab: edit, templates, access check.
     pub(crate) lab: lab::Lab,
+    /// The profile picker, when open.
+    pub(crate) profiles: Option<profiles::ProfilePicker>,
     /// The bucket picker, when open.
     pub(crate) buckets: Option<buckets::BucketPicker>,
     /// What happened to the session, for the `L` overlay.
@@ -119,6 +123,7 @@ impl App {
             lab: lab::Lab::default(),
             history: history::History::default(),
             buckets: None,
+            profiles: None,
             first_mfa_code: settings.mfa_code.take(),
             keymap,
             settings,

@@ -242,6 +242,10 @@ pub(crate) enum Effect {
     EditPolicy {
         text: String,
     },
+    /// Call AWS as these base options say from now on (the profile picker changed them).
+    SetBases {
+        bases: Vec<(crate::credentials::Mode, crate::settings::BaseOptions)>,
+    },
     /// ListBuckets with the credentials of `generation`; answer with `BucketsListed`.
     ListBuckets {
         request: RequestId,

@@ -26,6 +26,8 @@ pub(crate) trait Cloud: Send + Sync {
     /// S3 with the credentials in use, for object requests and downloads (`None` before any
     /// credentials are).
     fn s3(&self) -> Option<S3Browser>;
+    /// Calls STS as `bases` say from now on (the profile picker): new clients per mode.
+    fn set_bases(&self, bases: Vec<(Mode, BaseOptions)>);
 }
 
 fn no_credentials_yet() -> AwsFailure {
@@ -52,7 +54,7 @@ type ClientCell = (BaseOptions, Arc<OnceCell<Clients>>);
 
 /// AWS through the SDK.
 pub(crate) struct AwsCloud {
-    clients: HashMap<Mode, ClientCell>,
+    clients: Mutex<HashMap<Mode, ClientCell>>,
     path_style: bool,
     on_retryable: OnRetryable,
     active: Mutex<Option<Clients>>,
@@ -70,7 +72,7 @@ impl AwsCloud {
             .map(|m| (m, (settings.base_for(m), Arc::new(OnceCell::new()))))
             .collect();
         Self {
-            clients,
+            clients: Mutex::new(clients),
             path_style: settings.path_style(),
             on_retryable,
             active: Mutex::new(None),
@@ -80,8 +82,9 @@ impl AwsCloud {
 
     fn cell(&self, mode: Mode) -> ClientCell {
         self.clients
-            .get(&mode)
-            .cloned()
+            .lock()
+            .ok()
+            .and_then(|c| c.get(&mode).cloned())
             .unwrap_or_else(|| (BaseOptions::default(), Arc::new(OnceCell::new())))
     }
 }
@@ -109,7 +112,8 @@ impl Cloud for AwsCloud {
     }
 
     fn use_credentials(&self, mode: Mode, generation: Generation, secret: &SecretCredentials) {
-        let Some(clients) = self.clients.get(&mode).and_then(|(_, c)| c.get()) else {
+        let (_, cell) = self.cell(mode);
+        let Some(clients) = cell.get() else {
             return;
         };
         clients.slot.install(generation.0, secret);
@@ -130,5 +134,13 @@ impl Cloud for AwsCloud {
             .lock()
             .ok()
             .and_then(|a| a.as_ref().map(|c| c.s3.clone()))
+    }
+
+    fn set_bases(&self, bases: Vec<(Mode, BaseOptions)>) {
+        if let Ok(mut clients) = self.clients.lock() {
+            for (mode, base) in bases {
+                clients.insert(mode, (base, Arc::new(OnceCell::new())));
+            }
+        }
     }
 }

@@ -147,6 +147,7 @@ impl Executor {
                     let _ = tx.send(Event(Report::App(msg)));
                 }));
             }
+            Effect::SetBases { bases } => self.cloud.set_bases(bases),
             lab @ (Effect::CheckAccess { .. }
             | Effect::ReadUserPolicies { .. }
             | Effect::ListBuckets { .. }
@@ -246,16 +247,8 @@ impl Executor {
                 }
             }
             Effect::CopyToClipboard { text } => (self.clipboard)(&text),
-            Effect::Quit
-            | Effect::Suspend
-            | Effect::EditPolicy { .. }
-            | Effect::CheckAccess { .. }
-            | Effect::ReadUserPolicies { .. }
-            | Effect::ListBuckets { .. }
-            | Effect::RememberBuckets { .. }
-            | Effect::IssueCredentials { .. }
-            | Effect::UseCredentials { .. }
-            | Effect::ListPage { .. } => {}
+            // Not an object's: run by `run`.
+            _ => {}
         }
     }
 

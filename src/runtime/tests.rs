@@ -130,6 +130,8 @@ fn three_keys() -> ListPage {
 }
 
 impl Cloud for FakeCloud {
+    fn set_bases(&self, _bases: Vec<(Mode, crate::settings::BaseOptions)>) {}
+
     fn issue(&self, request: CredentialRequest) -> BoxFuture<'static, Result<Issued, AwsFailure>> {
         let mode = request.mode();
         let local = self.clock.now();

@@ -279,6 +279,8 @@ pub struct Settings {
     pub mouse: bool,
     /// The config file, as named in messages.
     pub config_shown: String,
+    /// The AWS CLI's config and credentials files, for the profile picker.
+    pub profile_files: profiles::ProfileFiles,
     /// Buckets opened lately, newest first (from the state directory).
     pub recent_buckets: Vec<String>,
     /// The `~/.aws/config` role profile role mode comes from, if any.
@@ -429,6 +431,7 @@ impl Settings {
             role_profile: r.map(|r| r.name.clone()),
             config_shown: config_path.to_string(),
             recent_buckets: Vec::new(),
+            profile_files: env.profiles.clone(),
         };
         if settings
             .mfa_serial
@@ -525,6 +528,40 @@ impl Settings {
             Some(profile) => format!("{place} · profile {profile}"),
             None => place,
         }
+    }
+
+    /// Switches the base credentials to profile `name` (the profile picker): a role profile
+    /// brings its role, external id, MFA device, session name and duration, and its source as
+    /// the base; any other profile becomes the base. Returns whether it is a role profile.
+    pub fn use_profile(&mut self, name: &str) -> Result<bool, profiles::ProfileError> {
+        let role = profiles::role_profile(&self.profile_files, name)?;
+        self.base.profile = Some(name.to_string());
+        self.base.explicit_profile = true;
+        self.role_profile = None;
+        let Some(role) = role else {
+            return Ok(false);
+        };
+        self.role_arn = Some(role.role_arn);
+        self.external_id = role.external_id;
+        self.mfa_serial = role.mfa_serial;
+        if let Some(name) = role.session_name {
+            self.session_name = name;
+        }
+        if let Some(secs) = role.duration_secs {
+            self.duration_secs = secs;
+        }
+        let mut base = self.base.clone();
+        // (The same rule as at start-up.)
+        match role.base {
+            profiles::RoleBase::Profile(source) => base.profile = Some(source),
+            profiles::RoleBase::Environment => {
+                base.profile = None;
+                base.explicit_profile = false;
+            }
+        }
+        self.base = base;
+        self.role_profile = Some(role.name);
+        Ok(true)
     }
 
     /// A command needs a bucket (the TUI can pick one).

@@ -1,12 +1,12 @@
 //! Views: they read the model and `now` and draw. No I/O, no changes to the model. Where
 //! things go is decided once, in [`layout`].
 
-mod buckets;
 mod lab;
 mod layout;
 mod object;
 mod objects;
 mod overlays;
+mod pickers;
 mod policy;
 mod session;
 mod status;

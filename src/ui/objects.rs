@@ -17,8 +17,12 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 const ETAG_FROM: u16 = 100;
 
 pub(crate) fn render(frame: &mut Frame, screen: &Screen, app: &App, clock: Clock) {
+    if let Some(picker) = &app.profiles {
+        super::pickers::render_profiles(frame, screen.objects, app, picker);
+        return;
+    }
     if let Some(picker) = &app.buckets {
-        super::buckets::render(frame, screen.objects, app, picker, clock);
+        super::pickers::render_buckets(frame, screen.objects, app, picker, clock);
         return;
     }
     if let Some(view) = &app.lab.view {

@@ -194,7 +194,7 @@ fn a_refused_list_still_offers_typing_and_the_recent_buckets() {
             .contains("is not a bucket name")
     );
     app.update(special(Key::Backspace), at(7));
-    assert_eq!(app.buckets.as_ref().unwrap().filter, "Not_A_Bucke");
+    assert_eq!(app.buckets.as_ref().unwrap().typed.filter, "Not_A_Bucke");
     app.update(special(Key::Esc), at(8));
     assert!(app.buckets.is_none());
     assert_eq!(app.objects.bucket(), "typed-bucket");
@@ -215,12 +215,12 @@ fn b_opens_the_picker_over_a_bucket_and_esc_keeps_it() {
     app.update(special(Key::Down), at(2));
     app.update(special(Key::Down), at(2));
     assert_eq!(
-        app.buckets.as_ref().unwrap().selected,
+        app.buckets.as_ref().unwrap().typed.selected,
         1,
         "no further than the last"
     );
     app.update(special(Key::Up), at(2));
-    assert_eq!(app.buckets.as_ref().unwrap().selected, 0);
+    assert_eq!(app.buckets.as_ref().unwrap().typed.selected, 0);
     app.update(special(Key::Esc), at(3));
     assert!(app.buckets.is_none());
     assert_eq!(app.objects.bucket(), "demo-bucket");

@@ -1,0 +1,119 @@
+//! The profile picker (`P`): the profiles of the AWS CLI's config and credentials files (name,
+//! kind, region, role), filtered as you type. Choosing one re-resolves the base credentials and
+//! re-issues the current mode (role mode for a role profile); the old profile's late answers
+//! are dropped by their generation, as for a mode switch.
+
+use super::picker::{PickerKey, Typed};
+use super::policy::PolicyState;
+use super::{App, Effect, Level};
+use crate::credentials::Mode;
+use crate::keymap::KeyPress;
+use crate::settings::profiles::{ProfileSummary, summaries};
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ProfilePicker {
+    pub(crate) typed: Typed,
+    pub(crate) profiles: Vec<ProfileSummary>,
+}
+
+impl ProfilePicker {
+    /// The profiles whose name, kind, region or role match the filter.
+    pub(crate) fn choices(&self) -> Vec<&ProfileSummary> {
+        self.profiles
+            .iter()
+            .filter(|p| {
+                self.typed.matches(&p.name)
+                    || self.typed.matches(p.kind)
+                    || p.region.as_deref().is_some_and(|r| self.typed.matches(r))
+                    || p.role_arn.as_deref().is_some_and(|r| self.typed.matches(r))
+            })
+            .collect()
+    }
+}
+
+impl App {
+    /// `P`: the picker over the profiles of the AWS files.
+    pub(crate) fn open_profile_picker(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+        let profiles = summaries(&self.settings.profile_files);
+        if profiles.is_empty() {
+            self.notify(
+                format!(
+                    "no profiles in {} or {}",
+                    self.settings.profile_files.config_path,
+                    self.settings.profile_files.credentials_path
+                ),
+                Level::Warn,
+                now,
+            );
+            return Vec::new();
+        }
+        self.profiles = Some(ProfilePicker {
+            typed: Typed::default(),
+            profiles,
+        });
+        Vec::new()
+    }
+
+    /// Keys while the picker is open; `None` when it is not.
+    pub(crate) fn on_profile_key(
+        &mut self,
+        press: KeyPress,
+        now: DateTime<Utc>,
+    ) -> Option<Vec<Effect>> {
+        let picker = self.profiles.as_mut()?;
+        let count = picker.choices().len();
+        match picker.typed.on_key(press, count) {
+            PickerKey::Handled => Some(Vec::new()),
+            PickerKey::Closed => {
+                self.profiles = None;
+                Some(Vec::new())
+            }
+            PickerKey::Chose => {
+                let chosen = picker
+                    .choices()
+                    .get(picker.typed.selected)
+                    .map(|p| p.name.clone());
+                Some(match chosen {
+                    Some(name) => self.use_profile(&name, now),
+                    None => Vec::new(),
+                })
+            }
+        }
+    }
+
+    /// Re-resolves the base credentials from profile `name` and re-issues.
+    pub(crate) fn use_profile(&mut self, name: &str, now: DateTime<Utc>) -> Vec<Effect> {
+        let is_role = match self.settings.use_profile(name) {
+            Ok(is_role) => is_role,
+            Err(e) => {
+                self.notify(format!("cannot use profile {name}: {e}"), Level::Error, now);
+                return Vec::new();
+            }
+        };
+        self.profiles = None;
+        let mode = if is_role {
+            Mode::AssumedRole
+        } else {
+            self.session.target_mode()
+        };
+        self.history.record(
+            now,
+            Level::Info,
+            format!("switched to profile {name} ({mode} mode)"),
+        );
+        self.policy
+            .replace(PolicyState::for_mode(&self.settings, mode));
+        let bases = Mode::ALL
+            .into_iter()
+            .map(|m| (m, self.settings.base_for(m)))
+            .collect();
+        let mut effects = vec![Effect::SetBases { bases }];
+        self.lab.expect_reload();
+        effects.extend(self.issue(mode, now));
+        effects
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,154 @@
+//! The pickers in the object pane's place: buckets (the filter being typed, the buckets the
+//! session may list or why it may not, then the recent ones) and profiles (name, kind, region,
+//! role), the chosen line marked.
+
+use super::{Clock, is_focused, pane_block, spinner, theme};
+use crate::app::buckets::{BucketPicker, Listed};
+use crate::app::profiles::ProfilePicker;
+use crate::app::{App, Focus};
+use crate::escape::printable;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub(crate) fn render_buckets(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    picker: &BucketPicker,
+    clock: Clock,
+) {
+    let title = Line::from(Span::styled(" Buckets ", theme::title()));
+    let hints = " type to filter, or a bucket's name · ⏎ open · ↑/↓ choose · esc back ";
+    let block = pane_block(title, is_focused(app, Focus::Objects))
+        .title_bottom(Line::from(Span::styled(hints, theme::key_hint())));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let mut lines = vec![
+        filter_line(&picker.typed.filter),
+        match &picker.listed {
+            Listed::Waiting => Line::from(Span::styled(
+                "waiting for credentials to list the buckets…",
+                theme::dim(),
+            )),
+            Listed::Asking(_) => Line::from(Span::styled(
+                format!("{} asking S3 for the buckets…", spinner(clock.now)),
+                theme::dim(),
+            )),
+            Listed::Names(names) => Line::from(Span::styled(
+                format!(
+                    "{} bucket{} this session may list",
+                    names.len(),
+                    if names.len() == 1 { "" } else { "s" }
+                ),
+                theme::dim(),
+            )),
+            Listed::Refused(failure) => Line::from(Span::styled(
+                format!(
+                    "✗ this session may not list buckets ({}); type a bucket's name",
+                    failure.code_or_kind()
+                ),
+                theme::warn(),
+            )),
+        },
+    ];
+    let choices = picker.choices(&app.settings.recent_buckets);
+    let room = usize::from(inner.height).saturating_sub(lines.len());
+    let first = picker.typed.selected.saturating_sub(room.saturating_sub(1));
+    for (i, choice) in choices.iter().enumerate().skip(first).take(room) {
+        let here = i == picker.typed.selected;
+        let mut spans = vec![Span::styled(
+            format!(
+                "{}{}",
+                if here { "▸ " } else { "  " },
+                printable(&choice.name)
+            ),
+            if here {
+                theme::cursor()
+            } else {
+                ratatui::style::Style::default()
+            },
+        )];
+        if choice.recent {
+            spans.push(Span::styled("  recent", theme::dim()));
+        }
+        lines.push(Line::from(spans));
+    }
+    if choices.is_empty() && !picker.typed.filter.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!("⏎ opens {}", printable(picker.typed.filter.trim())),
+            theme::dim(),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The filter being typed.
+fn filter_line(filter: &str) -> Line<'static> {
+    Line::from(vec![
+        Span::styled("› ", theme::key_hint()),
+        Span::raw(printable(filter).into_owned()),
+        Span::styled("▏", theme::dim()),
+    ])
+}
+
+pub(crate) fn render_profiles(frame: &mut Frame, area: Rect, app: &App, picker: &ProfilePicker) {
+    let title = Line::from(vec![
+        Span::styled(" Profiles ", theme::title()),
+        Span::raw(format!(
+            "{} ",
+            printable(&app.settings.profile_files.config_path)
+        )),
+    ]);
+    let hints = " type to filter · ⏎ use it (re-issues the session) · ↑/↓ choose · esc back ";
+    let block = pane_block(title, is_focused(app, Focus::Objects))
+        .title_bottom(Line::from(Span::styled(hints, theme::key_hint())));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let choices = picker.choices();
+    let name_width = choices
+        .iter()
+        .map(|p| p.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    let current = app
+        .settings
+        .role_profile
+        .as_deref()
+        .or(app.settings.base.profile.as_deref());
+    let mut lines = vec![filter_line(&picker.typed.filter)];
+    let room = usize::from(inner.height).saturating_sub(1);
+    let first = picker.typed.selected.saturating_sub(room.saturating_sub(1));
+    for (i, p) in choices.iter().enumerate().skip(first).take(room) {
+        let here = i == picker.typed.selected;
+        let style = if here {
+            theme::cursor()
+        } else {
+            ratatui::style::Style::default()
+        };
+        let mut spans = vec![
+            Span::styled(
+                format!(
+                    "{}{:<name_width$}",
+                    if here { "▸ " } else { "  " },
+                    printable(&p.name)
+                ),
+                style,
+            ),
+            Span::styled(format!("  {:<7}", p.kind), theme::label()),
+            Span::styled(
+                format!(" {:<14}", p.region.as_deref().unwrap_or("")),
+                theme::dim(),
+            ),
+        ];
+        if let Some(role) = &p.role_arn {
+            spans.push(Span::raw(format!(" {}", printable(role))));
+        }
+        if current == Some(p.name.as_str()) {
+            spans.push(Span::styled("  (in use)", theme::ok()));
+        }
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
