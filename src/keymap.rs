@@ -183,6 +183,7 @@ pub enum Action {
     AccessCheck,
     Buckets,
     Profiles,
+    Region,
     History,
 }
 

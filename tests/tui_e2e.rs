@@ -86,7 +86,12 @@ fn aws_expired_token_is_shown_inline_then_recovered() {
         "{err}"
     );
     let ok = tmux.wait_for("all 3 keys loaded, 7 folders", T);
-    assert!(!ok.contains("ExpiredToken"), "{ok}");
+    assert!(!ok.contains("ExpiredToken: The provided token"), "{ok}");
+    // The recovery is said for a few seconds (it is quick enough to go unseen otherwise).
+    assert!(
+        ok.contains("recovered: ExpiredToken → new credentials → page retried"),
+        "{ok}"
+    );
     assert!(ok.contains("README.md"));
     let log = proxy.log();
     assert!(

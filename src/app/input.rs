@@ -16,6 +16,9 @@ impl App {
         if self.input.is_some() {
             return self.on_input_key(press, now);
         }
+        if let Some(effects) = self.on_region_key(press, now) {
+            return effects;
+        }
         if let Some(effects) = self.on_profile_key(press, now) {
             return effects;
         }
@@ -120,6 +123,7 @@ impl App {
             Action::AccessCheck => self.check_access(now),
             Action::Buckets => self.open_bucket_picker(),
             Action::Profiles => self.open_profile_picker(now),
+            Action::Region => self.open_region_picker(),
             Action::History => {
                 self.history.visible = true;
                 Vec::new()
@@ -355,6 +359,7 @@ impl App {
             || self.history.visible
             || self.buckets.is_some()
             || self.profiles.is_some()
+            || self.regions.is_some()
         {
             return Vec::new();
         }

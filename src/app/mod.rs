@@ -13,6 +13,7 @@ pub(crate) mod objects;
 pub(crate) mod picker;
 pub(crate) mod policy;
 pub(crate) mod profiles;
+pub(crate) mod region;
 pub(crate) mod session;
 
 pub(crate) use msg::{Area, Effect, Generation, Layout, MouseInput, Msg, ObjectFetch, RequestId};
@@ -85,6 +86,10 @@ pub(crate) struct App {
     pub(crate) object: object::ObjectActions,
     /// The policy lab: edit, templates, access check.
     pub(crate) lab: lab::Lab,
+    /// The region picker, when open.
+    pub(crate) regions: Option<region::RegionPicker>,
+    /// The region S3 requests go to instead of the base one (the bucket is there).
+    s3_region: Option<String>,
     /// The profile picker, when open.
     pub(crate) profiles: Option<profiles::ProfilePicker>,
     /// The bucket picker, when open.
@@ -124,6 +129,8 @@ impl App {
             history: history::History::default(),
             buckets: None,
             profiles: None,
+            regions: None,
+            s3_region: None,
             first_mfa_code: settings.mfa_code.take(),
             keymap,
             settings,

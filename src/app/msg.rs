@@ -246,6 +246,10 @@ pub(crate) enum Effect {
     SetBases {
         bases: Vec<(crate::credentials::Mode, crate::settings::BaseOptions)>,
     },
+    /// Send S3 requests to `region` from now on (`None`: the base options' region).
+    SetS3Region {
+        region: Option<String>,
+    },
     /// ListBuckets with the credentials of `generation`; answer with `BucketsListed`.
     ListBuckets {
         request: RequestId,

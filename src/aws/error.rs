@@ -73,6 +73,7 @@ where
                 .or_else(|| xml_field(&text, "Message"));
             let mut failure =
                 AwsFailure::from_service(code.as_deref(), message.as_deref(), Some(status));
+            failure.region = bucket_region(raw, &text);
             if failure.kind == ErrorKind::ClockSkew
                 && let Some(skew) = skew_message(&text, crate::clock::now())
             {
@@ -169,7 +170,23 @@ fn redirected(place: &str, raw: &HttpResponse, body: &str) -> AwsFailure {
         ),
     );
     failure.status = Some(raw.status().as_u16());
+    failure.region = bucket_region(raw, body);
     failure
+}
+
+/// The region S3 says the bucket is in: its `x-amz-bucket-region` header, else the `<Region>`
+/// of an `AuthorizationHeaderMalformed` body — only when it looks like a region name.
+fn bucket_region(raw: &HttpResponse, body: &str) -> Option<String> {
+    raw.headers()
+        .get("x-amz-bucket-region")
+        .map(str::to_string)
+        .or_else(|| xml_field(body, "Region"))
+        .filter(|r| {
+            !r.is_empty()
+                && r.len() <= 32
+                && r.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        })
 }
 
 /// The first error of type `T` in `err`'s chain of sources.

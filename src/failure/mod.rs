@@ -50,6 +50,9 @@ pub struct AwsFailure {
     pub code: Option<String>,
     pub message: String,
     pub status: Option<u16>,
+    /// The region the service says the bucket is in (`x-amz-bucket-region` on a redirect or a
+    /// region error), when it said one.
+    pub region: Option<String>,
 }
 
 /// The longest wait between automatic retries of a request that failed for a passing reason.
@@ -108,6 +111,7 @@ impl AwsFailure {
             code: code.map(escape::capped),
             message: escape::capped(message.as_ref()),
             status: None,
+            region: None,
         }
     }
 
@@ -123,6 +127,7 @@ impl AwsFailure {
             code: code.map(escape::capped),
             message,
             status,
+            region: None,
         }
     }
 

@@ -113,6 +113,7 @@ fn recovery_for_every_kind_and_situation() {
             code: Some("Code".into()),
             message: "m".into(),
             status: Some(403),
+            region: None,
         };
         let got = situations.map(|a| recovery(&failure, a));
         assert_eq!(got, expected(kind), "{kind:?}");

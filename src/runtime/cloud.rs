@@ -28,6 +28,9 @@ pub(crate) trait Cloud: Send + Sync {
     fn s3(&self) -> Option<S3Browser>;
     /// Calls STS as `bases` say from now on (the profile picker): new clients per mode.
     fn set_bases(&self, bases: Vec<(Mode, BaseOptions)>);
+    /// Sends S3 requests to `region` from now on (the bucket is there), or to the base
+    /// options' region again (`None`).
+    fn set_s3_region(&self, region: Option<String>);
 }
 
 fn no_credentials_yet() -> AwsFailure {
@@ -58,6 +61,8 @@ pub(crate) struct AwsCloud {
     path_style: bool,
     on_retryable: OnRetryable,
     active: Mutex<Option<Clients>>,
+    /// The region S3 requests go to instead of the base options', when the bucket is elsewhere.
+    s3_region: Mutex<Option<String>>,
     clock: Arc<dyn WallClock>,
 }
 
@@ -76,6 +81,7 @@ impl AwsCloud {
             path_style: settings.path_style(),
             on_retryable,
             active: Mutex::new(None),
+            s3_region: Mutex::new(None),
             clock,
         }
     }
@@ -117,8 +123,12 @@ impl Cloud for AwsCloud {
             return;
         };
         clients.slot.install(generation.0, secret);
+        let mut clients = clients.clone();
+        if let Some(region) = self.s3_region.lock().ok().and_then(|r| r.clone()) {
+            clients.s3 = clients.s3.in_region(&region);
+        }
         if let Ok(mut active) = self.active.lock() {
-            *active = Some(clients.clone());
+            *active = Some(clients);
         }
     }
 
@@ -134,6 +144,20 @@ impl Cloud for AwsCloud {
             .lock()
             .ok()
             .and_then(|a| a.as_ref().map(|c| c.s3.clone()))
+    }
+
+    fn set_s3_region(&self, region: Option<String>) {
+        if let Ok(mut r) = self.s3_region.lock() {
+            r.clone_from(&region);
+        }
+        let Some(region) = region else {
+            return; // the next credentials bring the base region's client
+        };
+        if let Ok(mut active) = self.active.lock()
+            && let Some(clients) = active.as_mut()
+        {
+            clients.s3 = clients.s3.in_region(&region);
+        }
     }
 
     fn set_bases(&self, bases: Vec<(Mode, BaseOptions)>) {

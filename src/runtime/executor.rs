@@ -148,6 +148,7 @@ impl Executor {
                 }));
             }
             Effect::SetBases { bases } => self.cloud.set_bases(bases),
+            Effect::SetS3Region { region } => self.cloud.set_s3_region(region),
             lab @ (Effect::CheckAccess { .. }
             | Effect::ReadUserPolicies { .. }
             | Effect::ListBuckets { .. }

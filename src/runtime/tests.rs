@@ -131,6 +131,7 @@ fn three_keys() -> ListPage {
 
 impl Cloud for FakeCloud {
     fn set_bases(&self, _bases: Vec<(Mode, crate::settings::BaseOptions)>) {}
+    fn set_s3_region(&self, _region: Option<String>) {}
 
     fn issue(&self, request: CredentialRequest) -> BoxFuture<'static, Result<Issued, AwsFailure>> {
         let mode = request.mode();

@@ -17,6 +17,10 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 const ETAG_FROM: u16 = 100;
 
 pub(crate) fn render(frame: &mut Frame, screen: &Screen, app: &App, clock: Clock) {
+    if let Some(picker) = &app.regions {
+        super::pickers::render_regions(frame, screen.objects, app, picker);
+        return;
+    }
     if let Some(picker) = &app.profiles {
         super::pickers::render_profiles(frame, screen.objects, app, picker);
         return;

@@ -5,6 +5,7 @@
 use super::{Clock, is_focused, pane_block, spinner, theme};
 use crate::app::buckets::{BucketPicker, Listed};
 use crate::app::profiles::ProfilePicker;
+use crate::app::region::RegionPicker;
 use crate::app::{App, Focus};
 use crate::escape::printable;
 use ratatui::Frame;
@@ -149,6 +150,45 @@ pub(crate) fn render_profiles(frame: &mut Frame, area: Rect, app: &App, picker: 
             spans.push(Span::styled("  (in use)", theme::ok()));
         }
         lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+pub(crate) fn render_regions(frame: &mut Frame, area: Rect, app: &App, picker: &RegionPicker) {
+    let now_in = app
+        .s3_region()
+        .unwrap_or_else(|| "the AWS chain's region".to_string());
+    let title = Line::from(vec![
+        Span::styled(" Regions ", theme::title()),
+        Span::raw(format!("now {} ", printable(&now_in))),
+    ]);
+    let hints =
+        " type to filter, or a region's name · ⏎ call STS and S3 there · ↑/↓ choose · esc back ";
+    let block = pane_block(title, is_focused(app, Focus::Objects))
+        .title_bottom(Line::from(Span::styled(hints, theme::key_hint())));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let choices = picker.choices();
+    let mut lines = vec![filter_line(&picker.typed.filter)];
+    let room = usize::from(inner.height).saturating_sub(1);
+    let first = picker.typed.selected.saturating_sub(room.saturating_sub(1));
+    for (i, region) in choices.iter().enumerate().skip(first).take(room) {
+        let here = i == picker.typed.selected;
+        let style = if here {
+            theme::cursor()
+        } else {
+            ratatui::style::Style::default()
+        };
+        lines.push(Line::from(Span::styled(
+            format!("{}{region}", if here { "▸ " } else { "  " }),
+            style,
+        )));
+    }
+    if choices.is_empty() && !picker.typed.filter.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!("⏎ uses {}", printable(picker.typed.filter.trim())),
+            theme::dim(),
+        )));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -61,6 +61,9 @@ pub enum S3Step {
     CutMidBody,
     /// Answer `RequestTimeTooSkewed`, as if the server's clock were `offset` from ours.
     Skewed(TimeDelta),
+    /// Answer `301 PermanentRedirect` with `x-amz-bucket-region: REGION`, as S3 does for a
+    /// bucket in another region.
+    Redirect(&'static str),
 }
 
 impl S3Step {
@@ -113,6 +116,8 @@ pub struct Faults {
     pub issued_secrets: Vec<String>,
     /// The `TokenCode` (MFA code) of each STS request that carried one, in order.
     pub token_codes: Vec<String>,
+    /// The region each S3 request was signed for (its credential scope), in order.
+    pub s3_signing_regions: Vec<String>,
 }
 
 pub struct FaultProxy {
@@ -140,6 +145,7 @@ impl FaultProxy {
             s3_body_bytes: Vec::new(),
             issued_secrets: Vec::new(),
             token_codes: Vec::new(),
+            s3_signing_regions: Vec::new(),
         }));
         let key = STANDARD
             .decode(signing_key_b64)
@@ -186,6 +192,15 @@ impl FaultProxy {
     /// How many logged requests contain `needle`.
     pub fn count(&self, needle: &str) -> usize {
         self.log().iter().filter(|l| l.contains(needle)).count()
+    }
+
+    /// The region each S3 request was signed for, in order.
+    pub fn s3_signing_regions(&self) -> Vec<String> {
+        self.faults
+            .lock()
+            .expect("faults lock")
+            .s3_signing_regions
+            .clone()
     }
 
     /// The MFA codes STS was sent, in order.
@@ -276,6 +291,8 @@ impl Shared {
             .map(str::to_string);
         if is_sts {
             self.note_token_code(&body);
+        } else {
+            self.note_signing_region(&parts);
         }
         let step = if is_sts {
             self.next_sts_step()
@@ -380,6 +397,18 @@ impl Shared {
     /// S3 answers made up by the proxy, without asking the service.
     fn injected(&self, step: &S3Step, label: &str) -> Option<Response<Body>> {
         let now = sts3::clock::now();
+        if let S3Step::Redirect(region) = step {
+            self.record(format!("{label} -> injected 301 to {region}"));
+            let body = format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message><Endpoint>s3.{region}.amazonaws.com</Endpoint></Error>"
+            );
+            let mut answer = xml(StatusCode::MOVED_PERMANENTLY, body);
+            answer.headers_mut().insert(
+                "x-amz-bucket-region",
+                hyper::header::HeaderValue::from_static(region),
+            );
+            return Some(answer);
+        }
         let (status, body) = match step {
             S3Step::Error {
                 status,
@@ -423,6 +452,23 @@ impl Shared {
             return StsStep::Refuse;
         }
         f.sts_script.pop_front().unwrap_or(StsStep::Pass)
+    }
+
+    /// Keeps the region an S3 request was signed for (its credential scope).
+    fn note_signing_region(&self, parts: &hyper::http::request::Parts) {
+        if let Some(region) = parts
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|a| a.split("Credential=").nth(1))
+            .and_then(|c| c.split('/').nth(2))
+        {
+            self.faults
+                .lock()
+                .expect("faults lock")
+                .s3_signing_regions
+                .push(region.to_string());
+        }
     }
 
     /// Keeps the MFA code (`TokenCode`) an STS request carries, if any.

@@ -109,6 +109,16 @@ impl App {
         let Some((fetch, mut streak)) = self.objects.take_failed(request) else {
             return Vec::new();
         };
+        // The bucket is in another region: S3 from there, and the page again.
+        if let Some(region) = failure.region.clone()
+            && self.s3_region().as_deref() != Some(region.as_str())
+        {
+            self.objects
+                .fail(failure, fetch.token, Retry::ByUser, streak);
+            let mut effects = self.switch_s3_region(&region, now);
+            effects.extend(self.retry_failed_page());
+            return effects;
+        }
         let attempt = Attempt {
             session_expired: self.session.is_expired(now),
             signed_with_replaced: self

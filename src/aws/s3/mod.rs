@@ -22,6 +22,21 @@ pub struct S3Browser {
 }
 
 impl S3Browser {
+    /// The same client, signing for and sending to `region` (a bucket in another region).
+    #[must_use]
+    pub fn in_region(&self, region: &str) -> Self {
+        let config = self
+            .client
+            .config()
+            .to_builder()
+            .region(aws_sdk_s3::config::Region::new(region.to_string()))
+            .build();
+        Self {
+            client: aws_sdk_s3::Client::from_conf(config),
+            place: format!("S3 in region {region}"),
+        }
+    }
+
     pub fn new(
         config: &aws_config::SdkConfig,
         slot: CredentialSlot,

@@ -103,6 +103,7 @@ fn s3_answers_are_read_as_allowed_denied_or_something_else() {
         code: None,
         message: "403".to_string(),
         status: Some(403),
+        region: None,
     }));
     assert_eq!(forbidden.to_string(), "✗ denied (Forbidden)");
     // A missing key is told only to a caller S3 let in.
@@ -111,6 +112,7 @@ fn s3_answers_are_read_as_allowed_denied_or_something_else() {
         code: None,
         message: "not found".to_string(),
         status: Some(404),
+        region: None,
     }));
     assert_eq!(missing.to_string(), "✓ allowed (no such key)");
     let expired = Answer::of(Err(AwsFailure::new(
