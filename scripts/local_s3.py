@@ -273,6 +273,24 @@ def put_samples(client, bucket):
 MOTO_KEYS = ["README.md", "photos/2025/01/IMG_20250101.jpg", "reports/q1/summary.csv"]
 
 
+LOGS_BUCKET = "sts3-logs"
+
+
+def logs_keys():
+    return [f"app/2026/11/{day:02d}/app-{hour:02d}.log" for day in range(20, 27) for hour in (0, 12)]
+
+
+def seed_moto_tree(client, bucket, keys, workers=16):
+    """The demo's tree in moto too (session-token mode then shows the same bucket)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def put(key):
+        client.put_object(Bucket=bucket, Key=key, Body=body_for(key))
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(put, keys))
+
+
 def body_for(key):
     # Varied sizes so the size column has something to show; deterministic for repeatability.
     size = 64 + (sum(key.encode("utf-8")) * 37) % 20000
@@ -357,6 +375,9 @@ class Service:
             client = s3_client(endpoint, access_key, secret_key)
             create_bucket(client, self.args.bucket)
             create_bucket(client, "empty-bucket")
+            # A third bucket, so the bucket picker has a choice of non-empty ones.
+            create_bucket(client, LOGS_BUCKET)
+            seed_bucket(filer, LOGS_BUCKET, logs_keys())
             keys = demo_keys()
             started = time.monotonic()
             seed_bucket(filer, self.args.bucket, keys)
@@ -416,9 +437,21 @@ class Service:
                 # moto's S3 accepts the credentials its STS issues; give it a small bucket too.
                 client = s3_client(moto_endpoint, "testing", "testing")
                 create_bucket(client, self.args.bucket)
-                for key in MOTO_KEYS:
-                    client.put_object(Bucket=self.args.bucket, Key=key, Body=body_for(key))
-                settings["STS3_TEST_MOTO_KEYS"] = str(len(MOTO_KEYS))
+                if self.args.moto_tree:
+                    started = time.monotonic()
+                    tree = demo_keys()
+                    seed_moto_tree(client, self.args.bucket, tree)
+                    settings["STS3_TEST_MOTO_KEYS"] = str(len(tree))
+                    print(
+                        f"local_s3: seeded {len(tree)} keys into moto's {self.args.bucket} in "
+                        f"{time.monotonic() - started:.1f}s",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                else:
+                    for key in MOTO_KEYS:
+                        client.put_object(Bucket=self.args.bucket, Key=key, Body=body_for(key))
+                    settings["STS3_TEST_MOTO_KEYS"] = str(len(MOTO_KEYS))
         return settings
 
     def stop(self):
@@ -441,6 +474,11 @@ def main():
     parser.add_argument("--seed", action="store_true", help="create and seed the demo bucket")
     parser.add_argument("--bucket", default="sts3-demo", help="name of the seeded bucket")
     parser.add_argument("--moto", action="store_true", help="also start moto for GetSessionToken")
+    parser.add_argument(
+        "--moto-tree",
+        action="store_true",
+        help="with --seed: give moto's bucket the demo's whole tree (the demo), not three keys",
+    )
     parser.add_argument(
         "--big-bucket", type=int, default=0, metavar="N",
         help="also create bucket sts3-big with N keys under k/ (for benchmarks)",
