@@ -102,6 +102,12 @@ impl App {
             Level::Info,
             format!("switched to profile {name} ({mode} mode)"),
         );
+        self.reissue_from_new_bases(mode, now)
+    }
+
+    /// After the base options changed (a profile, a region): new clients, `mode`'s credentials
+    /// issued anew, the policy pane for `mode`, and the listing reloaded when they arrive.
+    pub(crate) fn reissue_from_new_bases(&mut self, mode: Mode, now: DateTime<Utc>) -> Vec<Effect> {
         self.policy
             .replace(PolicyState::for_mode(&self.settings, mode));
         let bases = Mode::ALL

@@ -3,9 +3,7 @@
 //! bar), and the region picker (`ctrl-g`) changes the region STS and S3 are called in.
 
 use super::picker::{PickerKey, Typed};
-use super::policy::PolicyState;
 use super::{App, Effect, Level};
-use crate::credentials::Mode;
 use crate::keymap::KeyPress;
 use chrono::{DateTime, Utc};
 
@@ -143,18 +141,8 @@ impl App {
         self.history
             .record(now, Level::Info, format!("switched to region {region}"));
         self.notify(format!("calling AWS in {region}"), Level::Info, now);
-        self.policy
-            .replace(PolicyState::for_mode(&self.settings, mode));
-        let bases = Mode::ALL
-            .into_iter()
-            .map(|m| (m, self.settings.base_for(m)))
-            .collect();
-        let mut effects = vec![
-            Effect::SetS3Region { region: None },
-            Effect::SetBases { bases },
-        ];
-        self.lab.expect_reload();
-        effects.extend(self.issue(mode, now));
+        let mut effects = vec![Effect::SetS3Region { region: None }];
+        effects.extend(self.reissue_from_new_bases(mode, now));
         effects
     }
 }
