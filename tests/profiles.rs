@@ -134,3 +134,59 @@ fn a_broken_profile_chain_stops_before_any_request() {
         "{err}"
     );
 }
+
+#[test]
+fn a_keys_profile_an_environment_role_and_an_mfa_role_from_a_temp_home() {
+    use common::proxy::FaultProxy;
+    let s = service();
+    let dir = tempfile::tempdir().unwrap();
+    aws_home(
+        dir.path(),
+        &format!(
+            "[profile env-role]\nrole_arn = {role}\ncredential_source = Environment\nrole_session_name = from-env\n[profile mfa-role]\nrole_arn = {role}\nsource_profile = base\nmfa_serial = arn:aws:iam::000000000000:mfa/alice\nrole_session_name = with-mfa\n",
+            role = s.role_arn
+        ),
+    );
+    // A keys profile is the base, as before: federated as alice.
+    let out = list(dir.path(), &["--profile", "base", "-u", "alice"], &[]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(all.contains("federated-user/alice"), "{all}");
+    // credential_source = Environment: the environment's keys assume the role.
+    let out = list(
+        dir.path(),
+        &["--profile", "env-role"],
+        &[
+            ("AWS_ACCESS_KEY_ID", &s.access_key),
+            ("AWS_SECRET_ACCESS_KEY", &s.secret_key),
+        ],
+    );
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(all.contains("assumed-role/S3BrowseRole/from-env"), "{all}");
+    // mfa_serial: the code from STS3_MFA_CODE goes to AssumeRole (seen at the proxy).
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    let mut cmd = common::sts3();
+    cmd.envs(s.env())
+        .env("HOME", dir.path())
+        .env_remove("AWS_CONFIG_FILE")
+        .env_remove("AWS_SHARED_CREDENTIALS_FILE")
+        .env("STS3_MFA_CODE", "246810")
+        .args([
+            "list",
+            "-b",
+            &s.bucket,
+            "--endpoint-url",
+            &proxy.url,
+            "--limit",
+            "1",
+            "--profile",
+            "mfa-role",
+        ]);
+    let out = cmd.output().unwrap();
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(all.contains("assumed-role/S3BrowseRole/with-mfa"), "{all}");
+    assert_eq!(proxy.token_codes(), ["246810"]);
+    assert!(!all.contains("246810"), "the code is not printed: {all}");
+}
