@@ -46,3 +46,38 @@ impl Typed {
         text.to_lowercase().contains(&self.filter.to_lowercase())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters_filter_arrows_move_and_modified_keys_do_not_type() {
+        let mut t = Typed::default();
+        assert_eq!(
+            t.on_key(KeyPress::plain(Key::Char('a')), 3),
+            PickerKey::Handled
+        );
+        assert_eq!(t.on_key(KeyPress::ctrl('x'), 3), PickerKey::Handled);
+        let alt = KeyPress {
+            key: Key::Char('y'),
+            ctrl: false,
+            alt: true,
+        };
+        t.on_key(alt, 3);
+        assert_eq!(t.filter, "a", "ctrl and alt keys are not text");
+        t.on_key(KeyPress::plain(Key::Down), 3);
+        t.on_key(KeyPress::plain(Key::Down), 3);
+        t.on_key(KeyPress::plain(Key::Down), 3);
+        assert_eq!(t.selected, 2, "no further than the last line");
+        t.on_key(KeyPress::plain(Key::Char('b')), 3);
+        assert_eq!((t.filter.as_str(), t.selected), ("ab", 0));
+        t.on_key(KeyPress::plain(Key::Down), 3);
+        t.on_key(KeyPress::plain(Key::Backspace), 3);
+        assert_eq!((t.filter.as_str(), t.selected), ("a", 0));
+        assert!(t.matches("A-bucket"), "case-insensitive");
+        assert!(!t.matches("bucket"));
+        assert_eq!(t.on_key(KeyPress::plain(Key::Enter), 3), PickerKey::Chose);
+        assert_eq!(t.on_key(KeyPress::plain(Key::Esc), 3), PickerKey::Closed);
+    }
+}

@@ -1314,6 +1314,12 @@ fn the_history_records_issues_recoveries_and_the_expiry_and_l_shows_it() {
     assert!(app.history.visible);
     app.update(key('j'), at(3 + 3602));
     assert_eq!(app.history.scroll, 1);
+    app.update(special(Key::PageDown), at(3 + 3602));
+    assert_eq!(app.history.scroll, 11);
+    app.update(key('k'), at(3 + 3602));
+    assert_eq!(app.history.scroll, 10);
+    app.update(special(Key::PageUp), at(3 + 3602));
+    assert_eq!(app.history.scroll, 0);
     assert_eq!(app.objects.rows().cursor(), 0, "keys go to the overlay");
     app.update(special(Key::Esc), at(3 + 3602));
     assert!(!app.history.visible);

@@ -1214,3 +1214,39 @@ fn a_failed_signing_shows_in_the_popup_and_a_stale_one_does_not() {
         Some(failure)
     );
 }
+
+/// Opens a picker or an overlay.
+type Open = fn(&mut App);
+
+#[test]
+fn the_mouse_leaves_the_listing_alone_under_every_picker_and_overlay() {
+    let keys: Vec<String> = (0..30).map(|i| format!("k{i:02}")).collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let opens: [(&str, Open); 5] = [
+        ("access check", |app| {
+            app.update(key('A'), at(2));
+        }),
+        ("history", |app| {
+            app.update(key('L'), at(2));
+        }),
+        ("buckets", |app| {
+            app.update(key('b'), at(2));
+        }),
+        ("profiles", |app| {
+            app.settings.profile_files.config = "[profile p]\nregion = x\n".into();
+            app.update(key('P'), at(2));
+        }),
+        ("regions", |app| {
+            app.update(Msg::KeyPressed(crate::keymap::KeyPress::ctrl('g')), at(2));
+        }),
+    ];
+    for (what, open) in opens {
+        let mut app = with_objects("", &keys);
+        laid_out(&mut app);
+        open(&mut app);
+        let scroll = Msg::Mouse(MouseInput::ScrollDown { column: 5, row: 15 });
+        assert!(app.update(scroll, at(3)).is_empty(), "{what}");
+        assert!(app.update(click(5, 15), at(3)).is_empty(), "{what}");
+        assert_eq!(app.objects.rows().cursor(), 0, "{what}");
+    }
+}

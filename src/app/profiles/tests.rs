@@ -146,3 +146,31 @@ fn a_keys_profile_becomes_the_base_of_the_current_mode_and_a_broken_one_is_refus
             .starts_with("no profiles in")
     );
 }
+
+#[test]
+fn the_filter_matches_a_profiles_name_kind_region_or_role() {
+    let mut app = with_profiles();
+    app.update(key('P'), at(2));
+    let found = |app: &App| -> Vec<String> {
+        app.profiles
+            .as_ref()
+            .unwrap()
+            .choices()
+            .iter()
+            .map(|p| p.name.clone())
+            .collect()
+    };
+    for (typed, want) in [
+        ("eu-west", vec!["dev"]),
+        ("role/audit", vec!["auditor"]),
+        ("keys", vec!["dev"]),
+    ] {
+        for _ in 0..20 {
+            app.update(special(Key::Backspace), at(2));
+        }
+        for c in typed.chars() {
+            app.update(key(c), at(2));
+        }
+        assert_eq!(found(&app), want, "{typed}");
+    }
+}
