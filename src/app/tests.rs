@@ -1309,6 +1309,20 @@ fn the_history_records_issues_recoveries_and_the_expiry_and_l_shows_it() {
         .filter(|t| *t == "the federated session expired")
         .count();
     assert_eq!(expiries, 1);
+    // A mode switch is said as one.
+    let fx = app.update(key('a'), at(3 + 3602));
+    let ga = generation_of(&fx);
+    app.update(
+        Msg::CredentialsIssued {
+            generation: ga,
+            info: info(Mode::AssumedRole, at(3 + 3602), 3600),
+        },
+        at(3 + 3602),
+    );
+    assert_eq!(
+        history_texts(&app)[0],
+        "switched to assumed role credentials for arn:aws:sts::1:role"
+    );
     // L shows it; keys scroll it; Esc closes it.
     app.update(key('L'), at(3 + 3602));
     assert!(app.history.visible);

@@ -1006,3 +1006,30 @@ fn the_history_overlay_lists_events_newest_first_with_their_times() {
     assert!(newest < first, "{text}");
     assert!(text.contains("2 events"), "{text}");
 }
+
+#[test]
+fn the_mfa_prompt_for_a_switch_names_the_mode_not_a_refresh() {
+    let opts = Options {
+        bucket: Some("sts3-demo".into()),
+        user: Some("alice".into()),
+        mfa_serial: Some("arn:aws:iam::123456789012:mfa/alice".into()),
+        ..Options::default()
+    };
+    let settings = Settings::resolve_text(&opts, "", "test.toml").unwrap();
+    let (mut app, fx) = App::new(settings, Keymap::default(), t0());
+    let generation = generation_of_issue(&fx);
+    app.update(
+        Msg::CredentialsIssued {
+            generation,
+            info: session(Mode::Federated, 3600),
+        },
+        t0(),
+    );
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('t'))), at(1));
+    let text = screen_text(&draw(&mut app, at(1), 100, 24));
+    assert!(
+        text.contains("session token mode needs a code from MFA device"),
+        "{text}"
+    );
+    assert!(!text.contains("needed to refresh"), "{text}");
+}

@@ -197,6 +197,21 @@ fn a_long_invalid_edit_shows_the_bad_line_in_red() {
         "with the lines before it: {screen}"
     );
     assert!(!screen.contains("   1 {"), "not from the top: {screen}");
+    let first = screen
+        .lines()
+        .find_map(|l| {
+            l.trim_start_matches(['"', '┃'])
+                .trim_start()
+                .split(' ')
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
+        .unwrap();
+    assert_eq!(
+        first, 37,
+        "the bad line in the middle of the 9 shown: {screen}"
+    );
     assert_eq!(
         super::tests::fg_at(t.backend().buffer(), "\"bad\" 1"),
         Color::Red
@@ -257,4 +272,66 @@ fn the_bucket_picker_lists_filters_and_says_when_listing_is_refused() {
         "{text}"
     );
     assert!(text.contains("⏎ opens new-bucket"), "{text}");
+}
+
+#[test]
+fn the_profile_and_region_pickers_show_their_choices_and_the_cursor() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.settings.profile_files.config = "[profile dev]\nregion = eu-west-1\n[profile auditor]\nrole_arn = arn:aws:iam::1:role/Auditor\nsource_profile = dev\n".into();
+    app.settings.base.profile = Some("dev".into());
+    press(&mut app, Key::Char('P'));
+    press(&mut app, Key::Down);
+    let text = screen_text(&draw(&mut app, at(2), 100, 30));
+    let line = |needle: &str| -> String {
+        text.lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no {needle} in {text}"))
+            .to_string()
+    };
+    assert!(line("auditor").contains("  auditor  role"), "{text}");
+    assert!(
+        line("arn:aws:iam::1:role/Auditor").contains("auditor"),
+        "{text}"
+    );
+    assert!(
+        line("dev ").contains("▸ dev      other   eu-west-1"),
+        "{text}"
+    );
+    assert!(line("dev ").contains("(in use)"), "{text}");
+    assert!(!line("auditor").contains("(in use)"), "{text}");
+    press(&mut app, Key::Esc);
+    app.update(Msg::KeyPressed(KeyPress::ctrl('g')), at(1));
+    for c in "eu-west-".chars() {
+        press(&mut app, Key::Char(c));
+    }
+    press(&mut app, Key::Down);
+    let text = screen_text(&draw(&mut app, at(2), 100, 30));
+    assert!(text.contains("Regions"), "{text}");
+    assert!(text.contains("  eu-west-1 "), "{text}");
+    assert!(text.contains("▸ eu-west-2"), "{text}");
+    assert!(!text.contains("⏎ uses"), "{text}");
+    for c in "local".chars() {
+        press(&mut app, Key::Char(c));
+    }
+    let text = screen_text(&draw(&mut app, at(2), 100, 30));
+    assert!(text.contains("⏎ uses eu-west-local"), "{text}");
+}
+
+#[test]
+fn an_empty_bucket_list_with_no_filter_offers_nothing_to_open() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    let fx = press(&mut app, Key::Char('b'));
+    let Some(Effect::ListBuckets { request, .. }) = fx.first().cloned() else {
+        panic!("{fx:?}");
+    };
+    app.update(
+        Msg::BucketsListed {
+            request,
+            result: Ok(Vec::new()),
+        },
+        at(2),
+    );
+    let text = screen_text(&draw(&mut app, at(2), 100, 30));
+    assert!(text.contains("0 buckets this session may list"), "{text}");
+    assert!(!text.contains("⏎ opens"), "{text}");
 }
