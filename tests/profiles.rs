@@ -15,26 +15,15 @@ use std::process::Output;
 /// endpoints), so a role the SDK assumes in a chain is asked of it too.
 fn aws_home(dir: &Path, config_extra: &str) {
     let s = service();
-    let aws = dir.join(".aws");
-    std::fs::create_dir_all(&aws).unwrap();
-    std::fs::write(
-        aws.join("credentials"),
-        format!(
-            "[base]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
-            s.access_key, s.secret_key
-        ),
-    )
-    .unwrap();
-    std::fs::write(
-        aws.join("config"),
-        format!(
+    common::write_aws_files(
+        dir,
+        &format!(
             "[profile base]\nregion = {region}\nendpoint_url = {endpoint}\n\n[profile demo-role]\nrole_arn = {role}\nsource_profile = base\nrole_session_name = from-profile\nduration_seconds = 900\nendpoint_url = {endpoint}\n\n{config_extra}",
             region = s.region,
             role = s.role_arn,
             endpoint = s.endpoint
         ),
-    )
-    .unwrap();
+    );
 }
 
 fn list(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {

@@ -17,25 +17,14 @@ const T: Duration = Duration::from_secs(20);
 fn start_without_a_bucket_pick_one_switch_profile_and_mode() {
     let s = service();
     let home = tempfile::tempdir().unwrap();
-    let aws = home.path().join(".aws");
-    std::fs::create_dir_all(&aws).unwrap();
-    std::fs::write(
-        aws.join("credentials"),
-        format!(
-            "[base]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
-            s.access_key, s.secret_key
-        ),
-    )
-    .unwrap();
-    std::fs::write(
-        aws.join("config"),
-        format!(
+    common::write_aws_files(
+        home.path(),
+        &format!(
             "[profile base]\nregion = {r}\n[profile demo-role]\nrole_arn = {role}\nsource_profile = base\nrole_session_name = picked\n",
             r = s.region,
             role = s.role_arn
         ),
-    )
-    .unwrap();
+    );
     let state = tempfile::tempdir().unwrap();
     let mut env = s.env();
     env.retain(|(k, _)| !k.starts_with("AWS_CONFIG") && !k.starts_with("AWS_SHARED"));

@@ -208,3 +208,20 @@ pub fn sorted(mut keys: Vec<String>) -> Vec<String> {
     keys.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
     keys
 }
+
+/// `HOME/.aws/credentials` with the service's keys as profile `base`, and `HOME/.aws/config`
+/// holding `config` (profiles as the AWS CLI writes them).
+pub fn write_aws_files(home: &Path, config: &str) {
+    let s = service();
+    let aws = home.join(".aws");
+    std::fs::create_dir_all(&aws).expect("create .aws");
+    std::fs::write(
+        aws.join("credentials"),
+        format!(
+            "[base]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            s.access_key, s.secret_key
+        ),
+    )
+    .expect("write credentials");
+    std::fs::write(aws.join("config"), config).expect("write config");
+}
