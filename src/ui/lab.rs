@@ -8,9 +8,9 @@ use crate::app::lab::LabView;
 use crate::app::{App, Focus};
 use crate::escape::printable;
 use crate::keymap::Action;
+use crate::policy::PolicyError;
 use crate::policy::check::{Answer, Check, Target};
 use crate::policy::templates::Template;
-use crate::policy::{PolicyError, diff::Change};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -256,22 +256,4 @@ fn render_invalid(frame: &mut Frame, area: Rect, app: &App, text: &str, error: &
         ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
-}
-
-/// The policy pane's lines while it shows what a re-issue changed: from one line before the
-/// first change, so a small pane shows the change and not the unchanged start.
-pub(crate) fn diff_lines(diff: &[(Change, String)]) -> Vec<Line<'_>> {
-    let first = diff
-        .iter()
-        .position(|(c, _)| *c != Change::Same)
-        .unwrap_or(0)
-        .saturating_sub(1);
-    diff.iter()
-        .skip(first)
-        .map(|(change, line)| match change {
-            Change::Added => Line::from(Span::styled(format!("+ {line}"), theme::ok())),
-            Change::Removed => Line::from(Span::styled(format!("- {line}"), theme::error())),
-            Change::Same => Line::from(Span::styled(format!("  {line}"), theme::dim())),
-        })
-        .collect()
 }

@@ -4,6 +4,7 @@
 use super::{is_focused, pane_block, theme};
 use crate::app::{App, Focus};
 use crate::policy::JsonToken;
+use crate::policy::diff::Change;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -48,10 +49,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
         // What the re-issue changed, until the next key.
         title.push(Span::styled("· changed ", theme::warn()));
         let block = pane_block(Line::from(title), is_focused(app, Focus::Policy));
-        frame.render_widget(
-            Paragraph::new(super::lab::diff_lines(diff)).block(block),
-            area,
-        );
+        frame.render_widget(Paragraph::new(diff_lines(diff)).block(block), area);
         return;
     }
     let mut lines: Vec<Line> = Vec::new();
@@ -73,4 +71,22 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
         paragraph = paragraph.wrap(Wrap { trim: true });
     }
     frame.render_widget(paragraph, area);
+}
+
+/// The policy pane's lines while it shows what a re-issue changed: from one line before the
+/// first change, so a small pane shows the change and not the unchanged start.
+pub(crate) fn diff_lines(diff: &[(Change, String)]) -> Vec<Line<'_>> {
+    let first = diff
+        .iter()
+        .position(|(c, _)| *c != Change::Same)
+        .unwrap_or(0)
+        .saturating_sub(1);
+    diff.iter()
+        .skip(first)
+        .map(|(change, line)| match change {
+            Change::Added => Line::from(Span::styled(format!("+ {line}"), theme::ok())),
+            Change::Removed => Line::from(Span::styled(format!("- {line}"), theme::error())),
+            Change::Same => Line::from(Span::styled(format!("  {line}"), theme::dim())),
+        })
+        .collect()
 }
