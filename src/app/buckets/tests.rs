@@ -239,3 +239,26 @@ fn b_opens_the_picker_over_a_bucket_and_esc_keeps_it() {
             .contains("no bucket open yet")
     );
 }
+
+#[test]
+fn a_policy_of_ones_own_stays_when_the_bucket_changes() {
+    let (mut app, _) = running();
+    let own = crate::policy::SessionPolicy::parse(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+    )
+    .unwrap();
+    app.settings.policy = own.clone();
+    app.settings.policy_from_file = true;
+    app.update(key('b'), at(2));
+    for c in "other-bucket".chars() {
+        app.update(key(c), at(2));
+    }
+    let fx = app.update(special(Key::Enter), at(3));
+    assert_eq!(app.settings.policy, own);
+    assert!(
+        fx.iter()
+            .all(|e| !matches!(e, Effect::IssueCredentials { .. })),
+        "no re-issue: {fx:?}"
+    );
+    assert_eq!(list_request(&fx).1.bucket, "other-bucket");
+}
