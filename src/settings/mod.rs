@@ -550,16 +550,7 @@ impl Settings {
         if let Some(secs) = role.duration_secs {
             self.duration_secs = secs;
         }
-        let mut base = self.base.clone();
-        // (The same rule as at start-up.)
-        match role.base {
-            profiles::RoleBase::Profile(source) => base.profile = Some(source),
-            profiles::RoleBase::Environment => {
-                base.profile = None;
-                base.explicit_profile = false;
-            }
-        }
-        self.base = base;
+        base_from_role(&mut self.base, &role.base);
         self.role_profile = Some(role.name);
         Ok(true)
     }
@@ -695,18 +686,25 @@ fn role_profile_over(
         Some(name) => profiles::role_profile(&env.profiles, name)?,
         None => None,
     };
-    match role.as_ref().map(|r| &r.base) {
-        Some(profiles::RoleBase::Profile(source)) => {
+    if let Some(role) = &role {
+        base_from_role(base, &role.base);
+    }
+    Ok(role)
+}
+
+/// A role profile's base credentials: its source profile's (named on purpose, so they win
+/// over the environment's keys), or the environment's.
+fn base_from_role(base: &mut BaseOptions, source: &profiles::RoleBase) {
+    match source {
+        profiles::RoleBase::Profile(source) => {
             base.profile = Some(source.clone());
             base.explicit_profile = true;
         }
-        Some(profiles::RoleBase::Environment) => {
+        profiles::RoleBase::Environment => {
             base.profile = None;
             base.explicit_profile = false;
         }
-        None => {}
     }
-    Ok(role)
 }
 
 /// The per-mode places of the config file (`[modes.role]` ...), checked like the flags.
