@@ -69,11 +69,12 @@ impl App {
         let mode = info.mode;
         let packed = info.packed_policy_percent;
         let principal = crate::escape::printable(&info.principal_arn).into_owned();
-        let was_first = self.session.info().is_none();
-        let switched = !was_first && self.session.mode() != mode;
-        let what = if was_first {
+        let accepted =
+            self.session
+                .accept(generation, info, self.settings.refresh.margin_secs, now);
+        let what = if accepted.first {
             "issued"
-        } else if switched {
+        } else if accepted.mode_changed {
             "switched to"
         } else {
             "refreshed"
@@ -83,9 +84,6 @@ impl App {
             Level::Info,
             format!("{what} {mode} credentials for {principal}"),
         );
-        let accepted =
-            self.session
-                .accept(generation, info, self.settings.refresh.margin_secs, now);
         self.warn_of_unlikely_answers(accepted.clock, now);
         if accepted.mode_changed {
             self.policy
