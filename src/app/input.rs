@@ -25,39 +25,17 @@ impl App {
         if let Some(effects) = self.on_bucket_key(press, now) {
             return effects;
         }
+        let action = self.keymap.action(press);
         if self.history.visible {
-            match self.keymap.action(press) {
-                _ if matches!(press.key, Key::Esc | Key::Char('q' | 'L')) => {
-                    self.history.visible = false;
-                    self.history.scroll = 0;
-                }
-                Some(Action::Down) => self.history.scroll += 1,
-                Some(Action::Up) => self.history.scroll = self.history.scroll.saturating_sub(1),
-                Some(Action::PageDown) => self.history.scroll += 10,
-                Some(Action::PageUp) => {
-                    self.history.scroll = self.history.scroll.saturating_sub(10);
-                }
-                _ => {}
-            }
+            self.history.visible = !scroll_overlay(press, action, 'L', &mut self.history.scroll);
             return Vec::new();
         }
         if self.help_visible {
-            match self.keymap.action(press) {
-                _ if matches!(press.key, Key::Esc | Key::Char('q' | '?')) => {
-                    self.help_visible = false;
-                    self.help_scroll = 0;
-                }
-                Some(Action::Down) => self.help_scroll += 1,
-                Some(Action::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
-                Some(Action::PageDown) => self.help_scroll += 10,
-                Some(Action::PageUp) => self.help_scroll = self.help_scroll.saturating_sub(10),
-                _ => {}
-            }
+            self.help_visible = !scroll_overlay(press, action, '?', &mut self.help_scroll);
             return Vec::new();
         }
         // The policy diff shows until the next key.
         self.policy.diff = None;
-        let action = self.keymap.action(press);
         if let Some(effects) = self.on_lab_key(press, action, now) {
             return effects;
         }
@@ -312,6 +290,23 @@ impl App {
             },
         }
     }
+}
+
+/// A key for an overlay that only scrolls (help, history): `Esc`, `q` or its own `key` close
+/// it (and it opens at the top next time), the movement keys scroll it. Whether it closed.
+fn scroll_overlay(press: KeyPress, action: Option<Action>, key: char, scroll: &mut usize) -> bool {
+    if matches!(press.key, Key::Esc | Key::Char('q')) || press.key == Key::Char(key) {
+        *scroll = 0;
+        return true;
+    }
+    match action {
+        Some(Action::Down) => *scroll += 1,
+        Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+        Some(Action::PageDown) => *scroll += 10,
+        Some(Action::PageUp) => *scroll = scroll.saturating_sub(10),
+        _ => {}
+    }
+    false
 }
 
 fn cycle_focus(focus: Focus, forward: bool) -> Focus {
