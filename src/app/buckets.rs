@@ -184,7 +184,7 @@ impl App {
             .replace(PolicyState::for_mode(&self.settings, mode));
         if follows && self.settings.session_policy(mode).is_some() {
             // The picker's session may only list buckets: a session scoped to this one.
-            self.lab.expect_reload();
+            self.reload_on_issue = true;
             effects.extend(self.issue(mode, now));
         } else {
             effects.extend(self.reload());

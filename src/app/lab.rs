@@ -34,22 +34,8 @@ pub(crate) enum LabView {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Lab {
     pub(crate) view: Option<LabView>,
-    /// Reload the listing when the re-issued credentials arrive.
-    reload_pending: bool,
     /// The editor is open (its answer is awaited).
     editing: bool,
-}
-
-impl Lab {
-    /// Reload the listing when the credentials being issued arrive.
-    pub(crate) fn expect_reload(&mut self) {
-        self.reload_pending = true;
-    }
-
-    /// The listing waits for credentials issued with a new policy; cleared when they come.
-    pub(crate) fn take_reload(&mut self) -> bool {
-        std::mem::take(&mut self.reload_pending)
-    }
 }
 
 impl App {
@@ -278,7 +264,7 @@ impl App {
         self.policy.replace(pane);
         self.lab.view = None;
         self.object.view = None;
-        self.lab.reload_pending = true;
+        self.reload_on_issue = true;
         let text = format!("re-issuing {mode} credentials with the new session policy");
         self.history.record(now, Level::Info, text.clone());
         self.notify(text, Level::Info, now);

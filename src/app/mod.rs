@@ -105,6 +105,9 @@ pub(crate) struct App {
     first_mfa_code: Option<String>,
     /// The MFA prompt open was opened by a due refresh (it closes at the expiry).
     refresh_prompt: bool,
+    /// The listing starts over when the credentials being issued arrive (a new policy, bucket,
+    /// profile or region).
+    reload_on_issue: bool,
     /// The layout last drawn with.
     layout: Option<Layout>,
     /// The last click, to tell a double click.
@@ -140,6 +143,7 @@ impl App {
             notice: None,
             input: None,
             refresh_prompt: false,
+            reload_on_issue: false,
             layout: None,
             last_click: None,
             next_request: 0,

@@ -115,7 +115,7 @@ impl App {
             .map(|m| (m, self.settings.base_for(m)))
             .collect();
         let mut effects = vec![Effect::SetBases { bases }];
-        self.lab.expect_reload();
+        self.reload_on_issue = true;
         effects.extend(self.issue(mode, now));
         effects
     }

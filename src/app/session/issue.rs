@@ -107,7 +107,7 @@ impl App {
             self.notify(text, Level::Info, now);
         }
         let mut effects = vec![Effect::UseCredentials { generation }];
-        if self.lab.take_reload() || accepted.mode_changed {
+        if std::mem::take(&mut self.reload_on_issue) || accepted.mode_changed {
             effects.extend(self.reload());
         } else if self.objects.awaits_credentials() {
             effects.extend(self.retry_failed_page());
