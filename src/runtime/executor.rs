@@ -78,6 +78,23 @@ impl Executor {
         let _ = self.tx.send(Event(Report::App(msg)));
     }
 
+    /// Makes `call` with the S3 client in use (a no-credentials failure before there is one) on
+    /// a task of its own, and answers with `answer` of its result.
+    fn spawn_s3<T, F, Fut, A>(&self, call: F, answer: A) -> JoinHandle<()>
+    where
+        T: Send + 'static,
+        F: FnOnce(S3Browser) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<T, AwsFailure>> + Send,
+        A: FnOnce(Result<T, AwsFailure>) -> Msg + Send + 'static,
+    {
+        let s3 = self.cloud.s3();
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let msg = answer(with_s3(s3, call).await);
+            let _ = tx.send(Event(Report::App(msg)));
+        })
+    }
+
     /// A background report as a message for the app; a secret that came with it is kept here.
     pub(crate) fn accept(&mut self, event: Event) -> Msg {
         match event.0 {
@@ -170,37 +187,29 @@ impl Executor {
                 if let Some(task) = self.object_task.take() {
                     task.abort(); // latest wins
                 }
-                let s3 = self.cloud.s3();
-                let tx = self.tx.clone();
-                self.object_task = Some(tokio::spawn(async move {
-                    let msg = match what {
-                        ObjectFetch::Detail => {
-                            match with_s3(s3, |s3| async move { s3.head(&bucket, &key).await })
-                                .await
-                            {
-                                Ok(detail) => Msg::DetailLoaded {
-                                    request,
-                                    detail: Box::new(detail),
-                                },
-                                Err(failure) => Msg::ObjectFailed { request, failure },
-                            }
-                        }
-                        ObjectFetch::Preview { max_bytes } => {
-                            let call = |s3: S3Browser| async move {
-                                s3.first_bytes(&bucket, &key, max_bytes).await
-                            };
-                            match with_s3(s3, call).await {
-                                Ok((bytes, size)) => Msg::PreviewLoaded {
-                                    request,
-                                    bytes,
-                                    size,
-                                },
-                                Err(failure) => Msg::ObjectFailed { request, failure },
-                            }
-                        }
-                    };
-                    let _ = tx.send(Event(Report::App(msg)));
-                }));
+                self.object_task = Some(match what {
+                    ObjectFetch::Detail => self.spawn_s3(
+                        move |s3| async move { s3.head(&bucket, &key).await },
+                        move |result| match result {
+                            Ok(detail) => Msg::DetailLoaded {
+                                request,
+                                detail: Box::new(detail),
+                            },
+                            Err(failure) => Msg::ObjectFailed { request, failure },
+                        },
+                    ),
+                    ObjectFetch::Preview { max_bytes } => self.spawn_s3(
+                        move |s3| async move { s3.first_bytes(&bucket, &key, max_bytes).await },
+                        move |result| match result {
+                            Ok((bytes, size)) => Msg::PreviewLoaded {
+                                request,
+                                bytes,
+                                size,
+                            },
+                            Err(failure) => Msg::ObjectFailed { request, failure },
+                        },
+                    ),
+                });
             }
             Effect::Presign {
                 request,
@@ -209,16 +218,13 @@ impl Executor {
                 secs,
                 ..
             } => {
-                let s3 = self.cloud.s3();
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let call = |s3: S3Browser| async move { s3.presign(&bucket, &key, secs).await };
-                    let msg = match with_s3(s3, call).await {
+                self.spawn_s3(
+                    move |s3| async move { s3.presign(&bucket, &key, secs).await },
+                    move |result| match result {
                         Ok(url) => Msg::Presigned { request, url },
                         Err(failure) => Msg::ObjectFailed { request, failure },
-                    };
-                    let _ = tx.send(Event(Report::App(msg)));
-                });
+                    },
+                );
             }
             Effect::CheckDownloadTarget { request, path } => {
                 let exists = path.exists();
@@ -411,34 +417,31 @@ impl Executor {
                 probes,
                 ..
             } => {
-                let s3 = self.cloud.s3();
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let mut answers = Vec::with_capacity(probes.len());
-                    for probe in &probes {
-                        let call = |s3: S3Browser| {
-                            let bucket = &bucket;
-                            async move { s3.probe(bucket, probe).await }
-                        };
-                        answers.push(with_s3(s3.clone(), call).await);
-                    }
-                    let msg = Msg::AccessChecked { request, answers };
-                    let _ = tx.send(Event(Report::App(msg)));
-                });
+                let asked = probes.len();
+                self.spawn_s3(
+                    move |s3| async move {
+                        let mut answers = Vec::with_capacity(probes.len());
+                        for probe in &probes {
+                            answers.push(s3.probe(&bucket, probe).await);
+                        }
+                        Ok(answers)
+                    },
+                    move |result| Msg::AccessChecked {
+                        request,
+                        // Without S3 (no credentials yet) each call fails alike.
+                        answers: result.unwrap_or_else(|failure| vec![Err(failure); asked]),
+                    },
+                );
             }
             Effect::ReadUserPolicies { dir } => {
                 let files = read_policy_files(&dir);
                 self.send(Msg::UserPoliciesRead { files });
             }
             Effect::ListBuckets { request, .. } => {
-                let s3 = self.cloud.s3();
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let call = |s3: S3Browser| async move { s3.list_buckets().await };
-                    let result = with_s3(s3, call).await;
-                    let msg = Msg::BucketsListed { request, result };
-                    let _ = tx.send(Event(Report::App(msg)));
-                });
+                self.spawn_s3(
+                    |s3| async move { s3.list_buckets().await },
+                    move |result| Msg::BucketsListed { request, result },
+                );
             }
             Effect::RememberBuckets { names } => {
                 if let Err(error) = crate::settings::recent::write(&names) {
