@@ -56,33 +56,50 @@ pub(crate) fn render_buckets(
     ];
     let choices = picker.choices(&app.settings.recent_buckets);
     let room = usize::from(inner.height).saturating_sub(lines.len());
-    let first = picker.typed.selected.saturating_sub(room.saturating_sub(1));
-    for (i, choice) in choices.iter().enumerate().skip(first).take(room) {
-        let here = i == picker.typed.selected;
-        let mut spans = vec![Span::styled(
-            format!(
-                "{}{}",
-                if here { "▸ " } else { "  " },
-                printable(&choice.name)
-            ),
-            if here {
-                theme::cursor()
-            } else {
-                ratatui::style::Style::default()
-            },
-        )];
+    for (choice, here) in in_view(&choices, picker.typed.selected, room) {
+        let mut spans = vec![chosen(here, &printable(&choice.name))];
         if choice.recent {
             spans.push(Span::styled("  recent", theme::dim()));
         }
         lines.push(Line::from(spans));
     }
-    if choices.is_empty() && !picker.typed.filter.is_empty() {
-        lines.push(Line::from(Span::styled(
-            format!("⏎ opens {}", printable(picker.typed.filter.trim())),
-            theme::dim(),
-        )));
-    }
+    lines.extend(typed_choice(
+        choices.is_empty(),
+        &picker.typed.filter,
+        "opens",
+    ));
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The choices that fit in `room` lines, the chosen one kept in view, each with whether it is
+/// the chosen one.
+fn in_view<T>(choices: &[T], selected: usize, room: usize) -> impl Iterator<Item = (&T, bool)> {
+    let first = selected.saturating_sub(room.saturating_sub(1));
+    choices
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(room)
+        .map(move |(i, c)| (c, i == selected))
+}
+
+/// A choice's first column: marked and highlighted when it is the chosen one.
+fn chosen(here: bool, text: &str) -> Span<'static> {
+    if here {
+        Span::styled(format!("▸ {text}"), theme::cursor())
+    } else {
+        Span::raw(format!("  {text}"))
+    }
+}
+
+/// When nothing matches what was typed, what `⏎` does with it (`opens NAME`).
+fn typed_choice(nothing_matches: bool, filter: &str, verb: &str) -> Option<Line<'static>> {
+    (nothing_matches && !filter.is_empty()).then(|| {
+        Line::from(Span::styled(
+            format!("⏎ {verb} {}", printable(filter.trim())),
+            theme::dim(),
+        ))
+    })
 }
 
 /// The filter being typed.
@@ -120,23 +137,9 @@ pub(crate) fn render_profiles(frame: &mut Frame, area: Rect, app: &App, picker: 
         .or(app.settings.base.profile.as_deref());
     let mut lines = vec![filter_line(&picker.typed.filter)];
     let room = usize::from(inner.height).saturating_sub(1);
-    let first = picker.typed.selected.saturating_sub(room.saturating_sub(1));
-    for (i, p) in choices.iter().enumerate().skip(first).take(room) {
-        let here = i == picker.typed.selected;
-        let style = if here {
-            theme::cursor()
-        } else {
-            ratatui::style::Style::default()
-        };
+    for (p, here) in in_view(&choices, picker.typed.selected, room) {
         let mut spans = vec![
-            Span::styled(
-                format!(
-                    "{}{:<name_width$}",
-                    if here { "▸ " } else { "  " },
-                    printable(&p.name)
-                ),
-                style,
-            ),
+            chosen(here, &format!("{:<name_width$}", printable(&p.name))),
             Span::styled(format!("  {:<7}", p.kind), theme::label()),
             Span::styled(
                 format!(" {:<14}", p.region.as_deref().unwrap_or("")),
@@ -171,24 +174,13 @@ pub(crate) fn render_regions(frame: &mut Frame, area: Rect, app: &App, picker: &
     let choices = picker.choices();
     let mut lines = vec![filter_line(&picker.typed.filter)];
     let room = usize::from(inner.height).saturating_sub(1);
-    let first = picker.typed.selected.saturating_sub(room.saturating_sub(1));
-    for (i, region) in choices.iter().enumerate().skip(first).take(room) {
-        let here = i == picker.typed.selected;
-        let style = if here {
-            theme::cursor()
-        } else {
-            ratatui::style::Style::default()
-        };
-        lines.push(Line::from(Span::styled(
-            format!("{}{region}", if here { "▸ " } else { "  " }),
-            style,
-        )));
+    for (region, here) in in_view(&choices, picker.typed.selected, room) {
+        lines.push(Line::from(chosen(here, region)));
     }
-    if choices.is_empty() && !picker.typed.filter.is_empty() {
-        lines.push(Line::from(Span::styled(
-            format!("⏎ uses {}", printable(picker.typed.filter.trim())),
-            theme::dim(),
-        )));
-    }
+    lines.extend(typed_choice(
+        choices.is_empty(),
+        &picker.typed.filter,
+        "uses",
+    ));
     frame.render_widget(Paragraph::new(lines), inner);
 }
