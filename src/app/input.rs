@@ -47,14 +47,20 @@ impl App {
             action,
             Some(Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top)
         );
-        if (press == KeyPress::plain(Key::Esc) || moves) && self.objects.stop_walk() {
+        let mut stopped = Vec::new();
+        if (press == KeyPress::plain(Key::Esc) || moves)
+            && let Some(requests) = self.objects.stop_walk()
+        {
             self.notify(
                 "stopped loading every page; what is loaded stays",
                 Level::Info,
                 now,
             );
+            if requests {
+                stopped.push(Effect::StopListing);
+            }
             if !moves {
-                return Vec::new();
+                return stopped;
             }
         }
         if press == KeyPress::plain(Key::Esc) && !self.objects.rows().filter().is_empty() {
@@ -64,10 +70,10 @@ impl App {
         if press == KeyPress::plain(Key::Esc) && self.object.download.is_some() {
             return self.cancel_download();
         }
-        match action {
-            Some(action) => self.on_action(action, now),
-            None => Vec::new(),
+        if let Some(action) = action {
+            stopped.extend(self.on_action(action, now));
         }
+        stopped
     }
 
     fn on_action(&mut self, action: Action, now: DateTime<Utc>) -> Vec<Effect> {

@@ -75,6 +75,9 @@ pub(crate) const NOTICE_SECS: i64 = 4;
 /// How often a spinner turns while something is in flight.
 const SPINNER_MILLIS: i64 = 100;
 
+/// Requests at once when `G` lists every page, unless the config's `parallel` says.
+pub(crate) const WALK_CHAINS: usize = 8;
+
 pub(crate) struct App {
     pub(crate) settings: Settings,
     pub(crate) keymap: Keymap,
@@ -113,6 +116,8 @@ pub(crate) struct App {
     /// The last click, to tell a double click.
     last_click: Option<(u16, u16, DateTime<Utc>)>,
     next_request: u64,
+    /// Requests at once when `G` lists every page.
+    walk_chains: usize,
 }
 
 impl App {
@@ -123,6 +128,7 @@ impl App {
         now: DateTime<Utc>,
     ) -> (Self, Vec<Effect>) {
         let mode = settings.mode;
+        let walk_chains = settings.list.parallel.unwrap_or(WALK_CHAINS);
         let mut app = Self {
             policy: PolicyState::for_mode(&settings, mode),
             objects: ObjectsState::new(&settings.bucket, &settings.prefix, settings.page_size),
@@ -147,6 +153,7 @@ impl App {
             layout: None,
             last_click: None,
             next_request: 0,
+            walk_chains,
         };
         let effects = app.issue(mode, now);
         if app.settings.bucket.is_empty() {
@@ -174,6 +181,11 @@ impl App {
             } => self.on_issue_failed(generation, &failure, now),
             Msg::PageLoaded { request, page } => self.on_page(request, page, now),
             Msg::PageFailed { request, failure } => self.on_page_failed(request, failure, now),
+            Msg::WalkPage {
+                request,
+                page,
+                done,
+            } => self.on_walk_page(request, page, done, now),
             Msg::Mouse(input) => self.on_mouse(input, now),
             Msg::DetailLoaded { request, detail } => self.on_detail(request, detail),
             Msg::PreviewLoaded {

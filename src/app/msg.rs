@@ -78,6 +78,13 @@ pub(crate) enum Msg {
         request: RequestId,
         failure: AwsFailure,
     },
+    /// A page of the walk to the end `request`, in key order (`done`: nothing follows; the
+    /// last one comes empty). A failure comes as `PageFailed`.
+    WalkPage {
+        request: RequestId,
+        page: ListPage,
+        done: bool,
+    },
     /// The SDK got a throttling or server error (HTTP `status`) and is about to retry.
     RequestRetrying {
         status: u16,
@@ -191,6 +198,17 @@ pub(crate) enum Effect {
         generation: Generation,
         page: PageRequest,
     },
+    /// List from `page` to the end with up to `chains` requests at once; answer with
+    /// `WalkPage`s in key order and `PageFailed` at a failure. Replaces (and is replaced by)
+    /// `ListPage` as the one listing task.
+    WalkListing {
+        request: RequestId,
+        generation: Generation,
+        page: PageRequest,
+        chains: usize,
+    },
+    /// Stop the listing task (a walk to the end the user stopped).
+    StopListing,
     /// Fetch an object's detail or first bytes with the credentials of `generation`; answer
     /// for `request` (or `ObjectFailed`).
     FetchObject {

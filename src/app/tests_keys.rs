@@ -2,9 +2,9 @@
 //! terminal's side is `tests/tui_e2e.rs`), and the survivors of planted bugs: stale answers,
 //! repeated expiry, late failures of old generations.
 
-use super::objects::Retry;
+use super::objects::{NextPage, Retry};
 use super::*;
-use crate::bucket::{Etag, ListPage, ObjectEntry, StorageClass};
+use crate::bucket::{Cursor, Etag, ListPage, ObjectEntry, PageRequest, StorageClass};
 use crate::cli::Options;
 use crate::credentials::SessionInfo;
 use crate::failure::{AwsFailure, ErrorKind};
@@ -789,8 +789,32 @@ fn numbered(page: usize, per_page: usize, last: bool) -> ListPage {
     }
 }
 
+/// The walk to the end an effect list starts: its id, where it lists from, how many at once.
+fn walked(fx: &[Effect]) -> Option<(RequestId, PageRequest, usize)> {
+    fx.iter().find_map(|e| match e {
+        Effect::WalkListing {
+            request,
+            page,
+            chains,
+            ..
+        } => Some((*request, page.clone(), *chains)),
+        _ => None,
+    })
+}
+
+fn walk_page(app: &mut App, id: RequestId, page: ListPage, done: bool, t: i64) -> Vec<Effect> {
+    app.update(
+        Msg::WalkPage {
+            request: id,
+            page,
+            done,
+        },
+        at(t),
+    )
+}
+
 #[test]
-fn g_loads_every_page_back_to_back_and_ends_on_the_last_key() {
+fn g_walks_every_page_from_the_next_one_and_ends_on_the_last_key() {
     let (mut app, id) = first_of_many();
     app.update(
         Msg::PageLoaded {
@@ -807,32 +831,46 @@ fn g_loads_every_page_back_to_back_and_ends_on_the_last_key() {
         }),
         at(1),
     );
-    let (mut id, _, _) = listed(&app.update(ch('G'), at(1))).expect("the next page at once");
+    let fx = app.update(ch('G'), at(1));
+    let (id, page, chains) = walked(&fx).expect("the walk at once");
+    assert!(listed(&fx).is_none(), "no single page besides");
+    assert_eq!(page.continuation_token.as_deref(), Some("k00499"));
+    assert_eq!(chains, crate::app::WALK_CHAINS);
     assert!(app.objects.walk().is_some());
     for page in 1..=5 {
-        let fx = app.update(
-            Msg::PageLoaded {
-                request: id,
-                page: numbered(page, 500, page == 5),
-            },
-            at(1 + i64::try_from(page).unwrap()),
-        );
+        let fx = walk_page(&mut app, id, numbered(page, 500, true), false, 2);
+        assert!(fx.is_empty(), "the walk lists by itself");
         assert_eq!(
             cursor(&app),
             500 * (page + 1) - 1,
             "the cursor follows the end"
         );
-        match listed(&fx) {
-            Some((next, _, _)) => id = next,
-            None => assert_eq!(page, 5, "only the last page asks for nothing more"),
-        }
+        assert!(app.objects.walk().is_some() && !app.objects.complete());
     }
+    // A stale walk's page changes nothing.
+    walk_page(
+        &mut app,
+        RequestId(id.0 + 1),
+        numbered(9, 500, true),
+        false,
+        3,
+    );
+    assert_eq!(app.objects.rows().key_count(), 3000);
+    walk_page(&mut app, id, ListPage::default(), true, 3);
     assert!(app.objects.complete() && app.objects.walk().is_none());
     assert_eq!(app.objects.rows().key_count(), 3000);
 }
 
 #[test]
-fn esc_or_a_movement_stops_the_walk_and_keeps_what_is_loaded() {
+fn the_config_parallel_sets_the_walks_requests_at_once() {
+    let mut settings = settings();
+    settings.list.parallel = Some(3);
+    let (app, _) = App::new(settings, Keymap::default(), at(0));
+    assert_eq!(app.walk_chains, 3);
+}
+
+#[test]
+fn esc_or_a_movement_stops_the_walk_and_its_requests() {
     for stop in [press(Key::Esc), ch('k'), press(Key::PageUp), ch('g')] {
         let (mut app, id) = first_of_many();
         app.update(
@@ -842,27 +880,31 @@ fn esc_or_a_movement_stops_the_walk_and_keeps_what_is_loaded() {
             },
             at(1),
         );
-        let (id, _, _) = listed(&app.update(ch('G'), at(1))).unwrap();
-        app.update(stop.clone(), at(2));
+        let (id, _, _) = walked(&app.update(ch('G'), at(1))).unwrap();
+        walk_page(&mut app, id, numbered(1, 500, true), false, 2);
+        let fx = app.update(stop.clone(), at(2));
         assert!(app.objects.walk().is_none(), "{stop:?} stops");
-        let fx = app.update(
-            Msg::PageLoaded {
-                request: id,
-                page: numbered(1, 500, false),
-            },
-            at(3),
+        assert_eq!(
+            fx.iter().filter(|e| **e == Effect::StopListing).count(),
+            1,
+            "{stop:?}: the requests stop: {fx:?}"
         );
-        assert!(listed(&fx).is_none(), "{stop:?}: no further page by itself");
+        assert!(matches!(fx.first(), Some(Effect::StopListing)), "first");
+        let fx = walk_page(&mut app, id, numbered(2, 500, true), false, 3);
+        assert!(fx.is_empty());
         assert_eq!(
             app.objects.rows().key_count(),
             1000,
-            "the page in flight still lands"
+            "{stop:?}: no page after"
         );
+        // The listing goes on after the last key loaded (a movement near the end asks at once).
+        let from = match app.objects.in_flight() {
+            Some(fetch) => fetch.token.clone(),
+            None => app.objects.load().next_page().and_then(NextPage::token),
+        };
+        assert_eq!(from, Some(Cursor::After("k00999".into())), "{stop:?}");
     }
-}
-
-#[test]
-fn a_failure_stops_the_walk() {
+    // Stopped before any page of it came: it goes on from where it would have.
     let (mut app, id) = first_of_many();
     app.update(
         Msg::PageLoaded {
@@ -871,7 +913,29 @@ fn a_failure_stops_the_walk() {
         },
         at(1),
     );
-    let (id, _, _) = listed(&app.update(ch('G'), at(1))).unwrap();
+    app.update(ch('G'), at(1));
+    assert_eq!(
+        app.update(press(Key::Esc), at(2)),
+        vec![Effect::StopListing]
+    );
+    assert_eq!(
+        app.objects.load().next_page(),
+        Some(NextPage::From(Cursor::Token("k00499".into())))
+    );
+}
+
+#[test]
+fn a_failure_stops_the_walk_and_the_retry_goes_on_after_the_last_key() {
+    let (mut app, id) = first_of_many();
+    app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: numbered(0, 500, false),
+        },
+        at(1),
+    );
+    let (id, _, _) = walked(&app.update(ch('G'), at(1))).unwrap();
+    walk_page(&mut app, id, numbered(1, 500, true), false, 2);
     app.update(
         Msg::PageFailed {
             request: id,
@@ -880,6 +944,65 @@ fn a_failure_stops_the_walk() {
         at(2),
     );
     assert!(app.objects.walk().is_none());
+    let fx = app.update(ctrl('r'), at(3));
+    let Some(Effect::ListPage { page, .. }) = fx.first() else {
+        panic!("{fx:?}");
+    };
+    assert_eq!(page.start_after.as_deref(), Some("k00999"));
+    assert_eq!(page.continuation_token, None);
+}
+
+fn folders(names: &[&str], next: Option<&str>) -> ListPage {
+    ListPage {
+        prefixes: names.iter().map(|n| (*n).to_string()).collect(),
+        objects: vec![],
+        next_token: next.map(str::to_string),
+    }
+}
+
+#[test]
+fn a_walk_asked_while_a_page_is_on_its_way_starts_when_it_lands_and_a_folder_comes_once() {
+    let (mut app, id) = first_of_many();
+    // Two rows: the next page is asked for at once (near the end).
+    let fx = app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: folders(&["a/", "b/"], Some("t1")),
+        },
+        at(1),
+    );
+    let (id, _, _) = listed(&fx).expect("the look-ahead");
+    assert!(
+        walked(&app.update(ch('G'), at(1))).is_none(),
+        "a page is on its way"
+    );
+    let fx = app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: folders(&["c/"], Some("t2")),
+        },
+        at(2),
+    );
+    let (id, page, _) = walked(&fx).expect("the walk when it lands");
+    assert_eq!(page.continuation_token.as_deref(), Some("t2"));
+    walk_page(&mut app, id, folders(&["d/"], None), false, 3);
+    app.update(press(Key::Esc), at(3));
+    let fx = app.update(ch('j'), at(4));
+    let (_, token, _) = listed(&fx).expect("the next page from after d/");
+    assert_eq!(token, None);
+    let fetch = app.objects.in_flight().unwrap().clone();
+    assert_eq!(fetch.token, Some(Cursor::After("d/".into())));
+    app.update(
+        Msg::PageLoaded {
+            request: fetch.id,
+            page: folders(&["d/", "e/"], None),
+        },
+        at(5),
+    );
+    assert_eq!(
+        app.objects.rows().keys(),
+        vec!["a/", "b/", "c/", "d/", "e/"]
+    );
 }
 
 #[test]

@@ -11,7 +11,7 @@ mod sts;
 pub use base::load_base_config;
 pub use interceptors::OnRetryable;
 pub use provider::CredentialSlot;
-pub use s3::{ObjectBody, S3Browser};
+pub use s3::{ObjectBody, S3Browser, Walked, walk_listing};
 pub use sts::{Issued, StsIssuer};
 
 /// An SDK time as a `chrono` one (`None` when out of chrono's range).

@@ -2,8 +2,18 @@
 //! requests, pages, object entries, sizes for people, and the bucket-name rules.
 
 mod entry;
+pub mod split;
 
 pub use entry::{Etag, ObjectEntry, StorageClass};
+
+/// Where a listing goes on from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cursor {
+    /// S3's continuation token from the page before.
+    Token(String),
+    /// The first entry after this key or folder (ListObjectsV2's StartAfter).
+    After(String),
+}
 
 /// One page request: a bucket, a prefix, where to continue, and how many keys at most.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,9 +21,38 @@ pub struct PageRequest {
     pub bucket: String,
     pub prefix: String,
     pub continuation_token: Option<String>,
+    /// Only keys after this one (ignored by S3 when a continuation token is given).
+    pub start_after: Option<String>,
     pub max_keys: i32,
     /// Group keys under `/` into common prefixes (folders).
     pub folders: bool,
+}
+
+impl PageRequest {
+    /// The same listing, from `cursor` (`None`: from the start).
+    #[must_use]
+    pub fn from_cursor(&self, cursor: Option<Cursor>) -> Self {
+        let (continuation_token, start_after) = match cursor {
+            None => (None, None),
+            Some(Cursor::Token(token)) => (Some(token), None),
+            Some(Cursor::After(key)) => (None, Some(key)),
+        };
+        Self {
+            continuation_token,
+            start_after,
+            ..self.clone()
+        }
+    }
+
+    /// Where this request lists from.
+    #[must_use]
+    pub fn cursor(&self) -> Option<Cursor> {
+        match (&self.continuation_token, &self.start_after) {
+            (Some(token), _) => Some(Cursor::Token(token.clone())),
+            (None, Some(key)) => Some(Cursor::After(key.clone())),
+            (None, None) => None,
+        }
+    }
 }
 
 /// One page of results.

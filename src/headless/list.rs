@@ -62,6 +62,7 @@ async fn list_all(
         bucket: lister.settings.bucket.clone(),
         prefix: lister.settings.prefix.clone(),
         continuation_token: None,
+        start_after: None,
         max_keys: lister.settings.page_size,
         folders: args.folders,
     };

@@ -94,6 +94,7 @@ async fn level(lister: &mut Session<'_>) -> Result<Vec<Item>, CommandError> {
         bucket: lister.settings.bucket.clone(),
         prefix: lister.settings.prefix.clone(),
         continuation_token: None,
+        start_after: None,
         max_keys: lister.settings.page_size,
         folders: true,
     };
@@ -130,6 +131,7 @@ fn start(lister: &Session<'_>, folder: &str) -> Worker {
         bucket: lister.settings.bucket.clone(),
         prefix: folder.to_string(),
         continuation_token: None,
+        start_after: None,
         max_keys: lister.settings.page_size,
         folders: false,
     };
@@ -196,6 +198,7 @@ async fn print_folder(
         bucket: lister.settings.bucket.clone(),
         prefix: folder.to_string(),
         continuation_token: token,
+        start_after: None,
         max_keys: lister.settings.page_size,
         folders: false,
     };

@@ -4,7 +4,8 @@
 
 use super::cloud::{Cloud, with_s3};
 use crate::app::{Effect, Generation, Msg, ObjectFetch, RequestId};
-use crate::aws::{Issued, S3Browser};
+use crate::aws::{Issued, S3Browser, Walked, walk_listing};
+use crate::bucket::ListPage;
 use crate::credentials::{Mode, SecretCredentials};
 use crate::failure::AwsFailure;
 use crate::object::download::{Transfer, keep_both, part_path};
@@ -141,6 +142,22 @@ impl Executor {
                 });
             }
             Effect::UseCredentials { generation } => self.use_credentials(generation),
+            listing @ (Effect::ListPage { .. }
+            | Effect::WalkListing { .. }
+            | Effect::StopListing) => self.run_listing(listing),
+            Effect::SetBases { bases } => self.cloud.set_bases(bases),
+            Effect::SetS3Region { region } => self.cloud.set_s3_region(region),
+            lab @ (Effect::CheckAccess { .. }
+            | Effect::ReadUserPolicies { .. }
+            | Effect::ListBuckets { .. }
+            | Effect::RememberBuckets { .. }) => self.run_lab(lab),
+            other => self.run_object(other),
+        }
+    }
+
+    /// Runs a listing effect: one page, a walk to the end, or stopping the one listing task.
+    fn run_listing(&mut self, effect: Effect) {
+        match effect {
             Effect::ListPage {
                 request,
                 generation,
@@ -164,13 +181,49 @@ impl Executor {
                     let _ = tx.send(Event(Report::App(msg)));
                 }));
             }
-            Effect::SetBases { bases } => self.cloud.set_bases(bases),
-            Effect::SetS3Region { region } => self.cloud.set_s3_region(region),
-            lab @ (Effect::CheckAccess { .. }
-            | Effect::ReadUserPolicies { .. }
-            | Effect::ListBuckets { .. }
-            | Effect::RememberBuckets { .. }) => self.run_lab(lab),
-            other => self.run_object(other),
+            Effect::WalkListing {
+                request,
+                generation,
+                page,
+                chains,
+            } => {
+                debug_assert_eq!(self.installed, Some(generation));
+                if let Some(task) = self.list_task.take() {
+                    task.abort(); // latest wins
+                }
+                let (cloud, tx) = (self.cloud.clone(), self.tx.clone());
+                self.list_task = Some(tokio::spawn(async move {
+                    let send = |msg| tx.send(Event(Report::App(msg))).is_ok();
+                    let walked = walk_listing(
+                        &page,
+                        chains,
+                        |page| cloud.list_page(page),
+                        |page| {
+                            send(Msg::WalkPage {
+                                request,
+                                page,
+                                done: false,
+                            })
+                        },
+                    )
+                    .await;
+                    match walked {
+                        Ok(Walked::ToTheEnd) => send(Msg::WalkPage {
+                            request,
+                            page: ListPage::default(),
+                            done: true,
+                        }),
+                        Ok(Walked::Stopped) => false,
+                        Err(failure) => send(Msg::PageFailed { request, failure }),
+                    };
+                }));
+            }
+            Effect::StopListing => {
+                if let Some(task) = self.list_task.take() {
+                    task.abort();
+                }
+            }
+            _ => {}
         }
     }
 

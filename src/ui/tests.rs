@@ -968,21 +968,19 @@ fn loading_every_page_shows_how_far_and_how_fast() {
     let (mut app, _) = app_with(Mode::Federated, 3600, Some(page(0, false)));
     // G starts the walk at 2 s; three more pages by 4 s.
     let fx = app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('G'))), at(2));
-    let mut id = match fx.first() {
-        Some(Effect::ListPage { request, .. }) => *request,
+    let id = match fx.first() {
+        Some(Effect::WalkListing { request, .. }) => *request,
         other => panic!("{other:?}"),
     };
     for n in 1..4 {
-        let fx = app.update(
-            Msg::PageLoaded {
+        app.update(
+            Msg::WalkPage {
                 request: id,
-                page: page(n, false),
+                page: page(n, true),
+                done: false,
             },
             at(4),
         );
-        if let Some(Effect::ListPage { request, .. }) = fx.first() {
-            id = *request;
-        }
     }
     let text = screen_text(&draw(&mut app, at(4), 140, 30));
     assert!(

@@ -3,6 +3,7 @@
 //! live inside the states that have one, so a loaded page forgets them by construction.
 
 use crate::app::{Generation, RequestId};
+use crate::bucket::Cursor;
 use crate::failure::AwsFailure;
 use chrono::{DateTime, Utc};
 
@@ -11,8 +12,11 @@ use chrono::{DateTime, Utc};
 pub(crate) struct Fetch {
     pub(crate) id: RequestId,
     pub(crate) generation: Generation,
-    /// The continuation token it was asked from (`None`: the first page).
-    pub(crate) token: Option<String>,
+    /// Where it lists from (`None`: the first page); for a walk to the end, after the last
+    /// entry it has handed on, so a failure goes on from there.
+    pub(crate) token: Option<Cursor>,
+    /// Every page to the end over several chains of requests (`G`), not one page.
+    pub(crate) walk: bool,
 }
 
 /// A run of failures of the same page, until one succeeds.
@@ -39,8 +43,8 @@ pub(crate) enum Retry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PageFailure {
     pub(crate) failure: AwsFailure,
-    /// The continuation token to resume from.
-    pub(crate) token: Option<String>,
+    /// Where to resume from.
+    pub(crate) token: Option<Cursor>,
     pub(crate) retry: Retry,
     pub(crate) streak: Streak,
 }
@@ -49,12 +53,12 @@ pub(crate) struct PageFailure {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum NextPage {
     First,
-    /// The page after this continuation token.
-    From(String),
+    /// The page from this cursor.
+    From(Cursor),
 }
 
 impl NextPage {
-    pub(crate) fn token(self) -> Option<String> {
+    pub(crate) fn token(self) -> Option<Cursor> {
         match self {
             NextPage::First => None,
             NextPage::From(token) => Some(token),
@@ -72,9 +76,9 @@ pub(crate) enum Load {
         fetch: Fetch,
         streak: Streak,
     },
-    /// Pages loaded; more from this token.
+    /// Pages loaded; more from this cursor.
     More {
-        token: String,
+        from: Cursor,
     },
     /// Every page loaded.
     Complete,
@@ -86,7 +90,7 @@ impl Load {
     pub(crate) fn next_page(&self) -> Option<NextPage> {
         match self {
             Load::Unstarted => Some(NextPage::First),
-            Load::More { token } => Some(NextPage::From(token.clone())),
+            Load::More { from } => Some(NextPage::From(from.clone())),
             Load::Fetching { .. } | Load::Complete | Load::Failed(_) => None,
         }
     }

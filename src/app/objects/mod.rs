@@ -8,11 +8,13 @@ mod rows;
 #[cfg(test)]
 mod tests;
 
+#[cfg(test)]
+pub(crate) use load::NextPage;
 pub(crate) use load::{Fetch, Load, PageFailure, Retry, Streak};
 pub(crate) use rows::{Entry, Rows, Sort};
 
 use super::{Generation, RequestId};
-use crate::bucket::{ListPage, PageRequest};
+use crate::bucket::{Cursor, ListPage, PageRequest};
 use crate::failure::AwsFailure;
 
 /// Rows from the end of what is loaded at which the next page is requested.
@@ -87,9 +89,20 @@ impl ObjectsState {
         }
     }
 
-    /// Stops walking; what is loaded stays.
-    pub(crate) fn stop_walk(&mut self) -> bool {
-        self.walk.take().is_some()
+    /// Stops walking; what is loaded stays, and the listing goes on from after it. Returns
+    /// whether a walk was under way, and whether its requests are to be stopped.
+    pub(crate) fn stop_walk(&mut self) -> Option<bool> {
+        self.walk.take()?;
+        if let Load::Fetching { fetch, .. } = &self.load
+            && fetch.walk
+        {
+            self.load = match fetch.token.clone() {
+                Some(from) => Load::More { from },
+                None => Load::Unstarted,
+            };
+            return Some(true);
+        }
+        Some(false)
     }
 
     pub(crate) fn bucket(&self) -> &str {
@@ -216,6 +229,19 @@ impl ObjectsState {
         Some(self.begin_fetch(id, generation, token, Streak::default()))
     }
 
+    /// Every page from the next one to the end, recorded as in flight under `id`.
+    pub(crate) fn begin_walk(
+        &mut self,
+        id: RequestId,
+        generation: Generation,
+    ) -> Option<PageRequest> {
+        let page = self.begin_next(id, generation)?;
+        if let Load::Fetching { fetch, .. } = &mut self.load {
+            fetch.walk = true;
+        }
+        Some(page)
+    }
+
     /// The failed page again, recorded as in flight under `id`.
     pub(crate) fn begin_retry(
         &mut self,
@@ -232,21 +258,24 @@ impl ObjectsState {
         &mut self,
         id: RequestId,
         generation: Generation,
-        token: Option<String>,
+        token: Option<Cursor>,
         streak: Streak,
     ) -> PageRequest {
         let request = PageRequest {
             bucket: self.bucket.clone(),
             prefix: self.prefix.clone(),
-            continuation_token: token.clone(),
+            continuation_token: None,
+            start_after: None,
             max_keys: self.page_size,
             folders: true,
-        };
+        }
+        .from_cursor(token.clone());
         self.load = Load::Fetching {
             fetch: Fetch {
                 id,
                 generation,
                 token,
+                walk: false,
             },
             streak,
         };
@@ -258,16 +287,57 @@ impl ObjectsState {
         if self.in_flight().map(|f| f.id) != Some(id) {
             return false;
         }
+        self.load = match page.next_token {
+            Some(token) => Load::More {
+                from: Cursor::Token(token),
+            },
+            None => Load::Complete,
+        };
+        self.take_page(page.prefixes, page.objects);
+        true
+    }
+
+    /// Takes in a page of a walk to the end (`done`: the walk listed everything). Returns
+    /// false (and changes nothing) for a stale answer.
+    pub(crate) fn walk_page_loaded(&mut self, id: RequestId, page: ListPage, done: bool) -> bool {
+        let Load::Fetching { fetch, .. } = &mut self.load else {
+            return false;
+        };
+        if fetch.id != id || !fetch.walk {
+            return false;
+        }
+        // The walk goes on after the last entry it handed on, should it fail or stop.
+        let last = page
+            .objects
+            .last()
+            .map(|o| &*o.key)
+            .max(page.prefixes.last().map(String::as_str));
+        if let Some(last) = last {
+            fetch.token = Some(Cursor::After(last.to_string()));
+        }
+        if done {
+            self.load = Load::Complete;
+        }
+        self.take_page(page.prefixes, page.objects);
+        true
+    }
+
+    /// Puts a page's entries on screen (the listing under way replaces a previous one's rows).
+    fn take_page(&mut self, prefixes: Vec<String>, objects: Vec<crate::bucket::ObjectEntry>) {
         self.pages_loaded += 1;
         if self.shown == Shown::PreviousListing {
             self.shown = Shown::ThisListing;
             self.rows.clear();
         }
-        self.load = match page.next_token {
-            Some(token) => Load::More { token },
-            None => Load::Complete,
-        };
-        self.rows.insert_page(page.prefixes, page.objects);
+        let mut prefixes = prefixes;
+        // A listing that goes on after a folder lists that folder again.
+        if prefixes
+            .first()
+            .is_some_and(|p| Some(p.as_str()) == self.rows.last_folder())
+        {
+            prefixes.remove(0);
+        }
+        self.rows.insert_page(prefixes, objects);
         if let Some(key) = &self.select_after_load
             && let Some(row) = self.rows.row_of(key)
         {
@@ -281,7 +351,6 @@ impl ObjectsState {
             self.select_after_load = None;
             self.walk = None;
         }
-        true
     }
 
     /// Whether pages are still being walked through to find the key to select again.
@@ -317,7 +386,7 @@ impl ObjectsState {
     pub(crate) fn fail(
         &mut self,
         failure: AwsFailure,
-        token: Option<String>,
+        token: Option<Cursor>,
         retry: Retry,
         streak: Streak,
     ) {

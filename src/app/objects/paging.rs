@@ -12,6 +12,8 @@ use chrono::{DateTime, Utc};
 #[derive(Clone, Copy)]
 enum Which {
     Next,
+    /// Every page from the next one to the end.
+    Walk,
     FailedAgain,
 }
 
@@ -38,7 +40,7 @@ impl App {
     pub(crate) fn walk_to_end(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
         self.objects.start_walk(now);
         if self.objects.walk().is_some() {
-            self.request_page()
+            self.fetch(Which::Walk)
         } else {
             Vec::new()
         }
@@ -68,17 +70,40 @@ impl App {
         let request = RequestId(self.next_request + 1);
         let page = match which {
             Which::Next => self.objects.begin_next(request, generation),
+            Which::Walk => self.objects.begin_walk(request, generation),
             Which::FailedAgain => self.objects.begin_retry(request, generation),
         };
         let Some(page) = page else {
             return Vec::new();
         };
         self.next_request = request.0;
+        if self.objects.in_flight().is_some_and(|f| f.walk) {
+            return vec![Effect::WalkListing {
+                request,
+                generation,
+                page,
+                chains: self.walk_chains,
+            }];
+        }
         vec![Effect::ListPage {
             request,
             generation,
             page,
         }]
+    }
+
+    /// A page of the walk to the end arrived (`done`: it was the last).
+    pub(crate) fn on_walk_page(
+        &mut self,
+        request: RequestId,
+        page: ListPage,
+        done: bool,
+        now: DateTime<Utc>,
+    ) -> Vec<Effect> {
+        if self.objects.walk_page_loaded(request, page, done) {
+            self.note_page_arrived(now);
+        }
+        Vec::new()
     }
 
     pub(crate) fn on_page(
@@ -92,7 +117,7 @@ impl App {
         }
         self.note_page_arrived(now);
         if self.objects.walk().is_some() {
-            return self.request_page(); // the next page at once, back to back
+            return self.fetch(Which::Walk); // the rest at once (after a failed page, say)
         }
         if self.objects.keep_reselecting() {
             return self.request_page(); // keep going until the selected key is back

@@ -169,6 +169,11 @@ impl Rows {
     }
 
     /// Every loaded row, filter or not.
+    /// The last folder listed.
+    pub(crate) fn last_folder(&self) -> Option<&str> {
+        self.folders.last().map(AsRef::as_ref)
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.folders.len() + self.objects.len()
     }

@@ -4,8 +4,10 @@
 mod check;
 mod list;
 mod object;
+mod walk;
 
 pub use object::ObjectBody;
+pub use walk::{Walked, walk_listing};
 
 use super::interceptors::{BodyCap, OnRetryable, RetryNotifier};
 

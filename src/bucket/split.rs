@@ -1,0 +1,423 @@
+//! Listing one prefix over several chains of requests at once. ListObjectsV2 answers at most
+//! 1,000 keys a round trip, and each page's continuation token comes from the page before, so
+//! one chain is bound by round trips. A [`Plan`] cuts the key space after what is listed into
+//! ranges at guessed keys (`StartAfter`), lists each range with a chain of its own, and hands
+//! the pages on in key order, as one chain would have.
+//!
+//! Guesses only cost speed, never keys: the ranges always cover the key space once (a range
+//! keeps the keys up to and including its last key, the next one starts after it). A guess too
+//! far makes an empty range (one request); a guess too near makes a short one; a range much
+//! longer than guessed is cut again when a chain falls idle.
+//!
+//! The guesses: keys are read as numbers whose digits are the bytes seen so far (after the
+//! part every key seen shares), the keys per step of that number are measured on the pages
+//! that came back, and a new range is cut to hold about [`PAGES_A_RANGE`] pages.
+
+use super::{Cursor, ListPage, PageRequest};
+use std::collections::VecDeque;
+
+/// Pages a range may hold, listed ahead of the range being handed on: memory stays bounded.
+pub const PAGES_AHEAD: usize = 8;
+/// A new range is cut to hold about this many pages, as far as the keys so far tell.
+const PAGES_A_RANGE: u128 = 8;
+/// Digits of a key (after the shared part) the numbers look at: base ≤ 129, so 16 fit a u128.
+const WIDTH_MAX: usize = 16;
+/// Bytes at the end of what every key seen shares that still count as digits: keys further on
+/// may differ there (after `k/000000xx` comes `k/000001xx`).
+const SLACK: usize = 4;
+/// Pages whose spread of keys the density is measured on (the latest ones).
+const SAMPLES: usize = 32;
+
+/// Keys as numbers, so the key space can be cut at even steps. The mapping never reverses two
+/// keys' order; bytes outside ASCII count as the highest byte seen, so the keys it makes are
+/// ASCII (valid UTF-8, as S3 keys must be).
+#[derive(Debug, Clone, Default)]
+struct Scale {
+    /// What every key seen starts with (the digits start [`SLACK`] bytes before its end).
+    shared: Option<Vec<u8>>,
+    /// Bytes seen (ASCII), a bit each.
+    seen: u128,
+    longest: usize,
+}
+
+/// The scale's digits at one moment: bytes in order, and how many digits a key has.
+struct Digits<'a> {
+    shared: &'a [u8],
+    alphabet: Vec<u8>,
+    width: usize,
+}
+
+impl Scale {
+    fn learn(&mut self, key: &str) {
+        let key = key.as_bytes();
+        let shared = self.shared.get_or_insert_with(|| key.to_vec());
+        let common = shared.iter().zip(key).take_while(|(a, b)| a == b).count();
+        // Bytes every key had so far are digits now too.
+        let unshared = shared.split_off(common);
+        let from = common.saturating_sub(SLACK);
+        for &b in unshared
+            .iter()
+            .chain(key.iter().skip(from))
+            .take(2 * WIDTH_MAX)
+        {
+            if b < 128 {
+                self.seen |= 1 << b;
+            }
+        }
+        self.longest = self.longest.max(key.len());
+    }
+
+    fn digits(&self) -> Option<Digits<'_>> {
+        let shared = self.shared.as_deref()?;
+        let shared = &shared[..shared.len().saturating_sub(SLACK)];
+        let alphabet: Vec<u8> = (0u8..128).filter(|&b| self.seen & (1 << b) != 0).collect();
+        let width = self.longest.saturating_sub(shared.len()).min(WIDTH_MAX);
+        (!alphabet.is_empty() && width > 0).then_some(Digits {
+            shared,
+            alphabet,
+            width,
+        })
+    }
+}
+
+impl Digits<'_> {
+    fn base(&self) -> u128 {
+        self.alphabet.len() as u128 + 1
+    }
+
+    /// The largest number plus one.
+    fn end(&self) -> u128 {
+        (0..self.width).fold(1u128, |n, _| n * self.base())
+    }
+
+    /// `key` as a number; keys that do not start with the shared part sit at either end.
+    fn number(&self, key: &str) -> u128 {
+        let key = key.as_bytes();
+        let head = &key[..key.len().min(self.shared.len())];
+        match head.cmp(self.shared) {
+            std::cmp::Ordering::Less => return 0,
+            std::cmp::Ordering::Greater => return self.end() - 1,
+            std::cmp::Ordering::Equal if key.len() < self.shared.len() => return 0,
+            std::cmp::Ordering::Equal => {}
+        }
+        let rest = &key[self.shared.len()..];
+        let mut n = 0u128;
+        let mut between = false;
+        for i in 0..self.width {
+            let digit = match rest.get(i) {
+                _ if between => self.base() - 1,
+                None => 0,
+                Some(&b) => match self.alphabet.binary_search(&b) {
+                    Ok(at) => at as u128 + 1,
+                    // A byte not seen sits between two that were: the digit of the one below,
+                    // then the highest digits, so the order holds either side.
+                    Err(at) => {
+                        between = true;
+                        at as u128
+                    }
+                },
+            };
+            n = n * self.base() + digit;
+        }
+        n
+    }
+
+    /// The key of number `n`: the shared part, then a byte a digit until a zero digit.
+    fn key(&self, n: u128) -> String {
+        let mut digits = Vec::with_capacity(self.width);
+        let mut n = n;
+        for _ in 0..self.width {
+            digits.push(n % self.base());
+            n /= self.base();
+        }
+        let mut key = self.shared.to_vec();
+        for d in digits.into_iter().rev() {
+            let Some(&b) = usize::try_from(d)
+                .ok()
+                .and_then(|d| d.checked_sub(1))
+                .and_then(|i| self.alphabet.get(i))
+            else {
+                break;
+            };
+            key.push(b);
+        }
+        // Shared bytes are a key's prefix (valid UTF-8 up to a char boundary at worst);
+        // the rest is ASCII.
+        String::from_utf8_lossy(&key).into_owned()
+    }
+}
+
+/// One stretch of the key space, listed by its own chain of requests.
+#[derive(Debug)]
+struct Range {
+    id: u64,
+    /// Where its next request lists from (`None`: the start of the listing).
+    next: Option<Cursor>,
+    /// The key it starts after, or its first entry: where it began, for cutting.
+    start: Option<String>,
+    /// Its last key: entries after this belong to the next range (`None`: to the end).
+    until: Option<String>,
+    /// The last entry it listed.
+    last: Option<String>,
+    in_flight: bool,
+    done: bool,
+    pages: VecDeque<ListPage>,
+}
+
+impl Range {
+    fn new(id: u64, next: Option<Cursor>, until: Option<String>) -> Self {
+        let start = match &next {
+            Some(Cursor::After(key)) => Some(key.clone()),
+            _ => None,
+        };
+        Self {
+            id,
+            next,
+            start,
+            until,
+            last: None,
+            in_flight: false,
+            done: false,
+            pages: VecDeque::new(),
+        }
+    }
+
+    /// Where it has got to: its last entry, or where it starts.
+    fn position(&self) -> Option<&str> {
+        self.last.as_deref().or(self.start.as_deref())
+    }
+}
+
+/// The largest of a page's entries (objects and folders come apart, each in order).
+fn last_entry(page: &ListPage) -> Option<&str> {
+    let object = page.objects.last().map(|o| &*o.key);
+    let folder = page.prefixes.last().map(String::as_str);
+    object.max(folder)
+}
+
+/// Which request to send for which range.
+pub type RangeId = u64;
+
+/// A listing cut into ranges listed at once, handed on in key order.
+#[derive(Debug)]
+pub struct Plan {
+    template: PageRequest,
+    chains: usize,
+    /// In key order; the first is the one being handed on.
+    ranges: Vec<Range>,
+    scale: Scale,
+    /// (first, last, entries) of the latest pages, for the keys per step.
+    samples: VecDeque<(String, String, u128)>,
+    next_id: u64,
+    /// The last folder handed on: a range that starts inside a folder lists it again.
+    last_folder: Option<String>,
+}
+
+impl Plan {
+    /// The listing `request` describes, from where it says, over at most `chains` requests at
+    /// once.
+    #[must_use]
+    pub fn new(request: &PageRequest, chains: usize) -> Self {
+        Self {
+            template: request.from_cursor(None),
+            chains: chains.max(1),
+            ranges: vec![Range::new(0, request.cursor(), None)],
+            scale: Scale::default(),
+            samples: VecDeque::new(),
+            next_id: 1,
+            last_folder: None,
+        }
+    }
+
+    /// Whether every range was listed and handed on.
+    #[must_use]
+    pub fn finished(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    /// How many ranges the key space is in now (for tests and progress).
+    #[must_use]
+    pub fn ranges(&self) -> usize {
+        self.ranges.len()
+    }
+
+    /// The requests to send now: cuts new ranges while chains are idle, then one request for
+    /// each range that is waiting, as many as chains are free.
+    pub fn requests(&mut self) -> Vec<(RangeId, PageRequest)> {
+        // Pages held for later ranges are bounded: no new range while the head holds them up.
+        let held: usize = self.ranges.iter().map(|r| r.pages.len()).sum();
+        while held < self.chains * PAGES_AHEAD
+            && self.ranges.iter().filter(|r| !r.done).count() < self.chains
+            && self.cut()
+        {}
+        let mut busy = self.ranges.iter().filter(|r| r.in_flight).count();
+        let mut out = Vec::new();
+        for (i, range) in self.ranges.iter_mut().enumerate() {
+            if busy >= self.chains {
+                break;
+            }
+            if range.done || range.in_flight || (i > 0 && range.pages.len() >= PAGES_AHEAD) {
+                continue;
+            }
+            range.in_flight = true;
+            busy += 1;
+            out.push((range.id, self.template.from_cursor(range.next.clone())));
+        }
+        out
+    }
+
+    /// Takes in the page range `id` asked for.
+    pub fn landed(&mut self, id: RangeId, page: ListPage) {
+        for entry in page
+            .prefixes
+            .iter()
+            .map(String::as_str)
+            .chain(page.objects.iter().map(|o| &*o.key))
+        {
+            self.scale.learn(entry);
+        }
+        let Some(range) = self.ranges.iter_mut().find(|r| r.id == id) else {
+            return;
+        };
+        let ListPage {
+            mut prefixes,
+            mut objects,
+            next_token,
+        } = page;
+        let listed = prefixes.len() + objects.len();
+        if let Some(until) = range.until.as_deref() {
+            prefixes.truncate(prefixes.partition_point(|p| p.as_str() <= until));
+            objects.truncate(objects.partition_point(|o| &*o.key <= until));
+        }
+        let trimmed = prefixes.len() + objects.len() < listed;
+        let page = ListPage {
+            prefixes,
+            objects,
+            next_token: None,
+        };
+        let first = page
+            .objects
+            .first()
+            .map(|o| &*o.key)
+            .into_iter()
+            .chain(page.prefixes.first().map(String::as_str))
+            .min();
+        if let (Some(first), Some(last)) = (first, last_entry(&page)) {
+            let entries = (page.objects.len() + page.prefixes.len()) as u128;
+            if entries > 1 {
+                if self.samples.len() == SAMPLES {
+                    self.samples.pop_front();
+                }
+                self.samples
+                    .push_back((first.to_string(), last.to_string(), entries - 1));
+            }
+            if range.start.is_none() {
+                range.start = Some(first.to_string());
+            }
+            range.last = Some(last.to_string());
+        }
+        range.in_flight = false;
+        match next_token {
+            Some(token) if !trimmed => range.next = Some(Cursor::Token(token)),
+            _ => range.done = true,
+        }
+        range.pages.push_back(page);
+    }
+
+    /// The pages ready to hand on, in key order.
+    pub fn take_ready(&mut self) -> Vec<ListPage> {
+        let mut out = Vec::new();
+        while let Some(head) = self.ranges.first_mut() {
+            while let Some(mut page) = head.pages.pop_front() {
+                if !page.prefixes.is_empty() && page.prefixes.first() == self.last_folder.as_ref() {
+                    page.prefixes.remove(0);
+                }
+                if let Some(folder) = page.prefixes.last() {
+                    self.last_folder = Some(folder.clone());
+                }
+                out.push(page);
+            }
+            if !head.done {
+                break;
+            }
+            self.ranges.remove(0);
+        }
+        out
+    }
+
+    /// Cuts one more range off the end of the listing or off the longest range left; false
+    /// when there is nothing worth cutting (or nothing known to cut by yet).
+    fn cut(&mut self) -> bool {
+        let Some(digits) = self.scale.digits() else {
+            return false;
+        };
+        let (span, entries) =
+            self.samples
+                .iter()
+                .fold((0u128, 0u128), |(span, entries), (first, last, n)| {
+                    let s = digits.number(last).saturating_sub(digits.number(first));
+                    (span.saturating_add(s), entries + n)
+                });
+        let per_page = span
+            .checked_div(entries)
+            .unwrap_or(0)
+            .saturating_mul(u128::try_from(self.template.max_keys.max(1)).unwrap_or(1));
+        if per_page == 0 {
+            return false;
+        }
+        // The end of the listing: the last range lists to the end; it gets a last key and a
+        // new last range starts after it.
+        if let Some(tail) = self.ranges.last_mut()
+            && !tail.done
+            && tail.until.is_none()
+            && let Some(at) = tail.position()
+        {
+            let cut = digits.key(
+                digits
+                    .number(at)
+                    .saturating_add(per_page.saturating_mul(PAGES_A_RANGE)),
+            );
+            if cut.as_str() > at && digits.number(&cut) < digits.end() - 1 {
+                tail.until = Some(cut.clone());
+                let range = Range::new(self.next_id, Some(Cursor::After(cut)), None);
+                self.next_id += 1;
+                self.ranges.push(range);
+                return true;
+            }
+        }
+        // The longest range left, cut in two, if it holds more than two pages still.
+        let longest = self
+            .ranges
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.done)
+            .filter_map(|(i, r)| {
+                let (at, until) = (r.position()?, r.until.as_deref()?);
+                let left = digits.number(until).saturating_sub(digits.number(at));
+                Some((i, left, digits.number(at)))
+            })
+            .max_by_key(|&(_, left, _)| left);
+        let Some((i, left, from)) = longest else {
+            return false;
+        };
+        if left <= per_page.saturating_mul(2) {
+            return false;
+        }
+        let cut = digits.key(from + left / 2);
+        let range = &mut self.ranges[i];
+        let (Some(at), Some(until)) = (range.position(), range.until.clone()) else {
+            return false;
+        };
+        if cut.as_str() <= at || cut >= until {
+            return false;
+        }
+        range.until = Some(cut.clone());
+        let range = Range::new(self.next_id, Some(Cursor::After(cut)), Some(until));
+        self.next_id += 1;
+        self.ranges.insert(i + 1, range);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,365 @@
+use super::*;
+use crate::bucket::{Etag, ObjectEntry, StorageClass};
+
+/// A bucket in memory that answers ListObjectsV2 as S3 does: keys in byte order, the prefix,
+/// StartAfter, a continuation token (the last key it sent, disguised), max-keys and `/`
+/// folders.
+struct Bucket {
+    keys: Vec<String>,
+    requests: usize,
+}
+
+impl Bucket {
+    fn new(mut keys: Vec<String>) -> Self {
+        keys.sort();
+        keys.dedup();
+        Self { keys, requests: 0 }
+    }
+
+    fn list(&mut self, req: &PageRequest) -> ListPage {
+        self.requests += 1;
+        let after = match (&req.continuation_token, &req.start_after) {
+            (Some(token), _) => Some(token.strip_prefix("token:").unwrap().to_string()),
+            (None, after) => after.clone(),
+        };
+        let from = after
+            .as_deref()
+            .map_or(0, |a| self.keys.partition_point(|k| k.as_str() <= a));
+        let mut page = ListPage::default();
+        let mut count = 0;
+        let mut last = None;
+        for key in &self.keys[from..] {
+            if !key.starts_with(&req.prefix) {
+                continue;
+            }
+            if count == usize::try_from(req.max_keys).unwrap() {
+                page.next_token = last.map(|l: String| format!("token:{l}"));
+                return page;
+            }
+            let rest = &key[req.prefix.len()..];
+            if req.folders
+                && let Some(slash) = rest.find('/')
+            {
+                let folder = format!("{}{}", req.prefix, &rest[..=slash]);
+                if page.prefixes.last() == Some(&folder) {
+                    continue;
+                }
+                // The folder's last key: the next page goes on after the whole folder.
+                let end = self
+                    .keys
+                    .iter()
+                    .rfind(|k| k.starts_with(&folder))
+                    .unwrap()
+                    .clone();
+                page.prefixes.push(folder);
+                last = Some(end);
+            } else {
+                page.objects.push(object(key));
+                last = Some(key.clone());
+            }
+            count += 1;
+        }
+        page
+    }
+
+    /// What one chain of requests lists, entry by entry.
+    fn serial(&mut self, req: &PageRequest) -> Vec<String> {
+        let mut req = req.clone();
+        let mut all = Vec::new();
+        loop {
+            let page = self.list(&req);
+            all.extend(entries(&page));
+            match page.next_token {
+                Some(token) => req.continuation_token = Some(token),
+                None => return all,
+            }
+        }
+    }
+}
+
+fn object(key: &str) -> ObjectEntry {
+    ObjectEntry::new(key, 1, None, Etag::parse("\"e\""), StorageClass::Standard)
+}
+
+/// A page's entries in key order.
+fn entries(page: &ListPage) -> Vec<String> {
+    let mut all: Vec<String> = page
+        .prefixes
+        .iter()
+        .cloned()
+        .chain(page.objects.iter().map(|o| o.key.to_string()))
+        .collect();
+    all.sort();
+    all
+}
+
+fn request(prefix: &str, folders: bool) -> PageRequest {
+    PageRequest {
+        bucket: "b".into(),
+        prefix: prefix.into(),
+        continuation_token: None,
+        start_after: None,
+        max_keys: 100,
+        folders,
+    }
+}
+
+/// What a run of the plan did.
+struct Run {
+    entries: Vec<String>,
+    requests: usize,
+    most_at_once: usize,
+}
+
+/// Runs a plan to the end against `bucket`, answering the requests in flight latest first
+/// (so ranges land out of order), and collects what it hands on.
+fn run(bucket: &mut Bucket, req: &PageRequest, chains: usize) -> Run {
+    let mut plan = Plan::new(req, chains);
+    let mut in_flight: Vec<(RangeId, PageRequest)> = Vec::new();
+    let mut entries_out = Vec::new();
+    let mut most_at_once = 0;
+    let before = bucket.requests;
+    for _ in 0..100_000 {
+        in_flight.extend(plan.requests());
+        most_at_once = most_at_once.max(in_flight.len());
+        assert!(
+            in_flight.len() <= chains,
+            "more requests at once than chains"
+        );
+        let Some((id, req)) = in_flight.pop() else {
+            break;
+        };
+        let page = bucket.list(&req);
+        plan.landed(id, page);
+        for page in plan.take_ready() {
+            assert!(
+                page.next_token.is_none(),
+                "a handed-on page carries no token"
+            );
+            entries_out.extend(entries(&page));
+        }
+    }
+    assert!(plan.finished(), "the plan never finished");
+    assert!(in_flight.is_empty());
+    Run {
+        entries: entries_out,
+        requests: bucket.requests - before,
+        most_at_once,
+    }
+}
+
+fn numbered(n: usize, prefix: &str) -> Vec<String> {
+    (0..n).map(|i| format!("{prefix}{i:08}")).collect()
+}
+
+/// A fixed pseudo-random sequence (no dependency, same every run).
+fn pseudo_random(n: usize, seed: u64) -> impl Iterator<Item = u64> {
+    let mut x = seed;
+    (0..n).map(move |_| {
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        x >> 11
+    })
+}
+
+fn check(keys: Vec<String>, req: &PageRequest, chains: usize) -> Run {
+    let mut bucket = Bucket::new(keys);
+    let serial = bucket.serial(req);
+    let serial_requests = bucket.requests;
+    let run = run(&mut bucket, req, chains);
+    assert_eq!(
+        run.entries.len(),
+        serial.len(),
+        "as many entries as one chain lists"
+    );
+    assert!(
+        run.entries == serial,
+        "the same entries in the same order as one chain"
+    );
+    // Guesses cost requests, not many: at most a few per chain beyond one chain's count.
+    assert!(
+        run.requests <= serial_requests + 4 * chains + serial_requests / 4,
+        "{} requests against {serial_requests} for one chain",
+        run.requests
+    );
+    run
+}
+
+#[test]
+fn numbered_keys_are_listed_once_in_order_over_every_chain() {
+    let run = check(numbered(20_000, "k/"), &request("k/", false), 8);
+    assert_eq!(run.most_at_once, 8, "all eight chains are used");
+}
+
+#[test]
+fn one_chain_is_the_plain_listing() {
+    let keys = numbered(1_000, "");
+    let mut bucket = Bucket::new(keys);
+    let run = run(&mut bucket, &request("", false), 1);
+    assert_eq!(run.entries.len(), 1_000);
+    assert_eq!(
+        run.requests, 10,
+        "ten full pages, the last one not truncated"
+    );
+    assert_eq!(run.most_at_once, 1);
+}
+
+#[test]
+fn random_hex_keys_are_listed_once_in_order() {
+    let keys = pseudo_random(15_000, 7)
+        .map(|x| format!("{x:016x}"))
+        .collect();
+    let run = check(keys, &request("", false), 4);
+    assert_eq!(run.most_at_once, 4);
+}
+
+#[test]
+fn sparse_keys_with_gaps_and_new_bytes_later_are_listed_once() {
+    // Digits first; letters, a longer shape and non-ASCII names come later in the key space.
+    let mut keys = numbered(3_000, "a/");
+    keys.extend(pseudo_random(3_000, 3).map(|x| format!("m/{}", x % 1_000_000_007)));
+    keys.extend((0..2_000).map(|i| format!("z/zebra-{i}-ünïcødé")));
+    keys.extend((0..500).map(|i| format!("日本/{i}")));
+    check(keys, &request("", false), 8);
+}
+
+#[test]
+fn folders_cut_through_are_handed_on_once() {
+    // Folders big and small among plain keys: cuts fall inside folders.
+    let mut keys = Vec::new();
+    for f in 0..40 {
+        let size = if f % 7 == 0 { 3_000 } else { 3 };
+        keys.extend((0..size).map(|i| format!("p/f{f:03}/{i:06}")));
+        keys.extend((0..60).map(|i| format!("p/f{f:03}-{i:04}")));
+    }
+    let req = request("p/", true);
+    let run = check(keys, &req, 8);
+    let folders = run.entries.iter().filter(|e| e.ends_with('/')).count();
+    assert_eq!(folders, 40);
+}
+
+#[test]
+fn a_listing_from_a_cursor_goes_on_from_there() {
+    let keys = numbered(10_000, "");
+    let mut bucket = Bucket::new(keys);
+    let mut req = request("", false);
+    req.start_after = Some("00004999".into());
+    let run = run(&mut bucket, &req, 4);
+    assert_eq!(run.entries.first().map(String::as_str), Some("00005000"));
+    assert_eq!(run.entries.len(), 5_000);
+    let mut req = request("", false);
+    req.continuation_token = Some("token:00000099".into());
+    let run = self::run(&mut bucket, &req, 4);
+    assert_eq!(run.entries.first().map(String::as_str), Some("00000100"));
+    assert_eq!(run.entries.len(), 9_900);
+}
+
+#[test]
+fn keys_that_differ_only_far_in_are_listed_once() {
+    // A long shared start and the difference at the end: the scale skips what all share.
+    let keys = numbered(5_000, "logs/2026/11/27/host-a/service/request-");
+    let run = check(keys, &request("logs/", false), 4);
+    assert_eq!(
+        run.most_at_once, 4,
+        "the shared start does not stop the cutting"
+    );
+}
+
+#[test]
+fn an_empty_listing_and_a_single_page_end_at_once() {
+    let run = check(Vec::new(), &request("", false), 8);
+    assert_eq!(run.requests, 1);
+    let run = check(numbered(50, ""), &request("", false), 8);
+    assert_eq!(run.requests, 1, "one short page: nothing to cut");
+}
+
+#[test]
+fn ranges_ahead_stop_at_their_page_budget() {
+    // The head range never answers: the others list at most PAGES_AHEAD pages each.
+    let mut bucket = Bucket::new(numbered(50_000, ""));
+    let mut plan = Plan::new(&request("", false), 4);
+    let mut held = None;
+    let mut pending: Vec<(RangeId, PageRequest)> = Vec::new();
+    for round in 0..10_000 {
+        pending.extend(plan.requests());
+        if round == 1 {
+            // The first range's second request is held back from now on.
+            let i = pending.iter().position(|(id, _)| *id == 0).unwrap();
+            held = Some(pending.remove(i));
+        }
+        let Some((id, req)) = pending.pop() else {
+            break;
+        };
+        plan.landed(id, bucket.list(&req));
+        if round == 0 {
+            assert_eq!(plan.take_ready().len(), 1);
+        } else {
+            assert!(plan.take_ready().is_empty(), "nothing before the held page");
+        }
+    }
+    assert!(held.is_some());
+    let buffered: usize = plan.ranges.iter().map(|r| r.pages.len()).sum();
+    assert!(buffered <= 2 * 4 * PAGES_AHEAD, "{buffered} pages held");
+    assert!(
+        buffered >= PAGES_AHEAD,
+        "the other ranges did list ahead: {buffered} {:?}",
+        plan.ranges
+            .iter()
+            .map(|r| (
+                r.id,
+                r.pages.len(),
+                r.done,
+                r.in_flight,
+                r.start.clone(),
+                r.until.clone()
+            ))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn the_scale_keeps_order_and_makes_ascii_keys() {
+    let mut scale = Scale::default();
+    for key in ["key/k/0001", "key/k/0999", "key/k/0a"] {
+        scale.learn(key);
+    }
+    let digits = scale.digits().unwrap();
+    assert_eq!(
+        digits.shared, b"key",
+        "four bytes of slack before the shared end"
+    );
+    let keys = [
+        "ke",
+        "key",
+        "key/k/",
+        "key/k/0",
+        "key/k/00",
+        "key/k/0001",
+        "key/k/0002",
+        "key/k/09",
+        "key/k/0999",
+        "key/k/0a",
+        "key/k/0é",
+        "key/k/1",
+        "key/zz",
+        "kez",
+    ];
+    let numbers: Vec<u128> = keys.iter().map(|k| digits.number(k)).collect();
+    assert!(numbers.windows(2).all(|w| w[0] <= w[1]), "{numbers:?}");
+    assert_eq!(digits.number("ke"), 0);
+    assert_eq!(digits.number("kez"), digits.end() - 1);
+    for n in [0, 1, 17, digits.end() / 2, digits.end() - 1] {
+        let key = digits.key(n);
+        assert!(key.is_ascii() && key.starts_with("key"), "{key}");
+    }
+    assert_eq!(digits.key(digits.number("key/k/0999")), "key/k/0999");
+    let a = digits.number("key/k/0001");
+    let b = a + 1;
+    assert!(
+        digits.key(a) < digits.key(b),
+        "{} {}",
+        digits.key(a),
+        digits.key(b)
+    );
+}
