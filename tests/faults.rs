@@ -220,6 +220,75 @@ fn list_against_a_stopped_service_says_so() {
 
 // ---------- the TUI ----------
 
+/// The list requests in the proxy's log.
+fn list_requests(p: &FaultProxy) -> Vec<String> {
+    p.log()
+        .into_iter()
+        .filter(|l| l.contains(LIST_CALL))
+        .collect()
+}
+
+/// The TUI in `big/` (2,500 keys) with pages of 200: the first page on screen.
+fn tui_in_big(p: &FaultProxy) -> Tmux {
+    let tmux = common::start_tui(&p.url, &["--page-size", "200"], &[], 110, 32);
+    tmux.wait_for("all 3 keys loaded, 7 folders", T);
+    tmux.keys(&["Enter"]); // big/
+    tmux.wait_for("200 keys loaded · more available", T);
+    tmux
+}
+
+#[test]
+fn tui_g_lists_a_flat_folder_over_several_chains_each_key_once() {
+    let p = proxy();
+    let tmux = tui_in_big(&p);
+    let before = list_requests(&p).len();
+    // A far-away round trip, so chains overlap.
+    p.set(|f| f.latency = Duration::from_millis(30));
+    tmux.keys(&["G"]);
+    // Each key once: a key listed twice would count twice.
+    let end = tmux.wait_for("all 2500 keys loaded", T);
+    assert!(end.contains("item-02499.json"), "on the last key:\n{end}");
+    let walk: Vec<String> = list_requests(&p).split_off(before);
+    let cut = walk
+        .iter()
+        .filter(|l| l.contains("start-after=big%2F"))
+        .count();
+    assert!(cut >= 3, "ranges cut at guessed keys: {walk:#?}");
+    assert!(
+        walk.len() <= 12 + 2 * 8,
+        "12 pages and a few empty guesses, not {}: {walk:#?}",
+        walk.len()
+    );
+    tmux.quit();
+}
+
+#[test]
+fn tui_an_expired_token_mid_walk_refreshes_and_the_walk_goes_on_after_the_last_key() {
+    let p = proxy();
+    let tmux = tui_in_big(&p);
+    p.set(|f| {
+        f.latency = Duration::from_millis(20);
+        f.s3_script
+            .extend([S3Step::Pass, S3Step::Pass, S3Step::Pass]);
+        f.s3_script.push_back(S3Step::EXPIRED_TOKEN);
+    });
+    tmux.keys(&["G"]);
+    tmux.wait_for(
+        "recovered: ExpiredToken → new credentials → page retried",
+        T,
+    );
+    let resumed = list_requests(&p)
+        .into_iter()
+        .filter(|l| l.contains("start-after=big%2Fitem-0"))
+        .count();
+    assert!(resumed >= 1, "{:#?}", p.log());
+    tmux.keys(&["G"]);
+    let end = tmux.wait_for("all 2500 keys loaded", T);
+    assert!(end.contains("item-02499.json"), "{end}");
+    assert_eq!(p.count(STS_CALL), 2, "one refresh: {:#?}", p.log());
+    tmux.quit();
+}
+
 #[test]
 fn tui_failure_mid_listing_keeps_loaded_pages_and_resumes_from_its_token() {
     let p = proxy();

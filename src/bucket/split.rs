@@ -28,66 +28,104 @@ const SLACK: usize = 4;
 /// Pages whose spread of keys the density is measured on (the latest ones).
 const SAMPLES: usize = 32;
 
-/// Keys as numbers, so the key space can be cut at even steps. The mapping never reverses two
-/// keys' order; bytes outside ASCII count as the highest byte seen, so the keys it makes are
-/// ASCII (valid UTF-8, as S3 keys must be).
+/// Keys as numbers, so the key space can be cut at even steps. Each place of a key is a digit
+/// whose values are the bytes seen at that place (a fixed-width number's places hold digits,
+/// a `.json` suffix's places one byte each), so real keys sit evenly in the numbers. The
+/// mapping never reverses two keys' order; the keys it makes are ASCII (valid UTF-8).
 #[derive(Debug, Clone, Default)]
 struct Scale {
     /// What every key seen starts with (the digits start [`SLACK`] bytes before its end).
     shared: Option<Vec<u8>>,
-    /// Bytes seen (ASCII), a bit each.
-    seen: u128,
+    /// The ASCII bytes seen at each place of a key, a bit each.
+    seen: Vec<u128>,
     longest: usize,
 }
 
-/// The scale's digits at one moment: bytes in order, and how many digits a key has.
+/// Places of a key the scale keeps bytes for.
+const PLACES_MAX: usize = 256;
+
+/// The scale's digits at one moment: where they start, and each place's bytes in order.
 struct Digits<'a> {
     shared: &'a [u8],
-    alphabet: Vec<u8>,
-    width: usize,
+    places: Vec<Vec<u8>>,
 }
 
 impl Scale {
+    fn see(&mut self, place: usize, b: u8) {
+        if b >= 128 || place >= PLACES_MAX {
+            return;
+        }
+        if self.seen.len() <= place {
+            self.seen.resize(place + 1, 0);
+        }
+        self.seen[place] |= 1 << b;
+    }
+
     fn learn(&mut self, key: &str) {
         let key = key.as_bytes();
         let shared = self.shared.get_or_insert_with(|| key.to_vec());
         let common = shared.iter().zip(key).take_while(|(a, b)| a == b).count();
-        // Bytes every key had so far are digits now too.
-        let unshared = shared.split_off(common);
         let from = common.saturating_sub(SLACK);
-        for &b in unshared
-            .iter()
-            .chain(key.iter().skip(from))
-            .take(2 * WIDTH_MAX)
-        {
-            if b < 128 {
-                self.seen |= 1 << b;
-            }
+        // Places every key shared so far are digits now too: their bytes were seen there.
+        let unshared: Vec<(usize, u8)> = shared
+            .split_off(common)
+            .into_iter()
+            .enumerate()
+            .map(|(i, b)| (common + i, b))
+            .collect();
+        for (place, b) in unshared {
+            self.see(place, b);
+        }
+        for (place, &b) in key.iter().enumerate().skip(from).take(2 * WIDTH_MAX) {
+            self.see(place, b);
         }
         self.longest = self.longest.max(key.len());
     }
 
     fn digits(&self) -> Option<Digits<'_>> {
-        let shared = self.shared.as_deref()?;
-        let shared = &shared[..shared.len().saturating_sub(SLACK)];
-        let alphabet: Vec<u8> = (0u8..128).filter(|&b| self.seen & (1 << b) != 0).collect();
+        let all_share = self.shared.as_deref()?;
+        let shared = &all_share[..all_share.len().saturating_sub(SLACK)];
         let width = self.longest.saturating_sub(shared.len()).min(WIDTH_MAX);
-        (!alphabet.is_empty() && width > 0).then_some(Digits {
-            shared,
-            alphabet,
-            width,
-        })
+        let seen = |place: usize| self.seen.get(place).copied().unwrap_or(0);
+        // A place that varies takes the bytes of the next place that varies after it as well,
+        // and so does the slack: later keys carry into them (after `k/000049xx` come
+        // `k/000050xx`, after `k/000000xx` `k/000001xx`). A place that held one byte all along
+        // (the `.` of `.json`) keeps it.
+        let mut bytes: Vec<u128> = vec![0; width];
+        let mut next_varying = 0u128;
+        for i in (0..width).rev() {
+            let place = shared.len() + i;
+            let own = seen(place);
+            let varies = own.count_ones() > 1;
+            bytes[i] = if varies || place < all_share.len() {
+                own | next_varying
+            } else {
+                own
+            };
+            if varies {
+                next_varying = bytes[i];
+            }
+        }
+        let places: Vec<Vec<u8>> = bytes
+            .iter()
+            .map(|&bytes| (0u8..128).filter(|&b| bytes & (1 << b) != 0).collect())
+            .collect();
+        places
+            .iter()
+            .any(|p| !p.is_empty())
+            .then_some(Digits { shared, places })
     }
 }
 
 impl Digits<'_> {
-    fn base(&self) -> u128 {
-        self.alphabet.len() as u128 + 1
+    /// How many values place `i` has: a byte seen there, or the key's end.
+    fn base(&self, i: usize) -> u128 {
+        self.places[i].len() as u128 + 1
     }
 
     /// The largest number plus one.
     fn end(&self) -> u128 {
-        (0..self.width).fold(1u128, |n, _| n * self.base())
+        (0..self.places.len()).fold(1u128, |n, i| n * self.base(i))
     }
 
     /// `key` as a number; keys that do not start with the shared part sit at either end.
@@ -103,46 +141,45 @@ impl Digits<'_> {
         let rest = &key[self.shared.len()..];
         let mut n = 0u128;
         let mut between = false;
-        for i in 0..self.width {
+        for (i, place) in self.places.iter().enumerate() {
             let digit = match rest.get(i) {
-                _ if between => self.base() - 1,
+                _ if between => self.base(i) - 1,
                 None => 0,
-                Some(&b) => match self.alphabet.binary_search(&b) {
+                Some(&b) => match place.binary_search(&b) {
                     Ok(at) => at as u128 + 1,
-                    // A byte not seen sits between two that were: the digit of the one below,
-                    // then the highest digits, so the order holds either side.
+                    // A byte not seen here sits between two that were: the digit of the one
+                    // below, then the highest digits, so the order holds either side.
                     Err(at) => {
                         between = true;
                         at as u128
                     }
                 },
             };
-            n = n * self.base() + digit;
+            n = n * self.base(i) + digit;
         }
         n
     }
 
     /// The key of number `n`: the shared part, then a byte a digit until a zero digit.
     fn key(&self, n: u128) -> String {
-        let mut digits = Vec::with_capacity(self.width);
+        let mut digits = vec![0u128; self.places.len()];
         let mut n = n;
-        for _ in 0..self.width {
-            digits.push(n % self.base());
-            n /= self.base();
+        for i in (0..self.places.len()).rev() {
+            digits[i] = n % self.base(i);
+            n /= self.base(i);
         }
         let mut key = self.shared.to_vec();
-        for d in digits.into_iter().rev() {
+        for (place, d) in self.places.iter().zip(digits) {
             let Some(&b) = usize::try_from(d)
                 .ok()
                 .and_then(|d| d.checked_sub(1))
-                .and_then(|i| self.alphabet.get(i))
+                .and_then(|i| place.get(i))
             else {
                 break;
             };
             key.push(b);
         }
-        // Shared bytes are a key's prefix (valid UTF-8 up to a char boundary at worst);
-        // the rest is ASCII.
+        // The shared part is a key's start; the rest is ASCII.
         String::from_utf8_lossy(&key).into_owned()
     }
 }
@@ -161,6 +198,8 @@ struct Range {
     last: Option<String>,
     in_flight: bool,
     done: bool,
+    /// Its latest page was full (more followed): keys are known to be dense where it is.
+    dense: bool,
     pages: VecDeque<ListPage>,
 }
 
@@ -178,6 +217,7 @@ impl Range {
             last: None,
             in_flight: false,
             done: false,
+            dense: false,
             pages: VecDeque::new(),
         }
     }
@@ -317,6 +357,7 @@ impl Plan {
             range.last = Some(last.to_string());
         }
         range.in_flight = false;
+        range.dense = next_token.is_some();
         match next_token {
             Some(token) if !trimmed => range.next = Some(Cursor::Token(token)),
             _ => range.done = true,
@@ -365,32 +406,52 @@ impl Plan {
         if per_page == 0 {
             return false;
         }
-        // The end of the listing: the last range lists to the end; it gets a last key and a
-        // new last range starts after it.
+        // The end of the listing: the last range gets a last key, and new ranges follow it a
+        // step apart, the last one to the end. Beyond the last key they come back empty (one
+        // request each) and the cutting stops there: the last range is done.
+        let idle = self.chains
+            - self
+                .ranges
+                .iter()
+                .filter(|r| !r.done)
+                .count()
+                .min(self.chains);
         if let Some(tail) = self.ranges.last_mut()
             && !tail.done
             && tail.until.is_none()
-            && let Some(at) = tail.position()
+            && let Some(at) = tail.position().map(str::to_string)
         {
-            let cut = digits.key(
-                digits
-                    .number(at)
-                    .saturating_add(per_page.saturating_mul(PAGES_A_RANGE)),
-            );
-            if cut.as_str() > at && digits.number(&cut) < digits.end() - 1 {
-                tail.until = Some(cut.clone());
-                let range = Range::new(self.next_id, Some(Cursor::After(cut)), None);
-                self.next_id += 1;
-                self.ranges.push(range);
+            let step = per_page.saturating_mul(PAGES_A_RANGE);
+            let mut cuts: Vec<String> = Vec::new();
+            let mut n = digits.number(&at);
+            for _ in 0..idle {
+                n = n.saturating_add(step);
+                if n >= digits.end() - 1 {
+                    break;
+                }
+                let cut = digits.key(n);
+                if cut.as_str() > cuts.last().map_or(at.as_str(), String::as_str) {
+                    cuts.push(cut);
+                }
+            }
+            if let Some(first) = cuts.first() {
+                tail.until = Some(first.clone());
+                let ends = cuts.iter().skip(1).map(|c| Some(c.clone())).chain([None]);
+                for (cut, until) in cuts.clone().into_iter().zip(ends) {
+                    let range = Range::new(self.next_id, Some(Cursor::After(cut)), until);
+                    self.next_id += 1;
+                    self.ranges.push(range);
+                }
                 return true;
             }
         }
-        // The longest range left, cut in two, if it holds more than two pages still.
+        // The longest range left, cut in two, if it holds more than two pages still: only one
+        // that found keys dense (a full page), not a guess that may be empty space.
         let longest = self
             .ranges
             .iter()
             .enumerate()
-            .filter(|(_, r)| !r.done)
+            .filter(|(_, r)| !r.done && r.dense)
             .filter_map(|(i, r)| {
                 let (at, until) = (r.position()?, r.until.as_deref()?);
                 let left = digits.number(until).saturating_sub(digits.number(at));

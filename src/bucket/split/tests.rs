@@ -363,3 +363,51 @@ fn the_scale_keeps_order_and_makes_ascii_keys() {
         digits.key(b)
     );
 }
+
+#[test]
+fn keys_that_end_soon_after_cost_a_few_empty_guesses_at_most() {
+    // Few pages, and an alphabet (".json") that makes room far beyond the last key.
+    let keys = (0..2_500)
+        .map(|i| format!("big/item-{i:05}.json"))
+        .collect();
+    let mut req = request("big/", true);
+    req.max_keys = 200;
+    let run = check(keys, &req, 8);
+    assert!(run.requests <= 13 + 2 * 8, "{} requests", run.requests);
+}
+
+#[test]
+fn eight_chains_list_a_long_flat_folder_in_a_fifth_of_the_round_trips() {
+    // Requests take 0.5 to 1.5 round trips each, landing in any order; 99 pages after the
+    // first take 99 round trips one after the other.
+    let mut bucket = Bucket::new(numbered(100_000, "k/"));
+    let mut req = request("k/", true);
+    req.max_keys = 1000;
+    req.continuation_token = Some("token:k/00000999".into());
+    let mut plan = Plan::new(&req, 8);
+    let mut flying: Vec<(f64, RangeId, PageRequest)> = Vec::new();
+    let mut latency = pseudo_random(100_000, 5)
+        .map(|x| 0.5 + f64::from(u32::try_from(x % 1000).unwrap()) / 1000.0);
+    let (mut now, mut requests, mut keys) = (0.0, 0, 0);
+    loop {
+        for (id, r) in plan.requests() {
+            requests += 1;
+            flying.push((now + latency.next().unwrap(), id, r));
+        }
+        flying.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let Some((t, id, r)) = flying.pop() else {
+            break;
+        };
+        now = t;
+        plan.landed(id, bucket.list(&r));
+        keys += plan
+            .take_ready()
+            .iter()
+            .map(|p| p.objects.len())
+            .sum::<usize>();
+    }
+    eprintln!("{now:.1} round trips, {requests} requests");
+    assert_eq!(keys, 99_000);
+    assert!(now < 99.0 / 5.0, "{now:.1} round trips");
+    assert!(requests <= 99 + 99 / 4, "{requests} requests");
+}
