@@ -184,6 +184,19 @@ impl Digits<'_> {
     }
 }
 
+/// `cut` as a key to start after that S3 and SeaweedFS read alike: it ends in `/`. SeaweedFS
+/// lists a folder's entries by name, so for StartAfter `a/b` it passes over folder `a/b/`
+/// (S3 lists `a/b/…`, which sort after `a/b`); after `a/b/` both list it. The cut comes out
+/// a little later than asked, never earlier; a server that answers more after it is trimmed
+/// by [`Plan::landed`].
+fn safe_cut(cut: &str) -> String {
+    let mut safe = cut.to_string();
+    if !safe.ends_with('/') {
+        safe.push('/');
+    }
+    safe
+}
+
 /// One stretch of the key space, listed by its own chain of requests.
 #[derive(Debug)]
 struct Range {
@@ -192,6 +205,8 @@ struct Range {
     next: Option<Cursor>,
     /// The key it starts after, or its first entry: where it began, for cutting.
     start: Option<String>,
+    /// The key it starts after, if it does.
+    after: Option<String>,
     /// Its last key: entries after this belong to the next range (`None`: to the end).
     until: Option<String>,
     /// The last entry it listed.
@@ -212,6 +227,7 @@ impl Range {
         Self {
             id,
             next,
+            after: start.clone(),
             start,
             until,
             last: None,
@@ -269,6 +285,32 @@ impl Plan {
         }
     }
 
+    /// The same, cut at `cuts` from the start (keys known to start stretches of their own,
+    /// such as folders): each range keeps the keys up to and including its cut. Cuts not after
+    /// where the listing starts are left out.
+    #[must_use]
+    pub fn with_cuts(mut self, cuts: impl IntoIterator<Item = String>) -> Self {
+        let mut cuts: Vec<String> = cuts.into_iter().map(|c| safe_cut(&c)).collect();
+        cuts.sort();
+        cuts.dedup();
+        let Some(first) = self.ranges.pop() else {
+            return self;
+        };
+        let floor = first.start.clone();
+        let mut last = first;
+        for cut in cuts {
+            if floor.as_ref().is_some_and(|f| cut <= *f) {
+                continue;
+            }
+            last.until = Some(cut.clone());
+            self.ranges.push(last);
+            last = Range::new(self.next_id, Some(Cursor::After(cut)), None);
+            self.next_id += 1;
+        }
+        self.ranges.push(last);
+        self
+    }
+
     /// Whether every range was listed and handed on.
     #[must_use]
     pub fn finished(&self) -> bool {
@@ -324,6 +366,12 @@ impl Plan {
             mut objects,
             next_token,
         } = page;
+        // Only what lies after the key the range starts after (a server may send a little
+        // more; entries come in order).
+        if let Some(after) = range.after.as_deref() {
+            prefixes.drain(..prefixes.partition_point(|p| p.as_str() <= after));
+            objects.drain(..objects.partition_point(|o| &*o.key <= after));
+        }
         let listed = prefixes.len() + objects.len();
         if let Some(until) = range.until.as_deref() {
             prefixes.truncate(prefixes.partition_point(|p| p.as_str() <= until));
@@ -407,8 +455,9 @@ impl Plan {
             return false;
         }
         // The end of the listing: the last range gets a last key, and new ranges follow it a
-        // step apart, the last one to the end. Beyond the last key they come back empty (one
-        // request each) and the cutting stops there: the last range is done.
+        // step apart, the last one to the end; only where keys are known to go on (the last
+        // range found them dense, or has not answered yet and the range before it did).
+        // Beyond the last key ranges come back empty, one request each, and none is dense.
         let idle = self.chains
             - self
                 .ranges
@@ -416,9 +465,12 @@ impl Plan {
                 .filter(|r| !r.done)
                 .count()
                 .min(self.chains);
+        let count = self.ranges.len();
+        let before_dense = count >= 2 && self.ranges[count - 2].dense;
         if let Some(tail) = self.ranges.last_mut()
             && !tail.done
             && tail.until.is_none()
+            && (tail.dense || (tail.last.is_none() && before_dense))
             && let Some(at) = tail.position().map(str::to_string)
         {
             let step = per_page.saturating_mul(PAGES_A_RANGE);
@@ -429,7 +481,7 @@ impl Plan {
                 if n >= digits.end() - 1 {
                     break;
                 }
-                let cut = digits.key(n);
+                let cut = safe_cut(&digits.key(n));
                 if cut.as_str() > cuts.last().map_or(at.as_str(), String::as_str) {
                     cuts.push(cut);
                 }
@@ -464,7 +516,7 @@ impl Plan {
         if left <= per_page.saturating_mul(2) {
             return false;
         }
-        let cut = digits.key(from + left / 2);
+        let cut = safe_cut(&digits.key(from + left / 2));
         let range = &mut self.ranges[i];
         let (Some(at), Some(until)) = (range.position(), range.until.clone()) else {
             return false;

@@ -6,6 +6,7 @@ use super::cloud::{Cloud, with_s3};
 use crate::app::{Effect, Generation, Msg, ObjectFetch, RequestId};
 use crate::aws::{Issued, S3Browser, Walked, walk_listing};
 use crate::bucket::ListPage;
+use crate::bucket::split::Plan;
 use crate::credentials::{Mode, SecretCredentials};
 use crate::failure::AwsFailure;
 use crate::object::download::{Transfer, keep_both, part_path};
@@ -195,8 +196,7 @@ impl Executor {
                 self.list_task = Some(tokio::spawn(async move {
                     let send = |msg| tx.send(Event(Report::App(msg))).is_ok();
                     let walked = walk_listing(
-                        &page,
-                        chains,
+                        Plan::new(&page, chains),
                         |page| cloud.list_page(page),
                         |page| {
                             send(Msg::WalkPage {

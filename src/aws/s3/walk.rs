@@ -17,15 +17,15 @@ pub enum Walked {
     Stopped,
 }
 
-/// Lists `request` from where it says to its end, `list` being one ListObjectsV2 call, with at
-/// most `chains` calls at once, and hands each page on in key order. The first failure ends
-/// it: the pages handed on before stay good, and the listing goes on after their last entry.
+/// Lists as `plan` says (a request from where it says to its end, over some chains at once),
+/// `list` being one ListObjectsV2 call, and hands each page on in key order. The first failure
+/// ends it: the pages handed on before stay good, and the listing goes on after their last
+/// entry.
 ///
 /// # Errors
 /// The first failed call's failure.
 pub async fn walk_listing<L, F>(
-    request: &PageRequest,
-    chains: usize,
+    mut plan: Plan,
     list: L,
     mut hand_on: impl FnMut(ListPage) -> bool,
 ) -> Result<Walked, AwsFailure>
@@ -33,7 +33,6 @@ where
     L: Fn(PageRequest) -> F,
     F: Future<Output = Result<ListPage, AwsFailure>>,
 {
-    let mut plan = Plan::new(request, chains);
     let mut flying = FuturesUnordered::new();
     loop {
         for (id, page) in plan.requests() {
@@ -44,14 +43,162 @@ where
             // Nothing in flight and nothing to ask: the plan is done.
             return Ok(Walked::ToTheEnd);
         };
-        plan.landed(id, answer?);
+        let failed = match answer {
+            Ok(page) => {
+                plan.landed(id, page);
+                None
+            }
+            Err(failure) => {
+                // The calls on their way settle first (they may fail alike: one recovery
+                // serves them all), and what they listed before the failed range is handed on.
+                while let Some((id, answer)) = flying.next().await {
+                    if let Ok(page) = answer {
+                        plan.landed(id, page);
+                    }
+                }
+                Some(failure)
+            }
+        };
         for page in plan.take_ready() {
             if !hand_on(page) {
                 return Ok(Walked::Stopped);
             }
         }
+        if let Some(failure) = failed {
+            return Err(failure);
+        }
         if plan.finished() {
             return Ok(Walked::ToTheEnd);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bucket::{Cursor, Etag, ObjectEntry, StorageClass};
+    use crate::failure::ErrorKind;
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    /// Keys `k/00000000`…, listed as S3 would (StartAfter, a token that is the last key),
+    /// each answer after a delay that varies, so answers land out of order; the listing from
+    /// `fail_after` (exclusive) fails once.
+    #[derive(Clone)]
+    struct Lister {
+        keys: Arc<Vec<String>>,
+        fail_after: Option<String>,
+        calls: Arc<Mutex<usize>>,
+    }
+
+    impl Lister {
+        fn new(n: usize, fail_after: Option<&str>) -> Self {
+            Self {
+                keys: Arc::new((0..n).map(|i| format!("k/{i:08}")).collect()),
+                fail_after: fail_after.map(str::to_string),
+                calls: Arc::new(Mutex::new(0)),
+            }
+        }
+
+        async fn list(self, req: PageRequest) -> Result<ListPage, AwsFailure> {
+            let call = {
+                let mut calls = self.calls.lock().unwrap();
+                *calls += 1;
+                *calls
+            };
+            tokio::time::sleep(Duration::from_millis(1 + (call as u64 * 7) % 5)).await;
+            let after = req.cursor().map(|c| match c {
+                Cursor::Token(t) | Cursor::After(t) => t,
+            });
+            if after.is_some() && after == self.fail_after {
+                return Err(AwsFailure::new(ErrorKind::Network, None, "cut"));
+            }
+            let from = after.map_or(0, |a| self.keys.partition_point(|k| *k <= a));
+            let page: Vec<ObjectEntry> = self.keys[from..]
+                .iter()
+                .take(usize::try_from(req.max_keys).unwrap())
+                .map(|k| {
+                    ObjectEntry::new(
+                        k.as_str(),
+                        1,
+                        None,
+                        Etag::parse("\"e\""),
+                        StorageClass::Standard,
+                    )
+                })
+                .collect();
+            let more = from + page.len() < self.keys.len();
+            let next_token = more.then(|| page.last().unwrap().key.to_string());
+            Ok(ListPage {
+                prefixes: vec![],
+                objects: page,
+                next_token,
+            })
+        }
+    }
+
+    fn request() -> PageRequest {
+        PageRequest {
+            bucket: "b".into(),
+            prefix: "k/".into(),
+            continuation_token: None,
+            start_after: None,
+            max_keys: 100,
+            folders: false,
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn every_key_is_handed_on_once_in_order() {
+        let lister = Lister::new(5_000, None);
+        let mut keys = Vec::new();
+        let walked = walk_listing(
+            Plan::new(&request(), 8),
+            |r| lister.clone().list(r),
+            |page| {
+                keys.extend(page.objects.iter().map(|o| o.key.to_string()));
+                true
+            },
+        )
+        .await;
+        assert_eq!(walked, Ok(Walked::ToTheEnd));
+        assert!(keys == *lister.keys, "{} keys", keys.len());
+        assert!(*lister.calls.lock().unwrap() > 50);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failure_comes_after_the_others_settle_with_what_came_before_handed_on() {
+        // The head range fails at its third page; what came before it is handed on.
+        let lister = Lister::new(5_000, Some("k/00000199"));
+        let mut keys = Vec::new();
+        let walked = walk_listing(
+            Plan::new(&request(), 8),
+            |r| lister.clone().list(r),
+            |page| {
+                keys.extend(page.objects.iter().map(|o| o.key.to_string()));
+                true
+            },
+        )
+        .await;
+        assert_eq!(walked.map_err(|f| f.kind), Err(ErrorKind::Network));
+        assert_eq!(keys.len(), 200);
+        assert_eq!(keys.last().map(String::as_str), Some("k/00000199"));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_receiver_that_wants_no_more_stops_it() {
+        let lister = Lister::new(5_000, None);
+        let mut pages = 0;
+        let walked = walk_listing(
+            Plan::new(&request(), 8),
+            |r| lister.clone().list(r),
+            |_| {
+                pages += 1;
+                pages < 3
+            },
+        )
+        .await;
+        assert_eq!(walked, Ok(Walked::Stopped));
+        assert_eq!(pages, 3);
     }
 }

@@ -411,3 +411,66 @@ fn eight_chains_list_a_long_flat_folder_in_a_fifth_of_the_round_trips() {
     assert!(now < 99.0 / 5.0, "{now:.1} round trips");
     assert!(requests <= 99 + 99 / 4, "{requests} requests");
 }
+
+#[test]
+fn cuts_given_up_front_start_ranges_of_their_own() {
+    // Folders of very different sizes, and keys between them: cut at each folder.
+    let mut keys = Vec::new();
+    for f in 0..12 {
+        let size = if f % 5 == 0 { 1_500 } else { 40 };
+        keys.extend((0..size).map(|i| format!("p{f:02}/{i:06}")));
+        keys.push(format!("p{f:02}-loose"));
+    }
+    let req = request("", false);
+    let mut bucket = Bucket::new(keys);
+    let serial = bucket.serial(&req);
+    let cuts: Vec<String> = (1..12).map(|f| format!("p{f:02}")).collect();
+    let mut plan = Plan::new(&req, 4).with_cuts(cuts.clone());
+    assert_eq!(plan.ranges(), 12);
+    let first: Vec<PageRequest> = plan.requests().into_iter().map(|(_, r)| r).collect();
+    assert_eq!(first.len(), 4, "the first four ranges at once");
+    assert_eq!(first[0].start_after, None);
+    assert_eq!(first[1].start_after.as_deref(), Some("p01/"));
+    // Run to the end: the same listing as one chain.
+    let mut plan = Plan::new(&req, 4).with_cuts(cuts);
+    let mut out = Vec::new();
+    let mut in_flight: Vec<(RangeId, PageRequest)> = Vec::new();
+    loop {
+        in_flight.extend(plan.requests());
+        let Some((id, r)) = in_flight.pop() else {
+            break;
+        };
+        plan.landed(id, bucket.list(&r));
+        out.extend(plan.take_ready().iter().flat_map(entries));
+    }
+    assert!(out == serial);
+    // Cuts before where the listing starts are left out.
+    let mut from = request("", false);
+    from.start_after = Some("p05/".into());
+    let plan = Plan::new(&from, 4).with_cuts(["p02".to_string(), "p05".into(), "p07".into()]);
+    assert_eq!(plan.ranges(), 2);
+}
+
+#[test]
+fn cuts_end_in_a_slash() {
+    assert_eq!(safe_cut("k/0001"), "k/0001/");
+    assert_eq!(safe_cut("p01/"), "p01/");
+    assert!(safe_cut("k/0001").as_str() > "k/0001", "never earlier");
+    assert!(safe_cut("k/0001").as_str() < "k/00010", "hardly later");
+}
+
+#[test]
+fn a_server_that_answers_more_after_a_cut_is_trimmed_to_it() {
+    // A range that starts after `b/` is sent `a-x` and `b/` as well: it keeps only what follows.
+    let mut plan = Plan::new(&request("", false), 2).with_cuts(["b/".to_string()]);
+    let ids: Vec<RangeId> = plan.requests().into_iter().map(|(id, _)| id).collect();
+    let page = |keys: &[&str]| ListPage {
+        prefixes: vec![],
+        objects: keys.iter().map(|k| object(k)).collect(),
+        next_token: None,
+    };
+    plan.landed(ids[1], page(&["a-x", "b/", "b/1", "c"]));
+    plan.landed(ids[0], page(&["a", "a-x", "b/"]));
+    let keys: Vec<String> = plan.take_ready().iter().flat_map(entries).collect();
+    assert_eq!(keys, ["a", "a-x", "b/", "b/1", "c"]);
+}
