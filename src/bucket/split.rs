@@ -207,6 +207,8 @@ struct Range {
     start: Option<String>,
     /// The key it starts after, if it does.
     after: Option<String>,
+    /// A folder it lists on its own (the listing's prefix when `None`).
+    prefix: Option<String>,
     /// Its last key: entries after this belong to the next range (`None`: to the end).
     until: Option<String>,
     /// The last entry it listed.
@@ -228,6 +230,7 @@ impl Range {
             id,
             next,
             after: start.clone(),
+            prefix: None,
             start,
             until,
             last: None,
@@ -235,6 +238,14 @@ impl Range {
             done: false,
             dense: false,
             pages: VecDeque::new(),
+        }
+    }
+
+    /// A new range after `cut` up to `until`, in the same folder as this one.
+    fn after_cut(&self, id: u64, cut: String, until: Option<String>) -> Self {
+        Self {
+            prefix: self.prefix.clone(),
+            ..Self::new(id, Some(Cursor::After(cut)), until)
         }
     }
 
@@ -311,6 +322,46 @@ impl Plan {
         self
     }
 
+    /// The same, from the first page of a `/` listing of the prefix (`level`): its keys are
+    /// handed on as they are, and each folder is listed on its own (and cut further where its
+    /// keys are dense). Only a whole level (no more pages) and a listing from the start can
+    /// be planned so; otherwise the folders are cuts ([`Plan::with_cuts`]).
+    #[must_use]
+    pub fn with_level(mut self, level: ListPage) -> Self {
+        let from_start = matches!(self.ranges.as_slice(), [r] if r.next.is_none());
+        if level.next_token.is_some() || !from_start {
+            return self.with_cuts(level.prefixes);
+        }
+        self.ranges.clear();
+        let mut objects = level.objects.into_iter().peekable();
+        let mut folders = level.prefixes.into_iter().peekable();
+        loop {
+            let take_object = match (objects.peek(), folders.peek()) {
+                (Some(o), Some(f)) => &*o.key < f.as_str(),
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let mut range = Range::new(self.next_id, None, None);
+            self.next_id += 1;
+            if take_object {
+                // Keys up to the next folder, listed already.
+                let mut page = ListPage::default();
+                while let Some(o) =
+                    objects.next_if(|o| folders.peek().is_none_or(|f| &*o.key < f.as_str()))
+                {
+                    page.objects.push(o);
+                }
+                range.done = true;
+                range.pages.push_back(page);
+            } else {
+                range.prefix = folders.next();
+            }
+            self.ranges.push(range);
+        }
+        self
+    }
+
     /// Whether every range was listed and handed on.
     #[must_use]
     pub fn finished(&self) -> bool {
@@ -343,7 +394,11 @@ impl Plan {
             }
             range.in_flight = true;
             busy += 1;
-            out.push((range.id, self.template.from_cursor(range.next.clone())));
+            let mut request = self.template.from_cursor(range.next.clone());
+            if let Some(prefix) = &range.prefix {
+                request.prefix.clone_from(prefix);
+            }
+            out.push((range.id, request));
         }
         out
     }
@@ -454,10 +509,11 @@ impl Plan {
         if per_page == 0 {
             return false;
         }
-        // The end of the listing: the last range gets a last key, and new ranges follow it a
-        // step apart, the last one to the end; only where keys are known to go on (the last
-        // range found them dense, or has not answered yet and the range before it did).
-        // Beyond the last key ranges come back empty, one request each, and none is dense.
+        // A range that lists to the end (of the listing, or of its folder) gets a last key,
+        // and new ranges follow it a step apart, the last one to the end; only where keys are
+        // known to go on (it found them dense, or it is the listing's last range, has not
+        // answered yet, and the range before it did). Beyond the last key ranges come back
+        // empty, one request each, and none is dense.
         let idle = self.chains
             - self
                 .ranges
@@ -466,12 +522,12 @@ impl Plan {
                 .count()
                 .min(self.chains);
         let count = self.ranges.len();
-        let before_dense = count >= 2 && self.ranges[count - 2].dense;
-        if let Some(tail) = self.ranges.last_mut()
-            && !tail.done
-            && tail.until.is_none()
-            && (tail.dense || (tail.last.is_none() && before_dense))
-            && let Some(at) = tail.position().map(str::to_string)
+        let open = self.ranges.iter().enumerate().position(|(i, r)| {
+            let before_dense = i + 1 == count && i > 0 && self.ranges[i - 1].dense;
+            !r.done && r.until.is_none() && (r.dense || (r.last.is_none() && before_dense))
+        });
+        if let Some(i) = open
+            && let Some(at) = self.ranges[i].position().map(str::to_string)
         {
             let step = per_page.saturating_mul(PAGES_A_RANGE);
             let mut cuts: Vec<String> = Vec::new();
@@ -482,18 +538,27 @@ impl Plan {
                     break;
                 }
                 let cut = safe_cut(&digits.key(n));
-                if cut.as_str() > cuts.last().map_or(at.as_str(), String::as_str) {
+                let within = self.ranges[i]
+                    .prefix
+                    .as_ref()
+                    .is_none_or(|p| cut.starts_with(p.as_str()));
+                if within && cut.as_str() > cuts.last().map_or(at.as_str(), String::as_str) {
                     cuts.push(cut);
                 }
             }
             if let Some(first) = cuts.first() {
-                tail.until = Some(first.clone());
+                self.ranges[i].until = Some(first.clone());
                 let ends = cuts.iter().skip(1).map(|c| Some(c.clone())).chain([None]);
-                for (cut, until) in cuts.clone().into_iter().zip(ends) {
-                    let range = Range::new(self.next_id, Some(Cursor::After(cut)), until);
-                    self.next_id += 1;
-                    self.ranges.push(range);
-                }
+                let new: Vec<Range> = cuts
+                    .clone()
+                    .into_iter()
+                    .zip(ends)
+                    .map(|(cut, until)| {
+                        self.next_id += 1;
+                        self.ranges[i].after_cut(self.next_id - 1, cut, until)
+                    })
+                    .collect();
+                self.ranges.splice((i + 1)..=i, new);
                 return true;
             }
         }
@@ -525,7 +590,7 @@ impl Plan {
             return false;
         }
         range.until = Some(cut.clone());
-        let range = Range::new(self.next_id, Some(Cursor::After(cut)), Some(until));
+        let range = range.after_cut(self.next_id, cut, Some(until));
         self.next_id += 1;
         self.ranges.insert(i + 1, range);
         true

@@ -1,8 +1,8 @@
 //! `sts3 list --parallel N`: ListObjectsV2 returns at most 1,000 keys a round trip, so a bucket
 //! far away is bound by latency, not bandwidth. The key space under the prefix is cut into
 //! ranges listed N at a time ([`crate::bucket::split`]): first at the folders one level down
-//! (the first page of a `/` listing shows them), then wherever keys turn out dense, flat
-//! prefixes included. Keys are printed in S3's key order as a serial listing would, and memory
+//! (the first page of a `/` listing shows them; when it holds the whole level, each folder is
+//! listed on its own), then wherever keys turn out dense, flat prefixes included. Keys are printed in S3's key order as a serial listing would, and memory
 //! stays bounded (a few pages a range ahead of the printing).
 
 use super::list::write_object;
@@ -31,14 +31,26 @@ pub(super) async fn list(
         max_keys: lister.settings.page_size,
         folders: false,
     };
-    let cuts = folder_cuts(lister, &request, n).await?;
+    let level = lister
+        .page(&PageRequest {
+            folders: true,
+            ..request.clone()
+        })
+        .await?;
+    let cuts = folder_cuts(&level.prefixes, n);
+    let mut level = Some(level);
     let mut count = 0u64;
     loop {
         let signed_with = lister.signed_with();
         let s3 = lister.clients.s3.clone();
         let mut last: Option<String> = None;
         let mut written = Ok(());
-        let plan = Plan::new(&request, n).with_cuts(cuts.iter().cloned());
+        // From the start, the level's folders are listed each on its own; resumed after a
+        // failure, the listing is cut at them.
+        let plan = match level.take() {
+            Some(level) => Plan::new(&request, n).with_level(level),
+            None => Plan::new(&request, n).with_cuts(cuts.iter().cloned()),
+        };
         let walked = walk_listing(
             plan,
             |page| {
@@ -75,22 +87,10 @@ pub(super) async fn list(
     }
 }
 
-/// Where the folders one level down start, from the first page of a `/` listing, grouped so
-/// there are about [`RANGES_A_CHAIN`] ranges a chain: the range before folder `a/` ends at
-/// `a/`, the next one lists after it. Folders past the first page are left to the cutting as keys
-/// turn up.
-async fn folder_cuts(
-    lister: &mut Session<'_>,
-    request: &PageRequest,
-    chains: usize,
-) -> Result<Vec<String>, CommandError> {
-    let level = PageRequest {
-        folders: true,
-        ..request.clone()
-    };
-    let page = lister.page(&level).await?;
-    let folders = page.prefixes;
+/// The folders one level down as cuts, grouped so there are about [`RANGES_A_CHAIN`] ranges a
+/// chain: the range before folder `a/` ends at `a/`, the next one lists after it. The first
+/// range, from the start, takes the first folder (and any key before it).
+fn folder_cuts(folders: &[String], chains: usize) -> Vec<String> {
     let every = folders.len().div_ceil(chains * RANGES_A_CHAIN).max(1);
-    // The first range, from the start, takes the first folder (and any key before it).
-    Ok(folders.iter().skip(every).step_by(every).cloned().collect())
+    folders.iter().skip(every).step_by(every).cloned().collect()
 }

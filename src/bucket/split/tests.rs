@@ -474,3 +474,73 @@ fn a_server_that_answers_more_after_a_cut_is_trimmed_to_it() {
     let keys: Vec<String> = plan.take_ready().iter().flat_map(entries).collect();
     assert_eq!(keys, ["a", "a-x", "b/", "b/1", "c"]);
 }
+
+#[test]
+fn a_whole_level_lists_each_folder_on_its_own_and_cuts_a_big_one() {
+    // Loose keys between folders of very different sizes.
+    let mut keys = vec!["a-loose".to_string(), "z-loose".to_string()];
+    for f in 0..20 {
+        let size = if f == 3 { 20_000 } else { 150 };
+        keys.extend((0..size).map(|i| format!("p{f:02}/{i:06}")));
+        keys.push(format!("p{f:02}-loose"));
+    }
+    let mut bucket = Bucket::new(keys);
+    let mut level_request = request("", true);
+    level_request.max_keys = 1000;
+    let level = bucket.list(&level_request);
+    assert_eq!(
+        (level.prefixes.len(), level.next_token.is_none()),
+        (20, true)
+    );
+    let mut req = request("", false);
+    req.max_keys = 1000;
+    let serial = bucket.serial(&req);
+    let before = bucket.requests;
+    let mut plan = Plan::new(&req, 8).with_level(level);
+    // `a-loose p00-loose`, `p00/`, `p01-loose`, `p01/`, … `p19/`, `z-loose`
+    assert_eq!(plan.ranges(), 21 + 20, "keys between folders, folders");
+    let mut out = Vec::new();
+    let mut in_flight: Vec<(RangeId, PageRequest)> = Vec::new();
+    let mut prefixes = std::collections::HashSet::new();
+    loop {
+        in_flight.extend(plan.requests());
+        let Some((id, r)) = in_flight.pop() else {
+            break;
+        };
+        prefixes.insert(r.prefix.clone());
+        plan.landed(id, bucket.list(&r));
+        out.extend(plan.take_ready().iter().flat_map(entries));
+    }
+    assert!(
+        out == serial,
+        "{} entries against {}",
+        out.len(),
+        serial.len()
+    );
+    assert!(
+        prefixes.contains("p07/") && !prefixes.contains(""),
+        "folders on their own"
+    );
+    // Small folders take one request each; the big one (20 pages) a few more.
+    let requests = bucket.requests - before;
+    assert!(requests <= 19 + 20 + 12, "{requests} requests");
+}
+
+#[test]
+fn a_level_with_more_pages_or_a_resumed_listing_is_cut_at_its_folders() {
+    let level = ListPage {
+        prefixes: vec!["a/".into(), "b/".into()],
+        objects: vec![],
+        next_token: Some("more".into()),
+    };
+    let plan = Plan::new(&request("", false), 4).with_level(level.clone());
+    assert_eq!(plan.ranges(), 3, "cut at a/ and b/");
+    let mut from = request("", false);
+    from.start_after = Some("0".into());
+    let level = ListPage {
+        next_token: None,
+        ..level
+    };
+    let plan = Plan::new(&from, 4).with_level(level);
+    assert_eq!(plan.ranges(), 3);
+}
