@@ -20,12 +20,14 @@ pub struct Model {
     /// Objects sent so far.
     loaded: usize,
     /// The page the model asked for and has not been sent.
-    pending: Option<RequestId>,
+    pending: Option<(RequestId, bool)>,
 }
 
-fn page_asked_for(fx: &[Effect]) -> Option<RequestId> {
+/// The page (`false`) or the walk to the end (`true`) the model asked for.
+fn page_asked_for(fx: &[Effect]) -> Option<(RequestId, bool)> {
     fx.iter().find_map(|e| match e {
-        Effect::ListPage { request, .. } => Some(*request),
+        Effect::ListPage { request, .. } => Some((*request, false)),
+        Effect::WalkListing { request, .. } => Some((*request, true)),
         _ => None,
     })
 }
@@ -124,20 +126,34 @@ impl Model {
         self.land(usize::MAX);
     }
 
-    /// Sends the page asked for: the next 1,000 objects, up to `last`; then walks to the end
-    /// so the next page is asked for, as a user paging down would.
+    /// Sends the page asked for: the next 1,000 objects, up to `last`. After the first page it
+    /// walks to the end (`End`, as a user would), and the rest comes as the walk's pages.
     fn land(&mut self, last: usize) {
-        let request = self
+        let (request, walk) = self
             .pending
             .take()
             .unwrap_or_else(|| panic!("the model asked for no page"));
         let end = (self.loaded + 1000).min(last);
-        let page = ListPage {
+        let mut page = ListPage {
             prefixes: Vec::new(),
             objects: (self.loaded..end).map(synthetic_object).collect(),
             next_token: (end < last).then(|| synthetic_key(end - 1)),
         };
         self.loaded = end;
+        if walk {
+            page.next_token = None;
+            let done = end >= last;
+            self.app.update(
+                Msg::WalkPage {
+                    request,
+                    page,
+                    done,
+                },
+                self.now,
+            );
+            self.pending = (!done).then_some((request, true));
+            return;
+        }
         let mut fx = self.app.update(Msg::PageLoaded { request, page }, self.now);
         if end < last {
             fx.extend(
