@@ -410,6 +410,10 @@ def main():
         a, b, r = interleaved(load_all, sts3_list, pairs)
         row(f"TUI launch → every key loaded (one `G`) vs `sts3 list`, {BIG:,} keys",
             secs(a), secs(b), r, "≤ 1.15", statistics.median(r) <= 1.15)
+        parallel_list = lambda: wall([*list_cmd, "--parallel", "8"], env)  # noqa: E731
+        a, b, r = interleaved(load_all, parallel_list, pairs)
+        row(f"TUI launch → every key loaded (one `G`, 8 requests at once) vs `sts3 list --parallel 8`, {BIG:,} keys",
+            secs(a), secs(b), r, "(context: the same engine)", True)
 
         with_stu = args.peers and args.stu
         if with_stu:
@@ -438,6 +442,12 @@ def main():
             parallel_rows.append((ms, a, b, r))
             row(f"`sts3 list` serial vs `--parallel 8`, {WIDE:,} keys in 32 folders, {ms} ms added to each request",
                 secs(a), secs(b), r, "≥ 5 (speed-up)", statistics.median(r) >= 5)
+            if ms == 30:
+                flat = [STS3, "list", "-b", "sts3-big", "-u", "bench", "--endpoint-url", url]
+                a, b, r = interleaved(lambda: wall(flat, env),
+                                      lambda: wall([*flat, "--parallel", "8"], env), pairs)
+                row(f"`sts3 list` serial vs `--parallel 8`, {BIG:,} keys in one flat prefix (key ranges), {ms} ms added to each request",
+                    secs(a), secs(b), r, "(context: no folders to split at)", True)
         direct = [STS3, "list", "-b", "sts3-wide", "-u", "bench", "--endpoint-url", ep]
         a, b, r = interleaved(lambda: wall(direct, env), lambda: wall([*direct, "--parallel", "8"], env), pairs)
         row(f"the same without the proxy (the local service's own speed on 2 cores bounds the above)",
