@@ -49,7 +49,11 @@ pub fn bidi_escaped(text: &str) -> Cow<'_, str> {
 
 /// `text` made safe to draw: see the module's rule. Text that needs nothing is borrowed.
 pub fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(needs_escape) {
+    // Printable ASCII but `\` needs nothing: a byte check, no decoding (most keys).
+    let plain = text
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'\\');
+    if plain || !text.chars().any(needs_escape) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);

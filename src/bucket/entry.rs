@@ -25,9 +25,11 @@ impl Etag {
             .filter(|h| h.len() == 32 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')));
         match hex {
             Some(hex) => {
+                // Lowercase hex digits only (checked above).
+                let nibble = |b: u8| if b <= b'9' { b - b'0' } else { b - b'a' + 10 };
                 let mut bytes = [0u8; 16];
-                for (i, byte) in bytes.iter_mut().enumerate() {
-                    *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap_or(0);
+                for (byte, pair) in bytes.iter_mut().zip(hex.as_bytes().chunks_exact(2)) {
+                    *byte = nibble(pair[0]) << 4 | nibble(pair[1]);
                 }
                 Etag::Md5(bytes)
             }
@@ -38,16 +40,7 @@ impl Etag {
     /// As the server sent it: for requests (`If-Match`), never for a terminal.
     pub fn raw(&self) -> Cow<'_, str> {
         match self {
-            Etag::Md5(bytes) => {
-                let mut out = String::with_capacity(34);
-                out.push('"');
-                for b in bytes {
-                    out.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
-                    out.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
-                }
-                out.push('"');
-                Cow::Owned(out)
-            }
+            Etag::Md5(bytes) => Cow::Owned(quoted_hex(bytes).as_str().to_string()),
             Etag::Other(text) => Cow::Borrowed(text),
         }
     }
@@ -61,9 +54,33 @@ impl Etag {
     }
 }
 
+/// An MD5 as S3 quotes it, on the stack.
+struct QuotedHex([u8; 34]);
+
+impl QuotedHex {
+    fn as_str(&self) -> &str {
+        // Quotes and hex digits only.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+fn quoted_hex(bytes: &[u8; 16]) -> QuotedHex {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [b'"'; 34];
+    for (i, b) in bytes.iter().enumerate() {
+        out[1 + 2 * i] = HEX[usize::from(b >> 4)];
+        out[2 + 2 * i] = HEX[usize::from(b & 15)];
+    }
+    QuotedHex(out)
+}
+
 impl fmt::Display for Etag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&printable(&self.raw()))
+        match self {
+            // Hex is printable as it is: no copy, no scan.
+            Etag::Md5(bytes) => f.write_str(quoted_hex(bytes).as_str()),
+            Etag::Other(text) => f.write_str(&printable(text)),
+        }
     }
 }
 

@@ -53,7 +53,7 @@ impl S3Browser {
         if req.folders {
             call = call.delimiter("/");
         }
-        let out = call
+        let mut out = call
             .send()
             .await
             .map_err(|e| failure_from_sdk(&e, &self.place, LISTING))?;
@@ -61,12 +61,27 @@ impl S3Browser {
         if out.name().is_none() && out.is_truncated().is_none() {
             return Err(unreadable(&self.place, LISTING, 200));
         }
-        let objects: Vec<ObjectEntry> = out
-            .contents()
+        let prefixes = out
+            .common_prefixes()
             .iter()
-            .map(|o| {
+            .filter_map(|p| p.prefix().map(|p| url_decode(p).into_owned()))
+            .collect();
+        let truncated = out.is_truncated().unwrap_or(false);
+        let token = out.next_continuation_token.take();
+        // The keys are moved out of the answer, not copied (decoded only when they need it).
+        let objects: Vec<ObjectEntry> = out
+            .contents
+            .take()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|mut o| {
+                let key = o.key.take().unwrap_or_default();
+                let key = match url_decode(&key) {
+                    std::borrow::Cow::Borrowed(_) => key,
+                    std::borrow::Cow::Owned(decoded) => decoded,
+                };
                 ObjectEntry::new(
-                    url_decode(o.key().unwrap_or_default()),
+                    key,
                     u64::try_from(o.size().unwrap_or_default()).unwrap_or(0),
                     o.last_modified().and_then(crate::aws::chrono_time),
                     Etag::parse(o.e_tag().unwrap_or_default()),
@@ -87,13 +102,8 @@ impl S3Browser {
                 ),
             ));
         }
-        let prefixes = out
-            .common_prefixes()
-            .iter()
-            .filter_map(|p| p.prefix().map(|p| url_decode(p).into_owned()))
-            .collect();
-        let next_token = if out.is_truncated().unwrap_or(false) {
-            Some(self.next_token(req, out.next_continuation_token())?)
+        let next_token = if truncated {
+            Some(self.next_token(req, token.as_deref())?)
         } else {
             None
         };
