@@ -55,6 +55,8 @@ pub enum SetupError {
     Spec(#[from] SpecError),
     #[error("page size {0} is out of range; pass --page-size between 1 and 1000")]
     PageSize(i32),
+    #[error("parallel = {0} in the config file is out of range; set it between 1 and 64")]
+    Parallel(usize),
     #[error(
         "endpoint URL {0:?} is not a valid http(s) URL; pass --endpoint-url like http://127.0.0.1:8333"
     )]
@@ -378,6 +380,11 @@ impl Settings {
             return Err(SetupError::PageSize(page_size));
         }
 
+        if let Some(n) = file.parallel
+            && !(1..=64).contains(&n)
+        {
+            return Err(SetupError::Parallel(n));
+        }
         let refresh = refresh_settings(&file.refresh)?;
         let mode_base = mode_bases(file.modes, &base)?;
         let list = ListDefaults {
@@ -843,6 +850,18 @@ mod tests {
         let mut o = opts("b-1");
         o.page_size = Some(0);
         assert!(matches!(resolve_with(&o, ""), Err(SetupError::PageSize(0))));
+        for (n, ok) in [(0, false), (1, true), (64, true), (65, false)] {
+            let result = resolve_with(&opts("b-1"), &format!("parallel = {n}\n"));
+            assert_eq!(result.is_ok(), ok, "parallel = {n}");
+            if !ok {
+                assert_eq!(
+                    result.unwrap_err().to_string(),
+                    format!(
+                        "parallel = {n} in the config file is out of range; set it between 1 and 64"
+                    )
+                );
+            }
+        }
         for bad in [
             "localhost:9000",
             "http://",
