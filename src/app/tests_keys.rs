@@ -778,6 +778,19 @@ fn first_of_many() -> (App, RequestId) {
     (app, id)
 }
 
+/// The app with the first 500 keys of many on screen (at 1 s).
+fn first_page_of_many() -> App {
+    let (mut app, id) = first_of_many();
+    app.update(
+        Msg::PageLoaded {
+            request: id,
+            page: numbered(0, 500, false),
+        },
+        at(1),
+    );
+    app
+}
+
 fn numbered(page: usize, per_page: usize, last: bool) -> ListPage {
     let keys: Vec<String> = (0..per_page)
         .map(|i| format!("k{:05}", page * per_page + i))
@@ -815,14 +828,7 @@ fn walk_page(app: &mut App, id: RequestId, page: ListPage, done: bool, t: i64) -
 
 #[test]
 fn g_walks_every_page_from_the_next_one_and_ends_on_the_last_key() {
-    let (mut app, id) = first_of_many();
-    app.update(
-        Msg::PageLoaded {
-            request: id,
-            page: numbered(0, 500, false),
-        },
-        at(1),
-    );
+    let mut app = first_page_of_many();
     app.update(
         Msg::LaidOut(Layout {
             list_rows: 10,
@@ -872,14 +878,7 @@ fn the_config_parallel_sets_the_walks_requests_at_once() {
 #[test]
 fn esc_or_a_movement_stops_the_walk_and_its_requests() {
     for stop in [press(Key::Esc), ch('k'), press(Key::PageUp), ch('g')] {
-        let (mut app, id) = first_of_many();
-        app.update(
-            Msg::PageLoaded {
-                request: id,
-                page: numbered(0, 500, false),
-            },
-            at(1),
-        );
+        let mut app = first_page_of_many();
         let (id, _, _) = walked(&app.update(ch('G'), at(1))).unwrap();
         walk_page(&mut app, id, numbered(1, 500, true), false, 2);
         let fx = app.update(stop.clone(), at(2));
@@ -905,14 +904,7 @@ fn esc_or_a_movement_stops_the_walk_and_its_requests() {
         assert_eq!(from, Some(Cursor::After("k00999".into())), "{stop:?}");
     }
     // Stopped before any page of it came: it goes on from where it would have.
-    let (mut app, id) = first_of_many();
-    app.update(
-        Msg::PageLoaded {
-            request: id,
-            page: numbered(0, 500, false),
-        },
-        at(1),
-    );
+    let mut app = first_page_of_many();
     app.update(ch('G'), at(1));
     assert_eq!(
         app.update(press(Key::Esc), at(2)),
@@ -926,14 +918,7 @@ fn esc_or_a_movement_stops_the_walk_and_its_requests() {
 
 #[test]
 fn a_failure_stops_the_walk_and_the_retry_goes_on_after_the_last_key() {
-    let (mut app, id) = first_of_many();
-    app.update(
-        Msg::PageLoaded {
-            request: id,
-            page: numbered(0, 500, false),
-        },
-        at(1),
-    );
+    let mut app = first_page_of_many();
     let (id, _, _) = walked(&app.update(ch('G'), at(1))).unwrap();
     walk_page(&mut app, id, numbered(1, 500, true), false, 2);
     app.update(
@@ -1007,14 +992,7 @@ fn a_walk_asked_while_a_page_is_on_its_way_starts_when_it_lands_and_a_folder_com
 
 #[test]
 fn a_movement_that_stops_the_walk_also_moves_and_esc_does_only_the_stopping() {
-    let (mut app, id) = first_of_many();
-    app.update(
-        Msg::PageLoaded {
-            request: id,
-            page: numbered(0, 500, false),
-        },
-        at(1),
-    );
+    let mut app = first_page_of_many();
     app.update(ch('G'), at(1));
     let at_end = cursor(&app);
     assert_eq!(at_end, 499);
@@ -1023,14 +1001,7 @@ fn a_movement_that_stops_the_walk_also_moves_and_esc_does_only_the_stopping() {
     assert_eq!(cursor(&app), 498, "k stopped the walk and moved up");
     assert!(app.notice.is_some(), "the stop is said");
 
-    let (mut app, id) = first_of_many();
-    app.update(
-        Msg::PageLoaded {
-            request: id,
-            page: numbered(0, 500, false),
-        },
-        at(1),
-    );
+    let mut app = first_page_of_many();
     app.update(ch('G'), at(1));
     app.update(press(Key::Esc), at(2));
     assert!(app.objects.walk().is_none());
