@@ -140,6 +140,11 @@ mod tests {
         assert_eq!(printable("naïve café/日本語 🎉"), "naïve café/日本語 🎉");
         assert_eq!(printable("evil\u{1b}[31mred\n"), "evil\\u{1b}[31mred\\u{a}");
         assert!(matches!(printable("plain"), Cow::Borrowed(_)));
+        // Plain ASCII goes a faster way: its edges still escape.
+        assert_eq!(printable("\\"), "\\\\");
+        assert_eq!(printable("\u{7f}"), "\\u{7f}");
+        assert_eq!(printable("tab\there"), "tab\\u{9}here");
+        assert_eq!(printable(" ~"), " ~");
     }
 
     #[test]

@@ -131,11 +131,11 @@ impl Digits<'_> {
     /// `key` as a number; keys that do not start with the shared part sit at either end.
     fn number(&self, key: &str) -> u128 {
         let key = key.as_bytes();
+        // A key shorter than the shared part is less (a proper prefix sorts first).
         let head = &key[..key.len().min(self.shared.len())];
         match head.cmp(self.shared) {
             std::cmp::Ordering::Less => return 0,
             std::cmp::Ordering::Greater => return self.end() - 1,
-            std::cmp::Ordering::Equal if key.len() < self.shared.len() => return 0,
             std::cmp::Ordering::Equal => {}
         }
         let rest = &key[self.shared.len()..];

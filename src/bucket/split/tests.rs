@@ -544,3 +544,77 @@ fn a_level_with_more_pages_or_a_resumed_listing_is_cut_at_its_folders() {
     let plan = Plan::new(&from, 4).with_level(level);
     assert_eq!(plan.ranges(), 3);
 }
+
+/// Each place's bytes, as text, from `places` onwards.
+fn places(scale: &Scale) -> Vec<String> {
+    let digits = scale.digits().unwrap();
+    digits
+        .places
+        .iter()
+        .map(|p| String::from_utf8(p.clone()).unwrap())
+        .collect()
+}
+
+#[test]
+fn each_place_holds_the_bytes_seen_there() {
+    // The shared start shrinks from `abc1` to `ab`: `c` and `1` were seen at places 2 and 3.
+    let mut scale = Scale::default();
+    for key in ["abc1", "abd2"] {
+        scale.learn(key);
+    }
+    let seen = |place: usize| -> String {
+        (0u8..128)
+            .filter(|&b| scale.seen[place] & (1 << b) != 0)
+            .map(char::from)
+            .collect()
+    };
+    assert_eq!([seen(0), seen(1), seen(2), seen(3)], ["a", "b", "cd", "12"]);
+
+    // A place that held one byte keeps it; one that varies takes the next varying place's
+    // bytes as well; the slack before the shared end takes them too.
+    let mut scale = Scale::default();
+    for key in [
+        "logs/item-0041.json",
+        "logs/item-0067.json",
+        "logs/item-0142.json",
+    ] {
+        scale.learn(key);
+    }
+    // "logs/it" before the digits; the slack "em-0" and the places that vary (0/1, 4/6,
+    // 1/2/7) take the bytes of the varying places after them; `.json` keeps its bytes.
+    assert_eq!(
+        places(&scale),
+        [
+            "012467e", "012467m", "-012467", "012467", "012467", "12467", "127", ".", "j", "s",
+            "o", "n"
+        ]
+    );
+    // A place just past the shared part that held one byte (a shorter key ended there)
+    // keeps it, though a place after it varies.
+    let mut scale = Scale::default();
+    for key in ["abcdef", "abcdefg1", "abcdefg2"] {
+        scale.learn(key);
+    }
+    assert_eq!(places(&scale)[4..], ["g", "12"]);
+}
+
+#[test]
+fn long_keys_are_learned_well_past_where_they_differ() {
+    let mut scale = Scale::default();
+    scale.learn(&format!("a{}", "x".repeat(39)));
+    scale.learn(&format!("b{}", "y".repeat(39)));
+    assert!(scale.seen[30] & (1 << b'x') != 0 && scale.seen[30] & (1 << b'y') != 0);
+}
+
+#[test]
+fn a_byte_not_seen_keeps_the_order_of_what_follows_it() {
+    let mut scale = Scale::default();
+    for key in ["x4a", "x4z", "x6a", "x6z"] {
+        scale.learn(key);
+    }
+    let digits = scale.digits().unwrap();
+    // `5` was never seen at its place: `x5a` sits between `x4z` and `x6a`.
+    let order = ["x4a", "x4z", "x5a", "x5z", "x6a"].map(|k| digits.number(k));
+    assert!(order.windows(2).all(|w| w[0] <= w[1]), "{order:?}");
+    assert!(order[1] < order[4]);
+}
