@@ -618,3 +618,139 @@ fn a_byte_not_seen_keeps_the_order_of_what_follows_it() {
     assert!(order.windows(2).all(|w| w[0] <= w[1]), "{order:?}");
     assert!(order[1] < order[4]);
 }
+
+/// A page of `n` numbered keys from `from` (S3 says more follow).
+fn full_page(from: usize, n: usize) -> ListPage {
+    ListPage {
+        prefixes: vec![],
+        objects: (from..from + n)
+            .map(|i| object(&format!("k/{i:08}")))
+            .collect(),
+        next_token: Some(format!("token:k/{:08}", from + n - 1)),
+    }
+}
+
+/// A plan over `k/` whose first page (100 keys) has landed: it knows the keys' density.
+fn plan_after_first_page(chains: usize) -> Plan {
+    let mut plan = Plan::new(&request("k/", false), chains);
+    let (id, _) = plan.requests().pop().unwrap();
+    plan.landed(id, full_page(0, 100));
+    assert_eq!(plan.take_ready().len(), 1);
+    plan
+}
+
+#[test]
+fn the_end_is_cut_into_as_many_ranges_as_chains() {
+    for chains in [2, 4, 8] {
+        let mut plan = plan_after_first_page(chains);
+        let requests = plan.requests();
+        assert_eq!(plan.ranges(), chains, "one range a chain");
+        assert_eq!(requests.len(), chains);
+        let starts: Vec<&str> = plan
+            .ranges
+            .iter()
+            .filter_map(|r| r.after.as_deref())
+            .collect();
+        assert!(starts.windows(2).all(|w| w[0] < w[1]), "{starts:?}");
+        assert!(
+            plan.ranges.last().unwrap().until.is_none(),
+            "the last lists to the end"
+        );
+    }
+}
+
+#[test]
+fn a_folders_cuts_stay_in_the_folder_and_go_up() {
+    let mut plan = Plan::new(&request("", false), 4);
+    let mut folder = Range::new(7, None, None);
+    folder.prefix = Some("k/".into());
+    plan.ranges = vec![folder];
+    let (id, r) = plan.requests().pop().unwrap();
+    assert_eq!(r.prefix, "k/");
+    plan.landed(id, full_page(0, 100));
+    plan.requests();
+    assert!(plan.ranges.len() > 1);
+    let cuts: Vec<&str> = plan
+        .ranges
+        .iter()
+        .filter_map(|r| r.after.as_deref())
+        .collect();
+    assert!(cuts.iter().all(|c| c.starts_with("k/")), "{cuts:?}");
+    assert!(cuts.windows(2).all(|w| w[0] < w[1]), "{cuts:?}");
+    assert!(
+        plan.ranges
+            .iter()
+            .all(|r| r.prefix.as_deref() == Some("k/"))
+    );
+}
+
+#[test]
+fn a_last_range_that_has_not_answered_is_cut_only_after_a_dense_one() {
+    for before_dense in [true, false] {
+        let mut plan = plan_after_first_page(4);
+        // The first range is done (dense or not); a last range after it has not answered.
+        let mut head = plan.ranges.remove(0);
+        head.until = Some("k/00000500/".into());
+        head.done = true;
+        head.dense = before_dense;
+        let tail = Range::new(50, Some(Cursor::After("k/00000500/".into())), None);
+        plan.ranges = vec![head, tail];
+        plan.requests();
+        let cut = plan.ranges.len() > 2;
+        assert_eq!(cut, before_dense, "cut after a dense range only");
+    }
+}
+
+#[test]
+fn pages_held_ahead_stop_new_ranges_at_the_budget() {
+    for (held, cuts) in [(2 * PAGES_AHEAD - 1, true), (2 * PAGES_AHEAD, false)] {
+        let mut plan = plan_after_first_page(2);
+        // A finished range ahead holds pages the head has not handed on.
+        let mut ahead = Range::new(60, Some(Cursor::After("z".into())), None);
+        ahead.done = true;
+        ahead.pages = (0..held).map(|_| ListPage::default()).collect();
+        plan.ranges.push(ahead);
+        let before = plan.ranges();
+        plan.requests();
+        assert_eq!(plan.ranges() > before, cuts, "{held} pages held");
+    }
+}
+
+#[test]
+fn a_range_ahead_holding_its_budget_asks_for_no_more() {
+    for (held, asks) in [(PAGES_AHEAD - 1, true), (PAGES_AHEAD, false)] {
+        let mut plan = Plan::new(&request("", false), 4);
+        plan.ranges[0].in_flight = true;
+        let mut ahead = Range::new(9, Some(Cursor::After("m".into())), None);
+        ahead.pages = (0..held).map(|_| ListPage::default()).collect();
+        plan.ranges.push(ahead);
+        let asked = plan.requests().iter().any(|(id, _)| *id == 9);
+        assert_eq!(asked, asks, "{held} pages held");
+    }
+}
+
+#[test]
+fn the_density_is_measured_on_the_latest_pages() {
+    let mut plan = Plan::new(&request("k/", false), 1);
+    for page in 0..(SAMPLES + 3) {
+        let (id, _) = plan.requests().pop().unwrap();
+        plan.landed(id, full_page(page * 100, 100));
+        plan.take_ready();
+    }
+    assert_eq!(plan.samples.len(), SAMPLES, "the latest pages only");
+    let (first, last, n) = plan.samples.back().unwrap();
+    assert_eq!(
+        (first.as_str(), last.as_str(), *n),
+        ("k/00003400", "k/00003499", 99)
+    );
+}
+
+#[test]
+fn a_page_of_folders_only_is_taken_in() {
+    // More folders than keys on a page (a `/` listing of a level of folders).
+    let keys: Vec<String> = (0..500).map(|i| format!("f{i:04}/x")).collect();
+    let mut req = request("", true);
+    req.max_keys = 100;
+    let run = check(keys, &req, 4);
+    assert_eq!(run.entries.len(), 500);
+}
