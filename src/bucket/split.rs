@@ -197,6 +197,30 @@ fn safe_cut(cut: &str) -> String {
     safe
 }
 
+/// Up to `count` cuts after `at`, `step` apart, each after the one before and inside the
+/// folder `within` (`""`: anywhere).
+fn cuts_after(
+    digits: &Digits<'_>,
+    at: &str,
+    step: u128,
+    count: usize,
+    within: &str,
+) -> Vec<String> {
+    let mut cuts: Vec<String> = Vec::new();
+    let mut n = digits.number(at);
+    for _ in 0..count {
+        n = n.saturating_add(step);
+        if n >= digits.end() - 1 {
+            break;
+        }
+        let cut = safe_cut(&digits.key(n));
+        if cut.starts_with(within) && cut.as_str() > cuts.last().map_or(at, String::as_str) {
+            cuts.push(cut);
+        }
+    }
+    cuts
+}
+
 /// One stretch of the key space, listed by its own chain of requests.
 #[derive(Debug)]
 struct Range {
@@ -530,22 +554,8 @@ impl Plan {
             && let Some(at) = self.ranges[i].position().map(str::to_string)
         {
             let step = per_page.saturating_mul(PAGES_A_RANGE);
-            let mut cuts: Vec<String> = Vec::new();
-            let mut n = digits.number(&at);
-            for _ in 0..idle {
-                n = n.saturating_add(step);
-                if n >= digits.end() - 1 {
-                    break;
-                }
-                let cut = safe_cut(&digits.key(n));
-                let within = self.ranges[i]
-                    .prefix
-                    .as_ref()
-                    .is_none_or(|p| cut.starts_with(p.as_str()));
-                if within && cut.as_str() > cuts.last().map_or(at.as_str(), String::as_str) {
-                    cuts.push(cut);
-                }
-            }
+            let within = self.ranges[i].prefix.as_deref().unwrap_or("");
+            let cuts = cuts_after(&digits, &at, step, idle, within);
             if let Some(first) = cuts.first() {
                 self.ranges[i].until = Some(first.clone());
                 let ends = cuts.iter().skip(1).map(|c| Some(c.clone())).chain([None]);

@@ -727,6 +727,10 @@ fn a_range_ahead_holding_its_budget_asks_for_no_more() {
         let asked = plan.requests().iter().any(|(id, _)| *id == 9);
         assert_eq!(asked, asks, "{held} pages held");
     }
+    // The range being handed on has no budget: its pages go out as they come.
+    let mut plan = Plan::new(&request("", false), 4);
+    plan.ranges[0].pages = (0..PAGES_AHEAD).map(|_| ListPage::default()).collect();
+    assert_eq!(plan.requests().len(), 1, "the head asks on");
 }
 
 #[test]
@@ -753,4 +757,22 @@ fn a_page_of_folders_only_is_taken_in() {
     req.max_keys = 100;
     let run = check(keys, &req, 4);
     assert_eq!(run.entries.len(), 500);
+}
+
+#[test]
+fn cuts_go_up_one_step_at_a_time_inside_their_folder() {
+    let mut scale = Scale::default();
+    for key in ["x1", "x12", "x13", "y5"] {
+        scale.learn(key);
+    }
+    let digits = scale.digits().unwrap();
+    // One step from `x`: `x` again (its next digit is the end), so no cut; then `x1`, `x12`...
+    let cuts = cuts_after(&digits, "x", 1, 4, "");
+    assert_eq!(cuts, ["x/", "x1/", "x12/"], "each after the one before");
+    // Inside folder `x1`: steps that reach `y` are left out.
+    let far = digits.number("y") - digits.number("x13");
+    let cuts = cuts_after(&digits, "x13", far, 3, "x1");
+    assert!(cuts.is_empty(), "{cuts:?}");
+    let cuts = cuts_after(&digits, "x13", far, 3, "");
+    assert!(!cuts.is_empty() && cuts[0].starts_with('y'), "{cuts:?}");
 }
