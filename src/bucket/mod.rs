@@ -64,6 +64,27 @@ pub struct ListPage {
     pub next_token: Option<String>,
 }
 
+impl ListPage {
+    /// Its smallest entry (objects and folders come apart, each in key order).
+    #[must_use]
+    pub fn first_entry(&self) -> Option<&str> {
+        let object = self.objects.first().map(|o| &*o.key);
+        let folder = self.prefixes.first().map(String::as_str);
+        match (object, folder) {
+            (Some(o), Some(f)) => Some(o.min(f)),
+            (o, f) => o.or(f),
+        }
+    }
+
+    /// Its largest entry.
+    #[must_use]
+    pub fn last_entry(&self) -> Option<&str> {
+        let object = self.objects.last().map(|o| &*o.key);
+        let folder = self.prefixes.last().map(String::as_str);
+        object.max(folder)
+    }
+}
+
 /// Sizes in binary units, as people read them: `512 B`, `1.5 KiB`, `3.2 GiB`.
 pub fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
@@ -112,6 +133,29 @@ pub fn valid_bucket_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pages_first_and_last_entries_come_from_objects_and_folders_alike() {
+        let entry = |k: &str| ObjectEntry::new(k, 0, None, Etag::parse(""), StorageClass::Unknown);
+        let page = ListPage {
+            prefixes: vec!["b/".into(), "d/".into()],
+            objects: vec![entry("a"), entry("c")],
+            next_token: None,
+        };
+        assert_eq!(
+            (page.first_entry(), page.last_entry()),
+            (Some("a"), Some("d/"))
+        );
+        let folders = ListPage {
+            objects: vec![],
+            ..page.clone()
+        };
+        assert_eq!(
+            (folders.first_entry(), folders.last_entry()),
+            (Some("b/"), Some("d/"))
+        );
+        assert_eq!(ListPage::default().first_entry(), None);
+    }
 
     #[test]
     fn sizes() {

@@ -279,13 +279,6 @@ impl Range {
     }
 }
 
-/// The largest of a page's entries (objects and folders come apart, each in order).
-fn last_entry(page: &ListPage) -> Option<&str> {
-    let object = page.objects.last().map(|o| &*o.key);
-    let folder = page.prefixes.last().map(String::as_str);
-    object.max(folder)
-}
-
 /// Which request to send for which range.
 pub type RangeId = u64;
 
@@ -462,14 +455,7 @@ impl Plan {
             objects,
             next_token: None,
         };
-        let first = page
-            .objects
-            .first()
-            .map(|o| &*o.key)
-            .into_iter()
-            .chain(page.prefixes.first().map(String::as_str))
-            .min();
-        if let (Some(first), Some(last)) = (first, last_entry(&page)) {
+        if let (Some(first), Some(last)) = (page.first_entry(), page.last_entry()) {
             let entries = (page.objects.len() + page.prefixes.len()) as u128;
             if entries > 1 {
                 if self.samples.len() == SAMPLES {

@@ -307,12 +307,7 @@ impl ObjectsState {
             return false;
         }
         // The walk goes on after the last entry it handed on, should it fail or stop.
-        let last = page
-            .objects
-            .last()
-            .map(|o| &*o.key)
-            .max(page.prefixes.last().map(String::as_str));
-        if let Some(last) = last {
+        if let Some(last) = page.last_entry() {
             fetch.token = Some(Cursor::After(last.to_string()));
         }
         if done {
