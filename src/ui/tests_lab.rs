@@ -222,20 +222,22 @@ fn a_long_invalid_edit_shows_the_bad_line_in_red() {
     );
 }
 
+/// `b` opens the bucket picker; its ListBuckets answers `result`.
+fn pick_buckets(app: &mut App, result: Result<Vec<String>, AwsFailure>) {
+    let fx = press(app, Key::Char('b'));
+    let Some(Effect::ListBuckets { request, .. }) = fx.first().cloned() else {
+        panic!("{fx:?}");
+    };
+    app.update(Msg::BucketsListed { request, result }, at(2));
+}
+
 #[test]
 fn the_bucket_picker_lists_filters_and_says_when_listing_is_refused() {
     let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
     app.settings.recent_buckets = vec!["old-logs".into()];
-    let fx = press(&mut app, Key::Char('b'));
-    let Some(Effect::ListBuckets { request, .. }) = fx.first().cloned() else {
-        panic!("{fx:?}");
-    };
-    app.update(
-        Msg::BucketsListed {
-            request,
-            result: Ok(vec!["sts3-demo".into(), "empty-bucket".into()]),
-        },
-        at(2),
+    pick_buckets(
+        &mut app,
+        Ok(vec!["sts3-demo".into(), "empty-bucket".into()]),
     );
     snapshots(&mut app, "bucket_picker");
     press(&mut app, Key::Char('o'));
@@ -245,23 +247,14 @@ fn the_bucket_picker_lists_filters_and_says_when_listing_is_refused() {
     assert!(text.contains("▸ old-logs  recent"), "{text}");
     assert!(!text.contains("sts3-demo "), "filtered out: {text}");
     // Refused: said, and typing still works.
-    let fx = {
-        press(&mut app, Key::Esc);
-        press(&mut app, Key::Char('b'))
-    };
-    let Some(Effect::ListBuckets { request, .. }) = fx.first().cloned() else {
-        panic!("{fx:?}");
-    };
-    app.update(
-        Msg::BucketsListed {
-            request,
-            result: Err(AwsFailure::new(
-                ErrorKind::AccessDenied,
-                Some("AccessDenied"),
-                "Access Denied",
-            )),
-        },
-        at(2),
+    press(&mut app, Key::Esc);
+    pick_buckets(
+        &mut app,
+        Err(AwsFailure::new(
+            ErrorKind::AccessDenied,
+            Some("AccessDenied"),
+            "Access Denied",
+        )),
     );
     for c in "new-bucket".chars() {
         press(&mut app, Key::Char(c));
@@ -320,17 +313,7 @@ fn the_profile_and_region_pickers_show_their_choices_and_the_cursor() {
 #[test]
 fn an_empty_bucket_list_with_no_filter_offers_nothing_to_open() {
     let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
-    let fx = press(&mut app, Key::Char('b'));
-    let Some(Effect::ListBuckets { request, .. }) = fx.first().cloned() else {
-        panic!("{fx:?}");
-    };
-    app.update(
-        Msg::BucketsListed {
-            request,
-            result: Ok(Vec::new()),
-        },
-        at(2),
-    );
+    pick_buckets(&mut app, Ok(Vec::new()));
     let text = screen_text(&draw(&mut app, at(2), 100, 30));
     assert!(text.contains("0 buckets this session may list"), "{text}");
     assert!(!text.contains("⏎ opens"), "{text}");
