@@ -738,6 +738,24 @@ fn parallel_out_of_range() {
 }
 
 #[test]
+fn parallel_out_of_range_in_the_config_file() {
+    let dir = workdir();
+    std::fs::write(dir.path().join("p.toml"), "parallel = 65\n").unwrap();
+    // The TUI reads it too (how many requests `G` sends at once): refused before either runs.
+    for args in [
+        &["list", "-b", "b-1", "--config", "p.toml"][..],
+        &["-b", "b-1", "--config", "p.toml"],
+    ] {
+        let out = run_in(dir.path(), args, &[]);
+        expect(
+            &out,
+            2,
+            "sts3: parallel = 65 in the config file is out of range; set it between 1 and 64",
+        );
+    }
+}
+
+#[test]
 fn presign_expires_out_of_range() {
     let out = run(&["presign", "-b", "b-1", "k", "--expires", "0"]);
     expect(
