@@ -221,6 +221,17 @@ fn cuts_after(
     cuts
 }
 
+/// Takes `page`'s entries after `key` off it (entries come in key order).
+fn split_after(page: &mut ListPage, key: &str) -> ListPage {
+    let prefixes = page.prefixes.partition_point(|p| p.as_str() <= key);
+    let objects = page.objects.partition_point(|o| &*o.key <= key);
+    ListPage {
+        prefixes: page.prefixes.split_off(prefixes),
+        objects: page.objects.split_off(objects),
+        next_token: None,
+    }
+}
+
 /// One stretch of the key space, listed by its own chain of requests.
 #[derive(Debug)]
 struct Range {
@@ -295,6 +306,8 @@ pub struct Plan {
     next_id: u64,
     /// The last folder handed on: a range that starts inside a folder lists it again.
     last_folder: Option<String>,
+    /// Requests sent and not answered yet, wanted or not: at most `chains`.
+    flying: usize,
 }
 
 impl Plan {
@@ -310,6 +323,7 @@ impl Plan {
             samples: VecDeque::new(),
             next_id: 1,
             last_folder: None,
+            flying: 0,
         }
     }
 
@@ -400,17 +414,16 @@ impl Plan {
             && self.ranges.iter().filter(|r| !r.done).count() < self.chains
             && self.cut()
         {}
-        let mut busy = self.ranges.iter().filter(|r| r.in_flight).count();
         let mut out = Vec::new();
         for (i, range) in self.ranges.iter_mut().enumerate() {
-            if busy >= self.chains {
+            if self.flying >= self.chains {
                 break;
             }
             if range.done || range.in_flight || (i > 0 && range.pages.len() >= PAGES_AHEAD) {
                 continue;
             }
             range.in_flight = true;
-            busy += 1;
+            self.flying += 1;
             let mut request = self.template.from_cursor(range.next.clone());
             if let Some(prefix) = &range.prefix {
                 request.prefix.clone_from(prefix);
@@ -420,8 +433,17 @@ impl Plan {
         out
     }
 
+    /// Whether the answer to request `id` is still waited for: a range listed by the answer
+    /// before it no longer is. Either way the request is no longer in flight (`landed` says
+    /// so for an answer; this for a failure).
+    pub fn failed(&mut self, id: RangeId) -> bool {
+        self.flying = self.flying.saturating_sub(1);
+        self.ranges.iter().any(|r| r.id == id && r.in_flight)
+    }
+
     /// Takes in the page range `id` asked for.
     pub fn landed(&mut self, id: RangeId, page: ListPage) {
+        self.flying = self.flying.saturating_sub(1);
         for entry in page
             .prefixes
             .iter()
@@ -430,31 +452,23 @@ impl Plan {
         {
             self.scale.learn(entry);
         }
-        let Some(range) = self.ranges.iter_mut().find(|r| r.id == id) else {
+        let Some(i) = self.ranges.iter().position(|r| r.id == id && r.in_flight) else {
             return;
         };
-        let ListPage {
-            mut prefixes,
-            mut objects,
-            next_token,
-        } = page;
+        let range = &mut self.ranges[i];
+        let mut page = page;
+        let next_token = page.next_token.take();
         // Only what lies after the key the range starts after (a server may send a little
         // more; entries come in order).
         if let Some(after) = range.after.as_deref() {
-            prefixes.drain(..prefixes.partition_point(|p| p.as_str() <= after));
-            objects.drain(..objects.partition_point(|o| &*o.key <= after));
+            page = split_after(&mut page, after);
         }
-        let listed = prefixes.len() + objects.len();
-        if let Some(until) = range.until.as_deref() {
-            prefixes.truncate(prefixes.partition_point(|p| p.as_str() <= until));
-            objects.truncate(objects.partition_point(|o| &*o.key <= until));
-        }
-        let trimmed = prefixes.len() + objects.len() < listed;
-        let page = ListPage {
-            prefixes,
-            objects,
-            next_token: None,
+        // What lies after its last key belongs to the ranges after it.
+        let beyond = match range.until.as_deref() {
+            Some(until) => split_after(&mut page, until),
+            None => ListPage::default(),
         };
+        let trimmed = beyond.first_entry().is_some();
         if let (Some(first), Some(last)) = (page.first_entry(), page.last_entry()) {
             let entries = (page.objects.len() + page.prefixes.len()) as u128;
             if entries > 1 {
@@ -471,11 +485,47 @@ impl Plan {
         }
         range.in_flight = false;
         range.dense = next_token.is_some();
+        let complete = next_token.is_none();
         match next_token {
             Some(token) if !trimmed => range.next = Some(Cursor::Token(token)),
             _ => range.done = true,
         }
         range.pages.push_back(page);
+        if complete {
+            self.cover_after(i, beyond);
+        }
+    }
+
+    /// Range `i`'s answer listed everything after it in its folder (it had no more pages), so
+    /// the ranges after it in the same folder are listed by it as well: each takes its part of
+    /// `beyond` and is done, without waiting for requests of its own (their answers, when
+    /// they come, are dropped). At the end of a listing, guessed ranges cost no time.
+    fn cover_after(&mut self, i: usize, mut beyond: ListPage) {
+        let folder = self.ranges[i].prefix.clone();
+        for range in self.ranges[i + 1..]
+            .iter_mut()
+            .take_while(|r| r.prefix == folder)
+        {
+            // What it holds already, or what lies before it.
+            if let Some(held) = range.last.as_deref().or(range.after.as_deref()) {
+                beyond = split_after(&mut beyond, held);
+            }
+            let rest = match range.until.as_deref() {
+                Some(until) => split_after(&mut beyond, until),
+                None => ListPage::default(),
+            };
+            let part = std::mem::replace(&mut beyond, rest);
+            if range.done {
+                continue;
+            }
+            if let Some(last) = part.last_entry() {
+                range.last = Some(last.to_string());
+            }
+            range.done = true;
+            range.in_flight = false;
+            range.dense = false;
+            range.pages.push_back(part);
+        }
     }
 
     /// The pages ready to hand on, in key order.

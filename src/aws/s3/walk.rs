@@ -48,12 +48,15 @@ where
                 plan.landed(id, page);
                 None
             }
+            // An answer no longer waited for (an earlier one listed its range) may fail.
+            Err(_) if !plan.failed(id) => None,
             Err(failure) => {
                 // The calls on their way settle first (they may fail alike: one recovery
                 // serves them all), and what they listed before the failed range is handed on.
                 while let Some((id, answer)) = flying.next().await {
-                    if let Ok(page) = answer {
-                        plan.landed(id, page);
+                    match answer {
+                        Ok(page) => plan.landed(id, page),
+                        Err(_) => _ = plan.failed(id),
                     }
                 }
                 Some(failure)
@@ -89,6 +92,8 @@ mod tests {
         keys: Arc<Vec<String>>,
         fail_after: Option<String>,
         calls: Arc<Mutex<usize>>,
+        /// Milliseconds the answer to the n-th call, listing after a key, takes.
+        delay: fn(usize, Option<&str>) -> u64,
     }
 
     impl Lister {
@@ -97,6 +102,7 @@ mod tests {
                 keys: Arc::new((0..n).map(|i| format!("k/{i:08}")).collect()),
                 fail_after: fail_after.map(str::to_string),
                 calls: Arc::new(Mutex::new(0)),
+                delay: |call, _| 1 + (call as u64 * 7) % 5,
             }
         }
 
@@ -106,10 +112,10 @@ mod tests {
                 *calls += 1;
                 *calls
             };
-            tokio::time::sleep(Duration::from_millis(1 + (call as u64 * 7) % 5)).await;
             let after = req.cursor().map(|c| match c {
                 Cursor::Token(t) | Cursor::After(t) => t,
             });
+            tokio::time::sleep(Duration::from_millis((self.delay)(call, after.as_deref()))).await;
             if after.is_some() && after == self.fail_after {
                 return Err(AwsFailure::new(ErrorKind::Network, None, "cut"));
             }
@@ -150,9 +156,14 @@ mod tests {
 
     /// Walks `lister`'s keys over 8 chains; how it ended, and the keys handed on.
     async fn walk(lister: &Lister) -> (Result<Walked, AwsFailure>, Vec<String>) {
+        walk_plan(lister, Plan::new(&request(), 8)).await
+    }
+
+    /// [`walk`] as `plan` says.
+    async fn walk_plan(lister: &Lister, plan: Plan) -> (Result<Walked, AwsFailure>, Vec<String>) {
         let mut keys = Vec::new();
         let walked = walk_listing(
-            Plan::new(&request(), 8),
+            plan,
             |r| lister.clone().list(r),
             |page| {
                 keys.extend(page.objects.iter().map(|o| o.key.to_string()));
@@ -197,5 +208,23 @@ mod tests {
         .await;
         assert_eq!(walked, Ok(Walked::Stopped));
         assert_eq!(pages, 3);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failure_no_longer_waited_for_does_not_end_it() {
+        // Three ranges: the middle one lists to the end first, so the last one's request is no
+        // longer waited for when it fails; the first range answers last.
+        let mut lister = Lister::new(50, Some("k/00000040/"));
+        lister.delay = |_, after| match after {
+            None => 20,
+            Some(a) if a.starts_with("k/00000040") => 8,
+            Some(_) => 3,
+        };
+        let plan = Plan::new(&request(), 8)
+            .with_cuts(["k/00000020".to_string(), "k/00000040".to_string()]);
+        let (walked, keys) = walk_plan(&lister, plan).await;
+        assert_eq!(walked, Ok(Walked::ToTheEnd));
+        assert!(keys == *lister.keys, "{} keys", keys.len());
+        assert_eq!(*lister.calls.lock().unwrap(), 3);
     }
 }

@@ -133,6 +133,11 @@ fn run_plan(bucket: &mut Bucket, mut plan: Plan, chains: usize) -> Run {
             in_flight.len() <= chains,
             "more requests at once than chains"
         );
+        // Done when every range is handed on, as the walker is (answers still on their way
+        // are no longer waited for).
+        if plan.finished() {
+            break;
+        }
         let Some((id, req)) = in_flight.pop() else {
             break;
         };
@@ -148,7 +153,10 @@ fn run_plan(bucket: &mut Bucket, mut plan: Plan, chains: usize) -> Run {
         }
     }
     assert!(plan.finished(), "the plan never finished");
-    assert!(in_flight.is_empty());
+    assert!(
+        plan.requests().is_empty(),
+        "a finished plan asks for nothing"
+    );
     Run {
         entries: entries_out,
         requests: bucket.requests - before,
@@ -407,6 +415,9 @@ fn eight_chains_list_a_long_flat_folder_in_a_fifth_of_the_round_trips() {
         let Some((t, id, r)) = flying.pop() else {
             break;
         };
+        if plan.finished() {
+            break;
+        }
         now = t;
         plan.landed(id, bucket.list(&r));
         keys += plan
@@ -761,4 +772,100 @@ fn cuts_go_up_one_step_at_a_time_inside_their_folder() {
     assert!(cuts.is_empty(), "{cuts:?}");
     let cuts = cuts_after(&digits, "x13", far, 3, "");
     assert!(!cuts.is_empty() && cuts[0].starts_with('y'), "{cuts:?}");
+}
+
+/// A plan over `keys` (100 a page) cut at `cuts`, with every request it makes at once sent.
+fn cut_plan(
+    keys: &[String],
+    cuts: &[&str],
+    chains: usize,
+) -> (Bucket, Plan, Vec<(RangeId, PageRequest)>) {
+    let bucket = Bucket::new(keys.to_vec());
+    let mut plan =
+        Plan::new(&request("k/", false), chains).with_cuts(cuts.iter().map(|c| (*c).to_string()));
+    let sent = plan.requests();
+    (bucket, plan, sent)
+}
+
+#[test]
+fn an_answer_to_the_end_lists_the_ranges_after_it_without_waiting_for_them() {
+    // 81 keys fit one page: the first range's answer holds every range's keys.
+    let keys = numbered(81, "k/");
+    let (mut bucket, mut plan, sent) =
+        cut_plan(&keys, &["k/00000020", "k/00000040", "k/00000060"], 4);
+    assert_eq!(sent.len(), 4);
+    let (first, first_req) = &sent[0];
+    plan.landed(*first, bucket.list(first_req));
+    let handed: Vec<String> = plan.take_ready().iter().flat_map(entries).collect();
+    assert!(handed == keys, "{} keys handed on", handed.len());
+    assert!(plan.finished(), "nothing left to wait for");
+    // The answers that come later change nothing, and their failures do not count.
+    for (id, req) in &sent[1..] {
+        assert!(!plan.failed(*id), "range {id} is no longer waited for");
+        plan.landed(*id, bucket.list(req));
+        assert!(plan.take_ready().is_empty());
+    }
+}
+
+#[test]
+fn an_answer_to_the_end_gives_each_range_after_it_its_own_part() {
+    // The middle range answers to the end first: the last range takes the keys after its
+    // cut, the middle one those up to it; the first range, still waited for, keeps its own.
+    let keys = numbered(81, "k/");
+    let (mut bucket, mut plan, sent) = cut_plan(&keys, &["k/00000020", "k/00000040"], 3);
+    let (middle, middle_req) = &sent[1];
+    plan.landed(*middle, bucket.list(middle_req));
+    assert!(
+        plan.take_ready().is_empty(),
+        "the first range holds them up"
+    );
+    assert!(!plan.finished());
+    assert!(
+        plan.failed(sent[0].0),
+        "the first range is still waited for"
+    );
+    assert!(!plan.failed(sent[2].0), "the last range is listed already");
+    let held: Vec<Vec<String>> = plan
+        .ranges
+        .iter()
+        .map(|r| r.pages.iter().flat_map(entries).collect())
+        .collect();
+    assert_eq!(held[1], keys[21..41]);
+    assert_eq!(held[2], keys[41..]);
+    assert!(plan.ranges[2].done && !plan.ranges[2].in_flight);
+}
+
+#[test]
+fn an_answer_to_the_end_of_a_folder_lists_no_other_folder() {
+    // Folder a/ is in two ranges, b/ and c/ in one each; two requests at once.
+    let mut plan = Plan::new(&request("", false), 2).with_cuts(["a/00000020".to_string()]);
+    for r in &mut plan.ranges {
+        r.prefix = Some("a/".into());
+    }
+    for (id, folder) in [(7, "b/"), (8, "c/")] {
+        plan.ranges.push(Range {
+            prefix: Some(folder.into()),
+            ..Range::new(id, None, None)
+        });
+    }
+    let mut keys = numbered(30, "a/");
+    keys.extend(numbered(5, "b/"));
+    keys.extend(numbered(5, "c/"));
+    let mut bucket = Bucket::new(keys);
+    let sent = plan.requests();
+    assert_eq!(sent.len(), 2, "a/ in two ranges");
+    plan.landed(sent[0].0, bucket.list(&sent[0].1));
+    assert_eq!(plan.take_ready().iter().flat_map(entries).count(), 30);
+    // The second range's request is still on its way: it counts against the two at once.
+    let next = plan.requests();
+    assert_eq!(
+        next.len(),
+        1,
+        "one request at a time while the other is on its way"
+    );
+    assert_eq!(next[0].1.prefix, "b/");
+    plan.landed(sent[1].0, bucket.list(&sent[1].1));
+    let next = plan.requests();
+    assert_eq!(next.len(), 1);
+    assert_eq!(next[0].1.prefix, "c/");
 }
