@@ -4,9 +4,8 @@
 use crate::bucket::split::Plan;
 use crate::bucket::{ListPage, PageRequest};
 use crate::failure::AwsFailure;
-use futures_util::StreamExt;
-use futures_util::stream::FuturesUnordered;
 use std::future::Future;
+use tokio::task::JoinSet;
 
 /// How a walk ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +21,10 @@ pub enum Walked {
 /// ends it: the pages handed on before stay good, and the listing goes on after their last
 /// entry.
 ///
+/// Each call is a task of its own, so the answers that come back together are read (their XML
+/// parsed) on every core at once, not one after the other between the requests. The calls
+/// still on their way when the walk ends are cancelled.
+///
 /// # Errors
 /// The first failed call's failure.
 pub async fn walk_listing<L, F>(
@@ -31,15 +34,15 @@ pub async fn walk_listing<L, F>(
 ) -> Result<Walked, AwsFailure>
 where
     L: Fn(PageRequest) -> F,
-    F: Future<Output = Result<ListPage, AwsFailure>>,
+    F: Future<Output = Result<ListPage, AwsFailure>> + Send + 'static,
 {
-    let mut flying = FuturesUnordered::new();
+    let mut flying = JoinSet::new();
     loop {
         for (id, page) in plan.requests() {
             let call = list(page);
-            flying.push(async move { (id, call.await) });
+            flying.spawn(async move { (id, call.await) });
         }
-        let Some((id, answer)) = flying.next().await else {
+        let Some((id, answer)) = next(&mut flying).await else {
             // Nothing in flight and nothing to ask: the plan is done.
             return Ok(Walked::ToTheEnd);
         };
@@ -53,7 +56,7 @@ where
             Err(failure) => {
                 // The calls on their way settle first (they may fail alike: one recovery
                 // serves them all), and what they listed before the failed range is handed on.
-                while let Some((id, answer)) = flying.next().await {
+                while let Some((id, answer)) = next(&mut flying).await {
                     match answer {
                         Ok(page) => plan.landed(id, page),
                         Err(_) => _ = plan.failed(id),
@@ -73,6 +76,14 @@ where
         if plan.finished() {
             return Ok(Walked::ToTheEnd);
         }
+    }
+}
+
+/// The next call to finish; a call that panicked panics here, as it would have unspawned.
+async fn next<T: 'static>(flying: &mut JoinSet<T>) -> Option<T> {
+    match flying.join_next().await? {
+        Ok(answer) => Some(answer),
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
     }
 }
 
@@ -226,5 +237,39 @@ mod tests {
         assert_eq!(walked, Ok(Walked::ToTheEnd));
         assert!(keys == *lister.keys, "{} keys", keys.len());
         assert_eq!(*lister.calls.lock().unwrap(), 3);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn answers_are_read_on_two_threads_at_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        // Reading an answer holds its thread until another is being read at the same time (or
+        // a second has passed): on one thread, never.
+        let reading = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let mut lister = Lister::new(800, None);
+        lister.delay = |_, _| 0;
+        let walked = walk_listing(
+            Plan::new(&request(), 8),
+            |r| {
+                let (lister, reading, most) = (lister.clone(), reading.clone(), most.clone());
+                async move {
+                    let page = lister.list(r).await;
+                    let now = reading.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    let started = crate::clock::instant();
+                    while most.load(Ordering::SeqCst) < 2
+                        && started.elapsed() < Duration::from_secs(1)
+                    {
+                        std::thread::yield_now();
+                    }
+                    reading.fetch_sub(1, Ordering::SeqCst);
+                    page
+                }
+            },
+            |_| true,
+        )
+        .await;
+        assert_eq!(walked, Ok(Walked::ToTheEnd));
+        assert_eq!(most.load(Ordering::SeqCst), 2, "answers read one at a time");
     }
 }
