@@ -58,18 +58,26 @@ pub(super) async fn list(
                 async move { s3.list_page(&page).await }
             },
             |page| {
+                // Only the page's last key printed is kept (for a resume), not every key.
+                let mut printed = None;
+                let mut go_on = true;
                 for object in &page.objects {
                     if count >= limit {
-                        return false;
+                        go_on = false;
+                        break;
                     }
                     written = write_object(out, args.json, object);
                     if written.is_err() {
-                        return false;
+                        go_on = false;
+                        break;
                     }
                     count += 1;
-                    last = Some(object.key.to_string());
+                    printed = Some(&object.key);
                 }
-                true
+                if let Some(key) = printed {
+                    last = Some(key.to_string());
+                }
+                go_on
             },
         )
         .await;
