@@ -232,6 +232,22 @@ fn split_after(page: &mut ListPage, key: &str) -> ListPage {
     }
 }
 
+/// Keys a range near its end asks for beyond twice what it expects to find.
+const LEFT_MARGIN: u128 = 16;
+
+/// How far apart keys sit, in steps of the scale's numbers, on the pages sampled (0 when
+/// nothing is known yet).
+fn steps_an_entry(digits: &Digits<'_>, samples: &VecDeque<(String, String, u128)>) -> u128 {
+    let (span, entries) =
+        samples
+            .iter()
+            .fold((0u128, 0u128), |(span, entries), (first, last, n)| {
+                let s = digits.number(last).saturating_sub(digits.number(first));
+                (span.saturating_add(s), entries + n)
+            });
+    span.checked_div(entries).unwrap_or(0)
+}
+
 /// One stretch of the key space, listed by its own chain of requests.
 #[derive(Debug)]
 struct Range {
@@ -249,6 +265,9 @@ struct Range {
     /// The last entry it listed.
     last: Option<String>,
     in_flight: bool,
+    /// Times it asked for fewer keys than a page, near its last key, and found more: after
+    /// once it asks for whole pages (the keys are denser here than the samples said).
+    short_misses: u8,
     done: bool,
     /// Its latest page was full (more followed): keys are known to be dense where it is.
     dense: bool,
@@ -270,6 +289,7 @@ impl Range {
             until,
             last: None,
             in_flight: false,
+            short_misses: 0,
             done: false,
             dense: false,
             pages: VecDeque::new(),
@@ -414,6 +434,10 @@ impl Plan {
             && self.ranges.iter().filter(|r| !r.done).count() < self.chains
             && self.cut()
         {}
+        let digits = self.scale.digits();
+        let steps = digits
+            .as_ref()
+            .map_or(0, |d| steps_an_entry(d, &self.samples));
         let mut out = Vec::new();
         for (i, range) in self.ranges.iter_mut().enumerate() {
             if self.flying >= self.chains {
@@ -427,6 +451,25 @@ impl Plan {
             let mut request = self.template.from_cursor(range.next.clone());
             if let Some(prefix) = &range.prefix {
                 request.prefix.clone_from(prefix);
+            }
+            // A range near its last key asks for about what is left (twice that, and a few
+            // more), not a whole page: the keys after its last key are the next range's, and
+            // a server lists (and the client reads) every key it is asked for.
+            if let (Some(digits), Some(at), Some(until)) =
+                (&digits, range.position(), range.until.as_deref())
+                && steps > 0
+                && range.short_misses == 0
+            {
+                let left = digits
+                    .number(until)
+                    .saturating_sub(digits.number(at))
+                    .div_ceil(steps);
+                let ask = left.saturating_mul(2).saturating_add(LEFT_MARGIN);
+                if let Ok(ask) = i32::try_from(ask)
+                    && ask < request.max_keys
+                {
+                    request.max_keys = ask;
+                }
             }
             out.push((range.id, request));
         }
@@ -458,6 +501,8 @@ impl Plan {
         let range = &mut self.ranges[i];
         let mut page = page;
         let next_token = page.next_token.take();
+        // Entries the server answered with (a short request's answer holds fewer than a page).
+        let page_len = i32::try_from(page.objects.len() + page.prefixes.len()).unwrap_or(i32::MAX);
         // Only what lies after the key the range starts after (a server may send a little
         // more; entries come in order).
         if let Some(after) = range.after.as_deref() {
@@ -487,7 +532,13 @@ impl Plan {
         range.dense = next_token.is_some();
         let complete = next_token.is_none();
         match next_token {
-            Some(token) if !trimmed => range.next = Some(Cursor::Token(token)),
+            Some(token) if !trimmed => {
+                range.next = Some(Cursor::Token(token));
+                // A short request that found more than it asked for: whole pages from now on.
+                if page_len < self.template.max_keys {
+                    range.short_misses = range.short_misses.saturating_add(1);
+                }
+            }
             _ => range.done = true,
         }
         range.pages.push_back(page);
@@ -555,16 +606,7 @@ impl Plan {
         let Some(digits) = self.scale.digits() else {
             return false;
         };
-        let (span, entries) =
-            self.samples
-                .iter()
-                .fold((0u128, 0u128), |(span, entries), (first, last, n)| {
-                    let s = digits.number(last).saturating_sub(digits.number(first));
-                    (span.saturating_add(s), entries + n)
-                });
-        let per_page = span
-            .checked_div(entries)
-            .unwrap_or(0)
+        let per_page = steps_an_entry(&digits, &self.samples)
             .saturating_mul(u128::try_from(self.template.max_keys.max(1)).unwrap_or(1));
         if per_page == 0 {
             return false;

@@ -869,3 +869,41 @@ fn an_answer_to_the_end_of_a_folder_lists_no_other_folder() {
     assert_eq!(next.len(), 1);
     assert_eq!(next[0].1.prefix, "c/");
 }
+
+#[test]
+fn a_range_near_its_last_key_asks_for_about_what_is_left() {
+    let mut req = request("k/", false);
+    req.max_keys = 1000;
+    let mut plan = Plan::new(&req, 2).with_cuts(["k/00002100".to_string()]);
+    let sent = plan.requests();
+    assert!(
+        sent.iter().all(|(_, r)| r.max_keys == 1000),
+        "nothing known yet"
+    );
+    plan.landed(sent[0].0, full_page(0, 1000));
+    plan.landed(sent[1].0, full_page(2101, 1000));
+    let first = plan.ranges[0].id;
+    let ask_of = |sent: &[(RangeId, PageRequest)]| {
+        sent.iter()
+            .find(|(id, _)| *id == first)
+            .map(|(_, r)| r.max_keys)
+            .unwrap()
+    };
+    // 1,100 keys left before its last key: a whole page.
+    assert_eq!(ask_of(&plan.requests()), 1000);
+    plan.landed(first, full_page(1000, 1000));
+    // 101 left (k/00002000 to k/00002100): fewer than a page, and at least those.
+    let ask = ask_of(&plan.requests());
+    assert!((101..1000).contains(&ask), "asked for {ask}");
+    // Keys turn out denser there than the samples said: the short answer is full and more
+    // follow before the last key. From then on it asks for whole pages.
+    let dense = ListPage {
+        prefixes: vec![],
+        objects: (0..ask)
+            .map(|i| object(&format!("k/00001999-{i:05}")))
+            .collect(),
+        next_token: Some(format!("token:k/00001999-{:05}", ask - 1)),
+    };
+    plan.landed(first, dense);
+    assert_eq!(ask_of(&plan.requests()), 1000);
+}
