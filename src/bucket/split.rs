@@ -268,6 +268,8 @@ struct Range {
     /// Times it asked for fewer keys than a page, near its last key, and found more: after
     /// once it asks for whole pages (the keys are denser here than the samples said).
     short_misses: u8,
+    /// Keys its latest request asked for.
+    asked: i32,
     done: bool,
     /// Its latest page was full (more followed): keys are known to be dense where it is.
     dense: bool,
@@ -290,6 +292,7 @@ impl Range {
             last: None,
             in_flight: false,
             short_misses: 0,
+            asked: 0,
             done: false,
             dense: false,
             pages: VecDeque::new(),
@@ -471,6 +474,7 @@ impl Plan {
                     request.max_keys = ask;
                 }
             }
+            range.asked = request.max_keys;
             out.push((range.id, request));
         }
         out
@@ -501,8 +505,6 @@ impl Plan {
         let range = &mut self.ranges[i];
         let mut page = page;
         let next_token = page.next_token.take();
-        // Entries the server answered with (a short request's answer holds fewer than a page).
-        let page_len = i32::try_from(page.objects.len() + page.prefixes.len()).unwrap_or(i32::MAX);
         // Only what lies after the key the range starts after (a server may send a little
         // more; entries come in order).
         if let Some(after) = range.after.as_deref() {
@@ -535,7 +537,7 @@ impl Plan {
             Some(token) if !trimmed => {
                 range.next = Some(Cursor::Token(token));
                 // A short request that found more than it asked for: whole pages from now on.
-                if page_len < self.template.max_keys {
+                if range.asked < self.template.max_keys {
                     range.short_misses = range.short_misses.saturating_add(1);
                 }
             }

@@ -907,3 +907,45 @@ fn a_range_near_its_last_key_asks_for_about_what_is_left() {
     plan.landed(first, dense);
     assert_eq!(ask_of(&plan.requests()), 1000);
 }
+
+#[test]
+fn keys_far_apart_on_the_scale_are_that_many_steps_apart() {
+    // 200 random hex keys: far fewer than the numbers of their places, so many steps apart.
+    let mut keys: Vec<String> = pseudo_random(200, 11)
+        .map(|x| format!("{x:016x}"))
+        .collect();
+    keys.sort();
+    let mut scale = Scale::default();
+    for k in &keys {
+        scale.learn(k);
+    }
+    let digits = scale.digits().unwrap();
+    let (first, last) = (keys[0].clone(), keys[199].clone());
+    let span = digits.number(&last) - digits.number(&first);
+    let samples = VecDeque::from([(first, last, 199)]);
+    let steps = steps_an_entry(&digits, &samples);
+    assert_eq!(steps, span / 199);
+    assert!(steps > 1_000, "{steps} steps a key");
+    assert_eq!(
+        steps_an_entry(&digits, &VecDeque::new()),
+        0,
+        "nothing sampled"
+    );
+}
+
+#[test]
+fn keys_seen_one_a_page_tell_no_density_and_whole_pages_are_asked() {
+    // Its first answer holds one key (no spread to measure): the range asks on for a whole
+    // page, though it knows keys and its last key.
+    let mut req = request("k/", false);
+    req.max_keys = 1000;
+    let mut plan =
+        Plan::new(&req, 2).with_cuts(["k/00000010".to_string(), "k/00000020".to_string()]);
+    let sent = plan.requests();
+    let mut one = full_page(5, 1);
+    one.next_token = Some("token:k/00000005".into());
+    plan.landed(sent[0].0, one);
+    let next = plan.requests();
+    assert_eq!(next.len(), 1);
+    assert_eq!(next[0].1.max_keys, 1000);
+}
