@@ -100,6 +100,10 @@ pub struct Faults {
     pub sts_script: VecDeque<StsStep>,
     /// Consumed one per S3 request; `Pass` when empty.
     pub s3_script: VecDeque<S3Step>,
+    /// The first S3 request whose method, path and query contain the text gets the step
+    /// instead of the script's (each once): for requests sent at once, whose order is not
+    /// known.
+    pub s3_once: Vec<(String, S3Step)>,
     /// The service is "down": connections are reset, requests on open ones fail.
     pub down: bool,
     /// Refuse every STS call while set.
@@ -137,6 +141,7 @@ impl FaultProxy {
         let faults = Arc::new(Mutex::new(Faults {
             sts_script: VecDeque::new(),
             s3_script: VecDeque::new(),
+            s3_once: Vec::new(),
             down: false,
             sts_down: false,
             aws_token_errors: true,
@@ -299,12 +304,12 @@ impl Shared {
         } else {
             StsStep::Pass
         };
+        let label = label_of(&parts);
         let s3_step = if is_sts {
             S3Step::Pass
         } else {
-            self.next_s3_step()
+            self.next_s3_step(&label)
         };
-        let label = label_of(&parts);
         let latency = self.faults.lock().expect("faults lock").latency;
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
@@ -437,13 +442,12 @@ impl Shared {
         ))
     }
 
-    fn next_s3_step(&self) -> S3Step {
-        self.faults
-            .lock()
-            .expect("faults lock")
-            .s3_script
-            .pop_front()
-            .unwrap_or(S3Step::Pass)
+    fn next_s3_step(&self, label: &str) -> S3Step {
+        let mut f = self.faults.lock().expect("faults lock");
+        if let Some(i) = f.s3_once.iter().position(|(text, _)| label.contains(text)) {
+            return f.s3_once.remove(i).1;
+        }
+        f.s3_script.pop_front().unwrap_or(S3Step::Pass)
     }
 
     fn next_sts_step(&self) -> StsStep {
