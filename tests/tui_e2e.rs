@@ -128,8 +128,10 @@ fn rejection_after_countdown_reached_zero_is_shown_and_recovered() {
         "a failed reload keeps the listing:\n{err}"
     );
     // Just after a failed automatic retry, STS is back: r refreshes now (not the next
-    // automatic retry, planned seconds later) and the failed page is retried.
-    let retry_at = planned_retry_at_least(&tmux, chrono::TimeDelta::seconds(3));
+    // automatic retry, planned seconds later) and the failed page is retried. The retry is
+    // at least 6 s away (the second one, 10 s after the first), and nothing is being issued
+    // when r is pressed: a loaded fresh-clone run once recovered only at the retry.
+    let retry_at = planned_retry_at_least(&tmux, chrono::TimeDelta::seconds(6));
     proxy.set(|f| f.sts_down = false);
     tmux.keys(&["r"]);
     let ok = tmux.wait_until("recovery", T, |s| {
@@ -160,8 +162,11 @@ fn planned_retry_at_least(
             chrono::NaiveTime::parse_from_str(at, "%H:%M:%S").ok()
         });
         let now = chrono::Local::now().naive_local().time();
+        // And nothing on its way: r is ignored while credentials are being issued (a page
+        // failing after C-r may have set that off), and the hint says so.
         if let Some(at) = retry
             && at - now >= margin
+            && screen.contains("r: refresh credentials")
         {
             return at;
         }
