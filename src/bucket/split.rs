@@ -307,6 +307,14 @@ impl Range {
         }
     }
 
+    /// Takes off `page` what lies after its last key: the ranges after it hold that.
+    fn beyond_until(&self, page: &mut ListPage) -> ListPage {
+        match self.until.as_deref() {
+            Some(until) => split_after(page, until),
+            None => ListPage::default(),
+        }
+    }
+
     /// Where it has got to: its last entry, or where it starts.
     fn position(&self) -> Option<&str> {
         self.last.as_deref().or(self.start.as_deref())
@@ -510,11 +518,7 @@ impl Plan {
         if let Some(after) = range.after.as_deref() {
             page = split_after(&mut page, after);
         }
-        // What lies after its last key belongs to the ranges after it.
-        let beyond = match range.until.as_deref() {
-            Some(until) => split_after(&mut page, until),
-            None => ListPage::default(),
-        };
+        let beyond = range.beyond_until(&mut page);
         let trimmed = beyond.first_entry().is_some();
         if let (Some(first), Some(last)) = (page.first_entry(), page.last_entry()) {
             let entries = (page.objects.len() + page.prefixes.len()) as u128;
@@ -563,10 +567,7 @@ impl Plan {
             if let Some(held) = range.last.as_deref().or(range.after.as_deref()) {
                 beyond = split_after(&mut beyond, held);
             }
-            let rest = match range.until.as_deref() {
-                Some(until) => split_after(&mut beyond, until),
-                None => ListPage::default(),
-            };
+            let rest = range.beyond_until(&mut beyond);
             let part = std::mem::replace(&mut beyond, rest);
             if range.done {
                 continue;
