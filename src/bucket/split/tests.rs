@@ -337,10 +337,7 @@ fn ranges_ahead_stop_at_their_page_budget() {
 
 #[test]
 fn the_scale_keeps_order_and_makes_ascii_keys() {
-    let mut scale = Scale::default();
-    for key in ["key/k/0001", "key/k/0999", "key/k/0a"] {
-        scale.learn(key);
-    }
+    let scale = scale_of(["key/k/0001", "key/k/0999", "key/k/0a"]);
     let digits = scale.digits().unwrap();
     assert_eq!(
         digits.shared, b"key",
@@ -555,10 +552,7 @@ fn places(scale: &Scale) -> Vec<String> {
 #[test]
 fn each_place_holds_the_bytes_seen_there() {
     // The shared start shrinks from `abc1` to `ab`: `c` and `1` were seen at places 2 and 3.
-    let mut scale = Scale::default();
-    for key in ["abc1", "abd2"] {
-        scale.learn(key);
-    }
+    let scale = scale_of(["abc1", "abd2"]);
     let seen = |place: usize| -> String {
         (0u8..128)
             .filter(|&b| scale.seen[place] & (1 << b) != 0)
@@ -569,14 +563,11 @@ fn each_place_holds_the_bytes_seen_there() {
 
     // A place that held one byte keeps it; one that varies takes the next varying place's
     // bytes as well; the slack before the shared end takes them too.
-    let mut scale = Scale::default();
-    for key in [
+    let scale = scale_of([
         "logs/item-0041.json",
         "logs/item-0067.json",
         "logs/item-0142.json",
-    ] {
-        scale.learn(key);
-    }
+    ]);
     // "logs/it" before the digits; the slack "em-0" and the places that vary (0/1, 4/6,
     // 1/2/7) take the bytes of the varying places after them; `.json` keeps its bytes.
     assert_eq!(
@@ -588,32 +579,36 @@ fn each_place_holds_the_bytes_seen_there() {
     );
     // A place just past the shared part that held one byte (a shorter key ended there)
     // keeps it, though a place after it varies.
-    let mut scale = Scale::default();
-    for key in ["abcdef", "abcdefg1", "abcdefg2"] {
-        scale.learn(key);
-    }
+    let scale = scale_of(["abcdef", "abcdefg1", "abcdefg2"]);
     assert_eq!(places(&scale)[4..], ["g", "12"]);
 }
 
 #[test]
 fn long_keys_are_learned_well_past_where_they_differ() {
-    let mut scale = Scale::default();
-    scale.learn(&format!("a{}", "x".repeat(39)));
-    scale.learn(&format!("b{}", "y".repeat(39)));
+    let scale = scale_of([
+        format!("a{}", "x".repeat(39)),
+        format!("b{}", "y".repeat(39)),
+    ]);
     assert!(scale.seen[30] & (1 << b'x') != 0 && scale.seen[30] & (1 << b'y') != 0);
 }
 
 #[test]
 fn a_byte_not_seen_keeps_the_order_of_what_follows_it() {
-    let mut scale = Scale::default();
-    for key in ["x4a", "x4z", "x6a", "x6z"] {
-        scale.learn(key);
-    }
+    let scale = scale_of(["x4a", "x4z", "x6a", "x6z"]);
     let digits = scale.digits().unwrap();
     // `5` was never seen at its place: `x5a` sits between `x4z` and `x6a`.
     let order = ["x4a", "x4z", "x5a", "x5z", "x6a"].map(|k| digits.number(k));
     assert!(order.windows(2).all(|w| w[0] <= w[1]), "{order:?}");
     assert!(order[1] < order[4]);
+}
+
+/// A scale that has learned `keys`, in order.
+fn scale_of<K: AsRef<str>>(keys: impl IntoIterator<Item = K>) -> Scale {
+    let mut scale = Scale::default();
+    for key in keys {
+        scale.learn(key.as_ref());
+    }
+    scale
 }
 
 /// A page of `n` numbered keys from `from` (S3 says more follow).
@@ -758,10 +753,7 @@ fn a_page_of_folders_only_is_taken_in() {
 
 #[test]
 fn cuts_go_up_one_step_at_a_time_inside_their_folder() {
-    let mut scale = Scale::default();
-    for key in ["x1", "x12", "x13", "y5"] {
-        scale.learn(key);
-    }
+    let scale = scale_of(["x1", "x12", "x13", "y5"]);
     let digits = scale.digits().unwrap();
     // One step from `x`: `x` again (its next digit is the end), so no cut; then `x1`, `x12`...
     let cuts = cuts_after(&digits, "x", 1, 4, "");
@@ -915,10 +907,7 @@ fn keys_far_apart_on_the_scale_are_that_many_steps_apart() {
         .map(|x| format!("{x:016x}"))
         .collect();
     keys.sort();
-    let mut scale = Scale::default();
-    for k in &keys {
-        scale.learn(k);
-    }
+    let scale = scale_of(&keys);
     let digits = scale.digits().unwrap();
     let (first, last) = (keys[0].clone(), keys[199].clone());
     let span = digits.number(&last) - digits.number(&first);
