@@ -28,7 +28,7 @@ pub async fn run(
         return Err(CommandError::ZeroLimit);
     }
     if let Some(n) = args.parallel
-        && !(1..=64).contains(&n)
+        && !crate::settings::PARALLEL.contains(&n)
     {
         return Err(CommandError::Parallel(n));
     }

@@ -27,6 +27,9 @@ use thiserror::Error;
 /// The embedded default config; also the template users copy.
 pub const DEFAULT_CONFIG: &str = include_str!("../../assets/config.toml");
 
+/// Requests a parallel listing may send at once (`--parallel`, the config's `parallel`).
+pub const PARALLEL: std::ops::RangeInclusive<usize> = 1..=64;
+
 /// Why sts3 cannot start. Each message names the problem and the fix.
 #[derive(Debug, Error)]
 pub enum SetupError {
@@ -381,7 +384,7 @@ impl Settings {
         }
 
         if let Some(n) = file.parallel
-            && !(1..=64).contains(&n)
+            && !PARALLEL.contains(&n)
         {
             return Err(SetupError::Parallel(n));
         }
