@@ -114,7 +114,8 @@ impl Model {
         while model.loaded < n {
             model.land(last);
         }
-        model
+        // The model is driven alone here: what a key starts is not run.
+        let _ = model
             .app
             .update(Msg::KeyPressed(KeyPress::plain(Key::Home)), now);
         model.draw();
@@ -143,7 +144,7 @@ impl Model {
         if walk {
             page.next_token = None;
             let done = end >= last;
-            self.app.update(
+            let _ = self.app.update(
                 Msg::WalkPage {
                     request,
                     page,
@@ -176,7 +177,8 @@ impl Model {
 
     /// One key press, as the loop handles it: the update, then one frame.
     pub fn press(&mut self, c: char) {
-        self.app
+        let _ = self
+            .app
             .update(Msg::KeyPressed(KeyPress::plain(Key::Char(c))), self.now);
         self.draw();
     }
@@ -186,7 +188,7 @@ impl Model {
         let area = self.terminal.get_frame().area();
         let layout: Layout = ui::layout_of(area, &self.app);
         if self.app.layout() != Some(layout) {
-            self.app.update(Msg::LaidOut(layout), self.now);
+            self.app.lay_out(layout);
         }
         let clock = ui::Clock {
             now: self.now,

@@ -18,9 +18,12 @@ pub(crate) mod session;
 
 pub(crate) use msg::{Area, Effect, Generation, Layout, MouseInput, Msg, ObjectFetch, RequestId};
 pub(crate) use session::clock_offset_text;
+// Tests drop the effects of the updates whose state is all they look at.
 #[cfg(test)]
+#[allow(unused_must_use)]
 mod tests;
 #[cfg(test)]
+#[allow(unused_must_use)]
 mod tests_keys;
 
 use crate::credentials::Mode;
@@ -163,15 +166,10 @@ impl App {
         (app, effects)
     }
 
+    #[must_use = "every effect must be run: a dropped one is a request never sent"]
     pub(crate) fn update(&mut self, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         let mut effects = match msg {
             Msg::KeyPressed(press) => self.on_key(press, now),
-            Msg::LaidOut(layout) => {
-                self.layout = Some(layout);
-                self.objects.set_height(usize::from(layout.list_rows));
-                self.policy.set_height(usize::from(layout.policy_rows));
-                Vec::new()
-            }
             Msg::Tick => Vec::new(),
             Msg::ClockSteppedBack { by } => self.on_clock_stepped(by, now),
             Msg::CredentialsIssued { generation, info } => self.on_issued(generation, info, now),
@@ -231,6 +229,15 @@ impl App {
         };
         effects.extend(self.on_time(now));
         effects
+    }
+
+    /// The screen was laid out anew (by the layout the view draws with). A plain setter, not a
+    /// message: it needs no time and starts nothing, so a frame can never swallow an effect
+    /// (a refresh or a retry that came due just before it is sent by the next update).
+    pub(crate) fn lay_out(&mut self, layout: Layout) {
+        self.layout = Some(layout);
+        self.objects.set_height(usize::from(layout.list_rows));
+        self.policy.set_height(usize::from(layout.policy_rows));
     }
 
     /// The layout last drawn with, if any.

@@ -54,8 +54,6 @@ pub(crate) struct Layout {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Msg {
     KeyPressed(KeyPress),
-    /// The screen was laid out anew (by the layout the view draws with).
-    LaidOut(Layout),
     /// Time passed (a deadline was reached, or the loop woke up).
     Tick,
     /// The wall clock was set back by this much (a negative span) while time went on.

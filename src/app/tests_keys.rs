@@ -101,14 +101,11 @@ fn browsing(folders: &[&str]) -> App {
     );
     let (id, _, _) = listed(&fx).unwrap();
     let keys: Vec<String> = (0..50).map(|i| format!("k{i:02}")).collect();
-    app.update(
-        Msg::LaidOut(Layout {
-            list_rows: 10,
-            policy_rows: 5,
-            ..Layout::default()
-        }),
-        t0(),
-    );
+    app.lay_out(Layout {
+        list_rows: 10,
+        policy_rows: 5,
+        ..Layout::default()
+    });
     app.update(
         Msg::PageLoaded {
             request: id,
@@ -829,14 +826,11 @@ fn walk_page(app: &mut App, id: RequestId, page: ListPage, done: bool, t: i64) -
 #[test]
 fn g_walks_every_page_from_the_next_one_and_ends_on_the_last_key() {
     let mut app = first_page_of_many();
-    app.update(
-        Msg::LaidOut(Layout {
-            list_rows: 10,
-            policy_rows: 5,
-            ..Layout::default()
-        }),
-        at(1),
-    );
+    app.lay_out(Layout {
+        list_rows: 10,
+        policy_rows: 5,
+        ..Layout::default()
+    });
     let fx = app.update(ch('G'), at(1));
     let (id, page, chains) = walked(&fx).expect("the walk at once");
     assert!(listed(&fx).is_none(), "no single page besides");

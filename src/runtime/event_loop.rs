@@ -251,7 +251,7 @@ where
     let now = parts.clock.now();
     let layout = ui::layout_of(size.into(), app);
     if app.layout() != Some(layout) {
-        app.update(Msg::LaidOut(layout), now);
+        app.lay_out(layout);
     }
     let clock = Clock { now, tz: parts.tz };
     term.draw(|frame| ui::render(frame, app, clock))

@@ -200,6 +200,10 @@ impl Cloud for FakeCloud {
 struct SharedBackend {
     inner: Arc<Mutex<TestBackend>>,
     frames: Arc<AtomicU64>,
+    clock: Arc<TestClock>,
+    /// Seconds the wall clock moves on while the next frame asks for the terminal's size (a
+    /// slow terminal, or a loaded machine, between the last update and the frame).
+    size_lag_secs: Arc<AtomicI64>,
 }
 
 impl SharedBackend {
@@ -249,6 +253,8 @@ impl Backend for SharedBackend {
         self.inner.lock().unwrap().clear_region(clear_type)
     }
     fn size(&self) -> Result<Size, Self::Error> {
+        let lag = self.size_lag_secs.swap(0, Ordering::SeqCst);
+        self.clock.jump_secs.fetch_add(lag, Ordering::SeqCst);
         self.inner.lock().unwrap().size()
     }
     fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
@@ -313,6 +319,8 @@ fn start_with(
     let backend = SharedBackend {
         inner: Arc::new(Mutex::new(TestBackend::new(100, 24))),
         frames: Arc::new(AtomicU64::new(0)),
+        clock: clock.clone(),
+        size_lag_secs: Arc::new(AtomicI64::new(0)),
     };
     let (tx, results) = mpsc::unbounded_channel();
     let suspended = Arc::new(AtomicU64::new(0));
@@ -396,6 +404,31 @@ async fn refresh_fires_at_expiry_minus_margin_on_advanced_time() {
     );
     let (exit, _) = h.quit().await;
     assert_eq!(exit, Exit::Quit);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refresh_that_comes_due_as_the_screen_is_laid_out_anew_is_sent() {
+    // 15 minutes: the refresh is due at 600 s.
+    let h = start(900, vec![]);
+    advance(599.5).await;
+    assert_eq!(h.cloud.issue_times().len(), 1, "not yet");
+    // The terminal grows, and the frame that lays it out anew comes a second after the last
+    // update: the refresh is due by the time the new layout reaches the model.
+    h.backend.inner.lock().unwrap().resize(120, 30);
+    h.backend.size_lag_secs.store(1, Ordering::SeqCst);
+    h.keys.send(TermEvent::Resize(120, 30)).unwrap();
+    advance(0.5).await;
+    assert_eq!(
+        h.cloud.issue_times().len(),
+        2,
+        "the refresh was sent: {}",
+        h.backend.screen()
+    );
+    advance(1.0).await;
+    let screen = h.backend.screen();
+    assert!(screen.contains("1 done"), "and it arrived: {screen}");
+    assert!(!screen.contains("issuing"), "{screen}");
+    h.quit().await;
 }
 
 #[tokio::test(start_paused = true)]

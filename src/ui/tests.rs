@@ -1,5 +1,7 @@
 //! Whole-screen snapshots at fixed sizes and times, and exact styles where colour carries
 //! meaning.
+// These tests drop the effects of the updates whose state is all they look at.
+#![allow(unused_must_use)]
 
 use super::{Clock, render};
 use crate::app::{App, Effect, Generation, Msg, RequestId};
@@ -157,16 +159,18 @@ fn fail_refreshes_until(app: &mut App, from: i64, until: i64) {
     }
 }
 
-/// Draws `app` as the runtime does: the list's height from the layout first, then the frame.
+/// Draws `app` as the runtime does at `now`: woken at that time (what came due starts), the
+/// list's height from the layout, then the frame.
 pub(super) fn draw(
     app: &mut App,
     now: DateTime<Utc>,
     width: u16,
     height: u16,
 ) -> Terminal<TestBackend> {
+    let _ = app.update(Msg::Tick, now);
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let layout = super::layout_of(ratatui::layout::Rect::new(0, 0, width, height), app);
-    app.update(Msg::LaidOut(layout), now);
+    app.lay_out(layout);
     let clock = Clock {
         now,
         tz: FixedOffset::east_opt(0).unwrap(),

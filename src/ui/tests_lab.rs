@@ -1,6 +1,8 @@
 //! Snapshots of the policy lab over the listing — the access check (asking, answered, with a
 //! difference explained), the template picker, an edit that did not validate — and the policy
 //! pane's diff after a re-issue, each reached through `update`, at 80x24 and 120x40.
+// These tests drop the effects of the updates whose state is all they look at.
+#![allow(unused_must_use)]
 
 use super::tests::{app_with, at, draw, root_page, screen_text};
 use crate::app::{App, Effect, Msg};

@@ -1,6 +1,8 @@
 //! Snapshots of one object over the listing — its detail, the three kinds of preview, a
 //! download's progress and the presigned-URL popup — each reached by driving `update` the way
 //! the runtime does, at 80x24 and 120x40.
+// These tests drop the effects of the updates whose state is all they look at.
+#![allow(unused_must_use)]
 
 use super::tests::{app_with, at, draw, fg_at, root_page, screen_text};
 use crate::app::{App, Effect, Msg, RequestId};

@@ -1,6 +1,8 @@
 //! The bucket picker through `update`: the start screen without a bucket, ListBuckets once
 //! there are credentials, filtering, recent buckets, a refusal that still lets a name be
 //! typed, and a federated session re-issued scoped to the chosen bucket.
+// These tests drop the effects of the updates whose state is all they look at.
+#![allow(unused_must_use)]
 
 use super::Listed;
 use crate::app::tests::{at, generation_of, info, key, list_request, running, special, t0};

@@ -1,5 +1,7 @@
 //! The policy lab in the model: the access check, the template picker, the edit round trip,
 //! and what a re-issue with a new policy does to the panes and the listing.
+// These tests drop the effects of the updates whose state is all they look at.
+#![allow(unused_must_use)]
 
 use super::LabView;
 use crate::app::tests::{

@@ -1,6 +1,8 @@
 //! Object actions through `update`: detail and preview with stale answers dropped and one
 //! refresh on an expired token, the download's questions, stalls and resumes, presigned URLs
 //! bounded by the session, sort orders, and the mouse.
+// These tests drop the effects of the updates whose state is all they look at.
+#![allow(unused_must_use)]
 
 use super::{Content, Outcome, ViewKind};
 use crate::app::tests::{at, generation_of, info, key, list_request, page, running, special, t0};
@@ -203,13 +205,10 @@ fn p_previews_the_configured_first_bytes_and_from_the_detail_too() {
 #[test]
 fn a_preview_scrolls_within_its_lines() {
     let mut app = with_objects("", &["a.txt"]);
-    app.update(
-        Msg::LaidOut(Layout {
-            list_rows: 5,
-            ..Layout::default()
-        }),
-        at(1),
-    );
+    app.lay_out(Layout {
+        list_rows: 5,
+        ..Layout::default()
+    });
     let (request, ..) = fetch_of(&app.update(key('p'), at(2)));
     let text = (0..20)
         .map(|i| format!("line {i}"))
@@ -841,32 +840,29 @@ fn the_cursor_follows_the_selected_object_when_the_order_changes() {
 /// The layout of a 80x24 screen: session and policy panes on top, the objects pane below
 /// (its first row on screen line 12, 10 rows).
 fn laid_out(app: &mut App) {
-    app.update(
-        Msg::LaidOut(Layout {
-            list_rows: 10,
-            policy_rows: 8,
-            session: Area {
-                x: 0,
-                y: 0,
-                width: 40,
-                height: 10,
-            },
-            policy: Area {
-                x: 40,
-                y: 0,
-                width: 40,
-                height: 10,
-            },
-            objects: Area {
-                x: 0,
-                y: 10,
-                width: 80,
-                height: 13,
-            },
-            first_row: 12,
-        }),
-        at(1),
-    );
+    app.lay_out(Layout {
+        list_rows: 10,
+        policy_rows: 8,
+        session: Area {
+            x: 0,
+            y: 0,
+            width: 40,
+            height: 10,
+        },
+        policy: Area {
+            x: 40,
+            y: 0,
+            width: 40,
+            height: 10,
+        },
+        objects: Area {
+            x: 0,
+            y: 10,
+            width: 80,
+            height: 13,
+        },
+        first_row: 12,
+    });
 }
 
 fn click(column: u16, row: u16) -> Msg {

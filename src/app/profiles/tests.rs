@@ -1,6 +1,8 @@
 //! The profile picker through `update`: the AWS files' profiles, filtered; a role profile
 //! re-issues in role mode with its role and its source as the base; a keys profile becomes the
 //! base of the current mode; the old session's late answers are dropped.
+// These tests drop the effects of the updates whose state is all they look at.
+#![allow(unused_must_use)]
 
 use crate::app::tests::{at, generation_of, info, key, list_request, running, special};
 use crate::app::{App, Effect, Msg};

@@ -1,5 +1,7 @@
 //! Regions through `update`: a redirect naming the bucket's region switches S3 there once and
 //! asks for the page again; the picker changes the base region and re-issues.
+// These tests drop the effects of the updates whose state is all they look at.
+#![allow(unused_must_use)]
 
 use crate::app::tests::{at, generation_of, key, list_request, running, special};
 use crate::app::{App, Effect, Msg};
