@@ -77,8 +77,8 @@ def main():
     print("# Mutation testing results\n")
     print(
         f"Written by `scripts/mutants` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
-        f"(cargo-mutants, {scope} in src/app, src/credentials, src/policy, src/bucket, "
-        "src/failure, src/escape.rs, src/ui and src/object, tested by the unit tests).\n"
+        f"(cargo-mutants, {scope} in the core crate (crates/sts3-core/src), src/app and src/ui, "
+        "tested by the unit tests of both crates).\n"
     )
     print("| outcome | mutants |")
     print("|---|---|")

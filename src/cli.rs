@@ -115,7 +115,7 @@ pub struct Options {
     #[arg(short = 'd', long, global = true)]
     pub debug: bool,
     /// How to obtain credentials.
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, global = true, value_parser = mode_parser())]
     pub mode: Option<Mode>,
     /// Role to assume (role mode).
     #[arg(long, global = true, value_name = "ARN")]
@@ -150,4 +150,16 @@ pub struct Options {
     /// Config file [default: the sts3 config dir's config.toml].
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+/// `--mode`'s values: each mode's flag name (its alias accepted too), with its summary as help.
+fn mode_parser() -> impl clap::builder::TypedValueParser<Value = Mode> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    let values = Mode::ALL.map(|mode| {
+        PossibleValue::new(mode.flag())
+            .aliases(mode.alias())
+            .help(mode.summary())
+    });
+    PossibleValuesParser::new(values)
+        .map(|name| Mode::named(&name).unwrap_or_else(|| unreachable!("{name} is a listed value")))
 }

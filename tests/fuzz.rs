@@ -10,8 +10,8 @@ use proptest::prelude::*;
 use serde_json::Value;
 use sts3::bucket::url_decode;
 use sts3::escape::printable;
+use sts3::highlight::{JsonToken, highlight};
 use sts3::keymap::{KeyPress, Keymap};
-use sts3::policy::{JsonToken, highlight};
 use sts3::policy::{SESSION_POLICY_MAX_CHARS, SessionPolicy};
 use sts3::settings::FileConfig;
 

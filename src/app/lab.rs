@@ -5,10 +5,10 @@
 use super::objects::Entry;
 use super::policy::PolicyState;
 use super::{App, Effect, Generation, Level, RequestId};
+use crate::access_check::{Answer, Check, Target};
 use crate::credentials::Mode;
 use crate::failure::AwsFailure;
 use crate::keymap::{Action, Key, KeyPress};
-use crate::policy::check::{Answer, Check, Target};
 use crate::policy::templates::{self, Template};
 use crate::policy::{Policy, PolicyError, SessionPolicy, diff};
 use chrono::{DateTime, Utc};

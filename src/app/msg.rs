@@ -1,12 +1,12 @@
 //! What goes into the model (messages: past-tense facts) and what comes out (effects: commands
 //! for the runtime), with the ids that let stale answers be dropped.
 
+use crate::access_check::Probe;
 use crate::bucket::{ListPage, PageRequest};
 use crate::credentials::{CredentialRequest, SessionInfo};
 use crate::failure::AwsFailure;
 use crate::keymap::KeyPress;
 use crate::object::ObjectDetail;
-use crate::policy::check::Probe;
 use std::path::PathBuf;
 
 /// Identifies one page request.

@@ -4,9 +4,9 @@
 //! should.
 
 use super::session::{CommandError, Session};
+use crate::access_check::{Answer, Check, Target};
 use crate::cli::CheckArgs;
 use crate::escape::printable;
-use crate::policy::check::{Answer, Check, Target};
 use crate::settings::Settings;
 use std::io::Write;
 

@@ -4,12 +4,12 @@
 
 use super::policy::token_line;
 use super::{Clock, is_focused, key_name, pane_block, spinner, theme};
+use crate::access_check::{Answer, Check, Target};
 use crate::app::lab::LabView;
 use crate::app::{App, Focus};
 use crate::escape::printable;
 use crate::keymap::Action;
 use crate::policy::PolicyError;
-use crate::policy::check::{Answer, Check, Target};
 use crate::policy::templates::Template;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -3,7 +3,7 @@
 
 use super::{is_focused, pane_block, theme};
 use crate::app::{App, Focus};
-use crate::policy::JsonToken;
+use crate::highlight::JsonToken;
 use crate::policy::diff::Change;
 use ratatui::Frame;
 use ratatui::layout::Rect;

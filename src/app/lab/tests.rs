@@ -4,6 +4,7 @@
 #![allow(unused_must_use)]
 
 use super::LabView;
+use crate::access_check::{Answer, Probe};
 use crate::app::tests::{
     at, generation_of, info, key, list_request, page, running, settings_with, special, t0,
 };
@@ -11,7 +12,6 @@ use crate::app::{App, Effect, Keymap, Msg};
 use crate::credentials::{CredentialRequest, Mode};
 use crate::failure::{AwsFailure, ErrorKind};
 use crate::keymap::Key;
-use crate::policy::check::{Answer, Probe};
 use crate::policy::diff::Change;
 use crate::policy::{PolicyError, SessionPolicy};
 

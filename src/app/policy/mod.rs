@@ -2,8 +2,9 @@
 //! (not every frame), its size against the STS limit, and the scroll position.
 
 use crate::credentials::Mode;
+use crate::highlight::TokenLine;
 use crate::policy::diff::Change;
-use crate::policy::{SESSION_POLICY_MAX_CHARS, SessionPolicy, TokenLine};
+use crate::policy::{SESSION_POLICY_MAX_CHARS, SessionPolicy};
 use crate::settings::Settings;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

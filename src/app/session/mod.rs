@@ -7,9 +7,10 @@ mod issue;
 pub(crate) use issue::clock_offset_text;
 
 use super::Generation;
-use crate::credentials::schedule::{backoff, refresh_at};
+use crate::credentials::schedule::refresh_at;
 use crate::credentials::{ClockReading, Mode, SessionInfo};
 use crate::failure::AwsFailure;
+use crate::failure::backoff;
 use chrono::{DateTime, TimeDelta, Utc};
 
 /// The shortest time between an issue and the next planned refresh.

@@ -1,11 +1,11 @@
 //! The access check's questions, asked for real (each call's answer, for
-//! [`crate::policy::check::Answer::of`]), and the buckets a session may see, for the picker.
+//! [`crate::access_check::Answer::of`]), and the buckets a session may see, for the picker.
 
 use super::S3Browser;
+use crate::access_check::Probe;
 use crate::aws::error::failure_from_sdk;
 use crate::bucket::PageRequest;
 use crate::failure::AwsFailure;
-use crate::policy::check::Probe;
 
 impl S3Browser {
     /// Makes the call `probe` stands for; `Ok` when S3 let it through.

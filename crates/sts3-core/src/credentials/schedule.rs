@@ -1,12 +1,8 @@
-//! When to refresh: before expiry by a margin (a third of the lifetime for short sessions), and
-//! with exponential backoff after failures.
+//! When to refresh: before expiry by a margin (a third of the lifetime for short sessions). The
+//! backoff after failures is `failure::backoff`'s.
 
 use super::SessionInfo;
 use chrono::{DateTime, TimeDelta, Utc};
-
-/// First retry after a failed refresh, doubled each time up to [`BACKOFF_MAX_SECS`].
-pub const BACKOFF_BASE_SECS: i64 = 5;
-pub const BACKOFF_MAX_SECS: i64 = 300;
 
 /// How long before expiry to refresh: `margin`, but at most a third of the lifetime.
 pub fn refresh_lead(lifetime: TimeDelta, margin_secs: u32) -> TimeDelta {
@@ -16,12 +12,6 @@ pub fn refresh_lead(lifetime: TimeDelta, margin_secs: u32) -> TimeDelta {
 /// When to refresh `info`.
 pub fn refresh_at(info: &SessionInfo, margin_secs: u32) -> DateTime<Utc> {
     info.expires_at - refresh_lead(info.lifetime(), margin_secs)
-}
-
-/// The wait before retry number `failures` (1-based) of a failed refresh.
-pub fn backoff(failures: u32) -> TimeDelta {
-    let exp = failures.saturating_sub(1).min(16);
-    TimeDelta::seconds((BACKOFF_BASE_SECS << exp).min(BACKOFF_MAX_SECS))
 }
 
 #[cfg(test)]
@@ -61,12 +51,5 @@ mod tests {
                 "lifetime {lifetime} margin {margin}"
             );
         }
-    }
-
-    #[test]
-    fn backoff_doubles_and_caps() {
-        let secs: Vec<i64> = (1..=8).map(|n| backoff(n).num_seconds()).collect();
-        assert_eq!(secs, [5, 10, 20, 40, 80, 160, 300, 300]);
-        assert_eq!(backoff(1000).num_seconds(), 300);
     }
 }

@@ -22,23 +22,48 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// How temporary credentials are obtained.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Mode {
     /// STS `GetFederationToken` with a user name and an inline session policy.
     Federated,
     /// STS `AssumeRole` with a role ARN.
-    #[value(name = "role", alias = "assumed-role")]
     #[serde(rename = "role", alias = "assumed-role")]
     AssumedRole,
     /// STS `GetSessionToken`, optionally with MFA.
-    #[value(name = "session", alias = "session-token")]
     #[serde(rename = "session", alias = "session-token")]
     SessionToken,
 }
 
 impl Mode {
     pub const ALL: [Mode; 3] = [Mode::Federated, Mode::AssumedRole, Mode::SessionToken];
+
+    /// What the mode does, in a line (the `--mode` flag's help for each value).
+    pub fn summary(self) -> &'static str {
+        match self {
+            Mode::Federated => {
+                "STS `GetFederationToken` with a user name and an inline session policy"
+            }
+            Mode::AssumedRole => "STS `AssumeRole` with a role ARN",
+            Mode::SessionToken => "STS `GetSessionToken`, optionally with MFA",
+        }
+    }
+
+    /// The other name `--mode` and the config file accept for it, besides [`Mode::flag`].
+    pub fn alias(self) -> Option<&'static str> {
+        match self {
+            Mode::Federated => None,
+            Mode::AssumedRole => Some("assumed-role"),
+            Mode::SessionToken => Some("session-token"),
+        }
+    }
+
+    /// The mode a `--mode` value names ([`Mode::flag`] or [`Mode::alias`]).
+    pub fn named(name: &str) -> Option<Mode> {
+        Mode::ALL
+            .into_iter()
+            .find(|m| m.flag() == name || m.alias() == Some(name))
+    }
 
     /// The durations STS accepts for this mode, in seconds.
     pub fn duration_range(self) -> (u32, u32) {
@@ -187,6 +212,20 @@ pub fn format_hms(span: TimeDelta) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn each_mode_is_named_by_its_flag_and_its_alias_and_nothing_else() {
+        for mode in Mode::ALL {
+            assert_eq!(Mode::named(mode.flag()), Some(mode));
+            if let Some(alias) = mode.alias() {
+                assert_eq!(Mode::named(alias), Some(mode));
+            }
+        }
+        assert_eq!(Mode::named("session-token"), Some(Mode::SessionToken));
+        assert_eq!(Mode::named("assumed-role"), Some(Mode::AssumedRole));
+        assert_eq!(Mode::named("Role"), None);
+        assert_eq!(Mode::named(""), None);
+    }
 
     fn info(issued: i64, expires: i64) -> SessionInfo {
         SessionInfo {

@@ -7,7 +7,7 @@ use std::fmt;
 use strum::IntoEnumIterator;
 use thiserror::Error;
 
-pub const DEFAULT_KEYMAP: &str = include_str!("../assets/keymap.toml");
+pub const DEFAULT_KEYMAP: &str = include_str!("../../../assets/keymap.toml");
 
 /// A key, independent of the terminal library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -446,7 +446,7 @@ mod tests {
 
     #[test]
     fn readme_documents_every_default_binding() {
-        let readme = include_str!("../README.md");
+        let readme = include_str!("../../../README.md");
         for b in Keymap::default().bindings() {
             let keys: Vec<String> = b.key_names.iter().map(|k| format!("`{k}`")).collect();
             let row = format!("| {} | {} |", keys.join(" "), b.help);

@@ -3,10 +3,12 @@
 //! what to do next ([`recovery`]). The TUI and the headless commands both ask here. The
 //! SDK-facing half (turning an `SdkError` into this) lives in `aws::error`; this half is pure.
 
-use crate::credentials::schedule::backoff;
 use crate::escape;
 use chrono::TimeDelta;
 use std::fmt;
+
+mod backoff;
+pub use backoff::{BACKOFF_BASE_SECS, BACKOFF_MAX_SECS, backoff};
 
 /// What kind of failure, as far as what to do next is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::EnumIter)]

@@ -2,12 +2,10 @@
 //! STS and the pretty text shown to people, and the size check against the STS limit.
 
 pub mod access;
-pub mod check;
 pub mod diff;
-mod highlight;
 pub mod templates;
 
-pub use highlight::{JsonToken, TokenLine, highlight};
+use crate::highlight::{TokenLine, highlight};
 
 use serde_json::{Map, Value, json};
 use std::fmt::Write as _;

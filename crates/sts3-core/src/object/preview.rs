@@ -3,7 +3,7 @@
 
 use crate::bucket::human_size;
 use crate::escape::{bidi_escaped, printable};
-use crate::policy::{JsonToken, TokenLine, highlight};
+use crate::highlight::{JsonToken, TokenLine, highlight};
 use std::fmt::Write as _;
 
 /// What the preview shows.

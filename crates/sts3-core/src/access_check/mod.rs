@@ -2,10 +2,10 @@
 //! predicts for each question, and whether S3's answers agree. Pure: the asking is done by the
 //! caller (the TUI's runtime, or `sts3 policy check`).
 
-use super::SessionPolicy;
-use super::access::{Decision, Request};
 use crate::escape::printable;
 use crate::failure::{AwsFailure, ErrorKind};
+use crate::policy::SessionPolicy;
+use crate::policy::access::{Decision, Request};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 
