@@ -185,3 +185,41 @@ fn a_bad_policy_file_stops_before_any_request() {
     assert!(err.contains("line 1"), "{err}");
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn an_object_over_16_mib_is_checked_like_any_other() {
+    // A HEAD answer's Content-Length is the object's size, not a body to read: the 16 MiB cap
+    // on answers must not refuse it.
+    let s = service();
+    let key = "scratch/over-16-mib.bin";
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let client = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&rt.block_on(s.config()))
+            .force_path_style(true)
+            .build(),
+    );
+    rt.block_on(
+        client
+            .put_object()
+            .bucket(&s.bucket)
+            .key(key)
+            .body(vec![7u8; 17 * 1024 * 1024].into())
+            .send(),
+    )
+    .unwrap();
+    let bucket = &s.bucket;
+    let policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[
+            {{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::{bucket}"}},
+            {{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::{bucket}/*"}}]}}"#
+    );
+    let out = check(&policy, &[key]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(
+        row(&out, "HeadObject")[2..],
+        ["✓ allowed by statement 2", "✓ allowed"],
+        "{}",
+        stdout(&out)
+    );
+    assert!(!stdout(&out).contains("BadAnswer"), "{}", stdout(&out));
+}

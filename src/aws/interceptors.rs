@@ -100,9 +100,21 @@ impl std::error::Error for TooLarge {}
 
 /// Refuses answers whose `Content-Length` exceeds `cap` bytes, before the body is read. An
 /// object's own bytes (a successful GetObject) are streamed, never read whole, so they are not
-/// capped here; their readers bound what they keep.
+/// capped here; their readers bound what they keep. A HeadObject answer has no body at all:
+/// its `Content-Length` is the object's size, so it is never capped either.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct BodyCap(pub u64);
+
+impl BodyCap {
+    /// Whether an answer to `operation` with this status has a body this cap must bound.
+    fn bounds(operation: Option<&str>, success: bool) -> bool {
+        match operation {
+            Some("HeadObject") => false,
+            Some("GetObject") => !success,
+            _ => true,
+        }
+    }
+}
 
 impl Intercept for BodyCap {
     fn name(&self) -> &'static str {
@@ -115,11 +127,8 @@ impl Intercept for BodyCap {
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let streamed = cfg
-            .load::<Metadata>()
-            .is_some_and(|m| m.name() == "GetObject")
-            && context.response().status().is_success();
-        if streamed {
+        let operation = cfg.load::<Metadata>().map(Metadata::name);
+        if !Self::bounds(operation, context.response().status().is_success()) {
             return Ok(());
         }
         let bytes = context
@@ -131,5 +140,20 @@ impl Intercept for BodyCap {
             Some(bytes) if bytes > self.0 => Err(Box::new(TooLarge { bytes, cap: self.0 })),
             _ => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BodyCap;
+
+    #[test]
+    fn the_cap_bounds_every_answer_but_an_object_s_own_bytes_and_a_head() {
+        assert!(!BodyCap::bounds(Some("HeadObject"), true));
+        assert!(!BodyCap::bounds(Some("HeadObject"), false));
+        assert!(!BodyCap::bounds(Some("GetObject"), true));
+        assert!(BodyCap::bounds(Some("GetObject"), false), "an error's body");
+        assert!(BodyCap::bounds(Some("ListObjectsV2"), true));
+        assert!(BodyCap::bounds(None, true));
     }
 }
