@@ -18,23 +18,40 @@ use thiserror::Error;
 const WRITE_BUFFER: usize = 256 * 1024;
 
 /// A download's file, as both `sts3 get` and the TUI write it: the bytes go to `NAME.part`,
-/// which becomes `NAME` only once every byte is in, checked and on disk.
+/// which becomes `NAME` only once every byte is in, checked and on disk. The `.part` is always
+/// a new file sts3 created itself: never a link followed, never another file truncated.
 pub struct PartFile {
     path: PathBuf,
     part: PathBuf,
     writer: BufWriter<File>,
+    /// A `.part` an earlier download left behind was replaced.
+    replaced_leftover: bool,
 }
 
 impl PartFile {
-    /// Creates (or truncates) `path`'s `.part`; the error is the caller's to word.
+    /// Creates `path`'s `.part` as a new file (`O_EXCL`: a symlink planted there is not
+    /// followed). One left behind by an earlier download (a regular file of the user's, with no
+    /// other link) is replaced; anything else there is refused, with the reason in the error.
     pub fn create(path: &Path) -> std::io::Result<Self> {
         let part = part_path(path);
-        let file = File::create(&part)?;
+        let (file, replaced_leftover) = match create_new(&part) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                remove_leftover(&part)?;
+                (create_new(&part)?, true)
+            }
+            other => (other?, false),
+        };
         Ok(Self {
             path: path.to_path_buf(),
             part,
             writer: BufWriter::with_capacity(WRITE_BUFFER, file),
+            replaced_leftover,
         })
+    }
+
+    /// Whether a `.part` an earlier download left behind was replaced.
+    pub fn replaced_leftover(&self) -> bool {
+        self.replaced_leftover
     }
 
     pub fn part(&self) -> &Path {
@@ -45,14 +62,23 @@ impl PartFile {
         &mut self.writer
     }
 
-    /// Flushes and syncs the `.part`, then renames it to the target.
+    /// Flushes and syncs the `.part`, then renames it to the target, which must be a regular
+    /// file if it exists: a link, a device or a FIFO is never replaced.
     pub fn finish(self) -> Result<(), String> {
-        let Self { path, part, writer } = self;
+        let Self {
+            path, part, writer, ..
+        } = self;
         writer
             .into_inner()
             .map_err(std::io::IntoInnerError::into_error)
             .and_then(|f| f.sync_all())
             .map_err(|e| format!("cannot write {}: {e}", part.display()))?;
+        if let Some(what) = not_a_file(&path) {
+            return Err(format!(
+                "{} is {what} now, not a file; sts3 never replaces one (the download was not kept)",
+                path.display()
+            ));
+        }
         std::fs::rename(&part, &path).map_err(|e| {
             format!(
                 "cannot rename {} to {}: {e}",
@@ -61,6 +87,92 @@ impl PartFile {
             )
         })
     }
+}
+
+fn create_new(path: &Path) -> std::io::Result<File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+}
+
+/// What a path is when it exists and is not a regular file ("a symbolic link", …), without
+/// following a link.
+pub fn not_a_file(path: &Path) -> Option<&'static str> {
+    let kind = std::fs::symlink_metadata(path).ok()?.file_type();
+    if kind.is_file() {
+        return None;
+    }
+    Some(kind_name(kind))
+}
+
+/// Whether a path is a FIFO or a device: a stream to write into, not a file to replace.
+pub fn is_stream(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        std::fs::symlink_metadata(path).is_ok_and(|m| {
+            let kind = m.file_type();
+            kind.is_fifo() || kind.is_char_device() || kind.is_block_device()
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
+}
+
+fn kind_name(kind: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_symlink() {
+        "a symbolic link"
+    } else if kind.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Removes a `.part` an earlier download left behind, if it is one: a regular file of this
+/// user's with no other link. Anything else is refused and left alone.
+fn remove_leftover(part: &Path) -> std::io::Result<()> {
+    let refuse = |why: String| {
+        std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!(
+                "it exists and {why}; sts3 writes only a .part it creates: remove it, or save elsewhere"
+            ),
+        )
+    };
+    let meta = std::fs::symlink_metadata(part)?;
+    if !meta.file_type().is_file() {
+        return Err(refuse(format!("is {}", kind_name(meta.file_type()))));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            return Err(refuse("has other hard links".into()));
+        }
+        let mine = std::fs::metadata("/proc/self").map(|m| m.uid()).ok();
+        if mine != Some(meta.uid()) {
+            return Err(refuse("belongs to another user".into()));
+        }
+    }
+    std::fs::remove_file(part)
 }
 
 /// Resumes after a broken connection before giving up (credential renewals are the caller's
@@ -120,6 +232,10 @@ pub async fn download<W: Write + ?Sized>(
                 out.write_all(&bytes)?;
                 transfer.received(&bytes);
                 listener.progressed(&transfer);
+                // A body that is always ready (a fast link) would otherwise keep this future
+                // busy to the end: Ctrl-C, a cancel, other tasks must be heard mid-body. (Not
+                // `consume_budget`: the command runs in `block_on`, where nothing is budgeted.)
+                tokio::task::yield_now().await;
                 continue;
             }
             None if transfer.is_complete() => break,

@@ -38,6 +38,8 @@ pub(super) fn check_key(key: &str) -> Result<(), CommandError> {
 enum Target {
     Stdout,
     File(PathBuf),
+    /// An existing FIFO or device (`-o /dev/null --force`): written into, never replaced.
+    Stream(PathBuf),
 }
 
 fn target_of(args: &GetArgs) -> Result<Target, CommandError> {
@@ -55,9 +57,22 @@ fn target_of(args: &GetArgs) -> Result<Target, CommandError> {
         Some(p) => p.clone(),
         None => PathBuf::from(name()?),
     };
-    if path.exists() && !args.force {
+    if fs::symlink_metadata(&path).is_err() {
+        return Ok(Target::File(path));
+    }
+    if !args.force {
         return Err(CommandError::Usage(format!(
             "{} exists; pass --force to overwrite it, or -o another file",
+            path.display()
+        )));
+    }
+    if transfer::is_stream(&path) {
+        return Ok(Target::Stream(path));
+    }
+    if let Some(what) = transfer::not_a_file(&path) {
+        return Err(CommandError::Usage(format!(
+            "{} is {what}; sts3 get replaces only regular files: pass -o another path, or -o - \
+             to write to standard output",
             path.display()
         )));
     }
@@ -76,7 +91,25 @@ pub async fn run(
     match target {
         Target::Stdout => download(&mut session, &args.key, stdout).await,
         Target::File(path) => to_file(&mut session, &args.key, &path).await,
+        Target::Stream(path) => to_stream(&mut session, &args.key, &path).await,
     }
+}
+
+/// Into a FIFO or a device, as it is: nothing to rename, nothing to remove.
+async fn to_stream(session: &mut Session<'_>, key: &str, path: &Path) -> Result<u64, CommandError> {
+    let mut out = fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(|e| CommandError::Download(format!("cannot write {}: {e}", path.display())))?;
+    let n = download(session, key, &mut out).await?;
+    super::stderr_line(&format!(
+        "sts3: wrote s3://{}/{} into {} ({} bytes)",
+        session.settings.bucket,
+        printable(key),
+        path.display(),
+        thousands(n)
+    ));
+    Ok(n)
 }
 
 async fn to_file(session: &mut Session<'_>, key: &str, path: &Path) -> Result<u64, CommandError> {
@@ -86,9 +119,15 @@ async fn to_file(session: &mut Session<'_>, key: &str, path: &Path) -> Result<u6
         CommandError::Download(format!("cannot write {}: {e}", part_path(path).display()))
     })?;
     let part = file.part().to_path_buf();
+    if file.replaced_leftover() {
+        super::stderr_line(&format!(
+            "sts3: replacing {}, left by an earlier download",
+            part.display()
+        ));
+    }
     let result = tokio::select! {
         r = download(session, key, file.writer()) => r,
-        () = interrupted => Err(CommandError::Cancelled),
+        signal = interrupted => Err(CommandError::Cancelled(signal)),
     };
     match result.and_then(|n| file.finish().map(|()| n).map_err(CommandError::Download)) {
         Ok(n) => {
@@ -108,21 +147,35 @@ async fn to_file(session: &mut Session<'_>, key: &str, path: &Path) -> Result<u6
     }
 }
 
-/// Resolves on Ctrl-C (SIGINT); the handler is in place when this returns.
-fn interrupted() -> Result<impl std::future::Future<Output = ()>, CommandError> {
+/// Resolves with the signal's number on Ctrl-C (SIGINT), SIGTERM or SIGHUP; the handlers are in
+/// place when this returns.
+fn interrupted() -> Result<impl std::future::Future<Output = i32>, CommandError> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        let mut sigint = signal(SignalKind::interrupt())
-            .map_err(|e| CommandError::Download(format!("cannot listen for Ctrl-C: {e}")))?;
+        let listen = |kind: SignalKind| {
+            signal(kind).map_err(|e| {
+                CommandError::Download(format!("cannot listen for Ctrl-C and SIGTERM: {e}"))
+            })
+        };
+        let (mut int, mut term, mut hup) = (
+            listen(SignalKind::interrupt())?,
+            listen(SignalKind::terminate())?,
+            listen(SignalKind::hangup())?,
+        );
         Ok(async move {
-            sigint.recv().await;
+            tokio::select! {
+                _ = int.recv() => 2,
+                _ = term.recv() => 15,
+                _ = hup.recv() => 1,
+            }
         })
     }
     #[cfg(not(unix))]
     {
         Ok(async {
             let _ = tokio::signal::ctrl_c().await;
+            2
         })
     }
 }

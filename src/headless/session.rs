@@ -31,8 +31,9 @@ pub enum CommandError {
     Output(#[from] io::Error),
     #[error("{0}")]
     Object(Box<ObjectFailure>),
-    #[error("sts3: cancelled; the partial file was removed")]
-    Cancelled,
+    /// Stopped by the signal with this number (2: Ctrl-C).
+    #[error("sts3: {}; the partial file was removed", cancelled_by(*.0))]
+    Cancelled(i32),
     #[error("sts3: {0}")]
     Usage(String),
     #[error("sts3: {0}")]
@@ -84,8 +85,18 @@ impl CommandError {
             | CommandError::Output(_)
             | CommandError::Download(_)
             | CommandError::Mismatch(_) => 1,
-            CommandError::Cancelled => 130,
+            // As a shell reports a process a signal ended: 128 + its number.
+            CommandError::Cancelled(signal) => u8::try_from(128 + signal).unwrap_or(130),
         }
+    }
+}
+
+/// What stopping by this signal is called.
+fn cancelled_by(signal: i32) -> &'static str {
+    match signal {
+        15 => "terminated (SIGTERM)",
+        1 => "hung up (SIGHUP)",
+        _ => "cancelled",
     }
 }
 

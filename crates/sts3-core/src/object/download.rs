@@ -52,11 +52,31 @@ pub fn keep_both(path: &Path, exists: impl Fn(&Path) -> bool) -> PathBuf {
         .unwrap_or_else(|| path.to_path_buf())
 }
 
-/// Where the bytes go until the download is complete: `NAME.part` beside the target.
+/// The longest file name most file systems take, in bytes (`NAME_MAX`).
+pub const NAME_MAX: usize = 255;
+
+/// Where the bytes go until the download is complete: `NAME.part` beside the target. A name too
+/// long for `.part` to fit in [`NAME_MAX`] keeps its first 200 bytes and a digest of the whole
+/// name instead (`NAME….1a2b3c4d.part`), so every name can be saved and each has its own.
 pub fn part_path(target: &Path) -> PathBuf {
-    let mut name = target.file_name().unwrap_or_default().to_os_string();
-    name.push(".part");
-    target.with_file_name(name)
+    const SUFFIX: &str = ".part";
+    let name = target.file_name().unwrap_or_default();
+    if name.len() + SUFFIX.len() <= NAME_MAX {
+        let mut part = name.to_os_string();
+        part.push(SUFFIX);
+        return target.with_file_name(part);
+    }
+    let whole = name.to_string_lossy();
+    let mut head = 200.min(whole.len());
+    while !whole.is_char_boundary(head) {
+        head -= 1;
+    }
+    let digest = Md5::digest(whole.as_bytes());
+    let short = digest[..4].iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    });
+    target.with_file_name(format!("{}….{short}{SUFFIX}", &whole[..head]))
 }
 
 /// How far a download got: the bytes received, the object's size and ETag as the first answer
@@ -180,6 +200,25 @@ mod tests {
             part_path(Path::new("/d/a.tar.gz")),
             Path::new("/d/a.tar.gz.part")
         );
+    }
+
+    #[test]
+    fn a_name_too_long_for_its_part_file_gets_a_short_one_of_its_own() {
+        let fits = "n".repeat(NAME_MAX - 5);
+        let part = part_path(&Path::new("/d").join(&fits));
+        assert_eq!(part, Path::new("/d").join(format!("{fits}.part")));
+        for len in [NAME_MAX - 4, NAME_MAX] {
+            let long = "é".repeat(len / 2) + &"x".repeat(len % 2);
+            let part = part_path(&Path::new("/d").join(&long));
+            let name = part.file_name().unwrap().to_str().unwrap();
+            assert!(name.len() <= NAME_MAX, "{} bytes: {name}", name.len());
+            assert!(name.starts_with(&"é".repeat(100)), "{name}");
+            assert_eq!(&name[name.len() - 5..], ".part", "{name}");
+            assert_eq!(part.parent(), Some(Path::new("/d")));
+        }
+        let a = part_path(&Path::new("/d").join("a".repeat(260)));
+        let b = part_path(&Path::new("/d").join("a".repeat(259) + "b"));
+        assert_ne!(a, b, "two long names that start alike");
     }
 
     #[test]

@@ -1,0 +1,252 @@
+//! Where `sts3 get` writes, against the real local service: a `.part` is always a new file sts3
+//! created (a planted symlink or hard link is refused, never followed), a leftover one is
+//! replaced and said, a FIFO or a device given with `-o … --force` is written into and never
+//! replaced, a symlink target is refused, a name too long for `NAME.part` is still saved, and
+//! Ctrl-C, SIGTERM and SIGHUP stop a download mid-body and remove its `.part`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::service;
+use std::os::unix::fs::FileTypeExt;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+const KEY: &str = "docs/notes.txt";
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn get(args: &[&str]) -> Output {
+    common::command(&service().endpoint, "get")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The object's bytes, as `sts3 get -o -` prints them.
+fn notes() -> Vec<u8> {
+    let out = get(&[KEY, "-o", "-"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    out.stdout
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// A file outside the download folder that a planted link points to.
+fn victim() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("victim.txt");
+    std::fs::write(&path, "precious\n").unwrap();
+    (dir, path)
+}
+
+#[test]
+fn a_symlink_planted_at_the_part_file_is_not_followed() {
+    let (_keep, victim) = victim();
+    let dir = tempfile::tempdir().unwrap();
+    let part = dir.path().join("notes.txt.part");
+    std::os::unix::fs::symlink(&victim, &part).unwrap();
+    let out = get(&[KEY, "-o", dir.path().to_str().unwrap()]);
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "sts3: cannot write {}: it exists and is a symbolic link; sts3 writes only a .part it \
+             creates: remove it, or save elsewhere\n",
+            part.display()
+        )
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert_eq!(
+        files_in(dir.path()),
+        ["notes.txt.part"],
+        "the link left alone"
+    );
+    assert!(part.symlink_metadata().unwrap().file_type().is_symlink());
+}
+
+#[test]
+fn a_hard_link_at_the_part_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "precious\n").unwrap();
+    let part = dir.path().join("notes.txt.part");
+    std::fs::hard_link(&victim, &part).unwrap();
+    let out = get(&[KEY, "-o", dir.path().to_str().unwrap()]);
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "sts3: cannot write {}: it exists and has other hard links; sts3 writes only a .part \
+             it creates: remove it, or save elsewhere\n",
+            part.display()
+        )
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+}
+
+#[test]
+fn a_part_file_left_by_an_earlier_download_is_replaced_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let part = dir.path().join("notes.txt.part");
+    std::fs::write(&part, vec![b'x'; 100_000]).unwrap();
+    let out = get(&[KEY, "-o", dir.path().to_str().unwrap()]);
+    let target = dir.path().join("notes.txt");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "sts3: replacing {}, left by an earlier download\nsts3: saved s3://",
+            part.display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&target).unwrap(), notes());
+    assert_eq!(files_in(dir.path()), ["notes.txt"]);
+}
+
+#[test]
+fn a_fifo_given_with_force_is_written_into_not_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success(), "mkfifo");
+    let (tx, rx) = std::sync::mpsc::channel();
+    {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || tx.send(std::fs::read(fifo).unwrap()));
+    }
+    let out = get(&[KEY, "-o", fifo.to_str().unwrap(), "--force"]);
+    // Had the FIFO been replaced, its reader would wait for a writer forever.
+    let got = rx
+        .recv_timeout(Duration::from_secs(10))
+        .unwrap_or_else(|_| panic!("nothing written into the FIFO: {}", text(&out.stderr)));
+    let expected = notes();
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "sts3: wrote s3://{}/{KEY} into {} ({} bytes)\n",
+            service().bucket,
+            fifo.display(),
+            expected.len()
+        )
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(got, expected);
+    assert!(fifo.symlink_metadata().unwrap().file_type().is_fifo());
+    assert_eq!(files_in(dir.path()), ["pipe"], "no .part beside it");
+}
+
+#[test]
+fn a_device_given_with_force_is_written_into_not_replaced() {
+    let uid = Command::new("id").arg("-u").output().unwrap();
+    if text(&uid.stdout).trim() != "0" {
+        // mknod needs root; the FIFO test above covers the same path without it.
+        eprintln!(
+            "skipped: mknod needs root, and this test runs as uid {}",
+            text(&uid.stdout)
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let null = dir.path().join("null");
+    let made = Command::new("mknod")
+        .arg(&null)
+        .args(["c", "1", "3"])
+        .status()
+        .unwrap();
+    assert!(made.success(), "mknod");
+    let out = get(&[KEY, "-o", null.to_str().unwrap(), "--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        null.symlink_metadata()
+            .unwrap()
+            .file_type()
+            .is_char_device(),
+        "still the device"
+    );
+    assert_eq!(files_in(dir.path()), ["null"]);
+}
+
+#[test]
+fn a_symlink_given_as_the_target_is_refused_even_with_force() {
+    let (_keep, victim) = victim();
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("link.txt");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    let out = get(&[KEY, "-o", link.to_str().unwrap(), "--force"]);
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "sts3: {} is a symbolic link; sts3 get replaces only regular files: pass -o another \
+             path, or -o - to write to standard output\n",
+            link.display()
+        )
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+}
+
+#[test]
+fn a_name_too_long_for_its_part_file_is_still_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "n".repeat(253); // + ".part" is 258 bytes: over NAME_MAX
+    let target = dir.path().join(&name);
+    let out = get(&[KEY, "-o", target.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read(&target).unwrap(), notes());
+    assert_eq!(files_in(dir.path()), [name]);
+}
+
+/// `sts3 get` of the large object, stopped by `signal` once its first bytes are on disk (the
+/// body then streams as fast as the local service sends it: always ready).
+fn stopped_mid_body(signal: &str) -> (Output, tempfile::TempDir) {
+    let s = service();
+    let dir = tempfile::tempdir().unwrap();
+    let child = common::command(&s.endpoint, "get")
+        .args([&s.large_key, "-o", dir.path().to_str().unwrap()])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let part = dir.path().join("large.bin.part");
+    let started = sts3::clock::instant();
+    while std::fs::metadata(&part).map_or(true, |m| m.len() == 0) {
+        assert!(started.elapsed() < Duration::from_secs(30), "no bytes came");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let sent = Command::new("kill")
+        .args(["-s", signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    (child.wait_with_output().unwrap(), dir)
+}
+
+#[test]
+fn ctrl_c_sigterm_and_sighup_stop_a_download_mid_body_and_remove_the_part() {
+    for (signal, code, said) in [
+        ("INT", 130, "cancelled"),
+        ("TERM", 143, "terminated (SIGTERM)"),
+        ("HUP", 129, "hung up (SIGHUP)"),
+    ] {
+        let (out, dir) = stopped_mid_body(signal);
+        assert_eq!(
+            text(&out.stderr),
+            format!("sts3: {said}; the partial file was removed\n"),
+            "SIG{signal}"
+        );
+        assert_eq!(out.status.code(), Some(code), "SIG{signal}");
+        assert!(files_in(dir.path()).is_empty(), "SIG{signal}: nothing left");
+    }
+}
