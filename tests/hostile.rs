@@ -197,6 +197,76 @@ fn a_repeated_continuation_token_stops_the_listing_instead_of_looping() {
     );
 }
 
+fn page(keys: &[&str], token: &str) -> S3Answer {
+    S3Answer::Page {
+        objects: keys.iter().map(|k| Object::plain(k)).collect(),
+        truncated: true,
+        next_token: Some(token.into()),
+    }
+}
+
+#[test]
+fn tokens_that_cycle_or_pages_that_repeat_or_go_back_stop_the_listing() {
+    let cases = [
+        // A, B, A, B …: each token differs from the one sent, the keys come again.
+        (
+            "cycling tokens",
+            vec![page(&["a", "b"], "A"), page(&["a", "b"], "B")],
+            "\"a\" after \"b\"",
+        ),
+        // A new token every page, the same keys.
+        (
+            "counting tokens",
+            vec![
+                page(&["a", "b"], "1"),
+                page(&["a", "b"], "2"),
+                page(&["a", "b"], "3"),
+            ],
+            "\"a\" after \"b\"",
+        ),
+        // The second page goes back before the first.
+        (
+            "keys going back",
+            vec![page(&["m", "n"], "X"), page(&["c", "d"], "Y")],
+            "\"c\" after \"n\"",
+        ),
+        // Out of order within one page.
+        (
+            "a page out of order",
+            vec![page(&["b", "a"], "Z")],
+            "\"a\" after \"b\"",
+        ),
+    ];
+    for (what, answers, said) in cases {
+        let h = Hostile::start(StsAnswer::good(), S3Answer::Cycle(answers));
+        let out = list(&h, &[]);
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{what}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "BadAnswer: S3 at {} listed {said}: keys went back or came again; stopping instead of listing the same keys forever",
+                h.url
+            )),
+            "{what}: {stderr}"
+        );
+        assert!(
+            h.list_requests() <= 3,
+            "{what}: {} requests",
+            h.list_requests()
+        );
+        // The parallel engine too (its ranges start after cuts, so the entry it names differs).
+        let out = list(&h, &["--parallel", "4"]);
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{what} --parallel: {stderr}");
+        assert!(
+            stderr.contains(
+                "keys went back or came again; stopping instead of listing the same keys forever"
+            ),
+            "{what} --parallel: {stderr}"
+        );
+    }
+}
+
 #[test]
 fn a_truncated_listing_without_a_token_is_an_error_not_a_short_listing() {
     for token in [None, Some("")] {

@@ -31,6 +31,7 @@ fn page(
         bucket: bucket.into(),
         prefix: prefix.into(),
         continuation_token: token,
+        token_after: None,
         start_after: None,
         max_keys,
         folders,

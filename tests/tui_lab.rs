@@ -118,10 +118,11 @@ fn an_edited_policy_is_re_issued_shown_as_a_diff_and_checked_against_s3() {
     );
     assert!(screen.contains("all 2 answers match the session policy's prediction"));
     // And a preview is refused, in place.
+    // (Waiting for its own words: the access check just closed says AccessDenied too.)
     tmux.keys(&["Escape"]);
     tmux.keys(&["p"]);
-    let screen = tmux.wait_for("AccessDenied", T);
-    assert!(screen.contains("does not allow s3:GetObject"), "{screen}");
+    let screen = tmux.wait_for("does not allow s3:GetObject", T);
+    assert!(screen.contains("AccessDenied"), "{screen}");
     // The second edit saves broken JSON: shown with where, then discarded.
     tmux.keys(&["Escape"]);
     tmux.keys(&["e"]);

@@ -12,9 +12,13 @@ pub(crate) const HISTORY_MAX: usize = 1000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Event {
+    /// When it last happened.
     pub(crate) at: DateTime<Utc>,
     pub(crate) level: Level,
     pub(crate) text: String,
+    /// How many times in a row it happened (a burst is one line, not a flood that pushes out
+    /// what came before).
+    pub(crate) times: u32,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -32,13 +36,23 @@ pub(crate) struct History {
 
 impl History {
     pub(crate) fn record(&mut self, at: DateTime<Utc>, level: Level, text: impl Into<String>) {
+        let text = text.into();
+        if let Some(last) = self.events.back_mut()
+            && last.level == level
+            && last.text == text
+        {
+            last.at = at;
+            last.times = last.times.saturating_add(1);
+            return;
+        }
         if self.events.len() == HISTORY_MAX {
             self.events.pop_front();
         }
         self.events.push_back(Event {
             at,
             level,
-            text: text.into(),
+            text,
+            times: 1,
         });
     }
 
@@ -103,5 +117,34 @@ mod tests {
         let texts: Vec<&str> = h.newest_first().map(|e| e.text.as_str()).collect();
         assert_eq!(texts[0], format!("event {}", HISTORY_MAX + 4));
         assert_eq!(texts[HISTORY_MAX - 1], "event 5");
+    }
+
+    #[test]
+    fn the_same_event_in_a_row_is_one_line_with_a_count() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap();
+        let mut h = History::default();
+        h.record(t, Level::Info, "first");
+        for i in 0..5000 {
+            h.record(t + chrono::TimeDelta::seconds(i), Level::Warn, "again");
+        }
+        h.record(t, Level::Error, "again");
+        let events: Vec<(&str, Level, u32)> = h
+            .newest_first()
+            .map(|e| (e.text.as_str(), e.level, e.times))
+            .collect();
+        assert_eq!(
+            events,
+            [
+                ("again", Level::Error, 1),
+                ("again", Level::Warn, 5000),
+                ("first", Level::Info, 1)
+            ]
+        );
+        let burst = h.newest_first().nth(1).unwrap();
+        assert_eq!(
+            burst.at,
+            t + chrono::TimeDelta::seconds(4999),
+            "the latest time"
+        );
     }
 }

@@ -589,7 +589,13 @@ fn expired_token_shows_inline_refreshes_once_and_retries_keeping_keys() {
     let err = app.objects.error().unwrap();
     assert_eq!(err.failure.code.as_deref(), Some("ExpiredToken"));
     assert_eq!(err.retry, Retry::AfterCredentials);
-    assert_eq!(err.token, Some(crate::bucket::Cursor::Token("c".into())));
+    assert_eq!(
+        err.token,
+        Some(crate::bucket::Cursor::Token {
+            token: "c".into(),
+            after: Some("c".into())
+        })
+    );
     assert_eq!(app.objects.rows().len(), 3, "loaded keys kept");
     // New credentials arrive: use them, then retry the failed page from its token.
     let fx = app.update(

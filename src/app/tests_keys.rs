@@ -906,7 +906,10 @@ fn esc_or_a_movement_stops_the_walk_and_its_requests() {
     );
     assert_eq!(
         app.objects.load().next_page(),
-        Some(NextPage::From(Cursor::Token("k00499".into())))
+        Some(NextPage::From(Cursor::Token {
+            token: "k00499".into(),
+            after: Some("k00499".into())
+        }))
     );
 }
 

@@ -2,7 +2,7 @@
 //! scripts. Output is streamed, so memory stays flat however large the bucket.
 
 use super::session::{CommandError, Session};
-use crate::bucket::{ObjectEntry, PageRequest};
+use crate::bucket::{Cursor, ObjectEntry, PageRequest};
 use crate::cli::ListArgs;
 use crate::credentials::{SessionInfo, format_hms};
 use crate::escape::{json_line, printable};
@@ -62,6 +62,7 @@ async fn list_all(
         bucket: lister.settings.bucket.clone(),
         prefix: lister.settings.prefix.clone(),
         continuation_token: None,
+        token_after: None,
         start_after: None,
         max_keys: lister.settings.page_size,
         folders: args.folders,
@@ -76,10 +77,10 @@ async fn list_all(
         );
         // The next page is asked for before this one is written, so its round trip overlaps
         // the output (not when this page reaches the limit: no request beyond it).
-        let ahead = match &page.next_token {
-            Some(token) if count.saturating_add(page.objects.len() as u64) < limit => {
-                let mut next = request.clone();
-                next.continuation_token = Some(token.clone());
+        let next_cursor = Cursor::after_page(request.cursor().as_ref(), &page);
+        let ahead = match next_cursor {
+            Some(cursor) if count.saturating_add(page.objects.len() as u64) < limit => {
+                let next = request.from_cursor(Some(cursor));
                 let (s3, sent) = (lister.clients.s3.clone(), next.clone());
                 let signed_with = lister.signed_with();
                 let answer = tokio::spawn(async move { s3.list_page(&sent).await });

@@ -27,6 +27,7 @@ pub(super) async fn list(
         bucket: lister.settings.bucket.clone(),
         prefix: lister.settings.prefix.clone(),
         continuation_token: None,
+        token_after: None,
         start_after: None,
         max_keys: lister.settings.page_size,
         folders: false,

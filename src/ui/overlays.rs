@@ -125,10 +125,14 @@ pub(crate) fn render_history(frame: &mut Frame, area: Rect, app: &App, clock: Cl
                 Level::Warn => theme::warn(),
                 Level::Error => theme::error(),
             };
-            Line::from(vec![
+            let mut spans = vec![
                 Span::styled(format!("{}  ", clock.local_time(e.at)), theme::dim()),
                 Span::styled(e.text.clone(), style),
-            ])
+            ];
+            if e.times > 1 {
+                spans.push(Span::styled(format!(" (×{})", e.times), theme::dim()));
+            }
+            Line::from(spans)
         })
         .collect();
     let width = area.width.saturating_sub(8).max(40);

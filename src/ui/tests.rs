@@ -996,12 +996,17 @@ fn loading_every_page_shows_how_far_and_how_fast() {
 #[test]
 fn the_history_overlay_lists_events_newest_first_with_their_times() {
     let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
-    app.history
-        .record(at(30), crate::app::Level::Warn, "ExpiredToken on a page");
+    for s in 20..=30 {
+        app.history
+            .record(at(s), crate::app::Level::Warn, "ExpiredToken on a page");
+    }
     app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('L'))), at(31));
     let text = screen_text(&draw(&mut app, at(31), 100, 30));
     assert!(text.contains("Session history (newest first)"), "{text}");
-    let newest = text.find("09:00:30  ExpiredToken on a page").expect(&text);
+    // Eleven times in a row: one line, the latest time, the count.
+    let newest = text
+        .find("09:00:30  ExpiredToken on a page (×11)")
+        .expect(&text);
     let first = text
         .find("09:00:00  issued federated credentials")
         .expect(&text);

@@ -85,6 +85,8 @@ pub enum S3Answer {
         region: String,
     },
     Hang,
+    /// The n-th S3 request (from 0) gets answer n modulo their number.
+    Cycle(Vec<S3Answer>),
 }
 
 #[derive(Debug)]
@@ -157,8 +159,13 @@ async fn serve(mut stream: TcpStream, script: Arc<Mutex<Script>>) {
         }
         let (sts, s3) = {
             let mut s = script.lock().expect("script");
+            let s3_before = s.requests.iter().filter(|l| !l.starts_with("POST")).count();
             s.requests.push(line.clone());
-            (s.sts.clone(), s.s3.clone())
+            let s3 = match &s.s3 {
+                S3Answer::Cycle(answers) => answers[s3_before % answers.len()].clone(),
+                other => other.clone(),
+            };
+            (s.sts.clone(), s3)
         };
         let answer = if line.starts_with("POST") {
             sts_answer(&sts)
@@ -229,7 +236,7 @@ fn sts_answer(answer: &StsAnswer) -> Answer {
 
 fn s3_answer(answer: &S3Answer) -> Answer {
     match answer {
-        S3Answer::Hang => None,
+        S3Answer::Hang | S3Answer::Cycle(_) => None,
         S3Answer::Error {
             status,
             code,

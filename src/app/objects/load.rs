@@ -26,6 +26,9 @@ pub(crate) struct Streak {
     pub(crate) transient: u32,
     /// The one automatic credential refresh has been used.
     pub(crate) refresh_used: bool,
+    /// The one region hint followed (a server naming region after region is not followed
+    /// round the world).
+    pub(crate) region_followed: bool,
 }
 
 /// How a failed page will be tried again.

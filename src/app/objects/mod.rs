@@ -265,6 +265,7 @@ impl ObjectsState {
             bucket: self.bucket.clone(),
             prefix: self.prefix.clone(),
             continuation_token: None,
+            token_after: None,
             start_after: None,
             max_keys: self.page_size,
             folders: true,
@@ -287,10 +288,9 @@ impl ObjectsState {
         if self.in_flight().map(|f| f.id) != Some(id) {
             return false;
         }
-        self.load = match page.next_token {
-            Some(token) => Load::More {
-                from: Cursor::Token(token),
-            },
+        let current = self.in_flight().and_then(|f| f.token.clone());
+        self.load = match Cursor::after_page(current.as_ref(), &page) {
+            Some(from) => Load::More { from },
             None => Load::Complete,
         };
         self.take_page(page.prefixes, page.objects);

@@ -134,10 +134,13 @@ impl App {
         let Some((fetch, mut streak)) = self.objects.take_failed(request) else {
             return Vec::new();
         };
-        // The bucket is in another region: S3 from there, and the page again.
+        // The bucket is in another region: S3 from there, and the page again, once; a second
+        // hint for the same page is shown where it failed.
         if let Some(region) = failure.region.clone()
             && self.s3_region().as_deref() != Some(region.as_str())
+            && !streak.region_followed
         {
+            streak.region_followed = true;
             self.objects
                 .fail(failure, fetch.token, Retry::ByUser, streak);
             let mut effects = self.switch_s3_region(&region, now);

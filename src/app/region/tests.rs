@@ -62,6 +62,46 @@ fn a_redirect_switches_s3_to_the_buckets_region_once_and_retries() {
 }
 
 #[test]
+fn a_server_naming_region_after_region_is_followed_once_then_shown() {
+    // us-east-1 → eu-west-1 → eu-west-2 → …: one switch, then the failure in place, and one
+    // history line however often it is said.
+    let (mut app, request) = running();
+    let fx = app.update(
+        Msg::PageFailed {
+            request,
+            failure: redirect("eu-west-1"),
+        },
+        at(1),
+    );
+    let (retry, _) = list_request(&fx);
+    let fx = app.update(
+        Msg::PageFailed {
+            request: retry,
+            failure: redirect("eu-west-2"),
+        },
+        at(2),
+    );
+    assert!(
+        fx.iter()
+            .all(|e| !matches!(e, Effect::SetS3Region { .. } | Effect::ListPage { .. })),
+        "{fx:?}"
+    );
+    assert_eq!(
+        app.s3_region().as_deref(),
+        Some("eu-west-1"),
+        "not followed"
+    );
+    let error = app.objects.error().expect("shown in place");
+    assert_eq!(error.failure.region.as_deref(), Some("eu-west-2"));
+    let switches = app
+        .history
+        .newest_first()
+        .filter(|e| e.text.contains("switched"))
+        .count();
+    assert_eq!(switches, 1);
+}
+
+#[test]
 fn the_region_picker_moves_sts_and_s3_and_re_issues() {
     let (mut app, _) = running();
     app.update(Msg::KeyPressed(KeyPress::ctrl('g')), at(1));

@@ -17,6 +17,7 @@ impl S3Browser {
                     bucket: bucket.to_string(),
                     prefix: prefix.clone(),
                     continuation_token: None,
+                    token_after: None,
                     start_after: None,
                     max_keys: 1,
                     folders: true,

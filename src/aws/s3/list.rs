@@ -35,8 +35,25 @@ impl S3Browser {
         }
     }
 
-    /// Fetches exactly one page.
+    /// Fetches exactly one page: entries in S3's order, all after what was listed before.
     pub async fn list_page(&self, req: &PageRequest) -> Result<ListPage, AwsFailure> {
+        let page = self.fetch_page(req).await?;
+        if let Some((entry, before)) = page.out_of_order(req.cursor().as_ref()) {
+            return Err(AwsFailure::new(
+                ErrorKind::BadAnswer,
+                None,
+                format!(
+                    "{} listed {:?} after {:?}: keys went back or came again; stopping instead of listing the same keys forever",
+                    self.place,
+                    crate::escape::capped(entry),
+                    crate::escape::capped(before)
+                ),
+            ));
+        }
+        Ok(page)
+    }
+
+    async fn fetch_page(&self, req: &PageRequest) -> Result<ListPage, AwsFailure> {
         let mut call = self
             .client
             .list_objects_v2()

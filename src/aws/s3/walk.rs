@@ -124,7 +124,7 @@ mod tests {
                 *calls
             };
             let after = req.cursor().map(|c| match c {
-                Cursor::Token(t) | Cursor::After(t) => t,
+                Cursor::Token { token: t, .. } | Cursor::After(t) => t,
             });
             tokio::time::sleep(Duration::from_millis((self.delay)(call, after.as_deref()))).await;
             if after.is_some() && after == self.fail_after {
@@ -159,6 +159,7 @@ mod tests {
             bucket: "b".into(),
             prefix: "k/".into(),
             continuation_token: None,
+            token_after: None,
             start_after: None,
             max_keys: 100,
             folders: false,

@@ -9,10 +9,35 @@ pub use entry::{Etag, ObjectEntry, StorageClass};
 /// Where a listing goes on from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cursor {
-    /// S3's continuation token from the page before.
-    Token(String),
+    /// S3's continuation token from the page before, and the last entry listed before it (the
+    /// next page's entries must all sort after it).
+    Token {
+        token: String,
+        after: Option<String>,
+    },
     /// The first entry after this key or folder (ListObjectsV2's StartAfter).
     After(String),
+}
+
+impl Cursor {
+    /// Where the listing goes on after `page`, the answer to a request from `current`: its
+    /// token, with its last entry (or, for an empty page, the bound `current` had).
+    pub fn after_page(current: Option<&Cursor>, page: &ListPage) -> Option<Cursor> {
+        let token = page.next_token.clone()?;
+        let after = page
+            .last_entry()
+            .or_else(|| current.and_then(Cursor::lower_bound))
+            .map(str::to_string);
+        Some(Cursor::Token { token, after })
+    }
+
+    /// What every entry listed from here must sort after.
+    pub fn lower_bound(&self) -> Option<&str> {
+        match self {
+            Cursor::Token { after, .. } => after.as_deref(),
+            Cursor::After(key) => Some(key),
+        }
+    }
 }
 
 /// One page request: a bucket, a prefix, where to continue, and how many keys at most.
@@ -21,6 +46,9 @@ pub struct PageRequest {
     pub bucket: String,
     pub prefix: String,
     pub continuation_token: Option<String>,
+    /// With a continuation token: the last entry listed before it (the answer must list after
+    /// it). Not sent; checked.
+    pub token_after: Option<String>,
     /// Only keys after this one (ignored by S3 when a continuation token is given).
     pub start_after: Option<String>,
     pub max_keys: i32,
@@ -32,13 +60,14 @@ impl PageRequest {
     /// The same listing, from `cursor` (`None`: from the start).
     #[must_use]
     pub fn from_cursor(&self, cursor: Option<Cursor>) -> Self {
-        let (continuation_token, start_after) = match cursor {
-            None => (None, None),
-            Some(Cursor::Token(token)) => (Some(token), None),
-            Some(Cursor::After(key)) => (None, Some(key)),
+        let (continuation_token, token_after, start_after) = match cursor {
+            None => (None, None, None),
+            Some(Cursor::Token { token, after }) => (Some(token), after, None),
+            Some(Cursor::After(key)) => (None, None, Some(key)),
         };
         Self {
             continuation_token,
+            token_after,
             start_after,
             ..self.clone()
         }
@@ -48,7 +77,10 @@ impl PageRequest {
     #[must_use]
     pub fn cursor(&self) -> Option<Cursor> {
         match (&self.continuation_token, &self.start_after) {
-            (Some(token), _) => Some(Cursor::Token(token.clone())),
+            (Some(token), _) => Some(Cursor::Token {
+                token: token.clone(),
+                after: self.token_after.clone(),
+            }),
             (None, Some(key)) => Some(Cursor::After(key.clone())),
             (None, None) => None,
         }
@@ -83,6 +115,44 @@ impl ListPage {
         let folder = self.prefixes.last().map(String::as_str);
         object.max(folder)
     }
+
+    /// The first entry that breaks the order S3 lists in, and the one it should have come
+    /// after: keys and folders each strictly ascending, all after `from`'s bound (what was
+    /// listed before). Only the folder holding a StartAfter key may come again (after `a/b`, or
+    /// `a/` itself, S3 lists `a/`: the keys after it are in it); after a token, nothing listed
+    /// comes again. A server whose tokens cycle, or whose pages repeat or go back, is caught
+    /// here instead of listing forever.
+    #[must_use]
+    pub fn out_of_order<'a>(&'a self, from: Option<&'a Cursor>) -> Option<(&'a str, &'a str)> {
+        let after = from.and_then(Cursor::lower_bound);
+        let start_after = matches!(from, Some(Cursor::After(_)));
+        let keys = self.objects.iter().map(|o| &*o.key);
+        let folders = self.prefixes.iter().map(String::as_str);
+        first_not_after(keys, after, None)
+            .or_else(|| first_not_after(folders, after, Some(start_after)))
+    }
+}
+
+/// The first of `entries` not strictly after the one before it (`after` for the first), with
+/// that one. `folders`: the first may be the folder that holds `after` (`Some(true)`: or is
+/// `after` itself).
+fn first_not_after<'a>(
+    entries: impl Iterator<Item = &'a str>,
+    after: Option<&'a str>,
+    folders: Option<bool>,
+) -> Option<(&'a str, &'a str)> {
+    let mut before = after;
+    for (i, entry) in entries.enumerate() {
+        if let Some(b) = before {
+            let again =
+                folders.is_some_and(|same| i == 0 && b.starts_with(entry) && (same || entry != b));
+            if entry <= b && !again {
+                return Some((entry, b));
+            }
+        }
+        before = Some(entry);
+    }
+    None
 }
 
 /// Sizes in binary units, as people read them: `512 B`, `1.5 KiB`, `3.2 GiB`.
@@ -133,6 +203,131 @@ pub fn valid_bucket_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn page_of(keys: &[&str], folders: &[&str], token: Option<&str>) -> ListPage {
+        ListPage {
+            prefixes: folders.iter().map(|f| (*f).to_string()).collect(),
+            objects: keys
+                .iter()
+                .map(|k| ObjectEntry::new(*k, 0, None, Etag::parse(""), StorageClass::Unknown))
+                .collect(),
+            next_token: token.map(str::to_string),
+        }
+    }
+
+    fn token(after: &str) -> Cursor {
+        Cursor::Token {
+            token: "t".into(),
+            after: Some(after.into()),
+        }
+    }
+
+    fn start_after(key: &str) -> Cursor {
+        Cursor::After(key.into())
+    }
+
+    #[test]
+    fn a_page_in_order_after_what_was_listed_passes() {
+        let page = page_of(&["b", "c"], &["b/", "d/"], None);
+        assert_eq!(page.out_of_order(None), None);
+        assert_eq!(page.out_of_order(Some(&token("a"))), None);
+        assert_eq!(page.out_of_order(Some(&start_after("a/"))), None);
+        // After a/x (or a/ itself), S3 lists folder a/ again: the keys after it are in it.
+        let again = page_of(&[], &["a/", "b/"], None);
+        assert_eq!(again.out_of_order(Some(&start_after("a/x"))), None);
+        assert_eq!(again.out_of_order(Some(&start_after("a/"))), None);
+        assert_eq!(again.out_of_order(Some(&token("a/x"))), None);
+        assert_eq!(
+            page_of(&[], &[], None).out_of_order(Some(&token("z"))),
+            None
+        );
+        // A token without a bound (the first page was empty) checks the order within.
+        let unbound = Cursor::Token {
+            token: "t".into(),
+            after: None,
+        };
+        assert_eq!(page.out_of_order(Some(&unbound)), None);
+    }
+
+    #[test]
+    fn keys_or_folders_not_after_what_came_before_are_named() {
+        let page = page_of(&["b", "c"], &[], None);
+        assert_eq!(
+            page.out_of_order(Some(&token("b"))),
+            Some(("b", "b")),
+            "again"
+        );
+        assert_eq!(
+            page.out_of_order(Some(&token("c"))),
+            Some(("b", "c")),
+            "back"
+        );
+        assert_eq!(page.out_of_order(Some(&start_after("b"))), Some(("b", "b")));
+        let unsorted = page_of(&["a", "c", "b"], &[], None);
+        assert_eq!(unsorted.out_of_order(None), Some(("b", "c")));
+        let twice = page_of(&["a", "a"], &[], None);
+        assert_eq!(twice.out_of_order(None), Some(("a", "a")));
+        let folders = page_of(&[], &["b/", "a/"], None);
+        assert_eq!(folders.out_of_order(None), Some(("a/", "b/")));
+        // After a token, the folder listed last does not come again.
+        let folder = page_of(&[], &["a/"], None);
+        assert_eq!(folder.out_of_order(Some(&token("a/"))), Some(("a/", "a/")));
+        assert_eq!(
+            folder.out_of_order(Some(&start_after("b"))),
+            Some(("a/", "b"))
+        );
+        // Only the first folder may hold `after`.
+        let second = page_of(&[], &["a/x/", "a/"], None);
+        assert_eq!(
+            second.out_of_order(Some(&start_after("a/x/y"))),
+            Some(("a/", "a/x/"))
+        );
+        // Keys get no such leave.
+        let key = page_of(&["a/"], &[], None);
+        assert_eq!(
+            key.out_of_order(Some(&start_after("a/x"))),
+            Some(("a/", "a/x"))
+        );
+    }
+
+    #[test]
+    fn the_cursor_after_a_page_carries_its_last_entry_or_the_bound_before() {
+        let page = page_of(&["a", "c"], &["b/"], Some("t"));
+        let next = Cursor::after_page(None, &page).unwrap();
+        assert_eq!(
+            next,
+            Cursor::Token {
+                token: "t".into(),
+                after: Some("c".into())
+            }
+        );
+        assert_eq!(next.lower_bound(), Some("c"));
+        let empty = page_of(&[], &[], Some("u"));
+        let from = Cursor::After("k".into());
+        assert_eq!(
+            Cursor::after_page(Some(&from), &empty)
+                .unwrap()
+                .lower_bound(),
+            Some("k")
+        );
+        assert_eq!(
+            Cursor::after_page(Some(&from), &page_of(&["x"], &[], None)),
+            None
+        );
+        let request = PageRequest {
+            bucket: "b".into(),
+            prefix: String::new(),
+            continuation_token: None,
+            token_after: None,
+            start_after: None,
+            max_keys: 10,
+            folders: true,
+        };
+        assert_eq!(request.from_cursor(Some(next.clone())).cursor(), Some(next));
+        let after = request.from_cursor(Some(from.clone()));
+        assert_eq!(after.token_after, None);
+        assert_eq!(after.cursor(), Some(from));
+    }
 
     #[test]
     fn a_pages_first_and_last_entries_come_from_objects_and_folders_alike() {

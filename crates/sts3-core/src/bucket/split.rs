@@ -539,7 +539,10 @@ impl Plan {
         let complete = next_token.is_none();
         match next_token {
             Some(token) if !trimmed => {
-                range.next = Some(Cursor::Token(token));
+                range.next = Some(Cursor::Token {
+                    token,
+                    after: range.last.clone().or_else(|| range.after.clone()),
+                });
                 // A short request that found more than it asked for: whole pages from now on.
                 if range.asked < self.template.max_keys {
                     range.short_misses = range.short_misses.saturating_add(1);

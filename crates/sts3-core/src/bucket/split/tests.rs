@@ -98,6 +98,7 @@ fn request(prefix: &str, folders: bool) -> PageRequest {
         bucket: "b".into(),
         prefix: prefix.into(),
         continuation_token: None,
+        token_after: None,
         start_after: None,
         max_keys: 100,
         folders,
