@@ -1,6 +1,8 @@
-//! What key presses do: text input first (filter, MFA code), then the help overlay, then the
-//! keymap's actions for the focused pane.
+//! What key presses do: the layer on top ([`App::top`]) takes them (a line being typed, a
+//! picker, an overlay, the lab, an object's view), else the keymap's actions for the focused
+//! pane.
 
+use super::layers::{Layer, PickerKind};
 use super::object::ViewKind;
 use super::objects::Entry;
 use super::{App, Effect, Focus, Input, Level, MouseInput};
@@ -13,33 +15,30 @@ impl App {
         if press == KeyPress::ctrl('c') {
             return vec![Effect::Quit];
         }
-        if self.input.is_some() {
-            return self.on_input_key(press, now);
-        }
-        if let Some(effects) = self.on_region_key(press, now) {
-            return effects;
-        }
-        if let Some(effects) = self.on_profile_key(press, now) {
-            return effects;
-        }
-        if let Some(effects) = self.on_bucket_key(press, now) {
-            return effects;
-        }
+        let top = self.top();
         let action = self.keymap.action(press);
-        if self.history.visible {
-            self.history.visible = !scroll_overlay(press, action, 'L', &mut self.history.scroll);
-            return Vec::new();
-        }
-        if self.help_visible {
-            self.help_visible = !scroll_overlay(press, action, '?', &mut self.help_scroll);
-            return Vec::new();
+        match top {
+            Layer::Mfa | Layer::Overwrite | Layer::Filter => return self.on_input_key(press, now),
+            Layer::Picker(picker) => return self.on_picker_key(picker, press, now),
+            Layer::History => {
+                self.history.visible =
+                    !scroll_overlay(press, action, 'L', &mut self.history.scroll);
+                return Vec::new();
+            }
+            Layer::Help => {
+                self.help_visible = !scroll_overlay(press, action, '?', &mut self.help_scroll);
+                return Vec::new();
+            }
+            Layer::Lab | Layer::Presigned | Layer::Object | Layer::Listing => {}
         }
         // The policy diff shows until the next key.
         self.policy.diff = None;
-        if let Some(effects) = self.on_lab_key(press, action, now) {
-            return effects;
-        }
-        if let Some(effects) = self.on_object_key(press, action, now) {
+        let taken = match top {
+            Layer::Lab => self.on_lab_key(press, action, now),
+            Layer::Presigned | Layer::Object => self.on_object_key(press, action, now),
+            _ => None,
+        };
+        if let Some(effects) = taken {
             return effects;
         }
         // Esc, or any other movement, stops a walk to the end; what is loaded stays.
@@ -74,6 +73,21 @@ impl App {
             stopped.extend(self.on_action(action, now));
         }
         stopped
+    }
+
+    /// Keys while a picker is open: its own.
+    fn on_picker_key(
+        &mut self,
+        picker: PickerKind,
+        press: KeyPress,
+        now: DateTime<Utc>,
+    ) -> Vec<Effect> {
+        let taken = match picker {
+            PickerKind::Region => self.on_region_key(press, now),
+            PickerKind::Profile => self.on_profile_key(press, now),
+            PickerKind::Bucket => self.on_bucket_key(press, now),
+        };
+        taken.unwrap_or_default()
     }
 
     fn on_action(&mut self, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
@@ -353,15 +367,7 @@ impl App {
         let Some(layout) = self.layout() else {
             return Vec::new();
         };
-        if self.input.is_some()
-            || self.help_visible
-            || self.object.presigned.is_some()
-            || self.lab.view.is_some()
-            || self.history.visible
-            || self.buckets.is_some()
-            || self.profiles.is_some()
-            || self.regions.is_some()
-        {
+        if self.top().is_modal() {
             return Vec::new();
         }
         let (column, row) = match input {
@@ -407,7 +413,8 @@ impl App {
                 });
                 self.last_click = (!double).then_some((column, row, now));
                 self.focus = pane;
-                if pane != Focus::Objects || self.object.view.is_some() || row < layout.first_row {
+                if pane != Focus::Objects || self.top() != Layer::Listing || row < layout.first_row
+                {
                     return Vec::new();
                 }
                 let index = self.objects.rows().offset() + usize::from(row - layout.first_row);

@@ -7,6 +7,7 @@ pub(crate) mod buckets;
 pub(crate) mod history;
 mod input;
 pub(crate) mod lab;
+pub(crate) mod layers;
 mod msg;
 pub(crate) mod object;
 pub(crate) mod objects;

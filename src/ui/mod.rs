@@ -14,7 +14,8 @@ pub(crate) mod theme;
 
 pub(crate) use layout::{MIN_HEIGHT, MIN_WIDTH, Screen, layout_of, screen};
 
-use crate::app::{App, Focus, Input};
+use crate::app::layers::Layer;
+use crate::app::{App, Focus};
 use chrono::{DateTime, FixedOffset, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -63,14 +64,12 @@ pub(crate) fn render(frame: &mut Frame, app: &App, clock: Clock) {
     policy::render(frame, screen.policy, app);
     objects::render(frame, &screen, app, clock);
     status::render(frame, screen.status, app, clock);
-    if let Some(Input::Mfa { .. }) = &app.input {
-        overlays::render_mfa(frame, area, app, clock);
-    } else if app.help_visible {
-        overlays::render(frame, area, app);
-    } else if app.history.visible {
-        overlays::render_history(frame, area, app, clock);
-    } else if let Some(p) = &app.object.presigned {
-        object::render_presigned(frame, area, app, p, clock);
+    match (app.popup(), &app.object.presigned) {
+        (Some(Layer::Mfa), _) => overlays::render_mfa(frame, area, app, clock),
+        (Some(Layer::Help), _) => overlays::render(frame, area, app),
+        (Some(Layer::History), _) => overlays::render_history(frame, area, app, clock),
+        (Some(Layer::Presigned), Some(p)) => object::render_presigned(frame, area, app, p, clock),
+        _ => {}
     }
 }
 

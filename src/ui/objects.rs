@@ -2,6 +2,7 @@
 //! ETag, the load state in the footer, and any error inline, in red, with the way out.
 
 use super::{Clock, Screen, is_focused, keep_head, pane_block, spinner, theme};
+use crate::app::layers::{Layer, PickerKind};
 use crate::app::object::Outcome;
 use crate::app::objects::{Entry, ObjectsState, Retry};
 use crate::app::{App, Focus, Input};
@@ -17,25 +18,24 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 const ETAG_FROM: u16 = 100;
 
 pub(crate) fn render(frame: &mut Frame, screen: &Screen, app: &App, clock: Clock) {
-    if let Some(picker) = &app.regions {
-        super::pickers::render_regions(frame, screen.objects, app, picker);
-        return;
-    }
-    if let Some(picker) = &app.profiles {
-        super::pickers::render_profiles(frame, screen.objects, app, picker);
-        return;
-    }
-    if let Some(picker) = &app.buckets {
-        super::pickers::render_buckets(frame, screen.objects, app, picker, clock);
-        return;
-    }
-    if let Some(view) = &app.lab.view {
-        super::lab::render(frame, screen.objects, app, view, clock);
-        return;
-    }
-    if let Some(view) = &app.object.view {
-        super::object::render_view(frame, screen.objects, app, view, clock);
-        return;
+    let area = screen.objects;
+    match app.object_pane() {
+        Layer::Picker(PickerKind::Region) if let Some(picker) = &app.regions => {
+            return super::pickers::render_regions(frame, area, app, picker);
+        }
+        Layer::Picker(PickerKind::Profile) if let Some(picker) = &app.profiles => {
+            return super::pickers::render_profiles(frame, area, app, picker);
+        }
+        Layer::Picker(PickerKind::Bucket) if let Some(picker) = &app.buckets => {
+            return super::pickers::render_buckets(frame, area, app, picker, clock);
+        }
+        Layer::Lab if let Some(view) = &app.lab.view => {
+            return super::lab::render(frame, area, app, view, clock);
+        }
+        Layer::Object if let Some(view) = &app.object.view => {
+            return super::object::render_view(frame, area, app, view, clock);
+        }
+        _ => {}
     }
     let o = &app.objects;
     let title = Line::from(vec![

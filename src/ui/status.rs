@@ -2,6 +2,7 @@
 //! from the keymap.
 
 use super::{Clock, theme};
+use crate::app::layers::Layer;
 use crate::app::{App, Input, Level};
 use crate::keymap::Action;
 use ratatui::Frame;
@@ -23,9 +24,12 @@ const HINTS: [(Action, &str); 9] = [
 ];
 
 pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
-    let line = if let Some(Input::Overwrite) = &app.input {
+    let top = app.top();
+    let line = if top == Layer::Overwrite {
         overwrite_prompt(app)
-    } else if let Some(Input::Filter { text }) = &app.input {
+    } else if top == Layer::Filter
+        && let Some(Input::Filter { text }) = &app.input
+    {
         Line::from(vec![
             Span::styled("/", theme::key_hint()),
             Span::raw(text.clone()),

@@ -1,0 +1,180 @@
+//! What is on top: one answer for keys, the mouse, drawing and the footer's hints. The layers
+//! showing are derived from the model in one place, in one order (bottom first), as yazi's
+//! `Core::layer()` does; a new overlay is one variant here, not four edits in four cascades.
+
+use super::{App, Input};
+
+/// A picker, in the object pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PickerKind {
+    Region,
+    Profile,
+    Bucket,
+}
+
+/// Something showing, from the panes at the bottom to the MFA prompt at the top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layer {
+    /// The three panes, with the listing in the object pane.
+    Listing,
+    /// One object's detail or preview, in the object pane.
+    Object,
+    /// The policy lab (templates, access check, an invalid edit), in the object pane.
+    Lab,
+    /// A picker, in the object pane.
+    Picker(PickerKind),
+    /// The presigned URL's popup.
+    Presigned,
+    /// The session history (`L`).
+    History,
+    /// The keys (`?`).
+    Help,
+    /// The filter being typed in the status bar.
+    Filter,
+    /// The download's "overwrite, keep both or cancel?" in the status bar.
+    Overwrite,
+    /// The MFA code's popup.
+    Mfa,
+}
+
+impl Layer {
+    /// Drawn in the object pane, in place of the listing (the others are drawn over the screen
+    /// or in the status bar).
+    pub(crate) fn in_object_pane(self) -> bool {
+        matches!(
+            self,
+            Layer::Listing | Layer::Object | Layer::Lab | Layer::Picker(_)
+        )
+    }
+
+    /// Takes every key: nothing under it hears one, and the mouse is off.
+    pub(crate) fn is_modal(self) -> bool {
+        !matches!(self, Layer::Listing | Layer::Object)
+    }
+}
+
+impl App {
+    /// Every layer showing, bottom first: the one place that says what is over what.
+    pub(crate) fn layers(&self) -> Vec<Layer> {
+        let mut layers = vec![Layer::Listing];
+        let showing = [
+            (self.object.view.is_some(), Layer::Object),
+            (self.lab.view.is_some(), Layer::Lab),
+            (self.buckets.is_some(), Layer::Picker(PickerKind::Bucket)),
+            (self.profiles.is_some(), Layer::Picker(PickerKind::Profile)),
+            (self.regions.is_some(), Layer::Picker(PickerKind::Region)),
+            (self.object.presigned.is_some(), Layer::Presigned),
+            (self.history.visible, Layer::History),
+            (self.help_visible, Layer::Help),
+        ];
+        layers.extend(showing.into_iter().filter(|(on, _)| *on).map(|(_, l)| l));
+        layers.extend(self.input.as_ref().map(|input| match input {
+            Input::Filter { .. } => Layer::Filter,
+            Input::Overwrite => Layer::Overwrite,
+            Input::Mfa { .. } => Layer::Mfa,
+        }));
+        layers
+    }
+
+    /// The layer on top: it gets the keys.
+    pub(crate) fn top(&self) -> Layer {
+        self.layers().last().copied().unwrap_or(Layer::Listing)
+    }
+
+    /// What the object pane shows: the highest layer drawn there.
+    pub(crate) fn object_pane(&self) -> Layer {
+        self.layers()
+            .into_iter()
+            .rev()
+            .find(|l| l.in_object_pane())
+            .unwrap_or(Layer::Listing)
+    }
+
+    /// The popup drawn over the whole screen, if one is showing (the highest).
+    pub(crate) fn popup(&self) -> Option<Layer> {
+        self.layers().into_iter().rev().find(|l| {
+            matches!(
+                l,
+                Layer::Mfa | Layer::Help | Layer::History | Layer::Presigned
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::tests::running;
+    use crate::credentials::Mode;
+
+    #[test]
+    fn the_listing_alone_is_on_top_at_start() {
+        let (app, _) = running();
+        assert_eq!(app.layers(), [Layer::Listing]);
+        assert_eq!(app.top(), Layer::Listing);
+        assert_eq!(app.object_pane(), Layer::Listing);
+        assert_eq!(app.popup(), None);
+        assert!(!app.top().is_modal());
+    }
+
+    #[test]
+    fn layers_stack_in_one_order_whatever_opened_first() {
+        let (mut app, _) = running();
+        app.help_visible = true;
+        app.history.visible = true;
+        app.regions = Some(crate::app::region::RegionPicker::default());
+        app.input = Some(Input::Mfa {
+            mode: Mode::Federated,
+            code: String::new(),
+            error: None,
+        });
+        assert_eq!(
+            app.layers(),
+            [
+                Layer::Listing,
+                Layer::Picker(PickerKind::Region),
+                Layer::History,
+                Layer::Help,
+                Layer::Mfa
+            ]
+        );
+        assert_eq!(app.top(), Layer::Mfa);
+        assert!(app.top().is_modal());
+        assert_eq!(app.object_pane(), Layer::Picker(PickerKind::Region));
+        assert_eq!(app.popup(), Some(Layer::Mfa));
+        app.input = Some(Input::Filter {
+            text: String::new(),
+        });
+        assert_eq!(app.top(), Layer::Filter);
+        assert_eq!(app.popup(), Some(Layer::Help), "the filter is no popup");
+        app.input = None;
+        app.help_visible = false;
+        assert_eq!(app.popup(), Some(Layer::History));
+    }
+
+    #[test]
+    fn only_the_listing_and_an_object_s_view_let_the_mouse_in() {
+        for (layer, modal) in [
+            (Layer::Listing, false),
+            (Layer::Object, false),
+            (Layer::Lab, true),
+            (Layer::Picker(PickerKind::Bucket), true),
+            (Layer::Presigned, true),
+            (Layer::History, true),
+            (Layer::Help, true),
+            (Layer::Filter, true),
+            (Layer::Overwrite, true),
+            (Layer::Mfa, true),
+        ] {
+            assert_eq!(layer.is_modal(), modal, "{layer:?}");
+            assert_eq!(
+                layer.in_object_pane(),
+                matches!(
+                    layer,
+                    Layer::Listing | Layer::Object | Layer::Lab | Layer::Picker(_)
+                ),
+                "{layer:?}"
+            );
+        }
+    }
+}
