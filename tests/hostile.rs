@@ -402,6 +402,27 @@ fn an_implausible_sts_date_is_not_believed() {
 }
 
 #[test]
+fn an_expiration_no_sts_session_can_have_is_refused() {
+    // Year 9999 was blamed on STS's Date and counted down as 69890523:55:54.
+    let far = chrono::Utc
+        .with_ymd_and_hms(9999, 12, 31, 23, 59, 59)
+        .unwrap();
+    let mut sts = StsAnswer::good();
+    if let StsAnswer::Credentials { expires, .. } = &mut sts {
+        *expires = far;
+    }
+    let h = Hostile::start(sts, S3Answer::Hang);
+    let out = list(&h, &[]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr,
+        "Caught exception issuing federated credentials: BadAnswer: STS's answer says the credentials expire at 9999-12-31 23:59:59 UTC (its Expiration), more than 36 hours away, longer than any STS session lasts; check that the endpoint is really STS\n"
+    );
+    assert_eq!(h.list_requests(), 0, "nothing was signed with them");
+}
+
+#[test]
 fn credentials_expired_on_arrival_are_warned_of() {
     let mut sts = StsAnswer::good();
     let expired = sts3::clock::now() - TimeDelta::minutes(5);

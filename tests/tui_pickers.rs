@@ -9,6 +9,7 @@ mod common;
 
 use common::service;
 use common::tmux::Tmux;
+use std::os::unix::fs::PermissionsExt as _;
 use std::time::Duration;
 
 const T: Duration = Duration::from_secs(20);
@@ -62,6 +63,9 @@ fn start_without_a_bucket_pick_one_switch_profile_and_mode() {
     );
     let recent = std::fs::read_to_string(state.path().join("sts3/recent-buckets")).unwrap();
     assert_eq!(recent.trim(), s.bucket);
+    // sts3's state folder (the debug log's too) is the user's alone.
+    let folder = std::fs::metadata(state.path().join("sts3")).unwrap();
+    assert_eq!(folder.permissions().mode() & 0o777, 0o700);
     // The scoped session sees only its bucket (the local service lists only the buckets a
     // session may list; AWS refuses ListBuckets outright, which the picker says inline).
     tmux.keys(&["b"]);

@@ -102,12 +102,34 @@ impl App {
         &mut self,
         request: RequestId,
         result: Result<Vec<String>, AwsFailure>,
+        now: DateTime<Utc>,
     ) -> Vec<Effect> {
         if let Some(p) = self.buckets.as_mut()
             && p.listed == Listed::Asking(request)
         {
             p.listed = match result {
-                Ok(names) => Listed::Names(names),
+                Ok(mut names) => {
+                    // Names are checked as typed ones are: a server's newline or escape never
+                    // reaches the recent-buckets file or the screen.
+                    let listed = names.len();
+                    names.retain(|n| valid_bucket_name(n));
+                    let left_out = listed - names.len();
+                    if left_out > 0 {
+                        self.history.record(
+                            now,
+                            Level::Warn,
+                            if left_out == 1 {
+                                "ListBuckets answered 1 name that is not a valid bucket name; left out"
+                                    .to_string()
+                            } else {
+                                format!(
+                                    "ListBuckets answered {left_out} names that are not valid bucket names; left out"
+                                )
+                            },
+                        );
+                    }
+                    Listed::Names(names)
+                }
                 Err(failure) => Listed::Refused(failure),
             };
             p.typed.selected = 0;

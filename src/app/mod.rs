@@ -213,7 +213,7 @@ impl App {
             Msg::AccessChecked { request, answers } => self.on_access_checked(request, answers),
             Msg::PolicyEdited { result } => self.on_policy_edited(result, now),
             Msg::UserPoliciesRead { files } => self.on_user_policies(&files),
-            Msg::BucketsListed { request, result } => self.on_buckets_listed(request, result),
+            Msg::BucketsListed { request, result } => self.on_buckets_listed(request, result, now),
             Msg::RequestRetrying { status } => {
                 let what = if status == 429 || status == 503 {
                     "is throttling"

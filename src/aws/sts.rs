@@ -265,6 +265,13 @@ fn no_credentials(profile: Option<&str>, detail: &str) -> AwsFailure {
     AwsFailure::new(ErrorKind::NoCredentials, None, message)
 }
 
+/// No STS session lasts longer (GetFederationToken and GetSessionToken: 129,600 s).
+const LONGEST_SESSION: chrono::TimeDelta = chrono::TimeDelta::hours(36);
+
+/// How far this computer's clock may be from STS's and the signed call still be accepted
+/// (SigV4 allows 15 minutes), with room to spare.
+const CLOCK_ALLOWANCE: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+
 fn to_i32(secs: u32) -> i32 {
     i32::try_from(secs).unwrap_or(i32::MAX)
 }
@@ -282,6 +289,16 @@ fn assemble(
     let exp = creds.expiration();
     let expires_at = super::chrono_time(exp)
         .ok_or_else(|| AwsFailure::new(ErrorKind::Other, None, "STS sent an invalid expiration"))?;
+    if expires_at > now + LONGEST_SESSION + CLOCK_ALLOWANCE {
+        return Err(AwsFailure::new(
+            ErrorKind::BadAnswer,
+            None,
+            format!(
+                "STS's answer says the credentials expire at {} (its Expiration), more than 36 hours away, longer than any STS session lasts; check that the endpoint is really STS",
+                expires_at.format("%Y-%m-%d %H:%M:%S UTC")
+            ),
+        ));
+    }
     if let Some(part) = crate::credentials::unsafe_part(
         creds.access_key_id(),
         creds.secret_access_key(),

@@ -52,7 +52,12 @@ pub fn write(names: &[String]) -> std::io::Result<()> {
         return Ok(());
     };
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+        // sts3's state folder (the debug log lives there too): only its owner may look in.
+        use std::os::unix::fs::DirBuilderExt as _;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
     }
     let tmp = path.with_extension("tmp");
     let mut file = std::fs::OpenOptions::new()

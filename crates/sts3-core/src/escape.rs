@@ -23,22 +23,28 @@ fn needs_escape(c: char) -> bool {
     c == '\\' || c.is_control() || is_bidi_control(c)
 }
 
-/// `value` as one line of JSON that is also safe on a terminal: JSON already escapes control
-/// characters; bidi controls are written as `\uXXXX` escapes too (the same string to a JSON
-/// reader).
-pub fn json_line(value: &serde_json::Value) -> String {
-    bidi_escaped(&value.to_string()).into_owned()
+/// What JSON leaves raw and a terminal must not get: DEL, the C1 controls (U+009B is an 8-bit
+/// CSI) and bidi controls. (JSON escapes U+0000 to U+001F itself.)
+fn json_leaves_raw(c: char) -> bool {
+    ('\u{7f}'..='\u{9f}').contains(&c) || is_bidi_control(c)
 }
 
-/// JSON text with bidi controls written as `\uXXXX` escapes (JSON already escapes control
-/// characters; the string means the same to a JSON reader).
-pub fn bidi_escaped(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_bidi_control) {
+/// `value` as one line of JSON that is also safe on a terminal: JSON already escapes C0
+/// controls; DEL, C1 and bidi controls are written as `\uXXXX` escapes too (the same string
+/// to a JSON reader).
+pub fn json_line(value: &serde_json::Value) -> String {
+    json_escaped(&value.to_string()).into_owned()
+}
+
+/// JSON text with DEL, C1 and bidi controls written as `\uXXXX` escapes (JSON already escapes
+/// C0 controls; the string means the same to a JSON reader).
+pub fn json_escaped(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(json_leaves_raw) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 12);
     for c in text.chars() {
-        if is_bidi_control(c) {
+        if json_leaves_raw(c) {
             let _ = write!(out, "\\u{:04x}", u32::from(c));
         } else {
             out.push(c);
@@ -176,6 +182,17 @@ mod tests {
         assert_eq!(line, r#"{"key":"a\u202eb\u001b"}"#);
         let back: serde_json::Value = serde_json::from_str(&line).unwrap();
         assert_eq!(back, value, "the same string to a JSON reader");
+    }
+
+    #[test]
+    fn json_lines_carry_del_and_c1_controls_as_escapes() {
+        // serde_json leaves U+007F to U+009F raw; U+009B is an 8-bit CSI to xterm.
+        let value = serde_json::json!({"key": "k\u{9b}31m\u{7f}\u{80}\u{9f}\u{a0}"});
+        let line = json_line(&value);
+        assert_eq!(line, "{\"key\":\"k\\u009b31m\\u007f\\u0080\\u009f\u{a0}\"}");
+        let back: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(back, value, "the same string to a JSON reader");
+        assert!(matches!(json_escaped("plain ~ text"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! else as a hex dump; every character escaped before it can reach the terminal.
 
 use crate::bucket::human_size;
-use crate::escape::{bidi_escaped, printable};
+use crate::escape::{json_escaped, printable};
 use crate::highlight::{JsonToken, TokenLine, highlight};
 use std::fmt::Write as _;
 
@@ -115,9 +115,9 @@ fn escaped_tokens(lines: Vec<TokenLine>) -> Vec<TokenLine> {
         .map(|line| {
             line.into_iter()
                 .map(|(kind, text)| match kind {
-                    // Strings and keys come from the object; JSON has escaped their control
-                    // characters, not their bidi controls.
-                    JsonToken::String | JsonToken::Key => (kind, bidi_escaped(&text).into_owned()),
+                    // Strings and keys come from the object; JSON has escaped their C0
+                    // controls, not DEL, C1 or bidi controls.
+                    JsonToken::String | JsonToken::Key => (kind, json_escaped(&text).into_owned()),
                     _ => (kind, text),
                 })
                 .collect()
@@ -212,6 +212,19 @@ mod tests {
             ]
         );
         assert_eq!(p.kind(), "JSON");
+    }
+
+    #[test]
+    fn json_strings_show_del_and_c1_controls_escaped_not_dropped() {
+        let p = Preview::of("d.json", 12, "{\"k\u{9b}31m\":\"\u{7f}\"}".as_bytes());
+        let Body::Json(lines) = &p.body else {
+            panic!("{p:?}")
+        };
+        let text: Vec<String> = lines
+            .iter()
+            .map(|l| l.iter().map(|(_, t)| t.as_str()).collect())
+            .collect();
+        assert_eq!(text, ["{", "  \"k\\u009b31m\": \"\\u007f\"", "}"]);
     }
 
     #[test]
