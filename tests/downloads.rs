@@ -7,11 +7,13 @@
 
 mod common;
 
+use common::proxy::{FaultProxy, S3Step};
 use common::service;
 use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
+use tempfile::TempDir;
 
 const KEY: &str = "docs/notes.txt";
 
@@ -209,20 +211,20 @@ fn a_name_too_long_for_its_part_file_is_still_saved() {
     assert_eq!(files_in(dir.path()), [name]);
 }
 
-/// `sts3 get` of the large object, stopped by `signal` once its first bytes are on disk (the
-/// body then streams as fast as the local service sends it: always ready).
-fn stopped_mid_body(signal: &str) -> (Output, tempfile::TempDir) {
+/// `sts3 get` of the large object from `endpoint`, stopped by `signal` once its `.part` is
+/// `ready`.
+fn stopped(endpoint: &str, signal: &str, ready: impl Fn(&Path) -> bool) -> (Output, TempDir) {
     let s = service();
     let dir = tempfile::tempdir().unwrap();
-    let child = common::command(&s.endpoint, "get")
+    let child = common::command(endpoint, "get")
         .args([&s.large_key, "-o", dir.path().to_str().unwrap()])
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let part = dir.path().join("large.bin.part");
     let started = sts3::clock::instant();
-    while std::fs::metadata(&part).map_or(true, |m| m.len() == 0) {
-        assert!(started.elapsed() < Duration::from_secs(30), "no bytes came");
+    while !ready(&part) {
+        assert!(started.elapsed() < Duration::from_secs(30), "never ready");
         std::thread::sleep(Duration::from_millis(2));
     }
     let sent = Command::new("kill")
@@ -231,6 +233,32 @@ fn stopped_mid_body(signal: &str) -> (Output, tempfile::TempDir) {
         .unwrap();
     assert!(sent.success());
     (child.wait_with_output().unwrap(), dir)
+}
+
+/// Stopped once its first bytes are on disk (the body then streams as fast as the local
+/// service sends it: always ready).
+fn stopped_mid_body(signal: &str) -> (Output, TempDir) {
+    stopped(&service().endpoint, signal, |part| {
+        std::fs::metadata(part).is_ok_and(|m| m.len() > 0)
+    })
+}
+
+#[test]
+fn ctrl_c_while_the_answer_is_awaited_removes_the_part_file() {
+    let s = service();
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    proxy.set(|f| {
+        f.s3_script
+            .push_back(S3Step::Delay(Duration::from_secs(20)));
+    });
+    // The .part appears once sts3 listens for Ctrl-C; the GET is then held by the proxy.
+    let (out, dir) = stopped(&proxy.url, "INT", Path::exists);
+    assert_eq!(out.status.code(), Some(130));
+    assert_eq!(
+        text(&out.stderr),
+        "sts3: cancelled; the partial file was removed\n"
+    );
+    assert!(files_in(dir.path()).is_empty());
 }
 
 #[test]

@@ -209,23 +209,7 @@ fn get_resumes_after_a_cut_and_an_expired_token_without_starting_over() {
 fn get_stops_when_the_object_changes_mid_download() {
     let s = service();
     let key = "scratch/changing.bin";
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let client = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&rt.block_on(s.config()))
-            .force_path_style(true)
-            .build(),
-    );
-    let put = |byte: u8| {
-        rt.block_on(
-            client
-                .put_object()
-                .bucket(&s.bucket)
-                .key(key)
-                .body(vec![byte; 2 * 1024 * 1024].into())
-                .send(),
-        )
-        .unwrap()
-    };
+    let put = |byte: u8| common::put_object(key, vec![byte; 2 * 1024 * 1024]);
     let first = put(1);
     let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
     // Cut, then hold the resumed request while the object is replaced.
@@ -264,45 +248,6 @@ fn get_stops_when_the_object_changes_mid_download() {
         files_in(dir.path()).is_empty(),
         "neither the file nor a .part"
     );
-}
-
-#[test]
-fn cancelling_a_download_removes_the_part_file() {
-    let s = service();
-    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
-    proxy.set(|f| {
-        f.s3_script
-            .push_back(S3Step::Delay(Duration::from_secs(20)));
-    });
-    let dir = tempfile::tempdir().unwrap();
-    let child = common::command(&proxy.url, "get")
-        .args([&s.large_key, "-o", dir.path().to_str().unwrap()])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The .part appears once sts3 listens for Ctrl-C; the GET is then held by the proxy.
-    let part = dir.path().join("large.bin.part");
-    let started = sts3::clock::instant();
-    while !part.exists() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "{:?}",
-            proxy.log()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130));
-    assert_eq!(
-        text(&out.stderr),
-        "sts3: cancelled; the partial file was removed\n"
-    );
-    assert!(files_in(dir.path()).is_empty());
 }
 
 #[test]

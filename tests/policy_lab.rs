@@ -192,21 +192,7 @@ fn an_object_over_16_mib_is_checked_like_any_other() {
     // on answers must not refuse it.
     let s = service();
     let key = "scratch/over-16-mib.bin";
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let client = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&rt.block_on(s.config()))
-            .force_path_style(true)
-            .build(),
-    );
-    rt.block_on(
-        client
-            .put_object()
-            .bucket(&s.bucket)
-            .key(key)
-            .body(vec![7u8; 17 * 1024 * 1024].into())
-            .send(),
-    )
-    .unwrap();
+    common::put_object(key, vec![7u8; 17 * 1024 * 1024]);
     let bucket = &s.bucket;
     let policy = format!(
         r#"{{"Version":"2012-10-17","Statement":[

@@ -131,6 +131,26 @@ impl LocalS3 {
     }
 }
 
+/// Puts `body` at `key` in the seeded bucket, with the service's own keys; S3's answer.
+pub fn put_object(key: &str, body: Vec<u8>) -> aws_sdk_s3::operation::put_object::PutObjectOutput {
+    let s = service();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let client = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&rt.block_on(s.config()))
+            .force_path_style(true)
+            .build(),
+    );
+    rt.block_on(
+        client
+            .put_object()
+            .bucket(&s.bucket)
+            .key(key)
+            .body(body.into())
+            .send(),
+    )
+    .unwrap()
+}
+
 /// The `sts3` binary built for this test run, with a clean environment.
 pub fn sts3() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sts3"));

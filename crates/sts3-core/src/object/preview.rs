@@ -189,18 +189,22 @@ mod tests {
         assert_eq!((p.kind(), p.extent()), ("text", "17 B".to_string()));
     }
 
-    #[test]
-    fn json_is_pretty_and_its_strings_cannot_turn_the_text_around() {
-        let p = Preview::of("d.json", 26, b"{\"a\":[1,true],\"b\":\"x\xe2\x80\xaey\"}");
+    /// A JSON preview's lines as text (its tokens joined).
+    fn json_text(p: &Preview) -> Vec<String> {
         let Body::Json(lines) = &p.body else {
             panic!("{p:?}")
         };
-        let text: Vec<String> = lines
+        lines
             .iter()
             .map(|l| l.iter().map(|(_, t)| t.as_str()).collect())
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn json_is_pretty_and_its_strings_cannot_turn_the_text_around() {
+        let p = Preview::of("d.json", 26, b"{\"a\":[1,true],\"b\":\"x\xe2\x80\xaey\"}");
         assert_eq!(
-            text,
+            json_text(&p),
             [
                 "{",
                 "  \"a\": [",
@@ -217,14 +221,7 @@ mod tests {
     #[test]
     fn json_strings_show_del_and_c1_controls_escaped_not_dropped() {
         let p = Preview::of("d.json", 12, "{\"k\u{9b}31m\":\"\u{7f}\"}".as_bytes());
-        let Body::Json(lines) = &p.body else {
-            panic!("{p:?}")
-        };
-        let text: Vec<String> = lines
-            .iter()
-            .map(|l| l.iter().map(|(_, t)| t.as_str()).collect())
-            .collect();
-        assert_eq!(text, ["{", "  \"k\\u009b31m\": \"\\u007f\"", "}"]);
+        assert_eq!(json_text(&p), ["{", "  \"k\\u009b31m\": \"\\u007f\"", "}"]);
     }
 
     #[test]
