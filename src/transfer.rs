@@ -195,6 +195,12 @@ pub enum TransferError {
     },
     #[error("the server ignored the range; cannot resume")]
     RangeIgnored,
+    #[error("the server sent more than the {} bytes the object has; stopped, nothing was kept", thousands(*.0))]
+    TooLong(u64),
+    #[error(
+        "the download broke off and the server gave the object no ETag, so a resumed download could join two versions of it; nothing was kept: try again"
+    )]
+    NoEtag,
     #[error("cannot write the file: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -229,6 +235,10 @@ pub async fn download<W: Write + ?Sized>(
     loop {
         let why = match body.next().await {
             Some(Ok(bytes)) => {
+                // Never more than the answer said: a body without end would fill the disk.
+                if transfer.received + bytes.len() as u64 > transfer.size {
+                    return Err(TransferError::TooLong(transfer.size));
+                }
                 out.write_all(&bytes)?;
                 transfer.received(&bytes);
                 listener.progressed(&transfer);
@@ -252,10 +262,17 @@ pub async fn download<W: Write + ?Sized>(
             });
         }
         let from = transfer.received;
+        if transfer.etag.is_none() {
+            return Err(TransferError::NoEtag);
+        }
         listener.resuming(from, &why);
         body = open(s3, bucket, key, from, transfer.etag.as_deref(), renewal)
             .await
             .map_err(|e| changed(e, &transfer))?;
+        // A server or proxy that ignores If-Match: the resumed answer must be the same version.
+        if body.etag != transfer.etag || body.size != transfer.size {
+            return Err(changed_error(&transfer));
+        }
         if body.from != from {
             skip(&mut body, from).await?;
         }
@@ -278,6 +295,10 @@ async fn open(
     loop {
         match s3.open(bucket, key, from, None, if_match).await {
             Ok(body) => return Ok(body),
+            // The object changed: no credentials can help.
+            Err(failure) if precondition_failed(&failure) => {
+                return Err(TransferError::Object(failure));
+            }
             Err(failure) => renewal
                 .renewed(failure)
                 .await
@@ -286,19 +307,26 @@ async fn open(
     }
 }
 
+/// S3's answer to an `If-Match` the object no longer matches.
+fn precondition_failed(f: &AwsFailure) -> bool {
+    f.code.as_deref() == Some("PreconditionFailed")
+        || (f.status == Some(412) && f.kind != ErrorKind::Network)
+}
+
 /// A 412 to `If-Match` means the object was replaced.
 fn changed(error: TransferError, transfer: &Transfer) -> TransferError {
     match error {
-        TransferError::Object(f)
-            if f.code.as_deref() == Some("PreconditionFailed")
-                || (f.status == Some(412) && f.kind != ErrorKind::Network) =>
-        {
-            TransferError::Check(CheckError::Changed {
-                etag: transfer.etag.clone().unwrap_or_default(),
-            })
-        }
+        TransferError::Object(f) if precondition_failed(&f) => changed_error(transfer),
         other => other,
     }
+}
+
+/// "The object changed", naming the ETag the download began with (escaped: it is the server's).
+fn changed_error(transfer: &Transfer) -> TransferError {
+    let etag = transfer.etag.as_deref().unwrap_or_default();
+    TransferError::Check(CheckError::Changed {
+        etag: crate::escape::printable(etag).into_owned(),
+    })
 }
 
 /// Reads and drops the first `n` bytes of a body the server sent whole.

@@ -278,3 +278,91 @@ fn ctrl_c_sigterm_and_sighup_stop_a_download_mid_body_and_remove_the_part() {
         assert!(files_in(dir.path()).is_empty(), "SIG{signal}: nothing left");
     }
 }
+
+/// `sts3 get` of the large object (large enough for a cut to come mid-stream, after the SDK
+/// handed the body on) into a temporary folder through the fault proxy running `steps`; the
+/// outcome, the folder, and the proxy (for its log).
+fn get_through(steps: Vec<S3Step>) -> (Output, TempDir, FaultProxy) {
+    let s = service();
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    proxy.set(|f| f.s3_script.extend(steps));
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::command(&proxy.url, "get")
+        .args([&s.large_key, "-o", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    (out, dir, proxy)
+}
+
+#[test]
+fn a_resumed_answer_of_another_version_stops_the_download() {
+    // A proxy that ignores If-Match: the resumed answer comes back with another ETag.
+    let (out, dir, proxy) = get_through(vec![
+        S3Step::CutMidBody,
+        S3Step::Rewrite {
+            header: "etag",
+            value: Some("\"0123456789abcdef0123456789abcdef\""),
+            cut: false,
+        },
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("sts3: the object changed during the download (its ETag was \""),
+        "{stderr}"
+    );
+    assert!(last.ends_with("); nothing was kept"), "{stderr}");
+    assert_eq!(proxy.count("rewritten"), 1, "{:?}", proxy.log());
+    assert!(files_in(dir.path()).is_empty());
+}
+
+#[test]
+fn a_cut_download_without_an_etag_is_not_spliced() {
+    let (out, dir, proxy) = get_through(vec![S3Step::Rewrite {
+        header: "etag",
+        value: None,
+        cut: true,
+    }]);
+    assert_eq!(
+        text(&out.stderr),
+        "sts3: the download broke off and the server gave the object no ETag, so a resumed download could join two versions of it; nothing was kept: try again\n",
+        "{:?}",
+        proxy.log()
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(proxy.count("GET"), 1, "no resume: {:?}", proxy.log());
+    assert!(files_in(dir.path()).is_empty());
+}
+
+#[test]
+fn a_body_longer_than_the_answer_said_is_stopped() {
+    // Content-Range says 10 bytes in all; the body goes on.
+    let (out, dir, _proxy) = get_through(vec![S3Step::Rewrite {
+        header: "content-range",
+        value: Some("bytes 0-9/10"),
+        cut: false,
+    }]);
+    assert_eq!(
+        text(&out.stderr),
+        "sts3: the server sent more than the 10 bytes the object has; stopped, nothing was kept\n"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(files_in(dir.path()).is_empty());
+}
+
+#[test]
+fn an_object_sent_without_its_length_is_refused() {
+    let (out, dir, proxy) = get_through(vec![S3Step::Unsized]);
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "Caught exception accessing s3://{}/{}: BadAnswer: S3 at {} sent the object without its length (no Content-Length); sts3 cannot tell a whole object from a cut one\n",
+            service().bucket,
+            service().large_key,
+            proxy.url
+        )
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(files_in(dir.path()).is_empty());
+}

@@ -59,6 +59,15 @@ pub enum S3Step {
     Delay(Duration),
     /// Send the headers and half the body, then drop the connection.
     CutMidBody,
+    /// Pass, with this header of the answer set (`Some`) or removed (`None`); `cut`: then cut
+    /// mid-body as `CutMidBody` does.
+    Rewrite {
+        header: &'static str,
+        value: Option<&'static str>,
+        cut: bool,
+    },
+    /// Pass, with the body sent without a `Content-Length` (chunked).
+    Unsized,
     /// Answer `RequestTimeTooSkewed`, as if the server's clock were `offset` from ours.
     Skewed(TimeDelta),
     /// Answer `301 PermanentRedirect` with `x-amz-bucket-region: REGION`, as S3 does for a
@@ -359,10 +368,10 @@ impl Shared {
             return Ok(answer);
         }
         rparts.headers.remove(hyper::header::TRANSFER_ENCODING);
-        if matches!(s3_step, S3Step::CutMidBody) {
-            self.record(format!("{label} -> {} cut mid-body", rparts.status));
-            return Ok(cut_mid_body(rparts, &rbody));
-        }
+        let (mut rparts, rbody) = match self.reshape(&s3_step, &label, rparts, rbody) {
+            Ok(answer) => return Ok(answer),
+            Err(unchanged) => unchanged,
+        };
         self.record(format!("{label} -> {}", rparts.status));
         if !is_sts {
             self.faults
@@ -376,6 +385,57 @@ impl Shared {
             rparts.headers.remove(hyper::header::CONTENT_LENGTH);
         }
         Ok(Response::from_parts(rparts, full(rbody)))
+    }
+
+    /// The answer as a `CutMidBody`, `Rewrite` or `Unsized` step sends it, or the parts back
+    /// unchanged.
+    #[allow(clippy::result_large_err)]
+    fn reshape(
+        &self,
+        step: &S3Step,
+        label: &str,
+        mut rparts: hyper::http::response::Parts,
+        rbody: Bytes,
+    ) -> Result<Response<Body>, (hyper::http::response::Parts, Bytes)> {
+        match step {
+            S3Step::Rewrite { header, value, cut } => {
+                match value {
+                    Some(v) => {
+                        rparts
+                            .headers
+                            .insert(*header, hyper::header::HeaderValue::from_static(v));
+                    }
+                    None => {
+                        rparts.headers.remove(*header);
+                    }
+                }
+                if *cut {
+                    self.record(format!(
+                        "{label} -> {} rewritten, cut mid-body",
+                        rparts.status
+                    ));
+                    return Ok(cut_mid_body(rparts, &rbody));
+                }
+                self.record(format!("{label} -> {} rewritten", rparts.status));
+                rparts.headers.remove(hyper::header::CONTENT_LENGTH);
+                Ok(Response::from_parts(rparts, full(rbody)))
+            }
+            S3Step::Unsized => {
+                self.record(format!("{label} -> {} unsized", rparts.status));
+                rparts.headers.remove(hyper::header::CONTENT_LENGTH);
+                let frames: Vec<Result<Frame<Bytes>, std::io::Error>> =
+                    vec![Ok(Frame::data(rbody))];
+                Ok(Response::from_parts(
+                    rparts,
+                    StreamBody::new(futures_util::stream::iter(frames)).boxed(),
+                ))
+            }
+            S3Step::CutMidBody => {
+                self.record(format!("{label} -> {} cut mid-body", rparts.status));
+                Ok(cut_mid_body(rparts, &rbody))
+            }
+            _ => Err((rparts, rbody)),
+        }
     }
 
     /// Sends the request on to the service unchanged (same Host, so signatures verify).

@@ -142,10 +142,21 @@ impl S3Browser {
             .send()
             .await
             .map_err(|e| failure_from_sdk(&e, &self.place, OBJECT))?;
-        let length = u64::try_from(out.content_length().unwrap_or_default()).unwrap_or(0);
+        let length = out.content_length().and_then(|l| u64::try_from(l).ok());
         let ranged = out.content_range().is_some();
+        // The object's size bounds what is written: without it a body could go on for ever.
+        let Some(size) = total_of(out.content_range()).or(length) else {
+            return Err(AwsFailure::new(
+                ErrorKind::BadAnswer,
+                None,
+                format!(
+                    "{} sent the object without its length (no Content-Length); sts3 cannot tell a whole object from a cut one",
+                    self.place
+                ),
+            ));
+        };
         Ok(ObjectBody {
-            size: total_of(out.content_range()).unwrap_or(length),
+            size,
             etag: out.e_tag().map(str::to_string),
             from: if ranged { from } else { 0 },
             body: out.body,
