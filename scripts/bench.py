@@ -219,7 +219,7 @@ def stu_tui(s):
 
 
 def all_loaded(n):
-    return rf"all {n} keys loaded"
+    return rf"all {n:,} keys loaded"
 
 
 def sts3_first_screen(s, bucket="sts3-big", prefix="k/", marker=FIRST_KEY):

@@ -76,7 +76,7 @@ fn main() -> ExitCode {
             };
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
                 return fail(
-                    "sts3 needs a terminal; use `sts3 list` for scripts (see sts3 list --help)",
+                    "the TUI needs a terminal; use `sts3 list` for scripts (see sts3 list --help)",
                     2,
                 );
             }

@@ -253,7 +253,7 @@ fn tui_g_lists_a_flat_folder_over_several_chains_each_key_once() {
     p.set(|f| f.latency = Duration::from_millis(30));
     tmux.keys(&["G"]);
     // Each key once: a key listed twice would count twice.
-    let end = tmux.wait_for("all 2500 keys loaded", T);
+    let end = tmux.wait_for("all 2,500 keys loaded", T);
     assert!(end.contains("item-02499.json"), "on the last key:\n{end}");
     let walk: Vec<String> = list_requests(&p).split_off(before);
     let cut = walk
@@ -295,7 +295,7 @@ fn tui_an_expired_token_mid_walk_refreshes_and_the_walk_goes_on_after_the_last_k
         .count();
     assert!(resumed >= 1, "goes on after the last key: {:#?}", p.log());
     tmux.keys(&["G"]);
-    let end = tmux.wait_for("all 2500 keys loaded", T);
+    let end = tmux.wait_for("all 2,500 keys loaded", T);
     assert!(end.contains("item-02499.json"), "{end}");
     assert_eq!(p.count(STS_CALL), 2, "one refresh: {:#?}", p.log());
     tmux.quit();
@@ -307,7 +307,7 @@ fn tui_failure_mid_listing_keeps_loaded_pages_and_resumes_from_its_token() {
     let tmux = tui(&p);
     tmux.wait_for("all 3 keys loaded, 7 folders", T);
     tmux.keys(&["Enter"]); // big/
-    tmux.wait_for("1000 keys loaded · more available", T);
+    tmux.wait_for("1,000 keys loaded · more available", T);
     // The next page fails every attempt the SDK makes.
     p.set(|f| {
         f.s3_script
@@ -316,12 +316,12 @@ fn tui_failure_mid_listing_keeps_loaded_pages_and_resumes_from_its_token() {
     tmux.keys(&["G"]);
     let err = tmux.wait_for("InternalError: We encountered an internal error.", T);
     assert!(
-        err.contains("1000 keys loaded"),
+        err.contains("1,000 keys loaded"),
         "loaded pages kept:\n{err}"
     );
     assert!(err.contains("retrying in "), "{err}");
     // It retries by itself and goes on from where it failed.
-    tmux.wait_for("2000 keys loaded", T);
+    tmux.wait_for("2,000 keys loaded", T);
     let resumed = p
         .log()
         .into_iter()
@@ -334,7 +334,7 @@ fn tui_failure_mid_listing_keeps_loaded_pages_and_resumes_from_its_token() {
     );
     tmux.keys(&["G"]);
     tmux.wait_until("the end", T, |s| {
-        let done = s.contains("all 2500 keys loaded") && s.contains("item-02499.json");
+        let done = s.contains("all 2,500 keys loaded") && s.contains("item-02499.json");
         if !done {
             tmux.keys(&["G"]);
         }

@@ -65,7 +65,7 @@ fn the_tui_without_a_terminal_says_to_use_sts3_list() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "sts3: sts3 needs a terminal; use `sts3 list` for scripts (see sts3 list --help)\n"
+        "sts3: the TUI needs a terminal; use `sts3 list` for scripts (see sts3 list --help)\n"
     );
     assert!(out.stdout.is_empty(), "no escape codes into a file");
 }

@@ -27,7 +27,7 @@ fn tui_session(proxy: &FaultProxy, log: &Path, seen: &mut Seen) {
         seen.push((label.to_string(), tmux.wait_for(until, T)));
     };
     step("first screen", &[], "all 3 keys loaded");
-    step("big/", &["Enter"], "1000 keys loaded");
+    step("big/", &["Enter"], "1,000 keys loaded");
     step("role mode", &["a"], "assumed-role/S3BrowseRole");
     step("refreshed", &["r"], "credentials refreshed");
     proxy.set(|f| {

@@ -42,11 +42,11 @@ fn browse_countdown_paging_and_mode_switch() {
 
     // Open big/ (the first row) and page to its end on demand.
     tmux.keys(&["Enter"]);
-    let screen = tmux.wait_for("1000 keys loaded · more available", T);
+    let screen = tmux.wait_for("1,000 keys loaded · more available", T);
     assert!(screen.contains("s3://sts3-demo/big/"), "{screen}");
     assert!(screen.contains("item-00000.json"));
     let end = tmux.wait_until("the end of big/", Duration::from_secs(40), |screen| {
-        let done = screen.contains("all 2500 keys loaded") && screen.contains("item-02499.json");
+        let done = screen.contains("all 2,500 keys loaded") && screen.contains("item-02499.json");
         if !done {
             tmux.keys(&["G"]);
         }
@@ -61,7 +61,7 @@ fn browse_countdown_paging_and_mode_switch() {
     assert!(role.contains("the role's own permissions apply"), "{role}");
     // The current prefix was reloaded with the new credentials, back to the same key.
     let reloaded = tmux.wait_until("the reload to reach the selected key", T, |s| {
-        s.contains("all 2500 keys loaded") && s.contains("item-02499.json")
+        s.contains("all 2,500 keys loaded") && s.contains("item-02499.json")
     });
     assert!(reloaded.contains("s3://sts3-demo/big/"), "{reloaded}");
 

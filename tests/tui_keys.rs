@@ -48,7 +48,7 @@ fn every_key_in_the_table_reaches_its_action() {
     tmux.wait_for("all 3 keys loaded, 7 folders", T);
     // Into big/ (the first row): Enter.
     tmux.keys(&["Enter"]);
-    let screen = tmux.wait_for("1000 keys loaded · more available", T);
+    let screen = tmux.wait_for("1,000 keys loaded · more available", T);
     let page = {
         let body = screen
             .lines()
@@ -109,7 +109,7 @@ fn every_key_in_the_table_reaches_its_action() {
     tmux.wait_until("the filter cleared", T, |s| !s.contains("filter \""));
     // C-r reloads the listing; r refreshes the credentials.
     tmux.keys(&["C-r"]);
-    tmux.wait_for("1000 keys loaded · more available", T);
+    tmux.wait_for("1,000 keys loaded · more available", T);
     tmux.keys(&["r"]);
     tmux.wait_for("credentials refreshed (federated mode)", T);
     // f says so (already federated); a, t, f and m switch modes. (Session-token mode is
