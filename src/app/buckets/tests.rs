@@ -96,6 +96,12 @@ fn without_a_bucket_the_picker_lists_buckets_with_a_list_only_session() {
         },
         at(2),
     );
+    assert!(
+        app.history
+            .newest_first()
+            .all(|e| !e.text.starts_with("ListBuckets answered")),
+        "every name is valid: nothing to say"
+    );
     // Filter as you type (case-insensitively), Enter opens the selected one.
     type_text(&mut app, "LOG");
     let picker = app.buckets.as_ref().unwrap();
@@ -153,6 +159,23 @@ fn listed_names_that_are_not_bucket_names_are_left_out_and_said() {
     assert_eq!(
         app.history.newest_first().next().unwrap().text,
         "ListBuckets answered 2 names that are not valid bucket names; left out"
+    );
+}
+
+#[test]
+fn one_name_left_out_is_said_in_the_singular() {
+    let (mut app, generation) = without_bucket(Mode::Federated);
+    let fx = credentials(&mut app, generation, Mode::Federated);
+    app.update(
+        Msg::BucketsListed {
+            request: buckets_request(&fx),
+            result: Ok(vec!["Not_Valid".into(), "gamma".into()]),
+        },
+        at(2),
+    );
+    assert_eq!(
+        app.history.newest_first().next().unwrap().text,
+        "ListBuckets answered 1 name that is not a valid bucket name; left out"
     );
 }
 
