@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::tmux::Tmux;
 use common::{service, sts3};
 use std::path::Path;
 use std::process::Output;
@@ -650,11 +651,45 @@ fn empty_mfa_serial_is_refused_before_asking_for_a_code() {
 }
 
 #[test]
-fn a_bad_code_typed_at_the_prompt_is_bad_input() {
+fn a_bad_code_typed_at_the_prompt_is_bad_input_and_never_shown() {
+    // On a terminal (tmux's pty), as a person types it: the code is not echoed.
+    let s = service();
+    let args = [
+        "list",
+        "-b",
+        "b-1",
+        "--mode",
+        "session",
+        "--mfa-serial",
+        "arn:aws:iam::1:mfa/alice",
+        "--endpoint-url",
+        &s.endpoint,
+    ];
+    let mut env = s.env();
+    env.push(("XDG_CONFIG_HOME", workdir().path().display().to_string()));
+    let tmux = Tmux::start(env!("CARGO_BIN_EXE_sts3"), &args, &env, 120, 10);
+    tmux.wait_for(
+        "MFA code for arn:aws:iam::1:mfa/alice:",
+        Duration::from_secs(20),
+    );
+    tmux.keys(&["1", "2", "a", "b", "5", "6", "Enter"]);
+    assert_eq!(tmux.exit_status(Duration::from_secs(20)), 2);
+    let screen = tmux.screen();
+    assert!(
+        screen.contains(
+            "MFA code for arn:aws:iam::1:mfa/alice:\nsts3: MFA code must be exactly 6 digits; pass the current code from your device"
+        ),
+        "{screen}"
+    );
+    assert!(!screen.contains("12ab56"), "the code was echoed: {screen}");
+}
+
+#[test]
+fn an_mfa_code_with_no_terminal_to_ask_on_is_bad_input() {
     let dir = workdir();
     let s = service();
-    let mut cmd = sts3();
-    cmd.current_dir(dir.path())
+    let out = sts3()
+        .current_dir(dir.path())
         .envs(s.env())
         .args(["list", "-b", "b-1", "--mode", "session"])
         .args([
@@ -663,22 +698,14 @@ fn a_bad_code_typed_at_the_prompt_is_bad_input() {
             "--endpoint-url",
             &s.endpoint,
         ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().unwrap();
-        stdin.write_all(b"12ab56\n").unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        stderr,
-        "MFA code for arn:aws:iam::1:mfa/alice: sts3: MFA code must be exactly 6 digits; pass the current code from your device\n"
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    expect(
+        &out,
+        2,
+        "sts3: no terminal to ask for an MFA code; pass --mfa-code or STS3_MFA_CODE",
     );
-    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]

@@ -9,7 +9,7 @@ use crate::escape::printable;
 use crate::failure::{Attempt, AwsFailure, ErrorKind, Recovery, recovery};
 use crate::settings::Settings;
 use chrono::{DateTime, Utc};
-use std::io::{self, BufRead, Write};
+use std::io::{self, Write};
 use thiserror::Error;
 
 /// Why a headless command stopped early.
@@ -25,8 +25,10 @@ pub enum CommandError {
     ZeroLimit,
     #[error("sts3: --parallel {0} is out of range; pass --parallel between 1 and 64")]
     Parallel(usize),
-    #[error("sts3: cannot read the MFA code from standard input: {0}")]
+    #[error("sts3: cannot read the MFA code from the terminal: {0}")]
     MfaPrompt(io::Error),
+    #[error("sts3: no MFA code was entered; nothing was asked of AWS")]
+    MfaCancelled,
     #[error("sts3: cannot write output: {0}")]
     Output(#[from] io::Error),
     #[error("{0}")]
@@ -87,6 +89,8 @@ impl CommandError {
             | CommandError::Mismatch(_) => 1,
             // As a shell reports a process a signal ended: 128 + its number.
             CommandError::Cancelled(signal) => u8::try_from(128 + signal).unwrap_or(130),
+            // Esc or Ctrl-C at the prompt: cancelled, as a shell reports Ctrl-C.
+            CommandError::MfaCancelled => 130,
         }
     }
 }
@@ -101,20 +105,59 @@ fn cancelled_by(signal: i32) -> &'static str {
 }
 
 fn mfa_code(settings: &Settings) -> Result<Option<String>, CommandError> {
+    use std::io::IsTerminal as _;
     if settings.mfa_code.is_some() || !settings.needs_mfa(settings.mode) {
         return Ok(settings.mfa_code.clone());
+    }
+    if !io::stdin().is_terminal() {
+        return Err(CommandError::Usage(
+            "no terminal to ask for an MFA code; pass --mfa-code or STS3_MFA_CODE".into(),
+        ));
     }
     let _ = write!(
         io::stderr().lock(),
         "MFA code for {}: ",
-        settings.mfa_serial.as_deref().unwrap_or_default()
+        printable(settings.mfa_serial.as_deref().unwrap_or_default())
     );
+    let code = read_unechoed().map_err(CommandError::MfaPrompt)?;
+    let _ = writeln!(io::stderr().lock());
+    code.map(Some).ok_or(CommandError::MfaCancelled)
+}
+
+/// A line typed on the terminal without showing it (as the TUI masks the code); `None` when
+/// Esc or Ctrl-C cancels it.
+fn read_unechoed() -> io::Result<Option<String>> {
+    use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, read};
+    /// Raw mode (no echo) for as long as it lives, whatever happens.
+    struct Raw;
+    impl Drop for Raw {
+        fn drop(&mut self) {
+            let _ = crossterm::terminal::disable_raw_mode();
+        }
+    }
+    crossterm::terminal::enable_raw_mode()?;
+    let _raw = Raw;
     let mut line = String::new();
-    io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(CommandError::MfaPrompt)?;
-    Ok(Some(line.trim().to_string()))
+    loop {
+        let Event::Key(key) = read()? else {
+            continue;
+        };
+        if key.kind == KeyEventKind::Release {
+            continue;
+        }
+        match key.code {
+            KeyCode::Enter => return Ok(Some(line.trim().to_string())),
+            KeyCode::Esc => return Ok(None),
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                return Ok(None);
+            }
+            KeyCode::Backspace => {
+                line.pop();
+            }
+            KeyCode::Char(c) if line.len() < 64 => line.push(c),
+            _ => {}
+        }
+    }
 }
 
 /// A headless command's session: the clients, signed with temporary credentials issued at the
