@@ -27,9 +27,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     let top = app.top();
     let line = if top == Layer::Overwrite {
         overwrite_prompt(app)
-    } else if top == Layer::Filter
-        && let Some(Input::Filter { text }) = &app.input
-    {
+    } else if let Some(Input::Filter { text }) = &app.input {
         Line::from(vec![
             Span::styled("/", theme::key_hint()),
             Span::raw(text.clone()),

@@ -1012,6 +1012,23 @@ fn the_history_overlay_lists_events_newest_first_with_their_times() {
         .expect(&text);
     assert!(newest < first, "{text}");
     assert!(text.contains("2 events"), "{text}");
+    assert!(
+        !text.contains("(×1)"),
+        "a single event has no count: {text}"
+    );
+}
+
+#[test]
+fn the_filter_being_typed_shows_in_the_status_line() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('/'))), at(1));
+    for c in "rep".chars() {
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(c))), at(1));
+    }
+    let text = screen_text(&draw(&mut app, at(1), 100, 30));
+    let status = text.lines().last().unwrap_or_default();
+    // (Each line is quoted.)
+    assert!(status.starts_with("\"/rep▏  ⏎ keep · esc clear"), "{text}");
 }
 
 #[test]
