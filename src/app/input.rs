@@ -75,6 +75,29 @@ impl App {
         stopped
     }
 
+    /// The cursor is on a folder (and no object's view is open).
+    fn on_a_folder(&self) -> bool {
+        self.object.view.is_none() && matches!(self.objects.selected(), Some(Entry::Folder(_)))
+    }
+
+    /// `p`, `s` or `u` on a folder: what it works on, instead of nothing at all.
+    fn say_what_a_folder_needs(&mut self, action: Action, now: DateTime<Utc>) {
+        let what = match action {
+            Action::Preview => "preview",
+            Action::Download => "save",
+            _ => "a presigned URL",
+        };
+        let open = self
+            .keymap
+            .first_key(Action::Open)
+            .map_or_else(|| "open".to_string(), |k| k.to_string());
+        self.notify(
+            format!("{what} works on one object; {open} opens the folder"),
+            Level::Info,
+            now,
+        );
+    }
+
     /// Keys while a picker is open: its own.
     fn on_picker_key(
         &mut self,
@@ -110,6 +133,10 @@ impl App {
             Action::Bottom if self.focus == Focus::Objects => self.walk_to_end(now),
             Action::Bottom => self.scroll(isize::MAX / 2),
             Action::Open => self.open_selected(),
+            Action::Preview | Action::Download | Action::Presign if self.on_a_folder() => {
+                self.say_what_a_folder_needs(action, now);
+                Vec::new()
+            }
             Action::Preview => self.open_selected_object(ViewKind::Preview),
             Action::Download => self.start_download(now),
             Action::Presign => self.presign(now),

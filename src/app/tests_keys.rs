@@ -1022,3 +1022,22 @@ fn the_help_scrolls_by_line_and_by_ten() {
         assert_eq!(app.help_scroll, expected, "after {k:?}");
     }
 }
+
+#[test]
+fn preview_save_and_presign_on_a_folder_say_what_they_work_on() {
+    let mut app = browsing(&["docs/"]);
+    for (c, what) in [('p', "preview"), ('s', "save"), ('u', "a presigned URL")] {
+        let fx = app.update(ch(c), at(1));
+        assert!(fx.is_empty(), "{c}: {fx:?}");
+        assert_eq!(
+            app.notice.as_ref().map(|n| n.text.as_str()),
+            Some(format!("{what} works on one object; ⏎ opens the folder").as_str()),
+            "{c}"
+        );
+        assert!(app.object.view.is_none() && app.object.download.is_none());
+    }
+    // On an object they act as before.
+    app.update(press(Key::Down), at(2));
+    let fx = app.update(ch('p'), at(2));
+    assert!(!fx.is_empty(), "the preview is asked for: {fx:?}");
+}
