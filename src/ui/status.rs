@@ -49,7 +49,8 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// `report.pdf exists in ~/Downloads: o overwrite · k keep both as report (1).pdf · c cancel`.
+/// `report.pdf exists: o overwrite · k keep both as report (1).pdf · c cancel · in ~/Downloads`:
+/// the keys before the folder, so at 80 columns the choice is whole and only the folder is cut.
 fn overwrite_prompt(app: &App) -> Line<'static> {
     use crate::app::object::Phase;
     let Some(d) = &app.object.download else {
@@ -61,24 +62,22 @@ fn overwrite_prompt(app: &App) -> Line<'static> {
     let name = |p: &std::path::Path| {
         crate::escape::printable(&p.file_name().unwrap_or_default().to_string_lossy()).into_owned()
     };
+    let folder = d.path.parent().unwrap_or(std::path::Path::new("."));
     Line::from(vec![
-        Span::styled(
-            format!(
-                "{} exists in {}: ",
-                name(&d.path),
-                d.path
-                    .parent()
-                    .unwrap_or(std::path::Path::new("."))
-                    .display()
-            ),
-            theme::warn(),
-        ),
+        Span::styled(format!("{} exists: ", name(&d.path)), theme::warn()),
         Span::styled("o", theme::key_hint()),
         Span::raw(" overwrite · "),
         Span::styled("k", theme::key_hint()),
         Span::raw(format!(" keep both as {} · ", name(keep_both))),
         Span::styled("c", theme::key_hint()),
         Span::raw(" cancel"),
+        Span::styled(
+            format!(
+                " · in {}",
+                crate::escape::printable(&folder.display().to_string())
+            ),
+            theme::dim(),
+        ),
     ])
 }
 

@@ -190,6 +190,15 @@ fn the_overwrite_question() {
     );
     let text = screen_text(&draw(&mut app, at(2), 120, 40));
     assert!(text.contains("README (1).md"), "{text}");
+    // At 80 columns the whole choice shows; only the folder may be cut.
+    let text = screen_text(&draw(&mut app, at(2), 80, 24));
+    let status = text.lines().last().unwrap_or_default();
+    assert!(
+        status.starts_with(
+            "\"README.md exists: o overwrite · k keep both as README (1).md · c cancel · in "
+        ),
+        "{text}"
+    );
 }
 
 #[test]
