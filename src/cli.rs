@@ -163,3 +163,32 @@ fn mode_parser() -> impl clap::builder::TypedValueParser<Value = Mode> {
     PossibleValuesParser::new(values)
         .map(|name| Mode::named(&name).unwrap_or_else(|| unreachable!("{name} is a listed value")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{CommandFactory, Parser};
+
+    #[test]
+    fn mode_takes_each_flag_and_alias_and_its_help_says_what_each_does() {
+        for (given, mode) in [
+            ("federated", Mode::Federated),
+            ("role", Mode::AssumedRole),
+            ("assumed-role", Mode::AssumedRole),
+            ("session", Mode::SessionToken),
+            ("session-token", Mode::SessionToken),
+        ] {
+            let cli = Cli::try_parse_from(["sts3", "--mode", given]).unwrap();
+            assert_eq!(cli.opts.mode, Some(mode), "{given}");
+        }
+        assert!(Cli::try_parse_from(["sts3", "--mode", "Role"]).is_err());
+        let help = Cli::command().render_long_help().to_string();
+        for line in [
+            "- federated: STS `GetFederationToken` with a user name and an inline session policy",
+            "- role:      STS `AssumeRole` with a role ARN",
+            "- session:   STS `GetSessionToken`, optionally with MFA",
+        ] {
+            assert!(help.contains(line), "{line} in:\n{help}");
+        }
+    }
+}
