@@ -828,3 +828,28 @@ fn object_settings_out_of_range() {
         "sts3: presign_secs = 700000 is out of range; set presign_secs between 1 and 604800 (7 days) in the config file",
     );
 }
+
+#[test]
+fn an_aws_config_file_too_large_to_read_is_refused_before_the_sdk_parses_it() {
+    let dir = workdir();
+    let big = dir.path().join("aws-config");
+    let mut text = String::from("[default]\nregion = us-east-1\n");
+    while text.len() <= 1024 * 1024 {
+        text.push_str("# a comment that makes the file large, as a generated one can be\n");
+    }
+    std::fs::write(&big, &text).unwrap();
+    let out = run_in(
+        dir.path(),
+        &["list", "-b", "b-1"],
+        &[("AWS_CONFIG_FILE", big.to_str().unwrap())],
+    );
+    expect(
+        &out,
+        2,
+        &format!(
+            "sts3: AWS file {} is {} bytes, over the 1 MiB sts3 reads (the SDK would parse it whole); trim it, or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a smaller one",
+            big.display(),
+            sts3::object::detail::thousands(text.len() as u64)
+        ),
+    );
+}

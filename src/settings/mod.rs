@@ -41,6 +41,11 @@ pub enum SetupError {
     BadBucket(String),
     #[error("cannot read config file {path}: {reason}")]
     ConfigRead { path: String, reason: String },
+    #[error(
+        "AWS file {path} is {} bytes, over the 1 MiB sts3 reads (the SDK would parse it whole); trim it, or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a smaller one",
+        crate::object::detail::thousands(*.size)
+    )]
+    AwsFileTooLarge { path: String, size: u64 },
     #[error("config file {path} line {line}, column {column}: {reason}; fix or remove that line")]
     ConfigSyntax {
         path: String,
@@ -313,7 +318,14 @@ impl Settings {
         let shown_path = path
             .as_ref()
             .map_or_else(|| "config.toml".to_string(), |p| p.display().to_string());
-        let mut settings = Self::merge(opts, file, &AwsEnv::from_process(), &shown_path)?;
+        let env = AwsEnv::from_process();
+        if let Some((path, size)) = &env.profiles.too_large {
+            return Err(SetupError::AwsFileTooLarge {
+                path: crate::escape::printable(path).into_owned(),
+                size: *size,
+            });
+        }
+        let mut settings = Self::merge(opts, file, &env, &shown_path)?;
         settings.policies_dir = path
             .as_deref()
             .and_then(Path::parent)

@@ -17,6 +17,9 @@ pub struct ProfileFiles {
     pub config_path: String,
     /// `~/.aws/credentials` or `$AWS_SHARED_CREDENTIALS_FILE`, for messages.
     pub credentials_path: String,
+    /// A shared file too large to read (its path and size): the SDK would parse it whole, for
+    /// a long time and much memory, so sts3 stops first.
+    pub too_large: Option<(String, u64)>,
 }
 
 /// The largest shared file read.
@@ -46,11 +49,16 @@ impl ProfileFiles {
         };
         let config = path("AWS_CONFIG_FILE", "config");
         let credentials = path("AWS_SHARED_CREDENTIALS_FILE", "credentials");
+        let too_large = [&config, &credentials].into_iter().flatten().find_map(|p| {
+            let meta = std::fs::metadata(p).ok()?;
+            (meta.is_file() && meta.len() > FILE_MAX).then(|| (p.display().to_string(), meta.len()))
+        });
         Self {
             config: read(&config),
             credentials: read(&credentials),
             config_path: shown(&config, "~/.aws/config"),
             credentials_path: shown(&credentials, "~/.aws/credentials"),
+            too_large,
         }
     }
 

@@ -30,6 +30,7 @@ fn env(profile: Option<&str>) -> AwsEnv {
             credentials: "[dev]\naws_access_key_id = AKID\naws_secret_access_key = s\n".into(),
             config_path: "/h/.aws/config".into(),
             credentials_path: "/h/.aws/credentials".into(),
+            too_large: None,
         },
         ..AwsEnv::default()
     }

@@ -24,6 +24,7 @@ fn with_profiles() -> App {
         credentials: "[dev]\naws_access_key_id = AKID\naws_secret_access_key = s\n".into(),
         config_path: "/h/.aws/config".into(),
         credentials_path: "/h/.aws/credentials".into(),
+        too_large: None,
     };
     app
 }

@@ -74,6 +74,7 @@ fn files() -> ProfileFiles {
         credentials: CREDENTIALS.to_string(),
         config_path: "/h/.aws/config".to_string(),
         credentials_path: "/h/.aws/credentials".to_string(),
+        too_large: None,
     }
 }
 
