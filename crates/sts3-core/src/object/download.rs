@@ -216,6 +216,17 @@ mod tests {
             assert_eq!(&name[name.len() - 5..], ".part", "{name}");
             assert_eq!(part.parent(), Some(Path::new("/d")));
         }
+        // Cut on a character's start, never inside one: byte 200 is inside an é here.
+        let odd = "x".to_string() + &"é".repeat(130);
+        let part = part_path(&Path::new("/d").join(&odd));
+        let name = part.file_name().unwrap().to_str().unwrap();
+        let kept = "x".to_string() + &"é".repeat(99) + "….";
+        assert!(name.starts_with(&kept), "{name}");
+        assert_eq!(
+            name.len(),
+            kept.len() + 8 + 5,
+            "8 hex digits and .part: {name}"
+        );
         let a = part_path(&Path::new("/d").join("a".repeat(260)));
         let b = part_path(&Path::new("/d").join("a".repeat(259) + "b"));
         assert_ne!(a, b, "two long names that start alike");
