@@ -1,15 +1,12 @@
 //! `sts3 list`: issue credentials, then print the session and the listing, page by page, for
 //! scripts. Output is streamed, so memory stays flat however large the bucket.
 
+use super::output::{write_header, write_object, write_prefix, write_summary};
 use super::session::{CommandError, Session};
-use crate::bucket::{Cursor, ObjectEntry, PageRequest};
+use crate::bucket::{Cursor, PageRequest};
 use crate::cli::ListArgs;
-use crate::credentials::{SessionInfo, format_hms};
-use crate::escape::{json_line, printable};
 use crate::settings::Settings;
-use chrono::{DateTime, Local, Utc};
-use serde_json::json;
-use std::io::{self, Write};
+use std::io::Write;
 
 /// Runs the command, writing the listing to `out`. Returns the number of objects printed.
 pub async fn run(
@@ -40,15 +37,7 @@ pub async fn run(
         }
         _ => list_all(&mut lister, args, out).await?,
     };
-    if args.json {
-        writeln!(
-            out,
-            "{}",
-            json_line(&json!({"type": "summary", "objects": count}))
-        )?;
-    } else {
-        writeln!(out, "No. of Objects = {count}")?;
-    }
+    write_summary(out, args.json, count)?;
     Ok(count)
 }
 
@@ -107,72 +96,5 @@ async fn list_all(
             // The task itself failed (it cannot, short of a panic): ask again here.
             Err(_) => lister.page(&request).await?,
         };
-    }
-}
-
-/// Local time as shown everywhere in sts3.
-pub fn local_time(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Local)
-        .format("%Y-%m-%d %H:%M:%S %:z")
-        .to_string()
-}
-
-fn write_header(
-    out: &mut dyn Write,
-    as_json: bool,
-    policy: Option<&str>,
-    info: &SessionInfo,
-) -> io::Result<()> {
-    if as_json {
-        let line = json!({
-            "type": "session",
-            "mode": info.mode.flag(),
-            "principal": info.principal_arn,
-            "access_key": info.masked_access_key(),
-            "issued_at": info.issued_at.to_rfc3339(),
-            "expires_at": info.expires_at.to_rfc3339(),
-            "policy": policy.and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok()),
-        });
-        return writeln!(out, "{}", json_line(&line));
-    }
-    if let Some(policy) = policy {
-        writeln!(out, "Policy: {policy}")?;
-    }
-    writeln!(out, "Mode: {}", info.mode)?;
-    writeln!(out, "Principal: {}", info.principal_arn)?;
-    writeln!(out, "Access key: {}", info.masked_access_key())?;
-    writeln!(
-        out,
-        "Expires: {} (in {})",
-        local_time(info.expires_at),
-        format_hms(info.lifetime())
-    )
-}
-
-pub(super) fn write_prefix(out: &mut dyn Write, as_json: bool, prefix: &str) -> io::Result<()> {
-    if as_json {
-        writeln!(
-            out,
-            "{}",
-            json_line(&json!({"type": "prefix", "prefix": prefix}))
-        )
-    } else {
-        writeln!(out, "PRE {}", printable(prefix))
-    }
-}
-
-pub(super) fn write_object(
-    out: &mut dyn Write,
-    as_json: bool,
-    object: &ObjectEntry,
-) -> io::Result<()> {
-    if as_json {
-        let mut value = serde_json::to_value(object).unwrap_or_default();
-        if let Some(map) = value.as_object_mut() {
-            map.insert("type".into(), json!("object"));
-        }
-        writeln!(out, "{}", json_line(&value))
-    } else {
-        writeln!(out, "{} => {}", printable(&object.key), object.etag)
     }
 }

@@ -4,12 +4,13 @@
 
 pub mod get;
 pub mod list;
+mod output;
 mod parallel;
 pub mod policy;
 pub mod presign;
 mod session;
 
-pub use list::{local_time, run};
+pub use list::run;
 pub use session::CommandError;
 
 use std::io::Write;

@@ -5,7 +5,7 @@
 //! listed on its own), then wherever keys turn out dense, flat prefixes included. Keys are printed in S3's key order as a serial listing would, and memory
 //! stays bounded (a few pages a range ahead of the printing).
 
-use super::list::write_object;
+use super::output::write_object;
 use super::session::{CommandError, Session};
 use crate::aws::walk_listing;
 use crate::bucket::split::Plan;

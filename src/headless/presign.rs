@@ -3,7 +3,7 @@
 //! `X-Amz-Expires` says, so it is signed for no longer than the session has left, and stderr
 //! says until when it works and why. The URL alone goes to stdout.
 
-use super::list::local_time;
+use super::output::local_time;
 use super::session::{CommandError, Session};
 use crate::cli::PresignArgs;
 use crate::credentials::format_hms;

@@ -1,0 +1,91 @@
+//! How the commands print: the session header, a listing's lines (the seed's `KEY => "ETAG"` and
+//! `PRE folder/`, or one JSON object a line), and local times. Every string from outside is
+//! escaped on its way out. Shared by the serial and the parallel listing, so neither imports
+//! the other.
+
+use crate::bucket::ObjectEntry;
+use crate::credentials::{SessionInfo, format_hms};
+use crate::escape::{json_line, printable};
+use chrono::{DateTime, Local, Utc};
+use serde_json::json;
+use std::io::{self, Write};
+
+/// Local time as shown everywhere in sts3.
+pub(super) fn local_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local)
+        .format("%Y-%m-%d %H:%M:%S %:z")
+        .to_string()
+}
+
+pub(super) fn write_header(
+    out: &mut dyn Write,
+    as_json: bool,
+    policy: Option<&str>,
+    info: &SessionInfo,
+) -> io::Result<()> {
+    if as_json {
+        let line = json!({
+            "type": "session",
+            "mode": info.mode.flag(),
+            "principal": info.principal_arn,
+            "access_key": info.masked_access_key(),
+            "issued_at": info.issued_at.to_rfc3339(),
+            "expires_at": info.expires_at.to_rfc3339(),
+            "policy": policy.and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok()),
+        });
+        return writeln!(out, "{}", json_line(&line));
+    }
+    if let Some(policy) = policy {
+        writeln!(out, "Policy: {policy}")?;
+    }
+    writeln!(out, "Mode: {}", info.mode)?;
+    writeln!(out, "Principal: {}", info.principal_arn)?;
+    writeln!(out, "Access key: {}", info.masked_access_key())?;
+    writeln!(
+        out,
+        "Expires: {} (in {})",
+        local_time(info.expires_at),
+        format_hms(info.lifetime())
+    )
+}
+
+pub(super) fn write_prefix(out: &mut dyn Write, as_json: bool, prefix: &str) -> io::Result<()> {
+    if as_json {
+        writeln!(
+            out,
+            "{}",
+            json_line(&json!({"type": "prefix", "prefix": prefix}))
+        )
+    } else {
+        writeln!(out, "PRE {}", printable(prefix))
+    }
+}
+
+pub(super) fn write_object(
+    out: &mut dyn Write,
+    as_json: bool,
+    object: &ObjectEntry,
+) -> io::Result<()> {
+    if as_json {
+        let mut value = serde_json::to_value(object).unwrap_or_default();
+        if let Some(map) = value.as_object_mut() {
+            map.insert("type".into(), json!("object"));
+        }
+        writeln!(out, "{}", json_line(&value))
+    } else {
+        writeln!(out, "{} => {}", printable(&object.key), object.etag)
+    }
+}
+
+/// The last line: how many objects were listed.
+pub(super) fn write_summary(out: &mut dyn Write, as_json: bool, count: u64) -> io::Result<()> {
+    if as_json {
+        writeln!(
+            out,
+            "{}",
+            json_line(&json!({"type": "summary", "objects": count}))
+        )
+    } else {
+        writeln!(out, "No. of Objects = {count}")
+    }
+}
