@@ -430,9 +430,10 @@ impl Plan {
         self.ranges.is_empty()
     }
 
-    /// How many ranges the key space is in now (for tests and progress).
+    /// How many ranges the key space is in now.
+    #[cfg(test)]
     #[must_use]
-    pub fn ranges(&self) -> usize {
+    pub(crate) fn ranges(&self) -> usize {
         self.ranges.len()
     }
 
