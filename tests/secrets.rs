@@ -28,7 +28,7 @@ fn tui_session(proxy: &FaultProxy, log: &Path, seen: &mut Seen) {
     };
     step("first screen", &[], "all 3 keys loaded");
     step("big/", &["Enter"], "1,000 keys loaded");
-    step("role mode", &["a"], "assumed-role/S3BrowseRole");
+    step("role mode", &["a"], "S3BrowseRole/assumerole");
     step("refreshed", &["r"], "credentials refreshed");
     proxy.set(|f| {
         f.s3_script

@@ -124,6 +124,34 @@ pub(crate) fn keep_tail(text: &str, width: usize) -> String {
     format!("…{tail}")
 }
 
+/// An ARN shortened to `width` characters, the account never lost: whole if it fits; else the
+/// account and all after it (`123456789012:assumed-role/ROLE/SESSION`: the `arn:aws:sts::`
+/// before it says nothing here); else the account, `…` and as much of the end as fits.
+pub(crate) fn keep_account(arn: &str, width: usize) -> String {
+    /// The end keeps at least this much, or the end alone is shown.
+    const TAIL_MIN: usize = 12;
+    let fits = |text: &str| text.chars().count() <= width;
+    if fits(arn) || width == 0 {
+        return arn.to_string();
+    }
+    let Some((colon, _)) = arn.match_indices(':').nth(4) else {
+        return keep_tail(arn, width);
+    };
+    let account_start = arn[..colon].rfind(':').map_or(0, |c| c + 1);
+    let from_account = &arn[account_start..];
+    if fits(from_account) {
+        return from_account.to_string();
+    }
+    let (account, rest) = from_account.split_at(colon + 1 - account_start);
+    let room = width.saturating_sub(account.chars().count() + 1);
+    if room >= TAIL_MIN {
+        let skip = rest.chars().count().saturating_sub(room);
+        let tail: String = rest.chars().skip(skip).collect();
+        return format!("{account}…{tail}");
+    }
+    keep_tail(arn, width)
+}
+
 /// Shortens `text` to `width` characters, keeping its start.
 pub(crate) fn keep_head(text: &str, width: usize) -> String {
     let n = text.chars().count();
@@ -171,3 +199,32 @@ mod tests;
 mod tests_lab;
 #[cfg(test)]
 mod tests_object;
+
+#[cfg(test)]
+mod shortening {
+    use super::keep_account;
+
+    #[test]
+    fn a_long_arn_keeps_its_account_and_as_much_of_its_end_as_fits() {
+        let arn = "arn:aws:sts::123456789012:assumed-role/S3BrowseRole/assumerole-s3-list";
+        assert_eq!(keep_account(arn, 200), arn, "it fits");
+        assert_eq!(keep_account(arn, 70), arn, "exactly");
+        // Without the `arn:aws:sts::` before the account, all the rest.
+        assert_eq!(
+            keep_account(arn, 57),
+            "123456789012:assumed-role/S3BrowseRole/assumerole-s3-list"
+        );
+        // The account, and 12 or more of the end.
+        assert_eq!(
+            keep_account(arn, 56),
+            "123456789012:…sumed-role/S3BrowseRole/assumerole-s3-list"
+        );
+        assert_eq!(keep_account(arn, 26), "123456789012:…role-s3-list");
+        // Too narrow for that: the end.
+        assert_eq!(keep_account(arn, 25), "…eRole/assumerole-s3-list");
+        for width in 1..=80 {
+            assert!(keep_account(arn, width).chars().count() <= width, "{width}");
+        }
+        assert_eq!(keep_account("not an arn at all, long", 10), "…all, long");
+    }
+}

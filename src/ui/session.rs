@@ -2,7 +2,7 @@
 //! refresh plan, where the session comes from, and the last error in full. When the pane is
 //! short, rows are kept by importance (the countdown first), and shown in their usual order.
 
-use super::{Clock, is_focused, keep_tail, pane_block, spinner, theme};
+use super::{Clock, is_focused, keep_account, pane_block, spinner, theme};
 use crate::app::session::Plan;
 use crate::app::{App, Focus};
 use crate::credentials::format_hms;
@@ -84,7 +84,7 @@ fn rows(app: &App, clock: Clock, inner_width: usize) -> Vec<Row<'static>> {
         Some(info) => {
             rows.push(one(
                 4,
-                row("Principal", keep_tail(&info.principal_arn, value_width)),
+                row("Principal", keep_account(&info.principal_arn, value_width)),
             ));
             rows.push(one(7, row("Key", info.masked_access_key())));
             rows.push(one(8, row("Issued", clock.local(info.issued_at))));
