@@ -117,13 +117,13 @@ fn every_key_in_the_table_reaches_its_action() {
     tmux.keys(&["f"]);
     tmux.wait_for("already in federated mode", T);
     tmux.keys(&["a"]);
-    tmux.wait_for("S3BrowseRole/assumerole-s3-list", T);
+    tmux.wait_for("Role/assumerole-s3-list", T);
     tmux.keys(&["t"]);
     tmux.wait_for("Error     session token:", T);
     tmux.keys(&["f"]);
     tmux.wait_for("federated-user/alice", T);
     tmux.keys(&["m"]);
-    tmux.wait_for("S3BrowseRole/assumerole-s3-list", T);
+    tmux.wait_for("Role/assumerole-s3-list", T);
     // C-z suspends (the process stops); SIGCONT brings it back.
     let pid = tmux.program_pid("sts3").expect("sts3's pid");
     tmux.keys(&["C-z"]);
