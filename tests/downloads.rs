@@ -8,7 +8,7 @@
 mod common;
 
 use common::proxy::{FaultProxy, S3Step};
-use common::service;
+use common::{files_in, service};
 use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -33,15 +33,6 @@ fn notes() -> Vec<u8> {
     let out = get(&[KEY, "-o", "-"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     out.stdout
-}
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// A file outside the download folder that a planted link points to.

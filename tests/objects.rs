@@ -7,12 +7,11 @@
 mod common;
 
 use common::proxy::{FaultProxy, S3Step, StsStep};
-use common::service;
+use common::{files_in, service};
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::Duration;
 
@@ -53,15 +52,6 @@ fn thousands(n: usize) -> String {
         out.push(c);
     }
     out
-}
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// A plain HTTP GET of `url` (http://127.0.0.1:PORT/...): status and body.

@@ -131,6 +131,16 @@ impl LocalS3 {
     }
 }
 
+/// The names in `dir`, sorted.
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// Puts `body` at `key` in the seeded bucket, with the service's own keys; S3's answer.
 pub fn put_object(key: &str, body: Vec<u8>) -> aws_sdk_s3::operation::put_object::PutObjectOutput {
     let s = service();
