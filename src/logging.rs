@@ -52,10 +52,48 @@ pub fn init(debug: bool) -> Result<Option<PathBuf>, String> {
     file.set_permissions(std::fs::Permissions::from_mode(0o600))
         .map_err(|e| format!("cannot make log file {} private: {e}", path.display()))?;
     tracing_subscriber::fmt()
-        .with_writer(Mutex::new(file))
+        .with_writer(Mutex::new(Escaping(file)))
         .with_ansi(false)
         .with_env_filter(tracing_subscriber::EnvFilter::new("warn,sts3=debug"))
         .try_init()
         .map_err(|e| format!("cannot start logging: {e}"))?;
     Ok(Some(path))
+}
+
+/// Writes every event escaped, whoever emits it (the SDK quotes a `credential_process`'s stderr
+/// verbatim in its warnings): control characters but the line ends, and bidi controls, never
+/// reach the file raw, so `less` or `cat` on the log cannot be turned against the user. What
+/// sts3 logs is escaped already; its backslashes are left alone.
+struct Escaping<W>(W);
+
+impl<W: std::io::Write> std::io::Write for Escaping<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        self.0
+            .write_all(crate::escape::controls_escaped(&text).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Escaping;
+    use std::io::Write as _;
+
+    #[test]
+    fn every_event_reaches_the_log_escaped_whoever_emits_it() {
+        let mut log = Escaping(Vec::new());
+        log.write_all("WARN process said \u{1b}]52;c;eA==\u{7} and \u{202e}gpj.exe\n".as_bytes())
+            .unwrap();
+        log.write_all(b"second line\n").unwrap();
+        let text = String::from_utf8(log.0).unwrap();
+        assert_eq!(
+            text,
+            "WARN process said \\u{1b}]52;c;eA==\\u{7} and \\u{202e}gpj.exe\nsecond line\n"
+        );
+    }
 }

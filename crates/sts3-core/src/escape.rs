@@ -53,6 +53,25 @@ pub fn json_escaped(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` with its control characters (but line ends) and bidi controls escaped as `\u{..}`,
+/// its backslashes left as they are: for text that may already hold `printable`'s escapes
+/// (a log line made of escaped messages and of others' raw ones).
+pub fn controls_escaped(text: &str) -> Cow<'_, str> {
+    let raw = |c: char| (c.is_control() && c != '\n') || is_bidi_control(c);
+    if !text.chars().any(raw) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if raw(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// `text` made safe to draw: see the module's rule. Text that needs nothing is borrowed.
 pub fn printable(text: &str) -> Cow<'_, str> {
     // Printable ASCII but `\` needs nothing: a byte check, no decoding (most keys).
@@ -193,6 +212,18 @@ mod tests {
         let back: serde_json::Value = serde_json::from_str(&line).unwrap();
         assert_eq!(back, value, "the same string to a JSON reader");
         assert!(matches!(json_escaped("plain ~ text"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn controls_are_escaped_and_backslashes_kept_for_text_already_escaped() {
+        assert_eq!(
+            controls_escaped("a\u{1b}]52\u{7} \\u{1b} \u{9b}\u{202e}x\nnext"),
+            "a\\u{1b}]52\\u{7} \\u{1b} \\u{9b}\\u{202e}x\nnext"
+        );
+        assert!(matches!(
+            controls_escaped("plain \\ text\n"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]
