@@ -117,36 +117,36 @@ impl ListPage {
     }
 
     /// The first entry that breaks the order S3 lists in, and the one it should have come
-    /// after: keys and folders each strictly ascending, all after `from`'s bound (what was
-    /// listed before). Only the folder holding a StartAfter key may come again (after `a/b`, or
-    /// `a/` itself, S3 lists `a/`: the keys after it are in it); after a token, nothing listed
-    /// comes again. A server whose tokens cycle, or whose pages repeat or go back, is caught
-    /// here instead of listing forever.
+    /// after: keys and folders each strictly ascending and, after a continuation token, all
+    /// after the last entry listed before it (only the folder holding that entry may come
+    /// again). A server whose tokens cycle, or whose pages repeat or go back, is caught here
+    /// instead of listing forever. An answer to a StartAfter is checked within itself only:
+    /// servers read StartAfter differently (SeaweedFS lists `a/b.json` after `a/b/`), and the
+    /// split listing trims what it does not need.
     #[must_use]
     pub fn out_of_order<'a>(&'a self, from: Option<&'a Cursor>) -> Option<(&'a str, &'a str)> {
-        let after = from.and_then(Cursor::lower_bound);
-        let start_after = matches!(from, Some(Cursor::After(_)));
+        let after = match from {
+            Some(Cursor::Token { after, .. }) => after.as_deref(),
+            _ => None,
+        };
         let keys = self.objects.iter().map(|o| &*o.key);
         let folders = self.prefixes.iter().map(String::as_str);
-        first_not_after(keys, after, None)
-            .or_else(|| first_not_after(folders, after, Some(start_after)))
+        first_not_after(keys, after, false).or_else(|| first_not_after(folders, after, true))
     }
 }
 
 /// The first of `entries` not strictly after the one before it (`after` for the first), with
-/// that one. `folders`: the first may be the folder that holds `after` (`Some(true)`: or is
-/// `after` itself).
+/// that one; `folders`: the first may be the folder that holds `after` (not `after` itself).
 fn first_not_after<'a>(
     entries: impl Iterator<Item = &'a str>,
     after: Option<&'a str>,
-    folders: Option<bool>,
+    folders: bool,
 ) -> Option<(&'a str, &'a str)> {
     let mut before = after;
     for (i, entry) in entries.enumerate() {
         if let Some(b) = before {
-            let again =
-                folders.is_some_and(|same| i == 0 && b.starts_with(entry) && (same || entry != b));
-            if entry <= b && !again {
+            let holds_after = folders && i == 0 && entry != b && b.starts_with(entry);
+            if entry <= b && !holds_after {
                 return Some((entry, b));
             }
         }
@@ -232,11 +232,14 @@ mod tests {
         assert_eq!(page.out_of_order(None), None);
         assert_eq!(page.out_of_order(Some(&token("a"))), None);
         assert_eq!(page.out_of_order(Some(&start_after("a/"))), None);
-        // After a/x (or a/ itself), S3 lists folder a/ again: the keys after it are in it.
+        // After a/x, S3 lists folder a/ again: the keys after it are in it.
         let again = page_of(&[], &["a/", "b/"], None);
-        assert_eq!(again.out_of_order(Some(&start_after("a/x"))), None);
-        assert_eq!(again.out_of_order(Some(&start_after("a/"))), None);
         assert_eq!(again.out_of_order(Some(&token("a/x"))), None);
+        // An answer to a StartAfter is checked within itself only (SeaweedFS lists a/b.json
+        // after a/b/).
+        assert_eq!(again.out_of_order(Some(&start_after("a/"))), None);
+        let seaweed = page_of(&["a/b.json", "a/c"], &[], None);
+        assert_eq!(seaweed.out_of_order(Some(&start_after("a/b/"))), None);
         assert_eq!(
             page_of(&[], &[], None).out_of_order(Some(&token("z"))),
             None
@@ -262,7 +265,11 @@ mod tests {
             Some(("b", "c")),
             "back"
         );
-        assert_eq!(page.out_of_order(Some(&start_after("b"))), Some(("b", "b")));
+        assert_eq!(
+            page.out_of_order(Some(&start_after("c"))),
+            None,
+            "not checked"
+        );
         let unsorted = page_of(&["a", "c", "b"], &[], None);
         assert_eq!(unsorted.out_of_order(None), Some(("b", "c")));
         let twice = page_of(&["a", "a"], &[], None);
@@ -272,22 +279,16 @@ mod tests {
         // After a token, the folder listed last does not come again.
         let folder = page_of(&[], &["a/"], None);
         assert_eq!(folder.out_of_order(Some(&token("a/"))), Some(("a/", "a/")));
-        assert_eq!(
-            folder.out_of_order(Some(&start_after("b"))),
-            Some(("a/", "b"))
-        );
+        assert_eq!(folder.out_of_order(Some(&token("b"))), Some(("a/", "b")));
         // Only the first folder may hold `after`.
         let second = page_of(&[], &["a/x/", "a/"], None);
         assert_eq!(
-            second.out_of_order(Some(&start_after("a/x/y"))),
+            second.out_of_order(Some(&token("a/x/y"))),
             Some(("a/", "a/x/"))
         );
         // Keys get no such leave.
         let key = page_of(&["a/"], &[], None);
-        assert_eq!(
-            key.out_of_order(Some(&start_after("a/x"))),
-            Some(("a/", "a/x"))
-        );
+        assert_eq!(key.out_of_order(Some(&token("a/x"))), Some(("a/", "a/x")));
     }
 
     #[test]
