@@ -39,18 +39,9 @@ pub fn json_line(value: &serde_json::Value) -> String {
 /// JSON text with DEL, C1 and bidi controls written as `\uXXXX` escapes (JSON already escapes
 /// C0 controls; the string means the same to a JSON reader).
 pub fn json_escaped(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(json_leaves_raw) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 12);
-    for c in text.chars() {
-        if json_leaves_raw(c) {
-            let _ = write!(out, "\\u{:04x}", u32::from(c));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    escaped_where(text, json_leaves_raw, |out, c| {
+        let _ = write!(out, "\\u{:04x}", u32::from(c));
+    })
 }
 
 /// `text` with its control characters (but line ends) and bidi controls escaped as `\u{..}`,
@@ -58,18 +49,7 @@ pub fn json_escaped(text: &str) -> Cow<'_, str> {
 /// (a log line made of escaped messages and of others' raw ones).
 pub fn controls_escaped(text: &str) -> Cow<'_, str> {
     let raw = |c: char| (c.is_control() && c != '\n') || is_bidi_control(c);
-    if !text.chars().any(raw) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if raw(c) {
-            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    escaped_where(text, raw, |out, c| out.extend(c.escape_unicode()))
 }
 
 /// `text` made safe to draw: see the module's rule. Text that needs nothing is borrowed.
@@ -78,15 +58,33 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     let plain = text
         .bytes()
         .all(|b| (0x20..0x7f).contains(&b) && b != b'\\');
-    if plain || !text.chars().any(needs_escape) {
+    if plain {
         return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
+    escaped_where(text, needs_escape, |out, c| {
         if c == '\\' {
             out.push_str("\\\\");
-        } else if needs_escape(c) {
+        } else {
             out.extend(c.escape_unicode());
+        }
+    })
+}
+
+/// `text` with each character `raw` picks written by `escape`, the others as they are;
+/// borrowed when there is none: the one loop `json_escaped`, `controls_escaped` and
+/// `printable` share.
+fn escaped_where(
+    text: &str,
+    raw: impl Fn(char) -> bool,
+    escape: impl Fn(&mut String, char),
+) -> Cow<'_, str> {
+    if !text.chars().any(&raw) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 12);
+    for c in text.chars() {
+        if raw(c) {
+            escape(&mut out, c);
         } else {
             out.push(c);
         }
