@@ -73,10 +73,11 @@ impl PartFile {
             .map_err(std::io::IntoInnerError::into_error)
             .and_then(|f| f.sync_all())
             .map_err(|e| format!("cannot write {}: {e}", part.display()))?;
-        if let Some(what) = not_a_file(&path) {
+        if let Some(found) = found_at(&path).filter(|f| *f != Found::File) {
             return Err(format!(
-                "{} is {what} now, not a file; sts3 never replaces one (the download was not kept)",
-                path.display()
+                "{} is {} now, not a file; sts3 never replaces one (the download was not kept)",
+                path.display(),
+                found.name()
             ));
         }
         std::fs::rename(&part, &path).map_err(|e| {
@@ -96,54 +97,57 @@ fn create_new(path: &Path) -> std::io::Result<File> {
         .open(path)
 }
 
-/// What a path is when it exists and is not a regular file ("a symbolic link", …), without
-/// following a link.
-pub fn not_a_file(path: &Path) -> Option<&'static str> {
-    let kind = std::fs::symlink_metadata(path).ok()?.file_type();
-    if kind.is_file() {
-        return None;
-    }
-    Some(kind_name(kind))
+/// What stands at a path, as far as a download is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// A regular file: replaced by the finished download (with `--force`).
+    File,
+    /// A FIFO or a device ("a FIFO", "a device"): a stream to write into, never replaced.
+    Stream(&'static str),
+    /// Anything else ("a symbolic link", "a folder", …): never written through or replaced.
+    Other(&'static str),
 }
 
-/// Whether a path is a FIFO or a device: a stream to write into, not a file to replace.
-pub fn is_stream(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        std::fs::symlink_metadata(path).is_ok_and(|m| {
-            let kind = m.file_type();
-            kind.is_fifo() || kind.is_char_device() || kind.is_block_device()
-        })
+impl Found {
+    fn of(kind: std::fs::FileType) -> Self {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if kind.is_fifo() {
+                return Found::Stream("a FIFO");
+            }
+            if kind.is_char_device() || kind.is_block_device() {
+                return Found::Stream("a device");
+            }
+            if kind.is_socket() {
+                return Found::Other("a socket");
+            }
+        }
+        if kind.is_file() {
+            Found::File
+        } else if kind.is_symlink() {
+            Found::Other("a symbolic link")
+        } else if kind.is_dir() {
+            Found::Other("a folder")
+        } else {
+            Found::Other("not a regular file")
+        }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = path;
-        false
+
+    /// What it is, for a message ("a FIFO", "a symbolic link", …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Found::File => "a file",
+            Found::Stream(what) | Found::Other(what) => what,
+        }
     }
 }
 
-fn kind_name(kind: std::fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if kind.is_fifo() {
-            return "a FIFO";
-        }
-        if kind.is_char_device() || kind.is_block_device() {
-            return "a device";
-        }
-        if kind.is_socket() {
-            return "a socket";
-        }
-    }
-    if kind.is_symlink() {
-        "a symbolic link"
-    } else if kind.is_dir() {
-        "a folder"
-    } else {
-        "not a regular file"
-    }
+/// What stands at `path`, if anything, without following a link.
+pub fn found_at(path: &Path) -> Option<Found> {
+    std::fs::symlink_metadata(path)
+        .ok()
+        .map(|m| Found::of(m.file_type()))
 }
 
 /// Removes a `.part` an earlier download left behind, if it is one: a regular file of this
@@ -158,8 +162,9 @@ fn remove_leftover(part: &Path) -> std::io::Result<()> {
         )
     };
     let meta = std::fs::symlink_metadata(part)?;
-    if !meta.file_type().is_file() {
-        return Err(refuse(format!("is {}", kind_name(meta.file_type()))));
+    let found = Found::of(meta.file_type());
+    if found != Found::File {
+        return Err(refuse(format!("is {}", found.name())));
     }
     #[cfg(unix)]
     {

@@ -11,7 +11,7 @@ use crate::failure::AwsFailure;
 use crate::object::detail::thousands;
 use crate::object::download::{Transfer, file_name, part_path, progress_text};
 use crate::settings::Settings;
-use crate::transfer::{self, Listener, PartFile, Renewal, TransferError};
+use crate::transfer::{self, Found, Listener, PartFile, Renewal, TransferError};
 use std::fs;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -57,26 +57,24 @@ fn target_of(args: &GetArgs) -> Result<Target, CommandError> {
         Some(p) => p.clone(),
         None => PathBuf::from(name()?),
     };
-    if fs::symlink_metadata(&path).is_err() {
+    let Some(found) = transfer::found_at(&path) else {
         return Ok(Target::File(path));
-    }
+    };
     if !args.force {
         return Err(CommandError::Usage(format!(
             "{} exists; pass --force to overwrite it, or -o another file",
             path.display()
         )));
     }
-    if transfer::is_stream(&path) {
-        return Ok(Target::Stream(path));
-    }
-    if let Some(what) = transfer::not_a_file(&path) {
-        return Err(CommandError::Usage(format!(
+    match found {
+        Found::File => Ok(Target::File(path)),
+        Found::Stream(_) => Ok(Target::Stream(path)),
+        Found::Other(what) => Err(CommandError::Usage(format!(
             "{} is {what}; sts3 get replaces only regular files: pass -o another path, or -o - \
              to write to standard output",
             path.display()
-        )));
+        ))),
     }
-    Ok(Target::File(path))
 }
 
 /// Runs the command; returns the bytes written.
