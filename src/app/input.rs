@@ -394,7 +394,8 @@ impl App {
         let Some(layout) = self.layout() else {
             return Vec::new();
         };
-        if self.top().is_modal() {
+        let top = self.top();
+        if top.is_modal() {
             return Vec::new();
         }
         let (column, row) = match input {
@@ -440,8 +441,7 @@ impl App {
                 });
                 self.last_click = (!double).then_some((column, row, now));
                 self.focus = pane;
-                if pane != Focus::Objects || self.top() != Layer::Listing || row < layout.first_row
-                {
+                if pane != Focus::Objects || top != Layer::Listing || row < layout.first_row {
                     return Vec::new();
                 }
                 let index = self.objects.rows().offset() + usize::from(row - layout.first_row);

@@ -143,11 +143,9 @@ pub(crate) fn keep_account(arn: &str, width: usize) -> String {
         return from_account.to_string();
     }
     let (account, rest) = from_account.split_at(colon + 1 - account_start);
-    let room = width.saturating_sub(account.chars().count() + 1);
-    if room >= TAIL_MIN {
-        let skip = rest.chars().count().saturating_sub(room);
-        let tail: String = rest.chars().skip(skip).collect();
-        return format!("{account}…{tail}");
+    let room = width.saturating_sub(account.chars().count());
+    if room > TAIL_MIN {
+        return format!("{account}{}", keep_tail(rest, room));
     }
     keep_tail(arn, width)
 }

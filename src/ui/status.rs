@@ -2,7 +2,6 @@
 //! from the keymap.
 
 use super::{Clock, theme};
-use crate::app::layers::Layer;
 use crate::app::{App, Input, Level};
 use crate::keymap::Action;
 use ratatui::Frame;
@@ -24,8 +23,8 @@ const HINTS: [(Action, &str); 9] = [
 ];
 
 pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
-    let top = app.top();
-    let line = if top == Layer::Overwrite {
+    // A line being typed is always on top (`App::top`): its own prompt.
+    let line = if let Some(Input::Overwrite) = &app.input {
         overwrite_prompt(app)
     } else if let Some(Input::Filter { text }) = &app.input {
         Line::from(vec![
