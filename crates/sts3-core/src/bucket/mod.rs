@@ -117,18 +117,14 @@ impl ListPage {
     }
 
     /// The first entry that breaks the order S3 lists in, and the one it should have come
-    /// after: keys and folders each strictly ascending and, after a continuation token, all
-    /// after the last entry listed before it (only the folder holding that entry may come
+    /// after: keys and folders each strictly ascending and all after `after`, the last entry
+    /// listed before this page's continuation token (only the folder holding it may come
     /// again). A server whose tokens cycle, or whose pages repeat or go back, is caught here
-    /// instead of listing forever. An answer to a StartAfter is checked within itself only:
-    /// servers read StartAfter differently (SeaweedFS lists `a/b.json` after `a/b/`), and the
-    /// split listing trims what it does not need.
+    /// instead of listing forever. An answer to a StartAfter has no `after` and is checked
+    /// within itself only: servers read StartAfter differently (SeaweedFS lists `a/b.json`
+    /// after `a/b/`), and the split listing trims what it does not need.
     #[must_use]
-    pub fn out_of_order<'a>(&'a self, from: Option<&'a Cursor>) -> Option<(&'a str, &'a str)> {
-        let after = match from {
-            Some(Cursor::Token { after, .. }) => after.as_deref(),
-            _ => None,
-        };
+    pub fn out_of_order<'a>(&'a self, after: Option<&'a str>) -> Option<(&'a str, &'a str)> {
         let keys = self.objects.iter().map(|o| &*o.key);
         let folders = self.prefixes.iter().map(String::as_str);
         first_not_after(keys, after, false).or_else(|| first_not_after(folders, after, true))
@@ -215,61 +211,48 @@ mod tests {
         }
     }
 
-    fn token(after: &str) -> Cursor {
-        Cursor::Token {
-            token: "t".into(),
-            after: Some(after.into()),
-        }
-    }
-
-    fn start_after(key: &str) -> Cursor {
-        Cursor::After(key.into())
+    /// What a request from `cursor` checks its answer against.
+    fn bound_of(cursor: Cursor) -> Option<String> {
+        let request = PageRequest {
+            bucket: "b".into(),
+            prefix: String::new(),
+            continuation_token: None,
+            token_after: None,
+            start_after: None,
+            max_keys: 10,
+            folders: true,
+        };
+        request.from_cursor(Some(cursor)).token_after
     }
 
     #[test]
     fn a_page_in_order_after_what_was_listed_passes() {
         let page = page_of(&["b", "c"], &["b/", "d/"], None);
         assert_eq!(page.out_of_order(None), None);
-        assert_eq!(page.out_of_order(Some(&token("a"))), None);
-        assert_eq!(page.out_of_order(Some(&start_after("a/"))), None);
+        assert_eq!(page.out_of_order(Some("a")), None);
         // After a/x, S3 lists folder a/ again: the keys after it are in it.
         let again = page_of(&[], &["a/", "b/"], None);
-        assert_eq!(again.out_of_order(Some(&token("a/x"))), None);
+        assert_eq!(again.out_of_order(Some("a/x")), None);
         // An answer to a StartAfter is checked within itself only (SeaweedFS lists a/b.json
-        // after a/b/).
-        assert_eq!(again.out_of_order(Some(&start_after("a/"))), None);
+        // after a/b/): its request carries no bound.
+        let after_folder = bound_of(Cursor::After("a/b/".into()));
+        assert_eq!(after_folder, None);
         let seaweed = page_of(&["a/b.json", "a/c"], &[], None);
-        assert_eq!(seaweed.out_of_order(Some(&start_after("a/b/"))), None);
-        assert_eq!(
-            page_of(&[], &[], None).out_of_order(Some(&token("z"))),
-            None
-        );
-        // A token without a bound (the first page was empty) checks the order within.
-        let unbound = Cursor::Token {
+        assert_eq!(seaweed.out_of_order(after_folder.as_deref()), None);
+        assert_eq!(page_of(&[], &[], None).out_of_order(Some("z")), None);
+        // A token carries its bound.
+        let token = Cursor::Token {
             token: "t".into(),
-            after: None,
+            after: Some("c".into()),
         };
-        assert_eq!(page.out_of_order(Some(&unbound)), None);
+        assert_eq!(bound_of(token).as_deref(), Some("c"));
     }
 
     #[test]
     fn keys_or_folders_not_after_what_came_before_are_named() {
         let page = page_of(&["b", "c"], &[], None);
-        assert_eq!(
-            page.out_of_order(Some(&token("b"))),
-            Some(("b", "b")),
-            "again"
-        );
-        assert_eq!(
-            page.out_of_order(Some(&token("c"))),
-            Some(("b", "c")),
-            "back"
-        );
-        assert_eq!(
-            page.out_of_order(Some(&start_after("c"))),
-            None,
-            "not checked"
-        );
+        assert_eq!(page.out_of_order(Some("b")), Some(("b", "b")), "again");
+        assert_eq!(page.out_of_order(Some("c")), Some(("b", "c")), "back");
         let unsorted = page_of(&["a", "c", "b"], &[], None);
         assert_eq!(unsorted.out_of_order(None), Some(("b", "c")));
         let twice = page_of(&["a", "a"], &[], None);
@@ -278,17 +261,14 @@ mod tests {
         assert_eq!(folders.out_of_order(None), Some(("a/", "b/")));
         // After a token, the folder listed last does not come again.
         let folder = page_of(&[], &["a/"], None);
-        assert_eq!(folder.out_of_order(Some(&token("a/"))), Some(("a/", "a/")));
-        assert_eq!(folder.out_of_order(Some(&token("b"))), Some(("a/", "b")));
+        assert_eq!(folder.out_of_order(Some("a/")), Some(("a/", "a/")));
+        assert_eq!(folder.out_of_order(Some("b")), Some(("a/", "b")));
         // Only the first folder may hold `after`.
         let second = page_of(&[], &["a/x/", "a/"], None);
-        assert_eq!(
-            second.out_of_order(Some(&token("a/x/y"))),
-            Some(("a/", "a/x/"))
-        );
+        assert_eq!(second.out_of_order(Some("a/x/y")), Some(("a/", "a/x/")));
         // Keys get no such leave.
         let key = page_of(&["a/"], &[], None);
-        assert_eq!(key.out_of_order(Some(&token("a/x"))), Some(("a/", "a/x")));
+        assert_eq!(key.out_of_order(Some("a/x")), Some(("a/", "a/x")));
     }
 
     #[test]
