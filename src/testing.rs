@@ -167,12 +167,12 @@ impl Model {
 
     /// Objects loaded.
     pub fn keys(&self) -> usize {
-        self.app.objects.rows().key_count()
+        self.app.listing.rows().key_count()
     }
 
     /// Entries shown (all of them, or those the filter lets through).
     pub fn shown(&self) -> usize {
-        self.app.objects.rows().visible_len()
+        self.app.listing.rows().visible_len()
     }
 
     /// One key press, as the loop handles it: the update, then one frame.

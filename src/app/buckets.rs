@@ -150,7 +150,7 @@ impl App {
             PickerKey::Handled => {}
             PickerKey::Closed => {
                 self.buckets = None;
-                if self.objects.bucket().is_empty() {
+                if self.listing.bucket().is_empty() {
                     self.notify("no bucket open: b picks one", Level::Info, now);
                 }
             }
@@ -187,7 +187,7 @@ impl App {
         self.lab.view = None;
         self.settings.bucket = bucket.to_string();
         self.settings.prefix.clear();
-        self.objects.open_bucket(bucket);
+        self.listing.open_bucket(bucket);
         self.settings.recent_buckets = recent::with_first(&self.settings.recent_buckets, bucket);
         self.history
             .record(now, Level::Info, format!("opened bucket {bucket}"));

@@ -3,8 +3,8 @@
 //! pane.
 
 use super::layers::{Layer, PickerKind};
+use super::listing::Entry;
 use super::object::ViewKind;
-use super::objects::Entry;
 use super::{App, Effect, Focus, Input, Level, MouseInput};
 use crate::credentials::Mode;
 use crate::keymap::{Action, Key, KeyPress};
@@ -48,7 +48,7 @@ impl App {
         );
         let mut stopped = Vec::new();
         if (press == KeyPress::plain(Key::Esc) || moves)
-            && let Some(requests) = self.objects.stop_walk()
+            && let Some(requests) = self.listing.stop_walk()
         {
             self.notify(
                 "stopped loading every page; what is loaded stays",
@@ -62,8 +62,8 @@ impl App {
                 return stopped;
             }
         }
-        if press == KeyPress::plain(Key::Esc) && !self.objects.rows().filter().is_empty() {
-            self.objects.set_filter("");
+        if press == KeyPress::plain(Key::Esc) && !self.listing.rows().filter().is_empty() {
+            self.listing.set_filter("");
             return Vec::new();
         }
         if press == KeyPress::plain(Key::Esc) && self.object.download.is_some() {
@@ -77,7 +77,7 @@ impl App {
 
     /// The cursor is on a folder (and no object's view is open).
     fn on_a_folder(&self) -> bool {
-        self.object.view.is_none() && matches!(self.objects.selected(), Some(Entry::Folder(_)))
+        self.object.view.is_none() && matches!(self.listing.selected(), Some(Entry::Folder(_)))
     }
 
     /// `p`, `s` or `u` on a folder: what it works on, instead of nothing at all.
@@ -157,12 +157,12 @@ impl App {
             Action::Filter => {
                 self.focus = Focus::Objects;
                 self.input = Some(Input::Filter {
-                    text: self.objects.rows().filter().to_string(),
+                    text: self.listing.rows().filter().to_string(),
                 });
                 Vec::new()
             }
             Action::Reload => {
-                if self.objects.error().is_some() {
+                if self.listing.error().is_some() {
                     self.retry_failed_page()
                 } else {
                     self.reload()
@@ -174,10 +174,10 @@ impl App {
                 }
                 self.session.forget_failures();
                 let may_help = self
-                    .objects
+                    .listing
                     .error()
                     .is_some_and(|e| self.credentials_may_help(&e.failure, now));
-                self.objects.set_awaiting_credentials(may_help);
+                self.listing.set_awaiting_credentials(may_help);
                 self.view_awaits_credentials(now);
                 self.issue(self.session.mode(), now)
             }
@@ -235,13 +235,13 @@ impl App {
 
     /// Rows in a page of the object list: what the list shows.
     fn page_rows(&self) -> isize {
-        isize::try_from(self.objects.rows().height().max(1)).unwrap_or(1)
+        isize::try_from(self.listing.rows().height().max(1)).unwrap_or(1)
     }
 
     fn scroll(&mut self, delta: isize) -> Vec<Effect> {
         match self.focus {
             Focus::Objects => {
-                self.objects.move_by(delta);
+                self.listing.move_by(delta);
                 self.load_more_if_near_end()
             }
             Focus::Policy => {
@@ -254,22 +254,22 @@ impl App {
     }
 
     fn open_selected(&mut self) -> Vec<Effect> {
-        let prefix = match self.objects.selected() {
+        let prefix = match self.listing.selected() {
             Some(Entry::Folder(prefix)) => prefix,
             Some(Entry::Object(_)) => return self.open_selected_object(ViewKind::Detail),
             None => return Vec::new(),
         };
         let prefix = prefix.to_string();
-        self.objects.open(&prefix, None);
+        self.listing.open(&prefix, None);
         self.request_page()
     }
 
     fn go_up(&mut self) -> Vec<Effect> {
-        let Some(parent) = self.objects.parent_prefix() else {
+        let Some(parent) = self.listing.parent_prefix() else {
             return Vec::new();
         };
-        let left = self.objects.prefix().to_string();
-        self.objects.open(&parent, Some(left));
+        let left = self.listing.prefix().to_string();
+        self.listing.open(&parent, Some(left));
         self.request_page()
     }
 
@@ -281,7 +281,7 @@ impl App {
             Input::Filter { mut text } => {
                 match press.key {
                     Key::Esc => {
-                        self.objects.set_filter("");
+                        self.listing.set_filter("");
                         return Vec::new();
                     }
                     Key::Enter => return Vec::new(),
@@ -291,7 +291,7 @@ impl App {
                     Key::Char(c) if !press.ctrl && !press.alt => text.push(c),
                     _ => {}
                 }
-                self.objects.set_filter(&text);
+                self.listing.set_filter(&text);
                 self.input = Some(Input::Filter { text });
                 Vec::new()
             }
@@ -373,15 +373,15 @@ const DOUBLE_CLICK_MILLIS: i64 = 400;
 impl App {
     /// `o`: the next order; said with how much of the listing it covers.
     pub(crate) fn cycle_sort(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
-        let sort = self.objects.rows().sort().next();
-        self.objects.set_sort(sort);
-        let text = if self.objects.complete() {
+        let sort = self.listing.rows().sort().next();
+        self.listing.set_sort(sort);
+        let text = if self.listing.complete() {
             format!("sorted by {}", sort.label())
         } else {
             format!(
                 "sorted by {}: the {} loaded keys only; more available",
                 sort.label(),
-                self.objects.rows().key_count()
+                self.listing.rows().key_count()
             )
         };
         self.notify(text, Level::Info, now);
@@ -444,13 +444,13 @@ impl App {
                 if pane != Focus::Objects || top != Layer::Listing || row < layout.first_row {
                     return Vec::new();
                 }
-                let index = self.objects.rows().offset() + usize::from(row - layout.first_row);
+                let index = self.listing.rows().offset() + usize::from(row - layout.first_row);
                 if usize::from(row - layout.first_row) >= usize::from(layout.list_rows)
-                    || index >= self.objects.rows().visible_len()
+                    || index >= self.listing.rows().visible_len()
                 {
                     return Vec::new();
                 }
-                self.objects.move_to(index);
+                self.listing.move_to(index);
                 let mut effects = self.load_more_if_near_end();
                 if double {
                     effects.extend(self.on_action(Action::Open, now));

@@ -2,7 +2,7 @@
 //! the credentials with it and show the change as a diff; and the access check (`A`): what S3
 //! answers for the selected object or folder beside what the session policy predicts.
 
-use super::objects::Entry;
+use super::listing::Entry;
 use super::policy::PolicyState;
 use super::{App, Effect, Generation, Level, RequestId};
 use crate::access_check::{Answer, Check, Target};
@@ -42,7 +42,7 @@ impl App {
     /// `A`: asks S3 what the session may do to the selected object or folder (the folder shown
     /// when nothing is selected).
     pub(crate) fn check_access(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
-        if self.objects.bucket().is_empty() {
+        if self.listing.bucket().is_empty() {
             self.notify("no bucket open yet: b picks one", Level::Warn, now);
             return Vec::new();
         }
@@ -54,13 +54,13 @@ impl App {
             );
             return Vec::new();
         };
-        let target = match self.objects.selected() {
+        let target = match self.listing.selected() {
             Some(Entry::Object(o)) => Target::Object(o.key.to_string()),
             Some(Entry::Folder(p)) => Target::Prefix(p.to_string()),
-            None => Target::Prefix(self.objects.prefix().to_string()),
+            None => Target::Prefix(self.listing.prefix().to_string()),
         };
         let policy = self.settings.session_policy(self.session.mode());
-        let check = Check::new(self.objects.bucket(), target, policy);
+        let check = Check::new(self.listing.bucket(), target, policy);
         let request = self.next_id();
         let probes = check.rows.iter().map(|r| r.probe.clone()).collect();
         let bucket = check.bucket.clone();
@@ -101,7 +101,7 @@ impl App {
         if !self.may_attach_policy(now) {
             return Vec::new();
         }
-        let items = templates::built_in(self.objects.bucket(), self.objects.prefix());
+        let items = templates::built_in(self.listing.bucket(), self.listing.prefix());
         self.lab.view = Some(LabView::Templates { items, selected: 0 });
         match &self.settings.policies_dir {
             Some(dir) => vec![Effect::ReadUserPolicies { dir: dir.clone() }],
@@ -217,7 +217,7 @@ impl App {
 
     /// Whether the mode being used can carry a session policy; says why not when it cannot.
     fn may_attach_policy(&mut self, now: DateTime<Utc>) -> bool {
-        if self.objects.bucket().is_empty() {
+        if self.listing.bucket().is_empty() {
             self.notify("no bucket open yet: b picks one", Level::Warn, now);
             return false;
         }
@@ -237,7 +237,7 @@ impl App {
     fn current_policy_text(&self) -> String {
         match self.settings.session_policy(self.session.target_mode()) {
             Some(p) => p.pretty().to_string(),
-            None => Policy::for_bucket(self.objects.bucket(), true)
+            None => Policy::for_bucket(self.listing.bucket(), true)
                 .build()
                 .map(|p| p.pretty().to_string())
                 .unwrap_or_default(),

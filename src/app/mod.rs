@@ -8,9 +8,9 @@ pub(crate) mod history;
 mod input;
 pub(crate) mod lab;
 pub(crate) mod layers;
+pub(crate) mod listing;
 mod msg;
 pub(crate) mod object;
-pub(crate) mod objects;
 pub(crate) mod picker;
 pub(crate) mod policy;
 pub(crate) mod profiles;
@@ -23,15 +23,12 @@ pub(crate) use session::clock_offset_text;
 #[cfg(test)]
 #[allow(unused_must_use)]
 mod tests;
-#[cfg(test)]
-#[allow(unused_must_use)]
-mod tests_keys;
 
 use crate::credentials::Mode;
 use crate::keymap::Keymap;
 use crate::settings::Settings;
 use chrono::{DateTime, TimeDelta, Utc};
-use objects::ObjectsState;
+use listing::Listing;
 use policy::PolicyState;
 use session::SessionState;
 
@@ -88,7 +85,7 @@ pub(crate) struct App {
     pub(crate) focus: Focus,
     pub(crate) session: SessionState,
     pub(crate) policy: PolicyState,
-    pub(crate) objects: ObjectsState,
+    pub(crate) listing: Listing,
     /// Acting on one object: detail, preview, download, presigned URL.
     pub(crate) object: object::ObjectActions,
     /// The policy lab: edit, templates, access check.
@@ -135,7 +132,7 @@ impl App {
         let walk_chains = settings.list.parallel.unwrap_or(WALK_CHAINS);
         let mut app = Self {
             policy: PolicyState::for_mode(&settings, mode),
-            objects: ObjectsState::new(&settings.bucket, &settings.prefix, settings.page_size),
+            listing: Listing::new(&settings.bucket, &settings.prefix, settings.page_size),
             session: SessionState::new(mode),
             object: object::ObjectActions::default(),
             lab: lab::Lab::default(),
@@ -237,7 +234,7 @@ impl App {
     /// (a refresh or a retry that came due just before it is sent by the next update).
     pub(crate) fn lay_out(&mut self, layout: Layout) {
         self.layout = Some(layout);
-        self.objects.set_height(usize::from(layout.list_rows));
+        self.listing.set_height(usize::from(layout.list_rows));
         self.policy.set_height(usize::from(layout.policy_rows));
     }
 
@@ -265,12 +262,12 @@ impl App {
             .as_ref()
             .is_some_and(|v| v.in_flight.is_some())
             || self.object.running().is_some();
-        if self.objects.in_flight().is_some() || self.session.is_issuing() || busy {
+        if self.listing.in_flight().is_some() || self.session.is_issuing() || busy {
             next = next.min(now + TimeDelta::milliseconds(SPINNER_MILLIS));
         }
         let candidates = [
             self.session.next_due(),
-            self.objects.load().retry_at(),
+            self.listing.load().retry_at(),
             self.download_retry_at(),
             self.notice.as_ref().map(|n| n.until),
         ];
@@ -294,7 +291,7 @@ impl App {
             self.notice = None;
         }
         let mut effects = Vec::new();
-        if self.objects.load().retry_at().is_some_and(|t| t <= now) {
+        if self.listing.load().retry_at().is_some_and(|t| t <= now) {
             effects.extend(self.retry_failed_page());
         }
         effects.extend(self.resume_due_download(now));

@@ -80,7 +80,7 @@ impl App {
     /// S3 requests go to `region` from now on; said in the status bar and the history.
     pub(crate) fn switch_s3_region(&mut self, region: &str, now: DateTime<Utc>) -> Vec<Effect> {
         self.s3_region = Some(region.to_string());
-        let text = format!("bucket {} is in {region}; switched", self.objects.bucket());
+        let text = format!("bucket {} is in {region}; switched", self.listing.bucket());
         self.history.record(now, Level::Info, text.clone());
         self.notify(text, Level::Info, now);
         vec![Effect::SetS3Region {

@@ -142,8 +142,8 @@ fn render_templates(frame: &mut Frame, area: Rect, app: &App, items: &[Template]
         Span::styled(" Policy templates ", theme::title()),
         Span::raw(format!(
             "for s3://{}/{} ",
-            app.objects.bucket(),
-            printable(app.objects.prefix())
+            app.listing.bucket(),
+            printable(app.listing.prefix())
         )),
     ]);
     let hints = [

@@ -57,13 +57,13 @@ pub(crate) fn screen(area: Rect, app: &App) -> Option<Screen> {
         app.object.outcome,
         Some(crate::app::object::Outcome::Failed { .. })
     );
-    let error_height = if app.objects.error().is_some() || download_failed {
+    let error_height = if app.listing.error().is_some() || download_failed {
         ERROR_LINES.min(inner.height)
     } else {
         0
     };
     // The error goes where the rows would be when there are none, else under them.
-    let (list, error) = if app.objects.rows().visible_len() == 0 {
+    let (list, error) = if app.listing.rows().visible_len() == 0 {
         let [error, list] =
             Layout::vertical([Constraint::Length(error_height), Constraint::Min(0)]).areas(inner);
         (list, error)

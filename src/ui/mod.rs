@@ -3,8 +3,8 @@
 
 mod lab;
 mod layout;
+mod listing;
 mod object;
-mod objects;
 mod overlays;
 mod pickers;
 mod policy;
@@ -62,7 +62,7 @@ pub(crate) fn render(frame: &mut Frame, app: &App, clock: Clock) {
     };
     session::render(frame, screen.session, app, clock);
     policy::render(frame, screen.policy, app);
-    objects::render(frame, &screen, app, clock);
+    listing::render(frame, &screen, app, clock);
     status::render(frame, screen.status, app, clock);
     match (app.popup(), &app.object.presigned) {
         (Some(Layer::Mfa), _) => overlays::render_mfa(frame, area, app, clock),
@@ -193,10 +193,6 @@ pub(crate) fn spinner(now: DateTime<Utc>) -> char {
 
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod tests_lab;
-#[cfg(test)]
-mod tests_object;
 
 #[cfg(test)]
 mod shortening {

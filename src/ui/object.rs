@@ -32,7 +32,7 @@ pub(crate) fn render_view(
         Span::styled(what, theme::title()),
         Span::raw(format!(
             "s3://{}/{} ",
-            app.objects.bucket(),
+            app.listing.bucket(),
             printable(&view.key)
         )),
     ]);
@@ -142,7 +142,7 @@ pub(crate) fn render_presigned(
         Span::styled("Object  ", theme::label()),
         Span::raw(format!(
             "s3://{}/{}",
-            app.objects.bucket(),
+            app.listing.bucket(),
             printable(&p.key)
         )),
     ])];

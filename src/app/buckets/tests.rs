@@ -113,7 +113,7 @@ fn without_a_bucket_the_picker_lists_buckets_with_a_list_only_session() {
     assert_eq!(names, ["beta-logs"]);
     let fx = app.update(special(Key::Enter), at(3));
     assert!(app.buckets.is_none());
-    assert_eq!(app.objects.bucket(), "beta-logs");
+    assert_eq!(app.listing.bucket(), "beta-logs");
     assert_eq!(app.settings.bucket, "beta-logs");
     // Re-issued, scoped to the bucket; remembered as recent.
     assert_eq!(
@@ -216,7 +216,7 @@ fn a_refused_list_still_offers_typing_and_the_recent_buckets() {
     // Down, Enter: the second recent bucket; role mode has no session policy: listed at once.
     app.update(special(Key::Down), at(2));
     let fx = app.update(special(Key::Enter), at(3));
-    assert_eq!(app.objects.bucket(), "alpha-data");
+    assert_eq!(app.listing.bucket(), "alpha-data");
     let (_, req) = list_request(&fx);
     assert_eq!(req.bucket, "alpha-data");
     assert!(
@@ -230,7 +230,7 @@ fn a_refused_list_still_offers_typing_and_the_recent_buckets() {
     app.update(key('b'), at(4));
     type_text(&mut app, "typed-bucket");
     let fx = app.update(special(Key::Enter), at(5));
-    assert_eq!(app.objects.bucket(), "typed-bucket");
+    assert_eq!(app.listing.bucket(), "typed-bucket");
     assert_eq!(list_request(&fx).1.bucket, "typed-bucket");
     // A name S3 would refuse is not opened.
     app.update(key('b'), at(6));
@@ -248,7 +248,7 @@ fn a_refused_list_still_offers_typing_and_the_recent_buckets() {
     assert_eq!(app.buckets.as_ref().unwrap().typed.filter, "Not_A_Bucke");
     app.update(special(Key::Esc), at(8));
     assert!(app.buckets.is_none());
-    assert_eq!(app.objects.bucket(), "typed-bucket");
+    assert_eq!(app.listing.bucket(), "typed-bucket");
 }
 
 #[test]
@@ -274,7 +274,7 @@ fn b_opens_the_picker_over_a_bucket_and_esc_keeps_it() {
     assert_eq!(app.buckets.as_ref().unwrap().typed.selected, 0);
     app.update(special(Key::Esc), at(3));
     assert!(app.buckets.is_none());
-    assert_eq!(app.objects.bucket(), "demo-bucket");
+    assert_eq!(app.listing.bucket(), "demo-bucket");
     // The lab needs a bucket: without one it says so.
     let (mut none, generation) = without_bucket(Mode::Federated);
     credentials(&mut none, generation, Mode::Federated);

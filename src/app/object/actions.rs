@@ -4,7 +4,7 @@
 //! the session. Failures go through the one failure policy, as pages do.
 
 use super::{Content, Download, ObjectView, Outcome, Phase, Presigned, ViewFailure, ViewKind};
-use crate::app::objects::Entry;
+use crate::app::listing::Entry;
 use crate::app::{App, Effect, Input, Level, ObjectFetch, RequestId};
 use crate::failure::{Attempt, AwsFailure, ErrorKind, Recovery, recovery};
 use crate::keymap::{Action, Key, KeyPress};
@@ -26,7 +26,7 @@ impl App {
         if let Some(view) = &self.object.view {
             return Some(view.key.clone());
         }
-        match self.objects.selected() {
+        match self.listing.selected() {
             Some(Entry::Object(o)) => Some(o.key.to_string()),
             _ => None,
         }
@@ -36,7 +36,7 @@ impl App {
     fn refusal(&self, key: &str) -> Option<String> {
         self.settings
             .session_policy(self.session.mode())?
-            .refusal_hint("s3:GetObject", self.objects.bucket(), key)
+            .refusal_hint("s3:GetObject", self.listing.bucket(), key)
     }
 
     pub(crate) fn next_id(&mut self) -> RequestId {
@@ -63,7 +63,7 @@ impl App {
             self.object.view = None;
             return Some(Vec::new());
         }
-        let page = self.objects.rows().height().max(1);
+        let page = self.listing.rows().height().max(1);
         let step: Option<isize> = match action {
             Some(Action::Up) => Some(-1),
             Some(Action::Down) => Some(1),
@@ -107,7 +107,7 @@ impl App {
 
     /// `Enter` on an object, `p` on an object.
     pub(crate) fn open_selected_object(&mut self, kind: ViewKind) -> Vec<Effect> {
-        match self.objects.selected() {
+        match self.listing.selected() {
             Some(Entry::Object(o)) => {
                 let key = o.key.to_string();
                 self.open_view(&key, kind)
@@ -128,7 +128,7 @@ impl App {
         };
         let request = self.next_id();
         let max_bytes = self.settings.objects.preview_bytes;
-        let bucket = self.objects.bucket().to_string();
+        let bucket = self.listing.bucket().to_string();
         let Some(view) = self.object.view.as_mut() else {
             return Vec::new();
         };
@@ -338,7 +338,7 @@ impl App {
 
     /// Starts the checked (or confirmed) download, to `path` instead when given.
     fn run_download(&mut self, path: Option<PathBuf>, now: DateTime<Utc>) -> Vec<Effect> {
-        let bucket = self.objects.bucket().to_string();
+        let bucket = self.listing.bucket().to_string();
         let generation = self.session.active_generation();
         let Some(d) = self.object.download.as_mut() else {
             return Vec::new();
@@ -625,7 +625,7 @@ impl App {
         vec![Effect::Presign {
             request,
             generation,
-            bucket: self.objects.bucket().to_string(),
+            bucket: self.listing.bucket().to_string(),
             key,
             secs: validity.secs,
         }]

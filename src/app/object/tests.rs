@@ -123,7 +123,7 @@ fn enter_on_an_object_opens_its_detail_and_a_stale_answer_is_dropped() {
     // Back to the listing, then the detail again: the first answer is now stale.
     app.update(special(Key::Esc), at(3));
     assert!(app.object.view.is_none());
-    assert_eq!(app.objects.rows().cursor(), 1, "the cursor stays");
+    assert_eq!(app.listing.rows().cursor(), 1, "the cursor stays");
     let (second, ..) = fetch_of(&app.update(special(Key::Enter), at(4)));
     assert_ne!(first, second);
     app.update(
@@ -149,8 +149,8 @@ fn enter_on_an_object_opens_its_detail_and_a_stale_answer_is_dropped() {
     // Backspace (parent) also goes back, with the listing's pages intact.
     app.update(special(Key::Backspace), at(6));
     assert!(app.object.view.is_none());
-    assert_eq!(app.objects.rows().len(), 3);
-    assert_eq!(app.objects.prefix(), "", "⌫ left the view, not the folder");
+    assert_eq!(app.listing.rows().len(), 3);
+    assert_eq!(app.listing.prefix(), "", "⌫ left the view, not the folder");
 }
 
 #[test]
@@ -295,7 +295,7 @@ fn access_denied_names_the_session_policy_when_it_lacks_get_object() {
         failure.hint.as_deref(),
         Some("the session policy does not allow s3:GetObject on arn:aws:s3:::demo-bucket/a.txt")
     );
-    assert_eq!(app.objects.rows().len(), 1, "the listing stays");
+    assert_eq!(app.listing.rows().len(), 1, "the listing stays");
 
     // With GetObject allowed, the denial comes from elsewhere: no hint.
     let mut app = with_objects("allow_get_object = true\n", &["a.txt"]);
@@ -614,7 +614,7 @@ fn a_denied_download_stops_with_the_policy_hint() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(app.objects.rows().len(), 1, "the listing stays");
+    assert_eq!(app.listing.rows().len(), 1, "the listing stays");
 }
 
 #[test]
@@ -746,11 +746,11 @@ fn entry(key: &str, size: u64, minute: i64) -> ObjectEntry {
 }
 
 fn shown(app: &App) -> Vec<String> {
-    let rows = app.objects.rows();
+    let rows = app.listing.rows();
     (0..rows.visible_len())
         .map(|i| match rows.visible_entry(i).unwrap() {
-            crate::app::objects::Entry::Folder(f) => f.to_string(),
-            crate::app::objects::Entry::Object(o) => o.key.to_string(),
+            crate::app::listing::Entry::Folder(f) => f.to_string(),
+            crate::app::listing::Entry::Object(o) => o.key.to_string(),
         })
         .collect()
 }
@@ -792,7 +792,7 @@ fn o_cycles_every_order_with_folders_first_and_merges_later_pages() {
     app.update(key('o'), at(3));
     app.update(key('o'), at(3));
     app.update(key('o'), at(3));
-    assert_eq!(app.objects.rows().sort().label(), "size ↓");
+    assert_eq!(app.listing.rows().sort().label(), "size ↓");
     app.update(
         Msg::PageLoaded {
             request: next,
@@ -828,12 +828,12 @@ fn the_cursor_follows_the_selected_object_when_the_order_changes() {
     );
     app.update(special(Key::Down), at(2)); // b
     app.update(key('o'), at(2)); // name ↓: c b a
-    assert_eq!(app.objects.rows().cursor(), 1);
+    assert_eq!(app.listing.rows().cursor(), 1);
     app.update(key('o'), at(2)); // size ↑: b c a
-    assert_eq!(app.objects.rows().cursor(), 0);
+    assert_eq!(app.listing.rows().cursor(), 0);
     assert!(matches!(
-        app.objects.selected(),
-        Some(crate::app::objects::Entry::Object(o)) if &*o.key == "b"
+        app.listing.selected(),
+        Some(crate::app::listing::Entry::Object(o)) if &*o.key == "b"
     ));
 }
 
@@ -876,12 +876,12 @@ fn a_click_selects_a_row_or_focuses_a_pane_and_a_double_click_opens() {
     let mut app = with_objects("", &keys);
     laid_out(&mut app);
     assert!(app.update(click(5, 15), at(2)).is_empty());
-    assert_eq!(app.objects.rows().cursor(), 3);
+    assert_eq!(app.listing.rows().cursor(), 3);
     assert!(app.object.view.is_none(), "one click selects only");
     // A click on the header line, or below the rows, selects nothing.
     app.update(click(5, 11), at(3));
     app.update(click(5, 22), at(3));
-    assert_eq!(app.objects.rows().cursor(), 3);
+    assert_eq!(app.listing.rows().cursor(), 3);
     // A click in the policy pane focuses it.
     app.update(click(50, 3), at(4));
     assert_eq!(app.focus, crate::app::Focus::Policy);
@@ -904,18 +904,18 @@ fn the_wheel_scrolls_the_pane_under_the_pointer() {
         Msg::Mouse(MouseInput::ScrollDown { column: 5, row: 14 }),
         at(2),
     );
-    assert_eq!(app.objects.rows().cursor(), 3);
+    assert_eq!(app.listing.rows().cursor(), 3);
     app.update(
         Msg::Mouse(MouseInput::ScrollUp { column: 5, row: 14 }),
         at(2),
     );
-    assert_eq!(app.objects.rows().cursor(), 0);
+    assert_eq!(app.listing.rows().cursor(), 0);
     // Over the policy pane, the policy scrolls and the listing does not.
     app.update(
         Msg::Mouse(MouseInput::ScrollDown { column: 50, row: 4 }),
         at(3),
     );
-    assert_eq!(app.objects.rows().cursor(), 0);
+    assert_eq!(app.listing.rows().cursor(), 0);
     assert_eq!(app.policy.scroll, 3);
     assert_eq!(
         app.focus,
@@ -927,7 +927,7 @@ fn the_wheel_scrolls_the_pane_under_the_pointer() {
         Msg::Mouse(MouseInput::ScrollDown { column: 5, row: 23 }),
         at(4),
     );
-    assert_eq!(app.objects.rows().cursor(), 0);
+    assert_eq!(app.listing.rows().cursor(), 0);
 }
 
 #[test]
@@ -943,7 +943,7 @@ fn browsing_and_mode_keys_keep_working_during_a_download() {
     let mut app = with_objects(DL, &["a.txt", "b.txt", "c.txt"]);
     let (request, _) = start(&mut app, false);
     app.update(special(Key::Down), at(3));
-    assert_eq!(app.objects.rows().cursor(), 1);
+    assert_eq!(app.listing.rows().cursor(), 1);
     let fx = app.update(key('t'), at(4));
     assert!(issues(&fx), "the mode switch is asked for: {fx:?}");
     assert_eq!(
@@ -965,14 +965,14 @@ fn the_mouse_is_ignored_under_help_a_prompt_or_the_url_popup() {
     app.update(key('?'), at(2));
     app.update(click(5, 15), at(2));
     app.update(wheel.clone(), at(2));
-    assert_eq!(app.objects.rows().cursor(), 0, "under the help");
+    assert_eq!(app.listing.rows().cursor(), 0, "under the help");
 
     let mut app = with_objects("", &keys);
     laid_out(&mut app);
     app.update(key('/'), at(2));
     app.update(click(5, 15), at(2));
     app.update(wheel.clone(), at(2));
-    assert_eq!(app.objects.rows().cursor(), 0, "while the filter is typed");
+    assert_eq!(app.listing.rows().cursor(), 0, "while the filter is typed");
 
     let mut app = with_objects("", &keys);
     laid_out(&mut app);
@@ -980,7 +980,7 @@ fn the_mouse_is_ignored_under_help_a_prompt_or_the_url_popup() {
     assert!(app.object.presigned.is_some());
     app.update(click(5, 15), at(2));
     app.update(wheel, at(2));
-    assert_eq!(app.objects.rows().cursor(), 0, "under the URL popup");
+    assert_eq!(app.listing.rows().cursor(), 0, "under the URL popup");
 }
 
 #[test]
@@ -1008,12 +1008,12 @@ fn with_an_object_view_open_the_wheel_scrolls_it_and_a_click_leaves_the_listing_
     );
     assert_eq!(app.object.view.as_ref().unwrap().scroll, 3);
     assert_eq!(
-        app.objects.rows().cursor(),
+        app.listing.rows().cursor(),
         0,
         "the listing underneath stays"
     );
     app.update(click(5, 16), at(5));
-    assert_eq!(app.objects.rows().cursor(), 0);
+    assert_eq!(app.listing.rows().cursor(), 0);
     assert!(app.object.view.is_some());
 }
 
@@ -1025,10 +1025,10 @@ fn a_click_on_the_first_row_selects_it() {
     laid_out(&mut app);
     app.update(special(Key::Down), at(2));
     app.update(click(5, 12), at(3));
-    assert_eq!(app.objects.rows().cursor(), 0);
+    assert_eq!(app.listing.rows().cursor(), 0);
     // The last row on screen (12 + 10 - 1), and not the border below it.
     app.update(click(5, 21), at(4));
-    assert_eq!(app.objects.rows().cursor(), 9);
+    assert_eq!(app.listing.rows().cursor(), 9);
 }
 
 #[test]
@@ -1243,6 +1243,6 @@ fn the_mouse_leaves_the_listing_alone_under_every_picker_and_overlay() {
         let scroll = Msg::Mouse(MouseInput::ScrollDown { column: 5, row: 15 });
         assert!(app.update(scroll, at(3)).is_empty(), "{what}");
         assert!(app.update(click(5, 15), at(3)).is_empty(), "{what}");
-        assert_eq!(app.objects.rows().cursor(), 0, "{what}");
+        assert_eq!(app.listing.rows().cursor(), 0, "{what}");
     }
 }

@@ -58,7 +58,7 @@ fn a_redirect_switches_s3_to_the_buckets_region_once_and_retries() {
         fx.iter().all(|e| !matches!(e, Effect::ListPage { .. })),
         "{fx:?}"
     );
-    assert!(app.objects.error().is_some());
+    assert!(app.listing.error().is_some());
 }
 
 #[test]
@@ -91,7 +91,7 @@ fn a_server_naming_region_after_region_is_followed_once_then_shown() {
         Some("eu-west-1"),
         "not followed"
     );
-    let error = app.objects.error().expect("shown in place");
+    let error = app.listing.error().expect("shown in place");
     assert_eq!(error.failure.region.as_deref(), Some("eu-west-2"));
     let switches = app
         .history

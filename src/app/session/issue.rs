@@ -109,7 +109,7 @@ impl App {
         let mut effects = vec![Effect::UseCredentials { generation }];
         if std::mem::take(&mut self.reload_on_issue) || accepted.mode_changed {
             effects.extend(self.reload());
-        } else if self.objects.awaits_credentials() {
+        } else if self.listing.awaits_credentials() {
             effects.extend(self.retry_failed_page());
         }
         effects.extend(self.object_actions_after_credentials());

@@ -1,0 +1,181 @@
+//! The object pane's state on its own: pages in, stale answers out, the filter, the window.
+
+use super::*;
+use crate::bucket::{Etag, ObjectEntry, StorageClass};
+
+fn obj(key: &str) -> ObjectEntry {
+    ObjectEntry::new(key, 1, None, Etag::parse("\"e\""), StorageClass::Unknown)
+}
+
+fn fetch(state: &mut Listing, id: u64) -> PageRequest {
+    state
+        .begin_next(RequestId(id), Generation(1))
+        .expect("a page is due")
+}
+
+fn page(prefixes: &[&str], keys: &[&str], next: Option<&str>) -> ListPage {
+    ListPage {
+        prefixes: prefixes.iter().map(|p| (*p).to_string()).collect(),
+        objects: keys.iter().map(|k| obj(k)).collect(),
+        next_token: next.map(str::to_string),
+    }
+}
+
+#[test]
+fn folders_stay_first_across_pages() {
+    let mut s = Listing::new("b", "", 2);
+    fetch(&mut s, 1);
+    assert!(s.page_loaded(RequestId(1), page(&["a/"], &["b.txt"], Some("b.txt"))));
+    s.rows.move_to(1);
+    let next = fetch(&mut s, 2);
+    assert_eq!(next.continuation_token.as_deref(), Some("b.txt"));
+    assert!(s.page_loaded(RequestId(2), page(&["c/"], &["d.txt"], None)));
+    let keys: Vec<&str> = s.rows().keys();
+    assert_eq!(keys, ["a/", "c/", "b.txt", "d.txt"]);
+    assert_eq!(
+        s.selected().unwrap().key(),
+        "b.txt",
+        "cursor follows its entry"
+    );
+    assert!(s.complete());
+    assert_eq!(s.rows().key_count(), 2);
+    assert_eq!(s.rows().folder_count(), 2);
+    assert!(
+        s.begin_next(RequestId(3), Generation(1)).is_none(),
+        "nothing more"
+    );
+}
+
+#[test]
+fn stale_page_changes_nothing() {
+    let mut s = Listing::new("b", "", 2);
+    fetch(&mut s, 2);
+    assert!(!s.page_loaded(RequestId(1), ListPage::default()));
+    assert!(s.rows().len() == 0);
+    assert_eq!(s.in_flight().map(|f| f.id), Some(RequestId(2)));
+    assert!(s.take_failed(RequestId(1)).is_none(), "a stale failure too");
+    assert_eq!(s.in_flight().map(|f| f.id), Some(RequestId(2)));
+}
+
+#[test]
+fn filter_is_case_insensitive_on_the_relative_name() {
+    let mut s = Listing::new("b", "photos/", 10);
+    fetch(&mut s, 1);
+    s.page_loaded(
+        RequestId(1),
+        page(
+            &["photos/2024/"],
+            &["photos/Cat.JPG", "photos/dog.png"],
+            None,
+        ),
+    );
+    s.set_filter("cat");
+    assert_eq!(s.rows().visible_len(), 1);
+    assert_eq!(s.selected().unwrap().key(), "photos/Cat.JPG");
+    s.set_filter("photos");
+    assert_eq!(
+        s.rows().visible_len(),
+        0,
+        "the prefix itself does not match"
+    );
+    s.set_filter("");
+    assert_eq!(s.rows().visible_len(), 3);
+}
+
+#[test]
+fn parent_prefixes() {
+    let s = Listing::new("b", "a/b/c/", 10);
+    assert_eq!(s.parent_prefix().as_deref(), Some("a/b/"));
+    let s = Listing::new("b", "a/", 10);
+    assert_eq!(s.parent_prefix().as_deref(), Some(""));
+    let s = Listing::new("b", "", 10);
+    assert_eq!(s.parent_prefix(), None);
+}
+
+#[test]
+fn the_window_follows_the_cursor_by_the_rows_on_screen() {
+    let mut s = Listing::new("b", "", 1000);
+    fetch(&mut s, 1);
+    let keys: Vec<String> = (0..50).map(|i| format!("k{i:02}")).collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    s.page_loaded(RequestId(1), page(&[], &keys, None));
+    s.set_height(10);
+    s.move_by(9);
+    assert_eq!(
+        (s.rows().cursor(), s.rows().offset()),
+        (9, 0),
+        "still on screen"
+    );
+    s.move_by(1);
+    assert_eq!(
+        (s.rows().cursor(), s.rows().offset()),
+        (10, 1),
+        "scrolls by one"
+    );
+    s.move_by(100);
+    assert_eq!(
+        (s.rows().cursor(), s.rows().offset()),
+        (49, 40),
+        "never past the end"
+    );
+    s.move_by(-45);
+    assert_eq!((s.rows().cursor(), s.rows().offset()), (4, 4));
+    s.set_height(20);
+    assert_eq!(
+        s.rows().offset(),
+        4,
+        "a taller list keeps the window where it was"
+    );
+    s.set_height(3);
+    assert_eq!(s.rows().offset(), 4, "the cursor stays on screen");
+}
+
+#[test]
+fn a_reload_keeps_the_rows_until_its_first_page() {
+    let mut s = Listing::new("b", "", 10);
+    fetch(&mut s, 1);
+    s.page_loaded(RequestId(1), page(&[], &["a", "b"], None));
+    s.rows.move_to(1);
+    s.begin_reload();
+    assert!(s.started() && !s.complete());
+    assert_eq!(s.rows().visible_len(), 2, "old rows stay");
+    let first = fetch(&mut s, 2);
+    assert_eq!(first.continuation_token, None, "from the start");
+    s.page_loaded(RequestId(2), page(&[], &["b", "c"], None));
+    let keys: Vec<&str> = s.rows().keys();
+    assert_eq!(keys, ["b", "c"], "replaced, not appended");
+    assert_eq!(s.selected().unwrap().key(), "b", "selection found again");
+}
+
+#[test]
+fn folders_arriving_above_keep_the_cursor_entry_on_screen() {
+    let mut s = Listing::new("b", "", 1000);
+    fetch(&mut s, 1);
+    let keys: Vec<String> = (0..30).map(|i| format!("k{i:02}")).collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    s.page_loaded(RequestId(1), page(&[], &keys, Some("k29")));
+    s.set_height(10);
+    s.move_by(9); // the last row on screen
+    assert_eq!((s.rows().cursor(), s.rows().offset()), (9, 0));
+    fetch(&mut s, 2);
+    s.page_loaded(
+        RequestId(2),
+        page(&["a/", "b/", "c/", "d/", "e/"], &["z"], None),
+    );
+    assert_eq!(s.selected().unwrap().key(), "k09", "the same entry");
+    assert_eq!(s.rows().cursor(), 14);
+    assert!(
+        s.rows().offset() + 10 > 14,
+        "and still on screen: offset {}",
+        s.rows().offset()
+    );
+}
+
+#[test]
+fn the_first_page_puts_the_cursor_on_its_first_row_even_a_folder() {
+    let mut s = Listing::new("b", "", 1000);
+    fetch(&mut s, 1);
+    s.page_loaded(RequestId(1), page(&["a/", "b/"], &["c.txt"], None));
+    assert_eq!(s.rows().cursor(), 0);
+    assert_eq!(s.selected().unwrap().key(), "a/");
+}

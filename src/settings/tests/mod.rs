@@ -1,0 +1,175 @@
+use super::*;
+
+fn opts(bucket: &str) -> Options {
+    Options {
+        bucket: Some(bucket.to_string()),
+        ..Options::default()
+    }
+}
+
+fn resolve_with(opts: &Options, file: &str) -> Result<Settings, SetupError> {
+    Settings::resolve_text(opts, file, "test.toml")
+}
+
+#[test]
+fn embedded_defaults_parse() {
+    let d = FileConfig::parse(DEFAULT_CONFIG, "defaults").unwrap();
+    assert_eq!(d.mode, Some(Mode::Federated));
+    assert_eq!(d.duration, Some(3600));
+    assert_eq!(d.page_size, Some(1000));
+    assert_eq!(d.refresh.margin_secs, Some(300));
+}
+
+#[test]
+fn flags_override_file_which_overrides_defaults() {
+    let mut o = opts("flag-bucket");
+    o.duration = Some(1800);
+    let s = resolve_with(
+        &o,
+        "bucket = \"file-bucket\"\nduration = 7200\npage_size = 50\n",
+    )
+    .unwrap();
+    assert_eq!(s.bucket, "flag-bucket");
+    assert_eq!(s.duration_secs, 1800);
+    assert_eq!(s.page_size, 50);
+    assert_eq!(s.session_name, "assumerole-s3-list");
+    assert!(!s.policy_from_file);
+    assert!(s.policy.compact().contains("arn:aws:s3:::flag-bucket"));
+}
+
+#[test]
+fn config_syntax_error_names_path_and_line() {
+    let err = resolve_with(&opts("b-1"), "page_size = 10\nmode = federated\n").unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.starts_with("config file test.toml line 2, column 8: "),
+        "{msg}"
+    );
+}
+
+#[test]
+fn unknown_config_key_is_an_error() {
+    let err = resolve_with(&opts("b-1"), "bukket = \"x\"\n").unwrap_err();
+    assert!(err.to_string().contains("unknown field `bukket`"), "{err}");
+    assert!(err.to_string().contains("line 1"), "{err}");
+}
+
+#[test]
+fn out_of_range_duration_rejected_before_network() {
+    let mut o = opts("b-1");
+    o.mode = Some(Mode::AssumedRole);
+    o.role_arn = Some("arn:aws:iam::123456789012:role/R".into());
+    o.duration = Some(50_000);
+    let err = resolve_with(&o, "").unwrap_err();
+    assert!(
+        matches!(err, SetupError::Spec(SpecError::Duration { .. })),
+        "{err}"
+    );
+}
+
+#[test]
+fn role_mode_without_arn_says_so() {
+    let mut o = opts("b-1");
+    o.mode = Some(Mode::AssumedRole);
+    let err = resolve_with(&o, "").unwrap_err();
+    assert!(matches!(err, SetupError::Spec(SpecError::MissingRoleArn)));
+    // But a federated start is fine, and the role mode error surfaces only on request.
+    let s = resolve_with(&opts("b-1"), "").unwrap();
+    assert_eq!(
+        s.request_for(Mode::AssumedRole, None),
+        Err(SpecError::MissingRoleArn)
+    );
+    assert!(s.request_for(Mode::SessionToken, None).is_ok());
+}
+
+#[test]
+fn bad_bucket_page_size_and_endpoint() {
+    assert!(matches!(
+        resolve_with(&opts("Bad_Bucket"), ""),
+        Err(SetupError::BadBucket(_))
+    ));
+    let mut o = opts("b-1");
+    o.page_size = Some(0);
+    assert!(matches!(resolve_with(&o, ""), Err(SetupError::PageSize(0))));
+    for (n, ok) in [(0, false), (1, true), (64, true), (65, false)] {
+        let result = resolve_with(&opts("b-1"), &format!("parallel = {n}\n"));
+        assert_eq!(result.is_ok(), ok, "parallel = {n}");
+        if !ok {
+            assert_eq!(
+                result.unwrap_err().to_string(),
+                format!(
+                    "parallel = {n} in the config file is out of range; set it between 1 and 64"
+                )
+            );
+        }
+    }
+    for bad in [
+        "localhost:9000",
+        "http://",
+        "ftp://x",
+        "http://host:99999",
+        "http://a b",
+    ] {
+        let mut o = opts("b-1");
+        o.endpoint_url = Some(bad.into());
+        assert!(
+            matches!(resolve_with(&o, ""), Err(SetupError::EndpointUrl(_))),
+            "{bad}"
+        );
+    }
+    for good in [
+        "http://127.0.0.1:8333",
+        "https://s3.example.com/",
+        "http://[::1]:9000",
+    ] {
+        let mut o = opts("b-1");
+        o.endpoint_url = Some(good.into());
+        assert!(resolve_with(&o, "").is_ok(), "{good}");
+    }
+}
+
+#[test]
+fn per_mode_overrides_apply_only_to_their_mode() {
+    let mut o = opts("b-1");
+    o.endpoint_url = Some("http://127.0.0.1:1000".into());
+    let s = resolve_with(
+        &o,
+        "[modes.session]\nendpoint_url = \"http://127.0.0.1:2000\"\nprofile = \"mfa\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        s.base_for(Mode::SessionToken).endpoint_url.as_deref(),
+        Some("http://127.0.0.1:2000")
+    );
+    assert_eq!(
+        s.base_for(Mode::SessionToken).profile.as_deref(),
+        Some("mfa")
+    );
+    assert_eq!(
+        s.base_for(Mode::Federated).endpoint_url.as_deref(),
+        Some("http://127.0.0.1:1000")
+    );
+    assert_eq!(s.base_for(Mode::Federated).profile, None);
+    let err = resolve_with(&opts("b-1"), "[modes.role]\nendpoint_url = \"nope\"\n").unwrap_err();
+    assert!(matches!(err, SetupError::EndpointUrl(_)));
+}
+
+#[test]
+fn role_request_carries_policy_only_from_file() {
+    let mut o = opts("b-1");
+    o.role_arn = Some("arn:aws:iam::123456789012:role/R".into());
+    let s = resolve_with(&o, "").unwrap();
+    match s.request_for(Mode::AssumedRole, None).unwrap() {
+        CredentialRequest::AssumedRole {
+            policy,
+            session_name,
+            ..
+        } => {
+            assert!(policy.is_none());
+            assert_eq!(session_name, "assumerole-s3-list");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+mod profiles;

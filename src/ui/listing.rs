@@ -1,0 +1,349 @@
+//! The object pane: `s3://bucket/prefix/`, folders then objects with size, last modified and
+//! ETag, the load state in the footer, and any error inline, in red, with the way out.
+
+use super::{Clock, Screen, is_focused, keep_head, pane_block, spinner, theme};
+use crate::app::layers::{Layer, PickerKind};
+use crate::app::listing::{Entry, Listing, Retry};
+use crate::app::object::Outcome;
+use crate::app::{App, Focus, Input};
+use crate::bucket::human_size;
+use crate::escape::printable;
+use crate::keymap::Action;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
+
+/// Show the ETag column from this width on.
+const ETAG_FROM: u16 = 100;
+
+pub(crate) fn render(frame: &mut Frame, screen: &Screen, app: &App, clock: Clock) {
+    let area = screen.objects;
+    match app.object_pane() {
+        Layer::Picker(PickerKind::Region) if let Some(picker) = &app.regions => {
+            return super::pickers::render_regions(frame, area, app, picker);
+        }
+        Layer::Picker(PickerKind::Profile) if let Some(picker) = &app.profiles => {
+            return super::pickers::render_profiles(frame, area, app, picker);
+        }
+        Layer::Picker(PickerKind::Bucket) if let Some(picker) = &app.buckets => {
+            return super::pickers::render_buckets(frame, area, app, picker, clock);
+        }
+        Layer::Lab if let Some(view) = &app.lab.view => {
+            return super::lab::render(frame, area, app, view, clock);
+        }
+        Layer::Object if let Some(view) = &app.object.view => {
+            return super::object::render_view(frame, area, app, view, clock);
+        }
+        _ => {}
+    }
+    let o = &app.listing;
+    let title = Line::from(vec![
+        Span::styled(" Objects ", theme::title()),
+        Span::raw(format!("s3://{}/{} ", o.bucket(), printable(o.prefix()))),
+    ]);
+    let block = pane_block(title, is_focused(app, Focus::Objects)).title_bottom(footer(app, clock));
+    frame.render_widget(block, screen.objects);
+    render_rows(frame, screen.list, o, screen.objects.width, clock);
+    if screen.error.height > 0 {
+        render_error(frame, screen.error, app, clock);
+    }
+}
+
+fn render_rows(frame: &mut Frame, area: Rect, o: &Listing, full_width: u16, clock: Clock) {
+    if area.height < 2 {
+        return;
+    }
+    let rows = o.rows();
+    if rows.visible_len() == 0 {
+        // A spinner only while a page is on its way; a failure is drawn in this place instead.
+        let text = if o.in_flight().is_some() {
+            Span::styled(format!("{} loading…", spinner(clock.now)), theme::dim())
+        } else if o.error().is_some() {
+            Span::raw("")
+        } else if !o.started() {
+            Span::styled("waiting for credentials…", theme::dim())
+        } else if !rows.filter().is_empty() {
+            Span::styled(
+                format!("no loaded key matches {:?}", rows.filter()),
+                theme::dim(),
+            )
+        } else {
+            Span::styled("(empty) no keys under this prefix", theme::dim())
+        };
+        frame.render_widget(Paragraph::new(text), area);
+        return;
+    }
+    let height = usize::from(area.height - 1); // minus the header row
+    // The model keeps the window on the cursor; clamp in case this frame is smaller.
+    let offset = rows
+        .offset()
+        .min(rows.visible_len().saturating_sub(height))
+        .max((rows.cursor() + 1).saturating_sub(height));
+    let show_etag = full_width >= ETAG_FROM;
+    let table_rows: Vec<Row> = (offset..(offset + height).min(rows.visible_len()))
+        .filter_map(|i| rows.visible_entry(i).map(|e| (i, e)))
+        .map(|(i, entry)| {
+            let row = entry_row(o, entry, show_etag, clock);
+            if i == rows.cursor() {
+                row.style(theme::cursor())
+            } else {
+                row
+            }
+        })
+        .collect();
+    let mut widths = vec![
+        Constraint::Min(10),
+        Constraint::Length(10),
+        Constraint::Length(16),
+    ];
+    let mut header = vec!["Name", "Size", "Last modified"];
+    if show_etag {
+        widths.push(Constraint::Length(34));
+        header.push("ETag");
+    }
+    let table = Table::new(table_rows, widths)
+        .header(Row::new(header).style(theme::label()))
+        .column_spacing(1);
+    frame.render_widget(table, area);
+}
+
+fn entry_row<'a>(o: &Listing, entry: Entry<'a>, show_etag: bool, clock: Clock) -> Row<'a> {
+    match entry {
+        Entry::Folder(_) => {
+            let name = printable(o.relative(entry)).into_owned();
+            let mut cells = vec![
+                Cell::from(Span::styled(name, theme::folder())),
+                Cell::from(Span::styled("folder", theme::dim())),
+                Cell::from(""),
+            ];
+            if show_etag {
+                cells.push(Cell::from(""));
+            }
+            Row::new(cells)
+        }
+        Entry::Object(obj) => {
+            let name = printable(o.relative(entry)).into_owned();
+            let modified = obj
+                .last_modified()
+                .map(|t| clock.local_short(t))
+                .unwrap_or_default();
+            let mut cells = vec![
+                Cell::from(name),
+                Cell::from(Line::from(human_size(obj.size)).right_aligned()),
+                Cell::from(modified),
+            ];
+            if show_etag {
+                cells.push(Cell::from(Span::styled(
+                    keep_head(obj.etag.to_string().trim_matches('"'), 34),
+                    theme::dim(),
+                )));
+            }
+            Row::new(cells)
+        }
+    }
+}
+
+fn footer(app: &App, clock: Clock) -> Line<'static> {
+    let o = &app.listing;
+    let mut spans = Vec::new();
+    let keys = o.rows().key_count();
+    let key_count = count(keys, "key");
+    let folders = match o.rows().folder_count() {
+        0 => String::new(),
+        n => format!(", {}", count(n, "folder")),
+    };
+    if let Some(walk) = o.walk() {
+        // Loading every page: how far, and how fast.
+        let millis =
+            usize::try_from((clock.now - walk.since).num_milliseconds().max(1)).unwrap_or(1);
+        let rate = keys.saturating_sub(walk.keys_at_start).saturating_mul(1000) / millis;
+        spans.push(Span::styled(
+            format!(
+                " {} loading page {} · {} keys · {} keys/s · esc stops ",
+                spinner(clock.now),
+                o.pages_loaded() + 1,
+                thousands(keys),
+                thousands(rate)
+            ),
+            theme::warn(),
+        ));
+    } else if o.in_flight().is_some() {
+        spans.push(Span::styled(
+            format!(
+                " {} loading page {}… ",
+                spinner(clock.now),
+                o.pages_loaded() + 1
+            ),
+            theme::warn(),
+        ));
+    }
+    let state = if !o.started() {
+        String::new()
+    } else if o.error().is_some() && o.showing_previous() {
+        format!(" {key_count}{folders} from before · the reload failed ")
+    } else if o.error().is_some() {
+        format!(
+            " {key_count} loaded{folders} · page {} failed ",
+            o.pages_loaded() + 1
+        )
+    } else if o.complete() && keys + o.rows().folder_count() == 0 {
+        " nothing here ".to_string()
+    } else if o.complete() {
+        format!(" all {key_count} loaded{folders} ")
+    } else {
+        format!(" {key_count} loaded{folders} · more available ")
+    };
+    spans.push(Span::styled(state, theme::dim()));
+    let rows = o.rows();
+    if rows.sort() != crate::app::listing::Sort::NameAsc {
+        let what = if o.complete() {
+            format!(" sorted by {} ", rows.sort().label())
+        } else {
+            format!(
+                " sorted by {}: the {} loaded keys only ",
+                rows.sort().label(),
+                rows.key_count()
+            )
+        };
+        spans.push(Span::styled(what, theme::key_hint()));
+    }
+    if !rows.filter().is_empty() || matches!(app.input, Some(Input::Filter { .. })) {
+        spans.push(Span::styled(
+            format!(
+                " filter {:?}: {} of {} ",
+                rows.filter(),
+                rows.visible_len(),
+                rows.len()
+            ),
+            theme::key_hint(),
+        ));
+    }
+    if rows.visible_len() > 0 {
+        // Where the cursor is: row of rows shown.
+        spans.push(Span::styled(
+            format!(" {}/{} ", rows.cursor() + 1, rows.visible_len()),
+            theme::dim(),
+        ));
+    }
+    Line::from(spans)
+}
+
+/// `57,000`.
+fn thousands(n: usize) -> String {
+    crate::object::detail::thousands(u64::try_from(n).unwrap_or(u64::MAX))
+}
+
+/// `1 key`, `2 keys`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{} {noun}s", thousands(n))
+    }
+}
+
+fn render_error(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
+    let Some(err) = app.listing.error() else {
+        if let Some(Outcome::Failed {
+            key,
+            message,
+            refresh_may_help,
+        }) = &app.object.outcome
+        {
+            let key_of = |action| super::key_name(app, action);
+            let mut way_out = Vec::new();
+            if *refresh_may_help {
+                way_out.push(format!(
+                    "{}: refresh credentials",
+                    key_of(Action::RefreshCredentials)
+                ));
+            }
+            way_out.push(format!("{}: try again", key_of(Action::Download)));
+            let lines = vec![
+                Line::from(Span::styled(
+                    format!("✗ saving {} failed: {message}", printable(key)),
+                    theme::danger(),
+                )),
+                Line::from(Span::styled(
+                    format!("  {}", way_out.join(" · ")),
+                    theme::key_hint(),
+                )),
+            ];
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        }
+        return;
+    };
+    let key = |action| super::key_name(app, action);
+    let hint = if err.retry == Retry::AfterCredentials && app.session.is_issuing() {
+        "refreshing credentials, then retrying this page…".to_string()
+    } else if let Retry::At(at) = err.retry {
+        let secs = (at - clock.now).num_seconds().max(0);
+        format!("retrying in {secs}s · {}: retry now", key(Action::Reload))
+    } else if app.credentials_may_help(&err.failure, clock.now) {
+        format!("{}: refresh credentials", key(Action::RefreshCredentials))
+    } else {
+        format!("{}: retry", key(Action::Reload))
+    };
+    let lines = vec![
+        Line::from(Span::styled(format!("✗ {}", err.failure), theme::danger())),
+        Line::from(vec![
+            Span::styled("  ", theme::error()),
+            Span::styled(hint, theme::key_hint()),
+        ]),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bucket::{Etag, ListPage, ObjectEntry, StorageClass};
+    use chrono::TimeZone;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    /// The object rows drawn into a list area `height` lines high.
+    fn rows_in(height: u16) -> String {
+        let now = chrono::Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+        let mut objects = Listing::new("b-1", "", 1000);
+        objects.begin_next(crate::app::RequestId(1), crate::app::Generation(1));
+        let keys = ["one", "two", "three"];
+        objects.page_loaded(
+            crate::app::RequestId(1),
+            ListPage {
+                prefixes: vec![],
+                objects: keys
+                    .iter()
+                    .map(|k| {
+                        ObjectEntry::new(*k, 1, None, Etag::parse("\"e\""), StorageClass::Unknown)
+                    })
+                    .collect(),
+                next_token: None,
+            },
+        );
+        let clock = Clock {
+            now,
+            tz: chrono::FixedOffset::east_opt(0).unwrap(),
+        };
+        let mut terminal = Terminal::new(TestBackend::new(60, 5)).unwrap();
+        terminal
+            .draw(|f| render_rows(f, Rect::new(0, 0, 60, height), &objects, 60, clock))
+            .unwrap();
+        format!("{}", terminal.backend())
+    }
+
+    #[test]
+    fn a_list_two_lines_high_shows_its_header_and_one_row() {
+        let two = rows_in(2);
+        assert!(two.contains("Name") && two.contains("one"), "{two}");
+        assert!(!two.contains("two"), "{two}");
+        let one = rows_in(1);
+        assert!(
+            !one.contains("Name") && !one.contains("one"),
+            "too small: nothing\n{one}"
+        );
+        let three = rows_in(3);
+        assert!(three.contains("two") && !three.contains("three"), "{three}");
+    }
+}

@@ -1,0 +1,1063 @@
+//! Whole-screen snapshots at fixed sizes and times, and exact styles where colour carries
+//! meaning.
+// These tests drop the effects of the updates whose state is all they look at.
+#![allow(unused_must_use)]
+
+use super::{Clock, render};
+use crate::app::{App, Effect, Generation, Msg, RequestId};
+use crate::bucket::{ListPage, ObjectEntry};
+use crate::cli::Options;
+use crate::credentials::{Mode, SessionInfo};
+use crate::failure::AwsFailure;
+use crate::keymap::{Key, KeyPress, Keymap};
+use crate::settings::Settings;
+use chrono::{DateTime, FixedOffset, TimeDelta, TimeZone, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+
+pub(super) fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()
+}
+
+fn settings() -> Settings {
+    let opts = Options {
+        bucket: Some("sts3-demo".into()),
+        user: Some("alice".into()),
+        role_arn: Some("arn:aws:iam::000000000000:role/S3BrowseRole".into()),
+        ..Options::default()
+    };
+    Settings::resolve_text(&opts, "", "test.toml").unwrap()
+}
+
+fn session(mode: Mode, lifetime: i64) -> SessionInfo {
+    let principal = match mode {
+        Mode::Federated => "arn:aws:sts::000000000000:federated-user/alice",
+        Mode::AssumedRole => {
+            "arn:aws:sts::000000000000:assumed-role/S3BrowseRole/assumerole-s3-list"
+        }
+        Mode::SessionToken => "arn:aws:sts::123456789012:user/moto",
+    };
+    SessionInfo {
+        mode,
+        principal_arn: principal.into(),
+        access_key_id: "ASIA17654EEBCF9A6364".into(),
+        issued_at: t0(),
+        expires_at: t0() + TimeDelta::seconds(lifetime),
+        packed_policy_percent: None,
+        server_date: None,
+    }
+}
+
+fn object(key: &str, size: u64) -> ObjectEntry {
+    ObjectEntry::new(
+        key,
+        size,
+        Some(t0() - TimeDelta::days(3)),
+        "\"7bf84bcea775a67fd1c6b482521b0af2\"".into(),
+        crate::bucket::StorageClass::Standard,
+    )
+}
+
+pub(super) fn root_page() -> ListPage {
+    ListPage {
+        prefixes: ["big/", "docs/", "photos/", "unicode/"]
+            .map(String::from)
+            .to_vec(),
+        objects: vec![
+            object("README.md", 5_423),
+            object("index.html", 17_820),
+            object("naïve café.txt", 19_150),
+            object("evil\u{1b}[31mkey", 3),
+        ],
+        next_token: Some("robots.txt".into()),
+    }
+}
+
+/// An app with a session of `lifetime` seconds issued at t0 and the root page loaded.
+pub(super) fn app_with(
+    mode: Mode,
+    lifetime: i64,
+    page: Option<ListPage>,
+) -> (App, Option<RequestId>) {
+    let (mut app, fx) = App::new(settings(), Keymap::default(), t0());
+    let generation = match &fx[0] {
+        Effect::IssueCredentials { generation, .. } => *generation,
+        other => panic!("{other:?}"),
+    };
+    let mut fx = app.update(
+        Msg::CredentialsIssued {
+            generation: Generation(generation.0),
+            info: session(Mode::Federated, lifetime),
+        },
+        t0(),
+    );
+    if mode != Mode::Federated {
+        let fx2 = app.update(
+            Msg::KeyPressed(KeyPress::plain(Key::Char(match mode {
+                Mode::AssumedRole => 'a',
+                _ => 't',
+            }))),
+            t0(),
+        );
+        let Effect::IssueCredentials { generation, .. } = &fx2[0] else {
+            panic!()
+        };
+        fx = app.update(
+            Msg::CredentialsIssued {
+                generation: *generation,
+                info: session(mode, lifetime),
+            },
+            t0(),
+        );
+        app.update(
+            Msg::Tick,
+            t0() + TimeDelta::seconds(crate::app::NOTICE_SECS),
+        );
+    }
+    let request = fx.iter().find_map(|e| match e {
+        Effect::ListPage { request, .. } => Some(*request),
+        _ => None,
+    });
+    let mut pending = request;
+    if let (Some(id), Some(page)) = (request, page) {
+        let fx = app.update(Msg::PageLoaded { request: id, page }, t0());
+        pending = fx.iter().find_map(|e| match e {
+            Effect::ListPage { request, .. } => Some(*request),
+            _ => None,
+        });
+    }
+    (app, pending)
+}
+
+/// Fails every credential request from `from` seconds on (a refresh, then its retries) until
+/// the next retry is planned after `until` seconds.
+fn fail_refreshes_until(app: &mut App, from: i64, until: i64) {
+    let refused = AwsFailure::new(
+        crate::failure::ErrorKind::Network,
+        None,
+        "cannot reach STS at http://127.0.0.1:8333: Connection refused (os error 111)",
+    );
+    let mut now = at(from);
+    loop {
+        let fx = app.update(Msg::Tick, now);
+        let Some(Effect::IssueCredentials { generation, .. }) = fx.first() else {
+            panic!("a request at {now}: {fx:?}");
+        };
+        app.update(
+            Msg::CredentialsFailed {
+                generation: *generation,
+                failure: refused.clone(),
+            },
+            now,
+        );
+        match app.session.next_due() {
+            Some(next) if next <= at(until) => now = next,
+            _ => return,
+        }
+    }
+}
+
+/// Draws `app` as the runtime does at `now`: woken at that time (what came due starts), the
+/// list's height from the layout, then the frame.
+pub(super) fn draw(
+    app: &mut App,
+    now: DateTime<Utc>,
+    width: u16,
+    height: u16,
+) -> Terminal<TestBackend> {
+    let _ = app.update(Msg::Tick, now);
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let layout = super::layout_of(ratatui::layout::Rect::new(0, 0, width, height), app);
+    app.lay_out(layout);
+    let clock = Clock {
+        now,
+        tz: FixedOffset::east_opt(0).unwrap(),
+    };
+    terminal.draw(|f| render(f, app, clock)).unwrap();
+    terminal
+}
+
+pub(super) fn at(secs: i64) -> DateTime<Utc> {
+    t0() + TimeDelta::seconds(secs)
+}
+
+/// Where `text` starts in the buffer.
+pub(super) fn find(buffer: &Buffer, text: &str) -> (u16, u16) {
+    let width = buffer.area.width;
+    for y in 0..buffer.area.height {
+        let row: String = (0..width)
+            .map(|x| buffer[(x, y)].symbol().to_string())
+            .collect();
+        if let Some(byte) = row.find(text) {
+            let x = row[..byte].chars().count();
+            return (u16::try_from(x).unwrap(), y);
+        }
+    }
+    panic!("{text:?} not on screen:\n{buffer:?}");
+}
+
+pub(super) fn fg_at(buffer: &Buffer, text: &str) -> Color {
+    let (x, y) = find(buffer, text);
+    let colours: Vec<Color> = (0..u16::try_from(text.chars().count()).unwrap())
+        .map(|i| buffer[(x + i, y)].fg)
+        .collect();
+    assert!(
+        colours.windows(2).all(|w| w[0] == w[1]),
+        "{text:?} is one colour: {colours:?}"
+    );
+    colours[0]
+}
+
+#[test]
+fn more_than_an_hour_left() {
+    let (mut app, _) = app_with(Mode::Federated, 7200, Some(root_page()));
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = draw(&mut app, at(10), w, h);
+        insta::assert_snapshot!(format!("hour_left_{w}x{h}"), t.backend());
+        assert_eq!(fg_at(t.backend().buffer(), "01:59:50"), Color::Green);
+    }
+}
+
+#[test]
+fn four_minutes_left_is_yellow() {
+    let (mut app, _) = app_with(Mode::AssumedRole, 900, Some(root_page()));
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = draw(&mut app, at(660), w, h);
+        insta::assert_snapshot!(format!("four_minutes_{w}x{h}"), t.backend());
+        assert_eq!(fg_at(t.backend().buffer(), "00:04:00"), Color::Yellow);
+    }
+}
+
+#[test]
+fn thirty_seconds_left_is_red() {
+    let (mut app, _) = app_with(Mode::SessionToken, 900, Some(root_page()));
+    // The refresh (planned at 600 s) keeps failing: the countdown goes on.
+    fail_refreshes_until(&mut app, 600, 870);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = draw(&mut app, at(870), w, h);
+        insta::assert_snapshot!(format!("thirty_seconds_{w}x{h}"), t.backend());
+        assert_eq!(fg_at(t.backend().buffer(), "00:00:30"), Color::Red);
+    }
+}
+
+#[test]
+fn expired_with_inline_expired_token_error() {
+    let (mut app, pending) = app_with(Mode::Federated, 900, Some(root_page()));
+    let expired = AwsFailure::from_service(
+        Some("ExpiredToken"),
+        Some("The provided token has expired."),
+        Some(400),
+    );
+    app.update(
+        Msg::PageFailed {
+            request: pending.unwrap(),
+            failure: expired,
+        },
+        at(960),
+    );
+    // The refresh it triggered is failing too (the base credentials are unreachable).
+    let generation = app.session.latest();
+    app.update(
+        Msg::CredentialsFailed {
+            generation,
+            failure: AwsFailure::new(
+                crate::failure::ErrorKind::Network,
+                None,
+                "cannot reach the endpoint: Connection refused (os error 111)",
+            ),
+        },
+        at(961),
+    );
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = draw(&mut app, at(962), w, h);
+        insta::assert_snapshot!(format!("expired_error_{w}x{h}"), t.backend());
+        let buffer = t.backend().buffer();
+        assert_eq!(fg_at(buffer, "EXPIRED"), Color::Red);
+        assert_eq!(
+            fg_at(buffer, "✗ ExpiredToken: The provided token has expired."),
+            Color::Red
+        );
+        assert_eq!(fg_at(buffer, "r: refresh credentials"), Color::Cyan);
+    }
+}
+
+#[test]
+fn loading_first_page() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, None);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = draw(&mut app, at(1), w, h);
+        insta::assert_snapshot!(format!("loading_{w}x{h}"), t.backend());
+    }
+}
+
+#[test]
+fn empty_bucket() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(ListPage::default()));
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = draw(&mut app, at(1), w, h);
+        insta::assert_snapshot!(format!("empty_{w}x{h}"), t.backend());
+    }
+}
+
+#[test]
+fn help_overlay() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('?'))), at(1));
+    for (w, h) in [(80, 24), (120, 40)] {
+        let t = draw(&mut app, at(1), w, h);
+        insta::assert_snapshot!(format!("help_{w}x{h}"), t.backend());
+    }
+    // At 80x24 it does not fit: it scrolls to its last binding, and no further.
+    for _ in 0..40 {
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('j'))), at(1));
+    }
+    let text = format!("{}", draw(&mut app, at(1), 80, 24).backend());
+    assert!(text.contains("access check: what S3 allows here"), "{text}");
+    assert!(text.contains("j/k scroll · 12-33 of 33"), "{text}");
+    assert!(
+        !text.contains("q C-c     quit"),
+        "scrolled past the first line"
+    );
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('k'))), at(1));
+    assert_eq!(
+        app.help_scroll, 39,
+        "the model keeps the wish; the view clamps"
+    );
+}
+
+#[test]
+fn narrow_terminal_stacks_panes() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    let t = draw(&mut app, at(5), 60, 20);
+    insta::assert_snapshot!("narrow_60x20", t.backend());
+}
+
+#[test]
+fn too_small_terminal_says_so() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    for (w, h, small) in [
+        (30, 8, true),
+        (39, 12, true),
+        (40, 11, true),
+        (40, 12, false),
+    ] {
+        let t = draw(&mut app, at(5), w, h);
+        let text = format!("{}", t.backend());
+        assert_eq!(
+            text.contains(&format!("terminal too small: {w}x{h}")),
+            small,
+            "{w}x{h}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn countdown_colour_thresholds_follow_settings() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    // Yellow under 5 minutes, red under 1: exactly 300 s is still green, exactly 60 s yellow.
+    for (secs_left, colour) in [
+        (301, Color::Green),
+        (300, Color::Green),
+        (299, Color::Yellow),
+        (61, Color::Yellow),
+        (60, Color::Yellow),
+        (59, Color::Red),
+    ] {
+        let t = draw(&mut app, at(3600 - secs_left), 120, 40);
+        let shown = crate::credentials::format_hms(TimeDelta::seconds(secs_left));
+        assert_eq!(
+            fg_at(t.backend().buffer(), &shown),
+            colour,
+            "{secs_left}s left"
+        );
+    }
+    app.settings.refresh.warn_secs = 900;
+    let t = draw(&mut app, at(3600 - 600), 120, 40);
+    assert_eq!(
+        fg_at(t.backend().buffer(), "00:10:00"),
+        Color::Yellow,
+        "configurable"
+    );
+}
+
+/// The names in the object list, top to bottom, as drawn.
+fn listed_names(t: &Terminal<TestBackend>) -> Vec<String> {
+    let text = format!("{}", t.backend());
+    text.lines()
+        .filter_map(|l| {
+            let name = l.trim_matches('"').trim_start_matches('┃').trim_start();
+            name.starts_with("key-")
+                .then(|| name.split_whitespace().next().unwrap().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn page_down_moves_by_exactly_the_rows_on_screen_in_every_layout() {
+    let keys: Vec<String> = (0..300).map(|i| format!("key-{i:03}")).collect();
+    let many = ListPage {
+        prefixes: vec![],
+        objects: keys.iter().map(|k| object(k, 1)).collect(),
+        next_token: None,
+    };
+    for (w, h, with_error) in [
+        (80, 24, false),
+        (60, 20, false),
+        (60, 34, false),
+        (120, 40, false),
+        (100, 36, false),
+        (80, 24, true),
+    ] {
+        let (mut app, _) = app_with(Mode::Federated, 3600, Some(many.clone()));
+        if with_error {
+            // A reload that fails keeps the rows and shows the error under them.
+            let fx = app.update(Msg::KeyPressed(KeyPress::ctrl('r')), at(1));
+            let Some(Effect::ListPage { request, .. }) = fx.first() else {
+                panic!("{fx:?}")
+            };
+            app.update(
+                Msg::PageFailed {
+                    request: *request,
+                    failure: AwsFailure::from_service(Some("AccessDenied"), None, Some(403)),
+                },
+                at(1),
+            );
+        }
+        let first = listed_names(&draw(&mut app, at(2), w, h));
+        let rows = first.len();
+        assert!(rows >= 3, "{w}x{h}: {first:?}");
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::PageDown)), at(2));
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::PageDown)), at(2));
+        let second = listed_names(&draw(&mut app, at(2), w, h));
+        assert_eq!(
+            app.listing.rows().cursor(),
+            2 * rows,
+            "{w}x{h} error={with_error}: two pages of {rows} rows"
+        );
+        assert_eq!(
+            second.last().unwrap(),
+            &keys[2 * rows],
+            "{w}x{h}: the cursor row is the last one shown, no row skipped"
+        );
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::PageUp)), at(2));
+        assert_eq!(
+            app.listing.rows().cursor(),
+            rows,
+            "{w}x{h}: and back by as many"
+        );
+    }
+}
+
+#[test]
+fn a_small_terminal_still_shows_the_countdown_first() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    let t = draw(&mut app, at(10), 40, 12);
+    let text = format!("{}", t.backend());
+    assert!(text.contains("Left      00:59:50"), "{text}");
+}
+
+#[test]
+fn the_whole_error_is_readable_in_the_session_pane() {
+    let (mut app, _) = app_with(Mode::Federated, 900, Some(root_page()));
+    let long = "cannot reach STS at http://127.0.0.1:8333: Connection refused (os error 111); check the endpoint, region and network";
+    let g =
+        generation_of_issue(&app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('r'))), at(5)));
+    app.update(
+        Msg::CredentialsFailed {
+            generation: g,
+            failure: AwsFailure::new(crate::failure::ErrorKind::Network, None, long),
+        },
+        at(6),
+    );
+    for (w, h) in [(80, 24), (110, 32)] {
+        let t = draw(&mut app, at(7), w, h);
+        let text = format!("{}", t.backend());
+        // The pane's lines joined: every word of the message is there, in order.
+        let pane: String = text
+            .lines()
+            .map(|l| {
+                let inner: String = l.trim_matches('"').chars().skip(1).collect();
+                let cut = inner.find('│').unwrap_or(inner.len());
+                inner[..cut].trim().to_string()
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let words: Vec<&str> = pane.split_whitespace().collect();
+        let joined = words.join(" ");
+        assert!(
+            joined.contains(&format!("Error federated: Network: {long}")),
+            "{w}x{h}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn the_pane_says_where_the_session_comes_from_when_modes_differ() {
+    let opts = Options {
+        bucket: Some("sts3-demo".into()),
+        user: Some("alice".into()),
+        endpoint_url: Some("http://user:secret@127.0.0.1:8333".into()),
+        ..Options::default()
+    };
+    let config = "[modes.session]\nendpoint_url = \"http://127.0.0.1:5000\"\n";
+    let settings = Settings::resolve_text(&opts, config, "test.toml").unwrap();
+    assert!(settings.places_differ());
+    let (mut app, fx) = App::new(settings, Keymap::default(), t0());
+    let Effect::IssueCredentials { generation, .. } = &fx[0] else {
+        panic!()
+    };
+    app.update(
+        Msg::CredentialsIssued {
+            generation: *generation,
+            info: session(Mode::Federated, 3600),
+        },
+        t0(),
+    );
+    let t = draw(&mut app, at(1), 120, 40);
+    let text = format!("{}", t.backend());
+    assert!(text.contains("Via       127.0.0.1:8333"), "{text}");
+    assert!(!text.contains("secret"), "no password on screen: {text}");
+    // The same endpoint for every mode: nothing to say.
+    let (mut plain, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    let text = format!("{}", draw(&mut plain, at(1), 120, 40).backend());
+    assert!(!text.contains("Via "), "{text}");
+}
+
+fn generation_of_issue(fx: &[Effect]) -> Generation {
+    fx.iter()
+        .find_map(|e| match e {
+            Effect::IssueCredentials { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .expect("an IssueCredentials effect")
+}
+
+#[test]
+fn a_failed_folder_open_shows_the_error_where_the_rows_would_be_without_a_spinner() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    let fx = app.update(Msg::KeyPressed(KeyPress::plain(Key::Enter)), at(1)); // big/
+    let Some(Effect::ListPage { request, .. }) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    app.update(
+        Msg::PageFailed {
+            request: *request,
+            failure: AwsFailure::from_service(
+                Some("AccessDenied"),
+                Some("Access Denied"),
+                Some(403),
+            ),
+        },
+        at(2),
+    );
+    for now in [at(2), at(2) + TimeDelta::milliseconds(450)] {
+        let t = draw(&mut app, now, 80, 24);
+        let text = format!("{}", t.backend());
+        assert!(
+            !text.contains("loading"),
+            "no spinner, nothing is in flight:\n{text}"
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        let header = lines.iter().position(|l| l.contains("┏ Objects")).unwrap();
+        assert!(
+            lines[header + 1].contains("✗ AccessDenied: Access Denied"),
+            "the error is the first thing in the pane:\n{text}"
+        );
+        assert!(!text.contains("more available"), "{text}");
+    }
+}
+
+#[test]
+fn footers_count_in_words() {
+    let one = ListPage {
+        prefixes: vec!["a/".into()],
+        objects: vec![object("only.txt", 1)],
+        next_token: None,
+    };
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(one));
+    let text = format!("{}", draw(&mut app, at(1), 80, 24).backend());
+    assert!(text.contains("all 1 key loaded, 1 folder "), "{text}");
+}
+
+#[test]
+fn the_policy_pane_scrolls_to_its_last_full_page_and_no_further() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    draw(&mut app, at(1), 80, 24);
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Tab)), at(1));
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Tab)), at(1)); // the policy pane
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('G'))), at(1));
+    let text = format!("{}", draw(&mut app, at(1), 80, 24).backend());
+    let pane: Vec<String> = text
+        .lines()
+        .skip(1)
+        .take(8)
+        .map(|l| l.chars().skip(40).collect::<String>())
+        .collect();
+    assert!(
+        pane.last().unwrap().contains('}'),
+        "the end is on the last line: {pane:#?}"
+    );
+    assert!(
+        pane.iter()
+            .filter(|l| l.trim_matches(['│', '"', ' ']).is_empty())
+            .count()
+            == 0,
+        "a full page, no blank lines: {pane:#?}"
+    );
+}
+
+#[test]
+fn a_refresh_not_today_shows_its_date() {
+    // 36 hours: the refresh is planned for the day after tomorrow.
+    let (mut app, _) = app_with(Mode::Federated, 129_600, Some(root_page()));
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    assert!(text.contains("Refresh   at 2026-11-24 20:55:00"), "{text}");
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    assert!(
+        text.contains("Refresh   at 09:55:00 "),
+        "today: the time alone: {text}"
+    );
+}
+
+#[test]
+fn no_color_draws_without_colours_and_keeps_weight() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    super::theme::set_color(false);
+    let t = draw(&mut app, at(10), 80, 24);
+    super::theme::set_color(true);
+    let buffer = t.backend().buffer();
+    let coloured = buffer
+        .content()
+        .iter()
+        .filter(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+        .count();
+    assert_eq!(coloured, 0, "no cell has a colour");
+    let (x, y) = find(buffer, "Objects");
+    assert!(
+        buffer[(x, y)]
+            .modifier
+            .contains(ratatui::style::Modifier::BOLD),
+        "titles stay bold"
+    );
+}
+
+#[test]
+fn text_is_shortened_keeping_its_head_or_tail() {
+    assert_eq!(super::keep_head("abcdef", 4), "abc…");
+    assert_eq!(super::keep_head("abcd", 4), "abcd");
+    assert_eq!(super::keep_head("abcdef", 0), "abcdef", "no room: as it is");
+    assert_eq!(super::keep_tail("abcdef", 4), "…def");
+    assert_eq!(super::keep_tail("abc", 0), "abc");
+}
+
+#[test]
+fn the_spinner_turns_every_tenth_of_a_second() {
+    let frame = |ms| super::spinner(t0() + TimeDelta::milliseconds(ms));
+    assert_eq!(frame(0), '⠋');
+    assert_eq!(frame(99), '⠋');
+    assert_eq!(frame(100), '⠙');
+    assert_eq!(frame(950), '⠏');
+    assert_eq!(frame(1000), '⠋', "round again each second");
+}
+
+#[test]
+fn a_failed_reload_says_the_rows_are_from_before() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    let fx = app.update(Msg::KeyPressed(KeyPress::ctrl('r')), at(1));
+    let Some(Effect::ListPage { request, .. }) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    app.update(
+        Msg::PageFailed {
+            request: *request,
+            failure: AwsFailure::from_service(Some("AccessDenied"), None, Some(403)),
+        },
+        at(2),
+    );
+    let text = format!("{}", draw(&mut app, at(2), 100, 30).backend());
+    assert!(
+        text.contains("4 keys, 4 folders from before · the reload failed"),
+        "{text}"
+    );
+    assert!(text.contains("README.md"), "the rows stay: {text}");
+}
+
+pub(super) fn screen_text(t: &Terminal<TestBackend>) -> String {
+    format!("{}", t.backend())
+}
+
+#[test]
+fn a_prefix_of_folders_only_is_not_nothing() {
+    let folders = ListPage {
+        prefixes: vec!["a/".into(), "b/".into()],
+        objects: vec![],
+        next_token: None,
+    };
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(folders));
+    let text = screen_text(&draw(&mut app, at(1), 80, 24));
+    assert!(text.contains("all 0 keys loaded, 2 folders"), "{text}");
+}
+
+#[test]
+fn a_kept_filter_stays_in_the_footer() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    for k in [Key::Char('/'), Key::Char('r'), Key::Enter] {
+        app.update(Msg::KeyPressed(KeyPress::plain(k)), at(1));
+    }
+    assert!(app.input.is_none());
+    let text = screen_text(&draw(&mut app, at(1), 100, 30));
+    assert!(text.contains("filter \"r\": "), "{text}");
+}
+
+#[test]
+fn each_inline_error_offers_its_own_way_out() {
+    let fail = |failure: AwsFailure, when: i64| {
+        let (mut app, pending) = app_with(Mode::Federated, 900, Some(root_page()));
+        app.update(
+            Msg::PageFailed {
+                request: pending.unwrap(),
+                failure,
+            },
+            at(when),
+        );
+        screen_text(&draw(&mut app, at(when), 100, 30))
+    };
+    let expired = AwsFailure::from_service(Some("ExpiredToken"), None, Some(400));
+    assert!(fail(expired, 10).contains("refreshing credentials, then retrying this page…"));
+    let down = AwsFailure::new(crate::failure::ErrorKind::Network, None, "refused");
+    assert!(fail(down, 10).contains("retrying in 5s · C-r: retry now"));
+    let denied = AwsFailure::from_service(Some("AccessDenied"), None, Some(403));
+    assert!(fail(denied.clone(), 10).contains("C-r: retry"));
+    // The same denial once the session ran out (and the refresh then failed): r is the way.
+    let (mut app, pending) = app_with(Mode::Federated, 900, Some(root_page()));
+    fail_refreshes_until(&mut app, 600, 960);
+    app.update(
+        Msg::PageFailed {
+            request: pending.unwrap(),
+            failure: denied,
+        },
+        at(960),
+    );
+    let generation = app.session.latest();
+    app.update(
+        Msg::CredentialsFailed {
+            generation,
+            failure: AwsFailure::new(crate::failure::ErrorKind::Network, None, "refused"),
+        },
+        at(960),
+    );
+    let text = screen_text(&draw(&mut app, at(961), 100, 30));
+    assert!(text.contains("r: refresh credentials"), "{text}");
+}
+
+#[test]
+fn the_mfa_prompt_is_drawn_over_the_screen() {
+    let opts = Options {
+        bucket: Some("sts3-demo".into()),
+        user: Some("alice".into()),
+        mode: Some(Mode::SessionToken),
+        mfa_serial: Some("arn:aws:iam::123456789012:mfa/alice".into()),
+        ..Options::default()
+    };
+    let settings = Settings::resolve_text(&opts, "", "test.toml").unwrap();
+    let (mut app, _) = App::new(settings, Keymap::default(), t0());
+    for c in "12".chars() {
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(c))), at(1));
+    }
+    let text = screen_text(&draw(&mut app, at(1), 80, 24));
+    assert!(
+        text.contains("session token mode needs a code from MFA device"),
+        "{text}"
+    );
+    assert!(
+        text.contains("arn:aws:iam::123456789012:mfa/alice"),
+        "{text}"
+    );
+    assert!(
+        text.contains("code: ••____"),
+        "the digits are masked: {text}"
+    );
+    let code_line = text.lines().find(|l| l.contains("code:")).unwrap();
+    assert!(!code_line.contains(['1', '2']), "{code_line}");
+}
+
+#[test]
+fn the_mfa_prompt_for_a_refresh_counts_down_to_the_expiry_and_masks_the_code() {
+    let opts = Options {
+        bucket: Some("sts3-demo".into()),
+        user: Some("alice".into()),
+        mode: Some(Mode::SessionToken),
+        mfa_serial: Some("arn:aws:iam::123456789012:mfa/alice".into()),
+        mfa_code: Some("111111".into()),
+        ..Options::default()
+    };
+    let settings = Settings::resolve_text(&opts, "", "test.toml").unwrap();
+    let margin = i64::from(settings.refresh.margin_secs);
+    let (mut app, fx) = App::new(settings, Keymap::default(), t0());
+    let generation = generation_of_issue(&fx);
+    app.update(
+        Msg::CredentialsIssued {
+            generation,
+            info: session(Mode::SessionToken, 3600),
+        },
+        t0(),
+    );
+    // At the refresh time (the margin before the expiry) the code is asked for.
+    let due = 3600 - margin;
+    app.update(Msg::Tick, at(due));
+    for c in "987".chars() {
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(c))), at(due));
+    }
+    let text = screen_text(&draw(&mut app, at(due + 1), 100, 24));
+    let left = crate::credentials::format_hms(chrono::TimeDelta::seconds(margin - 1));
+    assert!(
+        text.contains(&format!("MFA code needed to refresh · {left} left")),
+        "{text}"
+    );
+    assert!(text.contains("code: •••___"), "{text}");
+    assert!(!text.contains("987"), "{text}");
+}
+
+#[test]
+fn policy_tokens_are_coloured_by_kind() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    let t = draw(&mut app, at(1), 120, 40);
+    let buffer = t.backend().buffer();
+    assert_eq!(fg_at(buffer, "\"Version\""), Color::Cyan, "keys");
+    assert_eq!(fg_at(buffer, "\"2012-10-17\""), Color::Green, "strings");
+    // Numbers and literals, from a policy file with conditions.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.json");
+    std::fs::write(
+        &file,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"NumericLessThanEquals":{"s3:max-keys":1000},"Bool":{"aws:SecureTransport":true}}}]}"#,
+    )
+    .unwrap();
+    let opts = Options {
+        bucket: Some("sts3-demo".into()),
+        user: Some("alice".into()),
+        policy: Some(file),
+        ..Options::default()
+    };
+    let settings = Settings::resolve_text(&opts, "", "test.toml").unwrap();
+    let (mut app, _) = App::new(settings, Keymap::default(), t0());
+    draw(&mut app, at(1), 120, 60);
+    // The conditions are at the end: scroll the policy pane there.
+    for k in [Key::Tab, Key::Tab, Key::Char('G')] {
+        app.update(Msg::KeyPressed(KeyPress::plain(k)), at(1));
+    }
+    let t = draw(&mut app, at(1), 120, 60);
+    let buffer = t.backend().buffer();
+    assert_eq!(fg_at(buffer, "1000"), Color::Magenta, "numbers");
+    assert_eq!(fg_at(buffer, "true"), Color::Yellow, "literals");
+}
+
+#[test]
+fn the_mode_row_says_what_is_in_flight() {
+    let (mut app, _) = App::new(settings(), Keymap::default(), t0());
+    let text = screen_text(&draw(&mut app, at(0), 100, 30));
+    assert!(text.contains("federated ⠋ issuing…"), "{text}");
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('a'))), at(1));
+    let text = screen_text(&draw(&mut app, at(1), 100, 30));
+    assert!(
+        text.contains("federated ⠋ → switching to assumed"),
+        "{text}"
+    );
+}
+
+#[test]
+fn with_a_clock_offset_the_refresh_is_shown_on_the_servers_clock() {
+    let (mut app, fx) = App::new(settings(), Keymap::default(), t0());
+    let Effect::IssueCredentials { generation, .. } = &fx[0] else {
+        panic!()
+    };
+    // Our clock is 2 h ahead: STS issued an hour's session at 07:00 on its clock.
+    let mut info = session(Mode::Federated, 3600 - 7200);
+    info.server_date = Some(t0() - TimeDelta::hours(2));
+    app.update(
+        Msg::CredentialsIssued {
+            generation: *generation,
+            info,
+        },
+        t0(),
+    );
+    let text = screen_text(&draw(&mut app, at(1), 120, 40));
+    // Issued at 07:00 server time: the refresh at 07:55 on the server's clock, as shown.
+    assert!(text.contains("Refresh   at 07:55:00"), "{text}");
+}
+
+#[test]
+fn the_cursor_row_alone_is_reversed_and_stays_on_screen_in_a_smaller_frame() {
+    let keys: Vec<String> = (0..60).map(|i| format!("key-{i:03}")).collect();
+    let many = ListPage {
+        prefixes: vec![],
+        objects: keys.iter().map(|k| object(k, 1)).collect(),
+        next_token: None,
+    };
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(many));
+    draw(&mut app, at(1), 120, 60);
+    for _ in 0..40 {
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('j'))), at(1));
+    }
+    // A frame smaller than the one the model knows of: the view keeps the cursor in sight.
+    let mut terminal = Terminal::new(TestBackend::new(120, 24)).unwrap();
+    let clock = Clock {
+        now: at(1),
+        tz: FixedOffset::east_opt(0).unwrap(),
+    };
+    terminal.draw(|f| render(f, &app, clock)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let (x, y) = find(buffer, "key-040");
+    assert!(
+        buffer[(x, y)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED)
+    );
+    let (x, y) = find(buffer, "key-039");
+    assert!(
+        !buffer[(x, y)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED)
+    );
+}
+
+#[test]
+fn colours_carry_their_meaning_on_screen() {
+    let (mut app, pending) = app_with(Mode::Federated, 900, Some(root_page()));
+    // An error in the session pane (a failed refresh) and one in the object pane.
+    fail_refreshes_until(&mut app, 600, 600);
+    app.update(
+        Msg::PageFailed {
+            request: pending.unwrap(),
+            failure: AwsFailure::from_service(Some("AccessDenied"), None, Some(403)),
+        },
+        at(601),
+    );
+    let t = draw(&mut app, at(601), 120, 40);
+    let buffer = t.backend().buffer();
+    assert_eq!(
+        fg_at(buffer, "Network:"),
+        Color::Red,
+        "the session pane's error"
+    );
+    assert_eq!(fg_at(buffer, "Principal"), Color::Gray, "labels");
+    assert_eq!(fg_at(buffer, "docs/"), Color::Blue, "folders");
+    let (x, y) = find(buffer, "docs/");
+    assert!(
+        buffer[(x, y)]
+            .modifier
+            .contains(ratatui::style::Modifier::BOLD)
+    );
+    assert_eq!(fg_at(buffer, "folder"), Color::DarkGray, "dim text");
+    let (x, y) = find(buffer, "┏ Objects");
+    assert_eq!(buffer[(x, y)].fg, Color::Cyan, "the focused pane's border");
+    let (x, y) = find(buffer, "┌ Session");
+    assert_eq!(buffer[(x, y)].fg, Color::Reset, "an unfocused one");
+    assert_eq!(fg_at(buffer, "C-r: retry"), Color::Cyan, "key hints");
+}
+
+#[test]
+fn loading_every_page_shows_how_far_and_how_fast() {
+    let page = |n: usize, last: bool| ListPage {
+        prefixes: vec![],
+        objects: (0..1000)
+            .map(|i| object(&format!("k{:06}", n * 1000 + i), 1))
+            .collect(),
+        next_token: (!last).then(|| format!("k{:06}", n * 1000 + 999)),
+    };
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(page(0, false)));
+    // G starts the walk at 2 s; three more pages by 4 s.
+    let fx = app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('G'))), at(2));
+    let id = match fx.first() {
+        Some(Effect::WalkListing { request, .. }) => *request,
+        other => panic!("{other:?}"),
+    };
+    for n in 1..4 {
+        app.update(
+            Msg::WalkPage {
+                request: id,
+                page: page(n, true),
+                done: false,
+            },
+            at(4),
+        );
+    }
+    let text = screen_text(&draw(&mut app, at(4), 140, 30));
+    assert!(
+        text.contains("loading page 5 · 4,000 keys · 1,500 keys/s · esc stops"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_history_overlay_lists_events_newest_first_with_their_times() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.history.record(at(10), crate::app::Level::Info, "once");
+    for s in 20..=30 {
+        app.history
+            .record(at(s), crate::app::Level::Warn, "ExpiredToken on a page");
+    }
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('L'))), at(31));
+    let text = screen_text(&draw(&mut app, at(31), 100, 30));
+    assert!(text.contains("Session history (newest first)"), "{text}");
+    // Eleven times in a row: one line, the latest time, the count.
+    let newest = text
+        .find("09:00:30  ExpiredToken on a page (×11)")
+        .expect(&text);
+    let first = text
+        .find("09:00:00  issued federated credentials")
+        .expect(&text);
+    assert!(newest < first, "{text}");
+    assert!(text.contains("3 events"), "{text}");
+    assert!(
+        text.contains("09:00:10  once  "),
+        "a single event has no count: {text}"
+    );
+}
+
+#[test]
+fn the_filter_being_typed_shows_in_the_status_line() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('/'))), at(1));
+    for c in "rep".chars() {
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(c))), at(1));
+    }
+    let text = screen_text(&draw(&mut app, at(1), 100, 30));
+    let status = text.lines().last().unwrap_or_default();
+    // (Each line is quoted.)
+    assert!(status.starts_with("\"/rep▏  ⏎ keep · esc clear"), "{text}");
+}
+
+#[test]
+fn the_mfa_prompt_for_a_switch_names_the_mode_not_a_refresh() {
+    let opts = Options {
+        bucket: Some("sts3-demo".into()),
+        user: Some("alice".into()),
+        mfa_serial: Some("arn:aws:iam::123456789012:mfa/alice".into()),
+        ..Options::default()
+    };
+    let settings = Settings::resolve_text(&opts, "", "test.toml").unwrap();
+    let (mut app, fx) = App::new(settings, Keymap::default(), t0());
+    let generation = generation_of_issue(&fx);
+    app.update(
+        Msg::CredentialsIssued {
+            generation,
+            info: session(Mode::Federated, 3600),
+        },
+        t0(),
+    );
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('t'))), at(1));
+    let text = screen_text(&draw(&mut app, at(1), 100, 24));
+    assert!(
+        text.contains("session token mode needs a code from MFA device"),
+        "{text}"
+    );
+    assert!(!text.contains("needed to refresh"), "{text}");
+}
+
+mod lab;
+mod object;

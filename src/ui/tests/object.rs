@@ -1,0 +1,256 @@
+//! Snapshots of one object over the listing — its detail, the three kinds of preview, a
+//! download's progress and the presigned-URL popup — each reached by driving `update` the way
+//! the runtime does, at 80x24 and 120x40.
+// These tests drop the effects of the updates whose state is all they look at.
+#![allow(unused_must_use)]
+
+use super::{app_with, at, draw, fg_at, root_page, screen_text};
+use crate::app::{App, Effect, Msg, RequestId};
+use crate::credentials::Mode;
+use crate::failure::{AwsFailure, ErrorKind};
+use crate::keymap::{Key, KeyPress};
+use crate::object::ObjectDetail;
+use chrono::TimeZone;
+use std::path::PathBuf;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn press(app: &mut App, key: Key) -> Vec<Effect> {
+    app.update(Msg::KeyPressed(KeyPress::plain(key)), at(1))
+}
+
+/// The root listing with the cursor on README.md (after the four folders).
+fn on_an_object() -> App {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    for _ in 0..4 {
+        press(&mut app, Key::Char('j'));
+    }
+    app
+}
+
+fn request_of(effects: &[Effect]) -> RequestId {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::FetchObject { request, .. }
+            | Effect::Presign { request, .. }
+            | Effect::CheckDownloadTarget { request, .. } => Some(*request),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("a request in {effects:?}"))
+}
+
+fn snapshots(app: &mut App, name: &str) {
+    for (w, h) in SIZES {
+        let t = draw(app, at(2), w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), t.backend());
+    }
+}
+
+#[test]
+fn detail() {
+    let mut app = on_an_object();
+    let request = request_of(&press(&mut app, Key::Enter));
+    let detail = ObjectDetail {
+        key: "README.md".into(),
+        size: 5_423,
+        last_modified: Some(chrono::Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap()),
+        etag: Some("\"7bf84bcea775a67fd1c6b482521b0af2\"".into()),
+        content_type: Some("text/markdown".into()),
+        cache_control: Some("max-age=60".into()),
+        storage_class: Some("STANDARD".into()),
+        server_side_encryption: Some("aws:kms".into()),
+        kms_key_id: Some("arn:aws:kms:us-east-1:000000000000:key/1234abcd".into()),
+        metadata: vec![
+            ("owner".into(), "alice".into()),
+            ("team".into(), "data\u{1b}[31m".into()),
+        ],
+        ..ObjectDetail::default()
+    };
+    app.update(
+        Msg::DetailLoaded {
+            request,
+            detail: Box::new(detail),
+        },
+        at(1),
+    );
+    snapshots(&mut app, "detail");
+    let text = screen_text(&draw(&mut app, at(2), 120, 40));
+    assert!(text.contains("x-amz-meta-team   data\\u{1b}[31m"), "{text}");
+}
+
+fn preview(bytes: &[u8], size: u64) -> App {
+    let mut app = on_an_object();
+    let request = request_of(&press(&mut app, Key::Char('p')));
+    app.update(
+        Msg::PreviewLoaded {
+            request,
+            bytes: bytes.to_vec(),
+            size,
+        },
+        at(1),
+    );
+    app
+}
+
+#[test]
+fn preview_of_text_cut_at_preview_bytes() {
+    let text = "# sts3 demo\n\nTemporary credentials, a \u{7} bell and a tab\there.\n\
+        A line long enough to need wrapping when the pane is narrow: lorem ipsum dolor sit amet, consectetur adipiscing elit.\n";
+    let mut app = preview(text.as_bytes(), 3 * 1024 * 1024 * 1024);
+    snapshots(&mut app, "preview_text");
+    let screen = screen_text(&draw(&mut app, at(2), 80, 24));
+    assert!(screen.contains("first 179 B of 3.0 GiB"), "{screen}");
+    // w wraps the long line: its tail comes onto the screen.
+    assert!(!screen.contains("adipiscing"), "{screen}");
+    press(&mut app, Key::Char('w'));
+    let screen = screen_text(&draw(&mut app, at(2), 80, 24));
+    assert!(screen.contains("adipiscing"), "{screen}");
+}
+
+#[test]
+fn preview_of_json_is_pretty_and_highlighted() {
+    let json = br#"{"name":"sts3","tags":["s3","sts"],"size":3,"nested":{"ok":true,"none":null}}"#;
+    let mut app = preview(json, json.len() as u64);
+    snapshots(&mut app, "preview_json");
+    // Highlighted as the policy pane is: keys, strings and literals each in their colour.
+    let t = draw(&mut app, at(2), 120, 40);
+    let key = fg_at(t.backend().buffer(), "\"name\"");
+    let string = fg_at(t.backend().buffer(), "\"sts3\"");
+    let literal = fg_at(t.backend().buffer(), "true");
+    assert_ne!(key, string);
+    assert_ne!(string, literal);
+}
+
+#[test]
+fn preview_of_binary_is_a_hex_dump() {
+    let bytes: Vec<u8> = (0u8..=255).cycle().take(200).collect();
+    let mut app = preview(&bytes, 3 * 1024 * 1024);
+    snapshots(&mut app, "preview_hex");
+}
+
+#[test]
+fn a_denied_preview_says_why_in_place() {
+    let mut app = on_an_object();
+    let request = request_of(&press(&mut app, Key::Char('p')));
+    app.update(
+        Msg::ObjectFailed {
+            request,
+            failure: AwsFailure::new(
+                ErrorKind::AccessDenied,
+                Some("AccessDenied"),
+                "Access Denied",
+            ),
+        },
+        at(1),
+    );
+    let text = screen_text(&draw(&mut app, at(2), 120, 40));
+    assert!(text.contains("✗ AccessDenied: Access Denied"), "{text}");
+    assert!(text.contains("C-r: ask again"), "{text}");
+    assert!(
+        text.contains("README.md"),
+        "the listing is still underneath: {text}"
+    );
+}
+
+#[test]
+fn download_progress_in_the_status_bar() {
+    let mut app = on_an_object();
+    let request = request_of(&press(&mut app, Key::Char('s')));
+    app.update(
+        Msg::DownloadTargetChecked {
+            request,
+            exists: false,
+            keep_both: PathBuf::from("README (1).md"),
+        },
+        at(1),
+    );
+    app.update(
+        Msg::DownloadProgressed {
+            request,
+            received: 3 * 1024 * 1024,
+            size: 12 * 1024 * 1024,
+        },
+        at(2),
+    );
+    snapshots(&mut app, "download_progress");
+}
+
+#[test]
+fn the_overwrite_question() {
+    let mut app = on_an_object();
+    let request = request_of(&press(&mut app, Key::Char('s')));
+    app.update(
+        Msg::DownloadTargetChecked {
+            request,
+            exists: true,
+            keep_both: PathBuf::from("/home/u/Downloads/README (1).md"),
+        },
+        at(1),
+    );
+    let text = screen_text(&draw(&mut app, at(2), 120, 40));
+    assert!(text.contains("README (1).md"), "{text}");
+    // At 80 columns the whole choice shows; only the folder may be cut.
+    let text = screen_text(&draw(&mut app, at(2), 80, 24));
+    let status = text.lines().last().unwrap_or_default();
+    assert!(
+        status.starts_with(
+            "\"README.md exists: o overwrite · k keep both as README (1).md · c cancel · in "
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn presign_popup() {
+    let mut app = on_an_object();
+    let request = request_of(&press(&mut app, Key::Char('u')));
+    app.update(
+        Msg::Presigned {
+            request,
+            url: "http://127.0.0.1:8333/sts3-demo/README.md?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=ASIA17654EEBCF9A6364%2F20261123%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261123T090001Z&X-Amz-Expires=3599&X-Amz-SignedHeaders=host&X-Amz-Signature=0123456789abcdef&X-Amz-Security-Token=eyJhbGciOiJIUzI1NiJ9.e30.sig".into(),
+        },
+        at(1),
+    );
+    snapshots(&mut app, "presign_popup");
+    let text = screen_text(&draw(&mut app, at(2), 120, 40));
+    assert!(text.contains("(the session's expiry"), "{text}");
+}
+
+#[test]
+fn a_denied_view_does_not_claim_a_refresh_will_fix_it() {
+    let mut app = on_an_object();
+    let request = request_of(&press(&mut app, Key::Char('p')));
+    app.update(
+        Msg::ObjectFailed {
+            request,
+            failure: AwsFailure::new(
+                ErrorKind::AccessDenied,
+                Some("AccessDenied"),
+                "Access Denied",
+            ),
+        },
+        at(1),
+    );
+    // r renews the credentials, but a denial before expiry is not waiting for them.
+    press(&mut app, Key::Char('r'));
+    assert!(app.session.is_issuing());
+    let text = screen_text(&draw(&mut app, at(2), 120, 40));
+    assert!(text.contains("C-r: ask again"), "{text}");
+    assert!(
+        !text.contains("refreshing credentials, then asking again"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_layout_says_on_which_screen_line_the_first_row_is() {
+    for (w, h) in [(80, 24), (120, 40), (60, 20)] {
+        let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+        let t = draw(&mut app, at(2), w, h);
+        let layout = crate::ui::layout_of(ratatui::layout::Rect::new(0, 0, w, h), &app);
+        let text = screen_text(&t);
+        let line = text.lines().position(|l| l.contains("big/")).unwrap();
+        assert_eq!(usize::from(layout.first_row), line, "{w}x{h}");
+    }
+}
