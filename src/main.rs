@@ -13,7 +13,7 @@ fn main() -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(&e.to_string(), 2),
     };
-    if let Err(e) = sts3::logging::init(settings.debug) {
+    if let Err(e) = sts3::logging::init(settings.config.debug) {
         return fail(&e, 2);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()

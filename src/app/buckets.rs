@@ -4,6 +4,7 @@
 //! typed name and the recent ones still work. In federated mode the session policy follows the
 //! bucket: the picker's session may only list buckets, the chosen bucket's is scoped to it.
 
+use super::fetch::{Failed, Fetch};
 use super::picker::{PickerKey, Typed};
 use super::policy::PolicyState;
 use super::{App, Effect, Level, RequestId};
@@ -13,20 +14,11 @@ use crate::keymap::KeyPress;
 use crate::settings::recent;
 use chrono::{DateTime, Utc};
 
-/// What ListBuckets said.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Listed {
-    /// No credentials yet: asked once they come.
-    Waiting,
-    Asking(RequestId),
-    Names(Vec<String>),
-    Refused(AwsFailure),
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct BucketPicker {
     pub(crate) typed: Typed,
-    pub(crate) listed: Listed,
+    /// What ListBuckets said: the names, or why not.
+    pub(crate) listed: Fetch<Vec<String>>,
 }
 
 /// One line of the picker.
@@ -42,10 +34,7 @@ impl BucketPicker {
     /// match and were not listed.
     pub(crate) fn choices(&self, recent: &[String]) -> Vec<Choice> {
         let matches = |name: &str| self.typed.matches(name);
-        let listed: &[String] = match &self.listed {
-            Listed::Names(names) => names,
-            _ => &[],
-        };
+        let listed: &[String] = self.listed.got().map_or(&[], |names| names);
         let mut out: Vec<Choice> = listed
             .iter()
             .filter(|n| matches(n))
@@ -72,7 +61,7 @@ impl App {
     pub(crate) fn open_bucket_picker(&mut self) -> Vec<Effect> {
         self.buckets = Some(BucketPicker {
             typed: Typed::default(),
-            listed: Listed::Waiting,
+            listed: Fetch::Waiting,
         });
         self.list_buckets_if_waiting()
     }
@@ -84,13 +73,13 @@ impl App {
         };
         if !matches!(
             self.buckets.as_ref().map(|p| &p.listed),
-            Some(Listed::Waiting)
+            Some(Fetch::Waiting)
         ) {
             return Vec::new();
         }
         let request = self.next_id();
         if let Some(p) = self.buckets.as_mut() {
-            p.listed = Listed::Asking(request);
+            p.listed = Fetch::asked(request, generation);
         }
         vec![Effect::ListBuckets {
             request,
@@ -105,7 +94,7 @@ impl App {
         now: DateTime<Utc>,
     ) -> Vec<Effect> {
         if let Some(p) = self.buckets.as_mut()
-            && p.listed == Listed::Asking(request)
+            && p.listed.is_asking(request)
         {
             p.listed = match result {
                 Ok(mut names) => {
@@ -128,9 +117,9 @@ impl App {
                             },
                         );
                     }
-                    Listed::Names(names)
+                    Fetch::Got(names)
                 }
-                Err(failure) => Listed::Refused(failure),
+                Err(failure) => Fetch::Failed(Failed::shown(failure)),
             };
             p.typed.selected = 0;
         }
@@ -143,7 +132,7 @@ impl App {
         press: KeyPress,
         now: DateTime<Utc>,
     ) -> Option<Vec<Effect>> {
-        let recent = self.settings.recent_buckets.clone();
+        let recent = self.recent_buckets.clone();
         let picker = self.buckets.as_mut()?;
         let count = picker.choices(&recent).len();
         match picker.typed.on_key(press, count) {
@@ -185,26 +174,24 @@ impl App {
         self.buckets = None;
         self.object.view = None;
         self.lab.view = None;
-        self.settings.bucket = bucket.to_string();
-        self.settings.prefix.clear();
         self.listing.open_bucket(bucket);
-        self.settings.recent_buckets = recent::with_first(&self.settings.recent_buckets, bucket);
+        self.recent_buckets = recent::with_first(&self.recent_buckets, bucket);
         self.history
             .record(now, Level::Info, format!("opened bucket {bucket}"));
         let mut effects = vec![Effect::RememberBuckets {
-            names: self.settings.recent_buckets.clone(),
+            names: self.recent_buckets.clone(),
         }];
         let mode = self.session.target_mode();
-        let follows = !self.settings.policy_from_file;
+        let follows = !self.target.policy_from_file;
         if follows
             && let Ok(policy) =
-                crate::settings::default_policy(bucket, self.settings.objects.allow_get_object)
+                crate::settings::default_policy(bucket, self.config.objects.allow_get_object)
         {
-            self.settings.policy = policy;
+            self.target.policy = policy;
         }
         self.policy
-            .replace(PolicyState::for_mode(&self.settings, mode));
-        if follows && self.settings.session_policy(mode).is_some() {
+            .replace(PolicyState::for_mode(&self.target, mode));
+        if follows && self.target.session_policy(mode).is_some() {
             // The picker's session may only list buckets: a session scoped to this one.
             self.reload_on_issue = true;
             effects.extend(self.issue(mode, now));

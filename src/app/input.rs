@@ -173,11 +173,8 @@ impl App {
                     return Vec::new();
                 }
                 self.session.forget_failures();
-                let may_help = self
-                    .listing
-                    .error()
-                    .is_some_and(|e| self.credentials_may_help(&e.failure, now));
-                self.listing.set_awaiting_credentials(may_help);
+                let expired = self.session.is_expired(now);
+                self.listing.on_refresh_asked(expired);
                 self.view_awaits_credentials(now);
                 self.issue(self.session.mode(), now)
             }
@@ -194,7 +191,7 @@ impl App {
         let mut skipped = Vec::new();
         let mut mode = from.next();
         while mode != from {
-            match self.settings.request_for(mode, None) {
+            match self.target.request_for(mode, None) {
                 Ok(_) => break,
                 Err(e) => skipped.push(format!("{mode} mode: {}", e.in_app())),
             }
@@ -305,7 +302,7 @@ impl App {
                     self.notify("MFA prompt cancelled; r retries", Level::Warn, now);
                     Vec::new()
                 }
-                Key::Enter => match self.settings.request_for(mode, Some(&code)) {
+                Key::Enter => match self.target.request_for(mode, Some(&code)) {
                     Ok(_) => self.issue_with(mode, Some(&code), now),
                     Err(e) => {
                         self.input = Some(Input::Mfa {

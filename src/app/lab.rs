@@ -2,9 +2,10 @@
 //! the credentials with it and show the change as a diff; and the access check (`A`): what S3
 //! answers for the selected object or folder beside what the session policy predicts.
 
+use super::fetch::Fetch;
 use super::listing::Entry;
 use super::policy::PolicyState;
-use super::{App, Effect, Generation, Level, RequestId};
+use super::{App, Effect, Level, RequestId};
 use crate::access_check::{Answer, Check, Target};
 use crate::credentials::Mode;
 use crate::failure::AwsFailure;
@@ -16,12 +17,9 @@ use chrono::{DateTime, Utc};
 /// What the lab shows over the listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum LabView {
-    /// The access check, asked with the credentials of `generation`.
-    Access {
-        check: Check,
-        request: RequestId,
-        generation: Generation,
-    },
+    /// The access check: its rows, and the request for S3's answers (one per row, each an
+    /// answer of its own, so the request as a whole only ever gets them).
+    Access { check: Check, answers: Fetch<()> },
     /// The template picker.
     Templates {
         items: Vec<Template>,
@@ -59,15 +57,14 @@ impl App {
             Some(Entry::Folder(p)) => Target::Prefix(p.to_string()),
             None => Target::Prefix(self.listing.prefix().to_string()),
         };
-        let policy = self.settings.session_policy(self.session.mode());
+        let policy = self.target.session_policy(self.session.mode());
         let check = Check::new(self.listing.bucket(), target, policy);
         let request = self.next_id();
         let probes = check.rows.iter().map(|r| r.probe.clone()).collect();
         let bucket = check.bucket.clone();
         self.lab.view = Some(LabView::Access {
             check,
-            request,
-            generation,
+            answers: Fetch::asked(request, generation),
         });
         vec![Effect::CheckAccess {
             request,
@@ -84,10 +81,9 @@ impl App {
     ) -> Vec<Effect> {
         if let Some(LabView::Access {
             check,
-            request: asked,
-            ..
+            answers: asked,
         }) = self.lab.view.as_mut()
-            && *asked == request
+            && asked.answer(request, ())
         {
             for (row, answer) in check.rows.iter_mut().zip(answers) {
                 row.answer = Some(Answer::of(answer));
@@ -103,7 +99,7 @@ impl App {
         }
         let items = templates::built_in(self.listing.bucket(), self.listing.prefix());
         self.lab.view = Some(LabView::Templates { items, selected: 0 });
-        match &self.settings.policies_dir {
+        match &self.config.policies_dir {
             Some(dir) => vec![Effect::ReadUserPolicies { dir: dir.clone() }],
             None => Vec::new(),
         }
@@ -235,7 +231,7 @@ impl App {
     /// The pretty text of the policy the mode in use attaches (the bucket's default when it
     /// attaches none yet, as a starting point).
     fn current_policy_text(&self) -> String {
-        match self.settings.session_policy(self.session.target_mode()) {
+        match self.target.session_policy(self.session.target_mode()) {
             Some(p) => p.pretty().to_string(),
             None => Policy::for_bucket(self.listing.bucket(), true)
                 .build()
@@ -252,14 +248,14 @@ impl App {
         }
         let mode = self.session.target_mode();
         let before = self
-            .settings
+            .target
             .session_policy(mode)
             .map(|p| p.pretty().to_string())
             .unwrap_or_default();
         let changes = diff::diff_lines(&before, policy.pretty());
-        self.settings.policy = policy;
-        self.settings.policy_from_file = true;
-        let mut pane = PolicyState::for_mode(&self.settings, mode);
+        self.target.policy = policy;
+        self.target.policy_from_file = true;
+        let mut pane = PolicyState::for_mode(&self.target, mode);
         pane.diff = Some(changes);
         self.policy.replace(pane);
         self.lab.view = None;

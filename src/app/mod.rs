@@ -4,6 +4,7 @@
 //! answers for old ones are dropped.
 
 pub(crate) mod buckets;
+pub(crate) mod fetch;
 pub(crate) mod history;
 mod input;
 pub(crate) mod lab;
@@ -26,7 +27,7 @@ mod tests;
 
 use crate::credentials::Mode;
 use crate::keymap::Keymap;
-use crate::settings::Settings;
+use crate::settings::{Config, Settings, Target};
 use chrono::{DateTime, TimeDelta, Utc};
 use listing::Listing;
 use policy::PolicyState;
@@ -79,8 +80,22 @@ const SPINNER_MILLIS: i64 = 100;
 /// Requests at once when `G` lists every page, unless the config's `parallel` says.
 pub(crate) const WALK_CHAINS: usize = 8;
 
+/// The parts that wait for credentials (see [`App::credentials_arrived`]).
+const WAIT_FOR_CREDENTIALS: [fn(&mut App) -> Vec<Effect>; 4] = [
+    App::listing_after_credentials,
+    App::view_after_credentials,
+    App::resume_download_after_credentials,
+    App::list_buckets_if_waiting,
+];
+
 pub(crate) struct App {
-    pub(crate) settings: Settings,
+    /// What stays as loaded.
+    pub(crate) config: Config,
+    /// What the session points at: the pickers and the lab change it. Its bucket and folder
+    /// are the listing's ([`Listing::bucket`]), kept there alone.
+    pub(crate) target: Target,
+    /// Buckets opened lately, newest first.
+    pub(crate) recent_buckets: Vec<String>,
     pub(crate) keymap: Keymap,
     pub(crate) focus: Focus,
     pub(crate) session: SessionState,
@@ -92,8 +107,6 @@ pub(crate) struct App {
     pub(crate) lab: lab::Lab,
     /// The region picker, when open.
     pub(crate) regions: Option<region::RegionPicker>,
-    /// The region S3 requests go to instead of the base one (the bucket is there).
-    s3_region: Option<String>,
     /// The profile picker, when open.
     pub(crate) profiles: Option<profiles::ProfilePicker>,
     /// The bucket picker, when open.
@@ -124,15 +137,22 @@ pub(crate) struct App {
 impl App {
     /// The model at start-up, and the effects that get it going (issuing credentials).
     pub(crate) fn new(
-        mut settings: Settings,
+        settings: Settings,
         keymap: Keymap,
         now: DateTime<Utc>,
     ) -> (Self, Vec<Effect>) {
-        let mode = settings.mode;
-        let walk_chains = settings.list.parallel.unwrap_or(WALK_CHAINS);
+        let Settings {
+            mut config,
+            mut target,
+        } = settings;
+        // The listing is where the bucket and folder live from now on: one place, not two.
+        let bucket = std::mem::take(&mut target.bucket);
+        let prefix = std::mem::take(&mut target.prefix);
+        let mode = target.mode;
+        let walk_chains = config.list.parallel.unwrap_or(WALK_CHAINS);
         let mut app = Self {
-            policy: PolicyState::for_mode(&settings, mode),
-            listing: Listing::new(&settings.bucket, &settings.prefix, settings.page_size),
+            policy: PolicyState::for_mode(&target, mode),
+            listing: Listing::new(&bucket, &prefix, config.page_size),
             session: SessionState::new(mode),
             object: object::ObjectActions::default(),
             lab: lab::Lab::default(),
@@ -140,10 +160,11 @@ impl App {
             buckets: None,
             profiles: None,
             regions: None,
-            s3_region: None,
-            first_mfa_code: settings.mfa_code.take(),
+            first_mfa_code: config.mfa_code.take(),
+            recent_buckets: std::mem::take(&mut config.recent_buckets),
             keymap,
-            settings,
+            config,
+            target,
             focus: Focus::Objects,
             help_visible: false,
             help_scroll: 0,
@@ -157,7 +178,7 @@ impl App {
             walk_chains,
         };
         let effects = app.issue(mode, now);
-        if app.settings.bucket.is_empty() {
+        if app.listing.bucket().is_empty() {
             // Nothing to browse yet: the picker is the start screen.
             app.open_bucket_picker();
         }
@@ -212,7 +233,7 @@ impl App {
             Msg::UserPoliciesRead { files } => self.on_user_policies(&files),
             Msg::BucketsListed { request, result } => self.on_buckets_listed(request, result, now),
             Msg::RequestRetrying { status } => {
-                let what = if status == 429 || status == 503 {
+                let what = if crate::failure::is_throttling_status(status) {
                     "is throttling"
                 } else {
                     "had an error"
@@ -260,7 +281,7 @@ impl App {
             .object
             .view
             .as_ref()
-            .is_some_and(|v| v.in_flight.is_some())
+            .is_some_and(|v| v.content.asking().is_some())
             || self.object.running().is_some();
         if self.listing.in_flight().is_some() || self.session.is_issuing() || busy {
             next = next.min(now + TimeDelta::milliseconds(SPINNER_MILLIS));
@@ -275,6 +296,45 @@ impl App {
             next = next.min(t.max(now));
         }
         next
+    }
+
+    pub(crate) fn next_id(&mut self) -> RequestId {
+        self.next_request += 1;
+        RequestId(self.next_request)
+    }
+
+    /// What the session is doing, for deciding about a failed request.
+    pub(crate) fn session_now(&self, now: DateTime<Utc>) -> fetch::SessionNow {
+        fetch::SessionNow {
+            active: self.session.active_generation(),
+            expired: self.session.is_expired(now),
+            issuing: self.session.is_issuing(),
+        }
+    }
+
+    /// Does what [`fetch::decide`] said about a failed request: `ask` it again now, issue new
+    /// credentials (it asks again when they come), or nothing.
+    pub(crate) fn after_failure(
+        &mut self,
+        next: fetch::Next,
+        ask: fn(&mut Self) -> Vec<Effect>,
+        now: DateTime<Utc>,
+    ) -> Vec<Effect> {
+        match next {
+            fetch::Next::Wait => Vec::new(),
+            fetch::Next::AskNow => ask(self),
+            fetch::Next::Issue => self.issue(self.session.mode(), now),
+        }
+    }
+
+    /// New credentials are in use: told to every part that waits for them, each deciding for
+    /// itself whether to ask (again). A new feature that waits for credentials joins
+    /// [`WAIT_FOR_CREDENTIALS`]; the session's side never changes.
+    fn credentials_arrived(&mut self) -> Vec<Effect> {
+        WAIT_FOR_CREDENTIALS
+            .iter()
+            .flat_map(|arrived| arrived(self))
+            .collect()
     }
 
     pub(crate) fn notify(&mut self, text: impl Into<String>, level: Level, now: DateTime<Utc>) {

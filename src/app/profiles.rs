@@ -35,13 +35,13 @@ impl ProfilePicker {
 impl App {
     /// `P`: the picker over the profiles of the AWS files.
     pub(crate) fn open_profile_picker(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
-        let profiles = summaries(&self.settings.profile_files);
+        let profiles = summaries(&self.config.profile_files);
         if profiles.is_empty() {
             self.notify(
                 format!(
                     "no profiles in {} or {}",
-                    self.settings.profile_files.config_path,
-                    self.settings.profile_files.credentials_path
+                    self.config.profile_files.config_path,
+                    self.config.profile_files.credentials_path
                 ),
                 Level::Warn,
                 now,
@@ -84,7 +84,7 @@ impl App {
 
     /// Re-resolves the base credentials from profile `name` and re-issues.
     pub(crate) fn use_profile(&mut self, name: &str, now: DateTime<Utc>) -> Vec<Effect> {
-        let is_role = match self.settings.use_profile(name) {
+        let is_role = match self.target.use_profile(&self.config.profile_files, name) {
             Ok(is_role) => is_role,
             Err(e) => {
                 self.notify(format!("cannot use profile {name}: {e}"), Level::Error, now);
@@ -109,10 +109,10 @@ impl App {
     /// issued anew, the policy pane for `mode`, and the listing reloaded when they arrive.
     pub(crate) fn reissue_from_new_bases(&mut self, mode: Mode, now: DateTime<Utc>) -> Vec<Effect> {
         self.policy
-            .replace(PolicyState::for_mode(&self.settings, mode));
+            .replace(PolicyState::for_mode(&self.target, mode));
         let bases = Mode::ALL
             .into_iter()
-            .map(|m| (m, self.settings.base_for(m)))
+            .map(|m| (m, self.target.base_for(m)))
             .collect();
         let mut effects = vec![Effect::SetBases { bases }];
         self.reload_on_issue = true;

@@ -72,14 +72,15 @@ fn plausible(region: &str) -> bool {
 impl App {
     /// The region S3 requests go to now, when known.
     pub(crate) fn s3_region(&self) -> Option<String> {
-        self.s3_region
+        self.target
+            .s3_region
             .clone()
-            .or_else(|| self.settings.base_for(self.session.mode()).region)
+            .or_else(|| self.target.base_for(self.session.mode()).region)
     }
 
     /// S3 requests go to `region` from now on; said in the status bar and the history.
     pub(crate) fn switch_s3_region(&mut self, region: &str, now: DateTime<Utc>) -> Vec<Effect> {
-        self.s3_region = Some(region.to_string());
+        self.target.s3_region = Some(region.to_string());
         let text = format!("bucket {} is in {region}; switched", self.listing.bucket());
         self.history.record(now, Level::Info, text.clone());
         self.notify(text, Level::Info, now);
@@ -132,11 +133,11 @@ impl App {
     /// listing reloaded.
     pub(crate) fn use_region(&mut self, region: &str, now: DateTime<Utc>) -> Vec<Effect> {
         self.regions = None;
-        self.settings.base.region = Some(region.to_string());
-        for (_, b) in &mut self.settings.mode_base {
+        self.target.base.region = Some(region.to_string());
+        for (_, b) in &mut self.target.mode_base {
             b.region = None;
         }
-        self.s3_region = None;
+        self.target.s3_region = None;
         let mode = self.session.target_mode();
         self.history
             .record(now, Level::Info, format!("switched to region {region}"));

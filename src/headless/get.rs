@@ -102,7 +102,7 @@ async fn to_stream(session: &mut Session<'_>, key: &str, path: &Path) -> Result<
     let n = download(session, key, &mut out).await?;
     super::stderr_line(&format!(
         "sts3: wrote s3://{}/{} into {} ({} bytes)",
-        session.settings.bucket,
+        session.settings.target.bucket,
         printable(key),
         path.display(),
         thousands(n)
@@ -131,7 +131,7 @@ async fn to_file(session: &mut Session<'_>, key: &str, path: &Path) -> Result<u6
         Ok(n) => {
             super::stderr_line(&format!(
                 "sts3: saved s3://{}/{} to {} ({} bytes)",
-                session.settings.bucket,
+                session.settings.target.bucket,
                 printable(key),
                 path.display(),
                 thousands(n)
@@ -186,7 +186,7 @@ async fn download(
     out: &mut dyn Write,
 ) -> Result<u64, CommandError> {
     let s3 = session.clients.s3.clone();
-    let bucket = session.settings.bucket.clone();
+    let bucket = session.settings.target.bucket.clone();
     let mut renewal = Renew {
         session,
         stopped: None,

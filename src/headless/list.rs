@@ -16,10 +16,10 @@ pub async fn run(
 ) -> Result<u64, CommandError> {
     // The config file's output options, under the flags.
     let args = &ListArgs {
-        limit: args.limit.or(settings.list.limit),
-        json: args.json || settings.list.json,
-        folders: args.folders || settings.list.folders,
-        parallel: args.parallel.or(settings.list.parallel),
+        limit: args.limit.or(settings.config.list.limit),
+        json: args.json || settings.config.list.json,
+        folders: args.folders || settings.config.list.folders,
+        parallel: args.parallel.or(settings.config.list.parallel),
     };
     if args.limit == Some(0) {
         return Err(CommandError::ZeroLimit);
@@ -48,12 +48,12 @@ async fn list_all(
 ) -> Result<u64, CommandError> {
     let limit = args.limit.map_or(u64::MAX, |l| l as u64);
     let mut request = PageRequest {
-        bucket: lister.settings.bucket.clone(),
-        prefix: lister.settings.prefix.clone(),
+        bucket: lister.settings.target.bucket.clone(),
+        prefix: lister.settings.target.prefix.clone(),
         continuation_token: None,
         token_after: None,
         start_after: None,
-        max_keys: lister.settings.page_size,
+        max_keys: lister.settings.config.page_size,
         folders: args.folders,
     };
     let mut count = 0u64;

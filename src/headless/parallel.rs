@@ -24,12 +24,12 @@ pub(super) async fn list(
 ) -> Result<u64, CommandError> {
     let limit = args.limit.map_or(u64::MAX, |l| l as u64);
     let mut request = PageRequest {
-        bucket: lister.settings.bucket.clone(),
-        prefix: lister.settings.prefix.clone(),
+        bucket: lister.settings.target.bucket.clone(),
+        prefix: lister.settings.target.prefix.clone(),
         continuation_token: None,
         token_after: None,
         start_after: None,
-        max_keys: lister.settings.page_size,
+        max_keys: lister.settings.config.page_size,
         folders: false,
     };
     let level = lister

@@ -20,18 +20,26 @@ pub async fn run(
     }
     let target = match &args.key {
         Some(key) => Target::Object(key.clone()),
-        None => Target::Prefix(settings.prefix.clone()),
+        None => Target::Prefix(settings.target.prefix.clone()),
     };
     let mut session = Session::open(settings).await?;
-    let mut check = Check::new(&settings.bucket, target, session.session_policy());
+    let mut check = Check::new(&settings.target.bucket, target, session.session_policy());
     for i in 0..check.rows.len() {
         let probe = check.rows[i].probe.clone();
         let signed_with = session.signed_with();
-        let mut result = session.clients.s3.probe(&settings.bucket, &probe).await;
+        let mut result = session
+            .clients
+            .s3
+            .probe(&settings.target.bucket, &probe)
+            .await;
         if let Err(failure) = &result
             && session.recover(failure.clone(), signed_with).await.is_ok()
         {
-            result = session.clients.s3.probe(&settings.bucket, &probe).await;
+            result = session
+                .clients
+                .s3
+                .probe(&settings.target.bucket, &probe)
+                .await;
         }
         check.rows[i].answer = Some(Answer::of(result));
     }
@@ -40,14 +48,14 @@ pub async fn run(
         writeln!(out, "{}", check.to_json())?;
     } else {
         let what = match &check.target {
-            Target::Object(key) => format!("s3://{}/{}", settings.bucket, printable(key)),
-            Target::Prefix(p) => format!("s3://{}/{}", settings.bucket, printable(p)),
+            Target::Object(key) => format!("s3://{}/{}", settings.target.bucket, printable(key)),
+            Target::Prefix(p) => format!("s3://{}/{}", settings.target.bucket, printable(p)),
         };
         writeln!(
             out,
             "{what} as {} ({} mode)",
             printable(&session.info.principal_arn),
-            settings.mode
+            settings.target.mode
         )?;
         for line in check.table() {
             writeln!(out, "{line}")?;

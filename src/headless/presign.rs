@@ -18,7 +18,7 @@ pub async fn run(
     out: &mut dyn Write,
 ) -> Result<(), CommandError> {
     super::get::check_key(&args.key)?;
-    let requested = args.expires.unwrap_or(settings.objects.presign_secs);
+    let requested = args.expires.unwrap_or(settings.config.objects.presign_secs);
     if requested == 0 || requested > MAX_SECS {
         return Err(CommandError::Usage(
             PresignError::OutOfRange(requested).to_string(),
@@ -31,7 +31,7 @@ pub async fn run(
     let url = session
         .clients
         .s3
-        .presign(&settings.bucket, &args.key, v.secs)
+        .presign(&settings.target.bucket, &args.key, v.secs)
         .await
         .map_err(|failure| session.object_error(&args.key, failure))?;
     writeln!(out, "{url}")?;

@@ -6,7 +6,7 @@ use crate::bucket::{ListPage, PageRequest};
 use crate::clock;
 use crate::credentials::{ClockReading, CredentialRequest, Mode, SessionInfo, SpecError};
 use crate::escape::printable;
-use crate::failure::{Attempt, AwsFailure, ErrorKind, Recovery, recovery};
+use crate::failure::{Attempt, AwsFailure, Recovery, recovery};
 use crate::settings::Settings;
 use chrono::{DateTime, Utc};
 use std::io::{self, Write};
@@ -106,8 +106,8 @@ fn cancelled_by(signal: i32) -> &'static str {
 
 fn mfa_code(settings: &Settings) -> Result<Option<String>, CommandError> {
     use std::io::IsTerminal as _;
-    if settings.mfa_code.is_some() || !settings.needs_mfa(settings.mode) {
-        return Ok(settings.mfa_code.clone());
+    if settings.config.mfa_code.is_some() || !settings.target.needs_mfa(settings.target.mode) {
+        return Ok(settings.config.mfa_code.clone());
     }
     if !io::stdin().is_terminal() {
         return Err(CommandError::Usage(
@@ -117,7 +117,7 @@ fn mfa_code(settings: &Settings) -> Result<Option<String>, CommandError> {
     let _ = write!(
         io::stderr().lock(),
         "MFA code for {}: ",
-        printable(settings.mfa_serial.as_deref().unwrap_or_default())
+        printable(settings.target.mfa_serial.as_deref().unwrap_or_default())
     );
     let code = read_unechoed().map_err(CommandError::MfaPrompt)?;
     let _ = writeln!(io::stderr().lock());
@@ -177,23 +177,25 @@ impl<'a> Session<'a> {
     /// Issues the first credentials (asking for an MFA code on the terminal if one is needed
     /// and was not given) and signs S3 requests with them.
     pub(super) async fn open(settings: &'a Settings) -> Result<Session<'a>, CommandError> {
-        let base = settings.base_for(settings.mode);
+        let base = settings.target.base_for(settings.target.mode);
         let config = load_base_config(&base).await;
         let clients = Clients::build(
             &config,
-            settings.path_style(),
+            settings.target.path_style(),
             base.profile.as_deref(),
             None,
         );
         let code = mfa_code(settings)?;
-        let credentials = settings.request_for(settings.mode, code.as_deref())?;
-        tracing::debug!(mode = %settings.mode, "issuing credentials");
+        let credentials = settings
+            .target
+            .request_for(settings.target.mode, code.as_deref())?;
+        tracing::debug!(mode = %settings.target.mode, "issuing credentials");
         let issued: Issued = clients
             .sts
             .issue(&credentials, clock::now())
             .await
             .map_err(|failure| CommandError::Issue {
-                mode: settings.mode,
+                mode: settings.target.mode,
                 failure,
             })?;
         tracing::debug!(principal = %issued.info.principal_arn, expires = %issued.info.expires_at, "credentials issued");
@@ -272,7 +274,7 @@ impl<'a> Session<'a> {
         signed_with: u64,
     ) -> Result<(), CommandError> {
         let attempt = Attempt {
-            session_expired: clock::now() >= self.info.expires_at,
+            session_expired: self.info.is_expired(self.info.server_now(clock::now())),
             signed_with_replaced: signed_with < self.refreshes,
             refresh_used: self.refreshes > 0,
             ..Attempt::default()
@@ -289,7 +291,7 @@ impl<'a> Session<'a> {
                     .issue(&self.credentials, clock::now())
                     .await
                     .map_err(|failure| CommandError::Issue {
-                        mode: self.settings.mode,
+                        mode: self.settings.target.mode,
                         failure,
                     })?;
                 self.refreshes += 1;
@@ -305,13 +307,11 @@ impl<'a> Session<'a> {
 
     pub(super) fn object_error(&self, key: &str, failure: AwsFailure) -> CommandError {
         tracing::debug!(%failure, "object request failed");
-        let hint = if failure.kind == ErrorKind::AccessDenied {
-            self.get_object_refusal(key)
-        } else {
-            None
-        };
+        let hint = self.credentials.policy().and_then(|p| {
+            p.why_refused(&failure, "s3:GetObject", &self.settings.target.bucket, key)
+        });
         CommandError::Object(Box::new(ObjectFailure {
-            bucket: self.settings.bucket.clone(),
+            bucket: self.settings.target.bucket.clone(),
             key: key.to_string(),
             failure,
             hint,
@@ -322,13 +322,13 @@ impl<'a> Session<'a> {
     pub(super) fn get_object_refusal(&self, key: &str) -> Option<String> {
         self.credentials
             .policy()?
-            .refusal_hint("s3:GetObject", &self.settings.bucket, key)
+            .refusal_hint("s3:GetObject", &self.settings.target.bucket, key)
     }
 
     pub(super) fn bucket_error(&self, failure: AwsFailure) -> CommandError {
         tracing::debug!(%failure, "page failed");
         CommandError::Bucket {
-            bucket: self.settings.bucket.clone(),
+            bucket: self.settings.target.bucket.clone(),
             failure,
         }
     }
@@ -343,10 +343,7 @@ fn warn_of_unlikely_answers(info: &SessionInfo) {
             date.format("%Y-%m-%d %H:%M:%S UTC")
         ));
     }
-    let server_now = match info.clock_reading() {
-        ClockReading::Offset(offset) => clock::now() - offset,
-        _ => clock::now(),
-    };
+    let server_now = info.server_now(clock::now());
     if info.expires_within(server_now, 60) {
         super::stderr_line(&format!(
             "sts3: warning: the credentials STS issued expire at {}, {}; check the endpoint and this computer's clock",

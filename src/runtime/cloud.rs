@@ -74,11 +74,11 @@ impl AwsCloud {
     ) -> Self {
         let clients = Mode::ALL
             .into_iter()
-            .map(|m| (m, (settings.base_for(m), Arc::new(OnceCell::new()))))
+            .map(|m| (m, (settings.target.base_for(m), Arc::new(OnceCell::new()))))
             .collect();
         Self {
             clients: Mutex::new(clients),
-            path_style: settings.path_style(),
+            path_style: settings.target.path_style(),
             on_retryable,
             active: Mutex::new(None),
             s3_region: Mutex::new(None),

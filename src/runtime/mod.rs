@@ -23,7 +23,7 @@ use tokio::sync::mpsc;
 /// Runs the TUI until the user quits. The terminal is restored on every path.
 pub async fn run(settings: Settings, keymap: Keymap) -> std::io::Result<()> {
     crate::ui::theme::set_color(!crate::ui::theme::no_color_requested());
-    let mut term = terminal::Terminal::enter(settings.mouse)?;
+    let mut term = terminal::Terminal::enter(settings.config.mouse)?;
     let clock: Arc<dyn WallClock> = Arc::new(SystemClock);
     let (tx, results) = mpsc::unbounded_channel();
     let notices = tx.clone();

@@ -577,12 +577,7 @@ async fn an_edit_gives_the_terminal_to_the_editor_then_re_issues_and_relists() {
     assert!(screen.contains("· changed"), "{screen}");
     assert!(screen.contains("s3:GetObjectTagging"), "{screen}");
     let (_, app) = h.quit().await;
-    assert!(
-        app.settings
-            .policy
-            .compact()
-            .contains("s3:GetObjectTagging")
-    );
+    assert!(app.target.policy.compact().contains("s3:GetObjectTagging"));
 }
 
 #[tokio::test(start_paused = true)]

@@ -80,7 +80,7 @@ fn render_access(frame: &mut Frame, area: Rect, app: &App, check: &Check, clock:
         .session
         .info()
         .map_or_else(String::new, |i| printable(&i.principal_arn).into_owned());
-    let policy = match app.settings.session_policy(mode) {
+    let policy = match app.target.session_policy(mode) {
         Some(p) => format!("its session policy ({} chars)", p.size()),
         None => "no session policy".to_string(),
     };

@@ -3,7 +3,7 @@
 
 use super::{Clock, Screen, is_focused, keep_head, pane_block, spinner, theme};
 use crate::app::layers::{Layer, PickerKind};
-use crate::app::listing::{Entry, Listing, Retry};
+use crate::app::listing::{Entry, Listing};
 use crate::app::object::Outcome;
 use crate::app::{App, Focus, Input};
 use crate::bucket::human_size;
@@ -274,24 +274,12 @@ fn render_error(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
         }
         return;
     };
-    let key = |action| super::key_name(app, action);
-    let hint = if err.retry == Retry::AfterCredentials && app.session.is_issuing() {
-        "refreshing credentials, then retrying this page…".to_string()
-    } else if let Retry::At(at) = err.retry {
-        let secs = (at - clock.now).num_seconds().max(0);
-        format!("retrying in {secs}s · {}: retry now", key(Action::Reload))
-    } else if app.credentials_may_help(&err.failure, clock.now) {
-        format!("{}: refresh credentials", key(Action::RefreshCredentials))
-    } else {
-        format!("{}: retry", key(Action::Reload))
+    let ask = super::AskAgain {
+        action: Action::Reload,
+        word: "retry",
+        then: "retrying this page",
     };
-    let lines = vec![
-        Line::from(Span::styled(format!("✗ {}", err.failure), theme::danger())),
-        Line::from(vec![
-            Span::styled("  ", theme::error()),
-            Span::styled(hint, theme::key_hint()),
-        ]),
-    ];
+    let lines = super::failed_lines(app, &err.failed, &ask, clock);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 

@@ -110,6 +110,55 @@ pub(crate) fn key_name(app: &App, action: crate::keymap::Action) -> String {
         .map_or_else(|| "?".to_string(), |k| k.to_string())
 }
 
+/// How a feature asks again, for [`failed_lines`]: its key, the word for it, and what happens
+/// when new credentials come.
+pub(crate) struct AskAgain {
+    pub(crate) action: crate::keymap::Action,
+    pub(crate) word: &'static str,
+    pub(crate) then: &'static str,
+}
+
+/// A failed request in place, the same in every pane: the failure (its AWS code first), why the
+/// session policy refuses it when it does, and the way out.
+pub(crate) fn failed_lines(
+    app: &App,
+    failed: &crate::app::fetch::Failed,
+    ask: &AskAgain,
+    clock: Clock,
+) -> Vec<Line<'static>> {
+    use crate::app::fetch::WayOut;
+    use crate::keymap::Action;
+    use ratatui::text::Span;
+    let way_out = match failed.way_out(app.session_now(clock.now)) {
+        WayOut::Refreshing => format!("refreshing credentials, then {}…", ask.then),
+        WayOut::RetryingAt(at) => format!(
+            "retrying in {}s · {}: retry now",
+            (at - clock.now).num_seconds().max(0),
+            key_name(app, ask.action)
+        ),
+        WayOut::Refresh => format!(
+            "{}: refresh credentials",
+            key_name(app, Action::RefreshCredentials)
+        ),
+        WayOut::AskAgain => format!("{}: {}", key_name(app, ask.action), ask.word),
+    };
+    let mut lines = vec![Line::from(Span::styled(
+        format!("✗ {}", failed.failure),
+        theme::danger(),
+    ))];
+    if let Some(hint) = &failed.hint {
+        lines.push(Line::from(Span::styled(
+            format!("  {hint}"),
+            theme::error(),
+        )));
+    }
+    lines.push(Line::from(Span::styled(
+        format!("  {way_out}"),
+        theme::key_hint(),
+    )));
+    lines
+}
+
 pub(crate) fn is_focused(app: &App, pane: Focus) -> bool {
     app.focus == pane
 }

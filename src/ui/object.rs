@@ -2,7 +2,8 @@
 //! object pane's place, with its failure inline and the way out; and the presigned-URL popup.
 
 use super::policy::token_line;
-use super::{Clock, is_focused, key_name, pane_block, spinner, theme};
+use super::{AskAgain, Clock, failed_lines, is_focused, key_name, pane_block, spinner, theme};
+use crate::app::fetch::Fetch;
 use crate::app::object::{Content, ObjectView, Presigned, ViewKind};
 use crate::app::{App, Focus};
 use crate::escape::printable;
@@ -21,7 +22,7 @@ pub(crate) fn render_view(
     view: &ObjectView,
     clock: Clock,
 ) {
-    let what = match (view.kind, &view.content) {
+    let what = match (view.kind, view.content.got()) {
         (ViewKind::Detail, _) => " Detail ".to_string(),
         (ViewKind::Preview, Some(Content::Preview(p))) => {
             format!(" Preview · {} · {} ", p.extent(), p.kind())
@@ -54,41 +55,22 @@ pub(crate) fn render_view(
     let lines = view_lines(app, view, clock);
     let mut paragraph =
         Paragraph::new(lines).scroll((u16::try_from(view.scroll).unwrap_or(u16::MAX), 0));
-    if view.wrap || view.content.is_none() {
+    if view.wrap || view.content.got().is_none() {
         paragraph = paragraph.wrap(Wrap { trim: false });
     }
     frame.render_widget(paragraph, inner);
 }
 
 fn view_lines<'a>(app: &App, view: &'a ObjectView, clock: Clock) -> Vec<Line<'a>> {
-    if let Some(f) = &view.failure {
-        let mut lines = vec![Line::from(Span::styled(
-            format!("✗ {}", f.failure),
-            theme::danger(),
-        ))];
-        if let Some(hint) = &f.hint {
-            lines.push(Line::from(Span::styled(
-                format!("  {hint}"),
-                theme::error(),
-            )));
-        }
-        let way_out = if view.awaiting_credentials && app.session.is_issuing() {
-            "refreshing credentials, then asking again…".to_string()
-        } else if app.credentials_may_help(&f.failure, clock.now) {
-            format!(
-                "{}: refresh credentials",
-                key_name(app, Action::RefreshCredentials)
-            )
-        } else {
-            format!("{}: ask again", key_name(app, Action::Reload))
+    if let Some(failed) = view.content.failed() {
+        let ask = AskAgain {
+            action: Action::Reload,
+            word: "ask again",
+            then: "asking again",
         };
-        lines.push(Line::from(Span::styled(
-            format!("  {way_out}"),
-            theme::key_hint(),
-        )));
-        return lines;
+        return failed_lines(app, failed, &ask, clock);
     }
-    match &view.content {
+    match view.content.got() {
         None => vec![Line::from(Span::styled(
             format!("{} loading…", spinner(clock.now)),
             theme::dim(),
@@ -163,16 +145,19 @@ pub(crate) fn render_presigned(
         lines.push(Line::from(Span::styled(format!("⚠ {w}"), theme::warn())));
     }
     lines.push(Line::from(""));
-    match (&p.url, &p.failure) {
-        (_, Some(f)) => lines.push(Line::from(Span::styled(format!("✗ {f}"), theme::danger()))),
-        (Some(url), None) => {
+    match &p.url {
+        Fetch::Failed(f) => lines.push(Line::from(Span::styled(
+            format!("✗ {}", f.failure),
+            theme::danger(),
+        ))),
+        Fetch::Got(url) => {
             lines.push(Line::from(Span::styled(
                 "copied to the clipboard (OSC 52); the whole URL:",
                 theme::dim(),
             )));
             lines.push(Line::from(printable(url).into_owned()));
         }
-        (None, None) => lines.push(Line::from(Span::styled(
+        Fetch::Waiting | Fetch::Asking { .. } => lines.push(Line::from(Span::styled(
             format!("{} signing…", spinner(clock.now)),
             theme::dim(),
         ))),

@@ -76,7 +76,7 @@ pub(crate) fn render_mfa(frame: &mut Frame, area: Rect, app: &App, clock: Clock)
     let Some(Input::Mfa { mode, code, error }) = &app.input else {
         return;
     };
-    let serial = app.settings.mfa_serial.clone().unwrap_or_default();
+    let serial = app.target.mfa_serial.clone().unwrap_or_default();
     let s = &app.session;
     let heading = match s.info() {
         Some(info) if info.mode == *mode => {

@@ -3,7 +3,8 @@
 //! role), the chosen line marked.
 
 use super::{Clock, is_focused, pane_block, spinner, theme};
-use crate::app::buckets::{BucketPicker, Listed};
+use crate::app::buckets::BucketPicker;
+use crate::app::fetch::Fetch;
 use crate::app::profiles::ProfilePicker;
 use crate::app::region::RegionPicker;
 use crate::app::{App, Focus};
@@ -29,15 +30,15 @@ pub(crate) fn render_buckets(
     let mut lines = vec![
         filter_line(&picker.typed.filter),
         match &picker.listed {
-            Listed::Waiting => Line::from(Span::styled(
+            Fetch::Waiting => Line::from(Span::styled(
                 "waiting for credentials to list the buckets…",
                 theme::dim(),
             )),
-            Listed::Asking(_) => Line::from(Span::styled(
+            Fetch::Asking { .. } => Line::from(Span::styled(
                 format!("{} asking S3 for the buckets…", spinner(clock.now)),
                 theme::dim(),
             )),
-            Listed::Names(names) => Line::from(Span::styled(
+            Fetch::Got(names) => Line::from(Span::styled(
                 format!(
                     "{} bucket{} this session may list",
                     names.len(),
@@ -45,16 +46,16 @@ pub(crate) fn render_buckets(
                 ),
                 theme::dim(),
             )),
-            Listed::Refused(failure) => Line::from(Span::styled(
+            Fetch::Failed(failed) => Line::from(Span::styled(
                 format!(
                     "✗ this session may not list buckets ({}); type a bucket's name",
-                    failure.code_or_kind()
+                    failed.failure.code_or_kind()
                 ),
                 theme::warn(),
             )),
         },
     ];
-    let choices = picker.choices(&app.settings.recent_buckets);
+    let choices = picker.choices(&app.recent_buckets);
     let room = usize::from(inner.height).saturating_sub(lines.len());
     for (choice, here) in in_view(&choices, picker.typed.selected, room) {
         let mut spans = vec![chosen(here, &printable(&choice.name))];
@@ -116,7 +117,7 @@ pub(crate) fn render_profiles(frame: &mut Frame, area: Rect, app: &App, picker: 
         Span::styled(" Profiles ", theme::title()),
         Span::raw(format!(
             "{} ",
-            printable(&app.settings.profile_files.config_path)
+            printable(&app.config.profile_files.config_path)
         )),
     ]);
     let hints = " type to filter · ⏎ use it (re-issues the session) · ↑/↓ choose · esc back ";
@@ -131,10 +132,10 @@ pub(crate) fn render_profiles(frame: &mut Frame, area: Rect, app: &App, picker: 
         .max()
         .unwrap_or(0);
     let current = app
-        .settings
+        .target
         .role_profile
         .as_deref()
-        .or(app.settings.base.profile.as_deref());
+        .or(app.target.base.profile.as_deref());
     let mut lines = vec![filter_line(&picker.typed.filter)];
     let room = usize::from(inner.height).saturating_sub(1);
     for (p, here) in in_view(&choices, picker.typed.selected, room) {

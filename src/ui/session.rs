@@ -108,8 +108,8 @@ fn rows(app: &App, clock: Clock, inner_width: usize) -> Vec<Row<'static>> {
         Plan::Nothing => format!("– · {} done", s.refresh_count()),
     };
     rows.push(one(2, row("Refresh", refresh)));
-    if let Some(profile) = &app.settings.role_profile {
-        let base = app.settings.base.profile.as_deref().map_or_else(
+    if let Some(profile) = &app.target.role_profile {
+        let base = app.target.base.profile.as_deref().map_or_else(
             || "the environment's keys".to_string(),
             |p| format!("profile {p}"),
         );
@@ -118,8 +118,8 @@ fn rows(app: &App, clock: Clock, inner_width: usize) -> Vec<Row<'static>> {
             row("Profile", format!("{profile} (role profile; base: {base})")),
         ));
     }
-    if app.settings.places_differ() {
-        rows.push(one(5, row("Via", app.settings.place(s.mode()))));
+    if app.target.places_differ() {
+        rows.push(one(5, row("Via", app.target.place(s.mode()))));
     }
     if s.clock_offset() != TimeDelta::zero() {
         let text = crate::app::clock_offset_text(s.clock_offset());
@@ -165,7 +165,7 @@ fn mode_row(app: &App, clock: Clock) -> Line<'static> {
 fn left_row(app: &App, clock: Clock, value_width: usize) -> Line<'static> {
     let s = &app.session;
     let left = s.remaining(clock.now).unwrap_or_default();
-    let style = countdown_style(left, &app.settings.refresh);
+    let style = countdown_style(left, &app.config.refresh);
     let countdown = if s.is_expired(clock.now) {
         "EXPIRED ".to_string()
     } else {

@@ -4,7 +4,7 @@
 // These tests drop the effects of the updates whose state is all they look at.
 #![allow(unused_must_use)]
 
-use super::Listed;
+use crate::app::fetch::Fetch;
 use crate::app::tests::{at, generation_of, info, key, list_request, running, special, t0};
 use crate::app::{App, Effect, Generation, Keymap, Msg, RequestId};
 use crate::cli::Options;
@@ -22,7 +22,7 @@ fn without_bucket(mode: Mode) -> (App, Generation) {
         ..Options::default()
     };
     let mut settings = Settings::resolve_text(&opts, "", "test.toml").unwrap();
-    settings.recent_buckets = vec!["old-logs".into(), "alpha-data".into()];
+    settings.config.recent_buckets = vec!["old-logs".into(), "alpha-data".into()];
     let (app, fx) = App::new(settings, Keymap::default(), t0());
     (app, generation_of(&fx))
 }
@@ -78,7 +78,7 @@ fn without_a_bucket_the_picker_lists_buckets_with_a_list_only_session() {
         issued_policy(&fx),
         Some(Policy::for_bucket_picker().build().unwrap())
     );
-    assert_eq!(app.buckets.as_ref().unwrap().listed, Listed::Waiting);
+    assert_eq!(app.buckets.as_ref().unwrap().listed, Fetch::Waiting);
     let fx = credentials(&mut app, generation, Mode::Federated);
     assert!(
         fx.iter().all(|e| !matches!(e, Effect::ListPage { .. })),
@@ -106,7 +106,7 @@ fn without_a_bucket_the_picker_lists_buckets_with_a_list_only_session() {
     type_text(&mut app, "LOG");
     let picker = app.buckets.as_ref().unwrap();
     let names: Vec<String> = picker
-        .choices(&app.settings.recent_buckets)
+        .choices(&app.recent_buckets)
         .into_iter()
         .map(|c| c.name)
         .collect();
@@ -114,7 +114,6 @@ fn without_a_bucket_the_picker_lists_buckets_with_a_list_only_session() {
     let fx = app.update(special(Key::Enter), at(3));
     assert!(app.buckets.is_none());
     assert_eq!(app.listing.bucket(), "beta-logs");
-    assert_eq!(app.settings.bucket, "beta-logs");
     // Re-issued, scoped to the bucket; remembered as recent.
     assert_eq!(
         issued_policy(&fx),
@@ -154,7 +153,7 @@ fn listed_names_that_are_not_bucket_names_are_left_out_and_said() {
     );
     assert_eq!(
         app.buckets.as_ref().unwrap().listed,
-        Listed::Names(vec!["alpha-data".into(), "gamma".into()])
+        Fetch::Got(vec!["alpha-data".into(), "gamma".into()])
     );
     assert_eq!(
         app.history.newest_first().next().unwrap().text,
@@ -192,10 +191,7 @@ fn a_refused_list_still_offers_typing_and_the_recent_buckets() {
         },
         at(2),
     );
-    assert_eq!(
-        app.buckets.as_ref().unwrap().listed,
-        Listed::Asking(request)
-    );
+    assert!(app.buckets.as_ref().unwrap().listed.is_asking(request));
     let denied = AwsFailure::new(
         ErrorKind::AccessDenied,
         Some("AccessDenied"),
@@ -209,8 +205,8 @@ fn a_refused_list_still_offers_typing_and_the_recent_buckets() {
         at(2),
     );
     let picker = app.buckets.as_ref().unwrap();
-    assert_eq!(picker.listed, Listed::Refused(denied));
-    let choices = picker.choices(&app.settings.recent_buckets);
+    assert_eq!(picker.listed.failed().map(|f| &f.failure), Some(&denied));
+    let choices = picker.choices(&app.recent_buckets);
     assert!(choices.iter().all(|c| c.recent));
     assert_eq!(choices.len(), 2);
     // Down, Enter: the second recent bucket; role mode has no session policy: listed at once.
@@ -298,14 +294,14 @@ fn a_policy_of_ones_own_stays_when_the_bucket_changes() {
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
     )
     .unwrap();
-    app.settings.policy = own.clone();
-    app.settings.policy_from_file = true;
+    app.target.policy = own.clone();
+    app.target.policy_from_file = true;
     app.update(key('b'), at(2));
     for c in "other-bucket".chars() {
         app.update(key(c), at(2));
     }
     let fx = app.update(special(Key::Enter), at(3));
-    assert_eq!(app.settings.policy, own);
+    assert_eq!(app.target.policy, own);
     assert!(
         fx.iter()
             .all(|e| !matches!(e, Effect::IssueCredentials { .. })),

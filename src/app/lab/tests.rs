@@ -155,7 +155,7 @@ fn a_template_re_issues_with_its_policy_shows_the_diff_and_reloads() {
     assert_eq!(*selected, 0);
     assert_eq!(items[0].name, "list only");
     app.update(special(Key::Esc), at(2));
-    app.settings.policies_dir = Some("/p".into());
+    app.config.policies_dir = Some("/p".into());
     fx = app.update(key('T'), at(2));
     assert_eq!(fx, [Effect::ReadUserPolicies { dir: "/p".into() }]);
     app.update(
@@ -233,7 +233,7 @@ fn a_template_re_issues_with_its_policy_shows_the_diff_and_reloads() {
 #[test]
 fn a_template_that_is_not_a_policy_says_why_and_session_tokens_carry_none() {
     let mut app = browsing();
-    app.settings.policies_dir = Some("/p".into());
+    app.config.policies_dir = Some("/p".into());
     app.update(key('T'), at(2));
     app.update(
         Msg::UserPoliciesRead {
@@ -270,7 +270,7 @@ fn a_template_that_is_not_a_policy_says_why_and_session_tokens_carry_none() {
 fn an_edit_round_trip_validates_offers_another_try_and_re_issues() {
     let mut app = browsing();
     let fx = app.update(key('e'), at(2));
-    let current = app.settings.policy.pretty().to_string();
+    let current = app.target.policy.pretty().to_string();
     assert_eq!(
         fx,
         [Effect::EditPolicy {
@@ -327,10 +327,7 @@ fn an_edit_round_trip_validates_offers_another_try_and_re_issues() {
         issued_policy(&fx),
         Some(SessionPolicy::parse(LIST_ONLY).unwrap())
     );
-    assert_eq!(
-        app.settings.policy,
-        SessionPolicy::parse(LIST_ONLY).unwrap()
-    );
+    assert_eq!(app.target.policy, SessionPolicy::parse(LIST_ONLY).unwrap());
     assert!(app.policy.diff.is_some());
     // The editor failed: said, nothing changed.
     app.update(key('e'), at(8));
@@ -359,10 +356,7 @@ fn an_edit_round_trip_validates_offers_another_try_and_re_issues() {
     assert!(app.lab.view.is_some());
     app.update(special(Key::Esc), at(12));
     assert!(app.lab.view.is_none());
-    assert_eq!(
-        app.settings.policy,
-        SessionPolicy::parse(LIST_ONLY).unwrap()
-    );
+    assert_eq!(app.target.policy, SessionPolicy::parse(LIST_ONLY).unwrap());
 }
 
 #[test]

@@ -2,14 +2,15 @@
 //! complete, or failed (and how it will be retried). Counters that belong to a run of failures
 //! live inside the states that have one, so a loaded page forgets them by construction.
 
+use crate::app::fetch::{Failed, Retry, Streak};
 use crate::app::{Generation, RequestId};
 use crate::bucket::Cursor;
-use crate::failure::AwsFailure;
 use chrono::{DateTime, Utc};
 
-/// A page request on its way.
+/// A page request on its way (a page is more than one [`crate::app::fetch::Fetch`]: it has a
+/// place in the listing and may be a walk of many).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Fetch {
+pub(crate) struct PageFetch {
     pub(crate) id: RequestId,
     pub(crate) generation: Generation,
     /// Where it lists from (`None`: the first page); for a walk to the end, after the last
@@ -19,37 +20,12 @@ pub(crate) struct Fetch {
     pub(crate) walk: bool,
 }
 
-/// A run of failures of the same page, until one succeeds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Streak {
-    /// Passing failures in a row (network, throttling, 5xx), for the backoff.
-    pub(crate) transient: u32,
-    /// The one automatic credential refresh has been used.
-    pub(crate) refresh_used: bool,
-    /// The one region hint followed (a server naming region after region is not followed
-    /// round the world).
-    pub(crate) region_followed: bool,
-}
-
-/// How a failed page will be tried again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Retry {
-    /// By itself at this time (passing trouble).
-    At(DateTime<Utc>),
-    /// When new credentials arrive (they are being issued).
-    AfterCredentials,
-    /// When the user asks.
-    ByUser,
-}
-
 /// A failed page, shown in place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PageFailure {
-    pub(crate) failure: AwsFailure,
+    pub(crate) failed: Failed,
     /// Where to resume from.
     pub(crate) token: Option<Cursor>,
-    pub(crate) retry: Retry,
-    pub(crate) streak: Streak,
 }
 
 /// Which page comes next.
@@ -76,7 +52,7 @@ pub(crate) enum Load {
     Unstarted,
     /// A page is on its way.
     Fetching {
-        fetch: Fetch,
+        fetch: PageFetch,
         streak: Streak,
     },
     /// Pages loaded; more from this cursor.
@@ -98,7 +74,7 @@ impl Load {
         }
     }
 
-    pub(crate) fn fetching(&self) -> Option<&Fetch> {
+    pub(crate) fn fetching(&self) -> Option<&PageFetch> {
         match self {
             Load::Fetching { fetch, .. } => Some(fetch),
             _ => None,
@@ -120,7 +96,11 @@ impl Load {
     pub(crate) fn retry_at(&self) -> Option<DateTime<Utc>> {
         match self {
             Load::Failed(PageFailure {
-                retry: Retry::At(at),
+                failed:
+                    Failed {
+                        retry: Retry::At(at),
+                        ..
+                    },
                 ..
             }) => Some(*at),
             _ => None,

@@ -8,14 +8,14 @@ mod rows;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use crate::app::fetch::{Failed, Retry, Streak};
 #[cfg(test)]
 pub(crate) use load::NextPage;
-pub(crate) use load::{Fetch, Load, PageFailure, Retry, Streak};
+pub(crate) use load::{Load, PageFailure, PageFetch};
 pub(crate) use rows::{Entry, Rows, Sort};
 
 use super::{Generation, RequestId};
 use crate::bucket::{Cursor, ListPage, PageRequest};
-use crate::failure::AwsFailure;
 
 /// Rows from the end of what is loaded at which the next page is requested.
 pub(crate) const LOOKAHEAD: usize = 100;
@@ -144,7 +144,7 @@ impl Listing {
         self.load.is_complete() && self.shown == Shown::ThisListing
     }
 
-    pub(crate) fn in_flight(&self) -> Option<&Fetch> {
+    pub(crate) fn in_flight(&self) -> Option<&PageFetch> {
         self.load.fetching()
     }
 
@@ -155,7 +155,7 @@ impl Listing {
     /// A failed page waits for new credentials.
     pub(crate) fn awaits_credentials(&self) -> bool {
         self.error()
-            .is_some_and(|e| e.retry == Retry::AfterCredentials)
+            .is_some_and(|e| e.failed.retry == Retry::AfterCredentials)
     }
 
     /// Moves the cursor by `delta` rows, clamped.
@@ -251,7 +251,7 @@ impl Listing {
         let Load::Failed(failed) = std::mem::take(&mut self.load) else {
             return None;
         };
-        Some(self.begin_fetch(id, generation, failed.token, failed.streak))
+        Some(self.begin_fetch(id, generation, failed.token, failed.failed.streak))
     }
 
     fn begin_fetch(
@@ -272,7 +272,7 @@ impl Listing {
         }
         .from_cursor(token.clone());
         self.load = Load::Fetching {
-            fetch: Fetch {
+            fetch: PageFetch {
                 id,
                 generation,
                 token,
@@ -364,7 +364,7 @@ impl Listing {
     }
 
     /// Takes the request `id` off the wire when it failed; `None` for a stale answer.
-    pub(crate) fn take_failed(&mut self, id: RequestId) -> Option<(Fetch, Streak)> {
+    pub(crate) fn take_failed(&mut self, id: RequestId) -> Option<(PageFetch, Streak)> {
         if self.in_flight().map(|f| f.id) != Some(id) {
             return None;
         }
@@ -377,32 +377,17 @@ impl Listing {
         }
     }
 
-    /// Shows a failed page in place, to be retried as `retry` says. A walk to the end stops.
-    pub(crate) fn fail(
-        &mut self,
-        failure: AwsFailure,
-        token: Option<Cursor>,
-        retry: Retry,
-        streak: Streak,
-    ) {
+    /// Shows a failed page in place, to be retried as it says. A walk to the end stops.
+    pub(crate) fn fail(&mut self, failed: Failed, token: Option<Cursor>) {
         self.walk = None;
-        self.load = Load::Failed(PageFailure {
-            failure,
-            token,
-            retry,
-            streak,
-        });
+        self.load = Load::Failed(PageFailure { failed, token });
     }
 
-    /// The failed page will be retried when new credentials arrive (or, `false`, by the user
-    /// or by itself as before).
-    pub(crate) fn set_awaiting_credentials(&mut self, awaiting: bool) {
-        if let Load::Failed(failed) = &mut self.load {
-            if awaiting {
-                failed.retry = Retry::AfterCredentials;
-            } else if failed.retry == Retry::AfterCredentials {
-                failed.retry = Retry::ByUser;
-            }
+    /// `r` was pressed: the failed page waits for the new credentials if they may let it
+    /// through.
+    pub(crate) fn on_refresh_asked(&mut self, session_expired: bool) {
+        if let Load::Failed(page) = &mut self.load {
+            page.failed.on_refresh_asked(session_expired);
         }
     }
 

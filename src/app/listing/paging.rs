@@ -1,11 +1,12 @@
 //! The listing as the app drives it: asking for pages on demand, taking them in, dropping stale
-//! answers, and doing what [`crate::failure::recovery`] decides about a failed page (a retry by
+//! answers, and doing what [`crate::app::fetch::decide`]s about a failed page (a retry by
 //! itself, one credential refresh, or waiting for the user).
 
-use super::Retry;
+use super::{Failed, Retry};
+use crate::app::fetch::decide;
 use crate::app::{App, Effect, RequestId};
 use crate::bucket::ListPage;
-use crate::failure::{Attempt, AwsFailure, Recovery};
+use crate::failure::AwsFailure;
 use chrono::{DateTime, Utc};
 
 /// Which page to ask for.
@@ -18,10 +19,16 @@ enum Which {
 }
 
 impl App {
-    /// Whether new credentials may fix `failure` now. Decides the hint shown and what `r`
-    /// retries.
-    pub(crate) fn credentials_may_help(&self, failure: &AwsFailure, now: DateTime<Utc>) -> bool {
-        failure.credentials_may_help(self.session.is_expired(now))
+    /// New credentials are in use: the listing starts over if they were issued for a new
+    /// bucket, policy, profile, region or mode, else a page that waited for them asks again.
+    pub(crate) fn listing_after_credentials(&mut self) -> Vec<Effect> {
+        if std::mem::take(&mut self.reload_on_issue) {
+            self.reload()
+        } else if self.listing.awaits_credentials() {
+            self.retry_failed_page()
+        } else {
+            Vec::new()
+        }
     }
 
     /// Starts the listing of the current prefix over, keeping the rows on screen (and the
@@ -141,48 +148,24 @@ impl App {
             && !streak.region_followed
         {
             streak.region_followed = true;
-            self.listing
-                .fail(failure, fetch.token, Retry::ByUser, streak);
+            let failed = Failed {
+                failure,
+                retry: Retry::ByUser,
+                streak,
+                hint: None,
+            };
+            self.listing.fail(failed, fetch.token);
             let mut effects = self.switch_s3_region(&region, now);
             effects.extend(self.retry_failed_page());
             return effects;
         }
-        let attempt = Attempt {
-            session_expired: self.session.is_expired(now),
-            signed_with_replaced: self
-                .session
-                .active_generation()
-                .is_some_and(|g| g > fetch.generation),
-            refresh_used: streak.refresh_used,
-            transient_before: streak.transient,
-        };
-        let recovery = crate::failure::recovery(&failure, attempt);
-        let token = fetch.token;
-        match recovery {
-            Recovery::RetryAfter(wait) => {
-                streak.transient += 1;
-                self.listing
-                    .fail(failure, token, Retry::At(now + wait), streak);
-                Vec::new()
-            }
-            Recovery::WaitForUser => {
-                self.listing.fail(failure, token, Retry::ByUser, streak);
-                Vec::new()
-            }
-            Recovery::RetryNow => {
-                self.listing.fail(failure, token, Retry::ByUser, streak);
-                self.retry_failed_page()
-            }
-            Recovery::RefreshThenRetry => {
-                streak.refresh_used = true;
-                self.note_recovery_started(failure.code_or_kind(), now);
-                self.listing
-                    .fail(failure, token, Retry::AfterCredentials, streak);
-                if self.session.is_issuing() {
-                    return Vec::new(); // the answer on its way retries the page
-                }
-                self.issue(self.session.mode(), now)
-            }
+        let session = self.session_now(now);
+        let code = failure.code_or_kind();
+        let (failed, next) = decide(failure, streak, fetch.generation, session, 1, now);
+        if failed.retry == Retry::AfterCredentials {
+            self.note_recovery_started(code, now);
         }
+        self.listing.fail(failed, fetch.token);
+        self.after_failure(next, Self::retry_failed_page, now)
     }
 }

@@ -1,14 +1,16 @@
 //! Acting on the selected object: its detail or a preview over the listing (the listing, its
 //! cursor and its pages stay as they are underneath), one download at a time with its
 //! progress, and a presigned URL in a popup. The state lives here; what keys and answers do
-//! to it is in `actions`.
+//! to it is in `view`, `download` and `presign`.
 
-mod actions;
+mod download;
+mod presign;
 #[cfg(test)]
 mod tests;
+mod view;
 
+use crate::app::fetch::{Failed, Fetch, Streak};
 use crate::app::{Generation, RequestId};
-use crate::failure::AwsFailure;
 use crate::object::preview::Preview;
 use crate::object::{ObjectDetail, Validity};
 use chrono::{DateTime, Utc};
@@ -28,26 +30,12 @@ pub(crate) enum Content {
     Preview(Preview),
 }
 
-/// A failed request for the view, and why, when the session policy is the reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ViewFailure {
-    pub(crate) failure: AwsFailure,
-    pub(crate) hint: Option<String>,
-}
-
 /// An object's detail or preview, over the listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ObjectView {
     pub(crate) key: String,
     pub(crate) kind: ViewKind,
-    /// The request in flight, and the credentials it was signed with.
-    pub(crate) in_flight: Option<(RequestId, Generation)>,
-    pub(crate) content: Option<Content>,
-    pub(crate) failure: Option<ViewFailure>,
-    /// This view's one automatic credential refresh has been used.
-    pub(crate) refresh_used: bool,
-    /// Waiting for new credentials to ask again.
-    pub(crate) awaiting_credentials: bool,
+    pub(crate) content: Fetch<Content>,
     /// The first line shown.
     pub(crate) scroll: usize,
     /// Long lines wrap (previews).
@@ -59,11 +47,7 @@ impl ObjectView {
         Self {
             key: key.to_string(),
             kind,
-            in_flight: None,
-            content: None,
-            failure: None,
-            refresh_used: false,
-            awaiting_credentials: false,
+            content: Fetch::Waiting,
             scroll: 0,
             wrap: false,
         }
@@ -71,7 +55,7 @@ impl ObjectView {
 
     /// Lines of content (for scrolling).
     pub(crate) fn line_count(&self) -> usize {
-        match &self.content {
+        match self.content.got() {
             // The count does not depend on the zone.
             Some(Content::Detail(d)) => d.lines(chrono::Offset::fix(&chrono::Utc)).len(),
             Some(Content::Preview(p)) => p.line_count(),
@@ -91,10 +75,8 @@ pub(crate) enum Phase {
         received: u64,
         size: u64,
         started: DateTime<Utc>,
-        /// Why it stalled, while it waits to resume.
-        stalled: Option<String>,
-        /// When it tries again by itself, if it does.
-        retry_at: Option<DateTime<Utc>>,
+        /// Why it stalled and how it resumes, while it waits to.
+        stalled: Option<Failed>,
     },
 }
 
@@ -105,10 +87,9 @@ pub(crate) struct Download {
     pub(crate) key: String,
     pub(crate) path: PathBuf,
     pub(crate) phase: Phase,
-    /// Credential refreshes this download has asked for.
-    pub(crate) refreshes: u32,
-    /// Failures in a row that were retried by themselves.
-    pub(crate) transient: u32,
+    /// Its run of failures: refreshes asked for (all of them: a long download may need more
+    /// than one), passing failures in a row.
+    pub(crate) streak: Streak,
     /// The generation its requests are signed with now.
     pub(crate) generation: Generation,
 }
@@ -134,14 +115,12 @@ pub(crate) enum Outcome {
 /// A presigned URL being signed, or shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Presigned {
-    pub(crate) request: RequestId,
     pub(crate) key: String,
     pub(crate) validity: Validity,
-    /// The URL, once signed.
-    pub(crate) url: Option<String>,
+    /// The URL.
+    pub(crate) url: Fetch<String>,
     /// Why the URL will be refused, when the session policy says so.
     pub(crate) warning: Option<String>,
-    pub(crate) failure: Option<AwsFailure>,
 }
 
 /// Everything the object actions keep.

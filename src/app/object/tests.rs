@@ -134,8 +134,8 @@ fn enter_on_an_object_opens_its_detail_and_a_stale_answer_is_dropped() {
         at(5),
     );
     let view = app.object.view.as_ref().unwrap();
-    assert_eq!(view.content, None, "the stale answer is dropped");
-    assert_eq!(view.in_flight.map(|(r, _)| r), Some(second));
+    assert_eq!(view.content.got(), None, "the stale answer is dropped");
+    assert_eq!(view.content.asking().map(|(r, _)| r), Some(second));
     app.update(
         Msg::DetailLoaded {
             request: second,
@@ -144,8 +144,8 @@ fn enter_on_an_object_opens_its_detail_and_a_stale_answer_is_dropped() {
         at(5),
     );
     let view = app.object.view.as_ref().unwrap();
-    assert_eq!(view.content, Some(Content::Detail(detail("b.json"))));
-    assert_eq!(view.in_flight, None);
+    assert_eq!(view.content.got(), Some(&Content::Detail(detail("b.json"))));
+    assert_eq!(view.content.asking(), None);
     // Backspace (parent) also goes back, with the listing's pages intact.
     app.update(special(Key::Backspace), at(6));
     assert!(app.object.view.is_none());
@@ -267,7 +267,7 @@ fn an_expired_token_on_a_view_is_refreshed_and_asked_again_once() {
     assert!(!issues(&fx), "one automatic refresh per view: {fx:?}");
     let view = app.object.view.as_ref().unwrap();
     assert_eq!(
-        view.failure.as_ref().unwrap().failure.kind,
+        view.content.failed().unwrap().failure.kind,
         ErrorKind::ExpiredToken
     );
     // r refreshes and the view asks again with the new credentials.
@@ -289,7 +289,15 @@ fn access_denied_names_the_session_policy_when_it_lacks_get_object() {
         at(3),
     );
     assert!(!issues(&fx), "a denial is not refreshed away");
-    let failure = app.object.view.as_ref().unwrap().failure.clone().unwrap();
+    let failure = app
+        .object
+        .view
+        .as_ref()
+        .unwrap()
+        .content
+        .failed()
+        .cloned()
+        .unwrap();
     assert_eq!(failure.failure.code.as_deref(), Some("AccessDenied"));
     assert_eq!(
         failure.hint.as_deref(),
@@ -307,7 +315,15 @@ fn access_denied_names_the_session_policy_when_it_lacks_get_object() {
         },
         at(3),
     );
-    let failure = app.object.view.as_ref().unwrap().failure.clone().unwrap();
+    let failure = app
+        .object
+        .view
+        .as_ref()
+        .unwrap()
+        .content
+        .failed()
+        .cloned()
+        .unwrap();
     assert_eq!(failure.hint, None);
 }
 
@@ -682,7 +698,13 @@ fn a_presigned_url_is_bounded_by_the_session_and_copied() {
         }]
     );
     assert_eq!(
-        app.object.presigned.as_ref().unwrap().url.as_deref(),
+        app.object
+            .presigned
+            .as_ref()
+            .unwrap()
+            .url
+            .got()
+            .map(String::as_str),
         Some("http://u")
     );
     // Any of Esc, Enter or q closes the popup; other keys do nothing under it.
@@ -933,9 +955,9 @@ fn the_wheel_scrolls_the_pane_under_the_pointer() {
 #[test]
 fn mouse_off_in_the_config_is_read() {
     let app = with_objects("mouse = false\n", &["a"]);
-    assert!(!app.settings.mouse);
+    assert!(!app.config.mouse);
     let app = with_objects("", &["a"]);
-    assert!(app.settings.mouse, "on by default");
+    assert!(app.config.mouse, "on by default");
 }
 
 #[test]
@@ -1101,8 +1123,8 @@ fn only_access_denied_gets_the_policy_hint() {
             .view
             .as_ref()
             .unwrap()
-            .failure
-            .as_ref()
+            .content
+            .failed()
             .unwrap()
             .hint,
         None
@@ -1121,7 +1143,10 @@ fn access_denied_after_the_countdown_reached_zero_refreshes_the_view() {
         at(3601),
     );
     let view = app.object.view.as_ref().unwrap();
-    assert!(view.refresh_used && view.awaiting_credentials, "{view:?}");
+    assert!(
+        view.content.streak().refreshes == 1 && view.content.awaits_credentials(),
+        "{view:?}"
+    );
 }
 
 #[test]
@@ -1140,7 +1165,11 @@ fn a_view_signed_with_replaced_credentials_asks_again_at_once() {
     assert!(!issues(&fx), "no second refresh: {fx:?}");
     let (_, generation, ..) = fetch_of(&fx);
     assert_eq!(generation, Generation(2));
-    assert!(!app.object.view.as_ref().unwrap().refresh_used);
+    assert_eq!(
+        app.object.view.as_ref().unwrap().content.streak().refreshes,
+        0,
+        "no refresh was used"
+    );
 }
 
 #[test]
@@ -1197,7 +1226,7 @@ fn a_failed_signing_shows_in_the_popup_and_a_stale_one_does_not() {
         },
         at(11),
     );
-    assert_eq!(app.object.presigned.as_ref().unwrap().failure, None);
+    assert_eq!(app.object.presigned.as_ref().unwrap().url.failed(), None);
     app.update(
         Msg::ObjectFailed {
             request,
@@ -1206,8 +1235,14 @@ fn a_failed_signing_shows_in_the_popup_and_a_stale_one_does_not() {
         at(11),
     );
     assert_eq!(
-        app.object.presigned.as_ref().unwrap().failure,
-        Some(failure)
+        app.object
+            .presigned
+            .as_ref()
+            .unwrap()
+            .url
+            .failed()
+            .map(|f| &f.failure),
+        Some(&failure)
     );
 }
 
@@ -1229,7 +1264,7 @@ fn the_mouse_leaves_the_listing_alone_under_every_picker_and_overlay() {
             app.update(key('b'), at(2));
         }),
         ("profiles", |app| {
-            app.settings.profile_files.config = "[profile p]\nregion = x\n".into();
+            app.config.profile_files.config = "[profile p]\nregion = x\n".into();
             app.update(key('P'), at(2));
         }),
         ("regions", |app| {

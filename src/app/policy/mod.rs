@@ -5,7 +5,7 @@ use crate::credentials::Mode;
 use crate::highlight::TokenLine;
 use crate::policy::diff::Change;
 use crate::policy::{SESSION_POLICY_MAX_CHARS, SessionPolicy};
-use crate::settings::Settings;
+use crate::settings::Target;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct PolicyState {
@@ -25,13 +25,13 @@ pub(crate) struct PolicyState {
 }
 
 impl PolicyState {
-    /// What `mode` attaches, given the settings.
-    pub(crate) fn for_mode(settings: &Settings, mode: Mode) -> Self {
-        let policy = settings.session_policy(mode);
+    /// What `mode` attaches, given the target.
+    pub(crate) fn for_mode(target: &Target, mode: Mode) -> Self {
+        let policy = target.session_policy(mode);
         let note = match mode {
             Mode::Federated => None,
             Mode::AssumedRole => {
-                let role = settings.role_arn.as_deref().unwrap_or("(no role ARN set)");
+                let role = target.role_arn.as_deref().unwrap_or("(no role ARN set)");
                 Some(if policy.is_some() {
                     format!("role {role}, scoped down by:")
                 } else {

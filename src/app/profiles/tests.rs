@@ -19,7 +19,7 @@ fn with_profiles() -> App {
         },
         at(1),
     );
-    app.settings.profile_files = ProfileFiles {
+    app.config.profile_files = ProfileFiles {
         config: "[profile dev]\nregion = eu-west-1\n[profile auditor]\nrole_arn = arn:aws:iam::111122223333:role/Auditor\nsource_profile = dev\nrole_session_name = audit\n[profile broken]\nrole_arn = arn:aws:iam::1:role/B\n".into(),
         credentials: "[dev]\naws_access_key_id = AKID\naws_secret_access_key = s\n".into(),
         config_path: "/h/.aws/config".into(),
@@ -84,7 +84,7 @@ fn a_role_profile_re_issues_in_role_mode_from_its_source() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(app.settings.role_profile.as_deref(), Some("auditor"));
+    assert_eq!(app.target.role_profile.as_deref(), Some("auditor"));
     // A late page of the old session is dropped; the new session lists again.
     let generation = generation_of(&fx);
     assert!(generation > old);
@@ -119,7 +119,7 @@ fn a_keys_profile_becomes_the_base_of_the_current_mode_and_a_broken_one_is_refus
             ..
         }
     )));
-    assert_eq!(app.settings.role_profile, None);
+    assert_eq!(app.target.role_profile, None);
     // A role profile without a source: said, nothing changes.
     app.update(key('P'), at(5));
     for c in "broken".chars() {
@@ -138,7 +138,7 @@ fn a_keys_profile_becomes_the_base_of_the_current_mode_and_a_broken_one_is_refus
     app.update(special(Key::Esc), at(7));
     assert!(app.profiles.is_none());
     // No profiles at all: said instead of an empty picker.
-    app.settings.profile_files = ProfileFiles::default();
+    app.config.profile_files = ProfileFiles::default();
     app.update(key('P'), at(8));
     assert!(app.profiles.is_none());
     assert!(

@@ -92,7 +92,7 @@ fn a_server_naming_region_after_region_is_followed_once_then_shown() {
         "not followed"
     );
     let error = app.listing.error().expect("shown in place");
-    assert_eq!(error.failure.region.as_deref(), Some("eu-west-2"));
+    assert_eq!(error.failed.failure.region.as_deref(), Some("eu-west-2"));
     let switches = app
         .history
         .newest_first()
@@ -116,7 +116,7 @@ fn the_region_picker_moves_sts_and_s3_and_re_issues() {
     app.update(special(Key::Down), at(1));
     let fx = app.update(special(Key::Enter), at(2));
     assert!(app.regions.is_none());
-    assert_eq!(app.settings.base.region.as_deref(), Some("eu-central-2"));
+    assert_eq!(app.target.base.region.as_deref(), Some("eu-central-2"));
     assert_eq!(fx[0], Effect::SetS3Region { region: None });
     match &fx[1] {
         Effect::SetBases { bases } => assert!(
@@ -146,6 +146,6 @@ fn the_region_picker_moves_sts_and_s3_and_re_issues() {
         app.update(key(c), at(4));
     }
     app.update(special(Key::Enter), at(4));
-    assert_eq!(app.settings.base.region.as_deref(), Some("local-1"));
+    assert_eq!(app.target.base.region.as_deref(), Some("local-1"));
     let _: &App = &app;
 }

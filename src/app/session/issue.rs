@@ -13,9 +13,9 @@ const EXPIRING_SECS: i64 = 60;
 impl App {
     /// Asks STS for credentials in `mode` (or asks for an MFA code first).
     pub(crate) fn issue(&mut self, mode: Mode, now: DateTime<Utc>) -> Vec<Effect> {
-        if self.settings.needs_mfa(mode) && self.first_mfa_code.is_none() {
+        if self.target.needs_mfa(mode) && self.first_mfa_code.is_none() {
             // The settings must allow the mode before a code is worth asking for.
-            if let Err(e) = self.settings.request_for(mode, None) {
+            if let Err(e) = self.target.request_for(mode, None) {
                 return self.cannot_use(mode, &e.in_app(), now);
             }
             self.session.clear_plan();
@@ -36,7 +36,7 @@ impl App {
         mfa_code: Option<&str>,
         now: DateTime<Utc>,
     ) -> Vec<Effect> {
-        match self.settings.request_for(mode, mfa_code) {
+        match self.target.request_for(mode, mfa_code) {
             Ok(request) => {
                 let generation = self.session.begin_issue(mode, now);
                 vec![Effect::IssueCredentials {
@@ -69,9 +69,9 @@ impl App {
         let mode = info.mode;
         let packed = info.packed_policy_percent;
         let principal = crate::escape::printable(&info.principal_arn).into_owned();
-        let accepted =
-            self.session
-                .accept(generation, info, self.settings.refresh.margin_secs, now);
+        let accepted = self
+            .session
+            .accept(generation, info, self.config.refresh.margin_secs, now);
         let what = if accepted.first {
             "issued"
         } else if accepted.mode_changed {
@@ -87,7 +87,7 @@ impl App {
         self.warn_of_unlikely_answers(accepted.clock, now);
         if accepted.mode_changed {
             self.policy
-                .replace(PolicyState::for_mode(&self.settings, mode));
+                .replace(PolicyState::for_mode(&self.target, mode));
         }
         self.policy.packed_percent = packed;
         let offset = self.session.clock_offset();
@@ -106,14 +106,10 @@ impl App {
             };
             self.notify(text, Level::Info, now);
         }
+        // Another mode's session may see another bucket: the listing starts over.
+        self.reload_on_issue |= accepted.mode_changed;
         let mut effects = vec![Effect::UseCredentials { generation }];
-        if std::mem::take(&mut self.reload_on_issue) || accepted.mode_changed {
-            effects.extend(self.reload());
-        } else if self.listing.awaits_credentials() {
-            effects.extend(self.retry_failed_page());
-        }
-        effects.extend(self.object_actions_after_credentials());
-        effects.extend(self.list_buckets_if_waiting());
+        effects.extend(self.credentials_arrived());
         effects
     }
 

@@ -346,7 +346,7 @@ fn page_retries_back_off_to_a_minute_and_no_more() {
             },
             now,
         );
-        let Retry::At(next) = app.listing.error().unwrap().retry else {
+        let Retry::At(next) = app.listing.error().unwrap().failed.retry else {
             panic!("retried by itself");
         };
         waits.push((next - now).num_seconds());
@@ -564,10 +564,10 @@ fn r_keeps_a_passing_failure_retrying_by_itself() {
         },
         at(1),
     );
-    assert_eq!(app.listing.error().unwrap().retry, Retry::At(at(6)));
+    assert_eq!(app.listing.error().unwrap().failed.retry, Retry::At(at(6)));
     app.update(ch('r'), at(2));
     assert_eq!(
-        app.listing.error().unwrap().retry,
+        app.listing.error().unwrap().failed.retry,
         Retry::At(at(6)),
         "new credentials do not help an outage: the page still retries by itself"
     );
@@ -608,12 +608,15 @@ fn r_after_the_automatic_refresh_was_used_retries_the_page_with_the_new_credenti
         at(2),
     );
     assert_eq!(
-        app.listing.error().unwrap().retry,
+        app.listing.error().unwrap().failed.retry,
         Retry::ByUser,
         "it waits for the user"
     );
     let g = issued(&app.update(ch('r'), at(3)));
-    assert_eq!(app.listing.error().unwrap().retry, Retry::AfterCredentials);
+    assert_eq!(
+        app.listing.error().unwrap().failed.retry,
+        Retry::AfterCredentials
+    );
     let fx = app.update(
         Msg::CredentialsIssued {
             generation: g,
@@ -864,7 +867,7 @@ fn g_walks_every_page_from_the_next_one_and_ends_on_the_last_key() {
 #[test]
 fn the_config_parallel_sets_the_walks_requests_at_once() {
     let mut settings = settings();
-    settings.list.parallel = Some(3);
+    settings.config.list.parallel = Some(3);
     let (app, _) = App::new(settings, Keymap::default(), at(0));
     assert_eq!(app.walk_chains, 3);
 }

@@ -195,7 +195,7 @@ fn stale_page_is_dropped() {
 #[test]
 fn pages_load_on_demand_near_the_end_only() {
     let mut s = settings_with(|o| o.page_size = Some(1000));
-    s.page_size = 1000;
+    s.config.page_size = 1000;
     let (mut app, fx) = App::new(s, Keymap::default(), t0());
     let g = generation_of(&fx);
     let fx = app.update(
@@ -587,8 +587,8 @@ fn expired_token_shows_inline_refreshes_once_and_retries_keeping_keys() {
     );
     let g2 = generation_of(&fx);
     let err = app.listing.error().unwrap();
-    assert_eq!(err.failure.code.as_deref(), Some("ExpiredToken"));
-    assert_eq!(err.retry, Retry::AfterCredentials);
+    assert_eq!(err.failed.failure.code.as_deref(), Some("ExpiredToken"));
+    assert_eq!(err.failed.retry, Retry::AfterCredentials);
     assert_eq!(
         err.token,
         Some(crate::bucket::Cursor::Token {
@@ -618,7 +618,7 @@ fn expired_token_shows_inline_refreshes_once_and_retries_keeping_keys() {
         at(4),
     );
     assert!(fx.is_empty(), "{fx:?}");
-    assert_eq!(app.listing.error().unwrap().retry, Retry::ByUser);
+    assert_eq!(app.listing.error().unwrap().failed.retry, Retry::ByUser);
     assert_eq!(app.listing.rows().len(), 3);
 }
 
@@ -670,7 +670,10 @@ fn credential_rejection_after_countdown_reached_zero_counts_as_expiry() {
             .any(|e| matches!(e, Effect::IssueCredentials { .. })),
         "the denial itself asks for new credentials before the retry at {next_retry}: {fx:?}"
     );
-    assert_eq!(app.listing.error().unwrap().retry, Retry::AfterCredentials);
+    assert_eq!(
+        app.listing.error().unwrap().failed.retry,
+        Retry::AfterCredentials
+    );
     // Before expiry, the same 403 is a plain permission problem.
     let (mut app, id) = running();
     let fx = app.update(
@@ -682,7 +685,7 @@ fn credential_rejection_after_countdown_reached_zero_counts_as_expiry() {
     );
     assert!(fx.is_empty());
     assert_eq!(
-        app.listing.error().unwrap().failure.kind,
+        app.listing.error().unwrap().failed.failure.kind,
         ErrorKind::AccessDenied
     );
 }
@@ -1024,7 +1027,7 @@ fn transient_page_failures_retry_by_themselves_with_backoff() {
         .is_empty()
     );
     let err = app.listing.error().unwrap();
-    assert_eq!(err.retry, Retry::At(at(7)));
+    assert_eq!(err.failed.retry, Retry::At(at(7)));
     assert_eq!(app.next_deadline(at(6)), at(7));
     assert!(app.update(Msg::Tick, at(6)).is_empty());
     let (id3, req) = list_request(&app.update(Msg::Tick, at(7)));
@@ -1041,7 +1044,7 @@ fn transient_page_failures_retry_by_themselves_with_backoff() {
         at(8),
     );
     assert_eq!(
-        app.listing.error().unwrap().retry,
+        app.listing.error().unwrap().failed.retry,
         Retry::At(at(18)),
         "backs off"
     );
@@ -1066,7 +1069,7 @@ fn transient_page_failures_retry_by_themselves_with_backoff() {
         },
         at(2),
     );
-    assert_eq!(app.listing.error().unwrap().retry, Retry::ByUser);
+    assert_eq!(app.listing.error().unwrap().failed.retry, Retry::ByUser);
     assert!(
         app.update(Msg::Tick, at(600))
             .iter()
@@ -1180,7 +1183,7 @@ fn mfa_role_session() -> App {
 #[test]
 fn a_refresh_with_mfa_asks_for_a_code_at_the_refresh_time_and_sends_it() {
     let mut app = mfa_role_session();
-    let due = 3600 - i64::from(app.settings.refresh.margin_secs);
+    let due = 3600 - i64::from(app.config.refresh.margin_secs);
     assert!(app.update(Msg::Tick, at(due - 1)).is_empty());
     assert!(app.input.is_none(), "not before the refresh time");
     let fx = app.update(Msg::Tick, at(due));
@@ -1211,7 +1214,7 @@ fn a_refresh_with_mfa_asks_for_a_code_at_the_refresh_time_and_sends_it() {
 #[test]
 fn an_ignored_mfa_prompt_ends_in_the_expiry_not_a_prompt_after_it() {
     let mut app = mfa_role_session();
-    let due = 3600 - i64::from(app.settings.refresh.margin_secs);
+    let due = 3600 - i64::from(app.config.refresh.margin_secs);
     app.update(Msg::Tick, at(due));
     app.update(key('1'), at(due + 1));
     assert!(app.input.is_some());

@@ -1,4 +1,5 @@
 use super::*;
+use crate::credentials::{CredentialRequest, Mode};
 
 fn opts(bucket: &str) -> Options {
     Options {
@@ -29,12 +30,17 @@ fn flags_override_file_which_overrides_defaults() {
         "bucket = \"file-bucket\"\nduration = 7200\npage_size = 50\n",
     )
     .unwrap();
-    assert_eq!(s.bucket, "flag-bucket");
-    assert_eq!(s.duration_secs, 1800);
-    assert_eq!(s.page_size, 50);
-    assert_eq!(s.session_name, "assumerole-s3-list");
-    assert!(!s.policy_from_file);
-    assert!(s.policy.compact().contains("arn:aws:s3:::flag-bucket"));
+    assert_eq!(s.target.bucket, "flag-bucket");
+    assert_eq!(s.target.duration_secs, 1800);
+    assert_eq!(s.config.page_size, 50);
+    assert_eq!(s.target.session_name, "assumerole-s3-list");
+    assert!(!s.target.policy_from_file);
+    assert!(
+        s.target
+            .policy
+            .compact()
+            .contains("arn:aws:s3:::flag-bucket")
+    );
 }
 
 #[test]
@@ -76,10 +82,10 @@ fn role_mode_without_arn_says_so() {
     // But a federated start is fine, and the role mode error surfaces only on request.
     let s = resolve_with(&opts("b-1"), "").unwrap();
     assert_eq!(
-        s.request_for(Mode::AssumedRole, None),
+        s.target.request_for(Mode::AssumedRole, None),
         Err(SpecError::MissingRoleArn)
     );
-    assert!(s.request_for(Mode::SessionToken, None).is_ok());
+    assert!(s.target.request_for(Mode::SessionToken, None).is_ok());
 }
 
 #[test]
@@ -138,18 +144,21 @@ fn per_mode_overrides_apply_only_to_their_mode() {
     )
     .unwrap();
     assert_eq!(
-        s.base_for(Mode::SessionToken).endpoint_url.as_deref(),
+        s.target
+            .base_for(Mode::SessionToken)
+            .endpoint_url
+            .as_deref(),
         Some("http://127.0.0.1:2000")
     );
     assert_eq!(
-        s.base_for(Mode::SessionToken).profile.as_deref(),
+        s.target.base_for(Mode::SessionToken).profile.as_deref(),
         Some("mfa")
     );
     assert_eq!(
-        s.base_for(Mode::Federated).endpoint_url.as_deref(),
+        s.target.base_for(Mode::Federated).endpoint_url.as_deref(),
         Some("http://127.0.0.1:1000")
     );
-    assert_eq!(s.base_for(Mode::Federated).profile, None);
+    assert_eq!(s.target.base_for(Mode::Federated).profile, None);
     let err = resolve_with(&opts("b-1"), "[modes.role]\nendpoint_url = \"nope\"\n").unwrap_err();
     assert!(matches!(err, SetupError::EndpointUrl(_)));
 }
@@ -159,7 +168,7 @@ fn role_request_carries_policy_only_from_file() {
     let mut o = opts("b-1");
     o.role_arn = Some("arn:aws:iam::123456789012:role/R".into());
     let s = resolve_with(&o, "").unwrap();
-    match s.request_for(Mode::AssumedRole, None).unwrap() {
+    match s.target.request_for(Mode::AssumedRole, None).unwrap() {
         CredentialRequest::AssumedRole {
             policy,
             session_name,
@@ -173,3 +182,27 @@ fn role_request_carries_policy_only_from_file() {
 }
 
 mod profiles;
+
+#[test]
+fn the_mfa_code_comes_from_the_flag_else_from_the_injected_environment() {
+    let env = AwsEnv {
+        mfa_code: Some("222222".into()),
+        ..AwsEnv::default()
+    };
+    let file = "mfa_serial = \"arn:aws:iam::123456789012:mfa/alice\"\nmode = \"session-token\"\n";
+    let s = Settings::resolve_with_env(&opts("b-1"), file, "test.toml", &env).unwrap();
+    assert_eq!(s.config.mfa_code.as_deref(), Some("222222"));
+    let flagged = Options {
+        mfa_code: Some("111111".into()),
+        ..opts("b-1")
+    };
+    let s = Settings::resolve_with_env(&flagged, file, "test.toml", &env).unwrap();
+    assert_eq!(
+        s.config.mfa_code.as_deref(),
+        Some("111111"),
+        "the flag wins"
+    );
+    let s =
+        Settings::resolve_with_env(&opts("b-1"), file, "test.toml", &AwsEnv::default()).unwrap();
+    assert_eq!(s.config.mfa_code, None);
+}

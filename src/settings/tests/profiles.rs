@@ -1,6 +1,7 @@
 //! Role profiles in the merged settings: the profile's role for role mode, flags over profile
 //! values over the config file, the source profile (or the environment) as the base.
 
+use crate::credentials::Mode;
 use crate::settings::profiles::ProfileFiles;
 use crate::settings::*;
 
@@ -49,28 +50,28 @@ fn a_role_profile_starts_in_role_mode_with_its_values_and_its_source_as_base() {
         ..Options::default()
     };
     let s = resolve(&opts, &env(None), "").unwrap();
-    assert_eq!(s.mode, Mode::AssumedRole);
+    assert_eq!(s.target.mode, Mode::AssumedRole);
     assert_eq!(
-        s.role_arn.as_deref(),
+        s.target.role_arn.as_deref(),
         Some("arn:aws:iam::111122223333:role/Auditor")
     );
-    assert_eq!(s.external_id.as_deref(), Some("ext-1"));
+    assert_eq!(s.target.external_id.as_deref(), Some("ext-1"));
     assert_eq!(
-        s.mfa_serial.as_deref(),
+        s.target.mfa_serial.as_deref(),
         Some("arn:aws:iam::111122223333:mfa/alice")
     );
-    assert_eq!(s.session_name, "alice-audit");
-    assert_eq!(s.duration_secs, 1800);
-    assert_eq!(s.role_profile.as_deref(), Some("auditor"));
-    assert_eq!(s.base.profile.as_deref(), Some("dev"));
+    assert_eq!(s.target.session_name, "alice-audit");
+    assert_eq!(s.target.duration_secs, 1800);
+    assert_eq!(s.target.role_profile.as_deref(), Some("auditor"));
+    assert_eq!(s.target.base.profile.as_deref(), Some("dev"));
     assert!(
-        s.base.explicit_profile,
+        s.target.base.explicit_profile,
         "the source's keys win over the environment's"
     );
     // AWS_PROFILE names it just as well.
     let s = resolve(&Options::default(), &env(Some("auditor")), "").unwrap();
-    assert_eq!(s.mode, Mode::AssumedRole);
-    assert_eq!(s.base.profile.as_deref(), Some("dev"));
+    assert_eq!(s.target.mode, Mode::AssumedRole);
+    assert_eq!(s.target.base.profile.as_deref(), Some("dev"));
 }
 
 #[test]
@@ -90,14 +91,14 @@ fn flags_win_over_profile_values_and_profile_values_over_the_config_file() {
         "role_arn = \"arn:aws:iam::1:role/File\"\nmode = \"session\"\n",
     )
     .unwrap();
-    assert_eq!(s.mode, Mode::Federated);
+    assert_eq!(s.target.mode, Mode::Federated);
     assert_eq!(
-        s.role_arn.as_deref(),
+        s.target.role_arn.as_deref(),
         Some("arn:aws:iam::999999999999:role/Flag")
     );
-    assert_eq!(s.session_name, "flag-session");
-    assert_eq!(s.external_id.as_deref(), Some("flag-ext"));
-    assert_eq!(s.duration_secs, 900);
+    assert_eq!(s.target.session_name, "flag-session");
+    assert_eq!(s.target.external_id.as_deref(), Some("flag-ext"));
+    assert_eq!(s.target.duration_secs, 900);
     // Without flags the profile beats the config file.
     let opts = Options {
         profile: Some("auditor".into()),
@@ -109,9 +110,9 @@ fn flags_win_over_profile_values_and_profile_values_over_the_config_file() {
         "role_arn = \"arn:aws:iam::1:role/File\"\nmode = \"session\"\n",
     )
     .unwrap();
-    assert_eq!(s.mode, Mode::AssumedRole);
+    assert_eq!(s.target.mode, Mode::AssumedRole);
     assert_eq!(
-        s.role_arn.as_deref(),
+        s.target.role_arn.as_deref(),
         Some("arn:aws:iam::111122223333:role/Auditor")
     );
 }
@@ -123,9 +124,9 @@ fn credential_source_environment_takes_the_environments_keys() {
         ..Options::default()
     };
     let s = resolve(&opts, &env(None), "").unwrap();
-    assert_eq!(s.base.profile, None);
-    assert!(!s.base.explicit_profile);
-    assert_eq!(s.mode, Mode::AssumedRole);
+    assert_eq!(s.target.base.profile, None);
+    assert!(!s.target.base.explicit_profile);
+    assert_eq!(s.target.mode, Mode::AssumedRole);
 }
 
 #[test]
@@ -135,9 +136,9 @@ fn a_keys_profile_is_the_base_as_before_and_a_loop_stops_start_up() {
         ..Options::default()
     };
     let s = resolve(&opts, &env(None), "").unwrap();
-    assert_eq!(s.mode, Mode::Federated);
-    assert_eq!(s.base.profile.as_deref(), Some("dev"));
-    assert_eq!(s.role_profile, None);
+    assert_eq!(s.target.mode, Mode::Federated);
+    assert_eq!(s.target.base.profile.as_deref(), Some("dev"));
+    assert_eq!(s.target.role_profile, None);
     let opts = Options {
         profile: Some("loop-a".into()),
         ..Options::default()

@@ -233,7 +233,7 @@ fn pick_buckets(app: &mut App, result: Result<Vec<String>, AwsFailure>) {
 #[test]
 fn the_bucket_picker_lists_filters_and_says_when_listing_is_refused() {
     let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
-    app.settings.recent_buckets = vec!["old-logs".into()];
+    app.recent_buckets = vec!["old-logs".into()];
     pick_buckets(
         &mut app,
         Ok(vec!["sts3-demo".into(), "empty-bucket".into()]),
@@ -269,8 +269,8 @@ fn the_bucket_picker_lists_filters_and_says_when_listing_is_refused() {
 #[test]
 fn the_profile_and_region_pickers_show_their_choices_and_the_cursor() {
     let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
-    app.settings.profile_files.config = "[profile dev]\nregion = eu-west-1\n[profile auditor]\nrole_arn = arn:aws:iam::1:role/Auditor\nsource_profile = dev\n".into();
-    app.settings.base.profile = Some("dev".into());
+    app.config.profile_files.config = "[profile dev]\nregion = eu-west-1\n[profile auditor]\nrole_arn = arn:aws:iam::1:role/Auditor\nsource_profile = dev\n".into();
+    app.target.base.profile = Some("dev".into());
     press(&mut app, Key::Char('P'));
     press(&mut app, Key::Down);
     let text = screen_text(&draw(&mut app, at(2), 100, 30));

@@ -373,7 +373,7 @@ fn countdown_colour_thresholds_follow_settings() {
             "{secs_left}s left"
         );
     }
-    app.settings.refresh.warn_secs = 900;
+    app.config.refresh.warn_secs = 900;
     let t = draw(&mut app, at(3600 - 600), 120, 40);
     assert_eq!(
         fg_at(t.backend().buffer(), "00:10:00"),
@@ -503,7 +503,7 @@ fn the_pane_says_where_the_session_comes_from_when_modes_differ() {
     };
     let config = "[modes.session]\nendpoint_url = \"http://127.0.0.1:5000\"\n";
     let settings = Settings::resolve_text(&opts, config, "test.toml").unwrap();
-    assert!(settings.places_differ());
+    assert!(settings.target.places_differ());
     let (mut app, fx) = App::new(settings, Keymap::default(), t0());
     let Effect::IssueCredentials { generation, .. } = &fx[0] else {
         panic!()
@@ -795,7 +795,7 @@ fn the_mfa_prompt_for_a_refresh_counts_down_to_the_expiry_and_masks_the_code() {
         ..Options::default()
     };
     let settings = Settings::resolve_text(&opts, "", "test.toml").unwrap();
-    let margin = i64::from(settings.refresh.margin_secs);
+    let margin = i64::from(settings.config.refresh.margin_secs);
     let (mut app, fx) = App::new(settings, Keymap::default(), t0());
     let generation = generation_of_issue(&fx);
     app.update(

@@ -167,6 +167,15 @@ impl SessionInfo {
         self.expires_at - now < TimeDelta::seconds(secs)
     }
 
+    /// The server's time when the local clock says `local_now`, as far as STS's `Date` can be
+    /// trusted (an implausible one is ignored): the clock every expiry is judged on.
+    pub fn server_now(&self, local_now: DateTime<Utc>) -> DateTime<Utc> {
+        match self.clock_reading() {
+            ClockReading::Offset(offset) => local_now - offset,
+            ClockReading::Agrees | ClockReading::Implausible(_) => local_now,
+        }
+    }
+
     /// Time left, never negative.
     pub fn remaining(&self, now: DateTime<Utc>) -> TimeDelta {
         (self.expires_at - now).max(TimeDelta::zero())

@@ -185,6 +185,12 @@ impl fmt::Display for AwsFailure {
 
 impl std::error::Error for AwsFailure {}
 
+/// Whether an HTTP status says the service is throttling (429, or 503 as S3's `SlowDown`),
+/// rather than failing.
+pub fn is_throttling_status(status: u16) -> bool {
+    matches!(status, 429 | 503)
+}
+
 /// Maps an AWS error code (and, for bodiless answers like HEAD, the HTTP status) to a kind.
 pub fn classify(code: Option<&str>, status: Option<u16>) -> ErrorKind {
     match code {
@@ -227,7 +233,7 @@ pub fn classify(code: Option<&str>, status: Option<u16>) -> ErrorKind {
         None => match status {
             Some(403) => ErrorKind::AccessDenied,
             Some(404) => ErrorKind::NoSuchBucket,
-            Some(429 | 503) => ErrorKind::Throttled,
+            Some(s) if is_throttling_status(s) => ErrorKind::Throttled,
             Some(s) if s >= 500 => ErrorKind::Server,
             Some(400) => ErrorKind::InvalidRequest,
             _ => ErrorKind::Other,

@@ -231,6 +231,21 @@ impl SessionPolicy {
         }
     }
 
+    /// Why S3 refused `action` on s3://`bucket`/`key` with `failure`, when this policy explains
+    /// it: the hint shown with an `AccessDenied` (other failures have other causes).
+    pub fn why_refused(
+        &self,
+        failure: &crate::failure::AwsFailure,
+        action: &str,
+        bucket: &str,
+        key: &str,
+    ) -> Option<String> {
+        if failure.kind != crate::failure::ErrorKind::AccessDenied {
+            return None;
+        }
+        self.refusal_hint(action, bucket, key)
+    }
+
     /// The pretty text as lines of highlighted tokens.
     pub fn highlighted(&self) -> Vec<TokenLine> {
         highlight(&self.value)
