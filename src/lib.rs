@@ -16,6 +16,7 @@ pub mod logging;
 pub mod runtime;
 pub mod settings;
 #[doc(hidden)]
+#[cfg(feature = "testing")]
 pub mod testing;
 pub mod transfer;
 pub(crate) mod ui;

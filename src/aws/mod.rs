@@ -29,6 +29,8 @@ pub struct Clients {
 }
 
 impl Clients {
+    /// Clients with no profile named and no retry listener (the live tests' shortcut).
+    #[cfg(feature = "testing")]
     pub fn new(config: &aws_config::SdkConfig, path_style: bool) -> Self {
         Self::build(config, path_style, None, None)
     }

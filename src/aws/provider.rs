@@ -30,6 +30,7 @@ impl CredentialSlot {
     }
 
     /// The generation of the installed set, if any.
+    #[cfg(any(test, feature = "testing"))]
     pub fn generation(&self) -> Option<u64> {
         self.inner
             .read()
