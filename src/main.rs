@@ -3,9 +3,10 @@
 use clap::Parser;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
-use sts3::cli::{Cli, Command, PolicyCommand};
+use sts3::cli::{Cli, Command, ListArgs, PolicyCommand};
 use sts3::headless::{CommandError, reader_gone, stderr_line};
 use sts3::settings::{Settings, load_keymap};
+use tokio::runtime::Runtime;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -30,28 +31,7 @@ fn main() -> ExitCode {
         return fail(&e.to_string(), 2);
     }
     match cli.command {
-        Some(Command::List(args)) => {
-            // Line by line on a terminal; in large blocks into a pipe or a file (one write a
-            // line would be the slowest part of listing a big bucket).
-            let stdout = std::io::stdout();
-            let mut out: Box<dyn Write> = if stdout.is_terminal() {
-                Box::new(stdout.lock())
-            } else {
-                Box::new(BufWriter::with_capacity(1 << 16, stdout.lock()))
-            };
-            let result = runtime
-                .block_on(sts3::headless::run(&settings, &args, &mut out))
-                .and_then(|n| out.flush().map(|()| n).map_err(CommandError::Output));
-            match result {
-                Ok(_) => ExitCode::SUCCESS,
-                Err(CommandError::Output(e)) if reader_gone(&e) => ExitCode::SUCCESS,
-                Err(e) => {
-                    let _ = out.flush(); // what was listed, before the reason it stopped
-                    stderr_line(&e.to_string());
-                    ExitCode::from(e.exit_code())
-                }
-            }
-        }
+        Some(Command::List(args)) => list(&runtime, &settings, &args),
         Some(Command::Get(args)) => {
             let stdout = std::io::stdout();
             let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -69,22 +49,49 @@ fn main() -> ExitCode {
             let PolicyCommand::Check(check) = &args.command;
             finish(runtime.block_on(sts3::headless::policy::run(&settings, check, &mut out)))
         }
-        None => {
-            let keymap = match load_keymap() {
-                Ok(k) => k,
-                Err(e) => return fail(&e.to_string(), 2),
-            };
-            if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-                return fail(
-                    "the TUI needs a terminal; use `sts3 list` for scripts (see sts3 list --help)",
-                    2,
-                );
-            }
-            match runtime.block_on(sts3::runtime::run(settings, keymap)) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(&format!("terminal error: {e}"), 1),
-            }
+        None => tui(&runtime, settings),
+    }
+}
+
+/// `sts3 list`.
+fn list(runtime: &Runtime, settings: &Settings, args: &ListArgs) -> ExitCode {
+    // Line by line on a terminal; in large blocks into a pipe or a file (one write a
+    // line would be the slowest part of listing a big bucket).
+    let stdout = std::io::stdout();
+    let mut out: Box<dyn Write> = if stdout.is_terminal() {
+        Box::new(stdout.lock())
+    } else {
+        Box::new(BufWriter::with_capacity(1 << 16, stdout.lock()))
+    };
+    let result = runtime
+        .block_on(sts3::headless::run(settings, args, &mut out))
+        .and_then(|n| out.flush().map(|()| n).map_err(CommandError::Output));
+    match result {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(CommandError::Output(e)) if reader_gone(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = out.flush(); // what was listed, before the reason it stopped
+            stderr_line(&e.to_string());
+            ExitCode::from(e.exit_code())
         }
+    }
+}
+
+/// The TUI, on a terminal.
+fn tui(runtime: &Runtime, settings: Settings) -> ExitCode {
+    let keymap = match load_keymap() {
+        Ok(k) => k,
+        Err(e) => return fail(&e.to_string(), 2),
+    };
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return fail(
+            "the TUI needs a terminal; use `sts3 list` for scripts (see sts3 list --help)",
+            2,
+        );
+    }
+    match runtime.block_on(sts3::runtime::run(settings, keymap)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&format!("terminal error: {e}"), 1),
     }
 }
 

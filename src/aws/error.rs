@@ -2,7 +2,7 @@
 
 use crate::failure::{AwsFailure, ErrorKind};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
-use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::client::result::{DispatchFailure, SdkError};
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::error::Error as StdError;
 
@@ -50,36 +50,7 @@ where
     }
     match err {
         SdkError::ServiceError(service) => {
-            let raw = service.raw();
-            let status = raw.status().as_u16();
-            let body = raw.body().bytes().unwrap_or_default();
-            let text = String::from_utf8_lossy(body);
-            if (300..400).contains(&status) {
-                return redirected(place, raw, &text);
-            }
-            if (200..300).contains(&status) {
-                return unreadable(place, answer, status);
-            }
-            let meta = service.err();
-            // Some STS-compatible services answer with S3's `<Error>` shape, which the awsQuery
-            // parser does not read; take the code from the body ourselves.
-            let code = meta
-                .code()
-                .map(str::to_string)
-                .or_else(|| xml_field(&text, "Code"));
-            let message = meta
-                .message()
-                .map(str::to_string)
-                .or_else(|| xml_field(&text, "Message"));
-            let mut failure =
-                AwsFailure::from_service(code.as_deref(), message.as_deref(), Some(status));
-            failure.region = bucket_region(raw, &text);
-            if failure.kind == ErrorKind::ClockSkew
-                && let Some(skew) = skew_message(&text, crate::clock::now())
-            {
-                failure.message = skew;
-            }
-            failure
+            service_failure(service.raw(), service.err(), place, answer)
         }
         SdkError::TimeoutError(_) => AwsFailure::new(
             ErrorKind::Timeout,
@@ -88,34 +59,7 @@ where
                 "{place} did not answer in time; check the endpoint and your network ([timeouts] in the config file sets the limits)"
             ),
         ),
-        SdkError::DispatchFailure(dispatch) => {
-            let cause = root_cause(err);
-            if dispatch.is_timeout() {
-                AwsFailure::new(
-                    ErrorKind::Timeout,
-                    None,
-                    format!(
-                        "{place} did not answer in time: {cause}; check the endpoint and your network"
-                    ),
-                )
-            } else if dispatch.is_io() {
-                AwsFailure::new(
-                    ErrorKind::Network,
-                    None,
-                    format!(
-                        "cannot reach {place}: {cause}; check the endpoint, region and network"
-                    ),
-                )
-            } else if cause.contains("no temporary credentials") || cause.contains("credentials") {
-                AwsFailure::new(
-                    ErrorKind::NoCredentials,
-                    None,
-                    format!("no usable AWS credentials: {cause}"),
-                )
-            } else {
-                AwsFailure::new(ErrorKind::Network, None, format!("{place}: {cause}"))
-            }
-        }
+        SdkError::DispatchFailure(dispatch) => dispatch_failure(dispatch, &root_cause(err), place),
         SdkError::ResponseError(resp) => {
             let raw = resp.raw();
             let status = raw.status().as_u16();
@@ -138,6 +82,69 @@ where
             AwsFailure::new(kind, None, cause)
         }
         _ => AwsFailure::new(ErrorKind::Other, None, root_cause(err)),
+    }
+}
+
+/// A service's answer that is an error (or not the answer at all: a redirect, a page of
+/// something else).
+fn service_failure(
+    raw: &HttpResponse,
+    meta: &impl ProvideErrorMetadata,
+    place: &str,
+    answer: &str,
+) -> AwsFailure {
+    let status = raw.status().as_u16();
+    let body = raw.body().bytes().unwrap_or_default();
+    let text = String::from_utf8_lossy(body);
+    if (300..400).contains(&status) {
+        return redirected(place, raw, &text);
+    }
+    if (200..300).contains(&status) {
+        return unreadable(place, answer, status);
+    }
+    // Some STS-compatible services answer with S3's `<Error>` shape, which the awsQuery
+    // parser does not read; take the code from the body ourselves.
+    let code = meta
+        .code()
+        .map(str::to_string)
+        .or_else(|| xml_field(&text, "Code"));
+    let message = meta
+        .message()
+        .map(str::to_string)
+        .or_else(|| xml_field(&text, "Message"));
+    let mut failure = AwsFailure::from_service(code.as_deref(), message.as_deref(), Some(status));
+    failure.region = bucket_region(raw, &text);
+    if failure.kind == ErrorKind::ClockSkew
+        && let Some(skew) = skew_message(&text, crate::clock::now())
+    {
+        failure.message = skew;
+    }
+    failure
+}
+
+/// A request that never got an answer: a timeout, a connection that failed, or no credentials
+/// to sign it with.
+fn dispatch_failure(dispatch: &DispatchFailure, cause: &str, place: &str) -> AwsFailure {
+    if dispatch.is_timeout() {
+        AwsFailure::new(
+            ErrorKind::Timeout,
+            None,
+            format!("{place} did not answer in time: {cause}; check the endpoint and your network"),
+        )
+    } else if dispatch.is_io() {
+        AwsFailure::new(
+            ErrorKind::Network,
+            None,
+            format!("cannot reach {place}: {cause}; check the endpoint, region and network"),
+        )
+    } else if cause.contains("no temporary credentials") || cause.contains("credentials") {
+        AwsFailure::new(
+            ErrorKind::NoCredentials,
+            None,
+            format!("no usable AWS credentials: {cause}"),
+        )
+    } else {
+        AwsFailure::new(ErrorKind::Network, None, format!("{place}: {cause}"))
     }
 }
 

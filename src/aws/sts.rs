@@ -2,8 +2,9 @@
 
 use super::error::failure_from_sdk;
 use super::interceptors::DateRecorder;
-use crate::credentials::{CredentialRequest, Mode, Secret, SecretCredentials, SessionInfo};
+use crate::credentials::{CredentialRequest, Mfa, Mode, Secret, SecretCredentials, SessionInfo};
 use crate::failure::{AwsFailure, ErrorKind};
+use crate::policy::SessionPolicy;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_smithy_types::error::display::DisplayErrorContext;
 use chrono::{DateTime, Utc};
@@ -171,21 +172,8 @@ impl StsIssuer {
                 policy,
                 duration_secs,
             } => {
-                let out = self
-                    .client
-                    .get_federation_token()
-                    .name(name)
-                    .policy(policy.compact())
-                    .duration_seconds(to_i32(*duration_secs))
-                    .send()
+                self.federation_token(name, policy, *duration_secs, now)
                     .await
-                    .map_err(|e| failure_from_sdk(&e, &self.place, "an STS answer"))?;
-                let principal = out
-                    .federated_user()
-                    .map(|u| u.arn().to_string())
-                    .unwrap_or_default();
-                let percent = out.session_token_utilization();
-                assemble(Mode::Federated, &principal, percent, out.credentials(), now)
             }
             CredentialRequest::AssumedRole {
                 role_arn,
@@ -206,40 +194,84 @@ impl StsIssuer {
                 if let Some(mfa) = mfa {
                     call = call.serial_number(&mfa.serial).token_code(&mfa.code);
                 }
-                let out = call
-                    .send()
-                    .await
-                    .map_err(|e| failure_from_sdk(&e, &self.place, "an STS answer"))?;
-                let principal = out
-                    .assumed_role_user()
-                    .map(|u| u.arn().to_string())
-                    .unwrap_or_default();
-                let percent = out.session_token_utilization();
-                assemble(
-                    Mode::AssumedRole,
-                    &principal,
-                    percent,
-                    out.credentials(),
-                    now,
-                )
+                self.assume_role(call, now).await
             }
             CredentialRequest::SessionToken { duration_secs, mfa } => {
-                let mut call = self
-                    .client
-                    .get_session_token()
-                    .duration_seconds(to_i32(*duration_secs));
-                if let Some(mfa) = mfa {
-                    call = call.serial_number(&mfa.serial).token_code(&mfa.code);
-                }
-                let out = call
-                    .send()
-                    .await
-                    .map_err(|e| failure_from_sdk(&e, &self.place, "an STS answer"))?;
-                // The session carries the caller's own identity and permissions.
-                let principal = self.caller_arn().await.unwrap_or_default();
-                assemble(Mode::SessionToken, &principal, None, out.credentials(), now)
+                self.session_token(*duration_secs, mfa.as_ref(), now).await
             }
         }
+    }
+
+    /// GetFederationToken.
+    async fn federation_token(
+        &self,
+        name: &str,
+        policy: &SessionPolicy,
+        duration_secs: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Issued, AwsFailure> {
+        let out = self
+            .client
+            .get_federation_token()
+            .name(name)
+            .policy(policy.compact())
+            .duration_seconds(to_i32(duration_secs))
+            .send()
+            .await
+            .map_err(|e| failure_from_sdk(&e, &self.place, "an STS answer"))?;
+        let principal = out
+            .federated_user()
+            .map(|u| u.arn().to_string())
+            .unwrap_or_default();
+        let percent = out.session_token_utilization();
+        assemble(Mode::Federated, &principal, percent, out.credentials(), now)
+    }
+
+    /// AssumeRole, as `call` asks.
+    async fn assume_role(
+        &self,
+        call: aws_sdk_sts::operation::assume_role::builders::AssumeRoleFluentBuilder,
+        now: DateTime<Utc>,
+    ) -> Result<Issued, AwsFailure> {
+        let out = call
+            .send()
+            .await
+            .map_err(|e| failure_from_sdk(&e, &self.place, "an STS answer"))?;
+        let principal = out
+            .assumed_role_user()
+            .map(|u| u.arn().to_string())
+            .unwrap_or_default();
+        let percent = out.session_token_utilization();
+        assemble(
+            Mode::AssumedRole,
+            &principal,
+            percent,
+            out.credentials(),
+            now,
+        )
+    }
+
+    /// GetSessionToken.
+    async fn session_token(
+        &self,
+        duration_secs: u32,
+        mfa: Option<&Mfa>,
+        now: DateTime<Utc>,
+    ) -> Result<Issued, AwsFailure> {
+        let mut call = self
+            .client
+            .get_session_token()
+            .duration_seconds(to_i32(duration_secs));
+        if let Some(mfa) = mfa {
+            call = call.serial_number(&mfa.serial).token_code(&mfa.code);
+        }
+        let out = call
+            .send()
+            .await
+            .map_err(|e| failure_from_sdk(&e, &self.place, "an STS answer"))?;
+        // The session carries the caller's own identity and permissions.
+        let principal = self.caller_arn().await.unwrap_or_default();
+        assemble(Mode::SessionToken, &principal, None, out.credentials(), now)
     }
 
     /// The ARN of the base credentials' principal.

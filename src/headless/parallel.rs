@@ -9,7 +9,7 @@ use super::output::write_object;
 use super::session::{CommandError, Session};
 use crate::aws::walk_listing;
 use crate::bucket::split::Plan;
-use crate::bucket::{Cursor, PageRequest};
+use crate::bucket::{Cursor, ListPage, PageRequest};
 use crate::cli::ListArgs;
 use std::io::Write;
 
@@ -40,12 +40,16 @@ pub(super) async fn list(
         .await?;
     let cuts = folder_cuts(&level.prefixes, n);
     let mut level = Some(level);
-    let mut count = 0u64;
+    let mut printer = Printer {
+        limit,
+        count: 0,
+        last: None,
+        written: Ok(()),
+        json: args.json,
+    };
     loop {
         let signed_with = lister.signed_with();
         let s3 = lister.clients.s3.clone();
-        let mut last: Option<String> = None;
-        let mut written = Ok(());
         // From the start, the level's folders are listed each on its own; resumed after a
         // failure, the listing is cut at them.
         let plan = match level.take() {
@@ -58,41 +62,56 @@ pub(super) async fn list(
                 let s3 = s3.clone();
                 async move { s3.list_page(&page).await }
             },
-            |page| {
-                // Only the page's last key printed is kept (for a resume), not every key.
-                let mut printed = None;
-                let mut go_on = true;
-                for object in &page.objects {
-                    if count >= limit {
-                        go_on = false;
-                        break;
-                    }
-                    written = write_object(out, args.json, object);
-                    if written.is_err() {
-                        go_on = false;
-                        break;
-                    }
-                    count += 1;
-                    printed = Some(&object.key);
-                }
-                if let Some(key) = printed {
-                    last = Some(key.to_string());
-                }
-                go_on
-            },
+            |page| printer.print(out, &page),
         )
         .await;
-        written?;
+        std::mem::replace(&mut printer.written, Ok(()))?;
         match walked {
-            Ok(_) => return Ok(count),
+            Ok(_) => return Ok(printer.count),
             Err(failure) => {
                 // The one failure policy; then on after the last key printed.
                 lister.recover(failure, signed_with).await?;
-                if let Some(last) = last {
+                if let Some(last) = printer.last.take() {
                     request = request.from_cursor(Some(Cursor::After(last)));
                 }
             }
         }
+    }
+}
+
+/// Prints the pages a walk hands on, up to the limit, keeping the last key printed (for a
+/// resume) and the first write that failed.
+struct Printer {
+    limit: u64,
+    count: u64,
+    last: Option<String>,
+    written: std::io::Result<()>,
+    json: bool,
+}
+
+impl Printer {
+    /// Prints `page`'s objects; whether the walk goes on.
+    fn print(&mut self, out: &mut dyn Write, page: &ListPage) -> bool {
+        // Only the page's last key printed is kept, not every key.
+        let mut printed = None;
+        let mut go_on = true;
+        for object in &page.objects {
+            if self.count >= self.limit {
+                go_on = false;
+                break;
+            }
+            self.written = write_object(out, self.json, object);
+            if self.written.is_err() {
+                go_on = false;
+                break;
+            }
+            self.count += 1;
+            printed = Some(&object.key);
+        }
+        if let Some(key) = printed {
+            self.last = Some(key.to_string());
+        }
+        go_on
     }
 }
 

@@ -24,27 +24,43 @@ pub async fn run(
     };
     let mut session = Session::open(settings).await?;
     let mut check = Check::new(&settings.target.bucket, target, session.session_policy());
+    ask(&mut session, &settings.target.bucket, &mut check).await;
+    let summary = check.summary();
+    print(out, settings, &session, &check, args.json)?;
+    match (check.all_agree(), args.json) {
+        (true, _) => Ok(()),
+        (false, true) => Err(CommandError::Mismatch(summary)),
+        // The table above says which and why.
+        (false, false) => Err(CommandError::Mismatch(
+            "not every answer is the predicted one (exit 1)".to_string(),
+        )),
+    }
+}
+
+/// Asks S3 each of the check's questions (once more with new credentials when they may help).
+async fn ask(session: &mut Session<'_>, bucket: &str, check: &mut Check) {
     for i in 0..check.rows.len() {
         let probe = check.rows[i].probe.clone();
         let signed_with = session.signed_with();
-        let mut result = session
-            .clients
-            .s3
-            .probe(&settings.target.bucket, &probe)
-            .await;
+        let mut result = session.clients.s3.probe(bucket, &probe).await;
         if let Err(failure) = &result
             && session.recover(failure.clone(), signed_with).await.is_ok()
         {
-            result = session
-                .clients
-                .s3
-                .probe(&settings.target.bucket, &probe)
-                .await;
+            result = session.clients.s3.probe(bucket, &probe).await;
         }
         check.rows[i].answer = Some(Answer::of(result));
     }
-    let summary = check.summary();
-    if args.json {
+}
+
+/// The check as a table (or JSON): as whom, what S3 answered, what the policy predicts.
+fn print(
+    out: &mut dyn Write,
+    settings: &Settings,
+    session: &Session<'_>,
+    check: &Check,
+    json: bool,
+) -> Result<(), CommandError> {
+    if json {
         writeln!(out, "{}", check.to_json())?;
     } else {
         let what = match &check.target {
@@ -60,14 +76,7 @@ pub async fn run(
         for line in check.table() {
             writeln!(out, "{line}")?;
         }
-        writeln!(out, "{summary}")?;
+        writeln!(out, "{}", check.summary())?;
     }
-    match (check.all_agree(), args.json) {
-        (true, _) => Ok(()),
-        (false, true) => Err(CommandError::Mismatch(summary)),
-        // The table above says which and why.
-        (false, false) => Err(CommandError::Mismatch(
-            "not every answer is the predicted one (exit 1)".to_string(),
-        )),
-    }
+    Ok(())
 }

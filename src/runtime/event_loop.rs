@@ -156,26 +156,41 @@ where
             batch.extend(drain(&mut parts)?);
         }
         changed |= !batch.is_empty();
-        while let Some(msg) = batch.pop_front() {
-            #[cfg(debug_assertions)]
-            debug_panic(&msg);
-            let effects = app.update(msg, parts.clock.now());
-            match run_effects(&mut parts.executor, effects) {
-                Next::Quit => {
-                    exit = Some(Exit::Quit);
-                    break;
-                }
-                Next::Suspend => suspend(term, &mut parts)?,
-                Next::Edit(text) => {
-                    let result = (parts.edit)(&text);
-                    redraw_all(term)?;
-                    batch.push_back(Msg::PolicyEdited { result });
-                }
-                Next::Go => {}
-            }
+        if update(term, &mut app, &mut parts, batch)? {
+            exit = Some(Exit::Quit);
         }
     }
     Ok((exit.unwrap_or(Exit::Quit), app))
+}
+
+/// Updates the model with each message of `batch` in turn and runs the effects; an edit's
+/// result joins the batch. Returns whether the app quit.
+fn update<B, E, S>(
+    term: &mut Terminal<B>,
+    app: &mut App,
+    parts: &mut Parts<E, S>,
+    mut batch: VecDeque<Msg>,
+) -> io::Result<bool>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+{
+    while let Some(msg) = batch.pop_front() {
+        #[cfg(debug_assertions)]
+        debug_panic(&msg);
+        let effects = app.update(msg, parts.clock.now());
+        match run_effects(&mut parts.executor, effects) {
+            Next::Quit => return Ok(true),
+            Next::Suspend => suspend(term, parts)?,
+            Next::Edit(text) => {
+                let result = (parts.edit)(&text);
+                redraw_all(term)?;
+                batch.push_back(Msg::PolicyEdited { result });
+            }
+            Next::Go => {}
+        }
+    }
+    Ok(false)
 }
 
 /// Everything else already waiting, so a burst of keys or results costs one frame.

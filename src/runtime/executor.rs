@@ -5,8 +5,8 @@
 use super::cloud::{Cloud, with_s3};
 use crate::app::{Effect, Generation, Msg, ObjectFetch, RequestId};
 use crate::aws::{Issued, S3Browser, Walked, walk_listing};
-use crate::bucket::ListPage;
 use crate::bucket::split::Plan;
+use crate::bucket::{ListPage, PageRequest};
 use crate::credentials::{Mode, SecretCredentials};
 use crate::failure::AwsFailure;
 use crate::object::download::{Transfer, keep_both, part_path};
@@ -189,34 +189,7 @@ impl Executor {
                 chains,
             } => {
                 debug_assert_eq!(self.installed, Some(generation));
-                if let Some(task) = self.list_task.take() {
-                    task.abort(); // latest wins
-                }
-                let (cloud, tx) = (self.cloud.clone(), self.tx.clone());
-                self.list_task = Some(tokio::spawn(async move {
-                    let send = |msg| tx.send(Event(Report::App(msg))).is_ok();
-                    let walked = walk_listing(
-                        Plan::new(&page, chains),
-                        |page| cloud.list_page(page),
-                        |page| {
-                            send(Msg::WalkPage {
-                                request,
-                                page,
-                                done: false,
-                            })
-                        },
-                    )
-                    .await;
-                    match walked {
-                        Ok(Walked::ToTheEnd) => send(Msg::WalkPage {
-                            request,
-                            page: ListPage::default(),
-                            done: true,
-                        }),
-                        Ok(Walked::Stopped) => false,
-                        Err(failure) => send(Msg::PageFailed { request, failure }),
-                    };
-                }));
+                self.walk(request, &page, chains);
             }
             Effect::StopListing => {
                 if let Some(task) = self.list_task.take() {
@@ -225,6 +198,40 @@ impl Executor {
             }
             _ => {}
         }
+    }
+
+    /// Lists every page from `page` to the end over `chains` chains of requests, handing
+    /// them on in order (the latest listing wins: an older one is stopped).
+    fn walk(&mut self, request: RequestId, page: &PageRequest, chains: usize) {
+        if let Some(task) = self.list_task.take() {
+            task.abort(); // latest wins
+        }
+        let plan = Plan::new(page, chains);
+        let (cloud, tx) = (self.cloud.clone(), self.tx.clone());
+        self.list_task = Some(tokio::spawn(async move {
+            let send = |msg| tx.send(Event(Report::App(msg))).is_ok();
+            let walked = walk_listing(
+                plan,
+                |page| cloud.list_page(page),
+                |page| {
+                    send(Msg::WalkPage {
+                        request,
+                        page,
+                        done: false,
+                    })
+                },
+            )
+            .await;
+            match walked {
+                Ok(Walked::ToTheEnd) => send(Msg::WalkPage {
+                    request,
+                    page: ListPage::default(),
+                    done: true,
+                }),
+                Ok(Walked::Stopped) => false,
+                Err(failure) => send(Msg::PageFailed { request, failure }),
+            };
+        }));
     }
 
     /// Runs an effect on one object: detail, preview, presign, download.
@@ -236,34 +243,7 @@ impl Executor {
                 key,
                 what,
                 ..
-            } => {
-                if let Some(task) = self.object_task.take() {
-                    task.abort(); // latest wins
-                }
-                self.object_task = Some(match what {
-                    ObjectFetch::Detail => self.spawn_s3(
-                        move |s3| async move { s3.head(&bucket, &key).await },
-                        move |result| match result {
-                            Ok(detail) => Msg::DetailLoaded {
-                                request,
-                                detail: Box::new(detail),
-                            },
-                            Err(failure) => Msg::ObjectFailed { request, failure },
-                        },
-                    ),
-                    ObjectFetch::Preview { max_bytes } => self.spawn_s3(
-                        move |s3| async move { s3.first_bytes(&bucket, &key, max_bytes).await },
-                        move |result| match result {
-                            Ok((bytes, size)) => Msg::PreviewLoaded {
-                                request,
-                                bytes,
-                                size,
-                            },
-                            Err(failure) => Msg::ObjectFailed { request, failure },
-                        },
-                    ),
-                });
-            }
+            } => self.fetch_object(request, bucket, key, what),
             Effect::Presign {
                 request,
                 bucket,
@@ -310,6 +290,37 @@ impl Executor {
             // Not an object's: run by `run`.
             _ => {}
         }
+    }
+
+    /// Asks for an object's detail or its first bytes (the latest ask wins: an older one is
+    /// stopped).
+    fn fetch_object(&mut self, request: RequestId, bucket: String, key: String, what: ObjectFetch) {
+        if let Some(task) = self.object_task.take() {
+            task.abort(); // latest wins
+        }
+        self.object_task = Some(match what {
+            ObjectFetch::Detail => self.spawn_s3(
+                move |s3| async move { s3.head(&bucket, &key).await },
+                move |result| match result {
+                    Ok(detail) => Msg::DetailLoaded {
+                        request,
+                        detail: Box::new(detail),
+                    },
+                    Err(failure) => Msg::ObjectFailed { request, failure },
+                },
+            ),
+            ObjectFetch::Preview { max_bytes } => self.spawn_s3(
+                move |s3| async move { s3.first_bytes(&bucket, &key, max_bytes).await },
+                move |result| match result {
+                    Ok((bytes, size)) => Msg::PreviewLoaded {
+                        request,
+                        bytes,
+                        size,
+                    },
+                    Err(failure) => Msg::ObjectFailed { request, failure },
+                },
+            ),
+        });
     }
 
     /// Starts streaming an object into `path` (through `path.part`).

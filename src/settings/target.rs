@@ -191,25 +191,15 @@ pub(super) fn resolve_target(
     let mut base = base_options(opts, file, env)?;
     let role = role_profile_over(&mut base, env)?;
     let r = role.as_ref();
-    let pick = |flag: &Option<String>, profile: Option<&String>, file: &Option<String>| {
-        flag.clone()
-            .or_else(|| profile.cloned())
-            .or_else(|| file.clone())
-    };
-    // No bucket: the TUI starts with its bucket picker; commands need one (require_bucket).
-    let bucket = opts
-        .bucket
-        .clone()
-        .or(file.bucket.clone())
-        .unwrap_or_default();
-    if !bucket.is_empty() && !valid_bucket_name(&bucket) {
-        return Err(SetupError::BadBucket(bucket));
-    }
-    let role_mode = r.map(|_| Mode::AssumedRole);
-    let mode = default_of(opts.mode.or(role_mode).or(file.mode), "mode")?;
-    let role_duration = r.and_then(|r| r.duration_secs);
+    let bucket = bucket_of(opts, file)?;
+    let mode = default_of(
+        opts.mode.or(r.map(|_| Mode::AssumedRole)).or(file.mode),
+        "mode",
+    )?;
     let duration_secs = default_of(
-        opts.duration.or(role_duration).or(file.duration),
+        opts.duration
+            .or(r.and_then(|r| r.duration_secs))
+            .or(file.duration),
         "duration",
     )?;
     validate_duration(mode, duration_secs)?;
@@ -220,15 +210,7 @@ pub(super) fn resolve_target(
             false,
         ),
     };
-    let mfa_serial = pick(
-        &opts.mfa_serial,
-        r.and_then(|r| r.mfa_serial.as_ref()),
-        &file.mfa_serial,
-    );
-    if mfa_serial.as_deref().is_some_and(|s| s.trim().is_empty()) {
-        return Err(SpecError::MfaSerial.into());
-    }
-    Ok(Target {
+    let mut target = Target {
         bucket,
         prefix: opts
             .prefix
@@ -241,29 +223,76 @@ pub(super) fn resolve_target(
             .clone()
             .or(file.user.clone())
             .unwrap_or_else(default_user),
-        role_arn: pick(&opts.role_arn, r.map(|r| &r.role_arn), &file.role_arn),
-        session_name: default_of(
-            pick(
-                &opts.session_name,
-                r.and_then(|r| r.session_name.as_ref()),
-                &file.session_name,
-            ),
-            "session_name",
-        )?,
+        role_arn: None,
+        session_name: String::new(),
         duration_secs,
         policy,
         policy_from_file,
-        external_id: pick(
-            &opts.external_id,
-            r.and_then(|r| r.external_id.as_ref()),
-            &file.external_id,
-        ),
-        mfa_serial,
+        external_id: None,
+        mfa_serial: None,
         mode_base: mode_bases(file.modes.clone(), &base)?,
         base,
         role_profile: r.map(|r| r.name.clone()),
         s3_region: None,
-    })
+    };
+    take_role(&mut target, opts, r, file)?;
+    Ok(target)
+}
+
+/// The bucket flag over the config file's (none: the TUI starts with its bucket picker;
+/// commands need one, see `require_bucket`), checked.
+fn bucket_of(opts: &Options, file: &FileConfig) -> Result<String, SetupError> {
+    let bucket = opts
+        .bucket
+        .clone()
+        .or(file.bucket.clone())
+        .unwrap_or_default();
+    if !bucket.is_empty() && !valid_bucket_name(&bucket) {
+        return Err(SetupError::BadBucket(bucket));
+    }
+    Ok(bucket)
+}
+
+/// The role's ARN, session name, external id and MFA device: each flag over the role profile
+/// over the config file.
+fn take_role(
+    target: &mut Target,
+    opts: &Options,
+    role: Option<&profiles::RoleProfile>,
+    file: &FileConfig,
+) -> Result<(), SetupError> {
+    let pick = |flag: &Option<String>, profile: Option<&String>, file: &Option<String>| {
+        flag.clone()
+            .or_else(|| profile.cloned())
+            .or_else(|| file.clone())
+    };
+    target.role_arn = pick(&opts.role_arn, role.map(|r| &r.role_arn), &file.role_arn);
+    target.session_name = default_of(
+        pick(
+            &opts.session_name,
+            role.and_then(|r| r.session_name.as_ref()),
+            &file.session_name,
+        ),
+        "session_name",
+    )?;
+    target.external_id = pick(
+        &opts.external_id,
+        role.and_then(|r| r.external_id.as_ref()),
+        &file.external_id,
+    );
+    target.mfa_serial = pick(
+        &opts.mfa_serial,
+        role.and_then(|r| r.mfa_serial.as_ref()),
+        &file.mfa_serial,
+    );
+    if target
+        .mfa_serial
+        .as_deref()
+        .is_some_and(|s| s.trim().is_empty())
+    {
+        return Err(SpecError::MfaSerial.into());
+    }
+    Ok(())
 }
 
 /// The session policy when no policy file is given: the bucket's (list it, and read it when

@@ -8,6 +8,7 @@ use crate::access_check::{Answer, Check, Target};
 use crate::app::lab::LabView;
 use crate::app::{App, Focus};
 use crate::escape::printable;
+use crate::highlight::TokenLine;
 use crate::keymap::Action;
 use crate::policy::PolicyError;
 use crate::policy::templates::Template;
@@ -75,6 +76,20 @@ fn render_access(frame: &mut Frame, area: Rect, app: &App, check: &Check, clock:
     let block = pane_block(title, is_focused(app, Focus::Objects)).title_bottom(footer(&hints));
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    let table = check.table();
+    let lines = access_lines(app, check, &table, inner.width, clock);
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The access check's text: as whom, the table of what S3 answered beside what the policy
+/// predicts (`table`), and the summary (the sentences wrapped at `width`, the table's rows not).
+fn access_lines<'a>(
+    app: &App,
+    check: &Check,
+    table: &'a [String],
+    width: u16,
+    clock: Clock,
+) -> Vec<Line<'a>> {
     let mode = app.session.mode();
     let principal = app
         .session
@@ -84,8 +99,7 @@ fn render_access(frame: &mut Frame, area: Rect, app: &App, check: &Check, clock:
         Some(p) => format!("its session policy ({} chars)", p.size()),
         None => "no session policy".to_string(),
     };
-    // The table's rows are not wrapped (a narrow pane cuts them); the sentences are.
-    let width = usize::from(inner.width).max(20);
+    let width = usize::from(width).max(20);
     let prose = |text: &str, style: Style| -> Vec<Line<'static>> {
         super::word_wrap(text, width)
             .into_iter()
@@ -97,7 +111,6 @@ fn render_access(frame: &mut Frame, area: Rect, app: &App, check: &Check, clock:
         Style::default(),
     );
     lines.push(Line::from(""));
-    let table = check.table();
     for (i, line) in table.iter().enumerate() {
         if i == 0 {
             lines.push(Line::from(Span::styled(line.as_str(), theme::label())));
@@ -108,33 +121,44 @@ fn render_access(frame: &mut Frame, area: Rect, app: &App, check: &Check, clock:
         }
     }
     lines.push(Line::from(""));
-    if check.answered() {
-        let style = if check.all_agree() {
-            theme::ok()
-        } else {
-            theme::warn()
-        };
-        lines.extend(prose(&check.summary(), style));
-        let expired = check.rows.iter().any(|r| {
-            matches!(&r.answer, Some(Answer::Other { failure }) if failure.is_credential_rejection())
-        });
-        if expired {
-            lines.push(Line::from(Span::styled(
-                format!(
-                    "{} refreshes the credentials; then {} asks again",
-                    key_name(app, Action::RefreshCredentials),
-                    key_name(app, Action::AccessCheck)
-                ),
-                theme::key_hint(),
-            )));
-        }
-    } else {
+    if !check.answered() {
         lines.push(Line::from(Span::styled(
             format!("{} asking S3…", spinner(clock.now)),
             theme::dim(),
         )));
+        return lines;
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    lines.extend(access_summary(app, check, &prose));
+    lines
+}
+
+/// What the answers say as a whole, and the way out when the credentials were refused.
+fn access_summary(
+    app: &App,
+    check: &Check,
+    prose: &dyn Fn(&str, Style) -> Vec<Line<'static>>,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let style = if check.all_agree() {
+        theme::ok()
+    } else {
+        theme::warn()
+    };
+    lines.extend(prose(&check.summary(), style));
+    let expired = check.rows.iter().any(|r| {
+        matches!(&r.answer, Some(Answer::Other { failure }) if failure.is_credential_rejection())
+    });
+    if expired {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{} refreshes the credentials; then {} asks again",
+                key_name(app, Action::RefreshCredentials),
+                key_name(app, Action::AccessCheck)
+            ),
+            theme::key_hint(),
+        )));
+    }
+    lines
 }
 
 fn render_templates(frame: &mut Frame, area: Rect, app: &App, items: &[Template], selected: usize) {
@@ -170,7 +194,29 @@ fn render_templates(frame: &mut Frame, area: Rect, app: &App, items: &[Template]
         Constraint::Min(10),
     ])
     .areas(inner);
-    let names: Vec<Line> = items
+    let first = selected.saturating_sub(usize::from(list.height.saturating_sub(1)));
+    frame.render_widget(
+        Paragraph::new(template_names(items, selected))
+            .scroll((u16::try_from(first).unwrap_or(0), 0)),
+        list,
+    );
+    if let Some(chosen) = items.get(selected) {
+        let tokens = chosen
+            .policy
+            .as_ref()
+            .map(crate::policy::SessionPolicy::highlighted)
+            .unwrap_or_default();
+        let fit = usize::from(preview.height.saturating_sub(2));
+        frame.render_widget(
+            Paragraph::new(template_lines(chosen, &tokens, fit)).wrap(Wrap { trim: false }),
+            preview,
+        );
+    }
+}
+
+/// The templates' names, the selected one under the cursor, a broken one marked.
+fn template_names(items: &[Template], selected: usize) -> Vec<Line<'static>> {
+    items
         .iter()
         .enumerate()
         .map(|(i, t)| {
@@ -184,20 +230,12 @@ fn render_templates(frame: &mut Frame, area: Rect, app: &App, items: &[Template]
                 Line::from(text)
             }
         })
-        .collect();
-    let first = selected.saturating_sub(usize::from(list.height.saturating_sub(1)));
-    frame.render_widget(
-        Paragraph::new(names).scroll((u16::try_from(first).unwrap_or(0), 0)),
-        list,
-    );
-    let Some(chosen) = items.get(selected) else {
-        return;
-    };
-    let tokens = chosen
-        .policy
-        .as_ref()
-        .map(crate::policy::SessionPolicy::highlighted)
-        .unwrap_or_default();
+        .collect()
+}
+
+/// A template: what it is for, its size, and the first `fit` lines of its highlighted `tokens`
+/// (or why it is broken).
+fn template_lines<'a>(chosen: &Template, tokens: &'a [TokenLine], fit: usize) -> Vec<Line<'a>> {
     let mut lines = vec![Line::from(Span::styled(
         printable(&chosen.about).into_owned(),
         theme::dim(),
@@ -212,12 +250,11 @@ fn render_templates(frame: &mut Frame, area: Rect, app: &App, items: &[Template]
                 ),
                 theme::dim(),
             )));
-            let fit = usize::from(preview.height.saturating_sub(2));
             lines.extend(tokens.iter().take(fit).map(|t| token_line(t)));
         }
         Err(e) => lines.push(Line::from(Span::styled(format!("✗ {e}"), theme::danger()))),
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), preview);
+    lines
 }
 
 fn render_invalid(frame: &mut Frame, area: Rect, app: &App, text: &str, error: &PolicyError) {

@@ -146,55 +146,8 @@ fn entry_row<'a>(o: &Listing, entry: Entry<'a>, show_etag: bool, clock: Clock) -
 
 fn footer(app: &App, clock: Clock) -> Line<'static> {
     let o = &app.listing;
-    let mut spans = Vec::new();
-    let keys = o.rows().key_count();
-    let key_count = count(keys, "key");
-    let folders = match o.rows().folder_count() {
-        0 => String::new(),
-        n => format!(", {}", count(n, "folder")),
-    };
-    if let Some(walk) = o.walk() {
-        // Loading every page: how far, and how fast.
-        let millis =
-            usize::try_from((clock.now - walk.since).num_milliseconds().max(1)).unwrap_or(1);
-        let rate = keys.saturating_sub(walk.keys_at_start).saturating_mul(1000) / millis;
-        spans.push(Span::styled(
-            format!(
-                " {} loading page {} · {} keys · {} keys/s · esc stops ",
-                spinner(clock.now),
-                o.pages_loaded() + 1,
-                thousands(keys),
-                thousands(rate)
-            ),
-            theme::warn(),
-        ));
-    } else if o.in_flight().is_some() {
-        spans.push(Span::styled(
-            format!(
-                " {} loading page {}… ",
-                spinner(clock.now),
-                o.pages_loaded() + 1
-            ),
-            theme::warn(),
-        ));
-    }
-    let state = if !o.started() {
-        String::new()
-    } else if o.error().is_some() && o.showing_previous() {
-        format!(" {key_count}{folders} from before · the reload failed ")
-    } else if o.error().is_some() {
-        format!(
-            " {key_count} loaded{folders} · page {} failed ",
-            o.pages_loaded() + 1
-        )
-    } else if o.complete() && keys + o.rows().folder_count() == 0 {
-        " nothing here ".to_string()
-    } else if o.complete() {
-        format!(" all {key_count} loaded{folders} ")
-    } else {
-        format!(" {key_count} loaded{folders} · more available ")
-    };
-    spans.push(Span::styled(state, theme::dim()));
+    let mut spans: Vec<Span<'static>> = loading(o, clock).into_iter().collect();
+    spans.push(Span::styled(loaded(o), theme::dim()));
     let rows = o.rows();
     if rows.sort() != crate::app::listing::Sort::NameAsc {
         let what = if o.complete() {
@@ -227,6 +180,58 @@ fn footer(app: &App, clock: Clock) -> Line<'static> {
         ));
     }
     Line::from(spans)
+}
+
+/// The page on its way, if one is; for a walk to the end, how far and how fast.
+fn loading(o: &Listing, clock: Clock) -> Option<Span<'static>> {
+    let text = if let Some(walk) = o.walk() {
+        let keys = o.rows().key_count();
+        let millis =
+            usize::try_from((clock.now - walk.since).num_milliseconds().max(1)).unwrap_or(1);
+        let rate = keys.saturating_sub(walk.keys_at_start).saturating_mul(1000) / millis;
+        format!(
+            " {} loading page {} · {} keys · {} keys/s · esc stops ",
+            spinner(clock.now),
+            o.pages_loaded() + 1,
+            thousands(keys),
+            thousands(rate)
+        )
+    } else if o.in_flight().is_some() {
+        format!(
+            " {} loading page {}… ",
+            spinner(clock.now),
+            o.pages_loaded() + 1
+        )
+    } else {
+        return None;
+    };
+    Some(Span::styled(text, theme::warn()))
+}
+
+/// What is loaded: keys and folders, and whether there is more (or a page failed).
+fn loaded(o: &Listing) -> String {
+    let keys = o.rows().key_count();
+    let key_count = count(keys, "key");
+    let folders = match o.rows().folder_count() {
+        0 => String::new(),
+        n => format!(", {}", count(n, "folder")),
+    };
+    if !o.started() {
+        String::new()
+    } else if o.error().is_some() && o.showing_previous() {
+        format!(" {key_count}{folders} from before · the reload failed ")
+    } else if o.error().is_some() {
+        format!(
+            " {key_count} loaded{folders} · page {} failed ",
+            o.pages_loaded() + 1
+        )
+    } else if o.complete() && keys + o.rows().folder_count() == 0 {
+        " nothing here ".to_string()
+    } else if o.complete() {
+        format!(" all {key_count} loaded{folders} ")
+    } else {
+        format!(" {key_count} loaded{folders} · more available ")
+    }
 }
 
 /// `57,000`.

@@ -120,6 +120,37 @@ pub(crate) fn render_presigned(
     clock: Clock,
 ) {
     let width = area.width.saturating_sub(4).max(20).min(area.width);
+    let lines = presigned_lines(app, p, clock);
+    let inner_width = usize::from(width.saturating_sub(2)).max(1);
+    let needed: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner_width).max(1))
+        .sum();
+    let height = u16::try_from(needed + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, popup);
+    let block = pane_block(
+        Line::from(Span::styled(" Presigned URL ", theme::title())),
+        true,
+    );
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        popup,
+    );
+}
+
+/// The popup's text: the object, how long the URL is valid, a warning, and the URL itself (or
+/// why signing failed).
+fn presigned_lines(app: &App, p: &Presigned, clock: Clock) -> Vec<Line<'static>> {
     let mut lines = vec![Line::from(vec![
         Span::styled("Object  ", theme::label()),
         Span::raw(format!(
@@ -167,29 +198,5 @@ pub(crate) fn render_presigned(
         "esc or enter closes",
         theme::key_hint(),
     )));
-    let inner_width = usize::from(width.saturating_sub(2)).max(1);
-    let needed: usize = lines
-        .iter()
-        .map(|l| l.width().div_ceil(inner_width).max(1))
-        .sum();
-    let height = u16::try_from(needed + 2)
-        .unwrap_or(u16::MAX)
-        .min(area.height);
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
-    frame.render_widget(Clear, popup);
-    let block = pane_block(
-        Line::from(Span::styled(" Presigned URL ", theme::title())),
-        true,
-    );
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        popup,
-    );
+    lines
 }

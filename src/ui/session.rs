@@ -92,22 +92,7 @@ fn rows(app: &App, clock: Clock, inner_width: usize) -> Vec<Row<'static>> {
             rows.push(one(0, left_row(app, clock, value_width)));
         }
     }
-    // With a measured offset every time here is on the server's clock (the Clock line says so).
-    // A time not today carries its date.
-    let server = |t: chrono::DateTime<chrono::Utc>| {
-        let t = t - s.clock_offset();
-        if clock.local_date(t) == clock.local_date(clock.now) {
-            clock.local_time(t)
-        } else {
-            clock.local(t)
-        }
-    };
-    let refresh = match s.shown_plan() {
-        Plan::Retry { failures, at } => format!("retry {} (try {})", server(at), failures + 1),
-        Plan::Refresh { at } => format!("at {} · {} done", server(at), s.refresh_count()),
-        Plan::Nothing => format!("– · {} done", s.refresh_count()),
-    };
-    rows.push(one(2, row("Refresh", refresh)));
+    rows.push(one(2, row("Refresh", refresh_text(app, clock))));
     if let Some(profile) = &app.target.role_profile {
         let base = app.target.base.profile.as_deref().map_or_else(
             || "the environment's keys".to_string(),
@@ -138,6 +123,26 @@ fn rows(app: &App, clock: Clock, inner_width: usize) -> Vec<Row<'static>> {
         });
     }
     rows
+}
+
+/// When the next refresh (or retry) is, and how many were done.
+fn refresh_text(app: &App, clock: Clock) -> String {
+    let s = &app.session;
+    // With a measured offset every time here is on the server's clock (the Clock line says so).
+    // A time not today carries its date.
+    let server = |t: chrono::DateTime<chrono::Utc>| {
+        let t = t - s.clock_offset();
+        if clock.local_date(t) == clock.local_date(clock.now) {
+            clock.local_time(t)
+        } else {
+            clock.local(t)
+        }
+    };
+    match s.shown_plan() {
+        Plan::Retry { failures, at } => format!("retry {} (try {})", server(at), failures + 1),
+        Plan::Refresh { at } => format!("at {} · {} done", server(at), s.refresh_count()),
+        Plan::Nothing => format!("– · {} done", s.refresh_count()),
+    }
 }
 
 fn mode_row(app: &App, clock: Clock) -> Line<'static> {

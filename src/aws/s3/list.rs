@@ -85,27 +85,12 @@ impl S3Browser {
             .collect();
         let truncated = out.is_truncated().unwrap_or(false);
         let token = out.next_continuation_token.take();
-        // The keys are moved out of the answer, not copied (decoded only when they need it).
         let objects: Vec<ObjectEntry> = out
             .contents
             .take()
             .unwrap_or_default()
             .into_iter()
-            .map(|mut o| {
-                let key = o.key.take().unwrap_or_default();
-                let key = match url_decode(&key) {
-                    std::borrow::Cow::Borrowed(_) => key,
-                    std::borrow::Cow::Owned(decoded) => decoded,
-                };
-                ObjectEntry::new(
-                    key,
-                    u64::try_from(o.size().unwrap_or_default()).unwrap_or(0),
-                    o.last_modified().and_then(crate::aws::chrono_time),
-                    Etag::parse(o.e_tag().unwrap_or_default()),
-                    o.storage_class()
-                        .map_or(StorageClass::Unknown, |c| StorageClass::parse(c.as_str())),
-                )
-            })
+            .map(entry_of)
             .collect();
         if objects.len() > usize::try_from(req.max_keys).unwrap_or(usize::MAX) {
             return Err(AwsFailure::new(
@@ -130,4 +115,22 @@ impl S3Browser {
             next_token,
         })
     }
+}
+
+/// A listed object as sts3 keeps it. The key is moved out of the answer, not copied (decoded
+/// only when it needs it).
+fn entry_of(mut o: aws_sdk_s3::types::Object) -> ObjectEntry {
+    let key = o.key.take().unwrap_or_default();
+    let key = match url_decode(&key) {
+        std::borrow::Cow::Borrowed(_) => key,
+        std::borrow::Cow::Owned(decoded) => decoded,
+    };
+    ObjectEntry::new(
+        key,
+        u64::try_from(o.size().unwrap_or_default()).unwrap_or(0),
+        o.last_modified().and_then(crate::aws::chrono_time),
+        Etag::parse(o.e_tag().unwrap_or_default()),
+        o.storage_class()
+            .map_or(StorageClass::Unknown, |c| StorageClass::parse(c.as_str())),
+    )
 }

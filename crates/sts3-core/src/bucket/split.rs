@@ -16,7 +16,9 @@
 mod guess;
 
 use super::{Cursor, ListPage, PageRequest};
-use guess::{LEFT_MARGIN, PAGES_A_RANGE, SAMPLES, Scale, cuts_after, safe_cut, steps_an_entry};
+use guess::{
+    Digits, LEFT_MARGIN, PAGES_A_RANGE, SAMPLES, Scale, cuts_after, safe_cut, steps_an_entry,
+};
 use std::collections::VecDeque;
 
 /// Pages a range may hold, listed ahead of the range being handed on: memory stays bounded.
@@ -402,78 +404,95 @@ impl Plan {
         if per_page == 0 {
             return false;
         }
-        // A range that lists to the end (of the listing, or of its folder) gets a last key,
-        // and new ranges follow it a step apart, the last one to the end; only where keys are
-        // known to go on (it found them dense, or it is the listing's last range, has not
-        // answered yet, and the range before it did). Beyond the last key ranges come back
-        // empty, one request each, and none is dense.
-        let idle = self.chains
-            - self
-                .ranges
-                .iter()
-                .filter(|r| !r.done)
-                .count()
-                .min(self.chains);
-        let count = self.ranges.len();
-        let open = self.ranges.iter().enumerate().position(|(i, r)| {
-            let before_dense = i + 1 == count && i > 0 && self.ranges[i - 1].dense;
-            !r.done && r.until.is_none() && (r.dense || (r.last.is_none() && before_dense))
-        });
-        if let Some(i) = open
-            && let Some(at) = self.ranges[i].position().map(str::to_string)
-        {
-            let step = per_page.saturating_mul(PAGES_A_RANGE);
-            let within = self.ranges[i].prefix.as_deref().unwrap_or("");
-            let cuts = cuts_after(&digits, &at, step, idle, within);
-            if let Some(first) = cuts.first() {
-                self.ranges[i].until = Some(first.clone());
-                let ends = cuts.iter().skip(1).map(|c| Some(c.clone())).chain([None]);
-                let new: Vec<Range> = cuts
-                    .clone()
-                    .into_iter()
-                    .zip(ends)
-                    .map(|(cut, until)| {
-                        self.next_id += 1;
-                        self.ranges[i].after_cut(self.next_id - 1, cut, until)
-                    })
-                    .collect();
-                self.ranges.splice((i + 1)..=i, new);
-                return true;
-            }
-        }
-        // The longest range left, cut in two, if it holds more than two pages still: only one
-        // that found keys dense (a full page), not a guess that may be empty space.
-        let longest = self
-            .ranges
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| !r.done && r.dense)
-            .filter_map(|(i, r)| {
-                let (at, until) = (r.position()?, r.until.as_deref()?);
-                let left = digits.number(until).saturating_sub(digits.number(at));
-                Some((i, left, digits.number(at)))
-            })
-            .max_by_key(|&(_, left, _)| left);
-        let Some((i, left, from)) = longest else {
-            return false;
-        };
-        if left <= per_page.saturating_mul(2) {
-            return false;
-        }
-        let cut = safe_cut(&digits.key(from + left / 2));
-        let range = &mut self.ranges[i];
-        let (Some(at), Some(until)) = (range.position(), range.until.clone()) else {
-            return false;
-        };
-        if cut.as_str() <= at || cut >= until {
-            return false;
-        }
-        range.until = Some(cut.clone());
-        let range = range.after_cut(self.next_id, cut, Some(until));
-        self.next_id += 1;
-        self.ranges.insert(i + 1, range);
-        true
+        let (ranges, next_id) = (&mut self.ranges, &mut self.next_id);
+        cut_open_end(ranges, next_id, self.chains, &digits, per_page)
+            || cut_longest(ranges, next_id, &digits, per_page)
     }
+}
+
+/// Cuts new ranges off a range that lists to the end, a step apart (`per_page` steps of the
+/// scale a page), as many as chains are idle.
+fn cut_open_end(
+    ranges: &mut Vec<Range>,
+    next_id: &mut u64,
+    chains: usize,
+    digits: &Digits<'_>,
+    per_page: u128,
+) -> bool {
+    // A range that lists to the end (of the listing, or of its folder) gets a last key,
+    // and new ranges follow it a step apart, the last one to the end; only where keys are
+    // known to go on (it found them dense, or it is the listing's last range, has not
+    // answered yet, and the range before it did). Beyond the last key ranges come back
+    // empty, one request each, and none is dense.
+    let idle = chains - ranges.iter().filter(|r| !r.done).count().min(chains);
+    let count = ranges.len();
+    let open = ranges.iter().enumerate().position(|(i, r)| {
+        let before_dense = i + 1 == count && i > 0 && ranges[i - 1].dense;
+        !r.done && r.until.is_none() && (r.dense || (r.last.is_none() && before_dense))
+    });
+    if let Some(i) = open
+        && let Some(at) = ranges[i].position().map(str::to_string)
+    {
+        let step = per_page.saturating_mul(PAGES_A_RANGE);
+        let within = ranges[i].prefix.as_deref().unwrap_or("");
+        let cuts = cuts_after(digits, &at, step, idle, within);
+        if let Some(first) = cuts.first() {
+            ranges[i].until = Some(first.clone());
+            let ends = cuts.iter().skip(1).map(|c| Some(c.clone())).chain([None]);
+            let new: Vec<Range> = cuts
+                .clone()
+                .into_iter()
+                .zip(ends)
+                .map(|(cut, until)| {
+                    *next_id += 1;
+                    ranges[i].after_cut(*next_id - 1, cut, until)
+                })
+                .collect();
+            ranges.splice((i + 1)..=i, new);
+            return true;
+        }
+    }
+    false
+}
+
+/// Cuts the longest range left in two.
+fn cut_longest(
+    ranges: &mut Vec<Range>,
+    next_id: &mut u64,
+    digits: &Digits<'_>,
+    per_page: u128,
+) -> bool {
+    // The longest range left, cut in two, if it holds more than two pages still: only one
+    // that found keys dense (a full page), not a guess that may be empty space.
+    let longest = ranges
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r.done && r.dense)
+        .filter_map(|(i, r)| {
+            let (at, until) = (r.position()?, r.until.as_deref()?);
+            let left = digits.number(until).saturating_sub(digits.number(at));
+            Some((i, left, digits.number(at)))
+        })
+        .max_by_key(|&(_, left, _)| left);
+    let Some((i, left, from)) = longest else {
+        return false;
+    };
+    if left <= per_page.saturating_mul(2) {
+        return false;
+    }
+    let cut = safe_cut(&digits.key(from + left / 2));
+    let range = &mut ranges[i];
+    let (Some(at), Some(until)) = (range.position(), range.until.clone()) else {
+        return false;
+    };
+    if cut.as_str() <= at || cut >= until {
+        return false;
+    }
+    range.until = Some(cut.clone());
+    let range = range.after_cut(*next_id, cut, Some(until));
+    *next_id += 1;
+    ranges.insert(i + 1, range);
+    true
 }
 
 #[cfg(test)]
