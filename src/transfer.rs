@@ -4,7 +4,7 @@
 //! never splicing two versions. What to do about credentials is the caller's: the command
 //! issues new ones itself, the TUI asks its model and waits for them.
 
-use crate::aws::{ObjectBody, S3Browser};
+use crate::aws::{ObjectBody, ObjectStore};
 use crate::failure::{AwsFailure, ErrorKind};
 use crate::object::detail::thousands;
 use crate::object::download::{CheckError, Transfer, part_path};
@@ -227,7 +227,7 @@ pub trait Listener {
 
 /// Streams `key` into `out`; returns the bytes written once they are all in and checked.
 pub async fn download<W: Write + ?Sized>(
-    s3: &S3Browser,
+    s3: &dyn ObjectStore,
     bucket: &str,
     key: &str,
     out: &mut W,
@@ -290,7 +290,7 @@ pub async fn download<W: Write + ?Sized>(
 /// One GetObject from `from`, with new credentials first if S3 refused the ones in use and the
 /// caller finds some.
 async fn open(
-    s3: &S3Browser,
+    s3: &dyn ObjectStore,
     bucket: &str,
     key: &str,
     from: u64,

@@ -6,12 +6,14 @@ mod error;
 mod interceptors;
 mod provider;
 mod s3;
+mod store;
 mod sts;
 
 pub use base::load_base_config;
 pub use interceptors::OnRetryable;
 pub use provider::CredentialSlot;
 pub use s3::{ObjectBody, S3Browser, Walked, walk_listing};
+pub use store::ObjectStore;
 pub use sts::{Issued, StsIssuer};
 
 /// An SDK time as a `chrono` one (`None` when out of chrono's range).

@@ -4,7 +4,7 @@
 //! one in its place, so the loop can be driven on paused time without a network.
 
 use crate::app::Generation;
-use crate::aws::{Clients, Issued, OnRetryable, S3Browser, load_base_config};
+use crate::aws::{Clients, Issued, ObjectStore, OnRetryable, load_base_config};
 use crate::bucket::{ListPage, PageRequest};
 use crate::clock::WallClock;
 use crate::credentials::{CredentialRequest, Mode, SecretCredentials};
@@ -23,9 +23,9 @@ pub(crate) trait Cloud: Send + Sync {
     fn use_credentials(&self, mode: Mode, generation: Generation, secret: &SecretCredentials);
     /// Fetches one page with the credentials in use.
     fn list_page(&self, page: PageRequest) -> BoxFuture<'static, Result<ListPage, AwsFailure>>;
-    /// S3 with the credentials in use, for object requests and downloads (`None` before any
-    /// credentials are).
-    fn s3(&self) -> Option<S3Browser>;
+    /// S3 with the credentials in use, for object requests, downloads, the access check and
+    /// the bucket list (`None` before any credentials are).
+    fn s3(&self) -> Option<Arc<dyn ObjectStore>>;
     /// Calls STS as `bases` say from now on (the profile picker): new clients per mode.
     fn set_bases(&self, bases: Vec<(Mode, BaseOptions)>);
     /// Sends S3 requests to `region` from now on (the bucket is there), or to the base
@@ -42,9 +42,12 @@ fn no_credentials_yet() -> AwsFailure {
 }
 
 /// An object request with the credentials in use (no S3 before credentials: a failure).
-pub(crate) async fn with_s3<T, F, Fut>(s3: Option<S3Browser>, call: F) -> Result<T, AwsFailure>
+pub(crate) async fn with_s3<T, F, Fut>(
+    s3: Option<Arc<dyn ObjectStore>>,
+    call: F,
+) -> Result<T, AwsFailure>
 where
-    F: FnOnce(S3Browser) -> Fut,
+    F: FnOnce(Arc<dyn ObjectStore>) -> Fut,
     Fut: std::future::Future<Output = Result<T, AwsFailure>>,
 {
     match s3 {
@@ -133,17 +136,24 @@ impl Cloud for AwsCloud {
     }
 
     fn list_page(&self, page: PageRequest) -> BoxFuture<'static, Result<ListPage, AwsFailure>> {
-        Box::pin(with_s3(
-            self.s3(),
-            |s3| async move { s3.list_page(&page).await },
-        ))
-    }
-
-    fn s3(&self) -> Option<S3Browser> {
-        self.active
+        let s3 = self
+            .active
             .lock()
             .ok()
-            .and_then(|a| a.as_ref().map(|c| c.s3.clone()))
+            .and_then(|a| a.as_ref().map(|c| c.s3.clone()));
+        Box::pin(async move {
+            match s3 {
+                Some(s3) => s3.list_page(&page).await,
+                None => Err(no_credentials_yet()),
+            }
+        })
+    }
+
+    fn s3(&self) -> Option<Arc<dyn ObjectStore>> {
+        self.active.lock().ok().and_then(|a| {
+            a.as_ref()
+                .map(|c| Arc::new(c.s3.clone()) as Arc<dyn ObjectStore>)
+        })
     }
 
     fn set_s3_region(&self, region: Option<String>) {

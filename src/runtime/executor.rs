@@ -4,7 +4,7 @@
 
 use super::cloud::{Cloud, with_s3};
 use crate::app::{Effect, Generation, Msg, ObjectFetch, RequestId};
-use crate::aws::{Issued, S3Browser, Walked, walk_listing};
+use crate::aws::{Issued, ObjectStore, Walked, walk_listing};
 use crate::bucket::split::Plan;
 use crate::bucket::{ListPage, PageRequest};
 use crate::credentials::{Mode, SecretCredentials};
@@ -85,7 +85,7 @@ impl Executor {
     fn spawn_s3<T, F, Fut, A>(&self, call: F, answer: A) -> JoinHandle<()>
     where
         T: Send + 'static,
-        F: FnOnce(S3Browser) -> Fut + Send + 'static,
+        F: FnOnce(Arc<dyn ObjectStore>) -> Fut + Send + 'static,
         Fut: std::future::Future<Output = Result<T, AwsFailure>> + Send,
         A: FnOnce(Result<T, AwsFailure>) -> Msg + Send + 'static,
     {
@@ -341,7 +341,17 @@ impl Executor {
         let tx = self.tx.clone();
         let task_part = part.clone();
         let task = tokio::spawn(async move {
-            let result = save(&s3, &bucket, &key, &path, &task_part, request, &tx, resumed).await;
+            let result = save(
+                s3.as_ref(),
+                &bucket,
+                &key,
+                &path,
+                &task_part,
+                request,
+                &tx,
+                resumed,
+            )
+            .await;
             if result.is_err() {
                 let _ = std::fs::remove_file(&task_part);
             }
@@ -386,7 +396,7 @@ impl Drop for Executor {
 /// Streams the object into `part`, renames it to `path` when every byte is in and checked.
 #[allow(clippy::too_many_arguments)]
 async fn save(
-    s3: &S3Browser,
+    s3: &dyn ObjectStore,
     bucket: &str,
     key: &str,
     path: &Path,

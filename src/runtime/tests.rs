@@ -6,12 +6,12 @@ use super::cloud::Cloud;
 use super::event_loop::{self, Exit, Parts, Signal};
 use super::executor::Executor;
 use crate::app::Generation;
-use crate::aws::Issued;
+use crate::aws::{Issued, ObjectBody, ObjectStore};
 use crate::bucket::{Etag, ListPage, ObjectEntry, PageRequest, StorageClass};
 use crate::cli::Options;
 use crate::clock::WallClock;
 use crate::credentials::{CredentialRequest, Mode, Secret, SecretCredentials, SessionInfo};
-use crate::failure::AwsFailure;
+use crate::failure::{AwsFailure, ErrorKind};
 use crate::keymap::Keymap;
 use crate::settings::Settings;
 use chrono::{DateTime, FixedOffset, TimeDelta, TimeZone, Utc};
@@ -89,6 +89,8 @@ struct FakeCloud {
     aborted: Arc<AtomicU64>,
     /// A `Date` header to answer with instead of the server's clock.
     date: Mutex<Option<DateTime<Utc>>>,
+    /// S3 for objects, when a test gives one.
+    store: Mutex<Option<Arc<FakeStore>>>,
 }
 
 impl FakeCloud {
@@ -102,6 +104,7 @@ impl FakeCloud {
             list_calls: AtomicU64::new(0),
             aborted: Arc::new(AtomicU64::new(0)),
             date: Mutex::new(None),
+            store: Mutex::new(None),
         })
     }
 
@@ -189,9 +192,116 @@ impl Cloud for FakeCloud {
         })
     }
 
-    /// No S3 here: object requests fail as they would before any credentials.
-    fn s3(&self) -> Option<crate::aws::S3Browser> {
-        None
+    /// The scripted store, once a test gave one (else object requests fail as they would
+    /// before any credentials).
+    fn s3(&self) -> Option<Arc<dyn ObjectStore>> {
+        self.store
+            .lock()
+            .unwrap()
+            .clone()
+            .map(|s| s as Arc<dyn ObjectStore>)
+    }
+}
+
+/// What the scripted store does with one GetObject.
+enum OpenStep {
+    /// Answers with the object's bytes from where it was asked, cut after `cut_after` of them
+    /// (the connection breaks off), or whole.
+    Body {
+        cut_after: Option<usize>,
+    },
+    Fail(AwsFailure),
+}
+
+/// One object, and what its GetObjects do in turn.
+struct FakeStore {
+    data: Vec<u8>,
+    etag: String,
+    opens: Mutex<VecDeque<OpenStep>>,
+    /// (from, if_match) of every GetObject.
+    asked: Mutex<Vec<(u64, Option<String>)>>,
+}
+
+impl ObjectStore for FakeStore {
+    fn head<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _key: &'a str,
+    ) -> BoxFuture<'a, Result<crate::object::ObjectDetail, AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
+    fn first_bytes<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _key: &'a str,
+        _max_bytes: u64,
+    ) -> BoxFuture<'a, Result<(Vec<u8>, u64), AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
+    fn open<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _key: &'a str,
+        from: u64,
+        _to: Option<u64>,
+        if_match: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<ObjectBody, AwsFailure>> {
+        self.asked
+            .lock()
+            .unwrap()
+            .push((from, if_match.map(str::to_string)));
+        let step = self.opens.lock().unwrap().pop_front();
+        Box::pin(async move {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            let cut_after = match step {
+                Some(OpenStep::Fail(failure)) => return Err(failure),
+                Some(OpenStep::Body { cut_after }) => cut_after,
+                None => None,
+            };
+            let rest = &self.data[usize::try_from(from).unwrap()..];
+            let mut chunks: Vec<Result<bytes::Bytes, AwsFailure>> = rest
+                [..cut_after.unwrap_or(rest.len()).min(rest.len())]
+                .chunks(4)
+                .map(|c| Ok(bytes::Bytes::copy_from_slice(c)))
+                .collect();
+            if cut_after.is_some() {
+                chunks.push(Err(AwsFailure::new(
+                    ErrorKind::Network,
+                    None,
+                    "connection reset",
+                )));
+            }
+            let size = self.data.len() as u64;
+            Ok(ObjectBody::of_chunks(
+                size,
+                Some(self.etag.clone()),
+                from,
+                chunks,
+            ))
+        })
+    }
+
+    fn presign<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _key: &'a str,
+        _secs: u64,
+    ) -> BoxFuture<'a, Result<String, AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
+    fn probe<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _probe: &'a crate::access_check::Probe,
+    ) -> BoxFuture<'a, Result<(), AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
+    fn list_buckets(&self) -> BoxFuture<'_, Result<Vec<String>, AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
     }
 }
 
@@ -301,6 +411,16 @@ fn start_with(
     date: Option<DateTime<Utc>>,
     script: Vec<ListStep>,
 ) -> Harness {
+    start_settings(settings(asked_secs), lifetime_secs, date, script)
+}
+
+/// A TUI with these settings from a cloud that issues `lifetime_secs` sessions.
+fn start_settings(
+    settings: Settings,
+    lifetime_secs: i64,
+    date: Option<DateTime<Utc>>,
+    script: Vec<ListStep>,
+) -> Harness {
     let clock = TestClock::new();
     let cloud = FakeCloud::new(clock.clone(), lifetime_secs);
     *cloud.date.lock().unwrap() = date;
@@ -343,7 +463,7 @@ fn start_with(
     };
     let mut term = Terminal::new(backend.clone()).unwrap();
     let task = tokio::spawn(async move {
-        event_loop::run(&mut term, settings(asked_secs), Keymap::default(), parts).await
+        event_loop::run(&mut term, settings, Keymap::default(), parts).await
     });
     Harness {
         keys,
@@ -737,4 +857,67 @@ async fn keys_arriving_one_by_one_are_drawn_at_most_sixty_times_a_second() {
         "the last key was drawn"
     );
     h.quit().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_download_cut_mid_body_resumes_after_a_refresh_from_where_it_broke_off() {
+    use md5::{Digest, Md5};
+    let dir = tempfile::tempdir().unwrap();
+    let data: Vec<u8> = (0..100u8).collect();
+    let etag = format!("\"{:x}\"", Md5::digest(&data));
+    let expired = AwsFailure::new(
+        ErrorKind::ExpiredToken,
+        Some("ExpiredToken"),
+        "The provided token has expired.",
+    );
+    let store = Arc::new(FakeStore {
+        data: data.clone(),
+        etag: etag.clone(),
+        opens: Mutex::new(VecDeque::from([
+            OpenStep::Body {
+                cut_after: Some(40),
+            },
+            OpenStep::Fail(expired),
+            OpenStep::Body { cut_after: None },
+        ])),
+        asked: Mutex::new(Vec::new()),
+    });
+    let opts = Options {
+        bucket: Some("sts3-demo".into()),
+        user: Some("alice".into()),
+        ..Options::default()
+    };
+    let config = format!("download_dir = {:?}\n", dir.path().display().to_string());
+    let settings = Settings::resolve_text(&opts, &config, "test.toml").unwrap();
+    let h = start_settings(settings, 3600, None, vec![]);
+    *h.cloud.store.lock().unwrap() = Some(store.clone());
+    advance(1.0).await; // credentials, then the first page
+    h.char('j'); // from docs/ to a.txt
+    h.char('s');
+    advance(5.0).await;
+    assert_eq!(
+        h.cloud.issue_times().len(),
+        2,
+        "the refused resume asked for new credentials once"
+    );
+    assert_eq!(
+        *store.asked.lock().unwrap(),
+        [
+            (0, None),
+            (40, Some(etag.clone())),
+            (40, Some(etag.clone()))
+        ],
+        "resumed from byte 40, the same version, before and after the refresh"
+    );
+    assert_eq!(std::fs::read(dir.path().join("a.txt")).unwrap(), data);
+    assert!(!dir.path().join("a.txt.part").exists());
+    let (_, app) = h.quit().await;
+    assert!(
+        matches!(
+            app.object.outcome,
+            Some(crate::app::object::Outcome::Saved { bytes: 100, .. })
+        ),
+        "{:?}",
+        app.object.outcome
+    );
 }

@@ -22,9 +22,11 @@ pub struct ObjectBody {
     pub etag: Option<String>,
     /// Where these bytes start in the object.
     pub from: u64,
-    body: ByteStream,
-    place: String,
+    body: Chunks,
 }
+
+/// A body's chunks as they arrive (a connection's, or a test's).
+type Chunks = futures_util::stream::BoxStream<'static, Result<Bytes, AwsFailure>>;
 
 impl std::fmt::Debug for ObjectBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -39,16 +41,42 @@ impl std::fmt::Debug for ObjectBody {
 impl ObjectBody {
     /// The next bytes, `None` at the end; a connection that breaks off is a `Network` failure.
     pub async fn next(&mut self) -> Option<Result<Bytes, AwsFailure>> {
-        self.body.next().await.map(|r| {
-            r.map_err(|e| {
+        futures_util::StreamExt::next(&mut self.body).await
+    }
+
+    /// A body of these `chunks` (the tests' stand-in for a connection): `size` is the whole
+    /// object's, `from` where the chunks start in it.
+    #[cfg(feature = "testing")]
+    pub fn of_chunks(
+        size: u64,
+        etag: Option<String>,
+        from: u64,
+        chunks: Vec<Result<Bytes, AwsFailure>>,
+    ) -> Self {
+        Self {
+            size,
+            etag,
+            from,
+            body: Box::pin(futures_util::stream::iter(chunks)),
+        }
+    }
+}
+
+/// A connection's body as chunks; one that breaks off is a `Network` failure.
+fn chunks_of(body: ByteStream, place: String) -> Chunks {
+    Box::pin(futures_util::stream::unfold(
+        (body, place),
+        |(mut body, place)| async move {
+            let chunk = body.next().await?.map_err(|e| {
                 AwsFailure::new(
                     ErrorKind::Network,
                     None,
-                    format!("the download from {} broke off: {e}", self.place),
+                    format!("the download from {place} broke off: {e}"),
                 )
-            })
-        })
-    }
+            });
+            Some((chunk, (body, place)))
+        },
+    ))
 }
 
 /// The total size from `Content-Range: bytes 0-99/1234`.
@@ -159,8 +187,7 @@ impl S3Browser {
             size,
             etag: out.e_tag().map(str::to_string),
             from: if ranged { from } else { 0 },
-            body: out.body,
-            place: self.place.clone(),
+            body: chunks_of(out.body, self.place.clone()),
         })
     }
 

@@ -1,0 +1,102 @@
+//! What the TUI and the download engine ask of S3 besides listing: one object's detail, first
+//! bytes, bytes from an offset and a presigned URL, the access check's probes, and the bucket
+//! list. [`S3Browser`] is the real one; the runtime's tests put a scripted one in its place, so
+//! previews, downloads, presigning, the access check and ListBuckets run on paused time too.
+
+use super::{ObjectBody, S3Browser};
+use crate::access_check::Probe;
+use crate::failure::AwsFailure;
+use crate::object::ObjectDetail;
+use futures_util::future::BoxFuture;
+
+/// S3 for objects and buckets, with the credentials in use.
+pub trait ObjectStore: Send + Sync {
+    /// HeadObject.
+    fn head<'a>(
+        &'a self,
+        bucket: &'a str,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<ObjectDetail, AwsFailure>>;
+    /// The first `max_bytes` of the object, and its size.
+    fn first_bytes<'a>(
+        &'a self,
+        bucket: &'a str,
+        key: &'a str,
+        max_bytes: u64,
+    ) -> BoxFuture<'a, Result<(Vec<u8>, u64), AwsFailure>>;
+    /// The object's bytes from `from` (to `to`, inclusive), only while its ETag is `if_match`.
+    fn open<'a>(
+        &'a self,
+        bucket: &'a str,
+        key: &'a str,
+        from: u64,
+        to: Option<u64>,
+        if_match: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<ObjectBody, AwsFailure>>;
+    /// A GET URL valid for `secs`.
+    fn presign<'a>(
+        &'a self,
+        bucket: &'a str,
+        key: &'a str,
+        secs: u64,
+    ) -> BoxFuture<'a, Result<String, AwsFailure>>;
+    /// One question of the access check.
+    fn probe<'a>(
+        &'a self,
+        bucket: &'a str,
+        probe: &'a Probe,
+    ) -> BoxFuture<'a, Result<(), AwsFailure>>;
+    /// ListBuckets.
+    fn list_buckets(&self) -> BoxFuture<'_, Result<Vec<String>, AwsFailure>>;
+}
+
+impl ObjectStore for S3Browser {
+    fn head<'a>(
+        &'a self,
+        bucket: &'a str,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<ObjectDetail, AwsFailure>> {
+        Box::pin(S3Browser::head(self, bucket, key))
+    }
+
+    fn first_bytes<'a>(
+        &'a self,
+        bucket: &'a str,
+        key: &'a str,
+        max_bytes: u64,
+    ) -> BoxFuture<'a, Result<(Vec<u8>, u64), AwsFailure>> {
+        Box::pin(S3Browser::first_bytes(self, bucket, key, max_bytes))
+    }
+
+    fn open<'a>(
+        &'a self,
+        bucket: &'a str,
+        key: &'a str,
+        from: u64,
+        to: Option<u64>,
+        if_match: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<ObjectBody, AwsFailure>> {
+        Box::pin(S3Browser::open(self, bucket, key, from, to, if_match))
+    }
+
+    fn presign<'a>(
+        &'a self,
+        bucket: &'a str,
+        key: &'a str,
+        secs: u64,
+    ) -> BoxFuture<'a, Result<String, AwsFailure>> {
+        Box::pin(S3Browser::presign(self, bucket, key, secs))
+    }
+
+    fn probe<'a>(
+        &'a self,
+        bucket: &'a str,
+        probe: &'a Probe,
+    ) -> BoxFuture<'a, Result<(), AwsFailure>> {
+        Box::pin(S3Browser::probe(self, bucket, probe))
+    }
+
+    fn list_buckets(&self) -> BoxFuture<'_, Result<Vec<String>, AwsFailure>> {
+        Box::pin(S3Browser::list_buckets(self))
+    }
+}
