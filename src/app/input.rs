@@ -5,7 +5,7 @@
 use super::layers::{Layer, PickerKind};
 use super::listing::Entry;
 use super::object::ViewKind;
-use super::{App, Effect, Focus, Input, Level, MouseInput};
+use super::{App, Effect, Focus, Input, Layout, Level, MouseInput};
 use crate::credentials::Mode;
 use crate::keymap::{Action, Key, KeyPress};
 use chrono::{DateTime, Utc};
@@ -41,26 +41,9 @@ impl App {
         if let Some(effects) = taken {
             return effects;
         }
-        // Esc, or any other movement, stops a walk to the end; what is loaded stays.
-        let moves = matches!(
-            action,
-            Some(Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top)
-        );
-        let mut stopped = Vec::new();
-        if (press == KeyPress::plain(Key::Esc) || moves)
-            && let Some(requests) = self.listing.stop_walk()
-        {
-            self.notify(
-                "stopped loading every page; what is loaded stays",
-                Level::Info,
-                now,
-            );
-            if requests {
-                stopped.push(Effect::StopListing);
-            }
-            if !moves {
-                return stopped;
-            }
+        let (mut stopped, used_up) = self.stop_walk_for(press, action, now);
+        if used_up {
+            return stopped;
         }
         if press == KeyPress::plain(Key::Esc) && !self.listing.rows().filter().is_empty() {
             self.listing.set_filter("");
@@ -73,6 +56,37 @@ impl App {
             stopped.extend(self.on_action(action, now));
         }
         stopped
+    }
+
+    /// Esc, or any other movement, stops a walk to the end; what is loaded stays. The effects
+    /// that stop it, and whether the key did nothing else (Esc).
+    fn stop_walk_for(
+        &mut self,
+        press: KeyPress,
+        action: Option<Action>,
+        now: DateTime<Utc>,
+    ) -> (Vec<Effect>, bool) {
+        let moves = matches!(
+            action,
+            Some(Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top)
+        );
+        if !(press == KeyPress::plain(Key::Esc) || moves) {
+            return (Vec::new(), false);
+        }
+        let Some(requests) = self.listing.stop_walk() else {
+            return (Vec::new(), false);
+        };
+        self.notify(
+            "stopped loading every page; what is loaded stays",
+            Level::Info,
+            now,
+        );
+        let stopped = if requests {
+            vec![Effect::StopListing]
+        } else {
+            Vec::new()
+        };
+        (stopped, !moves)
     }
 
     /// The cursor is on a folder (and no object's view is open).
@@ -161,28 +175,26 @@ impl App {
                 });
                 Vec::new()
             }
-            Action::Reload => {
-                if self.listing.error().is_some() {
-                    self.retry_failed_page()
-                } else {
-                    self.reload()
-                }
-            }
-            Action::RefreshCredentials => {
-                if self.session.is_issuing() {
-                    return Vec::new();
-                }
-                self.session.forget_failures();
-                let expired = self.session.is_expired(now);
-                self.listing.on_refresh_asked(expired);
-                self.view_awaits_credentials(now);
-                self.issue(self.session.mode(), now)
-            }
+            Action::Reload if self.listing.error().is_some() => self.retry_failed_page(),
+            Action::Reload => self.reload(),
+            Action::RefreshCredentials => self.refresh_now(now),
             Action::ModeFederated => self.switch_mode(Mode::Federated, now),
             Action::ModeRole => self.switch_mode(Mode::AssumedRole, now),
             Action::ModeSession => self.switch_mode(Mode::SessionToken, now),
             Action::ModeCycle => self.cycle_mode(now),
         }
+    }
+
+    /// `r`: new credentials now; what failed because of the old ones waits for them.
+    fn refresh_now(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+        if self.session.is_issuing() {
+            return Vec::new();
+        }
+        self.session.forget_failures();
+        let expired = self.session.is_expired(now);
+        self.listing.on_refresh_asked(expired);
+        self.view_awaits_credentials(now);
+        self.issue(self.session.mode(), now)
     }
 
     /// Switches to the next mode whose settings are complete, saying which were skipped.
@@ -293,45 +305,53 @@ impl App {
                 Vec::new()
             }
             Input::Overwrite => self.on_overwrite_key(press, now),
-            Input::Mfa {
-                mode,
-                mut code,
-                error,
-            } => match press.key {
-                Key::Esc => {
-                    self.notify("MFA prompt cancelled; r retries", Level::Warn, now);
-                    Vec::new()
-                }
-                Key::Enter => match self.target.request_for(mode, Some(&code)) {
-                    Ok(_) => self.issue_with(mode, Some(&code), now),
-                    Err(e) => {
-                        self.input = Some(Input::Mfa {
-                            mode,
-                            code: String::new(),
-                            error: Some(e.in_app()),
-                        });
-                        Vec::new()
-                    }
-                },
-                Key::Backspace => {
-                    code.pop();
-                    self.input = Some(Input::Mfa { mode, code, error });
-                    Vec::new()
-                }
-                Key::Char(c) if c.is_ascii_digit() && code.len() < 6 => {
-                    code.push(c);
+            Input::Mfa { mode, code, error } => self.on_mfa_key(press, mode, code, error, now),
+        }
+    }
+
+    /// A key at the MFA prompt: digits (six at most), Backspace, Enter issues, Esc cancels.
+    fn on_mfa_key(
+        &mut self,
+        press: KeyPress,
+        mode: Mode,
+        mut code: String,
+        error: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Vec<Effect> {
+        match press.key {
+            Key::Esc => {
+                self.notify("MFA prompt cancelled; r retries", Level::Warn, now);
+                Vec::new()
+            }
+            Key::Enter => match self.target.request_for(mode, Some(&code)) {
+                Ok(_) => self.issue_with(mode, Some(&code), now),
+                Err(e) => {
                     self.input = Some(Input::Mfa {
                         mode,
-                        code,
-                        error: None,
+                        code: String::new(),
+                        error: Some(e.in_app()),
                     });
                     Vec::new()
                 }
-                _ => {
-                    self.input = Some(Input::Mfa { mode, code, error });
-                    Vec::new()
-                }
             },
+            Key::Backspace => {
+                code.pop();
+                self.input = Some(Input::Mfa { mode, code, error });
+                Vec::new()
+            }
+            Key::Char(c) if c.is_ascii_digit() && code.len() < 6 => {
+                code.push(c);
+                self.input = Some(Input::Mfa {
+                    mode,
+                    code,
+                    error: None,
+                });
+                Vec::new()
+            }
+            _ => {
+                self.input = Some(Input::Mfa { mode, code, error });
+                Vec::new()
+            }
         }
     }
 }
@@ -410,50 +430,60 @@ impl App {
             return Vec::new();
         };
         match input {
-            MouseInput::ScrollUp { .. } | MouseInput::ScrollDown { .. } => {
-                let delta = if matches!(input, MouseInput::ScrollUp { .. }) {
-                    -WHEEL_ROWS
-                } else {
-                    WHEEL_ROWS
-                };
-                if pane == Focus::Objects
-                    && let Some(view) = self.object.view.as_mut()
-                {
-                    let last = view
-                        .line_count()
-                        .saturating_sub(usize::from(layout.list_rows));
-                    view.scroll = view.scroll.saturating_add_signed(delta).min(last);
-                    return Vec::new();
-                }
-                let focus = self.focus;
-                self.focus = pane;
-                let effects = self.scroll(delta);
-                self.focus = focus;
-                effects
-            }
-            MouseInput::Click { .. } => {
-                let double = self.last_click.is_some_and(|(c, r, at)| {
-                    (c, r) == (column, row)
-                        && now - at <= chrono::TimeDelta::milliseconds(DOUBLE_CLICK_MILLIS)
-                });
-                self.last_click = (!double).then_some((column, row, now));
-                self.focus = pane;
-                if pane != Focus::Objects || top != Layer::Listing || row < layout.first_row {
-                    return Vec::new();
-                }
-                let index = self.listing.rows().offset() + usize::from(row - layout.first_row);
-                if usize::from(row - layout.first_row) >= usize::from(layout.list_rows)
-                    || index >= self.listing.rows().visible_len()
-                {
-                    return Vec::new();
-                }
-                self.listing.move_to(index);
-                let mut effects = self.load_more_if_near_end();
-                if double {
-                    effects.extend(self.on_action(Action::Open, now));
-                }
-                effects
-            }
+            MouseInput::ScrollUp { .. } => self.on_wheel(pane, -WHEEL_ROWS, layout),
+            MouseInput::ScrollDown { .. } => self.on_wheel(pane, WHEEL_ROWS, layout),
+            MouseInput::Click { .. } => self.on_click(pane, column, row, layout, now),
         }
+    }
+
+    /// The wheel over `pane`: an object's view scrolls, else the pane's rows (without taking
+    /// the focus).
+    fn on_wheel(&mut self, pane: Focus, delta: isize, layout: Layout) -> Vec<Effect> {
+        if pane == Focus::Objects
+            && let Some(view) = self.object.view.as_mut()
+        {
+            let last = view
+                .line_count()
+                .saturating_sub(usize::from(layout.list_rows));
+            view.scroll = view.scroll.saturating_add_signed(delta).min(last);
+            return Vec::new();
+        }
+        let focus = self.focus;
+        self.focus = pane;
+        let effects = self.scroll(delta);
+        self.focus = focus;
+        effects
+    }
+
+    /// A click focuses `pane`; on a row of the listing it selects it, twice opens it.
+    fn on_click(
+        &mut self,
+        pane: Focus,
+        column: u16,
+        row: u16,
+        layout: Layout,
+        now: DateTime<Utc>,
+    ) -> Vec<Effect> {
+        let double = self.last_click.is_some_and(|(c, r, at)| {
+            (c, r) == (column, row)
+                && now - at <= chrono::TimeDelta::milliseconds(DOUBLE_CLICK_MILLIS)
+        });
+        self.last_click = (!double).then_some((column, row, now));
+        self.focus = pane;
+        if pane != Focus::Objects || self.top() != Layer::Listing || row < layout.first_row {
+            return Vec::new();
+        }
+        let index = self.listing.rows().offset() + usize::from(row - layout.first_row);
+        if usize::from(row - layout.first_row) >= usize::from(layout.list_rows)
+            || index >= self.listing.rows().visible_len()
+        {
+            return Vec::new();
+        }
+        self.listing.move_to(index);
+        let mut effects = self.load_more_if_near_end();
+        if double {
+            effects.extend(self.on_action(Action::Open, now));
+        }
+        effects
     }
 }

@@ -233,21 +233,26 @@ impl App {
             Msg::UserPoliciesRead { files } => self.on_user_policies(&files),
             Msg::BucketsListed { request, result } => self.on_buckets_listed(request, result, now),
             Msg::RequestRetrying { status } => {
-                let what = if crate::failure::is_throttling_status(status) {
-                    "is throttling"
-                } else {
-                    "had an error"
-                };
-                self.notify(
-                    format!("S3 {what} (HTTP {status}); retrying…"),
-                    Level::Warn,
-                    now,
-                );
+                self.say_retrying(status, now);
                 Vec::new()
             }
         };
         effects.extend(self.on_time(now));
         effects
+    }
+
+    /// The SDK is about to send an S3 request again after this HTTP status.
+    fn say_retrying(&mut self, status: u16, now: DateTime<Utc>) {
+        let what = if crate::failure::is_throttling_status(status) {
+            "is throttling"
+        } else {
+            "had an error"
+        };
+        self.notify(
+            format!("S3 {what} (HTTP {status}); retrying…"),
+            Level::Warn,
+            now,
+        );
     }
 
     /// The screen was laid out anew (by the layout the view draws with). A plain setter, not a
