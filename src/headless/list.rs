@@ -1,9 +1,9 @@
 //! `sts3 list`: issue credentials, then print the session and the listing, page by page, for
 //! scripts. Output is streamed, so memory stays flat however large the bucket.
 
-use super::output::{write_header, write_object, write_prefix, write_summary};
+use super::output::{first_page, write_header, write_object, write_prefix, write_summary};
 use super::session::{CommandError, Session};
-use crate::bucket::{Cursor, PageRequest};
+use crate::bucket::Cursor;
 use crate::cli::ListArgs;
 use crate::settings::Settings;
 use std::io::Write;
@@ -47,15 +47,7 @@ async fn list_all(
     out: &mut dyn Write,
 ) -> Result<u64, CommandError> {
     let limit = args.limit.map_or(u64::MAX, |l| l as u64);
-    let mut request = PageRequest {
-        bucket: lister.settings.target.bucket.clone(),
-        prefix: lister.settings.target.prefix.clone(),
-        continuation_token: None,
-        token_after: None,
-        start_after: None,
-        max_keys: lister.settings.config.page_size,
-        folders: args.folders,
-    };
+    let mut request = first_page(lister.settings, args.folders);
     let mut count = 0u64;
     let mut page = lister.page(&request).await?;
     loop {

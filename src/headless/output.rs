@@ -3,7 +3,7 @@
 //! escaped on its way out. Shared by the serial and the parallel listing, so neither imports
 //! the other.
 
-use crate::bucket::ObjectEntry;
+use crate::bucket::{ObjectEntry, PageRequest};
 use crate::credentials::{SessionInfo, format_hms};
 use crate::escape::{json_line, printable};
 use chrono::{DateTime, Local, Utc};
@@ -87,5 +87,18 @@ pub(super) fn write_summary(out: &mut dyn Write, as_json: bool, count: u64) -> i
         )
     } else {
         writeln!(out, "No. of Objects = {count}")
+    }
+}
+
+/// The first page of the listing the settings point at (by folders, or every key below).
+pub(super) fn first_page(settings: &crate::settings::Settings, folders: bool) -> PageRequest {
+    PageRequest {
+        bucket: settings.target.bucket.clone(),
+        prefix: settings.target.prefix.clone(),
+        continuation_token: None,
+        token_after: None,
+        start_after: None,
+        max_keys: settings.config.page_size,
+        folders,
     }
 }

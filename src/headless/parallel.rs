@@ -5,7 +5,7 @@
 //! listed on its own), then wherever keys turn out dense, flat prefixes included. Keys are printed in S3's key order as a serial listing would, and memory
 //! stays bounded (a few pages a range ahead of the printing).
 
-use super::output::write_object;
+use super::output::{first_page, write_object};
 use super::session::{CommandError, Session};
 use crate::aws::walk_listing;
 use crate::bucket::split::Plan;
@@ -23,15 +23,7 @@ pub(super) async fn list(
     out: &mut dyn Write,
 ) -> Result<u64, CommandError> {
     let limit = args.limit.map_or(u64::MAX, |l| l as u64);
-    let mut request = PageRequest {
-        bucket: lister.settings.target.bucket.clone(),
-        prefix: lister.settings.target.prefix.clone(),
-        continuation_token: None,
-        token_after: None,
-        start_after: None,
-        max_keys: lister.settings.config.page_size,
-        folders: false,
-    };
+    let mut request = first_page(lister.settings, false);
     let level = lister
         .page(&PageRequest {
             folders: true,

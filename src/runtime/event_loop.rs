@@ -108,14 +108,9 @@ where
     S: Stream<Item = Signal> + Unpin,
 {
     let (mut app, effects) = App::new(settings, keymap, parts.clock.now());
-    let mut exit = None;
     let mut changed = true;
     let mut steps = StepWatch::new(parts.clock.now());
-    match run_effects(&mut parts.executor, effects) {
-        Next::Quit => exit = Some(Exit::Quit),
-        Next::Suspend => suspend(term, &mut parts)?,
-        Next::Go | Next::Edit(_) => {} // nothing to edit before the first key
-    }
+    let mut exit = first_effects(term, &mut parts, effects)?;
     let mut last_frame: Option<tokio::time::Instant> = None;
     while exit.is_none() {
         // At most one frame per display frame: a change within it waits for the next.
@@ -126,13 +121,8 @@ where
             changed = false;
         }
         let now = parts.clock.now();
-        let mut wait = (app.next_deadline(now) - now)
-            .to_std()
-            .unwrap_or_default()
-            .min(MAX_SLEEP);
-        if changed {
-            wait = wait.min(FRAME.saturating_sub(since_frame));
-        }
+        let frame_due = changed.then(|| FRAME.saturating_sub(since_frame));
+        let wait = wait_until(&app, now, frame_due);
         let first = tokio::select! {
             event = parts.events.next() => match event {
                 Some(Ok(event)) => terminal_msg(&event),
@@ -161,6 +151,38 @@ where
         }
     }
     Ok((exit.unwrap_or(Exit::Quit), app))
+}
+
+/// Runs the effects the model starts with; whether they quit.
+fn first_effects<B, E, S>(
+    term: &mut Terminal<B>,
+    parts: &mut Parts<E, S>,
+    effects: Vec<Effect>,
+) -> io::Result<Option<Exit>>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+{
+    match run_effects(&mut parts.executor, effects) {
+        Next::Quit => return Ok(Some(Exit::Quit)),
+        Next::Suspend => suspend(term, parts)?,
+        Next::Go | Next::Edit(_) => {} // nothing to edit before the first key
+    }
+    Ok(None)
+}
+
+/// How long the loop may sleep: until the model's next deadline (never more than
+/// [`MAX_SLEEP`]), or the next frame when a change waits to be drawn.
+fn wait_until(
+    app: &App,
+    now: chrono::DateTime<chrono::Utc>,
+    frame_due: Option<std::time::Duration>,
+) -> std::time::Duration {
+    let wait = (app.next_deadline(now) - now)
+        .to_std()
+        .unwrap_or_default()
+        .min(MAX_SLEEP);
+    frame_due.map_or(wait, |frame| wait.min(frame))
 }
 
 /// Updates the model with each message of `batch` in turn and runs the effects; an edit's

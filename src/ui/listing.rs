@@ -56,22 +56,7 @@ fn render_rows(frame: &mut Frame, area: Rect, o: &Listing, full_width: u16, cloc
     }
     let rows = o.rows();
     if rows.visible_len() == 0 {
-        // A spinner only while a page is on its way; a failure is drawn in this place instead.
-        let text = if o.in_flight().is_some() {
-            Span::styled(format!("{} loading…", spinner(clock.now)), theme::dim())
-        } else if o.error().is_some() {
-            Span::raw("")
-        } else if !o.started() {
-            Span::styled("waiting for credentials…", theme::dim())
-        } else if !rows.filter().is_empty() {
-            Span::styled(
-                format!("no loaded key matches {:?}", rows.filter()),
-                theme::dim(),
-            )
-        } else {
-            Span::styled("(empty) no keys under this prefix", theme::dim())
-        };
-        frame.render_widget(Paragraph::new(text), area);
+        frame.render_widget(Paragraph::new(no_rows(o, clock)), area);
         return;
     }
     let height = usize::from(area.height - 1); // minus the header row
@@ -106,6 +91,26 @@ fn render_rows(frame: &mut Frame, area: Rect, o: &Listing, full_width: u16, cloc
         .header(Row::new(header).style(theme::label()))
         .column_spacing(1);
     frame.render_widget(table, area);
+}
+
+/// What stands where no row is: a spinner only while a page is on its way (a failure is
+/// drawn in this place instead), else why there is nothing.
+fn no_rows(o: &Listing, clock: Clock) -> Span<'static> {
+    let rows = o.rows();
+    if o.in_flight().is_some() {
+        Span::styled(format!("{} loading…", spinner(clock.now)), theme::dim())
+    } else if o.error().is_some() {
+        Span::raw("")
+    } else if !o.started() {
+        Span::styled("waiting for credentials…", theme::dim())
+    } else if !rows.filter().is_empty() {
+        Span::styled(
+            format!("no loaded key matches {:?}", rows.filter()),
+            theme::dim(),
+        )
+    } else {
+        Span::styled("(empty) no keys under this prefix", theme::dim())
+    }
 }
 
 fn entry_row<'a>(o: &Listing, entry: Entry<'a>, show_etag: bool, clock: Clock) -> Row<'a> {

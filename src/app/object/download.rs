@@ -4,7 +4,7 @@
 //! trouble, after new credentials when they may help, or ended with the reason in the pane.
 
 use super::{Download, Outcome, Phase};
-use crate::app::fetch::{Next, Retry, Streak, decide};
+use crate::app::fetch::{Failed, Next, Retry, Streak, decide};
 use crate::app::{App, Effect, Input, Level, RequestId};
 use crate::failure::AwsFailure;
 use crate::keymap::{Key, KeyPress};
@@ -181,7 +181,7 @@ impl App {
         let Phase::Running { stalled, .. } = &mut d.phase else {
             return Vec::new();
         };
-        let (failed, next) = decide(
+        let (mut failed, next) = decide(
             failure.clone(),
             d.streak,
             d.generation,
@@ -189,7 +189,9 @@ impl App {
             DOWNLOAD_REFRESHES,
             now,
         );
+        failed.hint = hint;
         d.streak = failed.streak;
+        let key = d.key.clone();
         match next {
             Next::AskNow => {
                 if let Some(a) = session.active {
@@ -206,21 +208,26 @@ impl App {
                 Vec::new()
             }
             Next::Wait => {
-                let key = d.key.clone();
                 self.object.download = None;
-                let text = failure.to_string();
-                let message = match hint {
-                    Some(h) => format!("{text}; {h}"),
-                    None => text,
-                };
-                self.object.outcome = Some(Outcome::Failed {
-                    key,
-                    message,
-                    refresh_may_help: failure.credentials_may_help(session.expired),
-                });
+                self.download_failed(key, &failed, session.expired);
                 vec![Effect::CancelDownload { request }]
             }
         }
+    }
+
+    /// The download ended with `failed`: said in the object pane, with why the session policy
+    /// refuses it when it does, and whether new credentials may help.
+    fn download_failed(&mut self, key: String, failed: &Failed, session_expired: bool) {
+        let text = failed.failure.to_string();
+        let message = match &failed.hint {
+            Some(h) => format!("{text}; {h}"),
+            None => text,
+        };
+        self.object.outcome = Some(Outcome::Failed {
+            key,
+            message,
+            refresh_may_help: failed.failure.credentials_may_help(session_expired),
+        });
     }
 
     /// A stalled download whose wait is over tries again.

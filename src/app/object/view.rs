@@ -58,16 +58,7 @@ impl App {
             return Some(Vec::new());
         }
         let page = self.listing.rows().height().max(1);
-        let step: Option<isize> = match action {
-            Some(Action::Up) => Some(-1),
-            Some(Action::Down) => Some(1),
-            Some(Action::PageUp) => Some(-isize::try_from(page).unwrap_or(1)),
-            Some(Action::PageDown) => Some(isize::try_from(page).unwrap_or(1)),
-            Some(Action::Top) => Some(isize::MIN / 2),
-            Some(Action::Bottom) => Some(isize::MAX / 2),
-            _ => None,
-        };
-        if let Some(step) = step {
+        if let Some(step) = action.and_then(|a| scroll_step(a, page)) {
             let last = view.line_count().saturating_sub(page);
             view.scroll = view.scroll.saturating_add_signed(step).min(last);
             return Some(Vec::new());
@@ -226,5 +217,19 @@ impl App {
         {
             failed.on_refresh_asked(expired);
         }
+    }
+}
+
+/// How far a movement key scrolls a view `page` lines high (`None`: not a movement).
+fn scroll_step(action: Action, page: usize) -> Option<isize> {
+    let page = isize::try_from(page).unwrap_or(1);
+    match action {
+        Action::Up => Some(-1),
+        Action::Down => Some(1),
+        Action::PageUp => Some(-page),
+        Action::PageDown => Some(page),
+        Action::Top => Some(isize::MIN / 2),
+        Action::Bottom => Some(isize::MAX / 2),
+        _ => None,
     }
 }

@@ -1,7 +1,7 @@
 //! The credential lifecycle as the app drives it: asking STS (or the user, for an MFA code),
 //! taking an answer in, and what a new session means for the other panes.
 
-use super::IssueFailed;
+use super::{Accepted, IssueFailed};
 use crate::app::{App, Effect, Generation, Input, Level, policy::PolicyState};
 use crate::credentials::{ClockReading, Mode, SessionInfo};
 use crate::failure::AwsFailure;
@@ -72,40 +72,13 @@ impl App {
         let accepted = self
             .session
             .accept(generation, info, self.config.refresh.margin_secs, now);
-        let what = if accepted.first {
-            "issued"
-        } else if accepted.mode_changed {
-            "switched to"
-        } else {
-            "refreshed"
-        };
-        self.history.record(
-            now,
-            Level::Info,
-            format!("{what} {mode} credentials for {principal}"),
-        );
+        self.say_issued(&accepted, mode, &principal, now);
         self.warn_of_unlikely_answers(accepted.clock, now);
         if accepted.mode_changed {
             self.policy
                 .replace(PolicyState::for_mode(&self.target, mode));
         }
         self.policy.packed_percent = packed;
-        let offset = self.session.clock_offset();
-        if offset != TimeDelta::zero() {
-            let text = clock_offset_text(offset);
-            self.notify(
-                format!("{text}; times follow the server's clock"),
-                Level::Warn,
-                now,
-            );
-        } else if !accepted.first {
-            let text = if accepted.mode_changed {
-                format!("credentials switched to {mode} mode")
-            } else {
-                format!("credentials refreshed ({mode} mode)")
-            };
-            self.notify(text, Level::Info, now);
-        }
         // Another mode's session may see another bucket: the listing starts over.
         self.reload_on_issue |= accepted.mode_changed;
         let mut effects = vec![Effect::UseCredentials { generation }];
@@ -149,6 +122,39 @@ impl App {
 }
 
 impl App {
+    /// New credentials, in the history and (but the first) in the status bar; a clock offset
+    /// measured is said instead.
+    fn say_issued(&mut self, accepted: &Accepted, mode: Mode, principal: &str, now: DateTime<Utc>) {
+        let what = if accepted.first {
+            "issued"
+        } else if accepted.mode_changed {
+            "switched to"
+        } else {
+            "refreshed"
+        };
+        self.history.record(
+            now,
+            Level::Info,
+            format!("{what} {mode} credentials for {principal}"),
+        );
+        let offset = self.session.clock_offset();
+        if offset != TimeDelta::zero() {
+            let text = clock_offset_text(offset);
+            self.notify(
+                format!("{text}; times follow the server's clock"),
+                Level::Warn,
+                now,
+            );
+        } else if !accepted.first {
+            let text = if accepted.mode_changed {
+                format!("credentials switched to {mode} mode")
+            } else {
+                format!("credentials refreshed ({mode} mode)")
+            };
+            self.notify(text, Level::Info, now);
+        }
+    }
+
     /// Says so in the session pane, until the next issue, when an answer cannot be right: a
     /// `Date` far off, or credentials that are expired (or nearly) on arrival.
     fn warn_of_unlikely_answers(&mut self, clock: ClockReading, now: DateTime<Utc>) {

@@ -53,7 +53,11 @@ impl S3Browser {
         Ok(page)
     }
 
-    async fn fetch_page(&self, req: &PageRequest) -> Result<ListPage, AwsFailure> {
+    /// ListObjectsV2 as `req` asks.
+    fn list_call(
+        &self,
+        req: &PageRequest,
+    ) -> aws_sdk_s3::operation::list_objects_v2::builders::ListObjectsV2FluentBuilder {
         let mut call = self
             .client
             .list_objects_v2()
@@ -70,7 +74,12 @@ impl S3Browser {
         if req.folders {
             call = call.delimiter("/");
         }
-        let mut out = call
+        call
+    }
+
+    async fn fetch_page(&self, req: &PageRequest) -> Result<ListPage, AwsFailure> {
+        let mut out = self
+            .list_call(req)
             .send()
             .await
             .map_err(|e| failure_from_sdk(&e, &self.place, LISTING))?;
