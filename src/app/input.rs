@@ -4,7 +4,7 @@
 
 use super::layers::{Layer, PickerKind};
 use super::listing::Entry;
-use super::object::ViewKind;
+use super::object::{ObjectActions, ViewKind};
 use super::{App, Effect, Focus, Input, Layout, Level, MouseInput};
 use crate::credentials::Mode;
 use crate::keymap::{Action, Key, KeyPress};
@@ -35,7 +35,11 @@ impl App {
         self.policy.diff = None;
         let taken = match top {
             Layer::Lab => self.on_lab_key(press, action, now),
-            Layer::Presigned | Layer::Object => self.on_object_key(press, action, now),
+            Layer::Presigned | Layer::Object => {
+                let ctx = super::ctx::ctx!(self, now);
+                let step = self.object.on_key(press, action, &ctx);
+                step.map(|step| self.apply(step, now))
+            }
             _ => None,
         };
         if let Some(effects) = taken {
@@ -50,7 +54,7 @@ impl App {
             return Vec::new();
         }
         if press == KeyPress::plain(Key::Esc) && self.object.download.is_some() {
-            return self.cancel_download();
+            return self.with_object(now, |o, _| o.cancel_download());
         }
         if let Some(action) = action {
             stopped.extend(self.on_action(action, now));
@@ -146,15 +150,15 @@ impl App {
             Action::Top => self.scroll(isize::MIN / 2),
             Action::Bottom if self.focus == Focus::Objects => self.walk_to_end(now),
             Action::Bottom => self.scroll(isize::MAX / 2),
-            Action::Open => self.open_selected(),
+            Action::Open => self.open_selected(now),
             Action::Preview | Action::Download | Action::Presign if self.on_a_folder() => {
                 self.say_what_a_folder_needs(action, now);
                 Vec::new()
             }
-            Action::Preview => self.open_selected_object(ViewKind::Preview),
-            Action::Download => self.start_download(now),
-            Action::Presign => self.presign(now),
-            Action::Cancel => self.cancel_download(),
+            Action::Preview => self.with_object(now, |o, c| o.open_selected(ViewKind::Preview, c)),
+            Action::Download => self.with_object(now, ObjectActions::start_download),
+            Action::Presign => self.with_object(now, ObjectActions::presign),
+            Action::Cancel => self.with_object(now, |o, _| o.cancel_download()),
             Action::Sort => self.cycle_sort(now),
             Action::Wrap => Vec::new(),
             Action::EditPolicy => self.edit_policy(now),
@@ -193,7 +197,7 @@ impl App {
         self.session.forget_failures();
         let expired = self.session.is_expired(now);
         self.listing.on_refresh_asked(expired);
-        self.view_awaits_credentials(now);
+        self.object.on_refresh_asked(expired);
         self.issue(self.session.mode(), now)
     }
 
@@ -262,10 +266,12 @@ impl App {
         }
     }
 
-    fn open_selected(&mut self) -> Vec<Effect> {
+    fn open_selected(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
         let prefix = match self.listing.selected() {
             Some(Entry::Folder(prefix)) => prefix,
-            Some(Entry::Object(_)) => return self.open_selected_object(ViewKind::Detail),
+            Some(Entry::Object(_)) => {
+                return self.with_object(now, |o, c| o.open_selected(ViewKind::Detail, c));
+            }
             None => return Vec::new(),
         };
         let prefix = prefix.to_string();
@@ -304,7 +310,7 @@ impl App {
                 self.input = Some(Input::Filter { text });
                 Vec::new()
             }
-            Input::Overwrite => self.on_overwrite_key(press, now),
+            Input::Overwrite => self.with_object(now, |o, c| o.on_overwrite_key(press, c)),
             Input::Mfa { mode, code, error } => self.on_mfa_key(press, mode, code, error, now),
         }
     }

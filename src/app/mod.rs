@@ -4,6 +4,7 @@
 //! answers for old ones are dropped.
 
 pub(crate) mod buckets;
+pub(crate) mod ctx;
 pub(crate) mod fetch;
 pub(crate) mod history;
 mod input;
@@ -30,6 +31,7 @@ use crate::keymap::Keymap;
 use crate::settings::{Config, Settings, Target};
 use chrono::{DateTime, TimeDelta, Utc};
 use listing::Listing;
+use object::ObjectActions;
 use policy::PolicyState;
 use session::SessionState;
 
@@ -81,11 +83,13 @@ const SPINNER_MILLIS: i64 = 100;
 pub(crate) const WALK_CHAINS: usize = 8;
 
 /// The parts that wait for credentials (see [`App::credentials_arrived`]).
-const WAIT_FOR_CREDENTIALS: [fn(&mut App) -> Vec<Effect>; 4] = [
-    App::listing_after_credentials,
-    App::view_after_credentials,
-    App::resume_download_after_credentials,
-    App::list_buckets_if_waiting,
+/// A part's answer to "new credentials are in use".
+type Arrived = fn(&mut App, DateTime<Utc>) -> Vec<Effect>;
+
+const WAIT_FOR_CREDENTIALS: [Arrived; 3] = [
+    |app, _| app.listing_after_credentials(),
+    |app, now| app.with_object(now, ObjectActions::after_credentials),
+    |app, _| app.list_buckets_if_waiting(),
 ];
 
 pub(crate) struct App {
@@ -129,7 +133,8 @@ pub(crate) struct App {
     layout: Option<Layout>,
     /// The last click, to tell a double click.
     last_click: Option<(u16, u16, DateTime<Utc>)>,
-    next_request: u64,
+    /// Every request's id comes from here.
+    ids: ctx::RequestIds,
     /// Requests at once when `G` lists every page.
     walk_chains: usize,
 }
@@ -174,7 +179,7 @@ impl App {
             reload_on_issue: false,
             layout: None,
             last_click: None,
-            next_request: 0,
+            ids: ctx::RequestIds::default(),
             walk_chains,
         };
         let effects = app.issue(mode, now);
@@ -204,29 +209,42 @@ impl App {
                 done,
             } => self.on_walk_page(request, page, done, now),
             Msg::Mouse(input) => self.on_mouse(input, now),
-            Msg::DetailLoaded { request, detail } => self.on_detail(request, detail),
+            Msg::DetailLoaded { request, detail } => {
+                self.object.on_detail(request, detail);
+                Vec::new()
+            }
             Msg::PreviewLoaded {
                 request,
                 bytes,
                 size,
-            } => self.on_preview(request, &bytes, size),
-            Msg::ObjectFailed { request, failure } => self.on_object_failed(request, failure, now),
-            Msg::Presigned { request, url } => self.on_presigned(request, url),
+            } => {
+                self.object.on_preview(request, &bytes, size);
+                Vec::new()
+            }
+            Msg::ObjectFailed { request, failure } => {
+                self.with_object(now, |o, c| o.on_failed(request, failure, c))
+            }
+            Msg::Presigned { request, url } => self.object.on_presigned(request, url),
             Msg::DownloadTargetChecked {
                 request,
                 exists,
                 keep_both,
-            } => self.on_download_target(request, exists, keep_both, now),
+            } => self.with_object(now, |o, c| {
+                o.on_target_checked(request, exists, keep_both, c)
+            }),
             Msg::DownloadProgressed {
                 request,
                 received,
                 size,
-            } => self.on_download_progress(request, received, size),
+            } => {
+                self.object.on_progress(request, received, size);
+                Vec::new()
+            }
             Msg::DownloadStalled { request, failure } => {
-                self.on_download_stalled(request, &failure, now)
+                self.with_object(now, |o, c| o.on_stalled(request, &failure, c))
             }
             Msg::DownloadFinished { request, result } => {
-                self.on_download_finished(request, result, now)
+                self.with_object(now, |o, _| o.on_finished(request, result))
             }
             Msg::AccessChecked { request, answers } => self.on_access_checked(request, answers),
             Msg::PolicyEdited { result } => self.on_policy_edited(result, now),
@@ -294,7 +312,7 @@ impl App {
         let candidates = [
             self.session.next_due(),
             self.listing.load().retry_at(),
-            self.download_retry_at(),
+            self.object.retry_at(),
             self.notice.as_ref().map(|n| n.until),
         ];
         for t in candidates.into_iter().flatten() {
@@ -303,9 +321,36 @@ impl App {
         next
     }
 
-    pub(crate) fn next_id(&mut self) -> RequestId {
-        self.next_request += 1;
-        RequestId(self.next_request)
+    pub(crate) fn next_id(&self) -> RequestId {
+        self.ids.next()
+    }
+
+    /// Does what a feature's transition asked: its effects, a line in the status bar, the
+    /// prompt, new credentials.
+    pub(crate) fn apply(&mut self, step: ctx::Step, now: DateTime<Utc>) -> Vec<Effect> {
+        let ctx::Step {
+            mut effects,
+            issue,
+            notice,
+            prompt,
+        } = step;
+        if let Some((text, level, secs)) = notice {
+            self.notify(text, level, now);
+            if let (Some(secs), Some(n)) = (secs, self.notice.as_mut()) {
+                n.until = now + TimeDelta::seconds(secs);
+            }
+        }
+        match prompt {
+            Some(ctx::Prompt::Overwrite) => self.input = Some(Input::Overwrite),
+            Some(ctx::Prompt::Close) if matches!(self.input, Some(Input::Overwrite)) => {
+                self.input = None;
+            }
+            Some(ctx::Prompt::Close) | None => {}
+        }
+        if issue {
+            effects.extend(self.issue(self.session.mode(), now));
+        }
+        effects
     }
 
     /// What the session is doing, for deciding about a failed request.
@@ -335,10 +380,10 @@ impl App {
     /// New credentials are in use: told to every part that waits for them, each deciding for
     /// itself whether to ask (again). A new feature that waits for credentials joins
     /// [`WAIT_FOR_CREDENTIALS`]; the session's side never changes.
-    fn credentials_arrived(&mut self) -> Vec<Effect> {
+    fn credentials_arrived(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
         WAIT_FOR_CREDENTIALS
             .iter()
-            .flat_map(|arrived| arrived(self))
+            .flat_map(|arrived| arrived(self, now))
             .collect()
     }
 
@@ -359,7 +404,7 @@ impl App {
         if self.listing.load().retry_at().is_some_and(|t| t <= now) {
             effects.extend(self.retry_failed_page());
         }
-        effects.extend(self.resume_due_download(now));
+        effects.extend(self.with_object(now, ObjectActions::resume_due));
         // A refresh's MFA prompt is never left open past the expiry: the session ran out, and
         // that is said where expiries are.
         let prompting = matches!(self.input, Some(Input::Mfa { .. }));

@@ -40,7 +40,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
             Level::Error => theme::error(),
         };
         Line::from(Span::styled(notice.text.clone(), style))
-    } else if let Some(progress) = app.download_status(clock.now) {
+    } else if let Some(progress) = app.object.download_status(clock.now) {
         Line::from(Span::styled(progress, theme::key_hint()))
     } else {
         hints(app, usize::from(area.width))

@@ -74,7 +74,7 @@ impl App {
         if self.listing.bucket().is_empty() {
             return Vec::new(); // no bucket yet: the picker chooses one
         }
-        let request = RequestId(self.next_request + 1);
+        let request = self.ids.peek();
         let page = match which {
             Which::Next => self.listing.begin_next(request, generation),
             Which::Walk => self.listing.begin_walk(request, generation),
@@ -83,7 +83,7 @@ impl App {
         let Some(page) = page else {
             return Vec::new();
         };
-        self.next_request = request.0;
+        self.ids.next(); // taken: the request goes out
         if self.listing.in_flight().is_some_and(|f| f.walk) {
             return vec![Effect::WalkListing {
                 request,

@@ -3,9 +3,10 @@
 //! every request's failure is ([`crate::app::fetch::decide`]): resumed by itself after passing
 //! trouble, after new credentials when they may help, or ended with the reason in the pane.
 
-use super::{Download, Outcome, Phase};
+use super::{Download, ObjectActions, Outcome, Phase};
+use crate::app::ctx::{Ctx, Prompt, Step};
 use crate::app::fetch::{Failed, Next, Retry, Streak, decide};
-use crate::app::{App, Effect, Input, Level, RequestId};
+use crate::app::{Effect, Level, RequestId};
 use crate::failure::AwsFailure;
 use crate::keymap::{Key, KeyPress};
 use crate::object::download::{file_name, progress_text};
@@ -18,35 +19,31 @@ const DOWNLOAD_REFRESHES: u32 = 2;
 /// How long a download's end stays said in the status bar.
 const OUTCOME_NOTICE_SECS: i64 = 8;
 
-impl App {
+impl ObjectActions {
     /// `s`: save the object under its name in the download folder (asking first if a file
     /// of that name is there).
-    pub(crate) fn start_download(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
-        let Some(key) = self.target_key() else {
-            return Vec::new();
+    pub(crate) fn start_download(&mut self, ctx: &Ctx<'_>) -> Step {
+        let Some(key) = self.target_key(ctx) else {
+            return Step::default();
         };
-        if self.object.download.is_some() {
-            self.notify("a download is running; x cancels it", Level::Warn, now);
-            return Vec::new();
+        if self.download.is_some() {
+            return Step::say("a download is running; x cancels it", Level::Warn);
         }
-        let Some(generation) = self.session.active_generation() else {
-            self.notify("no credentials yet; wait for the session", Level::Warn, now);
-            return Vec::new();
+        let Some(generation) = ctx.session.active else {
+            return Step::say("no credentials yet; wait for the session", Level::Warn);
         };
         let Some(name) = file_name(&key) else {
-            self.notify(
+            return Step::say(
                 format!(
                     "{} has no file name to save it under",
                     crate::escape::printable(&key)
                 ),
                 Level::Error,
-                now,
             );
-            return Vec::new();
         };
-        let path = self.config.objects.download_dir.join(name);
-        let request = self.next_id();
-        self.object.download = Some(Download {
+        let path = ctx.config.objects.download_dir.join(name);
+        let request = ctx.ids.next();
+        self.download = Some(Download {
             request,
             key,
             path: path.clone(),
@@ -54,98 +51,86 @@ impl App {
             streak: Streak::default(),
             generation,
         });
-        self.object.outcome = None;
-        vec![Effect::CheckDownloadTarget { request, path }]
+        self.outcome = None;
+        Step::effects(vec![Effect::CheckDownloadTarget { request, path }])
     }
 
     fn download_for(&mut self, request: RequestId) -> Option<&mut Download> {
-        self.object
-            .download
-            .as_mut()
-            .filter(|d| d.request == request)
+        self.download.as_mut().filter(|d| d.request == request)
     }
 
-    pub(crate) fn on_download_target(
+    /// Whether a file stands where the download would go (and the name that keeps both).
+    pub(crate) fn on_target_checked(
         &mut self,
         request: RequestId,
         exists: bool,
         keep_both: PathBuf,
-        now: DateTime<Utc>,
-    ) -> Vec<Effect> {
+        ctx: &Ctx<'_>,
+    ) -> Step {
         let Some(d) = self.download_for(request) else {
-            return Vec::new();
+            return Step::default();
         };
         if d.phase != Phase::Checking {
-            return Vec::new();
+            return Step::default();
         }
         if exists {
             d.phase = Phase::Asking { keep_both };
-            self.input = Some(Input::Overwrite);
-            return Vec::new();
+            return Step {
+                prompt: Some(Prompt::Overwrite),
+                ..Step::default()
+            };
         }
-        self.run_download(None, now)
+        self.run_download(None, ctx).into()
     }
 
     /// Starts the checked (or confirmed) download, to `path` instead when given.
-    fn run_download(&mut self, path: Option<PathBuf>, now: DateTime<Utc>) -> Vec<Effect> {
-        let bucket = self.listing.bucket().to_string();
-        let generation = self.session.active_generation();
-        let Some(d) = self.object.download.as_mut() else {
+    fn run_download(&mut self, path: Option<PathBuf>, ctx: &Ctx<'_>) -> Vec<Effect> {
+        let Some(d) = self.download.as_mut() else {
             return Vec::new();
         };
         if let Some(path) = path {
             d.path = path;
         }
-        if let Some(g) = generation {
+        if let Some(g) = ctx.session.active {
             d.generation = g;
         }
         d.phase = Phase::Running {
             received: 0,
             size: 0,
-            started: now,
+            started: ctx.now,
             stalled: None,
         };
         vec![Effect::Download {
             request: d.request,
             generation: d.generation,
-            bucket,
+            bucket: ctx.bucket.to_string(),
             key: d.key.clone(),
             path: d.path.clone(),
         }]
     }
 
     /// The answer to "the file exists": `o` overwrites, `k` keeps both, `c` or Esc cancels.
-    pub(crate) fn on_overwrite_key(&mut self, press: KeyPress, now: DateTime<Utc>) -> Vec<Effect> {
-        let keep_both = match self.object.download.as_ref().map(|d| &d.phase) {
+    pub(crate) fn on_overwrite_key(&mut self, press: KeyPress, ctx: &Ctx<'_>) -> Step {
+        let keep_both = match self.download.as_ref().map(|d| &d.phase) {
             Some(Phase::Asking { keep_both }) => keep_both.clone(),
-            _ => return Vec::new(),
+            _ => return Step::default(),
         };
         match press.key {
-            Key::Char('o') => self.run_download(None, now),
-            Key::Char('k') => self.run_download(Some(keep_both), now),
+            Key::Char('o') => self.run_download(None, ctx).into(),
+            Key::Char('k') => self.run_download(Some(keep_both), ctx).into(),
             Key::Char('c') | Key::Esc => {
-                let key = self
-                    .object
-                    .download
-                    .take()
-                    .map(|d| d.key)
-                    .unwrap_or_default();
-                self.object.outcome = Some(Outcome::Cancelled { key });
-                Vec::new()
+                let key = self.download.take().map(|d| d.key).unwrap_or_default();
+                self.outcome = Some(Outcome::Cancelled { key });
+                Step::default()
             }
-            _ => {
-                self.input = Some(Input::Overwrite); // still asking
-                Vec::new()
-            }
+            _ => Step {
+                prompt: Some(Prompt::Overwrite), // still asking
+                ..Step::default()
+            },
         }
     }
 
-    pub(crate) fn on_download_progress(
-        &mut self,
-        request: RequestId,
-        received: u64,
-        size: u64,
-    ) -> Vec<Effect> {
+    pub(crate) fn on_progress(&mut self, request: RequestId, received: u64, size: u64) {
         if let Some(d) = self.download_for(request)
             && let Phase::Running {
                 received: r,
@@ -159,58 +144,56 @@ impl App {
             *stalled = None;
             d.streak.transient = 0;
         }
-        Vec::new()
     }
 
-    pub(crate) fn on_download_stalled(
+    /// The download broke off and its resume was refused: resumed now, by itself later, after
+    /// new credentials, or ended with the reason.
+    pub(crate) fn on_stalled(
         &mut self,
         request: RequestId,
         failure: &AwsFailure,
-        now: DateTime<Utc>,
-    ) -> Vec<Effect> {
-        let session = self.session_now(now);
-        let hint = self
-            .object
-            .download
-            .as_ref()
-            .filter(|d| d.request == request)
-            .and_then(|d| self.why_refused(failure, &d.key));
+        ctx: &Ctx<'_>,
+    ) -> Step {
         let Some(d) = self.download_for(request) else {
-            return Vec::new();
+            return Step::default();
         };
+        let hint = ctx.why_refused(failure, &d.key);
         let Phase::Running { stalled, .. } = &mut d.phase else {
-            return Vec::new();
+            return Step::default();
         };
         let (mut failed, next) = decide(
             failure.clone(),
             d.streak,
             d.generation,
-            session,
+            ctx.session,
             DOWNLOAD_REFRESHES,
-            now,
+            ctx.now,
         );
         failed.hint = hint;
         d.streak = failed.streak;
-        let key = d.key.clone();
         match next {
             Next::AskNow => {
-                if let Some(a) = session.active {
+                if let Some(a) = ctx.session.active {
                     d.generation = a;
                 }
-                vec![Effect::ResumeDownload { request }]
+                Step::effects(vec![Effect::ResumeDownload { request }])
             }
             Next::Issue => {
                 *stalled = Some(failed);
-                self.issue(self.session.mode(), now)
+                Step {
+                    issue: true,
+                    ..Step::default()
+                }
             }
             Next::Wait if failed.retry != Retry::ByUser => {
                 *stalled = Some(failed); // by itself later, or when the credentials come
-                Vec::new()
+                Step::default()
             }
             Next::Wait => {
-                self.object.download = None;
-                self.download_failed(key, &failed, session.expired);
-                vec![Effect::CancelDownload { request }]
+                let key = d.key.clone();
+                self.download = None;
+                self.download_failed(key, &failed, ctx.session.expired);
+                Step::effects(vec![Effect::CancelDownload { request }])
             }
         }
     }
@@ -223,7 +206,7 @@ impl App {
             Some(h) => format!("{text}; {h}"),
             None => text,
         };
-        self.object.outcome = Some(Outcome::Failed {
+        self.outcome = Some(Outcome::Failed {
             key,
             message,
             refresh_may_help: failed.failure.credentials_may_help(session_expired),
@@ -231,16 +214,16 @@ impl App {
     }
 
     /// A stalled download whose wait is over tries again.
-    pub(crate) fn resume_due_download(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
-        if self.download_retry_at().is_some_and(|at| at <= now) {
-            return self.resume_download();
+    pub(crate) fn resume_due(&mut self, ctx: &Ctx<'_>) -> Vec<Effect> {
+        if self.retry_at().is_some_and(|at| at <= ctx.now) {
+            return self.resume(ctx);
         }
         Vec::new()
     }
 
     /// New credentials are in use: a download stalled for them resumes.
-    pub(crate) fn resume_download_after_credentials(&mut self) -> Vec<Effect> {
-        let waits = match self.object.download.as_ref().map(|d| &d.phase) {
+    pub(super) fn resume_after_credentials(&mut self, ctx: &Ctx<'_>) -> Vec<Effect> {
+        let waits = match self.download.as_ref().map(|d| &d.phase) {
             Some(Phase::Running {
                 stalled: Some(failed),
                 ..
@@ -248,16 +231,15 @@ impl App {
             _ => false,
         };
         if waits {
-            return self.resume_download();
+            return self.resume(ctx);
         }
         Vec::new()
     }
 
     /// The stalled download asks again, with the credentials in use now (its stall stays said
     /// until bytes come).
-    fn resume_download(&mut self) -> Vec<Effect> {
-        let active = self.session.active_generation();
-        let Some(d) = self.object.download.as_mut() else {
+    fn resume(&mut self, ctx: &Ctx<'_>) -> Vec<Effect> {
+        let Some(d) = self.download.as_mut() else {
             return Vec::new();
         };
         if let Phase::Running {
@@ -267,15 +249,15 @@ impl App {
         {
             failed.retry = Retry::ByUser;
         }
-        if let Some(a) = active {
+        if let Some(a) = ctx.session.active {
             d.generation = a;
         }
         vec![Effect::ResumeDownload { request: d.request }]
     }
 
     /// When a stalled download tries again by itself.
-    pub(crate) fn download_retry_at(&self) -> Option<DateTime<Utc>> {
-        match self.object.download.as_ref().map(|d| &d.phase) {
+    pub(crate) fn retry_at(&self) -> Option<DateTime<Utc>> {
+        match self.download.as_ref().map(|d| &d.phase) {
             Some(Phase::Running {
                 stalled: Some(failed),
                 ..
@@ -286,54 +268,52 @@ impl App {
             _ => None,
         }
     }
-    pub(crate) fn on_download_finished(
-        &mut self,
-        request: RequestId,
-        result: Result<u64, String>,
-        now: DateTime<Utc>,
-    ) -> Vec<Effect> {
+
+    /// The download ended: saved (said in the status bar a while), or why not.
+    pub(crate) fn on_finished(&mut self, request: RequestId, result: Result<u64, String>) -> Step {
         let Some(d) = self.download_for(request).cloned() else {
-            return Vec::new();
+            return Step::default();
         };
-        self.object.download = None;
+        self.download = None;
         match result {
             Ok(bytes) => {
-                self.notice = Some(crate::app::Notice {
-                    text: format!("saved {}", d.path.display()),
-                    level: Level::Info,
-                    until: now + chrono::TimeDelta::seconds(OUTCOME_NOTICE_SECS),
-                });
-                self.object.outcome = Some(Outcome::Saved {
+                let text = format!("saved {}", d.path.display());
+                self.outcome = Some(Outcome::Saved {
                     path: d.path,
                     bytes,
                 });
+                Step {
+                    notice: Some((text, Level::Info, Some(OUTCOME_NOTICE_SECS))),
+                    ..Step::default()
+                }
             }
             Err(message) => {
-                self.object.outcome = Some(Outcome::Failed {
+                self.outcome = Some(Outcome::Failed {
                     key: d.key,
                     message,
                     refresh_may_help: false,
                 });
+                Step::default()
             }
         }
-        Vec::new()
     }
 
     /// `x` (or Esc with nothing else to close): stop the download, remove its `.part`.
-    pub(crate) fn cancel_download(&mut self) -> Vec<Effect> {
-        let Some(d) = self.object.download.take() else {
-            return Vec::new();
+    pub(crate) fn cancel_download(&mut self) -> Step {
+        let Some(d) = self.download.take() else {
+            return Step::default();
         };
-        if matches!(self.input, Some(Input::Overwrite)) {
-            self.input = None;
+        self.outcome = Some(Outcome::Cancelled { key: d.key });
+        Step {
+            effects: vec![Effect::CancelDownload { request: d.request }],
+            prompt: Some(Prompt::Close),
+            ..Step::default()
         }
-        self.object.outcome = Some(Outcome::Cancelled { key: d.key });
-        vec![Effect::CancelDownload { request: d.request }]
     }
 
     /// The status bar's line for the running download.
     pub(crate) fn download_status(&self, now: DateTime<Utc>) -> Option<String> {
-        let d = self.object.download.as_ref()?;
+        let d = self.download.as_ref()?;
         let name = d
             .path
             .file_name()
@@ -348,7 +328,6 @@ impl App {
                 size,
                 started,
                 stalled,
-                ..
             } => {
                 if let Some(failed) = stalled {
                     let how = match failed.retry {

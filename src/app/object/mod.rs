@@ -1,7 +1,8 @@
 //! Acting on the selected object: its detail or a preview over the listing (the listing, its
 //! cursor and its pages stay as they are underneath), one download at a time with its
 //! progress, and a presigned URL in a popup. The state lives here; what keys and answers do
-//! to it is in `view`, `download` and `presign`.
+//! to it is in `view`, `download` and `presign`, each a transition of [`ObjectActions`] that
+//! reads the rest of the model through a [`Ctx`] and answers with a [`Step`].
 
 mod download;
 mod presign;
@@ -9,8 +10,9 @@ mod presign;
 mod tests;
 mod view;
 
+use crate::app::ctx::{Ctx, Step, ctx};
 use crate::app::fetch::{Failed, Fetch, Streak};
-use crate::app::{Generation, RequestId};
+use crate::app::{App, Effect, Generation, RequestId};
 use crate::object::preview::Preview;
 use crate::object::{ObjectDetail, Validity};
 use chrono::{DateTime, Utc};
@@ -138,5 +140,19 @@ impl ObjectActions {
         self.download
             .as_ref()
             .filter(|d| matches!(d.phase, Phase::Running { .. }))
+    }
+}
+
+impl App {
+    /// Runs one of the object actions' transitions with the model's context, and applies what
+    /// it asks.
+    pub(crate) fn with_object<S: Into<Step>>(
+        &mut self,
+        now: DateTime<Utc>,
+        transition: impl FnOnce(&mut ObjectActions, &Ctx<'_>) -> S,
+    ) -> Vec<Effect> {
+        let ctx = ctx!(self, now);
+        let step = transition(&mut self.object, &ctx).into();
+        self.apply(step, now)
     }
 }

@@ -385,7 +385,7 @@ fn a_download_into_a_free_name_starts_at_once() {
         },
         at(4),
     );
-    let status = app.download_status(at(4)).unwrap();
+    let status = app.object.download_status(at(4)).unwrap();
     assert!(
         status.starts_with("↓ a.txt 500 B of 1000 B (50%)"),
         "{status}"
@@ -507,7 +507,7 @@ fn an_expired_token_mid_download_refreshes_then_resumes_and_gives_up_after_two()
     };
     let fx = stall(&mut app, 10);
     assert!(issues(&fx));
-    let status = app.download_status(at(10)).unwrap();
+    let status = app.object.download_status(at(10)).unwrap();
     assert!(
         status.contains("refreshing credentials, then resuming"),
         "{status}"
@@ -527,7 +527,12 @@ fn an_expired_token_mid_download_refreshes_then_resumes_and_gives_up_after_two()
         },
         at(12),
     );
-    assert!(!app.download_status(at(12)).unwrap().contains("refreshing"));
+    assert!(
+        !app.object
+            .download_status(at(12))
+            .unwrap()
+            .contains("refreshing")
+    );
     // The second refresh is allowed too...
     let fx = stall(&mut app, 20);
     assert!(issues(&fx));
@@ -582,16 +587,19 @@ fn a_cut_connection_resumes_after_a_backoff_without_a_refresh() {
         at(10),
     );
     assert!(fx.is_empty(), "{fx:?}");
-    let at_ = app.download_retry_at().expect("a retry time");
+    let at_ = app.object.retry_at().expect("a retry time");
     assert!(
         at_ > at(10) && at_ <= at(10) + TimeDelta::seconds(60),
         "{at_}"
     );
     assert!(app.next_deadline(at(10)) <= at_);
     assert!(
-        app.download_status(at(10)).unwrap().contains("resuming in"),
+        app.object
+            .download_status(at(10))
+            .unwrap()
+            .contains("resuming in"),
         "{:?}",
-        app.download_status(at(10))
+        app.object.download_status(at(10))
     );
     assert!(
         app.update(Msg::Tick, at_ - TimeDelta::milliseconds(1))
@@ -599,7 +607,7 @@ fn a_cut_connection_resumes_after_a_backoff_without_a_refresh() {
     );
     let fx = app.update(Msg::Tick, at_);
     assert_eq!(fx, vec![Effect::ResumeDownload { request }]);
-    assert_eq!(app.download_retry_at(), None);
+    assert_eq!(app.object.retry_at(), None);
 }
 
 #[test]
@@ -973,7 +981,7 @@ fn browsing_and_mode_keys_keep_working_during_a_download() {
         Some(request),
         "the download goes on"
     );
-    assert!(app.download_status(at(4)).is_some());
+    assert!(app.object.download_status(at(4)).is_some());
 }
 
 #[test]
@@ -1186,7 +1194,7 @@ fn cuts_in_a_row_back_off_longer_each_time() {
             },
             now,
         );
-        let retry = app.download_retry_at().unwrap();
+        let retry = app.object.retry_at().unwrap();
         waits.push(retry - now);
         now = retry;
         assert_eq!(
@@ -1211,7 +1219,7 @@ fn cuts_in_a_row_back_off_longer_each_time() {
         },
         now,
     );
-    assert_eq!(app.download_retry_at().unwrap() - now, waits[0]);
+    assert_eq!(app.object.retry_at().unwrap() - now, waits[0]);
 }
 
 #[test]

@@ -2,79 +2,60 @@
 //! background (stale answers dropped), scrolled, and its failure decided as every request's is
 //! ([`crate::app::fetch::decide`]).
 
-use super::{Content, ObjectView, ViewKind};
-use crate::app::fetch::{Failed, Fetch, Retry, decide};
-use crate::app::listing::Entry;
-use crate::app::{App, Effect, ObjectFetch, RequestId};
+use super::{Content, ObjectActions, ObjectView, ViewKind};
+use crate::app::ctx::{Ctx, Step};
+use crate::app::fetch::{Failed, Fetch, Next, Retry, decide};
+use crate::app::{Effect, ObjectFetch, RequestId};
 use crate::failure::AwsFailure;
 use crate::keymap::{Action, Key, KeyPress};
 use crate::object::ObjectDetail;
 use crate::object::preview::Preview;
-use chrono::{DateTime, Utc};
 
-impl App {
+impl ObjectActions {
     /// The object the keys act on: the open view's, else the selected row's (objects only).
-    pub(super) fn target_key(&self) -> Option<String> {
-        if let Some(view) = &self.object.view {
-            return Some(view.key.clone());
+    pub(super) fn target_key(&self, ctx: &Ctx<'_>) -> Option<String> {
+        match &self.view {
+            Some(view) => Some(view.key.clone()),
+            None => ctx.selected_object.map(str::to_string),
         }
-        match self.listing.selected() {
-            Some(Entry::Object(o)) => Some(o.key.to_string()),
-            _ => None,
-        }
-    }
-
-    /// Why the session policy of the credentials in use refuses reading `key`, if it does.
-    pub(super) fn refusal(&self, key: &str) -> Option<String> {
-        self.target
-            .session_policy(self.session.mode())?
-            .refusal_hint("s3:GetObject", self.listing.bucket(), key)
-    }
-
-    /// Why S3 refused reading `key` with `failure`, when the session policy explains it.
-    pub(super) fn why_refused(&self, failure: &AwsFailure, key: &str) -> Option<String> {
-        self.target
-            .session_policy(self.session.mode())?
-            .why_refused(failure, "s3:GetObject", self.listing.bucket(), key)
     }
 
     /// Keys while the presigned-URL popup or an object view is open; `None` lets the key
     /// through to the global keys (quit, help, modes, refresh, cancel...).
-    pub(crate) fn on_object_key(
+    pub(crate) fn on_key(
         &mut self,
         press: KeyPress,
         action: Option<Action>,
-        now: DateTime<Utc>,
-    ) -> Option<Vec<Effect>> {
-        if self.object.presigned.is_some() {
+        ctx: &Ctx<'_>,
+    ) -> Option<Step> {
+        if self.presigned.is_some() {
             if matches!(press.key, Key::Esc | Key::Enter | Key::Char('q')) {
-                self.object.presigned = None;
+                self.presigned = None;
             }
-            return Some(Vec::new());
+            return Some(Step::default());
         }
-        let view = self.object.view.as_mut()?;
+        let view = self.view.as_mut()?;
         if press.key == Key::Esc || action == Some(Action::Parent) {
-            self.object.view = None;
-            return Some(Vec::new());
+            self.view = None;
+            return Some(Step::default());
         }
-        let page = self.listing.rows().height().max(1);
-        if let Some(step) = action.and_then(|a| scroll_step(a, page)) {
-            let last = view.line_count().saturating_sub(page);
+        if let Some(step) = action.and_then(|a| scroll_step(a, ctx.page)) {
+            let last = view.line_count().saturating_sub(ctx.page);
             view.scroll = view.scroll.saturating_add_signed(step).min(last);
-            return Some(Vec::new());
+            return Some(Step::default());
         }
         match action {
             Some(Action::Wrap) => {
                 view.wrap = !view.wrap;
-                Some(Vec::new())
+                Some(Step::default())
             }
             Some(Action::Preview) if view.kind == ViewKind::Detail => {
                 let key = view.key.clone();
-                Some(self.open_view(&key, ViewKind::Preview))
+                Some(self.open_view(&key, ViewKind::Preview, ctx).into())
             }
-            Some(Action::Reload) => Some(self.fetch_view()),
-            Some(Action::Download) => Some(self.start_download(now)),
-            Some(Action::Presign) => Some(self.presign(now)),
+            Some(Action::Reload) => Some(self.fetch_view(ctx).into()),
+            Some(Action::Download) => Some(self.start_download(ctx)),
+            Some(Action::Presign) => Some(self.presign(ctx)),
             Some(
                 Action::Quit
                 | Action::Help
@@ -86,136 +67,123 @@ impl App {
                 | Action::Cancel
                 | Action::Suspend,
             ) => None,
-            _ => Some(Vec::new()),
+            _ => Some(Step::default()),
         }
     }
 
     /// `Enter` on an object, `p` on an object.
-    pub(crate) fn open_selected_object(&mut self, kind: ViewKind) -> Vec<Effect> {
-        match self.listing.selected() {
-            Some(Entry::Object(o)) => {
-                let key = o.key.to_string();
-                self.open_view(&key, kind)
-            }
-            _ => Vec::new(),
+    pub(crate) fn open_selected(&mut self, kind: ViewKind, ctx: &Ctx<'_>) -> Vec<Effect> {
+        match ctx.selected_object {
+            Some(key) => self.open_view(key, kind, ctx),
+            None => Vec::new(),
         }
     }
 
-    fn open_view(&mut self, key: &str, kind: ViewKind) -> Vec<Effect> {
-        self.object.view = Some(ObjectView::new(key, kind));
-        self.fetch_view()
+    fn open_view(&mut self, key: &str, kind: ViewKind, ctx: &Ctx<'_>) -> Vec<Effect> {
+        self.view = Some(ObjectView::new(key, kind));
+        self.fetch_view(ctx)
     }
 
     /// Asks for the open view's content (again).
-    fn fetch_view(&mut self) -> Vec<Effect> {
-        let Some(generation) = self.session.active_generation() else {
+    fn fetch_view(&mut self, ctx: &Ctx<'_>) -> Vec<Effect> {
+        let Some(generation) = ctx.session.active else {
             return Vec::new(); // the view asks once credentials are in use
         };
-        let id = self.next_id();
-        let max_bytes = self.config.objects.preview_bytes;
-        let bucket = self.listing.bucket().to_string();
-        let Some(view) = self.object.view.as_mut() else {
+        let Some(view) = self.view.as_mut() else {
             return Vec::new();
         };
+        let id = ctx.ids.next();
         view.content.ask(id, generation);
         let what = match view.kind {
             ViewKind::Detail => ObjectFetch::Detail,
-            ViewKind::Preview => ObjectFetch::Preview { max_bytes },
+            ViewKind::Preview => ObjectFetch::Preview {
+                max_bytes: ctx.config.objects.preview_bytes,
+            },
         };
         vec![Effect::FetchObject {
             request: id,
             generation,
-            bucket,
+            bucket: ctx.bucket.to_string(),
             key: view.key.clone(),
             what,
         }]
     }
 
-    pub(crate) fn on_detail(
-        &mut self,
-        request: RequestId,
-        detail: Box<ObjectDetail>,
-    ) -> Vec<Effect> {
-        if let Some(view) = self.object.view.as_mut() {
+    pub(crate) fn on_detail(&mut self, request: RequestId, detail: Box<ObjectDetail>) {
+        if let Some(view) = self.view.as_mut() {
             view.content.answer(request, Content::Detail(detail));
         }
-        Vec::new()
     }
 
-    pub(crate) fn on_preview(
-        &mut self,
-        request: RequestId,
-        bytes: &[u8],
-        size: u64,
-    ) -> Vec<Effect> {
-        if let Some(view) = self.object.view.as_mut()
+    pub(crate) fn on_preview(&mut self, request: RequestId, bytes: &[u8], size: u64) {
+        if let Some(view) = self.view.as_mut()
             && view.content.is_asking(request)
         {
             let preview = Preview::of(&view.key, size, bytes);
             view.content.answer(request, Content::Preview(preview));
         }
-        Vec::new()
     }
 
-    pub(crate) fn on_object_failed(
+    pub(crate) fn on_failed(
         &mut self,
         request: RequestId,
         failure: AwsFailure,
-        now: DateTime<Utc>,
-    ) -> Vec<Effect> {
-        if let Some(p) = self
-            .object
-            .presigned
-            .as_mut()
-            .filter(|p| p.url.is_asking(request))
-        {
+        ctx: &Ctx<'_>,
+    ) -> Step {
+        if let Some(p) = self.presigned.as_mut().filter(|p| p.url.is_asking(request)) {
             // Signing is local: its failure is shown as it is, never retried by itself.
-            let failed = Failed::shown(failure);
-            p.url = Fetch::Failed(failed);
-            return Vec::new();
+            p.url = Fetch::Failed(Failed::shown(failure));
+            return Step::default();
         }
-        let session = self.session_now(now);
         let hint = self
-            .target_key()
-            .and_then(|k| self.why_refused(&failure, &k));
-        let Some(view) = self.object.view.as_mut() else {
-            return Vec::new();
+            .target_key(ctx)
+            .and_then(|k| ctx.why_refused(&failure, &k));
+        let Some(view) = self.view.as_mut() else {
+            return Step::default();
         };
         let Some((_, signed_with)) = view.content.asking().filter(|(id, _)| *id == request) else {
-            return Vec::new();
+            return Step::default();
         };
+        let streak = view.content.streak();
+        let (mut failed, next) = decide(failure, streak, signed_with, ctx.session, 1, ctx.now);
+        failed.hint = hint;
         // A view is not asked again by itself after passing trouble: the user sees it and
         // presses the retry key.
-        let (mut failed, next) =
-            decide(failure, view.content.streak(), signed_with, session, 1, now);
-        failed.hint = hint;
         if failed.failure.is_transient() {
             failed.retry = Retry::ByUser;
         }
         view.content = Fetch::Failed(failed);
-        self.after_failure(next, Self::fetch_view, now)
+        match next {
+            Next::Wait => Step::default(),
+            Next::AskNow => self.fetch_view(ctx).into(),
+            Next::Issue => Step {
+                issue: true,
+                ..Step::default()
+            },
+        }
     }
 
-    /// New credentials are in use: a view that waited for them asks again.
-    pub(crate) fn view_after_credentials(&mut self) -> Vec<Effect> {
+    /// New credentials are in use: a view that waited for them asks again, a download that
+    /// stalled for them resumes.
+    pub(crate) fn after_credentials(&mut self, ctx: &Ctx<'_>) -> Vec<Effect> {
+        let mut effects = Vec::new();
         if self
-            .object
             .view
             .as_ref()
             .is_some_and(|v| v.content.awaits_credentials())
         {
-            return self.fetch_view();
+            effects.extend(self.fetch_view(ctx));
         }
-        Vec::new()
+        effects.extend(self.resume_after_credentials(ctx));
+        effects
     }
 
     /// `r` with an object view's failure on screen: whether new credentials should ask again.
-    pub(crate) fn view_awaits_credentials(&mut self, now: DateTime<Utc>) {
-        let expired = self.session.is_expired(now);
-        if let Some(view) = self.object.view.as_mut()
+    pub(crate) fn on_refresh_asked(&mut self, session_expired: bool) {
+        if let Some(view) = self.view.as_mut()
             && let Some(failed) = view.content.failed_mut()
         {
-            failed.on_refresh_asked(expired);
+            failed.on_refresh_asked(session_expired);
         }
     }
 }

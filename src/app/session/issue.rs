@@ -82,7 +82,7 @@ impl App {
         // Another mode's session may see another bucket: the listing starts over.
         self.reload_on_issue |= accepted.mode_changed;
         let mut effects = vec![Effect::UseCredentials { generation }];
-        effects.extend(self.credentials_arrived());
+        effects.extend(self.credentials_arrived(now));
         effects
     }
 

@@ -1,0 +1,167 @@
+//! How a feature takes part in the model without owning it: it keeps its own state, reads the
+//! rest through a [`Ctx`] (the time, the session, the bucket shown, the session policy, the
+//! config; nothing it can change), and answers with a [`Step`]: its effects, and what it asks
+//! of the model (new credentials, a line in the status bar, the prompt). `App` only builds the
+//! context and applies the step, so a feature's transitions are its own, in one place.
+
+use super::fetch::SessionNow;
+use super::listing::{Entry, Listing};
+use super::session::SessionState;
+use super::{Effect, Level, RequestId};
+use crate::credentials::SessionInfo;
+use crate::policy::SessionPolicy;
+use crate::settings::{Config, Target};
+use chrono::{DateTime, Utc};
+use std::cell::Cell;
+
+/// The model's request ids: every request gets a new one, so an answer to an old one is told
+/// apart.
+#[derive(Debug, Default)]
+pub(crate) struct RequestIds(Cell<u64>);
+
+impl RequestIds {
+    /// A new id.
+    pub(crate) fn next(&self) -> RequestId {
+        let id = self.0.get() + 1;
+        self.0.set(id);
+        RequestId(id)
+    }
+
+    /// The id [`RequestIds::next`] would give, without taking it.
+    pub(crate) fn peek(&self) -> RequestId {
+        RequestId(self.0.get() + 1)
+    }
+}
+
+/// What a feature reads of the rest of the model.
+pub(crate) struct Ctx<'a> {
+    pub(crate) now: DateTime<Utc>,
+    pub(crate) session: SessionNow,
+    /// The credentials in use, if any.
+    pub(crate) info: Option<&'a SessionInfo>,
+    /// The server's time now (the credentials' expiry is on its clock).
+    pub(crate) server_now: DateTime<Utc>,
+    /// The bucket shown.
+    pub(crate) bucket: &'a str,
+    /// The object the cursor is on, if it is on one.
+    pub(crate) selected_object: Option<&'a str>,
+    /// Lines a view over the listing shows at once.
+    pub(crate) page: usize,
+    /// The session policy the credentials in use carry.
+    pub(crate) policy: Option<&'a SessionPolicy>,
+    pub(crate) config: &'a Config,
+    pub(crate) ids: &'a RequestIds,
+}
+
+impl<'a> Ctx<'a> {
+    /// The context of the model's parts (given one by one, so the feature itself can be
+    /// borrowed mutably beside it).
+    pub(crate) fn of(
+        session: &'a SessionState,
+        listing: &'a Listing,
+        target: &'a Target,
+        config: &'a Config,
+        ids: &'a RequestIds,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let selected_object = match listing.selected() {
+            Some(Entry::Object(o)) => Some(&*o.key),
+            _ => None,
+        };
+        Self {
+            now,
+            session: SessionNow {
+                active: session.active_generation(),
+                expired: session.is_expired(now),
+                issuing: session.is_issuing(),
+            },
+            info: session.info(),
+            server_now: session.server_now(now),
+            bucket: listing.bucket(),
+            selected_object,
+            page: listing.rows().height().max(1),
+            policy: target.session_policy(session.mode()),
+            config,
+            ids,
+        }
+    }
+
+    /// Why the session policy refuses reading `key`, if it does.
+    pub(crate) fn refusal(&self, key: &str) -> Option<String> {
+        self.policy?.refusal_hint("s3:GetObject", self.bucket, key)
+    }
+
+    /// Why S3 refused reading `key` with `failure`, when the session policy explains it.
+    pub(crate) fn why_refused(
+        &self,
+        failure: &crate::failure::AwsFailure,
+        key: &str,
+    ) -> Option<String> {
+        self.policy?
+            .why_refused(failure, "s3:GetObject", self.bucket, key)
+    }
+}
+
+/// The line being typed, as a feature asks for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Prompt {
+    /// Ask whether to overwrite the download's file, keep both, or cancel.
+    Overwrite,
+    /// Close the overwrite prompt, if it is open (what it asked is gone).
+    Close,
+}
+
+/// What a feature's transition answers: its effects, and what it asks of the model.
+#[derive(Debug, Default)]
+pub(crate) struct Step {
+    pub(crate) effects: Vec<Effect>,
+    /// New credentials are needed (what waits for them asks again when they come).
+    pub(crate) issue: bool,
+    /// A line for the status bar, and for how many seconds (the usual time when `None`).
+    pub(crate) notice: Option<(String, Level, Option<i64>)>,
+    pub(crate) prompt: Option<Prompt>,
+}
+
+impl Step {
+    pub(crate) fn effects(effects: Vec<Effect>) -> Self {
+        Self {
+            effects,
+            ..Self::default()
+        }
+    }
+
+    /// Nothing to do but say `text`.
+    pub(crate) fn say(text: impl Into<String>, level: Level) -> Self {
+        Self {
+            notice: Some((text.into(), level, None)),
+            ..Self::default()
+        }
+    }
+}
+
+impl From<()> for Step {
+    fn from((): ()) -> Self {
+        Self::default()
+    }
+}
+
+impl From<Vec<Effect>> for Step {
+    fn from(effects: Vec<Effect>) -> Self {
+        Self::effects(effects)
+    }
+}
+
+/// A [`Ctx`] of `app`'s parts (a macro, so the borrow of each part is its own).
+macro_rules! ctx {
+    ($app:expr, $now:expr) => {
+        $crate::app::ctx::Ctx::of(
+            &$app.session,
+            &$app.listing,
+            &$app.target,
+            &$app.config,
+            &$app.ids,
+            $now,
+        )
+    };
+}
+pub(crate) use ctx;
