@@ -12,8 +12,10 @@ use std::path::PathBuf;
     about = "Browse an S3 bucket with temporary STS credentials",
     long_about = "Browse an S3 bucket with temporary STS credentials.\n\n\
         With no subcommand sts3 opens the terminal UI. `sts3 list` prints the listing for scripts,\n\
-        `sts3 get` downloads an object, `sts3 presign` prints a URL for one and\n\
-        `sts3 policy check` compares what S3 allows with what the session policy predicts.\n\
+        `sts3 get` downloads an object, `sts3 presign` prints a URL for one, `sts3 policy check`\n\
+        compares what S3 allows with what the session policy predicts, `sts3 exec -- CMD` runs a\n\
+        command with the session (refreshed), and `sts3 credentials` prints it for\n\
+        credential_process.\n\
         Base credentials come from the standard AWS chain (environment, profile, SSO...)."
 )]
 pub struct Cli {
@@ -33,6 +35,29 @@ pub enum Command {
     Presign(PresignArgs),
     /// Work with the session policy.
     Policy(PolicyArgs),
+    /// Run a command with the session, served to it on a loopback endpoint and refreshed
+    /// before it expires (or, with --env, as variables that do not refresh).
+    Exec(ExecArgs),
+    /// Print the session as `credential_process` output, for `~/.aws/config`.
+    Credentials(CredentialsArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExecArgs {
+    /// Give the command static AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN
+    /// and AWS_CREDENTIAL_EXPIRATION instead of the endpoint (they do not refresh).
+    #[arg(long)]
+    pub env: bool,
+    /// The command and its arguments, after `--`.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CredentialsArgs {
+    /// Print them even on a terminal (they are secret: meant for a program).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Args)]

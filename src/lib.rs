@@ -14,6 +14,7 @@ pub mod clock;
 pub mod headless;
 pub mod logging;
 pub mod runtime;
+pub(crate) mod serve;
 pub mod settings;
 #[doc(hidden)]
 #[cfg(feature = "testing")]

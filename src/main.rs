@@ -25,7 +25,10 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start the async runtime: {e}"), 1),
     };
-    if cli.command.is_some()
+    if cli
+        .command
+        .as_ref()
+        .is_some_and(|c| needs_bucket(c, &settings))
         && let Err(e) = settings.require_bucket()
     {
         return fail(&e.to_string(), 2);
@@ -44,12 +47,43 @@ fn main() -> ExitCode {
             let mut out = std::io::stdout().lock();
             finish(runtime.block_on(sts3::headless::presign::run(&settings, &args, &mut out)))
         }
+        Some(Command::Exec(args)) => {
+            match runtime.block_on(sts3::headless::exec::run(&settings, &args)) {
+                Ok(code) => ExitCode::from(code),
+                Err(e) => {
+                    stderr_line(&e.to_string());
+                    ExitCode::from(e.exit_code())
+                }
+            }
+        }
+        Some(Command::Credentials(args)) => {
+            let on_terminal = std::io::stdout().is_terminal();
+            let mut out = std::io::stdout().lock();
+            finish(runtime.block_on(sts3::headless::exec::credentials(
+                &settings,
+                &args,
+                &mut out,
+                on_terminal,
+            )))
+        }
         Some(Command::Policy(args)) => {
             let mut out = std::io::stdout().lock();
             let PolicyCommand::Check(check) = &args.command;
             finish(runtime.block_on(sts3::headless::policy::run(&settings, check, &mut out)))
         }
         None => tui(&runtime, settings),
+    }
+}
+
+/// Whether `command` needs a bucket: every one that reads S3; exec and credentials only when
+/// the session policy is the bucket's (federated mode without a policy file).
+fn needs_bucket(command: &Command, settings: &Settings) -> bool {
+    match command {
+        Command::Exec(_) | Command::Credentials(_) => {
+            settings.target.mode == sts3::credentials::Mode::Federated
+                && !settings.target.policy_from_file
+        }
+        Command::List(_) | Command::Get(_) | Command::Presign(_) | Command::Policy(_) => true,
     }
 }
 

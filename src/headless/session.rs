@@ -4,7 +4,9 @@
 use crate::aws::{Clients, Issued, load_base_config};
 use crate::bucket::{ListPage, PageRequest};
 use crate::clock;
-use crate::credentials::{ClockReading, CredentialRequest, Mode, SessionInfo, SpecError};
+use crate::credentials::{
+    ClockReading, CredentialRequest, Mode, SecretCredentials, SessionInfo, SpecError,
+};
 use crate::escape::printable;
 use crate::failure::{Attempt, AwsFailure, Recovery, recovery};
 use crate::settings::Settings;
@@ -43,6 +45,9 @@ pub enum CommandError {
     /// `sts3 policy check`: S3's answers are not all the predicted ones.
     #[error("sts3: {0}")]
     Mismatch(String),
+    /// `sts3 exec`'s command could not be started (127: not found, 126: not runnable).
+    #[error("sts3: {why}")]
+    NotStarted { code: u8, why: String },
 }
 
 /// A request on one object that failed.
@@ -91,6 +96,7 @@ impl CommandError {
             CommandError::Cancelled(signal) => u8::try_from(128 + signal).unwrap_or(130),
             // Esc or Ctrl-C at the prompt: cancelled, as a shell reports Ctrl-C.
             CommandError::MfaCancelled => 130,
+            CommandError::NotStarted { code, .. } => *code,
         }
     }
 }
@@ -171,6 +177,8 @@ pub(super) struct Session<'a> {
     /// Credential sets issued since the first (at most one by itself).
     pub(super) refreshes: u64,
     pub(super) info: SessionInfo,
+    /// The set in use (for the commands that hand it to other tools).
+    pub(super) secret: SecretCredentials,
 }
 
 impl<'a> Session<'a> {
@@ -207,6 +215,7 @@ impl<'a> Session<'a> {
             credentials,
             refreshes: 0,
             info: issued.info,
+            secret: issued.secret,
         })
     }
 
@@ -224,10 +233,7 @@ impl<'a> Session<'a> {
 
     /// Now on the server's clock (as far as STS's `Date` told it).
     pub(super) fn server_now(&self) -> DateTime<Utc> {
-        match self.info.clock_reading() {
-            ClockReading::Offset(offset) => clock::now() - offset,
-            _ => clock::now(),
-        }
+        self.info.server_now(clock::now())
     }
 
     /// One page, refreshing the credentials once if that may help. `signed_with` is the
@@ -285,24 +291,30 @@ impl<'a> Session<'a> {
                 super::stderr_line(&format!(
                     "sts3: {failure}; issuing new credentials and retrying"
                 ));
-                let issued = self
-                    .clients
-                    .sts
-                    .issue(&self.credentials, clock::now())
-                    .await
-                    .map_err(|failure| CommandError::Issue {
-                        mode: self.settings.target.mode,
-                        failure,
-                    })?;
-                self.refreshes += 1;
-                self.clients
-                    .slot
-                    .install(self.refreshes + 1, &issued.secret);
-                self.info = issued.info;
-                Ok(())
+                self.refresh().await
             }
             Recovery::RetryAfter(_) | Recovery::WaitForUser => Err(self.bucket_error(failure)),
         }
+    }
+
+    /// New credentials from STS, used from now on.
+    pub(super) async fn refresh(&mut self) -> Result<(), CommandError> {
+        let issued = self
+            .clients
+            .sts
+            .issue(&self.credentials, clock::now())
+            .await
+            .map_err(|failure| CommandError::Issue {
+                mode: self.settings.target.mode,
+                failure,
+            })?;
+        self.refreshes += 1;
+        self.clients
+            .slot
+            .install(self.refreshes + 1, &issued.secret);
+        self.info = issued.info;
+        self.secret = issued.secret;
+        Ok(())
     }
 
     pub(super) fn object_error(&self, key: &str, failure: AwsFailure) -> CommandError {

@@ -2,6 +2,7 @@
 //! before any network call), the issued session as the rest of the app sees it, when to refresh
 //! it, and secrets that never print.
 
+pub mod export;
 mod request;
 pub mod schedule;
 mod secret;

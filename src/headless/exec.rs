@@ -1,0 +1,390 @@
+//! `sts3 exec -- CMD`: runs a command with the session. The command's AWS SDK finds it on a
+//! loopback endpoint (`AWS_CONTAINER_CREDENTIALS_FULL_URI`, with this run's token in a 0600
+//! file), refreshed before it expires; anything that would win over it in the SDKs' chain
+//! (keys in the environment, a profile, the user's `~/.aws` files) is kept from the command.
+//! `--env` hands static variables instead. The command's exit status is sts3's; SIGINT,
+//! SIGTERM and SIGHUP are passed on to it. `sts3 credentials` prints the session for
+//! `credential_process`.
+
+use super::session::{CommandError, Session};
+use crate::cli::{CredentialsArgs, ExecArgs};
+use crate::clock;
+use crate::credentials::export::process_json;
+use crate::credentials::schedule::{served_refresh_at, too_short_to_serve};
+use crate::failure::backoff;
+use crate::serve::{self, Served};
+use crate::settings::Settings;
+use chrono::{DateTime, Utc};
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::process::Command;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::watch;
+
+/// Variables that would put other credentials (or another profile) before the served ones.
+const KEPT_FROM_THE_COMMAND: [&str; 13] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+];
+
+/// `sts3 credentials`: the session as `credential_process` output.
+pub async fn credentials(
+    settings: &Settings,
+    args: &CredentialsArgs,
+    out: &mut dyn Write,
+    on_terminal: bool,
+) -> Result<(), CommandError> {
+    if on_terminal && !args.force {
+        return Err(CommandError::Usage(
+            "sts3 credentials prints secret keys for a program, not a terminal; use it as credential_process in ~/.aws/config, or pipe it (--force prints them anyway)".into(),
+        ));
+    }
+    let session = Session::open(settings).await?;
+    writeln!(out, "{}", process_json(&session.secret))?;
+    Ok(())
+}
+
+/// `sts3 exec`: the command's exit status (128 + N when a signal ended it).
+pub async fn run(settings: &Settings, args: &ExecArgs) -> Result<u8, CommandError> {
+    let Some((program, rest)) = args.command.split_first() else {
+        return Err(CommandError::Usage(
+            "sts3 exec needs a command after --, e.g. sts3 exec -- aws s3 ls".into(),
+        ));
+    };
+    let mut session = Session::open(settings).await?;
+    let private = Private::create().map_err(|e| {
+        CommandError::Usage(format!("cannot make a private folder for the token: {e}"))
+    })?;
+    let mut command = Command::new(program);
+    command.args(rest);
+    for name in KEPT_FROM_THE_COMMAND {
+        command.env_remove(name);
+    }
+    let base = settings.target.base_for(settings.target.mode);
+    shared_files(&mut command, &private, base.region.as_deref())?;
+    if let Some(url) = &base.endpoint_url {
+        command.env("AWS_ENDPOINT_URL", url);
+    }
+    let (tx, rx) = watch::channel(Served {
+        credentials: Some(Arc::new(session.secret.clone())),
+        refreshing: false,
+    });
+    let endpoint = if args.env {
+        static_env(&mut command, &session);
+        None
+    } else {
+        let token = serve::new_token()?;
+        let token_file = private.write("token", &token)?;
+        let endpoint = serve::start(token, rx).await?;
+        command
+            .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint.url())
+            .env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", &token_file);
+        say_served(&session, &endpoint.url(), program);
+        Some(endpoint)
+    };
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        Err(e) => return Err(not_started(program, &e)),
+    };
+    let mut signals = Signals::new()?;
+    let refreshes = endpoint.is_some() && !needs_a_code_to_refresh(settings, &session);
+    let mut failures = 0;
+    let status = loop {
+        let at = served_refresh_at(&session.info, settings.config.refresh.margin_secs);
+        tokio::select! {
+            status = child.wait() => break status?,
+            () = tokio::time::sleep(wait_until(at, &session)), if refreshes => {
+                failures = refresh(&mut session, &tx, failures).await;
+            }
+            Some(number) = signals.next() => pass_on(&child, number),
+        }
+    };
+    if let Some(refused) = endpoint
+        .as_ref()
+        .map(|e| e.counts.refused.load(std::sync::atomic::Ordering::Relaxed))
+        .filter(|n| *n > 0)
+    {
+        super::stderr_line(&format!(
+            "sts3: refused {refused} request(s) for credentials without this run's token"
+        ));
+    }
+    drop(endpoint);
+    drop(private);
+    Ok(exit_code(status))
+}
+
+/// A folder only this user can enter, for the token and the command's AWS files; removed
+/// (with them) when dropped.
+struct Private(PathBuf);
+
+impl Private {
+    fn create() -> std::io::Result<Self> {
+        use std::os::unix::fs::DirBuilderExt;
+        let name = format!("sts3-exec-{}", &serve::new_token()?[..16]);
+        let path = std::env::temp_dir().join(name);
+        std::fs::DirBuilder::new().mode(0o700).create(&path)?;
+        Ok(Self(path))
+    }
+
+    /// Writes `text` to a new 0600 file `name` in the folder.
+    fn write(&self, name: &str, text: &str) -> std::io::Result<PathBuf> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = self.0.join(name);
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)?;
+        file.write_all(text.as_bytes())?;
+        Ok(path)
+    }
+}
+
+impl Drop for Private {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The command's AWS config and credentials files: its own, holding only the region, so no
+/// profile with keys in the user's `~/.aws` comes before the served session.
+fn shared_files(
+    command: &mut Command,
+    private: &Private,
+    region: Option<&str>,
+) -> Result<(), CommandError> {
+    let config = match region {
+        Some(region) => format!("[default]\nregion = {region}\n"),
+        None => "[default]\n".to_string(),
+    };
+    let config = private.write("config", &config)?;
+    let credentials = private.write("credentials", "")?;
+    command
+        .env("AWS_CONFIG_FILE", config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", credentials);
+    if let Some(region) = region {
+        command
+            .env("AWS_REGION", region)
+            .env("AWS_DEFAULT_REGION", region);
+    }
+    Ok(())
+}
+
+/// `--env`: the set in use as variables, said not to refresh.
+fn static_env(command: &mut Command, session: &Session<'_>) {
+    let c = &session.secret;
+    command
+        .env("AWS_ACCESS_KEY_ID", &c.access_key_id)
+        .env("AWS_SECRET_ACCESS_KEY", c.secret_access_key.expose())
+        .env("AWS_SESSION_TOKEN", c.session_token.expose())
+        .env(
+            "AWS_CREDENTIAL_EXPIRATION",
+            c.expires_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        );
+    super::stderr_line(&format!(
+        "sts3: the command gets static credentials (--env); they expire at {} and do not refresh",
+        super::output::local_time(c.expires_at)
+    ));
+}
+
+/// One line on stderr: what is served, where, until when.
+fn say_served(session: &Session<'_>, url: &str, program: &OsString) {
+    let info = &session.info;
+    super::stderr_line(&format!(
+        "sts3: serving the {} session to {} on {url}; refreshed before it expires",
+        info.mode,
+        Path::new(program).display()
+    ));
+    if too_short_to_serve(info.lifetime()) {
+        super::stderr_line(&format!(
+            "sts3: warning: a {}-minute session is handed out with less than the 16 minutes some SDKs want left (botocore refreshes 15 minutes before expiry); pass --duration 3600 or more",
+            info.lifetime().num_minutes()
+        ));
+    }
+}
+
+/// Whether refreshing needs a new MFA code, which is not asked for while the command runs
+/// (said once: the session is served until it expires).
+fn needs_a_code_to_refresh(settings: &Settings, session: &Session<'_>) -> bool {
+    let needs = settings.target.needs_mfa(settings.target.mode);
+    if needs {
+        super::stderr_line(&format!(
+            "sts3: warning: a refresh of this session needs a new MFA code, which sts3 exec does not ask for while the command runs; it is served until it expires at {}",
+            super::output::local_time(session.info.expires_at)
+        ));
+    }
+    needs
+}
+
+/// How long until `at` on the server's clock.
+fn wait_until(at: DateTime<Utc>, session: &Session<'_>) -> std::time::Duration {
+    (at - session.info.server_now(clock::now()))
+        .to_std()
+        .unwrap_or_default()
+}
+
+/// Refreshes the served session: clients asking meanwhile wait for the new set. Returns the
+/// failures in a row (0 after a success); after a failure the next try waits its backoff.
+async fn refresh(session: &mut Session<'_>, tx: &watch::Sender<Served>, failures: u32) -> u32 {
+    tx.send_modify(|s| s.refreshing = true);
+    let result = session.refresh().await;
+    match result {
+        Ok(()) => {
+            let fresh = Arc::new(session.secret.clone());
+            tx.send_modify(|s| {
+                s.credentials = Some(fresh);
+                s.refreshing = false;
+            });
+            0
+        }
+        Err(e) => {
+            tx.send_modify(|s| s.refreshing = false);
+            let wait = backoff(failures + 1);
+            super::stderr_line(&format!(
+                "{e}; the session in use is served until it expires; trying again in {}s",
+                wait.num_seconds()
+            ));
+            tokio::time::sleep(wait.to_std().unwrap_or_default()).await;
+            failures + 1
+        }
+    }
+}
+
+/// The command could not be started: 127 when it is not found (as a shell says), 126 when
+/// it cannot be run.
+fn not_started(program: &OsString, e: &std::io::Error) -> CommandError {
+    let name = crate::escape::printable(&program.to_string_lossy()).into_owned();
+    match e.kind() {
+        std::io::ErrorKind::NotFound => CommandError::NotStarted {
+            code: 127,
+            why: format!("{name}: command not found"),
+        },
+        _ => CommandError::NotStarted {
+            code: 126,
+            why: format!("{name}: cannot run it: {e}"),
+        },
+    }
+}
+
+/// The command's exit status as sts3's: its code, or 128 + the signal that ended it.
+fn exit_code(status: std::process::ExitStatus) -> u8 {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => u8::try_from(code & 0xff).unwrap_or(1),
+        (None, Some(signal)) => u8::try_from(128 + signal).unwrap_or(1),
+        (None, None) => 1,
+    }
+}
+
+/// SIGINT, SIGTERM and SIGHUP, to pass on to the command.
+struct Signals(Vec<(tokio::signal::unix::Signal, i32)>);
+
+impl Signals {
+    fn new() -> std::io::Result<Self> {
+        Ok(Self(vec![
+            (signal(SignalKind::interrupt())?, 2),
+            (signal(SignalKind::terminate())?, 15),
+            (signal(SignalKind::hangup())?, 1),
+        ]))
+    }
+
+    /// The next of them to arrive.
+    async fn next(&mut self) -> Option<i32> {
+        let waits = self.0.iter_mut().map(|(s, n)| {
+            let n = *n;
+            Box::pin(async move { s.recv().await.map(|()| n) })
+        });
+        futures_util::future::select_all(waits).await.0
+    }
+}
+
+/// Passes signal `number` on to the command.
+fn pass_on(child: &tokio::process::Child, number: i32) {
+    use rustix::process::{Pid, Signal, kill_process};
+    let signal = match number {
+        2 => Signal::INT,
+        1 => Signal::HUP,
+        _ => Signal::TERM,
+    };
+    if let Some(pid) = child
+        .id()
+        .and_then(|id| i32::try_from(id).ok())
+        .and_then(Pid::from_raw)
+    {
+        let _ = kill_process(pid, signal);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::process::ExitStatusExt;
+
+    #[test]
+    fn the_exit_status_is_the_commands_or_128_and_its_signal() {
+        assert_eq!(exit_code(std::process::ExitStatus::from_raw(3 << 8)), 3);
+        assert_eq!(exit_code(std::process::ExitStatus::from_raw(0)), 0);
+        assert_eq!(exit_code(std::process::ExitStatus::from_raw(15)), 143);
+        assert_eq!(exit_code(std::process::ExitStatus::from_raw(2)), 130);
+    }
+
+    #[test]
+    fn a_command_not_found_is_127_and_one_that_cannot_run_126() {
+        let name = OsString::from("no-such-tool");
+        let missing = not_started(&name, &std::io::Error::from(std::io::ErrorKind::NotFound));
+        assert_eq!(missing.exit_code(), 127);
+        assert_eq!(missing.to_string(), "sts3: no-such-tool: command not found");
+        let denied = not_started(
+            &name,
+            &std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        );
+        assert_eq!(denied.exit_code(), 126);
+    }
+
+    #[test]
+    fn the_private_folder_is_the_users_alone_and_goes_with_its_files() {
+        use std::os::unix::fs::PermissionsExt;
+        let private = Private::create().unwrap();
+        let dir = private.0.clone();
+        let file = private.write("token", "t").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&file), 0o600);
+        assert!(
+            private.write("token", "again").is_err(),
+            "never overwritten"
+        );
+        drop(private);
+        assert!(!dir.exists());
+    }
+
+    #[tokio::test]
+    async fn credentials_refuse_a_terminal_before_asking_anything() {
+        let opts = crate::cli::Options {
+            bucket: Some("b-1".into()),
+            ..crate::cli::Options::default()
+        };
+        let settings = Settings::resolve_text(&opts, "", "test.toml").unwrap();
+        let mut out = Vec::new();
+        let e = credentials(&settings, &CredentialsArgs { force: false }, &mut out, true)
+            .await
+            .unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("credential_process"), "{e}");
+        assert!(out.is_empty(), "no secret printed");
+    }
+}
