@@ -48,6 +48,11 @@ pub struct ExecArgs {
     /// and AWS_CREDENTIAL_EXPIRATION instead of the endpoint (they do not refresh).
     #[arg(long)]
     pub env: bool,
+    /// Give the command a narrower session than yours: a policy lab template, for the bucket
+    /// (list-only, read-only, deny-all) or for the --prefix folder (read-only-prefix,
+    /// list-only-prefix). Federated and role modes.
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
     /// The command and its arguments, after `--`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub command: Vec<std::ffi::OsString>,

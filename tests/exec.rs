@@ -316,3 +316,43 @@ print(json.dumps({"sets": len(seen), "stale": stale, "asked": asked, "listed": l
         proxy.log()
     );
 }
+
+#[test]
+fn a_template_gives_the_command_a_narrower_session_than_the_users() {
+    let s = service();
+    let home = tempfile::tempdir().unwrap();
+    let script = r#"
+import botocore.session, botocore.exceptions
+s3 = botocore.session.get_session().create_client("s3")
+for key in ("docs/notes.txt", "README.md"):
+    try:
+        s3.get_object(Bucket="BUCKET", Key=key)["Body"].read()
+        print(key, "read")
+    except botocore.exceptions.ClientError as e:
+        print(key, e.response["Error"]["Code"])
+"#
+    .replace("BUCKET", &s.bucket);
+    let out = command(&s.endpoint, "exec")
+        .env("HOME", home.path())
+        .args(["--template", "read-only-prefix", "--prefix", "docs/", "--"])
+        .args([&python(), "-c", &script])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "docs/notes.txt read\nREADME.md AccessDenied\n",
+        "{}",
+        text(&out.stderr)
+    );
+    // A folder template without a folder, or a name that is none: before any network call.
+    let out = command(&s.endpoint, "exec")
+        .args(["--template", "read-only-prefix", "--", "true"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "sts3: template read-only-prefix is for a folder; pass --prefix FOLDER/ with it\n"
+    );
+}

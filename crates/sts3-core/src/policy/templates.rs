@@ -29,44 +29,90 @@ impl Template {
     }
 }
 
+/// The built-in templates by the names `sts3 exec --template` takes, in the picker's order,
+/// and whether each needs a folder (`--prefix`).
+pub const NAMES: [(&str, bool); 5] = [
+    ("list-only", false),
+    ("read-only", false),
+    ("read-only-prefix", true),
+    ("list-only-prefix", true),
+    ("deny-all", false),
+];
+
+/// Why `sts3 exec --template` cannot use a template.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    #[error(
+        "no template is called {0:?}; use one of list-only, read-only, read-only-prefix, list-only-prefix, deny-all"
+    )]
+    Unknown(String),
+    #[error("template {0} is for a folder; pass --prefix FOLDER/ with it")]
+    NeedsPrefix(&'static str),
+    #[error("template {name}: {error}")]
+    Policy {
+        name: &'static str,
+        error: PolicyError,
+    },
+}
+
 /// The built-in templates for `bucket`, and for `prefix` when it is not the root.
 pub fn built_in(bucket: &str, prefix: &str) -> Vec<Template> {
+    NAMES
+        .iter()
+        .filter_map(|(name, _)| make(name, bucket, prefix))
+        .collect()
+}
+
+/// The policy of built-in template `name` for `bucket` and `prefix`.
+pub fn by_name(name: &str, bucket: &str, prefix: &str) -> Result<SessionPolicy, TemplateError> {
+    let Some((known, needs_prefix)) = NAMES.iter().find(|(n, _)| *n == name) else {
+        return Err(TemplateError::Unknown(name.to_string()));
+    };
+    if *needs_prefix && prefix.is_empty() {
+        return Err(TemplateError::NeedsPrefix(known));
+    }
+    make(known, bucket, prefix)
+        .ok_or(TemplateError::NeedsPrefix(known))?
+        .policy
+        .map_err(|error| TemplateError::Policy { name: known, error })
+}
+
+/// Template `name` for `bucket` and `prefix` (`None`: it is for a folder, and there is none).
+fn make(name: &str, bucket: &str, prefix: &str) -> Option<Template> {
     let bucket_arn = format!("arn:aws:s3:::{bucket}");
-    let mut out = vec![
-        Template::built(
+    Some(match name {
+        "list-only" => Template::built(
             "list only",
             format!("list {bucket}; read no object"),
             Policy::for_bucket(bucket, false).build(),
         ),
-        Template::built(
+        "read-only" => Template::built(
             "read-only bucket",
             format!("list and read all of {bucket} (the default)"),
             Policy::for_bucket(bucket, true).build(),
         ),
-    ];
-    if !prefix.is_empty() {
-        out.push(Template::built(
+        "read-only-prefix" if !prefix.is_empty() => Template::built(
             format!("read-only under {prefix}"),
             format!("list and read {prefix} and below; nothing else"),
             under_prefix(&bucket_arn, prefix, true),
-        ));
-        out.push(Template::built(
+        ),
+        "list-only-prefix" if !prefix.is_empty() => Template::built(
             format!("list-only under {prefix}"),
             format!("list {prefix} and below; read no object"),
             under_prefix(&bucket_arn, prefix, false),
-        ));
-    }
-    out.push(Template::built(
-        "deny all",
-        "nothing at all: every S3 call is refused",
-        SessionPolicy::parse(
-            &json!({"Version": super::POLICY_VERSION, "Statement": [
-                {"Effect": "Deny", "Action": "*", "Resource": "*"}
-            ]})
-            .to_string(),
         ),
-    ));
-    out
+        "deny-all" => Template::built(
+            "deny all",
+            "nothing at all: every S3 call is refused",
+            SessionPolicy::parse(
+                &json!({"Version": super::POLICY_VERSION, "Statement": [
+                    {"Effect": "Deny", "Action": "*", "Resource": "*"}
+                ]})
+                .to_string(),
+            ),
+        ),
+        _ => return None,
+    })
 }
 
 /// `s3:ListBucket` on the bucket only where `s3:prefix` is `prefix` or below it, and (when

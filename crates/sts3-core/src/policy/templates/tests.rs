@@ -116,3 +116,47 @@ fn user_files_become_templates_or_say_why_not() {
     assert!(t[0].policy.is_ok());
     assert!(matches!(t[1].policy, Err(PolicyError::Syntax { .. })));
 }
+
+#[test]
+fn exec_names_a_template_by_its_short_name_and_a_folder_one_needs_a_prefix() {
+    for (name, _) in NAMES {
+        let prefix = "logs/";
+        let by = by_name(name, "b", prefix).unwrap();
+        let picker = built_in("b", prefix);
+        assert!(
+            picker.iter().any(|t| t.policy.as_ref() == Ok(&by)),
+            "{name} is one of the picker's"
+        );
+    }
+    let under = by_name("read-only-prefix", "b", "logs/").unwrap();
+    assert!(decide(
+        &under,
+        "s3:GetObject",
+        "arn:aws:s3:::b/logs/x",
+        None
+    ));
+    assert!(!decide(
+        &under,
+        "s3:GetObject",
+        "arn:aws:s3:::b/other",
+        None
+    ));
+    assert_eq!(
+        by_name("read-only-prefix", "b", ""),
+        Err(TemplateError::NeedsPrefix("read-only-prefix"))
+    );
+    assert_eq!(
+        by_name("read-only-prefix", "b", "")
+            .unwrap_err()
+            .to_string(),
+        "template read-only-prefix is for a folder; pass --prefix FOLDER/ with it"
+    );
+    assert_eq!(
+        by_name("readonly", "b", "").unwrap_err().to_string(),
+        "no template is called \"readonly\"; use one of list-only, read-only, read-only-prefix, list-only-prefix, deny-all"
+    );
+    assert!(
+        by_name("read-only", "b", "").is_ok(),
+        "a bucket one needs none"
+    );
+}
