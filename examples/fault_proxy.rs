@@ -6,8 +6,11 @@
 //! With `--latency-ms N` it injects nothing but adds N ms to every request, as a far-away
 //! region's round trip would (`scripts/bench` measures `sts3 list --parallel` behind it).
 //!
-//! Usage: fault_proxy [--latency-ms N] UPSTREAM_URL SIGNING_KEY_BASE64 — prints `URL=...` and
-//! runs until killed.
+//! With `--short-lived-secs N` every session STS issues through it lives N seconds (token and
+//! `Expiration`), so `scripts/bench --serve` can watch `sts3 exec` refresh under load.
+//!
+//! Usage: fault_proxy [--latency-ms N | --short-lived-secs N] UPSTREAM_URL SIGNING_KEY_BASE64
+//! — prints `URL=...` and runs until killed.
 #![allow(clippy::expect_used, dead_code)]
 
 #[path = "../tests/common/canned.rs"]
@@ -22,23 +25,35 @@ use std::time::Duration;
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let mut latency = None;
-    if args.first().map(String::as_str) == Some("--latency-ms") {
-        let ms = args.get(1).and_then(|n| n.parse::<u64>().ok());
-        let Some(ms) = ms else {
-            eprintln!("fault_proxy: --latency-ms needs a number of milliseconds");
+    let mut short_lived = None;
+    let flag = args.first().cloned();
+    if let Some(flag @ ("--latency-ms" | "--short-lived-secs")) = flag.as_deref() {
+        let n = args.get(1).and_then(|n| n.parse::<u64>().ok());
+        let Some(n) = n else {
+            eprintln!("fault_proxy: {flag} needs a number");
             std::process::exit(2);
         };
-        latency = Some(Duration::from_millis(ms));
+        if flag == "--latency-ms" {
+            latency = Some(Duration::from_millis(n));
+        } else {
+            short_lived = Some(Duration::from_secs(n));
+        }
         args.drain(..2);
     }
     let [upstream, key] = args.as_slice() else {
-        eprintln!("usage: fault_proxy [--latency-ms N] UPSTREAM_URL SIGNING_KEY_BASE64");
+        eprintln!(
+            "usage: fault_proxy [--latency-ms N | --short-lived-secs N] UPSTREAM_URL SIGNING_KEY_BASE64"
+        );
         std::process::exit(2);
     };
     let proxy = FaultProxy::start(upstream, key);
     proxy.set(|f| {
         if let Some(latency) = latency {
             f.latency = latency;
+        } else if let Some(life) = short_lived {
+            for _ in 0..10_000 {
+                f.sts_script.push_back(StsStep::ShortLived(life));
+            }
         } else {
             f.sts_script.push_back(StsStep::ExpireToken);
             f.sts_script

@@ -80,7 +80,7 @@ pub enum PolicyCommand {
 
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
-    /// The object's key [default: check listing the --prefix folder].
+    /// The object's key, or `s3://BUCKET/KEY` [default: check listing the --prefix folder].
     pub key: Option<String>,
     /// One JSON object instead of the table.
     #[arg(long)]
@@ -89,7 +89,7 @@ pub struct CheckArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct GetArgs {
-    /// The object's key.
+    /// The object's key, or `s3://BUCKET/KEY`.
     pub key: String,
     /// Where to write it: a file, a folder, or `-` for standard output [default: the key's
     /// last segment in the current folder].
@@ -102,7 +102,7 @@ pub struct GetArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct PresignArgs {
-    /// The object's key.
+    /// The object's key, or `s3://BUCKET/KEY`.
     pub key: String,
     /// Seconds the URL should work (1-604800) [default: presign_secs from the config, 3600];
     /// never longer than the session has left.
@@ -112,6 +112,9 @@ pub struct PresignArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ListArgs {
+    /// What to list as `s3://BUCKET/PREFIX` (instead of -b and --prefix).
+    #[arg(value_name = "S3_URI")]
+    pub uri: Option<String>,
     /// Stop after N objects.
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
@@ -129,7 +132,7 @@ pub struct ListArgs {
 
 #[derive(Debug, Clone, Default, Args)]
 pub struct Options {
-    /// Bucket to browse.
+    /// Bucket to browse, or `s3://BUCKET/PREFIX/` for a bucket and the folder to start in.
     #[arg(short = 'b', long, global = true, value_name = "BUCKET")]
     pub bucket: Option<String>,
     /// Start in this prefix (folder), e.g. `photos/2024/`.
@@ -194,6 +197,75 @@ fn mode_parser() -> impl clap::builder::TypedValueParser<Value = Mode> {
         .map(|name| Mode::named(&name).unwrap_or_else(|| unreachable!("{name} is a listed value")))
 }
 
+impl Cli {
+    /// `s3://bucket/key` URIs read into the options: `-b s3://b/p/` is a bucket and a folder,
+    /// `sts3 list s3://b/p/` the same, and a command's `KEY` may be `s3://b/key`. A bucket
+    /// given twice must be the same; a folder given twice is an error.
+    pub fn resolve_uris(&mut self) -> Result<(), String> {
+        use crate::bucket::S3Uri;
+        if let Some(uri) = self.opts.bucket.clone()
+            && let Some(parsed) = S3Uri::parse(&uri)
+        {
+            let parsed = parsed.map_err(|e| e.to_string())?;
+            self.opts.bucket = Some(parsed.bucket);
+            self.take_prefix(parsed.key, &uri)?;
+        }
+        let key = match &mut self.command {
+            Some(Command::List(args)) => {
+                if let Some(uri) = args.uri.take() {
+                    let parsed = S3Uri::parse(&uri)
+                        .ok_or_else(|| format!("{uri:?} is not an s3:// URI; write s3://BUCKET/PREFIX, or pass -b BUCKET"))?
+                        .map_err(|e| e.to_string())?;
+                    self.take_bucket(parsed.bucket, &uri)?;
+                    self.take_prefix(parsed.key, &uri)?;
+                }
+                return Ok(());
+            }
+            Some(Command::Get(args)) => &mut args.key,
+            Some(Command::Presign(args)) => &mut args.key,
+            Some(Command::Policy(PolicyArgs {
+                command: PolicyCommand::Check(CheckArgs { key: Some(key), .. }),
+            })) => key,
+            _ => return Ok(()),
+        };
+        let Some(parsed) = S3Uri::parse(key) else {
+            return Ok(());
+        };
+        let uri = key.clone();
+        let parsed = parsed.map_err(|e| e.to_string())?;
+        if parsed.key.is_empty() {
+            return Err(format!("{uri:?} names no key; write s3://BUCKET/KEY"));
+        }
+        *key = parsed.key;
+        self.take_bucket(parsed.bucket, &uri)
+    }
+
+    fn take_bucket(&mut self, bucket: String, uri: &str) -> Result<(), String> {
+        match &self.opts.bucket {
+            Some(b) if *b != bucket => Err(format!(
+                "{uri} names bucket {bucket}, but -b says {b}; give the bucket once"
+            )),
+            _ => {
+                self.opts.bucket = Some(bucket);
+                Ok(())
+            }
+        }
+    }
+
+    fn take_prefix(&mut self, prefix: String, uri: &str) -> Result<(), String> {
+        if prefix.is_empty() {
+            return Ok(());
+        }
+        if self.opts.prefix.is_some() {
+            return Err(format!(
+                "{uri} names a folder and so does --prefix; give the folder once"
+            ));
+        }
+        self.opts.prefix = Some(prefix);
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,5 +292,33 @@ mod tests {
         ] {
             assert!(help.contains(line), "{line} in:\n{help}");
         }
+    }
+
+    #[test]
+    fn uris_fill_in_the_bucket_the_folder_and_the_key() {
+        let resolved = |args: &[&str]| {
+            let mut cli = Cli::try_parse_from(args).unwrap();
+            cli.resolve_uris().map(|()| cli)
+        };
+        let cli = resolved(&["sts3", "get", "s3://b-1/a/b.txt"]).unwrap();
+        assert_eq!(cli.opts.bucket.as_deref(), Some("b-1"));
+        let Some(Command::Get(get)) = &cli.command else {
+            panic!("get");
+        };
+        assert_eq!(get.key, "a/b.txt");
+        let cli = resolved(&["sts3", "-b", "s3://b-1/logs/"]).unwrap();
+        assert_eq!(
+            (cli.opts.bucket.as_deref(), cli.opts.prefix.as_deref()),
+            (Some("b-1"), Some("logs/"))
+        );
+        let cli = resolved(&["sts3", "-b", "b-1", "get", "s3://b-1/k"]).unwrap();
+        assert_eq!(
+            cli.opts.bucket.as_deref(),
+            Some("b-1"),
+            "the same bucket twice is fine"
+        );
+        let cli = resolved(&["sts3", "get", "plain/key"]).unwrap();
+        assert_eq!(cli.opts.bucket, None, "a plain key is left as it is");
+        assert!(resolved(&["sts3", "-b", "b-2", "get", "s3://b-1/k"]).is_err());
     }
 }

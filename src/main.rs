@@ -9,7 +9,10 @@ use sts3::settings::{Settings, load_keymap};
 use tokio::runtime::Runtime;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    if let Err(e) = cli.resolve_uris() {
+        return fail(&e, 2);
+    }
     let settings = match Settings::resolve(&cli.opts) {
         Ok(s) => s,
         Err(e) => return fail(&e.to_string(), 2),

@@ -853,3 +853,53 @@ fn an_aws_config_file_too_large_to_read_is_refused_before_the_sdk_parses_it() {
         ),
     );
 }
+
+#[test]
+fn an_s3_uri_with_a_bad_bucket_name() {
+    let out = run(&["list", "s3://Bad_Bucket/x/"]);
+    expect(
+        &out,
+        2,
+        "sts3: bucket name \"Bad_Bucket\" in \"s3://Bad_Bucket/x/\" is not a valid S3 bucket name; use 3-63 lowercase letters, digits, '.' or '-'",
+    );
+}
+
+#[test]
+fn an_s3_uri_without_a_key_where_a_key_is_needed() {
+    let out = run(&["get", "s3://sts3-demo/"]);
+    expect(
+        &out,
+        2,
+        "sts3: \"s3://sts3-demo/\" names no key; write s3://BUCKET/KEY",
+    );
+}
+
+#[test]
+fn an_s3_uri_naming_another_bucket_than_b() {
+    let out = run(&["-b", "other-bucket", "presign", "s3://sts3-demo/k"]);
+    expect(
+        &out,
+        2,
+        "sts3: s3://sts3-demo/k names bucket sts3-demo, but -b says other-bucket; give the bucket once",
+    );
+}
+
+#[test]
+fn an_s3_uri_with_a_folder_and_prefix_too() {
+    let out = run(&["list", "s3://sts3-demo/docs/", "--prefix", "x/"]);
+    expect(
+        &out,
+        2,
+        "sts3: s3://sts3-demo/docs/ names a folder and so does --prefix; give the folder once",
+    );
+}
+
+#[test]
+fn a_list_argument_that_is_not_an_s3_uri() {
+    let out = run(&["list", "sts3-demo"]);
+    expect(
+        &out,
+        2,
+        "sts3: \"sts3-demo\" is not an s3:// URI; write s3://BUCKET/PREFIX, or pass -b BUCKET",
+    );
+}

@@ -20,6 +20,7 @@ pub async fn run(
         json: args.json || settings.config.list.json,
         folders: args.folders || settings.config.list.folders,
         parallel: args.parallel.or(settings.config.list.parallel),
+        uri: None,
     };
     if args.limit == Some(0) {
         return Err(CommandError::ZeroLimit);

@@ -3,8 +3,10 @@
 
 mod entry;
 pub mod split;
+mod uri;
 
 pub use entry::{Etag, ObjectEntry, StorageClass};
+pub use uri::{S3Uri, UriError};
 
 /// Where a listing goes on from.
 #[derive(Debug, Clone, PartialEq, Eq)]
