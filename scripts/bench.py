@@ -48,10 +48,12 @@ def log(text):
 
 # ---------- the local service ----------
 
-def start_service():
+def start_service(big=True):
+    """The local service with the demo bucket, and the big and wide ones when `big`."""
+    extra = ["--big-bucket", str(BIG), "--wide-bucket", str(WIDE)] if big else []
     proc = subprocess.Popen(
         [os.path.join(VENV_BIN, "python"), os.path.join(ROOT, "scripts/local_s3.py"),
-         "--seed", "--big-bucket", str(BIG), "--wide-bucket", str(WIDE)],
+         "--seed", *extra],
         stdout=subprocess.PIPE, text=True,
     )
     settings = {}
@@ -382,16 +384,7 @@ def serve_bench():
     log("building release binaries")
     subprocess.run(["cargo", "build", "--release", "--locked", "--quiet", "--bin", "sts3",
                     "--example", "fault_proxy"], cwd=ROOT, check=True)
-    proc = subprocess.Popen([os.path.join(VENV_BIN, "python"),
-                             os.path.join(ROOT, "scripts/local_s3.py"), "--seed"],
-                            stdout=subprocess.PIPE, text=True)
-    s = {}
-    for line in proc.stdout:
-        line = line.strip()
-        if line == "READY":
-            break
-        k, _, v = line.partition("=")
-        s[k] = v
+    proc, s = start_service(big=False)
     proxy = None
     try:
         env = env_for(s)
