@@ -167,6 +167,7 @@ impl App {
             Action::Buckets => self.open_bucket_picker(),
             Action::Profiles => self.open_profile_picker(now),
             Action::Region => self.open_region_picker(),
+            Action::CopyUri | Action::CopyArn => self.copy_address(action, now),
             Action::History => {
                 self.history.visible = true;
                 Vec::new()
@@ -187,6 +188,33 @@ impl App {
             Action::ModeSession => self.switch_mode(Mode::SessionToken, now),
             Action::ModeCycle => self.cycle_mode(now),
         }
+    }
+
+    /// `y` / `Y`: the `s3://` URI or the ARN of the object open or selected (a folder's when
+    /// the cursor is on one; the folder shown when nothing is), to the clipboard.
+    fn copy_address(&mut self, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+        let bucket = self.listing.bucket();
+        if bucket.is_empty() {
+            self.notify("no bucket open yet: b picks one", Level::Warn, now);
+            return Vec::new();
+        }
+        let key = match (&self.object.view, self.listing.selected()) {
+            (Some(view), _) => view.key.clone(),
+            (None, Some(Entry::Object(o))) => o.key.to_string(),
+            (None, Some(Entry::Folder(p))) => p.to_string(),
+            (None, None) => self.listing.prefix().to_string(),
+        };
+        let text = if action == Action::CopyArn {
+            format!("arn:aws:s3:::{bucket}/{key}")
+        } else {
+            format!("s3://{bucket}/{key}")
+        };
+        self.notify(
+            format!("copied {} (OSC 52)", crate::escape::printable(&text)),
+            Level::Info,
+            now,
+        );
+        vec![Effect::CopyToClipboard { text }]
     }
 
     /// `r`: new credentials now; what failed because of the old ones waits for them.

@@ -185,6 +185,8 @@ pub enum Action {
     Profiles,
     Region,
     History,
+    CopyUri,
+    CopyArn,
 }
 
 impl Action {

@@ -1289,3 +1289,34 @@ fn the_mouse_leaves_the_listing_alone_under_every_picker_and_overlay() {
         assert_eq!(app.listing.rows().cursor(), 0, "{what}");
     }
 }
+
+#[test]
+fn y_copies_the_s3_uri_and_shift_y_the_arn_of_the_entry() {
+    let mut app = with_objects("", &["a b.txt", "c.txt"]);
+    let copied = |fx: Vec<Effect>| match fx.as_slice() {
+        [Effect::CopyToClipboard { text }] => text.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        copied(app.update(key('y'), at(2))),
+        "s3://demo-bucket/a b.txt",
+        "the key exactly, as the AWS CLI takes it"
+    );
+    assert_eq!(
+        app.notice.as_ref().map(|n| n.text.as_str()),
+        Some("copied s3://demo-bucket/a b.txt (OSC 52)")
+    );
+    app.update(key('j'), at(3));
+    assert_eq!(
+        copied(app.update(key('Y'), at(4))),
+        "arn:aws:s3:::demo-bucket/c.txt"
+    );
+    // With an object's view open, its object.
+    app.update(key('k'), at(5));
+    app.update(special(Key::Enter), at(6));
+    app.update(key('j'), at(7)); // scrolls the view, the object stays
+    assert_eq!(
+        copied(app.update(key('y'), at(8))),
+        "s3://demo-bucket/a b.txt"
+    );
+}

@@ -65,7 +65,9 @@ impl ObjectActions {
                 | Action::ModeSession
                 | Action::ModeCycle
                 | Action::Cancel
-                | Action::Suspend,
+                | Action::Suspend
+                | Action::CopyUri
+                | Action::CopyArn,
             ) => None,
             _ => Some(Step::default()),
         }

@@ -315,7 +315,7 @@ fn help_overlay() {
     }
     let text = format!("{}", draw(&mut app, at(1), 80, 24).backend());
     assert!(text.contains("access check: what S3 allows here"), "{text}");
-    assert!(text.contains("j/k scroll · 12-33 of 33"), "{text}");
+    assert!(text.contains("j/k scroll · 14-35 of 35"), "{text}");
     assert!(
         !text.contains("q C-c     quit"),
         "scrolled past the first line"
