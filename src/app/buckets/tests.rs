@@ -309,3 +309,30 @@ fn a_policy_of_ones_own_stays_when_the_bucket_changes() {
     );
     assert_eq!(list_request(&fx).1.bucket, "other-bucket");
 }
+
+#[test]
+fn a_session_re_issued_for_the_chosen_bucket_is_not_counted_as_a_refresh() {
+    let (mut app, generation) = without_bucket(Mode::Federated);
+    credentials(&mut app, generation, Mode::Federated);
+    type_text(&mut app, "beta-logs");
+    let fx = app.update(special(Key::Enter), at(3));
+    let reissue = generation_of(&fx);
+    app.update(
+        Msg::CredentialsIssued {
+            generation: reissue,
+            info: info(Mode::Federated, at(4), 3600),
+        },
+        at(4),
+    );
+    assert_eq!(app.session.refresh_count(), 0, "a re-issue, not a refresh");
+    assert_eq!(
+        app.notice.as_ref().map(|n| n.text.as_str()),
+        Some("credentials re-issued for the new target (federated mode)")
+    );
+    assert!(
+        app.history
+            .newest_first()
+            .any(|e| e.text.starts_with("re-issued federated credentials for")),
+        "the history names it too"
+    );
+}

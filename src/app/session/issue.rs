@@ -69,10 +69,16 @@ impl App {
         let mode = info.mode;
         let packed = info.packed_policy_percent;
         let principal = crate::escape::printable(&info.principal_arn).into_owned();
-        let accepted = self
-            .session
-            .accept(generation, info, self.config.refresh.margin_secs, now);
-        self.say_issued(&accepted, mode, &principal, now);
+        // Issued for a new bucket, policy or profile: a re-issue, not a refresh.
+        let reissued = self.reload_on_issue;
+        let accepted = self.session.accept(
+            generation,
+            info,
+            self.config.refresh.margin_secs,
+            !reissued,
+            now,
+        );
+        self.say_issued(&accepted, reissued, mode, &principal, now);
         self.warn_of_unlikely_answers(accepted.clock, now);
         if accepted.mode_changed {
             self.policy
@@ -124,11 +130,20 @@ impl App {
 impl App {
     /// New credentials, in the history and (but the first) in the status bar; a clock offset
     /// measured is said instead.
-    fn say_issued(&mut self, accepted: &Accepted, mode: Mode, principal: &str, now: DateTime<Utc>) {
+    fn say_issued(
+        &mut self,
+        accepted: &Accepted,
+        reissued: bool,
+        mode: Mode,
+        principal: &str,
+        now: DateTime<Utc>,
+    ) {
         let what = if accepted.first {
             "issued"
         } else if accepted.mode_changed {
             "switched to"
+        } else if reissued {
+            "re-issued"
         } else {
             "refreshed"
         };
@@ -148,6 +163,8 @@ impl App {
         } else if !accepted.first {
             let text = if accepted.mode_changed {
                 format!("credentials switched to {mode} mode")
+            } else if reissued {
+                format!("credentials re-issued for the new target ({mode} mode)")
             } else {
                 format!("credentials refreshed ({mode} mode)")
             };

@@ -226,12 +226,14 @@ impl SessionState {
 
     /// Takes in the credentials issued for the newest request: measures the clock, plans the
     /// refresh `margin_secs` before expiry (never sooner than [`MIN_REFRESH_SECS`] from now, so
-    /// a clock far off cannot turn into a loop of STS calls).
+    /// a clock far off cannot turn into a loop of STS calls). `refresh`: they renew the session
+    /// (counted), rather than re-issue it for a new bucket, policy or profile (not counted).
     pub(crate) fn accept(
         &mut self,
         generation: Generation,
         mut info: SessionInfo,
         margin_secs: u32,
+        refresh: bool,
         now: DateTime<Utc>,
     ) -> Accepted {
         let first = self.active.is_none();
@@ -239,7 +241,7 @@ impl SessionState {
         self.refresh_count = if mode_changed {
             0
         } else {
-            self.refresh_count + 1
+            self.refresh_count + u32::from(refresh)
         };
         self.mode = info.mode;
         let clock = info.clock_reading();

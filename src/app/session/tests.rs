@@ -33,7 +33,7 @@ fn issue_accept_plan_and_refresh() {
     assert_eq!(s.phase(), Phase::Waiting(Plan::Nothing));
     let g1 = s.begin_issue(Mode::Federated, t0());
     assert_eq!(s.issuing(), Some((Mode::Federated, t0())));
-    let accepted = s.accept(g1, info(Mode::Federated, t0(), 3600), 300, t0());
+    let accepted = s.accept(g1, info(Mode::Federated, t0(), 3600), 300, true, t0());
     assert!(accepted.first && accepted.mode_changed);
     assert_eq!(s.phase(), Phase::Waiting(Plan::Refresh { at: at(3300) }));
     assert_eq!(s.active_generation(), Some(g1));
@@ -44,7 +44,13 @@ fn issue_accept_plan_and_refresh() {
         "nothing is due while a request is in flight"
     );
     assert_eq!(s.shown_plan(), Plan::Refresh { at: at(3300) });
-    let accepted = s.accept(g2, info(Mode::Federated, at(3300), 3600), 300, at(3300));
+    let accepted = s.accept(
+        g2,
+        info(Mode::Federated, at(3300), 3600),
+        300,
+        true,
+        at(3300),
+    );
     assert!(!accepted.first && !accepted.mode_changed);
     assert_eq!(s.refresh_count(), 1);
 }
@@ -69,7 +75,7 @@ fn failures_back_off_and_a_success_forgets_them() {
     assert_eq!(waits, [5, 10, 20, 40]);
     assert!(s.last_error().is_some());
     let g = s.latest();
-    s.accept(g, info(Mode::Federated, now, 3600), 300, now);
+    s.accept(g, info(Mode::Federated, now, 3600), 300, true, now);
     assert!(s.last_error().is_none());
     s.begin_issue(Mode::Federated, now);
     match s.fail(&failure(), now) {
@@ -82,7 +88,7 @@ fn failures_back_off_and_a_success_forgets_them() {
 fn a_failed_switch_goes_back_to_the_plan_it_interrupted() {
     let mut s = SessionState::new(Mode::Federated);
     let g = s.begin_issue(Mode::Federated, t0());
-    s.accept(g, info(Mode::Federated, t0(), 3600), 300, t0());
+    s.accept(g, info(Mode::Federated, t0(), 3600), 300, true, t0());
     // The refresh fails and waits to retry; the user switches mode meanwhile.
     s.clear_plan();
     s.begin_issue(Mode::Federated, at(3300));
@@ -123,7 +129,7 @@ fn the_clock_offset_is_measured_from_the_servers_date() {
     let g = s.begin_issue(Mode::Federated, t0());
     let mut i = info(Mode::Federated, t0(), 3600);
     i.server_date = Some(t0() - TimeDelta::hours(2));
-    s.accept(g, i, 300, t0());
+    s.accept(g, i, 300, true, t0());
     assert_eq!(s.clock_offset(), TimeDelta::hours(2));
     assert_eq!(
         s.remaining(t0()),
@@ -134,7 +140,7 @@ fn the_clock_offset_is_measured_from_the_servers_date() {
     let g = s.begin_issue(Mode::Federated, t0());
     let mut i = info(Mode::Federated, t0(), 3600);
     i.server_date = Some(t0() - TimeDelta::seconds(59));
-    s.accept(g, i, 300, t0());
+    s.accept(g, i, 300, true, t0());
     assert_eq!(
         s.clock_offset(),
         TimeDelta::zero(),
