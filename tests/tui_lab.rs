@@ -89,10 +89,21 @@ fn an_edited_policy_is_re_issued_shown_as_a_diff_and_checked_against_s3() {
             .any(|l| l.contains("│-") && l.contains("\"s3:GetObject\"")),
         "{screen}"
     );
-    // Re-issued (a refresh done) and listed again under the new session.
+    // Re-issued (not counted as a refresh) and listed again under the new session.
     let screen = tmux.wait_until("re-issued and reloaded", T, |s| {
-        s.contains("1 done") && s.contains("all 3 keys loaded, 7 folders")
+        s.contains("re-issued for the new target")
+            && s.contains("0 done")
+            && s.contains("all 3 keys loaded, 7 folders")
     });
+    let key_row = |screen: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains("│Key "))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .map(str::to_string)
+            .unwrap_or_else(|| panic!("no Key row in {screen}"))
+    };
+    let reissued_key = key_row(&screen);
     assert!(screen.contains("118/2048 chars"), "{screen}");
     // The access check on README.md (after the seven folders): S3 agrees with the policy.
     for _ in 0..7 {
@@ -135,7 +146,11 @@ fn an_edited_policy_is_re_issued_shown_as_a_diff_and_checked_against_s3() {
         screen.contains("118/2048 chars"),
         "the session keeps its policy: {screen}"
     );
-    assert!(screen.contains("1 done"), "no second re-issue: {screen}");
+    assert_eq!(
+        key_row(&screen),
+        reissued_key,
+        "no second re-issue: the same credentials"
+    );
 }
 
 #[test]
@@ -149,7 +164,7 @@ fn a_folder_template_lists_the_folder_and_not_the_root() {
     tmux.wait_for("▸ read-only under docs/", T);
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_until("re-issued and reloaded", T, |s| {
-        s.contains("1 done") && s.contains("all 6 keys loaded, 1 folder")
+        s.contains("re-issued for the new target") && s.contains("all 6 keys loaded, 1 folder")
     });
     assert!(screen.contains("s3:prefix"), "{screen}");
     tmux.keys(&["h"]);

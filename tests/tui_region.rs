@@ -50,7 +50,7 @@ fn a_redirect_to_another_region_is_followed_and_said() {
     }
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_until("re-issued in the new region", T, |s| {
-        s.contains("1 done") && s.contains("all 3 keys loaded, 7 folders")
+        s.contains("re-issued for the new target") && s.contains("all 3 keys loaded, 7 folders")
     });
     assert!(!screen.contains("Regions"), "{screen}");
     let last = proxy.s3_signing_regions().last().cloned().unwrap();
