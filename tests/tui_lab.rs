@@ -100,8 +100,7 @@ fn an_edited_policy_is_re_issued_shown_as_a_diff_and_checked_against_s3() {
             .lines()
             .find(|l| l.contains("│Key "))
             .and_then(|l| l.split_whitespace().nth(1))
-            .map(str::to_string)
-            .unwrap_or_else(|| panic!("no Key row in {screen}"))
+            .map_or_else(|| panic!("no Key row in {screen}"), str::to_string)
     };
     let reissued_key = key_row(&screen);
     assert!(screen.contains("118/2048 chars"), "{screen}");

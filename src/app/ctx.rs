@@ -26,11 +26,6 @@ impl RequestIds {
         self.0.set(id);
         RequestId(id)
     }
-
-    /// The id [`RequestIds::next`] would give, without taking it.
-    pub(crate) fn peek(&self) -> RequestId {
-        RequestId(self.0.get() + 1)
-    }
 }
 
 /// What a feature reads of the rest of the model.
@@ -165,3 +160,26 @@ macro_rules! ctx {
     };
 }
 pub(crate) use ctx;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_request_gets_a_new_id() {
+        let ids = RequestIds::default();
+        assert_eq!(
+            [ids.next(), ids.next(), ids.next()],
+            [RequestId(1), RequestId(2), RequestId(3)]
+        );
+    }
+
+    #[test]
+    fn a_step_of_effects_or_of_words_asks_nothing_else() {
+        let step = Step::from(vec![Effect::Quit]);
+        assert_eq!((step.effects.len(), step.issue, step.prompt), (1, false, None));
+        let step = Step::say("hello", Level::Warn);
+        assert!(step.effects.is_empty() && !step.issue);
+        assert_eq!(step.notice, Some(("hello".to_string(), Level::Warn, None)));
+    }
+}

@@ -74,7 +74,8 @@ impl App {
         if self.listing.bucket().is_empty() {
             return Vec::new(); // no bucket yet: the picker chooses one
         }
-        let request = self.ids.peek();
+        // A new id whether or not a page is due: ids need only be unique.
+        let request = self.ids.next();
         let page = match which {
             Which::Next => self.listing.begin_next(request, generation),
             Which::Walk => self.listing.begin_walk(request, generation),
@@ -83,7 +84,6 @@ impl App {
         let Some(page) = page else {
             return Vec::new();
         };
-        self.ids.next(); // taken: the request goes out
         if self.listing.in_flight().is_some_and(|f| f.walk) {
             return vec![Effect::WalkListing {
                 request,
