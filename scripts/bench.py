@@ -15,6 +15,7 @@ machine is shared and noisy; ratios from interleaved runs hold where absolute ti
 """
 
 import argparse
+import json
 import os
 import re
 import shlex
@@ -30,6 +31,7 @@ RELEASE = os.path.join(TARGET, "release")
 STS3 = os.path.join(RELEASE, "sts3")
 RAW_LIST = os.path.join(RELEASE, "examples", "raw_list")
 PROXY = os.path.join(RELEASE, "examples", "fault_proxy")
+CRED_CLIENT = os.path.join(RELEASE, "examples", "cred_client")
 TOOLS = os.environ.get("STS3_TOOLS_DIR", os.path.expanduser("~/.cache/sts3-tools"))
 STU = os.path.join(TOOLS, "bin", "stu")
 STU_VERSION = "0.7.6"
@@ -348,31 +350,6 @@ def secs(values):
 
 # ---------- the credential endpoint (sts3 exec) ----------
 
-# The child sts3 exec runs: THREADS clients asking the endpoint as fast as they can for SECS
-# seconds; each request's latency in ms, as JSON on stdout.
-CLIENTS = r"""
-import json, os, sys, threading, time, urllib.request
-url = os.environ["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
-token = open(os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"]).read()
-threads, secs = int(sys.argv[1]), float(sys.argv[2])
-out, keys = [], set()
-def client():
-    mine = []
-    end = time.time() + secs
-    while time.time() < end:
-        t = time.perf_counter()
-        with urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": token})) as r:
-            body = json.loads(r.read())
-        mine.append((time.perf_counter() - t) * 1000)
-        keys.add(body["AccessKeyId"])
-    out.extend(mine)
-ts = [threading.Thread(target=client) for _ in range(threads)]
-[t.start() for t in ts]
-[t.join() for t in ts]
-print(json.dumps({"ms": out, "sets": len(keys)}))
-"""
-
-
 def percentile(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(p * len(values)))]
@@ -383,7 +360,7 @@ def serve_bench():
     costs the clients; writes bench/SERVE.md."""
     log("building release binaries")
     subprocess.run(["cargo", "build", "--release", "--locked", "--quiet", "--bin", "sts3",
-                    "--example", "fault_proxy"], cwd=ROOT, check=True)
+                    "--example", "fault_proxy", "--example", "cred_client"], cwd=ROOT, check=True)
     proc, s = start_service(big=False)
     proxy = None
     try:
@@ -392,7 +369,7 @@ def serve_bench():
 
         def run(endpoint, threads, secs):
             out = subprocess.run([STS3, "exec", "-b", s["STS3_TEST_BUCKET"], "-u", "bench",
-                                  "--endpoint-url", endpoint, "--", py, "-c", CLIENTS,
+                                  "--endpoint-url", endpoint, "--", CRED_CLIENT,
                                   str(threads), str(secs)],
                                  env=env, capture_output=True, text=True, check=True)
             return json.loads(out.stdout)
@@ -430,7 +407,8 @@ def serve_bench():
         "",
         f"Written by `scripts/bench --serve` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
         f"release build, local SeaweedFS on loopback, {os.cpu_count()} cores ({cpu}); the clients are "
-        "Python threads (urllib), so their own overhead is in every figure.",
+        "`examples/cred_client.rs` (Rust threads, a new connection a request as the SDKs make), run "
+        "by `sts3 exec` on the same cores.",
         "",
         "| measurement | result | target | holds |",
         "|---|---|---|---|",

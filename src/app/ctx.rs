@@ -177,7 +177,10 @@ mod tests {
     #[test]
     fn a_step_of_effects_or_of_words_asks_nothing_else() {
         let step = Step::from(vec![Effect::Quit]);
-        assert_eq!((step.effects.len(), step.issue, step.prompt), (1, false, None));
+        assert_eq!(
+            (step.effects.len(), step.issue, step.prompt),
+            (1, false, None)
+        );
         let step = Step::say("hello", Level::Warn);
         assert!(step.effects.is_empty() && !step.issue);
         assert_eq!(step.notice, Some(("hello".to_string(), Level::Warn, None)));
