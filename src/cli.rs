@@ -110,6 +110,8 @@ pub struct PresignArgs {
     pub expires: Option<u64>,
 }
 
+// Each bool is one switch of the command line, as clap takes them.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, Args)]
 pub struct ListArgs {
     /// What to list as `s3://BUCKET/PREFIX` (instead of -b and --prefix).
@@ -124,6 +126,13 @@ pub struct ListArgs {
     /// Show one level: folders (common prefixes) and the objects directly under the prefix.
     #[arg(long)]
     pub folders: bool,
+    /// One line an entry as `aws s3 ls` prints it: the last-modified time (local), the size
+    /// and the key; folders as `PRE folder/`.
+    #[arg(short = 'l', long)]
+    pub long: bool,
+    /// End with the total size of the objects listed, beside their number.
+    #[arg(long)]
+    pub summarize: bool,
     /// List the folders under the prefix N at a time (1-64), still printing in key order:
     /// ListObjectsV2 gives 1,000 keys a round trip, so a far bucket is listed much faster.
     #[arg(long, value_name = "N")]

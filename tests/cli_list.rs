@@ -349,3 +349,65 @@ fn parallel_listing_prints_exactly_the_serial_listing() {
         "--limit too"
     );
 }
+
+#[test]
+fn long_lines_are_the_aws_clis_ls_lines_and_summarize_totals_the_size() {
+    let s = service();
+    let out = run(&[
+        "list",
+        &format!("s3://{}/docs/", s.bucket),
+        "-u",
+        "alice",
+        "--endpoint-url",
+        &s.endpoint,
+        "--long",
+        "--summarize",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let ours: Vec<&str> = text.lines().filter(|l| l.contains(" docs/")).collect();
+    let cli = Command::new(root().join(".venv/bin/aws"))
+        .envs(s.env())
+        .env("TZ", std::env::var("TZ").unwrap_or_default())
+        .args(["--endpoint-url", &s.endpoint, "s3", "ls"])
+        .arg(format!("s3://{}/docs/", s.bucket))
+        .args(["--recursive", "--summarize"])
+        .output()
+        .expect("run the AWS CLI from .venv");
+    assert!(cli.status.success(), "{}", stderr(&cli));
+    let theirs = stdout(&cli);
+    let their_lines: Vec<&str> = theirs.lines().filter(|l| l.contains(" docs/")).collect();
+    assert!(ours.len() >= 5, "{text}");
+    assert_eq!(ours, their_lines, "the same lines as aws s3 ls --recursive");
+    let total: u64 = theirs
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Total Size: "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let ours_total = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Total Size = "))
+        .unwrap();
+    assert!(
+        ours_total.starts_with(&format!("{} bytes (", thousands(total))),
+        "{ours_total} vs {total}"
+    );
+    assert!(
+        text.ends_with(&format!("No. of Objects = {}\n", ours.len())),
+        "{text}"
+    );
+}
+
+/// `12,345`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,7 +1,9 @@
 //! `sts3 list`: issue credentials, then print the session and the listing, page by page, for
 //! scripts. Output is streamed, so memory stays flat however large the bucket.
 
-use super::output::{first_page, write_header, write_object, write_prefix, write_summary};
+use super::output::{
+    Style, Tally, first_page, write_header, write_object, write_prefix, write_summary,
+};
 use super::session::{CommandError, Session};
 use crate::bucket::Cursor;
 use crate::cli::ListArgs;
@@ -21,6 +23,8 @@ pub async fn run(
         folders: args.folders || settings.config.list.folders,
         parallel: args.parallel.or(settings.config.list.parallel),
         uri: None,
+        long: args.long,
+        summarize: args.summarize,
     };
     if args.limit == Some(0) {
         return Err(CommandError::ZeroLimit);
@@ -32,24 +36,33 @@ pub async fn run(
     }
     let mut lister = Session::open(settings).await?;
     write_header(out, args.json, lister.policy(), &lister.info)?;
-    let count = match args.parallel {
+    let tally = match args.parallel {
         Some(n) if n > 1 && !args.folders => {
             super::parallel::list(&mut lister, args, n, out).await?
         }
         _ => list_all(&mut lister, args, out).await?,
     };
-    write_summary(out, args.json, count)?;
-    Ok(count)
+    write_summary(out, style_of(args), tally, args.summarize)?;
+    Ok(tally.objects)
+}
+
+/// How `args` ask for the lines to look.
+pub(super) fn style_of(args: &ListArgs) -> Style {
+    Style {
+        json: args.json,
+        long: args.long,
+    }
 }
 
 async fn list_all(
     lister: &mut Session<'_>,
     args: &ListArgs,
     out: &mut dyn Write,
-) -> Result<u64, CommandError> {
+) -> Result<Tally, CommandError> {
     let limit = args.limit.map_or(u64::MAX, |l| l as u64);
     let mut request = first_page(lister.settings, args.folders);
-    let mut count = 0u64;
+    let style = style_of(args);
+    let mut tally = Tally::default();
     let mut page = lister.page(&request).await?;
     loop {
         tracing::debug!(
@@ -61,7 +74,7 @@ async fn list_all(
         // the output (not when this page reaches the limit: no request beyond it).
         let next_cursor = Cursor::after_page(request.cursor().as_ref(), &page);
         let ahead = match next_cursor {
-            Some(cursor) if count.saturating_add(page.objects.len() as u64) < limit => {
+            Some(cursor) if tally.objects.saturating_add(page.objects.len() as u64) < limit => {
                 let next = request.from_cursor(Some(cursor));
                 let (s3, sent) = (lister.clients.s3.clone(), next.clone());
                 let signed_with = lister.signed_with();
@@ -71,17 +84,17 @@ async fn list_all(
             _ => None,
         };
         for prefix in &page.prefixes {
-            write_prefix(out, args.json, prefix)?;
+            write_prefix(out, style, prefix)?;
         }
         for object in &page.objects {
-            if count >= limit {
-                return Ok(count);
+            if tally.objects >= limit {
+                return Ok(tally);
             }
-            write_object(out, args.json, object)?;
-            count += 1;
+            write_object(out, style, object)?;
+            tally.add(object);
         }
         let Some((next, answer, signed_with)) = ahead else {
-            return Ok(count);
+            return Ok(tally);
         };
         request = next;
         page = match answer.await {

@@ -49,13 +49,37 @@ pub(super) fn write_header(
     )
 }
 
-pub(super) fn write_prefix(out: &mut dyn Write, as_json: bool, prefix: &str) -> io::Result<()> {
-    if as_json {
+/// How a listing's lines look: the seed's (`KEY => "ETAG"`), `aws s3 ls`'s (`--long`), or
+/// JSON.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Style {
+    pub(super) json: bool,
+    pub(super) long: bool,
+}
+
+/// What was listed: objects and their bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Tally {
+    pub(super) objects: u64,
+    pub(super) bytes: u64,
+}
+
+impl Tally {
+    pub(super) fn add(&mut self, object: &ObjectEntry) {
+        self.objects += 1;
+        self.bytes = self.bytes.saturating_add(object.size);
+    }
+}
+
+pub(super) fn write_prefix(out: &mut dyn Write, style: Style, prefix: &str) -> io::Result<()> {
+    if style.json {
         writeln!(
             out,
             "{}",
             json_line(&json!({"type": "prefix", "prefix": prefix}))
         )
+    } else if style.long {
+        writeln!(out, "{:>30} {}", "PRE", printable(prefix))
     } else {
         writeln!(out, "PRE {}", printable(prefix))
     }
@@ -63,31 +87,55 @@ pub(super) fn write_prefix(out: &mut dyn Write, as_json: bool, prefix: &str) -> 
 
 pub(super) fn write_object(
     out: &mut dyn Write,
-    as_json: bool,
+    style: Style,
     object: &ObjectEntry,
 ) -> io::Result<()> {
-    if as_json {
+    if style.json {
         let mut value = serde_json::to_value(object).unwrap_or_default();
         if let Some(map) = value.as_object_mut() {
             map.insert("type".into(), json!("object"));
         }
         writeln!(out, "{}", json_line(&value))
+    } else if style.long {
+        let when = object.last_modified().map_or_else(
+            || format!("{:19}", "-"),
+            |t| {
+                t.with_timezone(&Local)
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string()
+            },
+        );
+        writeln!(out, "{when} {:>10} {}", object.size, printable(&object.key))
     } else {
         writeln!(out, "{} => {}", printable(&object.key), object.etag)
     }
 }
 
-/// The last line: how many objects were listed.
-pub(super) fn write_summary(out: &mut dyn Write, as_json: bool, count: u64) -> io::Result<()> {
-    if as_json {
+/// The last line: how many objects were listed (and, with `--summarize`, their total size).
+pub(super) fn write_summary(
+    out: &mut dyn Write,
+    style: Style,
+    tally: Tally,
+    summarize: bool,
+) -> io::Result<()> {
+    let Tally { objects, bytes } = tally;
+    if style.json {
+        let line = if summarize {
+            json!({"type": "summary", "objects": objects, "bytes": bytes})
+        } else {
+            json!({"type": "summary", "objects": objects})
+        };
+        return writeln!(out, "{}", json_line(&line));
+    }
+    if summarize {
         writeln!(
             out,
-            "{}",
-            json_line(&json!({"type": "summary", "objects": count}))
-        )
-    } else {
-        writeln!(out, "No. of Objects = {count}")
+            "Total Size = {} bytes ({})",
+            crate::object::detail::thousands(bytes),
+            crate::bucket::human_size(bytes)
+        )?;
     }
+    writeln!(out, "No. of Objects = {objects}")
 }
 
 /// The first page of the listing the settings point at (by folders, or every key below).

@@ -5,7 +5,7 @@
 //! listed on its own), then wherever keys turn out dense, flat prefixes included. Keys are printed in S3's key order as a serial listing would, and memory
 //! stays bounded (a few pages a range ahead of the printing).
 
-use super::output::{first_page, write_object};
+use super::output::{Style, Tally, first_page, write_object};
 use super::session::{CommandError, Session};
 use crate::aws::walk_listing;
 use crate::bucket::split::Plan;
@@ -21,7 +21,7 @@ pub(super) async fn list(
     args: &ListArgs,
     n: usize,
     out: &mut dyn Write,
-) -> Result<u64, CommandError> {
+) -> Result<Tally, CommandError> {
     let limit = args.limit.map_or(u64::MAX, |l| l as u64);
     let mut request = first_page(lister.settings, false);
     let level = lister
@@ -34,10 +34,10 @@ pub(super) async fn list(
     let mut level = Some(level);
     let mut printer = Printer {
         limit,
-        count: 0,
+        tally: Tally::default(),
         last: None,
         written: Ok(()),
-        json: args.json,
+        style: super::list::style_of(args),
     };
     loop {
         let signed_with = lister.signed_with();
@@ -59,7 +59,7 @@ pub(super) async fn list(
         .await;
         std::mem::replace(&mut printer.written, Ok(()))?;
         match walked {
-            Ok(_) => return Ok(printer.count),
+            Ok(_) => return Ok(printer.tally),
             Err(failure) => {
                 // The one failure policy; then on after the last key printed.
                 lister.recover(failure, signed_with).await?;
@@ -75,10 +75,10 @@ pub(super) async fn list(
 /// resume) and the first write that failed.
 struct Printer {
     limit: u64,
-    count: u64,
+    tally: Tally,
     last: Option<String>,
     written: std::io::Result<()>,
-    json: bool,
+    style: Style,
 }
 
 impl Printer {
@@ -88,16 +88,16 @@ impl Printer {
         let mut printed = None;
         let mut go_on = true;
         for object in &page.objects {
-            if self.count >= self.limit {
+            if self.tally.objects >= self.limit {
                 go_on = false;
                 break;
             }
-            self.written = write_object(out, self.json, object);
+            self.written = write_object(out, self.style, object);
             if self.written.is_err() {
                 go_on = false;
                 break;
             }
-            self.count += 1;
+            self.tally.add(object);
             printed = Some(&object.key);
         }
         if let Some(key) = printed {
