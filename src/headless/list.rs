@@ -23,8 +23,8 @@ pub async fn run(
         folders: args.folders || settings.config.list.folders,
         parallel: args.parallel.or(settings.config.list.parallel),
         uri: None,
-        long: args.long,
-        summarize: args.summarize,
+        long: args.long || settings.config.list.long,
+        summarize: args.summarize || settings.config.list.summarize,
     };
     if args.limit == Some(0) {
         return Err(CommandError::ZeroLimit);

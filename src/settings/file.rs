@@ -31,6 +31,9 @@ pub struct FileConfig {
     pub limit: Option<usize>,
     pub json: Option<bool>,
     pub folders: Option<bool>,
+    /// `aws s3 ls`'s lines, and the total size at the end.
+    pub long: Option<bool>,
+    pub summarize: Option<bool>,
     pub parallel: Option<usize>,
     pub preview_bytes: Option<u64>,
     pub download_dir: Option<PathBuf>,
@@ -125,6 +128,8 @@ impl FileConfig {
             limit: self.limit.or(base.limit),
             json: self.json.or(base.json),
             folders: self.folders.or(base.folders),
+            long: self.long.or(base.long),
+            summarize: self.summarize.or(base.summarize),
             parallel: self.parallel.or(base.parallel),
             preview_bytes: self.preview_bytes.or(base.preview_bytes),
             download_dir: self.download_dir.or(base.download_dir),

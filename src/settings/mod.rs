@@ -131,11 +131,15 @@ pub fn default_config_path() -> Option<PathBuf> {
 }
 
 /// `sts3 list`'s output options from the config file (its flags win).
+// Each bool is one of the command's switches, as the config file gives it.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ListDefaults {
     pub limit: Option<usize>,
     pub json: bool,
     pub folders: bool,
+    pub long: bool,
+    pub summarize: bool,
     pub parallel: Option<usize>,
 }
 
@@ -332,6 +336,8 @@ fn resolve_config(
             limit: file.limit,
             json: default_of(file.json, "json")?,
             folders: default_of(file.folders, "folders")?,
+            long: default_of(file.long, "long")?,
+            summarize: default_of(file.summarize, "summarize")?,
             parallel: file.parallel,
         },
         objects: object_settings(file)?,

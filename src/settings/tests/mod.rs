@@ -206,3 +206,14 @@ fn the_mfa_code_comes_from_the_flag_else_from_the_injected_environment() {
         Settings::resolve_with_env(&opts("b-1"), file, "test.toml", &AwsEnv::default()).unwrap();
     assert_eq!(s.config.mfa_code, None);
 }
+
+#[test]
+fn the_list_output_keys_are_read_from_the_config_file() {
+    let s = resolve_with(&opts("b-1"), "long = true\nsummarize = true\n").unwrap();
+    assert!(s.config.list.long && s.config.list.summarize);
+    let s = resolve_with(&opts("b-1"), "").unwrap();
+    assert!(
+        !s.config.list.long && !s.config.list.summarize,
+        "off by default"
+    );
+}
