@@ -49,7 +49,7 @@ pub async fn credentials(
 ) -> Result<(), CommandError> {
     if on_terminal && !args.force {
         return Err(CommandError::Usage(
-            "sts3 credentials prints secret keys for a program, not a terminal; use it as credential_process in ~/.aws/config, or pipe it (--force prints them anyway)".into(),
+            "refusing to print secret keys on a terminal; use sts3 credentials as credential_process in ~/.aws/config, or pipe it (--force prints them anyway)".into(),
         ));
     }
     let session = Session::open(settings).await?;
@@ -415,7 +415,10 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(e.exit_code(), 2);
-        assert!(e.to_string().contains("credential_process"), "{e}");
+        assert_eq!(
+            e.to_string(),
+            "sts3: refusing to print secret keys on a terminal; use sts3 credentials as credential_process in ~/.aws/config, or pipe it (--force prints them anyway)"
+        );
         assert!(out.is_empty(), "no secret printed");
     }
 }
