@@ -65,11 +65,7 @@ impl<'a> Ctx<'a> {
         };
         Self {
             now,
-            session: SessionNow {
-                active: session.active_generation(),
-                expired: session.is_expired(now),
-                issuing: session.is_issuing(),
-            },
+            session: session.now(now),
             info: session.info(),
             server_now: session.server_now(now),
             bucket: listing.bucket(),

@@ -161,6 +161,14 @@ impl Failed {
         }
     }
 
+    /// When it is tried again by itself, if it is.
+    pub(crate) fn retry_at(&self) -> Option<DateTime<Utc>> {
+        match self.retry {
+            Retry::At(at) => Some(at),
+            Retry::AfterCredentials | Retry::ByUser => None,
+        }
+    }
+
     /// `r` was pressed with this failure on screen: whether the new credentials should ask
     /// again (they may let it through), or it stays for the user.
     pub(crate) fn on_refresh_asked(&mut self, session_expired: bool) {

@@ -353,15 +353,6 @@ impl App {
         effects
     }
 
-    /// What the session is doing, for deciding about a failed request.
-    pub(crate) fn session_now(&self, now: DateTime<Utc>) -> fetch::SessionNow {
-        fetch::SessionNow {
-            active: self.session.active_generation(),
-            expired: self.session.is_expired(now),
-            issuing: self.session.is_issuing(),
-        }
-    }
-
     /// Does what [`fetch::decide`] said about a failed request: `ask` it again now, issue new
     /// credentials (it asks again when they come), or nothing.
     pub(crate) fn after_failure(

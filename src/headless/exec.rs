@@ -8,7 +8,6 @@
 
 use super::session::{CommandError, Session};
 use crate::cli::{CredentialsArgs, ExecArgs};
-use crate::clock;
 use crate::credentials::export::process_json;
 use crate::credentials::schedule::{served_refresh_at, too_short_to_serve};
 use crate::failure::backoff;
@@ -263,9 +262,7 @@ fn needs_a_code_to_refresh(settings: &Settings, session: &Session<'_>) -> bool {
 
 /// How long until `at` on the server's clock.
 fn wait_until(at: DateTime<Utc>, session: &Session<'_>) -> std::time::Duration {
-    (at - session.info.server_now(clock::now()))
-        .to_std()
-        .unwrap_or_default()
+    (at - session.server_now()).to_std().unwrap_or_default()
 }
 
 /// Refreshes the served session: clients asking meanwhile wait for the new set. Returns the

@@ -280,7 +280,7 @@ impl<'a> Session<'a> {
         signed_with: u64,
     ) -> Result<(), CommandError> {
         let attempt = Attempt {
-            session_expired: self.info.is_expired(self.info.server_now(clock::now())),
+            session_expired: self.info.is_expired(self.server_now()),
             signed_with_replaced: signed_with < self.refreshes,
             refresh_used: self.refreshes > 0,
             ..Attempt::default()

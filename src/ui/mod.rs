@@ -129,7 +129,7 @@ pub(crate) fn failed_lines(
     use crate::app::fetch::WayOut;
     use crate::keymap::Action;
     use ratatui::text::Span;
-    let way_out = match failed.way_out(app.session_now(clock.now)) {
+    let way_out = match failed.way_out(app.session.now(clock.now)) {
         WayOut::Refreshing => format!("refreshing credentials, then {}…", ask.then),
         WayOut::RetryingAt(at) => format!(
             "retrying in {}s · {}: retry now",

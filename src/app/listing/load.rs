@@ -2,7 +2,7 @@
 //! complete, or failed (and how it will be retried). Counters that belong to a run of failures
 //! live inside the states that have one, so a loaded page forgets them by construction.
 
-use crate::app::fetch::{Failed, Retry, Streak};
+use crate::app::fetch::{Failed, Streak};
 use crate::app::{Generation, RequestId};
 use crate::bucket::Cursor;
 use chrono::{DateTime, Utc};
@@ -94,16 +94,6 @@ impl Load {
 
     /// When the failed page is retried by itself.
     pub(crate) fn retry_at(&self) -> Option<DateTime<Utc>> {
-        match self {
-            Load::Failed(PageFailure {
-                failed:
-                    Failed {
-                        retry: Retry::At(at),
-                        ..
-                    },
-                ..
-            }) => Some(*at),
-            _ => None,
-        }
+        self.failure()?.failed.retry_at()
     }
 }

@@ -159,7 +159,7 @@ impl App {
             effects.extend(self.retry_failed_page());
             return effects;
         }
-        let session = self.session_now(now);
+        let session = self.session.now(now);
         let code = failure.code_or_kind();
         let (failed, next) = decide(failure, streak, fetch.generation, session, 1, now);
         if failed.retry == Retry::AfterCredentials {

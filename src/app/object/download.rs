@@ -261,10 +261,7 @@ impl ObjectActions {
             Some(Phase::Running {
                 stalled: Some(failed),
                 ..
-            }) => match failed.retry {
-                Retry::At(at) => Some(at),
-                Retry::AfterCredentials | Retry::ByUser => None,
-            },
+            }) => failed.retry_at(),
             _ => None,
         }
     }

@@ -314,6 +314,15 @@ impl SessionState {
         now - self.clock_offset
     }
 
+    /// What the session is doing, as far as a failed request is concerned.
+    pub(crate) fn now(&self, now: DateTime<Utc>) -> crate::app::fetch::SessionNow {
+        crate::app::fetch::SessionNow {
+            active: self.active_generation(),
+            expired: self.is_expired(now),
+            issuing: self.is_issuing(),
+        }
+    }
+
     pub(crate) fn is_expired(&self, now: DateTime<Utc>) -> bool {
         let server_now = self.server_now(now);
         self.info().is_some_and(|i| i.is_expired(server_now))
