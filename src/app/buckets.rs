@@ -5,12 +5,11 @@
 //! bucket: the picker's session may only list buckets, the chosen bucket's is scoped to it.
 
 use super::fetch::{Failed, Fetch};
-use super::picker::{PickerKey, Typed};
+use super::picker::{Picker, Typed};
 use super::policy::PolicyState;
 use super::{App, Effect, Level, RequestId};
 use crate::bucket::valid_bucket_name;
 use crate::failure::AwsFailure;
-use crate::keymap::KeyPress;
 use crate::settings::recent;
 use chrono::{DateTime, Utc};
 
@@ -53,6 +52,26 @@ impl BucketPicker {
                 }),
         );
         out
+    }
+}
+
+impl Picker for BucketPicker {
+    fn typed(&mut self) -> &mut Typed {
+        &mut self.typed
+    }
+
+    fn names(&self, recent: &[String]) -> Vec<String> {
+        self.choices(recent).into_iter().map(|c| c.name).collect()
+    }
+
+    fn typed_name(&self, typed: &str) -> Option<Result<String, String>> {
+        Some(if valid_bucket_name(typed) {
+            Ok(typed.to_string())
+        } else {
+            Err(format!(
+                "{typed:?} is not a bucket name; type 3-63 lowercase letters, digits, '.' or '-'"
+            ))
+        })
     }
 }
 
@@ -124,48 +143,6 @@ impl App {
             p.typed.selected = 0;
         }
         Vec::new()
-    }
-
-    /// Keys while the picker is open; `None` when it is not.
-    pub(crate) fn on_bucket_key(
-        &mut self,
-        press: KeyPress,
-        now: DateTime<Utc>,
-    ) -> Option<Vec<Effect>> {
-        let recent = self.recent_buckets.clone();
-        let picker = self.buckets.as_mut()?;
-        let count = picker.choices(&recent).len();
-        match picker.typed.on_key(press, count) {
-            PickerKey::Handled => {}
-            PickerKey::Closed => {
-                self.buckets = None;
-                if self.listing.bucket().is_empty() {
-                    self.notify("no bucket open: b picks one", Level::Info, now);
-                }
-            }
-            PickerKey::Chose => {
-                let chosen = picker
-                    .choices(&recent)
-                    .get(picker.typed.selected)
-                    .map(|c| c.name.clone());
-                let typed = picker.typed.filter.trim().to_string();
-                return Some(match chosen {
-                    Some(name) => self.open_bucket(&name, now),
-                    None if valid_bucket_name(&typed) => self.open_bucket(&typed, now),
-                    None => {
-                        self.notify(
-                            format!(
-                                "{typed:?} is not a bucket name; type 3-63 lowercase letters, digits, '.' or '-'"
-                            ),
-                            Level::Warn,
-                            now,
-                        );
-                        Vec::new()
-                    }
-                });
-            }
-        }
-        Some(Vec::new())
     }
 
     /// Browses `bucket` from its root: remembered as recent; in federated mode (with the default

@@ -5,6 +5,7 @@
 use super::layers::{Layer, PickerKind};
 use super::listing::Entry;
 use super::object::{ObjectActions, ViewKind};
+use super::picker::{Picked, Picker};
 use super::{App, Effect, Focus, Input, Layout, Level, MouseInput};
 use crate::credentials::Mode;
 use crate::keymap::{Action, Key, KeyPress};
@@ -116,19 +117,48 @@ impl App {
         );
     }
 
-    /// Keys while a picker is open: its own.
+    /// Keys while a picker is open: the picker says what the key asks, done here for all three.
     fn on_picker_key(
         &mut self,
-        picker: PickerKind,
+        kind: PickerKind,
         press: KeyPress,
         now: DateTime<Utc>,
     ) -> Vec<Effect> {
-        let taken = match picker {
-            PickerKind::Region => self.on_region_key(press, now),
-            PickerKind::Profile => self.on_profile_key(press, now),
-            PickerKind::Bucket => self.on_bucket_key(press, now),
+        let recent = &self.recent_buckets;
+        let picked = match kind {
+            PickerKind::Region => self.regions.as_mut().map(|p| p.on_key(press, recent)),
+            PickerKind::Profile => self.profiles.as_mut().map(|p| p.on_key(press, recent)),
+            PickerKind::Bucket => self.buckets.as_mut().map(|p| p.on_key(press, recent)),
         };
-        taken.unwrap_or_default()
+        match picked.unwrap_or(Picked::Stay) {
+            Picked::Stay => Vec::new(),
+            Picked::NotAName(why) => {
+                self.notify(why, Level::Warn, now);
+                Vec::new()
+            }
+            Picked::Close => {
+                self.close_picker(kind, now);
+                Vec::new()
+            }
+            Picked::Chose(name) => match kind {
+                PickerKind::Region => self.use_region(&name, now),
+                PickerKind::Profile => self.use_profile(&name, now),
+                PickerKind::Bucket => self.open_bucket(&name, now),
+            },
+        }
+    }
+
+    fn close_picker(&mut self, kind: PickerKind, now: DateTime<Utc>) {
+        match kind {
+            PickerKind::Region => self.regions = None,
+            PickerKind::Profile => self.profiles = None,
+            PickerKind::Bucket => {
+                self.buckets = None;
+                if self.listing.bucket().is_empty() {
+                    self.notify("no bucket open: b picks one", Level::Info, now);
+                }
+            }
+        }
     }
 
     fn on_action(&mut self, action: Action, now: DateTime<Utc>) -> Vec<Effect> {

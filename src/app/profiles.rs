@@ -3,11 +3,10 @@
 //! re-issues the current mode (role mode for a role profile); the old profile's late answers
 //! are dropped by their generation, as for a mode switch.
 
-use super::picker::{PickerKey, Typed};
+use super::picker::{Picker, Typed};
 use super::policy::PolicyState;
 use super::{App, Effect, Level};
 use crate::credentials::Mode;
-use crate::keymap::KeyPress;
 use crate::settings::profiles::{ProfileSummary, summaries};
 use chrono::{DateTime, Utc};
 
@@ -32,6 +31,21 @@ impl ProfilePicker {
     }
 }
 
+impl Picker for ProfilePicker {
+    fn typed(&mut self) -> &mut Typed {
+        &mut self.typed
+    }
+
+    fn names(&self, _recent: &[String]) -> Vec<String> {
+        self.choices().into_iter().map(|p| p.name.clone()).collect()
+    }
+
+    /// Only a listed profile can be used: a typed name that matches none does nothing.
+    fn typed_name(&self, _typed: &str) -> Option<Result<String, String>> {
+        None
+    }
+}
+
 impl App {
     /// `P`: the picker over the profiles of the AWS files.
     pub(crate) fn open_profile_picker(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
@@ -53,33 +67,6 @@ impl App {
             profiles,
         });
         Vec::new()
-    }
-
-    /// Keys while the picker is open; `None` when it is not.
-    pub(crate) fn on_profile_key(
-        &mut self,
-        press: KeyPress,
-        now: DateTime<Utc>,
-    ) -> Option<Vec<Effect>> {
-        let picker = self.profiles.as_mut()?;
-        let count = picker.choices().len();
-        match picker.typed.on_key(press, count) {
-            PickerKey::Handled => Some(Vec::new()),
-            PickerKey::Closed => {
-                self.profiles = None;
-                Some(Vec::new())
-            }
-            PickerKey::Chose => {
-                let chosen = picker
-                    .choices()
-                    .get(picker.typed.selected)
-                    .map(|p| p.name.clone());
-                Some(match chosen {
-                    Some(name) => self.use_profile(&name, now),
-                    None => Vec::new(),
-                })
-            }
-        }
     }
 
     /// Re-resolves the base credentials from profile `name` and re-issues.

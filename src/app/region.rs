@@ -2,9 +2,8 @@
 //! `x-amz-bucket-region`: requests go there and the page is asked again, said in the status
 //! bar), and the region picker (`ctrl-g`) changes the region STS and S3 are called in.
 
-use super::picker::{PickerKey, Typed};
+use super::picker::{Picker, Typed};
 use super::{App, Effect, Level};
-use crate::keymap::KeyPress;
 use chrono::{DateTime, Utc};
 
 /// The regions of the `aws` partition, for the picker (any other name can be typed).
@@ -59,6 +58,26 @@ impl RegionPicker {
     }
 }
 
+impl Picker for RegionPicker {
+    fn typed(&mut self) -> &mut Typed {
+        &mut self.typed
+    }
+
+    fn names(&self, _recent: &[String]) -> Vec<String> {
+        self.choices().into_iter().map(str::to_string).collect()
+    }
+
+    fn typed_name(&self, typed: &str) -> Option<Result<String, String>> {
+        Some(if plausible(typed) {
+            Ok(typed.to_string())
+        } else {
+            Err(format!(
+                "{typed:?} is not a region name; type one like eu-central-1"
+            ))
+        })
+    }
+}
+
 /// Whether `region` can be a region name (the picker also takes typed ones).
 fn plausible(region: &str) -> bool {
     (1..=63).contains(&region.len())
@@ -93,40 +112,6 @@ impl App {
     pub(crate) fn open_region_picker(&mut self) -> Vec<Effect> {
         self.regions = Some(RegionPicker::default());
         Vec::new()
-    }
-
-    /// Keys while the region picker is open; `None` when it is not.
-    pub(crate) fn on_region_key(
-        &mut self,
-        press: KeyPress,
-        now: DateTime<Utc>,
-    ) -> Option<Vec<Effect>> {
-        let picker = self.regions.as_mut()?;
-        let count = picker.choices().len();
-        match picker.typed.on_key(press, count) {
-            PickerKey::Handled => Some(Vec::new()),
-            PickerKey::Closed => {
-                self.regions = None;
-                Some(Vec::new())
-            }
-            PickerKey::Chose => {
-                let typed = picker.typed.filter.trim().to_string();
-                let chosen = picker
-                    .choices()
-                    .get(picker.typed.selected)
-                    .map(|r| (*r).to_string())
-                    .or_else(|| plausible(&typed).then_some(typed.clone()));
-                if let Some(region) = chosen {
-                    return Some(self.use_region(&region, now));
-                }
-                self.notify(
-                    format!("{typed:?} is not a region name; type one like eu-central-1"),
-                    Level::Warn,
-                    now,
-                );
-                Some(Vec::new())
-            }
-        }
     }
 
     /// STS and S3 in `region` from now on: new clients, the current mode re-issued, the
