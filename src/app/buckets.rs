@@ -173,7 +173,7 @@ impl App {
             self.reload_on_issue = true;
             effects.extend(self.issue(mode, now));
         } else {
-            effects.extend(self.reload());
+            effects.extend(self.reload(now));
         }
         effects
     }

@@ -111,6 +111,11 @@ pub(crate) struct Step {
     /// A line for the status bar, and for how many seconds (the usual time when `None`).
     pub(crate) notice: Option<(String, Level, Option<i64>)>,
     pub(crate) prompt: Option<Prompt>,
+    /// The bucket is in this region: S3 requests go there from now on (before the effects).
+    pub(crate) follow_region: Option<String>,
+    /// A request failed with this code and new credentials are asked for to retry it: noted
+    /// in the history, and said when it recovers.
+    pub(crate) recovering: Option<String>,
 }
 
 impl Step {

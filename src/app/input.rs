@@ -3,7 +3,7 @@
 //! pane.
 
 use super::layers::{Layer, PickerKind};
-use super::listing::Entry;
+use super::listing::{Entry, Which};
 use super::object::{ObjectActions, ViewKind};
 use super::picker::{Picked, Picker};
 use super::{App, Effect, Focus, Input, Layout, Level, MouseInput};
@@ -173,13 +173,13 @@ impl App {
                 self.focus = cycle_focus(self.focus, action == Action::FocusNext);
                 Vec::new()
             }
-            Action::Up => self.scroll(-1),
-            Action::Down => self.scroll(1),
-            Action::PageUp => self.scroll(-self.page_rows()),
-            Action::PageDown => self.scroll(self.page_rows()),
-            Action::Top => self.scroll(isize::MIN / 2),
+            Action::Up => self.scroll(-1, now),
+            Action::Down => self.scroll(1, now),
+            Action::PageUp => self.scroll(-self.page_rows(), now),
+            Action::PageDown => self.scroll(self.page_rows(), now),
+            Action::Top => self.scroll(isize::MIN / 2, now),
             Action::Bottom if self.focus == Focus::Objects => self.walk_to_end(now),
-            Action::Bottom => self.scroll(isize::MAX / 2),
+            Action::Bottom => self.scroll(isize::MAX / 2, now),
             Action::Open => self.open_selected(now),
             Action::Preview | Action::Download | Action::Presign if self.on_a_folder() => {
                 self.say_what_a_folder_needs(action, now);
@@ -202,7 +202,7 @@ impl App {
                 self.history.visible = true;
                 Vec::new()
             }
-            Action::Parent => self.go_up(),
+            Action::Parent => self.go_up(now),
             Action::Filter => {
                 self.focus = Focus::Objects;
                 self.input = Some(Input::Filter {
@@ -210,8 +210,10 @@ impl App {
                 });
                 Vec::new()
             }
-            Action::Reload if self.listing.error().is_some() => self.retry_failed_page(),
-            Action::Reload => self.reload(),
+            Action::Reload if self.listing.error().is_some() => {
+                self.ask_page(Which::FailedAgain, now)
+            }
+            Action::Reload => self.reload(now),
             Action::RefreshCredentials => self.refresh_now(now),
             Action::ModeFederated => self.switch_mode(Mode::Federated, now),
             Action::ModeRole => self.switch_mode(Mode::AssumedRole, now),
@@ -309,11 +311,11 @@ impl App {
         isize::try_from(self.listing.rows().height().max(1)).unwrap_or(1)
     }
 
-    fn scroll(&mut self, delta: isize) -> Vec<Effect> {
+    fn scroll(&mut self, delta: isize, now: DateTime<Utc>) -> Vec<Effect> {
         match self.focus {
             Focus::Objects => {
                 self.listing.move_by(delta);
-                self.load_more_if_near_end()
+                self.load_more_if_near_end(now)
             }
             Focus::Policy => {
                 let d = i32::try_from(delta.clamp(-10_000, 10_000)).unwrap_or(0);
@@ -334,16 +336,16 @@ impl App {
         };
         let prefix = prefix.to_string();
         self.listing.open(&prefix, None);
-        self.request_page()
+        self.ask_page(Which::Next, now)
     }
 
-    fn go_up(&mut self) -> Vec<Effect> {
+    fn go_up(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
         let Some(parent) = self.listing.parent_prefix() else {
             return Vec::new();
         };
         let left = self.listing.prefix().to_string();
         self.listing.open(&parent, Some(left));
-        self.request_page()
+        self.ask_page(Which::Next, now)
     }
 
     fn on_input_key(&mut self, press: KeyPress, now: DateTime<Utc>) -> Vec<Effect> {
@@ -494,15 +496,21 @@ impl App {
             return Vec::new();
         };
         match input {
-            MouseInput::ScrollUp { .. } => self.on_wheel(pane, -WHEEL_ROWS, layout),
-            MouseInput::ScrollDown { .. } => self.on_wheel(pane, WHEEL_ROWS, layout),
+            MouseInput::ScrollUp { .. } => self.on_wheel(pane, -WHEEL_ROWS, layout, now),
+            MouseInput::ScrollDown { .. } => self.on_wheel(pane, WHEEL_ROWS, layout, now),
             MouseInput::Click { .. } => self.on_click(pane, column, row, layout, now),
         }
     }
 
     /// The wheel over `pane`: an object's view scrolls, else the pane's rows (without taking
     /// the focus).
-    fn on_wheel(&mut self, pane: Focus, delta: isize, layout: Layout) -> Vec<Effect> {
+    fn on_wheel(
+        &mut self,
+        pane: Focus,
+        delta: isize,
+        layout: Layout,
+        now: DateTime<Utc>,
+    ) -> Vec<Effect> {
         if pane == Focus::Objects
             && let Some(view) = self.object.view.as_mut()
         {
@@ -514,7 +522,7 @@ impl App {
         }
         let focus = self.focus;
         self.focus = pane;
-        let effects = self.scroll(delta);
+        let effects = self.scroll(delta, now);
         self.focus = focus;
         effects
     }
@@ -544,7 +552,7 @@ impl App {
             return Vec::new();
         }
         self.listing.move_to(index);
-        let mut effects = self.load_more_if_near_end();
+        let mut effects = self.load_more_if_near_end(now);
         if double {
             effects.extend(self.on_action(Action::Open, now));
         }

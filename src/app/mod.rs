@@ -30,7 +30,7 @@ use crate::credentials::Mode;
 use crate::keymap::Keymap;
 use crate::settings::{Config, Settings, Target};
 use chrono::{DateTime, TimeDelta, Utc};
-use listing::Listing;
+use listing::{Listing, Which};
 use object::ObjectActions;
 use policy::PolicyState;
 use session::SessionState;
@@ -87,7 +87,7 @@ pub(crate) const WALK_CHAINS: usize = 8;
 type Arrived = fn(&mut App, DateTime<Utc>) -> Vec<Effect>;
 
 const WAIT_FOR_CREDENTIALS: [Arrived; 3] = [
-    |app, _| app.listing_after_credentials(),
+    |app, now| app.listing_after_credentials(now),
     |app, now| app.with_object(now, ObjectActions::after_credentials),
     |app, _| app.list_buckets_if_waiting(),
 ];
@@ -329,11 +329,21 @@ impl App {
     /// prompt, new credentials.
     pub(crate) fn apply(&mut self, step: ctx::Step, now: DateTime<Utc>) -> Vec<Effect> {
         let ctx::Step {
-            mut effects,
+            effects: asked,
             issue,
             notice,
             prompt,
+            follow_region,
+            recovering,
         } = step;
+        let mut effects = match follow_region {
+            Some(region) => self.switch_s3_region(&region, now),
+            None => Vec::new(),
+        };
+        effects.extend(asked);
+        if let Some(code) = recovering {
+            self.note_recovery_started(code, now);
+        }
         if let Some((text, level, secs)) = notice {
             self.notify(text, level, now);
             if let (Some(secs), Some(n)) = (secs, self.notice.as_mut()) {
@@ -351,21 +361,6 @@ impl App {
             effects.extend(self.issue(self.session.mode(), now));
         }
         effects
-    }
-
-    /// Does what [`fetch::decide`] said about a failed request: `ask` it again now, issue new
-    /// credentials (it asks again when they come), or nothing.
-    pub(crate) fn after_failure(
-        &mut self,
-        next: fetch::Next,
-        ask: fn(&mut Self) -> Vec<Effect>,
-        now: DateTime<Utc>,
-    ) -> Vec<Effect> {
-        match next {
-            fetch::Next::Wait => Vec::new(),
-            fetch::Next::AskNow => ask(self),
-            fetch::Next::Issue => self.issue(self.session.mode(), now),
-        }
     }
 
     /// New credentials are in use: told to every part that waits for them, each deciding for
@@ -393,7 +388,7 @@ impl App {
         }
         let mut effects = Vec::new();
         if self.listing.load().retry_at().is_some_and(|t| t <= now) {
-            effects.extend(self.retry_failed_page());
+            effects.extend(self.ask_page(Which::FailedAgain, now));
         }
         effects.extend(self.with_object(now, ObjectActions::resume_due));
         // A refresh's MFA prompt is never left open past the expiry: the session ran out, and

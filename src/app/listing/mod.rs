@@ -12,6 +12,9 @@ pub(crate) use crate::app::fetch::{Failed, Retry, Streak};
 #[cfg(test)]
 pub(crate) use load::NextPage;
 pub(crate) use load::{Load, PageFailure, PageFetch};
+#[cfg(test)]
+use paging::Paging;
+pub(crate) use paging::Which;
 pub(crate) use rows::{Entry, Rows, Sort};
 
 use super::{Generation, RequestId};

@@ -1,6 +1,7 @@
 //! The object pane's state on its own: pages in, stale answers out, the filter, the window.
 
 use super::*;
+use crate::app::Effect;
 use crate::bucket::{Etag, ObjectEntry, StorageClass};
 
 fn obj(key: &str) -> ObjectEntry {
@@ -178,4 +179,88 @@ fn the_first_page_puts_the_cursor_on_its_first_row_even_a_folder() {
     s.page_loaded(RequestId(1), page(&["a/", "b/"], &["c.txt"], None));
     assert_eq!(s.rows().cursor(), 0);
     assert_eq!(s.selected().unwrap().key(), "a/");
+}
+
+fn paging_ctx(ids: &crate::app::ctx::RequestIds) -> Paging<'_> {
+    use chrono::TimeZone;
+    Paging {
+        now: chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+        generation: Some(Generation(1)),
+        session: crate::app::fetch::SessionNow {
+            active: Some(Generation(1)),
+            expired: false,
+            issuing: false,
+        },
+        s3_region: Some("us-east-1".to_string()),
+        chains: 4,
+        ids,
+    }
+}
+
+#[test]
+fn a_failed_page_asks_the_model_to_follow_the_region_once_then_for_credentials() {
+    use crate::failure::{AwsFailure, ErrorKind};
+    let ids = crate::app::ctx::RequestIds::default();
+    let ctx = paging_ctx(&ids);
+    let mut s = Listing::new("b", "", 2);
+    let first = s.ask(Which::Next, &ctx);
+    assert!(matches!(
+        first[..],
+        [Effect::ListPage {
+            request: RequestId(1),
+            ..
+        }]
+    ));
+    let mut moved = AwsFailure::from_service(Some("PermanentRedirect"), None, Some(301));
+    moved.region = Some("eu-west-1".to_string());
+    let step = s.on_page_failed(RequestId(1), moved.clone(), &ctx);
+    assert_eq!(step.follow_region.as_deref(), Some("eu-west-1"));
+    assert!(
+        matches!(
+            step.effects[..],
+            [Effect::ListPage {
+                request: RequestId(2),
+                ..
+            }]
+        ),
+        "the page again, from there: {:?}",
+        step.effects
+    );
+    let step = s.on_page_failed(RequestId(2), moved, &ctx);
+    assert_eq!(
+        step.follow_region, None,
+        "a second hint is shown, not followed"
+    );
+    assert!(step.effects.is_empty() && s.error().is_some());
+
+    let mut s = Listing::new("b", "", 2);
+    s.ask(Which::Next, &ctx);
+    let expired = AwsFailure::new(ErrorKind::ExpiredToken, Some("ExpiredToken"), "expired");
+    let step = s.on_page_failed(RequestId(2), expired.clone(), &ctx);
+    assert!(!step.issue, "a stale answer asks nothing");
+    let step = s.on_page_failed(RequestId(3), expired, &ctx);
+    assert!(step.issue && step.effects.is_empty());
+    assert_eq!(step.recovering.as_deref(), Some("ExpiredToken"));
+    assert!(s.awaits_credentials());
+}
+
+#[test]
+fn a_walk_asks_with_the_models_chains_and_nothing_without_credentials() {
+    let ids = crate::app::ctx::RequestIds::default();
+    let mut ctx = paging_ctx(&ids);
+    let mut s = Listing::new("b", "", 2);
+    s.start_walk(ctx.now);
+    assert!(matches!(
+        s.ask(Which::Walk, &ctx)[..],
+        [Effect::WalkListing { chains: 4, .. }]
+    ));
+    let mut s = Listing::new("b", "", 2);
+    ctx.generation = None;
+    assert!(s.ask(Which::Next, &ctx).is_empty());
+    ctx.generation = Some(Generation(1));
+    let mut s = Listing::new("", "", 2);
+    assert!(
+        s.ask(Which::Next, &ctx).is_empty(),
+        "no bucket: nothing to list"
+    );
 }
