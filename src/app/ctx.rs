@@ -38,6 +38,10 @@ pub(crate) struct Ctx<'a> {
     pub(crate) server_now: DateTime<Utc>,
     /// The bucket shown.
     pub(crate) bucket: &'a str,
+    /// The folder shown.
+    pub(crate) prefix: &'a str,
+    /// The row the cursor is on, if any.
+    pub(crate) selected: Option<Entry<'a>>,
     /// The object the cursor is on, if it is on one.
     pub(crate) selected_object: Option<&'a str>,
     /// Lines a view over the listing shows at once.
@@ -59,7 +63,8 @@ impl<'a> Ctx<'a> {
         ids: &'a RequestIds,
         now: DateTime<Utc>,
     ) -> Self {
-        let selected_object = match listing.selected() {
+        let selected = listing.selected();
+        let selected_object = match selected {
             Some(Entry::Object(o)) => Some(&*o.key),
             _ => None,
         };
@@ -69,6 +74,8 @@ impl<'a> Ctx<'a> {
             info: session.info(),
             server_now: session.server_now(now),
             bucket: listing.bucket(),
+            prefix: listing.prefix(),
+            selected,
             selected_object,
             page: listing.rows().height().max(1),
             policy: target.session_policy(session.mode()),

@@ -193,7 +193,7 @@ impl App {
             Action::Wrap => Vec::new(),
             Action::EditPolicy => self.edit_policy(now),
             Action::Templates => self.open_templates(now),
-            Action::AccessCheck => self.check_access(now),
+            Action::AccessCheck => self.with_lab(now, super::lab::Lab::check_access),
             Action::Buckets => self.open_bucket_picker(),
             Action::Profiles => self.open_profile_picker(now),
             Action::Region => self.open_region_picker(),

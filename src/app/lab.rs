@@ -2,6 +2,7 @@
 //! the credentials with it and show the change as a diff; and the access check (`A`): what S3
 //! answers for the selected object or folder beside what the session policy predicts.
 
+use super::ctx::{Ctx, Step, ctx};
 use super::fetch::Fetch;
 use super::listing::Entry;
 use super::policy::PolicyState;
@@ -36,60 +37,117 @@ pub(crate) struct Lab {
     editing: bool,
 }
 
-impl App {
+/// What a key in the lab asks of the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum LabAsk {
+    /// Moved, closed, or ignored: nothing more.
+    Nothing,
+    Quit,
+    /// Ask S3 again (`A` in the access check).
+    CheckAgain,
+    /// Edit the text again (`e` on an invalid edit).
+    Edit,
+    /// Re-issue with the chosen template's policy, or say why it cannot be used.
+    Use(Result<SessionPolicy, String>),
+}
+
+impl Lab {
     /// `A`: asks S3 what the session may do to the selected object or folder (the folder shown
     /// when nothing is selected).
-    pub(crate) fn check_access(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
-        if self.listing.bucket().is_empty() {
-            self.notify("no bucket open yet: b picks one", Level::Warn, now);
-            return Vec::new();
+    pub(crate) fn check_access(&mut self, ctx: &Ctx<'_>) -> Step {
+        if ctx.bucket.is_empty() {
+            return Step::say("no bucket open yet: b picks one", Level::Warn);
         }
-        let Some(generation) = self.session.active_generation() else {
-            self.notify(
+        let Some(generation) = ctx.session.active else {
+            return Step::say(
                 "no credentials yet: the access check waits for a session",
                 Level::Warn,
-                now,
             );
-            return Vec::new();
         };
-        let target = match self.listing.selected() {
+        let target = match ctx.selected {
             Some(Entry::Object(o)) => Target::Object(o.key.to_string()),
             Some(Entry::Folder(p)) => Target::Prefix(p.to_string()),
-            None => Target::Prefix(self.listing.prefix().to_string()),
+            None => Target::Prefix(ctx.prefix.to_string()),
         };
-        let policy = self.target.session_policy(self.session.mode());
-        let check = Check::new(self.listing.bucket(), target, policy);
-        let request = self.next_id();
+        let check = Check::new(ctx.bucket, target, ctx.policy);
+        let request = ctx.ids.next();
         let probes = check.rows.iter().map(|r| r.probe.clone()).collect();
         let bucket = check.bucket.clone();
-        self.lab.view = Some(LabView::Access {
+        self.view = Some(LabView::Access {
             check,
             answers: Fetch::asked(request, generation),
         });
-        vec![Effect::CheckAccess {
+        Step::effects(vec![Effect::CheckAccess {
             request,
             generation,
             bucket,
             probes,
-        }]
+        }])
     }
 
+    /// S3's answers to the access check arrived (dropped unless they are the ones awaited).
     pub(crate) fn on_access_checked(
         &mut self,
         request: RequestId,
         answers: Vec<Result<(), AwsFailure>>,
-    ) -> Vec<Effect> {
+    ) {
         if let Some(LabView::Access {
             check,
             answers: asked,
-        }) = self.lab.view.as_mut()
+        }) = self.view.as_mut()
             && asked.answer(request, ())
         {
             for (row, answer) in check.rows.iter_mut().zip(answers) {
                 row.answer = Some(Answer::of(answer));
             }
         }
-        Vec::new()
+    }
+
+    /// Keys while a lab view is open (`None` when none is): Esc or the parent key closes it,
+    /// the template picker moves and chooses, the others ask again.
+    pub(crate) fn on_key(&mut self, press: KeyPress, action: Option<Action>) -> Option<LabAsk> {
+        let view = self.view.as_mut()?;
+        if press.key == Key::Esc || action == Some(Action::Parent) {
+            self.view = None;
+            return Some(LabAsk::Nothing);
+        }
+        if action == Some(Action::Quit) {
+            return Some(LabAsk::Quit);
+        }
+        Some(match view {
+            LabView::Access { .. } if action == Some(Action::AccessCheck) => LabAsk::CheckAgain,
+            LabView::Invalid { .. } if action == Some(Action::EditPolicy) => LabAsk::Edit,
+            LabView::Templates { items, selected } => {
+                let last = items.len().saturating_sub(1);
+                match action {
+                    Some(Action::Up) => *selected = selected.saturating_sub(1),
+                    Some(Action::Down) => *selected = (*selected + 1).min(last),
+                    Some(Action::Top) => *selected = 0,
+                    Some(Action::Bottom) => *selected = last,
+                    _ if press.key == Key::Enter => {
+                        if let Some(t) = items.get(*selected) {
+                            return Some(LabAsk::Use(t.policy.clone().map_err(|e| e.to_string())));
+                        }
+                    }
+                    _ => {}
+                }
+                LabAsk::Nothing
+            }
+            LabView::Access { .. } | LabView::Invalid { .. } => LabAsk::Nothing,
+        })
+    }
+}
+
+impl App {
+    /// Runs one of the lab's transitions with the model's context, and applies what it asks.
+    pub(crate) fn with_lab(
+        &mut self,
+        now: DateTime<Utc>,
+        transition: impl FnOnce(&mut Lab, &Ctx<'_>) -> Step,
+    ) -> Vec<Effect> {
+        let ctx = ctx!(self, now);
+        let step = transition(&mut self.lab, &ctx);
+        self.apply(step, now)
     }
 
     /// `T`: the templates for the bucket and the folder shown, then the user's own files.
@@ -164,51 +222,18 @@ impl App {
         action: Option<Action>,
         now: DateTime<Utc>,
     ) -> Option<Vec<Effect>> {
-        let view = self.lab.view.as_mut()?;
-        let close = press.key == Key::Esc || action == Some(Action::Parent);
-        match view {
-            _ if close => {
-                self.lab.view = None;
-                Some(Vec::new())
+        Some(match self.lab.on_key(press, action)? {
+            LabAsk::Nothing => Vec::new(),
+            LabAsk::Quit => vec![Effect::Quit],
+            LabAsk::CheckAgain => self.with_lab(now, Lab::check_access),
+            LabAsk::Edit => self.edit_policy(now),
+            LabAsk::Use(Ok(policy)) => self.apply_policy(policy, now),
+            LabAsk::Use(Err(e)) => {
+                let text = format!("that template cannot be used: {e}");
+                self.notify(text, Level::Error, now);
+                Vec::new()
             }
-            LabView::Access { .. } => match action {
-                Some(Action::AccessCheck) => Some(self.check_access(now)),
-                Some(Action::Quit) => Some(vec![Effect::Quit]),
-                _ => Some(Vec::new()),
-            },
-            LabView::Templates { items, selected } => {
-                let last = items.len().saturating_sub(1);
-                match action {
-                    Some(Action::Up) => *selected = selected.saturating_sub(1),
-                    Some(Action::Down) => *selected = (*selected + 1).min(last),
-                    Some(Action::Top) => *selected = 0,
-                    Some(Action::Bottom) => *selected = last,
-                    Some(Action::Quit) => return Some(vec![Effect::Quit]),
-                    _ if press.key == Key::Enter => {
-                        let chosen = items.get(*selected).map(|t| t.policy.clone());
-                        return Some(match chosen {
-                            Some(Ok(policy)) => self.apply_policy(policy, now),
-                            Some(Err(e)) => {
-                                self.notify(
-                                    format!("that template cannot be used: {e}"),
-                                    Level::Error,
-                                    now,
-                                );
-                                Vec::new()
-                            }
-                            None => Vec::new(),
-                        });
-                    }
-                    _ => {}
-                }
-                Some(Vec::new())
-            }
-            LabView::Invalid { .. } => match action {
-                Some(Action::EditPolicy) => Some(self.edit_policy(now)),
-                Some(Action::Quit) => Some(vec![Effect::Quit]),
-                _ => Some(Vec::new()),
-            },
-        }
+        })
     }
 
     /// Whether the mode being used can carry a session policy; says why not when it cannot.

@@ -246,7 +246,10 @@ impl App {
             Msg::DownloadFinished { request, result } => {
                 self.with_object(now, |o, _| o.on_finished(request, result))
             }
-            Msg::AccessChecked { request, answers } => self.on_access_checked(request, answers),
+            Msg::AccessChecked { request, answers } => {
+                self.lab.on_access_checked(request, answers);
+                Vec::new()
+            }
             Msg::PolicyEdited { result } => self.on_policy_edited(result, now),
             Msg::UserPoliciesRead { files } => self.on_user_policies(&files),
             Msg::BucketsListed { request, result } => self.on_buckets_listed(request, result, now),

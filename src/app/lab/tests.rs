@@ -414,3 +414,46 @@ fn q_quits_from_every_lab_view() {
     assert!(matches!(app.lab.view, Some(LabView::Invalid { .. })));
     assert_eq!(app.update(key('q'), at(3)), [Effect::Quit]);
 }
+
+#[test]
+fn the_labs_keys_are_its_own_and_ask_the_model_for_the_rest() {
+    use super::{Lab, LabAsk};
+    use crate::keymap::{Action, KeyPress};
+    let mut lab = Lab::default();
+    assert_eq!(
+        lab.on_key(KeyPress::plain(Key::Enter), None),
+        None,
+        "closed"
+    );
+    let items = crate::policy::templates::built_in("b", "docs/");
+    let second = items[1].policy.clone().unwrap();
+    lab.view = Some(LabView::Templates { items, selected: 0 });
+    let enter = KeyPress::plain(Key::Enter);
+    assert_eq!(
+        lab.on_key(KeyPress::plain(Key::Char('j')), Some(Action::Down)),
+        Some(LabAsk::Nothing)
+    );
+    assert_eq!(lab.on_key(enter, None), Some(LabAsk::Use(Ok(second))));
+    assert_eq!(
+        lab.on_key(KeyPress::plain(Key::Char('q')), Some(Action::Quit)),
+        Some(LabAsk::Quit)
+    );
+    assert_eq!(
+        lab.on_key(KeyPress::plain(Key::Char('h')), Some(Action::Parent)),
+        Some(LabAsk::Nothing)
+    );
+    assert_eq!(lab.view, None, "the parent key closes it");
+    lab.view = Some(LabView::Invalid {
+        text: "{".to_string(),
+        error: SessionPolicy::parse("{").unwrap_err(),
+    });
+    assert_eq!(
+        lab.on_key(KeyPress::plain(Key::Char('e')), Some(Action::EditPolicy)),
+        Some(LabAsk::Edit)
+    );
+    assert_eq!(
+        lab.on_key(KeyPress::plain(Key::Char('A')), Some(Action::AccessCheck)),
+        Some(LabAsk::Nothing),
+        "the access check's key asks again only in the access check"
+    );
+}
