@@ -18,24 +18,8 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 const ETAG_FROM: u16 = 100;
 
 pub(crate) fn render(frame: &mut Frame, screen: &Screen, app: &App, clock: Clock) {
-    let area = screen.objects;
-    match app.object_pane() {
-        Layer::Picker(PickerKind::Region) if let Some(picker) = &app.regions => {
-            return super::pickers::render_regions(frame, area, app, picker);
-        }
-        Layer::Picker(PickerKind::Profile) if let Some(picker) = &app.profiles => {
-            return super::pickers::render_profiles(frame, area, app, picker);
-        }
-        Layer::Picker(PickerKind::Bucket) if let Some(picker) = &app.buckets => {
-            return super::pickers::render_buckets(frame, area, app, picker, clock);
-        }
-        Layer::Lab if let Some(view) = &app.lab.view => {
-            return super::lab::render(frame, area, app, view, clock);
-        }
-        Layer::Object if let Some(view) = &app.object.view => {
-            return super::object::render_view(frame, area, app, view, clock);
-        }
-        _ => {}
+    if render_over(frame, screen.objects, app, clock) {
+        return;
     }
     let o = &app.listing;
     let title = Line::from(vec![
@@ -48,6 +32,30 @@ pub(crate) fn render(frame: &mut Frame, screen: &Screen, app: &App, clock: Clock
     if screen.error.height > 0 {
         render_error(frame, screen.error, app, clock);
     }
+}
+
+/// A layer over the listing in the object pane (a picker, the lab, an object's view), if one
+/// is showing; whether one was drawn.
+fn render_over(frame: &mut Frame, area: Rect, app: &App, clock: Clock) -> bool {
+    match app.object_pane() {
+        Layer::Picker(PickerKind::Region) if let Some(picker) = &app.regions => {
+            super::pickers::render_regions(frame, area, app, picker);
+        }
+        Layer::Picker(PickerKind::Profile) if let Some(picker) = &app.profiles => {
+            super::pickers::render_profiles(frame, area, app, picker);
+        }
+        Layer::Picker(PickerKind::Bucket) if let Some(picker) = &app.buckets => {
+            super::pickers::render_buckets(frame, area, app, picker, clock);
+        }
+        Layer::Lab if let Some(view) = &app.lab.view => {
+            super::lab::render(frame, area, app, view, clock);
+        }
+        Layer::Object if let Some(view) = &app.object.view => {
+            super::object::render_view(frame, area, app, view, clock);
+        }
+        _ => return false,
+    }
+    true
 }
 
 fn render_rows(frame: &mut Frame, area: Rect, o: &Listing, full_width: u16, clock: Clock) {
@@ -77,6 +85,11 @@ fn render_rows(frame: &mut Frame, area: Rect, o: &Listing, full_width: u16, cloc
             }
         })
         .collect();
+    frame.render_widget(table(table_rows, show_etag), area);
+}
+
+/// The rows under their header, in columns (the ETag's only when `show_etag`).
+fn table(rows: Vec<Row<'_>>, show_etag: bool) -> Table<'_> {
     let mut widths = vec![
         Constraint::Min(10),
         Constraint::Length(10),
@@ -87,10 +100,9 @@ fn render_rows(frame: &mut Frame, area: Rect, o: &Listing, full_width: u16, cloc
         widths.push(Constraint::Length(34));
         header.push("ETag");
     }
-    let table = Table::new(table_rows, widths)
+    Table::new(rows, widths)
         .header(Row::new(header).style(theme::label()))
-        .column_spacing(1);
-    frame.render_widget(table, area);
+        .column_spacing(1)
 }
 
 /// What stands where no row is: a spinner only while a page is on its way (a failure is
@@ -114,58 +126,41 @@ fn no_rows(o: &Listing, clock: Clock) -> Span<'static> {
 }
 
 fn entry_row<'a>(o: &Listing, entry: Entry<'a>, show_etag: bool, clock: Clock) -> Row<'a> {
-    match entry {
-        Entry::Folder(_) => {
-            let name = printable(o.relative(entry)).into_owned();
-            let mut cells = vec![
-                Cell::from(Span::styled(name, theme::folder())),
-                Cell::from(Span::styled("folder", theme::dim())),
-                Cell::from(""),
-            ];
-            if show_etag {
-                cells.push(Cell::from(""));
-            }
-            Row::new(cells)
-        }
-        Entry::Object(obj) => {
-            let name = printable(o.relative(entry)).into_owned();
-            let modified = obj
-                .last_modified()
-                .map(|t| clock.local_short(t))
-                .unwrap_or_default();
-            let mut cells = vec![
-                Cell::from(name),
-                Cell::from(Line::from(human_size(obj.size)).right_aligned()),
-                Cell::from(modified),
-            ];
-            if show_etag {
-                cells.push(Cell::from(Span::styled(
-                    keep_head(obj.etag.to_string().trim_matches('"'), 34),
-                    theme::dim(),
-                )));
-            }
-            Row::new(cells)
-        }
+    let name = printable(o.relative(entry)).into_owned();
+    let mut cells = match entry {
+        Entry::Folder(_) => vec![
+            Cell::from(Span::styled(name, theme::folder())),
+            Cell::from(Span::styled("folder", theme::dim())),
+            Cell::from(""),
+        ],
+        Entry::Object(obj) => vec![
+            Cell::from(name),
+            Cell::from(Line::from(human_size(obj.size)).right_aligned()),
+            Cell::from(
+                obj.last_modified()
+                    .map(|t| clock.local_short(t))
+                    .unwrap_or_default(),
+            ),
+        ],
+    };
+    if show_etag {
+        cells.push(match entry {
+            Entry::Folder(_) => Cell::from(""),
+            Entry::Object(obj) => Cell::from(Span::styled(
+                keep_head(obj.etag.to_string().trim_matches('"'), 34),
+                theme::dim(),
+            )),
+        });
     }
+    Row::new(cells)
 }
 
 fn footer(app: &App, clock: Clock) -> Line<'static> {
     let o = &app.listing;
     let mut spans: Vec<Span<'static>> = loading(o, clock).into_iter().collect();
     spans.push(Span::styled(loaded(o), theme::dim()));
+    spans.extend(sort_hint(o));
     let rows = o.rows();
-    if rows.sort() != crate::app::listing::Sort::NameAsc {
-        let what = if o.complete() {
-            format!(" sorted by {} ", rows.sort().label())
-        } else {
-            format!(
-                " sorted by {}: the {} loaded keys only ",
-                rows.sort().label(),
-                rows.key_count()
-            )
-        };
-        spans.push(Span::styled(what, theme::key_hint()));
-    }
     if !rows.filter().is_empty() || matches!(app.input, Some(Input::Filter { .. })) {
         spans.push(Span::styled(
             format!(
@@ -185,6 +180,25 @@ fn footer(app: &App, clock: Clock) -> Line<'static> {
         ));
     }
     Line::from(spans)
+}
+
+/// How the rows are sorted, when not by name (and that only the loaded keys are, until
+/// every page is).
+fn sort_hint(o: &Listing) -> Option<Span<'static>> {
+    let rows = o.rows();
+    if rows.sort() == crate::app::listing::Sort::NameAsc {
+        return None;
+    }
+    let what = if o.complete() {
+        format!(" sorted by {} ", rows.sort().label())
+    } else {
+        format!(
+            " sorted by {}: the {} loaded keys only ",
+            rows.sort().label(),
+            rows.key_count()
+        )
+    };
+    Some(Span::styled(what, theme::key_hint()))
 }
 
 /// The page on its way, if one is; for a walk to the end, how far and how fast.
@@ -255,34 +269,7 @@ fn count(n: usize, noun: &str) -> String {
 
 fn render_error(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     let Some(err) = app.listing.error() else {
-        if let Some(Outcome::Failed {
-            key,
-            message,
-            refresh_may_help,
-        }) = &app.object.outcome
-        {
-            let key_of = |action| super::key_name(app, action);
-            let mut way_out = Vec::new();
-            if *refresh_may_help {
-                way_out.push(format!(
-                    "{}: refresh credentials",
-                    key_of(Action::RefreshCredentials)
-                ));
-            }
-            way_out.push(format!("{}: try again", key_of(Action::Download)));
-            let lines = vec![
-                Line::from(Span::styled(
-                    format!("✗ saving {} failed: {message}", printable(key)),
-                    theme::danger(),
-                )),
-                Line::from(Span::styled(
-                    format!("  {}", way_out.join(" · ")),
-                    theme::key_hint(),
-                )),
-            ];
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
-        }
-        return;
+        return render_save_failed(frame, area, app);
     };
     let ask = super::AskAgain {
         action: Action::Reload,
@@ -291,6 +278,37 @@ fn render_error(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     };
     let lines = super::failed_lines(app, &err.failed, &ask, clock);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+/// A download that failed, where the listing's failure would be, with its way out.
+fn render_save_failed(frame: &mut Frame, area: Rect, app: &App) {
+    if let Some(Outcome::Failed {
+        key,
+        message,
+        refresh_may_help,
+    }) = &app.object.outcome
+    {
+        let key_of = |action| super::key_name(app, action);
+        let mut way_out = Vec::new();
+        if *refresh_may_help {
+            way_out.push(format!(
+                "{}: refresh credentials",
+                key_of(Action::RefreshCredentials)
+            ));
+        }
+        way_out.push(format!("{}: try again", key_of(Action::Download)));
+        let lines = vec![
+            Line::from(Span::styled(
+                format!("✗ saving {} failed: {message}", printable(key)),
+                theme::danger(),
+            )),
+            Line::from(Span::styled(
+                format!("  {}", way_out.join(" · ")),
+                theme::key_hint(),
+            )),
+        ];
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    }
 }
 
 #[cfg(test)]
