@@ -55,6 +55,23 @@ impl BucketPicker {
     }
 }
 
+/// The names that are bucket names, checked as typed ones are (a server's newline or escape
+/// never reaches the recent-buckets file or the screen), and what was left out, in words.
+fn valid_names(mut names: Vec<String>) -> (Vec<String>, Option<String>) {
+    let listed = names.len();
+    names.retain(|n| valid_bucket_name(n));
+    let text = match listed - names.len() {
+        0 => None,
+        1 => Some(
+            "ListBuckets answered 1 name that is not a valid bucket name; left out".to_string(),
+        ),
+        n => Some(format!(
+            "ListBuckets answered {n} names that are not valid bucket names; left out"
+        )),
+    };
+    (names, text)
+}
+
 impl Picker for BucketPicker {
     fn typed(&mut self) -> &mut Typed {
         &mut self.typed
@@ -116,25 +133,10 @@ impl App {
             && p.listed.is_asking(request)
         {
             p.listed = match result {
-                Ok(mut names) => {
-                    // Names are checked as typed ones are: a server's newline or escape never
-                    // reaches the recent-buckets file or the screen.
-                    let listed = names.len();
-                    names.retain(|n| valid_bucket_name(n));
-                    let left_out = listed - names.len();
-                    if left_out > 0 {
-                        self.history.record(
-                            now,
-                            Level::Warn,
-                            if left_out == 1 {
-                                "ListBuckets answered 1 name that is not a valid bucket name; left out"
-                                    .to_string()
-                            } else {
-                                format!(
-                                    "ListBuckets answered {left_out} names that are not valid bucket names; left out"
-                                )
-                            },
-                        );
+                Ok(names) => {
+                    let (names, left_out) = valid_names(names);
+                    if let Some(text) = left_out {
+                        self.history.record(now, Level::Warn, text);
                     }
                     Fetch::Got(names)
                 }

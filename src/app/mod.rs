@@ -294,22 +294,10 @@ impl App {
     /// notice expiring, or a spinner frame.
     pub(crate) fn next_deadline(&self, now: DateTime<Utc>) -> DateTime<Utc> {
         let mut next = now + TimeDelta::seconds(1);
-        if let Some(info) = self.session.info() {
-            let left = info.expires_at - self.session.server_now(now);
-            if left > TimeDelta::zero() {
-                let frac = left - TimeDelta::seconds(left.num_seconds());
-                if frac > TimeDelta::zero() {
-                    next = next.min(now + frac);
-                }
-            }
+        if let Some(tick) = self.countdown_tick(now) {
+            next = next.min(tick);
         }
-        let busy = self
-            .object
-            .view
-            .as_ref()
-            .is_some_and(|v| v.content.asking().is_some())
-            || self.object.running().is_some();
-        if self.listing.in_flight().is_some() || self.session.is_issuing() || busy {
+        if self.spinning() {
             next = next.min(now + TimeDelta::milliseconds(SPINNER_MILLIS));
         }
         let candidates = [
@@ -322,6 +310,28 @@ impl App {
             next = next.min(t.max(now));
         }
         next
+    }
+
+    /// When the countdown shows its next second (the expiry is on the server's clock, so its
+    /// seconds do not fall on the local clock's).
+    fn countdown_tick(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let left = self.session.info()?.expires_at - self.session.server_now(now);
+        let frac = left - TimeDelta::seconds(left.num_seconds());
+        (left > TimeDelta::zero() && frac > TimeDelta::zero()).then_some(now + frac)
+    }
+
+    /// A spinner turns somewhere: a page, credentials, an object's view or a download is on
+    /// its way.
+    fn spinning(&self) -> bool {
+        let viewing = self
+            .object
+            .view
+            .as_ref()
+            .is_some_and(|v| v.content.asking().is_some());
+        self.listing.in_flight().is_some()
+            || self.session.is_issuing()
+            || viewing
+            || self.object.running().is_some()
     }
 
     pub(crate) fn next_id(&self) -> RequestId {

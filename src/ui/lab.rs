@@ -257,29 +257,15 @@ fn template_lines<'a>(chosen: &Template, tokens: &'a [TokenLine], fit: usize) ->
     lines
 }
 
-fn render_invalid(frame: &mut Frame, area: Rect, app: &App, text: &str, error: &PolicyError) {
-    let title = Line::from(Span::styled(
-        " The edited policy is not valid ",
-        theme::title(),
-    ));
-    let hints = [
-        format!("{} edit it again", key_name(app, Action::EditPolicy)),
-        "esc discard (the session keeps its policy)".to_string(),
-    ];
-    let block = pane_block(title, is_focused(app, Focus::Objects)).title_bottom(footer(&hints));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+/// Up to `fit` lines of `text`, numbered, around the line the error is on (when it names one),
+/// that line marked.
+fn numbered(text: &str, error: &PolicyError, fit: usize) -> Vec<Line<'static>> {
     let bad_line = match error {
         PolicyError::Syntax { line, .. } => Some(*line),
         _ => None,
     };
-    let mut lines = vec![
-        Line::from(Span::styled(format!("✗ {error}"), theme::danger())),
-        Line::from(""),
-    ];
-    let fit = usize::from(inner.height).saturating_sub(lines.len());
-    // Around the bad line when there is one.
     let first = bad_line.map_or(0, |l| l.saturating_sub(fit / 2 + 1));
+    let mut lines = Vec::new();
     for (i, line) in text.lines().enumerate().skip(first).take(fit) {
         let n = i + 1;
         let style = if Some(n) == bad_line {
@@ -292,5 +278,26 @@ fn render_invalid(frame: &mut Frame, area: Rect, app: &App, text: &str, error: &
             Span::styled(printable(line).into_owned(), style),
         ]));
     }
+    lines
+}
+
+fn render_invalid(frame: &mut Frame, area: Rect, app: &App, text: &str, error: &PolicyError) {
+    let title = Line::from(Span::styled(
+        " The edited policy is not valid ",
+        theme::title(),
+    ));
+    let hints = [
+        format!("{} edit it again", key_name(app, Action::EditPolicy)),
+        "esc discard (the session keeps its policy)".to_string(),
+    ];
+    let block = pane_block(title, is_focused(app, Focus::Objects)).title_bottom(footer(&hints));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let mut lines = vec![
+        Line::from(Span::styled(format!("✗ {error}"), theme::danger())),
+        Line::from(""),
+    ];
+    let fit = usize::from(inner.height).saturating_sub(lines.len());
+    lines.extend(numbered(text, error, fit));
     frame.render_widget(Paragraph::new(lines), inner);
 }

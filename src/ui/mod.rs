@@ -126,22 +126,8 @@ pub(crate) fn failed_lines(
     ask: &AskAgain,
     clock: Clock,
 ) -> Vec<Line<'static>> {
-    use crate::app::fetch::WayOut;
-    use crate::keymap::Action;
     use ratatui::text::Span;
-    let way_out = match failed.way_out(app.session.now(clock.now)) {
-        WayOut::Refreshing => format!("refreshing credentials, then {}…", ask.then),
-        WayOut::RetryingAt(at) => format!(
-            "retrying in {}s · {}: retry now",
-            (at - clock.now).num_seconds().max(0),
-            key_name(app, ask.action)
-        ),
-        WayOut::Refresh => format!(
-            "{}: refresh credentials",
-            key_name(app, Action::RefreshCredentials)
-        ),
-        WayOut::AskAgain => format!("{}: {}", key_name(app, ask.action), ask.word),
-    };
+    let way_out = way_out_text(app, failed, ask, clock);
     let mut lines = vec![Line::from(Span::styled(
         format!("✗ {}", failed.failure),
         theme::danger(),
@@ -157,6 +143,30 @@ pub(crate) fn failed_lines(
         theme::key_hint(),
     )));
     lines
+}
+
+/// The way out of a failed request, in words and keys.
+fn way_out_text(
+    app: &App,
+    failed: &crate::app::fetch::Failed,
+    ask: &AskAgain,
+    clock: Clock,
+) -> String {
+    use crate::app::fetch::WayOut;
+    use crate::keymap::Action;
+    match failed.way_out(app.session.now(clock.now)) {
+        WayOut::Refreshing => format!("refreshing credentials, then {}…", ask.then),
+        WayOut::RetryingAt(at) => format!(
+            "retrying in {}s · {}: retry now",
+            (at - clock.now).num_seconds().max(0),
+            key_name(app, ask.action)
+        ),
+        WayOut::Refresh => format!(
+            "{}: refresh credentials",
+            key_name(app, Action::RefreshCredentials)
+        ),
+        WayOut::AskAgain => format!("{}: {}", key_name(app, ask.action), ask.word),
+    }
 }
 
 pub(crate) fn is_focused(app: &App, pane: Focus) -> bool {

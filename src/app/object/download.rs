@@ -327,15 +327,7 @@ impl ObjectActions {
                 stalled,
             } => {
                 if let Some(failed) = stalled {
-                    let how = match failed.retry {
-                        Retry::AfterCredentials => {
-                            "refreshing credentials, then resuming".to_string()
-                        }
-                        Retry::At(at) => {
-                            format!("resuming in {}s", (at - now).num_seconds().max(0))
-                        }
-                        Retry::ByUser => "resuming".to_string(),
-                    };
+                    let how = resuming(failed.retry, now);
                     format!("↓ {name} · {}; {how} · x cancels", failed.failure)
                 } else {
                     let elapsed = (now - *started).to_std().unwrap_or_default();
@@ -346,5 +338,13 @@ impl ObjectActions {
                 }
             }
         })
+    }
+}
+/// How a stalled download goes on.
+fn resuming(retry: Retry, now: DateTime<Utc>) -> String {
+    match retry {
+        Retry::AfterCredentials => "refreshing credentials, then resuming".to_string(),
+        Retry::At(at) => format!("resuming in {}s", (at - now).num_seconds().max(0)),
+        Retry::ByUser => "resuming".to_string(),
     }
 }

@@ -107,22 +107,17 @@ impl App {
             Level::Error,
             format!("issuing {mode} credentials failed: {failure}"),
         );
-        match self.session.fail(failure, now) {
-            Some(IssueFailed::Refresh { wait }) => self.notify(
-                format!(
-                    "credential refresh failed: {failure}; retrying in {}s",
-                    wait.num_seconds()
-                ),
-                Level::Error,
-                now,
+        let text = match self.session.fail(failure, now) {
+            Some(IssueFailed::Refresh { wait }) => format!(
+                "credential refresh failed: {failure}; retrying in {}s",
+                wait.num_seconds()
             ),
-            Some(IssueFailed::Switch { mode }) => self.notify(
-                format!("could not switch to {mode} mode: {failure}"),
-                Level::Error,
-                now,
-            ),
-            None => {}
-        }
+            Some(IssueFailed::Switch { mode }) => {
+                format!("could not switch to {mode} mode: {failure}")
+            }
+            None => return Vec::new(),
+        };
+        self.notify(text, Level::Error, now);
         Vec::new()
     }
 }
