@@ -25,23 +25,29 @@ pub(crate) fn log_path() -> PathBuf {
     )
 }
 
-/// Starts file logging when `debug` is set. Returns the file's path.
-pub fn init(debug: bool) -> Result<Option<PathBuf>, String> {
-    if !debug {
-        return Ok(None);
-    }
-    let path = log_path();
+/// Creates the folder of `path` if it is missing: only sts3's own folder is created, and only
+/// its owner may look inside.
+fn private_dir(path: &std::path::Path) -> Result<(), String> {
     if let Some(dir) = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty() && !d.exists())
     {
-        // Only sts3's own directory is created, and only its owner may look inside.
         std::fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)
             .create(dir)
             .map_err(|e| format!("cannot create log directory {}: {e}", dir.display()))?;
     }
+    Ok(())
+}
+
+/// Starts file logging when `debug` is set. Returns the file's path.
+pub fn init(debug: bool) -> Result<Option<PathBuf>, String> {
+    if !debug {
+        return Ok(None);
+    }
+    let path = log_path();
+    private_dir(&path)?;
     let file = OpenOptions::new()
         .create(true)
         .append(true)

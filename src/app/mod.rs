@@ -11,6 +11,7 @@ mod input;
 pub(crate) mod lab;
 pub(crate) mod layers;
 pub(crate) mod listing;
+mod mouse;
 mod msg;
 pub(crate) mod object;
 pub(crate) mod picker;
@@ -262,6 +263,17 @@ impl App {
         effects
     }
 
+    /// Opens or closes the prompt a feature asked for.
+    fn prompt(&mut self, prompt: Option<ctx::Prompt>) {
+        match prompt {
+            Some(ctx::Prompt::Overwrite) => self.input = Some(Input::Overwrite),
+            Some(ctx::Prompt::Close) if matches!(self.input, Some(Input::Overwrite)) => {
+                self.input = None;
+            }
+            Some(ctx::Prompt::Close) | None => {}
+        }
+    }
+
     /// The SDK is about to send an S3 request again after this HTTP status.
     fn say_retrying(&mut self, status: u16, now: DateTime<Utc>) {
         let what = if crate::failure::is_throttling_status(status) {
@@ -363,13 +375,7 @@ impl App {
                 n.until = now + TimeDelta::seconds(secs);
             }
         }
-        match prompt {
-            Some(ctx::Prompt::Overwrite) => self.input = Some(Input::Overwrite),
-            Some(ctx::Prompt::Close) if matches!(self.input, Some(Input::Overwrite)) => {
-                self.input = None;
-            }
-            Some(ctx::Prompt::Close) | None => {}
-        }
+        self.prompt(prompt);
         if issue {
             effects.extend(self.issue(self.session.mode(), now));
         }

@@ -57,10 +57,16 @@ fn target_of(args: &GetArgs) -> Result<Target, CommandError> {
         Some(p) => p.clone(),
         None => PathBuf::from(name()?),
     };
+    replacing(path, args.force)
+}
+
+/// What to do with `path` when something is there already: replace it with `--force` (a
+/// regular file) or write into it (a FIFO or a device), never anything else.
+fn replacing(path: PathBuf, force: bool) -> Result<Target, CommandError> {
     let Some(found) = transfer::found_at(&path) else {
         return Ok(Target::File(path));
     };
-    if !args.force {
+    if !force {
         return Err(CommandError::Usage(format!(
             "{} exists; pass --force to overwrite it, or -o another file",
             path.display()
@@ -100,14 +106,19 @@ async fn to_stream(session: &mut Session<'_>, key: &str, path: &Path) -> Result<
         .open(path)
         .map_err(|e| CommandError::Download(format!("cannot write {}: {e}", path.display())))?;
     let n = download(session, key, &mut out).await?;
+    say_saved(session, key, path, "wrote", "into", n);
+    Ok(n)
+}
+
+/// `sts3: saved s3://B/KEY to PATH (N bytes)` on standard error.
+fn say_saved(session: &Session<'_>, key: &str, path: &Path, verb: &str, to: &str, n: u64) {
     super::stderr_line(&format!(
-        "sts3: wrote s3://{}/{} into {} ({} bytes)",
+        "sts3: {verb} s3://{}/{} {to} {} ({} bytes)",
         session.settings.target.bucket,
         printable(key),
         path.display(),
         thousands(n)
     ));
-    Ok(n)
 }
 
 async fn to_file(session: &mut Session<'_>, key: &str, path: &Path) -> Result<u64, CommandError> {
@@ -129,13 +140,7 @@ async fn to_file(session: &mut Session<'_>, key: &str, path: &Path) -> Result<u6
     };
     match result.and_then(|n| file.finish().map(|()| n).map_err(CommandError::Download)) {
         Ok(n) => {
-            super::stderr_line(&format!(
-                "sts3: saved s3://{}/{} to {} ({} bytes)",
-                session.settings.target.bucket,
-                printable(key),
-                path.display(),
-                thousands(n)
-            ));
+            say_saved(session, key, path, "saved", "to", n);
             Ok(n)
         }
         Err(e) => {

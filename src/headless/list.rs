@@ -16,16 +16,7 @@ pub async fn run(
     args: &ListArgs,
     out: &mut dyn Write,
 ) -> Result<u64, CommandError> {
-    // The config file's output options, under the flags.
-    let args = &ListArgs {
-        limit: args.limit.or(settings.config.list.limit),
-        json: args.json || settings.config.list.json,
-        folders: args.folders || settings.config.list.folders,
-        parallel: args.parallel.or(settings.config.list.parallel),
-        uri: None,
-        long: args.long || settings.config.list.long,
-        summarize: args.summarize || settings.config.list.summarize,
-    };
+    let args = &with_config(args, &settings.config.list);
     if args.limit == Some(0) {
         return Err(CommandError::ZeroLimit);
     }
@@ -44,6 +35,19 @@ pub async fn run(
     };
     write_summary(out, style_of(args), tally, args.summarize)?;
     Ok(tally.objects)
+}
+
+/// The config file's output options, under the flags.
+fn with_config(args: &ListArgs, config: &crate::settings::ListDefaults) -> ListArgs {
+    ListArgs {
+        limit: args.limit.or(config.limit),
+        json: args.json || config.json,
+        folders: args.folders || config.folders,
+        parallel: args.parallel.or(config.parallel),
+        uri: None,
+        long: args.long || config.long,
+        summarize: args.summarize || config.summarize,
+    }
 }
 
 /// How `args` ask for the lines to look.

@@ -24,19 +24,23 @@ pub(super) fn check_region(region: &str, custom_endpoint: bool) -> Result<(), Se
         && region
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if simple && aws_shaped(region) {
+        Ok(())
+    } else {
+        Err(SetupError::Region(region.to_string()))
+    }
+}
+
+/// Shaped like an AWS region: two letters, words, a number (`us-gov-west-1`).
+fn aws_shaped(region: &str) -> bool {
     let parts: Vec<&str> = region.split('-').collect();
-    let aws_shape = parts.len() >= 3
+    parts.len() >= 3
         && parts[0].len() == 2
         && parts[0].bytes().all(|b| b.is_ascii_lowercase())
         && parts[1..parts.len() - 1]
             .iter()
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && parts[parts.len() - 1].parse::<u8>().is_ok();
-    if simple && aws_shape {
-        Ok(())
-    } else {
-        Err(SetupError::Region(region.to_string()))
-    }
+        && parts[parts.len() - 1].parse::<u8>().is_ok()
 }
 
 /// An `http://` or `https://` URL with a host (and, if given, a port from 1 to 65535).

@@ -64,22 +64,24 @@ impl Listing {
             Which::Walk => self.begin_walk(request, generation),
             Which::FailedAgain => self.begin_retry(request, generation),
         };
-        let Some(page) = page else {
-            return Vec::new();
+        let walk = self.in_flight().is_some_and(|f| f.walk);
+        let ask = |page| {
+            if walk {
+                Effect::WalkListing {
+                    request,
+                    generation,
+                    page,
+                    chains: ctx.chains,
+                }
+            } else {
+                Effect::ListPage {
+                    request,
+                    generation,
+                    page,
+                }
+            }
         };
-        if self.in_flight().is_some_and(|f| f.walk) {
-            return vec![Effect::WalkListing {
-                request,
-                generation,
-                page,
-                chains: ctx.chains,
-            }];
-        }
-        vec![Effect::ListPage {
-            request,
-            generation,
-            page,
-        }]
+        page.map(ask).into_iter().collect()
     }
 
     /// Asks for the next page when the cursor is near the end of what is loaded.

@@ -11,10 +11,8 @@ pub enum Change {
 
 /// The lines of `new` against `old`, in order, removed lines before the added ones that
 /// replace them.
-pub fn diff_lines(old: &str, new: &str) -> Vec<(Change, String)> {
-    let a: Vec<&str> = old.lines().collect();
-    let b: Vec<&str> = new.lines().collect();
-    // common[i][j]: the longest common subsequence of a[i..] and b[j..].
+/// `common[i][j]`: the length of the longest common subsequence of `a[i..]` and `b[j..]`.
+fn longest_common(a: &[&str], b: &[&str]) -> Vec<Vec<usize>> {
     let mut common = vec![vec![0usize; b.len() + 1]; a.len() + 1];
     for i in (0..a.len()).rev() {
         for j in (0..b.len()).rev() {
@@ -25,6 +23,13 @@ pub fn diff_lines(old: &str, new: &str) -> Vec<(Change, String)> {
             };
         }
     }
+    common
+}
+
+pub fn diff_lines(old: &str, new: &str) -> Vec<(Change, String)> {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    let common = longest_common(&a, &b);
     let (mut i, mut j) = (0, 0);
     let mut out = Vec::with_capacity(a.len().max(b.len()));
     while i < a.len() || j < b.len() {
