@@ -50,6 +50,10 @@ pub(crate) struct Ctx<'a> {
     pub(crate) policy: Option<&'a SessionPolicy>,
     pub(crate) config: &'a Config,
     pub(crate) ids: &'a RequestIds,
+    /// The region S3 requests go to, when known.
+    pub(crate) region: Option<String>,
+    /// The custom S3/STS endpoint of the mode in use, if any.
+    pub(crate) endpoint_url: Option<String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -81,6 +85,11 @@ impl<'a> Ctx<'a> {
             policy: target.session_policy(session.mode()),
             config,
             ids,
+            region: target
+                .s3_region
+                .clone()
+                .or_else(|| target.base_for(session.mode()).region),
+            endpoint_url: target.base_for(session.mode()).endpoint_url,
         }
     }
 
@@ -105,8 +114,6 @@ impl<'a> Ctx<'a> {
 pub(crate) enum Prompt {
     /// Ask whether to overwrite the download's file, keep both, or cancel.
     Overwrite,
-    /// Close the overwrite prompt, if it is open (what it asked is gone).
-    Close,
 }
 
 /// What a feature's transition answers: its effects, and what it asks of the model.
@@ -118,6 +125,8 @@ pub(crate) struct Step {
     /// A line for the status bar, and for how many seconds (the usual time when `None`).
     pub(crate) notice: Option<(String, Level, Option<i64>)>,
     pub(crate) prompt: Option<Prompt>,
+    /// A line for the session history (`L`).
+    pub(crate) history: Option<(String, Level)>,
     /// The bucket is in this region: S3 requests go there from now on (before the effects).
     pub(crate) follow_region: Option<String>,
     /// A request failed with this code and new credentials are asked for to retry it: noted

@@ -6,6 +6,7 @@ use super::layers::{Layer, PickerKind};
 use super::listing::{Entry, Which};
 use super::object::{ObjectActions, ViewKind};
 use super::picker::{Picked, Picker};
+use super::share::Share;
 use super::{App, Effect, Focus, Input, Level};
 use crate::credentials::Mode;
 use crate::keymap::{Action, Key, KeyPress};
@@ -19,7 +20,12 @@ impl App {
         let top = self.top();
         let action = self.keymap.action(press);
         match top {
-            Layer::Mfa | Layer::Overwrite | Layer::Filter => return self.on_input_key(press, now),
+            Layer::Mfa | Layer::Overwrite | Layer::Filter | Layer::ConfirmQuit => {
+                return self.on_input_key(press, now);
+            }
+            Layer::Shared => {
+                return self.with_share(now, |s, c| s.on_popup_key(press, action, c));
+            }
             Layer::Picker(picker) => return self.on_picker_key(picker, press, now),
             Layer::History => {
                 self.history.visible =
@@ -163,7 +169,13 @@ impl App {
 
     pub(super) fn on_action(&mut self, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
         match action {
+            Action::Quit if self.share.is_on() => {
+                self.input = Some(Input::ConfirmQuit);
+                Vec::new()
+            }
             Action::Quit => vec![Effect::Quit],
+            Action::Share => self.with_share(now, Share::share),
+            Action::Shell => self.with_share(now, Share::shell),
             Action::Suspend => vec![Effect::Suspend],
             Action::Help => {
                 self.help_visible = true;
@@ -371,8 +383,18 @@ impl App {
                 Vec::new()
             }
             Input::Overwrite => self.with_object(now, |o, c| o.on_overwrite_key(press, c)),
+            Input::ConfirmQuit => self.on_confirm_quit_key(press, now),
             Input::Mfa { mode, code, error } => self.on_mfa_key(press, mode, code, error, now),
         }
+    }
+
+    /// A key at "quit while sharing?": `q` or `y` quits, anything else stays.
+    fn on_confirm_quit_key(&mut self, press: KeyPress, now: DateTime<Utc>) -> Vec<Effect> {
+        if matches!(press.key, Key::Char('q' | 'y')) && !press.ctrl && !press.alt {
+            return vec![Effect::Quit];
+        }
+        self.notify("still sharing the session", Level::Info, now);
+        Vec::new()
     }
 
     /// A key at the MFA prompt: digits (six at most), Backspace, Enter issues, Esc cancels.

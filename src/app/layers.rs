@@ -25,6 +25,8 @@ pub(crate) enum Layer {
     Picker(PickerKind),
     /// The presigned URL's popup.
     Presigned,
+    /// The shared session's popup: the line to paste in another shell.
+    Shared,
     /// The session history (`L`).
     History,
     /// The keys (`?`).
@@ -33,6 +35,8 @@ pub(crate) enum Layer {
     Filter,
     /// The download's "overwrite, keep both or cancel?" in the status bar.
     Overwrite,
+    /// "Quit while sharing?" in the status bar.
+    ConfirmQuit,
     /// The MFA code's popup.
     Mfa,
 }
@@ -64,6 +68,10 @@ impl App {
             (self.profiles.is_some(), Layer::Picker(PickerKind::Profile)),
             (self.regions.is_some(), Layer::Picker(PickerKind::Region)),
             (self.object.presigned.is_some(), Layer::Presigned),
+            (
+                self.share.popup && self.share.sharing().is_some(),
+                Layer::Shared,
+            ),
             (self.history.visible, Layer::History),
             (self.help_visible, Layer::Help),
         ];
@@ -71,6 +79,7 @@ impl App {
         layers.extend(self.input.as_ref().map(|input| match input {
             Input::Filter { .. } => Layer::Filter,
             Input::Overwrite => Layer::Overwrite,
+            Input::ConfirmQuit => Layer::ConfirmQuit,
             Input::Mfa { .. } => Layer::Mfa,
         }));
         layers
@@ -95,7 +104,7 @@ impl App {
         self.layers().into_iter().rev().find(|l| {
             matches!(
                 l,
-                Layer::Mfa | Layer::Help | Layer::History | Layer::Presigned
+                Layer::Mfa | Layer::Help | Layer::History | Layer::Presigned | Layer::Shared
             )
         })
     }

@@ -19,6 +19,7 @@ pub(crate) mod policy;
 pub(crate) mod profiles;
 pub(crate) mod region;
 pub(crate) mod session;
+pub(crate) mod share;
 
 pub(crate) use msg::{Area, Effect, Generation, Layout, MouseInput, Msg, ObjectFetch, RequestId};
 pub(crate) use session::clock_offset_text;
@@ -72,6 +73,8 @@ pub(crate) enum Input {
     },
     /// The download's file exists: overwrite, keep both, or cancel?
     Overwrite,
+    /// The session is shared: quit anyway (and stop sharing)?
+    ConfirmQuit,
 }
 
 /// How long notices stay up.
@@ -118,6 +121,8 @@ pub(crate) struct App {
     pub(crate) buckets: Option<buckets::BucketPicker>,
     /// What happened to the session, for the `L` overlay.
     pub(crate) history: history::History,
+    /// The session shared with other tools (`S`).
+    pub(crate) share: share::Share,
     pub(crate) help_visible: bool,
     /// The first line of the help shown (when it does not fit; the view clamps it).
     pub(crate) help_scroll: usize,
@@ -163,6 +168,7 @@ impl App {
             object: object::ObjectActions::default(),
             lab: lab::Lab::default(),
             history: history::History::default(),
+            share: share::Share::default(),
             buckets: None,
             profiles: None,
             regions: None,
@@ -210,43 +216,14 @@ impl App {
                 done,
             } => self.on_walk_page(request, page, done, now),
             Msg::Mouse(input) => self.on_mouse(input, now),
-            Msg::DetailLoaded { request, detail } => {
-                self.object.on_detail(request, detail);
-                Vec::new()
-            }
-            Msg::PreviewLoaded {
-                request,
-                bytes,
-                size,
-            } => {
-                self.object.on_preview(request, &bytes, size);
-                Vec::new()
-            }
-            Msg::ObjectFailed { request, failure } => {
-                self.with_object(now, |o, c| o.on_failed(request, failure, c))
-            }
-            Msg::Presigned { request, url } => self.object.on_presigned(request, url),
-            Msg::DownloadTargetChecked {
-                request,
-                exists,
-                keep_both,
-            } => self.with_object(now, |o, c| {
-                o.on_target_checked(request, exists, keep_both, c)
-            }),
-            Msg::DownloadProgressed {
-                request,
-                received,
-                size,
-            } => {
-                self.object.on_progress(request, received, size);
-                Vec::new()
-            }
-            Msg::DownloadStalled { request, failure } => {
-                self.with_object(now, |o, c| o.on_stalled(request, &failure, c))
-            }
-            Msg::DownloadFinished { request, result } => {
-                self.with_object(now, |o, _| o.on_finished(request, result))
-            }
+            msg @ (Msg::DetailLoaded { .. }
+            | Msg::PreviewLoaded { .. }
+            | Msg::ObjectFailed { .. }
+            | Msg::Presigned { .. }
+            | Msg::DownloadTargetChecked { .. }
+            | Msg::DownloadProgressed { .. }
+            | Msg::DownloadStalled { .. }
+            | Msg::DownloadFinished { .. }) => self.with_object(now, |o, c| o.on_msg(msg, c)),
             Msg::AccessChecked { request, answers } => {
                 self.lab.on_access_checked(request, answers);
                 Vec::new()
@@ -254,6 +231,10 @@ impl App {
             Msg::PolicyEdited { result } => self.on_policy_edited(result, now),
             Msg::UserPoliciesRead { files } => self.on_user_policies(&files),
             Msg::BucketsListed { request, result } => self.on_buckets_listed(request, result, now),
+            msg @ (Msg::SharingStarted { .. } | Msg::CredentialsServed | Msg::ServeRefused) => {
+                self.with_share(now, |s, _| s.on_msg(msg, now))
+            }
+            Msg::ShellEnded { result } => self.on_shell_ended(result, now),
             Msg::RequestRetrying { status } => {
                 self.say_retrying(status, now);
                 Vec::new()
@@ -263,14 +244,10 @@ impl App {
         effects
     }
 
-    /// Opens or closes the prompt a feature asked for.
+    /// Opens the prompt a feature asked for (its keys close it).
     fn prompt(&mut self, prompt: Option<ctx::Prompt>) {
-        match prompt {
-            Some(ctx::Prompt::Overwrite) => self.input = Some(Input::Overwrite),
-            Some(ctx::Prompt::Close) if matches!(self.input, Some(Input::Overwrite)) => {
-                self.input = None;
-            }
-            Some(ctx::Prompt::Close) | None => {}
+        if let Some(ctx::Prompt::Overwrite) = prompt {
+            self.input = Some(Input::Overwrite);
         }
     }
 
@@ -358,9 +335,13 @@ impl App {
             issue,
             notice,
             prompt,
+            history,
             follow_region,
             recovering,
         } = step;
+        if let Some((text, level)) = history {
+            self.history.record(now, level, text);
+        }
         let mut effects = match follow_region {
             Some(region) => self.switch_s3_region(&region, now),
             None => Vec::new(),

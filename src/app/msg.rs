@@ -138,6 +138,18 @@ pub(crate) enum Msg {
     PolicyEdited {
         result: Result<String, String>,
     },
+    /// The endpoint that shares the session started, or why not.
+    SharingStarted {
+        result: Result<crate::app::share::Endpoint, String>,
+    },
+    /// The endpoint handed the credentials in use to a client.
+    CredentialsServed,
+    /// The endpoint refused a request for credentials (no token, a wrong one, not a GET).
+    ServeRefused,
+    /// The shell run with the shared session ended: how, in words.
+    ShellEnded {
+        result: Result<String, String>,
+    },
     /// The user's policy files (`name`, text), in name order.
     UserPoliciesRead {
         files: Vec<(String, String)>,
@@ -284,6 +296,18 @@ pub(crate) enum Effect {
     CopyToClipboard {
         text: String,
     },
+    /// Start an endpoint that serves the credentials in use to other tools (followed when they
+    /// change), with the region and S3 endpoint their AWS files name; answer with
+    /// `SharingStarted`, then `CredentialsServed` / `ServeRefused` as it answers.
+    StartSharing {
+        region: Option<String>,
+        endpoint_url: Option<String>,
+    },
+    /// Stop the endpoint and remove its token.
+    StopSharing,
+    /// Give the terminal to a shell that uses the shared session, take it back when it exits;
+    /// answer with `ShellEnded`.
+    RunShell,
     /// Give the terminal back and stop until continued (Ctrl-Z).
     Suspend,
     Quit,

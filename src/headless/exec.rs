@@ -11,33 +11,17 @@ use crate::cli::{CredentialsArgs, ExecArgs};
 use crate::credentials::export::process_json;
 use crate::credentials::schedule::{served_refresh_at, too_short_to_serve};
 use crate::failure::backoff;
+use crate::serve::env::{self, Private};
 use crate::serve::{self, Served};
 use crate::settings::Settings;
 use chrono::{DateTime, Utc};
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use tokio::process::Command;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::watch;
-
-/// Variables that would put other credentials (or another profile) before the served ones.
-const KEPT_FROM_THE_COMMAND: [&str; 13] = [
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_SECURITY_TOKEN",
-    "AWS_CREDENTIAL_EXPIRATION",
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_ROLE_ARN",
-    "AWS_ROLE_SESSION_NAME",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-];
 
 /// `sts3 credentials`: the session as `credential_process` output.
 pub async fn credentials(
@@ -72,34 +56,40 @@ pub async fn run(settings: &Settings, args: &ExecArgs) -> Result<u8, CommandErro
         None => settings,
     };
     let mut session = Session::open(settings).await?;
-    let private = Private::create().map_err(|e| {
+    let private = Private::create("sts3-exec").map_err(|e| {
         CommandError::Usage(format!("cannot make a private folder for the token: {e}"))
     })?;
     let mut command = Command::new(program);
     command.args(rest);
-    for name in KEPT_FROM_THE_COMMAND {
+    for name in env::REMOVED {
         command.env_remove(name);
     }
     let base = settings.target.base_for(settings.target.mode);
-    shared_files(&mut command, &private, base.region.as_deref())?;
-    if let Some(url) = &base.endpoint_url {
-        command.env("AWS_ENDPOINT_URL", url);
-    }
+    let (region, endpoint_url) = (base.region.as_deref(), base.endpoint_url.as_deref());
     let (tx, rx) = watch::channel(Served {
         credentials: Some(Arc::new(session.secret.clone())),
         refreshing: false,
     });
     let endpoint = if args.env {
+        command.envs(env::own_files(&private, region)?);
+        if let Some(url) = endpoint_url {
+            command.env("AWS_ENDPOINT_URL", url);
+        }
         static_env(&mut command, &session);
         None
     } else {
         let token = serve::new_token()?;
         let token_file = private.write("token", &token)?;
-        let endpoint = serve::start(token, rx).await?;
-        command
-            .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint.url())
-            .env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", &token_file);
-        say_served(&session, &endpoint.url(), program);
+        let endpoint = serve::start(token, rx, None).await?;
+        let url = endpoint.url();
+        command.envs(env::client_vars(
+            &private,
+            &url,
+            &token_file,
+            region,
+            endpoint_url,
+        )?);
+        say_served(&session, &url, program);
         Some(endpoint)
     };
     let mut child = match command.spawn() {
@@ -154,63 +144,6 @@ fn with_template(settings: &Settings, name: &str) -> Result<Settings, CommandErr
     narrowed.target.policy = policy;
     narrowed.target.policy_from_file = true;
     Ok(narrowed)
-}
-
-/// A folder only this user can enter, for the token and the command's AWS files; removed
-/// (with them) when dropped.
-struct Private(PathBuf);
-
-impl Private {
-    fn create() -> std::io::Result<Self> {
-        use std::os::unix::fs::DirBuilderExt;
-        let name = format!("sts3-exec-{}", &serve::new_token()?[..16]);
-        let path = std::env::temp_dir().join(name);
-        std::fs::DirBuilder::new().mode(0o700).create(&path)?;
-        Ok(Self(path))
-    }
-
-    /// Writes `text` to a new 0600 file `name` in the folder.
-    fn write(&self, name: &str, text: &str) -> std::io::Result<PathBuf> {
-        use std::os::unix::fs::OpenOptionsExt;
-        let path = self.0.join(name);
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&path)?;
-        file.write_all(text.as_bytes())?;
-        Ok(path)
-    }
-}
-
-impl Drop for Private {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// The command's AWS config and credentials files: its own, holding only the region, so no
-/// profile with keys in the user's `~/.aws` comes before the served session.
-fn shared_files(
-    command: &mut Command,
-    private: &Private,
-    region: Option<&str>,
-) -> Result<(), CommandError> {
-    let config = match region {
-        Some(region) => format!("[default]\nregion = {region}\n"),
-        None => "[default]\n".to_string(),
-    };
-    let config = private.write("config", &config)?;
-    let credentials = private.write("credentials", "")?;
-    command
-        .env("AWS_CONFIG_FILE", config)
-        .env("AWS_SHARED_CREDENTIALS_FILE", credentials);
-    if let Some(region) = region {
-        command
-            .env("AWS_REGION", region)
-            .env("AWS_DEFAULT_REGION", region);
-    }
-    Ok(())
 }
 
 /// `--env`: the set in use as variables, said not to refresh.
@@ -381,23 +314,6 @@ mod tests {
             &std::io::Error::from(std::io::ErrorKind::PermissionDenied),
         );
         assert_eq!(denied.exit_code(), 126);
-    }
-
-    #[test]
-    fn the_private_folder_is_the_users_alone_and_goes_with_its_files() {
-        use std::os::unix::fs::PermissionsExt;
-        let private = Private::create().unwrap();
-        let dir = private.0.clone();
-        let file = private.write("token", "t").unwrap();
-        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode(&dir), 0o700);
-        assert_eq!(mode(&file), 0o600);
-        assert!(
-            private.write("token", "again").is_err(),
-            "never overwritten"
-        );
-        drop(private);
-        assert!(!dir.exists());
     }
 
     #[tokio::test]

@@ -62,6 +62,9 @@ impl StepWatch {
 pub(crate) enum Signal {
     /// Restore the terminal and exit.
     Terminate,
+    /// Ctrl-C or Ctrl-\ typed on a terminal in cooked mode: exit, unless a shell has the
+    /// terminal (then it was typed there, for the shell).
+    Interrupt,
     /// Give the terminal back and stop until continued.
     Suspend,
 }
@@ -78,6 +81,21 @@ pub(crate) enum Exit {
 /// Runs the user's editor on a text: the text saved, or why there is none.
 pub(crate) type Editor = dyn FnMut(&str) -> Result<String, String> + Send;
 
+/// Lends the terminal to a shell that uses the shared session, and takes it back. The loop
+/// goes on meanwhile (refreshes, the endpoint), without drawing.
+pub(crate) trait Shell: Send {
+    /// Gives the terminal to a shell with `vars` set (and the variables that would win over
+    /// them unset); its end is sent on `done` as `Msg::ShellEnded`.
+    fn start(
+        &mut self,
+        vars: &[(&'static str, String)],
+        done: mpsc::UnboundedSender<Event>,
+    ) -> Result<(), String>;
+
+    /// Takes the terminal back after the shell ended.
+    fn take_back(&mut self) -> io::Result<()>;
+}
+
 /// What the loop needs besides the terminal.
 pub(crate) struct Parts<E, S> {
     pub(crate) events: E,
@@ -91,6 +109,7 @@ pub(crate) struct Parts<E, S> {
     /// Gives the terminal to the user's editor with this text, takes it back after; the text
     /// saved, or why there is none.
     pub(crate) edit: Box<Editor>,
+    pub(crate) shell: Box<dyn Shell>,
 }
 
 /// Runs the TUI until it quits, a signal arrives or the terminal goes away; returns why, and
@@ -112,16 +131,17 @@ where
     let mut steps = StepWatch::new(parts.clock.now());
     let mut exit = first_effects(term, &mut parts, effects)?;
     let mut last_frame: Option<tokio::time::Instant> = None;
+    let mut lent = false;
     while exit.is_none() {
         // At most one frame per display frame: a change within it waits for the next.
         let since_frame = last_frame.map_or(FRAME, |t| t.elapsed());
-        if changed && since_frame >= FRAME {
+        if changed && since_frame >= FRAME && !lent {
             draw(term, &mut app, &parts)?;
             last_frame = Some(tokio::time::Instant::now());
             changed = false;
         }
         let now = parts.clock.now();
-        let frame_due = changed.then(|| FRAME.saturating_sub(since_frame));
+        let frame_due = (changed && !lent).then(|| FRAME.saturating_sub(since_frame));
         let wait = wait_until(&app, now, frame_due);
         let first = tokio::select! {
             event = parts.events.next() => match event {
@@ -132,8 +152,9 @@ where
             Some(event) = parts.results.recv() => Some(parts.executor.accept(event)),
             () = tokio::time::sleep(wait) => Some(Msg::Tick),
             Some(signal) = parts.signals.next() => match signal {
+                Signal::Interrupt | Signal::Suspend if lent => continue,
                 Signal::Suspend => { suspend(term, &mut parts)?; changed = true; continue; }
-                Signal::Terminate => { exit = Some(Exit::Signal(signal)); None }
+                Signal::Terminate | Signal::Interrupt => { exit = Some(Exit::Signal(signal)); None }
             },
         };
         let mut batch: VecDeque<Msg> = steps
@@ -146,7 +167,7 @@ where
             batch.extend(drain(&mut parts)?);
         }
         changed |= !batch.is_empty();
-        if update(term, &mut app, &mut parts, batch)? {
+        if update(term, &mut app, &mut parts, batch, &mut lent)? {
             exit = Some(Exit::Quit);
         }
     }
@@ -166,7 +187,7 @@ where
     match run_effects(&mut parts.executor, effects) {
         Next::Quit => return Ok(Some(Exit::Quit)),
         Next::Suspend => suspend(term, parts)?,
-        Next::Go | Next::Edit(_) => {} // nothing to edit before the first key
+        Next::Go | Next::Edit(_) | Next::Shell => {} // nothing asked before the first key
     }
     Ok(None)
 }
@@ -186,12 +207,14 @@ fn wait_until(
 }
 
 /// Updates the model with each message of `batch` in turn and runs the effects; an edit's
-/// result joins the batch. Returns whether the app quit.
+/// result joins the batch. `lent`: the terminal is a shell's (taken back when it ends).
+/// Returns whether the app quit.
 fn update<B, E, S>(
     term: &mut Terminal<B>,
     app: &mut App,
     parts: &mut Parts<E, S>,
     mut batch: VecDeque<Msg>,
+    lent: &mut bool,
 ) -> io::Result<bool>
 where
     B: Backend,
@@ -200,6 +223,10 @@ where
     while let Some(msg) = batch.pop_front() {
         #[cfg(debug_assertions)]
         debug_panic(&msg);
+        if matches!(msg, Msg::ShellEnded { .. }) && std::mem::take(lent) {
+            parts.shell.take_back()?;
+            redraw_all(term)?;
+        }
         let effects = app.update(msg, parts.clock.now());
         match run_effects(&mut parts.executor, effects) {
             Next::Quit => return Ok(true),
@@ -209,10 +236,23 @@ where
                 redraw_all(term)?;
                 batch.push_back(Msg::PolicyEdited { result });
             }
-            Next::Go => {}
+            Next::Shell if !*lent => match lend_to_shell(parts) {
+                Ok(()) => *lent = true,
+                Err(why) => batch.push_back(Msg::ShellEnded { result: Err(why) }),
+            },
+            Next::Shell | Next::Go => {}
         }
     }
     Ok(false)
+}
+
+/// Gives the terminal to a shell with the shared session's variables.
+fn lend_to_shell<E, S>(parts: &mut Parts<E, S>) -> Result<(), String> {
+    let vars = parts
+        .executor
+        .shared_vars()
+        .ok_or_else(|| "the session is not shared (S shares it)".to_string())?;
+    parts.shell.start(&vars, parts.executor.sender())
 }
 
 /// Everything else already waiting, so a burst of keys or results costs one frame.
@@ -237,6 +277,8 @@ enum Next {
     Suspend,
     /// Open the editor on this text.
     Edit(String),
+    /// Lend the terminal to a shell with the shared session.
+    Shell,
 }
 
 fn run_effects(executor: &mut Executor, effects: Vec<Effect>) -> Next {
@@ -246,6 +288,7 @@ fn run_effects(executor: &mut Executor, effects: Vec<Effect>) -> Next {
             Effect::Quit => return Next::Quit,
             Effect::Suspend => next = Next::Suspend,
             Effect::EditPolicy { text } => next = Next::Edit(text),
+            Effect::RunShell => next = Next::Shell,
             other => executor.run(other),
         }
     }

@@ -3,14 +3,15 @@
 //! aborts the old), and the one download (its `.part` removed when it is cancelled).
 
 use super::cloud::{Cloud, with_s3};
+use super::sharing::Sharing;
 use crate::app::{Effect, Generation, Msg, ObjectFetch, RequestId};
 use crate::aws::{Issued, ObjectStore, Walked, walk_listing};
 use crate::bucket::split::Plan;
 use crate::bucket::{ListPage, PageRequest};
 use crate::credentials::{Mode, SecretCredentials};
 use crate::failure::AwsFailure;
-use crate::object::download::{Transfer, keep_both, part_path};
-use crate::transfer::{self, Listener, PartFile, Renewal};
+use crate::object::download::{keep_both, part_path};
+use crate::serve::env::Vars;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -22,6 +23,8 @@ pub(crate) struct Event(Report);
 
 enum Report {
     App(Msg),
+    /// The endpoint that shares the session started, or why not.
+    Shared(Result<Box<crate::serve::Shared>, String>),
     /// Credentials arrived; the secret stays in the executor until the app says to use it.
     Issued {
         generation: Generation,
@@ -54,6 +57,8 @@ pub(crate) struct Executor {
     download: Option<DownloadTask>,
     clipboard: Box<dyn Fn(&str) + Send>,
     tx: mpsc::UnboundedSender<Event>,
+    /// The endpoint that shares the credentials in use, when asked for.
+    sharing: Sharing,
 }
 
 impl Executor {
@@ -67,7 +72,18 @@ impl Executor {
             download: None,
             clipboard: Box::new(|_| {}),
             tx,
+            sharing: Sharing::default(),
         }
+    }
+
+    /// Where background results go (a shell's end, say).
+    pub(crate) fn sender(&self) -> mpsc::UnboundedSender<Event> {
+        self.tx.clone()
+    }
+
+    /// The variables a shell gets to use the shared session, while it is shared.
+    pub(crate) fn shared_vars(&self) -> Option<Vars> {
+        self.sharing.vars()
     }
 
     /// Where `CopyToClipboard` goes (the terminal, in the real runtime).
@@ -101,6 +117,9 @@ impl Executor {
     pub(crate) fn accept(&mut self, event: Event) -> Msg {
         match event.0 {
             Report::App(msg) => msg,
+            Report::Shared(result) => Msg::SharingStarted {
+                result: self.sharing.started(result),
+            },
             Report::Issued { generation, issued } => {
                 let Issued { info, secret } = *issued;
                 self.pending.insert(generation, (info.mode, secret));
@@ -113,7 +132,14 @@ impl Executor {
     pub(crate) fn run(&mut self, effect: Effect) {
         match effect {
             // The loop gives the terminal away itself for these.
-            Effect::Quit | Effect::Suspend | Effect::EditPolicy { .. } => {}
+            Effect::Quit | Effect::Suspend | Effect::EditPolicy { .. } | Effect::RunShell => {}
+            Effect::StartSharing {
+                region,
+                endpoint_url,
+            } => self
+                .sharing
+                .start(region, endpoint_url, &self.tx, |r| Event(Report::Shared(r))),
+            Effect::StopSharing => self.sharing.stop(),
             Effect::IssueCredentials {
                 generation,
                 request,
@@ -341,7 +367,7 @@ impl Executor {
         let tx = self.tx.clone();
         let task_part = part.clone();
         let task = tokio::spawn(async move {
-            let result = save(
+            let result = super::saving::save(
                 s3.as_ref(),
                 &bucket,
                 &key,
@@ -374,6 +400,7 @@ impl Executor {
         };
         self.cloud.use_credentials(mode, generation, &secret);
         self.installed = Some(generation);
+        self.sharing.use_set(secret);
         self.pending.retain(|g, _| *g > generation);
     }
 }
@@ -390,93 +417,6 @@ impl Drop for Executor {
             d.task.abort();
             let _ = std::fs::remove_file(&d.part);
         }
-    }
-}
-
-/// Streams the object into `part`, renames it to `path` when every byte is in and checked.
-#[allow(clippy::too_many_arguments)]
-async fn save(
-    s3: &dyn ObjectStore,
-    bucket: &str,
-    key: &str,
-    path: &Path,
-    part: &Path,
-    request: RequestId,
-    tx: &mpsc::UnboundedSender<Event>,
-    resumed: mpsc::UnboundedReceiver<()>,
-) -> Result<u64, String> {
-    let mut file = PartFile::create(path).map_err(|e| match part.parent() {
-        Some(dir) if e.kind() == std::io::ErrorKind::NotFound && !dir.is_dir() => format!(
-            "the download folder {} does not exist; create it, or set download_dir in the config file",
-            dir.display()
-        ),
-        _ => format!("cannot write {}: {e}", part.display()),
-    })?;
-    let mut renewal = AskTheModel {
-        request,
-        tx: tx.clone(),
-        resumed,
-    };
-    let mut progress = Progress {
-        request,
-        tx: tx.clone(),
-        last: None,
-    };
-    let n = transfer::download(s3, bucket, key, file.writer(), &mut renewal, &mut progress)
-        .await
-        .map_err(|e| e.to_string())?;
-    file.finish()?;
-    Ok(n)
-}
-
-/// A download's credentials are the model's business: it hears of the failure, decides (new
-/// credentials, a wait, or giving up), and says when to resume.
-struct AskTheModel {
-    request: RequestId,
-    tx: mpsc::UnboundedSender<Event>,
-    resumed: mpsc::UnboundedReceiver<()>,
-}
-
-impl Renewal for AskTheModel {
-    async fn renewed(&mut self, failure: AwsFailure) -> Result<(), AwsFailure> {
-        let _ = self.tx.send(Event(Report::App(Msg::DownloadStalled {
-            request: self.request,
-            failure: failure.clone(),
-        })));
-        match self.resumed.recv().await {
-            Some(()) => Ok(()),
-            None => Err(failure),
-        }
-    }
-}
-
-/// Progress for the model, at most ten times a second.
-struct Progress {
-    request: RequestId,
-    tx: mpsc::UnboundedSender<Event>,
-    last: Option<std::time::Instant>,
-}
-
-impl Listener for Progress {
-    fn progressed(&mut self, transfer: &Transfer) {
-        let now = crate::clock::instant();
-        if self
-            .last
-            .is_some_and(|t| now - t < std::time::Duration::from_millis(100))
-            && !transfer.is_complete()
-        {
-            return;
-        }
-        self.last = Some(now);
-        let _ = self.tx.send(Event(Report::App(Msg::DownloadProgressed {
-            request: self.request,
-            received: transfer.received,
-            size: transfer.size,
-        })));
-    }
-
-    fn resuming(&mut self, from: u64, why: &str) {
-        tracing::debug!(from, why, "download resuming");
     }
 }
 

@@ -5,6 +5,8 @@ mod cloud;
 mod event_loop;
 mod executor;
 mod keys;
+mod saving;
+mod sharing;
 mod signals;
 mod terminal;
 #[cfg(test)]
@@ -40,6 +42,7 @@ pub async fn run(settings: Settings, keymap: Keymap) -> std::io::Result<()> {
         tz: clock::local_offset(),
         suspend: Box::new(terminal::suspend),
         edit: Box::new(terminal::edit_in_editor),
+        shell: Box::new(terminal::TerminalShell),
     };
     let result = event_loop::run(&mut term, settings, keymap, parts).await;
     term.leave()?;

@@ -12,14 +12,14 @@ pub(crate) struct Signals {
 }
 
 /// Starts listening: SIGTERM, SIGHUP, SIGINT and SIGQUIT end sts3 (the terminal restored, as
-/// on `q`); SIGTSTP suspends it (the terminal restored first, taken again on SIGCONT).
+/// on `q`; SIGINT and SIGQUIT not while a shell has the terminal: they were typed there); SIGTSTP suspends it (the terminal restored first, taken again on SIGCONT).
 pub(crate) fn listen() -> std::io::Result<Signals> {
     Ok(Signals {
         watched: vec![
             (signal(SignalKind::terminate())?, Signal::Terminate),
             (signal(SignalKind::hangup())?, Signal::Terminate),
-            (signal(SignalKind::interrupt())?, Signal::Terminate),
-            (signal(SignalKind::quit())?, Signal::Terminate),
+            (signal(SignalKind::interrupt())?, Signal::Interrupt),
+            (signal(SignalKind::quit())?, Signal::Interrupt),
             (
                 signal(SignalKind::from_raw(signal_hook::consts::SIGTSTP))?,
                 Signal::Suspend,

@@ -166,6 +166,58 @@ pub(crate) fn edit_in_editor(text: &str) -> Result<String, String> {
     result
 }
 
+/// The user's shell (`$SHELL`, else `sh`), run on the terminal while the TUI waits, with the
+/// shared session's variables.
+pub(crate) struct TerminalShell;
+
+impl super::event_loop::Shell for TerminalShell {
+    fn start(
+        &mut self,
+        vars: &[(&'static str, String)],
+        done: tokio::sync::mpsc::UnboundedSender<super::executor::Event>,
+    ) -> Result<(), String> {
+        let shell = std::env::var("SHELL")
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| "sh".to_string());
+        super::keys::pause_reader();
+        restore().map_err(|e| format!("cannot give the terminal to the shell: {e}"))?;
+        println!(
+            "sts3: {shell} with the shared session (the AWS CLI and SDKs here use it); exit comes back to sts3"
+        );
+        let mut command = tokio::process::Command::new(&shell);
+        for name in crate::serve::env::REMOVED {
+            command.env_remove(name);
+        }
+        command.envs(vars.iter().cloned()).env("STS3_SHARED", "1");
+        let mut child = match command.spawn() {
+            Ok(child) => child,
+            Err(e) => {
+                let _ = self.take_back();
+                return Err(format!("cannot run {shell}: {e}; set $SHELL"));
+            }
+        };
+        tokio::spawn(async move {
+            let result = match child.wait().await {
+                Ok(status) => Ok(status.to_string()),
+                Err(e) => Err(format!("{shell}: {e}")),
+            };
+            let msg = crate::app::Msg::ShellEnded { result };
+            let _ = done.send(super::executor::Event::app(msg));
+        });
+        Ok(())
+    }
+
+    fn take_back(&mut self) -> std::io::Result<()> {
+        enable_raw_mode()?;
+        HELD.store(true, Ordering::SeqCst);
+        execute!(std::io::stdout(), EnterAlternateScreen, Hide)?;
+        capture_mouse()?;
+        super::keys::resume_reader();
+        Ok(())
+    }
+}
+
 /// The editor's command: `$VISUAL`, else `$EDITOR`, else `vi` (run by the shell, so
 /// `code --wait` works as it does for git).
 fn editor_command() -> String {

@@ -153,7 +153,8 @@ impl Cloud for FakeCloud {
         let secret = SecretCredentials {
             access_key_id: info.access_key_id.clone(),
             secret_access_key: Secret::new("fake-secret"),
-            session_token: Secret::new("fake-token"),
+            // Each set its own token, so what is served tells which set it is.
+            session_token: Secret::new(format!("fake-token-{}", self.issues.lock().unwrap().len())),
             expires_at: info.expires_at,
         };
         Box::pin(async move {
@@ -379,6 +380,42 @@ impl Backend for SharedBackend {
 type Events = Pin<Box<dyn Stream<Item = io::Result<TermEvent>> + Send>>;
 
 /// A TUI running on paused time.
+/// A shell that only records what it was given; the test ends it.
+#[derive(Clone, Default)]
+struct FakeShell {
+    started: Arc<Mutex<Vec<crate::serve::env::Vars>>>,
+    done: Arc<Mutex<Option<mpsc::UnboundedSender<super::executor::Event>>>>,
+    taken_back: Arc<AtomicU64>,
+}
+
+impl event_loop::Shell for FakeShell {
+    fn start(
+        &mut self,
+        vars: &[(&'static str, String)],
+        done: mpsc::UnboundedSender<super::executor::Event>,
+    ) -> Result<(), String> {
+        self.started.lock().unwrap().push(vars.to_vec());
+        *self.done.lock().unwrap() = Some(done);
+        Ok(())
+    }
+
+    fn take_back(&mut self) -> io::Result<()> {
+        self.taken_back.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+impl FakeShell {
+    /// The shell exits.
+    fn exit(&self) {
+        let done = self.done.lock().unwrap().take().expect("a shell runs");
+        let msg = crate::app::Msg::ShellEnded {
+            result: Ok("exit status: 0".into()),
+        };
+        done.send(super::executor::Event::app(msg)).unwrap();
+    }
+}
+
 struct Harness {
     keys: mpsc::UnboundedSender<TermEvent>,
     signals: mpsc::UnboundedSender<Signal>,
@@ -386,6 +423,7 @@ struct Harness {
     cloud: Arc<FakeCloud>,
     clock: Arc<TestClock>,
     suspended: Arc<AtomicU64>,
+    shell: FakeShell,
     task: JoinHandle<io::Result<(Exit, crate::app::App)>>,
 }
 
@@ -444,6 +482,7 @@ fn start_settings(
     };
     let (tx, results) = mpsc::unbounded_channel();
     let suspended = Arc::new(AtomicU64::new(0));
+    let shell = FakeShell::default();
     let dyn_cloud: Arc<dyn Cloud> = cloud.clone();
     let parts = Parts {
         events,
@@ -460,6 +499,7 @@ fn start_settings(
             })
         },
         edit: Box::new(|text: &str| Ok(text.replace("s3:GetObject", "s3:GetObjectTagging"))),
+        shell: Box::new(shell.clone()),
     };
     let mut term = Terminal::new(backend.clone()).unwrap();
     let task = tokio::spawn(async move {
@@ -472,6 +512,7 @@ fn start_settings(
         cloud,
         clock,
         suspended,
+        shell,
         task,
     }
 }
@@ -920,4 +961,96 @@ async fn a_download_cut_mid_body_resumes_after_a_refresh_from_where_it_broke_off
         "{:?}",
         app.object.outcome
     );
+}
+
+/// The shared session's endpoint, as a client finds it: the script a shell sources (its path
+/// read off the popup), and from it the URL and the token.
+fn shared_endpoint(screen: &str) -> (String, String, std::path::PathBuf) {
+    let line = screen
+        .lines()
+        .find_map(|l| l.split(". ").nth(1).filter(|p| p.contains("sts3-share-")))
+        .unwrap_or_else(|| panic!("the line to paste: {screen}"));
+    let env_file = std::path::PathBuf::from(line.split_whitespace().next().unwrap());
+    let script = std::fs::read_to_string(&env_file).unwrap();
+    let var = |name: &str| {
+        script
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("export {name}=")))
+            .unwrap()
+            .trim_matches('\'')
+            .to_string()
+    };
+    let token = std::fs::read_to_string(var("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")).unwrap();
+    (var("AWS_CONTAINER_CREDENTIALS_FULL_URI"), token, env_file)
+}
+
+/// What the endpoint at `url` answers a GET with `token`.
+async fn fetch_served(url: &str, token: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = url.trim_start_matches("http://").split('/').next().unwrap();
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "GET /credentials HTTP/1.1\r\nHost: x\r\nAuthorization: {token}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_shared_session_is_served_counted_refreshed_early_and_kept_while_a_shell_runs() {
+    // 15 minutes: alone, the refresh is at 600 s; shared, half way (450 s), the most a short
+    // session can give the SDKs' wish for 16 minutes left.
+    let h = start(900, vec![]);
+    advance(1.0).await;
+    h.char('S');
+    advance(0.5).await;
+    let screen = h.backend.screen();
+    assert!(screen.contains("Sharing the session"), "{screen}");
+    let (url, token, env_file) = shared_endpoint(&screen);
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    let answer = fetch_served(&url, &token).await;
+    assert!(answer.contains("\"Token\":\"fake-token-1\""), "{answer}");
+    let refused = fetch_served(&url, "not-the-token").await;
+    assert!(refused.starts_with("HTTP/1.1 401"), "{refused}");
+    h.key(KeyCode::Esc, KeyModifiers::NONE);
+    advance(0.5).await;
+    let screen = h.backend.screen();
+    assert!(
+        screen.contains("Shared    served 1 · refused 1 · last 09:00:01"),
+        "the session pane counts: {screen}"
+    );
+
+    // A shell has the terminal: nothing is drawn, but the session is refreshed and served.
+    h.char('!');
+    advance(0.5).await;
+    let vars = h.shell.started.lock().unwrap()[0].clone();
+    assert!(vars.contains(&("AWS_CONTAINER_CREDENTIALS_FULL_URI", url.clone())));
+    let frames = h.backend.frames();
+    advance(450.0).await;
+    assert_eq!(h.cloud.issue_times().len(), 2, "refreshed at 450 s");
+    assert_eq!(h.backend.frames(), frames, "nothing drawn over the shell");
+    let answer = fetch_served(&url, &token).await;
+    assert!(
+        answer.contains("\"Token\":\"fake-token-2\""),
+        "the new set: {answer}"
+    );
+    h.shell.exit();
+    advance(0.5).await;
+    assert_eq!(h.shell.taken_back.load(Ordering::SeqCst), 1);
+    assert!(h.backend.frames() > frames, "drawn again");
+
+    // Quitting asks first, and the endpoint's files go with sts3.
+    h.char('q');
+    advance(0.5).await;
+    assert!(
+        h.backend.screen().contains("quit and stop sharing?"),
+        "{}",
+        h.backend.screen()
+    );
+    assert!(env_file.exists());
+    let (exit, _) = h.quit().await;
+    assert_eq!(exit, Exit::Quit);
+    assert!(!env_file.exists(), "the token and the script are gone");
 }

@@ -4,6 +4,8 @@
 //! port the system picks; requests are bounded in size and time, so a client that sends
 //! slowly or too much costs little.
 
+pub(crate) mod env;
+
 use crate::credentials::SecretCredentials;
 use crate::credentials::export::container_json;
 use bytes::Bytes;
@@ -46,6 +48,18 @@ pub(crate) struct Counts {
     pub(crate) refused: AtomicU64,
 }
 
+/// What the endpoint did with a request, told as it happens (the TUI counts them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Answered {
+    /// A set was handed out.
+    Served,
+    /// Refused: no token, a wrong one, or not a GET.
+    Refused,
+}
+
+/// Who is told of every request.
+pub(crate) type Tell = Arc<dyn Fn(Answered) + Send + Sync>;
+
 /// A running endpoint.
 pub(crate) struct Endpoint {
     pub(crate) addr: SocketAddr,
@@ -67,9 +81,11 @@ impl Drop for Endpoint {
 }
 
 /// Starts serving `served` on 127.0.0.1 to clients that send `token` as `Authorization`.
+/// `tell` hears of every request answered.
 pub(crate) async fn start(
     token: String,
     served: watch::Receiver<Served>,
+    tell: Option<Tell>,
 ) -> std::io::Result<Endpoint> {
     let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
     let addr = listener.local_addr()?;
@@ -77,6 +93,7 @@ pub(crate) async fn start(
     let token: Arc<str> = token.into();
     let slots = Arc::new(Semaphore::new(CONNECTIONS));
     let task_counts = counts.clone();
+    let tell: Tell = tell.unwrap_or_else(|| Arc::new(|_| {}));
     let task = tokio::spawn(async move {
         loop {
             let Ok(permit) = slots.clone().acquire_owned().await else {
@@ -86,13 +103,17 @@ pub(crate) async fn start(
                 continue;
             };
             let (token, served, counts) = (token.clone(), served.clone(), task_counts.clone());
+            let tell = tell.clone();
             tokio::spawn(async move {
                 let service = service_fn(move |req| {
                     let (token, served, counts) = (token.clone(), served.clone(), counts.clone());
+                    let tell = tell.clone();
                     async move {
-                        Ok::<_, std::convert::Infallible>(
-                            answer(&req, &token, served, &counts).await,
-                        )
+                        let (response, answered) = answer(&req, &token, served, &counts).await;
+                        if let Some(answered) = answered {
+                            tell(answered);
+                        }
+                        Ok::<_, std::convert::Infallible>(response)
                     }
                 });
                 let _ = http1::Builder::new()
@@ -109,16 +130,17 @@ pub(crate) async fn start(
 }
 
 /// The answer to one request: the set in use (the fresher one, when a refresh is due and
-/// comes soon), or why not.
+/// comes soon), or why not; and what was done, to tell.
 async fn answer(
     req: &Request<Incoming>,
     token: &str,
     mut served: watch::Receiver<Served>,
     counts: &Counts,
-) -> Response<Full<Bytes>> {
+) -> (Response<Full<Bytes>>, Option<Answered>) {
     if req.method() != Method::GET {
         counts.refused.fetch_add(1, Ordering::Relaxed);
-        return message(StatusCode::METHOD_NOT_ALLOWED, "only GET is served");
+        let response = message(StatusCode::METHOD_NOT_ALLOWED, "only GET is served");
+        return (response, Some(Answered::Refused));
     }
     let given = req
         .headers()
@@ -126,10 +148,11 @@ async fn answer(
         .map(hyper::header::HeaderValue::as_bytes);
     if !given.is_some_and(|g| same(g, token.as_bytes())) {
         counts.refused.fetch_add(1, Ordering::Relaxed);
-        return message(
+        let response = message(
             StatusCode::UNAUTHORIZED,
             "this endpoint serves only the process sts3 started (its token is missing or wrong)",
         );
+        return (response, Some(Answered::Refused));
     }
     if served.borrow().refreshing {
         let _ = tokio::time::timeout(
@@ -139,10 +162,11 @@ async fn answer(
         .await;
     }
     let Some(credentials) = served.borrow().credentials.clone() else {
-        return message(
+        let response = message(
             StatusCode::SERVICE_UNAVAILABLE,
             "sts3 has no credentials to serve (the session ran out; see its messages)",
         );
+        return (response, None);
     };
     counts.served.fetch_add(1, Ordering::Relaxed);
     let mut response = Response::new(Full::new(Bytes::from(container_json(&credentials))));
@@ -150,7 +174,39 @@ async fn answer(
         hyper::header::CONTENT_TYPE,
         hyper::header::HeaderValue::from_static("application/json"),
     );
-    response
+    (response, Some(Answered::Served))
+}
+
+/// The session shared from the TUI: the endpoint, the private folder with its token, the
+/// client's AWS files and the script a shell sources, and the variables a client gets.
+pub(crate) struct Shared {
+    pub(crate) endpoint: Endpoint,
+    pub(crate) vars: env::Vars,
+    pub(crate) env_file: std::path::PathBuf,
+    /// Removed (with the token) when the share goes.
+    _private: env::Private,
+}
+
+/// Starts sharing `served`: a new token in a private folder, the endpoint, and the script a
+/// shell sources to become a client (with `region` and `endpoint_url` in its AWS files).
+pub(crate) async fn share(
+    served: watch::Receiver<Served>,
+    region: Option<&str>,
+    endpoint_url: Option<&str>,
+    tell: Tell,
+) -> std::io::Result<Shared> {
+    let private = env::Private::create("sts3-share")?;
+    let token = new_token()?;
+    let token_file = private.write("token", &token)?;
+    let endpoint = start(token, served, Some(tell)).await?;
+    let vars = env::client_vars(&private, &endpoint.url(), &token_file, region, endpoint_url)?;
+    let env_file = private.write("env", &env::shell_script(&vars))?;
+    Ok(Shared {
+        endpoint,
+        vars,
+        env_file,
+        _private: private,
+    })
 }
 
 /// A JSON error answer (never credentials).

@@ -19,11 +19,15 @@ fn creds(key: &str) -> Arc<SecretCredentials> {
 }
 
 async fn serving(key: &str) -> (Endpoint, watch::Sender<Served>) {
+    serving_told(key, None).await
+}
+
+async fn serving_told(key: &str, tell: Option<Tell>) -> (Endpoint, watch::Sender<Served>) {
     let (tx, rx) = watch::channel(Served {
         credentials: Some(creds(key)),
         refreshing: false,
     });
-    (start(TOKEN.into(), rx).await.unwrap(), tx)
+    (start(TOKEN.into(), rx, tell).await.unwrap(), tx)
 }
 
 /// Sends `request` as it is and reads the answer to the end (the server closes: HTTP/1.0
@@ -89,7 +93,7 @@ async fn a_client_asking_while_a_refresh_is_due_gets_the_new_set() {
 #[tokio::test]
 async fn with_nothing_to_serve_it_says_so_without_credentials() {
     let (tx, rx) = watch::channel(Served::default());
-    let endpoint = start(TOKEN.into(), rx).await.unwrap();
+    let endpoint = start(TOKEN.into(), rx, None).await.unwrap();
     let answer = raw(&endpoint, &get(Some(TOKEN))).await;
     assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
     drop(tx);
@@ -139,4 +143,22 @@ fn tokens_compare_whole_and_are_new_each_time() {
     assert_eq!(a.len(), 64);
     assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
     assert_ne!(a, b);
+}
+
+#[tokio::test]
+async fn every_request_answered_is_told_as_served_or_refused() {
+    let heard = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = heard.clone();
+    let tell: Tell = Arc::new(move |a| log.lock().unwrap().push(a));
+    let (endpoint, tx) = serving_told("ASIAFIRST", Some(tell)).await;
+    raw(&endpoint, &get(Some(TOKEN))).await;
+    raw(&endpoint, &get(None)).await;
+    tx.send_modify(|s| s.credentials = None);
+    let answer = raw(&endpoint, &get(Some(TOKEN))).await;
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert_eq!(
+        *heard.lock().unwrap(),
+        [Answered::Served, Answered::Refused],
+        "nothing handed out, nothing refused: not told"
+    );
 }

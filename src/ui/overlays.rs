@@ -3,6 +3,7 @@
 
 use super::{Clock, theme};
 use crate::app::{App, Input, Level};
+use crate::keymap::Action;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -67,6 +68,59 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App) {
         Paragraph::new(lines)
             .block(block)
             .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
+        popup,
+    );
+}
+
+/// The shared session's popup: the line to paste in another shell (copied already), what it
+/// does, and the keys. The line stands alone on its row, so a mouse selection takes it whole.
+pub(crate) fn render_shared(frame: &mut Frame, area: Rect, app: &App) {
+    let Some(sharing) = app.share.sharing() else {
+        return;
+    };
+    let key = |action| super::key_name(app, action);
+    let lines = vec![
+        Line::from(Span::styled(
+            "Paste this in another shell (it is on the clipboard):",
+            theme::label(),
+        )),
+        Line::from(""),
+        Line::from(Span::raw(sharing.endpoint.source_line())),
+        Line::from(""),
+        Line::from(Span::styled(
+            "The AWS CLI, Terraform and the AWS SDKs there then use this session, refreshed \
+             as sts3 refreshes it, following a switch of mode, profile or bucket. Only a \
+             process that can read the token file is served.",
+            theme::dim(),
+        )),
+        Line::from(""),
+        Line::from(Span::styled(
+            format!("Endpoint  {}", sharing.endpoint.url),
+            theme::dim(),
+        )),
+    ];
+    let width = area.width.saturating_sub(4).clamp(20, 100).min(area.width);
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let needed: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let height = u16::try_from(needed + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let popup = centered(area, width, height);
+    frame.render_widget(Clear, popup);
+    let footer = format!(
+        " {} shell here · {} copy again · {} stop sharing · esc close ",
+        key(Action::Shell),
+        key(Action::CopyUri),
+        key(Action::Cancel)
+    );
+    let block = Block::bordered()
+        .border_style(theme::focus_border())
+        .title(Span::styled(" Sharing the session ", theme::title()))
+        .title_bottom(Span::styled(footer, theme::dim()));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
         popup,
     );
 }

@@ -106,6 +106,9 @@ fn rows(app: &App, clock: Clock, inner_width: usize) -> Vec<Row<'static>> {
     if app.target.places_differ() {
         rows.push(one(5, row("Via", app.target.place(s.mode()))));
     }
+    if let Some(text) = shared_text(app, clock, value_width) {
+        rows.push(one(3, row("Shared", Span::styled(text, theme::key_hint()))));
+    }
     if s.clock_offset() != TimeDelta::zero() {
         let text = crate::app::clock_offset_text(s.clock_offset());
         rows.push(one(4, row("Clock", Span::styled(text, theme::warn()))));
@@ -123,6 +126,38 @@ fn rows(app: &App, clock: Clock, inner_width: usize) -> Vec<Row<'static>> {
         });
     }
     rows
+}
+
+/// What the endpoint that shares the session did: sets served, requests refused, the last
+/// one served, and the key that shows how to use it when it fits in `width`; `None` when the
+/// session is not shared.
+fn shared_text(app: &App, clock: Clock, width: usize) -> Option<String> {
+    use crate::app::share::State;
+    let sharing = match &app.share.state {
+        State::Off => return None,
+        State::Starting => return Some("starting…".to_string()),
+        State::On(sharing) => sharing,
+    };
+    let mut parts = vec![match sharing.served {
+        0 => "nothing served yet".to_string(),
+        n => format!("served {n}"),
+    }];
+    if sharing.refused > 0 {
+        parts.push(format!("refused {}", sharing.refused));
+    }
+    if let Some(last) = sharing.last {
+        parts.push(format!("last {}", clock.local_time(last)));
+    }
+    let text = parts.join(" · ");
+    let how = format!(
+        "{text} · {}: how",
+        super::key_name(app, crate::keymap::Action::Share)
+    );
+    Some(if how.chars().count() <= width {
+        how
+    } else {
+        text
+    })
 }
 
 /// When the next refresh (or retry) is, and how many were done.

@@ -26,6 +26,14 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     // A line being typed is always on top (`App::top`): its own prompt.
     let line = if let Some(Input::Overwrite) = &app.input {
         overwrite_prompt(app)
+    } else if let Some(Input::ConfirmQuit) = &app.input {
+        Line::from(vec![
+            Span::styled(
+                "the session is shared with other tools: quit and stop sharing? ",
+                theme::warn(),
+            ),
+            Span::styled("q/y quit · esc stay", theme::key_hint()),
+        ])
     } else if let Some(Input::Filter { text }) = &app.input {
         Line::from(vec![
             Span::styled("/", theme::key_hint()),

@@ -187,6 +187,8 @@ pub enum Action {
     History,
     CopyUri,
     CopyArn,
+    Share,
+    Shell,
 }
 
 impl Action {

@@ -301,11 +301,7 @@ impl ObjectActions {
             return Step::default();
         };
         self.outcome = Some(Outcome::Cancelled { key: d.key });
-        Step {
-            effects: vec![Effect::CancelDownload { request: d.request }],
-            prompt: Some(Prompt::Close),
-            ..Step::default()
-        }
+        Step::effects(vec![Effect::CancelDownload { request: d.request }])
     }
 
     /// The status bar's line for the running download.

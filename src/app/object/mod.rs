@@ -12,7 +12,7 @@ mod view;
 
 use crate::app::ctx::{Ctx, Step, ctx};
 use crate::app::fetch::{Failed, Fetch, Streak};
-use crate::app::{App, Effect, Generation, RequestId};
+use crate::app::{App, Effect, Generation, Msg, RequestId};
 use crate::object::preview::Preview;
 use crate::object::{ObjectDetail, Validity};
 use chrono::{DateTime, Utc};
@@ -140,6 +140,38 @@ impl ObjectActions {
         self.download
             .as_ref()
             .filter(|d| matches!(d.phase, Phase::Running { .. }))
+    }
+}
+
+impl ObjectActions {
+    /// The object actions' messages: each answered by its transition.
+    pub(crate) fn on_msg(&mut self, msg: Msg, ctx: &Ctx<'_>) -> Step {
+        match msg {
+            Msg::DetailLoaded { request, detail } => self.on_detail(request, detail),
+            Msg::PreviewLoaded {
+                request,
+                bytes,
+                size,
+            } => self.on_preview(request, &bytes, size),
+            Msg::ObjectFailed { request, failure } => return self.on_failed(request, failure, ctx),
+            Msg::Presigned { request, url } => return self.on_presigned(request, url).into(),
+            Msg::DownloadTargetChecked {
+                request,
+                exists,
+                keep_both,
+            } => return self.on_target_checked(request, exists, keep_both, ctx),
+            Msg::DownloadProgressed {
+                request,
+                received,
+                size,
+            } => self.on_progress(request, received, size),
+            Msg::DownloadStalled { request, failure } => {
+                return self.on_stalled(request, &failure, ctx);
+            }
+            Msg::DownloadFinished { request, result } => return self.on_finished(request, result),
+            _ => {}
+        }
+        Step::default()
     }
 }
 

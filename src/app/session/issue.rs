@@ -156,13 +156,17 @@ impl App {
                 now,
             );
         } else if !accepted.first {
-            let text = if accepted.mode_changed {
+            let mut text = if accepted.mode_changed {
                 format!("credentials switched to {mode} mode")
             } else if reissued {
                 format!("credentials re-issued for the new target ({mode} mode)")
             } else {
                 format!("credentials refreshed ({mode} mode)")
             };
+            if self.share.is_on() {
+                // Decided: shared tools follow the browser (one session, one target).
+                text.push_str("; tools sharing the session get these from now on");
+            }
             self.notify(text, Level::Info, now);
         }
     }

@@ -7,7 +7,7 @@ mod issue;
 pub(crate) use issue::clock_offset_text;
 
 use super::Generation;
-use crate::credentials::schedule::refresh_at;
+use crate::credentials::schedule::{refresh_at, served_refresh_at};
 use crate::credentials::{ClockReading, Mode, SessionInfo};
 use crate::failure::AwsFailure;
 use crate::failure::backoff;
@@ -92,6 +92,9 @@ pub(crate) struct SessionState {
     /// How far the local clock is ahead of the server's (negative: behind), measured at the
     /// last issue; zero when within [`crate::credentials::CLOCK_TOLERANCE_SECS`].
     clock_offset: TimeDelta,
+    /// The session is served to other tools: refreshed early enough that every set handed out
+    /// has the time their SDKs want left.
+    serving: bool,
 }
 
 impl SessionState {
@@ -104,6 +107,7 @@ impl SessionState {
             refresh_count: 0,
             last_error: None,
             clock_offset: TimeDelta::zero(),
+            serving: false,
         }
     }
 
@@ -251,15 +255,50 @@ impl SessionState {
         };
         // Keep the session on one clock: the server's.
         info.issued_at -= self.clock_offset;
-        let planned = refresh_at(&info, margin_secs) + self.clock_offset;
-        let at = planned.max(now + TimeDelta::seconds(MIN_REFRESH_SECS));
-        self.phase = Phase::Waiting(Plan::Refresh { at });
+        self.phase = Phase::Waiting(Plan::Refresh {
+            at: self.planned_refresh(&info, margin_secs, now),
+        });
         self.last_error = None;
         self.active = Some(Active { generation, info });
         Accepted {
             first,
             mode_changed,
             clock,
+        }
+    }
+
+    /// When to refresh `info` (on the local clock): `margin_secs` before expiry, or earlier
+    /// while serving; never sooner than [`MIN_REFRESH_SECS`] from now.
+    fn planned_refresh(
+        &self,
+        info: &SessionInfo,
+        margin_secs: u32,
+        now: DateTime<Utc>,
+    ) -> DateTime<Utc> {
+        let on_server = if self.serving {
+            served_refresh_at(info, margin_secs)
+        } else {
+            refresh_at(info, margin_secs)
+        };
+        (on_server + self.clock_offset).max(now + TimeDelta::seconds(MIN_REFRESH_SECS))
+    }
+
+    pub(crate) fn is_serving(&self) -> bool {
+        self.serving
+    }
+
+    /// Serving to other tools starts (or stops): the planned refresh moves earlier, to when a
+    /// served session is refreshed, if it is later than that.
+    pub(crate) fn serve(&mut self, on: bool, margin_secs: u32, now: DateTime<Utc>) {
+        self.serving = on;
+        let Some(active) = &self.active else {
+            return;
+        };
+        let served_at = self.planned_refresh(&active.info, margin_secs, now);
+        if let Phase::Waiting(Plan::Refresh { at }) = &mut self.phase
+            && served_at < *at
+        {
+            *at = served_at;
         }
     }
 

@@ -314,8 +314,8 @@ fn help_overlay() {
         app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('j'))), at(1));
     }
     let text = format!("{}", draw(&mut app, at(1), 80, 24).backend());
-    assert!(text.contains("access check: what S3 allows here"), "{text}");
-    assert!(text.contains("j/k scroll · 14-35 of 35"), "{text}");
+    assert!(text.contains("a shell using the shared session"), "{text}");
+    assert!(text.contains("j/k scroll · 16-37 of 37"), "{text}");
     assert!(
         !text.contains("q C-c     quit"),
         "scrolled past the first line"
@@ -1061,3 +1061,35 @@ fn the_mfa_prompt_for_a_switch_names_the_mode_not_a_refresh() {
 
 mod lab;
 mod object;
+
+#[test]
+fn the_footer_says_how_the_rows_are_sorted_and_that_only_the_loaded_keys_are() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    assert!(!text.contains("sorted by"), "by name: nothing said");
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('o'))), at(1));
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    assert!(
+        text.contains("sorted by name ↓: the 4 loaded keys only"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_failed_download_is_shown_under_the_listing_with_its_way_out() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.object.outcome = Some(crate::app::object::Outcome::Failed {
+        key: "index.html".into(),
+        message: "ExpiredToken: the token expired".into(),
+        refresh_may_help: true,
+    });
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    assert!(
+        text.contains("✗ saving index.html failed: ExpiredToken: the token expired"),
+        "{text}"
+    );
+    assert!(
+        text.contains("r: refresh credentials · s: try again"),
+        "{text}"
+    );
+}
