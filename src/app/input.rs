@@ -168,6 +168,9 @@ impl App {
     }
 
     pub(super) fn on_action(&mut self, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+        if let Some(effects) = self.on_listing_action(action, now) {
+            return effects;
+        }
         match action {
             Action::Quit if self.share.is_on() => {
                 self.input = Some(Input::ConfirmQuit);
@@ -185,14 +188,6 @@ impl App {
                 self.focus = cycle_focus(self.focus, action == Action::FocusNext);
                 Vec::new()
             }
-            Action::Up => self.scroll(-1, now),
-            Action::Down => self.scroll(1, now),
-            Action::PageUp => self.scroll(-self.page_rows(), now),
-            Action::PageDown => self.scroll(self.page_rows(), now),
-            Action::Top => self.scroll(isize::MIN / 2, now),
-            Action::Bottom if self.focus == Focus::Objects => self.walk_to_end(now),
-            Action::Bottom => self.scroll(isize::MAX / 2, now),
-            Action::Open => self.open_selected(now),
             Action::Preview | Action::Download | Action::Presign if self.on_a_folder() => {
                 self.say_what_a_folder_needs(action, now);
                 Vec::new()
@@ -201,8 +196,6 @@ impl App {
             Action::Download => self.with_object(now, ObjectActions::start_download),
             Action::Presign => self.with_object(now, ObjectActions::presign),
             Action::Cancel => self.with_object(now, |o, _| o.cancel_download()),
-            Action::Sort => self.cycle_sort(now),
-            Action::Wrap => Vec::new(),
             Action::EditPolicy => self.edit_policy(now),
             Action::Templates => self.open_templates(now),
             Action::AccessCheck => self.with_lab(now, super::lab::Lab::check_access),
@@ -214,6 +207,28 @@ impl App {
                 self.history.visible = true;
                 Vec::new()
             }
+            Action::RefreshCredentials => self.refresh_now(now),
+            Action::ModeFederated => self.switch_mode(Mode::Federated, now),
+            Action::ModeRole => self.switch_mode(Mode::AssumedRole, now),
+            Action::ModeSession => self.switch_mode(Mode::SessionToken, now),
+            Action::ModeCycle => self.cycle_mode(now),
+            // `w` is an object view's; the listing's own are above.
+            _ => Vec::new(),
+        }
+    }
+
+    /// Moving in the focused pane and the listing's own actions; `None` for the others.
+    fn on_listing_action(&mut self, action: Action, now: DateTime<Utc>) -> Option<Vec<Effect>> {
+        Some(match action {
+            Action::Up => self.scroll(-1, now),
+            Action::Down => self.scroll(1, now),
+            Action::PageUp => self.scroll(-self.page_rows(), now),
+            Action::PageDown => self.scroll(self.page_rows(), now),
+            Action::Top => self.scroll(isize::MIN / 2, now),
+            Action::Bottom if self.focus == Focus::Objects => self.walk_to_end(now),
+            Action::Bottom => self.scroll(isize::MAX / 2, now),
+            Action::Open => self.open_selected(now),
+            Action::Sort => self.cycle_sort(now),
             Action::Parent => self.go_up(now),
             Action::Filter => {
                 self.focus = Focus::Objects;
@@ -226,12 +241,8 @@ impl App {
                 self.ask_page(Which::FailedAgain, now)
             }
             Action::Reload => self.reload(now),
-            Action::RefreshCredentials => self.refresh_now(now),
-            Action::ModeFederated => self.switch_mode(Mode::Federated, now),
-            Action::ModeRole => self.switch_mode(Mode::AssumedRole, now),
-            Action::ModeSession => self.switch_mode(Mode::SessionToken, now),
-            Action::ModeCycle => self.cycle_mode(now),
-        }
+            _ => return None,
+        })
     }
 
     /// `y` / `Y`: the `s3://` URI or the ARN of the object open or selected (a folder's when

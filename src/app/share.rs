@@ -126,10 +126,7 @@ impl Share {
         let shell = std::mem::take(&mut self.shell_when_started);
         let endpoint = match result {
             Ok(endpoint) => endpoint,
-            Err(why) => {
-                self.state = State::Off;
-                return Step::say(format!("cannot share the session: {why}"), Level::Error);
-            }
+            Err(why) => return self.failed_to_start(&why),
         };
         let mut effects = vec![Effect::CopyToClipboard {
             text: endpoint.source_line(),
@@ -151,6 +148,11 @@ impl Share {
             history: Some((text, Level::Info)),
             ..Step::default()
         }
+    }
+
+    fn failed_to_start(&mut self, why: &str) -> Step {
+        self.state = State::Off;
+        Step::say(format!("cannot share the session: {why}"), Level::Error)
     }
 
     /// The endpoint answered a request: counted, and listed in the history.

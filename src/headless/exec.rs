@@ -59,39 +59,13 @@ pub async fn run(settings: &Settings, args: &ExecArgs) -> Result<u8, CommandErro
     let private = Private::create("sts3-exec").map_err(|e| {
         CommandError::Usage(format!("cannot make a private folder for the token: {e}"))
     })?;
-    let mut command = Command::new(program);
-    command.args(rest);
-    for name in env::REMOVED {
-        command.env_remove(name);
-    }
-    let base = settings.target.base_for(settings.target.mode);
-    let (region, endpoint_url) = (base.region.as_deref(), base.endpoint_url.as_deref());
     let (tx, rx) = watch::channel(Served {
         credentials: Some(Arc::new(session.secret.clone())),
         refreshing: false,
     });
-    let endpoint = if args.env {
-        command.envs(env::own_files(&private, region)?);
-        if let Some(url) = endpoint_url {
-            command.env("AWS_ENDPOINT_URL", url);
-        }
-        static_env(&mut command, &session);
-        None
-    } else {
-        let token = serve::new_token()?;
-        let token_file = private.write("token", &token)?;
-        let endpoint = serve::start(token, rx, None).await?;
-        let url = endpoint.url();
-        command.envs(env::client_vars(
-            &private,
-            &url,
-            &token_file,
-            region,
-            endpoint_url,
-        )?);
-        say_served(&session, &url, program);
-        Some(endpoint)
-    };
+    let mut command = Command::new(program);
+    command.args(rest);
+    let endpoint = prepared(&mut command, args.env, settings, &session, &private, rx).await?;
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(e) => return Err(not_started(program, &e)),
@@ -109,8 +83,53 @@ pub async fn run(settings: &Settings, args: &ExecArgs) -> Result<u8, CommandErro
             Some(number) = signals.next() => pass_on(&child, number),
         }
     };
+    say_refused(endpoint.as_ref());
+    drop(endpoint);
+    drop(private);
+    Ok(exit_code(status))
+}
+
+/// Gives `command` the session: served on an endpoint (returned, serving `served`), or with
+/// `--env` as static variables; with its own AWS files either way.
+async fn prepared(
+    command: &mut Command,
+    static_vars: bool,
+    settings: &Settings,
+    session: &Session<'_>,
+    private: &Private,
+    served: watch::Receiver<Served>,
+) -> Result<Option<serve::Endpoint>, CommandError> {
+    for name in env::REMOVED {
+        command.env_remove(name);
+    }
+    let base = settings.target.base_for(settings.target.mode);
+    let (region, endpoint_url) = (base.region.as_deref(), base.endpoint_url.as_deref());
+    if static_vars {
+        command.envs(env::own_files(private, region)?);
+        if let Some(url) = endpoint_url {
+            command.env("AWS_ENDPOINT_URL", url);
+        }
+        static_env(command, session);
+        return Ok(None);
+    }
+    let token = serve::new_token()?;
+    let token_file = private.write("token", &token)?;
+    let endpoint = serve::start(token, served, None).await?;
+    let url = endpoint.url();
+    command.envs(env::client_vars(
+        private,
+        &url,
+        &token_file,
+        region,
+        endpoint_url,
+    )?);
+    say_served(session, &url, command.as_std().get_program());
+    Ok(Some(endpoint))
+}
+
+/// Says how many requests were refused for want of the token, if any were.
+fn say_refused(endpoint: Option<&serve::Endpoint>) {
     if let Some(refused) = endpoint
-        .as_ref()
         .map(|e| e.counts.refused.load(std::sync::atomic::Ordering::Relaxed))
         .filter(|n| *n > 0)
     {
@@ -118,9 +137,6 @@ pub async fn run(settings: &Settings, args: &ExecArgs) -> Result<u8, CommandErro
             "sts3: refused {refused} request(s) for credentials without this run's token"
         ));
     }
-    drop(endpoint);
-    drop(private);
-    Ok(exit_code(status))
 }
 
 /// `settings` with the session policy of template `name` (for the bucket and `--prefix`).
@@ -165,7 +181,7 @@ fn static_env(command: &mut Command, session: &Session<'_>) {
 }
 
 /// One line on stderr: what is served, where, until when.
-fn say_served(session: &Session<'_>, url: &str, program: &OsString) {
+fn say_served(session: &Session<'_>, url: &str, program: &std::ffi::OsStr) {
     let info = &session.info;
     super::stderr_line(&format!(
         "sts3: serving the {} session to {} on {url}; refreshed before it expires",

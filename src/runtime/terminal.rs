@@ -176,21 +176,13 @@ impl super::event_loop::Shell for TerminalShell {
         vars: &[(&'static str, String)],
         done: tokio::sync::mpsc::UnboundedSender<super::executor::Event>,
     ) -> Result<(), String> {
-        let shell = std::env::var("SHELL")
-            .ok()
-            .filter(|s| !s.trim().is_empty())
-            .unwrap_or_else(|| "sh".to_string());
+        let shell = user_shell();
         super::keys::pause_reader();
         restore().map_err(|e| format!("cannot give the terminal to the shell: {e}"))?;
         println!(
             "sts3: {shell} with the shared session (the AWS CLI and SDKs here use it); exit comes back to sts3"
         );
-        let mut command = tokio::process::Command::new(&shell);
-        for name in crate::serve::env::REMOVED {
-            command.env_remove(name);
-        }
-        command.envs(vars.iter().cloned()).env("STS3_SHARED", "1");
-        let mut child = match command.spawn() {
+        let mut child = match shell_command(&shell, vars).spawn() {
             Ok(child) => child,
             Err(e) => {
                 let _ = self.take_back();
@@ -216,6 +208,24 @@ impl super::event_loop::Shell for TerminalShell {
         super::keys::resume_reader();
         Ok(())
     }
+}
+
+/// The user's shell: `$SHELL`, else `sh`.
+fn user_shell() -> String {
+    std::env::var("SHELL")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "sh".to_string())
+}
+
+/// `shell` with the shared session's variables, and without those that would win over them.
+fn shell_command(shell: &str, vars: &[(&'static str, String)]) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(shell);
+    for name in crate::serve::env::REMOVED {
+        command.env_remove(name);
+    }
+    command.envs(vars.iter().cloned()).env("STS3_SHARED", "1");
+    command
 }
 
 /// The editor's command: `$VISUAL`, else `$EDITOR`, else `vi` (run by the shell, so

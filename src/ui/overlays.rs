@@ -78,8 +78,42 @@ pub(crate) fn render_shared(frame: &mut Frame, area: Rect, app: &App) {
     let Some(sharing) = app.share.sharing() else {
         return;
     };
+    let lines = shared_lines(sharing);
+    let width = area.width.saturating_sub(4).clamp(20, 100).min(area.width);
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let needed: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let height = u16::try_from(needed + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let popup = centered(area, width, height);
+    frame.render_widget(Clear, popup);
+    let footer = shared_footer(app);
+    let block = Block::bordered()
+        .border_style(theme::focus_border())
+        .title(Span::styled(" Sharing the session ", theme::title()))
+        .title_bottom(Span::styled(footer, theme::dim()));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        popup,
+    );
+}
+
+/// The popup's keys.
+fn shared_footer(app: &App) -> String {
     let key = |action| super::key_name(app, action);
-    let lines = vec![
+    format!(
+        " {} shell here · {} copy again · {} stop sharing · esc close ",
+        key(Action::Shell),
+        key(Action::CopyUri),
+        key(Action::Cancel)
+    )
+}
+
+/// The popup's text: the line, what it does, where the endpoint is.
+fn shared_lines(sharing: &crate::app::share::Sharing) -> Vec<Line<'static>> {
+    vec![
         Line::from(Span::styled(
             "Paste this in another shell (it is on the clipboard):",
             theme::label(),
@@ -98,31 +132,7 @@ pub(crate) fn render_shared(frame: &mut Frame, area: Rect, app: &App) {
             format!("Endpoint  {}", sharing.endpoint.url),
             theme::dim(),
         )),
-    ];
-    let width = area.width.saturating_sub(4).clamp(20, 100).min(area.width);
-    let inner = usize::from(width.saturating_sub(2)).max(1);
-    let needed: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
-    let height = u16::try_from(needed + 2)
-        .unwrap_or(u16::MAX)
-        .min(area.height);
-    let popup = centered(area, width, height);
-    frame.render_widget(Clear, popup);
-    let footer = format!(
-        " {} shell here · {} copy again · {} stop sharing · esc close ",
-        key(Action::Shell),
-        key(Action::CopyUri),
-        key(Action::Cancel)
-    );
-    let block = Block::bordered()
-        .border_style(theme::focus_border())
-        .title(Span::styled(" Sharing the session ", theme::title()))
-        .title_bottom(Span::styled(footer, theme::dim()));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        popup,
-    );
+    ]
 }
 
 /// The MFA prompt: for a refresh, how long the session has left; the code masked.

@@ -27,13 +27,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     let line = if let Some(Input::Overwrite) = &app.input {
         overwrite_prompt(app)
     } else if let Some(Input::ConfirmQuit) = &app.input {
-        Line::from(vec![
-            Span::styled(
-                "the session is shared with other tools: quit and stop sharing? ",
-                theme::warn(),
-            ),
-            Span::styled("q/y quit · esc stay", theme::key_hint()),
-        ])
+        confirm_quit_prompt()
     } else if let Some(Input::Filter { text }) = &app.input {
         Line::from(vec![
             Span::styled("/", theme::key_hint()),
@@ -54,6 +48,17 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
         hints(app, usize::from(area.width))
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// Quitting would stop sharing the session: asked first.
+fn confirm_quit_prompt() -> Line<'static> {
+    Line::from(vec![
+        Span::styled(
+            "the session is shared with other tools: quit and stop sharing? ",
+            theme::warn(),
+        ),
+        Span::styled("q/y quit · esc stay", theme::key_hint()),
+    ])
 }
 
 /// `report.pdf exists: o overwrite · k keep both as report (1).pdf · c cancel · in ~/Downloads`:
