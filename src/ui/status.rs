@@ -54,7 +54,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
 fn confirm_quit_prompt() -> Line<'static> {
     Line::from(vec![
         Span::styled(
-            "the session is shared with other tools: quit and stop sharing? ",
+            "sharing the session: quit and stop sharing? ",
             theme::warn(),
         ),
         Span::styled("q/y quit · esc stay", theme::key_hint()),
