@@ -40,6 +40,13 @@ pub enum Command {
     Exec(ExecArgs),
     /// Print the session as `credential_process` output, for `~/.aws/config`.
     Credentials(CredentialsArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `sts3 man > ~/.local/share/man/man1/sts3.1`.
+    Man,
 }
 
 #[derive(Debug, Clone, Args)]

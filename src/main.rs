@@ -10,6 +10,9 @@ use tokio::runtime::Runtime;
 
 fn main() -> ExitCode {
     let mut cli = Cli::parse();
+    if let Some(code) = generated(cli.command.as_ref()) {
+        return code;
+    }
     if let Err(e) = cli.resolve_uris() {
         return fail(&e, 2);
     }
@@ -74,8 +77,33 @@ fn main() -> ExitCode {
             let PolicyCommand::Check(check) = &args.command;
             finish(runtime.block_on(sts3::headless::policy::run(&settings, check, &mut out)))
         }
-        None => tui(&runtime, settings),
+        Some(Command::Completions { .. } | Command::Man) | None => tui(&runtime, settings),
     }
+}
+
+/// `sts3 completions SHELL` and `sts3 man`: printed from the command line's definition alone,
+/// before any config is read (a broken config file does not stop them).
+fn generated(command: Option<&Command>) -> Option<ExitCode> {
+    use clap::CommandFactory;
+    // Made whole first: clap_complete panics when a write fails (`| head`).
+    let mut text = Vec::new();
+    match command? {
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "sts3", &mut text);
+        }
+        Command::Man => {
+            if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut text) {
+                return Some(fail(&format!("cannot make the manual page: {e}"), 1));
+            }
+        }
+        _ => return None,
+    }
+    let mut out = std::io::stdout().lock();
+    Some(match out.write_all(&text).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if reader_gone(&e) => ExitCode::SUCCESS,
+        Err(e) => fail(&format!("cannot write: {e}"), 1),
+    })
 }
 
 /// Whether `command` needs a bucket: every one that reads S3; exec and credentials only when
@@ -87,6 +115,7 @@ fn needs_bucket(command: &Command, settings: &Settings) -> bool {
                 && !settings.target.policy_from_file
         }
         Command::List(_) | Command::Get(_) | Command::Presign(_) | Command::Policy(_) => true,
+        Command::Completions { .. } | Command::Man => false,
     }
 }
 

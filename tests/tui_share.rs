@@ -112,13 +112,20 @@ fn another_shell_lists_the_bucket_with_the_shared_session_and_the_pane_counts_it
     tmux.keys(&["!"]);
     tmux.wait_for("exit comes back to sts3", T);
     tmux.keys(&[
-        &format!("{} s3 ls s3://{}/ > {}; exit", aws(), s.bucket, out_file.display()),
+        &format!(
+            "{} s3 ls s3://{}/ > {}; exit",
+            aws(),
+            s.bucket,
+            out_file.display()
+        ),
         "Enter",
     ]);
     tmux.wait_for("back from the shell", T);
     let listed = std::fs::read_to_string(&out_file).unwrap();
     assert!(listed.contains("PRE "), "{listed}");
-    tmux.wait_until("the shell's requests counted", T, |s| served(s) > served_after_one);
+    tmux.wait_until("the shell's requests counted", T, |s| {
+        served(s) > served_after_one
+    });
     tmux.keys(&["L"]);
     tmux.wait_for("handed the session to a tool", T);
     tmux.keys(&["Escape"]);
@@ -128,5 +135,8 @@ fn another_shell_lists_the_bucket_with_the_shared_session_and_the_pane_counts_it
     tmux.wait_for("quit and stop sharing?", T);
     tmux.keys(&["y"]);
     assert_eq!(tmux.exit_status(T), 0);
-    assert!(!env_file.parent().unwrap().exists(), "the token's folder is gone");
+    assert!(
+        !env_file.parent().unwrap().exists(),
+        "the token's folder is gone"
+    );
 }
