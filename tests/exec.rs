@@ -356,3 +356,92 @@ for key in ("docs/notes.txt", "README.md"):
         "sts3: template read-only-prefix is for a folder; pass --prefix FOLDER/ with it\n"
     );
 }
+
+/// The Rust SDK example (`examples/sdk_client.rs`), built beside the binary by `cargo test`.
+fn sdk_client() -> std::path::PathBuf {
+    let path = Path::new(env!("CARGO_BIN_EXE_sts3"))
+        .parent()
+        .unwrap()
+        .join("examples/sdk_client");
+    assert!(
+        path.exists(),
+        "{} is missing: cargo test builds it (or: cargo build --example sdk_client)",
+        path.display()
+    );
+    path
+}
+
+#[test]
+fn the_aws_cli_boto3_and_the_rust_sdk_keep_working_across_refreshes() {
+    // Six-second sessions: sts3 exec refreshes every three seconds, so each client lives
+    // through several refreshes in ten seconds; the SDKs find every set near its expiry and
+    // fetch it again as they go, from the endpoint alone (nothing else in their chain).
+    let s = service();
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    proxy.set(|f| {
+        for _ in 0..20 {
+            f.sts_script
+                .push_back(StsStep::ShortLived(Duration::from_secs(6)));
+        }
+    });
+    let home = home_with_other_default_keys();
+    let out_dir = tempfile::tempdir().unwrap();
+    let boto3 = r#"
+import boto3, botocore.config, json, os, sys, time
+s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"],
+                  config=botocore.config.Config(s3={"addressing_style": "path"}))
+ok, failed, first, keys = 0, 0, None, set()
+end = time.time() + float(sys.argv[2])
+while time.time() < end:
+    try:
+        s3.list_objects_v2(Bucket=sys.argv[1], MaxKeys=1)
+        ok += 1
+    except Exception as e:
+        failed += 1
+        first = first or repr(e)
+    keys.add(s3._request_signer._credentials.get_frozen_credentials().access_key)
+    time.sleep(0.25)
+print(json.dumps({"ok": ok, "failed": failed, "first_failure": first, "sets": len(keys)}))
+"#;
+    let boto3_file = out_dir.path().join("boto3_client.py");
+    std::fs::write(&boto3_file, boto3).unwrap();
+    let all = format!(
+        "{rust} {b} 10 > {d}/rust.json & {py} {boto} {b} 10 > {d}/boto3.json & \
+         for i in 1 2 3 4; do {aws} s3api list-objects-v2 --bucket {b} --max-items 1 \
+         > /dev/null 2>> {d}/cli.err && echo ok >> {d}/cli.txt; done; wait",
+        rust = sdk_client().display(),
+        py = python(),
+        boto = boto3_file.display(),
+        aws = aws(),
+        b = s.bucket,
+        d = out_dir.path().display(),
+    );
+    let out = command(&proxy.url, "exec")
+        .env_remove("AWS_CONFIG_FILE")
+        .env_remove("AWS_SHARED_CREDENTIALS_FILE")
+        .env("HOME", home.path())
+        .args(["--", "sh", "-c", &all])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for client in ["rust", "boto3"] {
+        let report: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(out_dir.path().join(format!("{client}.json"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(report["failed"], 0, "{client}: {report}");
+        assert!(report["ok"].as_u64().unwrap() >= 20, "{client}: {report}");
+        assert!(
+            report["sets"].as_u64().unwrap() >= 3,
+            "{client} used the sets of at least two refreshes: {report}"
+        );
+    }
+    let cli = std::fs::read_to_string(out_dir.path().join("cli.txt")).unwrap_or_default();
+    let cli_err = std::fs::read_to_string(out_dir.path().join("cli.err")).unwrap_or_default();
+    // Each run of the CLI (a second or two to start) meets another set.
+    assert_eq!(
+        cli.lines().count(),
+        4,
+        "every AWS CLI run worked: {cli_err}"
+    );
+}
