@@ -445,3 +445,88 @@ print(json.dumps({"ok": ok, "failed": failed, "first_failure": first, "sets": le
         "every AWS CLI run worked: {cli_err}"
     );
 }
+
+#[test]
+fn a_refresh_that_needs_an_mfa_code_asks_on_the_terminal_without_echo() {
+    // A role session with an MFA device: the first code from STS3_MFA_CODE, the refresh's
+    // (half way through a 16-second session) typed on the terminal sts3 exec runs in, a pty
+    // here; the command keeps the terminal and sees nothing of it.
+    let s = service();
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    proxy.set(|f| {
+        for _ in 0..3 {
+            f.sts_script
+                .push_back(StsStep::ShortLived(Duration::from_secs(16)));
+        }
+    });
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = command(&proxy.url, "exec");
+    cmd.args([
+        "--mode",
+        "role",
+        "--role-arn",
+        &s.role_arn,
+        "--mfa-serial",
+        "arn:aws:iam::000000000000:mfa/alice",
+        "--",
+        "sleep",
+        "14",
+    ]);
+    let pty_driver = r#"
+import json, os, pty, select, sys, time
+argv = sys.argv[1:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(argv[0], argv)
+buf, asked, deadline = b"", False, time.time() + 60
+while time.time() < deadline:
+    r, _, _ = select.select([fd], [], [], 0.2)
+    if r:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        buf += chunk
+    if not asked and b"MFA code to refresh" in buf:
+        asked = True
+        time.sleep(0.3)
+        os.write(fd, b"654321\r")
+_, status = os.waitpid(pid, 0)
+print(json.dumps({"asked": asked, "status": os.waitstatus_to_exitcode(status),
+                  "out": buf.decode(errors="replace")}))
+"#;
+    let mut driver = Command::new(python());
+    driver.arg("-c").arg(pty_driver).arg(cmd.get_program());
+    driver.args(cmd.get_args());
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => driver.env(k, v),
+            None => driver.env_remove(k),
+        };
+    }
+    let out = driver
+        .env("HOME", home.path())
+        .env("STS3_MFA_CODE", "111111")
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}{}", text(&out.stdout), text(&out.stderr)));
+    let screen = report["out"].as_str().unwrap();
+    assert_eq!(report["asked"], true, "{screen}");
+    assert_eq!(report["status"], 0, "{screen}");
+    assert!(
+        screen.contains("MFA code to refresh the assumed role session served to sleep"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("654321"),
+        "the code is not echoed: {screen}"
+    );
+    assert_eq!(
+        proxy.token_codes(),
+        ["111111", "654321"],
+        "the typed code reached STS"
+    );
+}

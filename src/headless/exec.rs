@@ -71,18 +71,27 @@ pub async fn run(settings: &Settings, args: &ExecArgs) -> Result<u8, CommandErro
         Err(e) => return Err(not_started(program, &e)),
     };
     let mut signals = Signals::new()?;
-    let refreshes = endpoint.is_some() && !needs_a_code_to_refresh(settings, &session);
+    let mut refresher = Refresher::new(endpoint.is_some(), settings, &session);
     let mut failures = 0;
     let status = loop {
         let at = served_refresh_at(&session.info, settings.config.refresh.margin_secs);
         tokio::select! {
             status = child.wait() => break status?,
-            () = tokio::time::sleep(wait_until(at, &session)), if refreshes => {
-                failures = refresh(&mut session, &tx, failures).await;
+            () = tokio::time::sleep(wait_until(at, &session)), if refresher.waits() => {
+                if refresher.needs_code() {
+                    refresher.ask(&session, program);
+                } else {
+                    failures = refresh(&mut session, &tx, failures, None).await;
+                }
             }
+            code = refresher.code(), if refresher.asking() => match code {
+                Some(code) => failures = refresh(&mut session, &tx, failures, Some(&code)).await,
+                None => refresher.give_up(&session),
+            },
             Some(number) = signals.next() => pass_on(&child, number),
         }
     };
+    refresher.stop_asking();
     say_refused(endpoint.as_ref());
     drop(endpoint);
     drop(private);
@@ -196,17 +205,111 @@ fn say_served(session: &Session<'_>, url: &str, program: &std::ffi::OsStr) {
     }
 }
 
-/// Whether refreshing needs a new MFA code, which is not asked for while the command runs
-/// (said once: the session is served until it expires).
-fn needs_a_code_to_refresh(settings: &Settings, session: &Session<'_>) -> bool {
-    let needs = settings.target.needs_mfa(settings.target.mode);
-    if needs {
+/// When and how the served session is refreshed: by itself, or with a new MFA code asked on
+/// the controlling terminal (`/dev/tty`, never the command's stdin or stdout), or not at all
+/// (nothing served, or a code is needed and there is no terminal to ask on: said once, and the
+/// session is served until it expires).
+struct Refresher {
+    refreshes: bool,
+    needs_code: bool,
+    /// The code being asked for, when the prompt is up.
+    asked: Option<tokio::sync::oneshot::Receiver<Option<String>>>,
+}
+
+impl Refresher {
+    fn new(serving: bool, settings: &Settings, session: &Session<'_>) -> Self {
+        let needs_code = settings.target.needs_mfa(settings.target.mode);
+        let refreshes = serving && (!needs_code || terminal_to_ask_on(session));
+        Self {
+            refreshes,
+            needs_code,
+            asked: None,
+        }
+    }
+
+    /// Waits for the refresh time (not while a code is being asked for).
+    fn waits(&self) -> bool {
+        self.refreshes && self.asked.is_none()
+    }
+
+    fn needs_code(&self) -> bool {
+        self.needs_code
+    }
+
+    fn asking(&self) -> bool {
+        self.asked.is_some()
+    }
+
+    /// Puts up the prompt on the terminal, on a thread of its own (the command and signals
+    /// are seen to meanwhile).
+    fn ask(&mut self, session: &Session<'_>, program: &OsString) {
+        let prompt = format!(
+            "sts3: MFA code to refresh the {} session served to {} (it expires at {}): ",
+            session.info.mode,
+            Path::new(program).display(),
+            super::output::local_time(session.info.expires_at)
+        );
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(ask_on_terminal(&prompt));
+        });
+        self.asked = Some(rx);
+    }
+
+    /// The code typed, once it is (`None`: none was).
+    async fn code(&mut self) -> Option<String> {
+        let asked = self.asked.as_mut()?;
+        let code = asked.await.ok().flatten();
+        self.asked = None;
+        code
+    }
+
+    /// No code was typed: the session is served until it expires.
+    fn give_up(&mut self, session: &Session<'_>) {
+        self.refreshes = false;
         super::stderr_line(&format!(
-            "sts3: warning: a refresh of this session needs a new MFA code, which sts3 exec does not ask for while the command runs; it is served until it expires at {}",
+            "sts3: no MFA code was entered; the session is served until it expires at {}",
             super::output::local_time(session.info.expires_at)
         ));
     }
-    needs
+
+    /// The command ended with the prompt up: the terminal is given back as it was.
+    fn stop_asking(&mut self) {
+        if self.asked.take().is_some() {
+            let _ = crossterm::terminal::disable_raw_mode();
+            eprintln!();
+        }
+    }
+}
+
+/// Whether there is a terminal to ask for a code on; said once when there is none.
+fn terminal_to_ask_on(session: &Session<'_>) -> bool {
+    let there = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .is_ok();
+    if !there {
+        super::stderr_line(&format!(
+            "sts3: warning: a refresh of this session needs a new MFA code and there is no terminal to ask for one on; it is served until it expires at {}",
+            super::output::local_time(session.info.expires_at)
+        ));
+    }
+    there
+}
+
+/// Asks on the controlling terminal for a code, typed without echo; `None` when cancelled
+/// (Esc, Ctrl-C) or when the terminal cannot be used.
+fn ask_on_terminal(prompt: &str) -> Option<String> {
+    let mut tty = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/tty")
+        .ok()?;
+    let _ = write!(tty, "\r\n{prompt}");
+    let _ = tty.flush();
+    let code = super::session::read_unechoed().ok().flatten();
+    let _ = write!(tty, "\r\n");
+    code.filter(|c| !c.is_empty())
 }
 
 /// How long until `at` on the server's clock.
@@ -216,9 +319,17 @@ fn wait_until(at: DateTime<Utc>, session: &Session<'_>) -> std::time::Duration {
 
 /// Refreshes the served session: clients asking meanwhile wait for the new set. Returns the
 /// failures in a row (0 after a success); after a failure the next try waits its backoff.
-async fn refresh(session: &mut Session<'_>, tx: &watch::Sender<Served>, failures: u32) -> u32 {
+async fn refresh(
+    session: &mut Session<'_>,
+    tx: &watch::Sender<Served>,
+    failures: u32,
+    code: Option<&str>,
+) -> u32 {
     tx.send_modify(|s| s.refreshing = true);
-    let result = session.refresh().await;
+    let result = match code {
+        Some(code) => session.refresh_with_code(code).await,
+        None => session.refresh().await,
+    };
     match result {
         Ok(()) => {
             let fresh = Arc::new(session.secret.clone());

@@ -132,7 +132,7 @@ fn mfa_code(settings: &Settings) -> Result<Option<String>, CommandError> {
 
 /// A line typed on the terminal without showing it (as the TUI masks the code); `None` when
 /// Esc or Ctrl-C cancels it.
-fn read_unechoed() -> io::Result<Option<String>> {
+pub(super) fn read_unechoed() -> io::Result<Option<String>> {
     use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers, read};
     /// Raw mode (no echo) for as long as it lives, whatever happens.
     struct Raw;
@@ -295,6 +295,13 @@ impl<'a> Session<'a> {
             }
             Recovery::RetryAfter(_) | Recovery::WaitForUser => Err(self.bucket_error(failure)),
         }
+    }
+
+    /// New credentials from STS with a new MFA code, used from now on.
+    pub(super) async fn refresh_with_code(&mut self, code: &str) -> Result<(), CommandError> {
+        let mode = self.settings.target.mode;
+        self.credentials = self.settings.target.request_for(mode, Some(code))?;
+        self.refresh().await
     }
 
     /// New credentials from STS, used from now on.
