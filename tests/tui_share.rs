@@ -29,6 +29,32 @@ fn env_file(screen: &str) -> PathBuf {
     PathBuf::from(line)
 }
 
+/// What the endpoint `env_file` points at hands out now.
+fn served_now(env_file: &Path) -> serde_json::Value {
+    use std::io::{Read, Write};
+    let script = std::fs::read_to_string(env_file).unwrap();
+    let var = |name: &str| {
+        script
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("export {name}=")))
+            .unwrap()
+            .trim_matches('\'')
+            .to_string()
+    };
+    let url = var("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+    let token = std::fs::read_to_string(var("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")).unwrap();
+    let addr = url.trim_start_matches("http://").split('/').next().unwrap();
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET /credentials HTTP/1.1\r\nHost: x\r\nAuthorization: {token}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    serde_json::from_str(answer.split_once("\r\n\r\n").unwrap().1).unwrap()
+}
+
 /// How many sets the session pane says were served.
 fn served(screen: &str) -> u32 {
     screen
@@ -99,6 +125,29 @@ fn another_shell_lists_the_bucket_with_the_shared_session_and_the_pane_counts_it
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("\"Key\""), "{stdout}");
+
+    // credential_process for this very target answers from the TUI: the same set, no new
+    // session (and no second MFA prompt, where one is needed).
+    let out = common::command(&s.endpoint, "credentials")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let given: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(given["Version"], 1);
+    assert_eq!(
+        given["AccessKeyId"],
+        served_now(&env_file)["AccessKeyId"],
+        "the TUI's set"
+    );
+    assert!(
+        given["SessionToken"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty())
+    );
 
     tmux.keys(&["Escape"]);
     // The CLI may ask more than once: with 15-minute sessions (the tests') botocore finds

@@ -54,6 +54,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) region: Option<String>,
     /// The custom S3/STS endpoint of the mode in use, if any.
     pub(crate) endpoint_url: Option<String>,
+    /// What names the session in use for sharing (`Target::share_key`).
+    pub(crate) share_key: String,
 }
 
 impl<'a> Ctx<'a> {
@@ -90,6 +92,7 @@ impl<'a> Ctx<'a> {
                 .clone()
                 .or_else(|| target.base_for(session.mode()).region),
             endpoint_url: target.base_for(session.mode()).endpoint_url,
+            share_key: target.share_key(session.mode(), listing.bucket()),
         }
     }
 

@@ -90,10 +90,11 @@ pub(crate) const WALK_CHAINS: usize = 8;
 /// A part's answer to "new credentials are in use".
 type Arrived = fn(&mut App, DateTime<Utc>) -> Vec<Effect>;
 
-const WAIT_FOR_CREDENTIALS: [Arrived; 3] = [
+const WAIT_FOR_CREDENTIALS: [Arrived; 4] = [
     |app, now| app.listing_after_credentials(now),
     |app, now| app.with_object(now, ObjectActions::after_credentials),
     |app, _| app.list_buckets_if_waiting(),
+    |app, now| app.with_share(now, share::Share::credentials_arrived),
 ];
 
 pub(crate) struct App {

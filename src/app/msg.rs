@@ -302,6 +302,13 @@ pub(crate) enum Effect {
     StartSharing {
         region: Option<String>,
         endpoint_url: Option<String>,
+        /// What names the session shared (`Target::share_key`), so `sts3 credentials` for it
+        /// answers from this process.
+        key: String,
+    },
+    /// The session shared is now the one `key` names (after a switch of mode, bucket…).
+    ShareTarget {
+        key: String,
     },
     /// Stop the endpoint and remove its token.
     StopSharing,

@@ -101,7 +101,19 @@ impl Share {
         Step::effects(vec![Effect::StartSharing {
             region: ctx.region.clone(),
             endpoint_url: ctx.endpoint_url.clone(),
+            key: ctx.share_key.clone(),
         }])
+    }
+
+    /// New credentials are in use: what they are is said to the registry, so `sts3
+    /// credentials` asks this process only for the session it shares.
+    pub(crate) fn credentials_arrived(&mut self, ctx: &Ctx<'_>) -> Step {
+        match self.state {
+            State::On(_) => Step::effects(vec![Effect::ShareTarget {
+                key: ctx.share_key.clone(),
+            }]),
+            State::Off | State::Starting => Step::default(),
+        }
     }
 
     /// The endpoint's messages: each answered by its transition.

@@ -35,9 +35,34 @@ pub async fn credentials(
             "refusing to print secret keys on a terminal; use sts3 credentials as credential_process in ~/.aws/config, or pipe it (--force prints them anyway)".into(),
         ));
     }
+    if let Some(json) = from_a_running_share(settings) {
+        writeln!(out, "{json}")?;
+        return Ok(());
+    }
     let session = Session::open(settings).await?;
     writeln!(out, "{}", process_json(&session.secret))?;
     Ok(())
+}
+
+/// The session a running sts3 shares for this very target (its TUI's `S`), as
+/// `credential_process` output: one session, one MFA prompt, one countdown.
+fn from_a_running_share(settings: &Settings) -> Option<String> {
+    let key = settings
+        .target
+        .share_key(settings.target.mode, &settings.target.bucket);
+    crate::serve::registry::sharing(&key)
+        .iter()
+        .find_map(|env_file| crate::serve::registry::fetch(env_file).ok())
+        .map(|served| {
+            serde_json::json!({
+                "Version": 1,
+                "AccessKeyId": served["AccessKeyId"],
+                "SecretAccessKey": served["SecretAccessKey"],
+                "SessionToken": served["Token"],
+                "Expiration": served["Expiration"],
+            })
+            .to_string()
+        })
 }
 
 /// `sts3 exec`: the command's exit status (128 + N when a signal ended it).

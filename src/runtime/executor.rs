@@ -136,9 +136,13 @@ impl Executor {
             Effect::StartSharing {
                 region,
                 endpoint_url,
+                key,
             } => self
                 .sharing
-                .start(region, endpoint_url, &self.tx, |r| Event(Report::Shared(r))),
+                .start(region, endpoint_url, key, &self.tx, |r| {
+                    Event(Report::Shared(r))
+                }),
+            Effect::ShareTarget { key } => self.sharing.rename(key),
             Effect::StopSharing => self.sharing.stop(),
             Effect::IssueCredentials {
                 generation,

@@ -5,6 +5,7 @@ use super::executor::Event;
 use crate::app::Msg;
 use crate::credentials::SecretCredentials;
 use crate::serve::env::Vars;
+use crate::serve::registry::Registration;
 use crate::serve::{Answered, Served, Shared, Tell};
 use std::sync::Arc;
 use tokio::sync::{mpsc, watch};
@@ -16,6 +17,9 @@ pub(crate) struct Sharing {
     /// What the endpoint serves (while sharing, or starting to).
     served: Option<watch::Sender<Served>>,
     shared: Option<Shared>,
+    /// What names the session shared, for the registry.
+    key: String,
+    registration: Option<Registration>,
 }
 
 impl Sharing {
@@ -34,6 +38,7 @@ impl Sharing {
         &mut self,
         region: Option<String>,
         endpoint_url: Option<String>,
+        key: String,
         tx: &mpsc::UnboundedSender<Event>,
         started: fn(Result<Box<Shared>, String>) -> Event,
     ) {
@@ -42,6 +47,7 @@ impl Sharing {
             refreshing: false,
         });
         self.served = Some(served);
+        self.key = key;
         let told = tx.clone();
         let tell: Tell = Arc::new(move |answered| {
             let msg = match answered {
@@ -70,6 +76,10 @@ impl Sharing {
                 url: shared.endpoint.url(),
                 env_file: shared.env_file.display().to_string(),
             };
+            // Without it only `sts3 credentials` misses the share: said in the debug log.
+            self.registration = Registration::new(&self.key, &shared.env_file)
+                .inspect_err(|e| tracing::debug!(%e, "the share is not registered"))
+                .ok();
             self.shared = Some(*shared);
             endpoint
         })
@@ -77,8 +87,17 @@ impl Sharing {
 
     /// Stops the endpoint; its token and files go with it.
     pub(crate) fn stop(&mut self) {
+        self.registration = None;
         self.shared = None;
         self.served = None;
+    }
+
+    /// The session shared is now the one `key` names.
+    pub(crate) fn rename(&mut self, key: String) {
+        if let Some(r) = &self.registration {
+            let _ = r.rename(&key);
+        }
+        self.key = key;
     }
 
     /// The variables a shell gets to use the shared session, while it is shared.

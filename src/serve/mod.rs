@@ -5,6 +5,7 @@
 //! slowly or too much costs little.
 
 pub(crate) mod env;
+pub(crate) mod registry;
 
 use crate::credentials::SecretCredentials;
 use crate::credentials::export::container_json;

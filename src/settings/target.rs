@@ -90,6 +90,30 @@ impl Target {
         })
     }
 
+    /// What names the session `mode` gives for `bucket`, as far as sharing it goes: the same
+    /// key from a TUI that shares its session and from `sts3 credentials` means the one can
+    /// answer for the other (mode, as whom, where, and the session policy it carries).
+    pub fn share_key(&self, mode: Mode, bucket: &str) -> String {
+        let base = self.base_for(mode);
+        let who = match mode {
+            Mode::Federated => format!("user={}", self.user),
+            Mode::AssumedRole => format!(
+                "role={} session={} external-id={}",
+                self.role_arn.as_deref().unwrap_or_default(),
+                self.session_name,
+                self.external_id.is_some()
+            ),
+            Mode::SessionToken => String::new(),
+        };
+        let policy = self.session_policy(mode).map_or("", SessionPolicy::compact);
+        format!(
+            "mode={mode} bucket={bucket} {who} profile={} region={} endpoint={} policy={policy}",
+            base.profile.as_deref().unwrap_or_default(),
+            base.region.as_deref().unwrap_or_default(),
+            base.endpoint_url.as_deref().unwrap_or_default(),
+        )
+    }
+
     /// Where and as whom `mode` calls AWS: the base options with the mode's overrides.
     pub fn base_for(&self, mode: Mode) -> BaseOptions {
         let mut base = self.base.clone();

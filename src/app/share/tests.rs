@@ -22,13 +22,19 @@ fn endpoint() -> Endpoint {
 fn sharing() -> App {
     let (mut app, _) = running();
     let fx = app.update(key('S'), at(1));
-    assert_eq!(
-        fx,
-        [Effect::StartSharing {
+    let [
+        Effect::StartSharing {
             region: None,
-            endpoint_url: None
-        }],
-        "the test's settings name no region"
+            endpoint_url: None,
+            key,
+        },
+    ] = &fx[..]
+    else {
+        panic!("the test's settings name no region: {fx:?}");
+    };
+    assert!(
+        key.starts_with("mode=federated bucket=demo-bucket user=alice "),
+        "{key}"
     );
     assert_eq!(app.share.state, State::Starting);
     let fx = app.update(
@@ -213,4 +219,46 @@ fn sharing_moves_the_refresh_to_when_a_served_session_needs_it() {
     assert_eq!(planned(&app), at(3600 - 16 * 60));
     app.update(key('x'), at(3));
     assert!(!app.session.is_serving());
+}
+
+#[test]
+fn new_credentials_while_sharing_rename_the_share_for_sts3_credentials() {
+    use crate::app::tests::{generation_of, info};
+    use crate::credentials::Mode;
+    let mut app = sharing();
+    app.update(special(Key::Esc), at(3));
+    let fx = app.update(key('r'), at(4));
+    let generation = generation_of(&fx);
+    let fx = app.update(
+        Msg::CredentialsIssued {
+            generation,
+            info: info(Mode::Federated, at(5), 3600),
+        },
+        at(5),
+    );
+    let renamed: Vec<&str> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::ShareTarget { key } => Some(key.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(renamed.len(), 1, "{fx:?}");
+    assert!(renamed[0].starts_with("mode=federated bucket=demo-bucket "));
+    app.update(key('S'), at(6));
+    app.update(key('x'), at(6));
+    assert!(!app.share.is_on());
+    let fx = app.update(key('r'), at(7));
+    let generation = generation_of(&fx);
+    let fx = app.update(
+        Msg::CredentialsIssued {
+            generation,
+            info: info(Mode::Federated, at(8), 3600),
+        },
+        at(8),
+    );
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::ShareTarget { .. })),
+        "not sharing: nothing to rename"
+    );
 }

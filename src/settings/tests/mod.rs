@@ -217,3 +217,38 @@ fn the_list_output_keys_are_read_from_the_config_file() {
         "off by default"
     );
 }
+
+#[test]
+fn the_share_key_tells_apart_what_makes_another_session() {
+    use crate::credentials::Mode;
+    let key = |f: &dyn Fn(&mut Options)| {
+        let mut o = opts("b-1");
+        f(&mut o);
+        let s = resolve_with(&o, "").unwrap();
+        s.target.share_key(s.target.mode, &s.target.bucket)
+    };
+    let alice = key(&|_| {});
+    assert_eq!(alice, key(&|_| {}), "the same flags, the same key");
+    assert!(
+        alice.starts_with("mode=federated bucket=b-1 user="),
+        "{alice}"
+    );
+    assert!(
+        alice.contains("\"Resource\""),
+        "the policy is part of it: {alice}"
+    );
+    for other in [
+        key(&|o| o.bucket = Some("b-2".into())),
+        key(&|o| o.user = Some("bob".into())),
+        key(&|o| o.endpoint_url = Some("http://127.0.0.1:9".into())),
+        key(&|o| o.region = Some("eu-west-1".into())),
+    ] {
+        assert_ne!(alice, other);
+    }
+    let s = resolve_with(&opts("b-1"), "").unwrap();
+    assert_ne!(
+        s.target.share_key(Mode::SessionToken, "b-1"),
+        alice,
+        "another mode"
+    );
+}
