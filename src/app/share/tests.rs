@@ -219,6 +219,17 @@ fn sharing_moves_the_refresh_to_when_a_served_session_needs_it() {
     assert_eq!(planned(&app), at(3600 - 16 * 60));
     app.update(key('x'), at(3));
     assert!(!app.session.is_serving());
+    // No longer shared: the next session is refreshed by the margin again.
+    let fx = app.update(key('r'), at(4));
+    let generation = crate::app::tests::generation_of(&fx);
+    app.update(
+        Msg::CredentialsIssued {
+            generation,
+            info: crate::app::tests::info(crate::credentials::Mode::Federated, at(5), 3600),
+        },
+        at(5),
+    );
+    assert_eq!(planned(&app), at(5 + 3600 - 300));
 }
 
 #[test]

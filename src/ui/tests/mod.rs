@@ -1093,3 +1093,27 @@ fn a_failed_download_is_shown_under_the_listing_with_its_way_out() {
         "{text}"
     );
 }
+
+#[test]
+fn the_shared_popup_shows_the_line_to_paste_and_the_pane_counts() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('S'))), at(1));
+    app.update(
+        Msg::SharingStarted {
+            result: Ok(crate::app::share::Endpoint {
+                url: "http://127.0.0.1:4711/credentials".into(),
+                env_file: "/tmp/sts3-share-0123/env".into(),
+            }),
+        },
+        at(1),
+    );
+    app.update(Msg::CredentialsServed, at(2));
+    let text = format!("{}", draw(&mut app, at(2), 120, 40).backend());
+    assert!(text.contains("Sharing the session"), "{text}");
+    assert!(text.contains("│. /tmp/sts3-share-0123/env "), "{text}");
+    assert!(text.contains("x stop sharing"), "{text}");
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Esc)), at(3));
+    let text = format!("{}", draw(&mut app, at(3), 120, 40).backend());
+    assert!(!text.contains("Sharing the session"), "{text}");
+    assert!(text.contains("Shared    served 1 · last"), "{text}");
+}
