@@ -367,11 +367,14 @@ def serve_bench():
         env = env_for(s)
         py = os.path.join(VENV_BIN, "python")
 
+        log_file = os.path.join(tempfile.mkdtemp(), "sts3.log")
+
         def run(endpoint, threads, secs):
-            out = subprocess.run([STS3, "exec", "-b", s["STS3_TEST_BUCKET"], "-u", "bench",
+            out = subprocess.run([STS3, "exec", "-d", "-b", s["STS3_TEST_BUCKET"], "-u", "bench",
                                   "--endpoint-url", endpoint, "--", CRED_CLIENT,
                                   str(threads), str(secs)],
-                                 env=env, capture_output=True, text=True, check=True)
+                                 env={**env, "STS3_LOG_FILE": log_file},
+                                 capture_output=True, text=True, check=True)
             return json.loads(out.stdout)
 
         log("steady: 8 clients for 10 s")
@@ -380,7 +383,12 @@ def serve_bench():
         proxy = subprocess.Popen([PROXY, "--short-lived-secs", "6", s["STS3_TEST_ENDPOINT"],
                                   s["STS3_TEST_SIGNING_KEY"]], stdout=subprocess.PIPE, text=True)
         url = proxy.stdout.readline().strip()[len("URL="):]
+        open(log_file, "w").close()
         refreshing = run(url, 4, 20)
+        # sts3's own STS round trip of each refresh: what a client asking meanwhile waits for.
+        with open(log_file) as f:
+            refresh_ms = [float(m.group(1)) for line in f if "served session refreshed" in line
+                          for m in [re.search(r"sts_ms=([\d.]+)", line)] if m]
         log("an STS round trip through the proxy (botocore GetFederationToken), 10 times")
         sts_ms = []
         for _ in range(10):
@@ -417,8 +425,10 @@ def serve_bench():
         f"{'yes' if med < 1 and p99 < 5 else '**no**'} |",
         f"| the longest a request waited, 4 clients for 20 s while 6-second sessions were "
         f"refreshed ({refreshing['sets']} sets, {len(rms):,} requests) | {max(rms):.1f} ms "
-        f"(p99 {percentile(rms, 0.99):.2f} ms) | ≤ one STS round trip ({sts_med:.1f} ms, median of 10 "
-        f"GetFederationToken through the same proxy) | {'yes' if max(rms) <= sts_med * 1.5 else '**no**'} |",
+        f"(p99 {percentile(rms, 0.99):.2f} ms) | ≤ one STS round trip: the longest of sts3's own "
+        f"refresh calls in that run, {max(refresh_ms):.1f} ms ({len(refresh_ms)} refreshes; "
+        f"botocore's GetFederationToken through the same proxy: {sts_med:.1f} ms, median of 10) | "
+        f"{'yes' if max(rms) <= max(refresh_ms) + 1 else '**no**'} (1 ms allowed for scheduling) |",
         "",
     ]
     os.makedirs(os.path.join(ROOT, "bench"), exist_ok=True)

@@ -351,10 +351,16 @@ async fn refresh(
     code: Option<&str>,
 ) -> u32 {
     tx.send_modify(|s| s.refreshing = true);
+    let started = crate::clock::instant();
     let result = match code {
         Some(code) => session.refresh_with_code(code).await,
         None => session.refresh().await,
     };
+    // What a client asking meanwhile waits for, at most (scripts/bench --serve reads it).
+    tracing::debug!(
+        sts_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "served session refreshed"
+    );
     match result {
         Ok(()) => {
             let fresh = Arc::new(session.secret.clone());
