@@ -491,7 +491,7 @@ impl App {
             format!(
                 "sorted by {}: the {} loaded keys only; more available",
                 sort.label(),
-                self.listing.rows().key_count()
+                crate::object::detail::thousands(self.listing.rows().key_count() as u64)
             )
         };
         self.notify(text, Level::Info, now);

@@ -195,7 +195,7 @@ fn sort_hint(o: &Listing) -> Option<Span<'static>> {
         format!(
             " sorted by {}: the {} loaded keys only ",
             rows.sort().label(),
-            rows.key_count()
+            thousands(rows.key_count())
         )
     };
     Some(Span::styled(what, theme::key_hint()))

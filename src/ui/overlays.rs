@@ -181,6 +181,8 @@ pub(crate) fn render_mfa(frame: &mut Frame, area: Rect, app: &App, clock: Clock)
 /// The session history, newest first, each event with its local time.
 pub(crate) fn render_history(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     let h = &app.history;
+    let width = area.width.saturating_sub(8).max(40);
+    let inner = usize::from(width.min(area.width).saturating_sub(2));
     let lines: Vec<Line> = h
         .newest_first()
         .map(|e| {
@@ -189,17 +191,21 @@ pub(crate) fn render_history(frame: &mut Frame, area: Rect, app: &App, clock: Cl
                 Level::Warn => theme::warn(),
                 Level::Error => theme::error(),
             };
-            let mut spans = vec![
-                Span::styled(format!("{}  ", clock.local_time(e.at)), theme::dim()),
-                Span::styled(e.text.clone(), style),
-            ];
-            if e.times > 1 {
-                spans.push(Span::styled(format!(" (×{})", e.times), theme::dim()));
-            }
-            Line::from(spans)
+            let time = format!("{}  ", clock.local_time(e.at));
+            let times = if e.times > 1 {
+                format!(" (×{})", e.times)
+            } else {
+                String::new()
+            };
+            // Cut with `…` so the end of a long line is seen to be missing.
+            let room = inner.saturating_sub(time.chars().count() + times.chars().count());
+            Line::from(vec![
+                Span::styled(time, theme::dim()),
+                Span::styled(super::keep_head(&e.text, room), style),
+                Span::styled(times, theme::dim()),
+            ])
         })
         .collect();
-    let width = area.width.saturating_sub(8).max(40);
     let height = area.height.saturating_sub(4).max(5);
     let popup = centered(area, width, height);
     let shown = usize::from(popup.height.saturating_sub(2));

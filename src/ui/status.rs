@@ -41,9 +41,12 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
             Level::Warn => theme::warn(),
             Level::Error => theme::error(),
         };
-        Line::from(Span::styled(notice.text.clone(), style))
+        // Cut with `…` where the line ends: never a word cut off without a sign.
+        let text = super::keep_head(&notice.text, usize::from(area.width));
+        Line::from(Span::styled(text, style))
     } else if let Some(progress) = app.object.download_status(clock.now) {
-        Line::from(Span::styled(progress, theme::key_hint()))
+        let text = super::keep_head(&progress, usize::from(area.width));
+        Line::from(Span::styled(text, theme::key_hint()))
     } else {
         hints(app, usize::from(area.width))
     };

@@ -1117,3 +1117,20 @@ fn the_shared_popup_shows_the_line_to_paste_and_the_pane_counts() {
     assert!(!text.contains("Sharing the session"), "{text}");
     assert!(text.contains("Shared    served 1 · last"), "{text}");
 }
+
+#[test]
+fn history_lines_too_long_for_the_popup_end_in_an_ellipsis_and_keep_their_count() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    let long = format!("a very long event {}the end", "that goes on ".repeat(10));
+    app.history
+        .record(at(1), crate::app::Level::Warn, long.clone());
+    app.history.record(at(2), crate::app::Level::Warn, long);
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('L'))), at(2));
+    let text = format!("{}", draw(&mut app, at(2), 80, 24).backend());
+    let line = text
+        .lines()
+        .find(|l| l.contains("a very long event"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("… (×2)"), "{line}");
+    assert!(!line.contains("the end"), "{line}");
+}
