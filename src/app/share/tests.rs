@@ -107,6 +107,11 @@ fn x_in_the_popup_stops_sharing_and_says_what_was_served() {
         app.notice.as_ref().unwrap().text,
         "stopped sharing the session (1 handed out, 0 refused)"
     );
+    assert_eq!(
+        app.history.newest_first().next().unwrap().text,
+        "stopped sharing the session (1 handed out, 0 refused)",
+        "and listed"
+    );
     app.update(Msg::CredentialsServed, at(7));
     assert!(
         app.share.sharing().is_none(),
@@ -272,4 +277,16 @@ fn new_credentials_while_sharing_rename_the_share_for_sts3_credentials() {
         !fx.iter().any(|e| matches!(e, Effect::ShareTarget { .. })),
         "not sharing: nothing to rename"
     );
+}
+
+#[test]
+fn the_popup_keeps_its_keys_to_itself() {
+    let mut app = sharing();
+    assert_eq!(app.update(key('j'), at(3)), []);
+    assert_eq!(app.top(), Layer::Shared, "another key leaves it open");
+    app.update(key('S'), at(4));
+    assert_eq!(app.top(), Layer::Listing, "S closes it too");
+    app.update(key('S'), at(5));
+    assert_eq!(app.update(key('!'), at(6)), [Effect::RunShell]);
+    assert_eq!(app.top(), Layer::Listing, "the shell instead of the popup");
 }

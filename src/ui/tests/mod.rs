@@ -1111,7 +1111,13 @@ fn the_shared_popup_shows_the_line_to_paste_and_the_pane_counts() {
     let text = format!("{}", draw(&mut app, at(2), 120, 40).backend());
     assert!(text.contains("Sharing the session"), "{text}");
     assert!(text.contains("│. /tmp/sts3-share-0123/env "), "{text}");
-    assert!(text.contains("x stop sharing"), "{text}");
+    // Every line shows, and the popup ends right after the last.
+    let lines: Vec<&str> = text.lines().collect();
+    let last = lines
+        .iter()
+        .position(|l| l.contains("Endpoint  http://127.0.0.1:4711/credentials"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(lines[last + 1].contains("x stop sharing"), "{text}");
     app.update(Msg::KeyPressed(KeyPress::plain(Key::Esc)), at(3));
     let text = format!("{}", draw(&mut app, at(3), 120, 40).backend());
     assert!(!text.contains("Sharing the session"), "{text}");
