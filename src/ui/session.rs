@@ -145,19 +145,24 @@ fn shared_text(app: &App, clock: Clock, width: usize) -> Option<String> {
     if sharing.refused > 0 {
         parts.push(format!("refused {}", sharing.refused));
     }
-    if let Some(last) = sharing.last {
-        parts.push(format!("last {}", clock.local_time(last)));
+    // What fits, most telling first: the last time served, then the key that shows how.
+    let extras = [
+        sharing
+            .last
+            .map(|t| format!("last {}", clock.local_time(t))),
+        Some(format!(
+            "{}: how",
+            super::key_name(app, crate::keymap::Action::Share)
+        )),
+    ];
+    for extra in extras.into_iter().flatten() {
+        let longer = format!("{} · {extra}", parts.join(" · "));
+        if longer.chars().count() > width {
+            break;
+        }
+        parts.push(extra);
     }
-    let text = parts.join(" · ");
-    let how = format!(
-        "{text} · {}: how",
-        super::key_name(app, crate::keymap::Action::Share)
-    );
-    Some(if how.chars().count() <= width {
-        how
-    } else {
-        text
-    })
+    Some(parts.join(" · "))
 }
 
 /// When the next refresh (or retry) is, and how many were done.

@@ -1108,6 +1108,7 @@ fn the_shared_popup_shows_the_line_to_paste_and_the_pane_counts() {
         at(1),
     );
     app.update(Msg::CredentialsServed, at(2));
+    app.update(Msg::ServeRefused, at(2));
     let text = format!("{}", draw(&mut app, at(2), 120, 40).backend());
     assert!(text.contains("Sharing the session"), "{text}");
     assert!(text.contains("│. /tmp/sts3-share-0123/env "), "{text}");
@@ -1121,7 +1122,23 @@ fn the_shared_popup_shows_the_line_to_paste_and_the_pane_counts() {
     app.update(Msg::KeyPressed(KeyPress::plain(Key::Esc)), at(3));
     let text = format!("{}", draw(&mut app, at(3), 120, 40).backend());
     assert!(!text.contains("Sharing the session"), "{text}");
-    assert!(text.contains("Shared    served 1 · last"), "{text}");
+    assert!(
+        text.contains("Shared    served 1 · refused 1 · last 09:00:02 · S: how"),
+        "{text}"
+    );
+    // Narrow: what does not fit goes, never the counts.
+    let text = format!("{}", draw(&mut app, at(3), 80, 24).backend());
+    assert!(
+        text.contains("│Shared    served 1 · refused 1     "),
+        "{text}"
+    );
+    // Quitting asks in the status bar.
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('q'))), at(4));
+    let text = format!("{}", draw(&mut app, at(4), 120, 40).backend());
+    assert!(
+        text.contains("sharing the session: quit and stop sharing? q/y quit · esc stay"),
+        "{text}"
+    );
 }
 
 #[test]
