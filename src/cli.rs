@@ -40,6 +40,12 @@ pub enum Command {
     Exec(ExecArgs),
     /// Print the session as `credential_process` output, for `~/.aws/config`.
     Credentials(CredentialsArgs),
+    /// Upload local files (a folder: every file under it) as objects, each in one PutObject;
+    /// an existing key is kept unless --force. Predicted by the session policy first.
+    Put(PutArgs),
+    /// Delete objects (with --recursive, every key under each prefix). Predicted by the
+    /// session policy first.
+    Rm(RmArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell to complete in.
@@ -105,6 +111,37 @@ pub struct GetArgs {
     /// Overwrite the file if it exists.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PutArgs {
+    /// Local files or folders, then where they go: `s3://BUCKET/PREFIX/` (or
+    /// `s3://BUCKET/KEY` for one file), or a prefix or key in the -b bucket.
+    #[arg(required = true, num_args = 2.., value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Overwrite keys that exist (else each is kept, and said; S3 is asked with
+    /// If-None-Match: *, so a key written meanwhile is kept too).
+    #[arg(long)]
+    pub force: bool,
+    /// Follow symbolic links in folders (else they are passed over, and said).
+    #[arg(long)]
+    pub follow_symlinks: bool,
+    /// Say what would be put, and put nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RmArgs {
+    /// Keys (or `s3://BUCKET/KEY`); with --recursive, prefixes (`s3://BUCKET/PREFIX/`).
+    #[arg(required = true, value_name = "KEY")]
+    pub keys: Vec<String>,
+    /// Delete every key under each prefix.
+    #[arg(long)]
+    pub recursive: bool,
+    /// Say what would be deleted, and delete nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -237,6 +274,17 @@ impl Cli {
                 }
                 return Ok(());
             }
+            Some(Command::Put(_)) => return self.resolve_put_destination(),
+            Some(Command::Rm(args)) => {
+                let mut keys = std::mem::take(&mut args.keys);
+                for key in &mut keys {
+                    self.resolve_key_uri(key, true)?;
+                }
+                if let Some(Command::Rm(args)) = &mut self.command {
+                    args.keys = keys;
+                }
+                return Ok(());
+            }
             Some(Command::Get(args)) => &mut args.key,
             Some(Command::Presign(args)) => &mut args.key,
             Some(Command::Policy(PolicyArgs {
@@ -250,6 +298,41 @@ impl Cli {
         let uri = key.clone();
         let parsed = parsed.map_err(|e| e.to_string())?;
         if parsed.key.is_empty() {
+            return Err(format!("{uri:?} names no key; write s3://BUCKET/KEY"));
+        }
+        *key = parsed.key;
+        self.take_bucket(parsed.bucket, &uri)
+    }
+
+    /// `put`'s last path, when an `s3://` URI: its bucket taken, its key or prefix left.
+    fn resolve_put_destination(&mut self) -> Result<(), String> {
+        let Some(Command::Put(args)) = &mut self.command else {
+            return Ok(());
+        };
+        let Some(last) = args.paths.last_mut() else {
+            return Ok(());
+        };
+        let mut dest = last.to_string_lossy().into_owned();
+        let was_uri = crate::bucket::S3Uri::parse(&dest).is_some();
+        self.resolve_key_uri(&mut dest, false)?;
+        if was_uri
+            && let Some(Command::Put(args)) = &mut self.command
+            && let Some(last) = args.paths.last_mut()
+        {
+            *last = PathBuf::from(dest);
+        }
+        Ok(())
+    }
+
+    /// `key`, when an `s3://` URI: its bucket taken, the key left in its place (`need_key`:
+    /// a URI without one is refused).
+    fn resolve_key_uri(&mut self, key: &mut String, need_key: bool) -> Result<(), String> {
+        let Some(parsed) = crate::bucket::S3Uri::parse(key) else {
+            return Ok(());
+        };
+        let uri = key.clone();
+        let parsed = parsed.map_err(|e| e.to_string())?;
+        if need_key && parsed.key.is_empty() {
             return Err(format!("{uri:?} names no key; write s3://BUCKET/KEY"));
         }
         *key = parsed.key;

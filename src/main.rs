@@ -23,61 +23,95 @@ fn main() -> ExitCode {
     if let Err(e) = sts3::logging::init(settings.config.debug) {
         return fail(&e, 2);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match async_runtime() {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start the async runtime: {e}"), 1),
     };
-    if cli
-        .command
-        .as_ref()
-        .is_some_and(|c| needs_bucket(c, &settings))
-        && let Err(e) = settings.require_bucket()
+    if let Some(command) = &cli.command
+        && let Err(e) = bucket_if_needed(command, &settings)
     {
-        return fail(&e.to_string(), 2);
+        return fail(&e, 2);
     }
     match cli.command {
-        Some(Command::List(args)) => list(&runtime, &settings, &args),
-        Some(Command::Get(args)) => {
+        Some(command) => headless(&runtime, &settings, command),
+        None => tui(&runtime, settings),
+    }
+}
+
+/// The bucket, when `command` needs one.
+fn bucket_if_needed(command: &Command, settings: &Settings) -> Result<(), String> {
+    if needs_bucket(command, settings) {
+        settings.require_bucket().map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+fn async_runtime() -> std::io::Result<Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+}
+
+/// Runs a headless command.
+fn headless(runtime: &Runtime, settings: &Settings, command: Command) -> ExitCode {
+    match command {
+        Command::List(args) => list(runtime, settings, &args),
+        Command::Get(args) => {
             let stdout = std::io::stdout();
             let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
             let result = runtime
-                .block_on(sts3::headless::get::run(&settings, &args, &mut out))
+                .block_on(sts3::headless::get::run(settings, &args, &mut out))
                 .and_then(|n| out.flush().map(|()| n).map_err(CommandError::Output));
             finish(result.map(|_| ()))
         }
-        Some(Command::Presign(args)) => {
+        Command::Presign(args) => {
             let mut out = std::io::stdout().lock();
-            finish(runtime.block_on(sts3::headless::presign::run(&settings, &args, &mut out)))
+            finish(runtime.block_on(sts3::headless::presign::run(settings, &args, &mut out)))
         }
-        Some(Command::Exec(args)) => {
-            match runtime.block_on(sts3::headless::exec::run(&settings, &args)) {
-                Ok(code) => ExitCode::from(code),
-                Err(e) => {
-                    stderr_line(&e.to_string());
-                    ExitCode::from(e.exit_code())
-                }
+        Command::Exec(args) => match runtime.block_on(sts3::headless::exec::run(settings, &args)) {
+            Ok(code) => ExitCode::from(code),
+            Err(e) => {
+                stderr_line(&e.to_string());
+                ExitCode::from(e.exit_code())
             }
-        }
-        Some(Command::Credentials(args)) => {
+        },
+        Command::Credentials(args) => {
             let on_terminal = std::io::stdout().is_terminal();
             let mut out = std::io::stdout().lock();
             finish(runtime.block_on(sts3::headless::exec::credentials(
-                &settings,
+                settings,
                 &args,
                 &mut out,
                 on_terminal,
             )))
         }
-        Some(Command::Policy(args)) => {
+        Command::Policy(args) => {
             let mut out = std::io::stdout().lock();
             let PolicyCommand::Check(check) = &args.command;
-            finish(runtime.block_on(sts3::headless::policy::run(&settings, check, &mut out)))
+            finish(runtime.block_on(sts3::headless::policy::run(settings, check, &mut out)))
         }
-        Some(Command::Completions { .. } | Command::Man) | None => tui(&runtime, settings),
+        Command::Put(args) => {
+            let mut out = std::io::stdout().lock();
+            let result = runtime.block_on(sts3::headless::put::run(settings, &args, &mut out));
+            finish_writes(result.map(|t| t.failed))
+        }
+        Command::Rm(args) => {
+            let mut out = std::io::stdout().lock();
+            let result = runtime.block_on(sts3::headless::rm::run(settings, &args, &mut out));
+            finish_writes(result.map(|t| t.failed))
+        }
+        // Printed before the settings are read (see `generated`).
+        Command::Completions { .. } | Command::Man => ExitCode::SUCCESS,
+    }
+}
+
+/// A writing command's end: 1 when any object failed (each said already), else 0.
+fn finish_writes(result: Result<u64, CommandError>) -> ExitCode {
+    match result {
+        Ok(0) => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(1),
+        Err(e) => finish(Err(e)),
     }
 }
 
@@ -114,7 +148,12 @@ fn needs_bucket(command: &Command, settings: &Settings) -> bool {
             settings.target.mode == sts3::credentials::Mode::Federated
                 && !settings.target.policy_from_file
         }
-        Command::List(_) | Command::Get(_) | Command::Presign(_) | Command::Policy(_) => true,
+        Command::List(_)
+        | Command::Get(_)
+        | Command::Presign(_)
+        | Command::Policy(_)
+        | Command::Put(_)
+        | Command::Rm(_) => true,
         Command::Completions { .. } | Command::Man => false,
     }
 }

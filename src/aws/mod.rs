@@ -12,7 +12,7 @@ mod sts;
 pub use base::load_base_config;
 pub use interceptors::OnRetryable;
 pub use provider::CredentialSlot;
-pub use s3::{ObjectBody, S3Browser, Walked, walk_listing};
+pub use s3::{DELETE_BATCH, ObjectBody, S3Browser, Walked, walk_listing};
 pub use store::ObjectStore;
 pub use sts::{Issued, StsIssuer};
 

@@ -372,15 +372,20 @@ async fn refresh(
         }
         Err(e) => {
             tx.send_modify(|s| s.refreshing = false);
-            let wait = backoff(failures + 1);
-            super::stderr_line(&format!(
-                "{e}; the session in use is served until it expires; trying again in {}s",
-                wait.num_seconds()
-            ));
-            tokio::time::sleep(wait.to_std().unwrap_or_default()).await;
+            wait_after_failure(&e, failures + 1).await;
             failures + 1
         }
     }
+}
+
+/// A refresh failed (the `failures`th in a row): said, and the backoff waited out.
+async fn wait_after_failure(e: &CommandError, failures: u32) {
+    let wait = backoff(failures);
+    super::stderr_line(&format!(
+        "{e}; the session in use is served until it expires; trying again in {}s",
+        wait.num_seconds()
+    ));
+    tokio::time::sleep(wait.to_std().unwrap_or_default()).await;
 }
 
 /// The command could not be started: 127 when it is not found (as a shell says), 126 when

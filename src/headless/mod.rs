@@ -9,7 +9,10 @@ mod output;
 mod parallel;
 pub mod policy;
 pub mod presign;
+pub mod put;
+pub mod rm;
 mod session;
+mod write;
 
 pub use list::run;
 pub use session::CommandError;

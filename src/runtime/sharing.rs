@@ -10,6 +10,17 @@ use crate::serve::{Answered, Served, Shared, Tell};
 use std::sync::Arc;
 use tokio::sync::{mpsc, watch};
 
+/// Every request the endpoint answers, told to the app.
+fn telling(tx: mpsc::UnboundedSender<Event>) -> Tell {
+    Arc::new(move |answered| {
+        let msg = match answered {
+            Answered::Served => Msg::CredentialsServed,
+            Answered::Refused => Msg::ServeRefused,
+        };
+        let _ = tx.send(Event::app(msg));
+    })
+}
+
 #[derive(Default)]
 pub(crate) struct Sharing {
     /// The credentials in use.
@@ -48,14 +59,7 @@ impl Sharing {
         });
         self.served = Some(served);
         self.key = key;
-        let told = tx.clone();
-        let tell: Tell = Arc::new(move |answered| {
-            let msg = match answered {
-                Answered::Served => Msg::CredentialsServed,
-                Answered::Refused => Msg::ServeRefused,
-            };
-            let _ = told.send(Event::app(msg));
-        });
+        let tell = telling(tx.clone());
         let tx = tx.clone();
         tokio::spawn(async move {
             let result = crate::serve::share(rx, region.as_deref(), endpoint_url.as_deref(), tell)

@@ -74,19 +74,22 @@ pub(crate) fn sharing(key: &str) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The value `script` exports as `name` (as [`super::env::shell_script`] writes it).
+fn exported(script: &str, name: &str) -> std::io::Result<String> {
+    script
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("export {name}=")))
+        .map(|v| v.trim_matches('\'').to_string())
+        .ok_or_else(|| std::io::Error::other(format!("{name} is not in the script")))
+}
+
 /// The credentials the endpoint a client script points at hands out now, as the endpoint's
 /// JSON (`AccessKeyId`, `SecretAccessKey`, `Token`, `Expiration`).
 pub(crate) fn fetch(env_file: &Path) -> std::io::Result<serde_json::Value> {
     let script = std::fs::read_to_string(env_file)?;
-    let var = |name: &str| {
-        script
-            .lines()
-            .find_map(|l| l.strip_prefix(&format!("export {name}=")))
-            .map(|v| v.trim_matches('\'').to_string())
-            .ok_or_else(|| std::io::Error::other(format!("{name} is not in the script")))
-    };
-    let url = var("AWS_CONTAINER_CREDENTIALS_FULL_URI")?;
-    let token = std::fs::read_to_string(var("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")?)?;
+    let url = exported(&script, "AWS_CONTAINER_CREDENTIALS_FULL_URI")?;
+    let token =
+        std::fs::read_to_string(exported(&script, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")?)?;
     let rest = url
         .strip_prefix("http://")
         .ok_or_else(|| std::io::Error::other("not a loopback URL"))?;

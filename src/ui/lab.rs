@@ -236,10 +236,11 @@ fn template_names(items: &[Template], selected: usize) -> Vec<Line<'static>> {
 /// A template: what it is for, its size, and the first `fit` lines of its highlighted `tokens`
 /// (or why it is broken).
 fn template_lines<'a>(chosen: &Template, tokens: &'a [TokenLine], fit: usize) -> Vec<Line<'a>> {
-    let mut lines = vec![Line::from(Span::styled(
-        printable(&chosen.about).into_owned(),
-        theme::dim(),
-    ))];
+    // Named, so it is never read as the row it stands beside (the first).
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("▸ {}: ", printable(&chosen.name)), theme::label()),
+        Span::styled(printable(&chosen.about).into_owned(), theme::dim()),
+    ])];
     match &chosen.policy {
         Ok(policy) => {
             lines.push(Line::from(Span::styled(

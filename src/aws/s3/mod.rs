@@ -5,9 +5,11 @@ mod check;
 mod list;
 mod object;
 mod walk;
+mod write;
 
 pub use object::ObjectBody;
 pub use walk::{Walked, walk_listing};
+pub use write::DELETE_BATCH;
 
 use super::interceptors::{BodyCap, OnRetryable, RetryNotifier};
 

@@ -31,19 +31,31 @@ impl Template {
 
 /// The built-in templates by the names `sts3 exec --template` takes, in the picker's order,
 /// and whether each needs a folder (`--prefix`).
-pub const NAMES: [(&str, bool); 5] = [
+pub const NAMES: [(&str, bool); 7] = [
     ("list-only", false),
     ("read-only", false),
     ("read-only-prefix", true),
     ("list-only-prefix", true),
+    ("read-write", false),
+    ("read-write-prefix", true),
     ("deny-all", false),
+];
+
+/// What a session that writes may do to the objects, besides reading them: put (in one
+/// request or in parts), delete, and clean up unfinished uploads.
+pub const WRITE_ACTIONS: [&str; 5] = [
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:DeleteObject",
+    "s3:AbortMultipartUpload",
+    "s3:ListMultipartUploadParts",
 ];
 
 /// Why `sts3 exec --template` cannot use a template.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateError {
     #[error(
-        "no template is called {0:?}; use one of list-only, read-only, read-only-prefix, list-only-prefix, deny-all"
+        "no template is called {0:?}; use one of list-only, read-only, read-only-prefix, list-only-prefix, read-write, read-write-prefix, deny-all"
     )]
     Unknown(String),
     #[error("template {0} is for a folder; pass --prefix FOLDER/ with it")]
@@ -101,6 +113,22 @@ fn make(name: &str, bucket: &str, prefix: &str) -> Option<Template> {
             format!("list {prefix} and below; read no object"),
             under_prefix(&bucket_arn, prefix, false),
         ),
+        "read-write" => Template::built(
+            "read-write bucket",
+            format!("list, read, write and delete all of {bucket}"),
+            Policy::new()
+                .allow(
+                    ["s3:ListBucket", "s3:ListBucketMultipartUploads"],
+                    [bucket_arn.clone()],
+                )
+                .allow(WRITE_ACTIONS, [format!("{bucket_arn}/*")])
+                .build(),
+        ),
+        "read-write-prefix" if !prefix.is_empty() => Template::built(
+            format!("read-write under {prefix}"),
+            format!("list, read, write and delete {prefix} and below; nothing else"),
+            read_write_under(&bucket_arn, prefix),
+        ),
         "deny-all" => Template::built(
             "deny all",
             "nothing at all: every S3 call is refused",
@@ -133,6 +161,24 @@ fn under_prefix(bucket_arn: &str, prefix: &str, read: bool) -> Result<SessionPol
         }));
     }
     let value = json!({"Version": super::POLICY_VERSION, "Statement": statements});
+    SessionPolicy::parse(&value.to_string())
+}
+
+/// What `read-only-prefix` allows, and writing and deleting the keys below `prefix` too.
+fn read_write_under(bucket_arn: &str, prefix: &str) -> Result<SessionPolicy, PolicyError> {
+    let value = json!({"Version": super::POLICY_VERSION, "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": ["s3:ListBucket", "s3:ListBucketMultipartUploads"],
+            "Resource": bucket_arn,
+            "Condition": {"StringLike": {"s3:prefix": [prefix, format!("{prefix}*")]}}
+        },
+        {
+            "Effect": "Allow",
+            "Action": WRITE_ACTIONS,
+            "Resource": format!("{bucket_arn}/{prefix}*")
+        }
+    ]});
     SessionPolicy::parse(&value.to_string())
 }
 

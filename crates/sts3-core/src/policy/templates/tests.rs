@@ -23,11 +23,16 @@ fn decide(policy: &SessionPolicy, action: &str, resource: &str, prefix: Option<&
 }
 
 #[test]
-fn the_root_has_the_bucket_templates_and_a_folder_adds_two() {
+fn the_root_has_the_bucket_templates_and_a_folder_adds_three() {
     let names = |t: Vec<Template>| t.into_iter().map(|t| t.name).collect::<Vec<_>>();
     assert_eq!(
         names(built_in("b", "")),
-        ["list only", "read-only bucket", "deny all"]
+        [
+            "list only",
+            "read-only bucket",
+            "read-write bucket",
+            "deny all"
+        ]
     );
     assert_eq!(
         names(built_in("b", "docs/")),
@@ -36,9 +41,54 @@ fn the_root_has_the_bucket_templates_and_a_folder_adds_two() {
             "read-only bucket",
             "read-only under docs/",
             "list-only under docs/",
+            "read-write bucket",
+            "read-write under docs/",
             "deny all"
         ]
     );
+}
+
+#[test]
+fn the_read_write_templates_write_and_delete_where_they_say_and_nowhere_else() {
+    let t = built_in("b", "docs/");
+    let all = find(&t, "read-write bucket");
+    for action in ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] {
+        assert!(
+            decide(all, action, "arn:aws:s3:::b/any/k", None),
+            "{action}"
+        );
+        assert!(
+            !decide(all, action, "arn:aws:s3:::other/k", None),
+            "{action}"
+        );
+    }
+    assert!(decide(all, "s3:ListBucket", "arn:aws:s3:::b", Some("")));
+    let under = find(&t, "read-write under docs/");
+    assert!(decide(
+        under,
+        "s3:PutObject",
+        "arn:aws:s3:::b/docs/a.txt",
+        None
+    ));
+    assert!(decide(
+        under,
+        "s3:DeleteObject",
+        "arn:aws:s3:::b/docs/a/b",
+        None
+    ));
+    assert!(!decide(
+        under,
+        "s3:PutObject",
+        "arn:aws:s3:::b/top.txt",
+        None
+    ));
+    assert!(!decide(under, "s3:ListBucket", "arn:aws:s3:::b", Some("")));
+    assert!(decide(
+        under,
+        "s3:ListBucket",
+        "arn:aws:s3:::b",
+        Some("docs/x")
+    ));
 }
 
 #[test]
@@ -153,7 +203,7 @@ fn exec_names_a_template_by_its_short_name_and_a_folder_one_needs_a_prefix() {
     );
     assert_eq!(
         by_name("readonly", "b", "").unwrap_err().to_string(),
-        "no template is called \"readonly\"; use one of list-only, read-only, read-only-prefix, list-only-prefix, deny-all"
+        "no template is called \"readonly\"; use one of list-only, read-only, read-only-prefix, list-only-prefix, read-write, read-write-prefix, deny-all"
     );
     assert!(
         by_name("read-only", "b", "").is_ok(),

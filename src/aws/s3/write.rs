@@ -1,0 +1,89 @@
+//! Writing with the session: PutObject of a local file and DeleteObjects. What the session
+//! policy allows is predicted by the caller before these are sent; S3's answer decides.
+
+use super::S3Browser;
+use crate::aws::error::failure_from_sdk;
+use crate::failure::AwsFailure;
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{Delete, ObjectIdentifier};
+use std::path::Path;
+
+/// The most keys one DeleteObjects takes.
+pub const DELETE_BATCH: usize = 1000;
+
+/// A failure here, not at S3.
+fn local(text: String) -> AwsFailure {
+    AwsFailure::new(crate::failure::ErrorKind::Other, None, text)
+}
+
+/// DeleteObjects' body for `keys`, asking only for the keys it could not delete.
+fn quiet_delete(keys: &[String]) -> Result<Delete, AwsFailure> {
+    let objects = keys
+        .iter()
+        .map(|k| ObjectIdentifier::builder().key(k).build())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| local(e.to_string()))?;
+    Delete::builder()
+        .set_objects(Some(objects))
+        .quiet(true)
+        .build()
+        .map_err(|e| local(e.to_string()))
+}
+
+impl S3Browser {
+    /// PutObject of the file at `path` as `key`, of `content_type`; `only_new`: sent with
+    /// `If-None-Match: *`, so an existing key is never overwritten (S3 answers
+    /// `PreconditionFailed`, even when another writer got there first). The object's ETag.
+    pub async fn put_file(
+        &self,
+        bucket: &str,
+        key: &str,
+        path: &Path,
+        content_type: &str,
+        only_new: bool,
+    ) -> Result<Option<String>, AwsFailure> {
+        let body = ByteStream::from_path(path)
+            .await
+            .map_err(|e| local(format!("cannot read {}: {e}", path.display())))?;
+        let mut put = self
+            .client
+            .put_object()
+            .bucket(bucket)
+            .key(key)
+            .content_type(content_type)
+            .body(body);
+        if only_new {
+            put = put.if_none_match("*");
+        }
+        let out = put
+            .send()
+            .await
+            .map_err(|e| failure_from_sdk(&e, &self.place, "PutObject answer"))?;
+        Ok(out.e_tag().map(str::to_string))
+    }
+
+    /// DeleteObjects of up to [`DELETE_BATCH`] keys: the keys S3 could not delete, each with
+    /// why (a key that is not there counts as deleted, as S3 says).
+    pub async fn delete_keys(
+        &self,
+        bucket: &str,
+        keys: &[String],
+    ) -> Result<Vec<(String, AwsFailure)>, AwsFailure> {
+        let out = self
+            .client
+            .delete_objects()
+            .bucket(bucket)
+            .delete(quiet_delete(keys)?)
+            .send()
+            .await
+            .map_err(|e| failure_from_sdk(&e, &self.place, "DeleteObjects answer"))?;
+        Ok(out
+            .errors()
+            .iter()
+            .map(|e| {
+                let failure = AwsFailure::from_service(e.code(), e.message(), None);
+                (e.key().unwrap_or_default().to_string(), failure)
+            })
+            .collect())
+    }
+}

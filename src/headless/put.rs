@@ -1,0 +1,387 @@
+//! `sts3 put LOCAL… DEST`: local files (a folder: every file under it, under the folder's
+//! name) as objects, one PutObject each, with a type guessed from the name. Predicted by the
+//! session policy before anything is asked of AWS; an existing key is kept unless `--force`
+//! (S3 is asked with `If-None-Match: *`, so a key written meanwhile is kept too); a token that
+//! expires on the way is renewed and the file sent again, as for listings.
+
+use super::session::{CommandError, Session};
+use crate::cli::PutArgs;
+use crate::failure::AwsFailure;
+use crate::object::detail::thousands;
+use crate::settings::Settings;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// One file to put, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Upload {
+    pub(super) path: PathBuf,
+    pub(super) key: String,
+    pub(super) size: u64,
+}
+
+/// What a run did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub put: u64,
+    pub bytes: u64,
+    /// Kept because the key exists (no `--force`).
+    pub kept: u64,
+    pub failed: u64,
+    /// Symbolic links passed over.
+    pub skipped_links: u64,
+}
+
+/// Runs the command: each upload's line on `out`, as `aws s3 cp` prints them.
+pub async fn run(
+    settings: &Settings,
+    args: &PutArgs,
+    out: &mut dyn Write,
+) -> Result<Tally, CommandError> {
+    let (sources, dest) = args.paths.split_at(args.paths.len().saturating_sub(1));
+    let dest = dest
+        .first()
+        .map(|d| d.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bucket = &settings.target.bucket;
+    let mut tally = Tally::default();
+    let uploads = plan(sources, &dest, args.follow_symlinks, &mut tally)?;
+    if let Some(policy) = settings.target.session_policy(settings.target.mode) {
+        super::write::predicted(
+            policy,
+            "s3:PutObject",
+            bucket,
+            uploads.iter().map(|u| &*u.key),
+        )?;
+    }
+    if args.dry_run {
+        for u in &uploads {
+            say_upload(out, "(dry run) ", u, bucket)?;
+        }
+        return Ok(tally);
+    }
+    let mut session = Session::open(settings).await?;
+    let started = crate::clock::instant();
+    put_all(&mut session, &uploads, args.force, &mut tally, out).await?;
+    say_summary(&tally, started.elapsed());
+    Ok(tally)
+}
+
+/// Puts each file in turn, saying how each went.
+async fn put_all(
+    session: &mut Session<'_>,
+    uploads: &[Upload],
+    force: bool,
+    tally: &mut Tally,
+    out: &mut dyn Write,
+) -> Result<(), CommandError> {
+    let bucket = session.settings.target.bucket.clone();
+    for u in uploads {
+        match put_one(session, u, force).await {
+            Ok(Put::Done) => {
+                tally.put += 1;
+                tally.bytes += u.size;
+                say_upload(out, "", u, &bucket)?;
+            }
+            Ok(Put::Exists) => {
+                tally.kept += 1;
+                super::stderr_line(&format!(
+                    "sts3: kept s3://{bucket}/{}: it exists (--force overwrites it)",
+                    printable(&u.key)
+                ));
+            }
+            Err(e) => {
+                tally.failed += 1;
+                super::stderr_line(&format!("sts3: {} not put: {e}", u.path.display()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `upload: LOCAL to s3://B/KEY`, as `aws s3 cp` says it.
+fn say_upload(out: &mut dyn Write, how: &str, u: &Upload, bucket: &str) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{how}upload: {} to s3://{bucket}/{}",
+        u.path.display(),
+        printable(&u.key)
+    )
+}
+
+enum Put {
+    Done,
+    /// The key exists and `--force` was not given.
+    Exists,
+}
+
+/// One PutObject; after a failure new credentials may help with, once more.
+async fn put_one(session: &mut Session<'_>, u: &Upload, force: bool) -> Result<Put, AwsFailure> {
+    let content_type = mime_guess::from_path(&u.path)
+        .first_or_octet_stream()
+        .to_string();
+    let bucket = session.settings.target.bucket.clone();
+    let signed_with = session.signed_with();
+    let mut answer = session
+        .clients
+        .s3
+        .put_file(&bucket, &u.key, &u.path, &content_type, !force)
+        .await;
+    if let Err(failure) = &answer
+        && !is_exists(failure)
+        && session.recover(failure.clone(), signed_with).await.is_ok()
+    {
+        answer = session
+            .clients
+            .s3
+            .put_file(&bucket, &u.key, &u.path, &content_type, !force)
+            .await;
+    }
+    match answer {
+        Ok(_) => Ok(Put::Done),
+        Err(failure) if is_exists(&failure) => Ok(Put::Exists),
+        Err(failure) => Err(failure),
+    }
+}
+
+/// S3's answer to `If-None-Match: *` on a key that exists.
+fn is_exists(failure: &AwsFailure) -> bool {
+    failure.code.as_deref() == Some("PreconditionFailed") || failure.status == Some(412)
+}
+
+fn say_summary(tally: &Tally, took: std::time::Duration) {
+    let mut parts = vec![format!(
+        "put {} file{} ({} bytes) in {:.1} s",
+        thousands(tally.put),
+        if tally.put == 1 { "" } else { "s" },
+        thousands(tally.bytes),
+        took.as_secs_f64()
+    )];
+    if tally.kept > 0 {
+        parts.push(format!("{} kept (they exist)", thousands(tally.kept)));
+    }
+    if tally.skipped_links > 0 {
+        parts.push(format!(
+            "{} symbolic link(s) passed over (--follow-symlinks follows them)",
+            thousands(tally.skipped_links)
+        ));
+    }
+    if tally.failed > 0 {
+        parts.push(format!("{} failed", thousands(tally.failed)));
+    }
+    super::stderr_line(&format!("sts3: {}", parts.join("; ")));
+}
+
+fn printable(key: &str) -> String {
+    crate::escape::printable(key).into_owned()
+}
+
+/// The files to put and their keys: a file goes to `dest` when it is a key (one file, `dest`
+/// not ending in `/`), else under it by its name; a folder's files under `dest` by the
+/// folder's name and their path in it (`photos/2026/a.jpg`).
+pub(super) fn plan(
+    sources: &[PathBuf],
+    dest: &str,
+    follow_symlinks: bool,
+    tally: &mut Tally,
+) -> Result<Vec<Upload>, CommandError> {
+    let one_file = sources.len() == 1 && sources[0].is_file();
+    let prefix = if dest.is_empty() || dest.ends_with('/') || !one_file {
+        dest.to_string()
+    } else {
+        return Ok(vec![upload(&sources[0], dest.to_string())?]);
+    };
+    let prefix = if prefix.is_empty() || prefix.ends_with('/') {
+        prefix
+    } else {
+        format!("{prefix}/")
+    };
+    let mut uploads = Vec::new();
+    for source in sources {
+        let name = name_of(source)?;
+        if source.is_dir() {
+            walk(
+                source,
+                &format!("{prefix}{name}/"),
+                follow_symlinks,
+                tally,
+                &mut uploads,
+            )?;
+        } else {
+            uploads.push(upload(source, format!("{prefix}{name}"))?);
+        }
+    }
+    Ok(uploads)
+}
+
+/// Every file under `dir`, as keys under `prefix`.
+fn walk(
+    dir: &Path,
+    prefix: &str,
+    follow_symlinks: bool,
+    tally: &mut Tally,
+    uploads: &mut Vec<Upload>,
+) -> Result<(), CommandError> {
+    let cannot = |e: std::io::Error| {
+        CommandError::Usage(format!("cannot read the folder {}: {e}", dir.display()))
+    };
+    for entry in in_name_order(dir).map_err(cannot)? {
+        let path = entry.path();
+        let is_link = entry.file_type().map_err(cannot)?.is_symlink();
+        if is_link && !follow_symlinks {
+            tally.skipped_links += 1;
+            continue;
+        }
+        let key = format!("{prefix}{}", name_of(&path)?);
+        if path.is_dir() {
+            walk(&path, &format!("{key}/"), follow_symlinks, tally, uploads)?;
+        } else if path.is_file() {
+            uploads.push(upload(&path, key)?);
+        }
+    }
+    Ok(())
+}
+
+/// The entries of `dir`, by name.
+fn in_name_order(dir: &Path) -> std::io::Result<Vec<std::fs::DirEntry>> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    Ok(entries)
+}
+
+fn upload(path: &Path, key: String) -> Result<Upload, CommandError> {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        CommandError::Usage(format!(
+            "cannot read {}: {e}; pass files or folders",
+            path.display()
+        ))
+    })?;
+    if !meta.is_file() {
+        return Err(CommandError::Usage(format!(
+            "{} is not a file or a folder; pass files or folders",
+            path.display()
+        )));
+    }
+    if key.is_empty() || key.len() > 1024 {
+        return Err(CommandError::Usage(format!(
+            "{} would be key {:?}, which S3 cannot hold (1 to 1,024 bytes); give another destination",
+            path.display(),
+            printable(&key)
+        )));
+    }
+    Ok(Upload {
+        path: path.to_path_buf(),
+        key,
+        size: meta.len(),
+    })
+}
+
+/// The last part of `path`, as text a key can hold.
+fn name_of(path: &Path) -> Result<String, CommandError> {
+    // Its own name (a followed link's, not its target's); `.` and `..` by the folder's.
+    let name = path
+        .file_name()
+        .map(std::ffi::OsStr::to_os_string)
+        .or_else(|| {
+            let full = path.canonicalize().ok()?;
+            full.file_name().map(std::ffi::OsStr::to_os_string)
+        })
+        .ok_or_else(|| {
+            CommandError::Usage(format!("{} has no name to put it under", path.display()))
+        })?;
+    let name = name.into_string().map_err(|n| {
+        CommandError::Usage(format!(
+            "{} is not UTF-8, which an S3 key must be; rename it",
+            std::path::Path::new(&n).display()
+        ))
+    })?;
+    if name.chars().any(char::is_control) {
+        return Err(CommandError::Usage(format!(
+            "{} has a control character in its name; rename it",
+            printable(&name)
+        )));
+    }
+    Ok(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("photos/2026")).unwrap();
+        std::fs::write(root.join("photos/a.jpg"), b"a").unwrap();
+        std::fs::write(root.join("photos/2026/b.jpg"), b"bb").unwrap();
+        std::fs::write(root.join("notes.txt"), b"n").unwrap();
+        std::os::unix::fs::symlink(root.join("notes.txt"), root.join("photos/link.txt")).unwrap();
+        dir
+    }
+
+    fn keys(uploads: &[Upload]) -> Vec<&str> {
+        uploads.iter().map(|u| u.key.as_str()).collect()
+    }
+
+    #[test]
+    fn one_file_to_a_key_or_under_a_prefix() {
+        let t = tree();
+        let notes = t.path().join("notes.txt");
+        let mut tally = Tally::default();
+        let one = plan(
+            std::slice::from_ref(&notes),
+            "docs/n.txt",
+            false,
+            &mut tally,
+        )
+        .unwrap();
+        assert_eq!(keys(&one), ["docs/n.txt"]);
+        assert_eq!(one[0].size, 1);
+        let under = plan(std::slice::from_ref(&notes), "docs/", false, &mut tally).unwrap();
+        assert_eq!(keys(&under), ["docs/notes.txt"]);
+        let root = plan(std::slice::from_ref(&notes), "", false, &mut tally).unwrap();
+        assert_eq!(keys(&root), ["notes.txt"]);
+    }
+
+    #[test]
+    fn a_folder_goes_under_its_name_and_links_are_passed_over_unless_followed() {
+        let t = tree();
+        let sources = [t.path().join("photos"), t.path().join("notes.txt")];
+        let mut tally = Tally::default();
+        let all = plan(&sources, "backup", false, &mut tally).unwrap();
+        assert_eq!(
+            keys(&all),
+            [
+                "backup/photos/2026/b.jpg",
+                "backup/photos/a.jpg",
+                "backup/notes.txt"
+            ]
+        );
+        assert_eq!(tally.skipped_links, 1);
+        let mut tally = Tally::default();
+        let followed = plan(&sources[..1], "", true, &mut tally).unwrap();
+        assert_eq!(
+            keys(&followed),
+            ["photos/2026/b.jpg", "photos/a.jpg", "photos/link.txt"]
+        );
+        assert_eq!(tally.skipped_links, 0);
+    }
+
+    #[test]
+    fn what_cannot_be_put_is_said_before_anything_is_sent() {
+        let t = tree();
+        let mut tally = Tally::default();
+        let missing = plan(&[t.path().join("nope")], "x/", false, &mut tally).unwrap_err();
+        assert!(
+            missing.to_string().contains("nope: No such file"),
+            "{missing}"
+        );
+        let long = "k".repeat(1025);
+        let e = plan(&[t.path().join("notes.txt")], &long, false, &mut tally).unwrap_err();
+        assert!(e.to_string().contains("which S3 cannot hold"), "{e}");
+        let odd = t.path().join("bad\u{1b}name");
+        std::fs::write(&odd, b"x").unwrap();
+        let e = plan(&[odd], "", false, &mut tally).unwrap_err();
+        assert!(e.to_string().contains("control character"), "{e}");
+    }
+}

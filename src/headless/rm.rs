@@ -1,0 +1,134 @@
+//! `sts3 rm KEY…` (`--recursive PREFIX…`): objects deleted in batches of up to 1,000
+//! (DeleteObjects), each key said as `aws s3 rm` says it. Predicted by the session policy before
+//! anything is asked of AWS; a prefix is listed first (every key under it, at any depth); a
+//! token that expires on the way is renewed and the batch sent again.
+
+use super::session::{CommandError, Session};
+use crate::bucket::{Cursor, PageRequest};
+use crate::cli::RmArgs;
+use crate::settings::Settings;
+use std::io::Write;
+
+/// What a run did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub deleted: u64,
+    pub failed: u64,
+}
+
+/// Runs the command: each deleted key's line on `out`.
+pub async fn run(
+    settings: &Settings,
+    args: &RmArgs,
+    out: &mut dyn Write,
+) -> Result<Tally, CommandError> {
+    let bucket = settings.target.bucket.clone();
+    let predict = |keys: &[String]| match settings.target.session_policy(settings.target.mode) {
+        Some(policy) => super::write::predicted(
+            policy,
+            "s3:DeleteObject",
+            &bucket,
+            keys.iter().map(String::as_str),
+        ),
+        None => Ok(()),
+    };
+    if !args.recursive {
+        predict(&args.keys)?;
+    }
+    let mut session = Session::open(settings).await?;
+    let keys = if args.recursive {
+        let keys = under_prefixes(&mut session, &args.keys).await?;
+        predict(&keys)?;
+        keys
+    } else {
+        args.keys.clone()
+    };
+    let mut tally = Tally::default();
+    if args.dry_run {
+        for key in &keys {
+            writeln!(out, "(dry run) delete: s3://{bucket}/{}", printable(key))?;
+        }
+        return Ok(tally);
+    }
+    delete_all(&mut session, &bucket, &keys, &mut tally, out).await?;
+    Ok(tally)
+}
+
+/// Deletes `keys` in batches, saying how each went.
+async fn delete_all(
+    session: &mut Session<'_>,
+    bucket: &str,
+    keys: &[String],
+    tally: &mut Tally,
+    out: &mut dyn Write,
+) -> Result<(), CommandError> {
+    for batch in keys.chunks(crate::aws::DELETE_BATCH) {
+        let refused = delete_batch(session, bucket, batch).await?;
+        for key in batch {
+            if let Some((_, failure)) = refused.iter().find(|(k, _)| k == key) {
+                tally.failed += 1;
+                super::stderr_line(&format!(
+                    "sts3: s3://{bucket}/{} not deleted: {failure}",
+                    printable(key)
+                ));
+            } else {
+                tally.deleted += 1;
+                writeln!(out, "delete: s3://{bucket}/{}", printable(key))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One DeleteObjects; after a failure new credentials may help with, once more.
+async fn delete_batch(
+    session: &mut Session<'_>,
+    bucket: &str,
+    keys: &[String],
+) -> Result<Vec<(String, crate::failure::AwsFailure)>, CommandError> {
+    let signed_with = session.signed_with();
+    match session.clients.s3.delete_keys(bucket, keys).await {
+        Ok(refused) => Ok(refused),
+        Err(failure) => {
+            session.recover(failure, signed_with).await?;
+            session
+                .clients
+                .s3
+                .delete_keys(bucket, keys)
+                .await
+                .map_err(|failure| session.bucket_error(failure))
+        }
+    }
+}
+
+/// Every key under each prefix, in order.
+async fn under_prefixes(
+    session: &mut Session<'_>,
+    prefixes: &[String],
+) -> Result<Vec<String>, CommandError> {
+    let mut keys = Vec::new();
+    for prefix in prefixes {
+        let mut request = PageRequest {
+            bucket: session.settings.target.bucket.clone(),
+            prefix: prefix.clone(),
+            continuation_token: None,
+            token_after: None,
+            start_after: None,
+            max_keys: 1000,
+            folders: false,
+        };
+        loop {
+            let page = session.page(&request).await?;
+            keys.extend(page.objects.iter().map(|o| o.key.to_string()));
+            let Some(next) = Cursor::after_page(request.cursor().as_ref(), &page) else {
+                break;
+            };
+            request = request.from_cursor(Some(next));
+        }
+    }
+    Ok(keys)
+}
+
+fn printable(key: &str) -> String {
+    crate::escape::printable(key).into_owned()
+}

@@ -1,0 +1,241 @@
+//! `sts3 put` and `sts3 rm` against the real local service (SeaweedFS enforces the session
+//! policy and `If-None-Match: *`): a write the session policy refuses is said before anything
+//! is sent; files and folders go up under their names and come back byte for byte; an
+//! existing key is kept unless --force; a token that expires on the way is renewed and the file
+//! sent again; rm deletes keys and, with --recursive, all under a prefix, and --dry-run nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::proxy::{FaultProxy, S3Step};
+use common::{command, service};
+use std::path::Path;
+use std::process::Output;
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A session policy that may list the bucket and read, write and delete under `prefix`.
+fn writer_policy(dir: &Path, prefix: &str) -> std::path::PathBuf {
+    let bucket = &service().bucket;
+    let path = dir.join("rw.json");
+    std::fs::write(
+        &path,
+        serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": format!("arn:aws:s3:::{bucket}")},
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+             "Resource": format!("arn:aws:s3:::{bucket}/{prefix}*")}
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    path
+}
+
+fn run(endpoint: &str, sub: &str, policy: Option<&Path>, args: &[&str]) -> Output {
+    let mut cmd = command(endpoint, sub);
+    if let Some(p) = policy {
+        cmd.arg("--policy").arg(p);
+    }
+    cmd.args(args).output().unwrap()
+}
+
+/// The object's bytes, read back with `sts3 get`.
+fn read_back(policy: &Path, key: &str) -> Vec<u8> {
+    let s = service();
+    let out = run(&s.endpoint, "get", Some(policy), &[key, "-o", "-"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    out.stdout
+}
+
+#[test]
+fn a_write_the_session_policy_refuses_is_said_and_nothing_is_sent() {
+    let s = service();
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.txt");
+    std::fs::write(&file, b"a").unwrap();
+    // The default session policy reads only.
+    let out = run(
+        &proxy.url,
+        "put",
+        None,
+        &[file.to_str().unwrap(), "uploads/"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr).trim(),
+        format!(
+            "sts3: the session policy does not allow s3:PutObject on arn:aws:s3:::{}/uploads/a.txt; nothing was sent. Use a session policy that allows it: --policy FILE, or sts3 exec --template read-write",
+            s.bucket
+        )
+    );
+    let out = run(&proxy.url, "rm", None, &["README.md"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("does not allow s3:DeleteObject"));
+    assert!(proxy.log().is_empty(), "not even STS: {:?}", proxy.log());
+}
+
+#[test]
+fn files_and_folders_go_up_and_come_back_and_an_existing_key_is_kept_unless_forced() {
+    let s = service();
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = &format!("writes-put-{}/", std::process::id());
+    let policy = writer_policy(dir.path(), prefix);
+    let photos = dir.path().join("photos");
+    std::fs::create_dir_all(photos.join("2026")).unwrap();
+    std::fs::write(photos.join("a.jpg"), b"first a").unwrap();
+    std::fs::write(photos.join("2026/b.json"), b"{\"b\": 1}").unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", photos.join("link")).unwrap();
+    let uri = format!("s3://{}/{prefix}", s.bucket);
+    let out = run(
+        &s.endpoint,
+        "put",
+        Some(&policy),
+        &[photos.to_str().unwrap(), &uri],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "upload: {p}/2026/b.json to {uri}photos/2026/b.json\nupload: {p}/a.jpg to {uri}photos/a.jpg\n",
+            p = photos.display()
+        )
+    );
+    assert!(
+        text(&out.stderr).contains("1 symbolic link(s) passed over"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        read_back(&policy, &format!("{prefix}photos/a.jpg")),
+        b"first a"
+    );
+
+    // Again, changed: kept (If-None-Match), and said; --force overwrites.
+    std::fs::write(photos.join("a.jpg"), b"second a").unwrap();
+    let one = photos.join("a.jpg");
+    let key = format!("{uri}photos/a.jpg");
+    let out = run(
+        &s.endpoint,
+        "put",
+        Some(&policy),
+        &[one.to_str().unwrap(), &key],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(&format!("kept {key}: it exists (--force overwrites it)")),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        read_back(&policy, &format!("{prefix}photos/a.jpg")),
+        b"first a"
+    );
+    let out = run(
+        &s.endpoint,
+        "put",
+        Some(&policy),
+        &["--force", one.to_str().unwrap(), &key],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        read_back(&policy, &format!("{prefix}photos/a.jpg")),
+        b"second a"
+    );
+}
+
+#[test]
+fn an_expired_token_on_the_way_is_renewed_and_the_file_sent_again() {
+    let s = service();
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = &format!("writes-expiry-{}/", std::process::id());
+    let policy = writer_policy(dir.path(), prefix);
+    let file = dir.path().join("c.txt");
+    std::fs::write(&file, b"ccc").unwrap();
+    proxy.set(|f| {
+        f.s3_once.push((
+            format!("PUT /{}/{prefix}c.txt", s.bucket),
+            S3Step::EXPIRED_TOKEN,
+        ));
+    });
+    let out = run(
+        &proxy.url,
+        "put",
+        Some(&policy),
+        &["--force", file.to_str().unwrap(), prefix],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("ExpiredToken"),
+        "{}",
+        text(&out.stderr)
+    );
+    let sts_calls = proxy
+        .log()
+        .iter()
+        .filter(|l| l.starts_with("POST / "))
+        .count();
+    assert_eq!(sts_calls, 2, "renewed once: {:?}", proxy.log());
+    assert_eq!(read_back(&policy, &format!("{prefix}c.txt")), b"ccc");
+}
+
+#[test]
+fn rm_deletes_keys_and_with_recursive_all_under_a_prefix_and_dry_run_nothing() {
+    let s = service();
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = "writes-rm/";
+    let policy = writer_policy(dir.path(), prefix);
+    let tree = dir.path().join("t");
+    std::fs::create_dir_all(tree.join("deep/er")).unwrap();
+    for f in ["x.txt", "deep/y.txt", "deep/er/z.txt"] {
+        std::fs::write(tree.join(f), f).unwrap();
+    }
+    let out = run(
+        &s.endpoint,
+        "put",
+        Some(&policy),
+        &[tree.to_str().unwrap(), prefix],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listed = |p: &str| {
+        let out = run(&s.endpoint, "list", Some(&policy), &["--prefix", p]);
+        text(&out.stdout)
+            .lines()
+            .filter(|l| l.contains(" => "))
+            .count()
+    };
+    assert_eq!(listed("writes-rm/t/"), 3);
+
+    let out = run(
+        &s.endpoint,
+        "rm",
+        Some(&policy),
+        &["--recursive", "--dry-run", "writes-rm/t/deep/"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "(dry run) delete: s3://{b}/writes-rm/t/deep/er/z.txt\n(dry run) delete: s3://{b}/writes-rm/t/deep/y.txt\n",
+            b = s.bucket
+        )
+    );
+    assert_eq!(listed("writes-rm/t/"), 3, "a dry run deletes nothing");
+
+    let uri = format!("s3://{}/writes-rm/t/x.txt", s.bucket);
+    let out = run(&s.endpoint, "rm", Some(&policy), &[&uri]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), format!("delete: {uri}\n"));
+    let out = run(
+        &s.endpoint,
+        "rm",
+        Some(&policy),
+        &["--recursive", "writes-rm/t/"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).lines().count(), 2);
+    assert_eq!(listed("writes-rm/t/"), 0);
+}
