@@ -239,3 +239,50 @@ fn rm_deletes_keys_and_with_recursive_all_under_a_prefix_and_dry_run_nothing() {
     assert_eq!(text(&out.stdout).lines().count(), 2);
     assert_eq!(listed("writes-rm/t/"), 0);
 }
+
+#[test]
+fn the_tui_deletes_the_object_under_the_cursor_after_a_yes() {
+    let s = service();
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = format!("writes-tui-{}/", std::process::id());
+    let policy = writer_policy(dir.path(), &prefix);
+    let file = dir.path().join("gone.txt");
+    std::fs::write(&file, b"soon gone").unwrap();
+    let out = run(
+        &s.endpoint,
+        "put",
+        Some(&policy),
+        &[file.to_str().unwrap(), &prefix],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let tmux = common::start_tui(
+        &s.endpoint,
+        &["--policy", policy.to_str().unwrap(), "--prefix", &prefix],
+        &[],
+        100,
+        30,
+    );
+    let t = std::time::Duration::from_secs(30);
+    tmux.wait_for("gone.txt", t);
+    tmux.keys(&["D"]);
+    tmux.wait_for(
+        &format!("delete s3://{}/{prefix}gone.txt? y deletes", s.bucket),
+        t,
+    );
+    tmux.keys(&["y"]);
+    tmux.wait_for(&format!("deleted s3://{}/{prefix}gone.txt", s.bucket), t);
+    // The row goes (SeaweedFS may keep the emptied folder's own marker listed).
+    tmux.wait_until("the row to go", t, |screen| {
+        !screen
+            .lines()
+            .any(|l| l.starts_with('┃') && l.contains("gone.txt"))
+    });
+    tmux.quit();
+    let out = run(
+        &s.endpoint,
+        "get",
+        Some(&policy),
+        &[&format!("{prefix}gone.txt"), "-o", "-"],
+    );
+    assert!(!out.status.success(), "gone from S3 too");
+}

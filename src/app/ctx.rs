@@ -117,6 +117,8 @@ impl<'a> Ctx<'a> {
 pub(crate) enum Prompt {
     /// Ask whether to overwrite the download's file, keep both, or cancel.
     Overwrite,
+    /// Ask whether to delete the object.
+    ConfirmDelete,
 }
 
 /// What a feature's transition answers: its effects, and what it asks of the model.
@@ -130,6 +132,8 @@ pub(crate) struct Step {
     pub(crate) prompt: Option<Prompt>,
     /// A line for the session history (`L`).
     pub(crate) history: Option<(String, Level)>,
+    /// The listing starts over (what it shows changed).
+    pub(crate) reload: bool,
     /// The bucket is in this region: S3 requests go there from now on (before the effects).
     pub(crate) follow_region: Option<String>,
     /// A request failed with this code and new credentials are asked for to retry it: noted

@@ -20,7 +20,11 @@ impl App {
         let top = self.top();
         let action = self.keymap.action(press);
         match top {
-            Layer::Mfa | Layer::Overwrite | Layer::Filter | Layer::ConfirmQuit => {
+            Layer::Mfa
+            | Layer::Overwrite
+            | Layer::Filter
+            | Layer::ConfirmQuit
+            | Layer::ConfirmDelete => {
                 return self.on_input_key(press, now);
             }
             Layer::Shared => {
@@ -179,6 +183,7 @@ impl App {
             Action::Quit => vec![Effect::Quit],
             Action::Share => self.with_share(now, Share::share),
             Action::Shell => self.with_share(now, Share::shell),
+            Action::Delete => self.with_deletes(now, super::delete::Deletes::ask),
             Action::Suspend => vec![Effect::Suspend],
             Action::Help => {
                 self.help_visible = true;
@@ -395,6 +400,7 @@ impl App {
             }
             Input::Overwrite => self.with_object(now, |o, c| o.on_overwrite_key(press, c)),
             Input::ConfirmQuit => self.on_confirm_quit_key(press, now),
+            Input::ConfirmDelete => self.with_deletes(now, |d, c| d.on_confirm_key(press, c)),
             Input::Mfa { mode, code, error } => self.on_mfa_key(press, mode, code, error, now),
         }
     }

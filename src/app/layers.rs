@@ -37,6 +37,8 @@ pub(crate) enum Layer {
     Overwrite,
     /// "Quit while sharing?" in the status bar.
     ConfirmQuit,
+    /// "Delete the object?" in the status bar.
+    ConfirmDelete,
     /// The MFA code's popup.
     Mfa,
 }
@@ -80,6 +82,7 @@ impl App {
             Input::Filter { .. } => Layer::Filter,
             Input::Overwrite => Layer::Overwrite,
             Input::ConfirmQuit => Layer::ConfirmQuit,
+            Input::ConfirmDelete => Layer::ConfirmDelete,
             Input::Mfa { .. } => Layer::Mfa,
         }));
         layers

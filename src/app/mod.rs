@@ -5,6 +5,7 @@
 
 pub(crate) mod buckets;
 pub(crate) mod ctx;
+pub(crate) mod delete;
 pub(crate) mod fetch;
 pub(crate) mod history;
 mod input;
@@ -75,6 +76,8 @@ pub(crate) enum Input {
     Overwrite,
     /// The session is shared: quit anyway (and stop sharing)?
     ConfirmQuit,
+    /// Delete the object? (`deletes` knows which.)
+    ConfirmDelete,
 }
 
 /// How long notices stay up.
@@ -124,6 +127,8 @@ pub(crate) struct App {
     pub(crate) history: history::History,
     /// The session shared with other tools (`S`).
     pub(crate) share: share::Share,
+    /// Deleting an object (`D`).
+    pub(crate) deletes: delete::Deletes,
     pub(crate) help_visible: bool,
     /// The first line of the help shown (when it does not fit; the view clamps it).
     pub(crate) help_scroll: usize,
@@ -170,6 +175,7 @@ impl App {
             lab: lab::Lab::default(),
             history: history::History::default(),
             share: share::Share::default(),
+            deletes: delete::Deletes::default(),
             buckets: None,
             profiles: None,
             regions: None,
@@ -236,6 +242,9 @@ impl App {
                 self.with_share(now, |s, _| s.on_msg(msg, now))
             }
             Msg::ShellEnded { result } => self.on_shell_ended(result, now),
+            Msg::ObjectDeleted { request, result } => {
+                self.with_deletes(now, |d, c| d.on_deleted(request, result, c))
+            }
             Msg::RequestRetrying { status } => {
                 self.say_retrying(status, now);
                 Vec::new()
@@ -247,8 +256,10 @@ impl App {
 
     /// Opens the prompt a feature asked for (its keys close it).
     fn prompt(&mut self, prompt: Option<ctx::Prompt>) {
-        if let Some(ctx::Prompt::Overwrite) = prompt {
-            self.input = Some(Input::Overwrite);
+        match prompt {
+            Some(ctx::Prompt::Overwrite) => self.input = Some(Input::Overwrite),
+            Some(ctx::Prompt::ConfirmDelete) => self.input = Some(Input::ConfirmDelete),
+            None => {}
         }
     }
 
@@ -337,6 +348,7 @@ impl App {
             notice,
             prompt,
             history,
+            reload,
             follow_region,
             recovering,
         } = step;
@@ -350,6 +362,9 @@ impl App {
         effects.extend(asked);
         if let Some(code) = recovering {
             self.note_recovery_started(code, now);
+        }
+        if reload {
+            effects.extend(self.reload(now));
         }
         if let Some((text, level, secs)) = notice {
             self.notify(text, level, now);

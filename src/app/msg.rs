@@ -146,6 +146,11 @@ pub(crate) enum Msg {
     CredentialsServed,
     /// The endpoint refused a request for credentials (no token, a wrong one, not a GET).
     ServeRefused,
+    /// The object of `request` was deleted, or why not.
+    ObjectDeleted {
+        request: RequestId,
+        result: Result<(), AwsFailure>,
+    },
     /// The shell run with the shared session ended: how, in words.
     ShellEnded {
         result: Result<String, String>,
@@ -312,6 +317,13 @@ pub(crate) enum Effect {
     },
     /// Stop the endpoint and remove its token.
     StopSharing,
+    /// Delete `key` with the credentials of `generation`; answer with `ObjectDeleted`.
+    DeleteObject {
+        request: RequestId,
+        generation: Generation,
+        bucket: String,
+        key: String,
+    },
     /// Give the terminal to a shell that uses the shared session, take it back when it exits;
     /// answer with `ShellEnded`.
     RunShell,

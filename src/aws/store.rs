@@ -48,9 +48,26 @@ pub trait ObjectStore: Send + Sync {
     ) -> BoxFuture<'a, Result<(), AwsFailure>>;
     /// ListBuckets.
     fn list_buckets(&self) -> BoxFuture<'_, Result<Vec<String>, AwsFailure>>;
+    /// Deletes `key` (DeleteObjects of one: a key that is not there counts as deleted).
+    fn delete<'a>(&'a self, bucket: &'a str, key: &'a str)
+    -> BoxFuture<'a, Result<(), AwsFailure>>;
 }
 
 impl ObjectStore for S3Browser {
+    fn delete<'a>(
+        &'a self,
+        bucket: &'a str,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<(), AwsFailure>> {
+        Box::pin(async move {
+            let refused = self.delete_keys(bucket, &[key.to_string()]).await?;
+            match refused.into_iter().next() {
+                Some((_, failure)) => Err(failure),
+                None => Ok(()),
+            }
+        })
+    }
+
     fn head<'a>(
         &'a self,
         bucket: &'a str,

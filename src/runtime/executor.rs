@@ -274,6 +274,17 @@ impl Executor {
                 what,
                 ..
             } => self.fetch_object(request, bucket, key, what),
+            Effect::DeleteObject {
+                request,
+                bucket,
+                key,
+                ..
+            } => {
+                self.spawn_s3(
+                    move |s3| async move { s3.delete(&bucket, &key).await },
+                    move |result| Msg::ObjectDeleted { request, result },
+                );
+            }
             Effect::Presign {
                 request,
                 bucket,

@@ -224,6 +224,14 @@ struct FakeStore {
 }
 
 impl ObjectStore for FakeStore {
+    fn delete<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _key: &'a str,
+    ) -> BoxFuture<'a, Result<(), AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
     fn head<'a>(
         &'a self,
         _bucket: &'a str,

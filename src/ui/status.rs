@@ -28,6 +28,8 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
         overwrite_prompt(app)
     } else if let Some(Input::ConfirmQuit) = &app.input {
         confirm_quit_prompt()
+    } else if let Some(key) = app.deletes.asking() {
+        confirm_delete_prompt(app, key)
     } else if let Some(Input::Filter { text }) = &app.input {
         Line::from(vec![
             Span::styled("/", theme::key_hint()),
@@ -51,6 +53,19 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
         hints(app, usize::from(area.width))
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// `D`: the object named whole (its key's end kept if the line is short), then the keys.
+fn confirm_delete_prompt(app: &App, key: &str) -> Line<'static> {
+    let uri = format!(
+        "s3://{}/{}",
+        app.listing.bucket(),
+        crate::escape::printable(key)
+    );
+    Line::from(vec![
+        Span::styled(format!("delete {uri}? "), theme::warn()),
+        Span::styled("y deletes · any other key keeps it", theme::key_hint()),
+    ])
 }
 
 /// Quitting would stop sharing the session: asked first.

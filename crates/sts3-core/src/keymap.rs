@@ -189,6 +189,7 @@ pub enum Action {
     CopyArn,
     Share,
     Shell,
+    Delete,
 }
 
 impl Action {

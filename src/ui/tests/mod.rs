@@ -1157,3 +1157,20 @@ fn history_lines_too_long_for_the_popup_end_in_an_ellipsis_and_keep_their_count(
     assert!(line.contains("… (×2)"), "{line}");
     assert!(!line.contains("the end"), "{line}");
 }
+
+#[test]
+fn the_delete_prompt_names_the_object_and_the_keys() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.target.policy =
+        crate::policy::templates::by_name("read-write", app.listing.bucket(), "").unwrap();
+    for _ in 0..4 {
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('j'))), at(1));
+    }
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('D'))), at(1));
+    let text = format!("{}", draw(&mut app, at(1), 80, 24).backend());
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.contains("delete s3://sts3-demo/README.md? y deletes · any other key keeps it"),
+        "{text}"
+    );
+}
