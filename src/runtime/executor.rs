@@ -279,12 +279,7 @@ impl Executor {
                 bucket,
                 key,
                 ..
-            } => {
-                self.spawn_s3(
-                    move |s3| async move { s3.delete(&bucket, &key).await },
-                    move |result| Msg::ObjectDeleted { request, result },
-                );
-            }
+            } => self.delete(request, bucket, key),
             Effect::Presign {
                 request,
                 bucket,
@@ -316,21 +311,35 @@ impl Executor {
                 path,
                 ..
             } => self.download(request, bucket, key, path),
-            Effect::ResumeDownload { request } => {
-                if let Some(d) = self.download.as_ref().filter(|d| d.request == request) {
-                    let _ = d.resume.send(());
-                }
-            }
-            Effect::CancelDownload { request } => {
-                if let Some(d) = self.download.take_if(|d| d.request == request) {
-                    d.task.abort();
-                    let _ = std::fs::remove_file(&d.part);
-                }
-            }
+            Effect::ResumeDownload { request } => self.resume_download(request),
+            Effect::CancelDownload { request } => self.cancel_download(request),
             Effect::CopyToClipboard { text } => (self.clipboard)(&text),
             // Not an object's: run by `run`.
             _ => {}
         }
+    }
+
+    /// The stalled download may go on.
+    fn resume_download(&self, request: RequestId) {
+        if let Some(d) = self.download.as_ref().filter(|d| d.request == request) {
+            let _ = d.resume.send(());
+        }
+    }
+
+    /// Stops the download and removes its `.part`.
+    fn cancel_download(&mut self, request: RequestId) {
+        if let Some(d) = self.download.take_if(|d| d.request == request) {
+            d.task.abort();
+            let _ = std::fs::remove_file(&d.part);
+        }
+    }
+
+    /// Deletes one object; its answer comes as `ObjectDeleted`.
+    fn delete(&mut self, request: RequestId, bucket: String, key: String) {
+        self.spawn_s3(
+            move |s3| async move { s3.delete(&bucket, &key).await },
+            move |result| Msg::ObjectDeleted { request, result },
+        );
     }
 
     /// Asks for an object's detail or its first bytes (the latest ask wins: an older one is
