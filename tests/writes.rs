@@ -286,3 +286,59 @@ fn the_tui_deletes_the_object_under_the_cursor_after_a_yes() {
     );
     assert!(!out.status.success(), "gone from S3 too");
 }
+
+#[test]
+fn the_tui_puts_a_file_into_the_folder_shown_and_asks_before_overwriting() {
+    let s = service();
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = format!("writes-tui-up-{}/", std::process::id());
+    let policy = writer_policy(dir.path(), &prefix);
+    let file = dir.path().join("fresh-report.txt");
+    std::fs::write(&file, b"first").unwrap();
+    // A folder with one key, so the TUI opens in it.
+    let seed = dir.path().join("seed.txt");
+    std::fs::write(&seed, b"s").unwrap();
+    let out = run(
+        &s.endpoint,
+        "put",
+        Some(&policy),
+        &[seed.to_str().unwrap(), &prefix],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let tmux = common::start_tui(
+        &s.endpoint,
+        &["--policy", policy.to_str().unwrap(), "--prefix", &prefix],
+        &[],
+        120,
+        30,
+    );
+    let t = std::time::Duration::from_secs(30);
+    tmux.wait_for("seed.txt", t);
+    // The path typed in part, Tab completes it.
+    let partial = format!("{}/fresh-r", dir.path().display());
+    tmux.keys(&["U"]);
+    tmux.wait_for("put into s3://", t);
+    tmux.keys(&[&partial, "Tab"]);
+    tmux.wait_for("fresh-report.txt▏", t);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(
+        &format!("as s3://{}/{prefix}fresh-report.txt (5 bytes)", s.bucket),
+        t,
+    );
+    tmux.wait_until("the new row", t, |screen| {
+        screen
+            .lines()
+            .any(|l| l.starts_with('┃') && l.contains("fresh-report.txt"))
+    });
+    // Again: it exists; o overwrites.
+    std::fs::write(&file, b"second").unwrap();
+    tmux.keys(&["U", file.to_str().unwrap(), "Enter"]);
+    tmux.wait_for("fresh-report.txt exists: o overwrites it", t);
+    tmux.keys(&["o"]);
+    tmux.wait_for("(6 bytes)", t);
+    tmux.quit();
+    assert_eq!(
+        read_back(&policy, &format!("{prefix}fresh-report.txt")),
+        b"second"
+    );
+}

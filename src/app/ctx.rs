@@ -119,6 +119,8 @@ pub(crate) enum Prompt {
     Overwrite,
     /// Ask whether to delete the object.
     ConfirmDelete,
+    /// The key being put exists: ask whether to overwrite it.
+    ConfirmOverwriteKey,
 }
 
 /// What a feature's transition answers: its effects, and what it asks of the model.

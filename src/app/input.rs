@@ -19,14 +19,10 @@ impl App {
         }
         let top = self.top();
         let action = self.keymap.action(press);
+        if top.is_input() {
+            return self.on_input_key(press, now);
+        }
         match top {
-            Layer::Mfa
-            | Layer::Overwrite
-            | Layer::Filter
-            | Layer::ConfirmQuit
-            | Layer::ConfirmDelete => {
-                return self.on_input_key(press, now);
-            }
             Layer::Shared => {
                 return self.with_share(now, |s, c| s.on_popup_key(press, action, c));
             }
@@ -40,7 +36,8 @@ impl App {
                 self.help_visible = !scroll_overlay(press, action, '?', &mut self.help_scroll);
                 return Vec::new();
             }
-            Layer::Lab | Layer::Presigned | Layer::Object | Layer::Listing => {}
+            // The lab, the URL popup, an object's view and the listing: below.
+            _ => {}
         }
         // The policy diff shows until the next key.
         self.policy.diff = None;
@@ -184,6 +181,7 @@ impl App {
             Action::Share => self.with_share(now, Share::share),
             Action::Shell => self.with_share(now, Share::shell),
             Action::Delete => self.with_deletes(now, super::delete::Deletes::ask),
+            Action::Upload => self.open_upload_prompt(now),
             Action::Suspend => vec![Effect::Suspend],
             Action::Help => {
                 self.help_visible = true;
@@ -401,8 +399,47 @@ impl App {
             Input::Overwrite => self.with_object(now, |o, c| o.on_overwrite_key(press, c)),
             Input::ConfirmQuit => self.on_confirm_quit_key(press, now),
             Input::ConfirmDelete => self.with_deletes(now, |d, c| d.on_confirm_key(press, c)),
+            Input::ConfirmPut => self.with_uploads(now, |u, c| u.on_exists_key(press, c)),
+            Input::Upload { text } => self.on_upload_path_key(press, text, now),
             Input::Mfa { mode, code, error } => self.on_mfa_key(press, mode, code, error, now),
         }
+    }
+
+    /// `U`: the path prompt, when there is a folder to put into.
+    fn open_upload_prompt(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+        if self.listing.bucket().is_empty() {
+            self.notify("no bucket open yet: b picks one", Level::Warn, now);
+            return Vec::new();
+        }
+        self.input = Some(Input::Upload {
+            text: String::new(),
+        });
+        Vec::new()
+    }
+
+    /// A key at the path prompt: text, Backspace, Tab completes, Enter puts, Esc cancels.
+    fn on_upload_path_key(
+        &mut self,
+        press: KeyPress,
+        mut text: String,
+        now: DateTime<Utc>,
+    ) -> Vec<Effect> {
+        match press.key {
+            Key::Esc => return Vec::new(),
+            Key::Enter => return self.with_uploads(now, |u, c| u.start(&text, c)),
+            Key::Tab => {
+                let effects = vec![Effect::CompletePath { text: text.clone() }];
+                self.input = Some(Input::Upload { text });
+                return effects;
+            }
+            Key::Backspace => {
+                text.pop();
+            }
+            Key::Char(c) if !press.ctrl && !press.alt => text.push(c),
+            _ => {}
+        }
+        self.input = Some(Input::Upload { text });
+        Vec::new()
     }
 
     /// A key at "quit while sharing?": `q` or `y` quits, anything else stays.

@@ -39,6 +39,10 @@ pub(crate) enum Layer {
     ConfirmQuit,
     /// "Delete the object?" in the status bar.
     ConfirmDelete,
+    /// The local path of a file to put, typed in the status bar.
+    UploadPath,
+    /// "The key exists: overwrite it?" in the status bar.
+    ConfirmPut,
     /// The MFA code's popup.
     Mfa,
 }
@@ -50,6 +54,21 @@ impl Layer {
         matches!(
             self,
             Layer::Listing | Layer::Object | Layer::Lab | Layer::Picker(_)
+        )
+    }
+
+    /// A line being typed or a question asked (the MFA code, a filter, a path, a yes or no):
+    /// every key goes to it.
+    pub(crate) fn is_input(self) -> bool {
+        matches!(
+            self,
+            Layer::Mfa
+                | Layer::Overwrite
+                | Layer::Filter
+                | Layer::ConfirmQuit
+                | Layer::ConfirmDelete
+                | Layer::UploadPath
+                | Layer::ConfirmPut
         )
     }
 
@@ -83,6 +102,8 @@ impl App {
             Input::Overwrite => Layer::Overwrite,
             Input::ConfirmQuit => Layer::ConfirmQuit,
             Input::ConfirmDelete => Layer::ConfirmDelete,
+            Input::Upload { .. } => Layer::UploadPath,
+            Input::ConfirmPut => Layer::ConfirmPut,
             Input::Mfa { .. } => Layer::Mfa,
         }));
         layers

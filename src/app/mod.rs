@@ -21,6 +21,7 @@ pub(crate) mod profiles;
 pub(crate) mod region;
 pub(crate) mod session;
 pub(crate) mod share;
+pub(crate) mod upload;
 
 pub(crate) use msg::{Area, Effect, Generation, Layout, MouseInput, Msg, ObjectFetch, RequestId};
 pub(crate) use session::clock_offset_text;
@@ -78,6 +79,12 @@ pub(crate) enum Input {
     ConfirmQuit,
     /// Delete the object? (`deletes` knows which.)
     ConfirmDelete,
+    /// The local path of a file to put in the folder shown (`U`).
+    Upload {
+        text: String,
+    },
+    /// The key being put exists: overwrite it? (`uploads` knows which.)
+    ConfirmPut,
 }
 
 /// How long notices stay up.
@@ -129,6 +136,8 @@ pub(crate) struct App {
     pub(crate) share: share::Share,
     /// Deleting an object (`D`).
     pub(crate) deletes: delete::Deletes,
+    /// Putting a file (`U`).
+    pub(crate) uploads: upload::Uploads,
     pub(crate) help_visible: bool,
     /// The first line of the help shown (when it does not fit; the view clamps it).
     pub(crate) help_scroll: usize,
@@ -176,6 +185,7 @@ impl App {
             history: history::History::default(),
             share: share::Share::default(),
             deletes: delete::Deletes::default(),
+            uploads: upload::Uploads::default(),
             buckets: None,
             profiles: None,
             regions: None,
@@ -242,6 +252,15 @@ impl App {
                 self.with_share(now, |s, _| s.on_msg(msg, now))
             }
             Msg::ShellEnded { result } => self.on_shell_ended(result, now),
+            Msg::Uploaded { request, result } => {
+                self.with_uploads(now, |u, c| u.on_uploaded(request, result, c))
+            }
+            Msg::PathCompleted { text } => {
+                if let Some(Input::Upload { text: typed }) = &mut self.input {
+                    *typed = text;
+                }
+                Vec::new()
+            }
             Msg::ObjectDeleted { request, result } => {
                 self.with_deletes(now, |d, c| d.on_deleted(request, result, c))
             }
@@ -259,6 +278,7 @@ impl App {
         match prompt {
             Some(ctx::Prompt::Overwrite) => self.input = Some(Input::Overwrite),
             Some(ctx::Prompt::ConfirmDelete) => self.input = Some(Input::ConfirmDelete),
+            Some(ctx::Prompt::ConfirmOverwriteKey) => self.input = Some(Input::ConfirmPut),
             None => {}
         }
     }

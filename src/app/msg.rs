@@ -146,6 +146,15 @@ pub(crate) enum Msg {
     CredentialsServed,
     /// The endpoint refused a request for credentials (no token, a wrong one, not a GET).
     ServeRefused,
+    /// The file of `request` was put (its size), or why not.
+    Uploaded {
+        request: RequestId,
+        result: Result<u64, AwsFailure>,
+    },
+    /// The local path being typed, completed as far as it goes.
+    PathCompleted {
+        text: String,
+    },
     /// The object of `request` was deleted, or why not.
     ObjectDeleted {
         request: RequestId,
@@ -317,6 +326,22 @@ pub(crate) enum Effect {
     },
     /// Stop the endpoint and remove its token.
     StopSharing,
+    /// Put the local file at `path` (as typed: `~/` is the home folder) as `key` with the
+    /// credentials of `generation`; `only_new`: never over an existing key. Answer with
+    /// `Uploaded`.
+    Upload {
+        request: RequestId,
+        generation: Generation,
+        bucket: String,
+        key: String,
+        path: String,
+        only_new: bool,
+    },
+    /// Complete the local path `text` as far as the folder's entries agree; answer with
+    /// `PathCompleted`.
+    CompletePath {
+        text: String,
+    },
     /// Delete `key` with the credentials of `generation`; answer with `ObjectDeleted`.
     DeleteObject {
         request: RequestId,

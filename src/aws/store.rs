@@ -48,12 +48,39 @@ pub trait ObjectStore: Send + Sync {
     ) -> BoxFuture<'a, Result<(), AwsFailure>>;
     /// ListBuckets.
     fn list_buckets(&self) -> BoxFuture<'_, Result<Vec<String>, AwsFailure>>;
+    /// Puts the local file at `path` as `key` (`only_new`: never over an existing key); its
+    /// size.
+    fn put<'a>(
+        &'a self,
+        bucket: &'a str,
+        key: &'a str,
+        path: &'a std::path::Path,
+        only_new: bool,
+    ) -> BoxFuture<'a, Result<u64, AwsFailure>>;
     /// Deletes `key` (DeleteObjects of one: a key that is not there counts as deleted).
     fn delete<'a>(&'a self, bucket: &'a str, key: &'a str)
     -> BoxFuture<'a, Result<(), AwsFailure>>;
 }
 
 impl ObjectStore for S3Browser {
+    fn put<'a>(
+        &'a self,
+        bucket: &'a str,
+        key: &'a str,
+        path: &'a std::path::Path,
+        only_new: bool,
+    ) -> BoxFuture<'a, Result<u64, AwsFailure>> {
+        Box::pin(async move {
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
+            let content_type = mime_guess::from_path(path)
+                .first_or_octet_stream()
+                .to_string();
+            self.put_file(bucket, key, path, &content_type, only_new)
+                .await
+                .map(|_| size)
+        })
+    }
+
     fn delete<'a>(
         &'a self,
         bucket: &'a str,

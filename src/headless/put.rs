@@ -128,7 +128,7 @@ async fn put_one(session: &mut Session<'_>, u: &Upload, force: bool) -> Result<P
         .put_file(&bucket, &u.key, &u.path, &content_type, !force)
         .await;
     if let Err(failure) = &answer
-        && !is_exists(failure)
+        && !failure.is_precondition_failed()
         && session.recover(failure.clone(), signed_with).await.is_ok()
     {
         answer = session
@@ -139,14 +139,9 @@ async fn put_one(session: &mut Session<'_>, u: &Upload, force: bool) -> Result<P
     }
     match answer {
         Ok(_) => Ok(Put::Done),
-        Err(failure) if is_exists(&failure) => Ok(Put::Exists),
+        Err(failure) if failure.is_precondition_failed() => Ok(Put::Exists),
         Err(failure) => Err(failure),
     }
-}
-
-/// S3's answer to `If-None-Match: *` on a key that exists.
-fn is_exists(failure: &AwsFailure) -> bool {
-    failure.code.as_deref() == Some("PreconditionFailed") || failure.status == Some(412)
 }
 
 fn say_summary(tally: &Tally, took: std::time::Duration) {

@@ -182,6 +182,7 @@ impl Executor {
             | Effect::ReadUserPolicies { .. }
             | Effect::ListBuckets { .. }
             | Effect::RememberBuckets { .. }) => self.run_lab(lab),
+            write @ (Effect::Upload { .. } | Effect::CompletePath { .. }) => self.run_upload(write),
             other => self.run_object(other),
         }
     }
@@ -280,6 +281,7 @@ impl Executor {
                 key,
                 ..
             } => self.delete(request, bucket, key),
+
             Effect::Presign {
                 request,
                 bucket,
@@ -332,6 +334,40 @@ impl Executor {
             d.task.abort();
             let _ = std::fs::remove_file(&d.part);
         }
+    }
+
+    /// Runs an upload's effect: completing the path typed, or putting the file.
+    fn run_upload(&mut self, effect: Effect) {
+        match effect {
+            Effect::Upload {
+                request,
+                bucket,
+                key,
+                path,
+                only_new,
+                ..
+            } => self.upload(request, bucket, key, &path, only_new),
+            Effect::CompletePath { text } => self.send(Msg::PathCompleted {
+                text: super::paths::complete(&text),
+            }),
+            _ => {}
+        }
+    }
+
+    /// Puts one file; its answer comes as `Uploaded`.
+    fn upload(
+        &mut self,
+        request: RequestId,
+        bucket: String,
+        key: String,
+        path: &str,
+        only_new: bool,
+    ) {
+        let path = super::paths::expanded(path);
+        self.spawn_s3(
+            move |s3| async move { s3.put(&bucket, &key, &path, only_new).await },
+            move |result| Msg::Uploaded { request, result },
+        );
     }
 
     /// Deletes one object; its answer comes as `ObjectDeleted`.

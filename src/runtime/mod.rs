@@ -5,6 +5,7 @@ mod cloud;
 mod event_loop;
 mod executor;
 mod keys;
+mod paths;
 mod saving;
 mod sharing;
 mod signals;

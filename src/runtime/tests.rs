@@ -224,6 +224,16 @@ struct FakeStore {
 }
 
 impl ObjectStore for FakeStore {
+    fn put<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _key: &'a str,
+        _path: &'a std::path::Path,
+        _only_new: bool,
+    ) -> BoxFuture<'a, Result<u64, AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
     fn delete<'a>(
         &'a self,
         _bucket: &'a str,

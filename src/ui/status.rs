@@ -24,19 +24,8 @@ const HINTS: [(Action, &str); 9] = [
 
 pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     // A line being typed is always on top (`App::top`): its own prompt.
-    let line = if let Some(Input::Overwrite) = &app.input {
-        overwrite_prompt(app)
-    } else if let Some(Input::ConfirmQuit) = &app.input {
-        confirm_quit_prompt()
-    } else if let Some(key) = app.deletes.asking() {
-        confirm_delete_prompt(app, key)
-    } else if let Some(Input::Filter { text }) = &app.input {
-        Line::from(vec![
-            Span::styled("/", theme::key_hint()),
-            Span::raw(text.clone()),
-            Span::styled("▏", theme::key_hint()),
-            Span::styled("  ⏎ keep · esc clear", theme::dim()),
-        ])
+    let line = if let Some(prompt) = prompt_line(app) {
+        prompt
     } else if let Some(notice) = &app.notice {
         let style = match notice.level {
             Level::Info => theme::ok(),
@@ -53,6 +42,60 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
         hints(app, usize::from(area.width))
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The line being typed, or the question asked, when one is (it is on top: `App::top`).
+fn prompt_line(app: &App) -> Option<Line<'static>> {
+    let input = app.input.as_ref()?;
+    Some(match input {
+        Input::Overwrite => overwrite_prompt(app),
+        Input::ConfirmQuit => confirm_quit_prompt(),
+        Input::ConfirmDelete => confirm_delete_prompt(app, app.deletes.asking()?),
+        Input::Upload { text } => upload_prompt(app, text),
+        Input::ConfirmPut => confirm_put_prompt(app, app.uploads.exists()?),
+        Input::Filter { text } => Line::from(vec![
+            Span::styled("/", theme::key_hint()),
+            Span::raw(text.clone()),
+            Span::styled("▏", theme::key_hint()),
+            Span::styled("  ⏎ keep · esc clear", theme::dim()),
+        ]),
+        Input::Mfa { .. } => return None,
+    })
+}
+
+/// `U`: the folder the file goes into, the path typed so far, the keys.
+fn upload_prompt(app: &App, text: &str) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(
+            format!(
+                "put into s3://{}/{}: ",
+                app.listing.bucket(),
+                crate::escape::printable(app.listing.prefix())
+            ),
+            theme::key_hint(),
+        ),
+        Span::raw(crate::escape::printable(text).into_owned()),
+        Span::styled("▏", theme::key_hint()),
+        Span::styled("  ⏎ put · tab completes · esc cancels", theme::dim()),
+    ])
+}
+
+/// The key being put exists: overwrite it?
+fn confirm_put_prompt(app: &App, key: &str) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(
+            format!(
+                "s3://{}/{} exists: ",
+                app.listing.bucket(),
+                crate::escape::printable(key)
+            ),
+            theme::warn(),
+        ),
+        Span::styled(
+            "o overwrites it · any other key keeps it",
+            theme::key_hint(),
+        ),
+    ])
 }
 
 /// `D`: the object named whole (its key's end kept if the line is short), then the keys.

@@ -190,6 +190,7 @@ pub enum Action {
     Share,
     Shell,
     Delete,
+    Upload,
 }
 
 impl Action {

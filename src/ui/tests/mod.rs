@@ -314,8 +314,8 @@ fn help_overlay() {
         app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('j'))), at(1));
     }
     let text = format!("{}", draw(&mut app, at(1), 80, 24).backend());
-    assert!(text.contains("a shell using the shared session"), "{text}");
-    assert!(text.contains("j/k scroll · 16-37 of 37"), "{text}");
+    assert!(text.contains("put a local file into this folder"), "{text}");
+    assert!(text.contains("j/k scroll · 18-39 of 39"), "{text}");
     assert!(
         !text.contains("q C-c     quit"),
         "scrolled past the first line"

@@ -134,6 +134,12 @@ impl AwsFailure {
     }
 
     /// The code to show: the AWS code, or a name for the kind when the service sent none.
+    /// S3's answer to a conditional write whose condition failed (`If-None-Match: *` on a key
+    /// that exists).
+    pub fn is_precondition_failed(&self) -> bool {
+        self.code.as_deref() == Some("PreconditionFailed") || self.status == Some(412)
+    }
+
     pub fn code_or_kind(&self) -> String {
         self.code
             .clone()

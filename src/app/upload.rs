@@ -1,0 +1,161 @@
+//! Putting a local file into the folder shown (`U`): its path typed in the status bar (Tab
+//! completes it), predicted by the session policy first (a refusal is said, and nothing is
+//! sent), then one PutObject with `If-None-Match: *`; a key that exists is asked about (`o`
+//! overwrites, any other key keeps it); the listing reloads once it is there.
+
+use super::ctx::{Ctx, Prompt, Step, ctx};
+use super::{App, Effect, Level, RequestId};
+use crate::failure::AwsFailure;
+use crate::keymap::{Key, KeyPress};
+use chrono::{DateTime, Utc};
+
+/// The one upload under way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Upload {
+    /// The local path as typed.
+    pub(crate) path: String,
+    pub(crate) key: String,
+    pub(crate) phase: Phase,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Sent; the answer comes for this request.
+    Sent(RequestId),
+    /// The key exists: asking whether to overwrite it.
+    Exists,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Uploads {
+    pub(crate) current: Option<Upload>,
+}
+
+impl Uploads {
+    /// Enter at the path prompt: the file goes into the folder shown under its name.
+    pub(crate) fn start(&mut self, path: &str, ctx: &Ctx<'_>) -> Step {
+        let path = path.trim();
+        let name = path.rsplit('/').next().unwrap_or_default();
+        if name.is_empty() || name == "." || name == ".." {
+            return Step::say(
+                "U puts one file: type its path (a folder: sts3 put)",
+                Level::Info,
+            );
+        }
+        if self.current.is_some() {
+            return Step::say("an upload is on its way; wait for it", Level::Warn);
+        }
+        let key = format!("{}{name}", ctx.prefix);
+        if let Some(why) = ctx
+            .policy
+            .and_then(|p| p.refusal_hint("s3:PutObject", ctx.bucket, &key))
+        {
+            return Step::say(
+                format!("{why}; nothing was sent (T offers read-write templates)"),
+                Level::Warn,
+            );
+        }
+        self.send(path.to_string(), key, true, ctx)
+    }
+
+    fn send(&mut self, path: String, key: String, only_new: bool, ctx: &Ctx<'_>) -> Step {
+        let Some(generation) = ctx.session.active else {
+            return Step::say("no credentials yet; wait for the session", Level::Warn);
+        };
+        let request = ctx.ids.next();
+        let text = format!("putting {path} as {}…", uri(ctx, &key));
+        self.current = Some(Upload {
+            path: path.clone(),
+            key: key.clone(),
+            phase: Phase::Sent(request),
+        });
+        Step {
+            effects: vec![Effect::Upload {
+                request,
+                generation,
+                bucket: ctx.bucket.to_string(),
+                key,
+                path,
+                only_new,
+            }],
+            notice: Some((text, Level::Info, None)),
+            ..Step::default()
+        }
+    }
+
+    /// S3 answered: the object is there (the listing reloads), it existed (asked), or why not.
+    pub(crate) fn on_uploaded(
+        &mut self,
+        request: RequestId,
+        result: Result<u64, AwsFailure>,
+        ctx: &Ctx<'_>,
+    ) -> Step {
+        let Some(upload) = self.current.take_if(|u| u.phase == Phase::Sent(request)) else {
+            return Step::default();
+        };
+        let target = uri(ctx, &upload.key);
+        let (text, level) = match result {
+            Ok(bytes) => (
+                format!("put {} as {target} ({bytes} bytes)", upload.path),
+                Level::Info,
+            ),
+            Err(failure) if failure.is_precondition_failed() => {
+                self.current = Some(Upload {
+                    phase: Phase::Exists,
+                    ..upload
+                });
+                return Step {
+                    prompt: Some(Prompt::ConfirmOverwriteKey),
+                    ..Step::default()
+                };
+            }
+            Err(failure) => (format!("{} not put: {failure}", upload.path), Level::Error),
+        };
+        Step {
+            reload: level == Level::Info,
+            history: Some((text.clone(), level)),
+            notice: Some((text, level, None)),
+            ..Step::default()
+        }
+    }
+
+    /// The key typed at "it exists": `o` overwrites, any other keeps it.
+    pub(crate) fn on_exists_key(&mut self, press: KeyPress, ctx: &Ctx<'_>) -> Step {
+        let Some(upload) = self.current.take_if(|u| u.phase == Phase::Exists) else {
+            return Step::default();
+        };
+        if press.key == Key::Char('o') && !press.ctrl && !press.alt {
+            return self.send(upload.path, upload.key, false, ctx);
+        }
+        Step::say(format!("kept {}", uri(ctx, &upload.key)), Level::Info)
+    }
+
+    /// The key the prompt asks about, while it asks.
+    pub(crate) fn exists(&self) -> Option<&str> {
+        self.current
+            .as_ref()
+            .filter(|u| u.phase == Phase::Exists)
+            .map(|u| u.key.as_str())
+    }
+}
+
+fn uri(ctx: &Ctx<'_>, key: &str) -> String {
+    format!("s3://{}/{}", ctx.bucket, crate::escape::printable(key))
+}
+
+impl App {
+    /// Runs one of the upload's transitions with the model's context, and applies what it
+    /// asks.
+    pub(crate) fn with_uploads(
+        &mut self,
+        now: DateTime<Utc>,
+        transition: impl FnOnce(&mut Uploads, &Ctx<'_>) -> Step,
+    ) -> Vec<Effect> {
+        let ctx = ctx!(self, now);
+        let step = transition(&mut self.uploads, &ctx);
+        self.apply(step, now)
+    }
+}
+
+#[cfg(test)]
+mod tests;

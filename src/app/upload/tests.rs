@@ -1,0 +1,196 @@
+//! Putting a file in the model: the path typed (Tab asks for completion), predicted by the
+//! policy, sent with If-None-Match, an existing key asked about, the listing reloaded.
+// These tests drop the effects of the updates whose state is all they look at.
+#![allow(unused_must_use)]
+
+use crate::app::layers::Layer;
+use crate::app::tests::{at, key, page, running, special};
+use crate::app::{App, Effect, Input, Msg, RequestId};
+use crate::failure::{AwsFailure, ErrorKind};
+use crate::keymap::Key;
+
+/// A running app in `docs/`, with a session that may write.
+fn writable() -> App {
+    let (mut app, request) = running();
+    app.update(
+        Msg::PageLoaded {
+            request,
+            page: page(&["docs/"], &["a.txt"], None),
+        },
+        at(1),
+    );
+    app.update(special(Key::Enter), at(1)); // into docs/
+    app.target.policy =
+        crate::policy::templates::by_name("read-write", app.listing.bucket(), "").unwrap();
+    app.target.policy_from_file = true;
+    app
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(key(c), at(2));
+    }
+}
+
+fn notice(app: &App) -> &str {
+    &app.notice.as_ref().unwrap().text
+}
+
+/// `U`, the path, Enter: the Upload effect's request.
+fn put(app: &mut App, path: &str) -> RequestId {
+    app.update(key('U'), at(2));
+    typed(app, path);
+    let fx = app.update(special(Key::Enter), at(3));
+    match &fx[..] {
+        [
+            Effect::Upload {
+                request,
+                key,
+                path: p,
+                only_new: true,
+                ..
+            },
+        ] => {
+            assert_eq!((key.as_str(), p.as_str()), ("docs/r.pdf", path));
+            *request
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn u_asks_for_a_path_tab_asks_for_completion_and_esc_cancels() {
+    let mut app = writable();
+    app.update(key('U'), at(2));
+    assert_eq!(app.top(), Layer::UploadPath);
+    typed(&mut app, "~/re");
+    assert_eq!(
+        app.update(special(Key::Tab), at(2)),
+        [Effect::CompletePath {
+            text: "~/re".into()
+        }]
+    );
+    app.update(
+        Msg::PathCompleted {
+            text: "~/reports/".into(),
+        },
+        at(2),
+    );
+    assert_eq!(
+        app.input,
+        Some(Input::Upload {
+            text: "~/reports/".into()
+        })
+    );
+    app.update(special(Key::Backspace), at(2));
+    app.update(special(Key::Esc), at(2));
+    assert_eq!(app.input, None);
+    assert_eq!(app.top(), Layer::Listing);
+}
+
+#[test]
+fn a_file_goes_into_the_folder_shown_and_the_listing_reloads() {
+    let mut app = writable();
+    let request = put(&mut app, "/tmp/r.pdf");
+    assert_eq!(
+        notice(&app),
+        "putting /tmp/r.pdf as s3://demo-bucket/docs/r.pdf…"
+    );
+    let fx = app.update(
+        Msg::Uploaded {
+            request,
+            result: Ok(42),
+        },
+        at(4),
+    );
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::ListPage { .. })),
+        "{fx:?}"
+    );
+    assert_eq!(
+        notice(&app),
+        "put /tmp/r.pdf as s3://demo-bucket/docs/r.pdf (42 bytes)"
+    );
+    assert!(app.uploads.current.is_none());
+}
+
+#[test]
+fn an_existing_key_is_asked_about_and_o_overwrites_it() {
+    let mut app = writable();
+    let request = put(&mut app, "/tmp/r.pdf");
+    let exists = AwsFailure::from_service(Some("PreconditionFailed"), None, Some(412));
+    app.update(
+        Msg::Uploaded {
+            request,
+            result: Err(exists.clone()),
+        },
+        at(4),
+    );
+    assert_eq!(app.top(), Layer::ConfirmPut);
+    assert_eq!(app.uploads.exists(), Some("docs/r.pdf"));
+    let fx = app.update(key('o'), at(5));
+    let [
+        Effect::Upload {
+            request,
+            only_new: false,
+            ..
+        },
+    ] = &fx[..]
+    else {
+        panic!("{fx:?}");
+    };
+    // And asked again, kept this time.
+    app.update(
+        Msg::Uploaded {
+            request: *request,
+            result: Err(exists),
+        },
+        at(6),
+    );
+    assert_eq!(app.update(key('n'), at(7)), []);
+    assert_eq!(notice(&app), "kept s3://demo-bucket/docs/r.pdf");
+}
+
+#[test]
+fn a_refusal_or_a_failure_is_said_and_nothing_reloads() {
+    let (mut app, request) = running();
+    app.update(
+        Msg::PageLoaded {
+            request,
+            page: page(&[], &["a.txt"], None),
+        },
+        at(1),
+    );
+    app.update(key('U'), at(2));
+    typed(&mut app, "/tmp/r.pdf");
+    assert_eq!(app.update(special(Key::Enter), at(3)), []);
+    assert_eq!(
+        notice(&app),
+        "the session policy does not allow s3:PutObject on arn:aws:s3:::demo-bucket/r.pdf; nothing was sent (T offers read-write templates)"
+    );
+    let mut app = writable();
+    app.update(key('U'), at(2));
+    typed(&mut app, "/tmp/");
+    assert_eq!(app.update(special(Key::Enter), at(3)), []);
+    assert_eq!(
+        notice(&app),
+        "U puts one file: type its path (a folder: sts3 put)"
+    );
+    let request = put(&mut app, "/tmp/r.pdf");
+    let fx = app.update(
+        Msg::Uploaded {
+            request,
+            result: Err(AwsFailure::new(
+                ErrorKind::Other,
+                None,
+                "cannot read /tmp/r.pdf",
+            )),
+        },
+        at(4),
+    );
+    assert!(!fx.iter().any(|e| matches!(e, Effect::ListPage { .. })));
+    assert_eq!(
+        notice(&app),
+        "/tmp/r.pdf not put: Other: cannot read /tmp/r.pdf"
+    );
+}
