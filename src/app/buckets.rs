@@ -153,6 +153,7 @@ impl App {
         self.buckets = None;
         self.object.view = None;
         self.lab.view = None;
+        self.object.forget_failed_save();
         self.listing.open_bucket(bucket);
         self.recent_buckets = recent::with_first(&self.recent_buckets, bucket);
         self.history

@@ -57,6 +57,9 @@ impl App {
         if used_up {
             return stopped;
         }
+        if press == KeyPress::plain(Key::Esc) && self.object.forget_failed_save() {
+            return Vec::new();
+        }
         if press == KeyPress::plain(Key::Esc) && !self.listing.rows().filter().is_empty() {
             self.listing.set_filter("");
             return Vec::new();
@@ -240,10 +243,15 @@ impl App {
                 });
                 Vec::new()
             }
-            Action::Reload if self.listing.error().is_some() => {
-                self.ask_page(Which::FailedAgain, now)
+            Action::Reload => {
+                // What failed to save concerns the rows being replaced.
+                self.object.forget_failed_save();
+                if self.listing.error().is_some() {
+                    self.ask_page(Which::FailedAgain, now)
+                } else {
+                    self.reload(now)
+                }
             }
-            Action::Reload => self.reload(now),
             _ => return None,
         })
     }
@@ -361,6 +369,7 @@ impl App {
             None => return Vec::new(),
         };
         let prefix = prefix.to_string();
+        self.object.forget_failed_save();
         self.listing.open(&prefix, None);
         self.ask_page(Which::Next, now)
     }
@@ -370,6 +379,7 @@ impl App {
             return Vec::new();
         };
         let left = self.listing.prefix().to_string();
+        self.object.forget_failed_save();
         self.listing.open(&parent, Some(left));
         self.ask_page(Which::Next, now)
     }

@@ -295,6 +295,14 @@ impl ObjectActions {
         }
     }
 
+    /// A failed save said under the listing goes: it concerns its key, and the user moved on
+    /// (another folder, a reload, Esc). Whether there was one.
+    pub(crate) fn forget_failed_save(&mut self) -> bool {
+        self.outcome
+            .take_if(|o| matches!(o, Outcome::Failed { .. }))
+            .is_some()
+    }
+
     /// `x` (or Esc with nothing else to close): stop the download, remove its `.part`.
     pub(crate) fn cancel_download(&mut self) -> Step {
         let Some(d) = self.download.take() else {

@@ -660,6 +660,20 @@ fn a_failed_download_says_why() {
             refresh_may_help: false,
         })
     );
+    // It concerns its key: it goes with Esc, or a reload (and another folder).
+    app.update(special(Key::Esc), at(4));
+    assert_eq!(app.object.outcome, None, "Esc");
+    app.object.outcome = Some(Outcome::Failed {
+        key: "a.txt".into(),
+        message: "m".into(),
+        refresh_may_help: false,
+    });
+    let fx = app.update(Msg::KeyPressed(crate::keymap::KeyPress::ctrl('r')), at(5));
+    assert_eq!(app.object.outcome, None, "a reload");
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::ListPage { .. })),
+        "{fx:?}"
+    );
 }
 
 fn presign_of(effects: &[Effect]) -> (RequestId, u64) {
@@ -1319,4 +1333,24 @@ fn y_copies_the_s3_uri_and_shift_y_the_arn_of_the_entry() {
         copied(app.update(key('y'), at(8))),
         "s3://demo-bucket/a b.txt"
     );
+}
+
+#[test]
+fn a_failed_save_goes_when_another_folder_opens() {
+    let (mut app, request) = running();
+    app.update(
+        Msg::PageLoaded {
+            request,
+            page: page(&["docs/"], &["a.txt"], None),
+        },
+        at(1),
+    );
+    app.object.outcome = Some(Outcome::Failed {
+        key: "a.txt".into(),
+        message: "m".into(),
+        refresh_may_help: false,
+    });
+    app.update(special(Key::Enter), at(2));
+    assert_eq!(app.listing.prefix(), "docs/");
+    assert_eq!(app.object.outcome, None);
 }
