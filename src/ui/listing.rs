@@ -28,7 +28,11 @@ pub(crate) fn render(frame: &mut Frame, screen: &Screen, app: &App, clock: Clock
     ]);
     let block = pane_block(title, is_focused(app, Focus::Objects)).title_bottom(footer(app, clock));
     frame.render_widget(block, screen.objects);
-    render_rows(frame, screen.list, o, screen.objects.width, clock);
+    let rows = Rows {
+        listing: o,
+        waiting: session_coming(app),
+    };
+    render_rows(frame, screen.list, &rows, screen.objects.width, clock);
     if screen.error.height > 0 {
         render_error(frame, screen.error, app, clock);
     }
@@ -58,13 +62,21 @@ fn render_over(frame: &mut Frame, area: Rect, app: &App, clock: Clock) -> bool {
     true
 }
 
-fn render_rows(frame: &mut Frame, area: Rect, o: &Listing, full_width: u16, clock: Clock) {
+/// The listing to draw, and whether credentials are on their way (for what stands where no
+/// row is).
+struct Rows<'a> {
+    listing: &'a Listing,
+    waiting: bool,
+}
+
+fn render_rows(frame: &mut Frame, area: Rect, r: &Rows<'_>, full_width: u16, clock: Clock) {
+    let o = r.listing;
     if area.height < 2 {
         return;
     }
     let rows = o.rows();
     if rows.visible_len() == 0 {
-        frame.render_widget(Paragraph::new(no_rows(o, clock)), area);
+        frame.render_widget(Paragraph::new(no_rows(o, r.waiting, clock)), area);
         return;
     }
     let height = usize::from(area.height - 1); // minus the header row
@@ -105,16 +117,30 @@ fn table(rows: Vec<Row<'_>>, show_etag: bool) -> Table<'_> {
         .column_spacing(1)
 }
 
+/// Credentials are on their way: being issued, asked for (the MFA prompt), or planned.
+fn session_coming(app: &App) -> bool {
+    let s = &app.session;
+    s.is_issuing()
+        || s.active_generation().is_some()
+        || matches!(app.input, Some(Input::Mfa { .. }))
+        || s.shown_plan() != crate::app::session::Plan::Nothing
+}
+
 /// What stands where no row is: a spinner only while a page is on its way (a failure is
 /// drawn in this place instead), else why there is nothing.
-fn no_rows(o: &Listing, clock: Clock) -> Span<'static> {
+fn no_rows(o: &Listing, waiting: bool, clock: Clock) -> Span<'static> {
     let rows = o.rows();
     if o.in_flight().is_some() {
         Span::styled(format!("{} loading…", spinner(clock.now)), theme::dim())
     } else if o.error().is_some() {
         Span::raw("")
     } else if !o.started() {
-        Span::styled("waiting for credentials…", theme::dim())
+        if waiting {
+            Span::styled("waiting for credentials…", theme::dim())
+        } else {
+            // Nothing is on its way (an MFA prompt was cancelled, say): the way on.
+            Span::styled("no credentials: r asks for them", theme::warn())
+        }
     } else if !rows.filter().is_empty() {
         Span::styled(
             format!("no loaded key matches {:?}", rows.filter()),
@@ -344,7 +370,13 @@ mod tests {
         };
         let mut terminal = Terminal::new(TestBackend::new(60, 5)).unwrap();
         terminal
-            .draw(|f| render_rows(f, Rect::new(0, 0, 60, height), &objects, 60, clock))
+            .draw(|f| {
+                let rows = Rows {
+                    listing: &objects,
+                    waiting: true,
+                };
+                render_rows(f, Rect::new(0, 0, 60, height), &rows, 60, clock);
+            })
             .unwrap();
         format!("{}", terminal.backend())
     }

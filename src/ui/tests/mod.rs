@@ -1174,3 +1174,25 @@ fn the_delete_prompt_names_the_object_and_the_keys() {
         "{text}"
     );
 }
+
+#[test]
+fn with_nothing_on_its_way_the_listing_says_how_to_get_credentials() {
+    let opts = crate::cli::Options {
+        bucket: Some("sts3-demo".into()),
+        user: Some("alice".into()),
+        mode: Some(Mode::SessionToken),
+        mfa_serial: Some("arn:aws:iam::1:mfa/alice".into()),
+        ..crate::cli::Options::default()
+    };
+    let s = Settings::resolve_text(&opts, "", "test.toml").unwrap();
+    let (mut app, _) = App::new(s, Keymap::default(), t0());
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    assert!(
+        text.contains("waiting for credentials…"),
+        "the prompt is up: {text}"
+    );
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Esc)), at(1));
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    assert!(text.contains("no credentials: r asks for them"), "{text}");
+    assert!(!text.contains("waiting for credentials…"), "{text}");
+}
