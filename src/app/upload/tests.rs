@@ -83,6 +83,23 @@ fn u_asks_for_a_path_tab_asks_for_completion_and_esc_cancels() {
         })
     );
     app.update(special(Key::Backspace), at(2));
+    for modified in [
+        crate::keymap::KeyPress::ctrl('x'),
+        crate::keymap::KeyPress {
+            key: Key::Char('y'),
+            ctrl: false,
+            alt: true,
+        },
+    ] {
+        app.update(Msg::KeyPressed(modified), at(2));
+    }
+    assert_eq!(
+        app.input,
+        Some(Input::Upload {
+            text: "~/reports".into()
+        }),
+        "ctrl and alt keys are not text"
+    );
     app.update(special(Key::Esc), at(2));
     assert_eq!(app.input, None);
     assert_eq!(app.top(), Layer::Listing);
@@ -110,6 +127,11 @@ fn a_file_goes_into_the_folder_shown_and_the_listing_reloads() {
     assert_eq!(
         notice(&app),
         "put /tmp/r.pdf as s3://demo-bucket/docs/r.pdf (42 bytes)"
+    );
+    assert_eq!(
+        app.history.newest_first().next().unwrap().text,
+        "put /tmp/r.pdf as s3://demo-bucket/docs/r.pdf (42 bytes)",
+        "and listed"
     );
     assert!(app.uploads.current.is_none());
 }
@@ -169,13 +191,15 @@ fn a_refusal_or_a_failure_is_said_and_nothing_reloads() {
         "the session policy does not allow s3:PutObject on arn:aws:s3:::demo-bucket/r.pdf; nothing was sent (T offers read-write templates)"
     );
     let mut app = writable();
-    app.update(key('U'), at(2));
-    typed(&mut app, "/tmp/");
-    assert_eq!(app.update(special(Key::Enter), at(3)), []);
-    assert_eq!(
-        notice(&app),
-        "U puts one file: type its path (a folder: sts3 put)"
-    );
+    for folder in ["/tmp/", "/tmp/.", ".."] {
+        app.update(key('U'), at(2));
+        typed(&mut app, folder);
+        assert_eq!(app.update(special(Key::Enter), at(3)), [], "{folder}");
+        assert_eq!(
+            notice(&app),
+            "U puts one file: type its path (a folder: sts3 put)"
+        );
+    }
     let request = put(&mut app, "/tmp/r.pdf");
     let fx = app.update(
         Msg::Uploaded {
