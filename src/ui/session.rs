@@ -155,14 +155,24 @@ fn shared_text(app: &App, clock: Clock, width: usize) -> Option<String> {
             super::key_name(app, crate::keymap::Action::Share)
         )),
     ];
-    for extra in extras.into_iter().flatten() {
+    Some(joined_within(parts, extras.into_iter().flatten(), width))
+}
+
+/// `parts` joined with ` · `, and each of `extras` in turn while the line stays within
+/// `width` characters.
+fn joined_within(
+    mut parts: Vec<String>,
+    extras: impl Iterator<Item = String>,
+    width: usize,
+) -> String {
+    for extra in extras {
         let longer = format!("{} · {extra}", parts.join(" · "));
         if longer.chars().count() > width {
             break;
         }
         parts.push(extra);
     }
-    Some(parts.join(" · "))
+    parts.join(" · ")
 }
 
 /// When the next refresh (or retry) is, and how many were done.
@@ -286,6 +296,22 @@ fn gauge(left: TimeDelta, lifetime: TimeDelta, width: usize, style: Style) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extras_join_while_the_line_fits_exactly() {
+        let parts = || vec!["served 1".to_string()];
+        let extras = || ["last 09:00:02".to_string(), "S: how".to_string()].into_iter();
+        // "served 1 · last 09:00:02" is 24 characters.
+        assert_eq!(
+            joined_within(parts(), extras(), 24),
+            "served 1 · last 09:00:02"
+        );
+        assert_eq!(joined_within(parts(), extras(), 23), "served 1");
+        assert_eq!(
+            joined_within(parts(), extras(), 33),
+            "served 1 · last 09:00:02 · S: how"
+        );
+    }
 
     fn text(lines: &[Line<'_>]) -> Vec<String> {
         lines

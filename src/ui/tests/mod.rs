@@ -1068,9 +1068,13 @@ fn the_footer_says_how_the_rows_are_sorted_and_that_only_the_loaded_keys_are() {
     let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
     assert!(!text.contains("sorted by"), "by name: nothing said");
     app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('o'))), at(1));
+    app.notice = None; // the notice says it too: the footer is what is looked at
     let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    let footer = text
+        .lines()
+        .find(|l| l.trim_start_matches('"').starts_with('┗'));
     assert!(
-        text.contains("sorted by name ↓: the 4 loaded keys only"),
+        footer.is_some_and(|f| f.contains("sorted by name ↓: the 4 loaded keys only")),
         "{text}"
     );
 }
@@ -1155,6 +1159,10 @@ fn history_lines_too_long_for_the_popup_end_in_an_ellipsis_and_keep_their_count(
         .find(|l| l.contains("a very long event"))
         .unwrap_or_else(|| panic!("{text}"));
     assert!(line.contains("… (×2)"), "{line}");
+    assert!(
+        line.contains("a very long event that goes on that goes on"),
+        "as much as fits: {line}"
+    );
     assert!(!line.contains("the end"), "{line}");
 }
 
@@ -1195,4 +1203,21 @@ fn with_nothing_on_its_way_the_listing_says_how_to_get_credentials() {
     let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
     assert!(text.contains("no credentials: r asks for them"), "{text}");
     assert!(!text.contains("waiting for credentials…"), "{text}");
+}
+
+#[test]
+fn the_upload_prompt_names_the_folder_and_the_keys() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('U'))), at(1));
+    for c in "~/a.txt".chars() {
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(c))), at(1));
+    }
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    assert!(
+        text.lines()
+            .last()
+            .unwrap()
+            .contains("put into s3://sts3-demo/: ~/a.txt▏  ⏎ put · tab completes · esc cancels"),
+        "{text}"
+    );
 }
