@@ -25,22 +25,33 @@ fn main() {
         "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: {token}\r\nConnection: close\r\n\r\n"
     );
     let latencies = Arc::new(Mutex::new(Vec::new()));
+    // Requests that took over a millisecond: when they started (Unix seconds), and how long,
+    // so the bench can tell the ones that waited for a refresh from the others.
+    let slow = Arc::new(Mutex::new(Vec::new()));
     let keys = Arc::new(Mutex::new(HashSet::new()));
     let end = Instant::now() + Duration::from_secs_f64(secs);
     let workers: Vec<_> = (0..threads)
         .map(|_| {
             let (addr, request) = (addr.to_string(), request.clone());
-            let (latencies, keys) = (latencies.clone(), keys.clone());
+            let (latencies, keys, slow) = (latencies.clone(), keys.clone(), slow.clone());
             std::thread::spawn(move || {
                 let mut mine = Vec::new();
                 let mut answer = Vec::with_capacity(2048);
                 while Instant::now() < end {
                     let start = Instant::now();
+                    let wall = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.as_secs_f64())
+                        .unwrap_or_default();
                     let mut stream = TcpStream::connect(&addr).expect("connect");
                     stream.write_all(request.as_bytes()).expect("send");
                     answer.clear();
                     stream.read_to_end(&mut answer).expect("read");
-                    mine.push(start.elapsed().as_secs_f64() * 1000.0);
+                    let took = start.elapsed().as_secs_f64() * 1000.0;
+                    mine.push(took);
+                    if took > 1.0 {
+                        slow.lock().unwrap().push((wall, took));
+                    }
                     let text = String::from_utf8_lossy(&answer);
                     assert!(text.starts_with("HTTP/1.1 200"), "{text}");
                     if let Some(at) = text.find("\"AccessKeyId\":\"") {
@@ -58,9 +69,16 @@ fn main() {
     }
     let ms = latencies.lock().unwrap();
     let list: Vec<String> = ms.iter().map(|m| format!("{m:.4}")).collect();
+    let slow: Vec<String> = slow
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(at, ms)| format!("[{at:.6}, {ms:.4}]"))
+        .collect();
     println!(
-        "{{\"ms\": [{}], \"sets\": {}}}",
+        "{{\"ms\": [{}], \"sets\": {}, \"slow\": [{}]}}",
         list.join(", "),
-        keys.lock().unwrap().len()
+        keys.lock().unwrap().len(),
+        slow.join(", ")
     );
 }
