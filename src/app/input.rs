@@ -415,43 +415,6 @@ impl App {
         }
     }
 
-    /// `U`: the path prompt, when there is a folder to put into.
-    fn open_upload_prompt(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
-        if self.listing.bucket().is_empty() {
-            self.notify("no bucket open yet: b picks one", Level::Warn, now);
-            return Vec::new();
-        }
-        self.input = Some(Input::Upload {
-            text: String::new(),
-        });
-        Vec::new()
-    }
-
-    /// A key at the path prompt: text, Backspace, Tab completes, Enter puts, Esc cancels.
-    fn on_upload_path_key(
-        &mut self,
-        press: KeyPress,
-        mut text: String,
-        now: DateTime<Utc>,
-    ) -> Vec<Effect> {
-        match press.key {
-            Key::Esc => return Vec::new(),
-            Key::Enter => return self.with_uploads(now, |u, c| u.start(&text, c)),
-            Key::Tab => {
-                let effects = vec![Effect::CompletePath { text: text.clone() }];
-                self.input = Some(Input::Upload { text });
-                return effects;
-            }
-            Key::Backspace => {
-                text.pop();
-            }
-            Key::Char(c) if !press.ctrl && !press.alt => text.push(c),
-            _ => {}
-        }
-        self.input = Some(Input::Upload { text });
-        Vec::new()
-    }
-
     /// A key at "quit while sharing?": `q` or `y` quits, anything else stays.
     fn on_confirm_quit_key(&mut self, press: KeyPress, now: DateTime<Utc>) -> Vec<Effect> {
         if matches!(press.key, Key::Char('q' | 'y')) && !press.ctrl && !press.alt {

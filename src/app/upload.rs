@@ -4,7 +4,7 @@
 //! overwrites, any other key keeps it); the listing reloads once it is there.
 
 use super::ctx::{Ctx, Prompt, Step, ctx};
-use super::{App, Effect, Level, RequestId};
+use super::{App, Effect, Input, Level, RequestId};
 use crate::failure::AwsFailure;
 use crate::keymap::{Key, KeyPress};
 use chrono::{DateTime, Utc};
@@ -144,6 +144,43 @@ fn uri(ctx: &Ctx<'_>, key: &str) -> String {
 }
 
 impl App {
+    /// `U`: the path prompt, when there is a folder to put into.
+    pub(crate) fn open_upload_prompt(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+        if self.listing.bucket().is_empty() {
+            self.notify("no bucket open yet: b picks one", Level::Warn, now);
+            return Vec::new();
+        }
+        self.input = Some(Input::Upload {
+            text: String::new(),
+        });
+        Vec::new()
+    }
+
+    /// A key at the path prompt: text, Backspace, Tab completes, Enter puts, Esc cancels.
+    pub(crate) fn on_upload_path_key(
+        &mut self,
+        press: KeyPress,
+        mut text: String,
+        now: DateTime<Utc>,
+    ) -> Vec<Effect> {
+        match press.key {
+            Key::Esc => return Vec::new(),
+            Key::Enter => return self.with_uploads(now, |u, c| u.start(&text, c)),
+            Key::Tab => {
+                let effects = vec![Effect::CompletePath { text: text.clone() }];
+                self.input = Some(Input::Upload { text });
+                return effects;
+            }
+            Key::Backspace => {
+                text.pop();
+            }
+            Key::Char(c) if !press.ctrl && !press.alt => text.push(c),
+            _ => {}
+        }
+        self.input = Some(Input::Upload { text });
+        Vec::new()
+    }
+
     /// Runs one of the upload's transitions with the model's context, and applies what it
     /// asks.
     pub(crate) fn with_uploads(

@@ -307,7 +307,7 @@ fn render_error(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
 }
 
 /// A download that failed, where the listing's failure would be, with its way out.
-fn render_save_failed(frame: &mut Frame, area: Rect, app: &App) {
+pub(super) fn render_save_failed(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(Outcome::Failed {
         key,
         message,

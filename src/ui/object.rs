@@ -50,8 +50,22 @@ pub(crate) fn render_view(
         theme::key_hint(),
     ));
     let block = pane_block(title, is_focused(app, Focus::Objects)).title_bottom(footer);
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
+    // Saving this object failed: said here, where `s` was pressed, not behind the view.
+    let failed_here = matches!(
+        &app.object.outcome,
+        Some(crate::app::object::Outcome::Failed { key, .. }) if *key == view.key
+    );
+    if failed_here && inner.height > 4 {
+        let [body, failure] = ratatui::layout::Layout::vertical([
+            ratatui::layout::Constraint::Min(1),
+            ratatui::layout::Constraint::Length(3),
+        ])
+        .areas(inner);
+        super::listing::render_save_failed(frame, failure, app);
+        inner = body;
+    }
     let lines = view_lines(app, view, clock);
     let mut paragraph =
         Paragraph::new(lines).scroll((u16::try_from(view.scroll).unwrap_or(u16::MAX), 0));

@@ -1221,3 +1221,31 @@ fn the_upload_prompt_names_the_folder_and_the_keys() {
         "{text}"
     );
 }
+
+#[test]
+fn a_failed_save_is_said_in_the_view_it_was_asked_from() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    for _ in 0..4 {
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('j'))), at(1));
+    }
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('p'))), at(1));
+    app.object.outcome = Some(crate::app::object::Outcome::Failed {
+        key: "README.md".into(),
+        message: "AccessDenied: Access Denied".into(),
+        refresh_may_help: false,
+    });
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    assert!(text.contains(" Preview "), "{text}");
+    assert!(
+        text.contains("✗ saving README.md failed: AccessDenied: Access Denied"),
+        "{text}"
+    );
+    // Another object's failure is not this view's.
+    app.object.outcome = Some(crate::app::object::Outcome::Failed {
+        key: "index.html".into(),
+        message: "m".into(),
+        refresh_may_help: false,
+    });
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    assert!(!text.contains("✗ saving"), "{text}");
+}
