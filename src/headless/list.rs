@@ -33,7 +33,7 @@ pub async fn run(
         }
         _ => list_all(&mut lister, args, out).await?,
     };
-    write_summary(out, style_of(args), tally, args.summarize)?;
+    write_summary(out, Style::of(args), tally, args.summarize)?;
     Ok(tally.objects)
 }
 
@@ -50,14 +50,6 @@ fn with_config(args: &ListArgs, config: &crate::settings::ListDefaults) -> ListA
     }
 }
 
-/// How `args` ask for the lines to look.
-pub(super) fn style_of(args: &ListArgs) -> Style {
-    Style {
-        json: args.json,
-        long: args.long,
-    }
-}
-
 async fn list_all(
     lister: &mut Session<'_>,
     args: &ListArgs,
@@ -65,7 +57,7 @@ async fn list_all(
 ) -> Result<Tally, CommandError> {
     let limit = args.limit.map_or(u64::MAX, |l| l as u64);
     let mut request = first_page(lister.settings, args.folders);
-    let style = style_of(args);
+    let style = Style::of(args);
     let mut tally = Tally::default();
     let mut page = lister.page(&request).await?;
     loop {

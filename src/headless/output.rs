@@ -57,6 +57,16 @@ pub(super) struct Style {
     pub(super) long: bool,
 }
 
+impl Style {
+    /// How `args` ask for the lines to look.
+    pub(super) fn of(args: &crate::cli::ListArgs) -> Self {
+        Self {
+            json: args.json,
+            long: args.long,
+        }
+    }
+}
+
 /// What was listed: objects and their bytes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) struct Tally {

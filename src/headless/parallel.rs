@@ -37,7 +37,7 @@ pub(super) async fn list(
         tally: Tally::default(),
         last: None,
         written: Ok(()),
-        style: super::list::style_of(args),
+        style: super::output::Style::of(args),
     };
     loop {
         let signed_with = lister.signed_with();

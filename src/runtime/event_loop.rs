@@ -3,7 +3,8 @@
 //! the terminal backend, the event and signal streams and the clock, so tests can drive it on
 //! paused time with a test backend.
 
-use super::executor::{Event, Executor};
+use super::event::Event;
+use super::executor::Executor;
 use super::keys::terminal_msg;
 use crate::app::{App, Effect, Msg};
 use crate::clock::WallClock;

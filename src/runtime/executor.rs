@@ -3,6 +3,7 @@
 //! aborts the old), and the one download (its `.part` removed when it is cancelled).
 
 use super::cloud::{Cloud, with_s3};
+use super::event::{Event, Report};
 use super::sharing::Sharing;
 use crate::app::{Effect, Generation, Msg, ObjectFetch, RequestId};
 use crate::aws::{Issued, ObjectStore, Walked, walk_listing};
@@ -17,27 +18,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
-
-/// What background tasks report to the loop; [`Executor::accept`] turns it into a message.
-pub(crate) struct Event(Report);
-
-enum Report {
-    App(Msg),
-    /// The endpoint that shares the session started, or why not.
-    Shared(Result<Box<crate::serve::Shared>, String>),
-    /// Credentials arrived; the secret stays in the executor until the app says to use it.
-    Issued {
-        generation: Generation,
-        issued: Box<Issued>,
-    },
-}
-
-impl Event {
-    /// A message for the app as it is (from outside the executor, e.g. an SDK retry notice).
-    pub(crate) fn app(msg: Msg) -> Self {
-        Self(Report::App(msg))
-    }
-}
 
 /// A download in the background: its task, the way to tell it to resume, its `.part`.
 struct DownloadTask {

@@ -2,6 +2,7 @@
 //! [`cloud::Cloud`] seam, and the event loop that ties them to `App::update`.
 
 mod cloud;
+mod event;
 mod event_loop;
 mod executor;
 mod keys;
@@ -19,7 +20,8 @@ use crate::clock::{self, SystemClock, WallClock};
 use crate::keymap::Keymap;
 use crate::settings::Settings;
 use cloud::AwsCloud;
-use executor::{Event, Executor};
+use event::Event;
+use executor::Executor;
 use std::sync::Arc;
 use tokio::sync::mpsc;
 

@@ -2,7 +2,7 @@
 //! asking the model (which decides about a failure and says when to resume), its progress
 //! told to the model as it goes.
 
-use super::executor::Event;
+use super::event::Event;
 use crate::app::{Msg, RequestId};
 use crate::aws::ObjectStore;
 use crate::failure::AwsFailure;

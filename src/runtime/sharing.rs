@@ -1,7 +1,7 @@
 //! The executor's side of sharing the session (`S`): the set in use, handed to the endpoint
 //! whenever the app says to use new credentials, and the endpoint itself once it started.
 
-use super::executor::Event;
+use super::event::Event;
 use crate::app::Msg;
 use crate::credentials::SecretCredentials;
 use crate::serve::env::Vars;

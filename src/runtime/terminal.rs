@@ -174,7 +174,7 @@ impl super::event_loop::Shell for TerminalShell {
     fn start(
         &mut self,
         vars: &[(&'static str, String)],
-        done: tokio::sync::mpsc::UnboundedSender<super::executor::Event>,
+        done: tokio::sync::mpsc::UnboundedSender<super::event::Event>,
     ) -> Result<(), String> {
         let shell = user_shell();
         super::keys::pause_reader();
@@ -195,7 +195,7 @@ impl super::event_loop::Shell for TerminalShell {
                 Err(e) => Err(format!("{shell}: {e}")),
             };
             let msg = crate::app::Msg::ShellEnded { result };
-            let _ = done.send(super::executor::Event::app(msg));
+            let _ = done.send(super::event::Event::app(msg));
         });
         Ok(())
     }

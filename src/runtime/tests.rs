@@ -402,7 +402,7 @@ type Events = Pin<Box<dyn Stream<Item = io::Result<TermEvent>> + Send>>;
 #[derive(Clone, Default)]
 struct FakeShell {
     started: Arc<Mutex<Vec<crate::serve::env::Vars>>>,
-    done: Arc<Mutex<Option<mpsc::UnboundedSender<super::executor::Event>>>>,
+    done: Arc<Mutex<Option<mpsc::UnboundedSender<super::event::Event>>>>,
     taken_back: Arc<AtomicU64>,
 }
 
@@ -410,7 +410,7 @@ impl event_loop::Shell for FakeShell {
     fn start(
         &mut self,
         vars: &[(&'static str, String)],
-        done: mpsc::UnboundedSender<super::executor::Event>,
+        done: mpsc::UnboundedSender<super::event::Event>,
     ) -> Result<(), String> {
         self.started.lock().unwrap().push(vars.to_vec());
         *self.done.lock().unwrap() = Some(done);
@@ -430,7 +430,7 @@ impl FakeShell {
         let msg = crate::app::Msg::ShellEnded {
             result: Ok("exit status: 0".into()),
         };
-        done.send(super::executor::Event::app(msg)).unwrap();
+        done.send(super::event::Event::app(msg)).unwrap();
     }
 }
 

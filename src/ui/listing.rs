@@ -4,7 +4,6 @@
 use super::{Clock, Screen, is_focused, keep_head, pane_block, spinner, theme};
 use crate::app::layers::{Layer, PickerKind};
 use crate::app::listing::{Entry, Listing};
-use crate::app::object::Outcome;
 use crate::app::{App, Focus, Input};
 use crate::bucket::human_size;
 use crate::escape::printable;
@@ -295,7 +294,7 @@ fn count(n: usize, noun: &str) -> String {
 
 fn render_error(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     let Some(err) = app.listing.error() else {
-        return render_save_failed(frame, area, app);
+        return super::object::render_save_failed(frame, area, app);
     };
     let ask = super::AskAgain {
         action: Action::Reload,
@@ -304,37 +303,6 @@ fn render_error(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     };
     let lines = super::failed_lines(app, &err.failed, &ask, clock);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
-}
-
-/// A download that failed, where the listing's failure would be, with its way out.
-pub(super) fn render_save_failed(frame: &mut Frame, area: Rect, app: &App) {
-    if let Some(Outcome::Failed {
-        key,
-        message,
-        refresh_may_help,
-    }) = &app.object.outcome
-    {
-        let key_of = |action| super::key_name(app, action);
-        let mut way_out = Vec::new();
-        if *refresh_may_help {
-            way_out.push(format!(
-                "{}: refresh credentials",
-                key_of(Action::RefreshCredentials)
-            ));
-        }
-        way_out.push(format!("{}: try again", key_of(Action::Download)));
-        let lines = vec![
-            Line::from(Span::styled(
-                format!("✗ saving {} failed: {message}", printable(key)),
-                theme::danger(),
-            )),
-            Line::from(Span::styled(
-                format!("  {}", way_out.join(" · ")),
-                theme::key_hint(),
-            )),
-        ];
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
-    }
 }
 
 #[cfg(test)]

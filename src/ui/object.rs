@@ -63,7 +63,7 @@ pub(crate) fn render_view(
             ratatui::layout::Constraint::Length(3),
         ])
         .areas(inner);
-        super::listing::render_save_failed(frame, failure, app);
+        render_save_failed(frame, failure, app);
         inner = body;
     }
     let lines = view_lines(app, view, clock);
@@ -213,4 +213,35 @@ fn presigned_lines(app: &App, p: &Presigned, clock: Clock) -> Vec<Line<'static>>
         theme::key_hint(),
     )));
     lines
+}
+
+/// A download that failed, where the listing's failure would be, with its way out.
+pub(super) fn render_save_failed(frame: &mut Frame, area: Rect, app: &App) {
+    if let Some(crate::app::object::Outcome::Failed {
+        key,
+        message,
+        refresh_may_help,
+    }) = &app.object.outcome
+    {
+        let key_of = |action| super::key_name(app, action);
+        let mut way_out = Vec::new();
+        if *refresh_may_help {
+            way_out.push(format!(
+                "{}: refresh credentials",
+                key_of(Action::RefreshCredentials)
+            ));
+        }
+        way_out.push(format!("{}: try again", key_of(Action::Download)));
+        let lines = vec![
+            Line::from(Span::styled(
+                format!("✗ saving {} failed: {message}", printable(key)),
+                theme::danger(),
+            )),
+            Line::from(Span::styled(
+                format!("  {}", way_out.join(" · ")),
+                theme::key_hint(),
+            )),
+        ];
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    }
 }
