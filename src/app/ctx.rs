@@ -96,6 +96,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// `s3://BUCKET/KEY` for `key` in the bucket shown, printable.
+    pub(crate) fn uri(&self, key: &str) -> String {
+        format!("s3://{}/{}", self.bucket, crate::escape::printable(key))
+    }
+
     /// Why the session policy refuses reading `key`, if it does.
     pub(crate) fn refusal(&self, key: &str) -> Option<String> {
         self.policy?.refusal_hint("s3:GetObject", self.bucket, key)

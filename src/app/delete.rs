@@ -57,7 +57,7 @@ impl Deletes {
         let Some((key, Phase::Asking)) = self.current.take() else {
             return Step::default();
         };
-        let uri = format!("s3://{}/{}", ctx.bucket, crate::escape::printable(&key));
+        let uri = ctx.uri(&key);
         let yes = press.key == Key::Char('y') && !press.ctrl && !press.alt;
         let Some(generation) = ctx.session.active.filter(|_| yes) else {
             return Step::say(format!("kept {uri}"), Level::Info);
@@ -90,7 +90,7 @@ impl Deletes {
             self.current = Some((key, Phase::Sent(sent)));
             return Step::default();
         }
-        let uri = format!("s3://{}/{}", ctx.bucket, crate::escape::printable(&key));
+        let uri = ctx.uri(&key);
         let (text, level) = match result {
             Ok(()) => (format!("deleted {uri}"), Level::Info),
             Err(failure) => {

@@ -63,7 +63,7 @@ impl Uploads {
             return Step::say("no credentials yet; wait for the session", Level::Warn);
         };
         let request = ctx.ids.next();
-        let text = format!("putting {path} as {}…", uri(ctx, &key));
+        let text = format!("putting {path} as {}…", ctx.uri(&key));
         self.current = Some(Upload {
             path: path.clone(),
             key: key.clone(),
@@ -93,7 +93,7 @@ impl Uploads {
         let Some(upload) = self.current.take_if(|u| u.phase == Phase::Sent(request)) else {
             return Step::default();
         };
-        let target = uri(ctx, &upload.key);
+        let target = ctx.uri(&upload.key);
         let (text, level) = match result {
             Ok(bytes) => (
                 format!("put {} as {target} ({bytes} bytes)", upload.path),
@@ -127,7 +127,7 @@ impl Uploads {
         if press.key == Key::Char('o') && !press.ctrl && !press.alt {
             return self.send(upload.path, upload.key, false, ctx);
         }
-        Step::say(format!("kept {}", uri(ctx, &upload.key)), Level::Info)
+        Step::say(format!("kept {}", ctx.uri(&upload.key)), Level::Info)
     }
 
     /// The key the prompt asks about, while it asks.
@@ -137,10 +137,6 @@ impl Uploads {
             .filter(|u| u.phase == Phase::Exists)
             .map(|u| u.key.as_str())
     }
-}
-
-fn uri(ctx: &Ctx<'_>, key: &str) -> String {
-    format!("s3://{}/{}", ctx.bucket, crate::escape::printable(key))
 }
 
 impl App {

@@ -87,7 +87,7 @@ async fn put_all(
                 tally.kept += 1;
                 super::stderr_line(&format!(
                     "sts3: kept s3://{bucket}/{}: it exists (--force overwrites it)",
-                    printable(&u.key)
+                    crate::escape::printable(&u.key)
                 ));
             }
             Err(e) => {
@@ -105,7 +105,7 @@ fn say_upload(out: &mut dyn Write, how: &str, u: &Upload, bucket: &str) -> std::
         out,
         "{how}upload: {} to s3://{bucket}/{}",
         u.path.display(),
-        printable(&u.key)
+        crate::escape::printable(&u.key)
     )
 }
 
@@ -165,10 +165,6 @@ fn say_summary(tally: &Tally, took: std::time::Duration) {
         parts.push(format!("{} failed", thousands(tally.failed)));
     }
     super::stderr_line(&format!("sts3: {}", parts.join("; ")));
-}
-
-fn printable(key: &str) -> String {
-    crate::escape::printable(key).into_owned()
 }
 
 /// The files to put and their keys: a file goes to `dest` when it is a key (one file, `dest`
@@ -261,7 +257,7 @@ fn upload(path: &Path, key: String) -> Result<Upload, CommandError> {
         return Err(CommandError::Usage(format!(
             "{} would be key {:?}, which S3 cannot hold (1 to 1,024 bytes); give another destination",
             path.display(),
-            printable(&key)
+            crate::escape::printable(&key)
         )));
     }
     Ok(Upload {
@@ -293,7 +289,7 @@ fn name_of(path: &Path) -> Result<String, CommandError> {
     if name.chars().any(char::is_control) {
         return Err(CommandError::Usage(format!(
             "{} has a control character in its name; rename it",
-            printable(&name)
+            crate::escape::printable(&name)
         )));
     }
     Ok(name)

@@ -46,7 +46,11 @@ pub async fn run(
     let mut tally = Tally::default();
     if args.dry_run {
         for key in &keys {
-            writeln!(out, "(dry run) delete: s3://{bucket}/{}", printable(key))?;
+            writeln!(
+                out,
+                "(dry run) delete: s3://{bucket}/{}",
+                crate::escape::printable(key)
+            )?;
         }
         return Ok(tally);
     }
@@ -69,11 +73,15 @@ async fn delete_all(
                 tally.failed += 1;
                 super::stderr_line(&format!(
                     "sts3: s3://{bucket}/{} not deleted: {failure}",
-                    printable(key)
+                    crate::escape::printable(key)
                 ));
             } else {
                 tally.deleted += 1;
-                writeln!(out, "delete: s3://{bucket}/{}", printable(key))?;
+                writeln!(
+                    out,
+                    "delete: s3://{bucket}/{}",
+                    crate::escape::printable(key)
+                )?;
             }
         }
     }
@@ -127,8 +135,4 @@ async fn under_prefixes(
         }
     }
     Ok(keys)
-}
-
-fn printable(key: &str) -> String {
-    crate::escape::printable(key).into_owned()
 }
