@@ -192,6 +192,27 @@ macro_rules! ctx {
 }
 pub(crate) use ctx;
 
+/// Runs a feature's transition with a [`Ctx`] of the model's other parts and applies the
+/// [`Step`] it returns: `with!(self.deletes, now, Deletes::ask)`. A macro, so the feature's
+/// borrow and the context's are apart.
+macro_rules! with {
+    ($app:ident . $feature:ident, $now:expr, $transition:expr) => {{
+        let ctx = $crate::app::ctx::ctx!($app, $now);
+        let step = $crate::app::ctx::run(&mut $app.$feature, &ctx, $transition);
+        $app.apply(step, $now)
+    }};
+}
+pub(crate) use with;
+
+/// [`with!`]'s call of the transition (a function, so a closure's argument types are known).
+pub(crate) fn run<F, S: Into<Step>>(
+    feature: &mut F,
+    ctx: &Ctx<'_>,
+    transition: impl FnOnce(&mut F, &Ctx<'_>) -> S,
+) -> Step {
+    transition(feature, ctx).into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,11 +3,10 @@
 //! key keeps it), then one DeleteObjects; the listing reloads when it is gone, and a failure
 //! is said with its code and, when the policy explains it, why.
 
-use super::ctx::{Ctx, Prompt, Step, ctx};
-use super::{App, Effect, Level, RequestId};
+use super::ctx::{Ctx, Prompt, Step};
+use super::{Effect, Level, RequestId};
 use crate::failure::AwsFailure;
 use crate::keymap::{Key, KeyPress};
-use chrono::{DateTime, Utc};
 
 /// Where a deletion is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,20 +115,6 @@ impl Deletes {
             Some((key, Phase::Asking)) => Some(key),
             _ => None,
         }
-    }
-}
-
-impl App {
-    /// Runs one of the deletion's transitions with the model's context, and applies what it
-    /// asks.
-    pub(crate) fn with_deletes(
-        &mut self,
-        now: DateTime<Utc>,
-        transition: impl FnOnce(&mut Deletes, &Ctx<'_>) -> Step,
-    ) -> Vec<Effect> {
-        let ctx = ctx!(self, now);
-        let step = transition(&mut self.deletes, &ctx);
-        self.apply(step, now)
     }
 }
 

@@ -2,6 +2,7 @@
 //! picker, an overlay, the lab, an object's view), else the keymap's actions for the focused
 //! pane.
 
+use super::ctx::with;
 use super::layers::{Layer, PickerKind};
 use super::listing::{Entry, Which};
 use super::object::{ObjectActions, ViewKind};
@@ -24,7 +25,7 @@ impl App {
         }
         match top {
             Layer::Shared => {
-                return self.with_share(now, |s, c| s.on_popup_key(press, action, c));
+                return with!(self.share, now, |s, c| s.on_popup_key(press, action, c));
             }
             Layer::Picker(picker) => return self.on_picker_key(picker, press, now),
             Layer::History => {
@@ -65,7 +66,7 @@ impl App {
             return Vec::new();
         }
         if press == KeyPress::plain(Key::Esc) && self.object.download.is_some() {
-            return self.with_object(now, |o, _| o.cancel_download());
+            return with!(self.object, now, |o, _| o.cancel_download());
         }
         if let Some(action) = action {
             stopped.extend(self.on_action(action, now));
@@ -181,9 +182,9 @@ impl App {
                 Vec::new()
             }
             Action::Quit => vec![Effect::Quit],
-            Action::Share => self.with_share(now, Share::share),
-            Action::Shell => self.with_share(now, Share::shell),
-            Action::Delete => self.with_deletes(now, super::delete::Deletes::ask),
+            Action::Share => with!(self.share, now, Share::share),
+            Action::Shell => with!(self.share, now, Share::shell),
+            Action::Delete => with!(self.deletes, now, super::delete::Deletes::ask),
             Action::Upload => self.open_upload_prompt(now),
             Action::Suspend => vec![Effect::Suspend],
             Action::Help => {
@@ -198,13 +199,14 @@ impl App {
                 self.say_what_a_folder_needs(action, now);
                 Vec::new()
             }
-            Action::Preview => self.with_object(now, |o, c| o.open_selected(ViewKind::Preview, c)),
-            Action::Download => self.with_object(now, ObjectActions::start_download),
-            Action::Presign => self.with_object(now, ObjectActions::presign),
-            Action::Cancel => self.with_object(now, |o, _| o.cancel_download()),
+            Action::Preview => with!(self.object, now, |o, c| o
+                .open_selected(ViewKind::Preview, c)),
+            Action::Download => with!(self.object, now, ObjectActions::start_download),
+            Action::Presign => with!(self.object, now, ObjectActions::presign),
+            Action::Cancel => with!(self.object, now, |o, _| o.cancel_download()),
             Action::EditPolicy => self.edit_policy(now),
             Action::Templates => self.open_templates(now),
-            Action::AccessCheck => self.with_lab(now, super::lab::Lab::check_access),
+            Action::AccessCheck => with!(self.lab, now, super::lab::Lab::check_access),
             Action::Buckets => self.open_bucket_picker(),
             Action::Profiles => self.open_profile_picker(now),
             Action::Region => self.open_region_picker(),
@@ -364,7 +366,8 @@ impl App {
         let prefix = match self.listing.selected() {
             Some(Entry::Folder(prefix)) => prefix,
             Some(Entry::Object(_)) => {
-                return self.with_object(now, |o, c| o.open_selected(ViewKind::Detail, c));
+                return with!(self.object, now, |o, c| o
+                    .open_selected(ViewKind::Detail, c));
             }
             None => return Vec::new(),
         };
@@ -406,10 +409,10 @@ impl App {
                 self.input = Some(Input::Filter { text });
                 Vec::new()
             }
-            Input::Overwrite => self.with_object(now, |o, c| o.on_overwrite_key(press, c)),
+            Input::Overwrite => with!(self.object, now, |o, c| o.on_overwrite_key(press, c)),
             Input::ConfirmQuit => self.on_confirm_quit_key(press, now),
-            Input::ConfirmDelete => self.with_deletes(now, |d, c| d.on_confirm_key(press, c)),
-            Input::ConfirmPut => self.with_uploads(now, |u, c| u.on_exists_key(press, c)),
+            Input::ConfirmDelete => with!(self.deletes, now, |d, c| d.on_confirm_key(press, c)),
+            Input::ConfirmPut => with!(self.uploads, now, |u, c| u.on_exists_key(press, c)),
             Input::Upload { text } => self.on_upload_path_key(press, text, now),
             Input::Mfa { mode, code, error } => self.on_mfa_key(press, mode, code, error, now),
         }

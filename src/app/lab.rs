@@ -2,7 +2,7 @@
 //! the credentials with it and show the change as a diff; and the access check (`A`): what S3
 //! answers for the selected object or folder beside what the session policy predicts.
 
-use super::ctx::{Ctx, Step, ctx};
+use super::ctx::{Ctx, Step, with};
 use super::fetch::Fetch;
 use super::listing::Entry;
 use super::policy::PolicyState;
@@ -139,17 +139,6 @@ impl Lab {
 }
 
 impl App {
-    /// Runs one of the lab's transitions with the model's context, and applies what it asks.
-    pub(crate) fn with_lab(
-        &mut self,
-        now: DateTime<Utc>,
-        transition: impl FnOnce(&mut Lab, &Ctx<'_>) -> Step,
-    ) -> Vec<Effect> {
-        let ctx = ctx!(self, now);
-        let step = transition(&mut self.lab, &ctx);
-        self.apply(step, now)
-    }
-
     /// `T`: the templates for the bucket and the folder shown, then the user's own files.
     pub(crate) fn open_templates(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
         if !self.may_attach_policy(now) {
@@ -225,7 +214,7 @@ impl App {
         Some(match self.lab.on_key(press, action)? {
             LabAsk::Nothing => Vec::new(),
             LabAsk::Quit => vec![Effect::Quit],
-            LabAsk::CheckAgain => self.with_lab(now, Lab::check_access),
+            LabAsk::CheckAgain => with!(self.lab, now, Lab::check_access),
             LabAsk::Edit => self.edit_policy(now),
             LabAsk::Use(Ok(policy)) => self.apply_policy(policy, now),
             LabAsk::Use(Err(e)) => {

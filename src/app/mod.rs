@@ -34,6 +34,7 @@ use crate::credentials::Mode;
 use crate::keymap::Keymap;
 use crate::settings::{Config, Settings, Target};
 use chrono::{DateTime, TimeDelta, Utc};
+use ctx::with;
 use listing::{Listing, Which};
 use object::ObjectActions;
 use policy::PolicyState;
@@ -102,9 +103,9 @@ type Arrived = fn(&mut App, DateTime<Utc>) -> Vec<Effect>;
 
 const WAIT_FOR_CREDENTIALS: [Arrived; 4] = [
     |app, now| app.listing_after_credentials(now),
-    |app, now| app.with_object(now, ObjectActions::after_credentials),
+    |app, now| with!(app.object, now, ObjectActions::after_credentials),
     |app, _| app.list_buckets_if_waiting(),
-    |app, now| app.with_share(now, share::Share::credentials_arrived),
+    |app, now| with!(app.share, now, share::Share::credentials_arrived),
 ];
 
 pub(crate) struct App {
@@ -240,7 +241,7 @@ impl App {
             | Msg::DownloadTargetChecked { .. }
             | Msg::DownloadProgressed { .. }
             | Msg::DownloadStalled { .. }
-            | Msg::DownloadFinished { .. }) => self.with_object(now, |o, c| o.on_msg(msg, c)),
+            | Msg::DownloadFinished { .. }) => with!(self.object, now, |o, c| o.on_msg(msg, c)),
             Msg::AccessChecked { request, answers } => {
                 self.lab.on_access_checked(request, answers);
                 Vec::new()
@@ -249,11 +250,11 @@ impl App {
             Msg::UserPoliciesRead { files } => self.on_user_policies(&files),
             Msg::BucketsListed { request, result } => self.on_buckets_listed(request, result, now),
             msg @ (Msg::SharingStarted { .. } | Msg::CredentialsServed | Msg::ServeRefused) => {
-                self.with_share(now, |s, _| s.on_msg(msg, now))
+                with!(self.share, now, |s, _| s.on_msg(msg, now))
             }
             Msg::ShellEnded { result } => self.on_shell_ended(result, now),
             Msg::Uploaded { request, result } => {
-                self.with_uploads(now, |u, c| u.on_uploaded(request, result, c))
+                with!(self.uploads, now, |u, c| u.on_uploaded(request, result, c))
             }
             Msg::PathCompleted { text } => {
                 if let Some(Input::Upload { text: typed }) = &mut self.input {
@@ -262,7 +263,7 @@ impl App {
                 Vec::new()
             }
             Msg::ObjectDeleted { request, result } => {
-                self.with_deletes(now, |d, c| d.on_deleted(request, result, c))
+                with!(self.deletes, now, |d, c| d.on_deleted(request, result, c))
             }
             Msg::RequestRetrying { status } => {
                 self.say_retrying(status, now);
@@ -372,6 +373,13 @@ impl App {
             follow_region,
             recovering,
         } = step;
+        // While sharing, the session is refreshed early enough that every set handed out has
+        // the time the SDKs want left.
+        let serving = self.share.sharing().is_some();
+        if serving != self.session.is_serving() {
+            let margin = self.config.refresh.margin_secs;
+            self.session.serve(serving, margin, now);
+        }
         if let Some((text, level)) = history {
             self.history.record(now, level, text);
         }
@@ -426,7 +434,7 @@ impl App {
         if self.listing.load().retry_at().is_some_and(|t| t <= now) {
             effects.extend(self.ask_page(Which::FailedAgain, now));
         }
-        effects.extend(self.with_object(now, ObjectActions::resume_due));
+        effects.extend(with!(self.object, now, ObjectActions::resume_due));
         // A refresh's MFA prompt is never left open past the expiry: the session ran out, and
         // that is said where expiries are.
         let prompting = matches!(self.input, Some(Input::Mfa { .. }));

@@ -5,7 +5,7 @@
 //! here and comes back when it exits. The session pane counts what was handed out and refused,
 //! the history (`L`) lists it, and quitting while sharing asks first.
 
-use super::ctx::{Ctx, Step, ctx};
+use super::ctx::{Ctx, Step};
 use super::{App, Effect, Level, Msg};
 use crate::keymap::{Action, Key, KeyPress};
 use chrono::{DateTime, Utc};
@@ -255,24 +255,6 @@ impl App {
         };
         self.notify(text, level, now);
         Vec::new()
-    }
-
-    /// Runs one of the share's transitions with the model's context, and applies what it asks.
-    pub(crate) fn with_share(
-        &mut self,
-        now: DateTime<Utc>,
-        transition: impl FnOnce(&mut Share, &Ctx<'_>) -> Step,
-    ) -> Vec<Effect> {
-        let ctx = ctx!(self, now);
-        let step = transition(&mut self.share, &ctx);
-        // While sharing, the session is refreshed early enough that every set handed out has
-        // the time the SDKs want left.
-        let serving = self.share.sharing().is_some();
-        if serving != self.session.is_serving() {
-            let margin = self.config.refresh.margin_secs;
-            self.session.serve(serving, margin, now);
-        }
-        self.apply(step, now)
     }
 }
 

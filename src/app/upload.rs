@@ -3,7 +3,7 @@
 //! sent), then one PutObject with `If-None-Match: *`; a key that exists is asked about (`o`
 //! overwrites, any other key keeps it); the listing reloads once it is there.
 
-use super::ctx::{Ctx, Prompt, Step, ctx};
+use super::ctx::{Ctx, Prompt, Step, with};
 use super::{App, Effect, Input, Level, RequestId};
 use crate::failure::AwsFailure;
 use crate::keymap::{Key, KeyPress};
@@ -161,7 +161,7 @@ impl App {
     ) -> Vec<Effect> {
         match press.key {
             Key::Esc => return Vec::new(),
-            Key::Enter => return self.with_uploads(now, |u, c| u.start(&text, c)),
+            Key::Enter => return with!(self.uploads, now, |u, c| u.start(&text, c)),
             Key::Tab => {
                 let effects = vec![Effect::CompletePath { text: text.clone() }];
                 self.input = Some(Input::Upload { text });
@@ -175,18 +175,6 @@ impl App {
         }
         self.input = Some(Input::Upload { text });
         Vec::new()
-    }
-
-    /// Runs one of the upload's transitions with the model's context, and applies what it
-    /// asks.
-    pub(crate) fn with_uploads(
-        &mut self,
-        now: DateTime<Utc>,
-        transition: impl FnOnce(&mut Uploads, &Ctx<'_>) -> Step,
-    ) -> Vec<Effect> {
-        let ctx = ctx!(self, now);
-        let step = transition(&mut self.uploads, &ctx);
-        self.apply(step, now)
     }
 }
 

@@ -989,17 +989,8 @@ fn shared_endpoint(screen: &str) -> (String, String, std::path::PathBuf) {
         .find_map(|l| l.split(". ").nth(1).filter(|p| p.contains("sts3-share-")))
         .unwrap_or_else(|| panic!("the line to paste: {screen}"));
     let env_file = std::path::PathBuf::from(line.split_whitespace().next().unwrap());
-    let script = std::fs::read_to_string(&env_file).unwrap();
-    let var = |name: &str| {
-        script
-            .lines()
-            .find_map(|l| l.strip_prefix(&format!("export {name}=")))
-            .unwrap()
-            .trim_matches('\'')
-            .to_string()
-    };
-    let token = std::fs::read_to_string(var("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")).unwrap();
-    (var("AWS_CONTAINER_CREDENTIALS_FULL_URI"), token, env_file)
+    let (url, token) = crate::serve::registry::endpoint(&env_file).unwrap();
+    (url, token, env_file)
 }
 
 /// What the endpoint at `url` answers a GET with `token`.

@@ -83,13 +83,19 @@ fn exported(script: &str, name: &str) -> std::io::Result<String> {
         .ok_or_else(|| std::io::Error::other(format!("{name} is not in the script")))
 }
 
-/// The credentials the endpoint a client script points at hands out now, as the endpoint's
-/// JSON (`AccessKeyId`, `SecretAccessKey`, `Token`, `Expiration`).
-pub(crate) fn fetch(env_file: &Path) -> std::io::Result<serde_json::Value> {
+/// The endpoint's URL and token a client script points at.
+pub(crate) fn endpoint(env_file: &Path) -> std::io::Result<(String, String)> {
     let script = std::fs::read_to_string(env_file)?;
     let url = exported(&script, "AWS_CONTAINER_CREDENTIALS_FULL_URI")?;
     let token =
         std::fs::read_to_string(exported(&script, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")?)?;
+    Ok((url, token))
+}
+
+/// The credentials the endpoint a client script points at hands out now, as the endpoint's
+/// JSON (`AccessKeyId`, `SecretAccessKey`, `Token`, `Expiration`).
+pub(crate) fn fetch(env_file: &Path) -> std::io::Result<serde_json::Value> {
+    let (url, token) = endpoint(env_file)?;
     let rest = url
         .strip_prefix("http://")
         .ok_or_else(|| std::io::Error::other("not a loopback URL"))?;

@@ -24,7 +24,7 @@ const HINTS: [(Action, &str); 9] = [
 
 pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     // A line being typed is always on top (`App::top`): its own prompt.
-    let line = if let Some(prompt) = prompt_line(app) {
+    let line = if let Some(prompt) = prompt_line(app, usize::from(area.width)) {
         prompt
     } else if let Some(notice) = &app.notice {
         let style = match notice.level {
@@ -45,14 +45,14 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
 }
 
 /// The line being typed, or the question asked, when one is (it is on top: `App::top`).
-fn prompt_line(app: &App) -> Option<Line<'static>> {
+fn prompt_line(app: &App, width: usize) -> Option<Line<'static>> {
     let input = app.input.as_ref()?;
     Some(match input {
         Input::Overwrite => overwrite_prompt(app),
         Input::ConfirmQuit => confirm_quit_prompt(),
-        Input::ConfirmDelete => confirm_delete_prompt(app, app.deletes.asking()?),
-        Input::Upload { text } => upload_prompt(app, text),
-        Input::ConfirmPut => confirm_put_prompt(app, app.uploads.exists()?),
+        Input::ConfirmDelete => confirm_delete_prompt(app, app.deletes.asking()?, width),
+        Input::Upload { text } => upload_prompt(app, text, width),
+        Input::ConfirmPut => confirm_put_prompt(app, app.uploads.exists()?, width),
         Input::Filter { text } => Line::from(vec![
             Span::styled("/", theme::key_hint()),
             Span::raw(text.clone()),
@@ -63,51 +63,72 @@ fn prompt_line(app: &App) -> Option<Line<'static>> {
     })
 }
 
+/// A question naming an object, on a line of `width`: the name whole if it fits beside the
+/// rest (`fixed` characters) and the long keys; else its end (the useful part of a key) in
+/// what the short keys leave; the keys are never cut.
+fn fit_name(
+    name: &str,
+    fixed: usize,
+    keys: [&'static str; 2],
+    width: usize,
+) -> (String, &'static str) {
+    /// Less of a name than this says nothing: the long keys give way first.
+    const NAME_MIN: usize = 12;
+    let [long, short] = keys;
+    let room = |keys: &str| width.saturating_sub(fixed + keys.chars().count());
+    let n = name.chars().count();
+    if n <= room(long) {
+        return (name.to_string(), long);
+    }
+    if room(long) >= NAME_MIN {
+        return (super::keep_tail(name, room(long)), long);
+    }
+    (super::keep_tail(name, room(short).max(1)), short)
+}
+
+/// `s3://bucket/key` of `key` in the bucket shown, escaped.
+fn uri(app: &App, key: &str) -> String {
+    format!(
+        "s3://{}/{}",
+        app.listing.bucket(),
+        crate::escape::printable(key)
+    )
+}
+
 /// `U`: the folder the file goes into, the path typed so far, the keys.
-fn upload_prompt(app: &App, text: &str) -> Line<'static> {
+fn upload_prompt(app: &App, text: &str, width: usize) -> Line<'static> {
+    let text = crate::escape::printable(text).into_owned();
+    // "put into " and ": ", the text, the cursor.
+    let fixed = 9 + 2 + text.chars().count() + 1;
+    let keys = ["  ⏎ put · tab completes · esc cancels", "  ⏎ · tab · esc"];
+    let (folder, keys) = fit_name(&uri(app, app.listing.prefix()), fixed, keys, width);
     Line::from(vec![
-        Span::styled(
-            format!(
-                "put into s3://{}/{}: ",
-                app.listing.bucket(),
-                crate::escape::printable(app.listing.prefix())
-            ),
-            theme::key_hint(),
-        ),
-        Span::raw(crate::escape::printable(text).into_owned()),
+        Span::styled(format!("put into {folder}: "), theme::key_hint()),
+        Span::raw(text),
         Span::styled("▏", theme::key_hint()),
-        Span::styled("  ⏎ put · tab completes · esc cancels", theme::dim()),
+        Span::styled(keys, theme::dim()),
     ])
 }
 
 /// The key being put exists: overwrite it?
-fn confirm_put_prompt(app: &App, key: &str) -> Line<'static> {
+fn confirm_put_prompt(app: &App, key: &str, width: usize) -> Line<'static> {
+    let keys = ["o overwrites it · any other key keeps it", "o overwrites"];
+    // " exists: "
+    let (name, keys) = fit_name(&uri(app, key), 9, keys, width);
     Line::from(vec![
-        Span::styled(
-            format!(
-                "s3://{}/{} exists: ",
-                app.listing.bucket(),
-                crate::escape::printable(key)
-            ),
-            theme::warn(),
-        ),
-        Span::styled(
-            "o overwrites it · any other key keeps it",
-            theme::key_hint(),
-        ),
+        Span::styled(format!("{name} exists: "), theme::warn()),
+        Span::styled(keys, theme::key_hint()),
     ])
 }
 
 /// `D`: the object named whole (its key's end kept if the line is short), then the keys.
-fn confirm_delete_prompt(app: &App, key: &str) -> Line<'static> {
-    let uri = format!(
-        "s3://{}/{}",
-        app.listing.bucket(),
-        crate::escape::printable(key)
-    );
+fn confirm_delete_prompt(app: &App, key: &str, width: usize) -> Line<'static> {
+    let keys = ["y deletes · any other key keeps it", "[y/N]"];
+    // "delete " and "? "
+    let (name, keys) = fit_name(&uri(app, key), 9, keys, width);
     Line::from(vec![
-        Span::styled(format!("delete {uri}? "), theme::warn()),
-        Span::styled("y deletes · any other key keeps it", theme::key_hint()),
+        Span::styled(format!("delete {name}? "), theme::warn()),
+        Span::styled(keys, theme::key_hint()),
     ])
 }
 
@@ -208,5 +229,34 @@ mod tests {
         );
         assert_eq!(shown(9), "q quit   ");
         assert_eq!(shown(8), "");
+    }
+
+    #[test]
+    fn a_name_in_a_question_keeps_its_end_and_the_keys_stay_whole() {
+        let keys = ["LONG KEYS", "K"];
+        // 10 fixed + 9 long keys + the 12 of the name: 31 fits it whole.
+        let name = "s3://b/a.txt";
+        assert_eq!(
+            fit_name(name, 10, keys, 31),
+            (name.to_string(), "LONG KEYS")
+        );
+        let long = "s3://bucket/a/deep/folder/report.pdf";
+        // Room for 13 beside the long keys: the end of the name.
+        assert_eq!(
+            fit_name(long, 10, keys, 32),
+            ("…r/report.pdf".to_string(), "LONG KEYS")
+        );
+        // Room for 12 exactly is still enough for the long keys.
+        assert_eq!(
+            fit_name(long, 10, keys, 31),
+            ("…/report.pdf".to_string(), "LONG KEYS")
+        );
+        // Room for 11 only: the short keys give the name 19.
+        assert_eq!(
+            fit_name(long, 10, keys, 30),
+            ("…/folder/report.pdf".to_string(), "K")
+        );
+        // Nothing left: one character, never a cut key.
+        assert_eq!(fit_name(long, 10, keys, 5), ("…".to_string(), "K"));
     }
 }

@@ -4,23 +4,13 @@
 #![allow(unused_must_use)]
 
 use crate::app::layers::Layer;
-use crate::app::tests::{at, key, page, running};
+use crate::app::tests::{self, at, key, page, running};
 use crate::app::{App, Effect, Input, Msg, RequestId};
 use crate::failure::{AwsFailure, ErrorKind};
 
 /// A running app whose root shows a folder and two keys, with a session that may write.
 fn writable() -> App {
-    let (mut app, request) = running();
-    app.update(
-        Msg::PageLoaded {
-            request,
-            page: page(&["docs/"], &["a.txt", "b.txt"], None),
-        },
-        at(1),
-    );
-    app.target.policy =
-        crate::policy::templates::by_name("read-write", app.listing.bucket(), "").unwrap();
-    app.target.policy_from_file = true;
+    let mut app = tests::writable(&["docs/"], &["a.txt", "b.txt"]);
     app.update(key('j'), at(1)); // on a.txt
     app
 }

@@ -10,9 +10,9 @@ mod presign;
 mod tests;
 mod view;
 
-use crate::app::ctx::{Ctx, Step, ctx};
+use crate::app::ctx::{Ctx, Step};
 use crate::app::fetch::{Failed, Fetch, Streak};
-use crate::app::{App, Effect, Generation, Msg, RequestId};
+use crate::app::{Generation, Msg, RequestId};
 use crate::object::preview::Preview;
 use crate::object::{ObjectDetail, Validity};
 use chrono::{DateTime, Utc};
@@ -172,19 +172,5 @@ impl ObjectActions {
             _ => {}
         }
         Step::default()
-    }
-}
-
-impl App {
-    /// Runs one of the object actions' transitions with the model's context, and applies what
-    /// it asks.
-    pub(crate) fn with_object<S: Into<Step>>(
-        &mut self,
-        now: DateTime<Utc>,
-        transition: impl FnOnce(&mut ObjectActions, &Ctx<'_>) -> S,
-    ) -> Vec<Effect> {
-        let ctx = ctx!(self, now);
-        let step = transition(&mut self.object, &ctx).into();
-        self.apply(step, now)
     }
 }

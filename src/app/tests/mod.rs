@@ -105,6 +105,23 @@ pub(crate) fn running() -> (App, RequestId) {
     (app, id)
 }
 
+/// A running app whose root shows `folders` and `keys`, with a session policy that may write
+/// (the `read-write` template, as if attached from the lab).
+pub(crate) fn writable(folders: &[&str], keys: &[&str]) -> App {
+    let (mut app, request) = running();
+    let _ = app.update(
+        Msg::PageLoaded {
+            request,
+            page: page(folders, keys, None),
+        },
+        at(1),
+    );
+    app.target.policy =
+        crate::policy::templates::by_name("read-write", app.listing.bucket(), "").unwrap();
+    app.target.policy_from_file = true;
+    app
+}
+
 #[test]
 fn start_issues_credentials_for_the_configured_mode() {
     let (app, fx) = app();

@@ -4,25 +4,15 @@
 #![allow(unused_must_use)]
 
 use crate::app::layers::Layer;
-use crate::app::tests::{at, key, page, running, special};
+use crate::app::tests::{self, at, key, page, running, special};
 use crate::app::{App, Effect, Input, Msg, RequestId};
 use crate::failure::{AwsFailure, ErrorKind};
 use crate::keymap::Key;
 
 /// A running app in `docs/`, with a session that may write.
 fn writable() -> App {
-    let (mut app, request) = running();
-    app.update(
-        Msg::PageLoaded {
-            request,
-            page: page(&["docs/"], &["a.txt"], None),
-        },
-        at(1),
-    );
+    let mut app = tests::writable(&["docs/"], &["a.txt"]);
     app.update(special(Key::Enter), at(1)); // into docs/
-    app.target.policy =
-        crate::policy::templates::by_name("read-write", app.listing.bucket(), "").unwrap();
-    app.target.policy_from_file = true;
     app
 }
 

@@ -1181,6 +1181,14 @@ fn the_delete_prompt_names_the_object_and_the_keys() {
         last.contains("delete s3://sts3-demo/README.md? y deletes · any other key keeps it"),
         "{text}"
     );
+    // At 40 columns the keys stay whole and the name keeps its end.
+    let text = format!("{}", draw(&mut app, at(1), 40, 12).backend());
+    let last = text.lines().last().unwrap();
+    assert_eq!(
+        last.trim_matches('"').trim_end(),
+        "delete s3://sts3-demo/README.md? [y/N]",
+        "{text}"
+    );
 }
 
 #[test]
@@ -1218,6 +1226,12 @@ fn the_upload_prompt_names_the_folder_and_the_keys() {
             .last()
             .unwrap()
             .contains("put into s3://sts3-demo/: ~/a.txt▏  ⏎ put · tab completes · esc cancels"),
+        "{text}"
+    );
+    let text = format!("{}", draw(&mut app, at(1), 40, 12).backend());
+    assert_eq!(
+        text.lines().last().unwrap().trim_matches('"').trim_end(),
+        "put into …demo/: ~/a.txt▏  ⏎ · tab · esc",
         "{text}"
     );
 }
