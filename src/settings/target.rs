@@ -135,21 +135,18 @@ impl Target {
         Mode::ALL.iter().any(|m| self.base_for(*m) != first)
     }
 
-    /// Where `mode` calls AWS, for people: the endpoint's host and port (no user or password),
-    /// or the region, and the profile.
-    pub fn place(&self, mode: Mode) -> String {
+    /// Where `mode` calls AWS, for people: the region S3 requests go to (`s3_region`, when
+    /// known), the endpoint's host and port (no user or password) and the profile, as k9s
+    /// shows its context.
+    pub fn place(&self, mode: Mode, s3_region: Option<&str>) -> String {
         let base = self.base_for(mode);
-        let place = match &base.endpoint_url {
-            Some(url) => shown_host(url),
-            None => format!(
-                "region {}",
-                base.region.as_deref().unwrap_or("from the AWS chain")
-            ),
-        };
-        match &base.profile {
-            Some(profile) => format!("{place} · profile {profile}"),
-            None => place,
-        }
+        let mut parts = vec![s3_region.map_or_else(
+            || "region from the AWS chain".to_string(),
+            ToString::to_string,
+        )];
+        parts.extend(base.endpoint_url.as_deref().map(shown_host));
+        parts.extend(base.profile.as_ref().map(|p| format!("profile {p}")));
+        parts.join(" · ")
     }
 
     /// Switches the base credentials to profile `name` (the profile picker): a role profile

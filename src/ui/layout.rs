@@ -110,8 +110,11 @@ fn panes(main: Rect, app: &App) -> (Rect, Rect, Rect) {
     };
     if main.width < STACK_BELOW {
         let policy_height = if main.height >= 30 { 8 } else { 4 };
+        // The listing keeps three rows (border, header, three keys): the session pane grows
+        // into what is left, and drops its least useful rows when that is not enough.
+        let room = main.height.saturating_sub(policy_height + 6);
         let [s, p, o] = Layout::vertical([
-            Constraint::Length(grow_to(9, main.width)),
+            Constraint::Length(grow_to(9, main.width).min(room.max(9))),
             Constraint::Length(policy_height),
             Constraint::Min(5),
         ])

@@ -21,10 +21,18 @@ pub(crate) fn render(frame: &mut Frame, screen: &Screen, app: &App, clock: Clock
         return;
     }
     let o = &app.listing;
-    let title = Line::from(vec![
+    let mut title = Line::from(vec![
         Span::styled(" Objects ", theme::title()),
         Span::raw(format!("s3://{}/{} ", o.bucket(), printable(o.prefix()))),
     ]);
+    // A mode with a service of its own (the demo's session-token mode) has its own buckets:
+    // the listing says which service its tree comes from.
+    if app.target.places_differ() {
+        let place = app
+            .target
+            .place(app.session.mode(), app.s3_region().as_deref());
+        title.push_span(Span::styled(format!("at {place} "), theme::warn()));
+    }
     let block = pane_block(title, is_focused(app, Focus::Objects)).title_bottom(footer(app, clock));
     frame.render_widget(block, screen.objects);
     let rows = Rows {

@@ -494,7 +494,7 @@ fn the_whole_error_is_readable_in_the_session_pane() {
 }
 
 #[test]
-fn the_pane_says_where_the_session_comes_from_when_modes_differ() {
+fn the_pane_says_where_the_session_comes_from_and_the_listing_when_modes_differ() {
     let opts = Options {
         bucket: Some("sts3-demo".into()),
         user: Some("alice".into()),
@@ -517,12 +517,20 @@ fn the_pane_says_where_the_session_comes_from_when_modes_differ() {
     );
     let t = draw(&mut app, at(1), 120, 40);
     let text = format!("{}", t.backend());
-    assert!(text.contains("Via       127.0.0.1:8333"), "{text}");
+    assert!(
+        text.contains("Where     region from the AWS chain · 127.0.0.1:8333"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Objects s3://sts3-demo/ at region from the AWS chain · 127.0.0.1:8333"),
+        "the listing names its service when another mode has another one: {text}"
+    );
     assert!(!text.contains("secret"), "no password on screen: {text}");
-    // The same endpoint for every mode: nothing to say.
+    // The same endpoint for every mode: the region still shows, the listing says nothing.
     let (mut plain, _) = app_with(Mode::Federated, 3600, Some(root_page()));
     let text = format!("{}", draw(&mut plain, at(1), 120, 40).backend());
-    assert!(!text.contains("Via "), "{text}");
+    assert!(text.contains("Where     "), "{text}");
+    assert!(!text.contains("Objects s3://sts3-demo/ at"), "{text}");
 }
 
 fn generation_of_issue(fx: &[Effect]) -> Generation {
