@@ -319,12 +319,15 @@ impl App {
         }
         let effects = self.switch_mode(mode, now);
         if !skipped.is_empty() && self.notice.as_ref().is_none_or(|n| n.level != Level::Error) {
-            self.notify(format!("skipped {}", skipped.join("; ")), Level::Info, now);
+            let text = format!("skipped {}", skipped.join("; "));
+            self.notify(text.clone(), Level::Info, now);
+            self.skipped = Some(text);
         }
         effects
     }
 
     fn switch_mode(&mut self, mode: Mode, now: DateTime<Utc>) -> Vec<Effect> {
+        self.skipped = None;
         if self.session.issuing().is_some_and(|(m, _)| m == mode) {
             return Vec::new();
         }

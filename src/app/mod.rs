@@ -143,6 +143,9 @@ pub(crate) struct App {
     /// The first line of the help shown (when it does not fit; the view clamps it).
     pub(crate) help_scroll: usize,
     pub(crate) notice: Option<Notice>,
+    /// The modes `m` passed over (`skipped …`), said again in the notice of the switch's
+    /// credentials, which would otherwise replace it at once.
+    skipped: Option<String>,
     pub(crate) input: Option<Input>,
     /// The MFA code given at start (`--mfa-code`), used once by the first issue that needs one.
     first_mfa_code: Option<String>,
@@ -199,6 +202,7 @@ impl App {
             help_visible: false,
             help_scroll: 0,
             notice: None,
+            skipped: None,
             input: None,
             refresh_prompt: false,
             reload_on_issue: false,

@@ -167,6 +167,9 @@ impl App {
                 // Decided: shared tools follow the browser (one session, one target).
                 text.push_str("; tools sharing the session get these from now on");
             }
+            if let Some(skipped) = self.skipped.take().filter(|_| accepted.mode_changed) {
+                text = format!("{text} · {skipped}");
+            }
             self.notify(text, Level::Info, now);
         }
     }

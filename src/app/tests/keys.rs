@@ -483,6 +483,48 @@ fn a_skipped_mode_is_said_even_over_an_earlier_notice() {
     );
 }
 
+#[test]
+fn the_skipped_modes_stay_said_when_the_switch_s_credentials_arrive() {
+    let opts = Options {
+        bucket: Some("demo-bucket".into()),
+        user: Some("alice".into()),
+        ..Options::default()
+    };
+    let s = Settings::resolve_text(&opts, "", "test.toml").unwrap();
+    let (mut app, fx) = App::new(s, Keymap::default(), t0());
+    app.update(
+        Msg::CredentialsIssued {
+            generation: issued(&fx),
+            info: info(Mode::Federated, t0(), 3600),
+        },
+        t0(),
+    );
+    let fx = app.update(ch('m'), at(2)); // role mode has no ARN: session-token mode next
+    app.update(
+        Msg::CredentialsIssued {
+            generation: issued(&fx),
+            info: info(Mode::SessionToken, at(2), 3600),
+        },
+        at(3),
+    );
+    let text = &app.notice.as_ref().unwrap().text;
+    assert!(
+        text.starts_with("credentials switched to session token mode · skipped assumed role mode"),
+        "{text}"
+    );
+    // Said once: the next switch says only its own.
+    let fx = app.update(ch('f'), at(4));
+    app.update(
+        Msg::CredentialsIssued {
+            generation: issued(&fx),
+            info: info(Mode::Federated, at(4), 3600),
+        },
+        at(5),
+    );
+    let text = &app.notice.as_ref().unwrap().text;
+    assert_eq!(text, "credentials switched to federated mode");
+}
+
 /// A session whose refreshes fail `n` times, then `r`: the next failure waits 5 s again.
 #[test]
 fn r_forgets_the_failures_so_far() {
