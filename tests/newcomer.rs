@@ -22,7 +22,9 @@ fn readme_flags() -> Vec<String> {
         .flat_map(|row| {
             let first = row.split(" | ").next().unwrap_or_default();
             first
-                .split(|c: char| c.is_whitespace() || c == '`' || c == ',' || c == '|')
+                .split(|c: char| {
+                    c.is_whitespace() || matches!(c, '`' | ',' | '|' | '[' | ']')
+                })
                 .filter(|w| w.starts_with("--"))
                 .map(str::to_string)
                 .collect::<Vec<_>>()
@@ -63,7 +65,28 @@ fn every_flag_in_the_readme_has_a_config_key_or_is_named_flag_only() {
             readme[start..].split("\n\n").next().unwrap().to_string()
         })
         .expect("the README says which flags are flag-only");
+    for flag in [
+        "--force",
+        "--expires",
+        "--output",
+        "--dry-run",
+        "--recursive",
+    ] {
+        assert!(
+            flags.iter().any(|f| f == flag),
+            "subcommands' flags are in the table too: {flag} in {flags:?}"
+        );
+    }
     for flag in flags {
+        // "`--expires` (its key is `presign_secs`": a key under another name.
+        let alias = flag_only
+            .split(&format!("`{flag}` (its key is `"))
+            .nth(1)
+            .and_then(|rest| rest.split('`').next());
+        if let Some(key) = alias {
+            assert!(config_has_key(key), "{flag}: its key `{key}` exists");
+            continue;
+        }
         let key = flag.trim_start_matches("--").replace('-', "_");
         let named = flag_only.contains(&format!("`{flag}`"));
         assert!(
