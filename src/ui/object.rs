@@ -12,7 +12,7 @@ use crate::object::preview::Body;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 /// The object pane showing `view`.
 pub(crate) fn render_view(
@@ -125,7 +125,10 @@ fn view_lines<'a>(app: &App, view: &'a ObjectView, clock: Clock) -> Vec<Line<'a>
     }
 }
 
-/// The presigned URL, whole, over the screen (for copying by hand when OSC 52 is not there).
+/// The presigned URL, whole, over the screen (for copying by hand when OSC 52 is not there):
+/// the full width with no side borders, so a mouse selection of the URL's lines picks up
+/// nothing else; it scrolls when the URL is longer than the screen, and its keys stay in the
+/// bottom border.
 pub(crate) fn render_presigned(
     frame: &mut Frame,
     area: Rect,
@@ -133,31 +136,40 @@ pub(crate) fn render_presigned(
     p: &Presigned,
     clock: Clock,
 ) {
-    let width = area.width.saturating_sub(4).max(20).min(area.width);
     let lines = presigned_lines(app, p, clock);
-    let inner_width = usize::from(width.saturating_sub(2)).max(1);
+    let width = usize::from(area.width).max(1);
     let needed: usize = lines
         .iter()
-        .map(|l| l.width().div_ceil(inner_width).max(1))
+        .map(|l| l.width().div_ceil(width).max(1))
         .sum();
     let height = u16::try_from(needed + 2)
         .unwrap_or(u16::MAX)
         .min(area.height);
     let popup = Rect {
-        x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
-        width,
         height,
+        ..area
     };
+    let shown = usize::from(height.saturating_sub(2));
+    let scroll = p.scroll.min(needed.saturating_sub(shown));
+    let more = if scroll + shown < needed {
+        " ↓ more ·"
+    } else {
+        ""
+    };
+    let keys = format!("{more} esc or enter closes ");
+    let block = Block::new()
+        .borders(Borders::TOP | Borders::BOTTOM)
+        .border_type(ratatui::widgets::BorderType::Thick)
+        .border_style(theme::focus_border())
+        .title(Line::from(Span::styled(" Presigned URL ", theme::title())))
+        .title_bottom(Line::from(Span::styled(keys, theme::key_hint())));
     frame.render_widget(Clear, popup);
-    let block = pane_block(
-        Line::from(Span::styled(" Presigned URL ", theme::title())),
-        true,
-    );
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
-            .wrap(Wrap { trim: false }),
+            .wrap(Wrap { trim: false })
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
         popup,
     );
 }
@@ -207,11 +219,6 @@ fn presigned_lines(app: &App, p: &Presigned, clock: Clock) -> Vec<Line<'static>>
             theme::dim(),
         ))),
     }
-    lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(
-        "esc or enter closes",
-        theme::key_hint(),
-    )));
     lines
 }
 

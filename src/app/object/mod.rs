@@ -123,6 +123,8 @@ pub(crate) struct Presigned {
     pub(crate) url: Fetch<String>,
     /// Why the URL will be refused, when the session policy says so.
     pub(crate) warning: Option<String>,
+    /// The first row shown when the popup is shorter than its text (the view clamps it).
+    pub(crate) scroll: usize,
 }
 
 /// Everything the object actions keep.

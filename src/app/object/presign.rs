@@ -35,6 +35,7 @@ impl ObjectActions {
             validity,
             url: Fetch::asked(request, generation),
             warning,
+            scroll: 0,
         });
         Step::effects(vec![Effect::Presign {
             request,

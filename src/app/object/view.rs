@@ -28,9 +28,11 @@ impl ObjectActions {
         action: Option<Action>,
         ctx: &Ctx<'_>,
     ) -> Option<Step> {
-        if self.presigned.is_some() {
+        if let Some(popup) = &mut self.presigned {
             if matches!(press.key, Key::Esc | Key::Enter | Key::Char('q')) {
                 self.presigned = None;
+            } else if let Some(step) = action.and_then(|a| scroll_step(a, ctx.page)) {
+                popup.scroll = popup.scroll.saturating_add_signed(step);
             }
             return Some(Step::default());
         }

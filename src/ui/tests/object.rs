@@ -215,6 +215,25 @@ fn presign_popup() {
     snapshots(&mut app, "presign_popup");
     let text = screen_text(&draw(&mut app, at(2), 120, 40));
     assert!(text.contains("(the session's expiry"), "{text}");
+    // No side borders: the URL's rows hold nothing but the URL.
+    let row = text
+        .lines()
+        .find(|l| l.contains("X-Amz-Algorithm"))
+        .unwrap();
+    assert!(row.starts_with("\"http://127.0.0.1:8333/"), "{row:?}");
+    // At 40x12 it does not fit: the keys stay, j scrolls to the URL's end, and then no more.
+    let text = screen_text(&draw(&mut app, at(2), 40, 12));
+    assert!(text.contains("↓ more · esc or enter closes"), "{text}");
+    assert!(!text.contains("e30.sig"), "{text}");
+    for _ in 0..20 {
+        press(&mut app, Key::Char('j'));
+    }
+    let text = screen_text(&draw(&mut app, at(2), 40, 12));
+    assert!(text.contains("e30.sig"), "the URL's end: {text}");
+    assert!(text.contains(" esc or enter closes"), "{text}");
+    assert!(!text.contains("↓ more"), "{text}");
+    press(&mut app, Key::Char('k'));
+    assert!(app.object.presigned.is_some(), "scrolling keeps it open");
 }
 
 #[test]
