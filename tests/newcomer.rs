@@ -22,9 +22,7 @@ fn readme_flags() -> Vec<String> {
         .flat_map(|row| {
             let first = row.split(" | ").next().unwrap_or_default();
             first
-                .split(|c: char| {
-                    c.is_whitespace() || matches!(c, '`' | ',' | '|' | '[' | ']')
-                })
+                .split(|c: char| c.is_whitespace() || matches!(c, '`' | ',' | '|' | '[' | ']'))
                 .filter(|w| w.starts_with("--"))
                 .map(str::to_string)
                 .collect::<Vec<_>>()

@@ -155,6 +155,14 @@ fn way_out_text(
 ) -> String {
     use crate::app::fetch::WayOut;
     use crate::keymap::Action;
+    // The session policy explains the refusal: asking again cannot help, another policy can.
+    if failed.hint.is_some() && failed.failure.kind == crate::failure::ErrorKind::AccessDenied {
+        return format!(
+            "{}: choose a template · {}: edit the policy",
+            key_name(app, Action::Templates),
+            key_name(app, Action::EditPolicy)
+        );
+    }
     match failed.way_out(app.session.now(clock.now)) {
         WayOut::Refreshing => format!("refreshing credentials, then {}…", ask.then),
         WayOut::RetryingAt(at) => format!(

@@ -138,10 +138,7 @@ pub(crate) fn render_presigned(
 ) {
     let lines = presigned_lines(app, p, clock);
     let width = usize::from(area.width).max(1);
-    let needed: usize = lines
-        .iter()
-        .map(|l| l.width().div_ceil(width).max(1))
-        .sum();
+    let needed: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
     let height = u16::try_from(needed + 2)
         .unwrap_or(u16::MAX)
         .min(area.height);

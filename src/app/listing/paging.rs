@@ -9,7 +9,7 @@ use crate::app::ctx::{RequestIds, Step};
 use crate::app::fetch::{Next, SessionNow, decide};
 use crate::app::{App, Effect, Generation, RequestId};
 use crate::bucket::ListPage;
-use crate::failure::AwsFailure;
+use crate::failure::{AwsFailure, ErrorKind};
 use chrono::{DateTime, Utc};
 
 /// What the paging reads of the rest of the model.
@@ -23,6 +23,8 @@ pub(crate) struct Paging<'a> {
     /// Requests at once when `G` lists every page.
     pub(crate) chains: usize,
     pub(crate) ids: &'a RequestIds,
+    /// The session policy attached, if one is: a refusal it explains is said with why.
+    pub(crate) policy: Option<&'a crate::policy::SessionPolicy>,
 }
 
 /// A [`Paging`] context of `app`'s parts (a macro, so the listing can be borrowed beside it).
@@ -35,6 +37,7 @@ macro_rules! paging {
             s3_region: $app.s3_region(),
             chains: $app.walk_chains,
             ids: &$app.ids,
+            policy: $app.target.session_policy($app.session.mode()),
         }
     };
 }
@@ -141,7 +144,12 @@ impl Listing {
             return step;
         }
         let code = failure.code_or_kind();
-        let (failed, next) = decide(failure, streak, fetch.generation, ctx.session, 1, ctx.now);
+        let hint = ctx
+            .policy
+            .filter(|_| failure.kind == ErrorKind::AccessDenied)
+            .and_then(|p| p.list_refusal_hint(self.bucket(), self.prefix()));
+        let (mut failed, next) = decide(failure, streak, fetch.generation, ctx.session, 1, ctx.now);
+        failed.hint = hint;
         let recovering = failed.retry == Retry::AfterCredentials;
         self.fail(failed, fetch.token);
         let mut step = match next {

@@ -194,6 +194,7 @@ fn paging_ctx(ids: &crate::app::ctx::RequestIds) -> Paging<'_> {
         s3_region: Some("us-east-1".to_string()),
         chains: 4,
         ids,
+        policy: None,
     }
 }
 

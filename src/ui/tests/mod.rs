@@ -1175,6 +1175,38 @@ fn history_lines_too_long_for_the_popup_end_in_an_ellipsis_and_keep_their_count(
 }
 
 #[test]
+fn a_listing_the_session_policy_refuses_says_why_and_which_template_would_allow_it() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.target.policy = crate::policy::SessionPolicy::parse(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::sts3-demo","Condition":{"StringLike":{"s3:prefix":"docs/*"}}}]}"#,
+    )
+    .unwrap();
+    let fx = app.update(Msg::KeyPressed(KeyPress::ctrl('r')), at(1));
+    let Some(Effect::ListPage { request, .. }) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    app.update(
+        Msg::PageFailed {
+            request: *request,
+            failure: AwsFailure::from_service(Some("AccessDenied"), None, Some(403)),
+        },
+        at(1),
+    );
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    assert!(
+        text.contains(
+            "the session policy does not allow s3:ListBucket on s3://sts3-demo/; the template \"list only\" allows it"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("T: choose a template · e: edit the policy"),
+        "{text}"
+    );
+    assert!(!text.contains("retry"), "asking again cannot help: {text}");
+}
+
+#[test]
 fn the_delete_prompt_names_the_object_and_the_keys() {
     let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
     app.target.policy =

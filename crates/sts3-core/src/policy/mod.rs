@@ -231,6 +231,43 @@ impl SessionPolicy {
         }
     }
 
+    /// Why listing `bucket` under `prefix` (`s3:ListBucket` with the `s3:prefix` key) would be
+    /// refused, if this policy is the reason, and the first built-in template that allows it:
+    /// the hint shown with a listing's `AccessDenied`.
+    pub fn list_refusal_hint(&self, bucket: &str, prefix: &str) -> Option<String> {
+        let resource = format!("arn:aws:s3:::{bucket}");
+        let request = access::Request {
+            action: "s3:ListBucket",
+            resource: &resource,
+            prefix: Some(prefix),
+        };
+        let place = if prefix.is_empty() {
+            format!("s3://{bucket}/")
+        } else {
+            format!("s3://{bucket}/{}", crate::escape::printable(prefix))
+        };
+        let why = match self.evaluate(&request) {
+            access::Decision::Allowed { .. } | access::Decision::Conditional { .. } => {
+                return None;
+            }
+            access::Decision::NotAllowed => {
+                format!("the session policy does not allow s3:ListBucket on {place}")
+            }
+            access::Decision::Denied { statement } => format!(
+                "the session policy denies s3:ListBucket on {place} (statement {statement})"
+            ),
+        };
+        let allows = templates::built_in(bucket, prefix).into_iter().find(|t| {
+            t.policy
+                .as_ref()
+                .is_ok_and(|p| p.evaluate(&request).allows() == Some(true))
+        });
+        Some(match allows {
+            Some(t) => format!("{why}; the template \"{}\" allows it", t.name),
+            None => why,
+        })
+    }
+
     /// Why S3 refused `action` on s3://`bucket`/`key` with `failure`, when this policy explains
     /// it: the hint shown with an `AccessDenied` (other failures have other causes).
     pub fn why_refused(
@@ -355,6 +392,41 @@ fn describe(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_listing_names_the_place_the_deciding_statement_and_a_template() {
+        let docs_only = SessionPolicy::parse(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":{"StringLike":{"s3:prefix":"docs/*"}}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(docs_only.list_refusal_hint("b", "docs/"), None);
+        assert_eq!(
+            docs_only.list_refusal_hint("b", "logs/").as_deref(),
+            Some(
+                "the session policy does not allow s3:ListBucket on s3://b/logs/; \
+                 the template \"list only\" allows it"
+            )
+        );
+        let denied = Policy::for_bucket("b", true)
+            .deny(["s3:ListBucket"], ["arn:aws:s3:::b"])
+            .build()
+            .unwrap();
+        assert_eq!(
+            denied.list_refusal_hint("b", "").as_deref(),
+            Some(
+                "the session policy denies s3:ListBucket on s3://b/ (statement 3); \
+                 the template \"list only\" allows it"
+            )
+        );
+        // A policy for another bucket: refused, and the templates are made for this one.
+        let other = Policy::for_bucket("other", true).build().unwrap();
+        assert!(
+            other
+                .list_refusal_hint("b", "")
+                .unwrap()
+                .starts_with("the session policy does not allow s3:ListBucket on s3://b/;")
+        );
+    }
 
     #[test]
     fn builder_for_bucket_matches_expected_json() {
