@@ -143,3 +143,83 @@ fn no_color_draws_without_colours() {
         tmux.quit();
     }
 }
+
+/// `sts3 list --profile NAME` with `config` as the AWS config file, whose scripts are in
+/// `dir`, and an attempt's time of 2 s.
+fn list_with_profile(dir: &std::path::Path, profile: &str) -> std::process::Output {
+    let config = dir.join("sts3.toml");
+    std::fs::write(&config, "[timeouts]\nattempt_secs = 2\n").unwrap();
+    sts3()
+        .env("HOME", dir)
+        .env("AWS_CONFIG_FILE", dir.join("aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("none"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .args([
+            "list",
+            "-b",
+            "some-bucket",
+            "-u",
+            "alice",
+            "--profile",
+            profile,
+        ])
+        .args(["--endpoint-url", "http://127.0.0.1:9"])
+        .arg("--config")
+        .arg(&config)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_profile_without_credentials_says_why_for_what_it_is() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let script = |name: &str, body: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path.display().to_string()
+    };
+    let fails = script(
+        "fails.sh",
+        "printf 'boom: \\033[31mno token\\n' >&2\nexit 3",
+    );
+    let hangs = script("hangs.sh", "exec sleep 20");
+    std::fs::write(
+        dir.path().join("aws-config"),
+        format!(
+            "[profile sso1]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = Admin\nregion = us-east-1\n\n\
+             [profile fails]\ncredential_process = {fails}\nregion = us-east-1\n\n\
+             [profile hangs]\ncredential_process = {hangs}\nregion = us-east-1\n"
+        ),
+    )
+    .unwrap();
+    let said = |profile: &str| {
+        let out = list_with_profile(dir.path(), profile);
+        assert_eq!(out.status.code(), Some(1), "{profile}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    assert_eq!(
+        said("sso1"),
+        "Caught exception issuing federated credentials: NoCredentials: AWS profile \"sso1\" signs in with SSO and has no valid token; run `aws sso login --profile sso1`\n"
+    );
+    // The process's own words, its escape sequence escaped.
+    assert_eq!(
+        said("fails"),
+        "Caught exception issuing federated credentials: NoCredentials: the credential_process of AWS profile \"fails\" failed: Error retrieving credentials: external process exited with code exit status: 3. Stderr: boom: \\u{1b}[31mno token\n"
+    );
+    let started = std::time::Instant::now();
+    assert_eq!(
+        said("hangs"),
+        "Caught exception issuing federated credentials: Timeout: the base credentials of AWS profile \"hangs\" did not come within 2 s ([timeouts] attempt_secs); its credential_process has not returned\n"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "bounded, not forever: {:?}",
+        started.elapsed()
+    );
+}

@@ -6,7 +6,6 @@ use crate::credentials::{CredentialRequest, Mfa, Mode, Secret, SecretCredentials
 use crate::failure::{AwsFailure, ErrorKind};
 use crate::policy::SessionPolicy;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
-use aws_smithy_types::error::display::DisplayErrorContext;
 use chrono::{DateTime, Utc};
 
 /// A freshly issued session: what to show, and what to sign with.
@@ -33,8 +32,11 @@ pub struct StsIssuer {
     /// Where STS is, for messages: the endpoint URL or the region.
     place: String,
     profile: Option<String>,
-    /// What the base credentials are (looked at once), when they could be resolved.
-    base_facts: std::sync::Arc<tokio::sync::OnceCell<Option<BaseFacts>>>,
+    /// How long resolving the base credentials may take: a request attempt's time
+    /// (`[timeouts] attempt_secs`; a `credential_process` may never return).
+    resolve_limit: std::time::Duration,
+    /// What the base credentials are (looked at once they could be resolved).
+    base_facts: std::sync::Arc<tokio::sync::OnceCell<BaseFacts>>,
 }
 
 impl StsIssuer {
@@ -51,6 +53,10 @@ impl StsIssuer {
             ),
             dates,
             base: config.credentials_provider(),
+            resolve_limit: config
+                .timeout_config()
+                .and_then(aws_config::timeout::TimeoutConfig::operation_attempt_timeout)
+                .unwrap_or(std::time::Duration::from_secs(30)),
             place,
             profile: profile.map(str::to_string),
             base_facts: std::sync::Arc::default(),
@@ -85,15 +91,14 @@ impl StsIssuer {
 
     /// Refuses base credentials that cannot work before calling: any with a character that
     /// cannot go into a header, and temporary ones for GetFederationToken and GetSessionToken
-    /// (STS refuses those). (Base credentials that cannot be resolved are left to the call
-    /// itself, which explains them.)
+    /// (STS refuses those); base credentials that cannot be resolved are said for what they
+    /// are (the call would fail on them, after waiting for them again).
     async fn check_base(&self, mode: Mode) -> Result<(), AwsFailure> {
         let facts = self
             .base_facts
-            .get_or_init(|| async {
-                let provider = self.base.as_ref()?;
-                let creds = provider.provide_credentials().await.ok()?;
-                Some(BaseFacts {
+            .get_or_try_init(|| async {
+                let creds = self.resolve_base().await?;
+                Ok(BaseFacts {
                     temporary: creds.session_token().is_some()
                         || creds.access_key_id().starts_with("ASIA"),
                     unsafe_part: crate::credentials::unsafe_part(
@@ -103,10 +108,7 @@ impl StsIssuer {
                     ),
                 })
             })
-            .await;
-        let Some(facts) = facts else {
-            return Ok(());
-        };
+            .await?;
         let refuse = |message: String| {
             Err(AwsFailure::new(
                 ErrorKind::WrongBaseCredentials,
@@ -145,17 +147,31 @@ impl StsIssuer {
     /// Resolves the base credentials, to tell "none found" and "no such profile" apart from
     /// network trouble.
     pub async fn base_credentials(&self) -> Result<(), AwsFailure> {
+        self.resolve_base().await.map(|_| ())
+    }
+
+    /// The base credentials, within the time of a request attempt (a `credential_process`
+    /// may never return), or why not, in the words of what failed.
+    async fn resolve_base(&self) -> Result<aws_credential_types::Credentials, AwsFailure> {
+        let profile = self.profile.as_deref();
         let Some(provider) = &self.base else {
-            return Err(no_credentials(
-                self.profile.as_deref(),
-                "no credentials provider",
-            ));
+            return Err(no_credentials(profile, "no credentials provider"));
         };
-        match provider.provide_credentials().await {
-            Ok(_) => Ok(()),
-            Err(e) => Err(no_credentials(
-                self.profile.as_deref(),
-                &DisplayErrorContext(&e).to_string(),
+        match tokio::time::timeout(self.resolve_limit, provider.provide_credentials()).await {
+            Ok(Ok(creds)) => Ok(creds),
+            Ok(Err(e)) => Err(no_credentials(profile, &innermost(&e))),
+            Err(_) => Err(AwsFailure::new(
+                ErrorKind::Timeout,
+                None,
+                format!(
+                    "the base credentials{} did not come within {} s ([timeouts] attempt_secs){}",
+                    profile.map_or_else(String::new, |p| format!(" of AWS profile \"{p}\"")),
+                    self.resolve_limit.as_secs(),
+                    match profile.map(kind_of) {
+                        Some("process") => "; its credential_process has not returned",
+                        _ => "",
+                    }
+                ),
             )),
         }
     }
@@ -286,14 +302,45 @@ impl StsIssuer {
     }
 }
 
+/// The kind of profile `name` in the shared files (`SSO`, `process`, `role`, `keys`, `other`;
+/// `none` when there is no such profile).
+fn kind_of(name: &str) -> &'static str {
+    crate::settings::profiles::summaries(&crate::settings::profiles::ProfileFiles::from_process())
+        .into_iter()
+        .find(|p| p.name == name)
+        .map_or("none", |p| p.kind)
+}
+
+/// The words of the deepest cause of `e` (the SDK wraps a provider's error in two more that
+/// say only "an error occurred while loading credentials").
+fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+/// Base credentials that could not be resolved, said for what the profile is: an SSO profile
+/// needs a login, a `credential_process` failed in its own words (escaped and cut, as every
+/// failure's message is).
 fn no_credentials(profile: Option<&str>, detail: &str) -> AwsFailure {
+    tracing::debug!(detail, "base credentials unavailable");
     let message = match profile {
-        Some(p) => format!(
-            "AWS profile {p:?} was not found or has no credentials; check --profile / AWS_PROFILE and ~/.aws/config"
-        ),
+        Some(p) => match kind_of(p) {
+            "SSO" => format!(
+                "AWS profile \"{p}\" signs in with SSO and has no valid token; run `aws sso login --profile {p}`"
+            ),
+            "process" => format!(
+                "the credential_process of AWS profile \"{p}\" failed: {}",
+                detail.trim()
+            ),
+            _ => format!(
+                "AWS profile \"{p}\" was not found or has no credentials; check --profile / AWS_PROFILE and ~/.aws/config"
+            ),
+        },
         _ => "no AWS credentials found; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, pass --profile, or run `aws sso login`".to_string(),
     };
-    tracing::debug!(detail, "base credentials unavailable");
     AwsFailure::new(ErrorKind::NoCredentials, None, message)
 }
 
