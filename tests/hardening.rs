@@ -212,7 +212,7 @@ fn a_profile_without_credentials_says_why_for_what_it_is() {
         said("fails"),
         "Caught exception issuing federated credentials: NoCredentials: the credential_process of AWS profile \"fails\" failed: Error retrieving credentials: external process exited with code exit status: 3. Stderr: boom: \\u{1b}[31mno token\n"
     );
-    let started = std::time::Instant::now();
+    let started = sts3::clock::instant();
     assert_eq!(
         said("hangs"),
         "Caught exception issuing federated credentials: Timeout: the base credentials of AWS profile \"hangs\" did not come within 2 s ([timeouts] attempt_secs); its credential_process has not returned\n"
