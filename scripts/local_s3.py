@@ -287,8 +287,15 @@ def seed_moto_tree(client, bucket, keys, workers=16):
     def put(key):
         client.put_object(Bucket=bucket, Key=key, Body=body_for(key))
 
+    # A line now and then, so a slow machine shows progress rather than a pause.
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(put, keys))
+        for done, _ in enumerate(pool.map(put, keys), start=1):
+            if done % 500 == 0:
+                print(
+                    f"local_s3: seeding moto's {bucket}: {done:,} of {len(keys):,} keys",
+                    file=sys.stderr,
+                    flush=True,
+                )
 
 
 def body_for(key):
@@ -357,6 +364,7 @@ class Service:
                 cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                 preexec_fn=die_with_parent,
             ))
+        moto = self.start_moto(base) if self.args.moto else None
         endpoint = f"http://127.0.0.1:{s3}"
         wait_http(endpoint + "/", self.procs[0], "weed mini")
         wait_http(f"http://127.0.0.1:{filer}/", self.procs[0], "weed filer")
@@ -418,41 +426,63 @@ class Service:
                 file=sys.stderr,
                 flush=True,
             )
-        if self.args.moto:
-            moto = os.path.join(VENV_BIN, "moto_server")
-            if not os.path.exists(moto):
-                fail(f"{moto} not found; run scripts/setup to install moto")
-            port = free_port()
-            mlog = open(os.path.join(base, "moto.log"), "wb")
-            proc = subprocess.Popen(
-                [moto, "-H", "127.0.0.1", "-p", str(port)],
-                stdout=mlog, stderr=subprocess.STDOUT, start_new_session=True,
-                preexec_fn=die_with_parent,
-            )
-            self.procs.append(proc)
+        if moto is not None:
+            moto.join()
+            if moto.failure:
+                fail(moto.failure)
+            settings.update(moto.settings)
+        return settings
+
+    def start_moto(self, base):
+        """moto (GetSessionToken, which SeaweedFS lacks), started and seeded on a thread of its
+        own while SeaweedFS starts and is seeded: the slower of the two is all one waits."""
+        moto = os.path.join(VENV_BIN, "moto_server")
+        if not os.path.exists(moto):
+            fail(f"{moto} not found; run scripts/setup to install moto")
+        port = free_port()
+        mlog = open(os.path.join(base, "moto.log"), "wb")
+        proc = subprocess.Popen(
+            [moto, "-H", "127.0.0.1", "-p", str(port)],
+            stdout=mlog, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=die_with_parent,
+        )
+        self.procs.append(proc)
+        job = threading.Thread(target=self.seed_moto, args=(proc, port), daemon=True)
+        job.settings = {}
+        job.failure = None
+        job.start()
+        return job
+
+    def seed_moto(self, proc, port):
+        job = threading.current_thread()
+        try:
             wait_http(f"http://127.0.0.1:{port}/moto-api/", proc, "moto_server")
             moto_endpoint = f"http://127.0.0.1:{port}"
-            settings["STS3_TEST_MOTO_ENDPOINT"] = moto_endpoint
-            if self.args.seed:
-                # moto's S3 accepts the credentials its STS issues; give it a small bucket too.
-                client = s3_client(moto_endpoint, "testing", "testing")
-                create_bucket(client, self.args.bucket)
-                if self.args.moto_tree:
-                    started = time.monotonic()
-                    tree = demo_keys()
-                    seed_moto_tree(client, self.args.bucket, tree)
-                    settings["STS3_TEST_MOTO_KEYS"] = str(len(tree))
-                    print(
-                        f"local_s3: seeded {len(tree)} keys into moto's {self.args.bucket} in "
-                        f"{time.monotonic() - started:.1f}s",
-                        file=sys.stderr,
-                        flush=True,
-                    )
-                else:
-                    for key in MOTO_KEYS:
-                        client.put_object(Bucket=self.args.bucket, Key=key, Body=body_for(key))
-                    settings["STS3_TEST_MOTO_KEYS"] = str(len(MOTO_KEYS))
-        return settings
+            job.settings["STS3_TEST_MOTO_ENDPOINT"] = moto_endpoint
+            if not self.args.seed:
+                return
+            # moto's S3 accepts the credentials its STS issues; give it a small bucket too.
+            client = s3_client(moto_endpoint, "testing", "testing")
+            create_bucket(client, self.args.bucket)
+            if self.args.moto_tree:
+                started = time.monotonic()
+                tree = demo_keys()
+                seed_moto_tree(client, self.args.bucket, tree)
+                job.settings["STS3_TEST_MOTO_KEYS"] = str(len(tree))
+                print(
+                    f"local_s3: seeded {len(tree)} keys into moto's {self.args.bucket} in "
+                    f"{time.monotonic() - started:.1f}s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            else:
+                for key in MOTO_KEYS:
+                    client.put_object(Bucket=self.args.bucket, Key=key, Body=body_for(key))
+                job.settings["STS3_TEST_MOTO_KEYS"] = str(len(MOTO_KEYS))
+        except SystemExit:
+            job.failure = "moto did not start; see its log"
+        except Exception as exc:  # a failure is said by the main thread, which stops
+            job.failure = f"seeding moto failed: {exc}"
 
     def stop(self):
         for proc in self.procs:

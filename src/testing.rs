@@ -91,6 +91,7 @@ impl Model {
             expires_at: now + TimeDelta::hours(12),
             packed_policy_percent: None,
             server_date: None,
+            region: None,
         };
         let mut fx = app.update(Msg::CredentialsIssued { generation, info }, now);
         if let Some(filter) = filter {

@@ -61,6 +61,11 @@ fn start_without_a_bucket_pick_one_switch_profile_and_mode() {
         !screen.contains("s3:ListAllMyBuckets"),
         "scoped now: {screen}"
     );
+    // Where requests go: the region the AWS chain resolved (none was named), the endpoint.
+    assert!(
+        screen.contains(&format!("Where     {} · 127.0.0.1:", s.region)),
+        "{screen}"
+    );
     let recent = std::fs::read_to_string(state.path().join("sts3/recent-buckets")).unwrap();
     assert_eq!(recent.trim(), s.bucket);
     // sts3's state folder (the debug log's too) is the user's alone.

@@ -97,6 +97,13 @@ impl App {
             .or_else(|| self.target.base_for(self.session.mode()).region)
     }
 
+    /// The region to show as where requests go: [`Self::s3_region`], else the one the AWS
+    /// chain resolved for the session in use.
+    pub(crate) fn shown_region(&self) -> Option<String> {
+        self.s3_region()
+            .or_else(|| self.session.info().and_then(|i| i.region.clone()))
+    }
+
     /// S3 requests go to `region` from now on; said in the status bar and the history.
     pub(crate) fn switch_s3_region(&mut self, region: &str, now: DateTime<Utc>) -> Vec<Effect> {
         self.target.s3_region = Some(region.to_string());

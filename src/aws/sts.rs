@@ -31,6 +31,8 @@ pub struct StsIssuer {
     base: Option<SharedCredentialsProvider>,
     /// Where STS is, for messages: the endpoint URL or the region.
     place: String,
+    /// The region STS is called in (the AWS chain's when none was named).
+    region: Option<String>,
     profile: Option<String>,
     /// How long resolving the base credentials may take: a request attempt's time
     /// (`[timeouts] attempt_secs`; a `credential_process` may never return).
@@ -58,6 +60,7 @@ impl StsIssuer {
                 .and_then(aws_config::timeout::TimeoutConfig::operation_attempt_timeout)
                 .unwrap_or(std::time::Duration::from_secs(30)),
             place,
+            region: config.region().map(ToString::to_string),
             profile: profile.map(str::to_string),
             base_facts: std::sync::Arc::default(),
         }
@@ -74,6 +77,7 @@ impl StsIssuer {
         match self.issue_once(request, now).await {
             Ok(mut issued) => {
                 issued.info.server_date = self.dates.take();
+                issued.info.region.clone_from(&self.region);
                 Ok(issued)
             }
             Err(f) if f.may_hide_base_credentials() => Err(self.explain(f).await),
@@ -401,6 +405,7 @@ fn assemble(
             expires_at,
             packed_policy_percent,
             server_date: None,
+            region: None,
         },
         secret: SecretCredentials {
             access_key_id,

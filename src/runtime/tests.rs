@@ -149,6 +149,7 @@ impl Cloud for FakeCloud {
             expires_at: server + self.lifetime,
             packed_policy_percent: None,
             server_date: Some(self.date.lock().unwrap().unwrap_or(server)),
+            region: None,
         };
         let secret = SecretCredentials {
             access_key_id: info.access_key_id.clone(),

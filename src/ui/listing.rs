@@ -30,7 +30,7 @@ pub(crate) fn render(frame: &mut Frame, screen: &Screen, app: &App, clock: Clock
     if app.target.places_differ() {
         let place = app
             .target
-            .place(app.session.mode(), app.s3_region().as_deref());
+            .place(app.session.mode(), app.shown_region().as_deref());
         title.push_span(Span::styled(format!("at {place} "), theme::warn()));
     }
     let block = pane_block(title, is_focused(app, Focus::Objects)).title_bottom(footer(app, clock));

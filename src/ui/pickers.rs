@@ -160,7 +160,7 @@ pub(crate) fn render_profiles(frame: &mut Frame, area: Rect, app: &App, picker: 
 
 pub(crate) fn render_regions(frame: &mut Frame, area: Rect, app: &App, picker: &RegionPicker) {
     let now_in = app
-        .s3_region()
+        .shown_region()
         .unwrap_or_else(|| "the AWS chain's region".to_string());
     let title = Line::from(vec![
         Span::styled(" Regions ", theme::title()),

@@ -103,8 +103,8 @@ fn rows(app: &App, clock: Clock, inner_width: usize) -> Vec<Row<'static>> {
             row("Profile", format!("{profile} (role profile; base: {base})")),
         ));
     }
-    let place = app.target.place(s.mode(), app.s3_region().as_deref());
-    rows.push(one(5, row("Where", place)));
+    let place = app.target.place(s.mode(), app.shown_region().as_deref());
+    rows.push(one(5, row("Where", super::keep_head(&place, value_width))));
     if let Some(text) = shared_text(app, clock, value_width) {
         rows.push(one(3, row("Shared", Span::styled(text, theme::key_hint()))));
     }

@@ -38,6 +38,7 @@ fn info(mode: Mode, issued: DateTime<Utc>, lifetime: i64) -> SessionInfo {
         expires_at: issued + TimeDelta::seconds(lifetime),
         packed_policy_percent: None,
         server_date: None,
+        region: None,
     }
 }
 

@@ -45,6 +45,7 @@ pub(crate) fn info(mode: Mode, issued: DateTime<Utc>, lifetime_secs: i64) -> Ses
         expires_at: issued + TimeDelta::seconds(lifetime_secs),
         packed_policy_percent: None,
         server_date: None,
+        region: None,
     }
 }
 

@@ -47,6 +47,7 @@ fn session(mode: Mode, lifetime: i64) -> SessionInfo {
         expires_at: t0() + TimeDelta::seconds(lifetime),
         packed_policy_percent: None,
         server_date: None,
+        region: None,
     }
 }
 
@@ -508,21 +509,25 @@ fn the_pane_says_where_the_session_comes_from_and_the_listing_when_modes_differ(
     let Effect::IssueCredentials { generation, .. } = &fx[0] else {
         panic!()
     };
+    // No region named: the one the AWS chain resolved for the session is shown.
     app.update(
         Msg::CredentialsIssued {
             generation: *generation,
-            info: session(Mode::Federated, 3600),
+            info: SessionInfo {
+                region: Some("eu-west-1".into()),
+                ..session(Mode::Federated, 3600)
+            },
         },
         t0(),
     );
     let t = draw(&mut app, at(1), 120, 40);
     let text = format!("{}", t.backend());
     assert!(
-        text.contains("Where     region from the AWS chain · 127.0.0.1:8333"),
+        text.contains("Where     eu-west-1 · 127.0.0.1:8333"),
         "{text}"
     );
     assert!(
-        text.contains("Objects s3://sts3-demo/ at region from the AWS chain · 127.0.0.1:8333"),
+        text.contains("Objects s3://sts3-demo/ at eu-west-1 · 127.0.0.1:8333"),
         "the listing names its service when another mode has another one: {text}"
     );
     assert!(!text.contains("secret"), "no password on screen: {text}");

@@ -120,6 +120,9 @@ pub struct SessionInfo {
     pub packed_policy_percent: Option<i32>,
     /// The server's clock when it answered (its `Date` header), to tell a wrong local clock.
     pub server_date: Option<DateTime<Utc>>,
+    /// The region STS was called in, as the AWS chain resolved it (a flag or the config may
+    /// name none): what the session pane shows as the place.
+    pub region: Option<String>,
 }
 
 /// What an answer's `Date` says about our clock.
@@ -246,6 +249,7 @@ mod tests {
             expires_at: Utc.timestamp_opt(expires, 0).unwrap(),
             packed_policy_percent: None,
             server_date: None,
+            region: None,
         }
     }
 

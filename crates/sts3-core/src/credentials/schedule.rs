@@ -49,6 +49,7 @@ mod tests {
             expires_at: issued + TimeDelta::seconds(lifetime_secs),
             packed_policy_percent: None,
             server_date: None,
+            region: None,
         }
     }
 
