@@ -577,3 +577,48 @@ fn the_debug_log_is_private_and_holds_server_text_escaped() {
         "no raw escape for `tail -f` to replay"
     );
 }
+
+#[test]
+fn a_wait_for_sts_is_said_on_a_terminal_in_place_and_in_a_file_once() {
+    let h = Hostile::start(StsAnswer::Hang, S3Answer::Hang);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    // Three attempts of 5 s: the wait is said before the timeout ends it.
+    std::fs::write(&config, "[timeouts]\nconnect_secs = 1\nattempt_secs = 5\n").unwrap();
+    let host = h.url.trim_start_matches("http://").to_string();
+    // On a terminal: a line that counts the seconds, gone when the answer (a timeout) comes.
+    let mut args = vec!["list", "--config", config.to_str().unwrap()];
+    args.extend(["-b", "b-1", "-u", "alice", "-r", "us-east-1"]);
+    args.extend(["--endpoint-url", &h.url]);
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEEXAMPLE01".to_string()),
+        ("AWS_SECRET_ACCESS_KEY", "base-secret-key".to_string()),
+        ("HOME", dir.path().display().to_string()),
+        (
+            "AWS_CONFIG_FILE",
+            dir.path().join("none").display().to_string(),
+        ),
+    ];
+    let tmux = common::tmux::Tmux::start(env!("CARGO_BIN_EXE_sts3"), &args, &env, 160, 10);
+    let screen = tmux.wait_for(
+        &format!("sts3: waiting for STS at {host} · 4 s"),
+        Duration::from_secs(20),
+    );
+    assert!(!screen.contains("· 2 s"), "updated in place: {screen}");
+    let screen = tmux.wait_for("did not answer in time", Duration::from_secs(30));
+    assert!(!screen.contains("waiting for STS"), "removed: {screen}");
+    // Into a file: one line, once.
+    let out = sts3()
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .args(&args)
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&out);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert_eq!(
+        lines[0],
+        format!("sts3: still waiting for STS at {host} after 10 s")
+    );
+    assert!(lines[1].contains("did not answer in time"), "{stderr}");
+}

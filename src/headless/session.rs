@@ -167,6 +167,41 @@ pub(super) fn read_unechoed() -> io::Result<Option<String>> {
 }
 
 /// A headless command's session: the clients, signed with temporary credentials issued at the
+/// A wait this long for STS is said on standard error.
+const WAIT_SAID_AFTER_SECS: u64 = 3;
+
+/// `call`, saying on standard error while STS takes long to answer (an endpoint that never
+/// answers takes three attempts' time): on a terminal a line kept up to date in place and
+/// removed when done, else one line after 10 s.
+async fn said_while_waiting<T>(place: &str, call: impl std::future::Future<Output = T>) -> T {
+    use std::io::IsTerminal;
+    let tty = std::io::stderr().is_terminal();
+    let mut call = std::pin::pin!(call);
+    let mut ticks = tokio::time::interval(std::time::Duration::from_secs(1));
+    ticks.tick().await; // the first tick is at once
+    let (mut secs, mut said) = (0_u64, false);
+    loop {
+        tokio::select! {
+            out = &mut call => {
+                if said && tty {
+                    eprint!("\r\x1b[K");
+                }
+                return out;
+            }
+            _ = ticks.tick() => {
+                secs += 1;
+                if tty && secs >= WAIT_SAID_AFTER_SECS {
+                    eprint!("\r\x1b[Ksts3: waiting for STS at {place} · {secs} s");
+                    said = true;
+                } else if !tty && !said && secs >= 10 {
+                    eprintln!("sts3: still waiting for STS at {place} after {secs} s");
+                    said = true;
+                }
+            }
+        }
+    }
+}
+
 /// start, and new ones issued once when the one failure policy says they may help (the SDK
 /// has already retried passing trouble, and a script wants an answer, so nothing else is
 /// retried).
@@ -198,14 +233,14 @@ impl<'a> Session<'a> {
             .target
             .request_for(settings.target.mode, code.as_deref())?;
         tracing::debug!(mode = %settings.target.mode, "issuing credentials");
-        let issued: Issued = clients
-            .sts
-            .issue(&credentials, clock::now())
-            .await
-            .map_err(|failure| CommandError::Issue {
-                mode: settings.target.mode,
-                failure,
-            })?;
+        let place = settings.target.sts_place(settings.target.mode);
+        let issued: Issued =
+            said_while_waiting(&place, clients.sts.issue(&credentials, clock::now()))
+                .await
+                .map_err(|failure| CommandError::Issue {
+                    mode: settings.target.mode,
+                    failure,
+                })?;
         tracing::debug!(principal = %issued.info.principal_arn, expires = %issued.info.expires_at, "credentials issued");
         warn_of_unlikely_answers(&issued.info);
         clients.slot.install(1, &issued.secret);

@@ -149,6 +149,17 @@ impl Target {
         parts.join(" · ")
     }
 
+    /// Where `mode` calls STS, in a few words: the endpoint's host and port, else the
+    /// regional endpoint's host, else the AWS chain's region.
+    pub fn sts_place(&self, mode: Mode) -> String {
+        let base = self.base_for(mode);
+        match (&base.endpoint_url, &base.region) {
+            (Some(url), _) => shown_host(url),
+            (None, Some(region)) => format!("sts.{region}.amazonaws.com"),
+            (None, None) => "the AWS chain's region".to_string(),
+        }
+    }
+
     /// Switches the base credentials to profile `name` (the profile picker): a role profile
     /// brings its role, external id, MFA device, session name and duration, and its source as
     /// the base; any other profile becomes the base. Returns whether it is a role profile.

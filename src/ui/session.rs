@@ -76,6 +76,14 @@ fn rows(app: &App, clock: Clock, inner_width: usize) -> Vec<Row<'static>> {
         lines: vec![line],
     };
     let mut rows = vec![one(1, mode_row(app, clock))];
+    // A slow answer says where it is waited for, and for how long.
+    if let Some((target, since)) = s.issuing() {
+        let waited = (clock.now - since).num_seconds();
+        if waited >= WAIT_SAID_AFTER_SECS {
+            let text = format!("STS at {} · {waited} s", app.target.sts_place(target));
+            rows.push(one(1, row("Waiting", Span::styled(text, theme::warn()))));
+        }
+    }
     match s.info() {
         None => rows.push(one(
             2,
@@ -193,6 +201,9 @@ fn refresh_text(app: &App, clock: Clock) -> String {
         Plan::Nothing => format!("– · {} done", s.refresh_count()),
     }
 }
+
+/// An issue in flight this long says where it waits.
+const WAIT_SAID_AFTER_SECS: i64 = 3;
 
 fn mode_row(app: &App, clock: Clock) -> Line<'static> {
     let s = &app.session;

@@ -873,6 +873,13 @@ fn the_mode_row_says_what_is_in_flight() {
     let (mut app, _) = App::new(settings(), Keymap::default(), t0());
     let text = screen_text(&draw(&mut app, at(0), 100, 30));
     assert!(text.contains("federated ⠋ issuing…"), "{text}");
+    assert!(!text.contains("Waiting "), "not yet: {text}");
+    // A slow answer: where it is waited for, and how long.
+    let text = screen_text(&draw(&mut app, at(12), 140, 30));
+    assert!(
+        text.contains("Waiting   STS at the AWS chain's region · 12 s"),
+        "{text}"
+    );
     let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
     app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('a'))), at(1));
     let text = screen_text(&draw(&mut app, at(1), 100, 30));
