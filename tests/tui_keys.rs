@@ -138,6 +138,27 @@ fn every_key_in_the_table_reaches_its_action() {
         .status()
         .unwrap();
     tmux.wait_for("s3://sts3-demo/big/", T);
+    // `:` goes to a path: a partial name lists the keys that start with it (S3 matches
+    // prefixes only), names shown from their folder.
+    tmux.keys(&[":"]);
+    tmux.wait_for("go to s3://sts3-demo/big/: ", T);
+    tmux.type_text("/photos/2024/01/IMG_2024010");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("all 8 keys loaded", T);
+    assert!(
+        screen.contains("s3://sts3-demo/photos/2024/01/ · names starting with “IMG_2024010”"),
+        "{screen}"
+    );
+    assert!(screen.contains("┃IMG_20240108.jpg"), "{screen}");
+    // A URI, and .. from the folder shown.
+    tmux.keys(&[":"]);
+    tmux.type_text("s3://sts3-demo/docs/");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Objects s3://sts3-demo/docs/ ", T);
+    tmux.keys(&[":"]);
+    tmux.type_text("../reports/");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Objects s3://sts3-demo/reports/ ", T);
     // q quits (C-c is in tests/terminal_restore.rs).
     tmux.quit();
 }

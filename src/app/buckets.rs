@@ -150,11 +150,21 @@ impl App {
     /// Browses `bucket` from its root: remembered as recent; in federated mode (with the default
     /// policy) the session is re-issued scoped to it, else the listing starts at once.
     pub(crate) fn open_bucket(&mut self, bucket: &str, now: DateTime<Utc>) -> Vec<Effect> {
+        self.open_bucket_at(bucket, "", now)
+    }
+
+    /// Opens `bucket` at `prefix` (`:` with another bucket's `s3://` URI), as the picker does.
+    pub(crate) fn open_bucket_at(
+        &mut self,
+        bucket: &str,
+        prefix: &str,
+        now: DateTime<Utc>,
+    ) -> Vec<Effect> {
         self.buckets = None;
         self.object.view = None;
         self.lab.view = None;
         self.object.forget_failed_save();
-        self.listing.open_bucket(bucket);
+        self.listing.open_bucket(bucket, prefix);
         self.recent_buckets = recent::with_first(&self.recent_buckets, bucket);
         self.history
             .record(now, Level::Info, format!("opened bucket {bucket}"));

@@ -80,7 +80,7 @@ impl<'a> Ctx<'a> {
             info: session.info(),
             server_now: session.server_now(now),
             bucket: listing.bucket(),
-            prefix: listing.prefix(),
+            prefix: listing.folder(),
             selected,
             selected_object,
             page: listing.rows().height().max(1),

@@ -186,6 +186,12 @@ impl App {
             Action::Shell => with!(self.share, now, Share::shell),
             Action::Delete => with!(self.deletes, now, super::delete::Deletes::ask),
             Action::Upload => self.open_upload_prompt(now),
+            Action::GoTo => {
+                self.input = Some(Input::GoTo {
+                    text: String::new(),
+                });
+                Vec::new()
+            }
             Action::Suspend => vec![Effect::Suspend],
             Action::Help => {
                 self.help_visible = true;
@@ -270,7 +276,7 @@ impl App {
             (Some(view), _) => view.key.clone(),
             (None, Some(Entry::Object(o))) => o.key.to_string(),
             (None, Some(Entry::Folder(p))) => p.to_string(),
-            (None, None) => self.listing.prefix().to_string(),
+            (None, None) => self.listing.folder().to_string(),
         };
         let text = if action == Action::CopyArn {
             format!("arn:aws:s3:::{bucket}/{key}")
@@ -417,6 +423,7 @@ impl App {
             Input::ConfirmDelete => with!(self.deletes, now, |d, c| d.on_confirm_key(press, c)),
             Input::ConfirmPut => with!(self.uploads, now, |u, c| u.on_exists_key(press, c)),
             Input::Upload { text } => self.on_upload_path_key(press, text, now),
+            Input::GoTo { text } => self.on_goto_key(press, text, now),
             Input::Mfa { mode, code, error } => self.on_mfa_key(press, mode, code, error, now),
         }
     }

@@ -144,7 +144,7 @@ impl App {
         if !self.may_attach_policy(now) {
             return Vec::new();
         }
-        let items = templates::built_in(self.listing.bucket(), self.listing.prefix());
+        let items = templates::built_in(self.listing.bucket(), self.listing.folder());
         self.lab.view = Some(LabView::Templates { items, selected: 0 });
         match &self.config.policies_dir {
             Some(dir) => vec![Effect::ReadUserPolicies { dir: dir.clone() }],

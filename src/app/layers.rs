@@ -43,6 +43,8 @@ pub(crate) enum Layer {
     UploadPath,
     /// "The key exists: overwrite it?" in the status bar.
     ConfirmPut,
+    /// A path to go to, typed in the status bar.
+    GoTo,
     /// The MFA code's popup.
     Mfa,
 }
@@ -69,6 +71,7 @@ impl Layer {
                 | Layer::ConfirmDelete
                 | Layer::UploadPath
                 | Layer::ConfirmPut
+                | Layer::GoTo
         )
     }
 
@@ -104,6 +107,7 @@ impl App {
             Input::ConfirmDelete => Layer::ConfirmDelete,
             Input::Upload { .. } => Layer::UploadPath,
             Input::ConfirmPut => Layer::ConfirmPut,
+            Input::GoTo { .. } => Layer::GoTo,
             Input::Mfa { .. } => Layer::Mfa,
         }));
         layers

@@ -7,6 +7,7 @@ pub(crate) mod buckets;
 pub(crate) mod ctx;
 pub(crate) mod delete;
 pub(crate) mod fetch;
+pub(crate) mod goto;
 pub(crate) mod history;
 mod input;
 pub(crate) mod lab;
@@ -86,6 +87,10 @@ pub(crate) enum Input {
     },
     /// The key being put exists: overwrite it? (`uploads` knows which.)
     ConfirmPut,
+    /// A path to go to (`:`): `s3://bucket/prefix`, `/from/the/root` or `relative/`.
+    GoTo {
+        text: String,
+    },
 }
 
 /// How long notices stay up.

@@ -167,7 +167,7 @@ fn render_templates(frame: &mut Frame, area: Rect, app: &App, items: &[Template]
         Span::raw(format!(
             "for s3://{}/{} ",
             app.listing.bucket(),
-            printable(app.listing.prefix())
+            printable(app.listing.folder())
         )),
     ]);
     let hints = [

@@ -23,8 +23,15 @@ pub(crate) fn render(frame: &mut Frame, screen: &Screen, app: &App, clock: Clock
     let o = &app.listing;
     let mut title = Line::from(vec![
         Span::styled(" Objects ", theme::title()),
-        Span::raw(format!("s3://{}/{} ", o.bucket(), printable(o.prefix()))),
+        Span::raw(format!("s3://{}/{} ", o.bucket(), printable(o.folder()))),
     ]);
+    // A partial name (`:`): S3 matches prefixes only, so this is the search it can do.
+    if let Some(start) = o.starting_with() {
+        title.push_span(Span::styled(
+            format!("· names starting with “{}” ", printable(start)),
+            theme::key_hint(),
+        ));
+    }
     // A mode with a service of its own (the demo's session-token mode) has its own buckets:
     // the listing says which service its tree comes from.
     if app.target.places_differ() {

@@ -53,6 +53,7 @@ fn prompt_line(app: &App, width: usize) -> Option<Line<'static>> {
         Input::ConfirmDelete => confirm_delete_prompt(app, app.deletes.asking()?, width),
         Input::Upload { text } => upload_prompt(app, text, width),
         Input::ConfirmPut => confirm_put_prompt(app, app.uploads.exists()?, width),
+        Input::GoTo { text } => goto_prompt(app, text, width),
         Input::Filter { text } => Line::from(vec![
             Span::styled("/", theme::key_hint()),
             Span::raw(text.clone()),
@@ -101,9 +102,27 @@ fn upload_prompt(app: &App, text: &str, width: usize) -> Line<'static> {
     // "put into " and ": ", the text, the cursor.
     let fixed = 9 + 2 + text.chars().count() + 1;
     let keys = ["  ⏎ put · tab completes · esc cancels", "  ⏎ · tab · esc"];
-    let (folder, keys) = fit_name(&uri(app, app.listing.prefix()), fixed, keys, width);
+    let (folder, keys) = fit_name(&uri(app, app.listing.folder()), fixed, keys, width);
     Line::from(vec![
         Span::styled(format!("put into {folder}: "), theme::key_hint()),
+        Span::raw(text),
+        Span::styled("▏", theme::key_hint()),
+        Span::styled(keys, theme::dim()),
+    ])
+}
+
+/// `:`: where the path is taken from, the path typed so far, the keys.
+fn goto_prompt(app: &App, text: &str, width: usize) -> Line<'static> {
+    let text = crate::escape::printable(text).into_owned();
+    // "go to " and ": ", the text, the cursor.
+    let fixed = 6 + 2 + text.chars().count() + 1;
+    let keys = [
+        "  ⏎ go · s3://b/p/, /from/root/, rel/, a partial name · esc cancels",
+        "  ⏎ · esc",
+    ];
+    let (folder, keys) = fit_name(&uri(app, app.listing.folder()), fixed, keys, width);
+    Line::from(vec![
+        Span::styled(format!("go to {folder}: "), theme::key_hint()),
         Span::raw(text),
         Span::styled("▏", theme::key_hint()),
         Span::styled(keys, theme::dim()),

@@ -100,6 +100,12 @@ impl Tmux {
         self.run(&args);
     }
 
+    /// Types `text` as it is (tmux's literal mode: `s3://` and `..` are no key names).
+    #[allow(dead_code)] // not every test file types text
+    pub fn type_text(&self, text: &str) {
+        self.run(&["send-keys", "-t", "sts3", "-l", text]);
+    }
+
     pub fn screen(&self) -> String {
         String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "sts3"]).stdout)
             .into_owned()

@@ -191,6 +191,7 @@ pub enum Action {
     Shell,
     Delete,
     Upload,
+    GoTo,
 }
 
 impl Action {

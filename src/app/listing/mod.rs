@@ -184,10 +184,10 @@ impl Listing {
         self.rows.set_height(height);
     }
 
-    /// Forgets what is loaded and starts over at the root of `bucket`.
-    pub(crate) fn open_bucket(&mut self, bucket: &str) {
+    /// Forgets what is loaded and starts over in `prefix` of `bucket`.
+    pub(crate) fn open_bucket(&mut self, bucket: &str, prefix: &str) {
         self.bucket = bucket.to_string();
-        self.open("", None);
+        self.open(prefix, None);
     }
 
     /// Forgets what is loaded and starts over in `prefix`, selecting `select` once it loads.
@@ -195,7 +195,7 @@ impl Listing {
         self.walk = None;
         self.prefix = prefix.to_string();
         self.rows.set_filter("");
-        self.rows.restart(prefix.len());
+        self.rows.restart(folder_of(prefix).len());
         self.load = Load::Unstarted;
         self.shown = Shown::ThisListing;
         self.pages_loaded = 0;
@@ -406,8 +406,27 @@ impl Listing {
         })
     }
 
-    /// The display name of an entry relative to the current prefix.
+    /// The display name of an entry relative to the folder shown.
     pub(crate) fn relative<'a>(&self, entry: Entry<'a>) -> &'a str {
-        entry.key().get(self.prefix.len()..).unwrap_or(entry.key())
+        entry
+            .key()
+            .get(self.folder().len()..)
+            .unwrap_or(entry.key())
     }
+
+    /// The folder shown: the prefix listed, or, when that is a partial name (`:` with
+    /// `photos/IMG_2024`), the folder it is in.
+    pub(crate) fn folder(&self) -> &str {
+        folder_of(&self.prefix)
+    }
+
+    /// What the prefix listed adds to its folder when it is a partial name (`IMG_2024`).
+    pub(crate) fn starting_with(&self) -> Option<&str> {
+        Some(&self.prefix[self.folder().len()..]).filter(|rest| !rest.is_empty())
+    }
+}
+
+/// `a/b/` of `a/b/` and of `a/b/c`; the root of `c`.
+fn folder_of(prefix: &str) -> &str {
+    prefix.rfind('/').map_or("", |i| &prefix[..=i])
 }

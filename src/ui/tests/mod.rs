@@ -315,8 +315,8 @@ fn help_overlay() {
         app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('j'))), at(1));
     }
     let text = format!("{}", draw(&mut app, at(1), 80, 24).backend());
-    assert!(text.contains("put a local file into this folder"), "{text}");
-    assert!(text.contains("j/k scroll · 18-39 of 39"), "{text}");
+    assert!(text.contains("or keys that start with p"), "{text}");
+    assert!(text.contains("j/k scroll · 19-40 of 40"), "{text}");
     assert!(
         !text.contains("q C-c     quit"),
         "scrolled past the first line"
