@@ -35,9 +35,8 @@ pub(crate) fn destination(text: &str, folder: &str) -> Result<Destination, Strin
     let mut typed = rest.split('/').filter(|p| !p.is_empty()).peekable();
     while let Some(part) = typed.next() {
         match part {
-            "." => {}
             ".." if parts.pop().is_none() => return Err("that goes above the bucket's root".into()),
-            ".." => {}
+            "." | ".." => {}
             _ if typed.peek().is_none() && !ends_folder => {
                 // A partial name: what starts with it.
                 let mut prefix = folder_of(&parts);
@@ -58,7 +57,11 @@ pub(crate) fn destination(text: &str, folder: &str) -> Result<Destination, Strin
 
 /// `a/b/` of `["a", "b"]`; the root is ``.
 fn folder_of(parts: &[&str]) -> String {
-    parts.iter().map(|p| format!("{p}/")).collect()
+    let mut folder = parts.join("/");
+    if !folder.is_empty() {
+        folder.push('/');
+    }
+    folder
 }
 
 impl App {
