@@ -138,10 +138,19 @@ fn every_key_in_the_table_reaches_its_action() {
         .status()
         .unwrap();
     tmux.wait_for("s3://sts3-demo/big/", T);
+    // q quits (C-c is in tests/terminal_restore.rs).
+    tmux.quit();
+}
+
+#[test]
+fn colon_goes_to_a_path_or_lists_what_starts_with_a_name() {
+    let s = service();
+    let tmux = common::start_tui(&s.endpoint, &[], &[], 100, 30);
+    tmux.wait_for("all 3 keys loaded, 7 folders", T);
     // `:` goes to a path: a partial name lists the keys that start with it (S3 matches
     // prefixes only), names shown from their folder.
     tmux.keys(&[":"]);
-    tmux.wait_for("go to s3://sts3-demo/big/: ", T);
+    tmux.wait_for("go to s3://sts3-demo/: ", T);
     tmux.type_text("/photos/2024/01/IMG_2024010");
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("all 8 keys loaded", T);
@@ -159,6 +168,5 @@ fn every_key_in_the_table_reaches_its_action() {
     tmux.type_text("../reports/");
     tmux.keys(&["Enter"]);
     tmux.wait_for("Objects s3://sts3-demo/reports/ ", T);
-    // q quits (C-c is in tests/terminal_restore.rs).
     tmux.quit();
 }

@@ -116,22 +116,22 @@ mod tests {
         destination(text, folder)
     }
 
-    fn at(bucket: Option<&str>, prefix: &str) -> Result<Destination, String> {
-        Ok(Destination {
+    fn dest(bucket: Option<&str>, prefix: &str) -> Destination {
+        Destination {
             bucket: bucket.map(str::to_string),
             prefix: prefix.to_string(),
-        })
+        }
     }
 
     #[test]
     fn a_uri_names_the_bucket_and_the_prefix_as_typed() {
         assert_eq!(
             to("s3://other-bucket/logs/2026/", "docs/"),
-            at(Some("other-bucket"), "logs/2026/")
+            Ok(dest(Some("other-bucket"), "logs/2026/"))
         );
         assert_eq!(
             to("s3://other-bucket", "docs/"),
-            at(Some("other-bucket"), "")
+            Ok(dest(Some("other-bucket"), ""))
         );
         assert!(
             to("s3://Bad_Bucket/x", "")
@@ -142,13 +142,13 @@ mod tests {
 
     #[test]
     fn a_path_is_from_the_root_with_a_slash_else_from_the_folder_shown() {
-        assert_eq!(to("/photos/2024/", "docs/"), at(None, "photos/2024/"));
-        assert_eq!(to("2024/", "photos/"), at(None, "photos/2024/"));
-        assert_eq!(to("../logs/", "photos/2024/"), at(None, "photos/logs/"));
-        assert_eq!(to("..", "photos/2024/"), at(None, "photos/"));
-        assert_eq!(to("./a//b/", ""), at(None, "a/b/"));
-        assert_eq!(to("/", "photos/"), at(None, ""));
-        assert_eq!(to("", "photos/"), at(None, "photos/"));
+        assert_eq!(to("/photos/2024/", "docs/"), Ok(dest(None, "photos/2024/")));
+        assert_eq!(to("2024/", "photos/"), Ok(dest(None, "photos/2024/")));
+        assert_eq!(to("../logs/", "photos/2024/"), Ok(dest(None, "photos/logs/")));
+        assert_eq!(to("..", "photos/2024/"), Ok(dest(None, "photos/")));
+        assert_eq!(to("./a//b/", ""), Ok(dest(None, "a/b/")));
+        assert_eq!(to("/", "photos/"), Ok(dest(None, "")));
+        assert_eq!(to("", "photos/"), Ok(dest(None, "photos/")));
         assert_eq!(
             to("../..", "photos/"),
             Err("that goes above the bucket's root".into())
@@ -159,10 +159,10 @@ mod tests {
     fn a_partial_name_lists_what_starts_with_it() {
         assert_eq!(
             to("IMG_2024", "photos/2024/01/"),
-            at(None, "photos/2024/01/IMG_2024")
+            Ok(dest(None, "photos/2024/01/IMG_2024"))
         );
-        assert_eq!(to("/photos/20", "docs/"), at(None, "photos/20"));
-        assert_eq!(to("../x", "a/b/"), at(None, "a/x"));
+        assert_eq!(to("/photos/20", "docs/"), Ok(dest(None, "photos/20")));
+        assert_eq!(to("../x", "a/b/"), Ok(dest(None, "a/x")));
     }
 
     /// `:` and `text` typed, then Enter.
