@@ -144,7 +144,10 @@ mod tests {
     fn a_path_is_from_the_root_with_a_slash_else_from_the_folder_shown() {
         assert_eq!(to("/photos/2024/", "docs/"), Ok(dest(None, "photos/2024/")));
         assert_eq!(to("2024/", "photos/"), Ok(dest(None, "photos/2024/")));
-        assert_eq!(to("../logs/", "photos/2024/"), Ok(dest(None, "photos/logs/")));
+        assert_eq!(
+            to("../logs/", "photos/2024/"),
+            Ok(dest(None, "photos/logs/"))
+        );
         assert_eq!(to("..", "photos/2024/"), Ok(dest(None, "photos/")));
         assert_eq!(to("./a//b/", ""), Ok(dest(None, "a/b/")));
         assert_eq!(to("/", "photos/"), Ok(dest(None, "")));
