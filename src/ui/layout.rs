@@ -57,10 +57,11 @@ pub(crate) fn screen(area: Rect, app: &App) -> Option<Screen> {
         app.object.outcome,
         Some(crate::app::object::Outcome::Failed { .. })
     );
-    let error_height = if app.listing.error().is_some() || download_failed {
-        ERROR_LINES.min(inner.height)
-    } else {
-        0
+    // A short pane keeps a row to see beside the error, which then takes one line.
+    let error_height = match (app.listing.error().is_some() || download_failed, inner.height) {
+        (false, _) => 0,
+        (true, h) if h < ERROR_LINES + 3 => 1.min(h),
+        (true, h) => ERROR_LINES.min(h),
     };
     // The error goes where the rows would be when there are none, else under them.
     let (list, error) = if app.listing.rows().visible_len() == 0 {

@@ -11,7 +11,7 @@ use crate::keymap::Action;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 /// Show the ETag column from this width on.
 const ETAG_FROM: u16 = 100;
@@ -317,7 +317,7 @@ fn render_error(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
         then: "retrying this page",
     };
     let lines = super::failed_lines(app, &err.failed, &ask, clock);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    super::render_failure(frame, area, lines);
 }
 
 #[cfg(test)]

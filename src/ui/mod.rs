@@ -20,7 +20,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
 /// What a frame needs besides the model: the time, and the local zone to show times in.
@@ -144,6 +144,33 @@ pub(crate) fn failed_lines(
         theme::key_hint(),
     )));
     lines
+}
+
+/// A failure's lines (what failed, why, the way out) in `area`: wrapped when there is room,
+/// else on the one line a short pane gives it, each part cut with `…` in turn so the way out
+/// still shows.
+pub(crate) fn render_failure(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>) {
+    if area.height > 1 {
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        return;
+    }
+    let width = usize::from(area.width);
+    let texts: Vec<String> = lines
+        .iter()
+        .map(|l| l.to_string().trim().to_string())
+        .collect();
+    // The way out (last) keeps its room first; what failed takes the rest.
+    let way_out = texts.last().cloned().unwrap_or_default();
+    let head = texts[..texts.len().saturating_sub(1)].join(" ");
+    let head_room = width.saturating_sub(way_out.chars().count() + 3).max(width / 2);
+    let head = keep_head(&head, head_room);
+    let rest = width.saturating_sub(head.chars().count() + 3);
+    let line = Line::from(vec![
+        Span::styled(head, theme::danger()),
+        Span::styled(" · ", theme::dim()),
+        Span::styled(keep_head(&way_out, rest), theme::key_hint()),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
 }
 
 /// The way out of a failed request, in words and keys.

@@ -246,6 +246,6 @@ pub(super) fn render_save_failed(frame: &mut Frame, area: Rect, app: &App) {
                 theme::key_hint(),
             )),
         ];
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        super::render_failure(frame, area, lines);
     }
 }

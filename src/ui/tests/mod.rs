@@ -1116,6 +1116,13 @@ fn a_failed_download_is_shown_under_the_listing_with_its_way_out() {
         text.contains("r: refresh credentials · s: try again"),
         "{text}"
     );
+    // At 40x12 it takes one line under a row still seen, not the whole pane.
+    let text = format!("{}", draw(&mut app, at(1), 40, 12).backend());
+    assert!(text.contains("┃big/ "), "{text}");
+    assert!(
+        text.contains("┃✗ saving index.htm… · r: refresh cred…┃"),
+        "{text}"
+    );
 }
 
 #[test]
