@@ -381,9 +381,12 @@ async fn refresh(
 /// A refresh failed (the `failures`th in a row): said, and the backoff waited out.
 async fn wait_after_failure(e: &CommandError, failures: u32) {
     let wait = backoff(failures);
-    super::stderr_line(&format!(
-        "{e}; the session in use is served until it expires; trying again in {}s",
-        wait.num_seconds()
+    super::stderr_line(&crate::failure::and_then(
+        &e.to_string(),
+        &format!(
+            "the session in use is served until it expires; trying again in {}s",
+            wait.num_seconds()
+        ),
     ));
     tokio::time::sleep(wait.to_std().unwrap_or_default()).await;
 }

@@ -58,7 +58,10 @@ pub(crate) fn screen(area: Rect, app: &App) -> Option<Screen> {
         Some(crate::app::object::Outcome::Failed { .. })
     );
     // A short pane keeps a row to see beside the error, which then takes one line.
-    let error_height = match (app.listing.error().is_some() || download_failed, inner.height) {
+    let error_height = match (
+        app.listing.error().is_some() || download_failed,
+        inner.height,
+    ) {
         (false, _) => 0,
         (true, h) if h < ERROR_LINES + 3 => 1.min(h),
         (true, h) => ERROR_LINES.min(h),

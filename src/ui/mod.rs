@@ -162,7 +162,9 @@ pub(crate) fn render_failure(frame: &mut Frame, area: Rect, lines: Vec<Line<'sta
     // The way out (last) keeps its room first; what failed takes the rest.
     let way_out = texts.last().cloned().unwrap_or_default();
     let head = texts[..texts.len().saturating_sub(1)].join(" ");
-    let head_room = width.saturating_sub(way_out.chars().count() + 3).max(width / 2);
+    let head_room = width
+        .saturating_sub(way_out.chars().count() + 3)
+        .max(width / 2);
     let head = keep_head(&head, head_room);
     let rest = width.saturating_sub(head.chars().count() + 3);
     let line = Line::from(vec![

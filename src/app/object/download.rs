@@ -203,7 +203,7 @@ impl ObjectActions {
     fn download_failed(&mut self, key: String, failed: &Failed, session_expired: bool) {
         let text = failed.failure.to_string();
         let message = match &failed.hint {
-            Some(h) => format!("{text}; {h}"),
+            Some(h) => crate::failure::and_then(&text, h),
             None => text,
         };
         self.outcome = Some(Outcome::Failed {

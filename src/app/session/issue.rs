@@ -108,9 +108,9 @@ impl App {
             format!("issuing {mode} credentials failed: {failure}"),
         );
         let text = match self.session.fail(failure, now) {
-            Some(IssueFailed::Refresh { wait }) => format!(
-                "credential refresh failed: {failure}; retrying in {}s",
-                wait.num_seconds()
+            Some(IssueFailed::Refresh { wait }) => crate::failure::and_then(
+                &format!("credential refresh failed: {failure}"),
+                &format!("retrying in {}s", wait.num_seconds()),
             ),
             Some(IssueFailed::Switch { mode }) => {
                 format!("could not switch to {mode} mode: {failure}")

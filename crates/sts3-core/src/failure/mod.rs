@@ -193,6 +193,11 @@ impl std::error::Error for AwsFailure {}
 
 /// Whether an HTTP status says the service is throttling (429, or 503 as S3's `SlowDown`),
 /// rather than failing.
+/// `said; more`: a message (AWS's often end in `.`) and what follows it, without `.;`.
+pub fn and_then(said: &str, more: &str) -> String {
+    format!("{}; {more}", said.trim_end().trim_end_matches('.'))
+}
+
 pub fn is_throttling_status(status: u16) -> bool {
     matches!(status, 429 | 503)
 }

@@ -188,3 +188,12 @@ fn bodiless_answers_are_classified_by_status() {
         "Server: the service answered with an error (HTTP 500)"
     );
 }
+
+#[test]
+fn a_message_and_what_follows_it_are_joined_without_a_stray_full_stop() {
+    assert_eq!(
+        and_then("AccessDenied: Access Denied.", "the policy says why"),
+        "AccessDenied: Access Denied; the policy says why"
+    );
+    assert_eq!(and_then("plain ", "more"), "plain; more");
+}
