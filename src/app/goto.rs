@@ -75,11 +75,7 @@ impl App {
         match press.key {
             Key::Esc => return Vec::new(),
             Key::Enter => return self.go_to(&text, now),
-            Key::Backspace => {
-                text.pop();
-            }
-            Key::Char(c) if !press.ctrl && !press.alt => text.push(c),
-            _ => {}
+            _ => super::input::edit_line(&mut text, press),
         }
         self.input = Some(Input::GoTo { text });
         Vec::new()

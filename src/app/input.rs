@@ -408,11 +408,7 @@ impl App {
                         return Vec::new();
                     }
                     Key::Enter => return Vec::new(),
-                    Key::Backspace => {
-                        text.pop();
-                    }
-                    Key::Char(c) if !press.ctrl && !press.alt => text.push(c),
-                    _ => {}
+                    _ => edit_line(&mut text, press),
                 }
                 self.listing.set_filter(&text);
                 self.input = Some(Input::Filter { text });
@@ -499,6 +495,18 @@ fn scroll_overlay(press: KeyPress, action: Option<Action>, key: char, scroll: &m
         _ => {}
     }
     false
+}
+
+/// A key typed into a line of text (a filter, a path): Backspace takes the last character, a
+/// plain character is added, anything else leaves it.
+pub(crate) fn edit_line(text: &mut String, press: KeyPress) {
+    match press.key {
+        Key::Backspace => {
+            text.pop();
+        }
+        Key::Char(c) if !press.ctrl && !press.alt => text.push(c),
+        _ => {}
+    }
 }
 
 fn cycle_focus(focus: Focus, forward: bool) -> Focus {

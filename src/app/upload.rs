@@ -167,11 +167,7 @@ impl App {
                 self.input = Some(Input::Upload { text });
                 return effects;
             }
-            Key::Backspace => {
-                text.pop();
-            }
-            Key::Char(c) if !press.ctrl && !press.alt => text.push(c),
-            _ => {}
+            _ => super::input::edit_line(&mut text, press),
         }
         self.input = Some(Input::Upload { text });
         Vec::new()

@@ -455,8 +455,8 @@ fn cycling_through_usable_modes_says_nothing_of_skipping() {
     );
 }
 
-#[test]
-fn a_skipped_mode_is_said_even_over_an_earlier_notice() {
+/// A federated session for alice, with no role ARN set (`m` skips role mode).
+fn without_a_role() -> App {
     let opts = Options {
         bucket: Some("demo-bucket".into()),
         user: Some("alice".into()),
@@ -471,6 +471,12 @@ fn a_skipped_mode_is_said_even_over_an_earlier_notice() {
         },
         t0(),
     );
+    app
+}
+
+#[test]
+fn a_skipped_mode_is_said_even_over_an_earlier_notice() {
+    let mut app = without_a_role();
     app.update(ch('f'), at(1)); // "already in federated mode"
     app.update(ch('m'), at(2));
     assert!(
@@ -486,20 +492,7 @@ fn a_skipped_mode_is_said_even_over_an_earlier_notice() {
 
 #[test]
 fn the_skipped_modes_stay_said_when_the_switch_s_credentials_arrive() {
-    let opts = Options {
-        bucket: Some("demo-bucket".into()),
-        user: Some("alice".into()),
-        ..Options::default()
-    };
-    let s = Settings::resolve_text(&opts, "", "test.toml").unwrap();
-    let (mut app, fx) = App::new(s, Keymap::default(), t0());
-    app.update(
-        Msg::CredentialsIssued {
-            generation: issued(&fx),
-            info: info(Mode::Federated, t0(), 3600),
-        },
-        t0(),
-    );
+    let mut app = without_a_role();
     let fx = app.update(ch('m'), at(2)); // role mode has no ARN: session-token mode next
     app.update(
         Msg::CredentialsIssued {
@@ -748,20 +741,7 @@ fn a_clock_set_back_moves_the_offset_and_the_plan_with_it() {
 
 #[test]
 fn a_mode_that_cannot_be_used_leaves_the_current_refresh_planned() {
-    let opts = Options {
-        bucket: Some("demo-bucket".into()),
-        user: Some("alice".into()),
-        ..Options::default()
-    };
-    let s = Settings::resolve_text(&opts, "", "test.toml").unwrap();
-    let (mut app, fx) = App::new(s, Keymap::default(), t0());
-    app.update(
-        Msg::CredentialsIssued {
-            generation: issued(&fx),
-            info: info(Mode::Federated, t0(), 3600),
-        },
-        t0(),
-    );
+    let mut app = without_a_role();
     let planned = app.session.next_due();
     assert!(planned.is_some());
     assert!(app.update(ch('a'), at(1)).is_empty(), "no role ARN");

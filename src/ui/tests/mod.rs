@@ -414,17 +414,7 @@ fn page_down_moves_by_exactly_the_rows_on_screen_in_every_layout() {
         let (mut app, _) = app_with(Mode::Federated, 3600, Some(many.clone()));
         if with_error {
             // A reload that fails keeps the rows and shows the error under them.
-            let fx = app.update(Msg::KeyPressed(KeyPress::ctrl('r')), at(1));
-            let Some(Effect::ListPage { request, .. }) = fx.first() else {
-                panic!("{fx:?}")
-            };
-            app.update(
-                Msg::PageFailed {
-                    request: *request,
-                    failure: AwsFailure::from_service(Some("AccessDenied"), None, Some(403)),
-                },
-                at(1),
-            );
+            reload_refused(&mut app, at(1));
         }
         let first = listed_names(&draw(&mut app, at(2), w, h));
         let rows = first.len();
@@ -676,9 +666,8 @@ fn the_spinner_turns_every_tenth_of_a_second() {
     assert_eq!(frame(1000), '⠋', "round again each second");
 }
 
-#[test]
-fn a_failed_reload_says_the_rows_are_from_before() {
-    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+/// `C-r`, and S3 refuses the reload's first page (`AccessDenied`) at `now`.
+fn reload_refused(app: &mut App, now: DateTime<Utc>) {
     let fx = app.update(Msg::KeyPressed(KeyPress::ctrl('r')), at(1));
     let Some(Effect::ListPage { request, .. }) = fx.first() else {
         panic!("{fx:?}")
@@ -688,8 +677,14 @@ fn a_failed_reload_says_the_rows_are_from_before() {
             request: *request,
             failure: AwsFailure::from_service(Some("AccessDenied"), None, Some(403)),
         },
-        at(2),
+        now,
     );
+}
+
+#[test]
+fn a_failed_reload_says_the_rows_are_from_before() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    reload_refused(&mut app, at(2));
     let text = format!("{}", draw(&mut app, at(2), 100, 30).backend());
     assert!(
         text.contains("4 keys, 4 folders from before · the reload failed"),
@@ -1200,17 +1195,7 @@ fn a_listing_the_session_policy_refuses_says_why_and_which_template_would_allow_
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::sts3-demo","Condition":{"StringLike":{"s3:prefix":"docs/*"}}}]}"#,
     )
     .unwrap();
-    let fx = app.update(Msg::KeyPressed(KeyPress::ctrl('r')), at(1));
-    let Some(Effect::ListPage { request, .. }) = fx.first() else {
-        panic!("{fx:?}")
-    };
-    app.update(
-        Msg::PageFailed {
-            request: *request,
-            failure: AwsFailure::from_service(Some("AccessDenied"), None, Some(403)),
-        },
-        at(1),
-    );
+    reload_refused(&mut app, at(1));
     let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
     assert!(
         text.contains(
