@@ -91,7 +91,7 @@ fn list_refreshes_once_on_expired_token_and_never_loops() {
     let out = list(&p, &["--prefix", "reports/"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains(
-        "ExpiredToken: The provided token has expired.; issuing new credentials and retrying"
+        "ExpiredToken: The provided token has expired; issuing new credentials and retrying"
     ));
     assert_eq!(p.count(STS_CALL), 2, "one refresh");
 

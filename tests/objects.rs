@@ -337,7 +337,7 @@ fn a_list_only_session_policy_is_named_as_the_reason_for_a_refusal() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stderr),
-        "Caught exception accessing s3://sts3-demo/docs/notes.txt: AccessDenied: Access Denied.; \
+        "Caught exception accessing s3://sts3-demo/docs/notes.txt: AccessDenied: Access Denied; \
          the session policy does not allow s3:GetObject on arn:aws:s3:::sts3-demo/docs/notes.txt\n"
     );
     assert_eq!(files_in(dir.path()), ["config.toml"], "no .part left");

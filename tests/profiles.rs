@@ -79,6 +79,32 @@ fn a_role_profile_assumes_its_role_with_its_source_profiles_keys() {
 }
 
 #[test]
+fn a_role_profile_that_is_its_own_source_assumes_its_role_with_its_own_keys() {
+    let s = service();
+    let dir = tempfile::tempdir().unwrap();
+    aws_home(
+        dir.path(),
+        &format!(
+            "[profile selfish]\nrole_arn = {}\nsource_profile = selfish\nrole_session_name = own-keys\n",
+            s.role_arn
+        ),
+    );
+    let credentials = dir.path().join(".aws/credentials");
+    let keys = std::fs::read_to_string(&credentials).unwrap()
+        + &format!(
+            "[selfish]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            s.access_key, s.secret_key
+        );
+    std::fs::write(&credentials, keys).unwrap();
+    // As the AWS CLI does: the profile's keys assume its role, once (not a role chained on a
+    // session the SDK assumed first).
+    let out = list(dir.path(), &["--profile", "selfish"], &[]);
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(all.contains("assumed-role/S3BrowseRole/own-keys"), "{all}");
+}
+
+#[test]
 fn a_chain_of_two_and_aws_profile_work_and_flags_win() {
     let dir = tempfile::tempdir().unwrap();
     let role = &service().role_arn;
@@ -99,6 +125,34 @@ fn a_chain_of_two_and_aws_profile_work_and_flags_win() {
     );
     let all = text(&out);
     assert!(all.contains("assumed-role/S3BrowseRole/from-flag"), "{all}");
+}
+
+#[test]
+fn a_source_role_the_sdk_would_assume_elsewhere_than_the_endpoint_named_is_refused() {
+    let s = service();
+    let dir = tempfile::tempdir().unwrap();
+    aws_home(
+        dir.path(),
+        &format!(
+            "[profile public-hop]\nrole_arn = {role}\nsource_profile = base\n\n[profile top]\nrole_arn = {role}\nsource_profile = public-hop\n",
+            role = s.role_arn
+        ),
+    );
+    // public-hop names no endpoint: the SDK would call the public STS with base's keys.
+    let out = list(dir.path(), &["--profile", "top"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("sts3: profile public-hop (the source of top) is a role the AWS SDK would assume at the public STS endpoint, not at the endpoint named; add endpoint_url = URL to [profile public-hop] in "),
+        "{err}"
+    );
+    // AWS_ENDPOINT_URL_STS set: the SDK follows it, and the chain works.
+    let out = list(
+        dir.path(),
+        &["--profile", "top"],
+        &[("AWS_ENDPOINT_URL_STS", &s.endpoint)],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
 
 #[test]

@@ -322,7 +322,7 @@ fn under_a_list_only_policy_refusals_show_in_place_and_the_listing_stays() {
 
     tmux.keys(&["s"]);
     let screen = tmux.wait_for(
-        "✗ saving docs/notes.txt failed: AccessDenied: Access Denied.; the session policy does not allow s3:GetObject on",
+        "✗ saving docs/notes.txt failed: AccessDenied: Access Denied; the session policy does not allow s3:GetObject on",
         T,
     );
     assert!(

@@ -39,16 +39,34 @@ pub async fn load_base_config(opts: &BaseOptions) -> SdkConfig {
             // (The provider gets the region: a profile that is itself a role is assumed by
             // the SDK, which needs one to sign with.)
             let config = aws_config::provider_config::ProviderConfig::default().with_region(region);
-            loader = loader.credentials_provider(
-                aws_config::profile::ProfileFileCredentialsProvider::builder()
-                    .configure(&config)
-                    .profile_name(profile)
-                    .build(),
-            );
+            loader = match own_keys(profile).filter(|_| opts.keys_only) {
+                // A role profile that is its own source: its keys as they are (the SDK would
+                // assume the role with them, and sts3 assume it again).
+                Some(keys) => loader.credentials_provider(keys),
+                None => loader.credentials_provider(
+                    aws_config::profile::ProfileFileCredentialsProvider::builder()
+                        .configure(&config)
+                        .profile_name(profile)
+                        .build(),
+                ),
+            };
         }
     }
     if let Some(url) = &opts.endpoint_url {
         loader = loader.endpoint_url(url);
     }
     loader.load().await
+}
+
+/// The static keys profile `name` holds in the shared files, if it holds any.
+fn own_keys(name: &str) -> Option<aws_credential_types::Credentials> {
+    let profiles = crate::settings::profiles::ProfileFiles::from_process().profiles();
+    let props = profiles.get(name)?;
+    Some(aws_credential_types::Credentials::new(
+        props.get("aws_access_key_id")?,
+        props.get("aws_secret_access_key")?,
+        props.get("aws_session_token").cloned(),
+        None,
+        "the profile's own keys",
+    ))
 }

@@ -62,16 +62,15 @@ pub struct ObjectFailure {
 
 impl std::fmt::Display for ObjectFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
+        let said = format!(
             "Caught exception accessing s3://{}/{}: {}",
             self.bucket,
             printable(&self.key),
             self.failure
-        )?;
+        );
         match &self.hint {
-            Some(hint) => write!(f, "; {hint}"),
-            None => Ok(()),
+            Some(hint) => f.write_str(&crate::failure::and_then(&said, hint)),
+            None => f.write_str(&said),
         }
     }
 }
@@ -323,8 +322,9 @@ impl<'a> Session<'a> {
         match recovery(&failure, attempt) {
             Recovery::RetryNow => Ok(()),
             Recovery::RefreshThenRetry => {
-                super::stderr_line(&format!(
-                    "sts3: {failure}; issuing new credentials and retrying"
+                super::stderr_line(&crate::failure::and_then(
+                    &format!("sts3: {failure}"),
+                    "issuing new credentials and retrying",
                 ));
                 self.refresh().await
             }

@@ -18,6 +18,9 @@ pub struct BaseOptions {
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
     pub timeouts: Timeouts,
+    /// Only the static keys of `profile` (a role profile that is its own source): the SDK
+    /// must not assume the profile's role with them, sts3 does.
+    pub keys_only: bool,
 }
 
 /// How long a request may take: to connect, and each attempt as a whole (the SDK retries
@@ -35,6 +38,8 @@ pub struct AwsEnv {
     /// `AWS_REGION`, else `AWS_DEFAULT_REGION`, with the variable's name.
     pub region: Option<(String, &'static str)>,
     pub endpoint_url: Option<String>,
+    /// `AWS_ENDPOINT_URL_STS` is set: the SDK sends the STS calls it makes itself there.
+    pub sts_endpoint_set: bool,
     /// The variable holding base credentials that cannot go into a request (a control
     /// character), if any. (The credentials themselves are not kept here.)
     pub unsafe_credential: Option<&'static str>,
@@ -68,6 +73,7 @@ impl AwsEnv {
                 .map(|r| (r, "AWS_REGION"))
                 .or_else(|| var("AWS_DEFAULT_REGION").map(|r| (r, "AWS_DEFAULT_REGION"))),
             endpoint_url: var("AWS_ENDPOINT_URL"),
+            sts_endpoint_set: var("AWS_ENDPOINT_URL_STS").is_some(),
             profiles: profiles::ProfileFiles::from_process(),
             mfa_code: var("STS3_MFA_CODE"),
         }
@@ -133,6 +139,7 @@ pub(super) fn base_options(
         region,
         endpoint_url,
         timeouts,
+        keys_only: false,
     })
 }
 
@@ -147,6 +154,9 @@ pub(super) fn role_profile_over(
         None => None,
     };
     if let Some(role) = &role {
+        // An endpoint from AWS_ENDPOINT_URL is the SDK's own for every call.
+        let named = base.endpoint_url.is_some() && env.endpoint_url.is_none();
+        profiles::check_endpoint(&env.profiles, role, named, env.sts_endpoint_set)?;
         base_from_role(base, &role.base);
     }
     Ok(role)
@@ -159,10 +169,17 @@ pub(super) fn base_from_role(base: &mut BaseOptions, source: &profiles::RoleBase
         profiles::RoleBase::Profile(source) => {
             base.profile = Some(source.clone());
             base.explicit_profile = true;
+            base.keys_only = false;
+        }
+        profiles::RoleBase::OwnKeys(name) => {
+            base.profile = Some(name.clone());
+            base.explicit_profile = true;
+            base.keys_only = true;
         }
         profiles::RoleBase::Environment => {
             base.profile = None;
             base.explicit_profile = false;
+            base.keys_only = false;
         }
     }
 }

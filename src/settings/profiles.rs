@@ -112,6 +112,9 @@ pub enum RoleBase {
     Profile(String),
     /// `credential_source = Environment`: the `AWS_ACCESS_KEY_ID` family.
     Environment,
+    /// The keys of this very profile, whose `source_profile` names itself (the AWS CLI
+    /// accepts that: the profile's own keys assume its role).
+    OwnKeys(String),
 }
 
 /// What a profile with `role_arn` says.
@@ -141,6 +144,14 @@ pub enum ProfileError {
         missing: String,
         config: String,
         credentials: String,
+    },
+    #[error(
+        "profile {from} (the source of {name}) is a role the AWS SDK would assume at the public STS endpoint, not at the endpoint named; add endpoint_url = URL to [profile {from}] in {file}, or set AWS_ENDPOINT_URL_STS"
+    )]
+    EndpointNotFollowed {
+        name: String,
+        from: String,
+        file: String,
     },
     #[error("profiles loop through source_profile: {chain}; end the chain at a profile with keys")]
     Loop { chain: String },
@@ -219,6 +230,11 @@ fn base_of(
                 });
             }
         };
+        // A profile that is its own source, with keys: they are the base (the AWS CLI's
+        // reading). Deeper in a chain, the SDK reads it so itself.
+        if source == current && props.contains_key("aws_access_key_id") {
+            return Ok(first_source.unwrap_or(RoleBase::OwnKeys(current)));
+        }
         if chain.contains(&source) {
             chain.push(source);
             return Err(ProfileError::Loop {
@@ -241,6 +257,37 @@ fn base_of(
         }
         current = source;
     }
+}
+
+/// With an endpoint named (`--endpoint-url`, the config file), a role profile whose source is
+/// itself a role the SDK assumes would send that call to the public STS endpoint unless the
+/// source names an endpoint of its own: refused, so every STS call sts3 causes goes where the
+/// user said. (`AWS_ENDPOINT_URL_STS` set: the SDK follows it; `sts_env`.)
+pub fn check_endpoint(
+    files: &ProfileFiles,
+    role: &RoleProfile,
+    endpoint_named: bool,
+    sts_env: bool,
+) -> Result<(), ProfileError> {
+    let RoleBase::Profile(source) = &role.base else {
+        return Ok(());
+    };
+    let profiles = files.profiles();
+    let Some(props) = profiles.get(source) else {
+        return Ok(());
+    };
+    if endpoint_named
+        && !sts_env
+        && props.contains_key("role_arn")
+        && !props.contains_key("endpoint_url")
+    {
+        return Err(ProfileError::EndpointNotFollowed {
+            name: role.name.clone(),
+            from: source.clone(),
+            file: files.config_path.clone(),
+        });
+    }
+    Ok(())
 }
 
 /// The profiles of both files for the picker: name and kind.

@@ -120,6 +120,7 @@ impl Target {
         if let Some((_, o)) = self.mode_base.iter().find(|(m, _)| *m == mode) {
             if o.profile.is_some() {
                 base.explicit_profile = true;
+                base.keys_only = false;
             }
             base.profile = o.profile.clone().or(base.profile);
             base.region = o.region.clone().or(base.region);
@@ -169,6 +170,10 @@ impl Target {
         name: &str,
     ) -> Result<bool, profiles::ProfileError> {
         let role = profiles::role_profile(files, name)?;
+        if let Some(role) = &role {
+            let named = self.base.endpoint_url.is_some();
+            profiles::check_endpoint(files, role, named, false)?;
+        }
         self.base.profile = Some(name.to_string());
         self.base.explicit_profile = true;
         self.role_profile = None;

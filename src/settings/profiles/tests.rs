@@ -150,8 +150,8 @@ fn broken_role_profiles_say_which_profile_and_the_fix() {
 }
 
 #[test]
-fn a_self_reference_is_a_loop() {
-    let f = ProfileFiles {
+fn a_self_reference_is_a_loop_without_keys_and_its_own_keys_with_them() {
+    let mut f = ProfileFiles {
         config: "[profile me]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = me\n".into(),
         ..ProfileFiles::default()
     };
@@ -159,6 +159,19 @@ fn a_self_reference_is_a_loop() {
         role_profile(&f, "me"),
         Err(ProfileError::Loop { chain }) if chain == "me → me"
     ));
+    // Keys in the credentials file: the AWS CLI assumes the role with them.
+    f.credentials = "[me]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n".into();
+    assert_eq!(
+        role_profile(&f, "me").unwrap().unwrap().base,
+        RoleBase::OwnKeys("me".into())
+    );
+    // Deeper in a chain the first source is the base, as before (the SDK assumes its role).
+    f.config
+        .push_str("[profile top]\nrole_arn = arn:aws:iam::1:role/T\nsource_profile = me\n");
+    assert_eq!(
+        role_profile(&f, "top").unwrap().unwrap().base,
+        RoleBase::Profile("me".into())
+    );
 }
 
 #[test]
@@ -176,4 +189,30 @@ fn summaries_name_each_profile_kind() {
     let mut sorted = names.clone();
     sorted.sort_unstable();
     assert_eq!(names, sorted);
+}
+
+#[test]
+fn a_source_role_without_an_endpoint_of_its_own_is_refused_when_one_is_named() {
+    let f = ProfileFiles {
+        config: "[profile keys]\naws_access_key_id = A\naws_secret_access_key = s\n\
+                 [profile hop]\nrole_arn = arn:aws:iam::1:role/H\nsource_profile = keys\n\
+                 [profile top]\nrole_arn = arn:aws:iam::1:role/T\nsource_profile = hop\n\
+                 [profile hop-ep]\nrole_arn = arn:aws:iam::1:role/H\nsource_profile = keys\nendpoint_url = http://127.0.0.1:1\n\
+                 [profile top-ep]\nrole_arn = arn:aws:iam::1:role/T\nsource_profile = hop-ep\n"
+            .into(),
+        config_path: "/h/.aws/config".into(),
+        ..ProfileFiles::default()
+    };
+    let check = |name: &str, named: bool, sts_env: bool| {
+        let role = role_profile(&f, name).unwrap().unwrap();
+        check_endpoint(&f, &role, named, sts_env).map_err(|e| e.to_string())
+    };
+    assert_eq!(
+        check("top", true, false),
+        Err("profile hop (the source of top) is a role the AWS SDK would assume at the public STS endpoint, not at the endpoint named; add endpoint_url = URL to [profile hop] in /h/.aws/config, or set AWS_ENDPOINT_URL_STS".into())
+    );
+    assert_eq!(check("top", false, false), Ok(()), "no endpoint named");
+    assert_eq!(check("top", true, true), Ok(()), "AWS_ENDPOINT_URL_STS");
+    assert_eq!(check("top-ep", true, false), Ok(()), "its own endpoint_url");
+    assert_eq!(check("hop", true, false), Ok(()), "a source with keys");
 }
