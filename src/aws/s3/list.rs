@@ -38,7 +38,7 @@ impl S3Browser {
     /// Fetches exactly one page: entries in S3's order, all after what was listed before.
     pub async fn list_page(&self, req: &PageRequest) -> Result<ListPage, AwsFailure> {
         let page = self.fetch_page(req).await?;
-        if let Some((entry, before)) = page.out_of_order(req.token_after.as_deref()) {
+        if let Some((entry, before)) = page.out_of_order(req.token_after.as_ref()) {
             return Err(AwsFailure::new(
                 ErrorKind::BadAnswer,
                 None,

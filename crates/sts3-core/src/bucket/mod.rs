@@ -8,15 +8,71 @@ mod uri;
 pub use entry::{Etag, ObjectEntry, StorageClass};
 pub use uri::{S3Uri, UriError};
 
+/// The orders a listing's entries may still be in. S3 lists in byte order; SeaweedFS lists
+/// folder by folder (`a/x` before `a b`, the space being below `/`). A listing must keep to at
+/// least one of them from its first page to its last: then no entry can come twice, and a
+/// server whose tokens cycle is caught.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Orders {
+    pub bytes: bool,
+    pub segments: bool,
+}
+
+impl Default for Orders {
+    fn default() -> Self {
+        Self {
+            bytes: true,
+            segments: true,
+        }
+    }
+}
+
+impl Orders {
+    fn any(self) -> bool {
+        self.bytes || self.segments
+    }
+
+    /// Those of these orders in which `entry` comes strictly after `before`.
+    fn kept(self, before: &str, entry: &str) -> Self {
+        Self {
+            bytes: self.bytes && entry > before,
+            segments: self.segments && entry.split('/').gt(before.split('/')),
+        }
+    }
+}
+
+/// What the entries of a page after a continuation token must come after: the last entry
+/// listed before it, and the orders the listing kept so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bound {
+    pub key: String,
+    pub orders: Orders,
+}
+
+impl From<&str> for Bound {
+    fn from(key: &str) -> Self {
+        Self {
+            key: key.to_string(),
+            orders: Orders::default(),
+        }
+    }
+}
+
+impl From<String> for Bound {
+    fn from(key: String) -> Self {
+        Self {
+            key,
+            orders: Orders::default(),
+        }
+    }
+}
+
 /// Where a listing goes on from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cursor {
     /// S3's continuation token from the page before, and the last entry listed before it (the
     /// next page's entries must all sort after it).
-    Token {
-        token: String,
-        after: Option<String>,
-    },
+    Token { token: String, after: Option<Bound> },
     /// The first entry after this key or folder (ListObjectsV2's StartAfter).
     After(String),
 }
@@ -26,17 +82,26 @@ impl Cursor {
     /// token, with its last entry (or, for an empty page, the bound `current` had).
     pub fn after_page(current: Option<&Cursor>, page: &ListPage) -> Option<Cursor> {
         let token = page.next_token.clone()?;
-        let after = page
-            .last_entry()
-            .or_else(|| current.and_then(Cursor::lower_bound))
-            .map(str::to_string);
+        let before = match current {
+            Some(Cursor::Token { after, .. }) => after.clone(),
+            Some(Cursor::After(key)) => Some(Bound::from(key.as_str())),
+            None => None,
+        };
+        let orders = page.orders_kept(before.as_ref()).unwrap_or_default();
+        let after = match page.last_entry() {
+            Some(last) => Some(Bound {
+                key: last.to_string(),
+                orders,
+            }),
+            None => before,
+        };
         Some(Cursor::Token { token, after })
     }
 
     /// What every entry listed from here must sort after.
     pub fn lower_bound(&self) -> Option<&str> {
         match self {
-            Cursor::Token { after, .. } => after.as_deref(),
+            Cursor::Token { after, .. } => after.as_ref().map(|b| b.key.as_str()),
             Cursor::After(key) => Some(key),
         }
     }
@@ -49,8 +114,8 @@ pub struct PageRequest {
     pub prefix: String,
     pub continuation_token: Option<String>,
     /// With a continuation token: the last entry listed before it (the answer must list after
-    /// it). Not sent; checked.
-    pub token_after: Option<String>,
+    /// it, in an order the listing kept). Not sent; checked.
+    pub token_after: Option<Bound>,
     /// Only keys after this one (ignored by S3 when a continuation token is given).
     pub start_after: Option<String>,
     pub max_keys: i32,
@@ -126,31 +191,48 @@ impl ListPage {
     /// within itself only: servers read StartAfter differently (SeaweedFS lists `a/b.json`
     /// after `a/b/`), and the split listing trims what it does not need.
     #[must_use]
-    pub fn out_of_order<'a>(&'a self, after: Option<&'a str>) -> Option<(&'a str, &'a str)> {
+    pub fn out_of_order<'a>(&'a self, after: Option<&'a Bound>) -> Option<(&'a str, &'a str)> {
+        self.orders_kept(after).err()
+    }
+
+    /// The orders (see [`Orders`]) this page keeps after `after`, or the first entry that
+    /// breaks every order still open, with the one before it.
+    pub fn orders_kept<'a>(
+        &'a self,
+        after: Option<&'a Bound>,
+    ) -> Result<Orders, (&'a str, &'a str)> {
+        let orders = after.map_or_else(Orders::default, |b| b.orders);
+        let before = after.map(|b| b.key.as_str());
         let keys = self.objects.iter().map(|o| &*o.key);
         let folders = self.prefixes.iter().map(String::as_str);
-        first_not_after(keys, after, false).or_else(|| first_not_after(folders, after, true))
+        let orders = kept_after(keys, before, orders, false)?;
+        kept_after(folders, before, orders, true)
     }
 }
 
-/// The first of `entries` not strictly after the one before it (`after` for the first), with
-/// that one; `folders`: the first may be the folder that holds `after` (not `after` itself).
-fn first_not_after<'a>(
+/// The orders `entries` keep, each strictly after the one before it (`after` for the first),
+/// or the first that breaks them all, with that one; `folders`: the first may be the folder
+/// that holds `after` (not `after` itself).
+fn kept_after<'a>(
     entries: impl Iterator<Item = &'a str>,
     after: Option<&'a str>,
+    mut orders: Orders,
     folders: bool,
-) -> Option<(&'a str, &'a str)> {
+) -> Result<Orders, (&'a str, &'a str)> {
     let mut before = after;
     for (i, entry) in entries.enumerate() {
         if let Some(b) = before {
             let holds_after = folders && i == 0 && entry != b && b.starts_with(entry);
-            if entry <= b && !holds_after {
-                return Some((entry, b));
+            if !holds_after {
+                orders = orders.kept(b, entry);
+                if !orders.any() {
+                    return Err((entry, b));
+                }
             }
         }
         before = Some(entry);
     }
-    None
+    Ok(orders)
 }
 
 /// Sizes in binary units, as people read them: `512 B`, `1.5 KiB`, `3.2 GiB`.
@@ -214,7 +296,7 @@ mod tests {
     }
 
     /// What a request from `cursor` checks its answer against.
-    fn bound_of(cursor: Cursor) -> Option<String> {
+    fn bound_of(cursor: Cursor) -> Option<Bound> {
         let request = PageRequest {
             bucket: "b".into(),
             prefix: String::new(),
@@ -231,30 +313,89 @@ mod tests {
     fn a_page_in_order_after_what_was_listed_passes() {
         let page = page_of(&["b", "c"], &["b/", "d/"], None);
         assert_eq!(page.out_of_order(None), None);
-        assert_eq!(page.out_of_order(Some("a")), None);
+        assert_eq!(page.out_of_order(Some(&"a".into())), None);
         // After a/x, S3 lists folder a/ again: the keys after it are in it.
         let again = page_of(&[], &["a/", "b/"], None);
-        assert_eq!(again.out_of_order(Some("a/x")), None);
+        assert_eq!(again.out_of_order(Some(&"a/x".into())), None);
         // An answer to a StartAfter is checked within itself only (SeaweedFS lists a/b.json
         // after a/b/): its request carries no bound.
         let after_folder = bound_of(Cursor::After("a/b/".into()));
         assert_eq!(after_folder, None);
         let seaweed = page_of(&["a/b.json", "a/c"], &[], None);
-        assert_eq!(seaweed.out_of_order(after_folder.as_deref()), None);
-        assert_eq!(page_of(&[], &[], None).out_of_order(Some("z")), None);
+        assert_eq!(seaweed.out_of_order(after_folder.as_ref()), None);
+        assert_eq!(
+            page_of(&[], &[], None).out_of_order(Some(&"z".into())),
+            None
+        );
         // A token carries its bound.
         let token = Cursor::Token {
             token: "t".into(),
             after: Some("c".into()),
         };
-        assert_eq!(bound_of(token).as_deref(), Some("c"));
+        assert_eq!(bound_of(token).map(|b| b.key).as_deref(), Some("c"));
+    }
+
+    #[test]
+    fn seaweedfs_s_order_by_folder_is_kept_and_a_cycle_between_the_two_orders_is_caught() {
+        // SeaweedFS lists folder a/ (in path order) before `a b`; S3 the other way round.
+        let seaweed = page_of(&["a/x", "a b"], &[], Some("t1"));
+        assert_eq!(
+            seaweed.orders_kept(None),
+            Ok(Orders {
+                bytes: false,
+                segments: true
+            })
+        );
+        let s3 = page_of(&["a b", "a/x"], &[], Some("t1"));
+        assert_eq!(
+            s3.orders_kept(None),
+            Ok(Orders {
+                bytes: true,
+                segments: false
+            })
+        );
+        // Pages of one key each, `a b` then `a/x` then `a b` again: the first step keeps only
+        // byte order, the second breaks it.
+        let first = Cursor::after_page(None, &page_of(&["a b"], &[], Some("t1"))).unwrap();
+        let second_page = page_of(&["a/x"], &[], Some("t2"));
+        let Cursor::Token { after, .. } = &first else {
+            panic!()
+        };
+        assert_eq!(second_page.out_of_order(after.as_ref()), None);
+        let second = Cursor::after_page(Some(&first), &second_page).unwrap();
+        let Cursor::Token { after, .. } = &second else {
+            panic!()
+        };
+        assert_eq!(
+            after.as_ref().unwrap().orders,
+            Orders {
+                bytes: true,
+                segments: false
+            }
+        );
+        let again = page_of(&["a b"], &[], Some("t1"));
+        assert_eq!(
+            again.out_of_order(after.as_ref()),
+            Some(("a b", "a/x")),
+            "after a/x in byte order, a b comes before it"
+        );
+        // The same pages without what came before: a b after a/x is fine in SeaweedFS's order.
+        assert_eq!(again.out_of_order(Some(&"a/x".into())), None);
     }
 
     #[test]
     fn keys_or_folders_not_after_what_came_before_are_named() {
         let page = page_of(&["b", "c"], &[], None);
-        assert_eq!(page.out_of_order(Some("b")), Some(("b", "b")), "again");
-        assert_eq!(page.out_of_order(Some("c")), Some(("b", "c")), "back");
+        assert_eq!(
+            page.out_of_order(Some(&"b".into())),
+            Some(("b", "b")),
+            "again"
+        );
+        assert_eq!(
+            page.out_of_order(Some(&"c".into())),
+            Some(("b", "c")),
+            "back"
+        );
         let unsorted = page_of(&["a", "c", "b"], &[], None);
         assert_eq!(unsorted.out_of_order(None), Some(("b", "c")));
         let twice = page_of(&["a", "a"], &[], None);
@@ -263,14 +404,17 @@ mod tests {
         assert_eq!(folders.out_of_order(None), Some(("a/", "b/")));
         // After a token, the folder listed last does not come again.
         let folder = page_of(&[], &["a/"], None);
-        assert_eq!(folder.out_of_order(Some("a/")), Some(("a/", "a/")));
-        assert_eq!(folder.out_of_order(Some("b")), Some(("a/", "b")));
+        assert_eq!(folder.out_of_order(Some(&"a/".into())), Some(("a/", "a/")));
+        assert_eq!(folder.out_of_order(Some(&"b".into())), Some(("a/", "b")));
         // Only the first folder may hold `after`.
         let second = page_of(&[], &["a/x/", "a/"], None);
-        assert_eq!(second.out_of_order(Some("a/x/y")), Some(("a/", "a/x/")));
+        assert_eq!(
+            second.out_of_order(Some(&"a/x/y".into())),
+            Some(("a/", "a/x/"))
+        );
         // Keys get no such leave.
         let key = page_of(&["a/"], &[], None);
-        assert_eq!(key.out_of_order(Some("a/x")), Some(("a/", "a/x")));
+        assert_eq!(key.out_of_order(Some(&"a/x".into())), Some(("a/", "a/x")));
     }
 
     #[test]

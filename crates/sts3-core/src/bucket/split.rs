@@ -15,7 +15,7 @@
 
 mod guess;
 
-use super::{Cursor, ListPage, PageRequest};
+use super::{Bound, Cursor, ListPage, PageRequest};
 use guess::{
     Digits, LEFT_MARGIN, PAGES_A_RANGE, SAMPLES, Scale, cuts_after, safe_cut, steps_an_entry,
 };
@@ -328,7 +328,11 @@ impl Plan {
             Some(token) if !trimmed => {
                 range.next = Some(Cursor::Token {
                     token,
-                    after: range.last.clone().or_else(|| range.after.clone()),
+                    after: range
+                        .last
+                        .clone()
+                        .or_else(|| range.after.clone())
+                        .map(Bound::from),
                 });
                 // A short request that found more than it asked for: whole pages from now on.
                 if range.asked < self.template.max_keys {
