@@ -202,6 +202,19 @@ fn a_name_too_long_for_its_part_file_is_still_saved() {
     assert_eq!(files_in(dir.path()), [name]);
 }
 
+#[test]
+fn the_saved_message_shows_the_path_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("red\u{1b}[31m\u{202e}txt.exe");
+    let out = get(&[KEY, "-o", target.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("red\\u{1b}[31m\\u{202e}txt.exe (") && !said.contains('\u{1b}'),
+        "{said:?}"
+    );
+}
+
 /// `sts3 get` of the large object from `endpoint`, stopped by `signal` once its `.part` is
 /// `ready`.
 fn stopped(endpoint: &str, signal: &str, ready: impl Fn(&Path) -> bool) -> (Output, TempDir) {

@@ -156,6 +156,23 @@ fn a_source_role_the_sdk_would_assume_elsewhere_than_the_endpoint_named_is_refus
 }
 
 #[test]
+fn profile_names_from_the_files_reach_stderr_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    aws_home(
+        dir.path(),
+        "[profile e\u{1b}]0;pwned\u{7}vil]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = e\u{1b}]0;pwned\u{7}vil\n",
+    );
+    let out = list(dir.path(), &["--profile", "e\u{1b}]0;pwned\u{7}vil"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert!(
+        err.contains("e\\u{1b}]0;pwned\\u{7}vil → e\\u{1b}]0;pwned\\u{7}vil"),
+        "{err:?}"
+    );
+}
+
+#[test]
 fn a_broken_profile_chain_stops_before_any_request() {
     let dir = tempfile::tempdir().unwrap();
     aws_home(

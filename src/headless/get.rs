@@ -116,7 +116,7 @@ fn say_saved(session: &Session<'_>, key: &str, path: &Path, verb: &str, to: &str
         "sts3: {verb} s3://{}/{} {to} {} ({} bytes)",
         session.settings.target.bucket,
         printable(key),
-        path.display(),
+        printable(&path.display().to_string()),
         thousands(n)
     ));
 }

@@ -21,6 +21,9 @@ use std::io::Write;
 
 /// Writes one line to stderr; a closed stderr is not an error worth dying for.
 pub fn stderr_line(text: &str) {
+    // Messages quote what files and servers said (profile names, paths, a process's
+    // stderr): control and bidi characters are escaped here, whoever wrote the message.
+    let text = crate::escape::controls_escaped(text);
     let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 

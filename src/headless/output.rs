@@ -36,7 +36,8 @@ pub(super) fn write_header(
         return writeln!(out, "{}", json_line(&line));
     }
     if let Some(policy) = policy {
-        writeln!(out, "Policy: {policy}")?;
+        // The user's file, compact: JSON escapes C0 controls, not C1 or bidi ones.
+        writeln!(out, "Policy: {}", crate::escape::json_escaped(policy))?;
     }
     writeln!(out, "Mode: {}", info.mode)?;
     writeln!(out, "Principal: {}", info.principal_arn)?;
@@ -158,5 +159,35 @@ pub(super) fn first_page(settings: &crate::settings::Settings, folders: bool) ->
         start_after: None,
         max_keys: settings.config.page_size,
         folders,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::Mode;
+
+    #[test]
+    fn the_policy_line_shows_c1_and_bidi_controls_escaped() {
+        let t = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let info = SessionInfo {
+            mode: Mode::Federated,
+            principal_arn: "arn:aws:sts::1:federated-user/a".into(),
+            access_key_id: "ASIAEXAMPLE".into(),
+            issued_at: t,
+            expires_at: t,
+            packed_policy_percent: None,
+            server_date: None,
+            region: None,
+        };
+        let mut out = Vec::new();
+        // A policy file's Sid holding an 8-bit CSI and a right-to-left override.
+        let policy = "{\"Sid\":\"a\u{9b}31mb\u{202e}c\"}";
+        write_header(&mut out, false, Some(policy), &info).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.starts_with("Policy: {\"Sid\":\"a\\u009b31mb\\u202ec\"}\n"),
+            "{text:?}"
+        );
     }
 }

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
 /// Whether `c` is a bidi control, which can reorder what a terminal shows.
-fn is_bidi_control(c: char) -> bool {
+pub fn is_bidi_control(c: char) -> bool {
     matches!(
         c,
         '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'

@@ -274,7 +274,10 @@ impl ObjectActions {
         self.download = None;
         match result {
             Ok(bytes) => {
-                let text = format!("saved {}", d.path.display());
+                let text = format!(
+                    "saved {}",
+                    crate::escape::printable(&d.path.display().to_string())
+                );
                 self.outcome = Some(Outcome::Saved {
                     path: d.path,
                     bytes,

@@ -19,8 +19,9 @@ pub enum CheckError {
     Changed { etag: String },
 }
 
-/// The file name a key is saved under: its last segment, with control characters and
-/// backslashes replaced by `_`; `None` for a folder key or a name that is only dots.
+/// The file name a key is saved under: its last segment, with control characters, bidi
+/// controls (`bidi\u{202e}gpj.exe` would show as `bidiexe.jpg`) and backslashes replaced by
+/// `_`; `None` for a folder key or a name that is only dots.
 pub fn file_name(key: &str) -> Option<String> {
     let last = key.rsplit('/').next().unwrap_or(key);
     if last.is_empty() || last.chars().all(|c| c == '.') {
@@ -28,7 +29,10 @@ pub fn file_name(key: &str) -> Option<String> {
     }
     Some(
         last.chars()
-            .map(|c| if c.is_control() || c == '\\' { '_' } else { c })
+            .map(|c| {
+                let hidden = c.is_control() || crate::escape::is_bidi_control(c);
+                if hidden || c == '\\' { '_' } else { c }
+            })
             .collect(),
     )
 }
@@ -165,6 +169,12 @@ mod tests {
         assert_eq!(file_name("README.md").as_deref(), Some("README.md"));
         assert_eq!(file_name("../../etc/passwd").as_deref(), Some("passwd"));
         assert_eq!(file_name("a/bell\u{7}\\x").as_deref(), Some("bell__x"));
+        // A bidi override would show `bidi\u{202e}gpj.exe` as "bidiexe.jpg".
+        assert_eq!(
+            file_name("bidi\u{202e}gpj.exe").as_deref(),
+            Some("bidi_gpj.exe")
+        );
+        assert_eq!(file_name("c1\u{9b}x").as_deref(), Some("c1_x"));
         assert_eq!(file_name("photos/"), None, "a folder marker");
         assert_eq!(file_name("a/.."), None);
         assert_eq!(file_name("."), None);
