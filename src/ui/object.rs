@@ -42,6 +42,13 @@ pub(crate) fn render_view(
         hints.push(format!("{} preview", key_name(app, Action::Preview)));
     } else {
         hints.push(format!("{} wrap", key_name(app, Action::Wrap)));
+        if !view.wrap {
+            hints.push(format!(
+                "{}/{} sideways",
+                key_name(app, Action::ScrollLeft),
+                key_name(app, Action::ScrollRight)
+            ));
+        }
     }
     hints.push(format!("{} save", key_name(app, Action::Download)));
     hints.push(format!("{} URL", key_name(app, Action::Presign)));
@@ -66,16 +73,42 @@ pub(crate) fn render_view(
         render_save_failed(frame, failure, app);
         inner = body;
     }
-    let lines = view_lines(app, view, clock);
-    let mut paragraph =
-        Paragraph::new(lines).scroll((u16::try_from(view.scroll).unwrap_or(u16::MAX), 0));
+    // Only the rows on screen are built (a 16 MiB preview has hundreds of thousands of
+    // lines): from the first shown, as many as the pane has rows (a wrapped line takes one
+    // or more).
+    let rows = usize::from(inner.height);
+    let lines = view_lines(
+        app,
+        view,
+        clock,
+        view.scroll..view.scroll.saturating_add(rows),
+    );
+    let mut paragraph = Paragraph::new(lines);
     if view.wrap || view.content.got().is_none() {
         paragraph = paragraph.wrap(Wrap { trim: false });
+    } else {
+        paragraph = paragraph.scroll((0, u16::try_from(view.hscroll).unwrap_or(u16::MAX)));
     }
     frame.render_widget(paragraph, inner);
 }
 
-fn view_lines<'a>(app: &App, view: &'a ObjectView, clock: Clock) -> Vec<Line<'a>> {
+/// The lines of `view` in `shown` (line numbers).
+fn view_lines<'a>(
+    app: &App,
+    view: &'a ObjectView,
+    clock: Clock,
+    shown: std::ops::Range<usize>,
+) -> Vec<Line<'a>> {
+    // The lines in `shown` of `all`, each made a `Line` by `line`.
+    fn window<'a, T: 'a>(
+        all: &'a [T],
+        shown: &std::ops::Range<usize>,
+        line: impl Fn(&'a T) -> Line<'a>,
+    ) -> Vec<Line<'a>> {
+        let end = shown.end.min(all.len());
+        let start = shown.start.min(end);
+        all[start..end].iter().map(line).collect()
+    }
     if let Some(failed) = view.content.failed() {
         let ask = AskAgain {
             action: Action::Reload,
@@ -98,6 +131,7 @@ fn view_lines<'a>(app: &App, view: &'a ObjectView, clock: Clock) -> Vec<Line<'a>
                 .unwrap_or(0);
             lines
                 .into_iter()
+                .skip(shown.start)
                 .map(|(label, value)| {
                     Line::from(vec![
                         Span::styled(format!("{label:<width$}  "), theme::label()),
@@ -115,12 +149,11 @@ fn view_lines<'a>(app: &App, view: &'a ObjectView, clock: Clock) -> Vec<Line<'a>
                 "(folder marker) a zero-byte object whose key ends in /",
                 theme::dim(),
             ))],
-            Body::Text(lines) => lines.iter().map(|l| Line::from(l.as_str())).collect(),
-            Body::Hex(lines) => lines
-                .iter()
-                .map(|l| Line::from(Span::styled(l.as_str(), theme::dim())))
-                .collect(),
-            Body::Json(lines) => lines.iter().map(|tokens| token_line(tokens)).collect(),
+            Body::Text(lines) => window(lines, &shown, |l| Line::from(l.as_str())),
+            Body::Hex(lines) => window(lines, &shown, |l| {
+                Line::from(Span::styled(l.as_str(), theme::dim()))
+            }),
+            Body::Json(lines) => window(lines, &shown, |tokens| token_line(tokens)),
         },
     }
 }

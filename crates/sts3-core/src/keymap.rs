@@ -192,6 +192,8 @@ pub enum Action {
     Delete,
     Upload,
     GoTo,
+    ScrollLeft,
+    ScrollRight,
 }
 
 impl Action {

@@ -42,6 +42,8 @@ pub(crate) struct ObjectView {
     pub(crate) scroll: usize,
     /// Long lines wrap (previews).
     pub(crate) wrap: bool,
+    /// The first column shown when long lines do not wrap (`<` and `>`).
+    pub(crate) hscroll: usize,
 }
 
 impl ObjectView {
@@ -52,10 +54,19 @@ impl ObjectView {
             content: Fetch::Waiting,
             scroll: 0,
             wrap: false,
+            hscroll: 0,
         }
     }
 
     /// Lines of content (for scrolling).
+    /// The widest line, in characters.
+    pub(crate) fn widest(&self) -> usize {
+        match self.content.got() {
+            Some(Content::Preview(p)) => p.widest(),
+            _ => 0,
+        }
+    }
+
     pub(crate) fn line_count(&self) -> usize {
         match self.content.got() {
             // The count does not depend on the zone.

@@ -11,6 +11,9 @@ use crate::keymap::{Action, Key, KeyPress};
 use crate::object::ObjectDetail;
 use crate::object::preview::Preview;
 
+/// Columns `<` and `>` move a preview sideways.
+const SIDEWAYS: usize = 8;
+
 impl ObjectActions {
     /// The object the keys act on: the open view's, else the selected row's (objects only).
     pub(super) fn target_key(&self, ctx: &Ctx<'_>) -> Option<String> {
@@ -42,13 +45,28 @@ impl ObjectActions {
             return Some(Step::default());
         }
         if let Some(step) = action.and_then(|a| scroll_step(a, ctx.page)) {
-            let last = view.line_count().saturating_sub(ctx.page);
+            // Wrapped, the last line may take more rows than it has: it may come to the top.
+            let last = if view.wrap {
+                view.line_count().saturating_sub(1)
+            } else {
+                view.line_count().saturating_sub(ctx.page)
+            };
             view.scroll = view.scroll.saturating_add_signed(step).min(last);
             return Some(Step::default());
         }
         match action {
             Some(Action::Wrap) => {
                 view.wrap = !view.wrap;
+                view.hscroll = 0;
+                Some(Step::default())
+            }
+            Some(Action::ScrollRight) if !view.wrap => {
+                let widest = view.widest();
+                view.hscroll = (view.hscroll + SIDEWAYS).min(widest.saturating_sub(SIDEWAYS));
+                Some(Step::default())
+            }
+            Some(Action::ScrollLeft) => {
+                view.hscroll = view.hscroll.saturating_sub(SIDEWAYS);
                 Some(Step::default())
             }
             Some(Action::Preview) if view.kind == ViewKind::Detail => {

@@ -10,7 +10,7 @@ use crate::credentials::Mode;
 use crate::failure::{AwsFailure, ErrorKind};
 use crate::keymap::{Key, KeyPress};
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+const SIZES: [(u16, u16); 3] = [(40, 12), (80, 24), (120, 40)];
 
 const LIST_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::sts3-demo"}]}"#;
 

@@ -315,8 +315,11 @@ fn help_overlay() {
         app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('j'))), at(1));
     }
     let text = format!("{}", draw(&mut app, at(1), 80, 24).backend());
-    assert!(text.contains("or keys that start with p"), "{text}");
-    assert!(text.contains("j/k scroll · 19-40 of 40"), "{text}");
+    assert!(
+        text.contains("a preview's long lines: scroll right"),
+        "{text}"
+    );
+    assert!(text.contains("j/k scroll · 21-42 of 42"), "{text}");
     assert!(
         !text.contains("q C-c     quit"),
         "scrolled past the first line"

@@ -13,7 +13,7 @@ use crate::object::ObjectDetail;
 use chrono::TimeZone;
 use std::path::PathBuf;
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+const SIZES: [(u16, u16); 3] = [(40, 12), (80, 24), (120, 40)];
 
 fn press(app: &mut App, key: Key) -> Vec<Effect> {
     app.update(Msg::KeyPressed(KeyPress::plain(key)), at(1))
@@ -106,6 +106,38 @@ fn preview_of_text_cut_at_preview_bytes() {
     press(&mut app, Key::Char('w'));
     let screen = screen_text(&draw(&mut app, at(2), 80, 24));
     assert!(screen.contains("adipiscing"), "{screen}");
+}
+
+#[test]
+fn a_long_preview_reaches_its_last_line_wrapped_or_not_and_scrolls_sideways() {
+    // 70,000 lines: past what a u16 scroll offset reaches; the last one long.
+    let mut text: String = (0..70_000).map(|i| format!("line {i}\n")).collect();
+    text.push_str(&format!("the last line {}the end\n", "x".repeat(200)));
+    let mut app = preview(text.as_bytes(), text.len() as u64);
+    draw(&mut app, at(2), 80, 24); // the pane's height is known from the first frame
+    press(&mut app, Key::End);
+    let screen = screen_text(&draw(&mut app, at(2), 80, 24));
+    assert!(screen.contains("line 69999"), "{screen}");
+    assert!(screen.contains("the last line xxx"), "{screen}");
+    assert!(!screen.contains("the end"), "not wrapped: cut at the edge");
+    assert!(screen.contains("</> sideways"), "{screen}");
+    // > moves 8 columns at a time, no further than the widest line allows.
+    for _ in 0..40 {
+        press(&mut app, Key::Char('>'));
+    }
+    let screen = screen_text(&draw(&mut app, at(2), 80, 24));
+    assert!(screen.contains("the end"), "{screen}");
+    assert!(!screen.contains("line 69999"), "{screen}");
+    press(&mut app, Key::Char('<'));
+    // The widest line is 221 characters: > stops with its last 8 in view.
+    assert_eq!(app.object.view.as_ref().unwrap().hscroll, 221 - 8 - 8);
+    // Wrapped, the last line can come to the top and be read whole.
+    press(&mut app, Key::Char('w'));
+    assert_eq!(app.object.view.as_ref().unwrap().hscroll, 0);
+    press(&mut app, Key::End);
+    let screen = screen_text(&draw(&mut app, at(2), 80, 24));
+    assert!(screen.contains("the end"), "{screen}");
+    assert_eq!(app.object.view.as_ref().unwrap().scroll, 70_000);
 }
 
 #[test]

@@ -76,6 +76,20 @@ impl Preview {
         }
     }
 
+    /// The widest line, in characters (how far it scrolls sideways).
+    pub fn widest(&self) -> usize {
+        let width = |l: &String| l.chars().count();
+        match &self.body {
+            Body::Empty | Body::FolderMarker => 0,
+            Body::Text(lines) | Body::Hex(lines) => lines.iter().map(width).max().unwrap_or(0),
+            Body::Json(lines) => lines
+                .iter()
+                .map(|tokens| tokens.iter().map(|(_, t)| width(t)).sum())
+                .max()
+                .unwrap_or(0),
+        }
+    }
+
     /// What kind of preview this is, for the title.
     pub fn kind(&self) -> &'static str {
         match &self.body {
