@@ -110,9 +110,13 @@ fn preview_of_text_cut_at_preview_bytes() {
 
 #[test]
 fn a_long_preview_reaches_its_last_line_wrapped_or_not_and_scrolls_sideways() {
+    use std::fmt::Write as _;
     // 70,000 lines: past what a u16 scroll offset reaches; the last one long.
-    let mut text: String = (0..70_000).map(|i| format!("line {i}\n")).collect();
-    text.push_str(&format!("the last line {}the end\n", "x".repeat(200)));
+    let mut text = String::new();
+    for i in 0..70_000 {
+        writeln!(text, "line {i}").unwrap();
+    }
+    writeln!(text, "the last line {}the end", "x".repeat(200)).unwrap();
     let mut app = preview(text.as_bytes(), text.len() as u64);
     draw(&mut app, at(2), 80, 24); // the pane's height is known from the first frame
     press(&mut app, Key::End);
