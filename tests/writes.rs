@@ -288,6 +288,55 @@ fn the_tui_deletes_the_object_under_the_cursor_after_a_yes() {
 }
 
 #[test]
+fn the_tui_deletes_2500_marked_keys_in_3_requests_once_the_bucket_s_name_is_typed() {
+    let s = service();
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = format!("writes-bulk-{}/", std::process::id());
+    let policy = writer_policy(dir.path(), &prefix);
+    let keys: Vec<String> = (0..2500).map(|i| format!("{prefix}k{i:04}")).collect();
+    common::put_objects(&keys);
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    let tmux = common::start_tui(
+        &proxy.url,
+        &["--policy", policy.to_str().unwrap(), "--prefix", &prefix],
+        &[],
+        120,
+        30,
+    );
+    let t = std::time::Duration::from_mins(1);
+    tmux.wait_for("1,000 keys loaded · more available", t);
+    tmux.keys(&["G"]);
+    tmux.wait_for("all 2,500 keys loaded", t);
+    tmux.keys(&["V"]);
+    tmux.wait_for("2,500 marked", t);
+    tmux.keys(&["D"]);
+    tmux.wait_for(&format!("? type {} to confirm: ", s.bucket), t);
+    // A single key press never deletes many: y is only a letter here.
+    tmux.keys(&["y", "BSpace"]);
+    tmux.type_text(&s.bucket);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("deleted 2,500 objects", t);
+    tmux.quit();
+    let deletes = proxy.count(&format!("POST /{}/?delete", s.bucket));
+    assert_eq!(
+        deletes,
+        3,
+        "batches of 1,000: {:?}",
+        proxy
+            .log()
+            .iter()
+            .filter(|l| l.contains("?delete"))
+            .collect::<Vec<_>>()
+    );
+    let out = run(&s.endpoint, "list", Some(&policy), &["--prefix", &prefix]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).ends_with("No. of Objects = 0\n"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
 fn the_tui_puts_a_file_into_the_folder_shown_and_asks_before_overwriting() {
     let s = service();
     let dir = tempfile::tempdir().unwrap();

@@ -44,6 +44,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) selected: Option<Entry<'a>>,
     /// The object the cursor is on, if it is on one.
     pub(crate) selected_object: Option<&'a str>,
+    /// The objects marked (`space`, `V`).
+    pub(crate) marks: &'a super::listing::marks::Marks,
     /// Lines a view over the listing shows at once.
     pub(crate) page: usize,
     /// The session policy the credentials in use carry.
@@ -83,6 +85,7 @@ impl<'a> Ctx<'a> {
             prefix: listing.folder(),
             selected,
             selected_object,
+            marks: &listing.marks,
             page: listing.rows().height().max(1),
             policy: target.session_policy(session.mode()),
             config,
@@ -122,8 +125,10 @@ impl<'a> Ctx<'a> {
 pub(crate) enum Prompt {
     /// Ask whether to overwrite the download's file, keep both, or cancel.
     Overwrite,
-    /// Ask whether to delete the object.
+    /// Ask whether to delete the object (or the few marked).
     ConfirmDelete,
+    /// Many objects to delete: ask for the bucket's name typed.
+    TypeBucketToDelete,
     /// The key being put exists: ask whether to overwrite it.
     ConfirmOverwriteKey,
 }
@@ -143,6 +148,8 @@ pub(crate) struct Step {
     pub(crate) reload: bool,
     /// The bucket is in this region: S3 requests go there from now on (before the effects).
     pub(crate) follow_region: Option<String>,
+    /// The marks have served (the objects they named are deleted): forget them.
+    pub(crate) forget_marks: bool,
     /// A request failed with this code and new credentials are asked for to retry it: noted
     /// in the history, and said when it recovers.
     pub(crate) recovering: Option<String>,

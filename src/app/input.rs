@@ -61,6 +61,10 @@ impl App {
         if press == KeyPress::plain(Key::Esc) && self.object.forget_failed_save() {
             return Vec::new();
         }
+        if press == KeyPress::plain(Key::Esc) && !self.listing.marks.is_empty() {
+            self.listing.marks.clear();
+            return Vec::new();
+        }
         if press == KeyPress::plain(Key::Esc) && !self.listing.rows().filter().is_empty() {
             self.listing.set_filter("");
             return Vec::new();
@@ -186,6 +190,20 @@ impl App {
             Action::Shell => with!(self.share, now, Share::shell),
             Action::Delete => with!(self.deletes, now, super::delete::Deletes::ask),
             Action::Upload => self.open_upload_prompt(now),
+            Action::Mark => {
+                if self.listing.toggle_mark().is_none() {
+                    self.notify(
+                        "marks are for objects (a folder goes with sts3 rm --recursive)",
+                        Level::Info,
+                        now,
+                    );
+                }
+                self.load_more_if_near_end(now)
+            }
+            Action::MarkAll => {
+                self.listing.toggle_mark_all();
+                Vec::new()
+            }
             Action::GoTo => {
                 self.input = Some(Input::GoTo {
                     text: String::new(),
@@ -420,6 +438,15 @@ impl App {
             Input::ConfirmPut => with!(self.uploads, now, |u, c| u.on_exists_key(press, c)),
             Input::Upload { text } => self.on_upload_path_key(press, text, now),
             Input::GoTo { text } => self.on_goto_key(press, text, now),
+            Input::TypeToDelete { mut text } => match press.key {
+                Key::Enter => with!(self.deletes, now, |d, c| d.on_name_typed(&text, c)),
+                Key::Esc => with!(self.deletes, now, |d, c| d.on_name_typed("", c)),
+                _ => {
+                    edit_line(&mut text, press);
+                    self.input = Some(Input::TypeToDelete { text });
+                    Vec::new()
+                }
+            },
             Input::Mfa { mode, code, error } => self.on_mfa_key(press, mode, code, error, now),
         }
     }

@@ -45,6 +45,8 @@ pub(crate) enum Layer {
     ConfirmPut,
     /// A path to go to, typed in the status bar.
     GoTo,
+    /// The bucket's name, typed to confirm a large deletion.
+    TypeToDelete,
     /// The MFA code's popup.
     Mfa,
 }
@@ -72,6 +74,7 @@ impl Layer {
                 | Layer::UploadPath
                 | Layer::ConfirmPut
                 | Layer::GoTo
+                | Layer::TypeToDelete
         )
     }
 
@@ -108,6 +111,7 @@ impl App {
             Input::Upload { .. } => Layer::UploadPath,
             Input::ConfirmPut => Layer::ConfirmPut,
             Input::GoTo { .. } => Layer::GoTo,
+            Input::TypeToDelete { .. } => Layer::TypeToDelete,
             Input::Mfa { .. } => Layer::Mfa,
         }));
         layers

@@ -91,6 +91,10 @@ pub(crate) enum Input {
     GoTo {
         text: String,
     },
+    /// Many objects to delete: the bucket's name, typed to confirm.
+    TypeToDelete {
+        text: String,
+    },
 }
 
 /// How long notices stay up.
@@ -271,7 +275,7 @@ impl App {
                 }
                 Vec::new()
             }
-            Msg::ObjectDeleted { request, result } => {
+            Msg::ObjectsDeleted { request, result } => {
                 with!(self.deletes, now, |d, c| d.on_deleted(request, result, c))
             }
             Msg::RequestRetrying { status } => {
@@ -288,6 +292,11 @@ impl App {
         match prompt {
             Some(ctx::Prompt::Overwrite) => self.input = Some(Input::Overwrite),
             Some(ctx::Prompt::ConfirmDelete) => self.input = Some(Input::ConfirmDelete),
+            Some(ctx::Prompt::TypeBucketToDelete) => {
+                self.input = Some(Input::TypeToDelete {
+                    text: String::new(),
+                });
+            }
             Some(ctx::Prompt::ConfirmOverwriteKey) => self.input = Some(Input::ConfirmPut),
             None => {}
         }
@@ -381,7 +390,11 @@ impl App {
             reload,
             follow_region,
             recovering,
+            forget_marks,
         } = step;
+        if forget_marks {
+            self.listing.marks.clear();
+        }
         // While sharing, the session is refreshed early enough that every set handed out has
         // the time the SDKs want left.
         let serving = self.share.sharing().is_some();

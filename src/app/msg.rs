@@ -155,10 +155,11 @@ pub(crate) enum Msg {
     PathCompleted {
         text: String,
     },
-    /// The object of `request` was deleted, or why not.
-    ObjectDeleted {
+    /// The objects of `request` were deleted but those refused (each with why), or why none
+    /// was.
+    ObjectsDeleted {
         request: RequestId,
-        result: Result<(), AwsFailure>,
+        result: Result<Vec<(String, AwsFailure)>, AwsFailure>,
     },
     /// The shell run with the shared session ended: how, in words.
     ShellEnded {
@@ -342,12 +343,12 @@ pub(crate) enum Effect {
     CompletePath {
         text: String,
     },
-    /// Delete `key` with the credentials of `generation`; answer with `ObjectDeleted`.
-    DeleteObject {
+    /// Delete `keys` with the credentials of `generation`; answer with `ObjectsDeleted`.
+    DeleteObjects {
         request: RequestId,
         generation: Generation,
         bucket: String,
-        key: String,
+        keys: Vec<String>,
     },
     /// Give the terminal to a shell that uses the shared session, take it back when it exits;
     /// answer with `ShellEnded`.

@@ -57,9 +57,13 @@ pub trait ObjectStore: Send + Sync {
         path: &'a std::path::Path,
         only_new: bool,
     ) -> BoxFuture<'a, Result<u64, AwsFailure>>;
-    /// Deletes `key` (DeleteObjects of one: a key that is not there counts as deleted).
-    fn delete<'a>(&'a self, bucket: &'a str, key: &'a str)
-    -> BoxFuture<'a, Result<(), AwsFailure>>;
+    /// Deletes `keys` (DeleteObjects, a batch of up to 1,000 at a time; a key that is not
+    /// there counts as deleted): the keys S3 refused, each with why.
+    fn delete<'a>(
+        &'a self,
+        bucket: &'a str,
+        keys: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<(String, AwsFailure)>, AwsFailure>>;
 }
 
 impl ObjectStore for S3Browser {
@@ -84,14 +88,14 @@ impl ObjectStore for S3Browser {
     fn delete<'a>(
         &'a self,
         bucket: &'a str,
-        key: &'a str,
-    ) -> BoxFuture<'a, Result<(), AwsFailure>> {
+        keys: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<(String, AwsFailure)>, AwsFailure>> {
         Box::pin(async move {
-            let refused = self.delete_keys(bucket, &[key.to_string()]).await?;
-            match refused.into_iter().next() {
-                Some((_, failure)) => Err(failure),
-                None => Ok(()),
+            let mut refused = Vec::new();
+            for batch in keys.chunks(super::DELETE_BATCH) {
+                refused.extend(self.delete_keys(bucket, batch).await?);
             }
+            Ok(refused)
         })
     }
 

@@ -255,12 +255,12 @@ impl Executor {
                 what,
                 ..
             } => self.fetch_object(request, bucket, key, what),
-            Effect::DeleteObject {
+            Effect::DeleteObjects {
                 request,
                 bucket,
-                key,
+                keys,
                 ..
-            } => self.delete(request, bucket, key),
+            } => self.delete(request, bucket, keys),
 
             Effect::Presign {
                 request,
@@ -350,11 +350,11 @@ impl Executor {
         );
     }
 
-    /// Deletes one object; its answer comes as `ObjectDeleted`.
-    fn delete(&mut self, request: RequestId, bucket: String, key: String) {
+    /// Deletes objects; the answer comes as `ObjectsDeleted`.
+    fn delete(&mut self, request: RequestId, bucket: String, keys: Vec<String>) {
         self.spawn_s3(
-            move |s3| async move { s3.delete(&bucket, &key).await },
-            move |result| Msg::ObjectDeleted { request, result },
+            move |s3| async move { s3.delete(&bucket, &keys).await },
+            move |result| Msg::ObjectsDeleted { request, result },
         );
     }
 

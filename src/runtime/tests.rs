@@ -238,8 +238,8 @@ impl ObjectStore for FakeStore {
     fn delete<'a>(
         &'a self,
         _bucket: &'a str,
-        _key: &'a str,
-    ) -> BoxFuture<'a, Result<(), AwsFailure>> {
+        _keys: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<(String, AwsFailure)>, AwsFailure>> {
         Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
     }
 

@@ -174,7 +174,12 @@ fn entry_row<'a>(o: &Listing, entry: Entry<'a>, show_etag: bool, clock: Clock) -
             Cell::from(""),
         ],
         Entry::Object(obj) => vec![
-            Cell::from(name),
+            // A mark: the name in its colour, after a sign that shows without colour too.
+            if o.marks.contains(&obj.key) {
+                Cell::from(Span::styled(format!("▪ {name}"), theme::marked()))
+            } else {
+                Cell::from(name)
+            },
             Cell::from(Line::from(human_size(obj.size)).right_aligned()),
             Cell::from(
                 obj.last_modified()
@@ -198,6 +203,17 @@ fn entry_row<'a>(o: &Listing, entry: Entry<'a>, show_etag: bool, clock: Clock) -
 fn footer(app: &App, clock: Clock) -> Line<'static> {
     let o = &app.listing;
     let mut spans: Vec<Span<'static>> = loading(o, clock).into_iter().collect();
+    // What D would delete comes first: it must not be cut off.
+    if !o.marks.is_empty() {
+        spans.push(Span::styled(
+            format!(
+                " {} marked · {} ",
+                thousands(o.marks.len()),
+                human_size(o.marks.bytes())
+            ),
+            theme::marked(),
+        ));
+    }
     spans.push(Span::styled(loaded(o), theme::dim()));
     spans.extend(sort_hint(o));
     let rows = o.rows();

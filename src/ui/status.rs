@@ -2,6 +2,7 @@
 //! from the keymap.
 
 use super::{Clock, theme};
+use crate::app::delete::Deletion;
 use crate::app::{App, Input, Level};
 use crate::keymap::Action;
 use ratatui::Frame;
@@ -51,6 +52,9 @@ fn prompt_line(app: &App, width: usize) -> Option<Line<'static>> {
         Input::Overwrite => overwrite_prompt(app),
         Input::ConfirmQuit => confirm_quit_prompt(),
         Input::ConfirmDelete => confirm_delete_prompt(app, app.deletes.asking()?, width),
+        Input::TypeToDelete { text } => {
+            type_to_delete_prompt(app, app.deletes.asking()?, text, width)
+        }
         Input::Upload { text } => upload_prompt(app, text, width),
         Input::ConfirmPut => confirm_put_prompt(app, app.uploads.exists()?, width),
         Input::GoTo { text } => goto_prompt(app, text, width),
@@ -140,15 +144,67 @@ fn confirm_put_prompt(app: &App, key: &str, width: usize) -> Line<'static> {
     ])
 }
 
-/// `D`: the object named whole (its key's end kept if the line is short), then the keys.
-fn confirm_delete_prompt(app: &App, key: &str, width: usize) -> Line<'static> {
+/// `D`: the object named whole (its key's end kept if the line is short), then the keys; a
+/// few marked ones counted, with the first names.
+fn confirm_delete_prompt(app: &App, deletion: &Deletion, width: usize) -> Line<'static> {
     let keys = ["y deletes · any other key keeps it", "[y/N]"];
+    let name = match deletion.keys.as_slice() {
+        [key] => uri(app, key),
+        _ => format!(
+            "{}: {}",
+            deletion.what(app.listing.bucket()),
+            first_names(app, deletion)
+        ),
+    };
     // "delete " and "? "
-    let (name, keys) = fit_name(&uri(app, key), 9, keys, width);
+    let (name, keys) = fit_name(&name, 9, keys, width);
     Line::from(vec![
         Span::styled(format!("delete {name}? "), theme::warn()),
         Span::styled(keys, theme::key_hint()),
     ])
+}
+
+/// Many objects: what goes (how many, how much, the first names), and the bucket's name asked
+/// for, typed. The question and the name typed always show; what goes is cut to what is left.
+fn type_to_delete_prompt(
+    app: &App,
+    deletion: &Deletion,
+    text: &str,
+    width: usize,
+) -> Line<'static> {
+    let bucket = app.listing.bucket();
+    let text = crate::escape::printable(text).into_owned();
+    let ask = format!("type {bucket} to confirm: ");
+    let keys = "  ⏎ deletes · esc keeps them";
+    let what = format!(
+        "delete {} ({})? ",
+        deletion.what(bucket),
+        first_names(app, deletion)
+    );
+    let fixed = ask.chars().count() + text.chars().count() + 1;
+    let room = width.saturating_sub(fixed + keys.chars().count());
+    Line::from(vec![
+        Span::styled(super::keep_head(&what, room.max(12)), theme::warn()),
+        Span::styled(ask, theme::warn()),
+        Span::raw(text),
+        Span::styled("▏", theme::key_hint()),
+        Span::styled(keys, theme::dim()),
+    ])
+}
+
+/// The first three names of a deletion, from the folder shown, then `…`.
+fn first_names(app: &App, deletion: &Deletion) -> String {
+    let folder = app.listing.folder();
+    let mut names: Vec<String> = deletion
+        .keys
+        .iter()
+        .take(3)
+        .map(|k| crate::escape::printable(k.strip_prefix(folder).unwrap_or(k)).into_owned())
+        .collect();
+    if deletion.keys.len() > 3 {
+        names.push("…".into());
+    }
+    names.join(", ")
 }
 
 /// Quitting would stop sharing the session: asked first.

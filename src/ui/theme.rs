@@ -59,6 +59,11 @@ pub(crate) fn focus_border() -> Style {
 pub(crate) fn folder() -> Style {
     fg(Color::Blue).add_modifier(Modifier::BOLD)
 }
+/// A marked object's name (`space`, `V`).
+pub(crate) fn marked() -> Style {
+    warn().add_modifier(Modifier::BOLD)
+}
+
 pub(crate) fn cursor() -> Style {
     Style::new().add_modifier(Modifier::REVERSED)
 }

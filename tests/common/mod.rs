@@ -161,6 +161,36 @@ pub fn put_object(key: &str, body: Vec<u8>) -> aws_sdk_s3::operation::put_object
     .unwrap()
 }
 
+/// Puts each of `keys` (its own name as its body) into the service's bucket, 16 at once.
+#[allow(dead_code)] // not every test file seeds keys of its own
+pub fn put_objects(keys: &[String]) {
+    use futures_util::StreamExt;
+    let s = service();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let client = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&rt.block_on(s.config()))
+            .force_path_style(true)
+            .build(),
+    );
+    rt.block_on(
+        futures_util::stream::iter(keys.iter().map(|key| {
+            let client = client.clone();
+            async move {
+                client
+                    .put_object()
+                    .bucket(&s.bucket)
+                    .key(key)
+                    .body(Vec::from(key.as_bytes()).into())
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("put {key}: {e:?}"));
+            }
+        }))
+        .buffer_unordered(16)
+        .collect::<Vec<()>>(),
+    );
+}
+
 /// The `sts3` binary built for this test run, with a clean environment.
 pub fn sts3() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sts3"));

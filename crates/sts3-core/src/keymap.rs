@@ -194,6 +194,8 @@ pub enum Action {
     GoTo,
     ScrollLeft,
     ScrollRight,
+    Mark,
+    MarkAll,
 }
 
 impl Action {

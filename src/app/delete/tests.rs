@@ -1,5 +1,6 @@
-//! Deleting in the model: predicted by the policy, asked, sent, answered (the listing
-//! reloads), refused (said with why), kept on any other key, and only one object at a time.
+//! Deleting in the model: predicted by the policy, asked (y for a few, the bucket's name for
+//! many), sent, answered (the listing reloads, the marks go), refused (each key said with
+//! why), kept on any other key, and only one deletion at a time.
 // These tests drop the effects of the updates whose state is all they look at.
 #![allow(unused_must_use)]
 
@@ -25,7 +26,10 @@ fn d_asks_first_and_any_other_key_keeps_the_object() {
     assert_eq!(app.update(key('D'), at(2)), []);
     assert_eq!(app.input, Some(Input::ConfirmDelete));
     assert_eq!(app.top(), Layer::ConfirmDelete);
-    assert_eq!(app.deletes.asking(), Some("a.txt"));
+    assert_eq!(
+        app.deletes.asking().map(|d| d.keys.clone()),
+        Some(vec!["a.txt".to_string()])
+    );
     assert_eq!(app.update(key('n'), at(3)), []);
     assert_eq!(app.input, None);
     assert_eq!(notice(&app), "kept s3://demo-bucket/a.txt");
@@ -38,24 +42,27 @@ fn y_deletes_and_the_listing_reloads() {
     app.update(key('D'), at(2));
     let fx = app.update(key('y'), at(3));
     let [
-        Effect::DeleteObject {
+        Effect::DeleteObjects {
             request,
             bucket,
-            key: k,
+            keys,
             ..
         },
     ] = &fx[..]
     else {
         panic!("{fx:?}");
     };
-    assert_eq!((bucket.as_str(), k.as_str()), ("demo-bucket", "a.txt"));
+    assert_eq!(
+        (bucket.as_str(), keys.as_slice()),
+        ("demo-bucket", &["a.txt".to_string()][..])
+    );
     assert_eq!(notice(&app), "deleting s3://demo-bucket/a.txt…");
     let request = *request;
     assert_eq!(
         app.update(
-            Msg::ObjectDeleted {
+            Msg::ObjectsDeleted {
                 request: RequestId(request.0 + 100),
-                result: Ok(())
+                result: Ok(vec![])
             },
             at(4)
         ),
@@ -63,9 +70,9 @@ fn y_deletes_and_the_listing_reloads() {
         "another request's answer changes nothing"
     );
     let fx = app.update(
-        Msg::ObjectDeleted {
+        Msg::ObjectsDeleted {
             request,
-            result: Ok(()),
+            result: Ok(vec![]),
         },
         at(4),
     );
@@ -85,12 +92,12 @@ fn a_refusal_is_said_with_its_code_and_nothing_reloads() {
     let mut app = writable();
     app.update(key('D'), at(2));
     let fx = app.update(key('y'), at(3));
-    let Effect::DeleteObject { request, .. } = fx[0] else {
+    let Effect::DeleteObjects { request, .. } = fx[0] else {
         panic!()
     };
     let denied = AwsFailure::new(ErrorKind::AccessDenied, Some("AccessDenied"), "denied");
     let fx = app.update(
-        Msg::ObjectDeleted {
+        Msg::ObjectsDeleted {
             request,
             result: Err(denied),
         },
@@ -117,7 +124,7 @@ fn what_the_policy_refuses_or_is_no_object_is_said_and_never_asked() {
     // The cursor on the folder.
     app.update(key('D'), at(2));
     assert!(
-        notice(&app).starts_with("D deletes one object"),
+        notice(&app).starts_with("D deletes the marked objects"),
         "{}",
         notice(&app)
     );
@@ -140,4 +147,145 @@ fn one_deletion_at_a_time() {
     assert_eq!(app.update(key('D'), at(5)), []);
     assert_eq!(notice(&app), "a deletion is on its way; wait for it");
     assert_eq!(app.input, None);
+}
+
+/// A running app whose root shows `n` objects `k000`… (10 bytes each), with a session that may
+/// write.
+fn many(n: usize) -> App {
+    let keys: Vec<String> = (0..n).map(|i| format!("k{i:03}")).collect();
+    let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+    tests::writable(&[], &refs)
+}
+
+#[test]
+fn space_marks_and_moves_on_v_marks_all_and_esc_clears() {
+    let mut app = many(5);
+    app.update(key(' '), at(1));
+    app.update(key(' '), at(1));
+    assert_eq!(app.listing.marks.keys(), ["k000", "k001"]);
+    assert_eq!(app.listing.rows().cursor(), 2, "moved on");
+    app.update(key('V'), at(1));
+    assert_eq!(app.listing.marks.len(), 5);
+    app.update(key('V'), at(1));
+    assert!(app.listing.marks.is_empty(), "all marked: V clears");
+    app.update(key(' '), at(1));
+    app.update(crate::app::tests::special(crate::keymap::Key::Esc), at(1));
+    assert!(app.listing.marks.is_empty(), "esc clears");
+}
+
+#[test]
+fn a_few_marked_are_asked_with_y_and_deleted_in_one_request() {
+    let mut app = many(5);
+    for _ in 0..3 {
+        app.update(key(' '), at(1));
+    }
+    app.update(key('D'), at(2));
+    assert_eq!(app.input, Some(Input::ConfirmDelete));
+    let fx = app.update(key('y'), at(3));
+    let [Effect::DeleteObjects { request, keys, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    assert_eq!(keys, &["k000", "k001", "k002"]);
+    assert_eq!(notice(&app), "deleting 3 objects (30 B)…");
+    let request = *request;
+    app.update(
+        Msg::ObjectsDeleted {
+            request,
+            result: Ok(vec![]),
+        },
+        at(4),
+    );
+    assert_eq!(notice(&app), "deleted 3 objects (30 B)");
+    assert!(app.listing.marks.is_empty(), "the marks went with them");
+}
+
+#[test]
+fn many_marked_need_the_bucket_s_name_typed_and_a_wrong_name_keeps_them() {
+    let mut app = many(12);
+    app.update(key('V'), at(1));
+    app.update(key('D'), at(2));
+    assert_eq!(
+        app.input,
+        Some(Input::TypeToDelete {
+            text: String::new()
+        })
+    );
+    assert_eq!(app.top(), Layer::TypeToDelete);
+    // y is a letter of a name here, not a yes.
+    for c in "demo-bucke".chars() {
+        app.update(key(c), at(3));
+    }
+    let fx = app.update(crate::app::tests::special(crate::keymap::Key::Enter), at(3));
+    assert_eq!(fx, []);
+    assert_eq!(
+        notice(&app),
+        "kept 12 objects (120 B) (that is not the bucket's name)"
+    );
+    assert_eq!(app.listing.marks.len(), 12, "still marked");
+    app.update(key('D'), at(4));
+    for c in "demo-bucket".chars() {
+        app.update(key(c), at(4));
+    }
+    let fx = app.update(crate::app::tests::special(crate::keymap::Key::Enter), at(4));
+    let [Effect::DeleteObjects { keys, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    assert_eq!(keys.len(), 12);
+    // Esc at the prompt keeps them too, and says nothing of names.
+    let mut app = many(12);
+    app.update(key('V'), at(1));
+    app.update(key('D'), at(2));
+    app.update(crate::app::tests::special(crate::keymap::Key::Esc), at(2));
+    assert_eq!(notice(&app), "kept 12 objects (120 B)");
+}
+
+#[test]
+fn every_key_s3_refused_is_named_and_the_rest_are_gone() {
+    let mut app = many(3);
+    app.update(key('V'), at(1));
+    app.update(key('D'), at(2));
+    let fx = app.update(key('y'), at(3));
+    let Effect::DeleteObjects { request, .. } = fx[0] else {
+        panic!()
+    };
+    let denied = |m: &str| AwsFailure::new(ErrorKind::AccessDenied, Some("AccessDenied"), m);
+    let fx = app.update(
+        Msg::ObjectsDeleted {
+            request,
+            result: Ok(vec![
+                ("k001".into(), denied("one")),
+                ("k002".into(), denied("two")),
+            ]),
+        },
+        at(4),
+    );
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::ListPage { .. })),
+        "one went: reload"
+    );
+    assert_eq!(
+        notice(&app),
+        "deleted 1 of 3; 2 refused: s3://demo-bucket/k001: AccessDenied: one"
+    );
+    let history = &app.history.newest_first().next().unwrap().text;
+    assert!(
+        history.ends_with("all refused: s3://demo-bucket/k001: AccessDenied: one; s3://demo-bucket/k002: AccessDenied: two"),
+        "{history}"
+    );
+}
+
+#[test]
+fn one_marked_key_the_policy_refuses_stops_them_all() {
+    let mut app = many(3);
+    app.target.policy = crate::policy::SessionPolicy::parse(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:DeleteObject","Resource":"arn:aws:s3:::demo-bucket/k00[01]"},{"Effect":"Allow","Action":"s3:DeleteObject","Resource":"arn:aws:s3:::demo-bucket/k000"},{"Effect":"Allow","Action":"s3:DeleteObject","Resource":"arn:aws:s3:::demo-bucket/k001"}]}"#,
+    )
+    .unwrap();
+    app.update(key('V'), at(1));
+    assert_eq!(app.update(key('D'), at(2)), []);
+    assert_eq!(app.input, None);
+    assert_eq!(
+        notice(&app),
+        "the session policy does not allow s3:DeleteObject on arn:aws:s3:::demo-bucket/k002 (1 of 3 refused); nothing was sent (T offers read-write templates)"
+    );
 }

@@ -3,6 +3,7 @@
 //! paging in [`paging`].
 
 mod load;
+pub(crate) mod marks;
 mod paging;
 mod rows;
 #[cfg(test)]
@@ -59,6 +60,8 @@ pub(crate) struct Listing {
     /// Select this key once it is loaded (after going up a level or reloading).
     select_after_load: Option<String>,
     walk: Option<Walk>,
+    /// Objects marked for an action (`space`, `V`).
+    pub(crate) marks: marks::Marks,
 }
 
 impl Listing {
@@ -73,6 +76,7 @@ impl Listing {
             pages_loaded: 0,
             select_after_load: None,
             walk: None,
+            marks: marks::Marks::default(),
         }
     }
 
@@ -200,6 +204,7 @@ impl Listing {
         self.shown = Shown::ThisListing;
         self.pages_loaded = 0;
         self.select_after_load = select;
+        self.marks.clear();
     }
 
     /// Starts this prefix over while keeping the rows on screen until the first new page, then
@@ -404,6 +409,29 @@ impl Listing {
             Some(i) => trimmed[..=i].to_string(),
             None => String::new(),
         })
+    }
+
+    /// `space`: marks or unmarks the object under the cursor, and moves on to the next row;
+    /// `None` on a folder or no row (folders are not marked).
+    pub(crate) fn toggle_mark(&mut self) -> Option<bool> {
+        let Some(Entry::Object(o)) = self.selected() else {
+            return None;
+        };
+        let (key, size) = (o.key.to_string(), o.size);
+        let marked = self.marks.toggle(&key, size);
+        self.move_by(1);
+        Some(marked)
+    }
+
+    /// `V`: marks every object in view (the filter's, when one is typed), or none when each
+    /// is marked already.
+    pub(crate) fn toggle_mark_all(&mut self) {
+        let rows = &self.rows;
+        let objects = (0..rows.visible_len()).filter_map(|i| match rows.visible_entry(i) {
+            Some(Entry::Object(o)) => Some((&*o.key, o.size)),
+            _ => None,
+        });
+        self.marks.toggle_all(objects);
     }
 
     /// The display name of an entry relative to the folder shown.

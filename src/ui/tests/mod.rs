@@ -319,7 +319,7 @@ fn help_overlay() {
         text.contains("a preview's long lines: scroll right"),
         "{text}"
     );
-    assert!(text.contains("j/k scroll · 21-42 of 42"), "{text}");
+    assert!(text.contains("j/k scroll · 23-44 of 44"), "{text}");
     assert!(
         !text.contains("q C-c     quit"),
         "scrolled past the first line"
@@ -1211,6 +1211,52 @@ fn a_listing_the_session_policy_refuses_says_why_and_which_template_would_allow_
         "{text}"
     );
     assert!(!text.contains("retry"), "asking again cannot help: {text}");
+}
+
+#[test]
+fn marked_rows_show_their_sign_the_footer_counts_them_and_many_ask_for_the_name() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.target.policy =
+        crate::policy::templates::by_name("read-write", app.listing.bucket(), "").unwrap();
+    for _ in 0..4 {
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('j'))), at(1));
+    }
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(' '))), at(1));
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(' '))), at(1));
+    let text = format!("{}", draw(&mut app, at(1), 100, 30).backend());
+    assert!(text.contains("┃▪ README.md"), "{text}");
+    assert!(text.contains("┃▪ index.html"), "{text}");
+    assert!(
+        text.contains("  2 marked · 22.7 KiB  4 keys loaded"),
+        "{text}"
+    );
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('D'))), at(1));
+    let text = format!("{}", draw(&mut app, at(1), 100, 30).backend());
+    assert!(
+        text.contains("delete 2 objects (") && text.contains("): README.md, index.html? y deletes"),
+        "{text}"
+    );
+    // Over ten: the bucket's name is asked for.
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Esc)), at(1));
+    for i in 0..11 {
+        app.listing.marks.toggle(&format!("more/{i}"), 1);
+    }
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('D'))), at(1));
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('s'))), at(1));
+    let text = format!("{}", draw(&mut app, at(1), 160, 30).backend());
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.contains("delete 13 objects (")
+            && last.contains("? type sts3-demo to confirm: s▏  ⏎ deletes · esc keeps them"),
+        "{last}"
+    );
+    // At 80 columns what goes is cut; the question and the name typed stay.
+    let text = format!("{}", draw(&mut app, at(1), 80, 24).backend());
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.contains("delete 13 objects (") && last.contains("…type sts3-demo to confirm: s▏"),
+        "{last}"
+    );
 }
 
 #[test]
