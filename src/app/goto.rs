@@ -226,5 +226,13 @@ mod tests {
             (page.bucket.as_str(), page.prefix.as_str()),
             ("other-bucket", "logs/")
         );
+        // The same bucket's URI: no new session, only the listing.
+        let fx = go(&mut app, "s3://other-bucket/logs/2026/");
+        assert!(
+            !fx.iter()
+                .any(|e| matches!(e, Effect::IssueCredentials { .. })),
+            "{fx:?}"
+        );
+        assert_eq!(list_request(&fx).1.prefix, "logs/2026/");
     }
 }

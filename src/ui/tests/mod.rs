@@ -1114,6 +1114,30 @@ fn a_failed_download_is_shown_under_the_listing_with_its_way_out() {
         text.contains("r: refresh credentials · s: try again"),
         "{text}"
     );
+    // On one line, the way out keeps its room and what failed takes the rest.
+    let line = |width: u16| {
+        let backend = ratatui::backend::TestBackend::new(width, 1);
+        let mut terminal = ratatui::Terminal::new(backend).unwrap();
+        let lines = vec![
+            ratatui::text::Line::from(
+                "✗ saving index.html failed: ExpiredToken: the token expired",
+            ),
+            ratatui::text::Line::from("  r: refresh credentials · s: try again"),
+        ];
+        terminal
+            .draw(|f| crate::ui::render_failure(f, f.area(), lines))
+            .unwrap();
+        format!("{}", terminal.backend())
+    };
+    assert_eq!(
+        line(90)
+            .lines()
+            .next()
+            .unwrap()
+            .trim_matches('"')
+            .trim_end(),
+        "✗ saving index.html failed: ExpiredToken: the tok… · r: refresh credentials · s: try again"
+    );
     // At 40x12 it takes one line under a row still seen, not the whole pane.
     let text = format!("{}", draw(&mut app, at(1), 40, 12).backend());
     assert!(text.contains("┃big/ "), "{text}");
