@@ -337,6 +337,36 @@ fn the_tui_deletes_2500_marked_keys_in_3_requests_once_the_bucket_s_name_is_type
 }
 
 #[test]
+fn the_tui_makes_a_folder_as_the_console_does() {
+    let s = service();
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = format!("writes-mkdir-{}/", std::process::id());
+    let policy = writer_policy(dir.path(), &prefix);
+    common::put_objects(&[format!("{prefix}seed.txt")]);
+    let tmux = common::start_tui(
+        &s.endpoint,
+        &["--policy", policy.to_str().unwrap(), "--prefix", &prefix],
+        &[],
+        100,
+        30,
+    );
+    let t = std::time::Duration::from_secs(30);
+    tmux.wait_for("seed.txt", t);
+    tmux.keys(&["N"]);
+    tmux.wait_for(&format!("new folder in s3://{}/{prefix}: ", s.bucket), t);
+    tmux.type_text("reports 2026");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&format!("made s3://{}/{prefix}reports 2026/", s.bucket), t);
+    tmux.wait_for("┃reports 2026/", t);
+    // Made again: there already, nothing replaced.
+    tmux.keys(&["N"]);
+    tmux.type_text("reports 2026");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("reports 2026/ is there already", t);
+    tmux.quit();
+}
+
+#[test]
 fn the_tui_puts_a_file_into_the_folder_shown_and_asks_before_overwriting() {
     let s = service();
     let dir = tempfile::tempdir().unwrap();

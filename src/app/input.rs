@@ -190,6 +190,7 @@ impl App {
             Action::Shell => with!(self.share, now, Share::shell),
             Action::Delete => with!(self.deletes, now, super::delete::Deletes::ask),
             Action::Upload => self.open_upload_prompt(now),
+            Action::NewFolder => self.open_folder_prompt(now),
             Action::Mark => {
                 if self.listing.toggle_mark().is_none() {
                     self.notify(
@@ -438,6 +439,7 @@ impl App {
             Input::ConfirmPut => with!(self.uploads, now, |u, c| u.on_exists_key(press, c)),
             Input::Upload { text } => self.on_upload_path_key(press, text, now),
             Input::GoTo { text } => self.on_goto_key(press, text, now),
+            Input::NewFolder { text } => self.on_folder_name_key(press, text, now),
             Input::TypeToDelete { mut text } => match press.key {
                 Key::Enter => with!(self.deletes, now, |d, c| d.on_name_typed(&text, c)),
                 Key::Esc => with!(self.deletes, now, |d, c| d.on_name_typed("", c)),

@@ -47,6 +47,8 @@ pub(crate) enum Layer {
     GoTo,
     /// The bucket's name, typed to confirm a large deletion.
     TypeToDelete,
+    /// A new folder's name, typed in the status bar.
+    NewFolder,
     /// The MFA code's popup.
     Mfa,
 }
@@ -75,6 +77,7 @@ impl Layer {
                 | Layer::ConfirmPut
                 | Layer::GoTo
                 | Layer::TypeToDelete
+                | Layer::NewFolder
         )
     }
 
@@ -112,6 +115,7 @@ impl App {
             Input::ConfirmPut => Layer::ConfirmPut,
             Input::GoTo { .. } => Layer::GoTo,
             Input::TypeToDelete { .. } => Layer::TypeToDelete,
+            Input::NewFolder { .. } => Layer::NewFolder,
             Input::Mfa { .. } => Layer::Mfa,
         }));
         layers

@@ -7,6 +7,7 @@ pub(crate) mod buckets;
 pub(crate) mod ctx;
 pub(crate) mod delete;
 pub(crate) mod fetch;
+pub(crate) mod folder;
 pub(crate) mod goto;
 pub(crate) mod history;
 mod input;
@@ -95,6 +96,10 @@ pub(crate) enum Input {
     TypeToDelete {
         text: String,
     },
+    /// The name of a new folder (`N`).
+    NewFolder {
+        text: String,
+    },
 }
 
 /// How long notices stay up.
@@ -148,6 +153,8 @@ pub(crate) struct App {
     pub(crate) deletes: delete::Deletes,
     /// Putting a file (`U`).
     pub(crate) uploads: upload::Uploads,
+    /// Making a folder (`N`).
+    pub(crate) folders: folder::Folders,
     pub(crate) help_visible: bool,
     /// The first line of the help shown (when it does not fit; the view clamps it).
     pub(crate) help_scroll: usize,
@@ -198,6 +205,7 @@ impl App {
             history: history::History::default(),
             share: share::Share::default(),
             deletes: delete::Deletes::default(),
+            folders: folder::Folders::default(),
             uploads: upload::Uploads::default(),
             buckets: None,
             profiles: None,
@@ -274,6 +282,9 @@ impl App {
                     *typed = text;
                 }
                 Vec::new()
+            }
+            Msg::FolderCreated { request, result } => {
+                with!(self.folders, now, |f, c| f.on_created(request, result, c))
             }
             Msg::ObjectsDeleted { request, result } => {
                 with!(self.deletes, now, |d, c| d.on_deleted(request, result, c))

@@ -155,6 +155,11 @@ pub(crate) enum Msg {
     PathCompleted {
         text: String,
     },
+    /// The folder of `request` was created, or why not.
+    FolderCreated {
+        request: RequestId,
+        result: Result<(), AwsFailure>,
+    },
     /// The objects of `request` were deleted but those refused (each with why), or why none
     /// was.
     ObjectsDeleted {
@@ -342,6 +347,14 @@ pub(crate) enum Effect {
     /// `PathCompleted`.
     CompletePath {
         text: String,
+    },
+    /// Create the folder `key` (a zero-byte object ending in `/`) with the credentials of
+    /// `generation`; answer with `FolderCreated`.
+    CreateFolder {
+        request: RequestId,
+        generation: Generation,
+        bucket: String,
+        key: String,
     },
     /// Delete `keys` with the credentials of `generation`; answer with `ObjectsDeleted`.
     DeleteObjects {

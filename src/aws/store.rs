@@ -57,6 +57,12 @@ pub trait ObjectStore: Send + Sync {
         path: &'a std::path::Path,
         only_new: bool,
     ) -> BoxFuture<'a, Result<u64, AwsFailure>>;
+    /// Creates the folder `key` (ending in `/`): a zero-byte object, never over one there.
+    fn create_folder<'a>(
+        &'a self,
+        bucket: &'a str,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<(), AwsFailure>>;
     /// Deletes `keys` (DeleteObjects, a batch of up to 1,000 at a time; a key that is not
     /// there counts as deleted): the keys S3 refused, each with why.
     fn delete<'a>(
@@ -83,6 +89,14 @@ impl ObjectStore for S3Browser {
                 .await
                 .map(|_| size)
         })
+    }
+
+    fn create_folder<'a>(
+        &'a self,
+        bucket: &'a str,
+        key: &'a str,
+    ) -> BoxFuture<'a, Result<(), AwsFailure>> {
+        Box::pin(self.put_folder(bucket, key))
     }
 
     fn delete<'a>(

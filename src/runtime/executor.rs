@@ -255,6 +255,17 @@ impl Executor {
                 what,
                 ..
             } => self.fetch_object(request, bucket, key, what),
+            Effect::CreateFolder {
+                request,
+                bucket,
+                key,
+                ..
+            } => {
+                self.spawn_s3(
+                    move |s3| async move { s3.create_folder(&bucket, &key).await },
+                    move |result| Msg::FolderCreated { request, result },
+                );
+            }
             Effect::DeleteObjects {
                 request,
                 bucket,

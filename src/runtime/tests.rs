@@ -235,6 +235,14 @@ impl ObjectStore for FakeStore {
         Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
     }
 
+    fn create_folder<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _key: &'a str,
+    ) -> BoxFuture<'a, Result<(), AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
     fn delete<'a>(
         &'a self,
         _bucket: &'a str,

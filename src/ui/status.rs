@@ -58,6 +58,7 @@ fn prompt_line(app: &App, width: usize) -> Option<Line<'static>> {
         Input::Upload { text } => upload_prompt(app, text, width),
         Input::ConfirmPut => confirm_put_prompt(app, app.uploads.exists()?, width),
         Input::GoTo { text } => goto_prompt(app, text, width),
+        Input::NewFolder { text } => folder_prompt(app, text, width),
         Input::Filter { text } => Line::from(vec![
             Span::styled("/", theme::key_hint()),
             Span::raw(text.clone()),
@@ -109,6 +110,21 @@ fn upload_prompt(app: &App, text: &str, width: usize) -> Line<'static> {
     let (folder, keys) = fit_name(&uri(app, app.listing.folder()), fixed, keys, width);
     Line::from(vec![
         Span::styled(format!("put into {folder}: "), theme::key_hint()),
+        Span::raw(text),
+        Span::styled("▏", theme::key_hint()),
+        Span::styled(keys, theme::dim()),
+    ])
+}
+
+/// `N`: where the folder goes, the name typed so far, the keys.
+fn folder_prompt(app: &App, text: &str, width: usize) -> Line<'static> {
+    let text = crate::escape::printable(text).into_owned();
+    // "new folder in " and ": ", the text, the cursor.
+    let fixed = 14 + 2 + text.chars().count() + 1;
+    let keys = ["  ⏎ makes it · esc cancels", "  ⏎ · esc"];
+    let (folder, keys) = fit_name(&uri(app, app.listing.folder()), fixed, keys, width);
+    Line::from(vec![
+        Span::styled(format!("new folder in {folder}: "), theme::key_hint()),
         Span::raw(text),
         Span::styled("▏", theme::key_hint()),
         Span::styled(keys, theme::dim()),

@@ -196,6 +196,7 @@ pub enum Action {
     ScrollRight,
     Mark,
     MarkAll,
+    NewFolder,
 }
 
 impl Action {

@@ -31,6 +31,21 @@ fn quiet_delete(keys: &[String]) -> Result<Delete, AwsFailure> {
 }
 
 impl S3Browser {
+    /// A folder as the console makes one: a zero-byte object whose key ends in `/`, sent with
+    /// `If-None-Match: *` (an existing one answers `PreconditionFailed`).
+    pub async fn put_folder(&self, bucket: &str, key: &str) -> Result<(), AwsFailure> {
+        self.client
+            .put_object()
+            .bucket(bucket)
+            .key(key)
+            .body(ByteStream::from_static(b""))
+            .if_none_match("*")
+            .send()
+            .await
+            .map_err(|e| failure_from_sdk(&e, &self.place, "PutObject answer"))?;
+        Ok(())
+    }
+
     /// PutObject of the file at `path` as `key`, of `content_type`; `only_new`: sent with
     /// `If-None-Match: *`, so an existing key is never overwritten (S3 answers
     /// `PreconditionFailed`, even when another writer got there first). The object's ETag.
