@@ -163,7 +163,25 @@ mod tests {
         assert!(stacked.1.y > stacked.0.y, "stacked at 69");
     }
 
-    fn panes_of(area: Rect) -> (Rect, Rect, Rect) {
+    #[test]
+    fn stacked_the_session_pane_grows_for_a_long_error_and_leaves_the_listing_three_rows() {
+        use chrono::TimeZone;
+        let now = chrono::Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+        let mut app = app_of();
+        let long = "a long failure that goes on and on ".repeat(8);
+        app.session
+            .record_error(crate::credentials::Mode::Federated, long, now);
+        // 60x34: room for it (the usual 9 rows, a 8-row policy pane, the listing's 6).
+        let (session, policy, objects) = panes(Rect::new(0, 0, 60, 33), &app);
+        assert!(session.height > 9, "{session:?}");
+        assert_eq!(session.height + policy.height + objects.height, 33);
+        assert!(objects.height >= 6, "{objects:?}");
+        // 60x20: no room, the usual 9 rows and the listing keeps its three.
+        let (session, _, objects) = panes(Rect::new(0, 0, 60, 19), &app);
+        assert_eq!((session.height, objects.height), (9, 6));
+    }
+
+    fn app_of() -> App {
         use crate::cli::Options;
         use crate::keymap::Keymap;
         use chrono::TimeZone;
@@ -174,7 +192,10 @@ mod tests {
         };
         let settings = crate::settings::Settings::resolve_text(&opts, "", "t.toml").unwrap();
         let now = chrono::Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
-        let (app, _) = App::new(settings, Keymap::default(), now);
-        panes(area, &app)
+        App::new(settings, Keymap::default(), now).0
+    }
+
+    fn panes_of(area: Rect) -> (Rect, Rect, Rect) {
+        panes(area, &app_of())
     }
 }
