@@ -113,14 +113,10 @@ impl Folders {
 impl App {
     /// `N`: the name prompt, when there is a bucket to make it in.
     pub(crate) fn open_folder_prompt(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
-        if self.listing.bucket().is_empty() {
-            self.notify("no bucket open yet: b picks one", Level::Warn, now);
-            return Vec::new();
-        }
-        self.input = Some(Input::NewFolder {
+        let prompt = Input::NewFolder {
             text: String::new(),
-        });
-        Vec::new()
+        };
+        self.ask_in_a_bucket(prompt, now)
     }
 
     /// A key at the name prompt: text, Backspace, Enter makes it, Esc cancels.
@@ -172,11 +168,7 @@ mod tests {
 
     /// `N`, `name`, Enter.
     fn make(app: &mut App, name: &str) -> Vec<Effect> {
-        let _ = app.update(key('N'), at(2));
-        for c in name.chars() {
-            let _ = app.update(key(c), at(2));
-        }
-        app.update(special(Key::Enter), at(2))
+        crate::app::tests::prompted(app, 'N', name)
     }
 
     #[test]

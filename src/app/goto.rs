@@ -166,12 +166,7 @@ mod tests {
 
     /// `:` and `text` typed, then Enter.
     fn go(app: &mut App, text: &str) -> Vec<Effect> {
-        use crate::app::tests::{at, key, special};
-        let _ = app.update(key(':'), at(2));
-        for c in text.chars() {
-            let _ = app.update(key(c), at(2));
-        }
-        app.update(special(Key::Enter), at(2))
+        crate::app::tests::prompted(app, ':', text)
     }
 
     #[test]

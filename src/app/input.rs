@@ -526,6 +526,18 @@ fn scroll_overlay(press: KeyPress, action: Option<Action>, key: char, scroll: &m
     false
 }
 
+impl App {
+    /// Opens `prompt` in the status bar, when a bucket is open to act in.
+    pub(crate) fn ask_in_a_bucket(&mut self, prompt: Input, now: DateTime<Utc>) -> Vec<Effect> {
+        if self.listing.bucket().is_empty() {
+            self.notify("no bucket open yet: b picks one", Level::Warn, now);
+        } else {
+            self.input = Some(prompt);
+        }
+        Vec::new()
+    }
+}
+
 /// A key typed into a line of text (a filter, a path): Backspace takes the last character, a
 /// plain character is added, anything else leaves it.
 pub(crate) fn edit_line(text: &mut String, press: KeyPress) {

@@ -142,14 +142,10 @@ impl Uploads {
 impl App {
     /// `U`: the path prompt, when there is a folder to put into.
     pub(crate) fn open_upload_prompt(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
-        if self.listing.bucket().is_empty() {
-            self.notify("no bucket open yet: b picks one", Level::Warn, now);
-            return Vec::new();
-        }
-        self.input = Some(Input::Upload {
+        let prompt = Input::Upload {
             text: String::new(),
-        });
-        Vec::new()
+        };
+        self.ask_in_a_bucket(prompt, now)
     }
 
     /// A key at the path prompt: text, Backspace, Tab completes, Enter puts, Esc cancels.

@@ -106,6 +106,15 @@ pub(crate) fn running() -> (App, RequestId) {
     (app, id)
 }
 
+/// `opener` (the key that opens a prompt), `text` typed, then Enter: its effects.
+pub(crate) fn prompted(app: &mut App, opener: char, text: &str) -> Vec<Effect> {
+    let _ = app.update(key(opener), at(2));
+    for c in text.chars() {
+        let _ = app.update(key(c), at(2));
+    }
+    app.update(special(Key::Enter), at(2))
+}
+
 /// A running app whose root shows `folders` and `keys`, with a session policy that may write
 /// (the `read-write` template, as if attached from the lab).
 pub(crate) fn writable(folders: &[&str], keys: &[&str]) -> App {
