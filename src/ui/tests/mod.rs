@@ -1331,6 +1331,53 @@ fn with_nothing_on_its_way_the_listing_says_how_to_get_credentials() {
 }
 
 #[test]
+fn the_go_to_and_put_prompts_keep_what_is_typed_and_their_keys_on_a_narrow_line() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(':'))), at(1));
+    for c in "docs/".chars() {
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(c))), at(1));
+    }
+    let last = |app: &mut App, w| {
+        let text = format!("{}", draw(app, at(1), w, 12).backend());
+        text.lines()
+            .last()
+            .unwrap()
+            .trim_matches('"')
+            .trim_end()
+            .to_string()
+    };
+    assert_eq!(
+        last(&mut app, 100),
+        "go to s3://sts3-demo/: docs/▏  ⏎ go · s3://b/p/, /from/root/, rel/, a partial name · esc cancels"
+    );
+    assert_eq!(last(&mut app, 40), "go to s3://sts3-demo/: docs/▏  ⏎ · esc");
+    for c in "reports/2026/".chars() {
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(c))), at(1));
+    }
+    assert_eq!(
+        last(&mut app, 40),
+        "go to …mo/: docs/reports/2026/▏  ⏎ · esc",
+        "the folder gives way to what is typed"
+    );
+    // The key being put exists: overwrite it?
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Esc)), at(1));
+    app.uploads.current = Some(crate::app::upload::Upload {
+        path: "/tmp/a.txt".into(),
+        key: "docs/a.txt".into(),
+        phase: crate::app::upload::Phase::Exists,
+    });
+    app.input = Some(crate::app::Input::ConfirmPut);
+    assert_eq!(
+        last(&mut app, 100),
+        "s3://sts3-demo/docs/a.txt exists: o overwrites it · any other key keeps it"
+    );
+    assert_eq!(
+        last(&mut app, 40),
+        "…s3-demo/docs/a.txt exists: o overwrites"
+    );
+}
+
+#[test]
 fn the_upload_prompt_names_the_folder_and_the_keys() {
     let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
     app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('U'))), at(1));

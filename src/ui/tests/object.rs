@@ -138,6 +138,12 @@ fn a_long_preview_reaches_its_last_line_wrapped_or_not_and_scrolls_sideways() {
     // Wrapped, the last line can come to the top and be read whole.
     press(&mut app, Key::Char('w'));
     assert_eq!(app.object.view.as_ref().unwrap().hscroll, 0);
+    press(&mut app, Key::Char('>'));
+    assert_eq!(
+        app.object.view.as_ref().unwrap().hscroll,
+        0,
+        "wrapped lines do not move sideways"
+    );
     press(&mut app, Key::End);
     let screen = screen_text(&draw(&mut app, at(2), 80, 24));
     assert!(screen.contains("the end"), "{screen}");
