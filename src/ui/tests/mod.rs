@@ -1260,6 +1260,12 @@ fn marked_rows_show_their_sign_the_footer_counts_them_and_many_ask_for_the_name(
         text.contains("delete 2 objects (") && text.contains("): README.md, index.html? y deletes"),
         "{text}"
     );
+    // Narrow: how many and how much stay, the names give way.
+    let text = format!("{}", draw(&mut app, at(1), 40, 12).backend());
+    assert_eq!(
+        text.lines().last().unwrap().trim_matches('"').trim_end(),
+        "delete 2 objects (22.7 KiB): REA…? [y/N]"
+    );
     // Over ten: the bucket's name is asked for.
     app.update(Msg::KeyPressed(KeyPress::plain(Key::Esc)), at(1));
     for i in 0..11 {
