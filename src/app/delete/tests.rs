@@ -289,3 +289,23 @@ fn one_marked_key_the_policy_refuses_stops_them_all() {
         "the session policy does not allow s3:DeleteObject on arn:aws:s3:::demo-bucket/k002 (1 of 3 refused); nothing was sent (T offers read-write templates)"
     );
 }
+
+#[test]
+fn ten_are_asked_with_y_and_eleven_need_the_name() {
+    let mut app = many(11);
+    for _ in 0..10 {
+        app.update(key(' '), at(1));
+    }
+    app.update(key('D'), at(2));
+    assert_eq!(app.input, Some(Input::ConfirmDelete), "ten: y");
+    app.update(key('n'), at(2));
+    app.update(key(' '), at(3)); // the eleventh
+    app.update(key('D'), at(4));
+    assert_eq!(
+        app.input,
+        Some(Input::TypeToDelete {
+            text: String::new()
+        }),
+        "eleven: the bucket's name"
+    );
+}
