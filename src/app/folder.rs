@@ -188,6 +188,10 @@ mod tests {
             panic!("{fx:?}")
         };
         assert_eq!(k, "reports/");
+        assert_eq!(
+            app.notice.as_ref().unwrap().text,
+            "making s3://demo-bucket/reports/…"
+        );
         let request = *request;
         let fx = app.update(
             Msg::FolderCreated {
@@ -202,6 +206,10 @@ mod tests {
         );
         assert_eq!(
             app.notice.as_ref().unwrap().text,
+            "made s3://demo-bucket/reports/"
+        );
+        assert_eq!(
+            app.history.newest_first().next().unwrap().text,
             "made s3://demo-bucket/reports/"
         );
         // There already: said, not an error.
@@ -221,6 +229,28 @@ mod tests {
             app.notice.as_ref().unwrap().text,
             "s3://demo-bucket/reports/ is there already"
         );
+        // Any other failure is one, said with its code.
+        let fx = make(&mut app, "other");
+        let [Effect::CreateFolder { request, .. }] = &fx[..] else {
+            panic!("{fx:?}")
+        };
+        let denied = AwsFailure::from_service(Some("AccessDenied"), None, Some(403));
+        let _ = app.update(
+            Msg::FolderCreated {
+                request: *request,
+                result: Err(denied),
+            },
+            at(5),
+        );
+        let notice = app.notice.as_ref().unwrap();
+        assert!(
+            notice
+                .text
+                .starts_with("s3://demo-bucket/other/ not made: AccessDenied"),
+            "{}",
+            notice.text
+        );
+        assert_eq!(notice.level, crate::app::Level::Error);
     }
 
     #[test]

@@ -241,7 +241,7 @@ fn many_marked_need_the_bucket_s_name_typed_and_a_wrong_name_keeps_them() {
 
 #[test]
 fn every_key_s3_refused_is_named_and_the_rest_are_gone() {
-    let mut app = many(3);
+    let mut app = many(5);
     app.update(key('V'), at(1));
     app.update(key('D'), at(2));
     let fx = app.update(key('y'), at(3));
@@ -265,7 +265,7 @@ fn every_key_s3_refused_is_named_and_the_rest_are_gone() {
     );
     assert_eq!(
         notice(&app),
-        "deleted 1 of 3; 2 refused: s3://demo-bucket/k001: AccessDenied: one"
+        "deleted 3 of 5; 2 refused: s3://demo-bucket/k001: AccessDenied: one"
     );
     let history = &app.history.newest_first().next().unwrap().text;
     assert!(
@@ -307,5 +307,37 @@ fn ten_are_asked_with_y_and_eleven_need_the_name() {
             text: String::new()
         }),
         "eleven: the bucket's name"
+    );
+}
+
+#[test]
+fn when_s3_refuses_every_key_nothing_reloads_and_the_marks_stay() {
+    let mut app = many(2);
+    app.update(key('V'), at(1));
+    app.update(key('D'), at(2));
+    let fx = app.update(key('y'), at(3));
+    let Effect::DeleteObjects { request, .. } = fx[0] else {
+        panic!()
+    };
+    let denied = |m: &str| AwsFailure::new(ErrorKind::AccessDenied, Some("AccessDenied"), m);
+    let fx = app.update(
+        Msg::ObjectsDeleted {
+            request,
+            result: Ok(vec![
+                ("k000".into(), denied("a")),
+                ("k001".into(), denied("b")),
+            ]),
+        },
+        at(4),
+    );
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::ListPage { .. })),
+        "{fx:?}"
+    );
+    assert_eq!(app.listing.marks.len(), 2, "nothing went: the marks stay");
+    assert!(
+        notice(&app).starts_with("deleted 0 of 2; 2 refused"),
+        "{}",
+        notice(&app)
     );
 }
