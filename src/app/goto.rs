@@ -178,6 +178,13 @@ mod tests {
         assert_eq!(app.listing.folder(), "photos/");
         assert_eq!(app.listing.starting_with(), Some("IMG_2024"));
         assert_eq!(app.input, None);
+        // Esc at the prompt: nothing typed goes anywhere.
+        let _ = app.update(crate::app::tests::key(':'), crate::app::tests::at(2));
+        let _ = app.update(
+            crate::app::tests::special(Key::Esc),
+            crate::app::tests::at(2),
+        );
+        assert_eq!(app.input, None);
         // From there, a relative path starts at the folder shown.
         let fx = go(&mut app, "2024/");
         assert_eq!(list_request(&fx).1.prefix, "photos/2024/");
