@@ -1282,10 +1282,10 @@ fn marked_rows_show_their_sign_the_footer_counts_them_and_many_ask_for_the_name(
     );
     // At 80 columns what goes is cut; the question and the name typed stay.
     let text = format!("{}", draw(&mut app, at(1), 80, 24).backend());
-    let last = text.lines().last().unwrap();
-    assert!(
-        last.contains("delete 13 objects (") && last.contains("…type sts3-demo to confirm: s▏"),
-        "{last}"
+    let last = text.lines().last().unwrap().trim_matches('"').trim_end();
+    assert_eq!(
+        last,
+        "delete 13 objects (22.…type sts3-demo to confirm: s▏  ⏎ deletes · esc keeps them"
     );
 }
 
@@ -1381,6 +1381,45 @@ fn the_go_to_and_put_prompts_keep_what_is_typed_and_their_keys_on_a_narrow_line(
         last(&mut app, 40),
         "…s3-demo/docs/a.txt exists: o overwrites"
     );
+}
+
+#[test]
+fn the_new_folder_prompt_names_where_it_goes_and_keeps_what_is_typed() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('N'))), at(1));
+    for c in "reports".chars() {
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(c))), at(1));
+    }
+    let last = |app: &mut App, w| {
+        let text = format!("{}", draw(app, at(1), w, 12).backend());
+        text.lines()
+            .last()
+            .unwrap()
+            .trim_matches('"')
+            .trim_end()
+            .to_string()
+    };
+    assert_eq!(
+        last(&mut app, 100),
+        "new folder in s3://sts3-demo/: reports▏  ⏎ makes it · esc cancels"
+    );
+    assert_eq!(
+        last(&mut app, 40),
+        "new folder in …-demo/: reports▏  ⏎ · esc"
+    );
+}
+
+#[test]
+fn a_pane_of_six_rows_under_a_failure_shows_it_on_three() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    reload_refused(&mut app, at(1));
+    // 80x19: the object pane has 6 rows inside: enough for the failure's 3 lines.
+    let screen = crate::ui::layout::screen(ratatui::layout::Rect::new(0, 0, 80, 19), &app).unwrap();
+    assert_eq!(screen.objects.height - 2, 6);
+    assert_eq!(screen.error.height, 3);
+    // One fewer: the failure takes one line.
+    let screen = crate::ui::layout::screen(ratatui::layout::Rect::new(0, 0, 80, 18), &app).unwrap();
+    assert_eq!(screen.error.height, 1);
 }
 
 #[test]
