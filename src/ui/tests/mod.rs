@@ -1247,7 +1247,9 @@ fn marked_rows_show_their_sign_the_footer_counts_them_and_many_ask_for_the_name(
     }
     app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(' '))), at(1));
     app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(' '))), at(1));
-    let text = format!("{}", draw(&mut app, at(1), 100, 30).backend());
+    let t = draw(&mut app, at(1), 100, 30);
+    assert_eq!(fg_at(t.backend().buffer(), "▪ README.md"), Color::Yellow);
+    let text = format!("{}", t.backend());
     assert!(text.contains("┃▪ README.md"), "{text}");
     assert!(text.contains("┃▪ index.html"), "{text}");
     assert!(
@@ -1260,6 +1262,27 @@ fn marked_rows_show_their_sign_the_footer_counts_them_and_many_ask_for_the_name(
         text.contains("delete 2 objects (") && text.contains("): README.md, index.html? y deletes"),
         "{text}"
     );
+    // Three names are all there are; a fourth is said with …
+    let ask = |app: &mut App| {
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('n'))), at(1));
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('D'))), at(1));
+        format!("{}", draw(app, at(1), 120, 30).backend())
+    };
+    app.listing.marks.toggle("naïve café.txt", 1);
+    let text = ask(&mut app);
+    assert!(
+        text.contains("README.md, index.html, naïve café.txt? y deletes"),
+        "{text}"
+    );
+    app.listing.marks.toggle("zzz", 1);
+    let text = ask(&mut app);
+    assert!(
+        text.contains("README.md, index.html, naïve café.txt, …? y deletes"),
+        "{text}"
+    );
+    app.listing.marks.toggle("zzz", 1);
+    app.listing.marks.toggle("naïve café.txt", 1);
+    ask(&mut app);
     // Narrow: how many and how much stay, the names give way.
     let text = format!("{}", draw(&mut app, at(1), 40, 12).backend());
     assert_eq!(
