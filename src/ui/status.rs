@@ -165,21 +165,20 @@ fn confirm_put_prompt(app: &App, key: &str, width: usize) -> Line<'static> {
 fn confirm_delete_prompt(app: &App, deletion: &Deletion, width: usize) -> Line<'static> {
     let keys = ["y deletes · any other key keeps it", "[y/N]"];
     // "delete " and "? "
-    let (name, keys) = match deletion.keys.as_slice() {
-        [key] => fit_name(&uri(app, key), 9, keys, width),
+    let (name, keys) = if let [key] = deletion.keys.as_slice() {
+        fit_name(&uri(app, key), 9, keys, width)
+    } else {
         // How many and how much always show; the first names take what is left.
-        _ => {
-            let what = deletion.what(app.listing.bucket());
-            let fixed = 9 + what.chars().count() + 2;
-            let room = |keys: &str| width.saturating_sub(fixed + keys.chars().count());
-            let keys = if room(keys[0]) >= 12 {
-                keys[0]
-            } else {
-                keys[1]
-            };
-            let names = super::keep_head(&first_names(app, deletion), room(keys).max(1));
-            (format!("{what}: {names}"), keys)
-        }
+        let what = deletion.what(app.listing.bucket());
+        let fixed = 9 + what.chars().count() + 2;
+        let room = |keys: &str| width.saturating_sub(fixed + keys.chars().count());
+        let keys = if room(keys[0]) >= 12 {
+            keys[0]
+        } else {
+            keys[1]
+        };
+        let names = super::keep_head(&first_names(app, deletion), room(keys).max(1));
+        (format!("{what}: {names}"), keys)
     };
     Line::from(vec![
         Span::styled(format!("delete {name}? "), theme::warn()),
