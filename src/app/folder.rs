@@ -5,7 +5,7 @@
 use super::ctx::{Ctx, Step, with};
 use super::{App, Effect, Input, Level, RequestId};
 use crate::failure::AwsFailure;
-use crate::keymap::{Key, KeyPress};
+use crate::keymap::KeyPress;
 use chrono::{DateTime, Utc};
 
 /// The folder being created, if one is: its key and the request.
@@ -123,16 +123,13 @@ impl App {
     pub(crate) fn on_folder_name_key(
         &mut self,
         press: KeyPress,
-        mut text: String,
+        text: String,
         now: DateTime<Utc>,
     ) -> Vec<Effect> {
-        match press.key {
-            Key::Esc => return Vec::new(),
-            Key::Enter => return with!(self.folders, now, |f, c| f.create(&text, c)),
-            _ => super::input::edit_line(&mut text, press),
-        }
-        self.input = Some(Input::NewFolder { text });
-        Vec::new()
+        let again = |text| Input::NewFolder { text };
+        self.on_line_key(press, text, again, |app, text| {
+            with!(app.folders, now, |f, c| f.create(text, c))
+        })
     }
 }
 
@@ -141,6 +138,7 @@ mod tests {
     use super::*;
     use crate::app::tests::{at, key, special, writable};
     use crate::app::{Msg, layers::Layer};
+    use crate::keymap::Key;
 
     #[test]
     fn a_folder_name_becomes_a_key_under_the_folder_shown() {

@@ -6,7 +6,7 @@
 use super::listing::Which;
 use super::{App, Effect, Input, Level};
 use crate::bucket::S3Uri;
-use crate::keymap::{Key, KeyPress};
+use crate::keymap::KeyPress;
 use chrono::{DateTime, Utc};
 
 /// Where a typed path leads: the bucket (`None`: the one shown) and the prefix to list.
@@ -69,16 +69,11 @@ impl App {
     pub(crate) fn on_goto_key(
         &mut self,
         press: KeyPress,
-        mut text: String,
+        text: String,
         now: DateTime<Utc>,
     ) -> Vec<Effect> {
-        match press.key {
-            Key::Esc => return Vec::new(),
-            Key::Enter => return self.go_to(&text, now),
-            _ => super::input::edit_line(&mut text, press),
-        }
-        self.input = Some(Input::GoTo { text });
-        Vec::new()
+        let again = |text| Input::GoTo { text };
+        self.on_line_key(press, text, again, |app, text| app.go_to(text, now))
     }
 
     /// Lists where `text` leads: another bucket is opened as the picker opens it.
@@ -107,6 +102,7 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::keymap::Key;
 
     fn to(text: &str, folder: &str) -> Result<Destination, String> {
         destination(text, folder)

@@ -527,6 +527,26 @@ fn scroll_overlay(press: KeyPress, action: Option<Action>, key: char, scroll: &m
 }
 
 impl App {
+    /// A key at a line being typed (a path, a name): Enter does `enter` with the text, Esc
+    /// drops it, any other key edits it and the prompt (`again`) stays.
+    pub(crate) fn on_line_key(
+        &mut self,
+        press: KeyPress,
+        mut text: String,
+        again: fn(String) -> Input,
+        enter: impl FnOnce(&mut App, &str) -> Vec<Effect>,
+    ) -> Vec<Effect> {
+        match press.key {
+            Key::Esc => Vec::new(),
+            Key::Enter => enter(self, &text),
+            _ => {
+                edit_line(&mut text, press);
+                self.input = Some(again(text));
+                Vec::new()
+            }
+        }
+    }
+
     /// Opens `prompt` in the status bar, when a bucket is open to act in.
     pub(crate) fn ask_in_a_bucket(&mut self, prompt: Input, now: DateTime<Utc>) -> Vec<Effect> {
         if self.listing.bucket().is_empty() {

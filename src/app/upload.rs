@@ -152,21 +152,18 @@ impl App {
     pub(crate) fn on_upload_path_key(
         &mut self,
         press: KeyPress,
-        mut text: String,
+        text: String,
         now: DateTime<Utc>,
     ) -> Vec<Effect> {
-        match press.key {
-            Key::Esc => return Vec::new(),
-            Key::Enter => return with!(self.uploads, now, |u, c| u.start(&text, c)),
-            Key::Tab => {
-                let effects = vec![Effect::CompletePath { text: text.clone() }];
-                self.input = Some(Input::Upload { text });
-                return effects;
-            }
-            _ => super::input::edit_line(&mut text, press),
+        if press.key == Key::Tab {
+            let effects = vec![Effect::CompletePath { text: text.clone() }];
+            self.input = Some(Input::Upload { text });
+            return effects;
         }
-        self.input = Some(Input::Upload { text });
-        Vec::new()
+        let again = |text| Input::Upload { text };
+        self.on_line_key(press, text, again, |app, text| {
+            with!(app.uploads, now, |u, c| u.start(text, c))
+        })
     }
 }
 

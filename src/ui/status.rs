@@ -55,10 +55,22 @@ fn prompt_line(app: &App, width: usize) -> Option<Line<'static>> {
         Input::TypeToDelete { text } => {
             type_to_delete_prompt(app, app.deletes.asking()?, text, width)
         }
-        Input::Upload { text } => upload_prompt(app, text, width),
+        Input::Upload { text } => {
+            let keys = ["  ⏎ put · tab completes · esc cancels", "  ⏎ · tab · esc"];
+            folder_line_prompt(app, "put into", text, keys, width)
+        }
         Input::ConfirmPut => confirm_put_prompt(app, app.uploads.exists()?, width),
-        Input::GoTo { text } => goto_prompt(app, text, width),
-        Input::NewFolder { text } => folder_prompt(app, text, width),
+        Input::GoTo { text } => {
+            let keys = [
+                "  ⏎ go · s3://b/p/, /from/root/, rel/, a partial name · esc cancels",
+                "  ⏎ · esc",
+            ];
+            folder_line_prompt(app, "go to", text, keys, width)
+        }
+        Input::NewFolder { text } => {
+            let keys = ["  ⏎ makes it · esc cancels", "  ⏎ · esc"];
+            folder_line_prompt(app, "new folder in", text, keys, width)
+        }
         Input::Filter { text } => Line::from(vec![
             Span::styled("/", theme::key_hint()),
             Span::raw(text.clone()),
@@ -101,48 +113,21 @@ fn uri(app: &App, key: &str) -> String {
     )
 }
 
-/// `U`: the folder the file goes into, the path typed so far, the keys.
-fn upload_prompt(app: &App, text: &str, width: usize) -> Line<'static> {
+/// A line typed about the folder shown (`U`'s path, `N`'s name, `:`'s path): `{what}
+/// s3://b/folder/: TEXT▏ keys`, the folder giving way before the text and the keys.
+fn folder_line_prompt(
+    app: &App,
+    what: &str,
+    text: &str,
+    keys: [&'static str; 2],
+    width: usize,
+) -> Line<'static> {
     let text = crate::escape::printable(text).into_owned();
-    // "put into " and ": ", the text, the cursor.
-    let fixed = 9 + 2 + text.chars().count() + 1;
-    let keys = ["  ⏎ put · tab completes · esc cancels", "  ⏎ · tab · esc"];
+    // `what`, a space, ": ", the text, the cursor.
+    let fixed = what.chars().count() + 1 + 2 + text.chars().count() + 1;
     let (folder, keys) = fit_name(&uri(app, app.listing.folder()), fixed, keys, width);
     Line::from(vec![
-        Span::styled(format!("put into {folder}: "), theme::key_hint()),
-        Span::raw(text),
-        Span::styled("▏", theme::key_hint()),
-        Span::styled(keys, theme::dim()),
-    ])
-}
-
-/// `N`: where the folder goes, the name typed so far, the keys.
-fn folder_prompt(app: &App, text: &str, width: usize) -> Line<'static> {
-    let text = crate::escape::printable(text).into_owned();
-    // "new folder in " and ": ", the text, the cursor.
-    let fixed = 14 + 2 + text.chars().count() + 1;
-    let keys = ["  ⏎ makes it · esc cancels", "  ⏎ · esc"];
-    let (folder, keys) = fit_name(&uri(app, app.listing.folder()), fixed, keys, width);
-    Line::from(vec![
-        Span::styled(format!("new folder in {folder}: "), theme::key_hint()),
-        Span::raw(text),
-        Span::styled("▏", theme::key_hint()),
-        Span::styled(keys, theme::dim()),
-    ])
-}
-
-/// `:`: where the path is taken from, the path typed so far, the keys.
-fn goto_prompt(app: &App, text: &str, width: usize) -> Line<'static> {
-    let text = crate::escape::printable(text).into_owned();
-    // "go to " and ": ", the text, the cursor.
-    let fixed = 6 + 2 + text.chars().count() + 1;
-    let keys = [
-        "  ⏎ go · s3://b/p/, /from/root/, rel/, a partial name · esc cancels",
-        "  ⏎ · esc",
-    ];
-    let (folder, keys) = fit_name(&uri(app, app.listing.folder()), fixed, keys, width);
-    Line::from(vec![
-        Span::styled(format!("go to {folder}: "), theme::key_hint()),
+        Span::styled(format!("{what} {folder}: "), theme::key_hint()),
         Span::raw(text),
         Span::styled("▏", theme::key_hint()),
         Span::styled(keys, theme::dim()),
