@@ -129,6 +129,14 @@ pub struct PutArgs {
     /// Say what would be put, and put nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Requests at once (1-64): files, and a large file's parts [default: parallel from the
+    /// config, 8].
+    #[arg(long, value_name = "N")]
+    pub parallel: Option<usize>,
+    /// A file larger than this many MiB (5-5120) goes in parts of it [default: part_size_mib
+    /// from the config, 8].
+    #[arg(long, value_name = "MIB")]
+    pub part_size: Option<u64>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -4,6 +4,8 @@
 //! never splicing two versions. What to do about credentials is the caller's: the command
 //! issues new ones itself, the TUI asks its model and waits for them.
 
+pub mod upload;
+
 use crate::aws::{ObjectBody, ObjectStore};
 use crate::failure::{AwsFailure, ErrorKind};
 use crate::object::detail::thousands;
@@ -215,6 +217,8 @@ pub trait Renewal {
     /// Called with a failure a request met; resolves once new credentials are in place and the
     /// request is worth trying again, or with the failure to stop with.
     fn renewed(&mut self, failure: AwsFailure) -> impl Future<Output = Result<(), AwsFailure>>;
+    /// Requests went through since the last renewal (a long upload may need several).
+    fn progressed(&mut self) {}
 }
 
 /// What the caller hears as the download goes on.

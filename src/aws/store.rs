@@ -72,6 +72,66 @@ pub trait ObjectStore: Send + Sync {
     ) -> BoxFuture<'a, Result<Vec<(String, AwsFailure)>, AwsFailure>>;
 }
 
+/// Parts the TUI's upload sends at once.
+const TUI_PARTS_AT_ONCE: usize = 4;
+
+/// The TUI's upload through the engine (multipart above a part's size); a refusal ends it and
+/// the model says it, with the way out (the multipart upload is aborted first).
+async fn put_with_engine(
+    s3: &S3Browser,
+    bucket: &str,
+    key: &str,
+    path: &std::path::Path,
+    only_new: bool,
+) -> Result<u64, AwsFailure> {
+    use crate::transfer::upload::{self, Options, Sent, Source, UploadError};
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    let content_type = mime_guess::from_path(path)
+        .first_or_octet_stream()
+        .to_string();
+    let source = Source {
+        path,
+        bucket,
+        key,
+        content_type: &content_type,
+    };
+    let options = Options {
+        part_size: crate::object::upload::DEFAULT_PART,
+        only_new,
+        gate: std::sync::Arc::new(tokio::sync::Semaphore::new(TUI_PARTS_AT_ONCE)),
+    };
+    match upload::upload(s3, source, &options, &mut GiveUp, &mut Unheard).await {
+        Ok(Sent::Stored { .. }) => Ok(size),
+        Ok(Sent::Exists) => Err(AwsFailure::from_service(
+            Some("PreconditionFailed"),
+            Some("the key exists"),
+            Some(412),
+        )),
+        Err(UploadError::Object(f)) => Err(f),
+        Err(e) => Err(AwsFailure::new(
+            crate::failure::ErrorKind::Other,
+            None,
+            e.to_string(),
+        )),
+    }
+}
+
+/// No new credentials mid-upload: the failure is the answer.
+struct GiveUp;
+
+impl crate::transfer::Renewal for GiveUp {
+    async fn renewed(&mut self, failure: AwsFailure) -> Result<(), AwsFailure> {
+        Err(failure)
+    }
+}
+
+/// Nobody listens to the TUI's upload as it goes.
+struct Unheard;
+
+impl crate::transfer::upload::UploadListener for Unheard {
+    fn sent(&mut self, _bytes: u64) {}
+}
+
 impl ObjectStore for S3Browser {
     fn put<'a>(
         &'a self,
@@ -80,15 +140,7 @@ impl ObjectStore for S3Browser {
         path: &'a std::path::Path,
         only_new: bool,
     ) -> BoxFuture<'a, Result<u64, AwsFailure>> {
-        Box::pin(async move {
-            let size = std::fs::metadata(path).map_or(0, |m| m.len());
-            let content_type = mime_guess::from_path(path)
-                .first_or_octet_stream()
-                .to_string();
-            self.put_file(bucket, key, path, &content_type, only_new)
-                .await
-                .map(|_| size)
-        })
+        Box::pin(put_with_engine(self, bucket, key, path, only_new))
     }
 
     fn create_folder<'a>(

@@ -152,7 +152,7 @@ async fn to_file(session: &mut Session<'_>, key: &str, path: &Path) -> Result<u6
 
 /// Resolves with the signal's number on Ctrl-C (SIGINT), SIGTERM or SIGHUP; the handlers are in
 /// place when this returns.
-fn interrupted() -> Result<impl std::future::Future<Output = i32>, CommandError> {
+pub(super) fn interrupted() -> Result<impl std::future::Future<Output = i32>, CommandError> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -313,10 +313,22 @@ impl<'a> Session<'a> {
         failure: AwsFailure,
         signed_with: u64,
     ) -> Result<(), CommandError> {
+        let refresh_used = self.refreshes > 0;
+        self.recover_with(failure, signed_with, refresh_used).await
+    }
+
+    /// [`Session::recover`] for a long command, which may need new credentials more than
+    /// once: `refresh_used` says whether this failure's request already had its refresh.
+    pub(super) async fn recover_with(
+        &mut self,
+        failure: AwsFailure,
+        signed_with: u64,
+        refresh_used: bool,
+    ) -> Result<(), CommandError> {
         let attempt = Attempt {
             session_expired: self.info.is_expired(self.server_now()),
             signed_with_replaced: signed_with < self.refreshes,
-            refresh_used: self.refreshes > 0,
+            refresh_used,
             ..Attempt::default()
         };
         match recovery(&failure, attempt) {

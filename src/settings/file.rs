@@ -38,6 +38,7 @@ pub struct FileConfig {
     pub preview_bytes: Option<u64>,
     pub download_dir: Option<PathBuf>,
     pub presign_secs: Option<u64>,
+    pub part_size_mib: Option<u64>,
     pub mouse: Option<bool>,
     #[serde(default)]
     pub refresh: RefreshFile,
@@ -134,6 +135,7 @@ impl FileConfig {
             preview_bytes: self.preview_bytes.or(base.preview_bytes),
             download_dir: self.download_dir.or(base.download_dir),
             presign_secs: self.presign_secs.or(base.presign_secs),
+            part_size_mib: self.part_size_mib.or(base.part_size_mib),
             mouse: self.mouse.or(base.mouse),
             refresh: RefreshFile {
                 margin_secs: self.refresh.margin_secs.or(base.refresh.margin_secs),

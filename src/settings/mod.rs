@@ -154,6 +154,8 @@ pub struct ObjectSettings {
     pub presign_secs: u64,
     /// The default session policy lets objects be read (`allow_get_object`).
     pub allow_get_object: bool,
+    /// Bytes an upload's part holds (`part_size_mib`); a file no larger goes in one PutObject.
+    pub part_size: u64,
 }
 
 /// The folder downloads go to when the config names none: the user's Downloads folder, else
@@ -182,7 +184,16 @@ fn object_settings(file: &FileConfig) -> Result<ObjectSettings, SetupError> {
             range: "1 and 604800 (7 days)",
         });
     }
+    let part_size_mib = default_of(file.part_size_mib, "part_size_mib")?;
+    if !(5..=5120).contains(&part_size_mib) {
+        return Err(SetupError::OutOfRange {
+            key: "part_size_mib",
+            value: part_size_mib,
+            range: "5 and 5120 (5 GiB)",
+        });
+    }
     Ok(ObjectSettings {
+        part_size: part_size_mib * crate::object::upload::MIB,
         preview_bytes,
         download_dir: file
             .download_dir

@@ -3,10 +3,12 @@
 
 mod check;
 mod list;
+mod multipart;
 mod object;
 mod walk;
 mod write;
 
+pub use multipart::{Multipart, SentPart, Stored, Unfinished, UploadId};
 pub use object::ObjectBody;
 pub use walk::{Walked, walk_listing};
 pub use write::DELETE_BATCH;

@@ -1,4 +1,4 @@
-//! Writing with the session: PutObject of a local file and DeleteObjects. What the session
+//! Writing with the session: a new folder and DeleteObjects (uploads are in `multipart`). What the session
 //! policy allows is predicted by the caller before these are sent; S3's answer decides.
 
 use super::S3Browser;
@@ -6,7 +6,6 @@ use crate::aws::error::failure_from_sdk;
 use crate::failure::AwsFailure;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
-use std::path::Path;
 
 /// The most keys one DeleteObjects takes.
 pub const DELETE_BATCH: usize = 1000;
@@ -44,37 +43,6 @@ impl S3Browser {
             .await
             .map_err(|e| failure_from_sdk(&e, &self.place, "PutObject answer"))?;
         Ok(())
-    }
-
-    /// PutObject of the file at `path` as `key`, of `content_type`; `only_new`: sent with
-    /// `If-None-Match: *`, so an existing key is never overwritten (S3 answers
-    /// `PreconditionFailed`, even when another writer got there first). The object's ETag.
-    pub async fn put_file(
-        &self,
-        bucket: &str,
-        key: &str,
-        path: &Path,
-        content_type: &str,
-        only_new: bool,
-    ) -> Result<Option<String>, AwsFailure> {
-        let body = ByteStream::from_path(path)
-            .await
-            .map_err(|e| local(format!("cannot read {}: {e}", path.display())))?;
-        let mut put = self
-            .client
-            .put_object()
-            .bucket(bucket)
-            .key(key)
-            .content_type(content_type)
-            .body(body);
-        if only_new {
-            put = put.if_none_match("*");
-        }
-        let out = put
-            .send()
-            .await
-            .map_err(|e| failure_from_sdk(&e, &self.place, "PutObject answer"))?;
-        Ok(out.e_tag().map(str::to_string))
     }
 
     /// DeleteObjects of up to [`DELETE_BATCH`] keys: the keys S3 could not delete, each with

@@ -6,6 +6,7 @@ pub mod detail;
 pub mod download;
 pub mod presign;
 pub mod preview;
+pub mod upload;
 
 pub use detail::ObjectDetail;
 pub use presign::{PresignError, Validity, validity};

@@ -1,0 +1,340 @@
+//! Sending what `sts3 put` planned: `parallel` requests at once over all the files (a small
+//! file is one of them, a large one's parts are several), one progress line for the whole run
+//! on a terminal, each file's line as it is stored. New credentials when S3 refuses the ones
+//! in use, shared by every file (the first to meet the failure issues them, the others sign
+//! with them). Ctrl-C aborts the multipart uploads under way, so S3 keeps no parts.
+
+use super::{Tally, Upload};
+use crate::aws::{Multipart, S3Browser, UploadId};
+use crate::cli::PutArgs;
+use crate::failure::AwsFailure;
+use crate::headless::session::{CommandError, Session};
+use crate::object::detail::thousands;
+use crate::object::download::progress_text;
+use crate::settings::{PARALLEL, Settings};
+use crate::transfer::Renewal;
+use crate::transfer::upload::{self, Options, Sent, Source, UploadError, UploadListener};
+use futures_util::StreamExt as _;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::io::{IsTerminal as _, Write};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::{Mutex, Semaphore};
+
+/// How the files are sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct How {
+    pub(super) parallel: usize,
+    pub(super) part_size: u64,
+    pub(super) only_new: bool,
+}
+
+impl How {
+    /// From the flags over the config.
+    pub(super) fn of(settings: &Settings, args: &PutArgs) -> Result<Self, CommandError> {
+        let parallel = args.parallel.or(settings.config.list.parallel).unwrap_or(8);
+        if !PARALLEL.contains(&parallel) {
+            return Err(CommandError::Usage(format!(
+                "--parallel {parallel} is out of range; pass 1 to 64"
+            )));
+        }
+        let part_size = match args.part_size {
+            Some(mib) if !(5..=5120).contains(&mib) => {
+                return Err(CommandError::Usage(format!(
+                    "--part-size {mib} is out of range; pass 5 to 5120 (MiB)"
+                )));
+            }
+            Some(mib) => mib * crate::object::upload::MIB,
+            None => settings.config.objects.part_size,
+        };
+        Ok(Self {
+            parallel,
+            part_size,
+            only_new: !args.force,
+        })
+    }
+}
+
+/// Puts every upload, saying each on `out` as it is stored and failures on stderr.
+pub(super) async fn put_all(
+    session: Session<'_>,
+    uploads: &[Upload],
+    how: &How,
+    tally: &mut Tally,
+    out: &mut dyn Write,
+) -> Result<(), CommandError> {
+    let interrupted = crate::headless::get::interrupted()?;
+    let s3 = session.clients.s3.clone();
+    let bucket = session.settings.target.bucket.clone();
+    let shared = Shared {
+        session: Mutex::new(session),
+        meter: RefCell::new(Meter::new(uploads)),
+        open: RefCell::new(BTreeMap::new()),
+    };
+    let options = Options {
+        part_size: how.part_size,
+        only_new: how.only_new,
+        gate: Arc::new(Semaphore::new(how.parallel)),
+    };
+    let work = async {
+        let mut done = futures_util::stream::iter(uploads)
+            .map(|u| put_one(&s3, &shared, &bucket, u, &options))
+            .buffer_unordered(how.parallel);
+        while let Some((u, result)) = done.next().await {
+            shared.meter.borrow_mut().file_done();
+            say(&shared, &bucket, u, result, tally, out)?;
+        }
+        Ok(())
+    };
+    let result = tokio::select! {
+        r = work => r,
+        signal = interrupted => Err(CommandError::Cancelled(signal)),
+    };
+    shared.meter.borrow().clear();
+    if result.is_err() {
+        abort_open(&s3, &shared.open.into_inner()).await;
+    }
+    result
+}
+
+/// What the files being sent share.
+struct Shared<'a> {
+    session: Mutex<Session<'a>>,
+    meter: RefCell<Meter>,
+    /// The multipart uploads begun and not yet completed or aborted, by upload id.
+    open: RefCell<BTreeMap<String, UploadId>>,
+}
+
+/// One file through the upload engine.
+async fn put_one<'u>(
+    s3: &S3Browser,
+    shared: &Shared<'_>,
+    bucket: &str,
+    u: &'u Upload,
+    options: &Options,
+) -> (&'u Upload, Result<Sent, CommandError>) {
+    let content_type = mime_guess::from_path(&u.path)
+        .first_or_octet_stream()
+        .to_string();
+    let source = Source {
+        path: &u.path,
+        bucket,
+        key: &u.key,
+        content_type: &content_type,
+    };
+    let seen = shared.session.lock().await.refreshes;
+    let mut renew = Renew {
+        shared,
+        seen,
+        refreshed_since_progress: false,
+        stopped: None,
+    };
+    let mut listener = Listener { shared };
+    let result = upload::upload(
+        s3 as &dyn Multipart,
+        source,
+        options,
+        &mut renew,
+        &mut listener,
+    )
+    .await
+    .map_err(|e| match (e, renew.stopped.take()) {
+        (_, Some(stopped)) => stopped,
+        (UploadError::Object(f), None) => {
+            CommandError::Usage(format!("{} not put: {f}", u.path.display()))
+        }
+        (e, None) => CommandError::Usage(format!("{} not put: {e}", u.path.display())),
+    });
+    (u, result)
+}
+
+/// A file's line (stored, or kept) on `out`, or why it failed on stderr; counted.
+fn say(
+    shared: &Shared<'_>,
+    bucket: &str,
+    u: &Upload,
+    result: Result<Sent, CommandError>,
+    tally: &mut Tally,
+    out: &mut dyn Write,
+) -> Result<(), CommandError> {
+    shared.meter.borrow().clear();
+    match result {
+        Ok(Sent::Stored { .. }) => {
+            tally.put += 1;
+            tally.bytes += u.size;
+            super::say_upload(out, "", u, bucket)?;
+        }
+        Ok(Sent::Exists) => {
+            tally.kept += 1;
+            crate::headless::stderr_line(&format!(
+                "sts3: kept s3://{bucket}/{}: it exists (--force overwrites it)",
+                crate::escape::printable(&u.key)
+            ));
+        }
+        // Issuing credentials failed: no other file can do better.
+        Err(e @ (CommandError::Issue { .. } | CommandError::Cancelled(_))) => return Err(e),
+        Err(e) => {
+            tally.failed += 1;
+            crate::headless::stderr_line(&format!("sts3: {}", strip_prefix(&e.to_string())));
+        }
+    }
+    Ok(())
+}
+
+/// A message without the `sts3: ` its error may already start with.
+fn strip_prefix(text: &str) -> &str {
+    text.strip_prefix("sts3: ").unwrap_or(text)
+}
+
+/// Aborts the multipart uploads a cancel left, so S3 keeps none of their parts.
+async fn abort_open(s3: &S3Browser, open: &BTreeMap<String, UploadId>) {
+    for upload in open.values() {
+        let name = format!(
+            "s3://{}/{}",
+            upload.bucket,
+            crate::escape::printable(&upload.key)
+        );
+        let line = match Multipart::abort_upload(s3, upload).await {
+            Ok(()) => format!("sts3: aborted the unfinished upload of {name}"),
+            Err(e) => format!(
+                "sts3: the unfinished upload of {name} could not be aborted ({e}): sts3 uploads --abort {name} removes it"
+            ),
+        };
+        crate::headless::stderr_line(&line);
+    }
+}
+
+/// New credentials through the one failure policy, shared by every file: one refresh for a
+/// failure, and another only once requests went through again (an upload of hours may
+/// outlive several sets).
+struct Renew<'s, 'a> {
+    shared: &'s Shared<'a>,
+    /// The session's refresh count when this file last saw it.
+    seen: u64,
+    refreshed_since_progress: bool,
+    /// Why issuing failed, when it did: said instead of the S3 failure that led to it.
+    stopped: Option<CommandError>,
+}
+
+impl Renewal for Renew<'_, '_> {
+    async fn renewed(&mut self, failure: AwsFailure) -> Result<(), AwsFailure> {
+        let mut session = self.shared.session.lock().await;
+        self.shared.meter.borrow().clear();
+        let answer = session
+            .recover_with(failure.clone(), self.seen, self.refreshed_since_progress)
+            .await;
+        if session.refreshes > self.seen {
+            self.refreshed_since_progress = true;
+        }
+        self.seen = session.refreshes;
+        match answer {
+            Ok(()) => Ok(()),
+            Err(CommandError::Bucket { .. }) => Err(failure),
+            Err(other) => {
+                self.stopped = Some(other);
+                Err(failure)
+            }
+        }
+    }
+
+    fn progressed(&mut self) {
+        self.refreshed_since_progress = false;
+    }
+}
+
+/// One file's engine events, for the meter and the open uploads.
+struct Listener<'s, 'a> {
+    shared: &'s Shared<'a>,
+}
+
+impl UploadListener for Listener<'_, '_> {
+    fn started(&mut self, upload: &UploadId) {
+        self.shared
+            .open
+            .borrow_mut()
+            .insert(upload.id.clone(), upload.clone());
+    }
+
+    fn sent(&mut self, bytes: u64) {
+        self.shared.meter.borrow_mut().sent(bytes);
+    }
+
+    fn resuming(&mut self, why: &str, held: u32, count: u32) {
+        self.shared.meter.borrow().clear();
+        crate::headless::stderr_line(&format!(
+            "sts3: {}; {} of {} parts are stored, sending the others",
+            strip_prefix(why),
+            thousands(u64::from(held)),
+            thousands(u64::from(count))
+        ));
+    }
+
+    fn finished(&mut self, upload: &UploadId) {
+        self.shared.open.borrow_mut().remove(&upload.id);
+    }
+}
+
+/// The run's progress line on a terminal's stderr, a few times a second: files, bytes,
+/// bytes/s, time left.
+struct Meter {
+    files: usize,
+    total_files: usize,
+    bytes: u64,
+    total_bytes: u64,
+    started: Instant,
+    shown: Option<Instant>,
+    on_terminal: bool,
+}
+
+impl Meter {
+    fn new(uploads: &[Upload]) -> Self {
+        Self {
+            files: 0,
+            total_files: uploads.len(),
+            bytes: 0,
+            total_bytes: uploads.iter().map(|u| u.size).sum(),
+            started: crate::clock::instant(),
+            shown: None,
+            on_terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn sent(&mut self, bytes: u64) {
+        self.bytes += bytes;
+        self.show();
+    }
+
+    fn file_done(&mut self) {
+        self.files += 1;
+        self.show();
+    }
+
+    fn line(&self) -> String {
+        format!(
+            "{} of {} files · {}",
+            thousands(self.files as u64),
+            thousands(self.total_files as u64),
+            progress_text(self.bytes, self.total_bytes, self.started.elapsed())
+        )
+    }
+
+    fn show(&mut self) {
+        if !self.on_terminal
+            || self
+                .shown
+                .is_some_and(|t| t.elapsed() < Duration::from_millis(200))
+        {
+            return;
+        }
+        self.shown = Some(crate::clock::instant());
+        let _ = write!(std::io::stderr().lock(), "\r\x1b[2K{}", self.line());
+    }
+
+    /// Takes the line away (before another line is printed, and at the end).
+    fn clear(&self) {
+        if self.on_terminal && self.shown.is_some() {
+            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+        }
+    }
+}
