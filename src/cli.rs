@@ -40,9 +40,13 @@ pub enum Command {
     Exec(ExecArgs),
     /// Print the session as `credential_process` output, for `~/.aws/config`.
     Credentials(CredentialsArgs),
-    /// Upload local files (a folder: every file under it) as objects, each in one PutObject;
-    /// an existing key is kept unless --force. Predicted by the session policy first.
+    /// Upload local files (a folder: every file under it) as objects, a large one in parts
+    /// sent at once; an existing key is kept unless --force. Predicted by the session policy
+    /// first.
     Put(PutArgs),
+    /// List the multipart uploads begun under a prefix and never completed (S3 keeps and
+    /// bills their parts, and no listing shows them); --abort removes them.
+    Uploads(UploadsArgs),
     /// Delete objects (with --recursive, every key under each prefix). Predicted by the
     /// session policy first.
     Rm(RmArgs),
@@ -137,6 +141,19 @@ pub struct PutArgs {
     /// from the config, 8].
     #[arg(long, value_name = "MIB")]
     pub part_size: Option<u64>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UploadsArgs {
+    /// Where to look, as `s3://BUCKET/PREFIX` (instead of -b and --prefix).
+    #[arg(value_name = "S3_URI")]
+    pub uri: Option<String>,
+    /// Abort each upload listed: S3 drops the parts it holds.
+    #[arg(long)]
+    pub abort: bool,
+    /// With --abort: say what would be aborted, and abort nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -272,8 +289,10 @@ impl Cli {
             self.take_prefix(parsed.key, &uri)?;
         }
         let key = match &mut self.command {
-            Some(Command::List(args)) => {
-                if let Some(uri) = args.uri.take() {
+            Some(
+                Command::List(ListArgs { uri, .. }) | Command::Uploads(UploadsArgs { uri, .. }),
+            ) => {
+                if let Some(uri) = uri.take() {
                     let parsed = S3Uri::parse(&uri)
                         .ok_or_else(|| format!("{uri:?} is not an s3:// URI; write s3://BUCKET/PREFIX, or pass -b BUCKET"))?
                         .map_err(|e| e.to_string())?;

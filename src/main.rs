@@ -96,6 +96,11 @@ fn headless(runtime: &Runtime, settings: &Settings, command: Command) -> ExitCod
             let result = runtime.block_on(sts3::headless::put::run(settings, &args, &mut out));
             finish_writes(result.map(|t| t.failed))
         }
+        Command::Uploads(args) => {
+            let mut out = std::io::stdout().lock();
+            let result = runtime.block_on(sts3::headless::uploads::run(settings, &args, &mut out));
+            finish_writes(result.map(|t| t.failed))
+        }
         Command::Rm(args) => {
             let mut out = std::io::stdout().lock();
             let result = runtime.block_on(sts3::headless::rm::run(settings, &args, &mut out));
@@ -153,6 +158,7 @@ fn needs_bucket(command: &Command, settings: &Settings) -> bool {
         | Command::Presign(_)
         | Command::Policy(_)
         | Command::Put(_)
+        | Command::Uploads(_)
         | Command::Rm(_) => true,
         Command::Completions { .. } | Command::Man => false,
     }

@@ -505,7 +505,7 @@ fn config_file_with_an_unknown_key() {
     expect(
         &out,
         2,
-        "sts3: config file unknown.toml line 1, column 1: unknown field `bukket`, expected one of `bucket`, `prefix`, `user`, `region`, `profile`, `endpoint_url`, `mode`, `duration`, `allow_get_object`, `role_arn`, `session_name`, `external_id`, `mfa_serial`, `policy`, `page_size`, `debug`, `limit`, `json`, `folders`, `long`, `summarize`, `parallel`, `preview_bytes`, `download_dir`, `presign_secs`, `mouse`, `refresh`, `timeouts`, `modes`; fix or remove that line",
+        "sts3: config file unknown.toml line 1, column 1: unknown field `bukket`, expected one of `bucket`, `prefix`, `user`, `region`, `profile`, `endpoint_url`, `mode`, `duration`, `allow_get_object`, `role_arn`, `session_name`, `external_id`, `mfa_serial`, `policy`, `page_size`, `debug`, `limit`, `json`, `folders`, `long`, `summarize`, `parallel`, `preview_bytes`, `download_dir`, `presign_secs`, `part_size_mib`, `mouse`, `refresh`, `timeouts`, `modes`; fix or remove that line",
     );
 }
 

@@ -12,6 +12,7 @@ pub mod presign;
 pub mod put;
 pub mod rm;
 mod session;
+pub mod uploads;
 mod write;
 
 pub use list::run;

@@ -21,14 +21,32 @@ pub(super) fn predicted<'a>(
     let Some(first) = refused.first() else {
         return Ok(());
     };
-    let more = match refused.len() {
+    Err(refusal(first, refused.len()))
+}
+
+/// Refuses, before any request, when the session policy does not allow `action` on the
+/// bucket itself.
+pub(super) fn predicted_on_bucket(
+    policy: &SessionPolicy,
+    action: &str,
+    bucket: &str,
+) -> Result<(), CommandError> {
+    match policy.bucket_refusal_hint(action, bucket) {
+        Some(why) => Err(refusal(&why, 1)),
+        None => Ok(()),
+    }
+}
+
+/// The refusal of `count` keys, the first `first`.
+fn refusal(first: &str, count: usize) -> CommandError {
+    let more = match count {
         1 => String::new(),
         n if n <= SHOWN => format!(" (and {} more)", n - 1),
         n => format!(" (and {} more keys)", n - 1),
     };
-    Err(CommandError::Usage(format!(
+    CommandError::Usage(format!(
         "{first}{more}; nothing was sent. Use a session policy that allows it: --policy FILE, or sts3 exec --template read-write"
-    )))
+    ))
 }
 
 #[cfg(test)]

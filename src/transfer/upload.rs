@@ -485,3 +485,6 @@ impl Parts<'_> {
 fn held(progress: &Progress) -> u32 {
     u32::try_from(progress.sent.len()).unwrap_or(u32::MAX)
 }
+
+#[cfg(test)]
+mod tests;

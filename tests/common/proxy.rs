@@ -59,6 +59,9 @@ pub enum S3Step {
     Delay(Duration),
     /// Send the headers and half the body, then drop the connection.
     CutMidBody,
+    /// Pass the request to the service, then close the connection without answering: what
+    /// a connection cut while S3 was storing a part looks like (stored, and not said).
+    DropAnswer,
     /// Pass, with this header of the answer set (`Some`) or removed (`None`); `cut`: then cut
     /// mid-body as `CutMidBody` does.
     Rewrite {
@@ -329,14 +332,7 @@ impl Shared {
         if let S3Step::Delay(d) = &s3_step {
             tokio::time::sleep(*d).await;
         }
-        match &step {
-            StsStep::Refuse => {
-                self.record(format!("{label} -> refused"));
-                return Err(std::io::Error::other("refused by the fault proxy"));
-            }
-            StsStep::Delay(d) => tokio::time::sleep(*d).await,
-            _ => {}
-        }
+        self.sts_wait(&step, &label).await?;
         let resp = match self.forward(&parts, body).await {
             Ok(r) => r,
             Err(e) => {
@@ -347,6 +343,10 @@ impl Shared {
                 ));
             }
         };
+        if matches!(s3_step, S3Step::DropAnswer) {
+            self.record(format!("{label} -> {} answer dropped", resp.status()));
+            return Err(std::io::Error::other("answer dropped by the fault proxy"));
+        }
         let (mut rparts, rbody) = resp.into_parts();
         let mut rbody = rbody
             .collect()
@@ -385,6 +385,19 @@ impl Shared {
             rparts.headers.remove(hyper::header::CONTENT_LENGTH);
         }
         Ok(Response::from_parts(rparts, full(rbody)))
+    }
+
+    /// An STS call refused or held as its step says.
+    async fn sts_wait(&self, step: &StsStep, label: &str) -> std::io::Result<()> {
+        match step {
+            StsStep::Refuse => {
+                self.record(format!("{label} -> refused"));
+                return Err(std::io::Error::other("refused by the fault proxy"));
+            }
+            StsStep::Delay(d) => tokio::time::sleep(*d).await,
+            _ => {}
+        }
+        Ok(())
     }
 
     /// The answer as a `CutMidBody`, `Rewrite` or `Unsized` step sends it, or the parts back

@@ -1,6 +1,7 @@
 //! Sending what `sts3 put` planned: `parallel` requests at once over all the files (a small
 //! file is one of them, a large one's parts are several), one progress line for the whole run
-//! on a terminal, each file's line as it is stored. New credentials when S3 refuses the ones
+//! on a terminal, each file's line in the planned order (as `sts3 list --parallel` keeps key
+//! order). New credentials when S3 refuses the ones
 //! in use, shared by every file (the first to meet the failure issues them, the others sign
 //! with them). Ctrl-C aborts the multipart uploads under way, so S3 keeps no parts.
 
@@ -80,7 +81,7 @@ pub(super) async fn put_all(
     let work = async {
         let mut done = futures_util::stream::iter(uploads)
             .map(|u| put_one(&s3, &shared, &bucket, u, &options))
-            .buffer_unordered(how.parallel);
+            .buffered(how.parallel);
         while let Some((u, result)) = done.next().await {
             shared.meter.borrow_mut().file_done();
             say(&shared, &bucket, u, result, tally, out)?;

@@ -218,7 +218,17 @@ impl SessionPolicy {
     /// Why `action` on s3://`bucket`/`key` would be refused, if this policy is the reason: the
     /// hint shown with an `AccessDenied`.
     pub fn refusal_hint(&self, action: &str, bucket: &str, key: &str) -> Option<String> {
-        let resource = format!("arn:aws:s3:::{bucket}/{key}");
+        self.refusal_hint_on(action, &format!("arn:aws:s3:::{bucket}/{key}"))
+    }
+
+    /// Why this policy refuses `action` on the bucket itself (`arn:aws:s3:::BUCKET`: listing
+    /// its unfinished uploads, its versioning), if it does.
+    pub fn bucket_refusal_hint(&self, action: &str, bucket: &str) -> Option<String> {
+        self.refusal_hint_on(action, &format!("arn:aws:s3:::{bucket}"))
+    }
+
+    fn refusal_hint_on(&self, action: &str, resource: &str) -> Option<String> {
+        let resource = resource.to_string();
         let shown = crate::escape::printable(&resource);
         match self.evaluate(&access::Request::new(action, &resource)) {
             access::Decision::Allowed { .. } | access::Decision::Conditional { .. } => None,
