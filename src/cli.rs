@@ -50,6 +50,12 @@ pub enum Command {
     /// Delete objects (with --recursive, every key under each prefix). Predicted by the
     /// session policy first.
     Rm(RmArgs),
+    /// Copy objects within S3, keeping their content type and metadata (with --recursive,
+    /// every key under a prefix). Predicted by the session policy first.
+    Cp(CopyArgs),
+    /// Move (rename) objects within S3: copied, then the source deleted once the copy is
+    /// stored. Predicted by the session policy first.
+    Mv(CopyArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell to complete in.
@@ -152,6 +158,26 @@ pub struct UploadsArgs {
     #[arg(long)]
     pub abort: bool,
     /// With --abort: say what would be aborted, and abort nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CopyArgs {
+    /// The source: `s3://BUCKET/KEY` (with --recursive, a prefix), or a key in the -b bucket.
+    #[arg(value_name = "FROM")]
+    pub from: String,
+    /// Where: `s3://BUCKET/KEY`, or `s3://BUCKET/PREFIX/` to keep the source's name; or a key
+    /// or prefix in the -b bucket.
+    #[arg(value_name = "TO")]
+    pub to: String,
+    /// Every key under the FROM prefix, to the same path under TO.
+    #[arg(long)]
+    pub recursive: bool,
+    /// Overwrite keys that exist at the destination (else each is kept, and said).
+    #[arg(long)]
+    pub force: bool,
+    /// Say what would be copied or moved, and do nothing.
     #[arg(long)]
     pub dry_run: bool,
 }
@@ -302,6 +328,16 @@ impl Cli {
                 return Ok(());
             }
             Some(Command::Put(_)) => return self.resolve_put_destination(),
+            // The source's bucket is the session's (its policy, its region); the destination
+            // may be another bucket, read by the command.
+            Some(Command::Cp(args) | Command::Mv(args)) => {
+                let from = args.from.clone();
+                if let Some(parsed) = S3Uri::parse(&from) {
+                    let parsed = parsed.map_err(|e| e.to_string())?;
+                    self.take_bucket(parsed.bucket, &from)?;
+                }
+                return Ok(());
+            }
             Some(Command::Rm(args)) => {
                 let mut keys = std::mem::take(&mut args.keys);
                 for key in &mut keys {

@@ -3,7 +3,7 @@
 use clap::Parser;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
-use sts3::cli::{Cli, Command, ListArgs, PolicyCommand};
+use sts3::cli::{Cli, Command, CopyArgs, ListArgs, PolicyCommand};
 use sts3::headless::{CommandError, reader_gone, stderr_line};
 use sts3::settings::{Settings, load_keymap};
 use tokio::runtime::Runtime;
@@ -101,6 +101,8 @@ fn headless(runtime: &Runtime, settings: &Settings, command: Command) -> ExitCod
             let result = runtime.block_on(sts3::headless::uploads::run(settings, &args, &mut out));
             finish_writes(result.map(|t| t.failed))
         }
+        Command::Cp(args) => copy(runtime, settings, &args, false),
+        Command::Mv(args) => copy(runtime, settings, &args, true),
         Command::Rm(args) => {
             let mut out = std::io::stdout().lock();
             let result = runtime.block_on(sts3::headless::rm::run(settings, &args, &mut out));
@@ -109,6 +111,13 @@ fn headless(runtime: &Runtime, settings: &Settings, command: Command) -> ExitCod
         // Printed before the settings are read (see `generated`).
         Command::Completions { .. } | Command::Man => ExitCode::SUCCESS,
     }
+}
+
+/// `sts3 cp` and `sts3 mv`.
+fn copy(runtime: &Runtime, settings: &Settings, args: &CopyArgs, moving: bool) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    let result = runtime.block_on(sts3::headless::cp::run(settings, args, moving, &mut out));
+    finish_writes(result.map(|t| t.failed))
 }
 
 /// A writing command's end: 1 when any object failed (each said already), else 0.
@@ -159,6 +168,8 @@ fn needs_bucket(command: &Command, settings: &Settings) -> bool {
         | Command::Policy(_)
         | Command::Put(_)
         | Command::Uploads(_)
+        | Command::Cp(_)
+        | Command::Mv(_)
         | Command::Rm(_) => true,
         Command::Completions { .. } | Command::Man => false,
     }

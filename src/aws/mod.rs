@@ -13,8 +13,8 @@ pub use base::load_base_config;
 pub use interceptors::OnRetryable;
 pub use provider::CredentialSlot;
 pub use s3::{
-    DELETE_BATCH, Multipart, ObjectBody, S3Browser, SentPart, Stored, Unfinished, UploadId, Walked,
-    walk_listing,
+    CopyPlace, DELETE_BATCH, Multipart, ObjectBody, S3Browser, SentPart, Stored, Unfinished,
+    UploadId, Walked, walk_listing,
 };
 pub use store::ObjectStore;
 pub use sts::{Issued, StsIssuer};

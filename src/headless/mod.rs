@@ -2,6 +2,7 @@
 //! not theirs goes through here: a closed stderr or stdout (`sts3 list | head -1`) ends them
 //! quietly, never with a panic.
 
+pub mod cp;
 pub mod exec;
 pub mod get;
 pub mod list;

@@ -114,10 +114,21 @@ async fn under_prefixes(
     session: &mut Session<'_>,
     prefixes: &[String],
 ) -> Result<Vec<String>, CommandError> {
+    let bucket = session.settings.target.bucket.clone();
+    let objects = objects_under(session, &bucket, prefixes).await?;
+    Ok(objects.into_iter().map(|(key, _)| key).collect())
+}
+
+/// Every object under each of `prefixes` in `bucket`, at any depth: its key and size.
+pub(super) async fn objects_under(
+    session: &mut Session<'_>,
+    bucket: &str,
+    prefixes: &[String],
+) -> Result<Vec<(String, u64)>, CommandError> {
     let mut keys = Vec::new();
     for prefix in prefixes {
         let mut request = PageRequest {
-            bucket: session.settings.target.bucket.clone(),
+            bucket: bucket.to_string(),
             prefix: prefix.clone(),
             continuation_token: None,
             token_after: None,
@@ -127,7 +138,7 @@ async fn under_prefixes(
         };
         loop {
             let page = session.page(&request).await?;
-            keys.extend(page.objects.iter().map(|o| o.key.to_string()));
+            keys.extend(page.objects.iter().map(|o| (o.key.to_string(), o.size)));
             let Some(next) = Cursor::after_page(request.cursor().as_ref(), &page) else {
                 break;
             };

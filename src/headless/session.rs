@@ -344,6 +344,22 @@ impl<'a> Session<'a> {
         }
     }
 
+    /// One S3 call, and once more after new credentials when the one failure policy says
+    /// they may help.
+    pub(super) async fn with_renewal<T, F, Fut>(&mut self, call: F) -> Result<T, AwsFailure>
+    where
+        F: Fn(crate::aws::S3Browser) -> Fut,
+        Fut: std::future::Future<Output = Result<T, AwsFailure>>,
+    {
+        let signed_with = self.signed_with();
+        match call(self.clients.s3.clone()).await {
+            Err(failure) if self.recover(failure.clone(), signed_with).await.is_ok() => {
+                call(self.clients.s3.clone()).await
+            }
+            other => other,
+        }
+    }
+
     /// New credentials from STS with a new MFA code, used from now on.
     pub(super) async fn refresh_with_code(&mut self, code: &str) -> Result<(), CommandError> {
         let mode = self.settings.target.mode;

@@ -93,19 +93,10 @@ async fn listed(
     bucket: &str,
     prefix: &str,
 ) -> Result<Vec<Unfinished>, CommandError> {
-    let signed_with = session.signed_with();
-    match session.clients.s3.unfinished_uploads(bucket, prefix).await {
-        Ok(uploads) => Ok(uploads),
-        Err(failure) => {
-            session.recover(failure, signed_with).await?;
-            session
-                .clients
-                .s3
-                .unfinished_uploads(bucket, prefix)
-                .await
-                .map_err(|f| session.bucket_error(f))
-        }
-    }
+    session
+        .with_renewal(|s3| async move { s3.unfinished_uploads(bucket, prefix).await })
+        .await
+        .map_err(|f| session.bucket_error(f))
 }
 
 /// AbortMultipartUpload, with new credentials once if they may help.
@@ -119,14 +110,10 @@ async fn abort(
         key: u.key.clone(),
         id: u.upload_id.clone(),
     };
-    let signed_with = session.signed_with();
-    let s3 = session.clients.s3.clone();
-    match Multipart::abort_upload(&s3, &upload).await {
-        Err(failure) if session.recover(failure.clone(), signed_with).await.is_ok() => {
-            Multipart::abort_upload(&s3, &upload).await
-        }
-        other => other,
-    }
+    let upload = &upload;
+    session
+        .with_renewal(|s3| async move { Multipart::abort_upload(&s3, upload).await })
+        .await
 }
 
 #[cfg(test)]

@@ -2,12 +2,14 @@
 //! (listing, objects).
 
 mod check;
+mod copy;
 mod list;
 mod multipart;
 mod object;
 mod walk;
 mod write;
 
+pub use copy::CopyPlace;
 pub use multipart::{Multipart, SentPart, Stored, Unfinished, UploadId};
 pub use object::ObjectBody;
 pub use walk::{Walked, walk_listing};
