@@ -13,9 +13,9 @@ use crate::object::download::{Transfer, file_name, part_path, progress_text};
 use crate::settings::Settings;
 use crate::transfer::{self, Found, Listener, PartFile, Renewal, TransferError};
 use std::fs;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// A key that names an object, or the error to stop with.
 pub(super) fn check_key(key: &str) -> Result<(), CommandError> {
@@ -234,36 +234,25 @@ impl Renewal for Renew<'_, '_> {
 /// Progress on stderr, a few times a second, when stderr is a terminal.
 struct Progress {
     started: Instant,
-    shown: Option<Instant>,
-    on_terminal: bool,
+    line: super::output::StatusLine,
 }
 
 impl Progress {
     fn new() -> Self {
         Self {
             started: crate::clock::instant(),
-            shown: None,
-            on_terminal: std::io::stderr().is_terminal(),
+            line: super::output::StatusLine::new(),
         }
     }
 
     fn show(&mut self, transfer: &Transfer) {
-        if !self.on_terminal
-            || self
-                .shown
-                .is_some_and(|t| t.elapsed() < Duration::from_millis(200))
-        {
-            return;
-        }
-        self.shown = Some(crate::clock::instant());
-        let text = progress_text(transfer.received, transfer.size, self.started.elapsed());
-        let _ = write!(std::io::stderr().lock(), "\r\x1b[2K{text}");
+        let started = self.started;
+        self.line
+            .show(|| progress_text(transfer.received, transfer.size, started.elapsed()));
     }
 
     fn done(&self) {
-        if self.on_terminal && self.shown.is_some() {
-            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
-        }
+        self.line.clear();
     }
 }
 

@@ -162,6 +162,44 @@ pub(super) fn first_page(settings: &crate::settings::Settings, folders: bool) ->
     }
 }
 
+/// A line redrawn in place on a terminal's stderr (progress), at most five times a second;
+/// nothing when stderr is not a terminal.
+pub(super) struct StatusLine {
+    shown: Option<std::time::Instant>,
+    on_terminal: bool,
+}
+
+impl StatusLine {
+    pub(super) fn new() -> Self {
+        use std::io::IsTerminal as _;
+        Self {
+            shown: None,
+            on_terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// Draws `text()` unless the line was drawn less than 200 ms ago (the text is made only
+    /// when drawn).
+    pub(super) fn show(&mut self, text: impl FnOnce() -> String) {
+        if !self.on_terminal
+            || self
+                .shown
+                .is_some_and(|t| t.elapsed() < std::time::Duration::from_millis(200))
+        {
+            return;
+        }
+        self.shown = Some(crate::clock::instant());
+        let _ = write!(std::io::stderr().lock(), "\r\x1b[2K{}", text());
+    }
+
+    /// Takes the line away (before another line is printed, and at the end).
+    pub(super) fn clear(&self) {
+        if self.on_terminal && self.shown.is_some() {
+            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

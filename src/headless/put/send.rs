@@ -9,6 +9,7 @@ use super::{Tally, Upload};
 use crate::aws::{Multipart, S3Browser, UploadId};
 use crate::cli::PutArgs;
 use crate::failure::AwsFailure;
+use crate::headless::output::StatusLine;
 use crate::headless::session::{CommandError, Session};
 use crate::object::detail::thousands;
 use crate::object::download::progress_text;
@@ -18,9 +19,9 @@ use crate::transfer::upload::{self, Options, Sent, Source, UploadError, UploadLi
 use futures_util::StreamExt as _;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::io::{IsTerminal as _, Write};
+use std::io::Write;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tokio::sync::{Mutex, Semaphore};
 
 /// How the files are sent.
@@ -276,16 +277,14 @@ impl UploadListener for Listener<'_, '_> {
     }
 }
 
-/// The run's progress line on a terminal's stderr, a few times a second: files, bytes,
-/// bytes/s, time left.
+/// The run's progress line on a terminal's stderr: files, bytes, bytes/s, time left.
 struct Meter {
     files: usize,
     total_files: usize,
     bytes: u64,
     total_bytes: u64,
     started: Instant,
-    shown: Option<Instant>,
-    on_terminal: bool,
+    line: StatusLine,
 }
 
 impl Meter {
@@ -296,8 +295,7 @@ impl Meter {
             bytes: 0,
             total_bytes: uploads.iter().map(|u| u.size).sum(),
             started: crate::clock::instant(),
-            shown: None,
-            on_terminal: std::io::stderr().is_terminal(),
+            line: StatusLine::new(),
         }
     }
 
@@ -311,7 +309,7 @@ impl Meter {
         self.show();
     }
 
-    fn line(&self) -> String {
+    fn text(&self) -> String {
         format!(
             "{} of {} files · {}",
             thousands(self.files as u64),
@@ -321,21 +319,36 @@ impl Meter {
     }
 
     fn show(&mut self) {
-        if !self.on_terminal
-            || self
-                .shown
-                .is_some_and(|t| t.elapsed() < Duration::from_millis(200))
-        {
-            return;
-        }
-        self.shown = Some(crate::clock::instant());
-        let _ = write!(std::io::stderr().lock(), "\r\x1b[2K{}", self.line());
+        let text = self.text();
+        self.line.show(|| text);
     }
 
     /// Takes the line away (before another line is printed, and at the end).
     fn clear(&self) {
-        if self.on_terminal && self.shown.is_some() {
-            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
-        }
+        self.line.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_meter_counts_files_and_bytes_of_the_whole_run() {
+        let upload = |size| Upload {
+            path: "f".into(),
+            key: "k".into(),
+            size,
+        };
+        let mut meter = Meter::new(&[upload(1000), upload(3000)]);
+        meter.sent(1000);
+        meter.file_done();
+        assert!(
+            meter
+                .text()
+                .starts_with("1 of 2 files · 1000 B of 3.9 KiB (25%)"),
+            "{}",
+            meter.text()
+        );
     }
 }
