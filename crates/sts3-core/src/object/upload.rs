@@ -209,6 +209,17 @@ pub fn parts_held(listed: &[ListedPart], sums: &[Option<PartSums>]) -> Vec<u32> 
 mod tests {
     use super::*;
 
+    /// S3's documented limits, as numbers (the plan's tests use the names).
+    #[test]
+    fn the_limits_are_s3s() {
+        assert_eq!(MIB, 1_048_576);
+        assert_eq!(MIN_PART, 5_242_880);
+        assert_eq!(MAX_PART, 5_368_709_120);
+        assert_eq!(MAX_PARTS, 10_000);
+        assert_eq!(MAX_OBJECT, 5_497_558_138_880);
+        assert_eq!(DEFAULT_PART, 8_388_608);
+    }
+
     #[test]
     fn a_small_file_is_one_put_and_a_large_one_parts_of_the_size_asked() {
         let one = PartPlan::new(8 * MIB, DEFAULT_PART).unwrap();
