@@ -347,12 +347,11 @@ async fn parts_go_as_many_at_once_as_the_gate_allows_and_stop_starting_after_a_f
     let (mut r, mut h) = (Renewals::default(), Heard::default());
     put(&store, &path, 2, &mut r, &mut h).await.unwrap();
     let calls = store.calls();
-    // Parts 1 and 2 at once; 1 fails, so 3 waits for the resume.
-    assert_eq!(
-        calls[..4],
-        ["create k", "part 1", "part 2", "list"],
-        "{calls:?}"
-    );
+    // Parts 1 and 2 at once (either first: their reads race); 1 fails, so 3 waits.
+    let mut first_round = calls[1..3].to_vec();
+    first_round.sort();
+    assert_eq!(first_round, ["part 1", "part 2"], "{calls:?}");
+    assert_eq!(calls[3], "list", "{calls:?}");
     assert_eq!(h.resumed, [(1, 3)]);
 }
 
