@@ -86,9 +86,7 @@ async fn put_with_engine(
 ) -> Result<u64, AwsFailure> {
     use crate::transfer::upload::{self, Options, Sent, Source, UploadError};
     let size = std::fs::metadata(path).map_or(0, |m| m.len());
-    let content_type = mime_guess::from_path(path)
-        .first_or_octet_stream()
-        .to_string();
+    let content_type = upload::content_type(path);
     let source = Source {
         path,
         bucket,

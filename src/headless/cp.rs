@@ -54,7 +54,7 @@ impl Place {
     }
 }
 
-/// One object to copy: from where, to where, its size when the listing said it.
+/// One object to copy: from where, to where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Pair {
     from: Place,
@@ -100,21 +100,24 @@ pub async fn run(
         )));
     }
     let verb = if moving { "move" } else { "copy" };
-    if !args.recursive {
-        let pair = Pair {
-            to: destination(&from, &from.key, &to, false),
-            from: from.clone(),
-        };
-        predict(settings, std::slice::from_ref(&pair), moving)?;
+    // One key is predicted before STS is asked; a prefix's keys once they are listed.
+    let one = (!args.recursive).then(|| Pair {
+        to: destination(&from, &from.key, &to, false),
+        from: from.clone(),
+    });
+    if let Some(pair) = &one {
+        predict(settings, std::slice::from_ref(pair), moving)?;
     }
     let mut session = Session::open(settings).await?;
-    let pairs = if args.recursive {
-        let objects =
-            super::rm::objects_under(&mut session, &from.bucket, std::slice::from_ref(&from.key))
+    let pairs = if let Some(pair) = one {
+        vec![pair]
+    } else {
+        let keys =
+            super::rm::keys_under(&mut session, &from.bucket, std::slice::from_ref(&from.key))
                 .await?;
-        let pairs: Vec<Pair> = objects
+        let pairs: Vec<Pair> = keys
             .into_iter()
-            .map(|(key, _)| Pair {
+            .map(|key| Pair {
                 to: destination(&from, &key, &to, true),
                 from: Place {
                     bucket: from.bucket.clone(),
@@ -124,11 +127,6 @@ pub async fn run(
             .collect();
         predict(settings, &pairs, moving)?;
         pairs
-    } else {
-        vec![Pair {
-            to: destination(&from, &from.key, &to, false),
-            from: from.clone(),
-        }]
     };
     if let Some(same) = pairs.iter().find(|p| p.from == p.to) {
         return Err(CommandError::Usage(format!(

@@ -37,7 +37,7 @@ pub async fn run(
     }
     let mut session = Session::open(settings).await?;
     let keys = if args.recursive {
-        let keys = under_prefixes(&mut session, &args.keys).await?;
+        let keys = keys_under(&mut session, &bucket, &args.keys).await?;
         predict(&keys)?;
         keys
     } else {
@@ -109,22 +109,12 @@ async fn delete_batch(
     }
 }
 
-/// Every key under each prefix, in order.
-async fn under_prefixes(
-    session: &mut Session<'_>,
-    prefixes: &[String],
-) -> Result<Vec<String>, CommandError> {
-    let bucket = session.settings.target.bucket.clone();
-    let objects = objects_under(session, &bucket, prefixes).await?;
-    Ok(objects.into_iter().map(|(key, _)| key).collect())
-}
-
-/// Every object under each of `prefixes` in `bucket`, at any depth: its key and size.
-pub(super) async fn objects_under(
+/// Every key under each of `prefixes` in `bucket`, at any depth, in order.
+pub(super) async fn keys_under(
     session: &mut Session<'_>,
     bucket: &str,
     prefixes: &[String],
-) -> Result<Vec<(String, u64)>, CommandError> {
+) -> Result<Vec<String>, CommandError> {
     let mut keys = Vec::new();
     for prefix in prefixes {
         let mut request = PageRequest {
@@ -138,7 +128,7 @@ pub(super) async fn objects_under(
         };
         loop {
             let page = session.page(&request).await?;
-            keys.extend(page.objects.iter().map(|o| (o.key.to_string(), o.size)));
+            keys.extend(page.objects.iter().map(|o| o.key.to_string()));
             let Some(next) = Cursor::after_page(request.cursor().as_ref(), &page) else {
                 break;
             };

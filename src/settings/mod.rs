@@ -185,7 +185,7 @@ fn object_settings(file: &FileConfig) -> Result<ObjectSettings, SetupError> {
         });
     }
     let part_size_mib = default_of(file.part_size_mib, "part_size_mib")?;
-    if !(5..=5120).contains(&part_size_mib) {
+    if !crate::object::upload::PART_SIZE_MIB.contains(&part_size_mib) {
         return Err(SetupError::OutOfRange {
             key: "part_size_mib",
             value: part_size_mib,

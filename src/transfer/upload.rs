@@ -161,6 +161,14 @@ async fn read_part(path: &Path, from: u64, len: u64) -> Result<Bytes, UploadErro
     Ok(Bytes::from(read))
 }
 
+/// The `Content-Type` of a file, guessed from its name (`application/octet-stream` when the
+/// name says nothing).
+pub fn content_type(path: &Path) -> String {
+    mime_guess::from_path(path)
+        .first_or_octet_stream()
+        .to_string()
+}
+
 /// Puts the file at `source.path` as `source.key`.
 pub async fn upload(
     s3: &dyn Multipart,
@@ -241,12 +249,7 @@ async fn single(
     .await;
     match put {
         Ok(stored) => {
-            if let Some(answered) = stored.checksum.filter(|c| *c != sha) {
-                return Err(UploadError::Mismatch(Mismatch::Checksum {
-                    expected: sha,
-                    answered,
-                }));
-            }
+            sums.check(stored.checksum.as_deref())?;
             listener.sent(sums.len);
             Ok(Sent::Stored { parts: 1 })
         }
@@ -392,8 +395,7 @@ impl Parts<'_> {
             });
             match stored {
                 Ok(etag) => {
-                    progress.etags_are_md5 &=
-                        etag.trim_matches('"') == sums.etag().trim_matches('"');
+                    progress.etags_are_md5 &= sums.is_etag(&etag);
                     listener.sent(sums.len);
                     progress.sent.insert(
                         n,

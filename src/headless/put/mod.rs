@@ -1,8 +1,8 @@
 //! `sts3 put LOCAL… DEST`: local files (a folder: every file under it, under the folder's
-//! name) as objects, one PutObject each, with a type guessed from the name. Predicted by the
+//! name) as objects, with a type guessed from the name: what to send is `plan.rs`'s, sending
+//! it (one PutObject, or parts through the upload engine) `send.rs`'s. Predicted by the
 //! session policy before anything is asked of AWS; an existing key is kept unless `--force`
-//! (S3 is asked with `If-None-Match: *`, so a key written meanwhile is kept too); a token that
-//! expires on the way is renewed and the file sent again, as for listings.
+//! (S3 is asked with `If-None-Match: *`, so a key written meanwhile is kept too).
 
 use super::session::{CommandError, Session};
 use crate::cli::PutArgs;

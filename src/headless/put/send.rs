@@ -1,9 +1,9 @@
 //! Sending what `sts3 put` planned: `parallel` requests at once over all the files (a small
 //! file is one of them, a large one's parts are several), one progress line for the whole run
 //! on a terminal, each file's line in the planned order (as `sts3 list --parallel` keeps key
-//! order). New credentials when S3 refuses the ones
-//! in use, shared by every file (the first to meet the failure issues them, the others sign
-//! with them). Ctrl-C aborts the multipart uploads under way, so S3 keeps no parts.
+//! order). New credentials when S3 refuses the ones in use, shared by every file (the first to
+//! meet the failure issues them, the others sign with them). Ctrl-C aborts the multipart
+//! uploads under way, so S3 keeps no parts.
 
 use super::{Tally, Upload};
 use crate::aws::{Multipart, S3Browser, UploadId};
@@ -13,9 +13,10 @@ use crate::headless::output::StatusLine;
 use crate::headless::session::{CommandError, Session};
 use crate::object::detail::thousands;
 use crate::object::download::progress_text;
+use crate::object::upload::PART_SIZE_MIB;
 use crate::settings::{PARALLEL, Settings};
 use crate::transfer::Renewal;
-use crate::transfer::upload::{self, Options, Sent, Source, UploadError, UploadListener};
+use crate::transfer::upload::{self, Options, Sent, Source, UploadListener};
 use futures_util::StreamExt as _;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -37,12 +38,10 @@ impl How {
     pub(super) fn of(settings: &Settings, args: &PutArgs) -> Result<Self, CommandError> {
         let parallel = args.parallel.or(settings.config.list.parallel).unwrap_or(8);
         if !PARALLEL.contains(&parallel) {
-            return Err(CommandError::Usage(format!(
-                "--parallel {parallel} is out of range; pass 1 to 64"
-            )));
+            return Err(CommandError::Parallel(parallel));
         }
         let part_size = match args.part_size {
-            Some(mib) if !(5..=5120).contains(&mib) => {
+            Some(mib) if !PART_SIZE_MIB.contains(&mib) => {
                 return Err(CommandError::Usage(format!(
                     "--part-size {mib} is out of range; pass 5 to 5120 (MiB)"
                 )));
@@ -85,7 +84,7 @@ pub(super) async fn put_all(
             .buffered(how.parallel);
         while let Some((u, result)) = done.next().await {
             shared.meter.borrow_mut().file_done();
-            say(&shared, &bucket, u, result, tally, out)?;
+            say(&shared, &bucket, u, result?, tally, out)?;
         }
         Ok(())
     };
@@ -108,6 +107,10 @@ struct Shared<'a> {
     open: RefCell<BTreeMap<String, UploadId>>,
 }
 
+/// How one file went: stored or kept, or why not; `Err` when the run must stop (new
+/// credentials could not be issued: no other file can do better).
+type Outcome = Result<Result<Sent, String>, CommandError>;
+
 /// One file through the upload engine.
 async fn put_one<'u>(
     s3: &S3Browser,
@@ -115,10 +118,8 @@ async fn put_one<'u>(
     bucket: &str,
     u: &'u Upload,
     options: &Options,
-) -> (&'u Upload, Result<Sent, CommandError>) {
-    let content_type = mime_guess::from_path(&u.path)
-        .first_or_octet_stream()
-        .to_string();
+) -> (&'u Upload, Outcome) {
+    let content_type = upload::content_type(&u.path);
     let source = Source {
         path: &u.path,
         bucket,
@@ -140,15 +141,12 @@ async fn put_one<'u>(
         &mut renew,
         &mut listener,
     )
-    .await
-    .map_err(|e| match (e, renew.stopped.take()) {
-        (_, Some(stopped)) => stopped,
-        (UploadError::Object(f), None) => {
-            CommandError::Usage(format!("{} not put: {f}", u.path.display()))
-        }
-        (e, None) => CommandError::Usage(format!("{} not put: {e}", u.path.display())),
-    });
-    (u, result)
+    .await;
+    let outcome = match (result, renew.stopped.take()) {
+        (Err(_), Some(stopped)) => Err(stopped),
+        (result, _) => Ok(result.map_err(|e| format!("{} not put: {e}", u.path.display()))),
+    };
+    (u, outcome)
 }
 
 /// A file's line (stored, or kept) on `out`, or why it failed on stderr; counted.
@@ -156,7 +154,7 @@ fn say(
     shared: &Shared<'_>,
     bucket: &str,
     u: &Upload,
-    result: Result<Sent, CommandError>,
+    result: Result<Sent, String>,
     tally: &mut Tally,
     out: &mut dyn Write,
 ) -> Result<(), CommandError> {
@@ -174,19 +172,12 @@ fn say(
                 crate::escape::printable(&u.key)
             ));
         }
-        // Issuing credentials failed: no other file can do better.
-        Err(e @ (CommandError::Issue { .. } | CommandError::Cancelled(_))) => return Err(e),
-        Err(e) => {
+        Err(why) => {
             tally.failed += 1;
-            crate::headless::stderr_line(&format!("sts3: {}", strip_prefix(&e.to_string())));
+            crate::headless::stderr_line(&format!("sts3: {why}"));
         }
     }
     Ok(())
-}
-
-/// A message without the `sts3: ` its error may already start with.
-fn strip_prefix(text: &str) -> &str {
-    text.strip_prefix("sts3: ").unwrap_or(text)
 }
 
 /// Aborts the multipart uploads a cancel left, so S3 keeps none of their parts.
@@ -265,8 +256,7 @@ impl UploadListener for Listener<'_, '_> {
     fn resuming(&mut self, why: &str, held: u32, count: u32) {
         self.shared.meter.borrow().clear();
         crate::headless::stderr_line(&format!(
-            "sts3: {}; {} of {} parts are stored, sending the others",
-            strip_prefix(why),
+            "sts3: {why}; {} of {} parts are stored, sending the others",
             thousands(u64::from(held)),
             thousands(u64::from(count))
         ));
@@ -279,36 +269,20 @@ impl UploadListener for Listener<'_, '_> {
 
 /// The run's progress line on a terminal's stderr: files, bytes, bytes/s, time left.
 struct Meter {
+    counts: Counts,
+    line: StatusLine,
+}
+
+/// What the meter says.
+struct Counts {
     files: usize,
     total_files: usize,
     bytes: u64,
     total_bytes: u64,
     started: Instant,
-    line: StatusLine,
 }
 
-impl Meter {
-    fn new(uploads: &[Upload]) -> Self {
-        Self {
-            files: 0,
-            total_files: uploads.len(),
-            bytes: 0,
-            total_bytes: uploads.iter().map(|u| u.size).sum(),
-            started: crate::clock::instant(),
-            line: StatusLine::new(),
-        }
-    }
-
-    fn sent(&mut self, bytes: u64) {
-        self.bytes += bytes;
-        self.show();
-    }
-
-    fn file_done(&mut self) {
-        self.files += 1;
-        self.show();
-    }
-
+impl Counts {
     fn text(&self) -> String {
         format!(
             "{} of {} files · {}",
@@ -317,10 +291,36 @@ impl Meter {
             progress_text(self.bytes, self.total_bytes, self.started.elapsed())
         )
     }
+}
 
+impl Meter {
+    fn new(uploads: &[Upload]) -> Self {
+        Self {
+            counts: Counts {
+                files: 0,
+                total_files: uploads.len(),
+                bytes: 0,
+                total_bytes: uploads.iter().map(|u| u.size).sum(),
+                started: crate::clock::instant(),
+            },
+            line: StatusLine::new(),
+        }
+    }
+
+    fn sent(&mut self, bytes: u64) {
+        self.counts.bytes += bytes;
+        self.show();
+    }
+
+    fn file_done(&mut self) {
+        self.counts.files += 1;
+        self.show();
+    }
+
+    /// The line, made only when it is drawn.
     fn show(&mut self) {
-        let text = self.text();
-        self.line.show(|| text);
+        let counts = &self.counts;
+        self.line.show(|| counts.text());
     }
 
     /// Takes the line away (before another line is printed, and at the end).
@@ -345,10 +345,11 @@ mod tests {
         meter.file_done();
         assert!(
             meter
+                .counts
                 .text()
                 .starts_with("1 of 2 files · 1000 B of 3.9 KiB (25%)"),
             "{}",
-            meter.text()
+            meter.counts.text()
         );
     }
 }

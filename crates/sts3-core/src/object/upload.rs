@@ -4,6 +4,7 @@
 //! object's ETag is the MD5 of the parts' MD5s with `-N`, its checksum the SHA-256 of the
 //! parts' SHA-256s with `-N`. Pure: the files and requests are the shell's.
 
+use crate::bucket::Etag;
 use base64::Engine as _;
 use md5::{Digest as _, Md5};
 use sha2::Sha256;
@@ -18,6 +19,8 @@ pub const MAX_PART: u64 = 5 * 1024 * MIB;
 pub const MAX_PARTS: u64 = 10_000;
 /// The largest object S3 holds.
 pub const MAX_OBJECT: u64 = 5 * 1024 * 1024 * MIB;
+/// The part sizes one may set, in MiB (`--part-size`, `part_size_mib`): S3's part limits.
+pub const PART_SIZE_MIB: std::ops::RangeInclusive<u64> = 5..=5120;
 /// The part size when none is set: what the AWS CLI uses, a good trade of throughput against
 /// memory (`parallel` parts are in memory at once).
 pub const DEFAULT_PART: u64 = 8 * MIB;
@@ -87,14 +90,30 @@ impl PartSums {
         base64::engine::general_purpose::STANDARD.encode(self.sha256)
     }
 
-    /// The MD5 as S3's `Content-MD5` carries it.
-    pub fn md5_b64(&self) -> String {
-        base64::engine::general_purpose::STANDARD.encode(self.md5)
-    }
-
     /// The ETag S3 gives a part (or a single-part object) of these bytes, quoted.
     pub fn etag(&self) -> String {
-        format!("\"{}\"", hex(&self.md5))
+        Etag::Md5(self.md5).to_string()
+    }
+
+    /// Whether `answered` is this ETag, quoted or not (some servers drop the quotes).
+    pub fn is_etag(&self, answered: &str) -> bool {
+        answered.trim_matches('"') == self.etag().trim_matches('"')
+    }
+
+    /// Checks the SHA-256 S3 answered for a single PutObject of these bytes, when it gave one.
+    pub fn check(&self, checksum: Option<&str>) -> Result<(), Mismatch> {
+        same_checksum(&self.sha256_b64(), checksum)
+    }
+}
+
+/// `answered`, when given, is `expected`.
+fn same_checksum(expected: &str, answered: Option<&str>) -> Result<(), Mismatch> {
+    match answered {
+        Some(answered) if answered != expected => Err(Mismatch::Checksum {
+            expected: expected.to_string(),
+            answered: answered.to_string(),
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -125,8 +144,9 @@ impl Whole {
             sha.update(p.sha256);
         }
         let n = parts.len();
+        let md5_of_md5s = Etag::Md5(md5.finalize().into()).to_string();
         Self {
-            etag: format!("\"{}-{n}\"", hex(&md5.finalize())),
+            etag: format!("{}-{n}\"", md5_of_md5s.trim_end_matches('"')),
             checksum: format!(
                 "{}-{n}",
                 base64::engine::general_purpose::STANDARD.encode(sha.finalize())
@@ -138,14 +158,7 @@ impl Whole {
     /// when it has the multipart shape (a server may make its own: then only the checksum can
     /// tell).
     pub fn check(&self, etag: Option<&str>, checksum: Option<&str>) -> Result<(), Mismatch> {
-        if let Some(answered) = checksum
-            && answered != self.checksum
-        {
-            return Err(Mismatch::Checksum {
-                expected: self.checksum.clone(),
-                answered: answered.to_string(),
-            });
-        }
+        same_checksum(&self.checksum, checksum)?;
         if let Some(answered) = etag.filter(|e| is_multipart_etag(e))
             && answered.trim_matches('"') != self.etag.trim_matches('"')
         {
@@ -169,14 +182,6 @@ fn is_multipart_etag(etag: &str) -> bool {
     })
 }
 
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
-
 /// A part S3 has, as ListParts says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListedPart {
@@ -194,9 +199,7 @@ pub fn parts_held(listed: &[ListedPart], sums: &[Option<PartSums>]) -> Vec<u32> 
             let i = p.number.checked_sub(1).map(|i| i as usize);
             i.and_then(|i| sums.get(i))
                 .and_then(Option::as_ref)
-                .is_some_and(|s| {
-                    s.len == p.size && s.etag().trim_matches('"') == p.etag.trim_matches('"')
-                })
+                .is_some_and(|s| s.len == p.size && s.is_etag(&p.etag))
         })
         .map(|p| p.number)
         .collect();
@@ -213,6 +216,9 @@ mod tests {
     #[test]
     fn the_limits_are_s3s() {
         assert_eq!(MIB, 1_048_576);
+        assert_eq!(PART_SIZE_MIB, 5..=5120);
+        assert_eq!(*PART_SIZE_MIB.start() * MIB, MIN_PART);
+        assert_eq!(*PART_SIZE_MIB.end() * MIB, MAX_PART);
         assert_eq!(MIN_PART, 5_242_880);
         assert_eq!(MAX_PART, 5_368_709_120);
         assert_eq!(MAX_PARTS, 10_000);
@@ -267,7 +273,15 @@ mod tests {
     fn the_whole_objects_etag_and_checksum_are_of_the_parts() {
         let parts = [PartSums::of(b"hello "), PartSums::of(b"world")];
         assert_eq!(parts[0].etag(), "\"f814893777bcc2295fff05f00e508da6\"");
-        assert_eq!(parts[1].md5_b64(), "fXkwN6B2AYZXSwKC8vQ15w==");
+        assert_eq!(parts[1].etag(), "\"7d793037a0760186574b0282f2f435e7\"");
+        assert!(parts[1].is_etag("7d793037a0760186574b0282f2f435e7"));
+        assert!(!parts[0].is_etag(&parts[1].etag()));
+        assert_eq!(parts[1].check(Some(&parts[1].sha256_b64())), Ok(()));
+        assert_eq!(parts[1].check(None), Ok(()));
+        assert!(matches!(
+            parts[1].check(Some(&parts[0].sha256_b64())),
+            Err(Mismatch::Checksum { .. })
+        ));
         assert_eq!(
             parts[1].sha256_b64(),
             "SG6kYiTRu0+2gPNPfJrZao8k7Ii+c+qOWmxlJg6cuKc="
