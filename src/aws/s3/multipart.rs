@@ -19,6 +19,15 @@ pub struct Stored {
     pub checksum: Option<String>,
 }
 
+impl Stored {
+    fn of(etag: Option<&str>, checksum: Option<&str>) -> Self {
+        Self {
+            etag: etag.map(str::to_string),
+            checksum: checksum.map(str::to_string),
+        }
+    }
+}
+
 /// A part sent: its number, the ETag S3 answered and the checksum it was sent with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SentPart {
@@ -51,25 +60,19 @@ impl S3Browser {
         sha256: &str,
         only_new: bool,
     ) -> Result<Stored, AwsFailure> {
-        let mut put = self
+        let out = self
             .client
             .put_object()
             .bucket(bucket)
             .key(key)
             .content_type(content_type)
             .checksum_sha256(sha256)
-            .body(ByteStream::from(body));
-        if only_new {
-            put = put.if_none_match("*");
-        }
-        let out = put
+            .body(ByteStream::from(body))
+            .set_if_none_match(only_new.then(|| "*".to_string()))
             .send()
             .await
             .map_err(|e| failure_from_sdk(&e, &self.place, "PutObject answer"))?;
-        Ok(Stored {
-            etag: out.e_tag().map(str::to_string),
-            checksum: out.checksum_sha256().map(str::to_string),
-        })
+        Ok(Stored::of(out.e_tag(), out.checksum_sha256()))
     }
 
     /// CreateMultipartUpload, asking for SHA-256 checksums: the upload's id.
@@ -120,10 +123,7 @@ impl S3Browser {
             .send()
             .await
             .map_err(|e| failure_from_sdk(&e, &self.place, "UploadPart answer"))?;
-        Ok(Stored {
-            etag: out.e_tag().map(str::to_string),
-            checksum: out.checksum_sha256().map(str::to_string),
-        })
+        Ok(Stored::of(out.e_tag(), out.checksum_sha256()))
     }
 
     /// ListParts, every page: the parts S3 has of the upload.
@@ -181,7 +181,7 @@ impl S3Browser {
                     .build()
             })
             .collect();
-        let mut complete = self
+        let out = self
             .client
             .complete_multipart_upload()
             .bucket(bucket)
@@ -191,18 +191,12 @@ impl S3Browser {
                 CompletedMultipartUpload::builder()
                     .set_parts(Some(completed))
                     .build(),
-            );
-        if only_new {
-            complete = complete.if_none_match("*");
-        }
-        let out = complete
+            )
+            .set_if_none_match(only_new.then(|| "*".to_string()))
             .send()
             .await
             .map_err(|e| failure_from_sdk(&e, &self.place, "CompleteMultipartUpload answer"))?;
-        Ok(Stored {
-            etag: out.e_tag().map(str::to_string),
-            checksum: out.checksum_sha256().map(str::to_string),
-        })
+        Ok(Stored::of(out.e_tag(), out.checksum_sha256()))
     }
 
     /// AbortMultipartUpload: S3 drops the parts it holds.
