@@ -217,23 +217,35 @@ fn an_expired_token_and_a_cut_connection_halfway_resume_with_one_refresh_and_sto
     );
 }
 
-#[test]
-fn an_upload_that_fails_and_cannot_be_aborted_is_said_listed_and_removed_by_uploads_abort() {
+/// An 11 MiB put whose part 2 is refused (`AccessDenied`), and its abort too when
+/// `abort_refused`: what the run said, and where.
+struct Refused {
+    proxy: FaultProxy,
+    _dir: tempfile::TempDir,
+    policy: PathBuf,
+    uri: String,
+    key_path: String,
+    out: Output,
+}
+
+fn put_refused_at_part_2(name: &str, abort_refused: bool) -> Refused {
     let s = service();
     let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
     let dir = tempfile::tempdir().unwrap();
-    let prefix = &format!("uploads-left-{}/", std::process::id());
+    let prefix = &format!("uploads-{name}-{}/", std::process::id());
     let policy = uploader_policy(dir.path(), prefix);
-    let file = dir.path().join("left.bin");
+    let file = dir.path().join(format!("{name}.bin"));
     std::fs::write(&file, noise(11 * MIB)).unwrap();
-    let key_path = format!("/{}/{prefix}left.bin", s.bucket);
+    let key_path = format!("/{}/{prefix}{name}.bin", s.bucket);
     proxy.set(|f| {
         f.s3_once
             .push((part_label(&key_path, 2), S3Step::ACCESS_DENIED));
-        f.s3_once.push((
-            format!("DELETE {key_path}?x-id=AbortMultipartUpload"),
-            S3Step::ACCESS_DENIED,
-        ));
+        if abort_refused {
+            f.s3_once.push((
+                format!("DELETE {key_path}?x-id=AbortMultipartUpload"),
+                S3Step::ACCESS_DENIED,
+            ));
+        }
     });
     let uri = format!("s3://{}/{prefix}", s.bucket);
     let out = run(
@@ -242,6 +254,27 @@ fn an_upload_that_fails_and_cannot_be_aborted_is_said_listed_and_removed_by_uplo
         &policy,
         &["--part-size", "5", file.to_str().unwrap(), &uri],
     );
+    Refused {
+        proxy,
+        _dir: dir,
+        policy,
+        uri,
+        key_path,
+        out,
+    }
+}
+
+#[test]
+fn an_upload_that_fails_and_cannot_be_aborted_is_said_listed_and_removed_by_uploads_abort() {
+    let s = service();
+    // The folder holds the policy file: kept to the end.
+    let Refused {
+        _dir,
+        policy,
+        uri,
+        out,
+        ..
+    } = put_refused_at_part_2("left", true);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
@@ -278,24 +311,14 @@ fn an_upload_that_fails_and_cannot_be_aborted_is_said_listed_and_removed_by_uplo
 #[test]
 fn an_upload_that_fails_is_aborted_so_nothing_is_left() {
     let s = service();
-    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
-    let dir = tempfile::tempdir().unwrap();
-    let prefix = &format!("uploads-fail-{}/", std::process::id());
-    let policy = uploader_policy(dir.path(), prefix);
-    let file = dir.path().join("f.bin");
-    std::fs::write(&file, noise(11 * MIB)).unwrap();
-    let key_path = format!("/{}/{prefix}f.bin", s.bucket);
-    proxy.set(|f| {
-        f.s3_once
-            .push((part_label(&key_path, 2), S3Step::ACCESS_DENIED));
-    });
-    let uri = format!("s3://{}/{prefix}", s.bucket);
-    let out = run(
-        &proxy.url,
-        "put",
-        &policy,
-        &["--part-size", "5", file.to_str().unwrap(), &uri],
-    );
+    let Refused {
+        proxy,
+        _dir,
+        policy,
+        uri,
+        key_path,
+        out,
+    } = put_refused_at_part_2("fail", false);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).contains("AccessDenied"),
