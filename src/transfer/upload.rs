@@ -229,10 +229,9 @@ async fn single(
     renewal: &mut impl Renewal,
     listener: &mut impl UploadListener,
 ) -> Result<Sent, UploadError> {
-    let body = {
-        let _permit = options.gate.acquire().await;
-        read_part(source.path, 0, stamp.len).await?
-    };
+    // Held while the body is in memory, read and sent, as a part's is.
+    let _permit = options.gate.acquire().await;
+    let body = read_part(source.path, 0, stamp.len).await?;
     stamp.unchanged(source.path)?;
     let sums = PartSums::of(&body);
     let sha = sums.sha256_b64();

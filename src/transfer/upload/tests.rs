@@ -19,6 +19,8 @@ struct Store {
     grow_on_part_2: Mutex<Option<std::path::PathBuf>>,
     /// What CompleteMultipartUpload answers as the object's checksum.
     checksum: Mutex<Option<String>>,
+    /// A PutObject takes a while (its end is a call of its own).
+    slow_puts: bool,
 }
 
 impl Store {
@@ -70,6 +72,10 @@ impl Multipart for Store {
     ) -> BoxFuture<'a, Result<Stored, AwsFailure>> {
         Box::pin(async move {
             self.call(format!("put {key} {} only_new={only_new}", body.len()))?;
+            if self.slow_puts {
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                self.call(format!("put {key} stored"))?;
+            }
             Ok(Stored {
                 etag: Some(PartSums::of(&body).etag()),
                 checksum: self.checksum.lock().unwrap().clone(),
@@ -263,6 +269,46 @@ async fn a_file_no_larger_than_a_part_is_one_put_never_over_an_existing_key() {
     assert!(
         matches!(e, UploadError::Mismatch(Mismatch::Checksum { .. })),
         "{e:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_single_put_holds_its_permit_until_it_is_sent() {
+    let (_d, path) = file(1000);
+    let store = Store {
+        slow_puts: true,
+        ..Store::default()
+    };
+    let gate = Arc::new(Semaphore::new(1));
+    let one = |key| {
+        let (store, gate, path) = (&store, gate.clone(), path.clone());
+        async move {
+            let source = Source {
+                path: &path,
+                bucket: "b",
+                key,
+                content_type: "text/plain",
+            };
+            let options = Options {
+                part_size: 5 * MIB,
+                only_new: false,
+                gate,
+            };
+            let (mut r, mut h) = (Renewals::default(), Heard::default());
+            upload(store, source, &options, &mut r, &mut h).await
+        }
+    };
+    let (a, b) = tokio::join!(one("a"), one("b"));
+    assert!(a.is_ok() && b.is_ok());
+    assert_eq!(
+        store.calls(),
+        [
+            "put a 1000 only_new=false",
+            "put a stored",
+            "put b 1000 only_new=false",
+            "put b stored"
+        ],
+        "one request at a time through a gate of one"
     );
 }
 
