@@ -439,6 +439,45 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_write_names_the_resource_the_bucket_or_a_key_and_the_deciding_statement() {
+        let uploads = SessionPolicy::parse(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket","s3:ListBucketMultipartUploads"],"Resource":"arn:aws:s3:::b"},{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::b/up/*"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            uploads.bucket_refusal_hint("s3:ListBucketMultipartUploads", "b"),
+            None
+        );
+        assert_eq!(
+            uploads
+                .bucket_refusal_hint("s3:ListBucketMultipartUploads", "c")
+                .as_deref(),
+            Some(
+                "the session policy does not allow s3:ListBucketMultipartUploads on arn:aws:s3:::c"
+            )
+        );
+        assert_eq!(uploads.refusal_hint("s3:PutObject", "b", "up/x"), None);
+        assert_eq!(
+            uploads
+                .refusal_hint("s3:PutObject", "b", "down/x")
+                .as_deref(),
+            Some("the session policy does not allow s3:PutObject on arn:aws:s3:::b/down/x")
+        );
+        let denied = Policy::for_bucket("b", true)
+            .deny(["s3:ListBucketMultipartUploads"], ["arn:aws:s3:::b"])
+            .build()
+            .unwrap();
+        assert_eq!(
+            denied
+                .bucket_refusal_hint("s3:ListBucketMultipartUploads", "b")
+                .as_deref(),
+            Some(
+                "the session policy denies s3:ListBucketMultipartUploads on arn:aws:s3:::b (statement 3)"
+            )
+        );
+    }
+
+    #[test]
     fn builder_for_bucket_matches_expected_json() {
         let policy = Policy::for_bucket("photos", true).build().unwrap();
         assert_eq!(
