@@ -75,7 +75,23 @@ fn a_list_only_session_may_list_but_not_read_as_predicted() {
             "✓ allowed"
         ]
     );
-    assert!(stdout(&out).contains("all 2 answers match"));
+    // The writes are predicted, and never sent: a check changes nothing.
+    assert_eq!(
+        row(&out, "PutObject"),
+        [
+            "PutObject docs/guide.md",
+            "s3:PutObject",
+            "✗ no statement allows it",
+            "· not sent"
+        ]
+    );
+    assert_eq!(
+        row(&out, "DeleteObject")[1..],
+        ["s3:DeleteObject", "✗ no statement allows it", "· not sent"]
+    );
+    assert!(stdout(&out).contains(
+        "all 2 answers match the session policy's prediction; the writes are predicted only"
+    ));
     assert!(stdout(&out).contains("federated-user/alice"));
 }
 
@@ -98,6 +114,19 @@ fn the_prefix_template_lists_the_folder_and_not_the_root() {
     );
     let read = check(&policy, &["docs/notes.txt"]);
     assert_eq!(row(&read, "HeadObject")[3], "✓ allowed");
+    // A read-write session is predicted to write the folder; the check still sends no write.
+    let writer = check(
+        &template("read-write under docs/", "docs/"),
+        &["docs/notes.txt"],
+    );
+    assert_eq!(writer.status.code(), Some(0), "{}", stdout(&writer));
+    assert_eq!(row(&writer, "PutObject")[3], "· not sent");
+    assert!(row(&writer, "PutObject")[2].starts_with("✓ allowed by statement"));
+    assert!(row(&writer, "DeleteObject")[2].starts_with("✓ allowed by statement"));
+    assert_eq!(
+        row(&check(&policy, &["docs/notes.txt"]), "HeadObject")[3],
+        "✓ allowed"
+    );
 }
 
 #[test]

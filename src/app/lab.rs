@@ -71,7 +71,7 @@ impl Lab {
         };
         let check = Check::new(ctx.bucket, target, ctx.policy);
         let request = ctx.ids.next();
-        let probes = check.rows.iter().map(|r| r.probe.clone()).collect();
+        let probes = check.sent().map(|r| r.probe.clone()).collect();
         let bucket = check.bucket.clone();
         self.view = Some(LabView::Access {
             check,
@@ -97,7 +97,7 @@ impl Lab {
         }) = self.view.as_mut()
             && asked.answer(request, ())
         {
-            for (row, answer) in check.rows.iter_mut().zip(answers) {
+            for (row, answer) in check.sent_mut().zip(answers) {
                 row.answer = Some(Answer::of(answer));
             }
         }

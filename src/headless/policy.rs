@@ -41,6 +41,9 @@ pub async fn run(
 async fn ask(session: &mut Session<'_>, bucket: &str, check: &mut Check) {
     for i in 0..check.rows.len() {
         let probe = check.rows[i].probe.clone();
+        if !probe.sent() {
+            continue;
+        }
         let signed_with = session.signed_with();
         let mut result = session.clients.s3.probe(bucket, &probe).await;
         if let Err(failure) = &result

@@ -110,6 +110,15 @@ fn access_lines<'a>(
         &format!("As {principal} · {mode} mode · {policy}"),
         Style::default(),
     );
+    // The verdict before the table, so that a short screen shows it first.
+    if check.answered() {
+        lines.extend(access_summary(app, check, &prose));
+    } else {
+        lines.push(Line::from(Span::styled(
+            format!("{} asking S3…", spinner(clock.now)),
+            theme::dim(),
+        )));
+    }
     lines.push(Line::from(""));
     for (i, line) in table.iter().enumerate() {
         if i == 0 {
@@ -120,15 +129,6 @@ fn access_lines<'a>(
             lines.push(marked(line));
         }
     }
-    lines.push(Line::from(""));
-    if !check.answered() {
-        lines.push(Line::from(Span::styled(
-            format!("{} asking S3…", spinner(clock.now)),
-            theme::dim(),
-        )));
-        return lines;
-    }
-    lines.extend(access_summary(app, check, &prose));
     lines
 }
 

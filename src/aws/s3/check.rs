@@ -5,12 +5,18 @@ use super::S3Browser;
 use crate::access_check::Probe;
 use crate::aws::error::failure_from_sdk;
 use crate::bucket::PageRequest;
-use crate::failure::AwsFailure;
+use crate::failure::{AwsFailure, ErrorKind};
 
 impl S3Browser {
-    /// Makes the call `probe` stands for; `Ok` when S3 let it through.
+    /// Makes the call `probe` stands for; `Ok` when S3 let it through. A write is never
+    /// sent (the check predicts it only): asked for one, this refuses without a request.
     pub async fn probe(&self, bucket: &str, probe: &Probe) -> Result<(), AwsFailure> {
         match probe {
+            Probe::PutObject { .. } | Probe::DeleteObject { .. } => Err(AwsFailure::new(
+                ErrorKind::Other,
+                None,
+                "the access check never sends a write",
+            )),
             Probe::HeadObject { key } => self.head(bucket, key).await.map(|_| ()),
             Probe::ListPrefix { prefix } => {
                 let request = PageRequest {

@@ -1,6 +1,8 @@
 //! The access check: what to ask S3 about one object or folder, what the session policy
 //! predicts for each question, and whether S3's answers agree. Pure: the asking is done by the
-//! caller (the TUI's runtime, or `sts3 policy check`).
+//! caller (the TUI's runtime, or `sts3 policy check`). Writes (`PutObject`, `DeleteObject`) are
+//! predicted and never sent: a check must not change the bucket, and S3 has no write that is
+//! authorised but does nothing.
 
 use crate::escape::printable;
 use crate::failure::{AwsFailure, ErrorKind};
@@ -25,6 +27,10 @@ pub enum Probe {
     ListPrefix { prefix: String },
     /// `GetObjectTagging`: may it `s3:GetObjectTagging` the key?
     GetObjectTagging { key: String },
+    /// `PutObject`, predicted only: may it write the key?
+    PutObject { key: String },
+    /// `DeleteObject`, predicted only: may it delete the key?
+    DeleteObject { key: String },
 }
 
 impl Probe {
@@ -34,7 +40,14 @@ impl Probe {
             Probe::HeadObject { .. } => "HeadObject",
             Probe::ListPrefix { .. } => "ListObjectsV2",
             Probe::GetObjectTagging { .. } => "GetObjectTagging",
+            Probe::PutObject { .. } => "PutObject",
+            Probe::DeleteObject { .. } => "DeleteObject",
         }
+    }
+
+    /// Whether the call is sent to S3: a write is predicted only.
+    pub fn sent(&self) -> bool {
+        !matches!(self, Probe::PutObject { .. } | Probe::DeleteObject { .. })
     }
 
     /// The IAM action the call needs.
@@ -43,15 +56,18 @@ impl Probe {
             Probe::HeadObject { .. } => "s3:GetObject",
             Probe::ListPrefix { .. } => "s3:ListBucket",
             Probe::GetObjectTagging { .. } => "s3:GetObjectTagging",
+            Probe::PutObject { .. } => "s3:PutObject",
+            Probe::DeleteObject { .. } => "s3:DeleteObject",
         }
     }
 
     /// The resource the action is on.
     pub fn resource(&self, bucket: &str) -> String {
         match self {
-            Probe::HeadObject { key } | Probe::GetObjectTagging { key } => {
-                format!("arn:aws:s3:::{bucket}/{key}")
-            }
+            Probe::HeadObject { key }
+            | Probe::GetObjectTagging { key }
+            | Probe::PutObject { key }
+            | Probe::DeleteObject { key } => format!("arn:aws:s3:::{bucket}/{key}"),
             Probe::ListPrefix { .. } => format!("arn:aws:s3:::{bucket}"),
         }
     }
@@ -59,9 +75,10 @@ impl Probe {
     /// What the call is about, for people: the key, or `prefix docs/` (`the root`).
     pub fn subject(&self) -> String {
         match self {
-            Probe::HeadObject { key } | Probe::GetObjectTagging { key } => {
-                printable(key).into_owned()
-            }
+            Probe::HeadObject { key }
+            | Probe::GetObjectTagging { key }
+            | Probe::PutObject { key }
+            | Probe::DeleteObject { key } => printable(key).into_owned(),
             Probe::ListPrefix { prefix } if prefix.is_empty() => "the root".to_string(),
             Probe::ListPrefix { prefix } => format!("prefix {}", printable(prefix)),
         }
@@ -83,8 +100,27 @@ impl Probe {
 }
 
 /// The questions for `target`: for an object its read, a listing of its folder, and its tags
-/// when the policy mentions tagging; for a folder, its listing.
+/// when the policy mentions tagging; for a folder, its listing. Then the writes, predicted
+/// only: the object's, or the folder's own key's (the console's `docs/` object), none for the
+/// root.
 pub fn plan(target: &Target, policy: Option<&SessionPolicy>) -> Vec<Probe> {
+    let mut probes = reads(target, policy);
+    let written = match target {
+        Target::Object(key) | Target::Prefix(key) => key,
+    };
+    if !written.is_empty() {
+        probes.push(Probe::PutObject {
+            key: written.clone(),
+        });
+        probes.push(Probe::DeleteObject {
+            key: written.clone(),
+        });
+    }
+    probes
+}
+
+/// The questions sent to S3 for `target`.
+fn reads(target: &Target, policy: Option<&SessionPolicy>) -> Vec<Probe> {
     match target {
         Target::Object(key) => {
             let folder = key.rfind('/').map_or("", |i| &key[..=i]);
@@ -232,33 +268,45 @@ impl Check {
         }
     }
 
-    /// Every row answered, each as predicted.
+    /// The rows whose call is sent to S3.
+    pub fn sent(&self) -> impl Iterator<Item = &Row> {
+        self.rows.iter().filter(|r| r.probe.sent())
+    }
+
+    /// The rows whose call is sent to S3, to be answered.
+    pub fn sent_mut(&mut self) -> impl Iterator<Item = &mut Row> {
+        self.rows.iter_mut().filter(|r| r.probe.sent())
+    }
+
+    /// Every sent row answered, each as predicted.
     pub fn all_agree(&self) -> bool {
-        self.rows.iter().all(|r| r.agrees() == Some(true))
+        self.sent().all(|r| r.agrees() == Some(true))
     }
 
-    /// Whether every question has its answer.
+    /// Whether every question sent has its answer.
     pub fn answered(&self) -> bool {
-        self.rows.iter().all(|r| r.answer.is_some())
+        self.sent().all(|r| r.answer.is_some())
     }
 
-    /// One line on how the answers compare with the predictions.
+    /// One line on how the answers compare with the predictions (the writes, predicted only,
+    /// are not answers).
     pub fn summary(&self) -> String {
-        let n = self.rows.len();
-        let differ = self
-            .rows
-            .iter()
-            .filter(|r| r.agrees() == Some(false))
-            .count();
-        let open = self.rows.iter().filter(|r| r.agrees().is_none()).count();
+        let n = self.sent().count();
+        let differ = self.sent().filter(|r| r.agrees() == Some(false)).count();
+        let open = self.sent().filter(|r| r.agrees().is_none()).count();
         let plural = if n == 1 { "" } else { "s" };
-        match (differ, open) {
+        let said = match (differ, open) {
             (0, 0) if n == 1 => "the answer matches the session policy's prediction".to_string(),
             (0, 0) => format!("all {n} answers match the session policy's prediction"),
             (0, _) => format!(
                 "{open} of {n} answer{plural} could not be compared with a prediction (no session policy, a condition not evaluated, or another error)"
             ),
             _ => format!("{differ} of {n} answer{plural} differ from the prediction"),
+        };
+        if self.rows.len() > n {
+            format!("{said}; the writes are predicted only, never sent")
+        } else {
+            said
         }
     }
 
@@ -272,9 +320,11 @@ impl Check {
                     format!("{} {}", r.probe.call(), r.probe.subject()),
                     r.probe.action().to_string(),
                     r.predicted_text(),
-                    r.answer
-                        .as_ref()
-                        .map_or_else(|| "… asking".to_string(), ToString::to_string),
+                    match &r.answer {
+                        Some(answer) => answer.to_string(),
+                        None if !r.probe.sent() => "· not sent".to_string(),
+                        None => "… asking".to_string(),
+                    },
                 ]
             })
             .collect();
@@ -326,6 +376,7 @@ impl Check {
                     Some(Decision::Conditional { statement, .. }) => ("unknown", Some(*statement)),
                 };
                 let (answer, code) = match &r.answer {
+                    None if !r.probe.sent() => ("not_sent", None),
                     None => ("none", None),
                     Some(Answer::Allowed { .. }) => ("allowed", None),
                     Some(Answer::Denied { code }) => ("denied", Some(code.clone())),

@@ -40,6 +40,12 @@ fn an_object_is_checked_for_reading_and_listing_its_folder() {
             Probe::ListPrefix {
                 prefix: "docs/".to_string()
             },
+            Probe::PutObject {
+                key: "docs/a.txt".to_string()
+            },
+            Probe::DeleteObject {
+                key: "docs/a.txt".to_string()
+            },
         ]
     );
     assert_eq!(check.rows[0].prediction, Some(Decision::NotAllowed));
@@ -63,17 +69,17 @@ fn tagging_is_asked_only_when_the_policy_mentions_it() {
     );
     let probes = plan(&Target::Object("k".to_string()), Some(&tags));
     assert_eq!(
-        probes.last(),
-        Some(&Probe::GetObjectTagging {
+        probes[2],
+        Probe::GetObjectTagging {
             key: "k".to_string()
-        })
+        }
     );
-    assert_eq!(probes.len(), 3);
+    assert_eq!(probes.len(), 5);
     assert_eq!(
         plan(&Target::Object("k".to_string()), Some(&list_only())).len(),
-        2
+        4
     );
-    assert_eq!(plan(&Target::Object("k".to_string()), None).len(), 2);
+    assert_eq!(plan(&Target::Object("k".to_string()), None).len(), 4);
 }
 
 #[test]
@@ -135,14 +141,18 @@ fn rows_agree_only_when_both_sides_are_known_and_equal() {
     assert!(check.all_agree());
     assert_eq!(
         check.summary(),
-        "all 2 answers match the session policy's prediction"
+        "all 2 answers match the session policy's prediction; the writes are predicted only, never sent"
     );
     // S3 refuses the listing the policy allows: the caller's own policies are the reason.
     check.rows[1].answer = Some(denied());
     assert_eq!(check.rows[1].agrees(), Some(false));
     assert!(!check.all_agree());
     assert!(check.rows[1].why_differs().unwrap().contains("both"));
-    assert_eq!(check.summary(), "1 of 2 answers differ from the prediction");
+    assert!(
+        check
+            .summary()
+            .starts_with("1 of 2 answers differ from the prediction;")
+    );
     // S3 allows a read the policy does not.
     check.rows[0].answer = Some(allowed());
     assert!(
@@ -179,10 +189,12 @@ fn the_table_aligns_columns_and_explains_differences() {
     assert_eq!(
         table,
         [
-            "CHECK                   ACTION         SESSION POLICY SAYS       S3 SAYS",
-            "HeadObject k            s3:GetObject   ✗ no statement allows it  ✓ allowed",
+            "CHECK                   ACTION           SESSION POLICY SAYS       S3 SAYS",
+            "HeadObject k            s3:GetObject     ✗ no statement allows it  ✓ allowed",
             "  ≠ S3 allowed what the session policy does not: a bucket policy that names this session's ARN can grant more, or the service does not enforce session policies",
-            "ListObjectsV2 the root  s3:ListBucket  ✓ allowed by statement 1  … asking",
+            "ListObjectsV2 the root  s3:ListBucket    ✓ allowed by statement 1  … asking",
+            "PutObject k             s3:PutObject     ✗ no statement allows it  · not sent",
+            "DeleteObject k          s3:DeleteObject  ✗ no statement allows it  · not sent",
         ]
     );
 }
@@ -206,4 +218,51 @@ fn the_json_says_what_was_predicted_and_answered() {
     assert_eq!(v["checks"][1]["statement"], 1);
     assert_eq!(v["checks"][1]["matches"], true);
     assert_eq!(v["checks"][0]["prefix"], Value::Null);
+}
+
+#[test]
+fn writes_are_predicted_and_never_sent_nor_counted_as_answers() {
+    let writer = policy(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket"],"Resource":"arn:aws:s3:::b"},{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::b/docs/*"},{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"arn:aws:s3:::b/*"}]}"#,
+    );
+    let folder = Check::new("b", Target::Prefix("docs/".to_string()), Some(&writer));
+    let predicted: Vec<_> = folder.rows.iter().filter(|r| !r.probe.sent()).collect();
+    assert_eq!(predicted.len(), 2);
+    assert_eq!(predicted[0].probe.call(), "PutObject");
+    assert_eq!(predicted[0].probe.action(), "s3:PutObject");
+    assert_eq!(predicted[0].probe.resource("b"), "arn:aws:s3:::b/docs/");
+    assert_eq!(predicted[0].probe.subject(), "docs/");
+    assert_eq!(
+        predicted[0].prediction,
+        Some(Decision::Allowed { statement: 2 })
+    );
+    assert_eq!(predicted[1].probe.call(), "DeleteObject");
+    assert_eq!(predicted[1].probe.action(), "s3:DeleteObject");
+    assert_eq!(
+        predicted[1].prediction,
+        Some(Decision::Denied { statement: 3 })
+    );
+    // Only the listing is sent; the root has no key of its own to write.
+    assert_eq!(folder.sent().count(), 1);
+    assert!(folder.rows[0].probe.sent());
+    let root = Check::new("b", Target::Prefix(String::new()), Some(&writer));
+    assert_eq!(root.rows.len(), 1);
+    // Answering the one sent row answers the check, and it agrees: the writes are no answers.
+    let mut folder = folder;
+    for row in folder.sent_mut() {
+        row.answer = Some(allowed());
+    }
+    assert!(folder.answered());
+    assert!(folder.all_agree());
+    assert_eq!(
+        folder.summary(),
+        "the answer matches the session policy's prediction; the writes are predicted only, never sent"
+    );
+    assert_eq!(
+        root.summary(),
+        "1 of 1 answer could not be compared with a prediction (no session policy, a condition not evaluated, or another error)"
+    );
+    assert_eq!(folder.to_json()["checks"][1]["answer"], "not_sent");
+    assert_eq!(folder.to_json()["checks"][0]["answer"], "allowed");
+    assert!(folder.table()[2].ends_with("· not sent"));
 }
