@@ -505,7 +505,7 @@ fn config_file_with_an_unknown_key() {
     expect(
         &out,
         2,
-        "sts3: config file unknown.toml line 1, column 1: unknown field `bukket`, expected one of `bucket`, `prefix`, `user`, `region`, `profile`, `endpoint_url`, `mode`, `duration`, `allow_get_object`, `role_arn`, `session_name`, `external_id`, `mfa_serial`, `policy`, `page_size`, `debug`, `limit`, `json`, `folders`, `long`, `summarize`, `parallel`, `preview_bytes`, `download_dir`, `presign_secs`, `part_size_mib`, `mouse`, `refresh`, `timeouts`, `modes`; fix or remove that line",
+        "sts3: config file unknown.toml line 1, column 1: unknown field `bukket`, expected one of `bucket`, `prefix`, `user`, `region`, `profile`, `endpoint_url`, `mode`, `duration`, `allow_get_object`, `role_arn`, `session_name`, `external_id`, `mfa_serial`, `policy`, `page_size`, `debug`, `limit`, `json`, `folders`, `long`, `summarize`, `parallel`, `preview_bytes`, `download_dir`, `presign_secs`, `part_size_mib`, `delete_type_name_above`, `mouse`, `refresh`, `timeouts`, `modes`; fix or remove that line",
     );
 }
 
@@ -826,6 +826,21 @@ fn object_settings_out_of_range() {
         &out,
         2,
         "sts3: presign_secs = 700000 is out of range; set presign_secs between 1 and 604800 (7 days) in the config file",
+    );
+    std::fs::write(
+        dir.path().join("typed.toml"),
+        "delete_type_name_above = 1001\n",
+    )
+    .unwrap();
+    let out = run_in(
+        dir.path(),
+        &["list", "-b", "b-1", "--config", "typed.toml"],
+        &[],
+    );
+    expect(
+        &out,
+        2,
+        "sts3: delete_type_name_above = 1001 is out of range; set delete_type_name_above between 0 and 1000 in the config file",
     );
 }
 

@@ -337,6 +337,48 @@ fn the_tui_deletes_2500_marked_keys_in_3_requests_once_the_bucket_s_name_is_type
 }
 
 #[test]
+fn the_tui_deletes_a_folder_whole_only_once_the_bucket_s_name_is_typed() {
+    let s = service();
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = format!("writes-rmdir-{}/", std::process::id());
+    let policy = writer_policy(dir.path(), &prefix);
+    common::put_objects(&[
+        format!("{prefix}dir/a.txt"),
+        format!("{prefix}dir/sub/b.txt"),
+        format!("{prefix}keep.txt"),
+    ]);
+    let tmux = common::start_tui(
+        &s.endpoint,
+        &["--policy", policy.to_str().unwrap(), "--prefix", &prefix],
+        &[],
+        140,
+        30,
+    );
+    let t = std::time::Duration::from_secs(30);
+    tmux.wait_for("keep.txt", t);
+    // The cursor is on the first row, the folder dir/.
+    tmux.keys(&["D"]);
+    let asked = format!("delete folder s3://{}/{prefix}dir/ (2 objects, ", s.bucket);
+    tmux.wait_for(&asked, t);
+    tmux.wait_for(&format!("type {} to confirm: ", s.bucket), t);
+    // A single key press never deletes a folder, and a wrong name keeps it.
+    tmux.keys(&["y", "Enter"]);
+    tmux.wait_for("(that is not the bucket's name)", t);
+    tmux.keys(&["D"]);
+    tmux.wait_for(&asked, t);
+    tmux.type_text(&s.bucket);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&format!("deleted folder s3://{}/{prefix}dir/", s.bucket), t);
+    tmux.quit();
+    let out = run(&s.endpoint, "list", Some(&policy), &["--prefix", &prefix]);
+    let listed = text(&out.stdout);
+    assert!(
+        listed.contains("keep.txt") && !listed.contains("dir/"),
+        "only what was beside the folder is left: {listed}"
+    );
+}
+
+#[test]
 fn the_tui_makes_a_folder_as_the_console_does() {
     let s = service();
     let dir = tempfile::tempdir().unwrap();

@@ -1,8 +1,10 @@
-//! Deleting (`D`): the marked objects, or the one under the cursor when none is marked.
-//! Predicted by the session policy first (a refusal is said, naming the key, and nothing is
-//! sent), then confirmed: `y` for a few objects, the bucket's name typed for more than
-//! [`TYPED_FROM`] (a single key press never deletes many), then DeleteObjects in batches of
-//! 1,000; the listing reloads, and every key S3 refused is said with why.
+//! Deleting (`D`): the marked objects, or the one under the cursor when none is marked, or the
+//! folder under the cursor (every object under it, at any depth, listed first). Predicted by
+//! the session policy first (a refusal is said, naming the key, and nothing is sent), then
+//! confirmed: `y` for a few objects, the bucket's name typed for a folder or for more than
+//! `delete_type_name_above` (a single key press never deletes a folder or many), then
+//! DeleteObjects in batches of 1,000; the listing reloads, and every key S3 refused is said
+//! with why.
 
 use super::ctx::{Ctx, Prompt, Step};
 use super::listing::Entry;
@@ -12,42 +14,59 @@ use crate::failure::AwsFailure;
 use crate::keymap::{Key, KeyPress};
 use crate::object::detail::thousands;
 
-/// More objects than this are confirmed by typing the bucket's name.
-pub(crate) const TYPED_FROM: usize = 10;
-
 /// Where a deletion is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Phase {
+    /// The folder's objects are being listed, for this request.
+    Listing(RequestId),
     /// The prompt asks whether to delete.
     Asking,
     /// Sent; the answer comes for this request.
     Sent(RequestId),
 }
 
-/// What is to be deleted: keys in key order, their bytes.
+/// What is to be deleted: keys in key order, their bytes, in which bucket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Deletion {
+    /// The bucket the keys are in (the one shown when `D` was pressed).
+    pub(crate) bucket: String,
     pub(crate) keys: Vec<String>,
     pub(crate) bytes: u64,
+    /// The folder deleted whole, when it is one: its prefix.
+    pub(crate) folder: Option<String>,
     pub(crate) phase: Phase,
 }
 
 impl Deletion {
-    /// `s3://b/k` for one key in `bucket`, `3 objects (12.0 KiB)` for more.
-    pub(crate) fn what(&self, bucket: &str) -> String {
-        match self.keys.as_slice() {
-            [key] => format!("s3://{bucket}/{}", crate::escape::printable(key)),
-            keys => format!(
-                "{} objects ({})",
-                thousands(keys.len() as u64),
+    /// `s3://b/k` for one key, `3 objects (12.0 KiB)` for more, `folder s3://b/docs/ (3
+    /// objects, 12.0 KiB)` for a folder.
+    pub(crate) fn what(&self) -> String {
+        let uri = |key: &str| format!("s3://{}/{}", self.bucket, crate::escape::printable(key));
+        let count = |n: usize| match n {
+            1 => "1 object".to_string(),
+            n => format!("{} objects", thousands(n as u64)),
+        };
+        match (&self.folder, self.keys.as_slice()) {
+            (Some(folder), keys) => format!(
+                "folder {} ({}, {})",
+                uri(folder),
+                count(keys.len()),
                 human_size(self.bytes)
             ),
+            (None, [key]) => uri(key),
+            (None, keys) => format!("{} ({})", count(keys.len()), human_size(self.bytes)),
         }
     }
 
-    /// Whether the bucket's name must be typed to confirm.
-    pub(crate) fn typed(&self) -> bool {
-        self.keys.len() > TYPED_FROM
+    /// Whether the bucket's name must be typed to confirm: always for a folder, and for more
+    /// than `above` objects.
+    pub(crate) fn typed(&self, above: usize) -> bool {
+        self.folder.is_some() || self.keys.len() > above
+    }
+
+    /// Where the keys' names start: in the folder deleted, else at the folder shown.
+    pub(crate) fn names_from<'a>(&'a self, shown: &'a str) -> &'a str {
+        self.folder.as_deref().unwrap_or(shown)
     }
 }
 
@@ -57,52 +76,66 @@ pub(crate) struct Deletes {
     pub(crate) current: Option<Deletion>,
 }
 
+/// Why the session policy refuses deleting some of `keys`, said, when it does.
+fn refused(keys: &[String], ctx: &Ctx<'_>) -> Option<Step> {
+    let policy = ctx.policy?;
+    let refusals: Vec<String> = keys
+        .iter()
+        .filter_map(|k| policy.refusal_hint("s3:DeleteObject", ctx.bucket, k))
+        .collect();
+    let why = refusals.first()?;
+    let of = if keys.len() > 1 {
+        format!(" ({} of {} refused)", refusals.len(), keys.len())
+    } else {
+        String::new()
+    };
+    Some(Step::say(
+        format!("{why}{of}; nothing was sent (T offers read-write templates)"),
+        Level::Warn,
+    ))
+}
+
 impl Deletes {
-    /// `D`: the marked objects, else the one under the cursor, asked about first (when the
-    /// policy allows each).
+    /// `D`: the marked objects, else the object under the cursor, asked about first (when the
+    /// policy allows each); a folder under the cursor is listed first.
     pub(crate) fn ask(&mut self, ctx: &Ctx<'_>) -> Step {
+        if self
+            .current
+            .as_ref()
+            .is_some_and(|d| d.phase != Phase::Asking)
+        {
+            return Step::say("a deletion is on its way; wait for it", Level::Warn);
+        }
         let (keys, bytes) = if !ctx.marks.is_empty() {
             (ctx.marks.keys(), ctx.marks.bytes())
         } else if let Some(Entry::Object(o)) = ctx.selected {
             (vec![o.key.to_string()], o.size)
+        } else if let Some(Entry::Folder(prefix)) = ctx.selected {
+            return self.list_folder(prefix, ctx);
         } else {
             return Step::say(
-                "D deletes the marked objects (space marks one, V all in view), or the one under the cursor (a folder: sts3 rm --recursive)",
+                "D deletes the marked objects (space marks one, V all in view), the object or the folder under the cursor",
                 Level::Info,
             );
         };
-        if let Some(policy) = ctx.policy {
-            let refusals: Vec<String> = keys
-                .iter()
-                .filter_map(|k| policy.refusal_hint("s3:DeleteObject", ctx.bucket, k))
-                .collect();
-            if let Some(why) = refusals.first() {
-                let of = if keys.len() > 1 {
-                    format!(" ({} of {} refused)", refusals.len(), keys.len())
-                } else {
-                    String::new()
-                };
-                return Step::say(
-                    format!("{why}{of}; nothing was sent (T offers read-write templates)"),
-                    Level::Warn,
-                );
-            }
+        if let Some(refusal) = refused(&keys, ctx) {
+            return refusal;
         }
-        if matches!(
-            self.current,
-            Some(Deletion {
-                phase: Phase::Sent(_),
-                ..
-            })
-        ) {
-            return Step::say("a deletion is on its way; wait for it", Level::Warn);
-        }
-        let deletion = Deletion {
-            keys,
-            bytes,
-            phase: Phase::Asking,
-        };
-        let prompt = if deletion.typed() {
+        self.ask_about(
+            Deletion {
+                bucket: ctx.bucket.to_string(),
+                keys,
+                bytes,
+                folder: None,
+                phase: Phase::Asking,
+            },
+            ctx,
+        )
+    }
+
+    /// The prompt for `deletion`: `y`, or the bucket's name typed.
+    fn ask_about(&mut self, deletion: Deletion, ctx: &Ctx<'_>) -> Step {
+        let prompt = if deletion.typed(ctx.config.objects.delete_type_name_above) {
             Prompt::TypeBucketToDelete
         } else {
             Prompt::ConfirmDelete
@@ -112,6 +145,79 @@ impl Deletes {
             prompt: Some(prompt),
             ..Step::default()
         }
+    }
+
+    /// `D` on a folder: every object under it is listed first, to be counted and predicted.
+    fn list_folder(&mut self, prefix: &str, ctx: &Ctx<'_>) -> Step {
+        let Some(generation) = ctx.session.active else {
+            return Step::say("no credentials yet; wait for the session", Level::Warn);
+        };
+        let request = ctx.ids.next();
+        self.current = Some(Deletion {
+            bucket: ctx.bucket.to_string(),
+            keys: Vec::new(),
+            bytes: 0,
+            folder: Some(prefix.to_string()),
+            phase: Phase::Listing(request),
+        });
+        Step {
+            effects: vec![Effect::ListUnder {
+                request,
+                generation,
+                bucket: ctx.bucket.to_string(),
+                prefix: prefix.to_string(),
+                chains: super::walk_chains(ctx.config),
+            }],
+            notice: Some((
+                format!("listing {} to delete it…", ctx.uri(prefix)),
+                Level::Info,
+                None,
+            )),
+            ..Step::default()
+        }
+    }
+
+    /// The folder's objects were listed: predicted, then asked about (the bucket's name typed).
+    pub(crate) fn on_listed_under(
+        &mut self,
+        request: RequestId,
+        result: Result<Vec<(String, u64)>, AwsFailure>,
+        ctx: &Ctx<'_>,
+    ) -> Step {
+        let Some(mut deletion) = self.current.take_if(|d| d.phase == Phase::Listing(request))
+        else {
+            return Step::default();
+        };
+        let folder = deletion.folder.clone().unwrap_or_default();
+        let uri = format!(
+            "s3://{}/{}",
+            deletion.bucket,
+            crate::escape::printable(&folder)
+        );
+        let objects = match result {
+            Ok(objects) if objects.is_empty() => {
+                return Step::say(format!("nothing under {uri} to delete"), Level::Info);
+            }
+            Ok(objects) => objects,
+            Err(failure) => {
+                let why = ctx
+                    .policy
+                    .and_then(|p| p.why_refused(&failure, "s3:ListBucket", &deletion.bucket, ""))
+                    .map(|w| format!(" ({w})"))
+                    .unwrap_or_default();
+                return Step::say(
+                    format!("{uri} not deleted: listing it failed: {failure}{why}"),
+                    Level::Error,
+                );
+            }
+        };
+        deletion.bytes = objects.iter().map(|(_, size)| size).sum();
+        deletion.keys = objects.into_iter().map(|(key, _)| key).collect();
+        if let Some(refusal) = refused(&deletion.keys, ctx) {
+            return refusal;
+        }
+        deletion.phase = Phase::Asking;
+        self.ask_about(deletion, ctx)
     }
 
     /// The key typed at the yes-or-no prompt: `y` deletes, any other keeps.
@@ -128,7 +234,8 @@ impl Deletes {
         } else {
             " (that is not the bucket's name)"
         };
-        self.confirmed(typed == ctx.bucket, why, ctx)
+        let bucket = self.asking().map(|d| d.bucket.clone()).unwrap_or_default();
+        self.confirmed(!bucket.is_empty() && typed == bucket, why, ctx)
     }
 
     /// Sends the deletion asked about when `yes`, else keeps everything and says so (`why`).
@@ -136,19 +243,20 @@ impl Deletes {
         let Some(mut deletion) = self.current.take().filter(|d| d.phase == Phase::Asking) else {
             return Step::default();
         };
-        let what = deletion.what(ctx.bucket);
+        let what = deletion.what();
         let Some(generation) = ctx.session.active.filter(|_| yes) else {
             return Step::say(format!("kept {what}{why}"), Level::Info);
         };
         let request = ctx.ids.next();
         deletion.phase = Phase::Sent(request);
         let keys = deletion.keys.clone();
+        let deletion_bucket = deletion.bucket.clone();
         self.current = Some(deletion);
         Step {
             effects: vec![Effect::DeleteObjects {
                 request,
                 generation,
-                bucket: ctx.bucket.to_string(),
+                bucket: deletion_bucket,
                 keys,
             }],
             notice: Some((format!("deleting {what}…"), Level::Info, None)),
@@ -164,20 +272,17 @@ impl Deletes {
         result: Result<Vec<(String, AwsFailure)>, AwsFailure>,
         ctx: &Ctx<'_>,
     ) -> Step {
-        let Some(deletion) = self.current.take() else {
+        let Some(deletion) = self.current.take_if(|d| d.phase == Phase::Sent(request)) else {
             return Step::default();
         };
-        if deletion.phase != Phase::Sent(request) {
-            self.current = Some(deletion);
-            return Step::default();
-        }
+        let bucket = deletion.bucket.as_str();
         let why = |failure: &AwsFailure, key: &str| {
             ctx.policy
-                .and_then(|p| p.why_refused(failure, "s3:DeleteObject", ctx.bucket, key))
+                .and_then(|p| p.why_refused(failure, "s3:DeleteObject", bucket, key))
                 .map(|w| format!(" ({w})"))
                 .unwrap_or_default()
         };
-        let what = deletion.what(ctx.bucket);
+        let what = deletion.what();
         let some_went = match &result {
             Ok(refused) => refused.len() < deletion.keys.len(),
             Err(_) => false,
@@ -191,7 +296,11 @@ impl Deletes {
                 let listed: Vec<String> = refused
                     .iter()
                     .map(|(key, failure)| {
-                        format!("{}: {failure}{}", ctx.uri(key), why(failure, key))
+                        format!(
+                            "s3://{bucket}/{}: {failure}{}",
+                            crate::escape::printable(key),
+                            why(failure, key)
+                        )
                     })
                     .collect();
                 let done = deletion.keys.len() - refused.len();

@@ -111,6 +111,11 @@ const SPINNER_MILLIS: i64 = 100;
 /// Requests at once when `G` lists every page, unless the config's `parallel` says.
 pub(crate) const WALK_CHAINS: usize = 8;
 
+/// Requests at once when every page is listed: the config's `parallel`, else [`WALK_CHAINS`].
+pub(crate) fn walk_chains(config: &Config) -> usize {
+    config.list.parallel.unwrap_or(WALK_CHAINS)
+}
+
 /// The parts that wait for credentials (see [`App::credentials_arrived`]).
 /// A part's answer to "new credentials are in use".
 type Arrived = fn(&mut App, DateTime<Utc>) -> Vec<Effect>;
@@ -195,7 +200,7 @@ impl App {
         let bucket = std::mem::take(&mut target.bucket);
         let prefix = std::mem::take(&mut target.prefix);
         let mode = target.mode;
-        let walk_chains = config.list.parallel.unwrap_or(WALK_CHAINS);
+        let walk_chains = walk_chains(&config);
         let mut app = Self {
             policy: PolicyState::for_mode(&target, mode),
             listing: Listing::new(&bucket, &prefix, config.page_size),
@@ -285,6 +290,10 @@ impl App {
             }
             Msg::FolderCreated { request, result } => {
                 with!(self.folders, now, |f, c| f.on_created(request, result, c))
+            }
+            Msg::ListedUnder { request, result } => {
+                with!(self.deletes, now, |d, c| d
+                    .on_listed_under(request, result, c))
             }
             Msg::ObjectsDeleted { request, result } => {
                 with!(self.deletes, now, |d, c| d.on_deleted(request, result, c))

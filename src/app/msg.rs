@@ -160,6 +160,12 @@ pub(crate) enum Msg {
         request: RequestId,
         result: Result<(), AwsFailure>,
     },
+    /// Every object under the folder of `request` (key and size, in key order), or why they
+    /// could not be listed.
+    ListedUnder {
+        request: RequestId,
+        result: Result<Vec<(String, u64)>, AwsFailure>,
+    },
     /// The objects of `request` were deleted but those refused (each with why), or why none
     /// was.
     ObjectsDeleted {
@@ -342,6 +348,8 @@ pub(crate) enum Effect {
         key: String,
         path: String,
         only_new: bool,
+        /// Bytes a part holds (`part_size_mib`); a file no larger goes in one PutObject.
+        part_size: u64,
     },
     /// Complete the local path `text` as far as the folder's entries agree; answer with
     /// `PathCompleted`.
@@ -355,6 +363,16 @@ pub(crate) enum Effect {
         generation: Generation,
         bucket: String,
         key: String,
+    },
+    /// List every object under `prefix` (at any depth) with the credentials of `generation`;
+    /// answer with `ListedUnder`.
+    ListUnder {
+        request: RequestId,
+        generation: Generation,
+        bucket: String,
+        prefix: String,
+        /// Chains of requests at once (`parallel`).
+        chains: usize,
     },
     /// Delete `keys` with the credentials of `generation`; answer with `ObjectsDeleted`.
     DeleteObjects {

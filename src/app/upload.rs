@@ -77,6 +77,7 @@ impl Uploads {
                 key,
                 path,
                 only_new,
+                part_size: ctx.config.objects.part_size,
             }],
             notice: Some((text, Level::Info, None)),
             ..Step::default()

@@ -48,14 +48,15 @@ pub trait ObjectStore: Send + Sync {
     ) -> BoxFuture<'a, Result<(), AwsFailure>>;
     /// ListBuckets.
     fn list_buckets(&self) -> BoxFuture<'_, Result<Vec<String>, AwsFailure>>;
-    /// Puts the local file at `path` as `key` (`only_new`: never over an existing key); its
-    /// size.
+    /// Puts the local file at `path` as `key` (`only_new`: never over an existing key), in
+    /// parts of `part_size` when it is larger; its size.
     fn put<'a>(
         &'a self,
         bucket: &'a str,
         key: &'a str,
         path: &'a std::path::Path,
         only_new: bool,
+        part_size: u64,
     ) -> BoxFuture<'a, Result<u64, AwsFailure>>;
     /// Creates the folder `key` (ending in `/`): a zero-byte object, never over one there.
     fn create_folder<'a>(
@@ -83,6 +84,7 @@ async fn put_with_engine(
     key: &str,
     path: &std::path::Path,
     only_new: bool,
+    part_size: u64,
 ) -> Result<u64, AwsFailure> {
     use crate::transfer::upload::{self, Options, Sent, Source, UploadError};
     let size = std::fs::metadata(path).map_or(0, |m| m.len());
@@ -94,7 +96,7 @@ async fn put_with_engine(
         content_type: &content_type,
     };
     let options = Options {
-        part_size: crate::object::upload::DEFAULT_PART,
+        part_size,
         only_new,
         gate: std::sync::Arc::new(tokio::sync::Semaphore::new(TUI_PARTS_AT_ONCE)),
     };
@@ -137,8 +139,11 @@ impl ObjectStore for S3Browser {
         key: &'a str,
         path: &'a std::path::Path,
         only_new: bool,
+        part_size: u64,
     ) -> BoxFuture<'a, Result<u64, AwsFailure>> {
-        Box::pin(put_with_engine(self, bucket, key, path, only_new))
+        Box::pin(put_with_engine(
+            self, bucket, key, path, only_new, part_size,
+        ))
     }
 
     fn create_folder<'a>(

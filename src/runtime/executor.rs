@@ -266,6 +266,13 @@ impl Executor {
                     move |result| Msg::FolderCreated { request, result },
                 );
             }
+            Effect::ListUnder {
+                request,
+                bucket,
+                prefix,
+                chains,
+                ..
+            } => self.list_under(request, bucket, prefix, chains),
             Effect::DeleteObjects {
                 request,
                 bucket,
@@ -336,8 +343,9 @@ impl Executor {
                 key,
                 path,
                 only_new,
+                part_size,
                 ..
-            } => self.upload(request, bucket, key, &path, only_new),
+            } => self.upload(request, (bucket, key), &path, only_new, part_size),
             Effect::CompletePath { text } => self.send(Msg::PathCompleted {
                 text: super::paths::complete(&text),
             }),
@@ -349,16 +357,46 @@ impl Executor {
     fn upload(
         &mut self,
         request: RequestId,
-        bucket: String,
-        key: String,
+        (bucket, key): (String, String),
         path: &str,
         only_new: bool,
+        part_size: u64,
     ) {
         let path = super::paths::expanded(path);
         self.spawn_s3(
-            move |s3| async move { s3.put(&bucket, &key, &path, only_new).await },
+            move |s3| async move { s3.put(&bucket, &key, &path, only_new, part_size).await },
             move |result| Msg::Uploaded { request, result },
         );
+    }
+
+    /// Lists every object under `prefix` (keys and sizes, in key order) over `chains` chains
+    /// of requests, for a folder's deletion.
+    fn list_under(&mut self, request: RequestId, bucket: String, prefix: String, chains: usize) {
+        let page = PageRequest {
+            bucket,
+            prefix,
+            continuation_token: None,
+            token_after: None,
+            start_after: None,
+            max_keys: 1000,
+            folders: false,
+        };
+        let plan = Plan::new(&page, chains);
+        let (cloud, tx) = (self.cloud.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let mut objects = Vec::new();
+            let walked = walk_listing(
+                plan,
+                |page| cloud.list_page(page),
+                |page| {
+                    objects.extend(page.objects.iter().map(|o| (o.key.to_string(), o.size)));
+                    true
+                },
+            )
+            .await;
+            let result = walked.map(|_| objects);
+            let _ = tx.send(Event(Report::App(Msg::ListedUnder { request, result })));
+        });
     }
 
     /// Deletes objects; the answer comes as `ObjectsDeleted`.

@@ -231,6 +231,7 @@ impl ObjectStore for FakeStore {
         _key: &'a str,
         _path: &'a std::path::Path,
         _only_new: bool,
+        _part_size: u64,
     ) -> BoxFuture<'a, Result<u64, AwsFailure>> {
         Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
     }

@@ -39,6 +39,7 @@ pub struct FileConfig {
     pub download_dir: Option<PathBuf>,
     pub presign_secs: Option<u64>,
     pub part_size_mib: Option<u64>,
+    pub delete_type_name_above: Option<usize>,
     pub mouse: Option<bool>,
     #[serde(default)]
     pub refresh: RefreshFile,
@@ -136,6 +137,7 @@ impl FileConfig {
             download_dir: self.download_dir.or(base.download_dir),
             presign_secs: self.presign_secs.or(base.presign_secs),
             part_size_mib: self.part_size_mib.or(base.part_size_mib),
+            delete_type_name_above: self.delete_type_name_above.or(base.delete_type_name_above),
             mouse: self.mouse.or(base.mouse),
             refresh: RefreshFile {
                 margin_secs: self.refresh.margin_secs.or(base.refresh.margin_secs),

@@ -156,7 +156,13 @@ pub struct ObjectSettings {
     pub allow_get_object: bool,
     /// Bytes an upload's part holds (`part_size_mib`); a file no larger goes in one PutObject.
     pub part_size: u64,
+    /// Deleting more objects than this (or a folder) asks for the bucket's name typed.
+    pub delete_type_name_above: usize,
 }
+
+/// The most `delete_type_name_above` may be: past it, a single key press would delete more
+/// than anyone checks by eye.
+pub const MAX_DELETE_TYPE_NAME_ABOVE: usize = 1000;
 
 /// The folder downloads go to when the config names none: the user's Downloads folder, else
 /// the current one.
@@ -192,8 +198,17 @@ fn object_settings(file: &FileConfig) -> Result<ObjectSettings, SetupError> {
             range: "5 and 5120 (5 GiB)",
         });
     }
+    let delete_type_name_above = default_of(file.delete_type_name_above, "delete_type_name_above")?;
+    if delete_type_name_above > MAX_DELETE_TYPE_NAME_ABOVE {
+        return Err(SetupError::OutOfRange {
+            key: "delete_type_name_above",
+            value: delete_type_name_above as u64,
+            range: "0 and 1000",
+        });
+    }
     Ok(ObjectSettings {
         part_size: part_size_mib * crate::object::upload::MIB,
+        delete_type_name_above,
         preview_bytes,
         download_dir: file
             .download_dir

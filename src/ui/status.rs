@@ -150,11 +150,11 @@ fn confirm_put_prompt(app: &App, key: &str, width: usize) -> Line<'static> {
 fn confirm_delete_prompt(app: &App, deletion: &Deletion, width: usize) -> Line<'static> {
     let keys = ["y deletes · any other key keeps it", "[y/N]"];
     // "delete " and "? "
-    let (name, keys) = if let [key] = deletion.keys.as_slice() {
-        fit_name(&uri(app, key), 9, keys, width)
+    let (name, keys) = if deletion.keys.len() == 1 {
+        fit_name(&deletion.what(), 9, keys, width)
     } else {
         // How many and how much always show; the first names take what is left.
-        let what = deletion.what(app.listing.bucket());
+        let what = deletion.what();
         let fixed = 9 + what.chars().count() + 2;
         let room = |keys: &str| width.saturating_sub(fixed + keys.chars().count());
         let keys = if room(keys[0]) >= 12 {
@@ -179,13 +179,12 @@ fn type_to_delete_prompt(
     text: &str,
     width: usize,
 ) -> Line<'static> {
-    let bucket = app.listing.bucket();
     let text = crate::escape::printable(text).into_owned();
-    let ask = format!("type {bucket} to confirm: ");
+    let ask = format!("type {} to confirm: ", deletion.bucket);
     let keys = "  ⏎ deletes · esc keeps them";
     let what = format!(
         "delete {} ({})? ",
-        deletion.what(bucket),
+        deletion.what(),
         first_names(app, deletion)
     );
     let fixed = ask.chars().count() + text.chars().count() + 1;
@@ -199,16 +198,17 @@ fn type_to_delete_prompt(
     ])
 }
 
-/// The first three names of a deletion, from the folder shown, then `…`.
+/// The first three names of a deletion, from the folder deleted or else the folder shown (a
+/// folder's own `docs/` object is not named), then `…`.
 fn first_names(app: &App, deletion: &Deletion) -> String {
-    let folder = app.listing.folder();
-    let mut names: Vec<String> = deletion
-        .keys
+    let folder = deletion.names_from(app.listing.folder());
+    let shown: Vec<&String> = deletion.keys.iter().filter(|k| *k != folder).collect();
+    let mut names: Vec<String> = shown
         .iter()
         .take(3)
         .map(|k| crate::escape::printable(k.strip_prefix(folder).unwrap_or(k)).into_owned())
         .collect();
-    if deletion.keys.len() > 3 {
+    if shown.len() > 3 {
         names.push("…".into());
     }
     names.join(", ")

@@ -117,16 +117,24 @@ fn what_the_policy_refuses_or_is_no_object_is_said_and_never_asked() {
     app.update(
         Msg::PageLoaded {
             request,
-            page: page(&["docs/"], &["a.txt"], None),
+            page: page(&[], &[], None),
         },
         at(1),
     );
-    // The cursor on the folder.
+    // Nothing under the cursor.
     app.update(key('D'), at(2));
     assert!(
         notice(&app).starts_with("D deletes the marked objects"),
         "{}",
         notice(&app)
+    );
+    let (mut app, request) = running();
+    app.update(
+        Msg::PageLoaded {
+            request,
+            page: page(&["docs/"], &["a.txt"], None),
+        },
+        at(1),
     );
     app.update(key('j'), at(2));
     // The default session policy reads only.
@@ -135,6 +143,184 @@ fn what_the_policy_refuses_or_is_no_object_is_said_and_never_asked() {
     assert_eq!(
         notice(&app),
         "the session policy does not allow s3:DeleteObject on arn:aws:s3:::demo-bucket/a.txt; nothing was sent (T offers read-write templates)"
+    );
+    // A folder is listed (reading is allowed), then refused before anything is asked.
+    app.update(key('k'), at(4));
+    let fx = app.update(key('D'), at(4));
+    let [Effect::ListUnder { request, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    let fx = app.update(
+        Msg::ListedUnder {
+            request: *request,
+            result: Ok(vec![("docs/a".into(), 1), ("docs/b".into(), 2)]),
+        },
+        at(5),
+    );
+    assert_eq!(fx, []);
+    assert_eq!(app.input, None);
+    assert_eq!(
+        notice(&app),
+        "the session policy does not allow s3:DeleteObject on arn:aws:s3:::demo-bucket/docs/a (2 of 2 refused); nothing was sent (T offers read-write templates)"
+    );
+}
+
+/// The answer to the folder listing `fx` asked for.
+fn listed(fx: &[Effect], objects: &[(&str, u64)]) -> Msg {
+    let [Effect::ListUnder { request, .. }] = fx else {
+        panic!("{fx:?}");
+    };
+    Msg::ListedUnder {
+        request: *request,
+        result: Ok(objects
+            .iter()
+            .map(|(k, n)| ((*k).to_string(), *n))
+            .collect()),
+    }
+}
+
+fn type_text(app: &mut App, text: &str, now: chrono::DateTime<chrono::Utc>) -> Vec<Effect> {
+    for c in text.chars() {
+        app.update(key(c), now);
+    }
+    app.update(crate::app::tests::special(crate::keymap::Key::Enter), now)
+}
+
+#[test]
+fn a_folder_is_listed_whole_then_deleted_only_once_the_bucket_s_name_is_typed() {
+    let mut app = writable();
+    app.update(key('k'), at(2)); // on docs/
+    let fx = app.update(key('D'), at(2));
+    let [
+        Effect::ListUnder {
+            bucket,
+            prefix,
+            chains,
+            ..
+        },
+    ] = &fx[..]
+    else {
+        panic!("{fx:?}");
+    };
+    assert_eq!(
+        (bucket.as_str(), prefix.as_str(), *chains),
+        ("demo-bucket", "docs/", crate::app::WALK_CHAINS)
+    );
+    assert_eq!(notice(&app), "listing s3://demo-bucket/docs/ to delete it…");
+    assert_eq!(app.input, None, "nothing asked before the count is known");
+    // Another D while it lists.
+    assert_eq!(app.update(key('D'), at(2)), []);
+    assert_eq!(notice(&app), "a deletion is on its way; wait for it");
+    // An answer to another request changes nothing.
+    let Msg::ListedUnder { request, result } = listed(&fx, &[("docs/x", 1)]) else {
+        unreachable!()
+    };
+    let other = Msg::ListedUnder {
+        request: RequestId(request.0 + 100),
+        result,
+    };
+    assert_eq!(app.update(other, at(3)), []);
+    assert_eq!(app.input, None);
+    let objects = [("docs/", 0), ("docs/a.txt", 5), ("docs/sub/b.txt", 7)];
+    assert_eq!(app.update(listed(&fx, &objects), at(3)), []);
+    assert_eq!(
+        app.input,
+        Some(Input::TypeToDelete {
+            text: String::new()
+        }),
+        "a folder always needs the name, however few its objects"
+    );
+    let deletion = app.deletes.asking().unwrap();
+    assert_eq!(
+        deletion.what(),
+        "folder s3://demo-bucket/docs/ (3 objects, 12 B)"
+    );
+    assert_eq!(deletion.names_from(""), "docs/");
+    // y is a letter here: a single key press never deletes a folder.
+    assert_eq!(app.update(key('y'), at(4)), []);
+    assert_eq!(app.input, Some(Input::TypeToDelete { text: "y".into() }));
+    app.update(crate::app::tests::special(crate::keymap::Key::Esc), at(4));
+    assert_eq!(
+        notice(&app),
+        "kept folder s3://demo-bucket/docs/ (3 objects, 12 B)"
+    );
+    // Again, with the name typed.
+    let fx = app.update(key('D'), at(5));
+    app.update(listed(&fx, &objects), at(5));
+    let fx = type_text(&mut app, "demo-bucket", at(6));
+    let [Effect::DeleteObjects { bucket, keys, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    assert_eq!(bucket, "demo-bucket");
+    assert_eq!(keys, &["docs/", "docs/a.txt", "docs/sub/b.txt"]);
+    assert_eq!(
+        notice(&app),
+        "deleting folder s3://demo-bucket/docs/ (3 objects, 12 B)…"
+    );
+}
+
+#[test]
+fn a_folder_that_cannot_be_listed_or_holds_nothing_is_said_and_nothing_asked() {
+    let mut app = writable();
+    app.update(key('k'), at(2));
+    let fx = app.update(key('D'), at(2));
+    let [Effect::ListUnder { request, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    app.update(
+        Msg::ListedUnder {
+            request: *request,
+            result: Err(AwsFailure::new(
+                ErrorKind::AccessDenied,
+                Some("AccessDenied"),
+                "Access Denied",
+            )),
+        },
+        at(3),
+    );
+    assert_eq!(app.input, None);
+    assert!(
+        notice(&app)
+            .starts_with("s3://demo-bucket/docs/ not deleted: listing it failed: AccessDenied"),
+        "{}",
+        notice(&app)
+    );
+    let fx = app.update(key('D'), at(4));
+    app.update(listed(&fx, &[]), at(4));
+    assert_eq!(app.input, None);
+    assert_eq!(
+        notice(&app),
+        "nothing under s3://demo-bucket/docs/ to delete"
+    );
+}
+
+#[test]
+fn the_number_that_asks_for_the_name_is_the_config_s() {
+    let mut app = many(3);
+    app.config.objects.delete_type_name_above = 2;
+    app.update(key(' '), at(1));
+    app.update(key(' '), at(1));
+    app.update(key('D'), at(2));
+    assert_eq!(app.input, Some(Input::ConfirmDelete), "two: y");
+    app.update(key('n'), at(2));
+    app.update(key(' '), at(3));
+    app.update(key('D'), at(3));
+    assert_eq!(
+        app.input,
+        Some(Input::TypeToDelete {
+            text: String::new()
+        }),
+        "three: the name"
+    );
+    // 0: even one object asks for the name.
+    let mut app = writable();
+    app.config.objects.delete_type_name_above = 0;
+    app.update(key('D'), at(2));
+    assert_eq!(
+        app.input,
+        Some(Input::TypeToDelete {
+            text: String::new()
+        })
     );
 }
 

@@ -28,6 +28,7 @@ fn notice(app: &App) -> &str {
 
 /// `U`, the path, Enter: the Upload effect's request.
 fn put(app: &mut App, path: &str) -> RequestId {
+    app.config.objects.part_size = 16 * 1024 * 1024;
     app.update(key('U'), at(2));
     typed(app, path);
     let fx = app.update(special(Key::Enter), at(3));
@@ -38,10 +39,13 @@ fn put(app: &mut App, path: &str) -> RequestId {
                 key,
                 path: p,
                 only_new: true,
+                part_size,
                 ..
             },
         ] => {
             assert_eq!((key.as_str(), p.as_str()), ("docs/r.pdf", path));
+            // The config's part_size_mib, as sts3 put's.
+            assert_eq!(*part_size, 16 * 1024 * 1024);
             *request
         }
         other => panic!("{other:?}"),

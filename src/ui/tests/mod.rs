@@ -1338,6 +1338,38 @@ fn the_delete_prompt_names_the_object_and_the_keys() {
 }
 
 #[test]
+fn a_folder_s_delete_prompt_names_it_its_count_and_the_names_inside_it() {
+    use crate::app::delete::{Deletion, Phase};
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.deletes.current = Some(Deletion {
+        bucket: "sts3-demo".into(),
+        keys: ["docs/", "docs/a.txt", "docs/sub/b.txt"]
+            .map(String::from)
+            .to_vec(),
+        bytes: 12,
+        folder: Some("docs/".into()),
+        phase: Phase::Asking,
+    });
+    app.input = Some(crate::app::Input::TypeToDelete {
+        text: String::new(),
+    });
+    let text = format!("{}", draw(&mut app, at(1), 140, 40).backend());
+    let last = text.lines().last().unwrap().trim_matches('"').trim_end();
+    assert_eq!(
+        last,
+        "delete folder s3://sts3-demo/docs/ (3 objects, 12 B) (a.txt, sub/b.txt)? type sts3-demo to confirm: ▏  ⏎ deletes · esc keeps them"
+    );
+    // Narrower, the names give way first; the folder and its count stay.
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    let last = text.lines().last().unwrap().trim_matches('"').trim_end();
+    assert!(
+        last.starts_with("delete folder s3://sts3-demo/docs/ (3 objects, 12 B) (a.txt")
+            && last.ends_with("type sts3-demo to confirm: ▏  ⏎ deletes · esc keeps them"),
+        "{last}"
+    );
+}
+
+#[test]
 fn with_nothing_on_its_way_the_listing_says_how_to_get_credentials() {
     let opts = crate::cli::Options {
         bucket: Some("sts3-demo".into()),
