@@ -241,6 +241,97 @@ fn rm_deletes_keys_and_with_recursive_all_under_a_prefix_and_dry_run_nothing() {
 }
 
 #[test]
+fn on_a_versioned_bucket_rm_says_the_delete_markers_and_every_version_stays() {
+    use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
+    let s = service();
+    let bucket = format!("versioned-{}", std::process::id());
+    let (rt, admin) = common::admin_s3();
+    rt.block_on(async {
+        admin.create_bucket().bucket(&bucket).send().await.unwrap();
+        admin
+            .put_bucket_versioning()
+            .bucket(&bucket)
+            .versioning_configuration(
+                VersioningConfiguration::builder()
+                    .status(BucketVersioningStatus::Enabled)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        for key in ["docs/a.txt", "docs/b.txt"] {
+            admin
+                .put_object()
+                .bucket(&bucket)
+                .key(key)
+                .body(Vec::from(key.as_bytes()).into())
+                .send()
+                .await
+                .unwrap();
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("rw.json");
+    std::fs::write(
+        &policy,
+        serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": format!("arn:aws:s3:::{bucket}")},
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:DeleteObject"],
+             "Resource": format!("arn:aws:s3:::{bucket}/*")}
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    let out = common::sts3()
+        .envs(s.env())
+        .args(["rm", "-b", &bucket, "-u", "alice", "--endpoint-url"])
+        .arg(&s.endpoint)
+        .arg("--policy")
+        .arg(&policy)
+        .args(["--recursive", "docs/"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        format!("delete: s3://{bucket}/docs/a.txt\ndelete: s3://{bucket}/docs/b.txt\n")
+    );
+    assert!(
+        text(&out.stderr).contains(
+            "sts3: the bucket is versioned: 2 delete markers hide the objects, and every version of them is kept"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    // S3 agrees: a marker on each key, and both versions still there.
+    let versions = rt.block_on(async {
+        admin
+            .list_object_versions()
+            .bucket(&bucket)
+            .send()
+            .await
+            .unwrap()
+    });
+    assert_eq!(versions.delete_markers().len(), 2, "{versions:?}");
+    assert_eq!(versions.versions().len(), 2, "{versions:?}");
+    // An unversioned bucket makes no markers, and says nothing of them.
+    let prefix = format!("writes-unversioned-{}/", std::process::id());
+    common::put_objects(&[format!("{prefix}x")]);
+    let out = run(
+        &s.endpoint,
+        "rm",
+        Some(&writer_policy(dir.path(), &prefix)),
+        &[&format!("{prefix}x")],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("versioned"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
 fn the_tui_deletes_the_object_under_the_cursor_after_a_yes() {
     let s = service();
     let dir = tempfile::tempdir().unwrap();

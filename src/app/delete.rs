@@ -12,6 +12,7 @@ use super::{Effect, Level, RequestId};
 use crate::bucket::human_size;
 use crate::failure::AwsFailure;
 use crate::keymap::{Key, KeyPress};
+use crate::object::Deleted;
 use crate::object::detail::thousands;
 
 /// Where a deletion is.
@@ -269,7 +270,7 @@ impl Deletes {
     pub(crate) fn on_deleted(
         &mut self,
         request: RequestId,
-        result: Result<Vec<(String, AwsFailure)>, AwsFailure>,
+        result: Result<Deleted, AwsFailure>,
         ctx: &Ctx<'_>,
     ) -> Step {
         let Some(deletion) = self.current.take_if(|d| d.phase == Phase::Sent(request)) else {
@@ -284,12 +285,20 @@ impl Deletes {
         };
         let what = deletion.what();
         let some_went = match &result {
-            Ok(refused) => refused.len() < deletion.keys.len(),
+            Ok(deleted) => deleted.refused.len() < deletion.keys.len(),
             Err(_) => false,
         };
-        let (text, level, history) = match result {
+        // On a versioned bucket nothing was lost: said after what was deleted.
+        let markers = match &result {
+            Ok(deleted) => deleted
+                .marker_note()
+                .map(|note| format!("; {note}"))
+                .unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        let (text, level, history) = match result.map(|d| d.refused) {
             Ok(refused) if refused.is_empty() => {
-                let text = format!("deleted {what}");
+                let text = format!("deleted {what}{markers}");
                 (text.clone(), Level::Info, text)
             }
             Ok(refused) => {
@@ -305,7 +314,7 @@ impl Deletes {
                     .collect();
                 let done = deletion.keys.len() - refused.len();
                 let text = format!(
-                    "deleted {} of {}; {} refused: {}",
+                    "deleted {} of {}; {} refused: {}{markers}",
                     thousands(done as u64),
                     thousands(deletion.keys.len() as u64),
                     thousands(refused.len() as u64),

@@ -170,7 +170,7 @@ pub(crate) enum Msg {
     /// was.
     ObjectsDeleted {
         request: RequestId,
-        result: Result<Vec<(String, AwsFailure)>, AwsFailure>,
+        result: Result<crate::object::Deleted, AwsFailure>,
     },
     /// The shell run with the shared session ended: how, in words.
     ShellEnded {

@@ -6,7 +6,7 @@
 use super::{ObjectBody, S3Browser};
 use crate::access_check::Probe;
 use crate::failure::AwsFailure;
-use crate::object::ObjectDetail;
+use crate::object::{Deleted, ObjectDetail};
 use futures_util::future::BoxFuture;
 
 /// S3 for objects and buckets, with the credentials in use.
@@ -65,12 +65,13 @@ pub trait ObjectStore: Send + Sync {
         key: &'a str,
     ) -> BoxFuture<'a, Result<(), AwsFailure>>;
     /// Deletes `keys` (DeleteObjects, a batch of up to 1,000 at a time; a key that is not
-    /// there counts as deleted): the keys S3 refused, each with why.
+    /// there counts as deleted): the keys S3 refused, each with why, and the delete markers
+    /// made.
     fn delete<'a>(
         &'a self,
         bucket: &'a str,
         keys: &'a [String],
-    ) -> BoxFuture<'a, Result<Vec<(String, AwsFailure)>, AwsFailure>>;
+    ) -> BoxFuture<'a, Result<Deleted, AwsFailure>>;
 }
 
 /// Parts the TUI's upload sends at once.
@@ -158,13 +159,13 @@ impl ObjectStore for S3Browser {
         &'a self,
         bucket: &'a str,
         keys: &'a [String],
-    ) -> BoxFuture<'a, Result<Vec<(String, AwsFailure)>, AwsFailure>> {
+    ) -> BoxFuture<'a, Result<Deleted, AwsFailure>> {
         Box::pin(async move {
-            let mut refused = Vec::new();
+            let mut deleted = Deleted::default();
             for batch in keys.chunks(super::DELETE_BATCH) {
-                refused.extend(self.delete_keys(bucket, batch).await?);
+                deleted.add(self.delete_keys(bucket, batch).await?);
             }
-            Ok(refused)
+            Ok(deleted)
         })
     }
 

@@ -237,10 +237,10 @@ async fn copy_one(
     if moving {
         let keys = [from.key.clone()];
         let keys = &keys;
-        let refused = session
+        let deleted = session
             .with_renewal(|s3| async move { s3.delete_keys(&from.bucket, keys).await })
             .await?;
-        if let Some((_, failure)) = refused.into_iter().next() {
+        if let Some((_, failure)) = deleted.refused.into_iter().next() {
             return Err(failure);
         }
     }

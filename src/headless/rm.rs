@@ -6,6 +6,7 @@
 use super::session::{CommandError, Session};
 use crate::bucket::{Cursor, PageRequest};
 use crate::cli::RmArgs;
+use crate::object::Deleted;
 use crate::settings::Settings;
 use std::io::Write;
 
@@ -14,6 +15,8 @@ use std::io::Write;
 pub struct Tally {
     pub deleted: u64,
     pub failed: u64,
+    /// Delete markers S3 made (a versioned bucket).
+    pub markers: u64,
 }
 
 /// Runs the command: each deleted key's line on `out`.
@@ -55,6 +58,9 @@ pub async fn run(
         return Ok(tally);
     }
     delete_all(&mut session, &bucket, &keys, &mut tally, out).await?;
+    if let Some(note) = crate::object::markers_note(tally.markers) {
+        super::stderr_line(&format!("sts3: {note}"));
+    }
     Ok(tally)
 }
 
@@ -67,7 +73,8 @@ async fn delete_all(
     out: &mut dyn Write,
 ) -> Result<(), CommandError> {
     for batch in keys.chunks(crate::aws::DELETE_BATCH) {
-        let refused = delete_batch(session, bucket, batch).await?;
+        let Deleted { refused, markers } = delete_batch(session, bucket, batch).await?;
+        tally.markers += markers;
         for key in batch {
             if let Some((_, failure)) = refused.iter().find(|(k, _)| k == key) {
                 tally.failed += 1;
@@ -93,7 +100,7 @@ async fn delete_batch(
     session: &mut Session<'_>,
     bucket: &str,
     keys: &[String],
-) -> Result<Vec<(String, crate::failure::AwsFailure)>, CommandError> {
+) -> Result<Deleted, CommandError> {
     let signed_with = session.signed_with();
     match session.clients.s3.delete_keys(bucket, keys).await {
         Ok(refused) => Ok(refused),

@@ -248,7 +248,7 @@ impl ObjectStore for FakeStore {
         &'a self,
         _bucket: &'a str,
         _keys: &'a [String],
-    ) -> BoxFuture<'a, Result<Vec<(String, AwsFailure)>, AwsFailure>> {
+    ) -> BoxFuture<'a, Result<crate::object::Deleted, AwsFailure>> {
         Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
     }
 

@@ -141,8 +141,9 @@ pub fn files_in(dir: &Path) -> Vec<String> {
     names
 }
 
-/// Puts `body` at `key` in the seeded bucket, with the service's own keys; S3's answer.
-pub fn put_object(key: &str, body: Vec<u8>) -> aws_sdk_s3::operation::put_object::PutObjectOutput {
+/// A runtime and an S3 client with the service's own keys (not a session's).
+#[allow(dead_code)] // not every test file writes with the service's keys
+pub fn admin_s3() -> (tokio::runtime::Runtime, aws_sdk_s3::Client) {
     let s = service();
     let rt = tokio::runtime::Runtime::new().unwrap();
     let client = aws_sdk_s3::Client::from_conf(
@@ -150,10 +151,16 @@ pub fn put_object(key: &str, body: Vec<u8>) -> aws_sdk_s3::operation::put_object
             .force_path_style(true)
             .build(),
     );
+    (rt, client)
+}
+
+/// Puts `body` at `key` in the seeded bucket, with the service's own keys; S3's answer.
+pub fn put_object(key: &str, body: Vec<u8>) -> aws_sdk_s3::operation::put_object::PutObjectOutput {
+    let (rt, client) = admin_s3();
     rt.block_on(
         client
             .put_object()
-            .bucket(&s.bucket)
+            .bucket(&service().bucket)
             .key(key)
             .body(body.into())
             .send(),
@@ -166,12 +173,7 @@ pub fn put_object(key: &str, body: Vec<u8>) -> aws_sdk_s3::operation::put_object
 pub fn put_objects(keys: &[String]) {
     use futures_util::StreamExt;
     let s = service();
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let client = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&rt.block_on(s.config()))
-            .force_path_style(true)
-            .build(),
-    );
+    let (rt, client) = admin_s3();
     rt.block_on(
         futures_util::stream::iter(keys.iter().map(|key| {
             let client = client.clone();

@@ -8,6 +8,7 @@ use crate::app::layers::Layer;
 use crate::app::tests::{self, at, key, page, running};
 use crate::app::{App, Effect, Input, Msg, RequestId};
 use crate::failure::{AwsFailure, ErrorKind};
+use crate::object::Deleted;
 
 /// A running app whose root shows a folder and two keys, with a session that may write.
 fn writable() -> App {
@@ -62,7 +63,7 @@ fn y_deletes_and_the_listing_reloads() {
         app.update(
             Msg::ObjectsDeleted {
                 request: RequestId(request.0 + 100),
-                result: Ok(vec![])
+                result: Ok(Deleted::default())
             },
             at(4)
         ),
@@ -72,7 +73,7 @@ fn y_deletes_and_the_listing_reloads() {
     let fx = app.update(
         Msg::ObjectsDeleted {
             request,
-            result: Ok(vec![]),
+            result: Ok(Deleted::default()),
         },
         at(4),
     );
@@ -377,7 +378,7 @@ fn a_few_marked_are_asked_with_y_and_deleted_in_one_request() {
     app.update(
         Msg::ObjectsDeleted {
             request,
-            result: Ok(vec![]),
+            result: Ok(Deleted::default()),
         },
         at(4),
     );
@@ -438,10 +439,13 @@ fn every_key_s3_refused_is_named_and_the_rest_are_gone() {
     let fx = app.update(
         Msg::ObjectsDeleted {
             request,
-            result: Ok(vec![
-                ("k001".into(), denied("one")),
-                ("k002".into(), denied("two")),
-            ]),
+            result: Ok(Deleted {
+                refused: vec![
+                    ("k001".into(), denied("one")),
+                    ("k002".into(), denied("two")),
+                ],
+                markers: 0,
+            }),
         },
         at(4),
     );
@@ -509,10 +513,10 @@ fn when_s3_refuses_every_key_nothing_reloads_and_the_marks_stay() {
     let fx = app.update(
         Msg::ObjectsDeleted {
             request,
-            result: Ok(vec![
-                ("k000".into(), denied("a")),
-                ("k001".into(), denied("b")),
-            ]),
+            result: Ok(Deleted {
+                refused: vec![("k000".into(), denied("a")), ("k001".into(), denied("b"))],
+                markers: 0,
+            }),
         },
         at(4),
     );
@@ -525,5 +529,36 @@ fn when_s3_refuses_every_key_nothing_reloads_and_the_marks_stay() {
         notice(&app).starts_with("deleted 0 of 2; 2 refused"),
         "{}",
         notice(&app)
+    );
+}
+
+#[test]
+fn on_a_versioned_bucket_the_delete_markers_are_said_nothing_is_lost() {
+    let mut app = many(3);
+    app.update(key('V'), at(1));
+    let fx = app.update(key('D'), at(2));
+    assert_eq!(fx, []);
+    let fx = app.update(key('y'), at(3));
+    let [Effect::DeleteObjects { request, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    app.update(
+        Msg::ObjectsDeleted {
+            request: *request,
+            result: Ok(Deleted {
+                refused: vec![],
+                markers: 3,
+            }),
+        },
+        at(4),
+    );
+    assert_eq!(
+        notice(&app),
+        "deleted 3 objects (30 B); the bucket is versioned: 3 delete markers hide the objects, and every version of them is kept"
+    );
+    assert_eq!(
+        app.history.newest_first().next().unwrap().text,
+        notice(&app),
+        "and so in the history"
     );
 }

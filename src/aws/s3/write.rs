@@ -4,6 +4,7 @@
 use super::S3Browser;
 use crate::aws::error::failure_from_sdk;
 use crate::failure::AwsFailure;
+use crate::object::Deleted;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 
@@ -15,8 +16,9 @@ fn local(text: String) -> AwsFailure {
     AwsFailure::new(crate::failure::ErrorKind::Other, None, text)
 }
 
-/// DeleteObjects' body for `keys`, asking only for the keys it could not delete.
-fn quiet_delete(keys: &[String]) -> Result<Delete, AwsFailure> {
+/// DeleteObjects' body for `keys`. Not quiet: the answer for each key deleted says whether
+/// a delete marker was made (a versioned bucket), which the quiet answer leaves out.
+fn delete_body(keys: &[String]) -> Result<Delete, AwsFailure> {
     let objects = keys
         .iter()
         .map(|k| ObjectIdentifier::builder().key(k).build())
@@ -24,7 +26,7 @@ fn quiet_delete(keys: &[String]) -> Result<Delete, AwsFailure> {
         .map_err(|e| local(e.to_string()))?;
     Delete::builder()
         .set_objects(Some(objects))
-        .quiet(true)
+        .quiet(false)
         .build()
         .map_err(|e| local(e.to_string()))
 }
@@ -46,27 +48,30 @@ impl S3Browser {
     }
 
     /// DeleteObjects of up to [`DELETE_BATCH`] keys: the keys S3 could not delete, each with
-    /// why (a key that is not there counts as deleted, as S3 says).
-    pub async fn delete_keys(
-        &self,
-        bucket: &str,
-        keys: &[String],
-    ) -> Result<Vec<(String, AwsFailure)>, AwsFailure> {
+    /// why (a key that is not there counts as deleted, as S3 says), and the delete markers it
+    /// made.
+    pub async fn delete_keys(&self, bucket: &str, keys: &[String]) -> Result<Deleted, AwsFailure> {
         let out = self
             .client
             .delete_objects()
             .bucket(bucket)
-            .delete(quiet_delete(keys)?)
+            .delete(delete_body(keys)?)
             .send()
             .await
             .map_err(|e| failure_from_sdk(&e, &self.place, "DeleteObjects answer"))?;
-        Ok(out
+        let refused = out
             .errors()
             .iter()
             .map(|e| {
                 let failure = AwsFailure::from_service(e.code(), e.message(), None);
                 (e.key().unwrap_or_default().to_string(), failure)
             })
-            .collect())
+            .collect();
+        let markers = out
+            .deleted()
+            .iter()
+            .filter(|d| d.delete_marker() == Some(true))
+            .count() as u64;
+        Ok(Deleted { refused, markers })
     }
 }
