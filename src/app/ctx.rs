@@ -28,6 +28,11 @@ impl RequestIds {
     }
 }
 
+/// `s3://BUCKET/KEY`, printable.
+pub(crate) fn uri(bucket: &str, key: &str) -> String {
+    format!("s3://{bucket}/{}", crate::escape::printable(key))
+}
+
 /// What a feature reads of the rest of the model.
 pub(crate) struct Ctx<'a> {
     pub(crate) now: DateTime<Utc>,
@@ -101,7 +106,7 @@ impl<'a> Ctx<'a> {
 
     /// `s3://BUCKET/KEY` for `key` in the bucket shown, printable.
     pub(crate) fn uri(&self, key: &str) -> String {
-        format!("s3://{}/{}", self.bucket, crate::escape::printable(key))
+        uri(self.bucket, key)
     }
 
     /// Why the session policy refuses reading `key`, if it does.
@@ -144,8 +149,8 @@ pub(crate) struct Step {
     pub(crate) prompt: Option<Prompt>,
     /// A line for the session history (`L`).
     pub(crate) history: Option<(String, Level)>,
-    /// The listing starts over (what it shows changed).
-    pub(crate) reload: bool,
+    /// A write changed what the listing shows: its rows are taken in without a reload.
+    pub(crate) written: Option<Written>,
     /// The bucket is in this region: S3 requests go there from now on (before the effects).
     pub(crate) follow_region: Option<String>,
     /// The marks have served (the objects they named are deleted): forget them.
@@ -153,6 +158,16 @@ pub(crate) struct Step {
     /// A request failed with this code and new credentials are asked for to retry it: noted
     /// in the history, and said when it recovers.
     pub(crate) recovering: Option<String>,
+}
+
+/// What a write changed in a bucket, for the listing to take in.
+#[derive(Debug, Default)]
+pub(crate) struct Written {
+    pub(crate) bucket: String,
+    /// Keys deleted (and a folder deleted whole: its prefix).
+    pub(crate) gone: Vec<String>,
+    /// Keys written, each with its entry when it is an object.
+    pub(crate) added: Vec<(String, Option<crate::bucket::ObjectEntry>)>,
 }
 
 impl Step {

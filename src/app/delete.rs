@@ -3,10 +3,10 @@
 //! the session policy first (a refusal is said, naming the key, and nothing is sent), then
 //! confirmed: `y` for a few objects, the bucket's name typed for a folder or for more than
 //! `delete_type_name_above` (a single key press never deletes a folder or many), then
-//! DeleteObjects in batches of 1,000; the listing reloads, and every key S3 refused is said
-//! with why.
+//! DeleteObjects in batches of 1,000; the rows deleted leave the listing (no reload), and
+//! every key S3 refused is said with why.
 
-use super::ctx::{Ctx, Prompt, Step};
+use super::ctx::{Ctx, Prompt, Step, Written, uri};
 use super::listing::Entry;
 use super::{Effect, Level, RequestId};
 use crate::bucket::human_size;
@@ -42,7 +42,7 @@ impl Deletion {
     /// `s3://b/k` for one key, `3 objects (12.0 KiB)` for more, `folder s3://b/docs/ (3
     /// objects, 12.0 KiB)` for a folder.
     pub(crate) fn what(&self) -> String {
-        let uri = |key: &str| format!("s3://{}/{}", self.bucket, crate::escape::printable(key));
+        let uri = |key: &str| uri(&self.bucket, key);
         let count = |n: usize| match n {
             1 => "1 object".to_string(),
             n => format!("{} objects", thousands(n as u64)),
@@ -190,11 +190,7 @@ impl Deletes {
             return Step::default();
         };
         let folder = deletion.folder.clone().unwrap_or_default();
-        let uri = format!(
-            "s3://{}/{}",
-            deletion.bucket,
-            crate::escape::printable(&folder)
-        );
+        let uri = uri(&deletion.bucket, &folder);
         let objects = match result {
             Ok(objects) if objects.is_empty() => {
                 return Step::say(format!("nothing under {uri} to delete"), Level::Info);
@@ -265,7 +261,7 @@ impl Deletes {
         }
     }
 
-    /// S3 answered: gone (the listing reloads, the marks are forgotten), or which keys it
+    /// S3 answered: gone (the rows leave the listing, the marks are forgotten), or which keys it
     /// refused and why, each named.
     pub(crate) fn on_deleted(
         &mut self,
@@ -284,10 +280,30 @@ impl Deletes {
                 .unwrap_or_default()
         };
         let what = deletion.what();
-        let some_went = match &result {
-            Ok(deleted) => deleted.refused.len() < deletion.keys.len(),
-            Err(_) => false,
+        // What went leaves the listing: every key but those refused, and a folder when all
+        // of it went.
+        let written = match &result {
+            Ok(deleted) if deleted.refused.len() < deletion.keys.len() => {
+                let refused: std::collections::HashSet<&str> =
+                    deleted.refused.iter().map(|(k, _)| k.as_str()).collect();
+                let mut gone: Vec<String> = deletion
+                    .keys
+                    .iter()
+                    .filter(|k| !refused.contains(k.as_str()))
+                    .cloned()
+                    .collect();
+                if refused.is_empty() {
+                    gone.extend(deletion.folder.clone());
+                }
+                Some(Written {
+                    bucket: deletion.bucket.clone(),
+                    gone,
+                    added: Vec::new(),
+                })
+            }
+            _ => None,
         };
+        let some_went = written.is_some();
         // On a versioned bucket nothing was lost: said after what was deleted.
         let markers = match &result {
             Ok(deleted) => deleted
@@ -305,11 +321,7 @@ impl Deletes {
                 let listed: Vec<String> = refused
                     .iter()
                     .map(|(key, failure)| {
-                        format!(
-                            "s3://{bucket}/{}: {failure}{}",
-                            crate::escape::printable(key),
-                            why(failure, key)
-                        )
+                        format!("{}: {failure}{}", uri(bucket, key), why(failure, key))
                     })
                     .collect();
                 let done = deletion.keys.len() - refused.len();
@@ -331,7 +343,7 @@ impl Deletes {
             }
         };
         Step {
-            reload: some_went,
+            written,
             forget_marks: some_went,
             history: Some((history, level)),
             notice: Some((text, level, None)),

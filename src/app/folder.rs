@@ -1,17 +1,17 @@
 //! A new folder (`N`): its name typed in the status bar, predicted by the session policy
 //! (`s3:PutObject` on the folder's key), then created as the S3 console does, a zero-byte
-//! object whose key ends in `/`, never over one that is there; the listing reloads.
+//! object whose key ends in `/`, never over one that is there; its row comes into the listing.
 
-use super::ctx::{Ctx, Step, with};
+use super::ctx::{Ctx, Step, Written, uri, with};
 use super::{App, Effect, Input, Level, RequestId};
 use crate::failure::AwsFailure;
 use crate::keymap::KeyPress;
 use chrono::{DateTime, Utc};
 
-/// The folder being created, if one is: its key and the request.
+/// The folder being created, if one is: its bucket, its key and the request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Folders {
-    pub(crate) current: Option<(String, RequestId)>,
+    pub(crate) current: Option<(String, String, RequestId)>,
 }
 
 /// The key of folder `name` (`a/b` makes two levels) in `folder`, or why there is none.
@@ -59,7 +59,7 @@ impl Folders {
             return Step::say("no credentials yet: r asks for them", Level::Warn);
         };
         let request = ctx.ids.next();
-        self.current = Some((key.clone(), request));
+        self.current = Some((ctx.bucket.to_string(), key.clone(), request));
         Step {
             effects: vec![Effect::CreateFolder {
                 request,
@@ -72,21 +72,17 @@ impl Folders {
         }
     }
 
-    /// S3 answered: made (the listing reloads), there already, or why not.
+    /// S3 answered: made (its row comes into the listing), there already, or why not.
     pub(crate) fn on_created(
         &mut self,
         request: RequestId,
         result: Result<(), AwsFailure>,
         ctx: &Ctx<'_>,
     ) -> Step {
-        let Some((key, sent)) = self.current.take() else {
+        let Some((bucket, key, _)) = self.current.take_if(|(_, _, sent)| *sent == request) else {
             return Step::default();
         };
-        if sent != request {
-            self.current = Some((key, sent));
-            return Step::default();
-        }
-        let uri = ctx.uri(&key);
+        let uri = uri(&bucket, &key);
         let (text, level) = match result {
             Ok(()) => (format!("made {uri}"), Level::Info),
             Err(f) if f.is_precondition_failed() => {
@@ -95,14 +91,19 @@ impl Folders {
             Err(failure) => {
                 let why = ctx
                     .policy
-                    .and_then(|p| p.why_refused(&failure, "s3:PutObject", ctx.bucket, &key))
+                    .and_then(|p| p.why_refused(&failure, "s3:PutObject", &bucket, &key))
                     .map(|w| format!(" ({w})"))
                     .unwrap_or_default();
                 (format!("{uri} not made: {failure}{why}"), Level::Error)
             }
         };
+        let written = (level == Level::Info).then(|| Written {
+            bucket,
+            gone: Vec::new(),
+            added: vec![(key, None)],
+        });
         Step {
-            reload: level == Level::Info,
+            written,
             history: Some((text.clone(), level)),
             notice: Some((text, level, None)),
             ..Step::default()
@@ -170,7 +171,7 @@ mod tests {
     }
 
     #[test]
-    fn n_asks_for_a_name_and_makes_the_folder_then_the_listing_reloads() {
+    fn n_asks_for_a_name_and_makes_the_folder_then_its_row_comes_in_place() {
         let mut app = writable(&[], &["a.txt"]);
         let _ = app.update(key('N'), at(1));
         assert_eq!(app.top(), Layer::NewFolder);
@@ -199,9 +200,14 @@ mod tests {
             at(3),
         );
         assert!(
-            fx.iter().any(|e| matches!(e, Effect::ListPage { .. })),
-            "{fx:?}"
+            !fx.iter().any(|e| matches!(e, Effect::ListPage { .. })),
+            "no reload: {fx:?}"
         );
+        let rows = app.listing.rows();
+        let keys: Vec<&str> = (0..rows.visible_len())
+            .map(|i| rows.visible_entry(i).unwrap().key())
+            .collect();
+        assert_eq!(keys, ["reports/", "a.txt"], "folders first");
         assert_eq!(
             app.notice.as_ref().unwrap().text,
             "made s3://demo-bucket/reports/"

@@ -407,7 +407,7 @@ impl App {
             notice,
             prompt,
             history,
-            reload,
+            written,
             follow_region,
             recovering,
             forget_marks,
@@ -433,8 +433,10 @@ impl App {
         if let Some(code) = recovering {
             self.note_recovery_started(code, now);
         }
-        if reload {
-            effects.extend(self.reload(now));
+        if let Some(w) = written {
+            self.listing.take_written(&w.bucket, &w.gone, w.added);
+            // Rows gone may bring the end of what is loaded into view.
+            effects.extend(self.load_more_if_near_end(now));
         }
         if let Some((text, level, secs)) = notice {
             self.notify(text, level, now);

@@ -146,10 +146,10 @@ pub(crate) enum Msg {
     CredentialsServed,
     /// The endpoint refused a request for credentials (no token, a wrong one, not a GET).
     ServeRefused,
-    /// The file of `request` was put (its size), or why not.
+    /// The file of `request` was put (its size and ETag), or why not.
     Uploaded {
         request: RequestId,
-        result: Result<u64, AwsFailure>,
+        result: Result<crate::object::upload::Landed, AwsFailure>,
     },
     /// The local path being typed, completed as far as it goes.
     PathCompleted {

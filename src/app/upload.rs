@@ -1,12 +1,14 @@
 //! Putting a local file into the folder shown (`U`): its path typed in the status bar (Tab
 //! completes it), predicted by the session policy first (a refusal is said, and nothing is
 //! sent), then one PutObject with `If-None-Match: *`; a key that exists is asked about (`o`
-//! overwrites, any other key keeps it); the listing reloads once it is there.
+//! overwrites, any other key keeps it); its row comes into the listing once it is there.
 
-use super::ctx::{Ctx, Prompt, Step, with};
+use super::ctx::{Ctx, Prompt, Step, Written, uri, with};
 use super::{App, Effect, Input, Level, RequestId};
+use crate::bucket::{Etag, ObjectEntry, StorageClass};
 use crate::failure::AwsFailure;
 use crate::keymap::{Key, KeyPress};
+use crate::object::upload::Landed;
 use chrono::{DateTime, Utc};
 
 /// The one upload under way.
@@ -14,6 +16,7 @@ use chrono::{DateTime, Utc};
 pub(crate) struct Upload {
     /// The local path as typed.
     pub(crate) path: String,
+    pub(crate) bucket: String,
     pub(crate) key: String,
     pub(crate) phase: Phase,
 }
@@ -55,17 +58,24 @@ impl Uploads {
                 Level::Warn,
             );
         }
-        self.send(path.to_string(), key, true, ctx)
+        self.send(path.to_string(), (ctx.bucket.to_string(), key), true, ctx)
     }
 
-    fn send(&mut self, path: String, key: String, only_new: bool, ctx: &Ctx<'_>) -> Step {
+    fn send(
+        &mut self,
+        path: String,
+        (bucket, key): (String, String),
+        only_new: bool,
+        ctx: &Ctx<'_>,
+    ) -> Step {
         let Some(generation) = ctx.session.active else {
             return Step::say("no credentials yet; wait for the session", Level::Warn);
         };
         let request = ctx.ids.next();
-        let text = format!("putting {path} as {}…", ctx.uri(&key));
+        let text = format!("putting {path} as {}…", uri(&bucket, &key));
         self.current = Some(Upload {
             path: path.clone(),
+            bucket: bucket.clone(),
             key: key.clone(),
             phase: Phase::Sent(request),
         });
@@ -73,7 +83,7 @@ impl Uploads {
             effects: vec![Effect::Upload {
                 request,
                 generation,
-                bucket: ctx.bucket.to_string(),
+                bucket,
                 key,
                 path,
                 only_new,
@@ -84,22 +94,38 @@ impl Uploads {
         }
     }
 
-    /// S3 answered: the object is there (the listing reloads), it existed (asked), or why not.
+    /// S3 answered: the object is there (its row comes into the listing), it existed (asked),
+    /// or why not.
     pub(crate) fn on_uploaded(
         &mut self,
         request: RequestId,
-        result: Result<u64, AwsFailure>,
+        result: Result<Landed, AwsFailure>,
         ctx: &Ctx<'_>,
     ) -> Step {
         let Some(upload) = self.current.take_if(|u| u.phase == Phase::Sent(request)) else {
             return Step::default();
         };
-        let target = ctx.uri(&upload.key);
-        let (text, level) = match result {
-            Ok(bytes) => (
-                format!("put {} as {target} ({bytes} bytes)", upload.path),
-                Level::Info,
-            ),
+        let target = uri(&upload.bucket, &upload.key);
+        let (text, level, written) = match result {
+            Ok(landed) => {
+                let entry = ObjectEntry::new(
+                    upload.key.as_str(),
+                    landed.size,
+                    Some(ctx.server_now),
+                    Etag::parse(landed.etag.as_deref().unwrap_or_default()),
+                    StorageClass::default(),
+                );
+                let written = Written {
+                    bucket: upload.bucket.clone(),
+                    gone: Vec::new(),
+                    added: vec![(upload.key.clone(), Some(entry))],
+                };
+                (
+                    format!("put {} as {target} ({} bytes)", upload.path, landed.size),
+                    Level::Info,
+                    Some(written),
+                )
+            }
             Err(failure) if failure.is_precondition_failed() => {
                 self.current = Some(Upload {
                     phase: Phase::Exists,
@@ -110,10 +136,14 @@ impl Uploads {
                     ..Step::default()
                 };
             }
-            Err(failure) => (format!("{} not put: {failure}", upload.path), Level::Error),
+            Err(failure) => (
+                format!("{} not put: {failure}", upload.path),
+                Level::Error,
+                None,
+            ),
         };
         Step {
-            reload: level == Level::Info,
+            written,
             history: Some((text.clone(), level)),
             notice: Some((text, level, None)),
             ..Step::default()
@@ -126,9 +156,12 @@ impl Uploads {
             return Step::default();
         };
         if press.key == Key::Char('o') && !press.ctrl && !press.alt {
-            return self.send(upload.path, upload.key, false, ctx);
+            return self.send(upload.path, (upload.bucket, upload.key), false, ctx);
         }
-        Step::say(format!("kept {}", ctx.uri(&upload.key)), Level::Info)
+        Step::say(
+            format!("kept {}", uri(&upload.bucket, &upload.key)),
+            Level::Info,
+        )
     }
 
     /// The key the prompt asks about, while it asks.

@@ -6,6 +6,7 @@
 use super::{ObjectBody, S3Browser};
 use crate::access_check::Probe;
 use crate::failure::AwsFailure;
+use crate::object::upload::Landed;
 use crate::object::{Deleted, ObjectDetail};
 use futures_util::future::BoxFuture;
 
@@ -57,7 +58,7 @@ pub trait ObjectStore: Send + Sync {
         path: &'a std::path::Path,
         only_new: bool,
         part_size: u64,
-    ) -> BoxFuture<'a, Result<u64, AwsFailure>>;
+    ) -> BoxFuture<'a, Result<Landed, AwsFailure>>;
     /// Creates the folder `key` (ending in `/`): a zero-byte object, never over one there.
     fn create_folder<'a>(
         &'a self,
@@ -86,7 +87,7 @@ async fn put_with_engine(
     path: &std::path::Path,
     only_new: bool,
     part_size: u64,
-) -> Result<u64, AwsFailure> {
+) -> Result<Landed, AwsFailure> {
     use crate::transfer::upload::{self, Options, Sent, Source, UploadError};
     let size = std::fs::metadata(path).map_or(0, |m| m.len());
     let content_type = upload::content_type(path);
@@ -102,7 +103,7 @@ async fn put_with_engine(
         gate: std::sync::Arc::new(tokio::sync::Semaphore::new(TUI_PARTS_AT_ONCE)),
     };
     match upload::upload(s3, source, &options, &mut GiveUp, &mut Unheard).await {
-        Ok(Sent::Stored { .. }) => Ok(size),
+        Ok(Sent::Stored { etag, .. }) => Ok(Landed { size, etag }),
         Ok(Sent::Exists) => Err(AwsFailure::from_service(
             Some("PreconditionFailed"),
             Some("the key exists"),
@@ -141,7 +142,7 @@ impl ObjectStore for S3Browser {
         path: &'a std::path::Path,
         only_new: bool,
         part_size: u64,
-    ) -> BoxFuture<'a, Result<u64, AwsFailure>> {
+    ) -> BoxFuture<'a, Result<Landed, AwsFailure>> {
         Box::pin(put_with_engine(
             self, bucket, key, path, only_new, part_size,
         ))

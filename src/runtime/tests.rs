@@ -232,7 +232,7 @@ impl ObjectStore for FakeStore {
         _path: &'a std::path::Path,
         _only_new: bool,
         _part_size: u64,
-    ) -> BoxFuture<'a, Result<u64, AwsFailure>> {
+    ) -> BoxFuture<'a, Result<crate::object::upload::Landed, AwsFailure>> {
         Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
     }
 

@@ -44,10 +44,11 @@ pub struct Options {
 }
 
 /// How an upload ended, when it did not fail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Sent {
-    /// The object is stored, in this many parts (1: a single PutObject).
-    Stored { parts: u32 },
+    /// The object is stored, in this many parts (1: a single PutObject), with the ETag S3
+    /// answered.
+    Stored { parts: u32, etag: Option<String> },
     /// The key exists and `only_new` kept it.
     Exists,
 }
@@ -250,7 +251,10 @@ async fn single(
         Ok(stored) => {
             sums.check(stored.checksum.as_deref())?;
             listener.sent(sums.len);
-            Ok(Sent::Stored { parts: 1 })
+            Ok(Sent::Stored {
+                parts: 1,
+                etag: stored.etag,
+            })
         }
         Err(f) if f.is_precondition_failed() => Ok(Sent::Exists),
         Err(f) => Err(UploadError::Object(f)),
@@ -479,6 +483,7 @@ impl Parts<'_> {
         Whole::of(&sums).check(etag, stored.checksum.as_deref())?;
         Ok(Sent::Stored {
             parts: self.plan.count(),
+            etag: stored.etag,
         })
     }
 }

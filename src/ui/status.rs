@@ -181,16 +181,24 @@ fn type_to_delete_prompt(
 ) -> Line<'static> {
     let text = crate::escape::printable(text).into_owned();
     let ask = format!("type {} to confirm: ", deletion.bucket);
-    let keys = "  ⏎ deletes · esc keeps them";
-    let what = format!(
-        "delete {} ({})? ",
-        deletion.what(),
-        first_names(app, deletion)
-    );
     let fixed = ask.chars().count() + text.chars().count() + 1;
+    // How many and how much stay whole as long as they fit (the keys' words give way first);
+    // the first names take what is left.
+    let head = format!("delete {}", deletion.what());
+    let keys = ["  ⏎ deletes · esc keeps them", "  ⏎ · esc"]
+        .into_iter()
+        .find(|keys| fixed + keys.chars().count() + head.chars().count() + 2 <= width)
+        .unwrap_or("  ⏎ · esc");
     let room = width.saturating_sub(fixed + keys.chars().count());
+    let names_room = room.saturating_sub(head.chars().count() + " ()? ".len());
+    let what = if names_room >= 8 {
+        let names = super::keep_head(&first_names(app, deletion), names_room);
+        format!("{head} ({names})? ")
+    } else {
+        super::keep_head(&format!("{head}? "), room.max(12))
+    };
     Line::from(vec![
-        Span::styled(super::keep_head(&what, room.max(12)), theme::warn()),
+        Span::styled(what, theme::warn()),
         Span::styled(ask, theme::warn()),
         Span::raw(text),
         Span::styled("▏", theme::key_hint()),

@@ -38,7 +38,7 @@ fn d_asks_first_and_any_other_key_keeps_the_object() {
 }
 
 #[test]
-fn y_deletes_and_the_listing_reloads() {
+fn y_deletes_and_the_row_leaves_the_listing_without_a_reload() {
     let mut app = writable();
     app.update(key('D'), at(2));
     let fx = app.update(key('y'), at(3));
@@ -78,9 +78,15 @@ fn y_deletes_and_the_listing_reloads() {
         at(4),
     );
     assert!(
-        fx.iter().any(|e| matches!(e, Effect::ListPage { .. })),
-        "reloaded: {fx:?}"
+        !fx.iter().any(|e| matches!(e, Effect::ListPage { .. })),
+        "no reload: {fx:?}"
     );
+    let rows = app.listing.rows();
+    let keys: Vec<&str> = (0..rows.visible_len())
+        .map(|i| rows.visible_entry(i).unwrap().key())
+        .collect();
+    assert_eq!(keys, ["docs/", "b.txt"]);
+    assert_eq!(rows.cursor(), 1, "the cursor stays on the row, now b.txt");
     assert_eq!(notice(&app), "deleted s3://demo-bucket/a.txt");
     assert_eq!(
         app.history.newest_first().next().unwrap().text,
@@ -449,9 +455,15 @@ fn every_key_s3_refused_is_named_and_the_rest_are_gone() {
         },
         at(4),
     );
-    assert!(
-        fx.iter().any(|e| matches!(e, Effect::ListPage { .. })),
-        "one went: reload"
+    assert!(!fx.iter().any(|e| matches!(e, Effect::ListPage { .. })));
+    let rows = app.listing.rows();
+    let keys: Vec<&str> = (0..rows.visible_len())
+        .map(|i| rows.visible_entry(i).unwrap().key())
+        .collect();
+    assert_eq!(
+        keys,
+        ["k001", "k002"],
+        "the three that went left; the refused stay"
     );
     assert_eq!(
         notice(&app),

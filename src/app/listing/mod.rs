@@ -19,7 +19,7 @@ pub(crate) use paging::Which;
 pub(crate) use rows::{Entry, Rows, Sort};
 
 use super::{Generation, RequestId};
-use crate::bucket::{Cursor, ListPage, PageRequest};
+use crate::bucket::{Cursor, ListPage, ObjectEntry, PageRequest};
 
 /// Rows from the end of what is loaded at which the next page is requested.
 pub(crate) const LOOKAHEAD: usize = 100;
@@ -409,6 +409,44 @@ impl Listing {
             Some(i) => trimmed[..=i].to_string(),
             None => String::new(),
         })
+    }
+
+    /// A write's rows taken in without a reload, when it wrote in the bucket and folder shown:
+    /// `gone` keys (and a folder deleted whole: its prefix) leave; each of `added` (a key, with
+    /// its entry when it is an object) comes as its row at this level (an object, or the
+    /// folder it is under) when it is in the part listed so far; past that, the pages still
+    /// to load bring it.
+    pub(crate) fn take_written(
+        &mut self,
+        bucket: &str,
+        gone: &[String],
+        added: Vec<(String, Option<ObjectEntry>)>,
+    ) {
+        if bucket != self.bucket {
+            return;
+        }
+        let folder = self.folder().to_string();
+        let complete = self.complete();
+        let bound = self.rows.last_listed().map(str::to_string);
+        let listed = |row: &str| complete || bound.as_deref().is_some_and(|b| row <= b);
+        let (mut folders, mut objects) = (Vec::new(), Vec::new());
+        for (key, entry) in added {
+            if !key.starts_with(&self.prefix) {
+                continue;
+            }
+            let rest = &key[folder.len()..];
+            match (rest.find('/'), entry) {
+                (Some(slash), _) => {
+                    let row = key[..=(folder.len() + slash)].to_string();
+                    if listed(&row) {
+                        folders.push(row);
+                    }
+                }
+                (None, Some(entry)) if listed(&key) => objects.push(entry),
+                (None, _) => {}
+            }
+        }
+        self.rows.rewrite(gone, folders, objects);
     }
 
     /// `space`: marks or unmarks the object under the cursor, and moves on to the next row;

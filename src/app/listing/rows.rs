@@ -355,6 +355,50 @@ impl Rows {
         self.clamp();
     }
 
+    /// Rows gone (`gone`: keys and folder prefixes) and rows come (`folders`, `objects`) after a
+    /// write, taken in where they belong without a reload: folders and objects stay in S3's
+    /// order, an object written over is replaced, and the filter and the sort apply to them.
+    /// The selected entry stays selected; when it went, the cursor stays on its row.
+    pub(crate) fn rewrite(
+        &mut self,
+        gone: &[String],
+        folders: Vec<String>,
+        objects: Vec<ObjectEntry>,
+    ) {
+        let selected_key = self.selected().map(|e| e.key().to_string());
+        let row = self.cursor;
+        if !gone.is_empty() {
+            let gone: std::collections::HashSet<&str> = gone.iter().map(String::as_str).collect();
+            self.folders.retain(|f| !gone.contains(&**f));
+            self.objects.retain(|o| !gone.contains(&*o.key));
+        }
+        for folder in folders {
+            if let Err(at) = self
+                .folders
+                .binary_search_by(|f| (**f).cmp(folder.as_str()))
+            {
+                self.folders.insert(at, folder.into_boxed_str());
+            }
+        }
+        for object in objects {
+            match self.objects.binary_search_by(|o| o.key.cmp(&object.key)) {
+                Ok(at) => self.objects[at] = object,
+                Err(at) => self.objects.insert(at, object),
+            }
+        }
+        let filter = self.filter().to_string();
+        self.set_filter(&filter);
+        self.cursor = selected_key.and_then(|k| self.row_of(&k)).unwrap_or(row);
+        self.clamp();
+    }
+
+    /// The last key or folder loaded, in S3's order: what a page not yet loaded lists after.
+    pub(crate) fn last_listed(&self) -> Option<&str> {
+        let folder = self.folders.last().map(|f| &**f);
+        let object = self.objects.last().map(|o| &*o.key);
+        folder.max(object)
+    }
+
     /// The visible row of `key`, if it is loaded and passes the filter.
     pub(crate) fn row_of(&self, key: &str) -> Option<usize> {
         (0..self.visible_len()).find(|&row| self.visible_entry(row).is_some_and(|e| e.key() == key))

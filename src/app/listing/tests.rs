@@ -265,3 +265,136 @@ fn a_walk_asks_with_the_models_chains_and_nothing_without_credentials() {
         "no bucket: nothing to list"
     );
 }
+
+fn sized(key: &str, size: u64) -> ObjectEntry {
+    ObjectEntry::new(key, size, None, Etag::parse("\"e\""), StorageClass::Unknown)
+}
+
+/// `docs/` listed as far as `docs/m.txt` (more to come), with a folder and two objects.
+fn partly_listed() -> Listing {
+    let mut s = Listing::new("b", "docs/", 3);
+    fetch(&mut s, 1);
+    assert!(s.page_loaded(
+        RequestId(1),
+        page(&["docs/c/"], &["docs/a.txt", "docs/m.txt"], Some("t"))
+    ));
+    s
+}
+
+#[test]
+fn a_write_s_rows_come_in_their_place_only_within_what_is_listed() {
+    let mut s = partly_listed();
+    s.rows.move_to(1); // docs/a.txt
+    s.take_written(
+        "b",
+        &[],
+        vec![
+            // Within what is listed: an object, and a key in a new folder (its row).
+            ("docs/b.txt".into(), Some(sized("docs/b.txt", 7))),
+            ("docs/d/deep/x".into(), Some(sized("docs/d/deep/x", 1))),
+            // Past the last entry listed: the next page brings it.
+            ("docs/z.txt".into(), Some(sized("docs/z.txt", 1))),
+            ("docs/zz/".into(), None),
+            // Not in this folder, or another bucket's.
+            ("other/b.txt".into(), Some(sized("other/b.txt", 1))),
+        ],
+    );
+    assert_eq!(
+        s.rows().keys(),
+        [
+            "docs/c/",
+            "docs/d/",
+            "docs/a.txt",
+            "docs/b.txt",
+            "docs/m.txt"
+        ]
+    );
+    assert_eq!(
+        s.selected().unwrap().key(),
+        "docs/a.txt",
+        "the cursor kept its entry"
+    );
+    s.take_written("other", &["docs/a.txt".into()], Vec::new());
+    assert_eq!(
+        s.rows().keys().len(),
+        5,
+        "another bucket's write changes nothing"
+    );
+    // The last entry listed is written over: its row takes the new size.
+    s.take_written(
+        "b",
+        &[],
+        vec![("docs/m.txt".into(), Some(sized("docs/m.txt", 99)))],
+    );
+    let Some(Entry::Object(m)) = s.rows().visible_entry(4) else {
+        panic!()
+    };
+    assert_eq!((&*m.key, m.size), ("docs/m.txt", 99));
+    assert_eq!(s.rows().keys().len(), 5);
+}
+
+#[test]
+fn rows_gone_leave_and_the_cursor_stays_where_it_was() {
+    let mut s = partly_listed();
+    s.rows.move_to(1); // docs/a.txt
+    s.take_written("b", &["docs/a.txt".into(), "docs/c/".into()], Vec::new());
+    assert_eq!(s.rows().keys(), ["docs/m.txt"]);
+    assert_eq!(s.selected().unwrap().key(), "docs/m.txt");
+    // Everything gone: no row, no cursor past the end.
+    s.take_written("b", &["docs/m.txt".into()], Vec::new());
+    assert!(s.rows().keys().is_empty());
+    assert_eq!(s.selected(), None);
+}
+
+#[test]
+fn a_listing_complete_takes_any_key_and_the_filter_and_sort_apply() {
+    let mut s = Listing::new("b", "", 10);
+    fetch(&mut s, 1);
+    assert!(s.page_loaded(RequestId(1), page(&[], &["a.txt", "b.log"], None)));
+    s.set_filter("txt");
+    s.take_written(
+        "b",
+        &[],
+        vec![
+            ("z.txt".into(), Some(sized("z.txt", 1))),
+            ("y.log".into(), Some(sized("y.log", 1))),
+        ],
+    );
+    assert_eq!(
+        s.rows().keys(),
+        ["a.txt", "b.log", "y.log", "z.txt"],
+        "past the last key: the listing is complete"
+    );
+    let shown: Vec<&str> = (0..s.rows().visible_len())
+        .map(|i| s.rows().visible_entry(i).unwrap().key())
+        .collect();
+    assert_eq!(
+        shown,
+        ["a.txt", "z.txt"],
+        "the filter applies to the new rows"
+    );
+    s.set_filter("");
+    s.set_sort(Sort::SizeDesc);
+    s.take_written("b", &[], vec![("big".into(), Some(sized("big", 1000)))]);
+    assert_eq!(
+        s.rows().visible_entry(0).unwrap().key(),
+        "big",
+        "and the sort"
+    );
+}
+
+#[test]
+fn a_partial_name_listed_takes_only_keys_that_start_with_it() {
+    let mut s = Listing::new("b", "photos/IMG", 10);
+    fetch(&mut s, 1);
+    assert!(s.page_loaded(RequestId(1), page(&[], &["photos/IMG_1"], None)));
+    s.take_written(
+        "b",
+        &[],
+        vec![
+            ("photos/IMG_2".into(), Some(sized("photos/IMG_2", 1))),
+            ("photos/other".into(), Some(sized("photos/other", 1))),
+        ],
+    );
+    assert_eq!(s.rows().keys(), ["photos/IMG_1", "photos/IMG_2"]);
+}

@@ -1,5 +1,5 @@
 //! Putting a file in the model: the path typed (Tab asks for completion), predicted by the
-//! policy, sent with If-None-Match, an existing key asked about, the listing reloaded.
+//! policy, sent with If-None-Match, an existing key asked about, its row taken in (no reload).
 // These tests drop the effects of the updates whose state is all they look at.
 #![allow(unused_must_use)]
 
@@ -8,12 +8,30 @@ use crate::app::tests::{self, at, key, page, running, special};
 use crate::app::{App, Effect, Input, Msg, RequestId};
 use crate::failure::{AwsFailure, ErrorKind};
 use crate::keymap::Key;
+use crate::object::upload::Landed;
 
-/// A running app in `docs/`, with a session that may write.
+/// A running app in `docs/` (listed whole: `docs/a.txt`, `docs/z.txt`), with a session that
+/// may write.
 fn writable() -> App {
     let mut app = tests::writable(&["docs/"], &["a.txt"]);
-    app.update(special(Key::Enter), at(1)); // into docs/
+    let fx = app.update(special(Key::Enter), at(1)); // into docs/
+    let (request, _) = tests::list_request(&fx);
+    app.update(
+        Msg::PageLoaded {
+            request,
+            page: page(&[], &["docs/a.txt", "docs/z.txt"], None),
+        },
+        at(1),
+    );
     app
+}
+
+/// The keys of the rows shown, in order.
+fn rows(app: &App) -> Vec<String> {
+    let rows = app.listing.rows();
+    (0..rows.visible_len())
+        .map(|i| rows.visible_entry(i).unwrap().key().to_string())
+        .collect()
 }
 
 fn typed(app: &mut App, text: &str) {
@@ -100,7 +118,7 @@ fn u_asks_for_a_path_tab_asks_for_completion_and_esc_cancels() {
 }
 
 #[test]
-fn a_file_goes_into_the_folder_shown_and_the_listing_reloads() {
+fn a_file_goes_into_the_folder_shown_and_its_row_comes_in_place() {
     let mut app = writable();
     let request = put(&mut app, "/tmp/r.pdf");
     assert_eq!(
@@ -110,13 +128,27 @@ fn a_file_goes_into_the_folder_shown_and_the_listing_reloads() {
     let fx = app.update(
         Msg::Uploaded {
             request,
-            result: Ok(42),
+            result: Ok(Landed {
+                size: 42,
+                etag: Some("\"9a0364b9e99bb480dd25e1f0284c8555\"".into()),
+            }),
         },
         at(4),
     );
     assert!(
-        fx.iter().any(|e| matches!(e, Effect::ListPage { .. })),
-        "{fx:?}"
+        !fx.iter().any(|e| matches!(e, Effect::ListPage { .. })),
+        "no reload: {fx:?}"
+    );
+    assert_eq!(rows(&app), ["docs/a.txt", "docs/r.pdf", "docs/z.txt"]);
+    let Some(crate::app::listing::Entry::Object(r)) = app.listing.rows().visible_entry(1) else {
+        panic!("an object row");
+    };
+    assert_eq!(r.size, 42);
+    assert_eq!(r.etag.to_string(), "\"9a0364b9e99bb480dd25e1f0284c8555\"");
+    assert_eq!(
+        r.last_modified(),
+        Some(app.session.server_now(at(4))),
+        "written now, on the server's clock"
     );
     assert_eq!(
         notice(&app),

@@ -362,3 +362,10 @@ mod tests {
         assert_eq!(parts_held(&[bare.clone(), bare], &sums), [1]);
     }
 }
+
+/// A file put: its size, and the ETag S3 answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Landed {
+    pub size: u64,
+    pub etag: Option<String>,
+}
