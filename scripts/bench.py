@@ -452,6 +452,130 @@ def serve_bench():
         f.write("\n".join(lines))
     print("\n".join(lines))
 
+BOTO3_FILE = (
+    "import boto3, sys\n"
+    "from boto3.s3.transfer import TransferConfig\n"
+    "endpoint, bucket, key, path = sys.argv[1:5]\n"
+    "s3 = boto3.client('s3', endpoint_url=endpoint)\n"
+    "# boto3's defaults but the part size, set to sts3's and the AWS CLI's 8 MiB\n"
+    "s3.upload_file(path, bucket, key, Config=TransferConfig(multipart_chunksize=8 << 20))\n"
+)
+BOTO3_FOLDER = (
+    "import boto3, os, sys\n"
+    "from concurrent.futures import ThreadPoolExecutor\n"
+    "endpoint, bucket, prefix, folder = sys.argv[1:5]\n"
+    "s3 = boto3.client('s3', endpoint_url=endpoint)\n"
+    "files = [os.path.join(d, n) for d, _, ns in os.walk(folder) for n in ns]\n"
+    "def put(path):\n"
+    "    s3.upload_file(path, bucket, prefix + os.path.relpath(path, folder))\n"
+    "with ThreadPoolExecutor(8) as pool:\n"
+    "    list(pool.map(put, files))\n"
+)
+
+
+def put_bench(pairs):
+    """`scripts/bench --put`: `sts3 put` of one large file and of a folder of 1,000 small ones,
+    side by side with `aws s3 cp` and boto3, and sts3's peak memory; writes bench/PUT.md."""
+    log("building the release binary")
+    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet", "--bin", "sts3"],
+                   cwd=ROOT, check=True)
+    work = tempfile.mkdtemp(prefix="sts3-put-bench-")
+    free = os.statvfs(work).f_bavail * os.statvfs(work).f_frsize
+    # At least 1 GiB where the disk allows (the file, and SeaweedFS's copies of it).
+    big_mib = 1024 if free > 8 * (1 << 30) else 256
+    big = os.path.join(work, "big.bin")
+    log(f"writing a {big_mib} MiB file and 1,000 files of 4-64 KiB")
+    with open(big, "wb") as f:
+        for _ in range(big_mib):
+            f.write(os.urandom(1 << 20))
+    folder = os.path.join(work, "small")
+    for i in range(1000):
+        sub = os.path.join(folder, f"d{i % 10}")
+        os.makedirs(sub, exist_ok=True)
+        with open(os.path.join(sub, f"f{i:04}.bin"), "wb") as f:
+            f.write(os.urandom(4096 + (i * 37 % 61) * 1024))
+    proc, s = start_service(big=False)
+    rows, rss = [], {}
+    try:
+        env = env_for(s)
+        endpoint, bucket = s["STS3_TEST_ENDPOINT"], s["STS3_TEST_BUCKET"]
+        policy = os.path.join(work, "rw.json")
+        with open(policy, "w") as f:
+            json.dump({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": ["s3:ListBucket", "s3:ListBucketMultipartUploads"],
+                 "Resource": f"arn:aws:s3:::{bucket}"},
+                {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject",
+                                               "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+                 "Resource": f"arn:aws:s3:::{bucket}/*"}]}, f)
+        py = os.path.join(VENV_BIN, "python")
+        aws = os.path.join(VENV_BIN, "aws")
+
+        def sts3(src, dest):
+            return [STS3, "put", "-b", bucket, "-u", "bench", "--endpoint-url", endpoint,
+                    "--policy", policy, "--force", src, f"s3://{bucket}/{dest}"]
+
+        commands = {
+            ("file", "sts3"): sts3(big, "bench/sts3/big.bin"),
+            ("file", "cli"): [aws, "--endpoint-url", endpoint, "s3", "cp", "--only-show-errors",
+                              big, f"s3://{bucket}/bench/cli/big.bin"],
+            ("file", "boto3"): [py, "-c", BOTO3_FILE, endpoint, bucket, "bench/boto3/big.bin", big],
+            ("folder", "sts3"): sts3(folder, "bench/sts3/"),
+            ("folder", "cli"): [aws, "--endpoint-url", endpoint, "s3", "cp", "--recursive",
+                                "--only-show-errors", folder, f"s3://{bucket}/bench/cli/small/"],
+            ("folder", "boto3"): [py, "-c", BOTO3_FOLDER, endpoint, bucket, "bench/boto3/small/",
+                                  folder],
+        }
+
+        def runner(what, tool):
+            def run():
+                elapsed, _, maxrss, _ = timed_with_rusage(commands[(what, tool)], env)
+                rss.setdefault((what, tool), []).append(maxrss)
+                return elapsed
+            return run
+
+        names = {"cli": "`aws s3 cp` (AWS CLI v1)", "boto3": "boto3 `upload_file`"}
+        for what, label in (("file", f"one {big_mib:,} MiB file"),
+                            ("folder", "a folder of 1,000 files of 4-64 KiB (8 at once)")):
+            for peer, target in (("cli", 0.7), ("boto3", 1.0)):
+                log(f"{label}: sts3 put vs {peer}, {pairs} pairs")
+                a, b, r = interleaved(runner(what, "sts3"), runner(what, peer), pairs)
+                rows.append((f"`sts3 put` vs {names[peer]}{' with 8 threads' if what == 'folder' and peer == 'boto3' else ''}, {label}",
+                             secs(a), secs(b), f"{statistics.median(r):.2f}", f"{min(r):.2f}",
+                             f"≤ {target}", "yes" if statistics.median(r) <= target else "**no**"))
+    finally:
+        proc.terminate()
+        proc.wait()
+        subprocess.run(["rm", "-rf", work])
+    peak = {k: max(v) / 1024 for k, v in rss.items()}
+    bound = 8 * 8 + 8  # parallel × part size, plus a few MiB
+    cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"],
+                         capture_output=True, text=True).stdout.strip()
+    lines = [
+        "# Benchmarks: uploads (`sts3 put`)",
+        "",
+        f"Written by `scripts/bench --put` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
+        f"release build, local SeaweedFS on loopback, {os.cpu_count()} cores ({cpu}), which the "
+        "uploader and the service share. Every tool uses 8 MiB parts; sts3 sends 8 requests at "
+        "once (`parallel`), the AWS CLI 10, boto3's `upload_file` 10 for a file's parts. "
+        f"Ratios are A/B per interleaved pair: the median and the best of {pairs} pairs.",
+        "",
+        "| measurement | A (median) | B (median) | ratio, median | ratio, best | target | holds |",
+        "|---|---|---|---|---|---|---|",
+        *[f"| {' | '.join(r)} |" for r in rows],
+        "",
+        "| peak memory (RSS, the largest of the runs) | sts3 | AWS CLI | boto3 | target (sts3) | holds |",
+        "|---|---|---|---|---|---|",
+        *[f"| {label} | {peak[(what, 'sts3')]:.1f} MiB | {peak[(what, 'cli')]:.1f} MiB | "
+          f"{peak[(what, 'boto3')]:.1f} MiB | ≤ parallel × part size + a few MiB ({bound} MiB) | "
+          f"{'yes' if peak[(what, 'sts3')] <= bound else '**no**'} |"
+          for what, label in (("file", f"one {big_mib:,} MiB file"),
+                              ("folder", "1,000 small files"))],
+        "",
+    ]
+    with open(os.path.join(ROOT, "bench", "PUT.md"), "w") as f:
+        f.write("\n".join(lines))
+    print("\n".join(lines))
+
 
 def main():
     parser = argparse.ArgumentParser(description="sts3 benchmarks; see the top of this file")
@@ -460,9 +584,13 @@ def main():
     parser.add_argument("--pairs", type=int, default=int(os.environ.get("PAIRS", "5")))
     parser.add_argument("--serve", action="store_true",
                         help="only the credential endpoint of sts3 exec (writes bench/SERVE.md)")
+    parser.add_argument("--put", action="store_true",
+                        help="only uploads: sts3 put vs the AWS CLI and boto3 (writes bench/PUT.md)")
     args = parser.parse_args()
     if args.serve:
         return serve_bench()
+    if args.put:
+        return put_bench(max(args.pairs, 3))
     pairs = max(args.pairs, 5)
     log("building release binaries")
     subprocess.run(["cargo", "build", "--release", "--locked", "--quiet", "--bin", "sts3",

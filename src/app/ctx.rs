@@ -104,6 +104,14 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// ` (signed with ASIA…7422)`: which credentials a write is sent with, for the history
+    /// (the session pane shows the same masked key).
+    pub(crate) fn signed_with(&self) -> String {
+        self.info
+            .map(|i| format!(" (signed with {})", i.masked_access_key()))
+            .unwrap_or_default()
+    }
+
     /// `s3://BUCKET/KEY` for `key` in the bucket shown, printable.
     pub(crate) fn uri(&self, key: &str) -> String {
         uri(self.bucket, key)

@@ -36,6 +36,8 @@ pub(crate) struct Deletion {
     /// The folder deleted whole, when it is one: its prefix.
     pub(crate) folder: Option<String>,
     pub(crate) phase: Phase,
+    /// Which credentials the deletion was sent with, for the history (empty until sent).
+    pub(crate) signed_with: String,
 }
 
 impl Deletion {
@@ -129,6 +131,7 @@ impl Deletes {
                 bytes,
                 folder: None,
                 phase: Phase::Asking,
+                signed_with: String::new(),
             },
             ctx,
         )
@@ -160,6 +163,7 @@ impl Deletes {
             bytes: 0,
             folder: Some(prefix.to_string()),
             phase: Phase::Listing(request),
+            signed_with: String::new(),
         });
         Step {
             effects: vec![Effect::ListUnder {
@@ -246,6 +250,7 @@ impl Deletes {
         };
         let request = ctx.ids.next();
         deletion.phase = Phase::Sent(request);
+        deletion.signed_with = ctx.signed_with();
         let keys = deletion.keys.clone();
         let deletion_bucket = deletion.bucket.clone();
         self.current = Some(deletion);
@@ -345,7 +350,7 @@ impl Deletes {
         Step {
             written,
             forget_marks: some_went,
-            history: Some((history, level)),
+            history: Some((format!("{history}{}", deletion.signed_with), level)),
             notice: Some((text, level, None)),
             ..Step::default()
         }

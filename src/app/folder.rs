@@ -8,10 +8,20 @@ use crate::failure::AwsFailure;
 use crate::keymap::KeyPress;
 use chrono::{DateTime, Utc};
 
-/// The folder being created, if one is: its bucket, its key and the request.
+/// The folder being created, if one is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Folders {
-    pub(crate) current: Option<(String, String, RequestId)>,
+    pub(crate) current: Option<Making>,
+}
+
+/// A folder on its way: where, the request, and which credentials it was sent with (for the
+/// history).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Making {
+    bucket: String,
+    key: String,
+    request: RequestId,
+    signed_with: String,
 }
 
 /// The key of folder `name` (`a/b` makes two levels) in `folder`, or why there is none.
@@ -59,7 +69,12 @@ impl Folders {
             return Step::say("no credentials yet: r asks for them", Level::Warn);
         };
         let request = ctx.ids.next();
-        self.current = Some((ctx.bucket.to_string(), key.clone(), request));
+        self.current = Some(Making {
+            bucket: ctx.bucket.to_string(),
+            key: key.clone(),
+            request,
+            signed_with: ctx.signed_with(),
+        });
         Step {
             effects: vec![Effect::CreateFolder {
                 request,
@@ -79,7 +94,13 @@ impl Folders {
         result: Result<(), AwsFailure>,
         ctx: &Ctx<'_>,
     ) -> Step {
-        let Some((bucket, key, _)) = self.current.take_if(|(_, _, sent)| *sent == request) else {
+        let Some(Making {
+            bucket,
+            key,
+            signed_with,
+            ..
+        }) = self.current.take_if(|m| m.request == request)
+        else {
             return Step::default();
         };
         let uri = uri(&bucket, &key);
@@ -104,7 +125,7 @@ impl Folders {
         });
         Step {
             written,
-            history: Some((text.clone(), level)),
+            history: Some((format!("{text}{signed_with}"), level)),
             notice: Some((text, level, None)),
             ..Step::default()
         }
@@ -214,7 +235,7 @@ mod tests {
         );
         assert_eq!(
             app.history.newest_first().next().unwrap().text,
-            "made s3://demo-bucket/reports/"
+            "made s3://demo-bucket/reports/ (signed with ASIA…WXYZ)"
         );
         // There already: said, not an error.
         let fx = make(&mut app, "reports");

@@ -19,6 +19,8 @@ pub(crate) struct Upload {
     pub(crate) bucket: String,
     pub(crate) key: String,
     pub(crate) phase: Phase,
+    /// Which credentials it was sent with, for the history.
+    pub(crate) signed_with: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +80,7 @@ impl Uploads {
             bucket: bucket.clone(),
             key: key.clone(),
             phase: Phase::Sent(request),
+            signed_with: ctx.signed_with(),
         });
         Step {
             effects: vec![Effect::Upload {
@@ -144,7 +147,7 @@ impl Uploads {
         };
         Step {
             written,
-            history: Some((text.clone(), level)),
+            history: Some((format!("{text}{}", upload.signed_with), level)),
             notice: Some((text, level, None)),
             ..Step::default()
         }

@@ -90,7 +90,8 @@ fn y_deletes_and_the_row_leaves_the_listing_without_a_reload() {
     assert_eq!(notice(&app), "deleted s3://demo-bucket/a.txt");
     assert_eq!(
         app.history.newest_first().next().unwrap().text,
-        "deleted s3://demo-bucket/a.txt"
+        "deleted s3://demo-bucket/a.txt (signed with ASIA…WXYZ)",
+        "the history says which credentials signed it (the session pane's masked key)"
     );
 }
 
@@ -471,7 +472,7 @@ fn every_key_s3_refused_is_named_and_the_rest_are_gone() {
     );
     let history = &app.history.newest_first().next().unwrap().text;
     assert!(
-        history.ends_with("all refused: s3://demo-bucket/k001: AccessDenied: one; s3://demo-bucket/k002: AccessDenied: two"),
+        history.ends_with("all refused: s3://demo-bucket/k001: AccessDenied: one; s3://demo-bucket/k002: AccessDenied: two (signed with ASIA…WXYZ)"),
         "{history}"
     );
 }
@@ -570,7 +571,7 @@ fn on_a_versioned_bucket_the_delete_markers_are_said_nothing_is_lost() {
     );
     assert_eq!(
         app.history.newest_first().next().unwrap().text,
-        notice(&app),
-        "and so in the history"
+        format!("{} (signed with ASIA…WXYZ)", notice(&app)),
+        "and so in the history, with the credentials that signed it"
     );
 }

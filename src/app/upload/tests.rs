@@ -156,8 +156,8 @@ fn a_file_goes_into_the_folder_shown_and_its_row_comes_in_place() {
     );
     assert_eq!(
         app.history.newest_first().next().unwrap().text,
-        "put /tmp/r.pdf as s3://demo-bucket/docs/r.pdf (42 bytes)",
-        "and listed"
+        "put /tmp/r.pdf as s3://demo-bucket/docs/r.pdf (42 bytes) (signed with ASIA…WXYZ)",
+        "and listed, with the credentials that signed it"
     );
     assert!(app.uploads.current.is_none());
 }

@@ -1350,6 +1350,7 @@ fn a_folder_s_delete_prompt_names_it_its_count_and_the_names_inside_it() {
         bytes: 12,
         folder: Some("docs/".into()),
         phase: Phase::Asking,
+        signed_with: String::new(),
     });
     app.input = Some(crate::app::Input::TypeToDelete {
         text: String::new(),
@@ -1434,6 +1435,7 @@ fn the_go_to_and_put_prompts_keep_what_is_typed_and_their_keys_on_a_narrow_line(
         bucket: "sts3-demo".into(),
         key: "docs/a.txt".into(),
         phase: crate::app::upload::Phase::Exists,
+        signed_with: String::new(),
     });
     app.input = Some(crate::app::Input::ConfirmPut);
     assert_eq!(
