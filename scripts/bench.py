@@ -87,6 +87,12 @@ def env_for(s):
     return env
 
 
+def cpu_model():
+    """The processor's name, for the results' first line."""
+    return subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"],
+                          capture_output=True, text=True).stdout.strip()
+
+
 # ---------- whole commands ----------
 
 def wall(cmd, env):
@@ -419,8 +425,7 @@ def serve_bench():
     ms, rms = steady["ms"], refreshing["ms"]
     med, p99 = statistics.median(ms), percentile(ms, 0.99)
     sts_med = statistics.median(sts_ms)
-    cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"],
-                         capture_output=True, text=True).stdout.strip()
+    cpu = cpu_model()
     lines = [
         "# Benchmarks: the credential endpoint (`sts3 exec`)",
         "",
@@ -548,8 +553,7 @@ def put_bench(pairs):
         subprocess.run(["rm", "-rf", work])
     peak = {k: max(v) / 1024 for k, v in rss.items()}
     bound = 8 * 8 + 8  # parallel × part size, plus a few MiB
-    cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"],
-                         capture_output=True, text=True).stdout.strip()
+    cpu = cpu_model()
     lines = [
         "# Benchmarks: uploads (`sts3 put`)",
         "",
@@ -711,8 +715,7 @@ def main():
         service.terminate()
         service.wait()
 
-    cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"],
-                         capture_output=True, text=True).stdout.strip()
+    cpu = cpu_model()
     frame = [frames.get(("key_press_and_frame", n)) for n in (1000, 100000, 1000000)]
     page = [frames.get(("a_page_landing_through_a_filter", n)) for n in (100000, 300000)]
     mode = "--peers --stu" if with_stu else "--peers" if args.peers else "(sts3 only)"

@@ -224,10 +224,7 @@ mod tests {
             !fx.iter().any(|e| matches!(e, Effect::ListPage { .. })),
             "no reload: {fx:?}"
         );
-        let rows = app.listing.rows();
-        let keys: Vec<&str> = (0..rows.visible_len())
-            .map(|i| rows.visible_entry(i).unwrap().key())
-            .collect();
+        let keys = app.listing.rows().visible_keys();
         assert_eq!(keys, ["reports/", "a.txt"], "folders first");
         assert_eq!(
             app.notice.as_ref().unwrap().text,

@@ -81,12 +81,13 @@ fn y_deletes_and_the_row_leaves_the_listing_without_a_reload() {
         !fx.iter().any(|e| matches!(e, Effect::ListPage { .. })),
         "no reload: {fx:?}"
     );
-    let rows = app.listing.rows();
-    let keys: Vec<&str> = (0..rows.visible_len())
-        .map(|i| rows.visible_entry(i).unwrap().key())
-        .collect();
+    let keys = app.listing.rows().visible_keys();
     assert_eq!(keys, ["docs/", "b.txt"]);
-    assert_eq!(rows.cursor(), 1, "the cursor stays on the row, now b.txt");
+    assert_eq!(
+        app.listing.rows().cursor(),
+        1,
+        "the cursor stays on the row, now b.txt"
+    );
     assert_eq!(notice(&app), "deleted s3://demo-bucket/a.txt");
     assert_eq!(
         app.history.newest_first().next().unwrap().text,
@@ -457,10 +458,7 @@ fn every_key_s3_refused_is_named_and_the_rest_are_gone() {
         at(4),
     );
     assert!(!fx.iter().any(|e| matches!(e, Effect::ListPage { .. })));
-    let rows = app.listing.rows();
-    let keys: Vec<&str> = (0..rows.visible_len())
-        .map(|i| rows.visible_entry(i).unwrap().key())
-        .collect();
+    let keys = app.listing.rows().visible_keys();
     assert_eq!(
         keys,
         ["k001", "k002"],

@@ -158,6 +158,14 @@ impl Rows {
         self.height
     }
 
+    /// The keys and prefixes shown (through the filter), in display order.
+    #[cfg(test)]
+    pub(crate) fn visible_keys(&self) -> Vec<&str> {
+        (0..self.visible_len())
+            .filter_map(|row| self.visible_entry(row).map(Entry::key))
+            .collect()
+    }
+
     /// Every loaded key or prefix in display order, filter or not.
     #[cfg(test)]
     pub(crate) fn keys(&self) -> Vec<&str> {

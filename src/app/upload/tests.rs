@@ -26,14 +26,6 @@ fn writable() -> App {
     app
 }
 
-/// The keys of the rows shown, in order.
-fn rows(app: &App) -> Vec<String> {
-    let rows = app.listing.rows();
-    (0..rows.visible_len())
-        .map(|i| rows.visible_entry(i).unwrap().key().to_string())
-        .collect()
-}
-
 fn typed(app: &mut App, text: &str) {
     for c in text.chars() {
         app.update(key(c), at(2));
@@ -139,7 +131,10 @@ fn a_file_goes_into_the_folder_shown_and_its_row_comes_in_place() {
         !fx.iter().any(|e| matches!(e, Effect::ListPage { .. })),
         "no reload: {fx:?}"
     );
-    assert_eq!(rows(&app), ["docs/a.txt", "docs/r.pdf", "docs/z.txt"]);
+    assert_eq!(
+        app.listing.rows().visible_keys(),
+        ["docs/a.txt", "docs/r.pdf", "docs/z.txt"]
+    );
     let Some(crate::app::listing::Entry::Object(r)) = app.listing.rows().visible_entry(1) else {
         panic!("an object row");
     };
