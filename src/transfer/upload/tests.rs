@@ -549,3 +549,30 @@ async fn a_file_that_cannot_be_read_is_said_before_anything_is_sent() {
     );
     assert!(store.calls().is_empty());
 }
+
+#[tokio::test]
+async fn a_part_is_read_whole_from_its_offset_and_a_short_file_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f");
+    let data: Vec<u8> = (0..=255u8).cycle().take(300_000).collect();
+    std::fs::write(&path, &data).unwrap();
+    let part = read_part(&path, 1000, 200_000).await.unwrap();
+    assert_eq!(&part[..], &data[1000..201_000]);
+    assert!(read_part(&path, 0, 0).await.unwrap().is_empty());
+    // The file ends before the part does: it changed since it was planned.
+    let short = read_part(&path, 200_000, 100_001).await.unwrap_err();
+    assert!(
+        matches!(
+            short,
+            UploadError::Changed {
+                what: "it is shorter",
+                ..
+            }
+        ),
+        "{short:?}"
+    );
+    assert_eq!(
+        read_part(&path, 200_000, 100_000).await.unwrap().len(),
+        100_000
+    );
+}
