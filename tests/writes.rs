@@ -470,6 +470,70 @@ fn the_tui_deletes_a_folder_whole_only_once_the_bucket_s_name_is_typed() {
 }
 
 #[test]
+fn the_tui_renames_an_object_by_editing_its_name_and_copies_it_into_a_folder() {
+    let s = service();
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = format!("writes-mv-{}/", std::process::id());
+    let policy = writer_policy(dir.path(), &prefix);
+    common::put_objects(&[format!("{prefix}a.txt")]);
+    let tmux = common::start_tui(
+        &s.endpoint,
+        &["--policy", policy.to_str().unwrap(), "--prefix", &prefix],
+        &[],
+        120,
+        30,
+    );
+    let t = std::time::Duration::from_secs(30);
+    tmux.wait_for("a.txt", t);
+    tmux.keys(&["R"]);
+    tmux.wait_for(
+        &format!("move a.txt to s3://{}/{prefix}: a.txt", s.bucket),
+        t,
+    );
+    tmux.keys(&["BSpace", "BSpace", "BSpace", "BSpace", "BSpace"]);
+    tmux.type_text("b.txt");
+    tmux.keys(&["Enter"]);
+    let moved = format!(
+        "moved s3://{b}/{prefix}a.txt to s3://{b}/{prefix}b.txt",
+        b = s.bucket
+    );
+    tmux.wait_for(&moved, t);
+    // Copied into a folder, which keeps the name.
+    tmux.keys(&["C"]);
+    tmux.wait_for(
+        &format!("copy b.txt to s3://{}/{prefix}: b.txt", s.bucket),
+        t,
+    );
+    tmux.keys(&["BSpace", "BSpace", "BSpace", "BSpace", "BSpace"]);
+    tmux.type_text("kept/");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(
+        &format!(
+            "copied s3://{b}/{prefix}b.txt to s3://{b}/{prefix}kept/b.txt",
+            b = s.bucket
+        ),
+        t,
+    );
+    tmux.quit();
+    let key = format!("{prefix}b.txt");
+    assert_eq!(
+        read_back(&policy, &key),
+        key.replace("b.txt", "a.txt").as_bytes()
+    );
+    assert_eq!(
+        read_back(&policy, &format!("{prefix}kept/b.txt")),
+        format!("{prefix}a.txt").as_bytes()
+    );
+    let out = run(
+        &s.endpoint,
+        "get",
+        Some(&policy),
+        &[&format!("{prefix}a.txt"), "-o", "-"],
+    );
+    assert!(!out.status.success(), "the source of the move is gone");
+}
+
+#[test]
 fn the_tui_makes_a_folder_as_the_console_does() {
     let s = service();
     let dir = tempfile::tempdir().unwrap();

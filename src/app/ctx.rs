@@ -144,6 +144,8 @@ pub(crate) enum Prompt {
     TypeBucketToDelete,
     /// The key being put exists: ask whether to overwrite it.
     ConfirmOverwriteKey,
+    /// A copy's destination exists: ask whether to overwrite it.
+    ConfirmCopyOverwrite,
 }
 
 /// What a feature's transition answers: its effects, and what it asks of the model.

@@ -191,6 +191,8 @@ impl App {
             Action::Delete => with!(self.deletes, now, super::delete::Deletes::ask),
             Action::Upload => self.open_upload_prompt(now),
             Action::NewFolder => self.open_folder_prompt(now),
+            Action::CopyObject => self.open_copy_prompt(false, now),
+            Action::MoveObject => self.open_copy_prompt(true, now),
             Action::Mark => {
                 if self.listing.toggle_mark().is_none() {
                     self.notify(
@@ -440,6 +442,10 @@ impl App {
             Input::Upload { text } => self.on_upload_path_key(press, text, now),
             Input::GoTo { text } => self.on_goto_key(press, text, now),
             Input::NewFolder { text } => self.on_folder_name_key(press, text, now),
+            Input::CopyTo { from, text, moving } => {
+                self.on_copy_to_key(press, (from, text, moving), now)
+            }
+            Input::ConfirmCopy => with!(self.copies, now, |k, c| k.on_exists_key(press, c)),
             Input::TypeToDelete { mut text } => match press.key {
                 Key::Enter => with!(self.deletes, now, |d, c| d.on_name_typed(&text, c)),
                 Key::Esc => with!(self.deletes, now, |d, c| d.on_name_typed("", c)),

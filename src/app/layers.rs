@@ -49,6 +49,10 @@ pub(crate) enum Layer {
     TypeToDelete,
     /// A new folder's name, typed in the status bar.
     NewFolder,
+    /// Where an object is copied or moved, typed in the status bar.
+    CopyTo,
+    /// "The copy's destination exists: overwrite it?" in the status bar.
+    ConfirmCopy,
     /// The MFA code's popup.
     Mfa,
 }
@@ -78,6 +82,8 @@ impl Layer {
                 | Layer::GoTo
                 | Layer::TypeToDelete
                 | Layer::NewFolder
+                | Layer::CopyTo
+                | Layer::ConfirmCopy
         )
     }
 
@@ -116,6 +122,8 @@ impl App {
             Input::GoTo { .. } => Layer::GoTo,
             Input::TypeToDelete { .. } => Layer::TypeToDelete,
             Input::NewFolder { .. } => Layer::NewFolder,
+            Input::CopyTo { .. } => Layer::CopyTo,
+            Input::ConfirmCopy => Layer::ConfirmCopy,
             Input::Mfa { .. } => Layer::Mfa,
         }));
         layers

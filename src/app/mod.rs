@@ -4,6 +4,7 @@
 //! answers for old ones are dropped.
 
 pub(crate) mod buckets;
+pub(crate) mod copy;
 pub(crate) mod ctx;
 pub(crate) mod delete;
 pub(crate) mod fetch;
@@ -100,6 +101,14 @@ pub(crate) enum Input {
     NewFolder {
         text: String,
     },
+    /// Where the object `from` is copied or moved (`C`, `R`), typed.
+    CopyTo {
+        from: String,
+        text: String,
+        moving: bool,
+    },
+    /// The copy's destination exists: overwrite it? (`copies` knows which.)
+    ConfirmCopy,
 }
 
 /// How long notices stay up.
@@ -160,6 +169,7 @@ pub(crate) struct App {
     pub(crate) uploads: upload::Uploads,
     /// Making a folder (`N`).
     pub(crate) folders: folder::Folders,
+    pub(crate) copies: copy::Copies,
     pub(crate) help_visible: bool,
     /// The first line of the help shown (when it does not fit; the view clamps it).
     pub(crate) help_scroll: usize,
@@ -211,6 +221,7 @@ impl App {
             share: share::Share::default(),
             deletes: delete::Deletes::default(),
             folders: folder::Folders::default(),
+            copies: copy::Copies::default(),
             uploads: upload::Uploads::default(),
             buckets: None,
             profiles: None,
@@ -295,6 +306,9 @@ impl App {
                 with!(self.deletes, now, |d, c| d
                     .on_listed_under(request, result, c))
             }
+            Msg::ObjectCopied { request, result } => {
+                with!(self.copies, now, |k, c| k.on_copied(request, result, c))
+            }
             Msg::ObjectsDeleted { request, result } => {
                 with!(self.deletes, now, |d, c| d.on_deleted(request, result, c))
             }
@@ -318,6 +332,7 @@ impl App {
                 });
             }
             Some(ctx::Prompt::ConfirmOverwriteKey) => self.input = Some(Input::ConfirmPut),
+            Some(ctx::Prompt::ConfirmCopyOverwrite) => self.input = Some(Input::ConfirmCopy),
             None => {}
         }
     }

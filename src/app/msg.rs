@@ -160,6 +160,11 @@ pub(crate) enum Msg {
         request: RequestId,
         result: Result<(), AwsFailure>,
     },
+    /// The copy (or move) of `request` is stored, or why not.
+    ObjectCopied {
+        request: RequestId,
+        result: Result<crate::object::Copied, AwsFailure>,
+    },
     /// Every object under the folder of `request` (key and size, in key order), or why they
     /// could not be listed.
     ListedUnder {
@@ -363,6 +368,19 @@ pub(crate) enum Effect {
         generation: Generation,
         bucket: String,
         key: String,
+    },
+    /// Copy `from` to `to` in `bucket` with the credentials of `generation` (`only_new`:
+    /// never over an existing key; `moving`: then delete `from`); answer with `ObjectCopied`.
+    CopyObject {
+        request: RequestId,
+        generation: Generation,
+        bucket: String,
+        from: String,
+        to: String,
+        only_new: bool,
+        moving: bool,
+        /// The part size of a copy too large for one CopyObject.
+        part_size: u64,
     },
     /// List every object under `prefix` (at any depth) with the credentials of `generation`;
     /// answer with `ListedUnder`.

@@ -14,7 +14,7 @@ pub use interceptors::OnRetryable;
 pub use provider::CredentialSlot;
 pub use s3::{
     CopyPlace, DELETE_BATCH, Multipart, ObjectBody, S3Browser, SentPart, Stored, Unfinished,
-    UploadId, Walked, walk_listing,
+    UploadId, Walked, single_copy_max, walk_listing,
 };
 pub use store::ObjectStore;
 pub use sts::{Issued, StsIssuer};

@@ -7,7 +7,7 @@ use super::{ObjectBody, S3Browser};
 use crate::access_check::Probe;
 use crate::failure::AwsFailure;
 use crate::object::upload::Landed;
-use crate::object::{Deleted, ObjectDetail};
+use crate::object::{Copied, Deleted, ObjectDetail};
 use futures_util::future::BoxFuture;
 
 /// S3 for objects and buckets, with the credentials in use.
@@ -65,6 +65,17 @@ pub trait ObjectStore: Send + Sync {
         bucket: &'a str,
         key: &'a str,
     ) -> BoxFuture<'a, Result<(), AwsFailure>>;
+    /// Copies `from` to `to` in `bucket` (`only_new`: never over an existing key, which
+    /// answers `PreconditionFailed`), in parts of `part_size` above one CopyObject's 5 GiB;
+    /// for a move (`moving`) then deletes `from`.
+    fn copy_within<'a>(
+        &'a self,
+        bucket: &'a str,
+        from_to: (&'a str, &'a str),
+        only_new: bool,
+        moving: bool,
+        part_size: u64,
+    ) -> BoxFuture<'a, Result<Copied, AwsFailure>>;
     /// Deletes `keys` (DeleteObjects, a batch of up to 1,000 at a time; a key that is not
     /// there counts as deleted): the keys S3 refused, each with why, and the delete markers
     /// made.
@@ -154,6 +165,51 @@ impl ObjectStore for S3Browser {
         key: &'a str,
     ) -> BoxFuture<'a, Result<(), AwsFailure>> {
         Box::pin(self.put_folder(bucket, key))
+    }
+
+    fn copy_within<'a>(
+        &'a self,
+        bucket: &'a str,
+        (from, to): (&'a str, &'a str),
+        only_new: bool,
+        moving: bool,
+        part_size: u64,
+    ) -> BoxFuture<'a, Result<Copied, AwsFailure>> {
+        use super::CopyPlace;
+        Box::pin(async move {
+            let source = S3Browser::head(self, bucket, from).await?;
+            if only_new && self.exists(bucket, to).await? {
+                return Err(AwsFailure::from_service(
+                    Some("PreconditionFailed"),
+                    Some("the key exists"),
+                    Some(412),
+                ));
+            }
+            let etag = self
+                .copy(
+                    CopyPlace { bucket, key: from },
+                    CopyPlace { bucket, key: to },
+                    &source,
+                    super::single_copy_max(),
+                    part_size,
+                )
+                .await?;
+            let source_kept = if moving {
+                match self.delete_keys(bucket, &[from.to_string()]).await {
+                    Ok(deleted) => deleted.refused.into_iter().next().map(|(_, f)| f),
+                    Err(failure) => Some(failure),
+                }
+            } else {
+                None
+            };
+            Ok(Copied {
+                landed: Landed {
+                    size: source.size,
+                    etag,
+                },
+                source_kept,
+            })
+        })
     }
 
     fn delete<'a>(

@@ -10,7 +10,6 @@ use crate::aws::CopyPlace;
 use crate::bucket::S3Uri;
 use crate::cli::CopyArgs;
 use crate::escape::printable;
-use crate::object::upload::MAX_PART;
 use crate::settings::Settings;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -208,18 +207,15 @@ async fn copy_one(
     let source = session
         .with_renewal(|s3| async move { s3.head(&from.bucket, &from.key).await })
         .await?;
-    if !force {
-        let there = session
-            .with_renewal(|s3| async move { s3.head(&to.bucket, &to.key).await })
-            .await;
-        match there {
-            Ok(_) => return Ok(Copied::Exists),
-            Err(f) if f.code.as_deref() == Some("NoSuchKey") || f.status == Some(404) => {}
-            Err(f) => return Err(f),
-        }
+    if !force
+        && session
+            .with_renewal(|s3| async move { s3.exists(&to.bucket, &to.key).await })
+            .await?
+    {
+        return Ok(Copied::Exists);
     }
     let part_size = session.settings.config.objects.part_size;
-    let single_max = single_copy_max();
+    let single_max = crate::aws::single_copy_max();
     let source = &source;
     session
         .with_renewal(|s3| async move {
@@ -245,19 +241,6 @@ async fn copy_one(
         }
     }
     Ok(Copied::Done)
-}
-
-/// The largest object one CopyObject copies: S3's 5 GiB (the tests set less, to reach the
-/// UploadPartCopy path without 5 GiB of data).
-fn single_copy_max() -> u64 {
-    #[cfg(feature = "testing")]
-    if let Some(n) = std::env::var("STS3_TEST_COPY_SINGLE_MAX")
-        .ok()
-        .and_then(|v| v.parse().ok())
-    {
-        return n;
-    }
-    MAX_PART
 }
 
 #[cfg(test)]

@@ -266,6 +266,24 @@ impl Executor {
                     move |result| Msg::FolderCreated { request, result },
                 );
             }
+            Effect::CopyObject {
+                request,
+                bucket,
+                from,
+                to,
+                only_new,
+                moving,
+                part_size,
+                ..
+            } => {
+                self.spawn_s3(
+                    move |s3| async move {
+                        s3.copy_within(&bucket, (&from, &to), only_new, moving, part_size)
+                            .await
+                    },
+                    move |result| Msg::ObjectCopied { request, result },
+                );
+            }
             Effect::ListUnder {
                 request,
                 bucket,

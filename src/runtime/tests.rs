@@ -244,6 +244,17 @@ impl ObjectStore for FakeStore {
         Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
     }
 
+    fn copy_within<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _keys: (&'a str, &'a str),
+        _only_new: bool,
+        _moving: bool,
+        _part_size: u64,
+    ) -> BoxFuture<'a, Result<crate::object::Copied, AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
     fn delete<'a>(
         &'a self,
         _bucket: &'a str,

@@ -71,6 +71,25 @@ fn prompt_line(app: &App, width: usize) -> Option<Line<'static>> {
             let keys = ["  ⏎ makes it · esc cancels", "  ⏎ · esc"];
             folder_line_prompt(app, "new folder in", text, keys, width)
         }
+        Input::CopyTo { from, text, moving } => {
+            let (verb, keys) = if *moving {
+                (
+                    "move",
+                    ["  ⏎ moves it · /… from the root · esc cancels", "  ⏎ · esc"],
+                )
+            } else {
+                (
+                    "copy",
+                    [
+                        "  ⏎ copies it · /… from the root · esc cancels",
+                        "  ⏎ · esc",
+                    ],
+                )
+            };
+            let name = crate::escape::printable(from.rsplit('/').next().unwrap_or(from));
+            folder_line_prompt(app, &format!("{verb} {name} to"), text, keys, width)
+        }
+        Input::ConfirmCopy => confirm_put_prompt(app, &app.copies.exists()?.to, width),
         Input::Filter { text } => Line::from(vec![
             Span::styled("/", theme::key_hint()),
             Span::raw(text.clone()),

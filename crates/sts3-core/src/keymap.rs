@@ -197,6 +197,8 @@ pub enum Action {
     Mark,
     MarkAll,
     NewFolder,
+    CopyObject,
+    MoveObject,
 }
 
 impl Action {

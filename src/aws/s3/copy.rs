@@ -30,9 +30,33 @@ pub struct CopyPlace<'a> {
     pub key: &'a str,
 }
 
+/// The largest object one CopyObject copies: S3's 5 GiB (the tests set less, to reach the
+/// UploadPartCopy path without 5 GiB of data).
+pub fn single_copy_max() -> u64 {
+    #[cfg(feature = "testing")]
+    if let Some(n) = std::env::var("STS3_TEST_COPY_SINGLE_MAX")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return n;
+    }
+    MAX_PART
+}
+
 impl S3Browser {
+    /// Whether `key` is there (HeadObject; S3 takes no condition on a copy, so this asks
+    /// first).
+    pub async fn exists(&self, bucket: &str, key: &str) -> Result<bool, AwsFailure> {
+        match self.head(bucket, key).await {
+            Ok(_) => Ok(true),
+            Err(f) if f.code.as_deref() == Some("NoSuchKey") || f.status == Some(404) => Ok(false),
+            Err(f) => Err(f),
+        }
+    }
+
     /// Copies `from` to `to`: CopyObject up to `single_max` bytes (5 GiB is S3's limit), else
-    /// parts of `part_size` with UploadPartCopy. `source` is the source's HeadObject.
+    /// parts of `part_size` with UploadPartCopy. `source` is the source's HeadObject. The
+    /// copy's ETag, as S3 answered it.
     pub async fn copy(
         &self,
         from: CopyPlace<'_>,
@@ -40,10 +64,11 @@ impl S3Browser {
         source: &ObjectDetail,
         single_max: u64,
         part_size: u64,
-    ) -> Result<(), AwsFailure> {
+    ) -> Result<Option<String>, AwsFailure> {
         let copy_source = copy_source(from.bucket, from.key);
         if source.size <= single_max.min(MAX_PART) {
-            self.client
+            let out = self
+                .client
                 .copy_object()
                 .bucket(to.bucket)
                 .key(to.key)
@@ -51,7 +76,10 @@ impl S3Browser {
                 .send()
                 .await
                 .map_err(|e| failure_from_sdk(&e, &self.place, "CopyObject answer"))?;
-            return Ok(());
+            return Ok(out
+                .copy_object_result()
+                .and_then(|r| r.e_tag())
+                .map(str::to_string));
         }
         let plan = PartPlan::new(source.size, part_size)
             .map_err(|e| AwsFailure::new(crate::failure::ErrorKind::Other, None, e.to_string()))?;
@@ -89,7 +117,7 @@ impl S3Browser {
         id: &str,
         plan: PartPlan,
         source: &ObjectDetail,
-    ) -> Result<(), AwsFailure> {
+    ) -> Result<Option<String>, AwsFailure> {
         let mut parts = Vec::new();
         for n in 1..=plan.count() {
             let (from, len) = plan.range(n);
@@ -118,7 +146,8 @@ impl S3Browser {
                     .build(),
             );
         }
-        self.client
+        let out = self
+            .client
             .complete_multipart_upload()
             .bucket(to.bucket)
             .key(to.key)
@@ -131,7 +160,7 @@ impl S3Browser {
             .send()
             .await
             .map_err(|e| failure_from_sdk(&e, &self.place, "CompleteMultipartUpload answer"))?;
-        Ok(())
+        Ok(out.e_tag().map(str::to_string))
     }
 }
 

@@ -9,7 +9,7 @@ mod object;
 mod walk;
 mod write;
 
-pub use copy::CopyPlace;
+pub use copy::{CopyPlace, single_copy_max};
 pub use multipart::{Multipart, SentPart, Stored, Unfinished, UploadId};
 pub use object::ObjectBody;
 pub use walk::{Walked, walk_listing};

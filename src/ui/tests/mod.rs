@@ -319,7 +319,7 @@ fn help_overlay() {
         text.contains("a preview's long lines: scroll right"),
         "{text}"
     );
-    assert!(text.contains("j/k scroll · 24-45 of 45"), "{text}");
+    assert!(text.contains("j/k scroll · 26-47 of 47"), "{text}");
     assert!(
         !text.contains("q C-c     quit"),
         "scrolled past the first line"

@@ -13,6 +13,15 @@ pub use presign::{PresignError, Validity, validity};
 
 use crate::failure::AwsFailure;
 
+/// What a copy within S3 (or a move) answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Copied {
+    /// The copy: its size and the ETag it has.
+    pub landed: upload::Landed,
+    /// A move whose source could not be deleted once copied: why (the copy is kept).
+    pub source_kept: Option<AwsFailure>,
+}
+
 /// What S3 answered to a deletion (one DeleteObjects or several).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Deleted {
