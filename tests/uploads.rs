@@ -425,3 +425,54 @@ fn a_folder_of_awkward_names_lands_under_the_right_keys() {
         assert!(keys.contains(name), "{name} in {keys}");
     }
 }
+
+#[test]
+fn the_tui_lists_the_unfinished_uploads_of_the_folder_and_aborts_them_after_a_yes() {
+    let s = service();
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = format!("uploads-tui-{}/", std::process::id());
+    let policy = uploader_policy(dir.path(), &prefix);
+    common::put_objects(&[format!("{prefix}seen.txt")]);
+    // Two uploads begun and never completed: no listing shows them.
+    let (rt, admin) = common::admin_s3();
+    for name in ["big.iso", "deep/video.mp4"] {
+        rt.block_on(
+            admin
+                .create_multipart_upload()
+                .bucket(&s.bucket)
+                .key(format!("{prefix}{name}"))
+                .send(),
+        )
+        .unwrap();
+    }
+    let tmux = common::start_tui(
+        &s.endpoint,
+        &["--policy", policy.to_str().unwrap(), "--prefix", &prefix],
+        &[],
+        120,
+        30,
+    );
+    let t = std::time::Duration::from_secs(30);
+    tmux.wait_for("seen.txt", t);
+    tmux.keys(&["M"]);
+    tmux.wait_for(
+        &format!("Unfinished uploads under s3://{}/{prefix}", s.bucket),
+        t,
+    );
+    tmux.wait_for("big.iso", t);
+    tmux.wait_for("deep/video.mp4", t);
+    tmux.keys(&["D"]);
+    tmux.wait_for("abort 2 unfinished uploads under", t);
+    tmux.keys(&["y"]);
+    tmux.wait_for(
+        &format!(
+            "aborted 2 unfinished uploads under s3://{}/{prefix}",
+            s.bucket
+        ),
+        t,
+    );
+    tmux.quit();
+    let uri = format!("s3://{}/{prefix}", s.bucket);
+    let again = run(&s.endpoint, "uploads", &policy, &[&uri]);
+    assert_eq!(text(&again.stdout), "", "S3 holds none any more");
+}

@@ -146,6 +146,8 @@ pub(crate) enum Prompt {
     ConfirmOverwriteKey,
     /// A copy's destination exists: ask whether to overwrite it.
     ConfirmCopyOverwrite,
+    /// Ask whether to abort the unfinished uploads shown.
+    ConfirmAbort,
 }
 
 /// What a feature's transition answers: its effects, and what it asks of the model.

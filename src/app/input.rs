@@ -28,6 +28,9 @@ impl App {
                 return with!(self.share, now, |s, c| s.on_popup_key(press, action, c));
             }
             Layer::Picker(picker) => return self.on_picker_key(picker, press, now),
+            Layer::Unfinished => {
+                return with!(self.leftovers, now, |l, c| l.on_key(press, action, c));
+            }
             Layer::History => {
                 self.history.visible =
                     !scroll_overlay(press, action, 'L', &mut self.history.scroll);
@@ -191,6 +194,11 @@ impl App {
             Action::Delete => with!(self.deletes, now, super::delete::Deletes::ask),
             Action::Upload => self.open_upload_prompt(now),
             Action::NewFolder => self.open_folder_prompt(now),
+            Action::UnfinishedUploads => with!(
+                self.leftovers,
+                now,
+                super::unfinished::UnfinishedUploads::list
+            ),
             Action::CopyObject => self.open_copy_prompt(false, now),
             Action::MoveObject => self.open_copy_prompt(true, now),
             Action::Mark => {
@@ -446,6 +454,7 @@ impl App {
                 self.on_copy_to_key(press, (from, text, moving), now)
             }
             Input::ConfirmCopy => with!(self.copies, now, |k, c| k.on_exists_key(press, c)),
+            Input::ConfirmAbort => with!(self.leftovers, now, |l, c| l.on_confirm_key(press, c)),
             Input::TypeToDelete { mut text } => match press.key {
                 Key::Enter => with!(self.deletes, now, |d, c| d.on_name_typed(&text, c)),
                 Key::Esc => with!(self.deletes, now, |d, c| d.on_name_typed("", c)),

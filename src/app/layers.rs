@@ -53,6 +53,10 @@ pub(crate) enum Layer {
     CopyTo,
     /// "The copy's destination exists: overwrite it?" in the status bar.
     ConfirmCopy,
+    /// The unfinished multipart uploads of the folder shown (`M`).
+    Unfinished,
+    /// "Abort the unfinished uploads?" in the status bar.
+    ConfirmAbort,
     /// The MFA code's popup.
     Mfa,
 }
@@ -84,6 +88,7 @@ impl Layer {
                 | Layer::NewFolder
                 | Layer::CopyTo
                 | Layer::ConfirmCopy
+                | Layer::ConfirmAbort
         )
     }
 
@@ -108,6 +113,7 @@ impl App {
                 self.share.popup && self.share.sharing().is_some(),
                 Layer::Shared,
             ),
+            (self.leftovers.shown().is_some(), Layer::Unfinished),
             (self.history.visible, Layer::History),
             (self.help_visible, Layer::Help),
         ];
@@ -124,6 +130,7 @@ impl App {
             Input::NewFolder { .. } => Layer::NewFolder,
             Input::CopyTo { .. } => Layer::CopyTo,
             Input::ConfirmCopy => Layer::ConfirmCopy,
+            Input::ConfirmAbort => Layer::ConfirmAbort,
             Input::Mfa { .. } => Layer::Mfa,
         }));
         layers
@@ -148,7 +155,12 @@ impl App {
         self.layers().into_iter().rev().find(|l| {
             matches!(
                 l,
-                Layer::Mfa | Layer::Help | Layer::History | Layer::Presigned | Layer::Shared
+                Layer::Mfa
+                    | Layer::Help
+                    | Layer::History
+                    | Layer::Presigned
+                    | Layer::Shared
+                    | Layer::Unfinished
             )
         })
     }

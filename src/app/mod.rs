@@ -24,6 +24,7 @@ pub(crate) mod profiles;
 pub(crate) mod region;
 pub(crate) mod session;
 pub(crate) mod share;
+pub(crate) mod unfinished;
 pub(crate) mod upload;
 
 pub(crate) use msg::{Area, Effect, Generation, Layout, MouseInput, Msg, ObjectFetch, RequestId};
@@ -109,6 +110,8 @@ pub(crate) enum Input {
     },
     /// The copy's destination exists: overwrite it? (`copies` knows which.)
     ConfirmCopy,
+    /// Abort the unfinished uploads shown? (`leftovers` knows which.)
+    ConfirmAbort,
 }
 
 /// How long notices stay up.
@@ -170,6 +173,7 @@ pub(crate) struct App {
     /// Making a folder (`N`).
     pub(crate) folders: folder::Folders,
     pub(crate) copies: copy::Copies,
+    pub(crate) leftovers: unfinished::UnfinishedUploads,
     pub(crate) help_visible: bool,
     /// The first line of the help shown (when it does not fit; the view clamps it).
     pub(crate) help_scroll: usize,
@@ -222,6 +226,7 @@ impl App {
             deletes: delete::Deletes::default(),
             folders: folder::Folders::default(),
             copies: copy::Copies::default(),
+            leftovers: unfinished::UnfinishedUploads::default(),
             uploads: upload::Uploads::default(),
             buckets: None,
             profiles: None,
@@ -306,6 +311,12 @@ impl App {
                 with!(self.deletes, now, |d, c| d
                     .on_listed_under(request, result, c))
             }
+            Msg::UnfinishedListed { request, result } => {
+                with!(self.leftovers, now, |l, c| l.on_listed(request, result, c))
+            }
+            Msg::UploadsAborted { request, refused } => {
+                with!(self.leftovers, now, |l, _c| l.on_aborted(request, &refused))
+            }
             Msg::ObjectCopied { request, result } => {
                 with!(self.copies, now, |k, c| k.on_copied(request, result, c))
             }
@@ -333,6 +344,7 @@ impl App {
             }
             Some(ctx::Prompt::ConfirmOverwriteKey) => self.input = Some(Input::ConfirmPut),
             Some(ctx::Prompt::ConfirmCopyOverwrite) => self.input = Some(Input::ConfirmCopy),
+            Some(ctx::Prompt::ConfirmAbort) => self.input = Some(Input::ConfirmAbort),
             None => {}
         }
     }

@@ -160,6 +160,16 @@ pub(crate) enum Msg {
         request: RequestId,
         result: Result<(), AwsFailure>,
     },
+    /// The unfinished multipart uploads of `request`, or why they could not be listed.
+    UnfinishedListed {
+        request: RequestId,
+        result: Result<Vec<crate::object::upload::Unfinished>, AwsFailure>,
+    },
+    /// The uploads of `request` were aborted but those refused (each key with why).
+    UploadsAborted {
+        request: RequestId,
+        refused: Vec<(String, AwsFailure)>,
+    },
     /// The copy (or move) of `request` is stored, or why not.
     ObjectCopied {
         request: RequestId,
@@ -368,6 +378,22 @@ pub(crate) enum Effect {
         generation: Generation,
         bucket: String,
         key: String,
+    },
+    /// List the unfinished multipart uploads under `prefix` with the credentials of
+    /// `generation`; answer with `UnfinishedListed`.
+    ListUnfinished {
+        request: RequestId,
+        generation: Generation,
+        bucket: String,
+        prefix: String,
+    },
+    /// Abort each upload (key, upload id) with the credentials of `generation`; answer with
+    /// `UploadsAborted`.
+    AbortUploads {
+        request: RequestId,
+        generation: Generation,
+        bucket: String,
+        uploads: Vec<(String, String)>,
     },
     /// Copy `from` to `to` in `bucket` with the credentials of `generation` (`only_new`:
     /// never over an existing key; `moving`: then delete `from`); answer with `ObjectCopied`.

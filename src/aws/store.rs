@@ -6,7 +6,7 @@
 use super::{ObjectBody, S3Browser};
 use crate::access_check::Probe;
 use crate::failure::AwsFailure;
-use crate::object::upload::Landed;
+use crate::object::upload::{Landed, Unfinished};
 use crate::object::{Copied, Deleted, ObjectDetail};
 use futures_util::future::BoxFuture;
 
@@ -65,6 +65,18 @@ pub trait ObjectStore: Send + Sync {
         bucket: &'a str,
         key: &'a str,
     ) -> BoxFuture<'a, Result<(), AwsFailure>>;
+    /// ListMultipartUploads, every page: the uploads under `prefix` never completed.
+    fn unfinished<'a>(
+        &'a self,
+        bucket: &'a str,
+        prefix: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Unfinished>, AwsFailure>>;
+    /// AbortMultipartUpload of each (key, upload id): those S3 refused, each with why.
+    fn abort_all<'a>(
+        &'a self,
+        bucket: &'a str,
+        uploads: &'a [(String, String)],
+    ) -> BoxFuture<'a, Vec<(String, AwsFailure)>>;
     /// Copies `from` to `to` in `bucket` (`only_new`: never over an existing key, which
     /// answers `PreconditionFailed`), in parts of `part_size` above one CopyObject's 5 GiB;
     /// for a move (`moving`) then deletes `from`.
@@ -165,6 +177,30 @@ impl ObjectStore for S3Browser {
         key: &'a str,
     ) -> BoxFuture<'a, Result<(), AwsFailure>> {
         Box::pin(self.put_folder(bucket, key))
+    }
+
+    fn unfinished<'a>(
+        &'a self,
+        bucket: &'a str,
+        prefix: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Unfinished>, AwsFailure>> {
+        Box::pin(self.unfinished_uploads(bucket, prefix))
+    }
+
+    fn abort_all<'a>(
+        &'a self,
+        bucket: &'a str,
+        uploads: &'a [(String, String)],
+    ) -> BoxFuture<'a, Vec<(String, AwsFailure)>> {
+        Box::pin(async move {
+            let mut refused = Vec::new();
+            for (key, id) in uploads {
+                if let Err(failure) = self.abort_upload(bucket, key, id).await {
+                    refused.push((key.clone(), failure));
+                }
+            }
+            refused
+        })
     }
 
     fn copy_within<'a>(

@@ -76,15 +76,7 @@ pub async fn run(
 
 /// `2026-12-05 09:30:12  s3://B/KEY  UPLOAD-ID`, the time in UTC.
 fn line(bucket: &str, u: &Unfinished) -> String {
-    let when = u.initiated.map_or_else(
-        || "                   ".to_string(),
-        |t| t.format("%Y-%m-%d %H:%M:%S").to_string(),
-    );
-    format!(
-        "{when}  s3://{bucket}/{}  {}",
-        crate::escape::printable(&u.key),
-        crate::escape::printable(&u.upload_id)
-    )
+    u.line(&format!("s3://{bucket}/{}", u.key))
 }
 
 /// ListMultipartUploads, with new credentials once if they may help.

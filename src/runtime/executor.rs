@@ -162,7 +162,14 @@ impl Executor {
             | Effect::ReadUserPolicies { .. }
             | Effect::ListBuckets { .. }
             | Effect::RememberBuckets { .. }) => self.run_lab(lab),
-            write @ (Effect::Upload { .. } | Effect::CompletePath { .. }) => self.run_upload(write),
+            write @ (Effect::Upload { .. }
+            | Effect::CompletePath { .. }
+            | Effect::CreateFolder { .. }
+            | Effect::ListUnfinished { .. }
+            | Effect::AbortUploads { .. }
+            | Effect::CopyObject { .. }
+            | Effect::ListUnder { .. }
+            | Effect::DeleteObjects { .. }) => self.run_write(write),
             other => self.run_object(other),
         }
     }
@@ -255,49 +262,6 @@ impl Executor {
                 what,
                 ..
             } => self.fetch_object(request, bucket, key, what),
-            Effect::CreateFolder {
-                request,
-                bucket,
-                key,
-                ..
-            } => {
-                self.spawn_s3(
-                    move |s3| async move { s3.create_folder(&bucket, &key).await },
-                    move |result| Msg::FolderCreated { request, result },
-                );
-            }
-            Effect::CopyObject {
-                request,
-                bucket,
-                from,
-                to,
-                only_new,
-                moving,
-                part_size,
-                ..
-            } => {
-                self.spawn_s3(
-                    move |s3| async move {
-                        s3.copy_within(&bucket, (&from, &to), only_new, moving, part_size)
-                            .await
-                    },
-                    move |result| Msg::ObjectCopied { request, result },
-                );
-            }
-            Effect::ListUnder {
-                request,
-                bucket,
-                prefix,
-                chains,
-                ..
-            } => self.list_under(request, bucket, prefix, chains),
-            Effect::DeleteObjects {
-                request,
-                bucket,
-                keys,
-                ..
-            } => self.delete(request, bucket, keys),
-
             Effect::Presign {
                 request,
                 bucket,
@@ -352,8 +316,9 @@ impl Executor {
         }
     }
 
-    /// Runs an upload's effect: completing the path typed, or putting the file.
-    fn run_upload(&mut self, effect: Effect) {
+    /// Runs an effect that writes (or lists for a write): put, new folder, copy, delete, the
+    /// unfinished uploads; and the local path's completion.
+    fn run_write(&mut self, effect: Effect) {
         match effect {
             Effect::Upload {
                 request,
@@ -364,6 +329,78 @@ impl Executor {
                 part_size,
                 ..
             } => self.upload(request, (bucket, key), &path, only_new, part_size),
+            Effect::CreateFolder {
+                request,
+                bucket,
+                key,
+                ..
+            } => {
+                self.spawn_s3(
+                    move |s3| async move { s3.create_folder(&bucket, &key).await },
+                    move |result| Msg::FolderCreated { request, result },
+                );
+            }
+            Effect::ListUnfinished {
+                request,
+                bucket,
+                prefix,
+                ..
+            } => {
+                self.spawn_s3(
+                    move |s3| async move { s3.unfinished(&bucket, &prefix).await },
+                    move |result| Msg::UnfinishedListed { request, result },
+                );
+            }
+            Effect::AbortUploads {
+                request,
+                bucket,
+                uploads,
+                ..
+            } => {
+                // Without S3 to ask, every one is refused with why.
+                let keys: Vec<String> = uploads.iter().map(|(key, _)| key.clone()).collect();
+                self.spawn_s3(
+                    move |s3| async move { Ok(s3.abort_all(&bucket, &uploads).await) },
+                    move |result| Msg::UploadsAborted {
+                        request,
+                        refused: result.unwrap_or_else(|failure| {
+                            keys.into_iter().map(|k| (k, failure.clone())).collect()
+                        }),
+                    },
+                );
+            }
+            Effect::CopyObject {
+                request,
+                bucket,
+                from,
+                to,
+                only_new,
+                moving,
+                part_size,
+                ..
+            } => {
+                self.spawn_s3(
+                    move |s3| async move {
+                        s3.copy_within(&bucket, (&from, &to), only_new, moving, part_size)
+                            .await
+                    },
+                    move |result| Msg::ObjectCopied { request, result },
+                );
+            }
+            Effect::ListUnder {
+                request,
+                bucket,
+                prefix,
+                chains,
+                ..
+            } => self.list_under(request, bucket, prefix, chains),
+            Effect::DeleteObjects {
+                request,
+                bucket,
+                keys,
+                ..
+            } => self.delete(request, bucket, keys),
+
             Effect::CompletePath { text } => self.send(Msg::PathCompleted {
                 text: super::paths::complete(&text),
             }),

@@ -244,6 +244,22 @@ impl ObjectStore for FakeStore {
         Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
     }
 
+    fn unfinished<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _prefix: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<crate::object::upload::Unfinished>, AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
+    fn abort_all<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _uploads: &'a [(String, String)],
+    ) -> BoxFuture<'a, Vec<(String, AwsFailure)>> {
+        Box::pin(async { Vec::new() })
+    }
+
     fn copy_within<'a>(
         &'a self,
         _bucket: &'a str,

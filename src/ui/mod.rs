@@ -68,6 +68,7 @@ pub(crate) fn render(frame: &mut Frame, app: &App, clock: Clock) {
         (Some(Layer::Mfa), _) => overlays::render_mfa(frame, area, app, clock),
         (Some(Layer::Help), _) => overlays::render(frame, area, app),
         (Some(Layer::History), _) => overlays::render_history(frame, area, app, clock),
+        (Some(Layer::Unfinished), _) => overlays::render_unfinished(frame, area, app, clock),
         (Some(Layer::Presigned), Some(p)) => object::render_presigned(frame, area, app, p, clock),
         (Some(Layer::Shared), _) => overlays::render_shared(frame, area, app),
         _ => {}

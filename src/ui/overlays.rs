@@ -179,6 +179,64 @@ pub(crate) fn render_mfa(frame: &mut Frame, area: Rect, app: &App, clock: Clock)
 }
 
 /// The session history, newest first, each event with its local time.
+/// The unfinished multipart uploads of the folder shown (`M`): when each began (local date and
+/// time),
+/// its name, its id; `D` aborts them all.
+pub(crate) fn render_unfinished(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
+    let Some(left) = app.leftovers.shown() else {
+        return;
+    };
+    let width = area.width.saturating_sub(8).max(40);
+    let inner = usize::from(width.min(area.width).saturating_sub(2));
+    let lines: Vec<Line> = left
+        .uploads
+        .iter()
+        .map(|u| {
+            let when = u
+                .initiated
+                .map_or_else(|| " ".repeat(16), |t| clock.local_short(t));
+            let name = crate::escape::printable(u.key.strip_prefix(&left.prefix).unwrap_or(&u.key))
+                .into_owned();
+            let id = crate::escape::printable(&u.upload_id).into_owned();
+            let room = inner.saturating_sub(when.chars().count() + 2);
+            Line::from(vec![
+                Span::styled(format!("{when}  "), theme::dim()),
+                Span::raw(super::keep_head(&format!("{name}  "), room)),
+                Span::styled(
+                    super::keep_head(&id, room.saturating_sub(name.chars().count() + 2)),
+                    theme::dim(),
+                ),
+            ])
+        })
+        .collect();
+    let height = area.height.saturating_sub(4).max(5);
+    let popup = centered(area, width, height);
+    let shown = usize::from(popup.height.saturating_sub(2));
+    let scroll = left.scroll.min(lines.len().saturating_sub(shown));
+    let footer = format!(
+        " D aborts them all · esc/M close · j/k scroll · {} ",
+        left.uploads.len()
+    );
+    frame.render_widget(Clear, popup);
+    let block = Block::bordered()
+        .border_style(theme::focus_border())
+        .title(Span::styled(
+            format!(
+                " Unfinished uploads under s3://{}/{} (their parts are kept and billed) ",
+                left.bucket,
+                crate::escape::printable(&left.prefix)
+            ),
+            theme::title(),
+        ))
+        .title_bottom(Span::styled(footer, theme::dim()));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
+        popup,
+    );
+}
+
 pub(crate) fn render_history(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     let h = &app.history;
     let width = area.width.saturating_sub(8).max(40);

@@ -90,6 +90,19 @@ fn prompt_line(app: &App, width: usize) -> Option<Line<'static>> {
             folder_line_prompt(app, &format!("{verb} {name} to"), text, keys, width)
         }
         Input::ConfirmCopy => confirm_put_prompt(app, &app.copies.exists()?.to, width),
+        Input::ConfirmAbort => {
+            let keys = ["y aborts · any other key keeps them", "[y/N]"];
+            let left = app.leftovers.asking()?;
+            // How many always shows; the folder keeps its end.
+            let head = format!("abort {} under ", left.count());
+            let tail = " (their parts go)? ";
+            let fixed = head.chars().count() + tail.chars().count();
+            let (place, keys) = fit_name(&left.place(), fixed, keys, width);
+            Line::from(vec![
+                Span::styled(format!("{head}{place}{tail}"), theme::warn()),
+                Span::styled(keys, theme::key_hint()),
+            ])
+        }
         Input::Filter { text } => Line::from(vec![
             Span::styled("/", theme::key_hint()),
             Span::raw(text.clone()),

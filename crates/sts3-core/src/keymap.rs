@@ -199,6 +199,7 @@ pub enum Action {
     NewFolder,
     CopyObject,
     MoveObject,
+    UnfinishedUploads,
 }
 
 impl Action {

@@ -9,7 +9,6 @@ use crate::failure::AwsFailure;
 use crate::object::upload::ListedPart;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{ChecksumAlgorithm, CompletedMultipartUpload, CompletedPart};
-use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 
 /// What S3 answered a part or a whole object: its ETag and its SHA-256 checksum.
@@ -36,13 +35,7 @@ pub struct SentPart {
     pub sha256: String,
 }
 
-/// A multipart upload S3 holds that was never completed nor aborted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unfinished {
-    pub key: String,
-    pub upload_id: String,
-    pub initiated: Option<DateTime<Utc>>,
-}
+pub use crate::object::upload::Unfinished;
 
 fn part_number(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)

@@ -319,7 +319,7 @@ fn help_overlay() {
         text.contains("a preview's long lines: scroll right"),
         "{text}"
     );
-    assert!(text.contains("j/k scroll · 26-47 of 47"), "{text}");
+    assert!(text.contains("j/k scroll · 27-48 of 48"), "{text}");
     assert!(
         !text.contains("q C-c     quit"),
         "scrolled past the first line"
@@ -1375,6 +1375,54 @@ fn a_folder_s_delete_prompt_names_it_its_count_and_the_names_inside_it() {
         last,
         "delete folder s3://sts3-demo/docs/ (3 objects, 12 B)? type sts3-demo to confirm: ▏  ⏎ · esc"
     );
+}
+
+#[test]
+fn the_unfinished_uploads_overlay_names_each_and_how_to_abort_them() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.target.policy =
+        crate::policy::templates::by_name("read-write", app.listing.bucket(), "").unwrap();
+    let fx = app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('M'))), at(1));
+    let Some(crate::app::Effect::ListUnfinished { request, .. }) = fx.first() else {
+        panic!("{fx:?}");
+    };
+    let upload = |key: &str, id: &str| crate::object::upload::Unfinished {
+        key: key.into(),
+        upload_id: id.into(),
+        initiated: Some(at(0)),
+    };
+    app.update(
+        Msg::UnfinishedListed {
+            request: *request,
+            result: Ok(vec![
+                upload("big.iso", "2~abcdef"),
+                upload("docs/video.mp4", "2~ghijkl"),
+            ]),
+        },
+        at(1),
+    );
+    let text = format!("{}", draw(&mut app, at(1), 100, 30).backend());
+    assert!(
+        text.contains("Unfinished uploads under s3://sts3-demo/ (their parts are kept and billed)"),
+        "{text}"
+    );
+    assert!(text.contains("big.iso  2~abcdef"), "{text}");
+    assert!(text.contains("docs/video.mp4  2~ghijkl"), "{text}");
+    assert!(
+        text.contains("D aborts them all · esc/M close · j/k scroll · 2"),
+        "{text}"
+    );
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('D'))), at(1));
+    let text = format!("{}", draw(&mut app, at(1), 120, 30).backend());
+    let last = text.lines().last().unwrap().trim_matches('"').trim_end();
+    assert_eq!(
+        last,
+        "abort 2 unfinished uploads under s3://sts3-demo/ (their parts go)? y aborts · any other key keeps them"
+    );
+    // Narrower, the keys shorten and stay whole.
+    let text = format!("{}", draw(&mut app, at(1), 80, 24).backend());
+    let last = text.lines().last().unwrap().trim_matches('"').trim_end();
+    assert!(last.ends_with("(their parts go)? [y/N]"), "{last}");
 }
 
 #[test]

@@ -369,3 +369,27 @@ pub struct Landed {
     pub size: u64,
     pub etag: Option<String>,
 }
+
+/// A multipart upload S3 holds that was never completed nor aborted (its parts are kept, and
+/// billed, and no listing shows them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unfinished {
+    pub key: String,
+    pub upload_id: String,
+    pub initiated: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Unfinished {
+    /// `2026-12-05 09:30:12  KEY  UPLOAD-ID`, the time in UTC, the key from `from` on.
+    pub fn line(&self, key: &str) -> String {
+        let when = self.initiated.map_or_else(
+            || " ".repeat(19),
+            |t| t.format("%Y-%m-%d %H:%M:%S").to_string(),
+        );
+        format!(
+            "{when}  {}  {}",
+            crate::escape::printable(key),
+            crate::escape::printable(&self.upload_id)
+        )
+    }
+}
