@@ -188,27 +188,29 @@ pub(crate) fn render_unfinished(frame: &mut Frame, area: Rect, app: &App, clock:
     };
     let width = area.width.saturating_sub(8).max(40);
     let inner = usize::from(width.min(area.width).saturating_sub(2));
-    let lines: Vec<Line> = left
-        .uploads
-        .iter()
-        .map(|u| {
-            let when = u
-                .initiated
-                .map_or_else(|| " ".repeat(16), |t| clock.local_short(t));
-            let name = crate::escape::printable(u.key.strip_prefix(&left.prefix).unwrap_or(&u.key))
-                .into_owned();
-            let id = crate::escape::printable(&u.upload_id).into_owned();
-            let room = inner.saturating_sub(when.chars().count() + 2);
-            Line::from(vec![
-                Span::styled(format!("{when}  "), theme::dim()),
-                Span::raw(super::keep_head(&format!("{name}  "), room)),
-                Span::styled(
-                    super::keep_head(&id, room.saturating_sub(name.chars().count() + 2)),
-                    theme::dim(),
-                ),
-            ])
-        })
-        .collect();
+    let said = "S3 keeps, and bills, their parts; no listing shows them.";
+    let lines: Vec<Line> = std::iter::once(Line::from(Span::styled(
+        super::keep_head(said, inner),
+        theme::dim(),
+    )))
+    .chain(left.uploads.iter().map(|u| {
+        let when = u
+            .initiated
+            .map_or_else(|| " ".repeat(16), |t| clock.local_short(t));
+        let name = crate::escape::printable(u.key.strip_prefix(&left.prefix).unwrap_or(&u.key))
+            .into_owned();
+        let id = crate::escape::printable(&u.upload_id).into_owned();
+        let room = inner.saturating_sub(when.chars().count() + 2);
+        Line::from(vec![
+            Span::styled(format!("{when}  "), theme::dim()),
+            Span::raw(super::keep_head(&format!("{name}  "), room)),
+            Span::styled(
+                super::keep_head(&id, room.saturating_sub(name.chars().count() + 2)),
+                theme::dim(),
+            ),
+        ])
+    }))
+    .collect();
     let height = area.height.saturating_sub(4).max(5);
     let popup = centered(area, width, height);
     let shown = usize::from(popup.height.saturating_sub(2));
@@ -221,11 +223,7 @@ pub(crate) fn render_unfinished(frame: &mut Frame, area: Rect, app: &App, clock:
     let block = Block::bordered()
         .border_style(theme::focus_border())
         .title(Span::styled(
-            format!(
-                " Unfinished uploads under s3://{}/{} (their parts are kept and billed) ",
-                left.bucket,
-                crate::escape::printable(&left.prefix)
-            ),
+            format!(" Unfinished uploads under {} ", left.place()),
             theme::title(),
         ))
         .title_bottom(Span::styled(footer, theme::dim()));

@@ -1403,7 +1403,8 @@ fn the_unfinished_uploads_overlay_names_each_and_how_to_abort_them() {
     );
     let text = format!("{}", draw(&mut app, at(1), 100, 30).backend());
     assert!(
-        text.contains("Unfinished uploads under s3://sts3-demo/ (their parts are kept and billed)"),
+        text.contains("Unfinished uploads under s3://sts3-demo/ ")
+            && text.contains("S3 keeps, and bills, their parts; no listing shows them."),
         "{text}"
     );
     assert!(text.contains("big.iso  2~abcdef"), "{text}");
