@@ -476,3 +476,74 @@ fn the_tui_lists_the_unfinished_uploads_of_the_folder_and_aborts_them_after_a_ye
     let again = run(&s.endpoint, "uploads", &policy, &[&uri]);
     assert_eq!(text(&again.stdout), "", "S3 holds none any more");
 }
+
+#[test]
+fn the_tui_s_upload_meets_an_expired_token_refreshes_and_sends_only_the_part_s3_lacks() {
+    let s = service();
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = format!("uploads-tui-resume-{}/", std::process::id());
+    let policy = uploader_policy(dir.path(), &prefix);
+    common::put_objects(&[format!("{prefix}seen.txt")]);
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "part_size_mib = 5\n").unwrap();
+    let bytes = noise(12 * MIB);
+    let file = dir.path().join("big.bin");
+    std::fs::write(&file, &bytes).unwrap();
+    let key_path = format!("/{}/{prefix}big.bin", s.bucket);
+    proxy.set(|f| {
+        f.s3_once
+            .push((part_label(&key_path, 2), S3Step::EXPIRED_TOKEN));
+    });
+    let tmux = common::start_tui(
+        &proxy.url,
+        &[
+            "--policy",
+            policy.to_str().unwrap(),
+            "--prefix",
+            &prefix,
+            "--config",
+            config.to_str().unwrap(),
+        ],
+        &[],
+        140,
+        30,
+    );
+    let t = std::time::Duration::from_mins(1);
+    tmux.wait_for("seen.txt", t);
+    tmux.keys(&["U"]);
+    tmux.type_text(file.to_str().unwrap());
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(
+        &format!(
+            "put {} as s3://{}/{prefix}big.bin ({} bytes)",
+            file.display(),
+            s.bucket,
+            12 * MIB
+        ),
+        t,
+    );
+    tmux.quit();
+    let sts_calls = proxy
+        .log()
+        .iter()
+        .filter(|l| l.starts_with("POST / "))
+        .count();
+    assert_eq!(sts_calls, 2, "one refresh: {:#?}", proxy.log());
+    assert_eq!(
+        parts_stored(&proxy, &key_path)[..4],
+        [1, 1, 1, 0],
+        "each part stored once, the refused one sent again: {:#?}",
+        proxy.log()
+    );
+    assert_eq!(
+        count(&proxy, &part_label(&key_path, 2), "injected 400"),
+        1,
+        "part 2 met the expired token once: {:#?}",
+        proxy.log()
+    );
+    assert_eq!(
+        read_back_sha(&policy, &format!("{prefix}big.bin")),
+        sha256(&bytes)
+    );
+}

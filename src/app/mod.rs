@@ -132,8 +132,9 @@ pub(crate) fn walk_chains(config: &Config) -> usize {
 /// A part's answer to "new credentials are in use".
 type Arrived = fn(&mut App, DateTime<Utc>) -> Vec<Effect>;
 
-const WAIT_FOR_CREDENTIALS: [Arrived; 4] = [
+const WAIT_FOR_CREDENTIALS: [Arrived; 5] = [
     |app, now| app.listing_after_credentials(now),
+    |app, now| with!(app.uploads, now, upload::Uploads::after_credentials),
     |app, now| with!(app.object, now, ObjectActions::after_credentials),
     |app, _| app.list_buckets_if_waiting(),
     |app, now| with!(app.share, now, share::Share::credentials_arrived),
@@ -303,6 +304,9 @@ impl App {
                     *typed = text;
                 }
                 Vec::new()
+            }
+            Msg::UploadStalled { request, failure } => {
+                with!(self.uploads, now, |u, c| u.on_stalled(request, failure, c))
             }
             Msg::FolderCreated { request, result } => {
                 with!(self.folders, now, |f, c| f.on_created(request, result, c))

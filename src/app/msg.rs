@@ -151,6 +151,12 @@ pub(crate) enum Msg {
         request: RequestId,
         result: Result<crate::object::upload::Landed, AwsFailure>,
     },
+    /// A request of the upload of `request` was refused; it waits for `ResumeUpload` (or
+    /// `GiveUpUpload`).
+    UploadStalled {
+        request: RequestId,
+        failure: AwsFailure,
+    },
     /// The local path being typed, completed as far as it goes.
     PathCompleted {
         text: String,
@@ -365,6 +371,14 @@ pub(crate) enum Effect {
         only_new: bool,
         /// Bytes a part holds (`part_size_mib`); a file no larger goes in one PutObject.
         part_size: u64,
+    },
+    /// The stalled upload may go on (with the credentials in use).
+    ResumeUpload {
+        request: RequestId,
+    },
+    /// The stalled upload stops: it is aborted, and its answer says why.
+    GiveUpUpload {
+        request: RequestId,
     },
     /// Complete the local path `text` as far as the folder's entries agree; answer with
     /// `PathCompleted`.

@@ -2,8 +2,13 @@
 //! completes it), predicted by the session policy first (a refusal is said, and nothing is
 //! sent), then one PutObject with `If-None-Match: *`; a key that exists is asked about (`o`
 //! overwrites, any other key keeps it); its row comes into the listing once it is there.
+//! A multipart upload whose request is refused mid-way (an expired token) stalls: the model
+//! decides as for a download (new credentials, then it resumes with the parts S3 lacks; or
+//! it gives up, and the engine aborts it).
 
 use super::ctx::{Ctx, Prompt, Step, Written, uri, with};
+use super::fetch::{Next, Retry, Streak, decide};
+use super::msg::Generation;
 use super::{App, Effect, Input, Level, RequestId};
 use crate::bucket::{Etag, ObjectEntry, StorageClass};
 use crate::failure::AwsFailure;
@@ -21,15 +26,24 @@ pub(crate) struct Upload {
     pub(crate) phase: Phase,
     /// Which credentials it was sent with, for the history.
     pub(crate) signed_with: String,
+    /// The credentials its requests are signed with now, and its failures in a row.
+    pub(crate) generation: Generation,
+    pub(crate) streak: Streak,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Phase {
     /// Sent; the answer comes for this request.
     Sent(RequestId),
+    /// A request of it was refused; it waits for new credentials to resume.
+    Stalled(RequestId),
     /// The key exists: asking whether to overwrite it.
     Exists,
 }
+
+/// Credential refreshes one upload may ask for in a run of failures (a long one outlives
+/// several sets).
+const UPLOAD_REFRESHES: u32 = 2;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Uploads {
@@ -81,6 +95,8 @@ impl Uploads {
             key: key.clone(),
             phase: Phase::Sent(request),
             signed_with: ctx.signed_with(),
+            generation,
+            streak: Streak::default(),
         });
         Step {
             effects: vec![Effect::Upload {
@@ -105,7 +121,10 @@ impl Uploads {
         result: Result<Landed, AwsFailure>,
         ctx: &Ctx<'_>,
     ) -> Step {
-        let Some(upload) = self.current.take_if(|u| u.phase == Phase::Sent(request)) else {
+        let Some(upload) = self
+            .current
+            .take_if(|u| matches!(u.phase, Phase::Sent(r) | Phase::Stalled(r) if r == request))
+        else {
             return Step::default();
         };
         let target = uri(&upload.bucket, &upload.key);
@@ -151,6 +170,77 @@ impl Uploads {
             notice: Some((text, level, None)),
             ..Step::default()
         }
+    }
+
+    /// A request of the upload was refused (not a passing fault: the engine waits those out
+    /// itself): resumed now, after new credentials, or given up (the engine then aborts it
+    /// and its answer says why).
+    pub(crate) fn on_stalled(
+        &mut self,
+        request: RequestId,
+        failure: AwsFailure,
+        ctx: &Ctx<'_>,
+    ) -> Step {
+        let Some(upload) = self
+            .current
+            .as_mut()
+            .filter(|u| u.phase == Phase::Sent(request))
+        else {
+            return Step::default();
+        };
+        let (failed, next) = decide(
+            failure,
+            upload.streak,
+            upload.generation,
+            ctx.session,
+            UPLOAD_REFRESHES,
+            ctx.now,
+        );
+        upload.streak = failed.streak;
+        match (next, failed.retry) {
+            // Signed with older credentials than those in use, or a wait the engine had.
+            (Next::AskNow, _) | (Next::Wait, Retry::At(_)) => {
+                upload.generation = ctx.session.active.unwrap_or(upload.generation);
+                Step::effects(vec![Effect::ResumeUpload { request }])
+            }
+            (Next::Issue, _) => {
+                upload.phase = Phase::Stalled(request);
+                Step {
+                    issue: true,
+                    notice: Some((
+                        format!(
+                            "{}: new credentials, then the upload goes on",
+                            failed.failure
+                        ),
+                        Level::Warn,
+                        None,
+                    )),
+                    ..Step::default()
+                }
+            }
+            (Next::Wait, Retry::AfterCredentials) => {
+                upload.phase = Phase::Stalled(request);
+                Step::default()
+            }
+            (Next::Wait, Retry::ByUser) => Step::effects(vec![Effect::GiveUpUpload { request }]),
+        }
+    }
+
+    /// New credentials are in use: an upload stalled for them goes on.
+    pub(crate) fn after_credentials(&mut self, ctx: &Ctx<'_>) -> Step {
+        let Some(upload) = self
+            .current
+            .as_mut()
+            .filter(|u| matches!(u.phase, Phase::Stalled(_)))
+        else {
+            return Step::default();
+        };
+        let Phase::Stalled(request) = upload.phase else {
+            return Step::default();
+        };
+        upload.phase = Phase::Sent(request);
+        upload.generation = ctx.session.active.unwrap_or(upload.generation);
+        Step::effects(vec![Effect::ResumeUpload { request }])
     }
 
     /// The key typed at "it exists": `o` overwrites, any other keeps it.

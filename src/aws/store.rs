@@ -50,14 +50,15 @@ pub trait ObjectStore: Send + Sync {
     /// ListBuckets.
     fn list_buckets(&self) -> BoxFuture<'_, Result<Vec<String>, AwsFailure>>;
     /// Puts the local file at `path` as `key` (`only_new`: never over an existing key), in
-    /// parts of `part_size` when it is larger; its size.
+    /// parts of `part_size` when it is larger, asking `renewing` when a request is refused;
+    /// its size and ETag.
     fn put<'a>(
         &'a self,
         bucket: &'a str,
-        key: &'a str,
-        path: &'a std::path::Path,
+        key_path: (&'a str, &'a std::path::Path),
         only_new: bool,
         part_size: u64,
+        renewing: Renewing,
     ) -> BoxFuture<'a, Result<Landed, AwsFailure>>;
     /// Creates the folder `key` (ending in `/`): a zero-byte object, never over one there.
     fn create_folder<'a>(
@@ -101,15 +102,32 @@ pub trait ObjectStore: Send + Sync {
 /// Parts the TUI's upload sends at once.
 const TUI_PARTS_AT_ONCE: usize = 4;
 
-/// The TUI's upload through the engine (multipart above a part's size); a refusal ends it and
-/// the model says it, with the way out (the multipart upload is aborted first).
+/// How the TUI's upload goes on after a refused request: the model hears of it (`stalled`)
+/// and says when to go on (`resumed`; closed: give up, and the upload is aborted).
+pub struct Renewing {
+    pub stalled: Box<dyn Fn(AwsFailure) + Send + Sync>,
+    pub resumed: tokio::sync::mpsc::UnboundedReceiver<()>,
+}
+
+impl crate::transfer::Renewal for Renewing {
+    async fn renewed(&mut self, failure: AwsFailure) -> Result<(), AwsFailure> {
+        (self.stalled)(failure.clone());
+        match self.resumed.recv().await {
+            Some(()) => Ok(()),
+            None => Err(failure),
+        }
+    }
+}
+
+/// The TUI's upload through the engine (multipart above a part's size): a refused request
+/// waits for the model's word, then the parts S3 lacks are sent; one it gives up is aborted.
 async fn put_with_engine(
     s3: &S3Browser,
     bucket: &str,
-    key: &str,
-    path: &std::path::Path,
+    (key, path): (&str, &std::path::Path),
     only_new: bool,
     part_size: u64,
+    mut renewing: Renewing,
 ) -> Result<Landed, AwsFailure> {
     use crate::transfer::upload::{self, Options, Sent, Source, UploadError};
     let size = std::fs::metadata(path).map_or(0, |m| m.len());
@@ -125,7 +143,7 @@ async fn put_with_engine(
         only_new,
         gate: std::sync::Arc::new(tokio::sync::Semaphore::new(TUI_PARTS_AT_ONCE)),
     };
-    match upload::upload(s3, source, &options, &mut GiveUp, &mut Unheard).await {
+    match upload::upload(s3, source, &options, &mut renewing, &mut Unheard).await {
         Ok(Sent::Stored { etag, .. }) => Ok(Landed { size, etag }),
         Ok(Sent::Exists) => Err(AwsFailure::from_service(
             Some("PreconditionFailed"),
@@ -141,15 +159,6 @@ async fn put_with_engine(
     }
 }
 
-/// No new credentials mid-upload: the failure is the answer.
-struct GiveUp;
-
-impl crate::transfer::Renewal for GiveUp {
-    async fn renewed(&mut self, failure: AwsFailure) -> Result<(), AwsFailure> {
-        Err(failure)
-    }
-}
-
 /// Nobody listens to the TUI's upload as it goes.
 struct Unheard;
 
@@ -161,13 +170,13 @@ impl ObjectStore for S3Browser {
     fn put<'a>(
         &'a self,
         bucket: &'a str,
-        key: &'a str,
-        path: &'a std::path::Path,
+        key_path: (&'a str, &'a std::path::Path),
         only_new: bool,
         part_size: u64,
+        renewing: Renewing,
     ) -> BoxFuture<'a, Result<Landed, AwsFailure>> {
         Box::pin(put_with_engine(
-            self, bucket, key, path, only_new, part_size,
+            self, bucket, key_path, only_new, part_size, renewing,
         ))
     }
 

@@ -35,6 +35,8 @@ pub(crate) struct Executor {
     /// The one detail or preview request (a newer one replaces it).
     object_task: Option<JoinHandle<()>>,
     download: Option<DownloadTask>,
+    /// The TUI upload's word to go on after a refused request (dropped: give up).
+    upload_resume: Option<(RequestId, mpsc::UnboundedSender<()>)>,
     clipboard: Box<dyn Fn(&str) + Send>,
     tx: mpsc::UnboundedSender<Event>,
     /// The endpoint that shares the credentials in use, when asked for.
@@ -50,6 +52,7 @@ impl Executor {
             list_task: None,
             object_task: None,
             download: None,
+            upload_resume: None,
             clipboard: Box::new(|_| {}),
             tx,
             sharing: Sharing::default(),
@@ -163,6 +166,8 @@ impl Executor {
             | Effect::ListBuckets { .. }
             | Effect::RememberBuckets { .. }) => self.run_lab(lab),
             write @ (Effect::Upload { .. }
+            | Effect::ResumeUpload { .. }
+            | Effect::GiveUpUpload { .. }
             | Effect::CompletePath { .. }
             | Effect::CreateFolder { .. }
             | Effect::ListUnfinished { .. }
@@ -401,6 +406,16 @@ impl Executor {
                 ..
             } => self.delete(request, bucket, keys),
 
+            Effect::ResumeUpload { request } => {
+                if let Some((_, resume)) =
+                    self.upload_resume.as_ref().filter(|(r, _)| *r == request)
+                {
+                    let _ = resume.send(());
+                }
+            }
+            Effect::GiveUpUpload { request } => {
+                self.upload_resume.take_if(|(r, _)| *r == request);
+            }
             Effect::CompletePath { text } => self.send(Msg::PathCompleted {
                 text: super::paths::complete(&text),
             }),
@@ -418,8 +433,22 @@ impl Executor {
         part_size: u64,
     ) {
         let path = super::paths::expanded(path);
+        // A refused request is the model's to decide: it hears of it, and says go on (or,
+        // dropping the sender, give up).
+        let (resume, resumed) = mpsc::unbounded_channel();
+        let tx = self.tx.clone();
+        let renewing = crate::aws::Renewing {
+            stalled: Box::new(move |failure| {
+                let _ = tx.send(Event::app(Msg::UploadStalled { request, failure }));
+            }),
+            resumed,
+        };
+        self.upload_resume = Some((request, resume));
         self.spawn_s3(
-            move |s3| async move { s3.put(&bucket, &key, &path, only_new, part_size).await },
+            move |s3| async move {
+                s3.put(&bucket, (&key, &path), only_new, part_size, renewing)
+                    .await
+            },
             move |result| Msg::Uploaded { request, result },
         );
     }

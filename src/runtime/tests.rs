@@ -228,10 +228,10 @@ impl ObjectStore for FakeStore {
     fn put<'a>(
         &'a self,
         _bucket: &'a str,
-        _key: &'a str,
-        _path: &'a std::path::Path,
+        _key_path: (&'a str, &'a std::path::Path),
         _only_new: bool,
         _part_size: u64,
+        _renewing: crate::aws::Renewing,
     ) -> BoxFuture<'a, Result<crate::object::upload::Landed, AwsFailure>> {
         Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
     }

@@ -239,3 +239,137 @@ fn a_refusal_or_a_failure_is_said_and_nothing_reloads() {
         "/tmp/r.pdf not put: Other: cannot read /tmp/r.pdf"
     );
 }
+
+fn expired() -> AwsFailure {
+    AwsFailure::new(ErrorKind::ExpiredToken, Some("ExpiredToken"), "expired")
+}
+
+#[test]
+fn an_expired_token_mid_upload_issues_credentials_then_the_upload_goes_on() {
+    let mut app = writable();
+    let request = put(&mut app, "/tmp/r.pdf");
+    let fx = app.update(
+        Msg::UploadStalled {
+            request: RequestId(request.0 + 100),
+            failure: expired(),
+        },
+        at(4),
+    );
+    assert_eq!(fx, [], "another request's stall changes nothing");
+    let fx = app.update(
+        Msg::UploadStalled {
+            request,
+            failure: expired(),
+        },
+        at(4),
+    );
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::IssueCredentials { .. })),
+        "{fx:?}"
+    );
+    assert!(
+        !fx.contains(&Effect::ResumeUpload { request }),
+        "not before the credentials"
+    );
+    assert_eq!(
+        notice(&app),
+        "ExpiredToken: expired: new credentials, then the upload goes on"
+    );
+    let generation = tests::generation_of(&fx);
+    let fx = app.update(
+        Msg::CredentialsIssued {
+            generation,
+            info: tests::info(crate::credentials::Mode::Federated, at(5), 3600),
+        },
+        at(5),
+    );
+    assert!(fx.contains(&Effect::ResumeUpload { request }), "{fx:?}");
+    // The upload then lands as any other.
+    app.update(
+        Msg::Uploaded {
+            request,
+            result: Ok(Landed {
+                size: 9,
+                etag: None,
+            }),
+        },
+        at(6),
+    );
+    assert_eq!(
+        notice(&app),
+        "put /tmp/r.pdf as s3://demo-bucket/docs/r.pdf (9 bytes)"
+    );
+}
+
+#[test]
+fn a_refusal_new_credentials_cannot_help_gives_the_upload_up() {
+    let mut app = writable();
+    let request = put(&mut app, "/tmp/r.pdf");
+    let denied = AwsFailure::new(ErrorKind::AccessDenied, Some("AccessDenied"), "no");
+    let fx = app.update(
+        Msg::UploadStalled {
+            request,
+            failure: denied.clone(),
+        },
+        at(4),
+    );
+    assert_eq!(fx, [Effect::GiveUpUpload { request }]);
+    // The engine aborts it and answers with why.
+    app.update(
+        Msg::Uploaded {
+            request,
+            result: Err(denied),
+        },
+        at(5),
+    );
+    assert_eq!(notice(&app), "/tmp/r.pdf not put: AccessDenied: no");
+    assert!(app.uploads.current.is_none());
+}
+
+#[test]
+fn a_stall_of_a_request_signed_with_older_credentials_goes_on_at_once() {
+    let mut app = writable();
+    let request = put(&mut app, "/tmp/r.pdf");
+    // r: new credentials arrive while the parts go with the old ones.
+    let fx = app.update(key('r'), at(4));
+    let generation = tests::generation_of(&fx);
+    app.update(
+        Msg::CredentialsIssued {
+            generation,
+            info: tests::info(crate::credentials::Mode::Federated, at(5), 3600),
+        },
+        at(5),
+    );
+    let fx = app.update(
+        Msg::UploadStalled {
+            request,
+            failure: expired(),
+        },
+        at(6),
+    );
+    assert_eq!(fx, [Effect::ResumeUpload { request }]);
+    // Two refreshes in a run of failures, then it gives up.
+    let mut last = Vec::new();
+    for secs in 7..12 {
+        last = app.update(
+            Msg::UploadStalled {
+                request,
+                failure: expired(),
+            },
+            at(secs),
+        );
+        if last.contains(&Effect::GiveUpUpload { request }) {
+            break;
+        }
+        let generation = tests::generation_of(&last);
+        app.update(
+            Msg::CredentialsIssued {
+                generation,
+                info: tests::info(crate::credentials::Mode::Federated, at(secs), 3600),
+            },
+            at(secs),
+        );
+    }
+    assert_eq!(last, [Effect::GiveUpUpload { request }]);
+}

@@ -1485,6 +1485,8 @@ fn the_go_to_and_put_prompts_keep_what_is_typed_and_their_keys_on_a_narrow_line(
         key: "docs/a.txt".into(),
         phase: crate::app::upload::Phase::Exists,
         signed_with: String::new(),
+        generation: crate::app::Generation(1),
+        streak: crate::app::fetch::Streak::default(),
     });
     app.input = Some(crate::app::Input::ConfirmPut);
     assert_eq!(
