@@ -263,6 +263,12 @@ fn writes_are_predicted_and_never_sent_nor_counted_as_answers() {
         "1 of 1 answer could not be compared with a prediction (no session policy, a condition not evaluated, or another error)"
     );
     assert_eq!(folder.to_json()["checks"][1]["answer"], "not_sent");
+    let unanswered = Check::new("b", Target::Prefix("docs/".to_string()), Some(&writer));
+    assert_eq!(
+        unanswered.to_json()["checks"][0]["answer"],
+        "none",
+        "a call sent and not answered yet is not a write's not_sent"
+    );
     assert_eq!(folder.to_json()["checks"][0]["answer"], "allowed");
     assert!(folder.table()[2].ends_with("· not sent"));
 }

@@ -393,3 +393,32 @@ impl Unfinished {
         )
     }
 }
+
+#[cfg(test)]
+mod unfinished_tests {
+    use super::Unfinished;
+    use chrono::TimeZone;
+
+    #[test]
+    fn an_unfinished_upload_is_one_line_when_it_began_its_name_and_its_id() {
+        let u = Unfinished {
+            key: "docs/a\u{1b}.iso".into(),
+            upload_id: "2~abc".into(),
+            initiated: Some(
+                chrono::Utc
+                    .with_ymd_and_hms(2026, 12, 5, 9, 30, 12)
+                    .unwrap(),
+            ),
+        };
+        assert_eq!(
+            u.line("s3://b/docs/a\u{1b}.iso"),
+            "2026-12-05 09:30:12  s3://b/docs/a\\u{1b}.iso  2~abc",
+            "the name escaped as everywhere on a terminal"
+        );
+        let undated = Unfinished {
+            initiated: None,
+            ..u
+        };
+        assert_eq!(undated.line("k"), format!("{}  k  2~abc", " ".repeat(19)));
+    }
+}
