@@ -49,6 +49,40 @@ fn read_back(policy: &Path, key: &str) -> Vec<u8> {
     out.stdout
 }
 
+/// The TUI opened, `width` columns wide, on a folder of its own (`STEM-PID/`) holding the
+/// `seeded` names (each its key as its body), as a session that may read, write and delete
+/// there; the folder's first seeded name shows.
+struct Opened {
+    _dir: tempfile::TempDir,
+    policy: std::path::PathBuf,
+    prefix: String,
+    tmux: common::tmux::Tmux,
+}
+
+fn open_tui(stem: &str, seeded: &[&str], width: u16) -> Opened {
+    let s = service();
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = format!("{stem}-{}/", std::process::id());
+    let policy = writer_policy(dir.path(), &prefix);
+    let keys: Vec<String> = seeded.iter().map(|n| format!("{prefix}{n}")).collect();
+    common::put_objects(&keys);
+    let tmux = common::start_tui(
+        &s.endpoint,
+        &["--policy", policy.to_str().unwrap(), "--prefix", &prefix],
+        &[],
+        width,
+        30,
+    );
+    let shown = seeded[0].split('/').next().unwrap_or_default();
+    tmux.wait_for(shown, std::time::Duration::from_secs(30));
+    Opened {
+        _dir: dir,
+        policy,
+        prefix,
+        tmux,
+    }
+}
+
 #[test]
 fn a_write_the_session_policy_refuses_is_said_and_nothing_is_sent() {
     let s = service();
@@ -430,23 +464,17 @@ fn the_tui_deletes_2500_marked_keys_in_3_requests_once_the_bucket_s_name_is_type
 #[test]
 fn the_tui_deletes_a_folder_whole_only_once_the_bucket_s_name_is_typed() {
     let s = service();
-    let dir = tempfile::tempdir().unwrap();
-    let prefix = format!("writes-rmdir-{}/", std::process::id());
-    let policy = writer_policy(dir.path(), &prefix);
-    common::put_objects(&[
-        format!("{prefix}dir/a.txt"),
-        format!("{prefix}dir/sub/b.txt"),
-        format!("{prefix}keep.txt"),
-    ]);
-    let tmux = common::start_tui(
-        &s.endpoint,
-        &["--policy", policy.to_str().unwrap(), "--prefix", &prefix],
-        &[],
+    let Opened {
+        _dir,
+        policy,
+        prefix,
+        tmux,
+    } = open_tui(
+        "writes-rmdir",
+        &["keep.txt", "dir/a.txt", "dir/sub/b.txt"],
         140,
-        30,
     );
     let t = std::time::Duration::from_secs(30);
-    tmux.wait_for("keep.txt", t);
     // The cursor is on the first row, the folder dir/.
     tmux.keys(&["D"]);
     let asked = format!("delete folder s3://{}/{prefix}dir/ (2 objects, ", s.bucket);
@@ -472,19 +500,13 @@ fn the_tui_deletes_a_folder_whole_only_once_the_bucket_s_name_is_typed() {
 #[test]
 fn the_tui_renames_an_object_by_editing_its_name_and_copies_it_into_a_folder() {
     let s = service();
-    let dir = tempfile::tempdir().unwrap();
-    let prefix = format!("writes-mv-{}/", std::process::id());
-    let policy = writer_policy(dir.path(), &prefix);
-    common::put_objects(&[format!("{prefix}a.txt")]);
-    let tmux = common::start_tui(
-        &s.endpoint,
-        &["--policy", policy.to_str().unwrap(), "--prefix", &prefix],
-        &[],
-        120,
-        30,
-    );
+    let Opened {
+        _dir,
+        policy,
+        prefix,
+        tmux,
+    } = open_tui("writes-mv", &["a.txt"], 120);
     let t = std::time::Duration::from_secs(30);
-    tmux.wait_for("a.txt", t);
     tmux.keys(&["R"]);
     tmux.wait_for(
         &format!("move a.txt to s3://{}/{prefix}: a.txt", s.bucket),
@@ -536,19 +558,13 @@ fn the_tui_renames_an_object_by_editing_its_name_and_copies_it_into_a_folder() {
 #[test]
 fn the_tui_makes_a_folder_as_the_console_does() {
     let s = service();
-    let dir = tempfile::tempdir().unwrap();
-    let prefix = format!("writes-mkdir-{}/", std::process::id());
-    let policy = writer_policy(dir.path(), &prefix);
-    common::put_objects(&[format!("{prefix}seed.txt")]);
-    let tmux = common::start_tui(
-        &s.endpoint,
-        &["--policy", policy.to_str().unwrap(), "--prefix", &prefix],
-        &[],
-        100,
-        30,
-    );
+    let Opened {
+        _dir,
+        policy: _,
+        prefix,
+        tmux,
+    } = open_tui("writes-mkdir", &["seed.txt"], 100);
     let t = std::time::Duration::from_secs(30);
-    tmux.wait_for("seed.txt", t);
     tmux.keys(&["N"]);
     tmux.wait_for(&format!("new folder in s3://{}/{prefix}: ", s.bucket), t);
     tmux.type_text("reports 2026");

@@ -211,21 +211,32 @@ pub(crate) fn render_unfinished(frame: &mut Frame, area: Rect, app: &App, clock:
         ])
     }))
     .collect();
-    let height = area.height.saturating_sub(4).max(5);
-    let popup = centered(area, width, height);
-    let shown = usize::from(popup.height.saturating_sub(2));
-    let scroll = left.scroll.min(lines.len().saturating_sub(shown));
     let footer = format!(
         " D aborts them all · esc/M close · j/k scroll · {} ",
         left.uploads.len()
     );
+    let title = format!(" Unfinished uploads under {} ", left.place());
+    list_popup(frame, area, (title, footer), lines, left.scroll);
+}
+
+/// A popup of `lines` over most of `area`, scrolled to `scroll` (no further than its last
+/// line can come), with its title and footer.
+fn list_popup(
+    frame: &mut Frame,
+    area: Rect,
+    (title, footer): (String, String),
+    lines: Vec<Line<'_>>,
+    scroll: usize,
+) {
+    let width = area.width.saturating_sub(8).max(40);
+    let height = area.height.saturating_sub(4).max(5);
+    let popup = centered(area, width, height);
+    let shown = usize::from(popup.height.saturating_sub(2));
+    let scroll = scroll.min(lines.len().saturating_sub(shown));
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
         .border_style(theme::focus_border())
-        .title(Span::styled(
-            format!(" Unfinished uploads under {} ", left.place()),
-            theme::title(),
-        ))
+        .title(Span::styled(title, theme::title()))
         .title_bottom(Span::styled(footer, theme::dim()));
     frame.render_widget(
         Paragraph::new(lines)
@@ -262,32 +273,16 @@ pub(crate) fn render_history(frame: &mut Frame, area: Rect, app: &App, clock: Cl
             ])
         })
         .collect();
-    let height = area.height.saturating_sub(4).max(5);
-    let popup = centered(area, width, height);
-    let shown = usize::from(popup.height.saturating_sub(2));
-    let scroll = h.scroll.min(h.len().saturating_sub(shown));
     let footer = format!(
         " esc/L close · j/k scroll · {} event{} ",
         h.len(),
         if h.len() == 1 { "" } else { "s" }
     );
-    frame.render_widget(Clear, popup);
-    let block = Block::bordered()
-        .border_style(theme::focus_border())
-        .title(Span::styled(
-            " Session history (newest first) ",
-            theme::title(),
-        ))
-        .title_bottom(Span::styled(footer, theme::dim()));
     let body = if lines.is_empty() {
         vec![Line::from(Span::styled("nothing yet", theme::dim()))]
     } else {
         lines
     };
-    frame.render_widget(
-        Paragraph::new(body)
-            .block(block)
-            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
-        popup,
-    );
+    let title = " Session history (newest first) ".to_string();
+    list_popup(frame, area, (title, footer), body, h.scroll);
 }
