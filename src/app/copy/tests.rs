@@ -325,6 +325,11 @@ fn s3_refusing_the_copy_is_said_with_its_code_and_nothing_changes() {
         notice(&app)
     );
     assert_eq!(
+        app.history.newest_first().next().unwrap().text,
+        format!("{} (signed with ASIA…WXYZ)", notice(&app)),
+        "a refusal goes in the history too"
+    );
+    assert_eq!(
         app.listing.rows().visible_keys(),
         ["docs/", "a.txt", "b.txt"]
     );
