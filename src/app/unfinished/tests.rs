@@ -75,6 +75,12 @@ fn m_lists_them_in_an_overlay_and_d_then_y_aborts_them_all() {
         app.update(key('j'), at(4));
     }
     assert_eq!(app.leftovers.shown().unwrap().scroll, 1);
+    app.update(key('k'), at(4));
+    assert_eq!(app.leftovers.shown().unwrap().scroll, 0);
+    app.update(key('G'), at(4));
+    assert_eq!(app.leftovers.shown().unwrap().scroll, 1, "G: the last");
+    app.update(key('g'), at(4));
+    assert_eq!(app.leftovers.shown().unwrap().scroll, 0, "g: the first");
     app.update(key('D'), at(4));
     assert_eq!(app.input, Some(Input::ConfirmAbort));
     assert_eq!(app.top(), Layer::ConfirmAbort);
