@@ -232,3 +232,32 @@ fn a_listing_s3_refuses_is_said_with_its_code() {
     );
     assert_eq!(app.top(), Layer::Listing);
 }
+
+#[test]
+fn one_refused_abort_is_named_once() {
+    let mut app = listed(vec![upload("a", "1"), upload("b", "2")]);
+    app.update(key('D'), at(4));
+    let fx = app.update(key('y'), at(4));
+    let [Effect::AbortUploads { request, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    app.update(
+        Msg::UploadsAborted {
+            request: *request,
+            refused: vec![(
+                "b".into(),
+                AwsFailure::new(ErrorKind::AccessDenied, Some("AccessDenied"), "one"),
+            )],
+        },
+        at(5),
+    );
+    assert_eq!(
+        notice(&app),
+        "aborted 1 of 2 unfinished uploads under s3://demo-bucket/; 1 refused: s3://demo-bucket/b: AccessDenied: one"
+    );
+    assert_eq!(
+        app.history.newest_first().next().unwrap().text,
+        format!("{} (signed with ASIA…WXYZ)", notice(&app)),
+        "not listed a second time"
+    );
+}
