@@ -445,13 +445,7 @@ fn the_tui_lists_the_unfinished_uploads_of_the_folder_and_aborts_them_after_a_ye
         )
         .unwrap();
     }
-    let tmux = common::start_tui(
-        &s.endpoint,
-        &["--policy", policy.to_str().unwrap(), "--prefix", &prefix],
-        &[],
-        120,
-        30,
-    );
+    let tmux = common::start_tui_in(&s.endpoint, &policy, &prefix, &[], 120);
     let t = std::time::Duration::from_secs(30);
     tmux.wait_for("seen.txt", t);
     tmux.keys(&["M"]);
@@ -495,19 +489,12 @@ fn the_tui_s_upload_meets_an_expired_token_refreshes_and_sends_only_the_part_s3_
         f.s3_once
             .push((part_label(&key_path, 2), S3Step::EXPIRED_TOKEN));
     });
-    let tmux = common::start_tui(
+    let tmux = common::start_tui_in(
         &proxy.url,
-        &[
-            "--policy",
-            policy.to_str().unwrap(),
-            "--prefix",
-            &prefix,
-            "--config",
-            config.to_str().unwrap(),
-        ],
-        &[],
+        &policy,
+        &prefix,
+        &["--config", config.to_str().unwrap()],
         140,
-        30,
     );
     let t = std::time::Duration::from_mins(1);
     tmux.wait_for("seen.txt", t);

@@ -66,13 +66,7 @@ fn open_tui(stem: &str, seeded: &[&str], width: u16) -> Opened {
     let policy = writer_policy(dir.path(), &prefix);
     let keys: Vec<String> = seeded.iter().map(|n| format!("{prefix}{n}")).collect();
     common::put_objects(&keys);
-    let tmux = common::start_tui(
-        &s.endpoint,
-        &["--policy", policy.to_str().unwrap(), "--prefix", &prefix],
-        &[],
-        width,
-        30,
-    );
+    let tmux = common::start_tui_in(&s.endpoint, &policy, &prefix, &[], width);
     let shown = seeded[0].split('/').next().unwrap_or_default();
     tmux.wait_for(shown, std::time::Duration::from_secs(30));
     Opened {
@@ -380,13 +374,7 @@ fn the_tui_deletes_the_object_under_the_cursor_after_a_yes() {
         &[file.to_str().unwrap(), &prefix],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let tmux = common::start_tui(
-        &s.endpoint,
-        &["--policy", policy.to_str().unwrap(), "--prefix", &prefix],
-        &[],
-        100,
-        30,
-    );
+    let tmux = common::start_tui_in(&s.endpoint, &policy, &prefix, &[], 100);
     let t = std::time::Duration::from_secs(30);
     tmux.wait_for("gone.txt", t);
     tmux.keys(&["D"]);
@@ -421,13 +409,7 @@ fn the_tui_deletes_2500_marked_keys_in_3_requests_once_the_bucket_s_name_is_type
     let keys: Vec<String> = (0..2500).map(|i| format!("{prefix}k{i:04}")).collect();
     common::put_objects(&keys);
     let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
-    let tmux = common::start_tui(
-        &proxy.url,
-        &["--policy", policy.to_str().unwrap(), "--prefix", &prefix],
-        &[],
-        120,
-        30,
-    );
+    let tmux = common::start_tui_in(&proxy.url, &policy, &prefix, &[], 120);
     let t = std::time::Duration::from_mins(1);
     tmux.wait_for("1,000 keys loaded · more available", t);
     tmux.keys(&["G"]);
@@ -597,13 +579,7 @@ fn the_tui_puts_a_file_into_the_folder_shown_and_asks_before_overwriting() {
         &[seed.to_str().unwrap(), &prefix],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let tmux = common::start_tui(
-        &s.endpoint,
-        &["--policy", policy.to_str().unwrap(), "--prefix", &prefix],
-        &[],
-        120,
-        30,
-    );
+    let tmux = common::start_tui_in(&s.endpoint, &policy, &prefix, &[], 120);
     let t = std::time::Duration::from_secs(30);
     tmux.wait_for("seed.txt", t);
     // The path typed in part, Tab completes it.

@@ -138,11 +138,7 @@ fn fit_name(
 
 /// `s3://bucket/key` of `key` in the bucket shown, escaped.
 fn uri(app: &App, key: &str) -> String {
-    format!(
-        "s3://{}/{}",
-        app.listing.bucket(),
-        crate::escape::printable(key)
-    )
+    crate::app::ctx::uri(app.listing.bucket(), key)
 }
 
 /// A line typed about the folder shown (`U`'s path, `N`'s name, `:`'s path): `{what}

@@ -265,6 +265,20 @@ pub fn start_tui(
     tmux::Tmux::start(env!("CARGO_BIN_EXE_sts3"), &args, &env, width, height)
 }
 
+/// The TUI at `endpoint`, `width` × 30, opened in `prefix` with the session policy at `policy`,
+/// and `extra_args` after.
+pub fn start_tui_in(
+    endpoint: &str,
+    policy: &std::path::Path,
+    prefix: &str,
+    extra_args: &[&str],
+    width: u16,
+) -> tmux::Tmux {
+    let mut args = vec!["--policy", policy.to_str().unwrap(), "--prefix", prefix];
+    args.extend_from_slice(extra_args);
+    start_tui(endpoint, &args, &[], width, 30)
+}
+
 /// All keys of the seeded bucket under `prefix`, as S3 orders them (by UTF-8 bytes).
 pub fn sorted(mut keys: Vec<String>) -> Vec<String> {
     keys.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));

@@ -6,9 +6,9 @@
 
 use super::destination;
 use crate::app::layers::Layer;
-use crate::app::tests::{self, at, key, running, special};
+use crate::app::tests::{self, at, key, notice, running, special};
 use crate::app::{App, Effect, Input, Msg, RequestId};
-use crate::failure::{AwsFailure, ErrorKind};
+use crate::failure::AwsFailure;
 use crate::keymap::Key;
 use crate::object::Copied;
 use crate::object::upload::Landed;
@@ -19,10 +19,6 @@ fn writable() -> App {
     let mut app = tests::writable(&["docs/"], &["a.txt", "b.txt"]);
     app.update(key('j'), at(1));
     app
-}
-
-fn notice(app: &App) -> &str {
-    &app.notice.as_ref().unwrap().text
 }
 
 /// `C` (or `R`), the prompt's text replaced by `to`, Enter: the effects.
@@ -210,7 +206,7 @@ fn r_moves_the_row_and_a_source_that_stays_is_said() {
         panic!("{fx:?}");
     };
     assert_eq!(to, "docs/b.txt", "a folder keeps the name");
-    let denied = AwsFailure::new(ErrorKind::AccessDenied, Some("AccessDenied"), "no");
+    let denied = tests::refused("no");
     app.update(
         Msg::ObjectCopied {
             request: *request,
@@ -311,11 +307,7 @@ fn s3_refusing_the_copy_is_said_with_its_code_and_nothing_changes() {
     app.update(
         Msg::ObjectCopied {
             request: *request,
-            result: Err(AwsFailure::new(
-                ErrorKind::AccessDenied,
-                Some("AccessDenied"),
-                "Access Denied",
-            )),
+            result: Err(tests::refused("Access Denied")),
         },
         at(4),
     );

@@ -5,9 +5,8 @@
 #![allow(unused_must_use)]
 
 use crate::app::layers::Layer;
-use crate::app::tests::{self, at, key, page, running};
+use crate::app::tests::{self, at, key, notice, page, running};
 use crate::app::{App, Effect, Input, Msg, RequestId};
-use crate::failure::{AwsFailure, ErrorKind};
 use crate::object::Deleted;
 
 /// A running app whose root shows a folder and two keys, with a session that may write.
@@ -15,10 +14,6 @@ fn writable() -> App {
     let mut app = tests::writable(&["docs/"], &["a.txt", "b.txt"]);
     app.update(key('j'), at(1)); // on a.txt
     app
-}
-
-fn notice(app: &App) -> &str {
-    &app.notice.as_ref().unwrap().text
 }
 
 #[test]
@@ -104,7 +99,7 @@ fn a_refusal_is_said_with_its_code_and_nothing_reloads() {
     let Effect::DeleteObjects { request, .. } = fx[0] else {
         panic!()
     };
-    let denied = AwsFailure::new(ErrorKind::AccessDenied, Some("AccessDenied"), "denied");
+    let denied = tests::refused("denied");
     let fx = app.update(
         Msg::ObjectsDeleted {
             request,
@@ -279,11 +274,7 @@ fn a_folder_that_cannot_be_listed_or_holds_nothing_is_said_and_nothing_asked() {
     app.update(
         Msg::ListedUnder {
             request: *request,
-            result: Err(AwsFailure::new(
-                ErrorKind::AccessDenied,
-                Some("AccessDenied"),
-                "Access Denied",
-            )),
+            result: Err(tests::refused("Access Denied")),
         },
         at(3),
     );
@@ -443,14 +434,13 @@ fn every_key_s3_refused_is_named_and_the_rest_are_gone() {
     let Effect::DeleteObjects { request, .. } = fx[0] else {
         panic!()
     };
-    let denied = |m: &str| AwsFailure::new(ErrorKind::AccessDenied, Some("AccessDenied"), m);
     let fx = app.update(
         Msg::ObjectsDeleted {
             request,
             result: Ok(Deleted {
                 refused: vec![
-                    ("k001".into(), denied("one")),
-                    ("k002".into(), denied("two")),
+                    ("k001".into(), tests::refused("one")),
+                    ("k002".into(), tests::refused("two")),
                 ],
                 markers: 0,
             }),
@@ -520,12 +510,14 @@ fn when_s3_refuses_every_key_nothing_reloads_and_the_marks_stay() {
     let Effect::DeleteObjects { request, .. } = fx[0] else {
         panic!()
     };
-    let denied = |m: &str| AwsFailure::new(ErrorKind::AccessDenied, Some("AccessDenied"), m);
     let fx = app.update(
         Msg::ObjectsDeleted {
             request,
             result: Ok(Deleted {
-                refused: vec![("k000".into(), denied("a")), ("k001".into(), denied("b"))],
+                refused: vec![
+                    ("k000".into(), tests::refused("a")),
+                    ("k001".into(), tests::refused("b")),
+                ],
                 markers: 0,
             }),
         },

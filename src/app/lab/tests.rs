@@ -10,7 +10,6 @@ use crate::app::tests::{
 };
 use crate::app::{App, Effect, Keymap, Msg};
 use crate::credentials::{CredentialRequest, Mode};
-use crate::failure::{AwsFailure, ErrorKind};
 use crate::keymap::Key;
 use crate::policy::diff::Change;
 use crate::policy::{PolicyError, SessionPolicy};
@@ -36,14 +35,6 @@ fn issued_policy(effects: &[Effect]) -> Option<SessionPolicy> {
         } => Some(policy.clone()),
         _ => None,
     })
-}
-
-fn denied() -> AwsFailure {
-    AwsFailure::new(
-        ErrorKind::AccessDenied,
-        Some("AccessDenied"),
-        "Access Denied",
-    )
 }
 
 const LIST_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::demo-bucket"}]}"#;
@@ -90,7 +81,7 @@ fn the_access_check_asks_for_the_selected_object_and_fills_in_the_answers() {
     app.update(
         Msg::AccessChecked {
             request,
-            answers: vec![Err(denied()), Ok(())],
+            answers: vec![Err(crate::app::tests::refused("Access Denied")), Ok(())],
         },
         at(3),
     );

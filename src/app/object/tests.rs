@@ -27,14 +27,6 @@ fn expired() -> AwsFailure {
     )
 }
 
-fn denied() -> AwsFailure {
-    AwsFailure::new(
-        ErrorKind::AccessDenied,
-        Some("AccessDenied"),
-        "Access Denied",
-    )
-}
-
 fn cut() -> AwsFailure {
     AwsFailure::new(ErrorKind::Network, None, "connection reset")
 }
@@ -284,7 +276,7 @@ fn access_denied_names_the_session_policy_when_it_lacks_get_object() {
     let fx = app.update(
         Msg::ObjectFailed {
             request,
-            failure: denied(),
+            failure: crate::app::tests::refused("Access Denied"),
         },
         at(3),
     );
@@ -311,7 +303,7 @@ fn access_denied_names_the_session_policy_when_it_lacks_get_object() {
     app.update(
         Msg::ObjectFailed {
             request,
-            failure: denied(),
+            failure: crate::app::tests::refused("Access Denied"),
         },
         at(3),
     );
@@ -617,7 +609,7 @@ fn a_denied_download_stops_with_the_policy_hint() {
     let fx = app.update(
         Msg::DownloadStalled {
             request,
-            failure: denied(),
+            failure: crate::app::tests::refused("Access Denied"),
         },
         at(3),
     );
@@ -1160,7 +1152,7 @@ fn access_denied_after_the_countdown_reached_zero_refreshes_the_view() {
     app.update(
         Msg::ObjectFailed {
             request,
-            failure: denied(),
+            failure: crate::app::tests::refused("Access Denied"),
         },
         at(3601),
     );

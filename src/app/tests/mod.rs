@@ -115,6 +115,16 @@ pub(crate) fn prompted(app: &mut App, opener: char, text: &str) -> Vec<Effect> {
     app.update(special(Key::Enter), at(2))
 }
 
+/// The notice shown; panics when there is none.
+pub(crate) fn notice(app: &App) -> &str {
+    &app.notice.as_ref().expect("a notice").text
+}
+
+/// S3's refusal (`AccessDenied`) with `message`.
+pub(crate) fn refused(message: &str) -> AwsFailure {
+    AwsFailure::new(ErrorKind::AccessDenied, Some("AccessDenied"), message)
+}
+
 /// A running app whose root shows `folders` and `keys`, with a session policy that may write
 /// (the `read-write` template, as if attached from the lab).
 pub(crate) fn writable(folders: &[&str], keys: &[&str]) -> App {

@@ -4,15 +4,10 @@
 #![allow(unused_must_use)]
 
 use crate::app::layers::Layer;
-use crate::app::tests::{self, at, key, running, special};
+use crate::app::tests::{self, at, key, notice, running, special};
 use crate::app::{App, Effect, Input, Msg, RequestId};
-use crate::failure::{AwsFailure, ErrorKind};
 use crate::keymap::Key;
 use crate::object::upload::Unfinished;
-
-fn notice(app: &App) -> &str {
-    &app.notice.as_ref().unwrap().text
-}
 
 fn upload(key: &str, id: &str) -> Unfinished {
     Unfinished {
@@ -154,11 +149,13 @@ fn each_refused_abort_is_named() {
     let [Effect::AbortUploads { request, .. }] = &fx[..] else {
         panic!("{fx:?}");
     };
-    let denied = |m: &str| AwsFailure::new(ErrorKind::AccessDenied, Some("AccessDenied"), m);
     app.update(
         Msg::UploadsAborted {
             request: *request,
-            refused: vec![("b".into(), denied("one")), ("c".into(), denied("two"))],
+            refused: vec![
+                ("b".into(), tests::refused("one")),
+                ("c".into(), tests::refused("two")),
+            ],
         },
         at(5),
     );
@@ -215,11 +212,7 @@ fn a_listing_s3_refuses_is_said_with_its_code() {
     app.update(
         Msg::UnfinishedListed {
             request: *request,
-            result: Err(AwsFailure::new(
-                ErrorKind::AccessDenied,
-                Some("AccessDenied"),
-                "Access Denied",
-            )),
+            result: Err(tests::refused("Access Denied")),
         },
         at(3),
     );
@@ -244,10 +237,7 @@ fn one_refused_abort_is_named_once() {
     app.update(
         Msg::UploadsAborted {
             request: *request,
-            refused: vec![(
-                "b".into(),
-                AwsFailure::new(ErrorKind::AccessDenied, Some("AccessDenied"), "one"),
-            )],
+            refused: vec![("b".into(), tests::refused("one"))],
         },
         at(5),
     );

@@ -4,7 +4,7 @@
 #![allow(unused_must_use)]
 
 use crate::app::layers::Layer;
-use crate::app::tests::{self, at, key, page, running, special};
+use crate::app::tests::{self, at, key, notice, page, running, special};
 use crate::app::{App, Effect, Input, Msg, RequestId};
 use crate::failure::{AwsFailure, ErrorKind};
 use crate::keymap::Key;
@@ -30,10 +30,6 @@ fn typed(app: &mut App, text: &str) {
     for c in text.chars() {
         app.update(key(c), at(2));
     }
-}
-
-fn notice(app: &App) -> &str {
-    &app.notice.as_ref().unwrap().text
 }
 
 /// `U`, the path, Enter: the Upload effect's request.
@@ -306,7 +302,7 @@ fn an_expired_token_mid_upload_issues_credentials_then_the_upload_goes_on() {
 fn a_refusal_new_credentials_cannot_help_gives_the_upload_up() {
     let mut app = writable();
     let request = put(&mut app, "/tmp/r.pdf");
-    let denied = AwsFailure::new(ErrorKind::AccessDenied, Some("AccessDenied"), "no");
+    let denied = tests::refused("no");
     let fx = app.update(
         Msg::UploadStalled {
             request,

@@ -49,7 +49,7 @@ impl S3Browser {
     pub async fn exists(&self, bucket: &str, key: &str) -> Result<bool, AwsFailure> {
         match self.head(bucket, key).await {
             Ok(_) => Ok(true),
-            Err(f) if f.code.as_deref() == Some("NoSuchKey") || f.status == Some(404) => Ok(false),
+            Err(f) if f.is_not_found() => Ok(false),
             Err(f) => Err(f),
         }
     }

@@ -166,11 +166,9 @@ impl Answer {
             Err(f) if f.kind == ErrorKind::AccessDenied => Answer::Denied {
                 code: f.code.unwrap_or_else(|| "Forbidden".to_string()),
             },
-            Err(f) if f.code.as_deref() == Some("NoSuchKey") || f.status == Some(404) => {
-                Answer::Allowed {
-                    note: Some("no such key".to_string()),
-                }
-            }
+            Err(f) if f.is_not_found() => Answer::Allowed {
+                note: Some("no such key".to_string()),
+            },
             Err(failure) => Answer::Other { failure },
         }
     }

@@ -133,13 +133,19 @@ impl AwsFailure {
         }
     }
 
-    /// The code to show: the AWS code, or a name for the kind when the service sent none.
     /// S3's answer to a conditional write whose condition failed (`If-None-Match: *` on a key
     /// that exists).
     pub fn is_precondition_failed(&self) -> bool {
         self.code.as_deref() == Some("PreconditionFailed") || self.status == Some(412)
     }
 
+    /// S3's answer about a key that is not there (`NoSuchKey`; HeadObject has no body, so only
+    /// its 404).
+    pub fn is_not_found(&self) -> bool {
+        self.code.as_deref() == Some("NoSuchKey") || self.status == Some(404)
+    }
+
+    /// The code to show: the AWS code, or a name for the kind when the service sent none.
     pub fn code_or_kind(&self) -> String {
         self.code
             .clone()

@@ -197,3 +197,12 @@ fn a_message_and_what_follows_it_are_joined_without_a_stray_full_stop() {
     );
     assert_eq!(and_then("plain ", "more"), "plain; more");
 }
+
+#[test]
+fn a_missing_key_is_told_by_its_code_or_by_a_bodiless_404() {
+    assert!(AwsFailure::from_service(Some("NoSuchKey"), None, Some(404)).is_not_found());
+    assert!(AwsFailure::from_service(Some("NoSuchKey"), None, None).is_not_found());
+    assert!(AwsFailure::from_service(None, None, Some(404)).is_not_found());
+    assert!(!AwsFailure::from_service(Some("AccessDenied"), None, Some(403)).is_not_found());
+    assert!(!AwsFailure::from_service(None, None, Some(412)).is_not_found());
+}
