@@ -1,4 +1,4 @@
-//! Multipart uploads against the real local service (SeaweedFS checks each part's SHA-256 and
+//! Multipart uploads against the real local service (SeaweedFS checks each part's CRC32C and
 //! answers the whole object's ETag and composite checksum), through the fault proxy, which
 //! counts the parts: a file of several parts comes back byte for byte; an expired token and a
 //! cut connection halfway resume with one refresh and store each part once; Ctrl-C aborts the
@@ -13,6 +13,7 @@ use common::{command, service};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::process::Output;
+use sts3::object::upload::{PartSums, Whole};
 
 const MIB: usize = 1024 * 1024;
 
@@ -141,6 +142,24 @@ fn a_file_of_several_parts_goes_up_in_parts_and_comes_back_byte_identical() {
         text(&out.stderr).contains("put 1 file (24,117,248 bytes)"),
         "{}",
         text(&out.stderr)
+    );
+    // S3 holds the object's CRC32C: the composite of the five parts' that went with them.
+    let (rt, admin) = common::admin_s3();
+    let head = rt
+        .block_on(
+            admin
+                .head_object()
+                .bucket(&s.bucket)
+                .key(format!("{prefix}big.bin"))
+                .checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled)
+                .send(),
+        )
+        .unwrap();
+    let parts: Vec<PartSums> = bytes.chunks(5 * MIB).map(PartSums::of).collect();
+    assert_eq!(parts.len(), 5);
+    assert_eq!(
+        head.checksum_crc32_c(),
+        Some(Whole::of(&parts).checksum.as_str())
     );
 }
 

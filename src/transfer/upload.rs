@@ -1,6 +1,7 @@
 //! The upload engine `sts3 put` and the TUI use: a file up to one part in one PutObject, a
-//! larger one as a multipart upload whose parts go `parallel` at once, each with its SHA-256
-//! for S3 to check, and the whole object's ETag and checksum checked against what S3 answers.
+//! larger one as a multipart upload whose parts go `parallel` at once, each with its CRC32C
+//! for S3 to check, and each part's and the whole object's checksum checked against what S3
+//! answers.
 //! A part that fails does not start the upload over: once new credentials are in place (or the
 //! connection is back), `ListParts` says which parts S3 holds and only the others are sent,
 //! signed with whatever credentials are in use then. An upload that cannot finish is aborted,
@@ -10,7 +11,9 @@
 use super::{MAX_RESUMES, Renewal};
 use crate::aws::{Multipart, SentPart, Stored, UploadId};
 use crate::failure::AwsFailure;
-use crate::object::upload::{Mismatch, PartPlan, PartSums, PlanError, Whole, parts_held};
+use crate::object::upload::{
+    Mismatch, PartPlan, PartSums, PlanError, Whole, md5_etag, parts_held, same_etag,
+};
 use bytes::Bytes;
 use futures_util::StreamExt as _;
 use futures_util::stream::FuturesUnordered;
@@ -252,14 +255,14 @@ async fn single(
     let body = read_part(source.path, 0, stamp.len).await?;
     stamp.unchanged(source.path)?;
     let sums = PartSums::of(&body);
-    let sha = sums.sha256_b64();
+    let checksum = sums.checksum();
     let put = retried(renewal, || {
         s3.put_bytes(
             source.bucket,
             source.key,
             source.content_type,
             body.clone(),
-            &sha,
+            &checksum,
             options.only_new,
         )
     })
@@ -318,9 +321,6 @@ struct Progress {
     sums: Vec<Option<PartSums>>,
     /// The parts S3 holds, by number.
     sent: BTreeMap<u32, SentPart>,
-    /// Every part's ETag S3 answered was its MD5 (not so with SSE-KMS): then the whole
-    /// object's ETag can be checked too.
-    etags_are_md5: bool,
 }
 
 /// How one part went: its number, its sums, S3's answer.
@@ -346,7 +346,6 @@ impl Parts<'_> {
         let mut progress = Progress {
             sums: vec![None; count as usize],
             sent: BTreeMap::new(),
-            etags_are_md5: true,
         };
         let mut resumes = 0;
         loop {
@@ -409,20 +408,22 @@ impl Parts<'_> {
                 return Ok(failure);
             };
             let (n, sums, answer) = outcome?;
+            if let Ok(stored) = &answer {
+                sums.check(stored.checksum.as_deref())?;
+            }
             let stored = answer.and_then(|s| match s.etag {
                 Some(etag) => Ok(etag),
                 None => Err(no_etag(n)),
             });
             match stored {
                 Ok(etag) => {
-                    progress.etags_are_md5 &= sums.is_etag(&etag);
                     listener.sent(sums.len);
                     progress.sent.insert(
                         n,
                         SentPart {
                             number: n,
                             etag,
-                            sha256: sums.sha256_b64(),
+                            checksum: sums.checksum(),
                         },
                     );
                 }
@@ -442,14 +443,15 @@ impl Parts<'_> {
         let sums = PartSums::of(&body);
         let answer = self
             .s3
-            .upload_part(self.upload, n, body, &sums.sha256_b64())
+            .upload_part(self.upload, n, body, &sums.checksum())
             .await;
         Ok((n, sums, answer))
     }
 
     /// After a failure: the parts S3 holds that are the bytes sent count as sent (one whose
-    /// answer was lost too); every other part is sent again. A session that may not list the
-    /// parts (`s3:ListMultipartUploadParts`) goes by the answers it had.
+    /// answer was lost too: its bytes are read again and their MD5 compared with the ETag
+    /// listed); every other part is sent again. A session that may not list the parts
+    /// (`s3:ListMultipartUploadParts`) goes by the answers it had.
     async fn reconcile(
         &self,
         progress: &mut Progress,
@@ -460,7 +462,21 @@ impl Parts<'_> {
             Err(f) if f.kind == crate::failure::ErrorKind::AccessDenied => return Ok(()),
             Err(f) => return Err(UploadError::Object(f)),
         };
-        let held = parts_held(&listed, &progress.sums);
+        let answered = progress
+            .sent
+            .iter()
+            .map(|(n, p)| (*n, p.etag.clone()))
+            .collect();
+        let (mut held, to_hash) = parts_held(&listed, &progress.sums, &answered);
+        for part in listed.iter().filter(|p| to_hash.contains(&p.number)) {
+            let (from, len) = self.plan.range(part.number);
+            if same_etag(
+                &md5_etag(&read_part(self.path, from, len).await?),
+                &part.etag,
+            ) {
+                held.push(part.number);
+            }
+        }
         progress.sent.retain(|n, _| held.contains(n));
         for part in listed.into_iter().filter(|p| held.contains(&p.number)) {
             let Some(sums) = &progress.sums[part.number as usize - 1] else {
@@ -472,7 +488,7 @@ impl Parts<'_> {
                 .or_insert_with(|| SentPart {
                     number: part.number,
                     etag: part.etag,
-                    sha256: sums.sha256_b64(),
+                    checksum: sums.checksum(),
                 });
         }
         Ok(())
@@ -495,9 +511,8 @@ impl Parts<'_> {
             Err(f) if f.is_precondition_failed() => return Ok(Sent::Exists),
             Err(f) => return Err(UploadError::Object(f)),
         };
-        let sums: Vec<PartSums> = progress.sums.iter().flatten().cloned().collect();
-        let etag = stored.etag.as_deref().filter(|_| progress.etags_are_md5);
-        Whole::of(&sums).check(etag, stored.checksum.as_deref())?;
+        let sums: Vec<PartSums> = progress.sums.iter().flatten().copied().collect();
+        Whole::of(&sums).check(stored.checksum.as_deref())?;
         Ok(Sent::Stored {
             parts: self.plan.count(),
             etag: stored.etag,

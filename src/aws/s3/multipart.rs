@@ -1,4 +1,4 @@
-//! Multipart uploads: create (SHA-256 checksums asked for), a part with its checksum for S3 to
+//! Multipart uploads: create (CRC32C checksums asked for), a part with its checksum for S3 to
 //! check, the parts S3 has (to resume), complete (never over an existing key when asked),
 //! abort, and the bucket's unfinished uploads. The order and the checks are the upload
 //! engine's (`transfer::upload`).
@@ -11,7 +11,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{ChecksumAlgorithm, CompletedMultipartUpload, CompletedPart};
 use futures_util::future::BoxFuture;
 
-/// What S3 answered a part or a whole object: its ETag and its SHA-256 checksum.
+/// What S3 answered a part or a whole object: its ETag and its CRC32C checksum.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Stored {
     pub etag: Option<String>,
@@ -32,7 +32,7 @@ impl Stored {
 pub struct SentPart {
     pub number: u32,
     pub etag: String,
-    pub sha256: String,
+    pub checksum: String,
 }
 
 pub use crate::object::upload::Unfinished;
@@ -42,7 +42,7 @@ fn part_number(n: u32) -> i32 {
 }
 
 impl S3Browser {
-    /// PutObject of `body` (one part's worth) with its SHA-256 for S3 to check; `only_new`:
+    /// PutObject of `body` (one part's worth) with its CRC32C for S3 to check; `only_new`:
     /// never over an existing key (`If-None-Match: *`).
     pub async fn put_bytes(
         &self,
@@ -50,7 +50,7 @@ impl S3Browser {
         key: &str,
         content_type: &str,
         body: bytes::Bytes,
-        sha256: &str,
+        crc32c: &str,
         only_new: bool,
     ) -> Result<Stored, AwsFailure> {
         let out = self
@@ -59,20 +59,20 @@ impl S3Browser {
             .bucket(bucket)
             .key(key)
             .content_type(content_type)
-            .checksum_sha256(sha256)
+            .checksum_crc32_c(crc32c)
             .body(ByteStream::from(body))
             .set_if_none_match(only_new.then(|| "*".to_string()))
-            // The body's integrity is the SHA-256 checksum S3 checks: signing the payload
-            // would hash every byte a second time.
+            // The body's integrity is the CRC32C checksum S3 checks: signing the payload would
+            // hash every byte with SHA-256 too.
             .customize()
             .disable_payload_signing()
             .send()
             .await
             .map_err(|e| failure_from_sdk(&e, &self.place, "PutObject answer"))?;
-        Ok(Stored::of(out.e_tag(), out.checksum_sha256()))
+        Ok(Stored::of(out.e_tag(), out.checksum_crc32_c()))
     }
 
-    /// CreateMultipartUpload, asking for SHA-256 checksums: the upload's id.
+    /// CreateMultipartUpload, asking for CRC32C checksums: the upload's id.
     pub async fn create_upload(
         &self,
         bucket: &str,
@@ -85,7 +85,7 @@ impl S3Browser {
             .bucket(bucket)
             .key(key)
             .content_type(content_type)
-            .checksum_algorithm(ChecksumAlgorithm::Sha256)
+            .checksum_algorithm(ChecksumAlgorithm::Crc32C)
             .send()
             .await
             .map_err(|e| failure_from_sdk(&e, &self.place, "CreateMultipartUpload answer"))?;
@@ -98,7 +98,7 @@ impl S3Browser {
         })
     }
 
-    /// UploadPart of `body` as part `n`, with its SHA-256 for S3 to check.
+    /// UploadPart of `body` as part `n`, with its CRC32C for S3 to check.
     pub async fn upload_part(
         &self,
         bucket: &str,
@@ -106,7 +106,7 @@ impl S3Browser {
         upload_id: &str,
         n: u32,
         body: bytes::Bytes,
-        sha256: &str,
+        crc32c: &str,
     ) -> Result<Stored, AwsFailure> {
         let out = self
             .client
@@ -115,7 +115,7 @@ impl S3Browser {
             .key(key)
             .upload_id(upload_id)
             .part_number(part_number(n))
-            .checksum_sha256(sha256)
+            .checksum_crc32_c(crc32c)
             .body(ByteStream::from(body))
             // As for PutObject: the checksum S3 checks, not a second hash for the signature.
             .customize()
@@ -123,7 +123,7 @@ impl S3Browser {
             .send()
             .await
             .map_err(|e| failure_from_sdk(&e, &self.place, "UploadPart answer"))?;
-        Ok(Stored::of(out.e_tag(), out.checksum_sha256()))
+        Ok(Stored::of(out.e_tag(), out.checksum_crc32_c()))
     }
 
     /// ListParts, every page: the parts S3 has of the upload.
@@ -151,6 +151,7 @@ impl S3Browser {
                     number: u32::try_from(p.part_number()?).ok()?,
                     etag: p.e_tag()?.to_string(),
                     size: u64::try_from(p.size()?).ok()?,
+                    checksum: p.checksum_crc32_c().map(str::to_string),
                 })
             }));
             let next = out.next_part_number_marker().map(str::to_string);
@@ -177,7 +178,7 @@ impl S3Browser {
                 CompletedPart::builder()
                     .part_number(part_number(p.number))
                     .e_tag(&p.etag)
-                    .checksum_sha256(&p.sha256)
+                    .checksum_crc32_c(&p.checksum)
                     .build()
             })
             .collect();
@@ -196,7 +197,7 @@ impl S3Browser {
             .send()
             .await
             .map_err(|e| failure_from_sdk(&e, &self.place, "CompleteMultipartUpload answer"))?;
-        Ok(Stored::of(out.e_tag(), out.checksum_sha256()))
+        Ok(Stored::of(out.e_tag(), out.checksum_crc32_c()))
     }
 
     /// AbortMultipartUpload: S3 drops the parts it holds.
@@ -264,7 +265,7 @@ pub trait Multipart: Send + Sync {
         key: &'a str,
         content_type: &'a str,
         body: bytes::Bytes,
-        sha256: &'a str,
+        crc32c: &'a str,
         only_new: bool,
     ) -> BoxFuture<'a, Result<Stored, AwsFailure>>;
     fn create_upload<'a>(
@@ -278,7 +279,7 @@ pub trait Multipart: Send + Sync {
         upload: &'a UploadId,
         n: u32,
         body: bytes::Bytes,
-        sha256: &'a str,
+        crc32c: &'a str,
     ) -> BoxFuture<'a, Result<Stored, AwsFailure>>;
     fn list_parts<'a>(
         &'a self,
@@ -308,7 +309,7 @@ impl Multipart for S3Browser {
         key: &'a str,
         content_type: &'a str,
         body: bytes::Bytes,
-        sha256: &'a str,
+        crc32c: &'a str,
         only_new: bool,
     ) -> BoxFuture<'a, Result<Stored, AwsFailure>> {
         Box::pin(S3Browser::put_bytes(
@@ -317,7 +318,7 @@ impl Multipart for S3Browser {
             key,
             content_type,
             body,
-            sha256,
+            crc32c,
             only_new,
         ))
     }
@@ -336,7 +337,7 @@ impl Multipart for S3Browser {
         upload: &'a UploadId,
         n: u32,
         body: bytes::Bytes,
-        sha256: &'a str,
+        crc32c: &'a str,
     ) -> BoxFuture<'a, Result<Stored, AwsFailure>> {
         Box::pin(S3Browser::upload_part(
             self,
@@ -345,7 +346,7 @@ impl Multipart for S3Browser {
             &upload.id,
             n,
             body,
-            sha256,
+            crc32c,
         ))
     }
 

@@ -19,6 +19,10 @@ struct Store {
     grow_on_part_2: Mutex<Option<std::path::PathBuf>>,
     /// What CompleteMultipartUpload answers as the object's checksum.
     checksum: Mutex<Option<String>>,
+    /// Part N is answered with another checksum than the one it was sent with.
+    garble_checksum_of: Option<u32>,
+    /// Part N, the first time, is stored as other bytes (and its answer lost).
+    other_bytes_of: Mutex<Option<u32>>,
     /// A PutObject takes a while (its end is a call of its own).
     slow_puts: bool,
 }
@@ -67,7 +71,7 @@ impl Multipart for Store {
         key: &'a str,
         _content_type: &'a str,
         body: Bytes,
-        _sha256: &'a str,
+        _crc32c: &'a str,
         only_new: bool,
     ) -> BoxFuture<'a, Result<Stored, AwsFailure>> {
         Box::pin(async move {
@@ -77,7 +81,7 @@ impl Multipart for Store {
                 self.call(format!("put {key} stored"))?;
             }
             Ok(Stored {
-                etag: Some(PartSums::of(&body).etag()),
+                etag: Some(md5_etag(&body)),
                 checksum: self.checksum.lock().unwrap().clone(),
             })
         })
@@ -100,7 +104,7 @@ impl Multipart for Store {
         _upload: &'a UploadId,
         n: u32,
         body: Bytes,
-        _sha256: &'a str,
+        crc32c: &'a str,
     ) -> BoxFuture<'a, Result<Stored, AwsFailure>> {
         Box::pin(async move {
             self.call(format!("part {n}"))?;
@@ -111,7 +115,17 @@ impl Multipart for Store {
                 let mut f = std::fs::OpenOptions::new().append(true).open(path).unwrap();
                 f.write_all(b"more").unwrap();
             }
-            let etag = PartSums::of(&body).etag();
+            let mut etag = md5_etag(&body);
+            if self
+                .other_bytes_of
+                .lock()
+                .unwrap()
+                .take_if(|l| *l == n)
+                .is_some()
+            {
+                etag = md5_etag(b"other bytes");
+                *self.lose_answer_of.lock().unwrap() = Some(n);
+            }
             self.parts
                 .lock()
                 .unwrap()
@@ -125,9 +139,15 @@ impl Multipart for Store {
             {
                 return Err(cut());
             }
+            // S3 answers the checksum it checked the bytes with.
+            let checksum = if self.garble_checksum_of == Some(n) {
+                PartSums::of(b"other bytes").checksum()
+            } else {
+                crc32c.to_string()
+            };
             Ok(Stored {
                 etag: Some(etag),
-                checksum: None,
+                checksum: Some(checksum),
             })
         })
     }
@@ -147,6 +167,8 @@ impl Multipart for Store {
                     number: *n,
                     etag: etag.clone(),
                     size: *size,
+                    // As SeaweedFS: no checksum listed, the ETag tells.
+                    checksum: None,
                 })
                 .collect())
         })
@@ -534,6 +556,44 @@ async fn a_checksum_s3_answers_that_is_not_the_parts_is_an_error() {
         "{e:?}"
     );
     assert_eq!(store.calls().last().unwrap(), "abort");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_part_s3_answers_with_another_checksum_is_an_error_and_nothing_is_completed() {
+    let (_d, path) = file(SIZE);
+    let store = Store {
+        garble_checksum_of: Some(2),
+        ..Store::default()
+    };
+    let (mut r, mut h) = (Renewals::default(), Heard::default());
+    let e = put(&store, &path, 1, &mut r, &mut h).await.unwrap_err();
+    assert!(
+        matches!(e, UploadError::Mismatch(Mismatch::Checksum { .. })),
+        "{e:?}"
+    );
+    assert_eq!(store.calls(), ["create k", "part 1", "part 2", "abort"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_part_listed_whose_answer_was_lost_is_sent_again_when_its_etag_is_not_its_bytes_md5() {
+    let (_d, path) = file(SIZE);
+    let store = Store::default();
+    *store.other_bytes_of.lock().unwrap() = Some(2);
+    let (mut r, mut h) = (Renewals::default(), Heard::default());
+    put(&store, &path, 1, &mut r, &mut h).await.unwrap();
+    assert_eq!(
+        store.calls(),
+        [
+            "create k",
+            "part 1",
+            "part 2",
+            "list",
+            "part 2",
+            "part 3",
+            "complete [1, 2, 3] only_new=true"
+        ]
+    );
+    assert_eq!(h.resumed, [(1, 3)], "only part 1 counted as held");
 }
 
 #[tokio::test(start_paused = true)]

@@ -1,13 +1,13 @@
 //! An upload's arithmetic: one PutObject under a threshold, else a multipart upload whose parts
 //! fit S3's limits (at least 5 MiB but the last, at most 10,000 of them, so the part size grows
-//! with the file), and the checks on what S3 answers: each part's ETag is its MD5, the whole
-//! object's ETag is the MD5 of the parts' MD5s with `-N`, its checksum the SHA-256 of the
-//! parts' SHA-256s with `-N`. Pure: the files and requests are the shell's.
+//! with the file), and the checks on what S3 answers: each part goes with its CRC32C, which S3
+//! checks and answers; the whole object's checksum is the CRC32C of the parts' CRC32Cs with
+//! `-N`. Which parts S3 holds after a failure is told by their checksum or ETag. Pure: the
+//! files and requests are the shell's.
 
 use crate::bucket::Etag;
 use base64::Engine as _;
 use md5::{Digest as _, Md5};
-use sha2::Sha256;
 use thiserror::Error;
 
 pub const MIB: u64 = 1024 * 1024;
@@ -68,42 +68,50 @@ impl PartPlan {
     }
 }
 
-/// What sts3 computed of one part's bytes, before sending them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What sts3 computed of one part's bytes, before sending them: their CRC32C, which goes with
+/// them for S3 to check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PartSums {
-    pub md5: [u8; 16],
-    pub sha256: [u8; 32],
+    pub crc32c: u32,
     pub len: u64,
 }
 
 impl PartSums {
     pub fn of(bytes: &[u8]) -> Self {
         Self {
-            md5: Md5::digest(bytes).into(),
-            sha256: Sha256::digest(bytes).into(),
+            crc32c: crc32c(bytes),
             len: bytes.len() as u64,
         }
     }
 
-    /// The SHA-256 as S3's `x-amz-checksum-sha256` carries it.
-    pub fn sha256_b64(&self) -> String {
-        base64::engine::general_purpose::STANDARD.encode(self.sha256)
+    /// The CRC32C as S3's `x-amz-checksum-crc32c` carries it: its 4 bytes, big-endian, in
+    /// base64.
+    pub fn checksum(&self) -> String {
+        base64::engine::general_purpose::STANDARD.encode(self.crc32c.to_be_bytes())
     }
 
-    /// The ETag S3 gives a part (or a single-part object) of these bytes, quoted.
-    pub fn etag(&self) -> String {
-        Etag::Md5(self.md5).to_string()
-    }
-
-    /// Whether `answered` is this ETag, quoted or not (some servers drop the quotes).
-    pub fn is_etag(&self, answered: &str) -> bool {
-        answered.trim_matches('"') == self.etag().trim_matches('"')
-    }
-
-    /// Checks the SHA-256 S3 answered for a single PutObject of these bytes, when it gave one.
+    /// Checks the checksum S3 answered for these bytes (a part, or a single PutObject), when
+    /// it gave one.
     pub fn check(&self, checksum: Option<&str>) -> Result<(), Mismatch> {
-        same_checksum(&self.sha256_b64(), checksum)
+        same_checksum(&self.checksum(), checksum)
     }
+}
+
+fn crc32c(bytes: &[u8]) -> u32 {
+    // CRC-32/ISCSI is CRC32C: the value is 32 bits wide, in a u64.
+    let crc = crc_fast::checksum(crc_fast::CrcAlgorithm::Crc32Iscsi, bytes);
+    u32::try_from(crc).unwrap_or(u32::MAX)
+}
+
+/// The ETag S3 gives a part (or a single-part object) of `bytes`: their MD5, quoted. Only
+/// computed where the checksum cannot tell: a part S3 lists whose answer was lost.
+pub fn md5_etag(bytes: &[u8]) -> String {
+    Etag::Md5(Md5::digest(bytes).into()).to_string()
+}
+
+/// Whether two ETags are the same, quoted or not (some servers drop the quotes).
+pub fn same_etag(a: &str, b: &str) -> bool {
+    a.trim_matches('"') == b.trim_matches('"')
 }
 
 /// `answered`, when given, is `expected`.
@@ -120,66 +128,30 @@ fn same_checksum(expected: &str, answered: Option<&str>) -> Result<(), Mismatch>
 /// What S3 answered that does not match the bytes sent.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum Mismatch {
-    #[error("S3 answered ETag {answered} for the object, not the {expected} its parts make")]
-    Etag { expected: String, answered: String },
-    #[error(
-        "S3 answered SHA-256 checksum {answered} for the object, not the {expected} its parts make"
-    )]
+    #[error("S3 answered CRC32C checksum {answered}, not the {expected} of the bytes sent")]
     Checksum { expected: String, answered: String },
 }
 
-/// The whole object's ETag and checksum, from its parts' sums in part order.
+/// The whole object's checksum, from its parts' in part order: the CRC32C of their CRC32Cs,
+/// with `-N` (S3's composite checksum).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Whole {
-    pub etag: String,
     pub checksum: String,
 }
 
 impl Whole {
     pub fn of(parts: &[PartSums]) -> Self {
-        let mut md5 = Md5::new();
-        let mut sha = Sha256::new();
-        for p in parts {
-            md5.update(p.md5);
-            sha.update(p.sha256);
-        }
-        let n = parts.len();
-        let md5_of_md5s = Etag::Md5(md5.finalize().into()).to_string();
+        let joined: Vec<u8> = parts.iter().flat_map(|p| p.crc32c.to_be_bytes()).collect();
+        let whole = PartSums::of(&joined).checksum();
         Self {
-            etag: format!("{}-{n}\"", md5_of_md5s.trim_end_matches('"')),
-            checksum: format!(
-                "{}-{n}",
-                base64::engine::general_purpose::STANDARD.encode(sha.finalize())
-            ),
+            checksum: format!("{whole}-{}", parts.len()),
         }
     }
 
-    /// Checks S3's answer to CompleteMultipartUpload: its checksum when it gave one, its ETag
-    /// when it has the multipart shape (a server may make its own: then only the checksum can
-    /// tell).
-    pub fn check(&self, etag: Option<&str>, checksum: Option<&str>) -> Result<(), Mismatch> {
-        same_checksum(&self.checksum, checksum)?;
-        if let Some(answered) = etag.filter(|e| is_multipart_etag(e))
-            && answered.trim_matches('"') != self.etag.trim_matches('"')
-        {
-            return Err(Mismatch::Etag {
-                expected: self.etag.clone(),
-                answered: answered.to_string(),
-            });
-        }
-        Ok(())
+    /// Checks S3's answer to CompleteMultipartUpload: its checksum, when it gave one.
+    pub fn check(&self, checksum: Option<&str>) -> Result<(), Mismatch> {
+        same_checksum(&self.checksum, checksum)
     }
-}
-
-/// `"<32 hex>-<n>"`: the ETag S3 makes for a multipart upload.
-fn is_multipart_etag(etag: &str) -> bool {
-    let e = etag.trim_matches('"');
-    e.split_once('-').is_some_and(|(md5, n)| {
-        md5.len() == 32
-            && md5.bytes().all(|b| b.is_ascii_hexdigit())
-            && !n.is_empty()
-            && n.bytes().all(|b| b.is_ascii_digit())
-    })
 }
 
 /// A part S3 has, as ListParts says.
@@ -188,24 +160,40 @@ pub struct ListedPart {
     pub number: u32,
     pub etag: String,
     pub size: u64,
+    /// Its CRC32C, when S3 lists it.
+    pub checksum: Option<String>,
 }
 
-/// Which of `listed` are the bytes sts3 sent: the part's number, size and ETag (its MD5) all
-/// match what was computed when it was read (`sums[n - 1]`). A part not matching is sent again.
-pub fn parts_held(listed: &[ListedPart], sums: &[Option<PartSums>]) -> Vec<u32> {
-    let mut held: Vec<u32> = listed
-        .iter()
-        .filter(|p| {
-            let i = p.number.checked_sub(1).map(|i| i as usize);
-            i.and_then(|i| sums.get(i))
-                .and_then(Option::as_ref)
-                .is_some_and(|s| s.len == p.size && s.is_etag(&p.etag))
-        })
-        .map(|p| p.number)
-        .collect();
-    held.sort_unstable();
-    held.dedup();
-    held
+/// Which of `listed` are the bytes sts3 sent, as far as the listing tells: the part's number
+/// and size match what was read (`sums[n - 1]`), and either its checksum is theirs or its ETag
+/// is the one S3 answered when it was sent (`answered`). The second list: parts listed with
+/// the right size whose answer was lost and whose checksum is not listed; their bytes' MD5
+/// (`md5_etag`) against the listed ETag tells. Any other part is sent again.
+pub fn parts_held(
+    listed: &[ListedPart],
+    sums: &[Option<PartSums>],
+    answered: &std::collections::BTreeMap<u32, String>,
+) -> (Vec<u32>, Vec<u32>) {
+    let mut held = Vec::new();
+    let mut to_hash = Vec::new();
+    for p in listed {
+        let read = p.number.checked_sub(1).and_then(|i| sums.get(i as usize));
+        let Some(sums) = read.and_then(Option::as_ref).filter(|s| s.len == p.size) else {
+            continue;
+        };
+        match (&p.checksum, answered.get(&p.number)) {
+            (Some(listed), _) if *listed == sums.checksum() => held.push(p.number),
+            (None, Some(etag)) if same_etag(etag, &p.etag) => held.push(p.number),
+            (None, None) => to_hash.push(p.number),
+            // Another checksum or ETag: other bytes.
+            (Some(_), _) | (None, Some(_)) => {}
+        }
+    }
+    for list in [&mut held, &mut to_hash] {
+        list.sort_unstable();
+        list.dedup();
+    }
+    (held, to_hash)
 }
 
 #[cfg(test)]
@@ -268,98 +256,103 @@ mod tests {
         assert!(PartPlan::new(MAX_OBJECT, DEFAULT_PART).is_ok());
     }
 
-    /// The figures SeaweedFS answered for these bytes (checked with boto3 too).
+    /// The figures S3 answers for these bytes (worked out by a bitwise CRC32C apart, and
+    /// answered by SeaweedFS: see tests/uploads.rs).
     #[test]
-    fn the_whole_objects_etag_and_checksum_are_of_the_parts() {
+    fn each_parts_checksum_and_the_whole_objects_are_crc32cs() {
+        assert_eq!(
+            PartSums::of(b"123456789").crc32c,
+            0xe306_9283,
+            "CRC32C's check value"
+        );
         let parts = [PartSums::of(b"hello "), PartSums::of(b"world")];
-        assert_eq!(parts[0].etag(), "\"f814893777bcc2295fff05f00e508da6\"");
-        assert_eq!(parts[1].etag(), "\"7d793037a0760186574b0282f2f435e7\"");
-        assert!(parts[1].is_etag("7d793037a0760186574b0282f2f435e7"));
-        assert!(!parts[0].is_etag(&parts[1].etag()));
-        assert_eq!(parts[1].check(Some(&parts[1].sha256_b64())), Ok(()));
-        assert_eq!(parts[1].check(None), Ok(()));
-        assert!(matches!(
-            parts[1].check(Some(&parts[0].sha256_b64())),
-            Err(Mismatch::Checksum { .. })
-        ));
-        assert_eq!(
-            parts[1].sha256_b64(),
-            "SG6kYiTRu0+2gPNPfJrZao8k7Ii+c+qOWmxlJg6cuKc="
-        );
+        assert_eq!(parts[0].checksum(), "fmJ+WA==");
+        assert_eq!(parts[1].checksum(), "MaqBTg==");
         assert_eq!(parts[1].len, 5);
+        assert_eq!(parts[1].check(Some("MaqBTg==")), Ok(()));
+        assert_eq!(parts[1].check(None), Ok(()));
+        assert_eq!(
+            parts[1].check(Some("fmJ+WA==")),
+            Err(Mismatch::Checksum {
+                expected: "MaqBTg==".into(),
+                answered: "fmJ+WA==".into()
+            })
+        );
         let whole = Whole::of(&parts);
-        assert_eq!(whole.etag, "\"e09e4fd6265b36115fe3db32df945d84-2\"");
-        assert_eq!(
-            whole.checksum,
-            "Zhie15keHg/OBlOZxcoF/BXCgYZaeimRvdZnwUZqkaQ=-2"
-        );
-        assert_eq!(
-            whole.check(Some(&whole.etag), Some(&whole.checksum)),
-            Ok(())
-        );
-        assert_eq!(whole.check(None, None), Ok(()));
-        // A server's own ETag (not the multipart shape) is not checked; its checksum is.
-        assert_eq!(whole.check(Some("\"abc\""), None), Ok(()));
-        let other = Whole::of(&parts[..1]);
+        assert_eq!(whole.checksum, "vUZpoA==-2");
+        assert_eq!(whole.check(Some("vUZpoA==-2")), Ok(()));
+        assert_eq!(whole.check(None), Ok(()));
         assert!(matches!(
-            whole.check(Some(&other.etag), None),
-            Err(Mismatch::Etag { .. })
-        ));
-        assert!(matches!(
-            whole.check(Some(&whole.etag), Some(&other.checksum)),
+            whole.check(Some(&Whole::of(&parts[..1]).checksum)),
             Err(Mismatch::Checksum { .. })
         ));
         assert!(matches!(
-            whole.check(Some(other.etag.trim_matches('"')), None),
-            Err(Mismatch::Etag { .. })
+            whole.check(Some("vUZpoA==")),
+            Err(Mismatch::Checksum { .. })
         ));
     }
 
     #[test]
-    fn only_multipart_shaped_etags_are_compared() {
-        assert!(is_multipart_etag("\"e8f948edd2b4a5d668e7bf129d64e33f-2\""));
-        assert!(is_multipart_etag("e8f948edd2b4a5d668e7bf129d64e33f-10000"));
-        assert!(!is_multipart_etag("\"e8f948edd2b4a5d668e7bf129d64e33f\""));
-        assert!(!is_multipart_etag("\"e8f948edd2b4a5d668e7bf129d64e33-2\""));
-        assert!(!is_multipart_etag("\"e8f948edd2b4a5d668e7bf129d64e33g-2\""));
-        assert!(!is_multipart_etag("\"e8f948edd2b4a5d668e7bf129d64e33f-\""));
-        assert!(!is_multipart_etag("\"e8f948edd2b4a5d668e7bf129d64e33f-x\""));
+    fn an_etag_is_the_md5_and_compares_without_its_quotes() {
+        assert_eq!(md5_etag(b"hello "), "\"f814893777bcc2295fff05f00e508da6\"");
+        assert_eq!(md5_etag(b"world"), "\"7d793037a0760186574b0282f2f435e7\"");
+        assert!(same_etag(
+            &md5_etag(b"world"),
+            "7d793037a0760186574b0282f2f435e7"
+        ));
+        assert!(same_etag("\"x\"", "\"x\""));
+        assert!(!same_etag(&md5_etag(b"world"), &md5_etag(b"hello ")));
     }
 
     #[test]
     fn a_listed_part_counts_only_when_it_is_the_bytes_sent() {
         let a = PartSums::of(b"aaaa");
         let b = PartSums::of(b"bbbb");
-        let sums = [Some(a.clone()), Some(b.clone()), None];
-        let listed = |n: u32, s: &PartSums, size: u64| ListedPart {
-            number: n,
-            etag: s.etag(),
+        let sums = [Some(a), Some(b), None, Some(a)];
+        let listed = |number: u32, etag: &str, size: u64, checksum: Option<&PartSums>| ListedPart {
+            number,
+            etag: etag.into(),
             size,
+            checksum: checksum.map(PartSums::checksum),
         };
-        assert_eq!(
-            parts_held(&[listed(2, &b, 4), listed(1, &a, 4)], &sums),
-            [1, 2]
-        );
-        // Another's bytes under number 1, a short part 2, a part never read, a part 0.
+        let answered: std::collections::BTreeMap<u32, String> =
+            [(1, "\"e1\"".to_string()), (2, "\"e2\"".to_string())].into();
+        // Told by the ETag S3 answered (quotes or not), by the checksum listed; part 4's
+        // answer was lost: its bytes' MD5 will tell.
         assert_eq!(
             parts_held(
                 &[
-                    listed(1, &b, 4),
-                    listed(2, &b, 3),
-                    listed(3, &a, 4),
-                    listed(0, &a, 4)
+                    listed(2, "\"e2\"", 4, None),
+                    listed(1, "e1", 4, None),
+                    listed(4, "e4", 4, None),
+                    listed(1, "e1", 4, None),
                 ],
-                &sums
+                &sums,
+                &answered
             ),
-            Vec::<u32>::new()
+            (vec![1, 2], vec![4])
         );
-        // ETags compared without their quotes (some servers drop them).
-        let bare = ListedPart {
-            number: 1,
-            etag: a.etag().trim_matches('"').to_string(),
-            size: 4,
-        };
-        assert_eq!(parts_held(&[bare.clone(), bare], &sums), [1]);
+        assert_eq!(
+            parts_held(&[listed(2, "other", 4, Some(&b))], &sums, &answered),
+            (vec![2], vec![]),
+            "a listed checksum decides over the ETag"
+        );
+        // Another ETag or checksum, a short part, a part never read, a part 0.
+        assert_eq!(
+            parts_held(
+                &[
+                    listed(1, "e2", 4, None),
+                    listed(2, "e2", 4, Some(&a)),
+                    listed(4, "e4", 3, None),
+                    listed(3, "e3", 4, None),
+                    listed(0, "e1", 4, None),
+                    listed(5, "e5", 4, None),
+                ],
+                &sums,
+                &answered
+            ),
+            (vec![], vec![])
+        );
     }
 }
 
