@@ -268,17 +268,15 @@ fn rm_deletes_keys_and_with_recursive_all_under_a_prefix_and_dry_run_nothing() {
     assert_eq!(listed("writes-rm/t/"), 0);
 }
 
-#[test]
-fn on_a_versioned_bucket_rm_says_the_delete_markers_and_every_version_stays() {
+/// A new bucket `bucket` with versioning on, holding `keys` (each its key as its body).
+fn versioned_bucket(bucket: &str, keys: &[&str]) -> (tokio::runtime::Runtime, aws_sdk_s3::Client) {
     use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
-    let s = service();
-    let bucket = format!("versioned-{}", std::process::id());
     let (rt, admin) = common::admin_s3();
     rt.block_on(async {
-        admin.create_bucket().bucket(&bucket).send().await.unwrap();
+        admin.create_bucket().bucket(bucket).send().await.unwrap();
         admin
             .put_bucket_versioning()
-            .bucket(&bucket)
+            .bucket(bucket)
             .versioning_configuration(
                 VersioningConfiguration::builder()
                     .status(BucketVersioningStatus::Enabled)
@@ -287,17 +285,25 @@ fn on_a_versioned_bucket_rm_says_the_delete_markers_and_every_version_stays() {
             .send()
             .await
             .unwrap();
-        for key in ["docs/a.txt", "docs/b.txt"] {
+        for key in keys {
             admin
                 .put_object()
-                .bucket(&bucket)
-                .key(key)
+                .bucket(bucket)
+                .key(*key)
                 .body(Vec::from(key.as_bytes()).into())
                 .send()
                 .await
                 .unwrap();
         }
     });
+    (rt, admin)
+}
+
+#[test]
+fn on_a_versioned_bucket_rm_says_the_delete_markers_and_every_version_stays() {
+    let s = service();
+    let bucket = format!("versioned-{}", std::process::id());
+    let (rt, admin) = versioned_bucket(&bucket, &["docs/a.txt", "docs/b.txt"]);
     let dir = tempfile::tempdir().unwrap();
     let policy = dir.path().join("rw.json");
     std::fs::write(
@@ -357,6 +363,39 @@ fn on_a_versioned_bucket_rm_says_the_delete_markers_and_every_version_stays() {
         "{}",
         text(&out.stderr)
     );
+}
+
+#[test]
+fn the_tui_says_a_bucket_is_versioned_in_its_title_and_before_a_delete() {
+    let s = service();
+    let bucket = format!("versioned-tui-{}", std::process::id());
+    let _admin = versioned_bucket(&bucket, &["gone.txt", "kept.txt"]);
+    let dir = tempfile::tempdir().unwrap();
+    // The read-write template, as the lab attaches it (it may ask the bucket's versioning).
+    let policy = dir.path().join("rw.json");
+    let template = sts3::policy::templates::by_name("read-write", &bucket, "").unwrap();
+    std::fs::write(&policy, template.compact()).unwrap();
+    let tmux = common::start_tui_on(
+        &bucket,
+        &s.endpoint,
+        &["--policy", policy.to_str().unwrap()],
+        &[],
+        160,
+        30,
+    );
+    let t = std::time::Duration::from_secs(30);
+    tmux.wait_for(&format!("Objects s3://{bucket}/ · versioned"), t);
+    tmux.keys(&["D"]);
+    tmux.wait_for(
+        &format!("delete s3://{bucket}/gone.txt? versioned: every version is kept · y deletes"),
+        t,
+    );
+    tmux.keys(&["y"]);
+    tmux.wait_for(
+        "the bucket is versioned: a delete marker hides the object, and every version of it is kept",
+        t,
+    );
+    tmux.quit();
 }
 
 #[test]

@@ -26,6 +26,7 @@ pub(crate) mod session;
 pub(crate) mod share;
 pub(crate) mod unfinished;
 pub(crate) mod upload;
+pub(crate) mod versioning;
 
 pub(crate) use msg::{Area, Effect, Generation, Layout, MouseInput, Msg, ObjectFetch, RequestId};
 pub(crate) use session::clock_offset_text;
@@ -175,6 +176,8 @@ pub(crate) struct App {
     pub(crate) folders: folder::Folders,
     pub(crate) copies: copy::Copies,
     pub(crate) leftovers: unfinished::UnfinishedUploads,
+    /// The bucket's versioning, asked once per bucket.
+    pub(crate) versioning: versioning::BucketVersioning,
     pub(crate) help_visible: bool,
     /// The first line of the help shown (when it does not fit; the view clamps it).
     pub(crate) help_scroll: usize,
@@ -228,6 +231,7 @@ impl App {
             folders: folder::Folders::default(),
             copies: copy::Copies::default(),
             leftovers: unfinished::UnfinishedUploads::default(),
+            versioning: versioning::BucketVersioning::default(),
             uploads: upload::Uploads::default(),
             buckets: None,
             profiles: None,
@@ -292,6 +296,9 @@ impl App {
             Msg::PolicyEdited { result } => self.on_policy_edited(result, now),
             Msg::UserPoliciesRead { files } => self.on_user_policies(&files),
             Msg::BucketsListed { request, result } => self.on_buckets_listed(request, result, now),
+            Msg::VersioningRead { request, result } => {
+                with!(self.versioning, now, |v, _| v.on_read(request, result))
+            }
             msg @ (Msg::SharingStarted { .. } | Msg::CredentialsServed | Msg::ServeRefused) => {
                 with!(self.share, now, |s, _| s.on_msg(msg, now))
             }

@@ -202,6 +202,11 @@ pub(crate) enum Msg {
         files: Vec<(String, String)>,
     },
     /// ListBuckets answered.
+    /// What GetBucketVersioning answered for `ReadVersioning`'s request.
+    VersioningRead {
+        request: RequestId,
+        result: Result<crate::bucket::Versioning, AwsFailure>,
+    },
     BucketsListed {
         request: RequestId,
         result: Result<Vec<String>, AwsFailure>,
@@ -326,6 +331,12 @@ pub(crate) enum Effect {
         region: Option<String>,
     },
     /// ListBuckets with the credentials of `generation`; answer with `BucketsListed`.
+    /// GetBucketVersioning of `bucket`; answer with `VersioningRead`.
+    ReadVersioning {
+        request: RequestId,
+        generation: Generation,
+        bucket: String,
+    },
     ListBuckets {
         request: RequestId,
         generation: Generation,

@@ -49,6 +49,11 @@ pub trait ObjectStore: Send + Sync {
     ) -> BoxFuture<'a, Result<(), AwsFailure>>;
     /// ListBuckets.
     fn list_buckets(&self) -> BoxFuture<'_, Result<Vec<String>, AwsFailure>>;
+    /// GetBucketVersioning.
+    fn versioning<'a>(
+        &'a self,
+        bucket: &'a str,
+    ) -> BoxFuture<'a, Result<crate::bucket::Versioning, AwsFailure>>;
     /// Puts the local file at `path` as `key` (`only_new`: never over an existing key), in
     /// parts of `part_size` when it is larger, asking `renewing` when a request is refused;
     /// its size and ETag.
@@ -318,5 +323,12 @@ impl ObjectStore for S3Browser {
 
     fn list_buckets(&self) -> BoxFuture<'_, Result<Vec<String>, AwsFailure>> {
         Box::pin(S3Browser::list_buckets(self))
+    }
+
+    fn versioning<'a>(
+        &'a self,
+        bucket: &'a str,
+    ) -> BoxFuture<'a, Result<crate::bucket::Versioning, AwsFailure>> {
+        Box::pin(S3Browser::versioning(self, bucket))
     }
 }

@@ -164,6 +164,7 @@ impl Executor {
             lab @ (Effect::CheckAccess { .. }
             | Effect::ReadUserPolicies { .. }
             | Effect::ListBuckets { .. }
+            | Effect::ReadVersioning { .. }
             | Effect::RememberBuckets { .. }) => self.run_lab(lab),
             write @ (Effect::Upload { .. }
             | Effect::ResumeUpload { .. }
@@ -628,6 +629,14 @@ impl Executor {
                 self.spawn_s3(
                     |s3| async move { s3.list_buckets().await },
                     move |result| Msg::BucketsListed { request, result },
+                );
+            }
+            Effect::ReadVersioning {
+                request, bucket, ..
+            } => {
+                self.spawn_s3(
+                    move |s3| async move { s3.versioning(&bucket).await },
+                    move |result| Msg::VersioningRead { request, result },
                 );
             }
             Effect::RememberBuckets { names } => {

@@ -359,6 +359,13 @@ impl ObjectStore for FakeStore {
     fn list_buckets(&self) -> BoxFuture<'_, Result<Vec<String>, AwsFailure>> {
         Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
     }
+
+    fn versioning<'a>(
+        &'a self,
+        _bucket: &'a str,
+    ) -> BoxFuture<'a, Result<crate::bucket::Versioning, AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
 }
 
 /// A test backend the test can read while the loop draws on it, counting frames.

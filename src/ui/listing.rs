@@ -32,6 +32,10 @@ pub(crate) fn render(frame: &mut Frame, screen: &Screen, app: &App, clock: Clock
             theme::key_hint(),
         ));
     }
+    // Whether a delete here keeps what it hides (GetBucketVersioning, when the session may).
+    if let Some(label) = app.versioning.of(o.bucket()).label() {
+        title.push_span(Span::styled(format!("· {label} "), theme::dim()));
+    }
     // A mode with a service of its own (the demo's session-token mode) has its own buckets:
     // the listing says which service its tree comes from.
     if app.target.places_differ() {

@@ -51,9 +51,19 @@ fn prompt_line(app: &App, width: usize) -> Option<Line<'static>> {
     Some(match input {
         Input::Overwrite => overwrite_prompt(app),
         Input::ConfirmQuit => confirm_quit_prompt(),
-        Input::ConfirmDelete => confirm_delete_prompt(app, app.deletes.asking()?, width),
+        Input::ConfirmDelete => {
+            let deletion = app.deletes.asking()?;
+            kept_note(
+                app,
+                deletion,
+                confirm_delete_prompt(app, deletion, width),
+                width,
+            )
+        }
         Input::TypeToDelete { text } => {
-            type_to_delete_prompt(app, app.deletes.asking()?, text, width)
+            let deletion = app.deletes.asking()?;
+            let line = type_to_delete_prompt(app, deletion, text, width);
+            kept_note(app, deletion, line, width)
         }
         Input::Upload { text } => {
             let keys = ["  ⏎ put · tab completes · esc cancels", "  ⏎ · tab · esc"];
@@ -232,6 +242,24 @@ fn type_to_delete_prompt(
         Span::styled("▏", theme::key_hint()),
         Span::styled(keys, theme::dim()),
     ])
+}
+
+/// A delete's question with what the bucket keeps said after it (`versioned: every version is
+/// kept`), when the bucket's versioning is known and the line has room for it whole.
+fn kept_note(
+    app: &App,
+    deletion: &Deletion,
+    mut line: Line<'static>,
+    width: usize,
+) -> Line<'static> {
+    let Some(note) = app.versioning.of(&deletion.bucket).delete_note() else {
+        return line;
+    };
+    let note = format!("{note} · ");
+    if line.width() + note.chars().count() <= width {
+        line.spans.insert(1, Span::styled(note, theme::dim()));
+    }
+    line
 }
 
 /// The first three names of a deletion, from the folder deleted or else the folder shown (a

@@ -244,6 +244,25 @@ pub fn start_tui(
     width: u16,
     height: u16,
 ) -> tmux::Tmux {
+    start_tui_on(
+        &service().bucket,
+        endpoint,
+        extra_args,
+        extra_env,
+        width,
+        height,
+    )
+}
+
+/// [`start_tui`] on `bucket`.
+pub fn start_tui_on(
+    bucket: &str,
+    endpoint: &str,
+    extra_args: &[&str],
+    extra_env: &[(&'static str, String)],
+    width: u16,
+    height: u16,
+) -> tmux::Tmux {
     let s = service();
     let mut env = s.env();
     env.push(("XDG_CONFIG_HOME", empty_dir().display().to_string()));
@@ -251,7 +270,7 @@ pub fn start_tui(
     env.extend(extra_env.iter().cloned());
     let mut args = vec![
         "-b",
-        &s.bucket,
+        bucket,
         "-u",
         "alice",
         "--endpoint-url",

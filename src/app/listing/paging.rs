@@ -5,7 +5,7 @@
 //! the `App` methods at the end only build the one and apply the other.
 
 use super::{Failed, Listing, Retry};
-use crate::app::ctx::{RequestIds, Step};
+use crate::app::ctx::{RequestIds, Step, with};
 use crate::app::fetch::{Next, SessionNow, decide};
 use crate::app::{App, Effect, Generation, RequestId};
 use crate::bucket::ListPage;
@@ -227,10 +227,15 @@ impl App {
         page: ListPage,
         now: DateTime<Utc>,
     ) -> Vec<Effect> {
-        let Some(effects) = self.listing.on_page(request, page, &paging!(self, now)) else {
+        let Some(mut effects) = self.listing.on_page(request, page, &paging!(self, now)) else {
             return Vec::new();
         };
         self.note_page_arrived(now);
+        effects.extend(with!(
+            self.versioning,
+            now,
+            crate::app::versioning::BucketVersioning::ask_if_new
+        ));
         effects
     }
 

@@ -44,6 +44,21 @@ impl S3Browser {
 }
 
 impl S3Browser {
+    /// GetBucketVersioning: whether the bucket keeps versions.
+    pub async fn versioning(&self, bucket: &str) -> Result<crate::bucket::Versioning, AwsFailure> {
+        let out = self
+            .client
+            .get_bucket_versioning()
+            .bucket(bucket)
+            .send()
+            .await
+            .map_err(|e| failure_from_sdk(&e, &self.place, "GetBucketVersioning XML"))?;
+        Ok(crate::bucket::Versioning::from_status(
+            out.status()
+                .map(aws_sdk_s3::types::BucketVersioningStatus::as_str),
+        ))
+    }
+
     /// ListBuckets: the names the session may see, in the order S3 gives them.
     pub async fn list_buckets(&self) -> Result<Vec<String>, AwsFailure> {
         let out = self

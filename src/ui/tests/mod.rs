@@ -1313,6 +1313,70 @@ fn marked_rows_show_their_sign_the_footer_counts_them_and_many_ask_for_the_name(
     );
 }
 
+/// The app of the delete prompt's test, its bucket's versioning answered `versioning` (asked
+/// when a page arrives under a policy that allows it).
+fn versioned(versioning: crate::bucket::Versioning) -> App {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.target.policy =
+        crate::policy::templates::by_name("read-write", app.listing.bucket(), "").unwrap();
+    let fx = app.reload(at(1));
+    let Some(Effect::ListPage { request, .. }) = fx.first() else {
+        panic!("{fx:?}");
+    };
+    let fx = app.update(
+        Msg::PageLoaded {
+            request: *request,
+            page: root_page(),
+        },
+        at(1),
+    );
+    let Some(Effect::ReadVersioning { request, .. }) = fx.last() else {
+        panic!("{fx:?}");
+    };
+    app.update(
+        Msg::VersioningRead {
+            request: *request,
+            result: Ok(versioning),
+        },
+        at(1),
+    );
+    app
+}
+
+#[test]
+fn a_versioned_bucket_says_so_in_the_title_and_in_the_delete_prompt_when_it_fits() {
+    use crate::bucket::Versioning;
+    let mut app = versioned(Versioning::Enabled);
+    for _ in 0..4 {
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('j'))), at(1));
+    }
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('D'))), at(1));
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    assert!(
+        text.contains("Objects s3://sts3-demo/ · versioned "),
+        "{text}"
+    );
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.contains(
+            "delete s3://sts3-demo/README.md? versioned: every version is kept · y deletes · any other key keeps it"
+        ),
+        "{text}"
+    );
+    // Where it does not fit whole, the question is as it was.
+    let text = format!("{}", draw(&mut app, at(1), 80, 24).backend());
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.contains("delete s3://sts3-demo/README.md? y deletes · any other key keeps it"),
+        "{text}"
+    );
+    // Never versioned: nothing is said.
+    let mut app = versioned(Versioning::Never);
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    assert!(text.contains("Objects s3://sts3-demo/ "), "{text}");
+    assert!(!text.contains("versioned"), "{text}");
+}
+
 #[test]
 fn the_delete_prompt_names_the_object_and_the_keys() {
     let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));

@@ -4,9 +4,11 @@
 mod entry;
 pub mod split;
 mod uri;
+mod versioning;
 
 pub use entry::{Etag, ObjectEntry, StorageClass};
 pub use uri::{S3Uri, UriError};
+pub use versioning::Versioning;
 
 /// The orders a listing's entries may still be in. S3 lists in byte order; SeaweedFS lists
 /// folder by folder (`a/x` before `a b`, the space being below `/`). A listing must keep to at

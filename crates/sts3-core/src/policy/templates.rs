@@ -118,7 +118,11 @@ fn make(name: &str, bucket: &str, prefix: &str) -> Option<Template> {
             format!("list, read, write and delete all of {bucket}"),
             Policy::new()
                 .allow(
-                    ["s3:ListBucket", "s3:ListBucketMultipartUploads"],
+                    [
+                        "s3:ListBucket",
+                        "s3:ListBucketMultipartUploads",
+                        "s3:GetBucketVersioning",
+                    ],
                     [bucket_arn.clone()],
                 )
                 .allow(WRITE_ACTIONS, [format!("{bucket_arn}/*")])
@@ -177,6 +181,12 @@ fn read_write_under(bucket_arn: &str, prefix: &str) -> Result<SessionPolicy, Pol
             "Effect": "Allow",
             "Action": WRITE_ACTIONS,
             "Resource": format!("{bucket_arn}/{prefix}*")
+        },
+        // Whether a delete keeps versions: a question about the bucket, with no prefix.
+        {
+            "Effect": "Allow",
+            "Action": "s3:GetBucketVersioning",
+            "Resource": bucket_arn
         }
     ]});
     SessionPolicy::parse(&value.to_string())
