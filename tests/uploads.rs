@@ -553,3 +553,86 @@ fn the_tui_s_upload_meets_an_expired_token_refreshes_and_sends_only_the_part_s3_
         sha256(&bytes)
     );
 }
+
+#[test]
+fn the_tui_puts_a_folder_after_a_yes_and_an_expired_token_mid_way_costs_one_refresh() {
+    let s = service();
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = format!("uploads-tui-folder-{}/", std::process::id());
+    let policy = uploader_policy(dir.path(), &prefix);
+    common::put_objects(&[format!("{prefix}seen.txt")]);
+    // A folder of small files and one of parts, two levels deep, and a link passed over.
+    let tree = dir.path().join("tree");
+    std::fs::create_dir_all(tree.join("sub dir")).unwrap();
+    let big = noise(11 * MIB);
+    let files: [(&str, Vec<u8>); 4] = [
+        ("a.txt", b"alpha".to_vec()),
+        ("b.txt", b"beta".to_vec()),
+        ("sub dir/caf\u{e9} + 100%.txt", b"gamma".to_vec()),
+        ("sub dir/big.bin", big),
+    ];
+    for (name, bytes) in &files {
+        std::fs::write(tree.join(name), bytes).unwrap();
+    }
+    std::os::unix::fs::symlink(tree.join("a.txt"), tree.join("link.txt")).unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "part_size_mib = 5\n").unwrap();
+    proxy.set(|f| {
+        f.s3_once.push((
+            format!("PUT /{}/{prefix}tree/b.txt?", s.bucket),
+            S3Step::EXPIRED_TOKEN,
+        ));
+    });
+    let tmux = common::start_tui_in(
+        &proxy.url,
+        &policy,
+        &prefix,
+        &["--config", config.to_str().unwrap()],
+        160,
+    );
+    let t = std::time::Duration::from_mins(1);
+    tmux.wait_for("seen.txt", t);
+    tmux.keys(&["U"]);
+    tmux.type_text(tree.to_str().unwrap());
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(
+        &format!(
+            "put 4 files (11.0 MiB) into s3://{}/{prefix}tree/? y puts · any other key keeps them",
+            s.bucket
+        ),
+        t,
+    );
+    tmux.keys(&["y"]);
+    tmux.wait_for(
+        &format!(
+            "put 4 files (11.0 MiB) from {} into s3://{}/{prefix}tree/; 1 symbolic link passed over",
+            tree.display(),
+            s.bucket
+        ),
+        t,
+    );
+    // The folder's row came in without a reload.
+    tmux.wait_for("tree/", t);
+    tmux.quit();
+    let sts_calls = proxy
+        .log()
+        .iter()
+        .filter(|l| l.starts_with("POST / "))
+        .count();
+    assert_eq!(sts_calls, 2, "one refresh: {:#?}", proxy.log());
+    for (name, bytes) in &files {
+        assert_eq!(
+            read_back_sha(&policy, &format!("{prefix}tree/{name}")),
+            sha256(bytes),
+            "{name}"
+        );
+    }
+    let uri = format!("s3://{}/{prefix}tree/", s.bucket);
+    let listed = run(&s.endpoint, "list", &policy, &[&uri]);
+    assert!(
+        !text(&listed.stdout).contains("link.txt"),
+        "{}",
+        text(&listed.stdout)
+    );
+}

@@ -148,6 +148,8 @@ pub(crate) enum Prompt {
     ConfirmCopyOverwrite,
     /// Ask whether to abort the unfinished uploads shown.
     ConfirmAbort,
+    /// Ask whether to put the folder's files listed.
+    ConfirmFolderPut,
 }
 
 /// What a feature's transition answers: its effects, and what it asks of the model.

@@ -455,6 +455,9 @@ impl App {
             }
             Input::ConfirmCopy => with!(self.copies, now, |k, c| k.on_exists_key(press, c)),
             Input::ConfirmAbort => with!(self.leftovers, now, |l, c| l.on_confirm_key(press, c)),
+            Input::ConfirmFolderPut => {
+                with!(self.uploads, now, |u, c| u.on_folder_key(press, c))
+            }
             Input::TypeToDelete { mut text } => match press.key {
                 Key::Enter => with!(self.deletes, now, |d, c| d.on_name_typed(&text, c)),
                 Key::Esc => with!(self.deletes, now, |d, c| d.on_name_typed("", c)),

@@ -57,6 +57,8 @@ pub(crate) enum Layer {
     Unfinished,
     /// "Abort the unfinished uploads?" in the status bar.
     ConfirmAbort,
+    /// "Put the folder's files?" in the status bar.
+    ConfirmFolderPut,
     /// The MFA code's popup.
     Mfa,
 }
@@ -89,6 +91,7 @@ impl Layer {
                 | Layer::CopyTo
                 | Layer::ConfirmCopy
                 | Layer::ConfirmAbort
+                | Layer::ConfirmFolderPut
         )
     }
 
@@ -131,6 +134,7 @@ impl App {
             Input::CopyTo { .. } => Layer::CopyTo,
             Input::ConfirmCopy => Layer::ConfirmCopy,
             Input::ConfirmAbort => Layer::ConfirmAbort,
+            Input::ConfirmFolderPut => Layer::ConfirmFolderPut,
             Input::Mfa { .. } => Layer::Mfa,
         }));
         layers

@@ -113,6 +113,8 @@ pub(crate) enum Input {
     ConfirmCopy,
     /// Abort the unfinished uploads shown? (`leftovers` knows which.)
     ConfirmAbort,
+    /// Put the folder's files listed? (`uploads` knows which.)
+    ConfirmFolderPut,
 }
 
 /// How long notices stay up.
@@ -315,6 +317,26 @@ impl App {
             Msg::UploadStalled { request, failure } => {
                 with!(self.uploads, now, |u, c| u.on_stalled(request, failure, c))
             }
+            Msg::UploadIsFolder {
+                request,
+                files,
+                skipped_links,
+            } => with!(self.uploads, now, |u, c| u.on_folder(
+                request,
+                files,
+                skipped_links,
+                c
+            )),
+            Msg::UploadIsFile { request } => {
+                with!(self.uploads, now, |u, c| u.on_file(request, c))
+            }
+            Msg::UploadProgressed { request, sent } => {
+                with!(self.uploads, now, |u, _| u.on_progressed(request, sent))
+            }
+            Msg::FolderUploaded { request, results } => {
+                with!(self.uploads, now, |u, c| u
+                    .on_folder_uploaded(request, results, c))
+            }
             Msg::FolderCreated { request, result } => {
                 with!(self.folders, now, |f, c| f.on_created(request, result, c))
             }
@@ -356,6 +378,7 @@ impl App {
             Some(ctx::Prompt::ConfirmOverwriteKey) => self.input = Some(Input::ConfirmPut),
             Some(ctx::Prompt::ConfirmCopyOverwrite) => self.input = Some(Input::ConfirmCopy),
             Some(ctx::Prompt::ConfirmAbort) => self.input = Some(Input::ConfirmAbort),
+            Some(ctx::Prompt::ConfirmFolderPut) => self.input = Some(Input::ConfirmFolderPut),
             None => {}
         }
     }

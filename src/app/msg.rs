@@ -151,6 +151,27 @@ pub(crate) enum Msg {
         request: RequestId,
         result: Result<crate::object::upload::Landed, AwsFailure>,
     },
+    /// The path `Upload` was given is a folder: these files (key, local path, size) would go,
+    /// under the folder's name; symbolic links passed over. Nothing was sent.
+    UploadIsFolder {
+        request: RequestId,
+        files: Vec<(String, std::path::PathBuf, u64)>,
+        skipped_links: u64,
+    },
+    /// The path `Upload` was given (`folder_only`) is a file: nothing was sent.
+    UploadIsFile {
+        request: RequestId,
+    },
+    /// Bytes of the folder's upload went (`Some`), or one more file is done (`None`).
+    UploadProgressed {
+        request: RequestId,
+        sent: Option<u64>,
+    },
+    /// The folder's files are put, kept (they exist: `PreconditionFailed`) or failed, each.
+    FolderUploaded {
+        request: RequestId,
+        results: Vec<(String, Result<crate::object::upload::Landed, AwsFailure>)>,
+    },
     /// A request of the upload of `request` was refused; it waits for `ResumeUpload` (or
     /// `GiveUpUpload`).
     UploadStalled {
@@ -381,6 +402,18 @@ pub(crate) enum Effect {
         path: String,
         only_new: bool,
         /// Bytes a part holds (`part_size_mib`); a file no larger goes in one PutObject.
+        part_size: u64,
+        /// The session policy refuses `key` itself: a folder's files may go under it, a file
+        /// is not sent (answer `UploadIsFile`).
+        folder_only: bool,
+    },
+    /// Put these files (key, local path) of the folder `UploadIsFolder` listed, never over an
+    /// existing key; answer with `UploadProgressed`s, then `FolderUploaded`.
+    UploadFolder {
+        request: RequestId,
+        generation: Generation,
+        bucket: String,
+        files: Vec<(String, std::path::PathBuf)>,
         part_size: u64,
     },
     /// The stalled upload may go on (with the credentials in use).

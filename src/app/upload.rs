@@ -1,7 +1,10 @@
-//! Putting a local file into the folder shown (`U`): its path typed in the status bar (Tab
-//! completes it), predicted by the session policy first (a refusal is said, and nothing is
-//! sent), then one PutObject with `If-None-Match: *`; a key that exists is asked about (`o`
+//! Putting a local file or folder into the folder shown (`U`): its path typed in the status bar
+//! (Tab completes it), predicted by the session policy first (a refusal is said, and nothing is
+//! sent), then sent with `If-None-Match: *`; a key that exists is asked about (`o`
 //! overwrites, any other key keeps it); its row comes into the listing once it is there.
+//! A folder's files are listed first (by the shell, which alone reads the disk), each key
+//! predicted, and their count and size asked about (`y` puts them); they go a few at once,
+//! the status line counting files and bytes, existing keys kept, and each failure said.
 //! A multipart upload whose request is refused mid-way (an expired token) stalls: the model
 //! decides as for a download (new credentials, then it resumes with the parts S3 lacks; or
 //! it gives up, and the engine aborts it).
@@ -15,6 +18,7 @@ use crate::failure::AwsFailure;
 use crate::keymap::{Key, KeyPress};
 use crate::object::upload::Landed;
 use chrono::{DateTime, Utc};
+use std::fmt::Write as _;
 
 /// The one upload under way.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +33,38 @@ pub(crate) struct Upload {
     /// The credentials its requests are signed with now, and its failures in a row.
     pub(crate) generation: Generation,
     pub(crate) streak: Streak,
+    /// A folder's files, once listed.
+    pub(crate) folder: Option<FolderPut>,
+}
+
+/// A folder being put: its files and how far they went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FolderPut {
+    /// (key, local path, size), in the order listed.
+    pub(crate) files: Vec<(String, std::path::PathBuf, u64)>,
+    pub(crate) bytes: u64,
+    pub(crate) skipped_links: u64,
+    pub(crate) done_files: usize,
+    pub(crate) done_bytes: u64,
+}
+
+impl FolderPut {
+    /// `12 files (3.4 MiB)`.
+    fn what(&self) -> String {
+        format!(
+            "{} ({})",
+            files(self.files.len()),
+            crate::bucket::human_size(self.bytes)
+        )
+    }
+}
+
+/// `1 file`, `1,000 files`.
+fn files(n: usize) -> String {
+    match n {
+        1 => "1 file".to_string(),
+        n => format!("{} files", crate::object::detail::thousands(n as u64)),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +75,8 @@ pub(crate) enum Phase {
     Stalled(RequestId),
     /// The key exists: asking whether to overwrite it.
     Exists,
+    /// A folder's files are listed: asking whether to put them.
+    ConfirmFolder,
 }
 
 /// Credential refreshes one upload may ask for in a run of failures (a long one outlives
@@ -54,10 +92,14 @@ impl Uploads {
     /// Enter at the path prompt: the file goes into the folder shown under its name.
     pub(crate) fn start(&mut self, path: &str, ctx: &Ctx<'_>) -> Step {
         let path = path.trim();
-        let name = path.rsplit('/').next().unwrap_or_default();
+        let name = path
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or_default();
         if name.is_empty() || name == "." || name == ".." {
             return Step::say(
-                "U puts one file: type its path (a folder: sts3 put)",
+                "U puts a file or a folder: type its path, ending in its name",
                 Level::Info,
             );
         }
@@ -65,16 +107,38 @@ impl Uploads {
             return Step::say("an upload is on its way; wait for it", Level::Warn);
         }
         let key = format!("{}{name}", ctx.prefix);
-        if let Some(why) = ctx
-            .policy
-            .and_then(|p| p.refusal_hint("s3:PutObject", ctx.bucket, &key))
+        // A file goes as `key`, a folder's files under `key/` (each predicted once listed).
+        let refused = |key: &str| {
+            ctx.policy
+                .and_then(|p| p.refusal_hint("s3:PutObject", ctx.bucket, key))
+        };
+        let as_file = refused(&key);
+        if let Some(why) = as_file
+            .as_ref()
+            .filter(|_| refused(&format!("{key}/")).is_some())
         {
-            return Step::say(
-                format!("{why}; nothing was sent (T offers read-write templates)"),
-                Level::Warn,
-            );
+            return refusal(why);
         }
-        self.send(path.to_string(), (ctx.bucket.to_string(), key), true, ctx)
+        let mut step = self.send(path.to_string(), (ctx.bucket.to_string(), key), true, ctx);
+        for effect in &mut step.effects {
+            if let Effect::Upload { folder_only, .. } = effect {
+                *folder_only = as_file.is_some();
+            }
+        }
+        step
+    }
+
+    /// The path is a file where only a folder's files may go (`folder_only`): the policy's
+    /// refusal of the file's key is said; nothing was sent.
+    pub(crate) fn on_file(&mut self, request: RequestId, ctx: &Ctx<'_>) -> Step {
+        let Some(upload) = self.current.take_if(|u| u.phase == Phase::Sent(request)) else {
+            return Step::default();
+        };
+        let why = ctx
+            .policy
+            .and_then(|p| p.refusal_hint("s3:PutObject", &upload.bucket, &upload.key))
+            .unwrap_or_else(|| format!("{} may not be put", uri(&upload.bucket, &upload.key)));
+        refusal(&why)
     }
 
     fn send(
@@ -97,6 +161,7 @@ impl Uploads {
             signed_with: ctx.signed_with(),
             generation,
             streak: Streak::default(),
+            folder: None,
         });
         Step {
             effects: vec![Effect::Upload {
@@ -107,6 +172,7 @@ impl Uploads {
                 path,
                 only_new,
                 part_size: ctx.config.objects.part_size,
+                folder_only: false,
             }],
             notice: Some((text, Level::Info, None)),
             ..Step::default()
@@ -257,12 +323,243 @@ impl Uploads {
         )
     }
 
+    /// The shell found a folder at the path: its files' keys are predicted, and their count
+    /// and size asked about (none to put is said).
+    pub(crate) fn on_folder(
+        &mut self,
+        request: RequestId,
+        files: Vec<(String, std::path::PathBuf, u64)>,
+        skipped_links: u64,
+        ctx: &Ctx<'_>,
+    ) -> Step {
+        let Some(upload) = self.current.take_if(|u| u.phase == Phase::Sent(request)) else {
+            return Step::default();
+        };
+        if files.is_empty() {
+            return Step::say(
+                format!(
+                    "{} holds no files to put{}",
+                    upload.path,
+                    links_passed_over(skipped_links)
+                ),
+                Level::Info,
+            );
+        }
+        let refusal = ctx.policy.and_then(|p| {
+            files
+                .iter()
+                .find_map(|(key, ..)| p.refusal_hint("s3:PutObject", &upload.bucket, key))
+        });
+        if let Some(why) = refusal {
+            return self::refusal(&why);
+        }
+        let bytes = files.iter().map(|(.., size)| size).sum();
+        self.current = Some(Upload {
+            key: format!("{}/", upload.key),
+            phase: Phase::ConfirmFolder,
+            folder: Some(FolderPut {
+                files,
+                bytes,
+                skipped_links,
+                done_files: 0,
+                done_bytes: 0,
+            }),
+            ..upload
+        });
+        Step {
+            prompt: Some(Prompt::ConfirmFolderPut),
+            ..Step::default()
+        }
+    }
+
+    /// The key typed at "put the folder's files?": `y` puts them, any other keeps them.
+    pub(crate) fn on_folder_key(&mut self, press: KeyPress, ctx: &Ctx<'_>) -> Step {
+        let Some(mut upload) = self.current.take_if(|u| u.phase == Phase::ConfirmFolder) else {
+            return Step::default();
+        };
+        let Some(folder) = upload.folder.as_ref() else {
+            return Step::default();
+        };
+        if press.key != Key::Char('y') || press.ctrl || press.alt {
+            return Step::say(format!("nothing put from {}", upload.path), Level::Info);
+        }
+        let Some(generation) = ctx.session.active else {
+            return Step::say("no credentials yet; wait for the session", Level::Warn);
+        };
+        let request = ctx.ids.next();
+        let text = format!(
+            "putting {} from {} into {}…",
+            folder.what(),
+            upload.path,
+            uri(&upload.bucket, &upload.key)
+        );
+        let effect = Effect::UploadFolder {
+            request,
+            generation,
+            bucket: upload.bucket.clone(),
+            files: folder
+                .files
+                .iter()
+                .map(|(key, path, _)| (key.clone(), path.clone()))
+                .collect(),
+            part_size: ctx.config.objects.part_size,
+        };
+        upload.phase = Phase::Sent(request);
+        upload.generation = generation;
+        upload.signed_with = ctx.signed_with();
+        self.current = Some(upload);
+        Step {
+            effects: vec![effect],
+            notice: Some((text, Level::Info, None)),
+            ..Step::default()
+        }
+    }
+
+    /// Bytes of the folder's upload went, or a file is done: the status line counts them.
+    pub(crate) fn on_progressed(&mut self, request: RequestId, sent: Option<u64>) -> Step {
+        let Some(upload) = self
+            .current
+            .as_mut()
+            .filter(|u| matches!(u.phase, Phase::Sent(r) | Phase::Stalled(r) if r == request))
+        else {
+            return Step::default();
+        };
+        let Some(folder) = upload.folder.as_mut() else {
+            return Step::default();
+        };
+        match sent {
+            Some(bytes) => folder.done_bytes += bytes,
+            None => folder.done_files += 1,
+        }
+        let text = format!(
+            "putting {}: {} of {} files, {} of {}…",
+            upload.path,
+            crate::object::detail::thousands(folder.done_files as u64),
+            crate::object::detail::thousands(folder.files.len() as u64),
+            crate::bucket::human_size(folder.done_bytes.min(folder.bytes)),
+            crate::bucket::human_size(folder.bytes)
+        );
+        Step {
+            notice: Some((text, Level::Info, None)),
+            ..Step::default()
+        }
+    }
+
+    /// The folder's files went: those stored come into the listing; those kept (they exist)
+    /// and those that failed are said, the first failure named.
+    pub(crate) fn on_folder_uploaded(
+        &mut self,
+        request: RequestId,
+        results: Vec<(String, Result<Landed, AwsFailure>)>,
+        ctx: &Ctx<'_>,
+    ) -> Step {
+        let Some(upload) = self
+            .current
+            .take_if(|u| matches!(u.phase, Phase::Sent(r) | Phase::Stalled(r) if r == request))
+        else {
+            return Step::default();
+        };
+        let (mut stored, mut kept, mut failed) = (Vec::new(), 0, Vec::new());
+        for (key, result) in results {
+            match result {
+                Ok(landed) => stored.push((key, landed)),
+                Err(f) if f.is_precondition_failed() => kept += 1,
+                Err(f) => failed.push((key, f)),
+            }
+        }
+        stored.sort_by(|a, b| a.0.cmp(&b.0));
+        failed.sort_by(|a, b| a.0.cmp(&b.0));
+        let bytes = stored.iter().map(|(_, l)| l.size).sum();
+        let mut text = format!(
+            "put {} ({}) from {} into {}",
+            files(stored.len()),
+            crate::bucket::human_size(bytes),
+            upload.path,
+            uri(&upload.bucket, &upload.key)
+        );
+        if kept > 0 {
+            let _ = write!(text, "; {} kept: they exist", files(kept));
+        }
+        let level = match failed.as_slice() {
+            [] => Level::Info,
+            [(key, why), rest @ ..] => {
+                let more = if rest.is_empty() { "" } else { ", …" };
+                let _ = write!(
+                    text,
+                    "; {} failed: {}: {why}{more}",
+                    files(failed.len()),
+                    uri(&upload.bucket, key)
+                );
+                Level::Error
+            }
+        };
+        let links = upload.folder.as_ref().map_or(0, |f| f.skipped_links);
+        text.push_str(&links_passed_over(links));
+        let added = stored
+            .into_iter()
+            .map(|(key, landed)| {
+                let entry = ObjectEntry::new(
+                    key.as_str(),
+                    landed.size,
+                    Some(ctx.server_now),
+                    Etag::parse(landed.etag.as_deref().unwrap_or_default()),
+                    StorageClass::default(),
+                );
+                (key, Some(entry))
+            })
+            .collect();
+        Step {
+            written: Some(Written {
+                bucket: upload.bucket.clone(),
+                gone: Vec::new(),
+                added,
+            }),
+            history: Some((format!("{text}{}", upload.signed_with), level)),
+            notice: Some((text, level, None)),
+            ..Step::default()
+        }
+    }
+
+    /// The folder whose files the prompt asks about: its path, target and what goes.
+    pub(crate) fn folder_asking(&self) -> Option<(&str, String, String)> {
+        let upload = self
+            .current
+            .as_ref()
+            .filter(|u| u.phase == Phase::ConfirmFolder)?;
+        let folder = upload.folder.as_ref()?;
+        Some((
+            upload.path.as_str(),
+            uri(&upload.bucket, &upload.key),
+            folder.what(),
+        ))
+    }
+
     /// The key the prompt asks about, while it asks.
     pub(crate) fn exists(&self) -> Option<&str> {
         self.current
             .as_ref()
             .filter(|u| u.phase == Phase::Exists)
             .map(|u| u.key.as_str())
+    }
+}
+
+/// The session policy refuses the put: why, and that nothing was sent.
+fn refusal(why: &str) -> Step {
+    Step::say(
+        format!("{why}; nothing was sent (T offers read-write templates)"),
+        Level::Warn,
+    )
+}
+
+/// `; 2 symbolic links passed over`, when any were.
+fn links_passed_over(n: u64) -> String {
+    match n {
+        0 => String::new(),
+        1 => "; 1 symbolic link passed over".to_string(),
+        n => format!(
+            "; {} symbolic links passed over",
+            crate::object::detail::thousands(n)
+        ),
     }
 }
 

@@ -65,6 +65,17 @@ pub trait ObjectStore: Send + Sync {
         part_size: u64,
         renewing: Renewing,
     ) -> BoxFuture<'a, Result<Landed, AwsFailure>>;
+    /// Puts each (key, local path), never over an existing key, a few at once, asking
+    /// `renewing` when a request is refused; `sent` hears of the bytes as they go and of each
+    /// file done (`None`). Each file's outcome (an existing key: `PreconditionFailed`).
+    fn put_files<'a>(
+        &'a self,
+        bucket: &'a str,
+        files: Vec<(String, std::path::PathBuf)>,
+        part_size: u64,
+        renewing: Renewing,
+        sent: std::sync::Arc<dyn Fn(Option<u64>) + Send + Sync>,
+    ) -> BoxFuture<'a, Vec<(String, Result<Landed, AwsFailure>)>>;
     /// Creates the folder `key` (ending in `/`): a zero-byte object, never over one there.
     fn create_folder<'a>(
         &'a self,
@@ -108,31 +119,94 @@ pub trait ObjectStore: Send + Sync {
 const TUI_PARTS_AT_ONCE: usize = 4;
 
 /// How the TUI's upload goes on after a refused request: the model hears of it (`stalled`)
-/// and says when to go on (`resumed`; closed: give up, and the upload is aborted).
+/// and says when to go on (`resumed` counts its words; closed: give up, and the upload is
+/// aborted). Cloned, one for each file of a folder: a word wakes every file waiting.
+#[derive(Clone)]
 pub struct Renewing {
-    pub stalled: Box<dyn Fn(AwsFailure) + Send + Sync>,
-    pub resumed: tokio::sync::mpsc::UnboundedReceiver<()>,
+    pub stalled: std::sync::Arc<dyn Fn(AwsFailure) + Send + Sync>,
+    pub resumed: tokio::sync::watch::Receiver<u64>,
+}
+
+impl Renewing {
+    /// A renewing that tells `stalled`, and the sender whose words resume it (dropped: give up).
+    pub fn new(
+        stalled: impl Fn(AwsFailure) + Send + Sync + 'static,
+    ) -> (Self, tokio::sync::watch::Sender<u64>) {
+        let (resume, resumed) = tokio::sync::watch::channel(0);
+        let renewing = Self {
+            stalled: std::sync::Arc::new(stalled),
+            resumed,
+        };
+        (renewing, resume)
+    }
 }
 
 impl crate::transfer::Renewal for Renewing {
     async fn renewed(&mut self, failure: AwsFailure) -> Result<(), AwsFailure> {
+        // Words said before this failure do not count.
+        self.resumed.borrow_and_update();
         (self.stalled)(failure.clone());
-        match self.resumed.recv().await {
-            Some(()) => Ok(()),
-            None => Err(failure),
+        match self.resumed.changed().await {
+            Ok(()) => Ok(()),
+            Err(_) => Err(failure),
         }
     }
 }
 
-/// The TUI's upload through the engine (multipart above a part's size): a refused request
-/// waits for the model's word, then the parts S3 lacks are sent; one it gives up is aborted.
-async fn put_with_engine(
+/// Files the TUI puts at once (a folder's), each a request or a part at a time under one gate:
+/// at most this many parts are in memory.
+const TUI_FILES_AT_ONCE: usize = TUI_PARTS_AT_ONCE;
+
+/// Puts each (key, path) through the engine, [`TUI_FILES_AT_ONCE`] at once and every part
+/// under one gate; `sent` hears of the bytes as they go and of each file done (`None`). Each
+/// file's outcome, in the order they finished.
+async fn put_all(
+    s3: &S3Browser,
+    bucket: &str,
+    files: Vec<(String, std::path::PathBuf)>,
+    part_size: u64,
+    renewing: Renewing,
+    sent: std::sync::Arc<dyn Fn(Option<u64>) + Send + Sync>,
+) -> Vec<(String, Result<Landed, AwsFailure>)> {
+    use futures_util::StreamExt as _;
+    let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(TUI_PARTS_AT_ONCE));
+    futures_util::stream::iter(files)
+        .map(|(key, path)| {
+            let (renewing, gate, sent) = (renewing.clone(), gate.clone(), sent.clone());
+            async move {
+                let result = put_one(
+                    s3,
+                    bucket,
+                    (&key, &path),
+                    true,
+                    part_size,
+                    renewing,
+                    gate,
+                    &*sent,
+                )
+                .await;
+                sent(None);
+                (key, result)
+            }
+        })
+        .buffer_unordered(TUI_FILES_AT_ONCE)
+        .collect()
+        .await
+}
+
+/// The TUI's upload of one file through the engine (multipart above a part's size), its
+/// parts through `gate`: a refused request waits for the model's word, then the parts S3
+/// lacks are sent; one it gives up is aborted. `sent` hears of the bytes as they go.
+#[allow(clippy::too_many_arguments)]
+async fn put_one(
     s3: &S3Browser,
     bucket: &str,
     (key, path): (&str, &std::path::Path),
     only_new: bool,
     part_size: u64,
     mut renewing: Renewing,
+    gate: std::sync::Arc<tokio::sync::Semaphore>,
+    sent: &(dyn Fn(Option<u64>) + Send + Sync),
 ) -> Result<Landed, AwsFailure> {
     use crate::transfer::upload::{self, Options, Sent, Source, UploadError};
     let size = std::fs::metadata(path).map_or(0, |m| m.len());
@@ -146,9 +220,9 @@ async fn put_with_engine(
     let options = Options {
         part_size,
         only_new,
-        gate: std::sync::Arc::new(tokio::sync::Semaphore::new(TUI_PARTS_AT_ONCE)),
+        gate,
     };
-    match upload::upload(s3, source, &options, &mut renewing, &mut Unheard).await {
+    match upload::upload(s3, source, &options, &mut renewing, &mut Heard(sent)).await {
         Ok(Sent::Stored { etag, .. }) => Ok(Landed { size, etag }),
         Ok(Sent::Exists) => Err(AwsFailure::from_service(
             Some("PreconditionFailed"),
@@ -164,11 +238,13 @@ async fn put_with_engine(
     }
 }
 
-/// Nobody listens to the TUI's upload as it goes.
-struct Unheard;
+/// The bytes of the TUI's upload as they go.
+struct Heard<'a>(&'a (dyn Fn(Option<u64>) + Send + Sync));
 
-impl crate::transfer::upload::UploadListener for Unheard {
-    fn sent(&mut self, _bytes: u64) {}
+impl crate::transfer::upload::UploadListener for Heard<'_> {
+    fn sent(&mut self, bytes: u64) {
+        (self.0)(Some(bytes));
+    }
 }
 
 impl ObjectStore for S3Browser {
@@ -180,9 +256,31 @@ impl ObjectStore for S3Browser {
         part_size: u64,
         renewing: Renewing,
     ) -> BoxFuture<'a, Result<Landed, AwsFailure>> {
-        Box::pin(put_with_engine(
-            self, bucket, key_path, only_new, part_size, renewing,
-        ))
+        let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(TUI_PARTS_AT_ONCE));
+        Box::pin(async move {
+            put_one(
+                self,
+                bucket,
+                key_path,
+                only_new,
+                part_size,
+                renewing,
+                gate,
+                &|_| {},
+            )
+            .await
+        })
+    }
+
+    fn put_files<'a>(
+        &'a self,
+        bucket: &'a str,
+        files: Vec<(String, std::path::PathBuf)>,
+        part_size: u64,
+        renewing: Renewing,
+        sent: std::sync::Arc<dyn Fn(Option<u64>) + Send + Sync>,
+    ) -> BoxFuture<'a, Vec<(String, Result<Landed, AwsFailure>)>> {
+        Box::pin(put_all(self, bucket, files, part_size, renewing, sent))
     }
 
     fn create_folder<'a>(

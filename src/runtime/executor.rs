@@ -10,7 +10,7 @@ use crate::aws::{Issued, ObjectStore, Walked, walk_listing};
 use crate::bucket::split::Plan;
 use crate::bucket::{ListPage, PageRequest};
 use crate::credentials::{Mode, SecretCredentials};
-use crate::failure::AwsFailure;
+use crate::failure::{AwsFailure, ErrorKind};
 use crate::object::download::{keep_both, part_path};
 use crate::serve::env::Vars;
 use std::collections::HashMap;
@@ -36,7 +36,7 @@ pub(crate) struct Executor {
     object_task: Option<JoinHandle<()>>,
     download: Option<DownloadTask>,
     /// The TUI upload's word to go on after a refused request (dropped: give up).
-    upload_resume: Option<(RequestId, mpsc::UnboundedSender<()>)>,
+    upload_resume: Option<(RequestId, tokio::sync::watch::Sender<u64>)>,
     clipboard: Box<dyn Fn(&str) + Send>,
     tx: mpsc::UnboundedSender<Event>,
     /// The endpoint that shares the credentials in use, when asked for.
@@ -166,10 +166,11 @@ impl Executor {
             | Effect::ListBuckets { .. }
             | Effect::ReadVersioning { .. }
             | Effect::RememberBuckets { .. }) => self.run_lab(lab),
-            write @ (Effect::Upload { .. }
+            upload @ (Effect::Upload { .. }
+            | Effect::UploadFolder { .. }
             | Effect::ResumeUpload { .. }
-            | Effect::GiveUpUpload { .. }
-            | Effect::CompletePath { .. }
+            | Effect::GiveUpUpload { .. }) => self.run_upload(upload),
+            write @ (Effect::CompletePath { .. }
             | Effect::CreateFolder { .. }
             | Effect::ListUnfinished { .. }
             | Effect::AbortUploads { .. }
@@ -322,9 +323,9 @@ impl Executor {
         }
     }
 
-    /// Runs an effect that writes (or lists for a write): put, new folder, copy, delete, the
-    /// unfinished uploads; and the local path's completion.
-    fn run_write(&mut self, effect: Effect) {
+    /// Runs an upload's effect: a file or a folder (listed first) put, or the word to go on
+    /// after a refused request, or to give up.
+    fn run_upload(&mut self, effect: Effect) {
         match effect {
             Effect::Upload {
                 request,
@@ -333,8 +334,43 @@ impl Executor {
                 path,
                 only_new,
                 part_size,
+                folder_only,
                 ..
-            } => self.upload(request, (bucket, key), &path, only_new, part_size),
+            } => {
+                let path = super::paths::expanded(&path);
+                if path.is_dir() {
+                    self.plan_folder(request, &key, path);
+                } else if folder_only {
+                    self.send(Msg::UploadIsFile { request });
+                } else {
+                    self.upload(request, (bucket, key), path, only_new, part_size);
+                }
+            }
+            Effect::UploadFolder {
+                request,
+                bucket,
+                files,
+                part_size,
+                ..
+            } => self.upload_folder(request, bucket, files, part_size),
+            Effect::ResumeUpload { request } => {
+                if let Some((_, resume)) =
+                    self.upload_resume.as_ref().filter(|(r, _)| *r == request)
+                {
+                    resume.send_modify(|words| *words += 1);
+                }
+            }
+            Effect::GiveUpUpload { request } => {
+                self.upload_resume.take_if(|(r, _)| *r == request);
+            }
+            _ => {}
+        }
+    }
+
+    /// Runs an effect that writes (or lists for a write): new folder, copy, delete, the
+    /// unfinished uploads; and the local path's completion.
+    fn run_write(&mut self, effect: Effect) {
+        match effect {
             Effect::CreateFolder {
                 request,
                 bucket,
@@ -407,16 +443,6 @@ impl Executor {
                 ..
             } => self.delete(request, bucket, keys),
 
-            Effect::ResumeUpload { request } => {
-                if let Some((_, resume)) =
-                    self.upload_resume.as_ref().filter(|(r, _)| *r == request)
-                {
-                    let _ = resume.send(());
-                }
-            }
-            Effect::GiveUpUpload { request } => {
-                self.upload_resume.take_if(|(r, _)| *r == request);
-            }
             Effect::CompletePath { text } => self.send(Msg::PathCompleted {
                 text: super::paths::complete(&text),
             }),
@@ -429,28 +455,84 @@ impl Executor {
         &mut self,
         request: RequestId,
         (bucket, key): (String, String),
-        path: &str,
+        path: PathBuf,
         only_new: bool,
         part_size: u64,
     ) {
-        let path = super::paths::expanded(path);
-        // A refused request is the model's to decide: it hears of it, and says go on (or,
-        // dropping the sender, give up).
-        let (resume, resumed) = mpsc::unbounded_channel();
-        let tx = self.tx.clone();
-        let renewing = crate::aws::Renewing {
-            stalled: Box::new(move |failure| {
-                let _ = tx.send(Event::app(Msg::UploadStalled { request, failure }));
-            }),
-            resumed,
-        };
-        self.upload_resume = Some((request, resume));
+        let renewing = self.renewing(request);
         self.spawn_s3(
             move |s3| async move {
                 s3.put(&bucket, (&key, &path), only_new, part_size, renewing)
                     .await
             },
             move |result| Msg::Uploaded { request, result },
+        );
+    }
+
+    /// A refused request of the upload `request` is the model's to decide: it hears of it,
+    /// and says go on (or, dropping the sender, give up).
+    fn renewing(&mut self, request: RequestId) -> crate::aws::Renewing {
+        let tx = self.tx.clone();
+        let (renewing, resume) = crate::aws::Renewing::new(move |failure| {
+            let _ = tx.send(Event::app(Msg::UploadStalled { request, failure }));
+        });
+        self.upload_resume = Some((request, resume));
+        renewing
+    }
+
+    /// The folder at `path` was given to put as `key`: its files are listed (off the loop)
+    /// for the model to ask about; nothing is sent.
+    fn plan_folder(&self, request: RequestId, key: &str, path: std::path::PathBuf) {
+        // The folder goes under its own name in the folder `key` is in.
+        let dest = key[..key.rfind('/').map_or(0, |i| i + 1)].to_string();
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut skipped_links = 0;
+            let msg = match crate::transfer::plan::plan(&[path], &dest, false, &mut skipped_links) {
+                Ok(planned) => Msg::UploadIsFolder {
+                    request,
+                    files: planned
+                        .into_iter()
+                        .map(|p| (p.key, p.path, p.size))
+                        .collect(),
+                    skipped_links,
+                },
+                Err(why) => Msg::Uploaded {
+                    request,
+                    result: Err(AwsFailure::new(ErrorKind::Other, None, why)),
+                },
+            };
+            let _ = tx.send(Event::app(msg));
+        });
+    }
+
+    /// Puts a folder's files; their bytes come as `UploadProgressed`, their outcomes as
+    /// `FolderUploaded`.
+    fn upload_folder(
+        &mut self,
+        request: RequestId,
+        bucket: String,
+        files: Vec<(String, std::path::PathBuf)>,
+        part_size: u64,
+    ) {
+        let renewing = self.renewing(request);
+        let tx = self.tx.clone();
+        let sent: Arc<dyn Fn(Option<u64>) + Send + Sync> = Arc::new(move |sent| {
+            let _ = tx.send(Event::app(Msg::UploadProgressed { request, sent }));
+        });
+        self.spawn_s3(
+            move |s3| async move {
+                Ok(s3
+                    .put_files(&bucket, files, part_size, renewing, sent)
+                    .await)
+            },
+            move |result| match result {
+                Ok(results) => Msg::FolderUploaded { request, results },
+                Err(failure) => Msg::Uploaded {
+                    request,
+                    result: Err(failure),
+                },
+            },
         );
     }
 

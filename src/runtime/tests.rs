@@ -360,6 +360,27 @@ impl ObjectStore for FakeStore {
         Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
     }
 
+    fn put_files<'a>(
+        &'a self,
+        _bucket: &'a str,
+        files: Vec<(String, std::path::PathBuf)>,
+        _part_size: u64,
+        _renewing: crate::aws::Renewing,
+        _sent: Arc<dyn Fn(Option<u64>) + Send + Sync>,
+    ) -> BoxFuture<'a, Vec<(String, Result<crate::object::upload::Landed, AwsFailure>)>> {
+        Box::pin(async move {
+            files
+                .into_iter()
+                .map(|(key, _)| {
+                    (
+                        key,
+                        Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")),
+                    )
+                })
+                .collect()
+        })
+    }
+
     fn versioning<'a>(
         &'a self,
         _bucket: &'a str,

@@ -100,6 +100,18 @@ fn prompt_line(app: &App, width: usize) -> Option<Line<'static>> {
             folder_line_prompt(app, &format!("{verb} {name} to"), text, keys, width)
         }
         Input::ConfirmCopy => confirm_put_prompt(app, &app.copies.exists()?.to, width),
+        Input::ConfirmFolderPut => {
+            let keys = ["y puts · any other key keeps them", "[y/N]"];
+            let (_, target, what) = app.uploads.folder_asking()?;
+            // How many and how much always show; the destination keeps its end.
+            let head = format!("put {what} into ");
+            let fixed = head.chars().count() + 2;
+            let (place, keys) = fit_name(&target, fixed, keys, width);
+            Line::from(vec![
+                Span::styled(format!("{head}{place}? "), theme::warn()),
+                Span::styled(keys, theme::key_hint()),
+            ])
+        }
         Input::ConfirmAbort => {
             let keys = ["y aborts · any other key keeps them", "[y/N]"];
             let left = app.leftovers.asking()?;

@@ -46,6 +46,7 @@ fn put(app: &mut App, path: &str) -> RequestId {
                 path: p,
                 only_new: true,
                 part_size,
+                folder_only: false,
                 ..
             },
         ] => {
@@ -208,13 +209,13 @@ fn a_refusal_or_a_failure_is_said_and_nothing_reloads() {
         "the session policy does not allow s3:PutObject on arn:aws:s3:::demo-bucket/r.pdf; nothing was sent (T offers read-write templates)"
     );
     let mut app = writable();
-    for folder in ["/tmp/", "/tmp/.", ".."] {
+    for nameless in ["/tmp/.", "..", "/", "../"] {
         app.update(key('U'), at(2));
-        typed(&mut app, folder);
-        assert_eq!(app.update(special(Key::Enter), at(3)), [], "{folder}");
+        typed(&mut app, nameless);
+        assert_eq!(app.update(special(Key::Enter), at(3)), [], "{nameless}");
         assert_eq!(
             notice(&app),
-            "U puts one file: type its path (a folder: sts3 put)"
+            "U puts a file or a folder: type its path, ending in its name"
         );
     }
     let request = put(&mut app, "/tmp/r.pdf");
@@ -368,4 +369,286 @@ fn a_stall_of_a_request_signed_with_older_credentials_goes_on_at_once() {
         );
     }
     assert_eq!(last, [Effect::GiveUpUpload { request }]);
+}
+
+/// `U` on a folder's path, and the shell's listing of it (`docs/photos/a.jpg` 100 bytes,
+/// `docs/photos/2026/b.jpg` 2,000, one link passed over): the upload's request.
+fn folder_listed(app: &mut App) -> RequestId {
+    app.update(key('U'), at(2));
+    typed(app, "/home/u/photos/");
+    let fx = app.update(special(Key::Enter), at(3));
+    let [Effect::Upload { request, key, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    assert_eq!(key, "docs/photos", "the shell tells a folder from a file");
+    let request = *request;
+    app.update(
+        Msg::UploadIsFolder {
+            request,
+            files: vec![
+                (
+                    "docs/photos/2026/b.jpg".into(),
+                    "/home/u/photos/2026/b.jpg".into(),
+                    2000,
+                ),
+                (
+                    "docs/photos/a.jpg".into(),
+                    "/home/u/photos/a.jpg".into(),
+                    100,
+                ),
+            ],
+            skipped_links: 1,
+        },
+        at(4),
+    );
+    request
+}
+
+#[test]
+fn a_folder_is_asked_about_with_its_count_and_size_and_only_y_puts_it() {
+    let mut app = writable();
+    folder_listed(&mut app);
+    assert_eq!(app.top(), Layer::ConfirmFolderPut);
+    let size = crate::bucket::human_size(2100);
+    assert_eq!(
+        app.uploads.folder_asking(),
+        Some((
+            "/home/u/photos/",
+            "s3://demo-bucket/docs/photos/".to_string(),
+            format!("2 files ({size})")
+        ))
+    );
+    assert_eq!(app.update(key('n'), at(5)), []);
+    assert_eq!(app.input, None);
+    assert_eq!(notice(&app), "nothing put from /home/u/photos/");
+    assert_eq!(app.uploads.current, None);
+
+    folder_listed(&mut app);
+    let fx = app.update(key('y'), at(5));
+    let [
+        Effect::UploadFolder {
+            bucket,
+            files,
+            part_size,
+            ..
+        },
+    ] = &fx[..]
+    else {
+        panic!("{fx:?}");
+    };
+    assert_eq!(bucket, "demo-bucket");
+    assert_eq!(*part_size, app.config.objects.part_size);
+    assert_eq!(
+        files,
+        &[
+            (
+                "docs/photos/2026/b.jpg".to_string(),
+                "/home/u/photos/2026/b.jpg".into()
+            ),
+            (
+                "docs/photos/a.jpg".to_string(),
+                "/home/u/photos/a.jpg".into()
+            ),
+        ]
+    );
+    assert_eq!(
+        notice(&app),
+        format!(
+            "putting 2 files ({size}) from /home/u/photos/ into s3://demo-bucket/docs/photos/…"
+        )
+    );
+    // Another U waits for this one.
+    app.update(key('U'), at(5));
+    typed(&mut app, "/tmp/x");
+    assert_eq!(app.update(special(Key::Enter), at(5)), []);
+    assert_eq!(notice(&app), "an upload is on its way; wait for it");
+}
+
+#[test]
+fn a_folders_bytes_and_files_are_counted_then_what_went_is_said_and_its_row_comes_in() {
+    let mut app = writable();
+    folder_listed(&mut app);
+    let fx = app.update(key('y'), at(5));
+    let [Effect::UploadFolder { request, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    let request = *request;
+    for sent in [Some(100), None, Some(1000)] {
+        app.update(Msg::UploadProgressed { request, sent }, at(6));
+    }
+    // Another request's progress is not this upload's.
+    app.update(
+        Msg::UploadProgressed {
+            request: RequestId(request.0 + 50),
+            sent: None,
+        },
+        at(6),
+    );
+    assert_eq!(
+        notice(&app),
+        format!(
+            "putting /home/u/photos/: 1 of 2 files, {} of {}…",
+            crate::bucket::human_size(1100),
+            crate::bucket::human_size(2100)
+        )
+    );
+    app.update(
+        Msg::FolderUploaded {
+            request,
+            results: vec![
+                (
+                    "docs/photos/a.jpg".into(),
+                    Ok(Landed {
+                        size: 100,
+                        etag: Some("\"e\"".into()),
+                    }),
+                ),
+                (
+                    "docs/photos/2026/b.jpg".into(),
+                    Err(AwsFailure::from_service(
+                        Some("PreconditionFailed"),
+                        None,
+                        Some(412),
+                    )),
+                ),
+            ],
+        },
+        at(7),
+    );
+    assert_eq!(
+        notice(&app),
+        "put 1 file (100 B) from /home/u/photos/ into s3://demo-bucket/docs/photos/; 1 file kept: they exist; 1 symbolic link passed over"
+    );
+    assert!(
+        app.listing.rows().visible_keys().contains(&"docs/photos/"),
+        "the folder's row comes in: {:?}",
+        app.listing.rows().visible_keys()
+    );
+    assert_eq!(app.uploads.current, None);
+    assert!(
+        app.history
+            .newest_first()
+            .next()
+            .unwrap()
+            .text
+            .starts_with("put 1 file (100 B)")
+    );
+}
+
+#[test]
+fn a_folder_file_that_fails_is_named_and_the_rest_come_in() {
+    let mut app = writable();
+    folder_listed(&mut app);
+    let fx = app.update(key('y'), at(5));
+    let [Effect::UploadFolder { request, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    app.update(
+        Msg::FolderUploaded {
+            request: *request,
+            results: vec![
+                ("docs/photos/a.jpg".into(), Err(tests::refused("one"))),
+                ("docs/photos/2026/b.jpg".into(), Err(tests::refused("two"))),
+            ],
+        },
+        at(7),
+    );
+    assert_eq!(
+        notice(&app),
+        "put 0 files (0 B) from /home/u/photos/ into s3://demo-bucket/docs/photos/; 2 files failed: s3://demo-bucket/docs/photos/2026/b.jpg: AccessDenied: two, …; 1 symbolic link passed over"
+    );
+    assert_eq!(app.notice.as_ref().unwrap().level, crate::app::Level::Error);
+}
+
+#[test]
+fn a_folder_the_policy_refuses_one_key_of_or_with_no_files_sends_nothing() {
+    let mut app = writable();
+    // Only under docs/photos/, and not in its 2026/.
+    app.target.policy = crate::policy::SessionPolicy::parse(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::demo-bucket/docs/photos/*"},{"Effect":"Deny","Action":"s3:PutObject","Resource":"arn:aws:s3:::demo-bucket/docs/photos/2026/*"}]}"#,
+    )
+    .unwrap();
+    folder_listed(&mut app);
+    assert_eq!(app.input, None);
+    assert_eq!(
+        notice(&app),
+        "the session policy denies s3:PutObject on arn:aws:s3:::demo-bucket/docs/photos/2026/b.jpg (statement 2); nothing was sent (T offers read-write templates)"
+    );
+    assert_eq!(app.uploads.current, None);
+    // A file there may not go as docs/photos: the shell says it is a file, and that is said.
+    app.update(key('U'), at(2));
+    typed(&mut app, "/home/u/photos");
+    let fx = app.update(special(Key::Enter), at(3));
+    let [
+        Effect::Upload {
+            request,
+            folder_only: true,
+            ..
+        },
+    ] = &fx[..]
+    else {
+        panic!("{fx:?}");
+    };
+    assert_eq!(
+        app.update(Msg::UploadIsFile { request: *request }, at(4)),
+        []
+    );
+    assert_eq!(
+        notice(&app),
+        "the session policy does not allow s3:PutObject on arn:aws:s3:::demo-bucket/docs/photos; nothing was sent (T offers read-write templates)"
+    );
+    assert_eq!(app.uploads.current, None);
+    // Refused as a file and as a folder: said at once.
+    app.update(key('U'), at(2));
+    typed(&mut app, "/home/u/other");
+    assert_eq!(app.update(special(Key::Enter), at(3)), []);
+    assert_eq!(
+        notice(&app),
+        "the session policy does not allow s3:PutObject on arn:aws:s3:::demo-bucket/docs/other; nothing was sent (T offers read-write templates)"
+    );
+
+    let mut app = writable();
+    app.update(key('U'), at(2));
+    typed(&mut app, "/home/u/empty");
+    let fx = app.update(special(Key::Enter), at(3));
+    let [Effect::Upload { request, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    let fx = app.update(
+        Msg::UploadIsFolder {
+            request: *request,
+            files: Vec::new(),
+            skipped_links: 2,
+        },
+        at(4),
+    );
+    assert_eq!(fx, []);
+    assert_eq!(
+        notice(&app),
+        "/home/u/empty holds no files to put; 2 symbolic links passed over"
+    );
+    assert_eq!(app.uploads.current, None);
+}
+
+#[test]
+fn a_folder_upload_stalls_and_resumes_as_a_file_does() {
+    let mut app = writable();
+    folder_listed(&mut app);
+    let fx = app.update(key('y'), at(5));
+    let [Effect::UploadFolder { request, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    let request = *request;
+    let fx = app.update(
+        Msg::UploadStalled {
+            request,
+            failure: expired(),
+        },
+        at(6),
+    );
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::IssueCredentials { .. })),
+        "{fx:?}"
+    );
 }

@@ -9,18 +9,11 @@ use crate::cli::PutArgs;
 use crate::object::detail::thousands;
 use crate::settings::Settings;
 use std::io::Write;
-use std::path::PathBuf;
 
-mod plan;
 mod send;
 
 /// One file to put, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Upload {
-    pub(super) path: PathBuf,
-    pub(super) key: String,
-    pub(super) size: u64,
-}
+use crate::transfer::plan::Planned as Upload;
 
 /// What a run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +40,13 @@ pub async fn run(
         .unwrap_or_default();
     let bucket = &settings.target.bucket;
     let mut tally = Tally::default();
-    let uploads = plan::plan(sources, &dest, args.follow_symlinks, &mut tally)?;
+    let uploads = crate::transfer::plan::plan(
+        sources,
+        &dest,
+        args.follow_symlinks,
+        &mut tally.skipped_links,
+    )
+    .map_err(CommandError::Usage)?;
     let how = send::How::of(settings, args)?;
     if let Some(policy) = settings.target.session_policy(settings.target.mode) {
         super::write::predicted(

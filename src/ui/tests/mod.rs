@@ -1551,6 +1551,7 @@ fn the_go_to_and_put_prompts_keep_what_is_typed_and_their_keys_on_a_narrow_line(
         signed_with: String::new(),
         generation: crate::app::Generation(1),
         streak: crate::app::fetch::Streak::default(),
+        folder: None,
     });
     app.input = Some(crate::app::Input::ConfirmPut);
     assert_eq!(
@@ -1560,6 +1561,40 @@ fn the_go_to_and_put_prompts_keep_what_is_typed_and_their_keys_on_a_narrow_line(
     assert_eq!(
         last(&mut app, 40),
         "…s3-demo/docs/a.txt exists: o overwrites"
+    );
+    // A folder's files: put them? How many and how much stay; the destination keeps its end.
+    app.uploads.current = Some(crate::app::upload::Upload {
+        path: "/home/u/photos".into(),
+        key: "docs/photos/".into(),
+        phase: crate::app::upload::Phase::ConfirmFolder,
+        folder: Some(crate::app::upload::FolderPut {
+            files: vec![
+                (
+                    "docs/photos/a.jpg".into(),
+                    "/home/u/photos/a.jpg".into(),
+                    1536,
+                ),
+                (
+                    "docs/photos/b.jpg".into(),
+                    "/home/u/photos/b.jpg".into(),
+                    1536,
+                ),
+            ],
+            bytes: 3072,
+            skipped_links: 0,
+            done_files: 0,
+            done_bytes: 0,
+        }),
+        ..app.uploads.current.take().unwrap()
+    });
+    app.input = Some(crate::app::Input::ConfirmFolderPut);
+    assert_eq!(
+        last(&mut app, 100),
+        "put 2 files (3.0 KiB) into s3://sts3-demo/docs/photos/? y puts · any other key keeps them"
+    );
+    assert_eq!(
+        last(&mut app, 40),
+        "put 2 files (3.0 KiB) into …otos/? [y/N]"
     );
 }
 
