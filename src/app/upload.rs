@@ -470,15 +470,23 @@ impl Uploads {
         stored.sort_by(|a, b| a.0.cmp(&b.0));
         failed.sort_by(|a, b| a.0.cmp(&b.0));
         let bytes = stored.iter().map(|(_, l)| l.size).sum();
-        let mut text = format!(
-            "put {} ({}) from {} into {}",
-            files(stored.len()),
-            crate::bucket::human_size(bytes),
-            upload.path,
-            uri(&upload.bucket, &upload.key)
-        );
+        let target = uri(&upload.bucket, &upload.key);
+        let mut text = if stored.is_empty() {
+            format!("nothing put from {} into {target}", upload.path)
+        } else {
+            format!(
+                "put {} ({}) from {} into {target}",
+                files(stored.len()),
+                crate::bucket::human_size(bytes),
+                upload.path,
+            )
+        };
         if kept > 0 {
-            let _ = write!(text, "; {} kept: they exist", files(kept));
+            let _ = write!(
+                text,
+                "; {} kept: they exist (sts3 put --force overwrites)",
+                files(kept)
+            );
         }
         let level = match failed.as_slice() {
             [] => Level::Info,

@@ -517,7 +517,7 @@ fn a_folders_bytes_and_files_are_counted_then_what_went_is_said_and_its_row_come
     );
     assert_eq!(
         notice(&app),
-        "put 1 file (100 B) from /home/u/photos/ into s3://demo-bucket/docs/photos/; 1 file kept: they exist; 1 symbolic link passed over"
+        "put 1 file (100 B) from /home/u/photos/ into s3://demo-bucket/docs/photos/; 1 file kept: they exist (sts3 put --force overwrites); 1 symbolic link passed over"
     );
     assert!(
         app.listing.rows().visible_keys().contains(&"docs/photos/"),
@@ -555,7 +555,7 @@ fn a_folder_file_that_fails_is_named_and_the_rest_come_in() {
     );
     assert_eq!(
         notice(&app),
-        "put 0 files (0 B) from /home/u/photos/ into s3://demo-bucket/docs/photos/; 2 files failed: s3://demo-bucket/docs/photos/2026/b.jpg: AccessDenied: two, …; 1 symbolic link passed over"
+        "nothing put from /home/u/photos/ into s3://demo-bucket/docs/photos/; 2 files failed: s3://demo-bucket/docs/photos/2026/b.jpg: AccessDenied: two, …; 1 symbolic link passed over"
     );
     assert_eq!(app.notice.as_ref().unwrap().level, crate::app::Level::Error);
 }
