@@ -101,6 +101,43 @@ fn parts_stored(proxy: &FaultProxy, key_path: &str) -> Vec<usize> {
         .collect()
 }
 
+/// The proxy saw the first issue and one refresh: two STS calls.
+fn assert_one_refresh(proxy: &FaultProxy) {
+    let sts_calls = proxy
+        .log()
+        .iter()
+        .filter(|l| l.starts_with("POST / "))
+        .count();
+    assert_eq!(sts_calls, 2, "one refresh: {:#?}", proxy.log());
+}
+
+/// The TUI on the fault proxy in `prefix` (`seen.txt` there), with 5 MiB parts, the request
+/// labelled `fault` answered `ExpiredToken` once, and `U` given `path`.
+fn tui_puts(
+    proxy: &FaultProxy,
+    (policy, prefix): (&Path, &str),
+    fault: String,
+    path: &Path,
+    width: u16,
+) -> common::tmux::Tmux {
+    common::put_objects(&[format!("{prefix}seen.txt")]);
+    let config = policy.with_file_name("config.toml");
+    std::fs::write(&config, "part_size_mib = 5\n").unwrap();
+    proxy.set(|f| f.s3_once.push((fault, S3Step::EXPIRED_TOKEN)));
+    let tmux = common::start_tui_in(
+        &proxy.url,
+        policy,
+        prefix,
+        &["--config", config.to_str().unwrap()],
+        width,
+    );
+    tmux.wait_for("seen.txt", std::time::Duration::from_mins(1));
+    tmux.keys(&["U"]);
+    tmux.type_text(path.to_str().unwrap());
+    tmux.keys(&["Enter"]);
+    tmux
+}
+
 #[test]
 fn a_file_of_several_parts_goes_up_in_parts_and_comes_back_byte_identical() {
     let s = service();
@@ -206,12 +243,7 @@ fn an_expired_token_and_a_cut_connection_halfway_resume_with_one_refresh_and_sto
         stderr.contains("of 5 parts are stored, sending the others"),
         "{stderr}"
     );
-    let sts_calls = proxy
-        .log()
-        .iter()
-        .filter(|l| l.starts_with("POST / "))
-        .count();
-    assert_eq!(sts_calls, 2, "one refresh: {:#?}", proxy.log());
+    assert_one_refresh(&proxy);
     assert_eq!(
         parts_stored(&proxy, &key_path)[..6],
         [1, 0, 1, 1, 1, 0],
@@ -497,29 +529,13 @@ fn the_tui_s_upload_meets_an_expired_token_refreshes_and_sends_only_the_part_s3_
     let dir = tempfile::tempdir().unwrap();
     let prefix = format!("uploads-tui-resume-{}/", std::process::id());
     let policy = uploader_policy(dir.path(), &prefix);
-    common::put_objects(&[format!("{prefix}seen.txt")]);
-    let config = dir.path().join("config.toml");
-    std::fs::write(&config, "part_size_mib = 5\n").unwrap();
     let bytes = noise(12 * MIB);
     let file = dir.path().join("big.bin");
     std::fs::write(&file, &bytes).unwrap();
     let key_path = format!("/{}/{prefix}big.bin", s.bucket);
-    proxy.set(|f| {
-        f.s3_once
-            .push((part_label(&key_path, 2), S3Step::EXPIRED_TOKEN));
-    });
-    let tmux = common::start_tui_in(
-        &proxy.url,
-        &policy,
-        &prefix,
-        &["--config", config.to_str().unwrap()],
-        140,
-    );
+    let fault = part_label(&key_path, 2);
+    let tmux = tui_puts(&proxy, (&policy, &prefix), fault, &file, 140);
     let t = std::time::Duration::from_mins(1);
-    tmux.wait_for("seen.txt", t);
-    tmux.keys(&["U"]);
-    tmux.type_text(file.to_str().unwrap());
-    tmux.keys(&["Enter"]);
     tmux.wait_for(
         &format!(
             "put {} as s3://{}/{prefix}big.bin ({} bytes)",
@@ -530,12 +546,7 @@ fn the_tui_s_upload_meets_an_expired_token_refreshes_and_sends_only_the_part_s3_
         t,
     );
     tmux.quit();
-    let sts_calls = proxy
-        .log()
-        .iter()
-        .filter(|l| l.starts_with("POST / "))
-        .count();
-    assert_eq!(sts_calls, 2, "one refresh: {:#?}", proxy.log());
+    assert_one_refresh(&proxy);
     assert_eq!(
         parts_stored(&proxy, &key_path)[..4],
         [1, 1, 1, 0],
@@ -561,7 +572,6 @@ fn the_tui_puts_a_folder_after_a_yes_and_an_expired_token_mid_way_costs_one_refr
     let dir = tempfile::tempdir().unwrap();
     let prefix = format!("uploads-tui-folder-{}/", std::process::id());
     let policy = uploader_policy(dir.path(), &prefix);
-    common::put_objects(&[format!("{prefix}seen.txt")]);
     // A folder of small files and one of parts, two levels deep, and a link passed over.
     let tree = dir.path().join("tree");
     std::fs::create_dir_all(tree.join("sub dir")).unwrap();
@@ -576,26 +586,9 @@ fn the_tui_puts_a_folder_after_a_yes_and_an_expired_token_mid_way_costs_one_refr
         std::fs::write(tree.join(name), bytes).unwrap();
     }
     std::os::unix::fs::symlink(tree.join("a.txt"), tree.join("link.txt")).unwrap();
-    let config = dir.path().join("config.toml");
-    std::fs::write(&config, "part_size_mib = 5\n").unwrap();
-    proxy.set(|f| {
-        f.s3_once.push((
-            format!("PUT /{}/{prefix}tree/b.txt?", s.bucket),
-            S3Step::EXPIRED_TOKEN,
-        ));
-    });
-    let tmux = common::start_tui_in(
-        &proxy.url,
-        &policy,
-        &prefix,
-        &["--config", config.to_str().unwrap()],
-        160,
-    );
+    let fault = format!("PUT /{}/{prefix}tree/b.txt?", s.bucket);
+    let tmux = tui_puts(&proxy, (&policy, &prefix), fault, &tree, 160);
     let t = std::time::Duration::from_mins(1);
-    tmux.wait_for("seen.txt", t);
-    tmux.keys(&["U"]);
-    tmux.type_text(tree.to_str().unwrap());
-    tmux.keys(&["Enter"]);
     tmux.wait_for(
         &format!(
             "put 4 files (11.0 MiB) into s3://{}/{prefix}tree/? y puts · any other key keeps them",
@@ -615,12 +608,7 @@ fn the_tui_puts_a_folder_after_a_yes_and_an_expired_token_mid_way_costs_one_refr
     // The folder's row came in without a reload.
     tmux.wait_for("tree/", t);
     tmux.quit();
-    let sts_calls = proxy
-        .log()
-        .iter()
-        .filter(|l| l.starts_with("POST / "))
-        .count();
-    assert_eq!(sts_calls, 2, "one refresh: {:#?}", proxy.log());
+    assert_one_refresh(&proxy);
     for (name, bytes) in &files {
         assert_eq!(
             read_back_sha(&policy, &format!("{prefix}tree/{name}")),

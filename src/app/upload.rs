@@ -37,6 +37,13 @@ pub(crate) struct Upload {
     pub(crate) folder: Option<FolderPut>,
 }
 
+impl Upload {
+    /// Whether `request`'s answers are this upload's: it was sent with it (and may be stalled).
+    fn answers(&self, request: RequestId) -> bool {
+        matches!(self.phase, Phase::Sent(r) | Phase::Stalled(r) if r == request)
+    }
+}
+
 /// A folder being put: its files and how far they went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct FolderPut {
@@ -187,10 +194,7 @@ impl Uploads {
         result: Result<Landed, AwsFailure>,
         ctx: &Ctx<'_>,
     ) -> Step {
-        let Some(upload) = self
-            .current
-            .take_if(|u| matches!(u.phase, Phase::Sent(r) | Phase::Stalled(r) if r == request))
-        else {
+        let Some(upload) = self.current.take_if(|u| u.answers(request)) else {
             return Step::default();
         };
         let target = uri(&upload.bucket, &upload.key);
@@ -417,11 +421,7 @@ impl Uploads {
 
     /// Bytes of the folder's upload went, or a file is done: the status line counts them.
     pub(crate) fn on_progressed(&mut self, request: RequestId, sent: Option<u64>) -> Step {
-        let Some(upload) = self
-            .current
-            .as_mut()
-            .filter(|u| matches!(u.phase, Phase::Sent(r) | Phase::Stalled(r) if r == request))
-        else {
+        let Some(upload) = self.current.as_mut().filter(|u| u.answers(request)) else {
             return Step::default();
         };
         let Some(folder) = upload.folder.as_mut() else {
@@ -453,10 +453,7 @@ impl Uploads {
         results: Vec<(String, Result<Landed, AwsFailure>)>,
         ctx: &Ctx<'_>,
     ) -> Step {
-        let Some(upload) = self
-            .current
-            .take_if(|u| matches!(u.phase, Phase::Sent(r) | Phase::Stalled(r) if r == request))
-        else {
+        let Some(upload) = self.current.take_if(|u| u.answers(request)) else {
             return Step::default();
         };
         let (mut stored, mut kept, mut failed) = (Vec::new(), 0, Vec::new());

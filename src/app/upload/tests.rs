@@ -241,18 +241,9 @@ fn expired() -> AwsFailure {
     AwsFailure::new(ErrorKind::ExpiredToken, Some("ExpiredToken"), "expired")
 }
 
-#[test]
-fn an_expired_token_mid_upload_issues_credentials_then_the_upload_goes_on() {
-    let mut app = writable();
-    let request = put(&mut app, "/tmp/r.pdf");
-    let fx = app.update(
-        Msg::UploadStalled {
-            request: RequestId(request.0 + 100),
-            failure: expired(),
-        },
-        at(4),
-    );
-    assert_eq!(fx, [], "another request's stall changes nothing");
+/// The upload `request` meets an expired token: credentials are issued, and only once they
+/// are in does it go on.
+fn stalls_until_new_credentials(app: &mut App, request: RequestId) {
     let fx = app.update(
         Msg::UploadStalled {
             request,
@@ -270,7 +261,7 @@ fn an_expired_token_mid_upload_issues_credentials_then_the_upload_goes_on() {
         "not before the credentials"
     );
     assert_eq!(
-        notice(&app),
+        notice(app),
         "ExpiredToken: expired: new credentials, then the upload goes on"
     );
     let generation = tests::generation_of(&fx);
@@ -282,6 +273,21 @@ fn an_expired_token_mid_upload_issues_credentials_then_the_upload_goes_on() {
         at(5),
     );
     assert!(fx.contains(&Effect::ResumeUpload { request }), "{fx:?}");
+}
+
+#[test]
+fn an_expired_token_mid_upload_issues_credentials_then_the_upload_goes_on() {
+    let mut app = writable();
+    let request = put(&mut app, "/tmp/r.pdf");
+    let fx = app.update(
+        Msg::UploadStalled {
+            request: RequestId(request.0 + 100),
+            failure: expired(),
+        },
+        at(4),
+    );
+    assert_eq!(fx, [], "another request's stall changes nothing");
+    stalls_until_new_credentials(&mut app, request);
     // The upload then lands as any other.
     app.update(
         Msg::Uploaded {
@@ -404,6 +410,16 @@ fn folder_listed(app: &mut App) -> RequestId {
     request
 }
 
+/// [`folder_listed`], then `y`: the folder's request.
+fn folder_sent(app: &mut App) -> RequestId {
+    folder_listed(app);
+    let fx = app.update(key('y'), at(5));
+    let [Effect::UploadFolder { request, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    *request
+}
+
 #[test]
 fn a_folder_is_asked_about_with_its_count_and_size_and_only_y_puts_it() {
     let mut app = writable();
@@ -467,12 +483,7 @@ fn a_folder_is_asked_about_with_its_count_and_size_and_only_y_puts_it() {
 #[test]
 fn a_folders_bytes_and_files_are_counted_then_what_went_is_said_and_its_row_comes_in() {
     let mut app = writable();
-    folder_listed(&mut app);
-    let fx = app.update(key('y'), at(5));
-    let [Effect::UploadFolder { request, .. }] = &fx[..] else {
-        panic!("{fx:?}");
-    };
-    let request = *request;
+    let request = folder_sent(&mut app);
     for sent in [Some(100), None, Some(1000)] {
         app.update(Msg::UploadProgressed { request, sent }, at(6));
     }
@@ -538,14 +549,10 @@ fn a_folders_bytes_and_files_are_counted_then_what_went_is_said_and_its_row_come
 #[test]
 fn a_folder_file_that_fails_is_named_and_the_rest_come_in() {
     let mut app = writable();
-    folder_listed(&mut app);
-    let fx = app.update(key('y'), at(5));
-    let [Effect::UploadFolder { request, .. }] = &fx[..] else {
-        panic!("{fx:?}");
-    };
+    let request = folder_sent(&mut app);
     app.update(
         Msg::FolderUploaded {
-            request: *request,
+            request,
             results: vec![
                 ("docs/photos/a.jpg".into(), Err(tests::refused("one"))),
                 ("docs/photos/2026/b.jpg".into(), Err(tests::refused("two"))),
@@ -633,22 +640,23 @@ fn a_folder_the_policy_refuses_one_key_of_or_with_no_files_sends_nothing() {
 #[test]
 fn a_folder_upload_stalls_and_resumes_as_a_file_does() {
     let mut app = writable();
-    folder_listed(&mut app);
-    let fx = app.update(key('y'), at(5));
-    let [Effect::UploadFolder { request, .. }] = &fx[..] else {
-        panic!("{fx:?}");
-    };
-    let request = *request;
-    let fx = app.update(
-        Msg::UploadStalled {
+    let request = folder_sent(&mut app);
+    stalls_until_new_credentials(&mut app, request);
+    // Its files' bytes are still counted, and its end still heard.
+    app.update(
+        Msg::UploadProgressed {
             request,
-            failure: expired(),
+            sent: None,
         },
         at(6),
     );
-    assert!(
-        fx.iter()
-            .any(|e| matches!(e, Effect::IssueCredentials { .. })),
-        "{fx:?}"
+    assert!(notice(&app).contains(": 1 of 2 files"), "{}", notice(&app));
+    app.update(
+        Msg::FolderUploaded {
+            request,
+            results: Vec::new(),
+        },
+        at(7),
     );
+    assert_eq!(app.uploads.current, None);
 }
