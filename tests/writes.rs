@@ -649,3 +649,69 @@ fn the_tui_puts_a_file_into_the_folder_shown_and_asks_before_overwriting() {
         b"second"
     );
 }
+
+#[test]
+fn the_tui_moves_a_folder_and_copies_marked_objects_into_a_folder_after_a_yes() {
+    let s = service();
+    let Opened {
+        _dir,
+        policy,
+        prefix,
+        tmux,
+    } = open_tui("writes-batch", &["sub/c.txt", "a.txt", "b.txt"], 140);
+    let t = std::time::Duration::from_secs(30);
+    let b = &s.bucket;
+    // The cursor is on sub/: R moves the folder whole, into moved/.
+    tmux.keys(&["R"]);
+    tmux.wait_for(&format!("move sub/ to a folder in s3://{b}/{prefix}: "), t);
+    tmux.type_text("moved");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("move 1 object (", t);
+    tmux.wait_for(
+        &format!("to s3://{b}/{prefix}moved/sub/? y moves them · any other key keeps them"),
+        t,
+    );
+    tmux.keys(&["y"]);
+    tmux.wait_for("moved 1 object (", t);
+    // The folder moved whole leaves the listing.
+    tmux.wait_until("sub/ to go", t, |screen| {
+        !screen.lines().any(|l| l.starts_with("┃sub/"))
+    });
+    // a.txt and b.txt marked (under moved/), then copied into backup/.
+    tmux.keys(&["g", "j", "Space", "Space"]);
+    tmux.wait_for("2 marked", t);
+    tmux.keys(&["C"]);
+    tmux.wait_for(
+        &format!("copy 2 marked objects to a folder in s3://{b}/{prefix}: "),
+        t,
+    );
+    tmux.type_text("backup");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&format!("to s3://{b}/{prefix}backup/? y copies them"), t);
+    tmux.keys(&["y"]);
+    tmux.wait_for("copied 2 objects (", t);
+    tmux.wait_for("backup/", t);
+    tmux.quit();
+    for name in ["a.txt", "b.txt"] {
+        assert_eq!(
+            read_back(&policy, &format!("{prefix}backup/{name}")),
+            format!("{prefix}{name}").as_bytes()
+        );
+        // A copy keeps its source.
+        assert_eq!(
+            read_back(&policy, &format!("{prefix}{name}")),
+            format!("{prefix}{name}").as_bytes()
+        );
+    }
+    assert_eq!(
+        read_back(&policy, &format!("{prefix}moved/sub/c.txt")),
+        format!("{prefix}sub/c.txt").as_bytes()
+    );
+    let out = run(
+        &s.endpoint,
+        "get",
+        Some(&policy),
+        &[&format!("{prefix}sub/c.txt"), "-o", "-"],
+    );
+    assert!(!out.status.success(), "a move deletes its source");
+}

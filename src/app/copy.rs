@@ -15,6 +15,9 @@ use crate::keymap::{Key, KeyPress};
 use crate::object::Copied;
 use chrono::{DateTime, Utc};
 
+pub(crate) mod batch;
+pub(crate) use batch::Batch;
+
 /// Where a copy is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Phase {
@@ -50,6 +53,8 @@ impl Copy {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Copies {
     pub(crate) current: Option<Copy>,
+    /// Many objects copied or moved at once.
+    pub(crate) batch: Option<Batch>,
 }
 
 /// The destination key of `typed` for `from`, seen from `folder`: `/…` from the root, else
@@ -89,7 +94,7 @@ impl Copies {
             Ok(to) => to,
             Err(need) => return Step::say(format!("nothing {verb}: {need}"), Level::Warn),
         };
-        if self.current.is_some() {
+        if self.current.is_some() || self.batch.is_some() {
             return Step::say("a copy is on its way; wait for it", Level::Warn);
         }
         if let Some(policy) = ctx.policy {
@@ -248,6 +253,15 @@ impl App {
     /// `C` (`moving`: `R`): the destination prompt for the object under the cursor, starting
     /// as its name.
     pub(crate) fn open_copy_prompt(&mut self, moving: bool, now: DateTime<Utc>) -> Vec<Effect> {
+        let many = !self.listing.marks.is_empty()
+            || matches!(self.listing.selected(), Some(Entry::Folder(_)));
+        if many {
+            let prompt = Input::CopyManyTo {
+                text: String::new(),
+                moving,
+            };
+            return self.ask_in_a_bucket(prompt, now);
+        }
         let Some(Entry::Object(o)) = self.listing.selected() else {
             let what = if moving {
                 "R moves or renames"
@@ -255,9 +269,7 @@ impl App {
                 "C copies"
             };
             self.notify(
-                format!(
-                    "{what} the object under the cursor (a folder or many: sts3 cp/mv --recursive)"
-                ),
+                format!("{what} the object under the cursor, the marked ones or a folder"),
                 Level::Info,
                 now,
             );
@@ -266,6 +278,24 @@ impl App {
         let from = o.key.to_string();
         let text = self.listing.relative(Entry::Object(o)).to_string();
         self.ask_in_a_bucket(Input::CopyTo { from, text, moving }, now)
+    }
+
+    /// A key at the many objects' folder prompt: text, Backspace, Enter goes on, Esc cancels.
+    pub(crate) fn on_copy_many_key(
+        &mut self,
+        press: KeyPress,
+        (mut text, moving): (String, bool),
+        now: DateTime<Utc>,
+    ) -> Vec<Effect> {
+        match press.key {
+            Key::Esc => Vec::new(),
+            Key::Enter => with!(self.copies, now, |k, c| k.start_batch(&text, moving, c)),
+            _ => {
+                super::input::edit_line(&mut text, press);
+                self.input = Some(Input::CopyManyTo { text, moving });
+                Vec::new()
+            }
+        }
     }
 
     /// A key at the destination prompt: text, Backspace, Enter sends, Esc cancels.

@@ -150,6 +150,8 @@ pub(crate) enum Prompt {
     ConfirmAbort,
     /// Ask whether to put the folder's files listed.
     ConfirmFolderPut,
+    /// Ask whether to copy or move the many objects.
+    ConfirmCopyMany,
 }
 
 /// What a feature's transition answers: its effects, and what it asks of the model.

@@ -455,6 +455,8 @@ impl App {
             }
             Input::ConfirmCopy => with!(self.copies, now, |k, c| k.on_exists_key(press, c)),
             Input::ConfirmAbort => with!(self.leftovers, now, |l, c| l.on_confirm_key(press, c)),
+            Input::CopyManyTo { text, moving } => self.on_copy_many_key(press, (text, moving), now),
+            Input::ConfirmCopyMany => with!(self.copies, now, |k, c| k.on_batch_key(press, c)),
             Input::ConfirmFolderPut => {
                 with!(self.uploads, now, |u, c| u.on_folder_key(press, c))
             }

@@ -59,6 +59,8 @@ pub(crate) enum Layer {
     ConfirmAbort,
     /// "Put the folder's files?" in the status bar.
     ConfirmFolderPut,
+    /// "Copy the objects?" in the status bar.
+    ConfirmCopyMany,
     /// The MFA code's popup.
     Mfa,
 }
@@ -92,6 +94,7 @@ impl Layer {
                 | Layer::ConfirmCopy
                 | Layer::ConfirmAbort
                 | Layer::ConfirmFolderPut
+                | Layer::ConfirmCopyMany
         )
     }
 
@@ -131,10 +134,11 @@ impl App {
             Input::GoTo { .. } => Layer::GoTo,
             Input::TypeToDelete { .. } => Layer::TypeToDelete,
             Input::NewFolder { .. } => Layer::NewFolder,
-            Input::CopyTo { .. } => Layer::CopyTo,
+            Input::CopyTo { .. } | Input::CopyManyTo { .. } => Layer::CopyTo,
             Input::ConfirmCopy => Layer::ConfirmCopy,
             Input::ConfirmAbort => Layer::ConfirmAbort,
             Input::ConfirmFolderPut => Layer::ConfirmFolderPut,
+            Input::ConfirmCopyMany => Layer::ConfirmCopyMany,
             Input::Mfa { .. } => Layer::Mfa,
         }));
         layers

@@ -111,6 +111,13 @@ pub(crate) enum Input {
     },
     /// The copy's destination exists: overwrite it? (`copies` knows which.)
     ConfirmCopy,
+    /// The folder the marked objects (or the folder under the cursor) go to, typed.
+    CopyManyTo {
+        text: String,
+        moving: bool,
+    },
+    /// Copy or move the many objects? (`copies` knows which.)
+    ConfirmCopyMany,
     /// Abort the unfinished uploads shown? (`leftovers` knows which.)
     ConfirmAbort,
     /// Put the folder's files listed? (`uploads` knows which.)
@@ -305,14 +312,41 @@ impl App {
                 with!(self.share, now, |s, _| s.on_msg(msg, now))
             }
             Msg::ShellEnded { result } => self.on_shell_ended(result, now),
-            Msg::Uploaded { request, result } => {
-                with!(self.uploads, now, |u, c| u.on_uploaded(request, result, c))
-            }
             Msg::PathCompleted { text } => {
                 if let Some(Input::Upload { text: typed }) = &mut self.input {
                     *typed = text;
                 }
                 Vec::new()
+            }
+            msg @ (Msg::Uploaded { .. }
+            | Msg::UploadStalled { .. }
+            | Msg::UploadIsFolder { .. }
+            | Msg::UploadIsFile { .. }
+            | Msg::UploadProgressed { .. }
+            | Msg::FolderUploaded { .. }
+            | Msg::FolderCreated { .. }
+            | Msg::ListedUnder { .. }
+            | Msg::CopiesProgressed { .. }
+            | Msg::ObjectsCopied { .. }
+            | Msg::UnfinishedListed { .. }
+            | Msg::UploadsAborted { .. }
+            | Msg::ObjectCopied { .. }
+            | Msg::ObjectsDeleted { .. }) => self.on_write_msg(msg, now),
+            Msg::RequestRetrying { status } => {
+                self.say_retrying(status, now);
+                Vec::new()
+            }
+        };
+        effects.extend(self.on_time(now));
+        effects
+    }
+
+    /// A write's answer (a put, a folder, a copy, a deletion, the unfinished uploads), to the
+    /// feature it is for.
+    fn on_write_msg(&mut self, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
+        match msg {
+            Msg::Uploaded { request, result } => {
+                with!(self.uploads, now, |u, c| u.on_uploaded(request, result, c))
             }
             Msg::UploadStalled { request, failure } => {
                 with!(self.uploads, now, |u, c| u.on_stalled(request, failure, c))
@@ -341,8 +375,22 @@ impl App {
                 with!(self.folders, now, |f, c| f.on_created(request, result, c))
             }
             Msg::ListedUnder { request, result } => {
-                with!(self.deletes, now, |d, c| d
-                    .on_listed_under(request, result, c))
+                // The deletion's or the copy's: each takes only its own request's.
+                let mut effects = with!(self.deletes, now, |d, c| d.on_listed_under(
+                    request,
+                    result.clone(),
+                    c
+                ));
+                effects.extend(with!(self.copies, now, |k, c| k
+                    .on_listed_under(request, result, c)));
+                effects
+            }
+            Msg::CopiesProgressed { request } => {
+                with!(self.copies, now, |k, _| k.on_batch_progressed(request))
+            }
+            Msg::ObjectsCopied { request, result } => {
+                with!(self.copies, now, |k, c| k
+                    .on_batch_copied(request, result, c))
             }
             Msg::UnfinishedListed { request, result } => {
                 with!(self.leftovers, now, |l, c| l.on_listed(request, result, c))
@@ -356,13 +404,8 @@ impl App {
             Msg::ObjectsDeleted { request, result } => {
                 with!(self.deletes, now, |d, c| d.on_deleted(request, result, c))
             }
-            Msg::RequestRetrying { status } => {
-                self.say_retrying(status, now);
-                Vec::new()
-            }
-        };
-        effects.extend(self.on_time(now));
-        effects
+            _ => Vec::new(),
+        }
     }
 
     /// Opens the prompt a feature asked for (its keys close it).
@@ -379,6 +422,7 @@ impl App {
             Some(ctx::Prompt::ConfirmCopyOverwrite) => self.input = Some(Input::ConfirmCopy),
             Some(ctx::Prompt::ConfirmAbort) => self.input = Some(Input::ConfirmAbort),
             Some(ctx::Prompt::ConfirmFolderPut) => self.input = Some(Input::ConfirmFolderPut),
+            Some(ctx::Prompt::ConfirmCopyMany) => self.input = Some(Input::ConfirmCopyMany),
             None => {}
         }
     }

@@ -9,6 +9,11 @@ use crate::keymap::KeyPress;
 use crate::object::ObjectDetail;
 use std::path::PathBuf;
 
+/// What copying many objects came to: each (source, destination) and how it went; or why none
+/// could go.
+pub(crate) type CopiesAnswer =
+    Result<Vec<(String, String, Result<crate::object::Copied, AwsFailure>)>, AwsFailure>;
+
 /// Identifies one page request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) struct RequestId(pub u64);
@@ -166,6 +171,17 @@ pub(crate) enum Msg {
     UploadProgressed {
         request: RequestId,
         sent: Option<u64>,
+    },
+    /// One more of `CopyObjects`' pairs was answered.
+    CopiesProgressed {
+        request: RequestId,
+    },
+    /// Each pair of `CopyObjects` (source, destination) and how it went; or why none could go.
+    ObjectsCopied {
+        request: RequestId,
+        #[allow(clippy::type_complexity)]
+        result:
+            Result<Vec<(String, String, Result<crate::object::Copied, AwsFailure>)>, AwsFailure>,
     },
     /// The folder's files are put, kept (they exist: `PreconditionFailed`) or failed, each.
     FolderUploaded {
@@ -406,6 +422,17 @@ pub(crate) enum Effect {
         /// The session policy refuses `key` itself: a folder's files may go under it, a file
         /// is not sent (answer `UploadIsFile`).
         folder_only: bool,
+    },
+    /// Copy each (source, destination) in `bucket`, a few at once, never over an existing key
+    /// (`moving`: then delete the source); answer with `CopiesProgressed`s, then
+    /// `ObjectsCopied`.
+    CopyObjects {
+        request: RequestId,
+        generation: Generation,
+        bucket: String,
+        pairs: Vec<(String, String)>,
+        moving: bool,
+        part_size: u64,
     },
     /// Put these files (key, local path) of the folder `UploadIsFolder` listed, never over an
     /// existing key; answer with `UploadProgressed`s, then `FolderUploaded`.

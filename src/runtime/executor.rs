@@ -43,6 +43,9 @@ pub(crate) struct Executor {
     sharing: Sharing,
 }
 
+/// Copies the TUI makes at once for many objects.
+const COPIES_AT_ONCE: usize = 4;
+
 impl Executor {
     pub(crate) fn new(cloud: Arc<dyn Cloud>, tx: mpsc::UnboundedSender<Event>) -> Self {
         Self {
@@ -175,6 +178,7 @@ impl Executor {
             | Effect::ListUnfinished { .. }
             | Effect::AbortUploads { .. }
             | Effect::CopyObject { .. }
+            | Effect::CopyObjects { .. }
             | Effect::ListUnder { .. }
             | Effect::DeleteObjects { .. }) => self.run_write(write),
             other => self.run_object(other),
@@ -411,6 +415,14 @@ impl Executor {
                     },
                 );
             }
+            Effect::CopyObjects {
+                request,
+                bucket,
+                pairs,
+                moving,
+                part_size,
+                ..
+            } => self.copy_many(request, bucket, pairs, (moving, part_size)),
             Effect::CopyObject {
                 request,
                 bucket,
@@ -533,6 +545,41 @@ impl Executor {
                     result: Err(failure),
                 },
             },
+        );
+    }
+
+    /// Copies each (source, destination) a few at once, never over an existing key (a move
+    /// deletes each source once its copy is stored): each answered as `CopiesProgressed`, all
+    /// as `ObjectsCopied`.
+    fn copy_many(
+        &self,
+        request: RequestId,
+        bucket: String,
+        pairs: Vec<(String, String)>,
+        (moving, part_size): (bool, u64),
+    ) {
+        use futures_util::StreamExt as _;
+        let tx = self.tx.clone();
+        self.spawn_s3(
+            move |s3| async move {
+                let bucket = &bucket;
+                let results = futures_util::stream::iter(pairs)
+                    .map(|(from, to)| {
+                        let (s3, tx) = (s3.clone(), tx.clone());
+                        async move {
+                            let result = s3
+                                .copy_within(bucket, (&from, &to), true, moving, part_size)
+                                .await;
+                            let _ = tx.send(Event::app(Msg::CopiesProgressed { request }));
+                            (from, to, result)
+                        }
+                    })
+                    .buffer_unordered(COPIES_AT_ONCE)
+                    .collect()
+                    .await;
+                Ok(results)
+            },
+            move |result| Msg::ObjectsCopied { request, result },
         );
     }
 

@@ -100,17 +100,11 @@ fn prompt_line(app: &App, width: usize) -> Option<Line<'static>> {
             folder_line_prompt(app, &format!("{verb} {name} to"), text, keys, width)
         }
         Input::ConfirmCopy => confirm_put_prompt(app, &app.copies.exists()?.to, width),
+        Input::CopyManyTo { text, moving } => copy_many_prompt(app, text, *moving, width),
+        Input::ConfirmCopyMany => confirm_copy_many_prompt(app.copies.batch_asking()?, width),
         Input::ConfirmFolderPut => {
-            let keys = ["y puts · any other key keeps them", "[y/N]"];
             let (_, target, what) = app.uploads.folder_asking()?;
-            // How many and how much always show; the destination keeps its end.
-            let head = format!("put {what} into ");
-            let fixed = head.chars().count() + 2;
-            let (place, keys) = fit_name(&target, fixed, keys, width);
-            Line::from(vec![
-                Span::styled(format!("{head}{place}? "), theme::warn()),
-                Span::styled(keys, theme::key_hint()),
-            ])
+            confirm_folder_put_prompt(&target, &what, width)
         }
         Input::ConfirmAbort => {
             let keys = ["y aborts · any other key keeps them", "[y/N]"];
@@ -156,6 +150,71 @@ fn fit_name(
         return (super::keep_tail(name, room(long)), long);
     }
     (super::keep_tail(name, room(short).max(1)), short)
+}
+
+/// `C`/`R` with marks or on a folder: the folder they go to, typed.
+fn copy_many_prompt(app: &App, text: &str, moving: bool, width: usize) -> Line<'static> {
+    let (verb, keys) = if moving {
+        (
+            "move",
+            [
+                "  ⏎ moves them · /… from the root · esc cancels",
+                "  ⏎ · esc",
+            ],
+        )
+    } else {
+        (
+            "copy",
+            [
+                "  ⏎ copies them · /… from the root · esc cancels",
+                "  ⏎ · esc",
+            ],
+        )
+    };
+    let what = match (app.listing.marks.len(), app.listing.selected()) {
+        (0, Some(folder)) => crate::escape::printable(app.listing.relative(folder)).into_owned(),
+        (1, _) => "1 marked object".to_string(),
+        (n, _) => format!(
+            "{} marked objects",
+            crate::object::detail::thousands(n as u64)
+        ),
+    };
+    folder_line_prompt(
+        app,
+        &format!("{verb} {what} to a folder in"),
+        text,
+        keys,
+        width,
+    )
+}
+
+/// Copy or move the many objects? How many and how much always show; the folder keeps its
+/// end.
+fn confirm_copy_many_prompt(batch: &crate::app::copy::Batch, width: usize) -> Line<'static> {
+    let keys = if batch.moving {
+        ["y moves them · any other key keeps them", "[y/N]"]
+    } else {
+        ["y copies them · any other key keeps them", "[y/N]"]
+    };
+    let head = format!("{} {} to ", batch.verb_shown(), batch.what());
+    let fixed = head.chars().count() + 2;
+    let (place, keys) = fit_name(&batch.target(), fixed, keys, width);
+    Line::from(vec![
+        Span::styled(format!("{head}{place}? "), theme::warn()),
+        Span::styled(keys, theme::key_hint()),
+    ])
+}
+
+/// Put the folder's files? How many and how much always show; the destination keeps its end.
+fn confirm_folder_put_prompt(target: &str, what: &str, width: usize) -> Line<'static> {
+    let keys = ["y puts · any other key keeps them", "[y/N]"];
+    let head = format!("put {what} into ");
+    let fixed = head.chars().count() + 2;
+    let (place, keys) = fit_name(target, fixed, keys, width);
+    Line::from(vec![
+        Span::styled(format!("{head}{place}? "), theme::warn()),
+        Span::styled(keys, theme::key_hint()),
+    ])
 }
 
 /// `s3://bucket/key` of `key` in the bucket shown, escaped.

@@ -287,11 +287,31 @@ fn what_the_policy_refuses_is_said_and_nothing_is_sent() {
         notice(&app),
         "the session policy does not allow s3:PutObject on arn:aws:s3:::demo-bucket/b.txt; nothing was sent (T offers read-write templates)"
     );
-    // A folder, or nothing typed, is said too.
+    // On a folder, the folder it goes to is asked for.
     app.update(key('k'), at(2));
     assert_eq!(app.update(key('C'), at(2)), []);
+    assert_eq!(
+        app.input,
+        Some(Input::CopyManyTo {
+            text: String::new(),
+            moving: false
+        })
+    );
+    // With nothing under the cursor, what C does is said; and nothing typed.
+    let (mut app, request) = running();
+    app.update(
+        Msg::PageLoaded {
+            request,
+            page: tests::page(&[], &[], None),
+        },
+        at(1),
+    );
+    assert_eq!(app.update(key('C'), at(2)), []);
     assert_eq!(app.input, None);
-    assert!(notice(&app).starts_with("C copies the object under the cursor"));
+    assert_eq!(
+        notice(&app),
+        "C copies the object under the cursor, the marked ones or a folder"
+    );
     let mut app = writable();
     assert_eq!(copy_to(&mut app, 'R', ""), []);
     assert_eq!(notice(&app), "nothing moved: type where it goes");
@@ -331,4 +351,237 @@ fn s3_refusing_the_copy_is_said_with_its_code_and_nothing_changes() {
     let fx = copy_to(&mut app, 'C', "e.txt");
     assert_eq!(fx, []);
     assert_eq!(notice(&app), "a copy is on its way; wait for it");
+}
+
+#[test]
+fn many_objects_go_to_a_folder_under_the_one_shown_or_from_the_root() {
+    use super::batch::target_folder;
+    assert_eq!(target_folder("docs/", "backup"), Ok("docs/backup/".into()));
+    assert_eq!(target_folder("docs/", "backup/"), Ok("docs/backup/".into()));
+    assert_eq!(target_folder("docs/", "/x"), Ok("x/".into()));
+    assert_eq!(target_folder("docs/", "/"), Ok(String::new()));
+    assert_eq!(target_folder("", " a "), Ok("a/".into()));
+    assert_eq!(
+        target_folder("docs/", ""),
+        Err("type the folder they go to")
+    );
+    assert_eq!(
+        target_folder("docs/", "a/../b"),
+        Err("a folder without . or .. parts")
+    );
+    assert_eq!(
+        target_folder("docs/", "a\u{1b}b"),
+        Err("a name without control characters")
+    );
+}
+
+/// The batch's effect after `y`: its request, and its pairs.
+fn batch_sent(app: &mut App) -> (RequestId, Vec<(String, String)>, bool) {
+    assert_eq!(app.top(), Layer::ConfirmCopyMany);
+    let fx = app.update(key('y'), at(4));
+    let [
+        Effect::CopyObjects {
+            request,
+            pairs,
+            moving,
+            bucket,
+            ..
+        },
+    ] = &fx[..]
+    else {
+        panic!("{fx:?}");
+    };
+    assert_eq!(bucket, "demo-bucket");
+    (*request, pairs.clone(), *moving)
+}
+
+#[test]
+fn c_with_marks_copies_them_to_a_folder_after_a_yes_and_kept_ones_are_counted() {
+    let mut app = writable(); // on a.txt
+    app.update(key(' '), at(1));
+    app.update(key(' '), at(1)); // a.txt and b.txt marked
+    let fx = copy_to(&mut app, 'C', "backup");
+    assert_eq!(fx, []);
+    let batch = app.copies.batch_asking().expect("asked");
+    assert_eq!(batch.what(), "2 objects (20 B)");
+    assert_eq!(batch.target(), "s3://demo-bucket/backup/");
+    // Any other key keeps them.
+    app.update(key('n'), at(4));
+    assert_eq!(notice(&app), "nothing copied to s3://demo-bucket/backup/");
+    assert_eq!(app.copies.batch, None);
+    copy_to(&mut app, 'C', "backup");
+    let (request, pairs, moving) = batch_sent(&mut app);
+    assert!(!moving);
+    assert_eq!(
+        pairs,
+        [
+            ("a.txt".to_string(), "backup/a.txt".to_string()),
+            ("b.txt".to_string(), "backup/b.txt".to_string())
+        ]
+    );
+    assert_eq!(
+        notice(&app),
+        "copying 2 objects (20 B) to s3://demo-bucket/backup/…"
+    );
+    app.update(Msg::CopiesProgressed { request }, at(5));
+    app.update(
+        Msg::CopiesProgressed {
+            request: RequestId(request.0 + 9),
+        },
+        at(5),
+    );
+    assert_eq!(
+        notice(&app),
+        "copying to s3://demo-bucket/backup/: 1 of 2 objects…"
+    );
+    app.update(
+        Msg::ObjectsCopied {
+            request,
+            result: Ok(vec![
+                (
+                    "b.txt".into(),
+                    "backup/b.txt".into(),
+                    Err(AwsFailure::from_service(
+                        Some("PreconditionFailed"),
+                        None,
+                        Some(412),
+                    )),
+                ),
+                ("a.txt".into(), "backup/a.txt".into(), Ok(copied(10, None))),
+            ]),
+        },
+        at(6),
+    );
+    assert_eq!(
+        notice(&app),
+        "copied 1 object (10 B) to s3://demo-bucket/backup/; 1 object kept: their destination exists"
+    );
+    let rows = app.listing.rows().visible_keys();
+    assert!(rows.contains(&"backup/"), "{rows:?}");
+    assert!(rows.contains(&"a.txt"), "a copy keeps its source: {rows:?}");
+    assert!(app.listing.marks.is_empty(), "the marks served");
+}
+
+#[test]
+fn r_on_a_folder_lists_it_then_moves_it_whole_and_a_source_left_behind_is_said() {
+    let mut app = tests::writable(&["docs/"], &["a.txt"]); // the cursor on docs/
+    let fx = copy_to(&mut app, 'R', "/archive/");
+    let [
+        Effect::ListUnder {
+            request, prefix, ..
+        },
+    ] = &fx[..]
+    else {
+        panic!("{fx:?}");
+    };
+    assert_eq!(prefix, "docs/");
+    app.update(
+        Msg::ListedUnder {
+            request: *request,
+            result: Ok(vec![("docs/x".into(), 1), ("docs/sub/y".into(), 2)]),
+        },
+        at(4),
+    );
+    assert_eq!(
+        app.copies.batch_asking().unwrap().target(),
+        "s3://demo-bucket/archive/docs/"
+    );
+    let (request, pairs, moving) = batch_sent(&mut app);
+    assert!(moving);
+    assert_eq!(
+        pairs,
+        [
+            ("docs/x".to_string(), "archive/docs/x".to_string()),
+            ("docs/sub/y".to_string(), "archive/docs/sub/y".to_string())
+        ]
+    );
+    app.update(
+        Msg::ObjectsCopied {
+            request,
+            result: Ok(vec![
+                (
+                    "docs/x".into(),
+                    "archive/docs/x".into(),
+                    Ok(copied(1, None)),
+                ),
+                (
+                    "docs/sub/y".into(),
+                    "archive/docs/sub/y".into(),
+                    Ok(copied(2, Some(tests::refused("no")))),
+                ),
+            ]),
+        },
+        at(6),
+    );
+    assert_eq!(
+        notice(&app),
+        "moved 2 objects (3 B) to s3://demo-bucket/archive/docs/; 1 object still where they were: s3://demo-bucket/docs/sub/y: AccessDenied: no"
+    );
+    assert_eq!(app.notice.as_ref().unwrap().level, crate::app::Level::Error);
+    assert!(app.listing.rows().visible_keys().contains(&"archive/"));
+}
+
+#[test]
+fn a_batch_the_policy_refuses_or_into_its_own_folder_sends_nothing() {
+    let mut app = writable();
+    app.update(key(' '), at(1));
+    app.target.policy = crate::policy::SessionPolicy::parse(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::demo-bucket/*"},{"Effect":"Deny","Action":"s3:PutObject","Resource":"arn:aws:s3:::demo-bucket/locked/*"}]}"#,
+    )
+    .unwrap();
+    assert_eq!(copy_to(&mut app, 'C', "locked"), []);
+    assert_eq!(
+        notice(&app),
+        "the session policy denies s3:PutObject on arn:aws:s3:::demo-bucket/locked/a.txt (statement 2); nothing was sent (T offers read-write templates)"
+    );
+    assert_eq!(app.input, None);
+    // A move needs the sources' delete too.
+    assert_eq!(copy_to(&mut app, 'R', "kept"), []);
+    assert!(
+        notice(&app).starts_with(
+            "the session policy does not allow s3:DeleteObject on arn:aws:s3:::demo-bucket/a.txt"
+        ),
+        "{}",
+        notice(&app)
+    );
+    // A folder into itself.
+    let mut app = tests::writable(&["docs/"], &["a.txt"]);
+    assert_eq!(copy_to(&mut app, 'C', "/docs/inner"), []);
+    assert_eq!(
+        notice(&app),
+        "nothing copied: a folder outside the one they come from"
+    );
+}
+
+#[test]
+fn a_folder_moved_whole_leaves_the_listing_and_one_with_a_source_left_stays() {
+    for (stayed, row_stays) in [(None, false), (Some(tests::refused("no")), true)] {
+        let mut app = tests::writable(&["docs/"], &["a.txt"]); // the cursor on docs/
+        let fx = copy_to(&mut app, 'R', "/archive/");
+        let [Effect::ListUnder { request, .. }] = &fx[..] else {
+            panic!("{fx:?}");
+        };
+        app.update(
+            Msg::ListedUnder {
+                request: *request,
+                result: Ok(vec![("docs/x".into(), 1)]),
+            },
+            at(4),
+        );
+        let (request, ..) = batch_sent(&mut app);
+        app.update(
+            Msg::ObjectsCopied {
+                request,
+                result: Ok(vec![(
+                    "docs/x".into(),
+                    "archive/docs/x".into(),
+                    Ok(copied(1, stayed)),
+                )]),
+            },
+            at(6),
+        );
+        let rows = app.listing.rows().visible_keys();
+        assert_eq!(rows.contains(&"docs/"), row_stays, "{rows:?}");
+        assert!(rows.contains(&"archive/"), "{rows:?}");
+    }
 }

@@ -49,6 +49,14 @@ impl Marks {
     }
 
     /// The marked keys, in key order.
+    /// Each marked key and its size, in key order.
+    pub(crate) fn entries(&self) -> Vec<(String, u64)> {
+        self.keys
+            .iter()
+            .map(|(k, size)| (k.clone(), *size))
+            .collect()
+    }
+
     pub(crate) fn keys(&self) -> Vec<String> {
         self.keys.keys().cloned().collect()
     }

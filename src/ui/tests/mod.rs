@@ -1562,9 +1562,27 @@ fn the_go_to_and_put_prompts_keep_what_is_typed_and_their_keys_on_a_narrow_line(
         last(&mut app, 40),
         "…s3-demo/docs/a.txt exists: o overwrites"
     );
+}
+
+#[test]
+fn the_many_objects_prompts_keep_how_many_and_how_much_and_the_folders_end() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    let last = |app: &mut App, w| {
+        let text = format!("{}", draw(app, at(1), w, 12).backend());
+        text.lines()
+            .last()
+            .unwrap()
+            .trim_matches('"')
+            .trim_end()
+            .to_string()
+    };
     // A folder's files: put them? How many and how much stay; the destination keeps its end.
     app.uploads.current = Some(crate::app::upload::Upload {
         path: "/home/u/photos".into(),
+        bucket: "sts3-demo".into(),
+        signed_with: String::new(),
+        generation: crate::app::Generation(1),
+        streak: crate::app::fetch::Streak::default(),
         key: "docs/photos/".into(),
         phase: crate::app::upload::Phase::ConfirmFolder,
         folder: Some(crate::app::upload::FolderPut {
@@ -1585,7 +1603,6 @@ fn the_go_to_and_put_prompts_keep_what_is_typed_and_their_keys_on_a_narrow_line(
             done_files: 0,
             done_bytes: 0,
         }),
-        ..app.uploads.current.take().unwrap()
     });
     app.input = Some(crate::app::Input::ConfirmFolderPut);
     assert_eq!(
@@ -1595,6 +1612,40 @@ fn the_go_to_and_put_prompts_keep_what_is_typed_and_their_keys_on_a_narrow_line(
     assert_eq!(
         last(&mut app, 40),
         "put 2 files (3.0 KiB) into …otos/? [y/N]"
+    );
+    // Many objects copied: how many and how much stay; the folder keeps its end.
+    app.uploads.current = None;
+    app.copies.batch = Some(crate::app::copy::Batch {
+        bucket: "sts3-demo".into(),
+        pairs: vec![
+            ("a.txt".into(), "backup/2026/a.txt".into(), 1536),
+            ("b.txt".into(), "backup/2026/b.txt".into(), 1536),
+        ],
+        folder: None,
+        to: "backup/2026/".into(),
+        moving: false,
+        phase: crate::app::copy::batch::BatchPhase::Asking,
+        signed_with: String::new(),
+        done: 0,
+    });
+    app.input = Some(crate::app::Input::ConfirmCopyMany);
+    assert_eq!(
+        last(&mut app, 100),
+        "copy 2 objects (3.0 KiB) to s3://sts3-demo/backup/2026/? y copies them · any other key keeps them"
+    );
+    assert_eq!(
+        last(&mut app, 40),
+        "copy 2 objects (3.0 KiB) to …026/? [y/N]"
+    );
+    // The folder they go to, typed.
+    app.copies.batch = None;
+    app.input = Some(crate::app::Input::CopyManyTo {
+        text: "backup".into(),
+        moving: true,
+    });
+    assert_eq!(
+        last(&mut app, 120),
+        "move big/ to a folder in s3://sts3-demo/: backup▏  ⏎ moves them · /… from the root · esc cancels"
     );
 }
 
