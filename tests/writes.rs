@@ -663,7 +663,7 @@ fn the_tui_moves_a_folder_and_copies_marked_objects_into_a_folder_after_a_yes() 
     let b = &s.bucket;
     // The cursor is on sub/: R moves the folder whole, into moved/.
     tmux.keys(&["R"]);
-    tmux.wait_for(&format!("move sub/ to a folder in s3://{b}/{prefix}: "), t);
+    tmux.wait_for(&format!("move sub/ to s3://{b}/{prefix}: "), t);
     tmux.type_text("moved");
     tmux.keys(&["Enter"]);
     tmux.wait_for("move 1 object (", t);
@@ -681,10 +681,7 @@ fn the_tui_moves_a_folder_and_copies_marked_objects_into_a_folder_after_a_yes() 
     tmux.keys(&["g", "j", "Space", "Space"]);
     tmux.wait_for("2 marked", t);
     tmux.keys(&["C"]);
-    tmux.wait_for(
-        &format!("copy 2 marked objects to a folder in s3://{b}/{prefix}: "),
-        t,
-    );
+    tmux.wait_for(&format!("copy 2 marked objects to s3://{b}/{prefix}: "), t);
     tmux.type_text("backup");
     tmux.keys(&["Enter"]);
     tmux.wait_for(&format!("to s3://{b}/{prefix}backup/? y copies them"), t);

@@ -179,13 +179,7 @@ fn copy_many_prompt(app: &App, text: &str, moving: bool, width: usize) -> Line<'
             crate::object::detail::thousands(n as u64)
         ),
     };
-    folder_line_prompt(
-        app,
-        &format!("{verb} {what} to a folder in"),
-        text,
-        keys,
-        width,
-    )
+    folder_line_prompt(app, &format!("{verb} {what} to"), text, keys, width)
 }
 
 /// Copy or move the many objects? How many and how much always show; the folder keeps its

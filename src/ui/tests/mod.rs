@@ -1645,7 +1645,7 @@ fn the_many_objects_prompts_keep_how_many_and_how_much_and_the_folders_end() {
     });
     assert_eq!(
         last(&mut app, 120),
-        "move big/ to a folder in s3://sts3-demo/: backup▏  ⏎ moves them · /… from the root · esc cancels"
+        "move big/ to s3://sts3-demo/: backup▏  ⏎ moves them · /… from the root · esc cancels"
     );
 }
 
