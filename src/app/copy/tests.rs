@@ -410,6 +410,10 @@ fn c_with_marks_copies_them_to_a_folder_after_a_yes_and_kept_ones_are_counted() 
     assert_eq!(notice(&app), "nothing copied to s3://demo-bucket/backup/");
     assert_eq!(app.copies.batch, None);
     copy_to(&mut app, 'C', "backup");
+    let ctrl_y = Msg::KeyPressed(crate::keymap::KeyPress::ctrl('y'));
+    assert_eq!(app.update(ctrl_y, at(4)), [], "Ctrl-y is not y");
+    assert_eq!(app.copies.batch, None);
+    copy_to(&mut app, 'C', "backup");
     let (request, pairs, moving) = batch_sent(&mut app);
     assert!(!moving);
     assert_eq!(

@@ -438,6 +438,11 @@ fn a_folder_is_asked_about_with_its_count_and_size_and_only_y_puts_it() {
     assert_eq!(app.input, None);
     assert_eq!(notice(&app), "nothing put from /home/u/photos/");
     assert_eq!(app.uploads.current, None);
+    // Ctrl-y is not y.
+    folder_listed(&mut app);
+    let ctrl_y = Msg::KeyPressed(crate::keymap::KeyPress::ctrl('y'));
+    assert_eq!(app.update(ctrl_y, at(5)), []);
+    assert_eq!(notice(&app), "nothing put from /home/u/photos/");
 
     folder_listed(&mut app);
     let fx = app.update(key('y'), at(5));
