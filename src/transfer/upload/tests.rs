@@ -636,3 +636,30 @@ async fn a_part_is_read_whole_from_its_offset_and_a_short_file_is_said() {
         100_000
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_session_that_may_not_list_the_parts_goes_by_the_answers_it_had() {
+    let (_d, path) = file(SIZE);
+    let store = Store::default().failing("list", denied());
+    *store.lose_answer_of.lock().unwrap() = Some(2);
+    // New credentials would not change the refusal.
+    let mut r = Renewals {
+        refuse: true,
+        ..Renewals::default()
+    };
+    let mut h = Heard::default();
+    put(&store, &path, 1, &mut r, &mut h).await.unwrap();
+    assert_eq!(
+        store.calls(),
+        [
+            "create k",
+            "part 1",
+            "part 2",
+            "list",
+            "part 2",
+            "part 3",
+            "complete [1, 2, 3] only_new=true"
+        ],
+        "part 2's answer was lost and the parts could not be listed: it is sent again"
+    );
+}
