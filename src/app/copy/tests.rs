@@ -297,6 +297,9 @@ fn what_the_policy_refuses_is_said_and_nothing_is_sent() {
             moving: false
         })
     );
+    // Esc closes it.
+    app.update(special(Key::Esc), at(2));
+    assert_eq!(app.input, None);
     // With nothing under the cursor, what C does is said; and nothing typed.
     let (mut app, request) = running();
     app.update(
