@@ -592,3 +592,31 @@ fn a_folder_moved_whole_leaves_the_listing_and_one_with_a_source_left_stays() {
         assert!(rows.contains(&"archive/"), "{rows:?}");
     }
 }
+
+#[test]
+fn an_empty_folder_is_said_the_listing_is_said_and_one_batch_goes_at_a_time() {
+    let mut app = tests::writable(&["docs/"], &["a.txt"]); // the cursor on docs/
+    let fx = copy_to(&mut app, 'R', "/archive/");
+    let [Effect::ListUnder { request, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    assert_eq!(notice(&app), "listing s3://demo-bucket/docs/ to move it…");
+    app.update(
+        Msg::ListedUnder {
+            request: *request,
+            result: Ok(Vec::new()),
+        },
+        at(4),
+    );
+    assert_eq!(notice(&app), "nothing under s3://demo-bucket/docs/ to move");
+    assert_eq!(app.copies.batch, None);
+    assert_eq!(app.input, None);
+    // A batch on its way: another waits, whether many or one.
+    copy_to(&mut app, 'C', "/backup/");
+    assert!(app.copies.batch.is_some());
+    assert_eq!(copy_to(&mut app, 'C', "/other/"), []);
+    assert_eq!(notice(&app), "a copy is on its way; wait for it");
+    app.update(key('j'), at(5)); // on a.txt
+    assert_eq!(copy_to(&mut app, 'C', "b.txt"), []);
+    assert_eq!(notice(&app), "a copy is on its way; wait for it");
+}
