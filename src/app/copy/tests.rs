@@ -431,6 +431,10 @@ fn c_with_marks_copies_them_to_a_folder_after_a_yes_and_kept_ones_are_counted() 
         "copying 2 objects (20 B) to s3://demo-bucket/backup/…"
     );
     app.update(Msg::CopiesProgressed { request }, at(5));
+    assert_eq!(
+        notice(&app),
+        "copying to s3://demo-bucket/backup/: 1 of 2 objects…"
+    );
     app.update(
         Msg::CopiesProgressed {
             request: RequestId(request.0 + 9),
@@ -439,7 +443,8 @@ fn c_with_marks_copies_them_to_a_folder_after_a_yes_and_kept_ones_are_counted() 
     );
     assert_eq!(
         notice(&app),
-        "copying to s3://demo-bucket/backup/: 1 of 2 objects…"
+        "copying to s3://demo-bucket/backup/: 1 of 2 objects…",
+        "another request's progress is not counted"
     );
     app.update(
         Msg::ObjectsCopied {
@@ -467,6 +472,42 @@ fn c_with_marks_copies_them_to_a_folder_after_a_yes_and_kept_ones_are_counted() 
     assert!(rows.contains(&"backup/"), "{rows:?}");
     assert!(rows.contains(&"a.txt"), "a copy keeps its source: {rows:?}");
     assert!(app.listing.marks.is_empty(), "the marks served");
+    assert!(
+        app.history
+            .newest_first()
+            .next()
+            .unwrap()
+            .text
+            .starts_with("copied 1 object (10 B) to s3://demo-bucket/backup/")
+    );
+}
+
+#[test]
+fn a_batch_that_failed_whole_is_said_and_keeps_the_marks() {
+    let mut app = writable(); // on a.txt
+    app.update(key(' '), at(1));
+    copy_to(&mut app, 'C', "backup");
+    let (request, ..) = batch_sent(&mut app);
+    app.update(
+        Msg::ObjectsCopied {
+            request,
+            result: Ok(vec![(
+                "a.txt".into(),
+                "backup/a.txt".into(),
+                Err(tests::refused("no")),
+            )]),
+        },
+        at(6),
+    );
+    assert_eq!(
+        notice(&app),
+        "nothing copied to s3://demo-bucket/backup/; 1 object failed: s3://demo-bucket/a.txt: AccessDenied: no"
+    );
+    assert_eq!(app.notice.as_ref().unwrap().level, crate::app::Level::Error);
+    assert!(
+        app.listing.marks.contains("a.txt"),
+        "nothing went: the marks stay"
+    );
 }
 
 #[test]
