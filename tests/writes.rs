@@ -49,6 +49,12 @@ fn read_back(policy: &Path, key: &str) -> Vec<u8> {
     out.stdout
 }
 
+/// Whether `key` is gone from S3: `sts3 get` of it fails.
+fn is_gone(policy: &Path, key: &str) -> bool {
+    let out = run(&service().endpoint, "get", Some(policy), &[key, "-o", "-"]);
+    !out.status.success()
+}
+
 /// The TUI opened, `width` columns wide, on a folder of its own (`STEM-PID/`) holding the
 /// `seeded` names (each its key as its body), as a session that may read, write and delete
 /// there; the folder's first seeded name shows.
@@ -430,13 +436,10 @@ fn the_tui_deletes_the_object_under_the_cursor_after_a_yes() {
             .any(|l| l.starts_with('┃') && l.contains("gone.txt"))
     });
     tmux.quit();
-    let out = run(
-        &s.endpoint,
-        "get",
-        Some(&policy),
-        &[&format!("{prefix}gone.txt"), "-o", "-"],
+    assert!(
+        is_gone(&policy, &format!("{prefix}gone.txt")),
+        "gone from S3 too"
     );
-    assert!(!out.status.success(), "gone from S3 too");
 }
 
 #[test]
@@ -567,13 +570,10 @@ fn the_tui_renames_an_object_by_editing_its_name_and_copies_it_into_a_folder() {
         read_back(&policy, &format!("{prefix}kept/b.txt")),
         format!("{prefix}a.txt").as_bytes()
     );
-    let out = run(
-        &s.endpoint,
-        "get",
-        Some(&policy),
-        &[&format!("{prefix}a.txt"), "-o", "-"],
+    assert!(
+        is_gone(&policy, &format!("{prefix}a.txt")),
+        "the source of the move is gone"
     );
-    assert!(!out.status.success(), "the source of the move is gone");
 }
 
 #[test]
@@ -704,11 +704,8 @@ fn the_tui_moves_a_folder_and_copies_marked_objects_into_a_folder_after_a_yes() 
         read_back(&policy, &format!("{prefix}moved/sub/c.txt")),
         format!("{prefix}sub/c.txt").as_bytes()
     );
-    let out = run(
-        &s.endpoint,
-        "get",
-        Some(&policy),
-        &[&format!("{prefix}sub/c.txt"), "-o", "-"],
+    assert!(
+        is_gone(&policy, &format!("{prefix}sub/c.txt")),
+        "a move deletes its source"
     );
-    assert!(!out.status.success(), "a move deletes its source");
 }
