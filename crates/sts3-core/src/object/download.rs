@@ -84,29 +84,42 @@ pub fn part_path(target: &Path) -> PathBuf {
 }
 
 /// How far a download got: the bytes received, the object's size and ETag as the first answer
-/// gave them (every resumed request must match that ETag), and the running MD5.
+/// gave them (every resumed request must match that ETag), and the running MD5 when the ETag
+/// is one to check it against (a single-part object's: a multipart or encrypted object's ETag
+/// is not an MD5 of its bytes, and hashing them would only cost CPU).
 #[derive(Debug, Clone)]
 pub struct Transfer {
     pub size: u64,
     pub etag: Option<String>,
     pub received: u64,
-    md5: Md5,
+    md5: Option<Md5>,
 }
 
 impl Transfer {
     pub fn new(size: u64, etag: Option<String>) -> Self {
+        let md5 = etag
+            .as_deref()
+            .and_then(|e| Etag::parse(e).md5())
+            .map(|_| Md5::new());
         Self {
             size,
             etag,
             received: 0,
-            md5: Md5::new(),
+            md5,
         }
+    }
+
+    /// Whether the bytes are hashed to check them against the ETag.
+    pub fn checks_md5(&self) -> bool {
+        self.md5.is_some()
     }
 
     /// Takes in the next bytes of the body.
     pub fn received(&mut self, bytes: &[u8]) {
         self.received += bytes.len() as u64;
-        self.md5.update(bytes);
+        if let Some(md5) = &mut self.md5 {
+            md5.update(bytes);
+        }
     }
 
     pub fn is_complete(&self) -> bool {
@@ -122,11 +135,11 @@ impl Transfer {
                 expected: self.size,
             });
         }
-        let Some(etag) = self.etag else {
+        let (Some(etag), Some(md5)) = (self.etag, self.md5) else {
             return Ok(());
         };
         match Etag::parse(&etag).md5() {
-            Some(expected) if <[u8; 16]>::from(self.md5.finalize()) != expected => {
+            Some(expected) if <[u8; 16]>::from(md5.finalize()) != expected => {
                 Err(CheckError::Md5 { etag })
             }
             _ => Ok(()),
@@ -267,8 +280,11 @@ mod tests {
     #[test]
     fn a_multipart_etag_is_not_an_md5_and_is_not_checked_as_one() {
         let mut t = Transfer::new(5, Some("\"0123456789abcdef0123456789abcdef-3\"".into()));
+        assert!(!t.checks_md5(), "its bytes are not hashed: the ETag could not tell");
         t.received(b"hello");
         assert_eq!(t.check(), Ok(()));
+        assert!(!Transfer::new(5, None).checks_md5());
+        assert!(Transfer::new(5, Some("\"5eb63bbbe01eeed093cb22bb8f5acdc3\"".into())).checks_md5());
     }
 
     #[test]
