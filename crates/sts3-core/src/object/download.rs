@@ -280,7 +280,10 @@ mod tests {
     #[test]
     fn a_multipart_etag_is_not_an_md5_and_is_not_checked_as_one() {
         let mut t = Transfer::new(5, Some("\"0123456789abcdef0123456789abcdef-3\"".into()));
-        assert!(!t.checks_md5(), "its bytes are not hashed: the ETag could not tell");
+        assert!(
+            !t.checks_md5(),
+            "its bytes are not hashed: the ETag could not tell"
+        );
         t.received(b"hello");
         assert_eq!(t.check(), Ok(()));
         assert!(!Transfer::new(5, None).checks_md5());
