@@ -631,6 +631,91 @@ def put_bench(pairs):
     print("\n".join(lines))
 
 
+def get_bench(pairs):
+    """`scripts/bench --get`: `sts3 get` of one large object (put in parts, as large objects
+    are) to disk, side by side with curl of sts3's own presigned URL and `aws s3 cp`; writes
+    bench/GET.md."""
+    log("building the release binary")
+    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet", "--bin", "sts3"],
+                   cwd=ROOT, check=True)
+    work = tempfile.mkdtemp(prefix="sts3-get-bench-")
+    free = os.statvfs(work).f_bavail * os.statvfs(work).f_frsize
+    big_mib = 1024 if free > 8 * (1 << 30) else 256
+    big = os.path.join(work, "big.bin")
+    log(f"writing a {big_mib} MiB file")
+    with open(big, "wb") as f:
+        for _ in range(big_mib):
+            f.write(os.urandom(1 << 20))
+    proc, s = start_service(big=False)
+    rows, cpu = [], {}
+    try:
+        env = env_for(s)
+        endpoint, bucket = s["STS3_TEST_ENDPOINT"], s["STS3_TEST_BUCKET"]
+        uri = f"s3://{bucket}/bench/get/big.bin"
+        policy = os.path.join(work, "rw.json")
+        with open(policy, "w") as f:
+            json.dump({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "s3:ListBucket",
+                 "Resource": f"arn:aws:s3:::{bucket}"},
+                {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
+                 "Resource": f"arn:aws:s3:::{bucket}/*"}]}, f)
+        base = [STS3, "-b", bucket, "-u", "bench", "--endpoint-url", endpoint, "--policy", policy]
+        subprocess.run([STS3, "put", *base[1:], "--force", big, uri], env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = subprocess.run([STS3, "presign", *base[1:], uri], env=env, check=True,
+                             capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        out = os.path.join(work, "out.bin")
+        commands = {
+            "sts3": [STS3, "get", *base[1:], "--force", uri, "-o", out],
+            "curl": ["curl", "-sf", "-o", out, url],
+            "cli": [os.path.join(VENV_BIN, "aws"), "--endpoint-url", endpoint, "s3", "cp",
+                    "--only-show-errors", uri, out],
+        }
+
+        def runner(tool):
+            def run():
+                if os.path.exists(out):
+                    os.remove(out)
+                elapsed, _, _, used = timed_with_rusage(commands[tool], env)
+                cpu.setdefault(tool, []).append(used)
+                return elapsed
+            return run
+
+        names = {"curl": "curl of sts3's own presigned URL", "cli": "`aws s3 cp` (AWS CLI v1)"}
+        for peer, target in (("curl", 1.1), ("cli", 0.5)):
+            log(f"sts3 get vs {peer}, {pairs} pairs")
+            a, b, r = interleaved(runner("sts3"), runner(peer), pairs)
+            rows.append((f"`sts3 get` vs {names[peer]}, one {big_mib:,} MiB object in parts",
+                         secs(a), secs(b), f"{statistics.median(r):.2f}", f"{min(r):.2f}",
+                         f"≤ {target}", "yes" if statistics.median(r) <= target else "**no**"))
+    finally:
+        proc.terminate()
+        proc.wait()
+        subprocess.run(["rm", "-rf", work])
+    lines = [
+        "# Benchmarks: downloads (`sts3 get`)",
+        "",
+        f"Written by `scripts/bench --get` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
+        f"release build, local SeaweedFS on loopback, {os.cpu_count()} cores ({cpu_model()}), "
+        "which the downloader and the service share. The object was put by `sts3 put` in 8 MiB "
+        "parts; each tool writes it to disk. "
+        f"Ratios are A/B per interleaved pair: the median and the best of {pairs} pairs.",
+        "",
+        "| measurement | A (median) | B (median) | ratio, median | ratio, best | target | holds |",
+        "|---|---|---|---|---|---|---|",
+        *[f"| {' | '.join(r)} |" for r in rows],
+        "",
+        f"| CPU a run (median), one {big_mib:,} MiB object | seconds |",
+        "|---|---|",
+        *[f"| {dict(sts3='sts3 get', curl='curl', cli='AWS CLI')[tool]} | "
+          f"{statistics.median(used):.2f} s |" for tool, used in sorted(cpu.items())],
+        "",
+    ]
+    with open(os.path.join(ROOT, "bench", "GET.md"), "w") as f:
+        f.write("\n".join(lines))
+    print("\n".join(lines))
+
+
 def main():
     parser = argparse.ArgumentParser(description="sts3 benchmarks; see the top of this file")
     parser.add_argument("--peers", action="store_true", help="also measure the peers side by side")
@@ -640,7 +725,11 @@ def main():
                         help="only the credential endpoint of sts3 exec (writes bench/SERVE.md)")
     parser.add_argument("--put", action="store_true",
                         help="only uploads: sts3 put vs the AWS CLI and boto3 (writes bench/PUT.md)")
+    parser.add_argument("--get", action="store_true",
+                        help="only downloads: sts3 get vs curl and the AWS CLI (writes bench/GET.md)")
     args = parser.parse_args()
+    if args.get:
+        return get_bench(max(args.pairs, 3))
     if args.serve:
         return serve_bench()
     if args.put:

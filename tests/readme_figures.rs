@@ -1,8 +1,8 @@
 //! The README quotes no figure its measurements did not produce: every number in its
 //! Performance section (up to "How:") is in the files the benches write (`bench/RESULTS.md`,
-//! `bench/SERVE.md`, `bench/PUT.md`), as measured or rounded to the README's precision; a
-//! range `a–b` (several runs) must hold the latest run's value. A figure that goes stale fails
-//! here.
+//! `bench/SERVE.md`, `bench/PUT.md`, `bench/GET.md`), as measured or rounded to the README's
+//! precision; a range `a–b` (several runs) must hold the latest run's value. A figure that goes
+//! stale fails here.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -110,16 +110,21 @@ fn performance_section() -> String {
 }
 
 fn measured() -> Vec<Figure> {
-    ["bench/RESULTS.md", "bench/SERVE.md", "bench/PUT.md"]
-        .iter()
-        .flat_map(|f| {
-            let text = std::fs::read_to_string(common::root().join(f)).unwrap();
-            numbers(&text)
-                .into_iter()
-                .map(|(n, _)| n)
-                .collect::<Vec<_>>()
-        })
-        .collect()
+    [
+        "bench/RESULTS.md",
+        "bench/SERVE.md",
+        "bench/PUT.md",
+        "bench/GET.md",
+    ]
+    .iter()
+    .flat_map(|f| {
+        let text = std::fs::read_to_string(common::root().join(f)).unwrap();
+        numbers(&text)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect::<Vec<_>>()
+    })
+    .collect()
 }
 
 #[test]
