@@ -496,21 +496,29 @@ def cpu_of_tree(pid):
     return total
 
 
-def put_bench(pairs):
-    """`scripts/bench --put`: `sts3 put` of one large file and of a folder of 1,000 small ones,
-    side by side with `aws s3 cp` and boto3, and sts3's peak memory; writes bench/PUT.md."""
+def release_and_big_file(what):
+    """Builds the release binary and writes a file of random bytes in a new work folder: at
+    least 1 GiB where the disk allows (the file, and SeaweedFS's copies of it). The folder, the
+    file and its size in MiB."""
     log("building the release binary")
     subprocess.run(["cargo", "build", "--release", "--locked", "--quiet", "--bin", "sts3"],
                    cwd=ROOT, check=True)
-    work = tempfile.mkdtemp(prefix="sts3-put-bench-")
+    work = tempfile.mkdtemp(prefix=f"sts3-{what}-bench-")
     free = os.statvfs(work).f_bavail * os.statvfs(work).f_frsize
-    # At least 1 GiB where the disk allows (the file, and SeaweedFS's copies of it).
     big_mib = 1024 if free > 8 * (1 << 30) else 256
     big = os.path.join(work, "big.bin")
-    log(f"writing a {big_mib} MiB file and 1,000 files of 4-64 KiB")
+    log(f"writing a {big_mib} MiB file")
     with open(big, "wb") as f:
         for _ in range(big_mib):
             f.write(os.urandom(1 << 20))
+    return work, big, big_mib
+
+
+def put_bench(pairs):
+    """`scripts/bench --put`: `sts3 put` of one large file and of a folder of 1,000 small ones,
+    side by side with `aws s3 cp` and boto3, and sts3's peak memory; writes bench/PUT.md."""
+    work, big, big_mib = release_and_big_file("put")
+    log("writing 1,000 files of 4-64 KiB")
     folder = os.path.join(work, "small")
     for i in range(1000):
         sub = os.path.join(folder, f"d{i % 10}")
@@ -635,17 +643,7 @@ def get_bench(pairs):
     """`scripts/bench --get`: `sts3 get` of one large object (put in parts, as large objects
     are) to disk, side by side with curl of sts3's own presigned URL and `aws s3 cp`; writes
     bench/GET.md."""
-    log("building the release binary")
-    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet", "--bin", "sts3"],
-                   cwd=ROOT, check=True)
-    work = tempfile.mkdtemp(prefix="sts3-get-bench-")
-    free = os.statvfs(work).f_bavail * os.statvfs(work).f_frsize
-    big_mib = 1024 if free > 8 * (1 << 30) else 256
-    big = os.path.join(work, "big.bin")
-    log(f"writing a {big_mib} MiB file")
-    with open(big, "wb") as f:
-        for _ in range(big_mib):
-            f.write(os.urandom(1 << 20))
+    work, big, big_mib = release_and_big_file("get")
     proc, s = start_service(big=False)
     rows, cpu = [], {}
     try:

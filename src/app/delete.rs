@@ -45,10 +45,7 @@ impl Deletion {
     /// objects, 12.0 KiB)` for a folder.
     pub(crate) fn what(&self) -> String {
         let uri = |key: &str| uri(&self.bucket, key);
-        let count = |n: usize| match n {
-            1 => "1 object".to_string(),
-            n => format!("{} objects", thousands(n as u64)),
-        };
+        let count = |n: usize| crate::object::detail::counted(n, "object");
         match (&self.folder, self.keys.as_slice()) {
             (Some(folder), keys) => format!(
                 "folder {} ({}, {})",

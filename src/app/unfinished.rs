@@ -44,12 +44,7 @@ impl Leftovers {
 
     /// `3 unfinished uploads`.
     pub(crate) fn count(&self) -> String {
-        let n = self.uploads.len();
-        format!(
-            "{} unfinished upload{}",
-            thousands(n as u64),
-            if n == 1 { "" } else { "s" }
-        )
+        crate::object::detail::counted(self.uploads.len(), "unfinished upload")
     }
 
     /// `s3://b/docs/`: the folder they are under.

@@ -68,10 +68,7 @@ impl FolderPut {
 
 /// `1 file`, `1,000 files`.
 fn files(n: usize) -> String {
-    match n {
-        1 => "1 file".to_string(),
-        n => format!("{} files", crate::object::detail::thousands(n as u64)),
-    }
+    crate::object::detail::counted(n, "file")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -173,11 +173,7 @@ fn copy_many_prompt(app: &App, text: &str, moving: bool, width: usize) -> Line<'
     };
     let what = match (app.listing.marks.len(), app.listing.selected()) {
         (0, Some(folder)) => crate::escape::printable(app.listing.relative(folder)).into_owned(),
-        (1, _) => "1 marked object".to_string(),
-        (n, _) => format!(
-            "{} marked objects",
-            crate::object::detail::thousands(n as u64)
-        ),
+        (n, _) => crate::object::detail::counted(n, "marked object"),
     };
     folder_line_prompt(app, &format!("{verb} {what} to"), text, keys, width)
 }
@@ -190,7 +186,7 @@ fn confirm_copy_many_prompt(batch: &crate::app::copy::Batch, width: usize) -> Li
     } else {
         ["y copies them · any other key keeps them", "[y/N]"]
     };
-    let head = format!("{} {} to ", batch.verb_shown(), batch.what());
+    let head = format!("{} {} to ", batch.verb(), batch.what());
     let fixed = head.chars().count() + 2;
     let (place, keys) = fit_name(&batch.target(), fixed, keys, width);
     Line::from(vec![

@@ -44,7 +44,8 @@ pub(crate) struct Batch {
 }
 
 impl Batch {
-    fn verb(&self) -> &'static str {
+    /// `copy` or `move`.
+    pub(crate) fn verb(&self) -> &'static str {
         if self.moving { "move" } else { "copy" }
     }
 
@@ -66,18 +67,10 @@ impl Batch {
     pub(crate) fn target(&self) -> String {
         uri(&self.bucket, &self.to)
     }
-
-    /// `copy` or `move`, for the prompt.
-    pub(crate) fn verb_shown(&self) -> &'static str {
-        self.verb()
-    }
 }
 
 fn objects(n: usize) -> String {
-    match n {
-        1 => "1 object".to_string(),
-        n => format!("{} objects", thousands(n as u64)),
-    }
+    crate::object::detail::counted(n, "object")
 }
 
 /// The folder `typed` names, seen from `folder`: `/…` from the root, else under it; it ends in

@@ -91,6 +91,14 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// `1 object`, `1,000 objects`: `n` of `noun`, its plural an `s` more.
+pub fn counted(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{} {noun}s", thousands(n as u64)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,5 +152,16 @@ mod tests {
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(thousands(u64::MAX), "18,446,744,073,709,551,615");
+    }
+
+    #[test]
+    fn a_count_says_its_noun_once_or_plural_and_grouped() {
+        assert_eq!(counted(1, "object"), "1 object");
+        assert_eq!(counted(0, "file"), "0 files");
+        assert_eq!(counted(2, "marked object"), "2 marked objects");
+        assert_eq!(
+            counted(2500, "unfinished upload"),
+            "2,500 unfinished uploads"
+        );
     }
 }
