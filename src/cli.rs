@@ -121,6 +121,14 @@ pub struct GetArgs {
     /// Overwrite the file if it exists.
     #[arg(long)]
     pub force: bool,
+    /// Ranged GETs at once for an object larger than a part (1-64; 1: one stream) [default:
+    /// parallel from the config, 8].
+    #[arg(long, value_name = "N")]
+    pub parallel: Option<usize>,
+    /// An object larger than this many MiB (5-5120) comes in parts of it [default:
+    /// part_size_mib from the config, 8].
+    #[arg(long, value_name = "MIB")]
+    pub part_size: Option<u64>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -4,13 +4,16 @@
 //! never splicing two versions. What to do about credentials is the caller's: the command
 //! issues new ones itself, the TUI asks its model and waits for them.
 
+#[cfg(test)]
+pub(crate) mod fake;
 pub mod plan;
+mod ranged;
 pub mod upload;
 
 use crate::aws::{ObjectBody, ObjectStore};
 use crate::failure::{AwsFailure, ErrorKind};
 use crate::object::detail::thousands;
-use crate::object::download::{CheckError, Transfer, part_path};
+use crate::object::download::{CheckError, Split, Transfer, part_path};
 use std::fs::File;
 use std::future::Future;
 use std::io::{BufWriter, Write};
@@ -65,6 +68,12 @@ impl PartFile {
         &mut self.writer
     }
 
+    /// The file itself, for writes at an offset (nothing is buffered until the writer is
+    /// used).
+    fn file(&self) -> &File {
+        self.writer.get_ref()
+    }
+
     /// Flushes and syncs the `.part`, then renames it to the target, which must be a regular
     /// file if it exists: a link, a device or a FIFO is never replaced.
     pub fn finish(self) -> Result<(), String> {
@@ -93,8 +102,10 @@ impl PartFile {
     }
 }
 
+/// Read as well as written: a download in parts reads the file back for its MD5.
 fn create_new(path: &Path) -> std::io::Result<File> {
     std::fs::OpenOptions::new()
+        .read(true)
         .write(true)
         .create_new(true)
         .open(path)
@@ -226,8 +237,60 @@ pub trait Renewal {
 pub trait Listener {
     /// More bytes are in.
     fn progressed(&mut self, transfer: &Transfer);
-    /// It broke off and is resuming at `from` because of `why`.
-    fn resuming(&mut self, from: u64, why: &str);
+    /// It broke off because of `why` and is resuming, with `received` bytes in.
+    fn resuming(&mut self, received: u64, why: &str);
+}
+
+/// Downloads `key` into `file`: an object larger than a part in ranged GETs `split.parallel`
+/// at once, each written at its offset; a smaller one (or `parallel` 1) as one stream. Returns
+/// the bytes written once they are all in and checked (the caller syncs and renames).
+pub async fn save<L: Listener + Send>(
+    s3: &dyn ObjectStore,
+    bucket: &str,
+    key: &str,
+    file: &mut PartFile,
+    split: Split,
+    renewal: &mut impl Renewal,
+    listener: &mut L,
+) -> Result<u64, TransferError> {
+    if split.parallel <= 1 {
+        return download(s3, bucket, key, file.writer(), renewal, listener).await;
+    }
+    // The first part's range: its answer says the object's size and ETag.
+    let first = open_first(s3, bucket, key, split.part_size, renewal).await?;
+    if first.end >= first.size || !split.in_parts(first.size) {
+        // All of it is in this answer (or the server sent all of it anyway).
+        return stream(s3, (bucket, key), first, file.writer(), renewal, listener).await;
+    }
+    if first.etag.is_none() {
+        // Parts of an object without an ETag could come from two versions: one stream.
+        return download(s3, bucket, key, file.writer(), renewal, listener).await;
+    }
+    let parts = ranged::Parts {
+        s3,
+        bucket,
+        key,
+        file: file.file(),
+        split,
+    };
+    parts.download(first, renewal, listener).await
+}
+
+/// The first part's GetObject; an empty object (no byte 0 to start a range at) whole.
+async fn open_first(
+    s3: &dyn ObjectStore,
+    bucket: &str,
+    key: &str,
+    part_size: u64,
+    renewal: &mut impl Renewal,
+) -> Result<ObjectBody, TransferError> {
+    let last = Some(part_size.saturating_sub(1));
+    match open(s3, bucket, key, (0, last), None, renewal).await {
+        Err(TransferError::Object(f)) if f.code.as_deref() == Some("InvalidRange") => {
+            open(s3, bucket, key, (0, None), None, renewal).await
+        }
+        other => other,
+    }
 }
 
 /// Streams `key` into `out`; returns the bytes written once they are all in and checked.
@@ -239,7 +302,20 @@ pub async fn download<W: Write + ?Sized>(
     renewal: &mut impl Renewal,
     listener: &mut impl Listener,
 ) -> Result<u64, TransferError> {
-    let mut body = open(s3, bucket, key, 0, None, renewal).await?;
+    let body = open(s3, bucket, key, (0, None), None, renewal).await?;
+    stream(s3, (bucket, key), body, out, renewal, listener).await
+}
+
+/// Streams `body` (from the object's start) and the rest of the object after it into `out`,
+/// resuming where it broke off.
+async fn stream<W: Write + ?Sized>(
+    s3: &dyn ObjectStore,
+    (bucket, key): (&str, &str),
+    mut body: ObjectBody,
+    out: &mut W,
+    renewal: &mut impl Renewal,
+    listener: &mut impl Listener,
+) -> Result<u64, TransferError> {
     let mut transfer = Transfer::new(body.size, body.etag.clone());
     let mut resumes = 0;
     loop {
@@ -276,9 +352,16 @@ pub async fn download<W: Write + ?Sized>(
             return Err(TransferError::NoEtag);
         }
         listener.resuming(from, &why);
-        body = open(s3, bucket, key, from, transfer.etag.as_deref(), renewal)
-            .await
-            .map_err(|e| changed(e, &transfer))?;
+        body = open(
+            s3,
+            bucket,
+            key,
+            (from, None),
+            transfer.etag.as_deref(),
+            renewal,
+        )
+        .await
+        .map_err(|e| changed(e, &transfer))?;
         // A server or proxy that ignores If-Match: the resumed answer must be the same version.
         if body.etag != transfer.etag || body.size != transfer.size {
             return Err(changed_error(&transfer));
@@ -292,18 +375,18 @@ pub async fn download<W: Write + ?Sized>(
     Ok(n)
 }
 
-/// One GetObject from `from`, with new credentials first if S3 refused the ones in use and the
-/// caller finds some.
+/// One GetObject of the bytes `from` (to `last`, inclusive, when given), with new credentials
+/// first if S3 refused the ones in use and the caller finds some.
 async fn open(
     s3: &dyn ObjectStore,
     bucket: &str,
     key: &str,
-    from: u64,
+    (from, last): (u64, Option<u64>),
     if_match: Option<&str>,
     renewal: &mut impl Renewal,
 ) -> Result<ObjectBody, TransferError> {
     loop {
-        match s3.open(bucket, key, from, None, if_match).await {
+        match s3.open(bucket, key, from, last, if_match).await {
             Ok(body) => return Ok(body),
             // The object changed: no credentials can help.
             Err(failure) if precondition_failed(&failure) => {

@@ -287,12 +287,18 @@ fn ctrl_c_sigterm_and_sighup_stop_a_download_mid_body_and_remove_the_part() {
 /// handed the body on) into a temporary folder through the fault proxy running `steps`; the
 /// outcome, the folder, and the proxy (for its log).
 fn get_through(steps: Vec<S3Step>) -> (Output, TempDir, FaultProxy) {
+    get_through_with(steps, &[])
+}
+
+/// [`get_through`] with more arguments (`--parallel 1`: one stream, not ranged parts).
+fn get_through_with(steps: Vec<S3Step>, extra: &[&str]) -> (Output, TempDir, FaultProxy) {
     let s = service();
     let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
     proxy.set(|f| f.s3_script.extend(steps));
     let dir = tempfile::tempdir().unwrap();
     let out = common::command(&proxy.url, "get")
         .args([&s.large_key, "-o", dir.path().to_str().unwrap()])
+        .args(extra)
         .output()
         .unwrap();
     (out, dir, proxy)
@@ -323,11 +329,14 @@ fn a_resumed_answer_of_another_version_stops_the_download() {
 
 #[test]
 fn a_cut_download_without_an_etag_is_not_spliced() {
-    let (out, dir, proxy) = get_through(vec![S3Step::Rewrite {
-        header: "etag",
-        value: None,
-        cut: true,
-    }]);
+    let (out, dir, proxy) = get_through_with(
+        vec![S3Step::Rewrite {
+            header: "etag",
+            value: None,
+            cut: true,
+        }],
+        &["--parallel", "1"],
+    );
     assert_eq!(
         text(&out.stderr),
         "sts3: the download broke off and the server gave the object no ETag, so a resumed download could join two versions of it; nothing was kept: try again\n",
@@ -356,8 +365,31 @@ fn a_body_longer_than_the_answer_said_is_stopped() {
 }
 
 #[test]
+fn an_object_without_an_etag_is_not_fetched_in_parts() {
+    // Parts of an object without an ETag could not be held to one version (If-Match): the
+    // first part's answer without one is dropped and the object comes whole, in one stream.
+    let (out, dir, proxy) = get_through(vec![S3Step::Rewrite {
+        header: "etag",
+        value: None,
+        cut: false,
+    }]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let gets: Vec<String> = proxy
+        .log()
+        .into_iter()
+        .filter(|l| l.starts_with("GET "))
+        .collect();
+    assert_eq!(gets.len(), 2, "{gets:#?}");
+    assert!(gets[0].contains("range=bytes=0-8388607"), "{}", gets[0]);
+    assert!(!gets[1].contains("range="), "{}", gets[1]);
+    let bytes = std::fs::read(dir.path().join("large.bin")).unwrap();
+    assert_eq!(common::sha256_hex(&bytes), service().large_sha256);
+}
+
+#[test]
 fn an_object_sent_without_its_length_is_refused() {
-    let (out, dir, proxy) = get_through(vec![S3Step::Unsized]);
+    // One stream: a range's answer carries its bounds in Content-Range.
+    let (out, dir, proxy) = get_through_with(vec![S3Step::Unsized], &["--parallel", "1"]);
     assert_eq!(
         text(&out.stderr),
         format!(

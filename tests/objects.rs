@@ -8,8 +8,6 @@ mod common;
 
 use common::proxy::{FaultProxy, S3Step, StsStep};
 use common::{files_in, service};
-use sha2::{Digest, Sha256};
-use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Output, Stdio};
@@ -33,14 +31,7 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .fold(String::new(), |mut out, b| {
-            let _ = write!(out, "{b:02x}");
-            out
-        })
-}
+use common::sha256_hex;
 
 fn thousands(n: usize) -> String {
     let digits = n.to_string();
@@ -145,11 +136,33 @@ fn get_to_stdout_writes_the_bytes_alone() {
     assert_eq!(sha256_hex(&out.stdout), s.large_sha256);
 }
 
+/// Where a logged GET's `Range` starts and ends (inclusive).
+fn range_of(line: &str) -> (usize, usize) {
+    let at = line.find("range=bytes=").expect("a Range header") + "range=bytes=".len();
+    let mut ends = line[at..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .split('-')
+        .map(|n| n.parse().unwrap_or(usize::MAX));
+    (ends.next().unwrap(), ends.next().unwrap())
+}
+
+/// The proxy's log lines of GETs of the large object.
+fn gets_of(proxy: &FaultProxy) -> Vec<String> {
+    proxy
+        .log()
+        .into_iter()
+        .filter(|l| l.starts_with("GET /sts3-demo/docs/large.bin"))
+        .collect()
+}
+
 #[test]
 fn get_resumes_after_a_cut_and_an_expired_token_without_starting_over() {
     let s = service();
     let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
-    // The first GET is cut halfway; the request that resumes it is told the token expired.
+    // One stream (--parallel 1): the first GET is cut halfway; the request that resumes it is
+    // told the token expired.
     proxy.set(|f| {
         f.s3_script
             .extend([S3Step::CutMidBody, S3Step::EXPIRED_TOKEN]);
@@ -157,37 +170,114 @@ fn get_resumes_after_a_cut_and_an_expired_token_without_starting_over() {
     let dir = tempfile::tempdir().unwrap();
     let out = get(
         &proxy.url,
-        &[&s.large_key, "-o", dir.path().to_str().unwrap()],
+        &[
+            &s.large_key,
+            "-o",
+            dir.path().to_str().unwrap(),
+            "--parallel",
+            "1",
+        ],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let bytes = std::fs::read(dir.path().join("large.bin")).unwrap();
     assert_eq!(sha256_hex(&bytes), s.large_sha256, "byte-identical");
     let half = bytes.len() / 2;
-    let log = proxy.log();
-    let gets: Vec<&String> = log
-        .iter()
-        .filter(|l| l.starts_with("GET /sts3-demo/docs/large.bin"))
-        .collect();
-    assert_eq!(gets.len(), 3, "{log:#?}");
+    let gets = gets_of(&proxy);
+    assert_eq!(gets.len(), 3, "{:#?}", proxy.log());
     assert!(!gets[0].contains("range="), "{}", gets[0]);
     // Where the cut left off: some bytes in, at most the half the proxy sent.
-    let from = |line: &str| -> usize {
-        let at = line.find("range=bytes=").expect("a Range header") + "range=bytes=".len();
-        line[at..].split('-').next().unwrap().parse().unwrap()
-    };
-    let resumed_at = from(gets[1]);
+    let (resumed_at, _) = range_of(&gets[1]);
     assert!(
         resumed_at > 0 && resumed_at <= half,
         "{resumed_at} of {half}"
     );
-    assert_eq!(from(gets[2]), resumed_at, "the retry after the refresh too");
+    assert_eq!(
+        range_of(&gets[2]).0,
+        resumed_at,
+        "the retry after the refresh too"
+    );
     for resumed in &gets[1..] {
         assert!(resumed.contains("if-match=\""), "{resumed}");
     }
     assert!(
-        text(&out.stderr).contains(&format!("resuming at byte {}", thousands(resumed_at))),
+        text(&out.stderr).contains(&format!("resuming with {} bytes in", thousands(resumed_at))),
         "{}",
         text(&out.stderr)
+    );
+    assert_eq!(proxy.count("POST / ->"), 2, "one refresh");
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("ExpiredToken"), "{stderr}");
+    assert_eq!(files_in(dir.path()), ["large.bin"]);
+}
+
+#[test]
+fn get_in_parts_resumes_the_cut_part_and_refreshes_once_for_the_refused_one() {
+    let s = service();
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    // 24 MiB in 8 MiB parts: the first part's GET is cut halfway, the next GET (another part,
+    // at the same time) is told the token expired.
+    proxy.set(|f| {
+        f.s3_script
+            .extend([S3Step::CutMidBody, S3Step::EXPIRED_TOKEN]);
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = get(
+        &proxy.url,
+        &[
+            &s.large_key,
+            "-o",
+            dir.path().to_str().unwrap(),
+            "--part-size",
+            "8",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bytes = std::fs::read(dir.path().join("large.bin")).unwrap();
+    assert_eq!(sha256_hex(&bytes), s.large_sha256, "byte-identical");
+    let part = 8 * 1024 * 1024;
+    let gets = gets_of(&proxy);
+    assert_eq!(
+        gets.len(),
+        5,
+        "3 parts, the cut one and the refused one again: {gets:#?}"
+    );
+    assert_eq!(range_of(&gets[0]), (0, part - 1), "{}", gets[0]);
+    assert!(gets[0].contains("cut mid-body"), "{}", gets[0]);
+    assert!(
+        !gets[0].contains("if-match"),
+        "the first answer gives the ETag: {}",
+        gets[0]
+    );
+    for later in &gets[1..] {
+        assert!(later.contains("if-match=\""), "one version: {later}");
+    }
+    assert!(
+        gets[1].contains("injected 400"),
+        "the expired token: {}",
+        gets[1]
+    );
+    // Every byte asked for once, but the refused part's and the cut part's rest: the answers
+    // that went through tile the object from where the cut left off.
+    let (resumed_at, _) = gets[2..]
+        .iter()
+        .map(|g| range_of(g))
+        .find(|(from, _)| *from < part)
+        .expect("the cut part resumed");
+    assert!(resumed_at > 0 && resumed_at <= part / 2, "{resumed_at}");
+    let mut served: Vec<(usize, usize)> = gets[2..].iter().map(|g| range_of(g)).collect();
+    served.sort_unstable();
+    assert_eq!(
+        served,
+        [
+            (resumed_at, part - 1),
+            (part, 2 * part - 1),
+            (2 * part, 3 * part - 1)
+        ],
+        "{gets:#?}"
+    );
+    assert!(
+        served[1..].contains(&range_of(&gets[1])),
+        "the refused part asked again"
     );
     assert_eq!(proxy.count("POST / ->"), 2, "one refresh");
     let stderr = text(&out.stderr);

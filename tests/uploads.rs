@@ -10,7 +10,6 @@ mod common;
 
 use common::proxy::{FaultProxy, S3Step};
 use common::{command, service};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use sts3::object::upload::{PartSums, Whole};
@@ -63,9 +62,7 @@ fn noise(len: usize) -> Vec<u8> {
         .collect()
 }
 
-fn sha256(bytes: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(bytes))
-}
+use common::sha256_hex as sha256;
 
 /// The object's SHA-256, read back with `sts3 get`.
 fn read_back_sha(policy: &Path, key: &str) -> String {

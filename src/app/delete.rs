@@ -168,7 +168,7 @@ impl Deletes {
                 generation,
                 bucket: ctx.bucket.to_string(),
                 prefix: prefix.to_string(),
-                chains: super::walk_chains(ctx.config),
+                chains: super::at_once(ctx.config),
             }],
             notice: Some((
                 format!("listing {} to delete it…", ctx.uri(prefix)),

@@ -130,12 +130,13 @@ pub(crate) const NOTICE_SECS: i64 = 4;
 /// How often a spinner turns while something is in flight.
 const SPINNER_MILLIS: i64 = 100;
 
-/// Requests at once when `G` lists every page, unless the config's `parallel` says.
-pub(crate) const WALK_CHAINS: usize = 8;
+/// Requests at once (`G` listing every page, a batch, a download's parts), unless the config's
+/// `parallel` says.
+pub(crate) const AT_ONCE: usize = 8;
 
-/// Requests at once when every page is listed: the config's `parallel`, else [`WALK_CHAINS`].
-pub(crate) fn walk_chains(config: &Config) -> usize {
-    config.list.parallel.unwrap_or(WALK_CHAINS)
+/// Requests at once: the config's `parallel`, else [`AT_ONCE`].
+pub(crate) fn at_once(config: &Config) -> usize {
+    config.list.parallel.unwrap_or(AT_ONCE)
 }
 
 /// The parts that wait for credentials (see [`App::credentials_arrived`]).
@@ -227,7 +228,7 @@ impl App {
         let bucket = std::mem::take(&mut target.bucket);
         let prefix = std::mem::take(&mut target.prefix);
         let mode = target.mode;
-        let walk_chains = walk_chains(&config);
+        let walk_chains = at_once(&config);
         let mut app = Self {
             policy: PolicyState::for_mode(&target, mode),
             listing: Listing::new(&bucket, &prefix, config.page_size),

@@ -7,6 +7,7 @@ use crate::credentials::{CredentialRequest, SessionInfo};
 use crate::failure::AwsFailure;
 use crate::keymap::KeyPress;
 use crate::object::ObjectDetail;
+use crate::object::download::Split;
 use std::path::PathBuf;
 
 /// What copying many objects came to: each (source, destination) and how it went; or why none
@@ -337,6 +338,8 @@ pub(crate) enum Effect {
         bucket: String,
         key: String,
         path: PathBuf,
+        /// Ranged GETs at once for an object larger than a part.
+        split: Split,
     },
     /// The stalled download may try again (with the credentials in use now).
     ResumeDownload {

@@ -9,7 +9,7 @@ use crate::cli::GetArgs;
 use crate::escape::printable;
 use crate::failure::AwsFailure;
 use crate::object::detail::thousands;
-use crate::object::download::{Transfer, file_name, part_path, progress_text};
+use crate::object::download::{Split, Transfer, file_name, part_path, progress_text};
 use crate::settings::Settings;
 use crate::transfer::{self, Found, Listener, PartFile, Renewal, TransferError};
 use std::fs;
@@ -91,10 +91,11 @@ pub async fn run(
 ) -> Result<u64, CommandError> {
     check_key(&args.key)?;
     let target = target_of(args)?;
+    let split = super::split(settings, args.parallel, args.part_size)?;
     let mut session = Session::open(settings).await?;
     match target {
         Target::Stdout => download(&mut session, &args.key, stdout).await,
-        Target::File(path) => to_file(&mut session, &args.key, &path).await,
+        Target::File(path) => to_file(&mut session, &args.key, &path, split).await,
         Target::Stream(path) => to_stream(&mut session, &args.key, &path).await,
     }
 }
@@ -121,7 +122,12 @@ fn say_saved(session: &Session<'_>, key: &str, path: &Path, verb: &str, to: &str
     ));
 }
 
-async fn to_file(session: &mut Session<'_>, key: &str, path: &Path) -> Result<u64, CommandError> {
+async fn to_file(
+    session: &mut Session<'_>,
+    key: &str,
+    path: &Path,
+    split: Split,
+) -> Result<u64, CommandError> {
     // Listening for Ctrl-C before the .part exists, so it is never left behind.
     let interrupted = interrupted()?;
     let mut file = PartFile::create(path).map_err(|e| {
@@ -135,7 +141,7 @@ async fn to_file(session: &mut Session<'_>, key: &str, path: &Path) -> Result<u6
         ));
     }
     let result = tokio::select! {
-        r = download(session, key, file.writer()) => r,
+        r = save(session, key, &mut file, split) => r,
         signal = interrupted => Err(CommandError::Cancelled(signal)),
     };
     match result.and_then(|n| file.finish().map(|()| n).map_err(CommandError::Download)) {
@@ -190,6 +196,37 @@ async fn download(
     key: &str,
     out: &mut dyn Write,
 ) -> Result<u64, CommandError> {
+    engine(session, key, async |s3, bucket, renewal, progress| {
+        transfer::download(s3, bucket, key, out, renewal, progress).await
+    })
+    .await
+}
+
+/// Downloads the object into `file` with the download engine: in parts when it is larger than
+/// one.
+async fn save(
+    session: &mut Session<'_>,
+    key: &str,
+    file: &mut PartFile,
+    split: Split,
+) -> Result<u64, CommandError> {
+    engine(session, key, async |s3, bucket, renewal, progress| {
+        transfer::save(s3, bucket, key, file, split, renewal, progress).await
+    })
+    .await
+}
+
+/// Runs `go` with the session's renewal and a progress line; its failure said for `key`.
+async fn engine(
+    session: &mut Session<'_>,
+    key: &str,
+    go: impl AsyncFnOnce(
+        &dyn crate::aws::ObjectStore,
+        &str,
+        &mut Renew<'_, '_>,
+        &mut Progress,
+    ) -> Result<u64, TransferError>,
+) -> Result<u64, CommandError> {
     let s3 = session.clients.s3.clone();
     let bucket = session.settings.target.bucket.clone();
     let mut renewal = Renew {
@@ -197,7 +234,7 @@ async fn download(
         stopped: None,
     };
     let mut progress = Progress::new();
-    let result = transfer::download(&s3, &bucket, key, out, &mut renewal, &mut progress).await;
+    let result = go(&s3, &bucket, &mut renewal, &mut progress).await;
     progress.done();
     match result {
         Ok(n) => Ok(n),
@@ -261,11 +298,11 @@ impl Listener for Progress {
         self.show(transfer);
     }
 
-    fn resuming(&mut self, from: u64, why: &str) {
+    fn resuming(&mut self, received: u64, why: &str) {
         self.done();
         super::stderr_line(&format!(
-            "sts3: {why}; resuming at byte {}",
-            thousands(from)
+            "sts3: {why}; resuming with {} bytes in",
+            thousands(received)
         ));
     }
 }

@@ -19,7 +19,36 @@ mod write;
 pub use list::run;
 pub use session::CommandError;
 
+use crate::object::download::Split;
+use crate::object::upload::{MIB, PART_SIZE_MIB};
+use crate::settings::{PARALLEL, Settings};
 use std::io::Write;
+
+/// Requests at once and the part size of a transfer, from its flags (`--parallel`,
+/// `--part-size` in MiB) over the config.
+fn split(
+    settings: &Settings,
+    parallel: Option<usize>,
+    part_size: Option<u64>,
+) -> Result<Split, CommandError> {
+    let parallel = parallel.or(settings.config.list.parallel).unwrap_or(8);
+    if !PARALLEL.contains(&parallel) {
+        return Err(CommandError::Parallel(parallel));
+    }
+    let part_size = match part_size {
+        Some(mib) if !PART_SIZE_MIB.contains(&mib) => {
+            return Err(CommandError::Usage(format!(
+                "--part-size {mib} is out of range; pass 5 to 5120 (MiB)"
+            )));
+        }
+        Some(mib) => mib * MIB,
+        None => settings.config.objects.part_size,
+    };
+    Ok(Split {
+        part_size,
+        parallel,
+    })
+}
 
 /// Writes one line to stderr; a closed stderr is not an error worth dying for.
 pub fn stderr_line(text: &str) {

@@ -11,7 +11,7 @@ use crate::bucket::split::Plan;
 use crate::bucket::{ListPage, PageRequest};
 use crate::credentials::{Mode, SecretCredentials};
 use crate::failure::{AwsFailure, ErrorKind};
-use crate::object::download::{keep_both, part_path};
+use crate::object::download::{Split, keep_both, part_path};
 use crate::serve::env::Vars;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -302,8 +302,9 @@ impl Executor {
                 bucket,
                 key,
                 path,
+                split,
                 ..
-            } => self.download(request, bucket, key, path),
+            } => self.download(request, (bucket, key), path, split),
             Effect::ResumeDownload { request } => self.resume_download(request),
             Effect::CancelDownload { request } => self.cancel_download(request),
             Effect::CopyToClipboard { text } => (self.clipboard)(&text),
@@ -653,7 +654,13 @@ impl Executor {
     }
 
     /// Starts streaming an object into `path` (through `path.part`).
-    fn download(&mut self, request: RequestId, bucket: String, key: String, path: PathBuf) {
+    fn download(
+        &mut self,
+        request: RequestId,
+        (bucket, key): (String, String),
+        path: PathBuf,
+        split: Split,
+    ) {
         if let Some(old) = self.download.take() {
             old.task.abort();
             let _ = std::fs::remove_file(&old.part);
@@ -672,12 +679,10 @@ impl Executor {
         let task = tokio::spawn(async move {
             let result = super::saving::save(
                 s3.as_ref(),
-                &bucket,
-                &key,
-                &path,
-                &task_part,
-                request,
-                &tx,
+                (&bucket, &key),
+                (&path, &task_part),
+                split,
+                (request, &tx),
                 resumed,
             )
             .await;

@@ -6,21 +6,19 @@ use super::event::Event;
 use crate::app::{Msg, RequestId};
 use crate::aws::ObjectStore;
 use crate::failure::AwsFailure;
-use crate::object::download::Transfer;
+use crate::object::download::{Split, Transfer};
 use crate::transfer::{self, Listener, PartFile, Renewal};
 use std::path::Path;
 use tokio::sync::mpsc;
 
-/// Streams the object into `part`, renames it to `path` when every byte is in and checked.
-#[allow(clippy::too_many_arguments)]
+/// Downloads the object into `part` (in parts when it is larger than one), renames it to
+/// `path` when every byte is in and checked.
 pub(super) async fn save(
     s3: &dyn ObjectStore,
-    bucket: &str,
-    key: &str,
-    path: &Path,
-    part: &Path,
-    request: RequestId,
-    tx: &mpsc::UnboundedSender<Event>,
+    (bucket, key): (&str, &str),
+    (path, part): (&Path, &Path),
+    split: Split,
+    (request, tx): (RequestId, &mpsc::UnboundedSender<Event>),
     resumed: mpsc::UnboundedReceiver<()>,
 ) -> Result<u64, String> {
     let mut file = PartFile::create(path).map_err(|e| match part.parent() {
@@ -40,9 +38,17 @@ pub(super) async fn save(
         tx: tx.clone(),
         last: None,
     };
-    let n = transfer::download(s3, bucket, key, file.writer(), &mut renewal, &mut progress)
-        .await
-        .map_err(|e| e.to_string())?;
+    let n = transfer::save(
+        s3,
+        bucket,
+        key,
+        &mut file,
+        split,
+        &mut renewal,
+        &mut progress,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     file.finish()?;
     Ok(n)
 }
@@ -93,7 +99,7 @@ impl Listener for Progress {
         }));
     }
 
-    fn resuming(&mut self, from: u64, why: &str) {
-        tracing::debug!(from, why, "download resuming");
+    fn resuming(&mut self, received: u64, why: &str) {
+        tracing::debug!(received, why, "download resuming");
     }
 }

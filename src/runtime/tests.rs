@@ -6,7 +6,7 @@ use super::cloud::Cloud;
 use super::event_loop::{self, Exit, Parts, Signal};
 use super::executor::Executor;
 use crate::app::Generation;
-use crate::aws::{Issued, ObjectBody, ObjectStore};
+use crate::aws::{Issued, ObjectStore};
 use crate::bucket::{Etag, ListPage, ObjectEntry, PageRequest, StorageClass};
 use crate::cli::Options;
 use crate::clock::WallClock;
@@ -14,6 +14,7 @@ use crate::credentials::{CredentialRequest, Mode, Secret, SecretCredentials, Ses
 use crate::failure::{AwsFailure, ErrorKind};
 use crate::keymap::Keymap;
 use crate::settings::Settings;
+use crate::transfer::fake::{FakeStore, OpenStep};
 use chrono::{DateTime, FixedOffset, TimeDelta, TimeZone, Utc};
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use futures_util::Stream;
@@ -202,190 +203,6 @@ impl Cloud for FakeCloud {
             .unwrap()
             .clone()
             .map(|s| s as Arc<dyn ObjectStore>)
-    }
-}
-
-/// What the scripted store does with one GetObject.
-enum OpenStep {
-    /// Answers with the object's bytes from where it was asked, cut after `cut_after` of them
-    /// (the connection breaks off), or whole.
-    Body {
-        cut_after: Option<usize>,
-    },
-    Fail(AwsFailure),
-}
-
-/// One object, and what its GetObjects do in turn.
-struct FakeStore {
-    data: Vec<u8>,
-    etag: String,
-    opens: Mutex<VecDeque<OpenStep>>,
-    /// (from, if_match) of every GetObject.
-    asked: Mutex<Vec<(u64, Option<String>)>>,
-}
-
-impl ObjectStore for FakeStore {
-    fn put<'a>(
-        &'a self,
-        _bucket: &'a str,
-        _key_path: (&'a str, &'a std::path::Path),
-        _only_new: bool,
-        _part_size: u64,
-        _renewing: crate::aws::Renewing,
-    ) -> BoxFuture<'a, Result<crate::object::upload::Landed, AwsFailure>> {
-        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
-    }
-
-    fn create_folder<'a>(
-        &'a self,
-        _bucket: &'a str,
-        _key: &'a str,
-    ) -> BoxFuture<'a, Result<(), AwsFailure>> {
-        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
-    }
-
-    fn unfinished<'a>(
-        &'a self,
-        _bucket: &'a str,
-        _prefix: &'a str,
-    ) -> BoxFuture<'a, Result<Vec<crate::object::upload::Unfinished>, AwsFailure>> {
-        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
-    }
-
-    fn abort_all<'a>(
-        &'a self,
-        _bucket: &'a str,
-        _uploads: &'a [(String, String)],
-    ) -> BoxFuture<'a, Vec<(String, AwsFailure)>> {
-        Box::pin(async { Vec::new() })
-    }
-
-    fn copy_within<'a>(
-        &'a self,
-        _bucket: &'a str,
-        _keys: (&'a str, &'a str),
-        _only_new: bool,
-        _moving: bool,
-        _part_size: u64,
-    ) -> BoxFuture<'a, Result<crate::object::Copied, AwsFailure>> {
-        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
-    }
-
-    fn delete<'a>(
-        &'a self,
-        _bucket: &'a str,
-        _keys: &'a [String],
-    ) -> BoxFuture<'a, Result<crate::object::Deleted, AwsFailure>> {
-        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
-    }
-
-    fn head<'a>(
-        &'a self,
-        _bucket: &'a str,
-        _key: &'a str,
-    ) -> BoxFuture<'a, Result<crate::object::ObjectDetail, AwsFailure>> {
-        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
-    }
-
-    fn first_bytes<'a>(
-        &'a self,
-        _bucket: &'a str,
-        _key: &'a str,
-        _max_bytes: u64,
-    ) -> BoxFuture<'a, Result<(Vec<u8>, u64), AwsFailure>> {
-        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
-    }
-
-    fn open<'a>(
-        &'a self,
-        _bucket: &'a str,
-        _key: &'a str,
-        from: u64,
-        _to: Option<u64>,
-        if_match: Option<&'a str>,
-    ) -> BoxFuture<'a, Result<ObjectBody, AwsFailure>> {
-        self.asked
-            .lock()
-            .unwrap()
-            .push((from, if_match.map(str::to_string)));
-        let step = self.opens.lock().unwrap().pop_front();
-        Box::pin(async move {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            let cut_after = match step {
-                Some(OpenStep::Fail(failure)) => return Err(failure),
-                Some(OpenStep::Body { cut_after }) => cut_after,
-                None => None,
-            };
-            let rest = &self.data[usize::try_from(from).unwrap()..];
-            let mut chunks: Vec<Result<bytes::Bytes, AwsFailure>> = rest
-                [..cut_after.unwrap_or(rest.len()).min(rest.len())]
-                .chunks(4)
-                .map(|c| Ok(bytes::Bytes::copy_from_slice(c)))
-                .collect();
-            if cut_after.is_some() {
-                chunks.push(Err(AwsFailure::new(
-                    ErrorKind::Network,
-                    None,
-                    "connection reset",
-                )));
-            }
-            let size = self.data.len() as u64;
-            Ok(ObjectBody::of_chunks(
-                size,
-                Some(self.etag.clone()),
-                from,
-                chunks,
-            ))
-        })
-    }
-
-    fn presign<'a>(
-        &'a self,
-        _bucket: &'a str,
-        _key: &'a str,
-        _secs: u64,
-    ) -> BoxFuture<'a, Result<String, AwsFailure>> {
-        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
-    }
-
-    fn probe<'a>(
-        &'a self,
-        _bucket: &'a str,
-        _probe: &'a crate::access_check::Probe,
-    ) -> BoxFuture<'a, Result<(), AwsFailure>> {
-        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
-    }
-
-    fn list_buckets(&self) -> BoxFuture<'_, Result<Vec<String>, AwsFailure>> {
-        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
-    }
-
-    fn put_files<'a>(
-        &'a self,
-        _bucket: &'a str,
-        files: Vec<(String, std::path::PathBuf)>,
-        _part_size: u64,
-        _renewing: crate::aws::Renewing,
-        _sent: Arc<dyn Fn(Option<u64>) + Send + Sync>,
-    ) -> BoxFuture<'a, Vec<(String, Result<crate::object::upload::Landed, AwsFailure>)>> {
-        Box::pin(async move {
-            files
-                .into_iter()
-                .map(|(key, _)| {
-                    (
-                        key,
-                        Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")),
-                    )
-                })
-                .collect()
-        })
-    }
-
-    fn versioning<'a>(
-        &'a self,
-        _bucket: &'a str,
-    ) -> BoxFuture<'a, Result<crate::bucket::Versioning, AwsFailure>> {
-        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
     }
 }
 
@@ -994,18 +811,17 @@ async fn a_download_cut_mid_body_resumes_after_a_refresh_from_where_it_broke_off
         Some("ExpiredToken"),
         "The provided token has expired.",
     );
-    let store = Arc::new(FakeStore {
-        data: data.clone(),
-        etag: etag.clone(),
-        opens: Mutex::new(VecDeque::from([
+    let store = Arc::new(FakeStore::new(
+        data.clone(),
+        &etag,
+        [
             OpenStep::Body {
                 cut_after: Some(40),
             },
             OpenStep::Fail(expired),
             OpenStep::Body { cut_after: None },
-        ])),
-        asked: Mutex::new(Vec::new()),
-    });
+        ],
+    ));
     let opts = Options {
         bucket: Some("sts3-demo".into()),
         user: Some("alice".into()),
@@ -1024,14 +840,15 @@ async fn a_download_cut_mid_body_resumes_after_a_refresh_from_where_it_broke_off
         2,
         "the refused resume asked for new credentials once"
     );
+    let part = 8 * 1024 * 1024;
     assert_eq!(
-        *store.asked.lock().unwrap(),
+        store.asked(),
         [
-            (0, None),
-            (40, Some(etag.clone())),
-            (40, Some(etag.clone()))
+            (0, Some(part - 1), None),
+            (40, None, Some(etag.clone())),
+            (40, None, Some(etag.clone()))
         ],
-        "resumed from byte 40, the same version, before and after the refresh"
+        "the first part's range holds it all; resumed from byte 40, the same version, before and after the refresh"
     );
     assert_eq!(std::fs::read(dir.path().join("a.txt")).unwrap(), data);
     assert!(!dir.path().join("a.txt.part").exists());

@@ -320,3 +320,9 @@ pub fn write_aws_files(home: &Path, config: &str) {
     .expect("write credentials");
     std::fs::write(aws.join("config"), config).expect("write config");
 }
+
+/// The SHA-256 of `bytes` in lowercase hex, as `sha256sum` and the seed script print it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    format!("{:x}", sha2::Sha256::digest(bytes))
+}

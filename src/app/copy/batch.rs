@@ -161,7 +161,7 @@ impl super::Copies {
             generation,
             bucket: batch.bucket.clone(),
             prefix: folder.clone(),
-            chains: super::super::walk_chains(ctx.config),
+            chains: super::super::at_once(ctx.config),
         };
         // The folder keeps its name where it goes.
         let name = folder[ctx.prefix.len().min(folder.len())..].to_string();

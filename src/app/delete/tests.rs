@@ -208,7 +208,7 @@ fn a_folder_is_listed_whole_then_deleted_only_once_the_bucket_s_name_is_typed() 
     };
     assert_eq!(
         (bucket.as_str(), prefix.as_str(), *chains),
-        ("demo-bucket", "docs/", crate::app::WALK_CHAINS)
+        ("demo-bucket", "docs/", crate::app::AT_ONCE)
     );
     assert_eq!(notice(&app), "listing s3://demo-bucket/docs/ to delete it…");
     assert_eq!(app.input, None, "nothing asked before the count is known");

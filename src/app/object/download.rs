@@ -9,7 +9,7 @@ use crate::app::fetch::{Failed, Next, Retry, Streak, decide};
 use crate::app::{Effect, Level, RequestId};
 use crate::failure::AwsFailure;
 use crate::keymap::{Key, KeyPress};
-use crate::object::download::{file_name, progress_text};
+use crate::object::download::{Split, file_name, progress_text};
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 
@@ -106,6 +106,10 @@ impl ObjectActions {
             bucket: ctx.bucket.to_string(),
             key: d.key.clone(),
             path: d.path.clone(),
+            split: Split {
+                part_size: ctx.config.objects.part_size,
+                parallel: crate::app::at_once(ctx.config),
+            },
         }]
     }
 

@@ -861,7 +861,7 @@ fn g_walks_every_page_from_the_next_one_and_ends_on_the_last_key() {
     let (id, page, chains) = walked(&fx).expect("the walk at once");
     assert!(listed(&fx).is_none(), "no single page besides");
     assert_eq!(page.continuation_token.as_deref(), Some("k00499"));
-    assert_eq!(chains, crate::app::WALK_CHAINS);
+    assert_eq!(chains, crate::app::AT_ONCE);
     assert!(app.listing.walk().is_some());
     for page in 1..=5 {
         let fx = walk_page(&mut app, id, numbered(page, 500, true), false, 2);

@@ -22,6 +22,8 @@ pub struct ObjectBody {
     pub etag: Option<String>,
     /// Where these bytes start in the object.
     pub from: u64,
+    /// Where they end (exclusive): the object's size unless the answer is a range of it.
+    pub end: u64,
     body: Chunks,
 }
 
@@ -34,6 +36,7 @@ impl std::fmt::Debug for ObjectBody {
             .field("size", &self.size)
             .field("etag", &self.etag)
             .field("from", &self.from)
+            .field("end", &self.end)
             .finish_non_exhaustive()
     }
 }
@@ -57,8 +60,16 @@ impl ObjectBody {
             size,
             etag,
             from,
+            end: size,
             body: Box::pin(futures_util::stream::iter(chunks)),
         }
+    }
+
+    /// The same body, said to end at `end` (a range's answer).
+    #[cfg(feature = "testing")]
+    #[must_use]
+    pub fn ending_at(self, end: u64) -> Self {
+        Self { end, ..self }
     }
 }
 
@@ -82,6 +93,13 @@ fn chunks_of(body: ByteStream, place: String) -> Chunks {
 /// The total size from `Content-Range: bytes 0-99/1234`.
 fn total_of(content_range: Option<&str>) -> Option<u64> {
     content_range?.rsplit('/').next()?.trim().parse().ok()
+}
+
+/// Where the bytes of `Content-Range: bytes 0-99/1234` end (exclusive): 100.
+fn end_of(content_range: Option<&str>) -> Option<u64> {
+    let range = content_range?.split('/').next()?;
+    let last: u64 = range.rsplit('-').next()?.trim().parse().ok()?;
+    last.checked_add(1)
 }
 
 impl S3Browser {
@@ -183,10 +201,14 @@ impl S3Browser {
                 ),
             ));
         };
+        let from = if ranged { from } else { 0 };
         Ok(ObjectBody {
             size,
             etag: out.e_tag().map(str::to_string),
-            from: if ranged { from } else { 0 },
+            from,
+            end: end_of(out.content_range())
+                .or(length.map(|l| from.saturating_add(l)))
+                .unwrap_or(size),
             body: chunks_of(out.body, self.place.clone()),
         })
     }
@@ -246,5 +268,13 @@ mod tests {
         assert_eq!(super::total_of(Some("bytes 0-99/1234")), Some(1234));
         assert_eq!(super::total_of(Some("bytes 0-99/*")), None);
         assert_eq!(super::total_of(None), None);
+    }
+
+    #[test]
+    fn where_a_range_ends_comes_from_content_range() {
+        assert_eq!(super::end_of(Some("bytes 0-99/1234")), Some(100));
+        assert_eq!(super::end_of(Some("bytes 100-1233/*")), Some(1234));
+        assert_eq!(super::end_of(Some("bytes */1234")), None);
+        assert_eq!(super::end_of(None), None);
     }
 }

@@ -13,8 +13,7 @@ use crate::headless::output::StatusLine;
 use crate::headless::session::{CommandError, Session};
 use crate::object::detail::thousands;
 use crate::object::download::progress_text;
-use crate::object::upload::PART_SIZE_MIB;
-use crate::settings::{PARALLEL, Settings};
+use crate::settings::Settings;
 use crate::transfer::Renewal;
 use crate::transfer::upload::{self, Options, Sent, Source, UploadListener};
 use futures_util::StreamExt as _;
@@ -36,22 +35,10 @@ pub(super) struct How {
 impl How {
     /// From the flags over the config.
     pub(super) fn of(settings: &Settings, args: &PutArgs) -> Result<Self, CommandError> {
-        let parallel = args.parallel.or(settings.config.list.parallel).unwrap_or(8);
-        if !PARALLEL.contains(&parallel) {
-            return Err(CommandError::Parallel(parallel));
-        }
-        let part_size = match args.part_size {
-            Some(mib) if !PART_SIZE_MIB.contains(&mib) => {
-                return Err(CommandError::Usage(format!(
-                    "--part-size {mib} is out of range; pass 5 to 5120 (MiB)"
-                )));
-            }
-            Some(mib) => mib * crate::object::upload::MIB,
-            None => settings.config.objects.part_size,
-        };
+        let split = super::super::split(settings, args.parallel, args.part_size)?;
         Ok(Self {
-            parallel,
-            part_size,
+            parallel: split.parallel,
+            part_size: split.part_size,
             only_new: !args.force,
         })
     }

@@ -109,6 +109,36 @@ impl Transfer {
         }
     }
 
+    /// A download whose bytes come in parts, out of order: they are counted, not hashed as
+    /// they come; [`Transfer::md5_after`] says what the whole file's MD5 must be.
+    pub fn in_parts(size: u64, etag: Option<String>) -> Self {
+        Self {
+            size,
+            etag,
+            received: 0,
+            md5: None,
+        }
+    }
+
+    /// The MD5 the whole file must have when its bytes were not hashed as they came (a
+    /// download in parts of a single-part object): the shell reads the file back to check it.
+    pub fn md5_after(&self) -> Option<[u8; 16]> {
+        if self.md5.is_some() {
+            return None;
+        }
+        Etag::parse(self.etag.as_deref()?).md5()
+    }
+
+    /// The check of the MD5 of the whole file (see [`Transfer::md5_after`]).
+    pub fn check_digest(&self, digest: [u8; 16]) -> Result<(), CheckError> {
+        match self.md5_after() {
+            Some(expected) if expected != digest => Err(CheckError::Md5 {
+                etag: self.etag.clone().unwrap_or_default(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// Whether the bytes are hashed to check them against the ETag.
     pub fn checks_md5(&self) -> bool {
         self.md5.is_some()
@@ -144,6 +174,78 @@ impl Transfer {
             }
             _ => Ok(()),
         }
+    }
+}
+
+/// The MD5 of everything `reader` holds.
+pub fn md5_of(mut reader: impl std::io::Read) -> std::io::Result<[u8; 16]> {
+    let mut md5 = Md5::new();
+    let mut buf = vec![0; 1 << 20];
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => return Ok(md5.finalize().into()),
+            Ok(n) => md5.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// How a large object is downloaded: in ranged GETs of `part_size` bytes, `parallel` at once,
+/// each written at its offset. An object no larger than a part, or `parallel` 1, is one
+/// stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split {
+    pub part_size: u64,
+    pub parallel: usize,
+}
+
+impl Split {
+    /// Whether an object of `size` bytes goes in parts.
+    pub fn in_parts(self, size: u64) -> bool {
+        self.parallel > 1 && size > self.part_size
+    }
+
+    /// The byte ranges of an object of `size` bytes, `[from, end)` each, in order.
+    pub fn pieces(self, size: u64) -> Vec<Piece> {
+        let step = self.part_size.max(1);
+        (0..size.div_ceil(step))
+            .map(|i| Piece {
+                from: i * step,
+                end: ((i + 1) * step).min(size),
+                got: 0,
+            })
+            .collect()
+    }
+}
+
+/// One range of a download in parts, and how many of its bytes are on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece {
+    pub from: u64,
+    /// Where it ends (exclusive).
+    pub end: u64,
+    pub got: u64,
+}
+
+impl Piece {
+    /// Where the next request for it starts.
+    pub fn next(self) -> u64 {
+        self.from + self.got
+    }
+
+    /// The last byte to ask for (a `Range`'s inclusive end).
+    pub fn last(self) -> u64 {
+        self.end - 1
+    }
+
+    /// Bytes still to come.
+    pub fn left(self) -> u64 {
+        self.end - self.next()
+    }
+
+    pub fn is_complete(self) -> bool {
+        self.left() == 0
     }
 }
 
@@ -288,6 +390,89 @@ mod tests {
         assert_eq!(t.check(), Ok(()));
         assert!(!Transfer::new(5, None).checks_md5());
         assert!(Transfer::new(5, Some("\"5eb63bbbe01eeed093cb22bb8f5acdc3\"".into())).checks_md5());
+    }
+
+    /// `hello world`'s MD5, as S3 quotes a single-part object's ETag.
+    const HELLO_WORLD: &str = "\"5eb63bbbe01eeed093cb22bb8f5acdc3\"";
+
+    #[test]
+    fn a_download_in_parts_is_counted_as_it_comes_and_its_md5_checked_after() {
+        let mut t = Transfer::in_parts(11, Some(HELLO_WORLD.into()));
+        assert!(
+            !t.checks_md5(),
+            "parts come out of order: not hashed as they come"
+        );
+        t.received(b" world");
+        t.received(b"hello");
+        assert_eq!(t.received, 11);
+        let right = md5_of(&b"hello world"[..]).unwrap();
+        assert_eq!(Some(right), t.md5_after());
+        assert_eq!(t.check_digest(right), Ok(()));
+        assert_eq!(
+            t.check_digest(md5_of(&b"hello wOrld"[..]).unwrap()),
+            Err(CheckError::Md5 {
+                etag: HELLO_WORLD.into()
+            })
+        );
+        assert_eq!(t.check(), Ok(()), "every byte is in");
+        // A stream hashes as it goes: nothing is left to check after.
+        assert_eq!(
+            Transfer::new(11, Some(HELLO_WORLD.into())).md5_after(),
+            None
+        );
+        // A multipart object's ETag is not an MD5: any digest will do.
+        let multipart =
+            Transfer::in_parts(5, Some("\"0123456789abcdef0123456789abcdef-3\"".into()));
+        assert_eq!(multipart.md5_after(), None);
+        assert_eq!(multipart.check_digest([0; 16]), Ok(()));
+        assert_eq!(Transfer::in_parts(5, None).md5_after(), None);
+    }
+
+    #[test]
+    fn the_md5_of_a_reader_covers_every_byte_past_the_buffer() {
+        let big = vec![7u8; (1 << 20) + 3];
+        let mut whole = Md5::new();
+        whole.update(&big);
+        assert_eq!(
+            md5_of(&big[..]).unwrap(),
+            <[u8; 16]>::from(whole.finalize())
+        );
+        assert_eq!(
+            md5_of(&b""[..]).unwrap(),
+            Etag::parse("\"d41d8cd98f00b204e9800998ecf8427e\"")
+                .md5()
+                .unwrap()
+        );
+    }
+
+    #[test]
+    fn a_large_object_is_split_into_ranges_that_cover_it_once() {
+        let split = Split {
+            part_size: 10,
+            parallel: 4,
+        };
+        assert!(!split.in_parts(10), "one part: one stream");
+        assert!(split.in_parts(11));
+        assert!(
+            !Split {
+                parallel: 1,
+                ..split
+            }
+            .in_parts(1000),
+            "one at a time: one stream"
+        );
+        let pieces = split.pieces(25);
+        let ranges: Vec<(u64, u64)> = pieces.iter().map(|p| (p.from, p.end)).collect();
+        assert_eq!(ranges, [(0, 10), (10, 20), (20, 25)]);
+        assert_eq!(split.pieces(20).len(), 2);
+        assert!(split.pieces(0).is_empty());
+        let mut last = pieces[2];
+        assert_eq!((last.next(), last.last(), last.left()), (20, 24, 5));
+        assert!(!last.is_complete());
+        last.got = 3;
+        assert_eq!((last.next(), last.left()), (23, 2));
+        last.got = 5;
+        assert!(last.is_complete());
     }
 
     #[test]

@@ -1,0 +1,213 @@
+//! A scripted object store for the tests of downloads: one object, and what each of its
+//! GetObjects does in turn (answer, answer and break off, fail).
+
+use crate::aws::{ObjectBody, ObjectStore};
+use crate::failure::{AwsFailure, ErrorKind};
+use futures_util::future::BoxFuture;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// What the scripted store does with one GetObject.
+pub(crate) enum OpenStep {
+    /// Answers with the object's bytes from where it was asked, cut after `cut_after` of them
+    /// (the connection breaks off), or whole.
+    Body {
+        cut_after: Option<usize>,
+    },
+    Fail(AwsFailure),
+}
+
+/// One object, and what its GetObjects do in turn.
+pub(crate) struct FakeStore {
+    data: Vec<u8>,
+    etag: String,
+    opens: Mutex<VecDeque<OpenStep>>,
+    /// (from, to, if_match) of every GetObject.
+    pub(crate) asked: Mutex<Vec<Asked>>,
+}
+
+/// Where a GetObject started, where it was to end (inclusive), and its `If-Match`.
+pub(crate) type Asked = (u64, Option<u64>, Option<String>);
+
+impl FakeStore {
+    /// `data` under `etag`, its GetObjects doing `steps` in turn (then answering whole).
+    pub(crate) fn new(
+        data: Vec<u8>,
+        etag: &str,
+        steps: impl IntoIterator<Item = OpenStep>,
+    ) -> Self {
+        Self {
+            data,
+            etag: etag.to_string(),
+            opens: Mutex::new(steps.into_iter().collect()),
+            asked: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Every GetObject so far.
+    pub(crate) fn asked(&self) -> Vec<Asked> {
+        self.asked.lock().unwrap().clone()
+    }
+}
+
+impl ObjectStore for FakeStore {
+    fn put<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _key_path: (&'a str, &'a std::path::Path),
+        _only_new: bool,
+        _part_size: u64,
+        _renewing: crate::aws::Renewing,
+    ) -> BoxFuture<'a, Result<crate::object::upload::Landed, AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
+    fn create_folder<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _key: &'a str,
+    ) -> BoxFuture<'a, Result<(), AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
+    fn unfinished<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _prefix: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<crate::object::upload::Unfinished>, AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
+    fn abort_all<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _uploads: &'a [(String, String)],
+    ) -> BoxFuture<'a, Vec<(String, AwsFailure)>> {
+        Box::pin(async { Vec::new() })
+    }
+
+    fn copy_within<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _keys: (&'a str, &'a str),
+        _only_new: bool,
+        _moving: bool,
+        _part_size: u64,
+    ) -> BoxFuture<'a, Result<crate::object::Copied, AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
+    fn delete<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _keys: &'a [String],
+    ) -> BoxFuture<'a, Result<crate::object::Deleted, AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
+    fn head<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _key: &'a str,
+    ) -> BoxFuture<'a, Result<crate::object::ObjectDetail, AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
+    fn first_bytes<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _key: &'a str,
+        _max_bytes: u64,
+    ) -> BoxFuture<'a, Result<(Vec<u8>, u64), AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
+    fn open<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _key: &'a str,
+        from: u64,
+        to: Option<u64>,
+        if_match: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<ObjectBody, AwsFailure>> {
+        self.asked
+            .lock()
+            .unwrap()
+            .push((from, to, if_match.map(str::to_string)));
+        let step = self.opens.lock().unwrap().pop_front();
+        Box::pin(async move {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            let cut_after = match step {
+                Some(OpenStep::Fail(failure)) => return Err(failure),
+                Some(OpenStep::Body { cut_after }) => cut_after,
+                None => None,
+            };
+            let size = self.data.len() as u64;
+            let end = to.map_or(size, |to| (to + 1).min(size));
+            let rest = &self.data[usize::try_from(from).unwrap()..usize::try_from(end).unwrap()];
+            let mut chunks: Vec<Result<bytes::Bytes, AwsFailure>> = rest
+                [..cut_after.unwrap_or(rest.len()).min(rest.len())]
+                .chunks(4)
+                .map(|c| Ok(bytes::Bytes::copy_from_slice(c)))
+                .collect();
+            if cut_after.is_some() {
+                chunks.push(Err(AwsFailure::new(
+                    ErrorKind::Network,
+                    None,
+                    "connection reset",
+                )));
+            }
+            Ok(ObjectBody::of_chunks(size, Some(self.etag.clone()), from, chunks).ending_at(end))
+        })
+    }
+
+    fn presign<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _key: &'a str,
+        _secs: u64,
+    ) -> BoxFuture<'a, Result<String, AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
+    fn probe<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _probe: &'a crate::access_check::Probe,
+    ) -> BoxFuture<'a, Result<(), AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
+    fn list_buckets(&self) -> BoxFuture<'_, Result<Vec<String>, AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
+    fn put_files<'a>(
+        &'a self,
+        _bucket: &'a str,
+        files: Vec<(String, std::path::PathBuf)>,
+        _part_size: u64,
+        _renewing: crate::aws::Renewing,
+        _sent: Arc<dyn Fn(Option<u64>) + Send + Sync>,
+    ) -> BoxFuture<'a, Vec<(String, Result<crate::object::upload::Landed, AwsFailure>)>> {
+        Box::pin(async move {
+            files
+                .into_iter()
+                .map(|(key, _)| {
+                    (
+                        key,
+                        Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")),
+                    )
+                })
+                .collect()
+        })
+    }
+
+    fn versioning<'a>(
+        &'a self,
+        _bucket: &'a str,
+    ) -> BoxFuture<'a, Result<crate::bucket::Versioning, AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+}

@@ -1,0 +1,500 @@
+//! A large object in parts: ranged GETs `parallel` at once, each with `If-Match` on the ETag the
+//! first answer gave (a replaced object stops the whole download, never splices two versions),
+//! each part's bytes written at their offset in the `.part`. A part that breaks off is asked
+//! again from where it stopped; a refused request waits for the caller's renewal, once for
+//! every part in flight: the parts already streaming go on, no new one starts until then.
+
+use super::{
+    Listener, MAX_RESUMES, Renewal, TransferError, WRITE_BUFFER, changed_error, precondition_failed,
+};
+use crate::aws::{ObjectBody, ObjectStore};
+use crate::failure::AwsFailure;
+use crate::object::download::{Piece, Split, Transfer, md5_of};
+use futures_util::StreamExt as _;
+use futures_util::stream::FuturesUnordered;
+use std::fs::File;
+use std::sync::Mutex;
+
+/// One object's download in parts into `file`.
+pub(super) struct Parts<'a> {
+    pub(super) s3: &'a dyn ObjectStore,
+    pub(super) bucket: &'a str,
+    pub(super) key: &'a str,
+    pub(super) file: &'a File,
+    pub(super) split: Split,
+}
+
+/// Why a part stopped before its end, when asking again may mend it.
+enum Again {
+    /// The connection broke or the answer ended early: ask again from where it stopped.
+    Broke(String),
+    /// S3 refused the request: new credentials (or a wait) first.
+    Refused(AwsFailure),
+}
+
+/// Why a part stopped before its end.
+enum Stop {
+    Again(Again),
+    /// Nothing can mend it (the object changed, the server misbehaved, the disk failed).
+    Fatal(TransferError),
+}
+
+/// How one part went: its index, the bytes it wrote, why it stopped short.
+type PartOutcome = (usize, u64, Option<Stop>);
+
+/// The count of bytes in, and who hears of it: shared by the parts in flight.
+struct Shared<'l, L> {
+    transfer: Transfer,
+    listener: &'l mut L,
+}
+
+impl<L: Listener> Shared<'_, L> {
+    fn wrote(&mut self, n: u64) {
+        self.transfer.received += n;
+        self.listener.progressed(&self.transfer);
+    }
+}
+
+impl Parts<'_> {
+    /// Downloads every part (`first` is the answer for the first one) and checks the whole.
+    pub(super) async fn download<L: Listener + Send>(
+        &self,
+        first: ObjectBody,
+        renewal: &mut impl Renewal,
+        listener: &mut L,
+    ) -> Result<u64, TransferError> {
+        let size = first.size;
+        let etag = first.etag.clone().unwrap_or_default();
+        // The file's length first: every part writes into its own place in it.
+        self.file.set_len(size)?;
+        let mut pieces = self.split.pieces(size);
+        let shared = Mutex::new(Shared {
+            transfer: Transfer::in_parts(size, first.etag.clone()),
+            listener,
+        });
+        let mut first = Some(first);
+        let mut resumes = 0;
+        loop {
+            let missing: Vec<usize> = (0..pieces.len())
+                .filter(|i| !pieces[*i].is_complete())
+                .collect();
+            if missing.is_empty() {
+                break;
+            }
+            let stop = self
+                .round(&missing, &mut pieces, &mut first, &etag, &shared)
+                .await?;
+            let Some(stop) = stop else { continue };
+            resumes += 1;
+            let received = lock(&shared).transfer.received;
+            let why = match &stop {
+                Again::Broke(why) => why.clone(),
+                Again::Refused(f) => f.to_string(),
+            };
+            if resumes > MAX_RESUMES {
+                return Err(TransferError::Broke {
+                    why,
+                    received,
+                    size,
+                });
+            }
+            lock(&shared).listener.resuming(received, &why);
+            if let Again::Refused(failure) = stop {
+                renewal
+                    .renewed(failure)
+                    .await
+                    .map_err(TransferError::Object)?;
+            }
+        }
+        let transfer = shared
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .transfer;
+        transfer.clone().check()?;
+        if transfer.md5_after().is_some() {
+            let file = self.file.try_clone()?;
+            let digest = tokio::task::spawn_blocking(move || md5_of(&file))
+                .await
+                .map_err(std::io::Error::other)??;
+            transfer.check_digest(digest)?;
+        }
+        Ok(size)
+    }
+
+    /// Downloads the `missing` parts, `parallel` at once; starts no new one after the first
+    /// stop (the ones in flight go on to their end). That stop, if any.
+    async fn round<L: Listener + Send>(
+        &self,
+        missing: &[usize],
+        pieces: &mut [Piece],
+        first: &mut Option<ObjectBody>,
+        etag: &str,
+        shared: &Mutex<Shared<'_, L>>,
+    ) -> Result<Option<Again>, TransferError> {
+        let mut queue = missing.iter().copied();
+        let mut running = FuturesUnordered::new();
+        let mut stop = None;
+        loop {
+            while stop.is_none() && running.len() < self.split.parallel {
+                let Some(i) = queue.next() else { break };
+                let body = if i == 0 { first.take() } else { None };
+                running.push(self.part(i, pieces[i], body, etag, shared));
+            }
+            let Some((i, wrote, stopped)) = running.next().await else {
+                return Ok(stop);
+            };
+            pieces[i].got += wrote;
+            match stopped {
+                Some(Stop::Fatal(e)) => return Err(e),
+                // A refusal calls for new credentials: it outweighs a broken connection.
+                Some(Stop::Again(again)) => match (&stop, &again) {
+                    (None, _) | (Some(Again::Broke(_)), Again::Refused(_)) => stop = Some(again),
+                    _ => {}
+                },
+                None => {}
+            }
+        }
+    }
+
+    /// Streams the rest of one part (from `body` when given, else a new ranged GetObject) to
+    /// its place in the file.
+    async fn part<L: Listener + Send>(
+        &self,
+        i: usize,
+        piece: Piece,
+        body: Option<ObjectBody>,
+        etag: &str,
+        shared: &Mutex<Shared<'_, L>>,
+    ) -> PartOutcome {
+        let mut wrote = 0;
+        let stopped = self
+            .stream_part(piece, body, etag, shared, &mut wrote)
+            .await
+            .err();
+        (i, wrote, stopped)
+    }
+
+    async fn stream_part<L: Listener + Send>(
+        &self,
+        piece: Piece,
+        body: Option<ObjectBody>,
+        etag: &str,
+        shared: &Mutex<Shared<'_, L>>,
+        wrote: &mut u64,
+    ) -> Result<(), Stop> {
+        let size = lock(shared).transfer.size;
+        let mut body = match body {
+            Some(body) => body,
+            None => self
+                .s3
+                .open(
+                    self.bucket,
+                    self.key,
+                    piece.next(),
+                    Some(piece.last()),
+                    Some(etag),
+                )
+                .await
+                .map_err(|f| {
+                    if precondition_failed(&f) {
+                        Stop::Fatal(changed(etag, size))
+                    } else {
+                        Stop::Again(Again::Refused(f))
+                    }
+                })?,
+        };
+        // A server or proxy that ignores If-Match or Range: never spliced, never misplaced.
+        if body.etag.as_deref() != Some(etag) || body.size != size {
+            return Err(Stop::Fatal(changed(etag, size)));
+        }
+        if body.from != piece.next() {
+            return Err(Stop::Fatal(TransferError::RangeIgnored));
+        }
+        let mut buf = Vec::with_capacity(WRITE_BUFFER);
+        let mut at = piece.next();
+        let flush = |buf: &mut Vec<u8>, at: &mut u64, wrote: &mut u64| -> Result<(), Stop> {
+            if buf.is_empty() {
+                return Ok(());
+            }
+            write_at(self.file, buf, *at).map_err(|e| Stop::Fatal(e.into()))?;
+            let n = buf.len() as u64;
+            *at += n;
+            *wrote += n;
+            buf.clear();
+            lock(shared).wrote(n);
+            Ok(())
+        };
+        loop {
+            match body.next().await {
+                Some(Ok(bytes)) => {
+                    // Never past the part's end: the next part's bytes are its own.
+                    if at + (buf.len() + bytes.len()) as u64 > piece.end {
+                        return Err(Stop::Fatal(TransferError::TooLong(size)));
+                    }
+                    buf.extend_from_slice(&bytes);
+                    if buf.len() >= WRITE_BUFFER {
+                        flush(&mut buf, &mut at, wrote)?;
+                    }
+                    // Ctrl-C, a cancel and the other parts are heard mid-body.
+                    tokio::task::yield_now().await;
+                }
+                None => {
+                    flush(&mut buf, &mut at, wrote)?;
+                    return if at == piece.end {
+                        Ok(())
+                    } else {
+                        Err(Stop::Again(Again::Broke("the answer ended early".into())))
+                    };
+                }
+                Some(Err(failure)) => {
+                    flush(&mut buf, &mut at, wrote)?;
+                    return Err(Stop::Again(Again::Broke(failure.message)));
+                }
+            }
+        }
+    }
+}
+
+/// "The object changed", naming the ETag the download began with.
+fn changed(etag: &str, size: u64) -> TransferError {
+    changed_error(&Transfer::in_parts(size, Some(etag.to_string())))
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Writes all of `buf` at `offset` in `file`.
+#[cfg(unix)]
+fn write_at(file: &File, buf: &[u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::write_all_at(file, buf, offset)
+}
+
+/// Writes all of `buf` at `offset` in `file`.
+#[cfg(windows)]
+fn write_at(file: &File, mut buf: &[u8], mut offset: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        let n = std::os::windows::fs::FileExt::seek_write(file, buf, offset)?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::WriteZero.into());
+        }
+        buf = &buf[n..];
+        offset += n as u64;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fake::{FakeStore, OpenStep};
+    use super::super::{Listener, PartFile, Renewal, TransferError, save};
+    use crate::failure::{AwsFailure, ErrorKind};
+    use crate::object::download::{CheckError, Split, Transfer};
+    use md5::{Digest as _, Md5};
+
+    /// Counts renewals; each one succeeds.
+    #[derive(Default)]
+    struct Renewals(Vec<String>);
+
+    impl Renewal for Renewals {
+        async fn renewed(&mut self, failure: AwsFailure) -> Result<(), AwsFailure> {
+            self.0.push(failure.code.unwrap_or_default());
+            Ok(())
+        }
+    }
+
+    /// What the download told its listener.
+    #[derive(Default)]
+    struct Heard {
+        resumes: Vec<(u64, String)>,
+        last: u64,
+    }
+
+    impl Listener for Heard {
+        fn progressed(&mut self, transfer: &Transfer) {
+            assert!(transfer.received >= self.last, "progress only grows");
+            self.last = transfer.received;
+        }
+
+        fn resuming(&mut self, received: u64, why: &str) {
+            self.resumes.push((received, why.to_string()));
+        }
+    }
+
+    const SPLIT: Split = Split {
+        part_size: 10,
+        parallel: 3,
+    };
+
+    fn data() -> Vec<u8> {
+        (0..95u8).collect()
+    }
+
+    fn md5_etag(bytes: &[u8]) -> String {
+        format!("\"{:x}\"", Md5::digest(bytes))
+    }
+
+    /// Downloads the fake store's object with `split` into a new file; the outcome, the bytes
+    /// written, the renewals and what was heard.
+    async fn run(
+        store: &FakeStore,
+        split: Split,
+    ) -> (Result<u64, TransferError>, Vec<u8>, Renewals, Heard) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("o.bin");
+        let mut file = PartFile::create(&path).unwrap();
+        let (mut renewals, mut heard) = (Renewals::default(), Heard::default());
+        let result = save(
+            store,
+            "b",
+            "o.bin",
+            &mut file,
+            split,
+            &mut renewals,
+            &mut heard,
+        )
+        .await;
+        std::io::Write::flush(file.writer()).unwrap();
+        let written = std::fs::read(file.part()).unwrap();
+        (result, written, renewals, heard)
+    }
+
+    fn expired() -> OpenStep {
+        OpenStep::Fail(AwsFailure::new(
+            ErrorKind::ExpiredToken,
+            Some("ExpiredToken"),
+            "The provided token has expired.",
+        ))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn every_part_is_asked_once_with_its_range_and_the_first_etag_and_written_in_place() {
+        let data = data();
+        let etag = md5_etag(&data);
+        let store = FakeStore::new(data.clone(), &etag, []);
+        let (result, written, renewals, heard) = run(&store, SPLIT).await;
+        assert_eq!(result.unwrap(), 95);
+        assert_eq!(written, data, "each part at its offset");
+        assert_eq!(heard.last, 95);
+        assert!(renewals.0.is_empty() && heard.resumes.is_empty());
+        let mut asked = store.asked();
+        assert_eq!(
+            asked[0],
+            (0, Some(9), None),
+            "the first part tells the size and ETag"
+        );
+        asked.sort();
+        let expected: Vec<_> = std::iter::once((0, Some(9), None))
+            .chain((1..10).map(|i| (i * 10, Some((i * 10 + 9).min(94)), Some(etag.clone()))))
+            .collect();
+        assert_eq!(asked, expected);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_object_no_larger_than_a_part_or_one_at_a_time_is_one_stream() {
+        let data = data();
+        let store = FakeStore::new(data.clone(), &md5_etag(&data), []);
+        let split = Split {
+            part_size: 95,
+            ..SPLIT
+        };
+        let (result, written, ..) = run(&store, split).await;
+        assert_eq!((result.unwrap(), written), (95, data.clone()));
+        assert_eq!(store.asked(), [(0, Some(94), None)]);
+        let store = FakeStore::new(data.clone(), &md5_etag(&data), []);
+        let one = Split {
+            parallel: 1,
+            ..SPLIT
+        };
+        let (result, written, ..) = run(&store, one).await;
+        assert_eq!((result.unwrap(), written), (95, data));
+        assert_eq!(store.asked(), [(0, None, None)], "no range: all of it");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_cut_part_resumes_where_it_broke_and_a_refusal_renews_once_for_the_round() {
+        let data = data();
+        let etag = md5_etag(&data);
+        // The first part breaks off after 4 bytes (at once); the next GetObject is refused a
+        // moment later: the refusal, not the break, decides what the round calls for.
+        let store = FakeStore::new(
+            data.clone(),
+            &etag,
+            [OpenStep::Body { cut_after: Some(4) }, expired()],
+        );
+        let (result, written, renewals, heard) = run(&store, SPLIT).await;
+        assert_eq!(result.unwrap(), 95);
+        assert_eq!(written, data);
+        assert_eq!(renewals.0, ["ExpiredToken"], "one renewal");
+        assert_eq!(heard.resumes.len(), 1, "{:?}", heard.resumes);
+        let asked = store.asked();
+        assert!(
+            asked.contains(&(4, Some(9), Some(etag.clone()))),
+            "the cut part from byte 4, the same version: {asked:?}"
+        );
+        assert_eq!(
+            asked.len(),
+            10 + 2,
+            "every part once, the cut and the refused again"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_replaced_object_stops_the_whole_download() {
+        let data = data();
+        let precondition = AwsFailure {
+            status: Some(412),
+            ..AwsFailure::new(
+                ErrorKind::Other,
+                Some("PreconditionFailed"),
+                "At least one of the pre-conditions you specified did not hold",
+            )
+        };
+        let etag = md5_etag(&data);
+        let store = FakeStore::new(
+            data,
+            &etag,
+            [
+                OpenStep::Body { cut_after: None },
+                OpenStep::Fail(precondition),
+            ],
+        );
+        let (result, _, renewals, _) = run(&store, SPLIT).await;
+        assert!(
+            matches!(result, Err(TransferError::Check(CheckError::Changed { etag: ref was })) if *was == etag),
+            "{result:?}"
+        );
+        assert!(
+            renewals.0.is_empty(),
+            "no credentials mend a replaced object"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_single_part_objects_md5_is_checked_once_every_part_is_in() {
+        let data = data();
+        let wrong = md5_etag(b"something else");
+        let store = FakeStore::new(data.clone(), &wrong, []);
+        let (result, ..) = run(&store, SPLIT).await;
+        assert!(
+            matches!(result, Err(TransferError::Check(CheckError::Md5 { ref etag })) if *etag == wrong),
+            "{result:?}"
+        );
+        // A multipart object's ETag is no MD5: size and ETag only.
+        let store = FakeStore::new(data, "\"0123456789abcdef0123456789abcdef-2\"", []);
+        assert_eq!(run(&store, SPLIT).await.0.unwrap(), 95);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn parts_that_keep_breaking_give_up_after_the_most_resumes() {
+        let data = data();
+        let cuts = (0..40).map(|_| OpenStep::Body { cut_after: Some(2) });
+        let store = FakeStore::new(data.clone(), &md5_etag(&data), cuts);
+        let (result, _, _, heard) = run(&store, SPLIT).await;
+        assert!(
+            matches!(result, Err(TransferError::Broke { size: 95, .. })),
+            "{result:?}"
+        );
+        assert_eq!(heard.resumes.len(), super::MAX_RESUMES as usize);
+    }
+}
