@@ -112,15 +112,29 @@ pub struct CheckArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct GetArgs {
-    /// The object's key, or `s3://BUCKET/KEY`.
+    /// The object's key, or `s3://BUCKET/KEY`; with --recursive, a folder (`s3://BUCKET/PREFIX/`).
     pub key: String,
     /// Where to write it: a file, a folder, or `-` for standard output [default: the key's
-    /// last segment in the current folder].
+    /// last segment in the current folder]; with --recursive, the folder to save into
+    /// [default: the current one].
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Overwrite the file if it exists.
+    /// Overwrite the file if it exists (with --recursive: a file of another size; one of the
+    /// same size is taken as complete and kept).
     #[arg(long)]
     pub force: bool,
+    /// Every object under the folder, each at its path below it (long form only: -r is the
+    /// region).
+    #[arg(long)]
+    pub recursive: bool,
+    /// With --recursive: only keys whose path below the folder matches this glob (`*` crosses
+    /// `/`); may be repeated.
+    #[arg(long, value_name = "GLOB", requires = "recursive")]
+    pub include: Vec<String>,
+    /// With --recursive: not keys whose path below the folder matches this glob; may be
+    /// repeated, and wins over --include.
+    #[arg(long, value_name = "GLOB", requires = "recursive")]
+    pub exclude: Vec<String>,
     /// Ranged GETs at once for an object larger than a part (1-64; 1: one stream) [default:
     /// parallel from the config, 8].
     #[arg(long, value_name = "N")]
@@ -353,6 +367,15 @@ impl Cli {
                 }
                 if let Some(Command::Rm(args)) = &mut self.command {
                     args.keys = keys;
+                }
+                return Ok(());
+            }
+            // A folder download may take a whole bucket (`s3://b/`).
+            Some(Command::Get(args)) if args.recursive => {
+                let mut prefix = std::mem::take(&mut args.key);
+                self.resolve_key_uri(&mut prefix, false)?;
+                if let Some(Command::Get(args)) = &mut self.command {
+                    args.key = prefix;
                 }
                 return Ok(());
             }

@@ -57,6 +57,12 @@ fn async_runtime() -> std::io::Result<Runtime> {
 fn headless(runtime: &Runtime, settings: &Settings, command: Command) -> ExitCode {
     match command {
         Command::List(args) => list(runtime, settings, &args),
+        Command::Get(args) if args.recursive => {
+            let mut out = std::io::stdout().lock();
+            let result =
+                runtime.block_on(sts3::headless::get::folder::run(settings, &args, &mut out));
+            finish_writes(result.map(|t| t.failed))
+        }
         Command::Get(args) => {
             let stdout = std::io::stdout();
             let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());

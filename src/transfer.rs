@@ -244,7 +244,7 @@ pub trait Listener {
 /// Downloads `key` into `file`: an object larger than a part in ranged GETs `split.parallel`
 /// at once, each written at its offset; a smaller one (or `parallel` 1) as one stream. Returns
 /// the bytes written once they are all in and checked (the caller syncs and renames).
-pub async fn save<L: Listener + Send>(
+pub async fn save<L: Listener>(
     s3: &dyn ObjectStore,
     bucket: &str,
     key: &str,
@@ -362,6 +362,8 @@ async fn stream<W: Write + ?Sized>(
         )
         .await
         .map_err(|e| changed(e, &transfer))?;
+        // Requests went through: a later refusal may call for another renewal.
+        renewal.progressed();
         // A server or proxy that ignores If-Match: the resumed answer must be the same version.
         if body.etag != transfer.etag || body.size != transfer.size {
             return Err(changed_error(&transfer));

@@ -438,3 +438,60 @@ fn warn_of_unlikely_answers(info: &SessionInfo) {
         ));
     }
 }
+
+/// New credentials through the one failure policy for a command of many transfers at once,
+/// shared by all of them: one refresh for a failure (the first to meet it issues, the others
+/// sign with the new set), and another only once requests went through again (a transfer of
+/// hours may outlive several sets).
+pub(super) struct SharedRenew<'s, 'a> {
+    session: &'s tokio::sync::Mutex<Session<'a>>,
+    /// Clears the command's progress line before the session says something.
+    clear: &'s dyn Fn(),
+    /// The session's refresh count when this transfer last saw it.
+    seen: u64,
+    refreshed_since_progress: bool,
+    /// Why issuing failed, when it did: said instead of the S3 failure that led to it.
+    pub(super) stopped: Option<CommandError>,
+}
+
+impl<'s, 'a> SharedRenew<'s, 'a> {
+    pub(super) async fn new(
+        session: &'s tokio::sync::Mutex<Session<'a>>,
+        clear: &'s dyn Fn(),
+    ) -> Self {
+        let seen = session.lock().await.refreshes;
+        Self {
+            session,
+            clear,
+            seen,
+            refreshed_since_progress: false,
+            stopped: None,
+        }
+    }
+}
+
+impl crate::transfer::Renewal for SharedRenew<'_, '_> {
+    async fn renewed(&mut self, failure: AwsFailure) -> Result<(), AwsFailure> {
+        let mut session = self.session.lock().await;
+        (self.clear)();
+        let answer = session
+            .recover_with(failure.clone(), self.seen, self.refreshed_since_progress)
+            .await;
+        if session.refreshes > self.seen {
+            self.refreshed_since_progress = true;
+        }
+        self.seen = session.refreshes;
+        match answer {
+            Ok(()) => Ok(()),
+            Err(CommandError::Bucket { .. }) => Err(failure),
+            Err(other) => {
+                self.stopped = Some(other);
+                Err(failure)
+            }
+        }
+    }
+
+    fn progressed(&mut self) {
+        self.refreshed_since_progress = false;
+    }
+}

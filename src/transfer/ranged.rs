@@ -46,18 +46,63 @@ type PartOutcome = (usize, u64, Option<Stop>);
 struct Shared<'l, L> {
     transfer: Transfer,
     listener: &'l mut L,
+    syncer: Syncer,
 }
 
 impl<L: Listener> Shared<'_, L> {
     fn wrote(&mut self, n: u64) {
         self.transfer.received += n;
         self.listener.progressed(&self.transfer);
+        self.syncer.wrote(n);
+    }
+}
+
+/// Bytes written between two syncs of the file while the download goes on.
+const SYNC_EVERY: u64 = 64 * 1024 * 1024;
+
+/// Syncs the file to disk while the download goes on (every [`SYNC_EVERY`] bytes, one sync at
+/// a time, in a blocking thread), so that the sync before the rename has little left to write:
+/// the disk works while the network does, instead of after it.
+struct Syncer {
+    file: File,
+    dirty: u64,
+    running: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Syncer {
+    fn new(file: &File) -> std::io::Result<Self> {
+        Ok(Self {
+            file: file.try_clone()?,
+            dirty: 0,
+            running: None,
+        })
+    }
+
+    fn wrote(&mut self, n: u64) {
+        self.dirty += n;
+        if self.dirty < SYNC_EVERY || self.running.as_ref().is_some_and(|h| !h.is_finished()) {
+            return;
+        }
+        self.dirty = 0;
+        if let Ok(file) = self.file.try_clone() {
+            // An error here is the final sync's to report.
+            self.running = Some(tokio::task::spawn_blocking(move || {
+                let _ = file.sync_data();
+            }));
+        }
+    }
+
+    /// Waits for the sync under way, if any.
+    async fn finished(&mut self) {
+        if let Some(running) = self.running.take() {
+            let _ = running.await;
+        }
     }
 }
 
 impl Parts<'_> {
     /// Downloads every part (`first` is the answer for the first one) and checks the whole.
-    pub(super) async fn download<L: Listener + Send>(
+    pub(super) async fn download<L: Listener>(
         &self,
         first: ObjectBody,
         renewal: &mut impl Renewal,
@@ -71,6 +116,7 @@ impl Parts<'_> {
         let shared = Mutex::new(Shared {
             transfer: Transfer::in_parts(size, first.etag.clone()),
             listener,
+            syncer: Syncer::new(self.file)?,
         });
         let mut first = Some(first);
         let mut resumes = 0;
@@ -81,9 +127,14 @@ impl Parts<'_> {
             if missing.is_empty() {
                 break;
             }
+            let before = lock(&shared).transfer.received;
             let stop = self
                 .round(&missing, &mut pieces, &mut first, &etag, &shared)
                 .await?;
+            if lock(&shared).transfer.received > before {
+                // Requests went through: a later refusal may call for another renewal.
+                renewal.progressed();
+            }
             let Some(stop) = stop else { continue };
             resumes += 1;
             let received = lock(&shared).transfer.received;
@@ -106,10 +157,14 @@ impl Parts<'_> {
                     .map_err(TransferError::Object)?;
             }
         }
-        let transfer = shared
+        let Shared {
+            transfer,
+            mut syncer,
+            ..
+        } = shared
             .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .transfer;
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        syncer.finished().await;
         transfer.clone().check()?;
         if transfer.md5_after().is_some() {
             let file = self.file.try_clone()?;
@@ -123,7 +178,7 @@ impl Parts<'_> {
 
     /// Downloads the `missing` parts, `parallel` at once; starts no new one after the first
     /// stop (the ones in flight go on to their end). That stop, if any.
-    async fn round<L: Listener + Send>(
+    async fn round<L: Listener>(
         &self,
         missing: &[usize],
         pieces: &mut [Piece],
@@ -158,7 +213,7 @@ impl Parts<'_> {
 
     /// Streams the rest of one part (from `body` when given, else a new ranged GetObject) to
     /// its place in the file.
-    async fn part<L: Listener + Send>(
+    async fn part<L: Listener>(
         &self,
         i: usize,
         piece: Piece,
@@ -174,7 +229,7 @@ impl Parts<'_> {
         (i, wrote, stopped)
     }
 
-    async fn stream_part<L: Listener + Send>(
+    async fn stream_part<L: Listener>(
         &self,
         piece: Piece,
         body: Option<ObjectBody>,

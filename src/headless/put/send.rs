@@ -8,13 +8,11 @@
 use super::{Tally, Upload};
 use crate::aws::{Multipart, S3Browser, UploadId};
 use crate::cli::PutArgs;
-use crate::failure::AwsFailure;
 use crate::headless::output::StatusLine;
-use crate::headless::session::{CommandError, Session};
+use crate::headless::session::{CommandError, Session, SharedRenew};
 use crate::object::detail::thousands;
 use crate::object::download::progress_text;
 use crate::settings::Settings;
-use crate::transfer::Renewal;
 use crate::transfer::upload::{self, Options, Sent, Source, UploadListener};
 use futures_util::StreamExt as _;
 use std::cell::RefCell;
@@ -113,13 +111,8 @@ async fn put_one<'u>(
         key: &u.key,
         content_type: &content_type,
     };
-    let seen = shared.session.lock().await.refreshes;
-    let mut renew = Renew {
-        shared,
-        seen,
-        refreshed_since_progress: false,
-        stopped: None,
-    };
+    let clear = || shared.meter.borrow().clear();
+    let mut renew = SharedRenew::new(&shared.session, &clear).await;
     let mut listener = Listener { shared };
     let result = upload::upload(
         s3 as &dyn Multipart,
@@ -182,44 +175,6 @@ async fn abort_open(s3: &S3Browser, open: &BTreeMap<String, UploadId>) {
             ),
         };
         crate::headless::stderr_line(&line);
-    }
-}
-
-/// New credentials through the one failure policy, shared by every file: one refresh for a
-/// failure, and another only once requests went through again (an upload of hours may
-/// outlive several sets).
-struct Renew<'s, 'a> {
-    shared: &'s Shared<'a>,
-    /// The session's refresh count when this file last saw it.
-    seen: u64,
-    refreshed_since_progress: bool,
-    /// Why issuing failed, when it did: said instead of the S3 failure that led to it.
-    stopped: Option<CommandError>,
-}
-
-impl Renewal for Renew<'_, '_> {
-    async fn renewed(&mut self, failure: AwsFailure) -> Result<(), AwsFailure> {
-        let mut session = self.shared.session.lock().await;
-        self.shared.meter.borrow().clear();
-        let answer = session
-            .recover_with(failure.clone(), self.seen, self.refreshed_since_progress)
-            .await;
-        if session.refreshes > self.seen {
-            self.refreshed_since_progress = true;
-        }
-        self.seen = session.refreshes;
-        match answer {
-            Ok(()) => Ok(()),
-            Err(CommandError::Bucket { .. }) => Err(failure),
-            Err(other) => {
-                self.stopped = Some(other);
-                Err(failure)
-            }
-        }
-    }
-
-    fn progressed(&mut self) {
-        self.refreshed_since_progress = false;
     }
 }
 

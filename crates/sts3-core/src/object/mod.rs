@@ -6,6 +6,7 @@ pub mod detail;
 pub mod download;
 pub mod presign;
 pub mod preview;
+pub mod tree;
 pub mod upload;
 
 pub use detail::ObjectDetail;

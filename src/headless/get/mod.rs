@@ -4,6 +4,8 @@
 //! (once, as listings do) or simply asks again, and resumes with `Range: bytes=N-` and
 //! `If-Match: ETAG`, so it never starts over and never splices two versions of an object.
 
+pub mod folder;
+
 use super::session::{CommandError, Session};
 use crate::cli::GetArgs;
 use crate::escape::printable;
