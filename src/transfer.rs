@@ -8,6 +8,7 @@
 pub(crate) mod fake;
 pub mod plan;
 mod ranged;
+pub mod tree;
 pub mod upload;
 
 use crate::aws::{ObjectBody, ObjectStore};

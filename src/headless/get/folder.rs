@@ -16,11 +16,12 @@ use crate::escape::printable;
 use crate::object::download::{Split, Transfer};
 use crate::object::tree::{Filter, Place, Tally, place};
 use crate::settings::Settings;
-use crate::transfer::{self, Found, Listener, PartFile};
+use crate::transfer::tree::{self, Ready};
+use crate::transfer::{self, Listener};
 use futures_util::StreamExt as _;
 use std::cell::RefCell;
 use std::io::Write;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 use tokio::sync::Mutex;
 
@@ -222,35 +223,10 @@ impl Job<'_, '_> {
             Place::Refused(why) => return Ok(Got::Failed(format!("{why}: not saved"))),
             Place::Folder => return Ok(Got::Present),
         };
-        let path = self.root.join(relative);
-        if let Err(why) = folders_to(self.root, relative) {
-            return Ok(Got::Failed(why));
-        }
-        match std::fs::symlink_metadata(&path) {
-            Ok(meta) if meta.is_file() && meta.len() == entry.size => return Ok(Got::Present),
-            Ok(meta) if meta.is_file() && !self.force => {
-                return Ok(Got::Failed(format!(
-                    "{} exists with another size; --force replaces it",
-                    path.display()
-                )));
-            }
-            Ok(meta) if !meta.is_file() => {
-                let found = transfer::found_at(&path).map_or("not a file", Found::name);
-                return Ok(Got::Failed(format!(
-                    "{} is {found}; sts3 never replaces one",
-                    path.display()
-                )));
-            }
-            _ => {}
-        }
-        self.fetch(&entry.key, &path).await
-    }
-
-    /// The object into `path`, through its `.part`.
-    async fn fetch(&self, key: &str, path: &Path) -> Result<Got, CommandError> {
-        let mut file = match PartFile::create(path) {
-            Ok(file) => file,
-            Err(e) => return Ok(Got::Failed(format!("cannot write {}: {e}", path.display()))),
+        let path = match tree::ready(self.root, relative, entry.size, self.force) {
+            Ready::Fetch(path) => path,
+            Ready::Present => return Ok(Got::Present),
+            Ready::Refused(why) => return Ok(Got::Failed(why)),
         };
         let clear = || self.shared.clear();
         let mut renew = SharedRenew::new(&self.shared.session, &clear).await;
@@ -258,25 +234,18 @@ impl Job<'_, '_> {
             shared: self.shared,
             counted: 0,
         };
-        let result = transfer::save(
+        let result = tree::fetch_into(
             self.s3 as &dyn ObjectStore,
-            self.bucket,
-            key,
-            &mut file,
+            (self.bucket, &entry.key),
+            &path,
             self.split,
             &mut renew,
             &mut heard,
         )
         .await;
-        let part = file.part().to_path_buf();
-        let outcome = match result {
-            Ok(n) => file.finish().map(|()| n),
-            Err(e) => Err(e.to_string()),
-        };
-        match outcome {
+        match result {
             Ok(_) => Ok(Got::Saved),
             Err(why) => {
-                let _ = std::fs::remove_file(&part);
                 // New credentials could not be had: no other object can do better.
                 if let Some(stopped) = renew.stopped.take() {
                     return Err(stopped);
@@ -324,41 +293,6 @@ impl Job<'_, '_> {
         self.shared.show();
         Ok(())
     }
-}
-
-/// Creates the folders from `root` down to `relative`'s parent, each a real folder: a symbolic
-/// link (or a file) on the way is refused, never followed out of the chosen folder.
-fn folders_to(root: &Path, relative: &Path) -> Result<(), String> {
-    let mut at = root.to_path_buf();
-    let Some(parent) = relative.parent() else {
-        return Ok(());
-    };
-    for part in parent.components() {
-        let Component::Normal(name) = part else {
-            return Err(format!(
-                "{} is not a path inside the folder",
-                relative.display()
-            ));
-        };
-        at.push(name);
-        match transfer::found_at(&at) {
-            None => match std::fs::create_dir(&at) {
-                Ok(()) => {}
-                // Another object made it meanwhile.
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && at.is_dir() => {}
-                Err(e) => return Err(format!("cannot create {}: {e}", at.display())),
-            },
-            Some(_) if std::fs::symlink_metadata(&at).is_ok_and(|m| m.is_dir()) => {}
-            Some(found) => {
-                return Err(format!(
-                    "{} is {}; sts3 does not write through it",
-                    at.display(),
-                    found.name()
-                ));
-            }
-        }
-    }
-    Ok(())
 }
 
 /// One object's bytes, counted into the run's tally as they come.
