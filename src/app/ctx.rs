@@ -152,6 +152,8 @@ pub(crate) enum Prompt {
     ConfirmFolderPut,
     /// Ask whether to copy or move the many objects.
     ConfirmCopyMany,
+    /// Ask whether to save the many objects.
+    ConfirmSaveMany,
 }
 
 /// What a feature's transition answers: its effects, and what it asks of the model.

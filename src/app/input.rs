@@ -112,16 +112,20 @@ impl App {
         (stopped, !moves)
     }
 
+    /// `s` saves many objects: some are marked, or the cursor is on a folder.
+    fn saves_take(&self) -> bool {
+        !self.listing.marks.is_empty() || matches!(self.listing.selected(), Some(Entry::Folder(_)))
+    }
+
     /// The cursor is on a folder (and no object's view is open).
     fn on_a_folder(&self) -> bool {
         self.object.view.is_none() && matches!(self.listing.selected(), Some(Entry::Folder(_)))
     }
 
-    /// `p`, `s` or `u` on a folder: what it works on, instead of nothing at all.
+    /// `p` or `u` on a folder: what it works on, instead of nothing at all.
     fn say_what_a_folder_needs(&mut self, action: Action, now: DateTime<Utc>) {
         let what = match action {
             Action::Preview => "preview",
-            Action::Download => "save",
             _ => "a presigned URL",
         };
         let open = self
@@ -230,7 +234,11 @@ impl App {
                 self.focus = cycle_focus(self.focus, action == Action::FocusNext);
                 Vec::new()
             }
-            Action::Preview | Action::Download | Action::Presign if self.on_a_folder() => {
+            // Marked objects, or a folder: saved together.
+            Action::Download if self.object.view.is_none() && self.saves_take() => {
+                with!(self.saves, now, super::saves::Saves::start)
+            }
+            Action::Preview | Action::Presign if self.on_a_folder() => {
                 self.say_what_a_folder_needs(action, now);
                 Vec::new()
             }
@@ -238,6 +246,10 @@ impl App {
                 .open_selected(ViewKind::Preview, c)),
             Action::Download => with!(self.object, now, ObjectActions::start_download),
             Action::Presign => with!(self.object, now, ObjectActions::presign),
+            Action::Cancel if self.saves.is_busy() => {
+                let step = self.saves.cancel().unwrap_or_default();
+                self.apply(step, now)
+            }
             Action::Cancel => with!(self.object, now, |o, _| o.cancel_download()),
             Action::EditPolicy => self.edit_policy(now),
             Action::Templates => self.open_templates(now),
@@ -457,6 +469,7 @@ impl App {
             Input::ConfirmAbort => with!(self.leftovers, now, |l, c| l.on_confirm_key(press, c)),
             Input::CopyManyTo { text, moving } => self.on_copy_many_key(press, (text, moving), now),
             Input::ConfirmCopyMany => with!(self.copies, now, |k, c| k.on_batch_key(press, c)),
+            Input::ConfirmSaveMany => with!(self.saves, now, |s, c| s.on_confirm_key(press, c)),
             Input::ConfirmFolderPut => {
                 with!(self.uploads, now, |u, c| u.on_folder_key(press, c))
             }

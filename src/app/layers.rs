@@ -61,6 +61,8 @@ pub(crate) enum Layer {
     ConfirmFolderPut,
     /// "Copy the objects?" in the status bar.
     ConfirmCopyMany,
+    /// "Save the objects?" in the status bar.
+    ConfirmSaveMany,
     /// The MFA code's popup.
     Mfa,
 }
@@ -95,6 +97,7 @@ impl Layer {
                 | Layer::ConfirmAbort
                 | Layer::ConfirmFolderPut
                 | Layer::ConfirmCopyMany
+                | Layer::ConfirmSaveMany
         )
     }
 
@@ -139,6 +142,7 @@ impl App {
             Input::ConfirmAbort => Layer::ConfirmAbort,
             Input::ConfirmFolderPut => Layer::ConfirmFolderPut,
             Input::ConfirmCopyMany => Layer::ConfirmCopyMany,
+            Input::ConfirmSaveMany => Layer::ConfirmSaveMany,
             Input::Mfa { .. } => Layer::Mfa,
         }));
         layers

@@ -22,6 +22,7 @@ pub(crate) mod picker;
 pub(crate) mod policy;
 pub(crate) mod profiles;
 pub(crate) mod region;
+pub(crate) mod saves;
 pub(crate) mod session;
 pub(crate) mod share;
 pub(crate) mod unfinished;
@@ -118,6 +119,8 @@ pub(crate) enum Input {
     },
     /// Copy or move the many objects? (`copies` knows which.)
     ConfirmCopyMany,
+    /// Save the many objects asked about? `y` saves them.
+    ConfirmSaveMany,
     /// Abort the unfinished uploads shown? (`leftovers` knows which.)
     ConfirmAbort,
     /// Put the folder's files listed? (`uploads` knows which.)
@@ -143,12 +146,13 @@ pub(crate) fn at_once(config: &Config) -> usize {
 /// A part's answer to "new credentials are in use".
 type Arrived = fn(&mut App, DateTime<Utc>) -> Vec<Effect>;
 
-const WAIT_FOR_CREDENTIALS: [Arrived; 5] = [
+const WAIT_FOR_CREDENTIALS: [Arrived; 6] = [
     |app, now| app.listing_after_credentials(now),
     |app, now| with!(app.uploads, now, upload::Uploads::after_credentials),
     |app, now| with!(app.object, now, ObjectActions::after_credentials),
     |app, _| app.list_buckets_if_waiting(),
     |app, now| with!(app.share, now, share::Share::credentials_arrived),
+    |app, now| with!(app.saves, now, saves::Saves::after_credentials),
 ];
 
 pub(crate) struct App {
@@ -185,6 +189,8 @@ pub(crate) struct App {
     /// Making a folder (`N`).
     pub(crate) folders: folder::Folders,
     pub(crate) copies: copy::Copies,
+    /// Many objects saved at once (`s` on marks or a folder).
+    pub(crate) saves: saves::Saves,
     pub(crate) leftovers: unfinished::UnfinishedUploads,
     /// The bucket's versioning, asked once per bucket.
     pub(crate) versioning: versioning::BucketVersioning,
@@ -240,6 +246,7 @@ impl App {
             deletes: delete::Deletes::default(),
             folders: folder::Folders::default(),
             copies: copy::Copies::default(),
+            saves: saves::Saves::default(),
             leftovers: unfinished::UnfinishedUploads::default(),
             versioning: versioning::BucketVersioning::default(),
             uploads: upload::Uploads::default(),
@@ -333,6 +340,10 @@ impl App {
             | Msg::UploadsAborted { .. }
             | Msg::ObjectCopied { .. }
             | Msg::ObjectsDeleted { .. }) => self.on_write_msg(msg, now),
+            msg @ (Msg::SaveProgressed { .. }
+            | Msg::ObjectSaved { .. }
+            | Msg::SavesStalled { .. }
+            | Msg::SavesFinished { .. }) => self.on_saves_msg(msg, now),
             Msg::RequestRetrying { status } => {
                 self.say_retrying(status, now);
                 Vec::new()
@@ -382,7 +393,12 @@ impl App {
                     result.clone(),
                     c
                 ));
-                effects.extend(with!(self.copies, now, |k, c| k
+                effects.extend(with!(self.copies, now, |k, c| k.on_listed_under(
+                    request,
+                    result.clone(),
+                    c
+                )));
+                effects.extend(with!(self.saves, now, |k, c| k
                     .on_listed_under(request, result, c)));
                 effects
             }
@@ -409,6 +425,27 @@ impl App {
         }
     }
 
+    /// An answer of the saves under way.
+    fn on_saves_msg(&mut self, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
+        match msg {
+            Msg::SaveProgressed { request, bytes } => {
+                with!(self.saves, now, |s, c| s.on_progressed(request, bytes, c))
+            }
+            Msg::ObjectSaved {
+                request,
+                key,
+                outcome,
+            } => with!(self.saves, now, |s, c| s.on_saved(request, key, outcome, c)),
+            Msg::SavesStalled { request, failure } => {
+                with!(self.saves, now, |s, c| s.on_stalled(request, failure, c))
+            }
+            Msg::SavesFinished { request } => {
+                with!(self.saves, now, |s, _| s.on_finished(request))
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// Opens the prompt a feature asked for (its keys close it).
     fn prompt(&mut self, prompt: Option<ctx::Prompt>) {
         match prompt {
@@ -424,6 +461,7 @@ impl App {
             Some(ctx::Prompt::ConfirmAbort) => self.input = Some(Input::ConfirmAbort),
             Some(ctx::Prompt::ConfirmFolderPut) => self.input = Some(Input::ConfirmFolderPut),
             Some(ctx::Prompt::ConfirmCopyMany) => self.input = Some(Input::ConfirmCopyMany),
+            Some(ctx::Prompt::ConfirmSaveMany) => self.input = Some(Input::ConfirmSaveMany),
             None => {}
         }
     }

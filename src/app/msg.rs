@@ -173,6 +173,27 @@ pub(crate) enum Msg {
         request: RequestId,
         sent: Option<u64>,
     },
+    /// More bytes of the saves of `request` are in.
+    SaveProgressed {
+        request: RequestId,
+        bytes: u64,
+    },
+    /// One object of the saves of `request` is saved, kept or failed.
+    ObjectSaved {
+        request: RequestId,
+        key: String,
+        outcome: crate::app::saves::SaveOutcome,
+    },
+    /// A request of the saves of `request` was refused; they wait for `ResumeSaves` (or
+    /// `GiveUpSaves`).
+    SavesStalled {
+        request: RequestId,
+        failure: AwsFailure,
+    },
+    /// Every object of the saves of `request` is done.
+    SavesFinished {
+        request: RequestId,
+    },
     /// One more of `CopyObjects`' pairs was answered.
     CopiesProgressed {
         request: RequestId,
@@ -445,6 +466,29 @@ pub(crate) enum Effect {
         bucket: String,
         files: Vec<(String, std::path::PathBuf)>,
         part_size: u64,
+    },
+    /// Save each (key, path below `dir`, size) into `dir` through the download engine, a few
+    /// at once, never replacing a file of another size; answer with `SaveProgressed`s,
+    /// `ObjectSaved` for each, `SavesStalled` when a request is refused, then `SavesFinished`.
+    SaveObjects {
+        request: RequestId,
+        generation: Generation,
+        bucket: String,
+        items: Vec<(String, PathBuf, u64)>,
+        dir: PathBuf,
+        split: Split,
+    },
+    /// The stalled saves may go on (with the credentials in use).
+    ResumeSaves {
+        request: RequestId,
+    },
+    /// The stalled saves stop: each object waiting fails with its refusal.
+    GiveUpSaves {
+        request: RequestId,
+    },
+    /// Stop the saves at once and remove their `.part`s (what is saved stays).
+    CancelSaves {
+        request: RequestId,
     },
     /// The stalled upload may go on (with the credentials in use).
     ResumeUpload {

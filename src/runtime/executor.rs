@@ -35,6 +35,8 @@ pub(crate) struct Executor {
     /// The one detail or preview request (a newer one replaces it).
     object_task: Option<JoinHandle<()>>,
     download: Option<DownloadTask>,
+    /// The saves of many objects under way.
+    saves: Option<super::saves::SavesTask>,
     /// The TUI upload's word to go on after a refused request (dropped: give up).
     upload_resume: Option<(RequestId, tokio::sync::watch::Sender<u64>)>,
     clipboard: Box<dyn Fn(&str) + Send>,
@@ -55,6 +57,7 @@ impl Executor {
             list_task: None,
             object_task: None,
             download: None,
+            saves: None,
             upload_resume: None,
             clipboard: Box::new(|_| {}),
             tx,
@@ -169,6 +172,10 @@ impl Executor {
             | Effect::ListBuckets { .. }
             | Effect::ReadVersioning { .. }
             | Effect::RememberBuckets { .. }) => self.run_lab(lab),
+            saves @ (Effect::SaveObjects { .. }
+            | Effect::ResumeSaves { .. }
+            | Effect::GiveUpSaves { .. }
+            | Effect::CancelSaves { .. }) => self.run_saves(saves),
             upload @ (Effect::Upload { .. }
             | Effect::UploadFolder { .. }
             | Effect::ResumeUpload { .. }
@@ -182,6 +189,58 @@ impl Executor {
             | Effect::ListUnder { .. }
             | Effect::DeleteObjects { .. }) => self.run_write(write),
             other => self.run_object(other),
+        }
+    }
+
+    /// Runs an effect of the saves of many objects: start them, resume them after a refusal,
+    /// give them up, or cancel them.
+    fn run_saves(&mut self, effect: Effect) {
+        let ours = |saves: &super::saves::SavesTask, request: RequestId| saves.request == request;
+        match effect {
+            Effect::SaveObjects {
+                request,
+                bucket,
+                items,
+                dir,
+                split,
+                ..
+            } => {
+                if let Some(old) = self.saves.take() {
+                    old.cancel();
+                }
+                let Some(s3) = self.cloud.s3() else {
+                    self.send(Msg::SavesFinished { request });
+                    return;
+                };
+                self.saves = Some(super::saves::start(
+                    s3,
+                    request,
+                    (bucket, items),
+                    (dir, split),
+                    self.tx.clone(),
+                ));
+            }
+            Effect::ResumeSaves { request } => {
+                if let Some(resume) = self
+                    .saves
+                    .as_ref()
+                    .filter(|s| ours(s, request))
+                    .and_then(|s| s.resume.as_ref())
+                {
+                    resume.send_modify(|words| *words += 1);
+                }
+            }
+            Effect::GiveUpSaves { request } => {
+                if let Some(saves) = self.saves.as_mut().filter(|s| ours(s, request)) {
+                    saves.resume = None;
+                }
+            }
+            Effect::CancelSaves { request } => {
+                if let Some(saves) = self.saves.take_if(|s| ours(s, request)) {
+                    saves.cancel();
+                }
+            }
+            _ => {}
         }
     }
 
@@ -720,6 +779,9 @@ impl Drop for Executor {
         }
         if let Some(task) = self.object_task.take() {
             task.abort();
+        }
+        if let Some(saves) = self.saves.take() {
+            saves.cancel();
         }
         if let Some(d) = self.download.take() {
             d.task.abort();

@@ -7,6 +7,7 @@ mod event_loop;
 mod executor;
 mod keys;
 mod paths;
+mod saves;
 mod saving;
 mod sharing;
 mod signals;

@@ -945,3 +945,66 @@ async fn the_shared_session_is_served_counted_refreshed_early_and_kept_while_a_s
     assert_eq!(exit, Exit::Quit);
     assert!(!env_file.exists(), "the token and the script are gone");
 }
+
+#[tokio::test(start_paused = true)]
+async fn cancelled_saves_leave_no_part_file_and_nothing_comes_after() {
+    use md5::{Digest, Md5};
+    let dir = tempfile::tempdir().unwrap();
+    let data: Vec<u8> = (0..100u8).collect();
+    let etag = format!("\"{:x}\"", Md5::digest(&data));
+    let expired = AwsFailure::new(
+        ErrorKind::ExpiredToken,
+        Some("ExpiredToken"),
+        "The provided token has expired.",
+    );
+    // The first GetObject is refused: the save waits for new credentials, its .part made.
+    let store = Arc::new(FakeStore::new(data, &etag, [OpenStep::Fail(expired)]));
+    let opts = Options {
+        bucket: Some("sts3-demo".into()),
+        user: Some("alice".into()),
+        ..Options::default()
+    };
+    let config = format!("download_dir = {:?}\n", dir.path().display().to_string());
+    let settings = Settings::resolve_text(&opts, &config, "test.toml").unwrap();
+    let h = start_settings(settings, 3600, None, vec![]);
+    *h.cloud.store.lock().unwrap() = Some(store.clone());
+    advance(1.0).await; // credentials, then the first page
+    h.char('j'); // from docs/ to a.txt
+    h.char(' '); // marked
+    h.char('s');
+    advance(0.01).await;
+    h.char('y');
+    advance(0.03).await; // the GetObject refused at 20 ms; new credentials come at 70 ms
+    assert_eq!(
+        files_in(dir.path()),
+        ["a.txt.part"],
+        "the save waits, its .part made"
+    );
+    h.char('x');
+    advance(0.01).await;
+    assert!(files_in(dir.path()).is_empty(), "the .part is gone");
+    advance(2.0).await;
+    assert!(
+        files_in(dir.path()).is_empty(),
+        "nothing saved after the cancel, though credentials came"
+    );
+    assert_eq!(store.asked().len(), 1, "no request after the cancel");
+    let (_, app) = h.quit().await;
+    assert!(!app.saves.is_busy());
+    assert!(
+        app.history.newest_first().any(|e| e
+            .text
+            .starts_with("cancelled, 1 not saved: saved 0 objects (0 B) to ")),
+        "the cancel is in the history"
+    );
+}
+
+/// The names in `dir`, sorted.
+fn files_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}

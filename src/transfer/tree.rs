@@ -17,6 +17,8 @@ pub enum Ready {
     Fetch(PathBuf),
     /// A file of its size is there: taken as complete.
     Present,
+    /// A file of another size is there, and is not to be replaced.
+    Differs(PathBuf),
     /// It cannot be saved there, for this reason.
     Refused(String),
 }
@@ -30,10 +32,7 @@ pub fn ready(root: &Path, relative: &Path, size: u64, force: bool) -> Ready {
     let path = root.join(relative);
     match std::fs::symlink_metadata(&path) {
         Ok(meta) if meta.is_file() && meta.len() == size => Ready::Present,
-        Ok(meta) if meta.is_file() && !force => Ready::Refused(format!(
-            "{} exists with another size; --force replaces it",
-            path.display()
-        )),
+        Ok(meta) if meta.is_file() && !force => Ready::Differs(path),
         Ok(meta) if !meta.is_file() => {
             let found = found_at(&path).map_or("not a file", super::Found::name);
             Ready::Refused(format!(
@@ -80,20 +79,25 @@ fn folders_to(root: &Path, relative: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Downloads `key` into `path` through its `.part`; the bytes written, or why not (the `.part`
-/// removed).
+/// Creates `path`'s `.part` in a blocking thread (the disk may be slow: the other objects'
+/// bytes keep coming meanwhile).
+pub async fn create_part(path: &Path) -> Result<PartFile, String> {
+    let at = path.to_path_buf();
+    blocking(move || PartFile::create(&at).map_err(|e| e.to_string()))
+        .await
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Downloads `key` into `file`, then syncs and renames it in a blocking thread; the bytes
+/// written, or why not (the `.part` removed).
 pub async fn fetch_into(
     s3: &dyn ObjectStore,
     (bucket, key): (&str, &str),
-    path: &Path,
+    mut file: PartFile,
     split: Split,
     renewal: &mut impl Renewal,
     listener: &mut impl Listener,
 ) -> Result<u64, String> {
-    let at = path.to_path_buf();
-    let mut file = blocking(move || PartFile::create(&at).map_err(|e| e.to_string()))
-        .await
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     let part = file.part().to_path_buf();
     let outcome = match save(s3, bucket, key, &mut file, split, renewal, listener).await {
         Ok(n) => blocking(move || file.finish()).await.map(|()| n),

@@ -102,6 +102,17 @@ fn prompt_line(app: &App, width: usize) -> Option<Line<'static>> {
         Input::ConfirmCopy => confirm_put_prompt(app, &app.copies.exists()?.to, width),
         Input::CopyManyTo { text, moving } => copy_many_prompt(app, text, *moving, width),
         Input::ConfirmCopyMany => confirm_copy_many_prompt(app.copies.batch_asking()?, width),
+        Input::ConfirmSaveMany => {
+            let batch = app.saves.asking()?;
+            let keys = ["y saves them · any other key keeps them", "[y/N]"];
+            let head = format!("save {} into ", batch.what());
+            let fixed = head.chars().count() + 2;
+            let (place, keys) = fit_name(&batch.target(), fixed, keys, width);
+            Line::from(vec![
+                Span::styled(format!("{head}{place}? "), theme::warn()),
+                Span::styled(keys, theme::key_hint()),
+            ])
+        }
         Input::ConfirmFolderPut => {
             let (_, target, what) = app.uploads.folder_asking()?;
             confirm_folder_put_prompt(&target, &what, width)

@@ -1050,9 +1050,15 @@ fn the_help_scrolls_by_line_and_by_ten() {
 }
 
 #[test]
-fn preview_save_and_presign_on_a_folder_say_what_they_work_on() {
+fn preview_and_presign_on_a_folder_say_what_they_work_on_and_save_lists_it() {
     let mut app = browsing(&["docs/"]);
-    for (c, what) in [('p', "preview"), ('s', "save"), ('u', "a presigned URL")] {
+    let fx = app.update(ch('s'), at(1));
+    assert!(
+        matches!(&fx[..], [Effect::ListUnder { prefix, .. }] if prefix == "docs/"),
+        "s saves the folder's objects, listed first: {fx:?}"
+    );
+    app.update(ch('x'), at(1)); // not now
+    for (c, what) in [('p', "preview"), ('u', "a presigned URL")] {
         let fx = app.update(ch(c), at(1));
         assert!(fx.is_empty(), "{c}: {fx:?}");
         assert_eq!(

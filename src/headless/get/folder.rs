@@ -226,7 +226,17 @@ impl Job<'_, '_> {
         let path = match tree::ready(self.root, relative, entry.size, self.force) {
             Ready::Fetch(path) => path,
             Ready::Present => return Ok(Got::Present),
+            Ready::Differs(path) => {
+                return Ok(Got::Failed(format!(
+                    "{} exists with another size; --force replaces it",
+                    path.display()
+                )));
+            }
             Ready::Refused(why) => return Ok(Got::Failed(why)),
+        };
+        let file = match tree::create_part(&path).await {
+            Ok(file) => file,
+            Err(why) => return Ok(Got::Failed(why)),
         };
         let clear = || self.shared.clear();
         let mut renew = SharedRenew::new(&self.shared.session, &clear).await;
@@ -237,7 +247,7 @@ impl Job<'_, '_> {
         let result = tree::fetch_into(
             self.s3 as &dyn ObjectStore,
             (self.bucket, &entry.key),
-            &path,
+            file,
             self.split,
             &mut renew,
             &mut heard,

@@ -1650,6 +1650,36 @@ fn the_many_objects_prompts_keep_how_many_and_how_much_and_the_folders_end() {
 }
 
 #[test]
+fn the_save_many_prompt_keeps_how_many_and_how_much_and_the_folder_s_end() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    app.config.objects.download_dir = "/home/alice/Downloads".into();
+    for _ in 0..4 {
+        app.update(Msg::KeyPressed(KeyPress::plain(Key::Down)), at(1));
+    }
+    // README.md and index.html marked.
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(' '))), at(1));
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(' '))), at(1));
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('s'))), at(1));
+    let last = |app: &mut App, w| {
+        let text = format!("{}", draw(app, at(1), w, 12).backend());
+        text.lines()
+            .last()
+            .unwrap()
+            .trim_matches('"')
+            .trim_end()
+            .to_string()
+    };
+    assert_eq!(
+        last(&mut app, 100),
+        "save 2 objects (22.7 KiB) into /home/alice/Downloads? y saves them · any other key keeps them"
+    );
+    assert_eq!(
+        last(&mut app, 40),
+        "save 2 objects (22.7 KiB) into …s? [y/N]"
+    );
+}
+
+#[test]
 fn the_new_folder_prompt_names_where_it_goes_and_keeps_what_is_typed() {
     let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
     app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('N'))), at(1));
