@@ -17,6 +17,7 @@ machine is shared and noisy; ratios from interleaved runs hold where absolute ti
 import argparse
 import datetime
 import json
+import random
 import os
 import re
 import shlex
@@ -639,17 +640,37 @@ def put_bench(pairs):
     print("\n".join(lines))
 
 
+def seed_folder(work, base, env, uri, count=1000):
+    """Writes `count` files of 4-64 KiB in 20 folders and puts them under `uri` with sts3;
+    their total size in bytes."""
+    rnd = random.Random(7)
+    root = os.path.join(work, "tree")
+    total = 0
+    for i in range(count):
+        folder = os.path.join(root, f"d{i % 20:02d}")
+        os.makedirs(folder, exist_ok=True)
+        size = rnd.randint(4 * 1024, 64 * 1024)
+        total += size
+        with open(os.path.join(folder, f"f{i:04d}.bin"), "wb") as f:
+            f.write(os.urandom(size))
+    subprocess.run([STS3, "put", *base[1:], "--force", root, uri], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return total
+
+
 def get_bench(pairs):
     """`scripts/bench --get`: `sts3 get` of one large object (put in parts, as large objects
-    are) to disk, side by side with curl of sts3's own presigned URL and `aws s3 cp`; writes
-    bench/GET.md."""
+    are) to disk, side by side with curl of sts3's own presigned URL and `aws s3 cp`; and
+    `sts3 get --recursive` of a folder of 1,000 small objects beside `aws s3 cp --recursive`;
+    writes bench/GET.md."""
     work, big, big_mib = release_and_big_file("get")
     proc, s = start_service(big=False)
-    rows, cpu = [], {}
+    rows, cpu, rss = [], {}, {}
     try:
         env = env_for(s)
         endpoint, bucket = s["STS3_TEST_ENDPOINT"], s["STS3_TEST_BUCKET"]
         uri = f"s3://{bucket}/bench/get/big.bin"
+        folder_uri = f"s3://{bucket}/bench/get/tree/"
         policy = os.path.join(work, "rw.json")
         with open(policy, "w") as f:
             json.dump({"Version": "2012-10-17", "Statement": [
@@ -660,53 +681,69 @@ def get_bench(pairs):
         base = [STS3, "-b", bucket, "-u", "bench", "--endpoint-url", endpoint, "--policy", policy]
         subprocess.run([STS3, "put", *base[1:], "--force", big, uri], env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        folder_bytes = seed_folder(work, base, env, "s3://" + bucket + "/bench/get/")
         url = subprocess.run([STS3, "presign", *base[1:], uri], env=env, check=True,
                              capture_output=True, text=True).stdout.strip().splitlines()[-1]
         out = os.path.join(work, "out.bin")
+        out_dir = os.path.join(work, "out")
+        aws = os.path.join(VENV_BIN, "aws")
         commands = {
             "sts3": [STS3, "get", *base[1:], "--force", uri, "-o", out],
             "curl": ["curl", "-sf", "-o", out, url],
-            "cli": [os.path.join(VENV_BIN, "aws"), "--endpoint-url", endpoint, "s3", "cp",
-                    "--only-show-errors", uri, out],
+            "cli": [aws, "--endpoint-url", endpoint, "s3", "cp", "--only-show-errors", uri, out],
+            "sts3-tree": [STS3, "get", *base[1:], "--recursive", folder_uri, "-o", out_dir],
+            "cli-tree": [aws, "--endpoint-url", endpoint, "s3", "cp", "--recursive",
+                         "--only-show-errors", folder_uri, out_dir],
         }
 
         def runner(tool):
             def run():
-                if os.path.exists(out):
-                    os.remove(out)
-                elapsed, _, _, used = timed_with_rusage(commands[tool], env)
+                for path in (out, out_dir):
+                    subprocess.run(["rm", "-rf", path], check=True)
+                elapsed, _, maxrss, used = timed_with_rusage(commands[tool], env)
                 cpu.setdefault(tool, []).append(used)
+                rss.setdefault(tool, []).append(maxrss)
                 return elapsed
             return run
 
-        names = {"curl": "curl of sts3's own presigned URL", "cli": "`aws s3 cp` (AWS CLI v1)"}
-        for peer, target in (("curl", 1.1), ("cli", 0.5)):
-            log(f"sts3 get vs {peer}, {pairs} pairs")
-            a, b, r = interleaved(runner("sts3"), runner(peer), pairs)
-            rows.append((f"`sts3 get` vs {names[peer]}, one {big_mib:,} MiB object in parts",
-                         secs(a), secs(b), f"{statistics.median(r):.2f}", f"{min(r):.2f}",
+        names = {"curl": "curl of sts3's own presigned URL", "cli": "`aws s3 cp` (AWS CLI v1)",
+                 "cli-tree": "`aws s3 cp --recursive` (AWS CLI v1)"}
+        for tool, peer, target in (("sts3", "curl", 1.1), ("sts3", "cli", 0.5),
+                                   ("sts3-tree", "cli-tree", 0.3)):
+            log(f"{tool} vs {peer}, {pairs} pairs")
+            a, b, r = interleaved(runner(tool), runner(peer), pairs)
+            what = (f"`sts3 get` vs {names[peer]}, one {big_mib:,} MiB object in parts"
+                    if tool == "sts3" else
+                    f"`sts3 get --recursive` vs {names[peer]}, 1,000 objects of 4-64 KiB "
+                    f"({folder_bytes / 1048576:.1f} MiB)")
+            rows.append((what, secs(a), secs(b), f"{statistics.median(r):.2f}", f"{min(r):.2f}",
                          f"≤ {target}", "yes" if statistics.median(r) <= target else "**no**"))
     finally:
         proc.terminate()
         proc.wait()
         subprocess.run(["rm", "-rf", work])
+    labels = {"sts3": "sts3 get, the large object", "curl": "curl, the large object",
+              "cli": "AWS CLI, the large object", "sts3-tree": "sts3 get --recursive, the folder",
+              "cli-tree": "AWS CLI --recursive, the folder"}
     lines = [
         "# Benchmarks: downloads (`sts3 get`)",
         "",
         f"Written by `scripts/bench --get` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
         f"release build, local SeaweedFS on loopback, {os.cpu_count()} cores ({cpu_model()}), "
-        "which the downloader and the service share. The object was put by `sts3 put` in 8 MiB "
-        "parts; each tool writes it to disk. "
+        "which the downloader and the service share. The large object was put by `sts3 put` in "
+        "8 MiB parts; each tool writes it to disk (sts3 syncs it before the rename; curl and the "
+        "CLI do not). `sts3 get` fetches it in ranged parts, 8 at once. "
         f"Ratios are A/B per interleaved pair: the median and the best of {pairs} pairs.",
         "",
         "| measurement | A (median) | B (median) | ratio, median | ratio, best | target | holds |",
         "|---|---|---|---|---|---|---|",
         *[f"| {' | '.join(r)} |" for r in rows],
         "",
-        f"| CPU a run (median), one {big_mib:,} MiB object | seconds |",
-        "|---|---|",
-        *[f"| {dict(sts3='sts3 get', curl='curl', cli='AWS CLI')[tool]} | "
-          f"{statistics.median(used):.2f} s |" for tool, used in sorted(cpu.items())],
+        "| a run (median) | CPU | peak RSS |",
+        "|---|---|---|",
+        *[f"| {labels[tool]} | {statistics.median(used):.2f} s | "
+          f"{statistics.median(rss[tool]) / 1024:.0f} MiB |"
+          for tool, used in sorted(cpu.items(), key=lambda kv: list(labels).index(kv[0]))],
         "",
     ]
     with open(os.path.join(ROOT, "bench", "GET.md"), "w") as f:

@@ -376,3 +376,67 @@ fn a_missing_download_folder_is_named_with_its_fix() {
     assert!(!missing.exists(), "nothing created behind the user's back");
     tmux.quit();
 }
+
+/// An object's bytes, as `sts3 get -o -` prints them.
+fn object_bytes(key: &str) -> Vec<u8> {
+    let out = common::command(&service().endpoint, "get")
+        .args([key, "-o", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn s_saves_a_folder_and_marked_objects_and_a_second_time_keeps_what_is_there() {
+    let s = service();
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = open_docs(&s.endpoint, &config(dir.path(), ""));
+    let downloads = dir.path().join("downloads");
+    // A folder: listed, asked about, saved under its name.
+    select(&tmux, "with space/");
+    tmux.keys(&["s"]);
+    tmux.wait_for("save 2 objects (29.3 KiB) into ", T);
+    tmux.keys(&["y"]);
+    tmux.wait_for("saved 2 objects (29.3 KiB) to ", T);
+    for name in ["report final.pdf", "notes (draft).txt"] {
+        assert_eq!(
+            std::fs::read(downloads.join("with space").join(name)).unwrap(),
+            object_bytes(&format!("docs/with space/{name}")),
+            "{name}"
+        );
+    }
+    // Marked objects, a large one in ranged parts.
+    select(&tmux, "large.bin");
+    tmux.keys(&["Space", "Space"]); // large.bin and notes.txt
+    tmux.keys(&["s"]);
+    tmux.wait_for("save 2 objects (24.0 MiB) into ", T);
+    tmux.keys(&["y"]);
+    tmux.wait_for("saved 2 objects (24.0 MiB) to ", Duration::from_mins(1));
+    let large = std::fs::read(downloads.join("large.bin")).unwrap();
+    assert_eq!(hex(&Sha256::digest(&large)), s.large_sha256);
+    assert_eq!(
+        std::fs::read(downloads.join("notes.txt")).unwrap(),
+        object_bytes("docs/notes.txt")
+    );
+    // Again: what is there with the object's size is kept, not fetched.
+    tmux.keys(&["s"]);
+    tmux.wait_for("save 2 objects (24.0 MiB) into ", T);
+    tmux.keys(&["y"]);
+    tmux.wait_for("saved 0 objects (0 B) to ", T);
+    let screen = tmux.wait_for("2 already there (same size)", T);
+    assert!(!screen.contains(".part"), "{screen}");
+    assert!(
+        std::fs::read_dir(&downloads).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".part")),
+        "no .part left"
+    );
+    tmux.quit();
+}

@@ -117,6 +117,31 @@ impl<'a> Ctx<'a> {
         uri(self.bucket, key)
     }
 
+    /// Every object under `folder` listed before acting on it (`to`: `delete`, `copy`, ...):
+    /// the request, said in the status bar.
+    pub(crate) fn list_folder(
+        &self,
+        (request, generation): (RequestId, super::Generation),
+        folder: &str,
+        to: &str,
+    ) -> Step {
+        Step {
+            effects: vec![Effect::ListUnder {
+                request,
+                generation,
+                bucket: self.bucket.to_string(),
+                prefix: folder.to_string(),
+                chains: super::at_once(self.config),
+            }],
+            notice: Some((
+                format!("listing {} to {to} it…", self.uri(folder)),
+                Level::Info,
+                None,
+            )),
+            ..Step::default()
+        }
+    }
+
     /// Why the session policy refuses reading `key`, if it does.
     pub(crate) fn refusal(&self, key: &str) -> Option<String> {
         self.policy?.refusal_hint("s3:GetObject", self.bucket, key)
@@ -201,6 +226,39 @@ impl Step {
         Self {
             notice: Some((text.into(), level, None)),
             ..Self::default()
+        }
+    }
+}
+
+impl Step {
+    /// A long transfer's answer to one of its requests refused, as
+    /// [`super::fetch::decide`] said: go on now (`resume`: signed with older credentials, or a
+    /// wait the engine had), after new credentials (asked for, and said: `what` goes on then),
+    /// once those on their way arrive, or give up (`give_up`). And whether it now waits for
+    /// credentials.
+    pub(crate) fn for_stall(
+        failed: &super::fetch::Failed,
+        next: super::fetch::Next,
+        what: &str,
+        (resume, give_up): (Effect, Effect),
+    ) -> (Self, bool) {
+        use super::fetch::{Next, Retry};
+        match (next, failed.retry) {
+            (Next::AskNow, _) | (Next::Wait, Retry::At(_)) => (Self::effects(vec![resume]), false),
+            (Next::Issue, _) => (
+                Self {
+                    issue: true,
+                    notice: Some((
+                        format!("{}: new credentials, then {what} goes on", failed.failure),
+                        Level::Warn,
+                        None,
+                    )),
+                    ..Self::default()
+                },
+                true,
+            ),
+            (Next::Wait, Retry::AfterCredentials) => (Self::default(), true),
+            (Next::Wait, Retry::ByUser) => (Self::effects(vec![give_up]), false),
         }
     }
 }

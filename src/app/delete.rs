@@ -162,21 +162,7 @@ impl Deletes {
             phase: Phase::Listing(request),
             signed_with: String::new(),
         });
-        Step {
-            effects: vec![Effect::ListUnder {
-                request,
-                generation,
-                bucket: ctx.bucket.to_string(),
-                prefix: prefix.to_string(),
-                chains: super::at_once(ctx.config),
-            }],
-            notice: Some((
-                format!("listing {} to delete it…", ctx.uri(prefix)),
-                Level::Info,
-                None,
-            )),
-            ..Step::default()
-        }
+        ctx.list_folder((request, generation), prefix, "delete")
     }
 
     /// The folder's objects were listed: predicted, then asked about (the bucket's name typed).

@@ -7,7 +7,7 @@
 //! stalls every object until new credentials are in (one refresh for all).
 
 use super::ctx::{Ctx, Prompt, Step, uri};
-use super::fetch::{Next, Retry, Streak, decide};
+use super::fetch::{Streak, decide};
 use super::listing::Entry;
 use super::{Effect, Generation, Level, RequestId};
 use crate::failure::AwsFailure;
@@ -178,22 +178,10 @@ impl Saves {
             return Step::default();
         };
         let request = ctx.ids.next();
-        let effect = Effect::ListUnder {
-            request,
-            generation,
-            bucket: batch.bucket.clone(),
-            prefix: folder.to_string(),
-            chains: super::at_once(ctx.config),
-        };
-        let text = format!("listing {} to save it…", uri(&batch.bucket, folder));
         batch.folder = Some(folder.to_string());
         batch.phase = SavePhase::Listing(request);
         self.batch = Some(batch);
-        Step {
-            effects: vec![effect],
-            notice: Some((text, Level::Info, None)),
-            ..Step::default()
-        }
+        ctx.list_folder((request, generation), folder, "save")
     }
 
     /// The folder's objects were listed: predicted and asked about.
@@ -380,29 +368,21 @@ impl Saves {
             ctx.now,
         );
         batch.streak = failed.streak;
-        match (next, failed.retry) {
-            (Next::AskNow, _) | (Next::Wait, Retry::At(_)) => {
-                batch.generation = ctx.session.active.unwrap_or(batch.generation);
-                Step::effects(vec![Effect::ResumeSaves { request }])
-            }
-            (Next::Issue, _) => {
-                batch.phase = SavePhase::Stalled(request);
-                Step {
-                    issue: true,
-                    notice: Some((
-                        format!("{}: new credentials, then the saves go on", failed.failure),
-                        Level::Warn,
-                        None,
-                    )),
-                    ..Step::default()
-                }
-            }
-            (Next::Wait, Retry::AfterCredentials) => {
-                batch.phase = SavePhase::Stalled(request);
-                Step::default()
-            }
-            (Next::Wait, Retry::ByUser) => Step::effects(vec![Effect::GiveUpSaves { request }]),
+        let (step, waits) = Step::for_stall(
+            &failed,
+            next,
+            "saving",
+            (
+                Effect::ResumeSaves { request },
+                Effect::GiveUpSaves { request },
+            ),
+        );
+        if waits {
+            batch.phase = SavePhase::Stalled(request);
+        } else {
+            batch.generation = ctx.session.active.unwrap_or(batch.generation);
         }
+        step
     }
 
     /// New credentials are in: a stalled batch goes on with them.

@@ -10,7 +10,7 @@
 //! it gives up, and the engine aborts it).
 
 use super::ctx::{Ctx, Prompt, Step, Written, uri, with};
-use super::fetch::{Next, Retry, Streak, decide};
+use super::fetch::{Streak, decide};
 use super::msg::Generation;
 use super::{App, Effect, Input, Level, RequestId};
 use crate::bucket::{Etag, ObjectEntry, StorageClass};
@@ -264,33 +264,21 @@ impl Uploads {
             ctx.now,
         );
         upload.streak = failed.streak;
-        match (next, failed.retry) {
-            // Signed with older credentials than those in use, or a wait the engine had.
-            (Next::AskNow, _) | (Next::Wait, Retry::At(_)) => {
-                upload.generation = ctx.session.active.unwrap_or(upload.generation);
-                Step::effects(vec![Effect::ResumeUpload { request }])
-            }
-            (Next::Issue, _) => {
-                upload.phase = Phase::Stalled(request);
-                Step {
-                    issue: true,
-                    notice: Some((
-                        format!(
-                            "{}: new credentials, then the upload goes on",
-                            failed.failure
-                        ),
-                        Level::Warn,
-                        None,
-                    )),
-                    ..Step::default()
-                }
-            }
-            (Next::Wait, Retry::AfterCredentials) => {
-                upload.phase = Phase::Stalled(request);
-                Step::default()
-            }
-            (Next::Wait, Retry::ByUser) => Step::effects(vec![Effect::GiveUpUpload { request }]),
+        let (step, waits) = Step::for_stall(
+            &failed,
+            next,
+            "the upload",
+            (
+                Effect::ResumeUpload { request },
+                Effect::GiveUpUpload { request },
+            ),
+        );
+        if waits {
+            upload.phase = Phase::Stalled(request);
+        } else {
+            upload.generation = ctx.session.active.unwrap_or(upload.generation);
         }
+        step
     }
 
     /// New credentials are in use: an upload stalled for them goes on.

@@ -822,17 +822,7 @@ async fn a_download_cut_mid_body_resumes_after_a_refresh_from_where_it_broke_off
             OpenStep::Body { cut_after: None },
         ],
     ));
-    let opts = Options {
-        bucket: Some("sts3-demo".into()),
-        user: Some("alice".into()),
-        ..Options::default()
-    };
-    let config = format!("download_dir = {:?}\n", dir.path().display().to_string());
-    let settings = Settings::resolve_text(&opts, &config, "test.toml").unwrap();
-    let h = start_settings(settings, 3600, None, vec![]);
-    *h.cloud.store.lock().unwrap() = Some(store.clone());
-    advance(1.0).await; // credentials, then the first page
-    h.char('j'); // from docs/ to a.txt
+    let h = on_a_txt(&store, dir.path()).await;
     h.char('s');
     advance(5.0).await;
     assert_eq!(
@@ -959,17 +949,7 @@ async fn cancelled_saves_leave_no_part_file_and_nothing_comes_after() {
     );
     // The first GetObject is refused: the save waits for new credentials, its .part made.
     let store = Arc::new(FakeStore::new(data, &etag, [OpenStep::Fail(expired)]));
-    let opts = Options {
-        bucket: Some("sts3-demo".into()),
-        user: Some("alice".into()),
-        ..Options::default()
-    };
-    let config = format!("download_dir = {:?}\n", dir.path().display().to_string());
-    let settings = Settings::resolve_text(&opts, &config, "test.toml").unwrap();
-    let h = start_settings(settings, 3600, None, vec![]);
-    *h.cloud.store.lock().unwrap() = Some(store.clone());
-    advance(1.0).await; // credentials, then the first page
-    h.char('j'); // from docs/ to a.txt
+    let h = on_a_txt(&store, dir.path()).await;
     h.char(' '); // marked
     h.char('s');
     advance(0.01).await;
@@ -997,6 +977,23 @@ async fn cancelled_saves_leave_no_part_file_and_nothing_comes_after() {
             .starts_with("cancelled, 1 not saved: saved 0 objects (0 B) to ")),
         "the cancel is in the history"
     );
+}
+
+/// A TUI saving into `dir`, objects read from `store`, its first page listed and the cursor
+/// on `a.txt`.
+async fn on_a_txt(store: &Arc<FakeStore>, dir: &std::path::Path) -> Harness {
+    let opts = Options {
+        bucket: Some("sts3-demo".into()),
+        user: Some("alice".into()),
+        ..Options::default()
+    };
+    let config = format!("download_dir = {:?}\n", dir.display().to_string());
+    let settings = Settings::resolve_text(&opts, &config, "test.toml").unwrap();
+    let h = start_settings(settings, 3600, None, vec![]);
+    *h.cloud.store.lock().unwrap() = Some(store.clone());
+    advance(1.0).await; // credentials, then the first page
+    h.char('j'); // from docs/ to a.txt
+    h
 }
 
 /// The names in `dir`, sorted.

@@ -151,29 +151,14 @@ impl super::Copies {
             return Step::say("no credentials yet; wait for the session", Level::Warn);
         };
         let request = ctx.ids.next();
-        let text = format!(
-            "listing {} to {} it…",
-            uri(&batch.bucket, &folder),
-            batch.verb()
-        );
-        let effect = Effect::ListUnder {
-            request,
-            generation,
-            bucket: batch.bucket.clone(),
-            prefix: folder.clone(),
-            chains: super::super::at_once(ctx.config),
-        };
+        let step = ctx.list_folder((request, generation), &folder, batch.verb());
         // The folder keeps its name where it goes.
         let name = folder[ctx.prefix.len().min(folder.len())..].to_string();
         batch.to = format!("{}{name}", batch.to);
         batch.folder = Some(folder);
         batch.phase = BatchPhase::Listing(request);
         self.batch = Some(batch);
-        Step {
-            effects: vec![effect],
-            notice: Some((text, Level::Info, None)),
-            ..Step::default()
-        }
+        step
     }
 
     /// The folder's objects were listed: predicted and asked about.

@@ -287,7 +287,7 @@ fn an_expired_token_stalls_the_saves_until_new_credentials_and_a_refusal_gives_u
     );
     assert_eq!(
         notice(&app),
-        "ExpiredToken: expired: new credentials, then the saves go on"
+        "ExpiredToken: expired: new credentials, then saving goes on"
     );
     // A second object's stall while they are issued waits for the same credentials.
     let again = app.update(

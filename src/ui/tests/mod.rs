@@ -1519,25 +1519,19 @@ fn the_go_to_and_put_prompts_keep_what_is_typed_and_their_keys_on_a_narrow_line(
     for c in "docs/".chars() {
         app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(c))), at(1));
     }
-    let last = |app: &mut App, w| {
-        let text = format!("{}", draw(app, at(1), w, 12).backend());
-        text.lines()
-            .last()
-            .unwrap()
-            .trim_matches('"')
-            .trim_end()
-            .to_string()
-    };
     assert_eq!(
-        last(&mut app, 100),
+        status_line(&mut app, 100),
         "go to s3://sts3-demo/: docs/▏  ⏎ go · s3://b/p/, /from/root/, rel/, a partial name · esc cancels"
     );
-    assert_eq!(last(&mut app, 40), "go to s3://sts3-demo/: docs/▏  ⏎ · esc");
+    assert_eq!(
+        status_line(&mut app, 40),
+        "go to s3://sts3-demo/: docs/▏  ⏎ · esc"
+    );
     for c in "reports/2026/".chars() {
         app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(c))), at(1));
     }
     assert_eq!(
-        last(&mut app, 40),
+        status_line(&mut app, 40),
         "go to …mo/: docs/reports/2026/▏  ⏎ · esc",
         "the folder gives way to what is typed"
     );
@@ -1555,11 +1549,11 @@ fn the_go_to_and_put_prompts_keep_what_is_typed_and_their_keys_on_a_narrow_line(
     });
     app.input = Some(crate::app::Input::ConfirmPut);
     assert_eq!(
-        last(&mut app, 100),
+        status_line(&mut app, 100),
         "s3://sts3-demo/docs/a.txt exists: o overwrites it · any other key keeps it"
     );
     assert_eq!(
-        last(&mut app, 40),
+        status_line(&mut app, 40),
         "…s3-demo/docs/a.txt exists: o overwrites"
     );
 }
@@ -1567,15 +1561,6 @@ fn the_go_to_and_put_prompts_keep_what_is_typed_and_their_keys_on_a_narrow_line(
 #[test]
 fn the_many_objects_prompts_keep_how_many_and_how_much_and_the_folders_end() {
     let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
-    let last = |app: &mut App, w| {
-        let text = format!("{}", draw(app, at(1), w, 12).backend());
-        text.lines()
-            .last()
-            .unwrap()
-            .trim_matches('"')
-            .trim_end()
-            .to_string()
-    };
     // A folder's files: put them? How many and how much stay; the destination keeps its end.
     app.uploads.current = Some(crate::app::upload::Upload {
         path: "/home/u/photos".into(),
@@ -1606,11 +1591,11 @@ fn the_many_objects_prompts_keep_how_many_and_how_much_and_the_folders_end() {
     });
     app.input = Some(crate::app::Input::ConfirmFolderPut);
     assert_eq!(
-        last(&mut app, 100),
+        status_line(&mut app, 100),
         "put 2 files (3.0 KiB) into s3://sts3-demo/docs/photos/? y puts · any other key keeps them"
     );
     assert_eq!(
-        last(&mut app, 40),
+        status_line(&mut app, 40),
         "put 2 files (3.0 KiB) into …otos/? [y/N]"
     );
     // Many objects copied: how many and how much stay; the folder keeps its end.
@@ -1630,11 +1615,11 @@ fn the_many_objects_prompts_keep_how_many_and_how_much_and_the_folders_end() {
     });
     app.input = Some(crate::app::Input::ConfirmCopyMany);
     assert_eq!(
-        last(&mut app, 100),
+        status_line(&mut app, 100),
         "copy 2 objects (3.0 KiB) to s3://sts3-demo/backup/2026/? y copies them · any other key keeps them"
     );
     assert_eq!(
-        last(&mut app, 40),
+        status_line(&mut app, 40),
         "copy 2 objects (3.0 KiB) to …026/? [y/N]"
     );
     // The folder they go to, typed.
@@ -1644,9 +1629,20 @@ fn the_many_objects_prompts_keep_how_many_and_how_much_and_the_folders_end() {
         moving: true,
     });
     assert_eq!(
-        last(&mut app, 120),
+        status_line(&mut app, 120),
         "move big/ to s3://sts3-demo/: backup▏  ⏎ moves them · /… from the root · esc cancels"
     );
+}
+
+/// The status bar's line of `app` drawn `w` columns wide, 12 rows high.
+fn status_line(app: &mut App, w: u16) -> String {
+    let text = format!("{}", draw(app, at(1), w, 12).backend());
+    text.lines()
+        .last()
+        .unwrap()
+        .trim_matches('"')
+        .trim_end()
+        .to_string()
 }
 
 #[test]
@@ -1660,21 +1656,12 @@ fn the_save_many_prompt_keeps_how_many_and_how_much_and_the_folder_s_end() {
     app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(' '))), at(1));
     app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(' '))), at(1));
     app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('s'))), at(1));
-    let last = |app: &mut App, w| {
-        let text = format!("{}", draw(app, at(1), w, 12).backend());
-        text.lines()
-            .last()
-            .unwrap()
-            .trim_matches('"')
-            .trim_end()
-            .to_string()
-    };
     assert_eq!(
-        last(&mut app, 100),
+        status_line(&mut app, 100),
         "save 2 objects (22.7 KiB) into /home/alice/Downloads? y saves them · any other key keeps them"
     );
     assert_eq!(
-        last(&mut app, 40),
+        status_line(&mut app, 40),
         "save 2 objects (22.7 KiB) into …s? [y/N]"
     );
 }
@@ -1686,21 +1673,12 @@ fn the_new_folder_prompt_names_where_it_goes_and_keeps_what_is_typed() {
     for c in "reports".chars() {
         app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(c))), at(1));
     }
-    let last = |app: &mut App, w| {
-        let text = format!("{}", draw(app, at(1), w, 12).backend());
-        text.lines()
-            .last()
-            .unwrap()
-            .trim_matches('"')
-            .trim_end()
-            .to_string()
-    };
     assert_eq!(
-        last(&mut app, 100),
+        status_line(&mut app, 100),
         "new folder in s3://sts3-demo/: reports▏  ⏎ makes it · esc cancels"
     );
     assert_eq!(
-        last(&mut app, 40),
+        status_line(&mut app, 40),
         "new folder in …-demo/: reports▏  ⏎ · esc"
     );
 }
