@@ -9,11 +9,12 @@
 
 mod common;
 
-use common::proxy::{FaultProxy, S3Step};
+use common::proxy::{FaultProxy, S3Step, StsStep};
 use common::{service, sha256_hex};
 use std::path::Path;
 use std::process::Output;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -202,10 +203,13 @@ fn an_expired_token_mid_folder_is_renewed_once_for_every_object_in_flight() {
     let s = service();
     let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
     // The listing passes; the first two GetObjects (at the same time) are told the token
-    // expired.
+    // expired. The new credentials take a second to come, so every object's first request is
+    // out before any is asked again (a retry is never the second refused request).
     proxy.set(|f| {
         f.s3_script
             .extend([S3Step::Pass, S3Step::EXPIRED_TOKEN, S3Step::EXPIRED_TOKEN]);
+        f.sts_script
+            .extend([StsStep::Pass, StsStep::Delay(Duration::from_secs(1))]);
     });
     let dir = tempfile::tempdir().unwrap();
     let out = get_tree(&proxy.url, &prefix, dir.path(), &[]);
