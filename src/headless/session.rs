@@ -439,15 +439,53 @@ fn warn_of_unlikely_answers(info: &SessionInfo) {
     }
 }
 
+/// A session many transfers share: the lock for whichever needs it (a listing, a renewal),
+/// and its refresh count, read without waiting for the lock.
+pub(super) struct SharedSession<'a> {
+    session: tokio::sync::Mutex<Session<'a>>,
+    refreshes: std::sync::atomic::AtomicU64,
+}
+
+impl<'a> SharedSession<'a> {
+    pub(super) fn new(session: Session<'a>) -> Self {
+        let refreshes = std::sync::atomic::AtomicU64::new(session.refreshes);
+        Self {
+            session: tokio::sync::Mutex::new(session),
+            refreshes,
+        }
+    }
+
+    /// Credential refreshes so far.
+    fn refreshes(&self) -> u64 {
+        self.refreshes.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Notes the refreshes `session` made while it was held.
+    fn noted(&self, session: &Session<'_>) {
+        self.refreshes
+            .store(session.refreshes, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// One page of a listing, through [`Session::page`].
+    pub(super) async fn page(&self, request: &PageRequest) -> Result<ListPage, CommandError> {
+        let mut session = self.session.lock().await;
+        let page = session.page(request).await;
+        self.noted(&session);
+        page
+    }
+}
+
 /// New credentials through the one failure policy for a command of many transfers at once,
 /// shared by all of them: one refresh for a failure (the first to meet it issues, the others
 /// sign with the new set), and another only once requests went through again (a transfer of
 /// hours may outlive several sets).
 pub(super) struct SharedRenew<'s, 'a> {
-    session: &'s tokio::sync::Mutex<Session<'a>>,
+    shared: &'s SharedSession<'a>,
     /// Clears the command's progress line before the session says something.
     clear: &'s dyn Fn(),
-    /// The session's refresh count when this transfer last saw it.
+    /// The session's refresh count when this transfer last saw it (read when it starts,
+    /// without waiting: a transfer starting while new credentials are issued signs with the
+    /// old ones, and its refusal is then retried with the new).
     seen: u64,
     refreshed_since_progress: bool,
     /// Why issuing failed, when it did: said instead of the S3 failure that led to it.
@@ -455,15 +493,11 @@ pub(super) struct SharedRenew<'s, 'a> {
 }
 
 impl<'s, 'a> SharedRenew<'s, 'a> {
-    pub(super) async fn new(
-        session: &'s tokio::sync::Mutex<Session<'a>>,
-        clear: &'s dyn Fn(),
-    ) -> Self {
-        let seen = session.lock().await.refreshes;
+    pub(super) fn new(shared: &'s SharedSession<'a>, clear: &'s dyn Fn()) -> Self {
         Self {
-            session,
+            shared,
             clear,
-            seen,
+            seen: shared.refreshes(),
             refreshed_since_progress: false,
             stopped: None,
         }
@@ -472,11 +506,12 @@ impl<'s, 'a> SharedRenew<'s, 'a> {
 
 impl crate::transfer::Renewal for SharedRenew<'_, '_> {
     async fn renewed(&mut self, failure: AwsFailure) -> Result<(), AwsFailure> {
-        let mut session = self.session.lock().await;
+        let mut session = self.shared.session.lock().await;
         (self.clear)();
         let answer = session
             .recover_with(failure.clone(), self.seen, self.refreshed_since_progress)
             .await;
+        self.shared.noted(&session);
         if session.refreshes > self.seen {
             self.refreshed_since_progress = true;
         }

@@ -7,7 +7,7 @@
 //! a `download:` line per object on stdout, failures on stderr and counted in the summary.
 
 use super::super::output::StatusLine;
-use super::super::session::{CommandError, Session, SharedRenew};
+use super::super::session::{CommandError, Session, SharedRenew, SharedSession};
 use super::interrupted;
 use crate::aws::{ObjectStore, S3Browser};
 use crate::bucket::{Cursor, ObjectEntry, PageRequest};
@@ -23,7 +23,6 @@ use std::cell::RefCell;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use tokio::sync::Mutex;
 
 /// Keys a listing page asks for.
 const PAGE: i32 = 1000;
@@ -42,7 +41,7 @@ pub async fn run(
     let s3 = session.clients.s3.clone();
     let bucket = settings.target.bucket.clone();
     let shared = Shared {
-        session: Mutex::new(session),
+        session: SharedSession::new(session),
         tally: RefCell::new(Tally::default()),
         line: RefCell::new(StatusLine::new()),
         started: crate::clock::instant(),
@@ -107,7 +106,7 @@ fn root_of(args: &GetArgs) -> Result<PathBuf, CommandError> {
 
 /// What the objects being fetched share.
 struct Shared<'a> {
-    session: Mutex<Session<'a>>,
+    session: SharedSession<'a>,
     tally: RefCell<Tally>,
     line: RefCell<StatusLine>,
     started: Instant,
@@ -153,7 +152,7 @@ impl Job<'_, '_> {
                 self.shared.tally.borrow_mut().all_listed = true;
                 return Ok(None);
             };
-            let page = self.shared.session.lock().await.page(&request).await?;
+            let page = self.shared.session.page(&request).await?;
             let next = Cursor::after_page(request.cursor().as_ref(), &page)
                 .map(|c| request.from_cursor(Some(c)));
             Ok::<_, CommandError>(Some((page.objects, next)))
@@ -239,7 +238,7 @@ impl Job<'_, '_> {
             Err(why) => return Ok(Got::Failed(why)),
         };
         let clear = || self.shared.clear();
-        let mut renew = SharedRenew::new(&self.shared.session, &clear).await;
+        let mut renew = SharedRenew::new(&self.shared.session, &clear);
         let mut heard = Heard {
             shared: self.shared,
             counted: 0,

@@ -9,7 +9,7 @@ use super::{Tally, Upload};
 use crate::aws::{Multipart, S3Browser, UploadId};
 use crate::cli::PutArgs;
 use crate::headless::output::StatusLine;
-use crate::headless::session::{CommandError, Session, SharedRenew};
+use crate::headless::session::{CommandError, Session, SharedRenew, SharedSession};
 use crate::object::detail::thousands;
 use crate::object::download::progress_text;
 use crate::settings::Settings;
@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Instant;
-use tokio::sync::{Mutex, Semaphore};
+use tokio::sync::Semaphore;
 
 /// How the files are sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +54,7 @@ pub(super) async fn put_all(
     let s3 = session.clients.s3.clone();
     let bucket = session.settings.target.bucket.clone();
     let shared = Shared {
-        session: Mutex::new(session),
+        session: SharedSession::new(session),
         meter: RefCell::new(Meter::new(uploads)),
         open: RefCell::new(BTreeMap::new()),
     };
@@ -86,7 +86,7 @@ pub(super) async fn put_all(
 
 /// What the files being sent share.
 struct Shared<'a> {
-    session: Mutex<Session<'a>>,
+    session: SharedSession<'a>,
     meter: RefCell<Meter>,
     /// The multipart uploads begun and not yet completed or aborted, by upload id.
     open: RefCell<BTreeMap<String, UploadId>>,
@@ -112,7 +112,7 @@ async fn put_one<'u>(
         content_type: &content_type,
     };
     let clear = || shared.meter.borrow().clear();
-    let mut renew = SharedRenew::new(&shared.session, &clear).await;
+    let mut renew = SharedRenew::new(&shared.session, &clear);
     let mut listener = Listener { shared };
     let result = upload::upload(
         s3 as &dyn Multipart,
