@@ -117,3 +117,148 @@ async fn blocking<T: Send + 'static>(
         .await
         .unwrap_or_else(|e| Err(e.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Ready, ready};
+    use std::path::Path;
+
+    #[test]
+    fn a_place_is_fetched_kept_or_refused_by_what_is_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        // Nothing there: the folders on the way are made.
+        assert_eq!(
+            ready(root, Path::new("a/b/c.txt"), 5, false),
+            Ready::Fetch(root.join("a/b/c.txt"))
+        );
+        assert!(root.join("a/b").is_dir());
+        std::fs::write(root.join("a/b/c.txt"), b"12345").unwrap();
+        assert_eq!(
+            ready(root, Path::new("a/b/c.txt"), 5, false),
+            Ready::Present
+        );
+        assert_eq!(
+            ready(root, Path::new("a/b/c.txt"), 6, false),
+            Ready::Differs(root.join("a/b/c.txt"))
+        );
+        assert_eq!(
+            ready(root, Path::new("a/b/c.txt"), 6, true),
+            Ready::Fetch(root.join("a/b/c.txt")),
+            "forced: replaced"
+        );
+        // A folder where the file goes, a file where a folder goes.
+        assert_eq!(
+            ready(root, Path::new("a/b"), 0, true),
+            Ready::Refused(format!(
+                "{} is a folder; sts3 never replaces one",
+                root.join("a/b").display()
+            ))
+        );
+        assert_eq!(
+            ready(root, Path::new("a/b/c.txt/d"), 1, false),
+            Ready::Refused(format!(
+                "{} is a file; sts3 does not write through it",
+                root.join("a/b/c.txt").display()
+            ))
+        );
+    }
+
+    #[test]
+    fn a_link_on_the_way_is_never_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::os::unix::fs::symlink(elsewhere.path(), root.join("sub")).unwrap();
+        assert_eq!(
+            ready(root, Path::new("sub/deep/x"), 1, false),
+            Ready::Refused(format!(
+                "{} is a symbolic link; sts3 does not write through it",
+                root.join("sub").display()
+            ))
+        );
+        assert!(
+            std::fs::read_dir(elsewhere.path())
+                .unwrap()
+                .next()
+                .is_none()
+        );
+        std::os::unix::fs::symlink(elsewhere.path().join("f"), root.join("f")).unwrap();
+        assert_eq!(
+            ready(root, Path::new("f"), 1, true),
+            Ready::Refused(format!(
+                "{} is a symbolic link; sts3 never replaces one",
+                root.join("f").display()
+            ))
+        );
+        // A path that climbs out is no path inside the folder.
+        assert!(matches!(
+            ready(root, Path::new("../x/y"), 1, false),
+            Ready::Refused(_)
+        ));
+    }
+
+    /// Gives up at once.
+    struct GiveUp;
+
+    impl crate::transfer::Renewal for GiveUp {
+        async fn renewed(
+            &mut self,
+            failure: crate::failure::AwsFailure,
+        ) -> Result<(), crate::failure::AwsFailure> {
+            Err(failure)
+        }
+    }
+
+    struct Quiet;
+
+    impl crate::transfer::Listener for Quiet {
+        fn progressed(&mut self, _: &crate::object::download::Transfer) {}
+        fn resuming(&mut self, _: u64, _: &str) {}
+    }
+
+    #[tokio::test]
+    async fn a_fetch_lands_whole_or_leaves_no_part() {
+        use crate::transfer::fake::{FakeStore, OpenStep};
+        let dir = tempfile::tempdir().unwrap();
+        let split = crate::object::download::Split {
+            part_size: 8,
+            parallel: 2,
+        };
+        let data: Vec<u8> = (0..20).collect();
+        let store = FakeStore::new(data.clone(), "\"0123456789abcdef0123456789abcdef-2\"", []);
+        let path = dir.path().join("o.bin");
+        let file = super::create_part(&path).await.unwrap();
+        assert!(dir.path().join("o.bin.part").exists());
+        let got =
+            super::fetch_into(&store, ("b", "o.bin"), file, split, &mut GiveUp, &mut Quiet).await;
+        assert_eq!(got, Ok(20));
+        assert_eq!(std::fs::read(&path).unwrap(), data);
+        assert!(!dir.path().join("o.bin.part").exists(), "renamed");
+        let refused = crate::failure::AwsFailure::new(
+            crate::failure::ErrorKind::AccessDenied,
+            Some("AccessDenied"),
+            "no",
+        );
+        let store = FakeStore::new(data, "\"x\"", [OpenStep::Fail(refused)]);
+        let other = dir.path().join("p.bin");
+        let file = super::create_part(&other).await.unwrap();
+        let got =
+            super::fetch_into(&store, ("b", "p.bin"), file, split, &mut GiveUp, &mut Quiet).await;
+        assert_eq!(got, Err("AccessDenied: no".to_string()));
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no .part left, only o.bin"
+        );
+        // A .part that cannot be made is said with its path.
+        let missing = dir.path().join("nowhere/q.bin");
+        let Err(why) = super::create_part(&missing).await else {
+            panic!("made in a missing folder");
+        };
+        assert!(
+            why.starts_with(&format!("cannot write {}: ", missing.display())),
+            "{why}"
+        );
+    }
+}

@@ -445,6 +445,47 @@ mod tests {
         );
     }
 
+    /// A reader interrupted once (a signal), then `bytes`, then failing with `error` if given.
+    struct Flaky {
+        interrupted: bool,
+        bytes: &'static [u8],
+        error: Option<std::io::ErrorKind>,
+    }
+
+    impl std::io::Read for Flaky {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if !self.interrupted {
+                self.interrupted = true;
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            if !self.bytes.is_empty() {
+                let n = self.bytes.len().min(buf.len());
+                buf[..n].copy_from_slice(&self.bytes[..n]);
+                self.bytes = &self.bytes[n..];
+                return Ok(n);
+            }
+            match self.error {
+                Some(kind) => Err(kind.into()),
+                None => Ok(0),
+            }
+        }
+    }
+
+    #[test]
+    fn an_interrupted_read_is_read_again_and_a_failed_one_is_the_error() {
+        let flaky = |error| Flaky {
+            interrupted: false,
+            bytes: b"hello world",
+            error,
+        };
+        assert_eq!(
+            md5_of(flaky(None)).unwrap(),
+            md5_of(&b"hello world"[..]).unwrap()
+        );
+        let failed = md5_of(flaky(Some(std::io::ErrorKind::PermissionDenied))).unwrap_err();
+        assert_eq!(failed.kind(), std::io::ErrorKind::PermissionDenied);
+    }
+
     #[test]
     fn a_large_object_is_split_into_ranges_that_cover_it_once() {
         let split = Split {
