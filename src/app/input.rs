@@ -250,6 +250,14 @@ impl App {
                 let step = self.saves.cancel().unwrap_or_default();
                 self.apply(step, now)
             }
+            Action::Cancel if self.object.download.is_none() => {
+                // A batch of writes under way stops starting new ones.
+                let step = self
+                    .copies
+                    .stop_batch()
+                    .or_else(|| self.uploads.stop_folder());
+                self.apply(step.unwrap_or_default(), now)
+            }
             Action::Cancel => with!(self.object, now, |o, _| o.cancel_download()),
             Action::EditPolicy => self.edit_policy(now),
             Action::Templates => self.open_templates(now),

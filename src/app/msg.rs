@@ -467,6 +467,11 @@ pub(crate) enum Effect {
         files: Vec<(String, std::path::PathBuf)>,
         part_size: u64,
     },
+    /// Start no more of the batch of `request` (a folder put, a batch copy): those under way
+    /// finish, and its answer lists only them.
+    StopBatch {
+        request: RequestId,
+    },
     /// Save each (key, path below `dir`, size) into `dir` through the download engine, a few
     /// at once, never replacing a file of another size; answer with `SaveProgressed`s,
     /// `ObjectSaved` for each, `SavesStalled` when a request is refused, then `SavesFinished`.

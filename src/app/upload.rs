@@ -53,6 +53,8 @@ pub(crate) struct FolderPut {
     pub(crate) skipped_links: u64,
     pub(crate) done_files: usize,
     pub(crate) done_bytes: u64,
+    /// `x` stopped it: the files under way finish, no new one starts.
+    pub(crate) stopped: bool,
 }
 
 impl FolderPut {
@@ -352,6 +354,7 @@ impl Uploads {
                 skipped_links,
                 done_files: 0,
                 done_bytes: 0,
+                stopped: false,
             }),
             ..upload
         });
@@ -430,6 +433,30 @@ impl Uploads {
         }
     }
 
+    /// `x` while a folder's files go: no new one starts, those under way finish (a stalled
+    /// folder gives up: its files waiting fail).
+    pub(crate) fn stop_folder(&mut self) -> Option<Step> {
+        let upload = self.current.as_mut()?;
+        let folder = upload.folder.as_mut().filter(|f| !f.stopped)?;
+        let (Phase::Sent(request) | Phase::Stalled(request)) = upload.phase else {
+            return None;
+        };
+        folder.stopped = true;
+        let mut effects = vec![Effect::StopBatch { request }];
+        if upload.phase == Phase::Stalled(request) {
+            effects.push(Effect::GiveUpUpload { request });
+        }
+        Some(Step {
+            effects,
+            notice: Some((
+                "stopping: the files under way finish, no new one starts".into(),
+                Level::Warn,
+                None,
+            )),
+            ..Step::default()
+        })
+    }
+
     /// The folder's files went: those stored come into the listing; those kept (they exist)
     /// and those that failed are said, the first failure named.
     pub(crate) fn on_folder_uploaded(
@@ -485,6 +512,11 @@ impl Uploads {
         };
         let links = upload.folder.as_ref().map_or(0, |f| f.skipped_links);
         text.push_str(&links_passed_over(links));
+        if let Some(folder) = upload.folder.as_ref().filter(|f| f.stopped) {
+            let answered = stored.len() + kept + failed.len();
+            let left = folder.files.len().saturating_sub(answered);
+            let _ = write!(text, "; stopped: {} not sent", files(left));
+        }
         let added = stored
             .into_iter()
             .map(|(key, landed)| {

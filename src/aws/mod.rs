@@ -16,7 +16,7 @@ pub use s3::{
     CopyPlace, DELETE_BATCH, Multipart, ObjectBody, S3Browser, SentPart, Stored, Unfinished,
     UploadId, Walked, single_copy_max, walk_listing,
 };
-pub use store::{ObjectStore, Renewing};
+pub use store::{ObjectStore, Renewing, Stop, until_stopped};
 pub use sts::{Issued, StsIssuer};
 
 /// An SDK time as a `chrono` one (`None` when out of chrono's range).

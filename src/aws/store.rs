@@ -66,8 +66,9 @@ pub trait ObjectStore: Send + Sync {
         renewing: Renewing,
     ) -> BoxFuture<'a, Result<Landed, AwsFailure>>;
     /// Puts each (key, local path), never over an existing key, a few at once, asking
-    /// `renewing` when a request is refused; `sent` hears of the bytes as they go and of each
-    /// file done (`None`). Each file's outcome (an existing key: `PreconditionFailed`).
+    /// `renewing` when a request is refused, starting none once `stop` is set; `sent` hears
+    /// of the bytes as they go and of each file done (`None`). Each file's outcome (an
+    /// existing key: `PreconditionFailed`).
     fn put_files<'a>(
         &'a self,
         bucket: &'a str,
@@ -75,6 +76,7 @@ pub trait ObjectStore: Send + Sync {
         part_size: u64,
         renewing: Renewing,
         sent: std::sync::Arc<dyn Fn(Option<u64>) + Send + Sync>,
+        stop: Stop,
     ) -> BoxFuture<'a, Vec<(String, Result<Landed, AwsFailure>)>>;
     /// Creates the folder `key` (ending in `/`): a zero-byte object, never over one there.
     fn create_folder<'a>(
@@ -153,13 +155,27 @@ impl crate::transfer::Renewal for Renewing {
     }
 }
 
+/// Set to stop a batch: the transfers under way finish, no new one starts.
+pub type Stop = std::sync::Arc<std::sync::atomic::AtomicBool>;
+
+/// `items` one by one until `stop` is set.
+pub fn until_stopped<T>(
+    items: impl IntoIterator<Item = T>,
+    stop: Stop,
+) -> impl futures_util::Stream<Item = T> {
+    use futures_util::StreamExt as _;
+    futures_util::stream::iter(items)
+        .take_while(move |_| std::future::ready(!stop.load(std::sync::atomic::Ordering::SeqCst)))
+}
+
 /// Files the TUI puts at once (a folder's), each a request or a part at a time under one gate:
 /// at most this many parts are in memory.
 const TUI_FILES_AT_ONCE: usize = TUI_PARTS_AT_ONCE;
 
 /// Puts each (key, path) through the engine, [`TUI_FILES_AT_ONCE`] at once and every part
-/// under one gate; `sent` hears of the bytes as they go and of each file done (`None`). Each
-/// file's outcome, in the order they finished.
+/// under one gate, until `stop` is set; `sent` hears of the bytes as they go and of each file
+/// done (`None`). Each file's outcome, in the order they finished (those never started are
+/// not among them).
 async fn put_all(
     s3: &S3Browser,
     bucket: &str,
@@ -167,10 +183,11 @@ async fn put_all(
     part_size: u64,
     renewing: Renewing,
     sent: std::sync::Arc<dyn Fn(Option<u64>) + Send + Sync>,
+    stop: Stop,
 ) -> Vec<(String, Result<Landed, AwsFailure>)> {
     use futures_util::StreamExt as _;
     let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(TUI_PARTS_AT_ONCE));
-    futures_util::stream::iter(files)
+    until_stopped(files, stop)
         .map(|(key, path)| {
             let (renewing, gate, sent) = (renewing.clone(), gate.clone(), sent.clone());
             async move {
@@ -279,8 +296,11 @@ impl ObjectStore for S3Browser {
         part_size: u64,
         renewing: Renewing,
         sent: std::sync::Arc<dyn Fn(Option<u64>) + Send + Sync>,
+        stop: Stop,
     ) -> BoxFuture<'a, Vec<(String, Result<Landed, AwsFailure>)>> {
-        Box::pin(put_all(self, bucket, files, part_size, renewing, sent))
+        Box::pin(put_all(
+            self, bucket, files, part_size, renewing, sent, stop,
+        ))
     }
 
     fn create_folder<'a>(
@@ -428,5 +448,24 @@ impl ObjectStore for S3Browser {
         bucket: &'a str,
     ) -> BoxFuture<'a, Result<crate::bucket::Versioning, AwsFailure>> {
         Box::pin(S3Browser::versioning(self, bucket))
+    }
+}
+
+#[cfg(test)]
+mod stop_tests {
+    use futures_util::StreamExt as _;
+
+    #[tokio::test]
+    async fn a_stopped_batch_starts_nothing_more() {
+        let stop = super::Stop::default();
+        let mut items = std::pin::pin!(super::until_stopped(1..=10, stop.clone()));
+        assert_eq!(items.next().await, Some(1));
+        assert_eq!(items.next().await, Some(2));
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(items.next().await, None, "nothing after the stop");
+        let all: Vec<u32> = super::until_stopped(1..=3, super::Stop::default())
+            .collect()
+            .await;
+        assert_eq!(all, [1, 2, 3], "unstopped: every one");
     }
 }

@@ -37,6 +37,8 @@ pub(crate) struct Executor {
     download: Option<DownloadTask>,
     /// The saves of many objects under way.
     saves: Option<super::saves::SavesTask>,
+    /// The batch under way (a folder put, a batch copy), and what stops it.
+    batch_stop: Option<(RequestId, crate::aws::Stop)>,
     /// The TUI upload's word to go on after a refused request (dropped: give up).
     upload_resume: Option<(RequestId, tokio::sync::watch::Sender<u64>)>,
     clipboard: Box<dyn Fn(&str) + Send>,
@@ -58,6 +60,7 @@ impl Executor {
             object_task: None,
             download: None,
             saves: None,
+            batch_stop: None,
             upload_resume: None,
             clipboard: Box::new(|_| {}),
             tx,
@@ -180,6 +183,11 @@ impl Executor {
             | Effect::UploadFolder { .. }
             | Effect::ResumeUpload { .. }
             | Effect::GiveUpUpload { .. }) => self.run_upload(upload),
+            Effect::StopBatch { request } => {
+                if let Some((_, stop)) = self.batch_stop.as_ref().filter(|(r, _)| *r == request) {
+                    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+            }
             write @ (Effect::CompletePath { .. }
             | Effect::CreateFolder { .. }
             | Effect::ListUnfinished { .. }
@@ -592,10 +600,11 @@ impl Executor {
         let sent: Arc<dyn Fn(Option<u64>) + Send + Sync> = Arc::new(move |sent| {
             let _ = tx.send(Event::app(Msg::UploadProgressed { request, sent }));
         });
+        let stop = self.batch_stop(request);
         self.spawn_s3(
             move |s3| async move {
                 Ok(s3
-                    .put_files(&bucket, files, part_size, renewing, sent)
+                    .put_files(&bucket, files, part_size, renewing, sent, stop)
                     .await)
             },
             move |result| match result {
@@ -609,10 +618,10 @@ impl Executor {
     }
 
     /// Copies each (source, destination) a few at once, never over an existing key (a move
-    /// deletes each source once its copy is stored): each answered as `CopiesProgressed`, all
-    /// as `ObjectsCopied`.
+    /// deletes each source once its copy is stored), until stopped: each answered as
+    /// `CopiesProgressed`, all as `ObjectsCopied`.
     fn copy_many(
-        &self,
+        &mut self,
         request: RequestId,
         bucket: String,
         pairs: Vec<(String, String)>,
@@ -620,10 +629,11 @@ impl Executor {
     ) {
         use futures_util::StreamExt as _;
         let tx = self.tx.clone();
+        let stop = self.batch_stop(request);
         self.spawn_s3(
             move |s3| async move {
                 let bucket = &bucket;
-                let results = futures_util::stream::iter(pairs)
+                let results = crate::aws::until_stopped(pairs, stop)
                     .map(|(from, to)| {
                         let (s3, tx) = (s3.clone(), tx.clone());
                         async move {
@@ -641,6 +651,13 @@ impl Executor {
             },
             move |result| Msg::ObjectsCopied { request, result },
         );
+    }
+
+    /// What stops the batch `request` (a new batch's replaces an older one's).
+    fn batch_stop(&mut self, request: RequestId) -> crate::aws::Stop {
+        let stop = crate::aws::Stop::default();
+        self.batch_stop = Some((request, stop.clone()));
+        stop
     }
 
     /// Lists every object under `prefix` (keys and sizes, in key order) over `chains` chains

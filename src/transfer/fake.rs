@@ -190,6 +190,7 @@ impl ObjectStore for FakeStore {
         _part_size: u64,
         _renewing: crate::aws::Renewing,
         _sent: Arc<dyn Fn(Option<u64>) + Send + Sync>,
+        _stop: crate::aws::Stop,
     ) -> BoxFuture<'a, Vec<(String, Result<crate::object::upload::Landed, AwsFailure>)>> {
         Box::pin(async move {
             files

@@ -41,6 +41,8 @@ pub(crate) struct Batch {
     pub(crate) signed_with: String,
     /// How many have been answered.
     pub(crate) done: usize,
+    /// `x` stopped it: the copies under way finish, no new one starts.
+    pub(crate) stopped: bool,
 }
 
 impl Batch {
@@ -129,6 +131,7 @@ impl super::Copies {
             phase: BatchPhase::Asking,
             signed_with: String::new(),
             done: 0,
+            stopped: false,
         };
         if !ctx.marks.is_empty() {
             batch.pairs = pairs(ctx.marks.entries(), ctx.prefix, &batch.to);
@@ -305,7 +308,12 @@ impl super::Copies {
         for (from, to, result) in results {
             tally.count(from, to, result, ctx);
         }
-        let (text, level) = tally.said(&batch);
+        let (mut text, level) = tally.said(&batch);
+        if batch.stopped {
+            let answered = tally.added.len() + tally.kept + tally.failed.len();
+            let left = batch.pairs.len().saturating_sub(answered);
+            let _ = write!(text, "; stopped: {} not {}", objects(left), batch.done());
+        }
         let some_went = !tally.added.is_empty();
         // A folder moved whole leaves: its row goes too.
         if let Some(folder) = batch.folder.as_ref().filter(|_| tally.all_went()) {
@@ -322,6 +330,27 @@ impl super::Copies {
             forget_marks: some_went && batch.folder.is_none(),
             ..Step::default()
         }
+    }
+
+    /// `x` while a batch goes: no new copy starts, those under way finish.
+    pub(crate) fn stop_batch(&mut self) -> Option<Step> {
+        let batch = self.batch.as_mut().filter(|b| !b.stopped)?;
+        let BatchPhase::Sent(request) = batch.phase else {
+            return None;
+        };
+        batch.stopped = true;
+        Some(Step {
+            effects: vec![Effect::StopBatch { request }],
+            notice: Some((
+                format!(
+                    "stopping: the {} under way finish, no new one starts",
+                    if batch.moving { "moves" } else { "copies" }
+                ),
+                Level::Warn,
+                None,
+            )),
+            ..Step::default()
+        })
     }
 
     /// The batch the prompt asks about, while it asks.

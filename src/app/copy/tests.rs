@@ -661,3 +661,34 @@ fn an_empty_folder_is_said_the_listing_is_said_and_one_batch_goes_at_a_time() {
     assert_eq!(copy_to(&mut app, 'C', "b.txt"), []);
     assert_eq!(notice(&app), "a copy is on its way; wait for it");
 }
+
+#[test]
+fn x_stops_a_batch_the_copies_under_way_finish_and_those_not_made_are_counted() {
+    let mut app = writable(); // on a.txt
+    app.update(key(' '), at(1));
+    app.update(key(' '), at(1));
+    copy_to(&mut app, 'C', "backup");
+    let (request, ..) = batch_sent(&mut app);
+    let fx = app.update(key('x'), at(5));
+    assert_eq!(fx, [Effect::StopBatch { request }]);
+    assert_eq!(
+        notice(&app),
+        "stopping: the copies under way finish, no new one starts"
+    );
+    assert_eq!(app.update(key('x'), at(5)), [], "stopped once");
+    app.update(
+        Msg::ObjectsCopied {
+            request,
+            result: Ok(vec![(
+                "a.txt".into(),
+                "backup/a.txt".into(),
+                Ok(copied(10, None)),
+            )]),
+        },
+        at(6),
+    );
+    assert_eq!(
+        notice(&app),
+        "copied 1 object (10 B) to s3://demo-bucket/backup/; stopped: 1 object not copied"
+    );
+}

@@ -665,3 +665,52 @@ fn a_folder_upload_stalls_and_resumes_as_a_file_does() {
     );
     assert_eq!(app.uploads.current, None);
 }
+
+#[test]
+fn x_stops_a_folder_put_the_files_under_way_finish_and_those_not_sent_are_counted() {
+    let mut app = writable();
+    assert_eq!(app.update(key('x'), at(5)), [], "nothing to stop yet");
+    let request = folder_sent(&mut app);
+    let fx = app.update(key('x'), at(6));
+    assert_eq!(fx, [Effect::StopBatch { request }]);
+    assert_eq!(
+        notice(&app),
+        "stopping: the files under way finish, no new one starts"
+    );
+    assert_eq!(app.update(key('x'), at(6)), [], "stopped once");
+    app.update(
+        Msg::FolderUploaded {
+            request,
+            results: vec![(
+                "docs/photos/a.jpg".into(),
+                Ok(Landed {
+                    size: 100,
+                    etag: Some("\"e\"".into()),
+                }),
+            )],
+        },
+        at(7),
+    );
+    assert_eq!(
+        notice(&app),
+        "put 1 file (100 B) from /home/u/photos/ into s3://demo-bucket/docs/photos/; 1 symbolic link passed over; stopped: 1 file not sent"
+    );
+    // Stalled, a stop gives up the files waiting too.
+    let request = folder_sent(&mut app);
+    stalls_until_new_credentials(&mut app, request);
+    app.update(
+        Msg::UploadStalled {
+            request,
+            failure: expired(),
+        },
+        at(8),
+    );
+    let fx = app.update(key('x'), at(9));
+    assert_eq!(
+        fx,
+        [
+            Effect::StopBatch { request },
+            Effect::GiveUpUpload { request }
+        ]
+    );
+}

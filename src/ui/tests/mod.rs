@@ -1587,6 +1587,7 @@ fn the_many_objects_prompts_keep_how_many_and_how_much_and_the_folders_end() {
             skipped_links: 0,
             done_files: 0,
             done_bytes: 0,
+            stopped: false,
         }),
     });
     app.input = Some(crate::app::Input::ConfirmFolderPut);
@@ -1612,6 +1613,7 @@ fn the_many_objects_prompts_keep_how_many_and_how_much_and_the_folders_end() {
         phase: crate::app::copy::batch::BatchPhase::Asking,
         signed_with: String::new(),
         done: 0,
+        stopped: false,
     });
     app.input = Some(crate::app::Input::ConfirmCopyMany);
     assert_eq!(
