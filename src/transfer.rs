@@ -287,7 +287,7 @@ async fn open_first(
 ) -> Result<ObjectBody, TransferError> {
     let last = Some(part_size.saturating_sub(1));
     match open(s3, bucket, key, (0, last), None, renewal).await {
-        Err(TransferError::Object(f)) if f.code.as_deref() == Some("InvalidRange") => {
+        Err(TransferError::Object(f)) if no_such_range(&f) => {
             open(s3, bucket, key, (0, None), None, renewal).await
         }
         other => other,
@@ -391,8 +391,9 @@ async fn open(
     loop {
         match s3.open(bucket, key, from, last, if_match).await {
             Ok(body) => return Ok(body),
-            // The object changed: no credentials can help.
-            Err(failure) if precondition_failed(&failure) => {
+            // The object changed, or the range has no byte (an empty object's): no
+            // credentials can help.
+            Err(failure) if precondition_failed(&failure) || no_such_range(&failure) => {
                 return Err(TransferError::Object(failure));
             }
             Err(failure) => renewal
@@ -401,6 +402,11 @@ async fn open(
                 .map_err(TransferError::Object)?,
         }
     }
+}
+
+/// S3's answer to a range with no byte of the object in it.
+fn no_such_range(f: &AwsFailure) -> bool {
+    f.code.as_deref() == Some("InvalidRange")
 }
 
 /// S3's answer to an `If-Match` the object no longer matches.

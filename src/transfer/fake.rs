@@ -16,6 +16,9 @@ pub(crate) enum OpenStep {
         cut_after: Option<usize>,
     },
     Fail(AwsFailure),
+    /// Answers as a proxy that ignores `If-Match` would after the object was replaced: its
+    /// bytes under another ETag.
+    Replaced,
 }
 
 /// One object, and what its GetObjects do in turn.
@@ -25,6 +28,11 @@ pub(crate) struct FakeStore {
     opens: Mutex<VecDeque<OpenStep>>,
     /// (from, to, if_match) of every GetObject.
     pub(crate) asked: Mutex<Vec<Asked>>,
+    /// Answers every GetObject whole, from byte 0, as a server that ignores `Range` does.
+    ignores_ranges: bool,
+    /// GetObjects waiting for their answer now, and the most there were at once.
+    open_now: std::sync::atomic::AtomicUsize,
+    pub(crate) most_at_once: std::sync::atomic::AtomicUsize,
 }
 
 /// Where a GetObject started, where it was to end (inclusive), and its `If-Match`.
@@ -42,6 +50,17 @@ impl FakeStore {
             etag: etag.to_string(),
             opens: Mutex::new(steps.into_iter().collect()),
             asked: Mutex::new(Vec::new()),
+            ignores_ranges: false,
+            open_now: std::sync::atomic::AtomicUsize::new(0),
+            most_at_once: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// The same store, answering as a server that ignores `Range`.
+    pub(crate) fn ignoring_ranges(self) -> Self {
+        Self {
+            ignores_ranges: true,
+            ..self
         }
     }
 
@@ -137,13 +156,36 @@ impl ObjectStore for FakeStore {
             .push((from, to, if_match.map(str::to_string)));
         let step = self.opens.lock().unwrap().pop_front();
         Box::pin(async move {
+            use std::sync::atomic::Ordering::SeqCst;
+            let now = self.open_now.fetch_add(1, SeqCst) + 1;
+            self.most_at_once.fetch_max(now, SeqCst);
             tokio::time::sleep(Duration::from_millis(20)).await;
+            self.open_now.fetch_sub(1, SeqCst);
+            let mut etag = self.etag.clone();
             let cut_after = match step {
                 Some(OpenStep::Fail(failure)) => return Err(failure),
                 Some(OpenStep::Body { cut_after }) => cut_after,
+                Some(OpenStep::Replaced) => {
+                    etag = "\"replaced\"".into();
+                    None
+                }
                 None => None,
             };
             let size = self.data.len() as u64;
+            if to.is_some() && from >= size {
+                // As S3 answers a range with no byte in it (an empty object's, say).
+                return Err(AwsFailure::from_service(
+                    Some("InvalidRange"),
+                    Some("The requested range is not satisfiable"),
+                    Some(416),
+                ));
+            }
+            // A server that ignores Range sends all of it from the start.
+            let (from, to) = if self.ignores_ranges {
+                (0, None)
+            } else {
+                (from, to)
+            };
             let end = to.map_or(size, |to| (to + 1).min(size));
             let rest = &self.data[usize::try_from(from).unwrap()..usize::try_from(end).unwrap()];
             let mut chunks: Vec<Result<bytes::Bytes, AwsFailure>> = rest
@@ -158,7 +200,7 @@ impl ObjectStore for FakeStore {
                     "connection reset",
                 )));
             }
-            Ok(ObjectBody::of_chunks(size, Some(self.etag.clone()), from, chunks).ending_at(end))
+            Ok(ObjectBody::of_chunks(size, Some(etag), from, chunks).ending_at(end))
         })
     }
 

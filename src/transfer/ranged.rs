@@ -347,7 +347,7 @@ mod tests {
     use crate::object::download::{CheckError, Split, Transfer};
     use md5::{Digest as _, Md5};
 
-    /// Counts renewals; each one succeeds.
+    /// Counts renewals (each one succeeds) and the word that requests went through, in order.
     #[derive(Default)]
     struct Renewals(Vec<String>);
 
@@ -355,6 +355,21 @@ mod tests {
         async fn renewed(&mut self, failure: AwsFailure) -> Result<(), AwsFailure> {
             self.0.push(failure.code.unwrap_or_default());
             Ok(())
+        }
+
+        fn progressed(&mut self) {
+            self.0.push("progressed".into());
+        }
+    }
+
+    impl Renewals {
+        /// The renewals alone.
+        fn renewed(&self) -> Vec<&str> {
+            self.0
+                .iter()
+                .map(String::as_str)
+                .filter(|s| *s != "progressed")
+                .collect()
         }
     }
 
@@ -431,7 +446,12 @@ mod tests {
         assert_eq!(result.unwrap(), 95);
         assert_eq!(written, data, "each part at its offset");
         assert_eq!(heard.last, 95);
-        assert!(renewals.0.is_empty() && heard.resumes.is_empty());
+        assert!(renewals.renewed().is_empty() && heard.resumes.is_empty());
+        assert_eq!(
+            store.most_at_once.load(std::sync::atomic::Ordering::SeqCst),
+            3,
+            "parallel at once, no more"
+        );
         let mut asked = store.asked();
         assert_eq!(
             asked[0],
@@ -467,6 +487,21 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn an_empty_object_or_a_server_that_ignores_ranges_is_one_stream() {
+        // S3 answers a range on an empty object with InvalidRange: it is asked again whole.
+        let store = FakeStore::new(Vec::new(), &md5_etag(b""), []);
+        let (result, written, ..) = run(&store, SPLIT).await;
+        assert_eq!((result.unwrap(), written), (0, Vec::new()));
+        assert_eq!(store.asked(), [(0, Some(9), None), (0, None, None)]);
+        // All of it in the first answer: streamed as it is, not cut into parts.
+        let data = data();
+        let store = FakeStore::new(data.clone(), &md5_etag(&data), []).ignoring_ranges();
+        let (result, written, ..) = run(&store, SPLIT).await;
+        assert_eq!((result.unwrap(), written), (95, data));
+        assert_eq!(store.asked().len(), 1, "one request");
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_cut_part_resumes_where_it_broke_and_a_refusal_renews_once_for_the_round() {
         let data = data();
         let etag = md5_etag(&data);
@@ -480,7 +515,7 @@ mod tests {
         let (result, written, renewals, heard) = run(&store, SPLIT).await;
         assert_eq!(result.unwrap(), 95);
         assert_eq!(written, data);
-        assert_eq!(renewals.0, ["ExpiredToken"], "one renewal");
+        assert_eq!(renewals.renewed(), ["ExpiredToken"], "one renewal");
         assert_eq!(heard.resumes.len(), 1, "{:?}", heard.resumes);
         let asked = store.asked();
         assert!(
@@ -523,6 +558,37 @@ mod tests {
             renewals.0.is_empty(),
             "no credentials mend a replaced object"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_part_answered_under_another_etag_stops_the_download() {
+        let data = data();
+        let etag = md5_etag(&data);
+        // A proxy that ignores If-Match: the second part comes from a replaced object.
+        let store = FakeStore::new(
+            data,
+            &etag,
+            [OpenStep::Body { cut_after: None }, OpenStep::Replaced],
+        );
+        let (result, ..) = run(&store, SPLIT).await;
+        assert!(
+            matches!(result, Err(TransferError::Check(CheckError::Changed { etag: ref was })) if *was == etag),
+            "{result:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn requests_that_went_through_are_told_after_the_round_that_had_bytes_only() {
+        let data: Vec<u8> = (0..25).collect();
+        // No byte in the first round: the first part breaks at once, the others are refused.
+        let store = FakeStore::new(
+            data.clone(),
+            &md5_etag(&data),
+            [OpenStep::Body { cut_after: Some(0) }, expired(), expired()],
+        );
+        let (result, written, renewals, _) = run(&store, SPLIT).await;
+        assert_eq!((result.unwrap(), written), (25, data));
+        assert_eq!(renewals.0, ["ExpiredToken", "progressed"]);
     }
 
     #[tokio::test(start_paused = true)]

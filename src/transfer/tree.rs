@@ -59,21 +59,19 @@ fn folders_to(root: &Path, relative: &Path) -> Result<(), String> {
             ));
         };
         at.push(name);
-        match found_at(&at) {
-            None => match std::fs::create_dir(&at) {
-                Ok(()) => {}
-                // Another object made it meanwhile.
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && at.is_dir() => {}
-                Err(e) => return Err(format!("cannot create {}: {e}", at.display())),
-            },
-            Some(_) if std::fs::symlink_metadata(&at).is_ok_and(|m| m.is_dir()) => {}
-            Some(found) => {
-                return Err(format!(
-                    "{} is {}; sts3 does not write through it",
-                    at.display(),
-                    found.name()
-                ));
-            }
+        // Made here, or there already (before, or by another object meanwhile): then it must
+        // be a folder itself, not a link to one.
+        match std::fs::create_dir(&at) {
+            Ok(()) => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(format!("cannot create {}: {e}", at.display())),
+        }
+        if !std::fs::symlink_metadata(&at).is_ok_and(|m| m.is_dir()) {
+            let what = found_at(&at).map_or("gone", super::Found::name);
+            return Err(format!(
+                "{} is {what}; sts3 does not write through it",
+                at.display()
+            ));
         }
     }
     Ok(())

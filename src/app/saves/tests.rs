@@ -69,6 +69,10 @@ fn s_with_marks_asks_then_saves_them_counting_bytes_and_what_was_there() {
     assert_eq!(notice(&app), "nothing saved");
     assert!(!app.saves.is_busy());
     app.update(key('s'), at(2));
+    let ctrl_y = Msg::KeyPressed(crate::keymap::KeyPress::ctrl('y'));
+    assert_eq!(app.update(ctrl_y, at(2)), [], "Ctrl-y is not y");
+    assert!(!app.saves.is_busy());
+    app.update(key('s'), at(2));
     let (request, items) = sent(&mut app);
     assert_eq!(
         items,
@@ -361,4 +365,53 @@ fn x_cancels_the_saves_and_says_what_was_saved_and_what_not() {
         at(10),
     );
     assert_eq!(app.input, None, "the late listing asks nothing");
+}
+
+#[test]
+fn files_of_another_size_are_kept_and_said_as_a_warning_and_a_cancel_does_not_count_them_twice() {
+    let mut app = app(); // on docs/
+    let fx = app.update(key('s'), at(2));
+    let [Effect::ListUnder { request, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    app.update(
+        Msg::ListedUnder {
+            request: *request,
+            result: Ok(vec![
+                ("docs/a".into(), 1),
+                ("docs/b".into(), 1),
+                ("docs/c".into(), 1),
+                ("docs/d".into(), 1),
+            ]),
+        },
+        at(3),
+    );
+    let (request, _) = sent(&mut app);
+    saved(&mut app, request, "docs/a", SaveOutcome::Differs);
+    saved(&mut app, request, "docs/b", SaveOutcome::Saved(1));
+    app.update(key('x'), at(6));
+    assert_eq!(
+        notice(&app),
+        "cancelled, 2 not saved: saved 1 object (1 B) to /dl; 1 object kept: a file of another size is there"
+    );
+    // Not cancelled, nothing failed: a file kept is a warning still.
+    let fx = app.update(key('s'), at(7));
+    let [Effect::ListUnder { request, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    app.update(
+        Msg::ListedUnder {
+            request: *request,
+            result: Ok(vec![("docs/a".into(), 1)]),
+        },
+        at(8),
+    );
+    let (request, _) = sent(&mut app);
+    saved(&mut app, request, "docs/a", SaveOutcome::Differs);
+    app.update(Msg::SavesFinished { request }, at(9));
+    assert_eq!(
+        notice(&app),
+        "saved 0 objects (0 B) to /dl; 1 object kept: a file of another size is there"
+    );
+    assert_eq!(app.notice.as_ref().unwrap().level, Level::Warn);
 }
