@@ -189,6 +189,15 @@ mod tests {
                 root.join("f").display()
             ))
         );
+        // A folder that cannot be made is said as such.
+        let long = "d".repeat(300);
+        let Ready::Refused(why) = ready(root, &Path::new(&long).join("x"), 1, false) else {
+            panic!("made a folder of a 300-byte name");
+        };
+        assert!(
+            why.starts_with(&format!("cannot create {}: ", root.join(&long).display())),
+            "{why}"
+        );
         // A path that climbs out is no path inside the folder.
         assert!(matches!(
             ready(root, Path::new("../x/y"), 1, false),
