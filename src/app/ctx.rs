@@ -142,6 +142,52 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A long transfer's answer to one of its requests refused (the one decision,
+    /// [`super::fetch::decide`], on its `streak` and the `generation` it signs with, allowing
+    /// `refreshes` in a run of failures): go on now (`resume`: signed with older credentials,
+    /// or a wait the engine had; it signs with those in use from now), after new credentials
+    /// (asked for, and said: `what` goes on then), once those on their way arrive, or give up
+    /// (`give_up`). And whether it now waits for credentials.
+    pub(crate) fn stalled(
+        &self,
+        failure: crate::failure::AwsFailure,
+        (streak, generation): (&mut super::fetch::Streak, &mut super::Generation),
+        (refreshes, what): (u32, &str),
+        (resume, give_up): (Effect, Effect),
+    ) -> (Step, bool) {
+        use super::fetch::{Next, Retry};
+        let (failed, next) = super::fetch::decide(
+            failure,
+            *streak,
+            *generation,
+            self.session,
+            refreshes,
+            self.now,
+        );
+        *streak = failed.streak;
+        let (step, waits) = match (next, failed.retry) {
+            (Next::AskNow, _) | (Next::Wait, Retry::At(_)) => (Step::effects(vec![resume]), false),
+            (Next::Issue, _) => (
+                Step {
+                    issue: true,
+                    notice: Some((
+                        format!("{}: new credentials, then {what} goes on", failed.failure),
+                        Level::Warn,
+                        None,
+                    )),
+                    ..Step::default()
+                },
+                true,
+            ),
+            (Next::Wait, Retry::AfterCredentials) => (Step::default(), true),
+            (Next::Wait, Retry::ByUser) => (Step::effects(vec![give_up]), false),
+        };
+        if !waits {
+            *generation = self.session.active.unwrap_or(*generation);
+        }
+        (step, waits)
+    }
+
     /// Why the session policy refuses reading `key`, if it does.
     pub(crate) fn refusal(&self, key: &str) -> Option<String> {
         self.policy?.refusal_hint("s3:GetObject", self.bucket, key)
@@ -226,39 +272,6 @@ impl Step {
         Self {
             notice: Some((text.into(), level, None)),
             ..Self::default()
-        }
-    }
-}
-
-impl Step {
-    /// A long transfer's answer to one of its requests refused, as
-    /// [`super::fetch::decide`] said: go on now (`resume`: signed with older credentials, or a
-    /// wait the engine had), after new credentials (asked for, and said: `what` goes on then),
-    /// once those on their way arrive, or give up (`give_up`). And whether it now waits for
-    /// credentials.
-    pub(crate) fn for_stall(
-        failed: &super::fetch::Failed,
-        next: super::fetch::Next,
-        what: &str,
-        (resume, give_up): (Effect, Effect),
-    ) -> (Self, bool) {
-        use super::fetch::{Next, Retry};
-        match (next, failed.retry) {
-            (Next::AskNow, _) | (Next::Wait, Retry::At(_)) => (Self::effects(vec![resume]), false),
-            (Next::Issue, _) => (
-                Self {
-                    issue: true,
-                    notice: Some((
-                        format!("{}: new credentials, then {what} goes on", failed.failure),
-                        Level::Warn,
-                        None,
-                    )),
-                    ..Self::default()
-                },
-                true,
-            ),
-            (Next::Wait, Retry::AfterCredentials) => (Self::default(), true),
-            (Next::Wait, Retry::ByUser) => (Self::effects(vec![give_up]), false),
         }
     }
 }

@@ -7,7 +7,7 @@
 //! stalls every object until new credentials are in (one refresh for all).
 
 use super::ctx::{Ctx, Prompt, Step, uri};
-use super::fetch::{Streak, decide};
+use super::fetch::Streak;
 use super::listing::Entry;
 use super::{Effect, Generation, Level, RequestId};
 use crate::failure::AwsFailure;
@@ -359,19 +359,10 @@ impl Saves {
         let Some(batch) = self.running(request) else {
             return Step::default();
         };
-        let (failed, next) = decide(
+        let (step, waits) = ctx.stalled(
             failure,
-            batch.streak,
-            batch.generation,
-            ctx.session,
-            SAVE_REFRESHES,
-            ctx.now,
-        );
-        batch.streak = failed.streak;
-        let (step, waits) = Step::for_stall(
-            &failed,
-            next,
-            "saving",
+            (&mut batch.streak, &mut batch.generation),
+            (SAVE_REFRESHES, "saving"),
             (
                 Effect::ResumeSaves { request },
                 Effect::GiveUpSaves { request },
@@ -379,8 +370,6 @@ impl Saves {
         );
         if waits {
             batch.phase = SavePhase::Stalled(request);
-        } else {
-            batch.generation = ctx.session.active.unwrap_or(batch.generation);
         }
         step
     }

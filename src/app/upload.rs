@@ -10,7 +10,7 @@
 //! it gives up, and the engine aborts it).
 
 use super::ctx::{Ctx, Prompt, Step, Written, uri, with};
-use super::fetch::{Streak, decide};
+use super::fetch::Streak;
 use super::msg::Generation;
 use super::{App, Effect, Input, Level, RequestId};
 use crate::bucket::{Etag, ObjectEntry, StorageClass};
@@ -257,19 +257,10 @@ impl Uploads {
         else {
             return Step::default();
         };
-        let (failed, next) = decide(
+        let (step, waits) = ctx.stalled(
             failure,
-            upload.streak,
-            upload.generation,
-            ctx.session,
-            UPLOAD_REFRESHES,
-            ctx.now,
-        );
-        upload.streak = failed.streak;
-        let (step, waits) = Step::for_stall(
-            &failed,
-            next,
-            "the upload",
+            (&mut upload.streak, &mut upload.generation),
+            (UPLOAD_REFRESHES, "the upload"),
             (
                 Effect::ResumeUpload { request },
                 Effect::GiveUpUpload { request },
@@ -277,8 +268,6 @@ impl Uploads {
         );
         if waits {
             upload.phase = Phase::Stalled(request);
-        } else {
-            upload.generation = ctx.session.active.unwrap_or(upload.generation);
         }
         step
     }
