@@ -367,7 +367,7 @@ async fn stream<W: Write + ?Sized>(
         renewal.progressed();
         // A server or proxy that ignores If-Match: the resumed answer must be the same version.
         if body.etag != transfer.etag || body.size != transfer.size {
-            return Err(changed_error(&transfer));
+            return Err(changed_error(transfer.etag.as_deref().unwrap_or_default()));
         }
         if body.from != from {
             skip(&mut body, from).await?;
@@ -418,14 +418,15 @@ fn precondition_failed(f: &AwsFailure) -> bool {
 /// A 412 to `If-Match` means the object was replaced.
 fn changed(error: TransferError, transfer: &Transfer) -> TransferError {
     match error {
-        TransferError::Object(f) if precondition_failed(&f) => changed_error(transfer),
+        TransferError::Object(f) if precondition_failed(&f) => {
+            changed_error(transfer.etag.as_deref().unwrap_or_default())
+        }
         other => other,
     }
 }
 
 /// "The object changed", naming the ETag the download began with (escaped: it is the server's).
-fn changed_error(transfer: &Transfer) -> TransferError {
-    let etag = transfer.etag.as_deref().unwrap_or_default();
+fn changed_error(etag: &str) -> TransferError {
     TransferError::Check(CheckError::Changed {
         etag: crate::escape::printable(etag).into_owned(),
     })

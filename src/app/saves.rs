@@ -70,6 +70,12 @@ pub(crate) struct SaveBatch {
 }
 
 impl SaveBatch {
+    /// Whether `request`'s answers are this batch's: it was started with it (and may be
+    /// stalled).
+    fn answers(&self, request: RequestId) -> bool {
+        matches!(self.phase, SavePhase::Running(r) | SavePhase::Stalled(r) if r == request)
+    }
+
     /// `3 objects (1.2 KiB)`.
     pub(crate) fn what(&self) -> String {
         let bytes = self.items.iter().map(|(.., size)| size).sum();
@@ -279,9 +285,7 @@ impl Saves {
     }
 
     fn running(&mut self, request: RequestId) -> Option<&mut SaveBatch> {
-        self.batch.as_mut().filter(
-            |b| matches!(b.phase, SavePhase::Running(r) | SavePhase::Stalled(r) if r == request),
-        )
+        self.batch.as_mut().filter(|b| b.answers(request))
     }
 
     /// More bytes came: the status bar counts them.
@@ -328,9 +332,7 @@ impl Saves {
 
     /// Every object is done: the summary, in the status bar and the history.
     pub(crate) fn on_finished(&mut self, request: RequestId) -> Step {
-        let Some(batch) = self.batch.take_if(
-            |b| matches!(b.phase, SavePhase::Running(r) | SavePhase::Stalled(r) if r == request),
-        ) else {
+        let Some(batch) = self.batch.take_if(|b| b.answers(request)) else {
             return Step::default();
         };
         finished(&batch, false)

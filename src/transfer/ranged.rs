@@ -252,7 +252,7 @@ impl Parts<'_> {
                 .await
                 .map_err(|f| {
                     if precondition_failed(&f) {
-                        Stop::Fatal(changed(etag, size))
+                        Stop::Fatal(changed_error(etag))
                     } else {
                         Stop::Again(Again::Refused(f))
                     }
@@ -260,7 +260,7 @@ impl Parts<'_> {
         };
         // A server or proxy that ignores If-Match or Range: never spliced, never misplaced.
         if body.etag.as_deref() != Some(etag) || body.size != size {
-            return Err(Stop::Fatal(changed(etag, size)));
+            return Err(Stop::Fatal(changed_error(etag)));
         }
         if body.from != piece.next() {
             return Err(Stop::Fatal(TransferError::RangeIgnored));
@@ -308,11 +308,6 @@ impl Parts<'_> {
             }
         }
     }
-}
-
-/// "The object changed", naming the ETag the download began with.
-fn changed(etag: &str, size: u64) -> TransferError {
-    changed_error(&Transfer::in_parts(size, Some(etag.to_string())))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
