@@ -143,6 +143,10 @@ pub struct GetArgs {
     /// part_size_mib from the config, 8].
     #[arg(long, value_name = "MIB")]
     pub part_size: Option<u64>,
+    /// A given version of the object (`sts3 list --versions` shows them) [default: the
+    /// latest].
+    #[arg(long, value_name = "ID", conflicts_with = "recursive")]
+    pub version_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -225,6 +229,10 @@ pub struct PresignArgs {
     /// never longer than the session has left.
     #[arg(long, value_name = "SECONDS")]
     pub expires: Option<u64>,
+    /// A given version of the object (`sts3 list --versions` shows them) [default: the
+    /// latest].
+    #[arg(long, value_name = "ID")]
+    pub version_id: Option<String>,
 }
 
 // Each bool is one switch of the command line, as clap takes them.
@@ -254,6 +262,10 @@ pub struct ListArgs {
     /// ListObjectsV2 gives 1,000 keys a round trip, so a far bucket is listed much faster.
     #[arg(long, value_name = "N")]
     pub parallel: Option<usize>,
+    /// Every version of each key, newest first, and the delete markers (ListObjectVersions;
+    /// one page at a time).
+    #[arg(long, conflicts_with = "parallel")]
+    pub versions: bool,
 }
 
 #[derive(Debug, Clone, Default, Args)]

@@ -242,35 +242,52 @@ pub trait Listener {
     fn resuming(&mut self, received: u64, why: &str);
 }
 
+/// One object to download: where it is, and which version (`None`: the latest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Source<'a> {
+    pub bucket: &'a str,
+    pub key: &'a str,
+    pub version: Option<&'a str>,
+}
+
+impl<'a> Source<'a> {
+    /// The latest version of `key`.
+    pub fn latest(bucket: &'a str, key: &'a str) -> Self {
+        Self {
+            bucket,
+            key,
+            version: None,
+        }
+    }
+}
+
 /// Downloads `key` into `file`: an object larger than a part in ranged GETs `split.parallel`
 /// at once, each written at its offset; a smaller one (or `parallel` 1) as one stream. Returns
 /// the bytes written once they are all in and checked (the caller syncs and renames).
 pub async fn save<L: Listener>(
     s3: &dyn ObjectStore,
-    bucket: &str,
-    key: &str,
+    src: Source<'_>,
     file: &mut PartFile,
     split: Split,
     renewal: &mut impl Renewal,
     listener: &mut L,
 ) -> Result<u64, TransferError> {
     if split.parallel <= 1 {
-        return download(s3, bucket, key, file.writer(), renewal, listener).await;
+        return download(s3, src, file.writer(), renewal, listener).await;
     }
     // The first part's range: its answer says the object's size and ETag.
-    let first = open_first(s3, bucket, key, split.part_size, renewal).await?;
+    let first = open_first(s3, src, split.part_size, renewal).await?;
     if first.end >= first.size || !split.in_parts(first.size) {
         // All of it is in this answer (or the server sent all of it anyway).
-        return stream(s3, (bucket, key), first, file.writer(), renewal, listener).await;
+        return stream(s3, src, first, file.writer(), renewal, listener).await;
     }
     if first.etag.is_none() {
         // Parts of an object without an ETag could come from two versions: one stream.
-        return download(s3, bucket, key, file.writer(), renewal, listener).await;
+        return download(s3, src, file.writer(), renewal, listener).await;
     }
     let parts = ranged::Parts {
         s3,
-        bucket,
-        key,
+        src,
         file: file.file(),
         split,
     };
@@ -280,15 +297,14 @@ pub async fn save<L: Listener>(
 /// The first part's GetObject; an empty object (no byte 0 to start a range at) whole.
 async fn open_first(
     s3: &dyn ObjectStore,
-    bucket: &str,
-    key: &str,
+    src: Source<'_>,
     part_size: u64,
     renewal: &mut impl Renewal,
 ) -> Result<ObjectBody, TransferError> {
     let last = Some(part_size.saturating_sub(1));
-    match open(s3, bucket, key, (0, last), None, renewal).await {
+    match open(s3, src, (0, last), None, renewal).await {
         Err(TransferError::Object(f)) if no_such_range(&f) => {
-            open(s3, bucket, key, (0, None), None, renewal).await
+            open(s3, src, (0, None), None, renewal).await
         }
         other => other,
     }
@@ -297,21 +313,20 @@ async fn open_first(
 /// Streams `key` into `out`; returns the bytes written once they are all in and checked.
 pub async fn download<W: Write + ?Sized>(
     s3: &dyn ObjectStore,
-    bucket: &str,
-    key: &str,
+    src: Source<'_>,
     out: &mut W,
     renewal: &mut impl Renewal,
     listener: &mut impl Listener,
 ) -> Result<u64, TransferError> {
-    let body = open(s3, bucket, key, (0, None), None, renewal).await?;
-    stream(s3, (bucket, key), body, out, renewal, listener).await
+    let body = open(s3, src, (0, None), None, renewal).await?;
+    stream(s3, src, body, out, renewal, listener).await
 }
 
 /// Streams `body` (from the object's start) and the rest of the object after it into `out`,
 /// resuming where it broke off.
 async fn stream<W: Write + ?Sized>(
     s3: &dyn ObjectStore,
-    (bucket, key): (&str, &str),
+    src: Source<'_>,
     mut body: ObjectBody,
     out: &mut W,
     renewal: &mut impl Renewal,
@@ -353,16 +368,9 @@ async fn stream<W: Write + ?Sized>(
             return Err(TransferError::NoEtag);
         }
         listener.resuming(from, &why);
-        body = open(
-            s3,
-            bucket,
-            key,
-            (from, None),
-            transfer.etag.as_deref(),
-            renewal,
-        )
-        .await
-        .map_err(|e| changed(e, &transfer))?;
+        body = open(s3, src, (from, None), transfer.etag.as_deref(), renewal)
+            .await
+            .map_err(|e| changed(e, &transfer))?;
         // Requests went through: a later refusal may call for another renewal.
         renewal.progressed();
         // A server or proxy that ignores If-Match: the resumed answer must be the same version.
@@ -382,14 +390,16 @@ async fn stream<W: Write + ?Sized>(
 /// first if S3 refused the ones in use and the caller finds some.
 async fn open(
     s3: &dyn ObjectStore,
-    bucket: &str,
-    key: &str,
+    src: Source<'_>,
     (from, last): (u64, Option<u64>),
     if_match: Option<&str>,
     renewal: &mut impl Renewal,
 ) -> Result<ObjectBody, TransferError> {
     loop {
-        match s3.open(bucket, key, from, last, if_match).await {
+        match s3
+            .open(src.bucket, src.key, src.version, from, last, if_match)
+            .await
+        {
             Ok(body) => return Ok(body),
             // The object changed, or the range has no byte (an empty object's): no
             // credentials can help.

@@ -66,13 +66,17 @@ async fn list_only_session_policy_denies_get_object() {
     assert_eq!(listed.objects.len(), 5, "ListBucket is allowed");
     let err = clients
         .s3
-        .first_bytes(&s.bucket, "README.md", 64)
+        .first_bytes(&s.bucket, "README.md", None, 64)
         .await
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::AccessDenied, "{err}");
     assert_eq!(err.code.as_deref(), Some("AccessDenied"));
     assert_eq!(err.status, Some(403));
-    let err = clients.s3.head(&s.bucket, "README.md").await.unwrap_err();
+    let err = clients
+        .s3
+        .head(&s.bucket, "README.md", None)
+        .await
+        .unwrap_err();
     assert_eq!(
         err.code.as_deref(),
         Some("AccessDenied"),
@@ -83,14 +87,18 @@ async fn list_only_session_policy_denies_get_object() {
     let clients = federated_clients(Policy::for_bucket(&s.bucket, true).build().unwrap()).await;
     let (bytes, size) = clients
         .s3
-        .first_bytes(&s.bucket, "README.md", 64)
+        .first_bytes(&s.bucket, "README.md", None, 64)
         .await
         .unwrap();
     assert_eq!(&bytes[..9], b"README.md");
     assert_eq!(bytes.len(), 64, "no more than asked for");
     assert!(size > 64);
     // HeadObject too, whose refusal has no body to carry the code: sts3 asks again to learn it.
-    let detail = clients.s3.head(&s.bucket, "docs/tagged.csv").await.unwrap();
+    let detail = clients
+        .s3
+        .head(&s.bucket, "docs/tagged.csv", None)
+        .await
+        .unwrap();
     assert_eq!(detail.size, 23);
     assert_eq!(detail.content_type.as_deref(), Some("text/csv"));
     assert_eq!(detail.cache_control.as_deref(), Some("max-age=60"));
@@ -325,7 +333,11 @@ async fn keys_with_control_characters_round_trip_exactly() {
         ]
     );
     // The exact key works for GetObject too.
-    let (bytes, size) = clients.s3.first_bytes(&s.bucket, keys[1], 8).await.unwrap();
+    let (bytes, size) = clients
+        .s3
+        .first_bytes(&s.bucket, keys[1], None, 8)
+        .await
+        .unwrap();
     assert_eq!(bytes, b"deep/ctr");
     assert_eq!(
         size, listed.objects[1].size,

@@ -28,6 +28,15 @@ impl RequestIds {
     }
 }
 
+/// The action reading an object needs: `s3:GetObjectVersion` for a given version.
+pub(crate) fn read_action(version: bool) -> &'static str {
+    if version {
+        "s3:GetObjectVersion"
+    } else {
+        "s3:GetObject"
+    }
+}
+
 /// `s3://BUCKET/KEY`, printable.
 pub(crate) fn uri(bucket: &str, key: &str) -> String {
     format!("s3://{bucket}/{}", crate::escape::printable(key))
@@ -49,6 +58,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) selected: Option<Entry<'a>>,
     /// The object the cursor is on, if it is on one.
     pub(crate) selected_object: Option<&'a str>,
+    /// The version of it the cursor is on, in the versions view (`None`: the latest).
+    pub(crate) selected_version: Option<&'a str>,
     /// The objects marked (`space`, `V`).
     pub(crate) marks: &'a super::listing::marks::Marks,
     /// Lines a view over the listing shows at once.
@@ -90,6 +101,7 @@ impl<'a> Ctx<'a> {
             prefix: listing.folder(),
             selected,
             selected_object,
+            selected_version: None,
             marks: &listing.marks,
             page: listing.rows().height().max(1),
             policy: target.session_policy(session.mode()),
@@ -188,19 +200,23 @@ impl<'a> Ctx<'a> {
         (step, waits)
     }
 
-    /// Why the session policy refuses reading `key`, if it does.
-    pub(crate) fn refusal(&self, key: &str) -> Option<String> {
-        self.policy?.refusal_hint("s3:GetObject", self.bucket, key)
+    /// Why the session policy refuses reading `key` (`version`: a given version of it), if
+    /// it does.
+    pub(crate) fn refusal(&self, key: &str, version: bool) -> Option<String> {
+        self.policy?
+            .refusal_hint(read_action(version), self.bucket, key)
     }
 
-    /// Why S3 refused reading `key` with `failure`, when the session policy explains it.
+    /// Why S3 refused reading `key` (`version`: a given version of it) with `failure`, when
+    /// the session policy explains it.
     pub(crate) fn why_refused(
         &self,
         failure: &crate::failure::AwsFailure,
         key: &str,
+        version: bool,
     ) -> Option<String> {
         self.policy?
-            .why_refused(failure, "s3:GetObject", self.bucket, key)
+            .why_refused(failure, read_action(version), self.bucket, key)
     }
 }
 

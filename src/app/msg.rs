@@ -337,6 +337,8 @@ pub(crate) enum Effect {
         generation: Generation,
         bucket: String,
         key: String,
+        /// A given version (`None`: the latest).
+        version: Option<String>,
         what: ObjectFetch,
     },
     /// Sign a GET URL for `secs`; answer with `Presigned` (or `ObjectFailed`).
@@ -345,6 +347,8 @@ pub(crate) enum Effect {
         generation: Generation,
         bucket: String,
         key: String,
+        /// A given version (`None`: the latest).
+        version: Option<String>,
         secs: u64,
     },
     /// Look whether `path` exists; answer with `DownloadTargetChecked`.
@@ -358,6 +362,8 @@ pub(crate) enum Effect {
         generation: Generation,
         bucket: String,
         key: String,
+        /// A given version (`None`: the latest).
+        version: Option<String>,
         path: PathBuf,
         /// Ranged GETs at once for an object larger than a part.
         split: Split,

@@ -228,7 +228,11 @@ impl Saves {
         if batch.items.is_empty() {
             return Step::say("nothing to save: no objects there", Level::Info);
         }
-        if let Some(why) = batch.items.iter().find_map(|(key, ..)| ctx.refusal(key)) {
+        if let Some(why) = batch
+            .items
+            .iter()
+            .find_map(|(key, ..)| ctx.refusal(key, false))
+        {
             return Step::say(
                 format!("{why}; nothing was saved (T offers templates)"),
                 Level::Warn,

@@ -12,17 +12,19 @@ use futures_util::future::BoxFuture;
 
 /// S3 for objects and buckets, with the credentials in use.
 pub trait ObjectStore: Send + Sync {
-    /// HeadObject.
+    /// HeadObject (of `version`, when given: else the latest).
     fn head<'a>(
         &'a self,
         bucket: &'a str,
         key: &'a str,
+        version: Option<&'a str>,
     ) -> BoxFuture<'a, Result<ObjectDetail, AwsFailure>>;
     /// The first `max_bytes` of the object, and its size.
     fn first_bytes<'a>(
         &'a self,
         bucket: &'a str,
         key: &'a str,
+        version: Option<&'a str>,
         max_bytes: u64,
     ) -> BoxFuture<'a, Result<(Vec<u8>, u64), AwsFailure>>;
     /// The object's bytes from `from` (to `to`, inclusive), only while its ETag is `if_match`.
@@ -30,6 +32,7 @@ pub trait ObjectStore: Send + Sync {
         &'a self,
         bucket: &'a str,
         key: &'a str,
+        version: Option<&'a str>,
         from: u64,
         to: Option<u64>,
         if_match: Option<&'a str>,
@@ -39,6 +42,7 @@ pub trait ObjectStore: Send + Sync {
         &'a self,
         bucket: &'a str,
         key: &'a str,
+        version: Option<&'a str>,
         secs: u64,
     ) -> BoxFuture<'a, Result<String, AwsFailure>>;
     /// One question of the access check.
@@ -345,7 +349,7 @@ impl ObjectStore for S3Browser {
     ) -> BoxFuture<'a, Result<Copied, AwsFailure>> {
         use super::CopyPlace;
         Box::pin(async move {
-            let source = S3Browser::head(self, bucket, from).await?;
+            let source = S3Browser::head(self, bucket, from, None).await?;
             if only_new && self.exists(bucket, to).await? {
                 return Err(AwsFailure::from_service(
                     Some("PreconditionFailed"),
@@ -398,37 +402,45 @@ impl ObjectStore for S3Browser {
         &'a self,
         bucket: &'a str,
         key: &'a str,
+        version: Option<&'a str>,
     ) -> BoxFuture<'a, Result<ObjectDetail, AwsFailure>> {
-        Box::pin(S3Browser::head(self, bucket, key))
+        Box::pin(S3Browser::head(self, bucket, key, version))
     }
 
     fn first_bytes<'a>(
         &'a self,
         bucket: &'a str,
         key: &'a str,
+        version: Option<&'a str>,
         max_bytes: u64,
     ) -> BoxFuture<'a, Result<(Vec<u8>, u64), AwsFailure>> {
-        Box::pin(S3Browser::first_bytes(self, bucket, key, max_bytes))
+        Box::pin(S3Browser::first_bytes(
+            self, bucket, key, version, max_bytes,
+        ))
     }
 
     fn open<'a>(
         &'a self,
         bucket: &'a str,
         key: &'a str,
+        version: Option<&'a str>,
         from: u64,
         to: Option<u64>,
         if_match: Option<&'a str>,
     ) -> BoxFuture<'a, Result<ObjectBody, AwsFailure>> {
-        Box::pin(S3Browser::open(self, bucket, key, from, to, if_match))
+        Box::pin(S3Browser::open(
+            self, bucket, key, version, from, to, if_match,
+        ))
     }
 
     fn presign<'a>(
         &'a self,
         bucket: &'a str,
         key: &'a str,
+        version: Option<&'a str>,
         secs: u64,
     ) -> BoxFuture<'a, Result<String, AwsFailure>> {
-        Box::pin(S3Browser::presign(self, bucket, key, secs))
+        Box::pin(S3Browser::presign(self, bucket, key, version, secs))
     }
 
     fn probe<'a>(

@@ -205,7 +205,7 @@ async fn copy_one(
 ) -> Result<Copied, crate::failure::AwsFailure> {
     let (from, to) = (&pair.from, &pair.to);
     let source = session
-        .with_renewal(|s3| async move { s3.head(&from.bucket, &from.key).await })
+        .with_renewal(|s3| async move { s3.head(&from.bucket, &from.key, None).await })
         .await?;
     if !force
         && session

@@ -3,9 +3,10 @@
 
 use super::output::{
     Style, Tally, first_page, write_header, write_object, write_prefix, write_summary,
+    write_version, write_version_summary,
 };
 use super::session::{CommandError, Session};
-use crate::bucket::Cursor;
+use crate::bucket::{Cursor, VersionRequest, VersionTally};
 use crate::cli::ListArgs;
 use crate::settings::Settings;
 use std::io::Write;
@@ -27,6 +28,9 @@ pub async fn run(
     }
     let mut lister = Session::open(settings).await?;
     write_header(out, args.json, lister.policy(), &lister.info)?;
+    if args.versions {
+        return versions(&mut lister, args, out).await;
+    }
     let tally = match args.parallel {
         Some(n) if n > 1 && !args.folders => {
             super::parallel::list(&mut lister, args, n, out).await?
@@ -43,10 +47,12 @@ fn with_config(args: &ListArgs, config: &crate::settings::ListDefaults) -> ListA
         limit: args.limit.or(config.limit),
         json: args.json || config.json,
         folders: args.folders || config.folders,
-        parallel: args.parallel.or(config.parallel),
+        // Versions are listed one page at a time.
+        parallel: args.parallel.or(config.parallel).filter(|_| !args.versions),
         uri: None,
         long: args.long || config.long,
         summarize: args.summarize || config.summarize,
+        versions: args.versions,
     }
 }
 
@@ -99,4 +105,58 @@ async fn list_all(
             Err(_) => lister.page(&request).await?,
         };
     }
+}
+
+/// `--versions`: every version and delete marker, page by page (predicted first: a session
+/// policy that refuses `s3:ListBucketVersions` costs no request). Returns the entries printed.
+async fn versions(
+    lister: &mut Session<'_>,
+    args: &ListArgs,
+    out: &mut dyn Write,
+) -> Result<u64, CommandError> {
+    let bucket = lister.settings.target.bucket.clone();
+    if let Some(policy) = lister.session_policy() {
+        super::write::predicted_on_bucket(policy, "s3:ListBucketVersions", &bucket)?;
+    }
+    let limit = args.limit.map_or(u64::MAX, |l| l as u64);
+    let style = Style::of(args);
+    let mut request = VersionRequest {
+        bucket,
+        prefix: lister.settings.target.prefix.clone(),
+        max_keys: lister.settings.config.page_size,
+        folders: args.folders,
+        from: None,
+    };
+    let mut tally = VersionTally::default();
+    loop {
+        let sent = &request;
+        let page = lister
+            .with_renewal(|s3| async move { s3.list_versions_page(sent).await })
+            .await
+            .map_err(|failure| lister.bucket_error(failure))?;
+        for prefix in &page.prefixes {
+            write_prefix(out, style, prefix)?;
+        }
+        for entry in &page.versions {
+            if tally.entries() >= limit {
+                return finish_versions(out, style, tally, args.summarize);
+            }
+            write_version(out, style, entry)?;
+            tally.add(entry);
+        }
+        match page.next {
+            Some(next) if tally.entries() < limit => request = request.from_cursor(Some(next)),
+            _ => return finish_versions(out, style, tally, args.summarize),
+        }
+    }
+}
+
+fn finish_versions(
+    out: &mut dyn Write,
+    style: Style,
+    tally: VersionTally,
+    summarize: bool,
+) -> Result<u64, CommandError> {
+    write_version_summary(out, style, tally, summarize)?;
+    Ok(tally.entries())
 }

@@ -3,7 +3,7 @@
 //! escaped on its way out. Shared by the serial and the parallel listing, so neither imports
 //! the other.
 
-use crate::bucket::{ObjectEntry, PageRequest};
+use crate::bucket::{ObjectEntry, PageRequest, VersionEntry, VersionTally};
 use crate::credentials::{SessionInfo, format_hms};
 use crate::escape::{json_line, printable};
 use chrono::{DateTime, Local, Utc};
@@ -120,6 +120,85 @@ pub(super) fn write_object(
     } else {
         writeln!(out, "{} => {}", printable(&object.key), object.etag)
     }
+}
+
+/// One version or delete marker: `KEY => "ETAG" VERSION_ID latest` (a marker: `KEY => delete
+/// marker VERSION_ID`), `--long`'s columns, or JSON.
+pub(super) fn write_version(
+    out: &mut dyn Write,
+    style: Style,
+    entry: &VersionEntry,
+) -> io::Result<()> {
+    if style.json {
+        return writeln!(out, "{}", json_line(&entry.to_json()));
+    }
+    let object = &entry.object;
+    let latest = if entry.latest { " latest" } else { "" };
+    if style.long {
+        let when = object.last_modified().map_or_else(
+            || format!("{:19}", "-"),
+            |t| {
+                t.with_timezone(&Local)
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string()
+            },
+        );
+        let size = if entry.delete_marker {
+            "DELETED".to_string()
+        } else {
+            object.size.to_string()
+        };
+        return writeln!(
+            out,
+            "{when} {size:>10} {} {}{latest}",
+            printable(&object.key),
+            entry.shown_id()
+        );
+    }
+    if entry.delete_marker {
+        writeln!(
+            out,
+            "{} => delete marker {}{latest}",
+            printable(&object.key),
+            entry.shown_id()
+        )
+    } else {
+        writeln!(
+            out,
+            "{} => {} {}{latest}",
+            printable(&object.key),
+            object.etag,
+            entry.shown_id()
+        )
+    }
+}
+
+/// The last lines of `--versions`: how many versions and delete markers (and, with
+/// `--summarize`, the versions' total size).
+pub(super) fn write_version_summary(
+    out: &mut dyn Write,
+    style: Style,
+    tally: VersionTally,
+    summarize: bool,
+) -> io::Result<()> {
+    if style.json {
+        let mut line =
+            json!({"type": "summary", "versions": tally.versions, "delete_markers": tally.markers});
+        if summarize {
+            line["bytes"] = json!(tally.bytes);
+        }
+        return writeln!(out, "{}", json_line(&line));
+    }
+    if summarize {
+        writeln!(
+            out,
+            "Total Size = {} bytes ({})",
+            crate::object::detail::thousands(tally.bytes),
+            crate::bucket::human_size(tally.bytes)
+        )?;
+    }
+    writeln!(out, "No. of Versions = {}", tally.versions)?;
+    writeln!(out, "No. of Delete Markers = {}", tally.markers)
 }
 
 /// The last line: how many objects were listed (and, with `--summarize`, their total size).

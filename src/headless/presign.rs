@@ -9,6 +9,7 @@ use crate::cli::PresignArgs;
 use crate::credentials::format_hms;
 use crate::object::presign::{MAX_SECS, PresignError, validity};
 use crate::settings::Settings;
+use crate::transfer::Source;
 use chrono::TimeDelta;
 use std::io::Write;
 
@@ -28,14 +29,19 @@ pub async fn run(
     let now = session.server_now();
     let v = validity(requested, now, session.info.expires_at)
         .map_err(|e| CommandError::Download(e.to_string()))?;
+    let src = Source {
+        bucket: &settings.target.bucket,
+        key: &args.key,
+        version: args.version_id.as_deref(),
+    };
     let url = session
         .clients
         .s3
-        .presign(&settings.target.bucket, &args.key, v.secs)
+        .presign(src.bucket, src.key, src.version, v.secs)
         .await
-        .map_err(|failure| session.object_error(&args.key, failure))?;
+        .map_err(|failure| session.object_error(src, failure))?;
     writeln!(out, "{url}")?;
-    if let Some(why) = session.get_object_refusal(&args.key) {
+    if let Some(why) = session.get_object_refusal(src) {
         super::stderr_line(&format!("sts3: warning: {why}; the URL will be refused"));
     }
     let left = format_hms(TimeDelta::seconds(i64::try_from(v.secs).unwrap_or(0)));

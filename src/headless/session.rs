@@ -10,6 +10,7 @@ use crate::credentials::{
 use crate::escape::printable;
 use crate::failure::{Attempt, AwsFailure, Recovery, recovery};
 use crate::settings::Settings;
+use crate::transfer::Source;
 use chrono::{DateTime, Utc};
 use std::io::{self, Write};
 use thiserror::Error;
@@ -387,24 +388,26 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
-    pub(super) fn object_error(&self, key: &str, failure: AwsFailure) -> CommandError {
+    /// A GET of `src` failed: the failure, and why when the session policy is the reason.
+    pub(super) fn object_error(&self, src: Source<'_>, failure: AwsFailure) -> CommandError {
         tracing::debug!(%failure, "object request failed");
-        let hint = self.credentials.policy().and_then(|p| {
-            p.why_refused(&failure, "s3:GetObject", &self.settings.target.bucket, key)
-        });
+        let hint = self
+            .credentials
+            .policy()
+            .and_then(|p| p.why_refused(&failure, get_action(src), src.bucket, src.key));
         CommandError::Object(Box::new(ObjectFailure {
-            bucket: self.settings.target.bucket.clone(),
-            key: key.to_string(),
+            bucket: src.bucket.to_string(),
+            key: src.key.to_string(),
             failure,
             hint,
         }))
     }
 
-    /// Why the session policy refuses s3:GetObject on `key`, if it does.
-    pub(super) fn get_object_refusal(&self, key: &str) -> Option<String> {
+    /// Why the session policy refuses reading `src`, if it does.
+    pub(super) fn get_object_refusal(&self, src: Source<'_>) -> Option<String> {
         self.credentials
             .policy()?
-            .refusal_hint("s3:GetObject", &self.settings.target.bucket, key)
+            .refusal_hint(get_action(src), src.bucket, src.key)
     }
 
     pub(super) fn bucket_error(&self, failure: AwsFailure) -> CommandError {
@@ -413,6 +416,15 @@ impl<'a> Session<'a> {
             bucket: self.settings.target.bucket.clone(),
             failure,
         }
+    }
+}
+
+/// The action a GET of `src` needs: `s3:GetObjectVersion` for a given version.
+pub(super) fn get_action(src: Source<'_>) -> &'static str {
+    if src.version.is_some() {
+        "s3:GetObjectVersion"
+    } else {
+        "s3:GetObject"
     }
 }
 

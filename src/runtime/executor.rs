@@ -337,18 +337,22 @@ impl Executor {
                 request,
                 bucket,
                 key,
+                version,
                 what,
                 ..
-            } => self.fetch_object(request, bucket, key, what),
+            } => self.fetch_object(request, (bucket, key, version), what),
             Effect::Presign {
                 request,
                 bucket,
                 key,
+                version,
                 secs,
                 ..
             } => {
                 self.spawn_s3(
-                    move |s3| async move { s3.presign(&bucket, &key, secs).await },
+                    move |s3| async move {
+                        s3.presign(&bucket, &key, version.as_deref(), secs).await
+                    },
                     move |result| match result {
                         Ok(url) => Msg::Presigned { request, url },
                         Err(failure) => Msg::ObjectFailed { request, failure },
@@ -368,10 +372,11 @@ impl Executor {
                 request,
                 bucket,
                 key,
+                version,
                 path,
                 split,
                 ..
-            } => self.download(request, (bucket, key), path, split),
+            } => self.download(request, (bucket, key, version), path, split),
             Effect::ResumeDownload { request } => self.resume_download(request),
             Effect::CancelDownload { request } => self.cancel_download(request),
             Effect::CopyToClipboard { text } => (self.clipboard)(&text),
@@ -700,13 +705,18 @@ impl Executor {
 
     /// Asks for an object's detail or its first bytes (the latest ask wins: an older one is
     /// stopped).
-    fn fetch_object(&mut self, request: RequestId, bucket: String, key: String, what: ObjectFetch) {
+    fn fetch_object(
+        &mut self,
+        request: RequestId,
+        (bucket, key, version): (String, String, Option<String>),
+        what: ObjectFetch,
+    ) {
         if let Some(task) = self.object_task.take() {
             task.abort(); // latest wins
         }
         self.object_task = Some(match what {
             ObjectFetch::Detail => self.spawn_s3(
-                move |s3| async move { s3.head(&bucket, &key).await },
+                move |s3| async move { s3.head(&bucket, &key, version.as_deref()).await },
                 move |result| match result {
                     Ok(detail) => Msg::DetailLoaded {
                         request,
@@ -716,7 +726,10 @@ impl Executor {
                 },
             ),
             ObjectFetch::Preview { max_bytes } => self.spawn_s3(
-                move |s3| async move { s3.first_bytes(&bucket, &key, max_bytes).await },
+                move |s3| async move {
+                    s3.first_bytes(&bucket, &key, version.as_deref(), max_bytes)
+                        .await
+                },
                 move |result| match result {
                     Ok((bytes, size)) => Msg::PreviewLoaded {
                         request,
@@ -733,7 +746,7 @@ impl Executor {
     fn download(
         &mut self,
         request: RequestId,
-        (bucket, key): (String, String),
+        (bucket, key, version): (String, String, Option<String>),
         path: PathBuf,
         split: Split,
     ) {
@@ -755,7 +768,11 @@ impl Executor {
         let task = tokio::spawn(async move {
             let result = super::saving::save(
                 s3.as_ref(),
-                (&bucket, &key),
+                crate::transfer::Source {
+                    bucket: &bucket,
+                    key: &key,
+                    version: version.as_deref(),
+                },
                 (&path, &task_part),
                 split,
                 (request, &tx),

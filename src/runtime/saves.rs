@@ -160,7 +160,15 @@ async fn save_one(
     let part = file.part().to_path_buf();
     lock(&shared.parts).insert(part.clone());
     let mut heard = Heard { shared, told: 0 };
-    let result = tree::fetch_into(s3, (bucket, key), file, split, &mut renewing, &mut heard).await;
+    let result = tree::fetch_into(
+        s3,
+        crate::transfer::Source::latest(bucket, key),
+        file,
+        split,
+        &mut renewing,
+        &mut heard,
+    )
+    .await;
     lock(&shared.parts).remove(&part);
     match result {
         Ok(n) => SaveOutcome::Saved(n),

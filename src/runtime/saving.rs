@@ -7,7 +7,7 @@ use crate::app::{Msg, RequestId};
 use crate::aws::ObjectStore;
 use crate::failure::AwsFailure;
 use crate::object::download::{Split, Transfer};
-use crate::transfer::{self, Listener, PartFile, Renewal};
+use crate::transfer::{self, Listener, PartFile, Renewal, Source};
 use std::path::Path;
 use tokio::sync::mpsc;
 
@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 /// `path` when every byte is in and checked.
 pub(super) async fn save(
     s3: &dyn ObjectStore,
-    (bucket, key): (&str, &str),
+    src: Source<'_>,
     (path, part): (&Path, &Path),
     split: Split,
     (request, tx): (RequestId, &mpsc::UnboundedSender<Event>),
@@ -38,17 +38,9 @@ pub(super) async fn save(
         tx: tx.clone(),
         last: None,
     };
-    let n = transfer::save(
-        s3,
-        bucket,
-        key,
-        &mut file,
-        split,
-        &mut renewal,
-        &mut progress,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+    let n = transfer::save(s3, src, &mut file, split, &mut renewal, &mut progress)
+        .await
+        .map_err(|e| e.to_string())?;
     file.finish()?;
     Ok(n)
 }

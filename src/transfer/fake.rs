@@ -129,6 +129,7 @@ impl ObjectStore for FakeStore {
         &'a self,
         _bucket: &'a str,
         _key: &'a str,
+        _version: Option<&'a str>,
     ) -> BoxFuture<'a, Result<crate::object::ObjectDetail, AwsFailure>> {
         Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
     }
@@ -137,6 +138,7 @@ impl ObjectStore for FakeStore {
         &'a self,
         _bucket: &'a str,
         _key: &'a str,
+        _version: Option<&'a str>,
         _max_bytes: u64,
     ) -> BoxFuture<'a, Result<(Vec<u8>, u64), AwsFailure>> {
         Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
@@ -146,6 +148,7 @@ impl ObjectStore for FakeStore {
         &'a self,
         _bucket: &'a str,
         _key: &'a str,
+        _version: Option<&'a str>,
         from: u64,
         to: Option<u64>,
         if_match: Option<&'a str>,
@@ -208,6 +211,7 @@ impl ObjectStore for FakeStore {
         &'a self,
         _bucket: &'a str,
         _key: &'a str,
+        _version: Option<&'a str>,
         _secs: u64,
     ) -> BoxFuture<'a, Result<String, AwsFailure>> {
         Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })

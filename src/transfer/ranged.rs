@@ -18,8 +18,7 @@ use std::sync::Mutex;
 /// One object's download in parts into `file`.
 pub(super) struct Parts<'a> {
     pub(super) s3: &'a dyn ObjectStore,
-    pub(super) bucket: &'a str,
-    pub(super) key: &'a str,
+    pub(super) src: super::Source<'a>,
     pub(super) file: &'a File,
     pub(super) split: Split,
 }
@@ -243,8 +242,9 @@ impl Parts<'_> {
             None => self
                 .s3
                 .open(
-                    self.bucket,
-                    self.key,
+                    self.src.bucket,
+                    self.src.key,
+                    self.src.version,
                     piece.next(),
                     Some(piece.last()),
                     Some(etag),
@@ -411,8 +411,7 @@ mod tests {
         let (mut renewals, mut heard) = (Renewals::default(), Heard::default());
         let result = save(
             store,
-            "b",
-            "o.bin",
+            super::super::Source::latest("b", "o.bin"),
             &mut file,
             split,
             &mut renewals,

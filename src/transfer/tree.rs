@@ -90,14 +90,14 @@ pub async fn create_part(path: &Path) -> Result<PartFile, String> {
 /// written, or why not (the `.part` removed).
 pub async fn fetch_into(
     s3: &dyn ObjectStore,
-    (bucket, key): (&str, &str),
+    src: super::Source<'_>,
     mut file: PartFile,
     split: Split,
     renewal: &mut impl Renewal,
     listener: &mut impl Listener,
 ) -> Result<u64, String> {
     let part = file.part().to_path_buf();
-    let outcome = match save(s3, bucket, key, &mut file, split, renewal, listener).await {
+    let outcome = match save(s3, src, &mut file, split, renewal, listener).await {
         Ok(n) => blocking(move || file.finish()).await.map(|()| n),
         Err(e) => Err(e.to_string()),
     };
@@ -237,8 +237,15 @@ mod tests {
         let path = dir.path().join("o.bin");
         let file = super::create_part(&path).await.unwrap();
         assert!(dir.path().join("o.bin.part").exists());
-        let got =
-            super::fetch_into(&store, ("b", "o.bin"), file, split, &mut GiveUp, &mut Quiet).await;
+        let got = super::fetch_into(
+            &store,
+            crate::transfer::Source::latest("b", "o.bin"),
+            file,
+            split,
+            &mut GiveUp,
+            &mut Quiet,
+        )
+        .await;
         assert_eq!(got, Ok(20));
         assert_eq!(std::fs::read(&path).unwrap(), data);
         assert!(!dir.path().join("o.bin.part").exists(), "renamed");
@@ -250,8 +257,15 @@ mod tests {
         let store = FakeStore::new(data, "\"x\"", [OpenStep::Fail(refused)]);
         let other = dir.path().join("p.bin");
         let file = super::create_part(&other).await.unwrap();
-        let got =
-            super::fetch_into(&store, ("b", "p.bin"), file, split, &mut GiveUp, &mut Quiet).await;
+        let got = super::fetch_into(
+            &store,
+            crate::transfer::Source::latest("b", "p.bin"),
+            file,
+            split,
+            &mut GiveUp,
+            &mut Quiet,
+        )
+        .await;
         assert_eq!(got, Err("AccessDenied: no".to_string()));
         assert_eq!(
             std::fs::read_dir(dir.path()).unwrap().count(),

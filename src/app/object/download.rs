@@ -23,7 +23,7 @@ impl ObjectActions {
     /// `s`: save the object under its name in the download folder (asking first if a file
     /// of that name is there).
     pub(crate) fn start_download(&mut self, ctx: &Ctx<'_>) -> Step {
-        let Some(key) = self.target_key(ctx) else {
+        let Some((key, version)) = self.target(ctx) else {
             return Step::default();
         };
         if self.download.is_some() {
@@ -46,6 +46,7 @@ impl ObjectActions {
         self.download = Some(Download {
             request,
             key,
+            version,
             path: path.clone(),
             phase: Phase::Checking,
             streak: Streak::default(),
@@ -105,6 +106,7 @@ impl ObjectActions {
             generation: d.generation,
             bucket: ctx.bucket.to_string(),
             key: d.key.clone(),
+            version: d.version.clone(),
             path: d.path.clone(),
             split: Split {
                 part_size: ctx.config.objects.part_size,
@@ -161,7 +163,7 @@ impl ObjectActions {
         let Some(d) = self.download_for(request) else {
             return Step::default();
         };
-        let hint = ctx.why_refused(failure, &d.key);
+        let hint = ctx.why_refused(failure, &d.key, d.version.is_some());
         let Phase::Running { stalled, .. } = &mut d.phase else {
             return Step::default();
         };

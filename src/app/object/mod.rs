@@ -18,6 +18,9 @@ use crate::object::{ObjectDetail, Validity};
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 
+/// The object the actions are on: its key, and a given version of it (`None`: the latest).
+pub(crate) type Target = (String, Option<String>);
+
 /// What the view over the listing shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ViewKind {
@@ -36,6 +39,8 @@ pub(crate) enum Content {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ObjectView {
     pub(crate) key: String,
+    /// A given version of it (the versions view's), or `None`: the latest.
+    pub(crate) version: Option<String>,
     pub(crate) kind: ViewKind,
     pub(crate) content: Fetch<Content>,
     /// The first line shown.
@@ -47,9 +52,10 @@ pub(crate) struct ObjectView {
 }
 
 impl ObjectView {
-    fn new(key: &str, kind: ViewKind) -> Self {
+    fn new((key, version): Target, kind: ViewKind) -> Self {
         Self {
-            key: key.to_string(),
+            key,
+            version,
             kind,
             content: Fetch::Waiting,
             scroll: 0,
@@ -98,6 +104,8 @@ pub(crate) enum Phase {
 pub(crate) struct Download {
     pub(crate) request: RequestId,
     pub(crate) key: String,
+    /// A given version of it, or `None`: the latest.
+    pub(crate) version: Option<String>,
     pub(crate) path: PathBuf,
     pub(crate) phase: Phase,
     /// Its run of failures: refreshes asked for (all of them: a long download may need more
@@ -129,6 +137,8 @@ pub(crate) enum Outcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Presigned {
     pub(crate) key: String,
+    /// A given version of it, or `None`: the latest.
+    pub(crate) version: Option<String>,
     pub(crate) validity: Validity,
     /// The URL.
     pub(crate) url: Fetch<String>,

@@ -10,7 +10,7 @@ use crate::object::{PresignError, validity};
 impl ObjectActions {
     /// `u`: a GET URL for the object, valid no longer than the session.
     pub(crate) fn presign(&mut self, ctx: &Ctx<'_>) -> Step {
-        let Some(key) = self.target_key(ctx) else {
+        let Some((key, version)) = self.target(ctx) else {
             return Step::default();
         };
         let (Some(generation), Some(info)) = (ctx.session.active, ctx.info) else {
@@ -28,10 +28,11 @@ impl ObjectActions {
         };
         let request = ctx.ids.next();
         let warning = ctx
-            .refusal(&key)
+            .refusal(&key, version.is_some())
             .map(|why| format!("{why}; the URL will be refused"));
         self.presigned = Some(Presigned {
             key: key.clone(),
+            version: version.clone(),
             validity,
             url: Fetch::asked(request, generation),
             warning,
@@ -42,6 +43,7 @@ impl ObjectActions {
             generation,
             bucket: ctx.bucket.to_string(),
             key,
+            version,
             secs: validity.secs,
         }])
     }

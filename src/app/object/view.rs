@@ -2,7 +2,7 @@
 //! background (stale answers dropped), scrolled, and its failure decided as every request's is
 //! ([`crate::app::fetch::decide`]).
 
-use super::{Content, ObjectActions, ObjectView, ViewKind};
+use super::{Content, ObjectActions, ObjectView, Target, ViewKind};
 use crate::app::ctx::{Ctx, Step};
 use crate::app::fetch::{Failed, Fetch, Next, Retry, decide};
 use crate::app::{Effect, ObjectFetch, RequestId};
@@ -15,11 +15,14 @@ use crate::object::preview::Preview;
 const SIDEWAYS: usize = 8;
 
 impl ObjectActions {
-    /// The object the keys act on: the open view's, else the selected row's (objects only).
-    pub(super) fn target_key(&self, ctx: &Ctx<'_>) -> Option<String> {
+    /// The object the keys act on: the open view's, else the selected row's (objects only;
+    /// in the versions view, the version selected).
+    pub(super) fn target(&self, ctx: &Ctx<'_>) -> Option<Target> {
         match &self.view {
-            Some(view) => Some(view.key.clone()),
-            None => ctx.selected_object.map(str::to_string),
+            Some(view) => Some((view.key.clone(), view.version.clone())),
+            None => ctx
+                .selected_object
+                .map(|k| (k.to_string(), ctx.selected_version.map(str::to_string))),
         }
     }
 
@@ -70,8 +73,8 @@ impl ObjectActions {
                 Some(Step::default())
             }
             Some(Action::Preview) if view.kind == ViewKind::Detail => {
-                let key = view.key.clone();
-                Some(self.open_view(&key, ViewKind::Preview, ctx).into())
+                let target = (view.key.clone(), view.version.clone());
+                Some(self.open_view(target, ViewKind::Preview, ctx).into())
             }
             Some(Action::Reload) => Some(self.fetch_view(ctx).into()),
             Some(Action::Download) => Some(self.start_download(ctx)),
@@ -95,14 +98,14 @@ impl ObjectActions {
 
     /// `Enter` on an object, `p` on an object.
     pub(crate) fn open_selected(&mut self, kind: ViewKind, ctx: &Ctx<'_>) -> Vec<Effect> {
-        match ctx.selected_object {
-            Some(key) => self.open_view(key, kind, ctx),
+        match self.target(ctx) {
+            Some(target) => self.open_view(target, kind, ctx),
             None => Vec::new(),
         }
     }
 
-    fn open_view(&mut self, key: &str, kind: ViewKind, ctx: &Ctx<'_>) -> Vec<Effect> {
-        self.view = Some(ObjectView::new(key, kind));
+    fn open_view(&mut self, target: Target, kind: ViewKind, ctx: &Ctx<'_>) -> Vec<Effect> {
+        self.view = Some(ObjectView::new(target, kind));
         self.fetch_view(ctx)
     }
 
@@ -127,6 +130,7 @@ impl ObjectActions {
             generation,
             bucket: ctx.bucket.to_string(),
             key: view.key.clone(),
+            version: view.version.clone(),
             what,
         }]
     }
@@ -158,8 +162,8 @@ impl ObjectActions {
             return Step::default();
         }
         let hint = self
-            .target_key(ctx)
-            .and_then(|k| ctx.why_refused(&failure, &k));
+            .target(ctx)
+            .and_then(|(k, v)| ctx.why_refused(&failure, &k, v.is_some()));
         let Some(view) = self.view.as_mut() else {
             return Step::default();
         };

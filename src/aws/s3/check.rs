@@ -17,7 +17,7 @@ impl S3Browser {
                 None,
                 "the access check never sends a write",
             )),
-            Probe::HeadObject { key } => self.head(bucket, key).await.map(|_| ()),
+            Probe::HeadObject { key } => self.head(bucket, key, None).await.map(|_| ()),
             Probe::ListPrefix { prefix } => {
                 let request = PageRequest {
                     bucket: bucket.to_string(),

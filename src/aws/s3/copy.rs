@@ -47,7 +47,7 @@ impl S3Browser {
     /// Whether `key` is there (HeadObject; S3 takes no condition on a copy, so this asks
     /// first).
     pub async fn exists(&self, bucket: &str, key: &str) -> Result<bool, AwsFailure> {
-        match self.head(bucket, key).await {
+        match self.head(bucket, key, None).await {
             Ok(_) => Ok(true),
             Err(f) if f.is_not_found() => Ok(false),
             Err(f) => Err(f),

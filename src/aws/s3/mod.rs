@@ -6,6 +6,7 @@ mod copy;
 mod list;
 mod multipart;
 mod object;
+mod versions;
 mod walk;
 mod write;
 

@@ -106,12 +106,18 @@ impl S3Browser {
     /// HeadObject. A HEAD answer has no body, so a refusal carries no AWS code; then a
     /// one-byte GetObject asks again, to learn it (`ExpiredToken` and `AccessDenied` call for
     /// different ways out).
-    pub async fn head(&self, bucket: &str, key: &str) -> Result<ObjectDetail, AwsFailure> {
+    pub async fn head(
+        &self,
+        bucket: &str,
+        key: &str,
+        version: Option<&str>,
+    ) -> Result<ObjectDetail, AwsFailure> {
         let out = match self
             .client
             .head_object()
             .bucket(bucket)
             .key(key)
+            .set_version_id(version.map(str::to_string))
             .send()
             .await
         {
@@ -119,7 +125,10 @@ impl S3Browser {
             Err(e) => {
                 let failure = failure_from_sdk(&e, &self.place, "HeadObject headers");
                 if failure.code.is_none() && matches!(failure.status, Some(400 | 403 | 404)) {
-                    return Err(self.code_of_refusal(bucket, key).await.unwrap_or(failure));
+                    return Err(self
+                        .code_of_refusal(bucket, key, version)
+                        .await
+                        .unwrap_or(failure));
                 }
                 return Err(failure);
             }
@@ -159,8 +168,13 @@ impl S3Browser {
     }
 
     /// The failure a one-byte GetObject of the same key reports, if it has a code.
-    async fn code_of_refusal(&self, bucket: &str, key: &str) -> Option<AwsFailure> {
-        match self.open(bucket, key, 0, Some(0), None).await {
+    async fn code_of_refusal(
+        &self,
+        bucket: &str,
+        key: &str,
+        version: Option<&str>,
+    ) -> Option<AwsFailure> {
+        match self.open(bucket, key, version, 0, Some(0), None).await {
             Err(failure) if failure.code.is_some() => Some(failure),
             _ => None,
         }
@@ -172,11 +186,17 @@ impl S3Browser {
         &self,
         bucket: &str,
         key: &str,
+        version: Option<&str>,
         from: u64,
         to: Option<u64>,
         if_match: Option<&str>,
     ) -> Result<ObjectBody, AwsFailure> {
-        let mut call = self.client.get_object().bucket(bucket).key(key);
+        let mut call = self
+            .client
+            .get_object()
+            .bucket(bucket)
+            .key(key)
+            .set_version_id(version.map(str::to_string));
         if from > 0 || to.is_some() {
             let end = to.map(|t| t.to_string()).unwrap_or_default();
             call = call.range(format!("bytes={from}-{end}"));
@@ -219,10 +239,18 @@ impl S3Browser {
         &self,
         bucket: &str,
         key: &str,
+        version: Option<&str>,
         max_bytes: u64,
     ) -> Result<(Vec<u8>, u64), AwsFailure> {
         let mut body = match self
-            .open(bucket, key, 0, Some(max_bytes.saturating_sub(1)), None)
+            .open(
+                bucket,
+                key,
+                version,
+                0,
+                Some(max_bytes.saturating_sub(1)),
+                None,
+            )
             .await
         {
             Ok(body) => body,
@@ -246,7 +274,13 @@ impl S3Browser {
     }
 
     /// A GET URL for the object, signed with the credentials in the slot, valid for `secs`.
-    pub async fn presign(&self, bucket: &str, key: &str, secs: u64) -> Result<String, AwsFailure> {
+    pub async fn presign(
+        &self,
+        bucket: &str,
+        key: &str,
+        version: Option<&str>,
+        secs: u64,
+    ) -> Result<String, AwsFailure> {
         let config = PresigningConfig::expires_in(Duration::from_secs(secs))
             .map_err(|e| AwsFailure::new(ErrorKind::InvalidRequest, None, e.to_string()))?;
         let request = self
@@ -254,6 +288,7 @@ impl S3Browser {
             .get_object()
             .bucket(bucket)
             .key(key)
+            .set_version_id(version.map(str::to_string))
             .presigned(config)
             .await
             .map_err(|e| failure_from_sdk(&e, &self.place, OBJECT))?;

@@ -245,7 +245,7 @@ impl Job<'_, '_> {
         };
         let result = tree::fetch_into(
             self.s3 as &dyn ObjectStore,
-            (self.bucket, &entry.key),
+            transfer::Source::latest(self.bucket, &entry.key),
             file,
             self.split,
             &mut renew,

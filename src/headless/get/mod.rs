@@ -13,7 +13,7 @@ use crate::failure::AwsFailure;
 use crate::object::detail::thousands;
 use crate::object::download::{Split, Transfer, file_name, part_path, progress_text};
 use crate::settings::Settings;
-use crate::transfer::{self, Found, Listener, PartFile, Renewal, TransferError};
+use crate::transfer::{self, Found, Listener, PartFile, Renewal, Source, TransferError};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -95,30 +95,44 @@ pub async fn run(
     let target = target_of(args)?;
     let split = super::split(settings, args.parallel, args.part_size)?;
     let mut session = Session::open(settings).await?;
+    let src = Source {
+        bucket: &settings.target.bucket,
+        key: &args.key,
+        version: args.version_id.as_deref(),
+    };
     match target {
-        Target::Stdout => download(&mut session, &args.key, stdout).await,
-        Target::File(path) => to_file(&mut session, &args.key, &path, split).await,
-        Target::Stream(path) => to_stream(&mut session, &args.key, &path).await,
+        Target::Stdout => download(&mut session, src, stdout).await,
+        Target::File(path) => to_file(&mut session, src, &path, split).await,
+        Target::Stream(path) => to_stream(&mut session, src, &path).await,
     }
 }
 
 /// Into a FIFO or a device, as it is: nothing to rename, nothing to remove.
-async fn to_stream(session: &mut Session<'_>, key: &str, path: &Path) -> Result<u64, CommandError> {
+async fn to_stream(
+    session: &mut Session<'_>,
+    src: Source<'_>,
+    path: &Path,
+) -> Result<u64, CommandError> {
     let mut out = fs::OpenOptions::new()
         .write(true)
         .open(path)
         .map_err(|e| CommandError::Download(format!("cannot write {}: {e}", path.display())))?;
-    let n = download(session, key, &mut out).await?;
-    say_saved(session, key, path, "wrote", "into", n);
+    let n = download(session, src, &mut out).await?;
+    say_saved(src, path, "wrote", "into", n);
     Ok(n)
 }
 
-/// `sts3: saved s3://B/KEY to PATH (N bytes)` on standard error.
-fn say_saved(session: &Session<'_>, key: &str, path: &Path, verb: &str, to: &str, n: u64) {
+/// `sts3: saved s3://B/KEY to PATH (N bytes)` on standard error (`s3://B/KEY@VERSION`, for a
+/// given version).
+fn say_saved(src: Source<'_>, path: &Path, verb: &str, to: &str, n: u64) {
+    let version = src
+        .version
+        .map(|v| format!(" (version {})", printable(v)))
+        .unwrap_or_default();
     super::stderr_line(&format!(
-        "sts3: {verb} s3://{}/{} {to} {} ({} bytes)",
-        session.settings.target.bucket,
-        printable(key),
+        "sts3: {verb} s3://{}/{}{version} {to} {} ({} bytes)",
+        src.bucket,
+        printable(src.key),
         printable(&path.display().to_string()),
         thousands(n)
     ));
@@ -126,7 +140,7 @@ fn say_saved(session: &Session<'_>, key: &str, path: &Path, verb: &str, to: &str
 
 async fn to_file(
     session: &mut Session<'_>,
-    key: &str,
+    src: Source<'_>,
     path: &Path,
     split: Split,
 ) -> Result<u64, CommandError> {
@@ -143,12 +157,12 @@ async fn to_file(
         ));
     }
     let result = tokio::select! {
-        r = save(session, key, &mut file, split) => r,
+        r = save(session, src, &mut file, split) => r,
         signal = interrupted => Err(CommandError::Cancelled(signal)),
     };
     match result.and_then(|n| file.finish().map(|()| n).map_err(CommandError::Download)) {
         Ok(n) => {
-            say_saved(session, key, path, "saved", "to", n);
+            say_saved(src, path, "saved", "to", n);
             Ok(n)
         }
         Err(e) => {
@@ -195,11 +209,11 @@ pub(super) fn interrupted() -> Result<impl std::future::Future<Output = i32>, Co
 /// S3 refuses the ones in use.
 async fn download(
     session: &mut Session<'_>,
-    key: &str,
+    src: Source<'_>,
     out: &mut dyn Write,
 ) -> Result<u64, CommandError> {
-    engine(session, key, async |s3, bucket, renewal, progress| {
-        transfer::download(s3, bucket, key, out, renewal, progress).await
+    engine(session, src, async |s3, renewal, progress| {
+        transfer::download(s3, src, out, renewal, progress).await
     })
     .await
 }
@@ -208,12 +222,12 @@ async fn download(
 /// one.
 async fn save(
     session: &mut Session<'_>,
-    key: &str,
+    src: Source<'_>,
     file: &mut PartFile,
     split: Split,
 ) -> Result<u64, CommandError> {
-    engine(session, key, async |s3, bucket, renewal, progress| {
-        transfer::save(s3, bucket, key, file, split, renewal, progress).await
+    engine(session, src, async |s3, renewal, progress| {
+        transfer::save(s3, src, file, split, renewal, progress).await
     })
     .await
 }
@@ -221,29 +235,27 @@ async fn save(
 /// Runs `go` with the session's renewal and a progress line; its failure said for `key`.
 async fn engine(
     session: &mut Session<'_>,
-    key: &str,
+    src: Source<'_>,
     go: impl AsyncFnOnce(
         &dyn crate::aws::ObjectStore,
-        &str,
         &mut Renew<'_, '_>,
         &mut Progress,
     ) -> Result<u64, TransferError>,
 ) -> Result<u64, CommandError> {
     let s3 = session.clients.s3.clone();
-    let bucket = session.settings.target.bucket.clone();
     let mut renewal = Renew {
         session,
         stopped: None,
     };
     let mut progress = Progress::new();
-    let result = go(&s3, &bucket, &mut renewal, &mut progress).await;
+    let result = go(&s3, &mut renewal, &mut progress).await;
     progress.done();
     match result {
         Ok(n) => Ok(n),
         Err(TransferError::Object(failure)) => Err(renewal
             .stopped
             .take()
-            .unwrap_or_else(|| renewal.session.object_error(key, failure))),
+            .unwrap_or_else(|| renewal.session.object_error(src, failure))),
         Err(TransferError::Io(e)) => Err(CommandError::Output(e)),
         Err(e) => Err(CommandError::Download(e.to_string())),
     }

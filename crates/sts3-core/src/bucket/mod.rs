@@ -5,10 +5,12 @@ mod entry;
 pub mod split;
 mod uri;
 mod versioning;
+pub mod versions;
 
 pub use entry::{Etag, ObjectEntry, StorageClass};
 pub use uri::{S3Uri, UriError};
 pub use versioning::Versioning;
+pub use versions::{VersionCursor, VersionEntry, VersionPage, VersionRequest, VersionTally};
 
 /// The orders a listing's entries may still be in. S3 lists in byte order; SeaweedFS lists
 /// folder by folder (`a/x` before `a b`, the space being below `/`). A listing must keep to at

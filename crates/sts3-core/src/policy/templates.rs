@@ -41,10 +41,12 @@ pub const NAMES: [(&str, bool); 7] = [
     ("deny-all", false),
 ];
 
-/// What a session that writes may do to the objects, besides reading them: put (in one
-/// request or in parts), delete, and clean up unfinished uploads.
-pub const WRITE_ACTIONS: [&str; 5] = [
+/// What a session that writes may do to the objects, besides reading them (and their older
+/// versions, to restore one): put (in one request or in parts), delete, and clean up
+/// unfinished uploads. Deleting a version for good (`s3:DeleteObjectVersion`) is not in it.
+pub const WRITE_ACTIONS: [&str; 6] = [
     "s3:GetObject",
+    "s3:GetObjectVersion",
     "s3:PutObject",
     "s3:DeleteObject",
     "s3:AbortMultipartUpload",
@@ -122,6 +124,7 @@ fn make(name: &str, bucket: &str, prefix: &str) -> Option<Template> {
                         "s3:ListBucket",
                         "s3:ListBucketMultipartUploads",
                         "s3:GetBucketVersioning",
+                        "s3:ListBucketVersions",
                     ],
                     [bucket_arn.clone()],
                 )
@@ -173,7 +176,7 @@ fn read_write_under(bucket_arn: &str, prefix: &str) -> Result<SessionPolicy, Pol
     let value = json!({"Version": super::POLICY_VERSION, "Statement": [
         {
             "Effect": "Allow",
-            "Action": ["s3:ListBucket", "s3:ListBucketMultipartUploads"],
+            "Action": ["s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:ListBucketVersions"],
             "Resource": bucket_arn,
             "Condition": {"StringLike": {"s3:prefix": [prefix, format!("{prefix}*")]}}
         },
