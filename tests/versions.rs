@@ -326,3 +326,91 @@ fn a_session_that_may_not_list_versions_is_told_before_anything_is_sent() {
         text(&out.stderr)
     );
 }
+
+/// A session policy that may list, read and restore versions of `bucket`, and remove them.
+fn version_restorer(dir: &Path, bucket: &str) -> PathBuf {
+    let path = dir.join("restorer.json");
+    std::fs::write(
+        &path,
+        serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow",
+             "Action": ["s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucketVersioning"],
+             "Resource": format!("arn:aws:s3:::{bucket}")},
+            {"Effect": "Allow",
+             "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject",
+                        "s3:DeleteObjectVersion"],
+             "Resource": format!("arn:aws:s3:::{bucket}/*")}
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    path
+}
+
+/// The current content of `key` in `bucket`, or `None` when it is deleted.
+fn current(bucket: &str, key: &str) -> Option<String> {
+    let (rt, admin) = common::admin_s3();
+    rt.block_on(async {
+        let out = admin
+            .get_object()
+            .bucket(bucket)
+            .key(key)
+            .send()
+            .await
+            .ok()?;
+        let bytes = out.body.collect().await.unwrap().into_bytes();
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    })
+}
+
+#[test]
+fn in_the_tui_v_shows_the_versions_z_undeletes_a_key_and_restores_the_oldest_version() {
+    use std::time::Duration;
+    let bucket = format!("versions-tui-{}", std::process::id());
+    let ids = three_versions_and_a_marker(&bucket);
+    assert_eq!(current(&bucket, "docs/a.txt"), None, "deleted at first");
+    let dir = tempfile::tempdir().unwrap();
+    let policy = version_restorer(dir.path(), &bucket);
+    let s = service();
+    let tui = common::start_tui_on(
+        &bucket,
+        &s.endpoint,
+        &["--policy", policy.to_str().unwrap(), "--prefix", "docs/"],
+        &[],
+        120,
+        40,
+    );
+    // The listing of docs/ is empty: its only key is deleted. The versions show it.
+    tui.wait_for("Objects s3://", Duration::from_secs(20));
+    tui.keys(&["v"]);
+    let screen = tui.wait_for("3 versions · 1 delete marker", Duration::from_secs(20));
+    assert!(screen.contains("deleted"), "{screen}");
+    // The oldest version's preview is its own content.
+    tui.keys(&["End", "p"]);
+    let screen = tui.wait_for("first", Duration::from_secs(20));
+    assert!(
+        screen.contains(&format!("version {}", &ids[0][..13])),
+        "{screen}"
+    );
+    tui.keys(&["Escape"]);
+    // Undelete: z on the marker, y; the key is back as the version under it.
+    tui.keys(&["Home", "z"]);
+    tui.wait_for("undelete s3://", Duration::from_secs(10));
+    tui.keys(&["y"]);
+    tui.wait_for("undeleted s3://", Duration::from_secs(20));
+    assert_eq!(current(&bucket, "docs/a.txt").as_deref(), Some("third"));
+    // Restore the oldest: a copy of it becomes the current version.
+    let screen = tui.wait_for("3 versions · 0 delete markers", Duration::from_secs(20));
+    assert!(!screen.contains(" deleted "), "no marker row: {screen}");
+    tui.keys(&["End", "z"]);
+    tui.wait_for("current (a copy of it)?", Duration::from_secs(10));
+    tui.keys(&["y"]);
+    tui.wait_for("made version", Duration::from_secs(20));
+    assert_eq!(current(&bucket, "docs/a.txt").as_deref(), Some("first"));
+    tui.wait_for("4 versions · 0 delete markers", Duration::from_secs(20));
+    // Back in the listing, the key is there again.
+    tui.keys(&["v"]);
+    let screen = tui.wait_for("Objects s3://", Duration::from_secs(10));
+    assert!(screen.contains("a.txt"), "{screen}");
+    tui.quit();
+}

@@ -81,16 +81,20 @@ impl<'a> Ctx<'a> {
     /// borrowed mutably beside it).
     pub(crate) fn of(
         session: &'a SessionState,
-        listing: &'a Listing,
+        (listing, versions): (&'a Listing, &'a super::versions::Versions),
         target: &'a Target,
         config: &'a Config,
         ids: &'a RequestIds,
         now: DateTime<Utc>,
     ) -> Self {
         let selected = listing.selected();
-        let selected_object = match selected {
-            Some(Entry::Object(o)) => Some(&*o.key),
-            _ => None,
+        // In the versions view, the version the cursor is on (none on a folder or a marker).
+        let (selected_object, selected_version) = match (versions.shown(), selected) {
+            (Some(_), _) => versions
+                .selected()
+                .map_or((None, None), |(k, v)| (Some(k), Some(v))),
+            (None, Some(Entry::Object(o))) => (Some(&*o.key), None),
+            (None, _) => (None, None),
         };
         Self {
             now,
@@ -101,7 +105,7 @@ impl<'a> Ctx<'a> {
             prefix: listing.folder(),
             selected,
             selected_object,
-            selected_version: None,
+            selected_version,
             marks: &listing.marks,
             page: listing.rows().height().max(1),
             policy: target.session_policy(session.mode()),
@@ -241,6 +245,8 @@ pub(crate) enum Prompt {
     ConfirmCopyMany,
     /// Ask whether to save the many objects.
     ConfirmSaveMany,
+    /// Ask whether to make a version current again, or undelete a key.
+    ConfirmRestore,
 }
 
 /// What a feature's transition answers: its effects, and what it asks of the model.
@@ -306,10 +312,21 @@ impl From<Vec<Effect>> for Step {
 
 /// A [`Ctx`] of `app`'s parts (a macro, so the borrow of each part is its own).
 macro_rules! ctx {
+    // For the versions view's own transitions: it is borrowed apart, so none is selected.
+    ($app:expr, $now:expr, without_versions) => {
+        $crate::app::ctx::Ctx::of(
+            &$app.session,
+            (&$app.listing, &$crate::app::versions::NONE),
+            &$app.target,
+            &$app.config,
+            &$app.ids,
+            $now,
+        )
+    };
     ($app:expr, $now:expr) => {
         $crate::app::ctx::Ctx::of(
             &$app.session,
-            &$app.listing,
+            (&$app.listing, &$app.versions),
             &$app.target,
             &$app.config,
             &$app.ids,
@@ -323,6 +340,11 @@ pub(crate) use ctx;
 /// [`Step`] it returns: `with!(self.deletes, now, Deletes::ask)`. A macro, so the feature's
 /// borrow and the context's are apart.
 macro_rules! with {
+    ($app:ident . versions, $now:expr, $transition:expr) => {{
+        let ctx = $crate::app::ctx::ctx!($app, $now, without_versions);
+        let step = $crate::app::ctx::run(&mut $app.versions, &ctx, $transition);
+        $app.apply(step, $now)
+    }};
     ($app:ident . $feature:ident, $now:expr, $transition:expr) => {{
         let ctx = $crate::app::ctx::ctx!($app, $now);
         let step = $crate::app::ctx::run(&mut $app.$feature, &ctx, $transition);

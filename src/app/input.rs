@@ -52,6 +52,7 @@ impl App {
                 let step = self.object.on_key(press, action, &ctx);
                 step.map(|step| self.apply(step, now))
             }
+            Layer::Versions => self.on_versions_key(press, action, now),
             _ => None,
         };
         if let Some(effects) = taken {
@@ -79,6 +80,29 @@ impl App {
             stopped.extend(self.on_action(action, now));
         }
         stopped
+    }
+
+    /// A key in the versions view: its own (movement, folders, `z`), the object keys on the
+    /// version selected, else the session's (`None`: on to the global keys).
+    fn on_versions_key(
+        &mut self,
+        press: KeyPress,
+        action: Option<Action>,
+        now: DateTime<Utc>,
+    ) -> Option<Vec<Effect>> {
+        let ctx = super::ctx::ctx!(self, now, without_versions);
+        if let Some(step) = self.versions.on_key(press, action, &ctx) {
+            return Some(self.apply(step, now));
+        }
+        let ctx = super::ctx::ctx!(self, now);
+        let step = match action? {
+            Action::Open => self.object.open_selected(ViewKind::Detail, &ctx).into(),
+            Action::Preview => self.object.open_selected(ViewKind::Preview, &ctx).into(),
+            Action::Download => self.object.start_download(&ctx),
+            Action::Presign => self.object.presign(&ctx),
+            _ => return None,
+        };
+        Some(self.apply(step, now))
     }
 
     /// Esc, or any other movement, stops a walk to the end; what is loaded stays. The effects
@@ -203,6 +227,15 @@ impl App {
                 now,
                 super::unfinished::UnfinishedUploads::list
             ),
+            Action::Versions => with!(self.versions, now, super::versions::Versions::open),
+            Action::RestoreVersion => {
+                self.notify(
+                    "z restores in the versions view: v opens it",
+                    Level::Info,
+                    now,
+                );
+                Vec::new()
+            }
             Action::CopyObject => self.open_copy_prompt(false, now),
             Action::MoveObject => self.open_copy_prompt(true, now),
             Action::Mark => {
@@ -349,6 +382,7 @@ impl App {
         let expired = self.session.is_expired(now);
         self.listing.on_refresh_asked(expired);
         self.object.on_refresh_asked(expired);
+        self.versions.on_refresh_asked(expired);
         self.issue(self.session.mode(), now)
     }
 
@@ -478,6 +512,7 @@ impl App {
             Input::CopyManyTo { text, moving } => self.on_copy_many_key(press, (text, moving), now),
             Input::ConfirmCopyMany => with!(self.copies, now, |k, c| k.on_batch_key(press, c)),
             Input::ConfirmSaveMany => with!(self.saves, now, |s, c| s.on_confirm_key(press, c)),
+            Input::ConfirmRestore => with!(self.versions, now, |v, c| v.on_confirm_key(press, c)),
             Input::ConfirmFolderPut => {
                 with!(self.uploads, now, |u, c| u.on_folder_key(press, c))
             }

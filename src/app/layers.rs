@@ -17,6 +17,8 @@ pub(crate) enum PickerKind {
 pub(crate) enum Layer {
     /// The three panes, with the listing in the object pane.
     Listing,
+    /// The versions of the folder shown (`v`), in the object pane.
+    Versions,
     /// One object's detail or preview, in the object pane.
     Object,
     /// The policy lab (templates, access check, an invalid edit), in the object pane.
@@ -63,6 +65,8 @@ pub(crate) enum Layer {
     ConfirmCopyMany,
     /// "Save the objects?" in the status bar.
     ConfirmSaveMany,
+    /// "Restore the version?" (or undelete the key) in the status bar.
+    ConfirmRestore,
     /// The MFA code's popup.
     Mfa,
 }
@@ -73,7 +77,7 @@ impl Layer {
     pub(crate) fn in_object_pane(self) -> bool {
         matches!(
             self,
-            Layer::Listing | Layer::Object | Layer::Lab | Layer::Picker(_)
+            Layer::Listing | Layer::Versions | Layer::Object | Layer::Lab | Layer::Picker(_)
         )
     }
 
@@ -98,6 +102,7 @@ impl Layer {
                 | Layer::ConfirmFolderPut
                 | Layer::ConfirmCopyMany
                 | Layer::ConfirmSaveMany
+                | Layer::ConfirmRestore
         )
     }
 
@@ -111,7 +116,13 @@ impl App {
     /// Every layer showing, bottom first: the one place that says what is over what.
     pub(crate) fn layers(&self) -> Vec<Layer> {
         let mut layers = vec![Layer::Listing];
+        // The versions of the bucket shown (a picker or `:` that opened another hides them).
+        let versions = self
+            .versions
+            .shown()
+            .is_some_and(|v| v.bucket == self.listing.bucket());
         let showing = [
+            (versions, Layer::Versions),
             (self.object.view.is_some(), Layer::Object),
             (self.lab.view.is_some(), Layer::Lab),
             (self.buckets.is_some(), Layer::Picker(PickerKind::Bucket)),
@@ -143,6 +154,7 @@ impl App {
             Input::ConfirmFolderPut => Layer::ConfirmFolderPut,
             Input::ConfirmCopyMany => Layer::ConfirmCopyMany,
             Input::ConfirmSaveMany => Layer::ConfirmSaveMany,
+            Input::ConfirmRestore => Layer::ConfirmRestore,
             Input::Mfa { .. } => Layer::Mfa,
         }));
         layers

@@ -28,6 +28,7 @@ pub(crate) mod share;
 pub(crate) mod unfinished;
 pub(crate) mod upload;
 pub(crate) mod versioning;
+pub(crate) mod versions;
 
 pub(crate) use msg::{Area, Effect, Generation, Layout, MouseInput, Msg, ObjectFetch, RequestId};
 pub(crate) use session::clock_offset_text;
@@ -125,6 +126,8 @@ pub(crate) enum Input {
     ConfirmAbort,
     /// Put the folder's files listed? (`uploads` knows which.)
     ConfirmFolderPut,
+    /// Make the version selected current again, or undelete its key? (`versions` knows.)
+    ConfirmRestore,
 }
 
 /// How long notices stay up.
@@ -146,13 +149,14 @@ pub(crate) fn at_once(config: &Config) -> usize {
 /// A part's answer to "new credentials are in use".
 type Arrived = fn(&mut App, DateTime<Utc>) -> Vec<Effect>;
 
-const WAIT_FOR_CREDENTIALS: [Arrived; 6] = [
+const WAIT_FOR_CREDENTIALS: [Arrived; 7] = [
     |app, now| app.listing_after_credentials(now),
     |app, now| with!(app.uploads, now, upload::Uploads::after_credentials),
     |app, now| with!(app.object, now, ObjectActions::after_credentials),
     |app, _| app.list_buckets_if_waiting(),
     |app, now| with!(app.share, now, share::Share::credentials_arrived),
     |app, now| with!(app.saves, now, saves::Saves::after_credentials),
+    |app, now| with!(app.versions, now, versions::Versions::after_credentials),
 ];
 
 pub(crate) struct App {
@@ -194,6 +198,8 @@ pub(crate) struct App {
     pub(crate) leftovers: unfinished::UnfinishedUploads,
     /// The bucket's versioning, asked once per bucket.
     pub(crate) versioning: versioning::BucketVersioning,
+    /// The versions view (`v`).
+    pub(crate) versions: versions::Versions,
     pub(crate) help_visible: bool,
     /// The first line of the help shown (when it does not fit; the view clamps it).
     pub(crate) help_scroll: usize,
@@ -248,6 +254,7 @@ impl App {
             copies: copy::Copies::default(),
             saves: saves::Saves::default(),
             leftovers: unfinished::UnfinishedUploads::default(),
+            versions: versions::Versions::default(),
             versioning: versioning::BucketVersioning::default(),
             uploads: upload::Uploads::default(),
             buckets: None,
@@ -315,6 +322,12 @@ impl App {
             Msg::BucketsListed { request, result } => self.on_buckets_listed(request, result, now),
             Msg::VersioningRead { request, result } => {
                 with!(self.versioning, now, |v, _| v.on_read(request, result))
+            }
+            Msg::VersionsListed { request, result } => {
+                with!(self.versions, now, |v, c| v.on_listed(request, result, c))
+            }
+            Msg::VersionRestored { request, result } => {
+                with!(self.versions, now, |v, c| v.on_restored(request, result, c))
             }
             msg @ (Msg::SharingStarted { .. } | Msg::CredentialsServed | Msg::ServeRefused) => {
                 with!(self.share, now, |s, _| s.on_msg(msg, now))
@@ -462,6 +475,7 @@ impl App {
             Some(ctx::Prompt::ConfirmFolderPut) => self.input = Some(Input::ConfirmFolderPut),
             Some(ctx::Prompt::ConfirmCopyMany) => self.input = Some(Input::ConfirmCopyMany),
             Some(ctx::Prompt::ConfirmSaveMany) => self.input = Some(Input::ConfirmSaveMany),
+            Some(ctx::Prompt::ConfirmRestore) => self.input = Some(Input::ConfirmRestore),
             None => {}
         }
     }

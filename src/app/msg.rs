@@ -260,12 +260,22 @@ pub(crate) enum Msg {
     UserPoliciesRead {
         files: Vec<(String, String)>,
     },
-    /// ListBuckets answered.
     /// What GetBucketVersioning answered for `ReadVersioning`'s request.
     VersioningRead {
         request: RequestId,
         result: Result<crate::bucket::Versioning, AwsFailure>,
     },
+    /// A page of the versions view (ListObjectVersions), or why not.
+    VersionsListed {
+        request: RequestId,
+        result: Result<crate::bucket::VersionPage, AwsFailure>,
+    },
+    /// A version was made current again (restored or undeleted), or why not.
+    VersionRestored {
+        request: RequestId,
+        result: Result<(), AwsFailure>,
+    },
+    /// ListBuckets answered.
     BucketsListed {
         request: RequestId,
         result: Result<Vec<String>, AwsFailure>,
@@ -397,13 +407,32 @@ pub(crate) enum Effect {
     SetS3Region {
         region: Option<String>,
     },
-    /// ListBuckets with the credentials of `generation`; answer with `BucketsListed`.
     /// GetBucketVersioning of `bucket`; answer with `VersioningRead`.
     ReadVersioning {
         request: RequestId,
         generation: Generation,
         bucket: String,
     },
+    /// One page of ListObjectVersions with the credentials of `generation`; answer with
+    /// `VersionsListed`.
+    ListVersions {
+        request: RequestId,
+        generation: Generation,
+        page: crate::bucket::VersionRequest,
+    },
+    /// Make `version` of `key` current again: `undelete`, the delete marker `version` removed;
+    /// else a copy of it over the key (in parts of `part_size` above 5 GiB). Answer with
+    /// `VersionRestored`.
+    RestoreVersion {
+        request: RequestId,
+        generation: Generation,
+        bucket: String,
+        key: String,
+        version: String,
+        undelete: bool,
+        part_size: u64,
+    },
+    /// ListBuckets with the credentials of `generation`; answer with `BucketsListed`.
     ListBuckets {
         request: RequestId,
         generation: Generation,

@@ -58,6 +58,21 @@ pub trait ObjectStore: Send + Sync {
         &'a self,
         bucket: &'a str,
     ) -> BoxFuture<'a, Result<crate::bucket::Versioning, AwsFailure>>;
+    /// One page of ListObjectVersions.
+    fn list_versions<'a>(
+        &'a self,
+        page: &'a crate::bucket::VersionRequest,
+    ) -> BoxFuture<'a, Result<crate::bucket::VersionPage, AwsFailure>>;
+    /// Makes a version of a key current again (`key_version`: the key and the version id):
+    /// `undelete`, its delete marker removed; else a copy of the version over the key (in
+    /// parts of `part_size` above 5 GiB).
+    fn restore_version<'a>(
+        &'a self,
+        bucket: &'a str,
+        key_version: (&'a str, &'a str),
+        undelete: bool,
+        part_size: u64,
+    ) -> BoxFuture<'a, Result<(), AwsFailure>>;
     /// Puts the local file at `path` as `key` (`only_new`: never over an existing key), in
     /// parts of `part_size` when it is larger, asking `renewing` when a request is refused;
     /// its size and ETag.
@@ -359,8 +374,8 @@ impl ObjectStore for S3Browser {
             }
             let etag = self
                 .copy(
-                    CopyPlace { bucket, key: from },
-                    CopyPlace { bucket, key: to },
+                    CopyPlace::latest(bucket, from),
+                    CopyPlace::latest(bucket, to),
                     &source,
                     super::single_copy_max(),
                     part_size,
@@ -460,6 +475,29 @@ impl ObjectStore for S3Browser {
         bucket: &'a str,
     ) -> BoxFuture<'a, Result<crate::bucket::Versioning, AwsFailure>> {
         Box::pin(S3Browser::versioning(self, bucket))
+    }
+
+    fn list_versions<'a>(
+        &'a self,
+        page: &'a crate::bucket::VersionRequest,
+    ) -> BoxFuture<'a, Result<crate::bucket::VersionPage, AwsFailure>> {
+        Box::pin(S3Browser::list_versions_page(self, page))
+    }
+
+    fn restore_version<'a>(
+        &'a self,
+        bucket: &'a str,
+        (key, version): (&'a str, &'a str),
+        undelete: bool,
+        part_size: u64,
+    ) -> BoxFuture<'a, Result<(), AwsFailure>> {
+        Box::pin(async move {
+            if undelete {
+                self.remove_version(bucket, key, version).await
+            } else {
+                self.restore_version(bucket, key, version, part_size).await
+            }
+        })
     }
 }
 

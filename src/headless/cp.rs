@@ -219,14 +219,8 @@ async fn copy_one(
     let source = &source;
     session
         .with_renewal(|s3| async move {
-            let from = CopyPlace {
-                bucket: &from.bucket,
-                key: &from.key,
-            };
-            let to = CopyPlace {
-                bucket: &to.bucket,
-                key: &to.key,
-            };
+            let from = CopyPlace::latest(&from.bucket, &from.key);
+            let to = CopyPlace::latest(&to.bucket, &to.key);
             s3.copy(from, to, source, single_max, part_size).await
         })
         .await?;

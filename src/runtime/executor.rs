@@ -175,6 +175,29 @@ impl Executor {
             | Effect::ListBuckets { .. }
             | Effect::ReadVersioning { .. }
             | Effect::RememberBuckets { .. }) => self.run_lab(lab),
+            Effect::ListVersions { request, page, .. } => {
+                self.spawn_s3(
+                    move |s3| async move { s3.list_versions(&page).await },
+                    move |result| Msg::VersionsListed { request, result },
+                );
+            }
+            Effect::RestoreVersion {
+                request,
+                bucket,
+                key,
+                version,
+                undelete,
+                part_size,
+                ..
+            } => {
+                self.spawn_s3(
+                    move |s3| async move {
+                        s3.restore_version(&bucket, (&key, &version), undelete, part_size)
+                            .await
+                    },
+                    move |result| Msg::VersionRestored { request, result },
+                );
+            }
             saves @ (Effect::SaveObjects { .. }
             | Effect::ResumeSaves { .. }
             | Effect::GiveUpSaves { .. }

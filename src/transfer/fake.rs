@@ -229,6 +229,23 @@ impl ObjectStore for FakeStore {
         Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
     }
 
+    fn list_versions<'a>(
+        &'a self,
+        _page: &'a crate::bucket::VersionRequest,
+    ) -> BoxFuture<'a, Result<crate::bucket::VersionPage, AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
+    fn restore_version<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _key_version: (&'a str, &'a str),
+        _undelete: bool,
+        _part_size: u64,
+    ) -> BoxFuture<'a, Result<(), AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
     fn put_files<'a>(
         &'a self,
         _bucket: &'a str,

@@ -75,6 +75,9 @@ fn render_over(frame: &mut Frame, area: Rect, app: &App, clock: Clock) -> bool {
         Layer::Object if let Some(view) = &app.object.view => {
             super::object::render_view(frame, area, app, view, clock);
         }
+        Layer::Versions if let Some(view) = app.versions.shown() => {
+            super::versions::render(frame, area, app, view, clock);
+        }
         _ => return false,
     }
     true

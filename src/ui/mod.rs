@@ -11,6 +11,7 @@ mod policy;
 mod session;
 mod status;
 pub(crate) mod theme;
+mod versions;
 
 pub(crate) use layout::{MIN_HEIGHT, MIN_WIDTH, Screen, layout_of, screen};
 

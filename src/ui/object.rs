@@ -29,7 +29,7 @@ pub(crate) fn render_view(
         }
         (ViewKind::Preview, _) => " Preview ".to_string(),
     };
-    let title = Line::from(vec![
+    let mut title = Line::from(vec![
         Span::styled(what, theme::title()),
         Span::raw(format!(
             "s3://{}/{} ",
@@ -37,6 +37,12 @@ pub(crate) fn render_view(
             printable(&view.key)
         )),
     ]);
+    if let Some(version) = &view.version {
+        title.push_span(Span::styled(
+            format!("· version {} ", super::keep_head(&printable(version), 14)),
+            theme::key_hint(),
+        ));
+    }
     let mut hints = vec![format!("{} back", key_name(app, Action::Parent))];
     if view.kind == ViewKind::Detail {
         hints.push(format!("{} preview", key_name(app, Action::Preview)));

@@ -117,6 +117,7 @@ fn prompt_line(app: &App, width: usize) -> Option<Line<'static>> {
             let (_, target, what) = app.uploads.folder_asking()?;
             confirm_folder_put_prompt(&target, &what, width)
         }
+        Input::ConfirmRestore => confirm_restore_prompt(app, width)?,
         Input::ConfirmAbort => {
             let keys = ["y aborts · any other key keeps them", "[y/N]"];
             let left = app.leftovers.asking()?;
@@ -391,6 +392,28 @@ fn overwrite_prompt(app: &App) -> Line<'static> {
             theme::dim(),
         ),
     ])
+}
+
+/// `make version 3HL4… of s3://b/k current (a copy of it)? y does it · …`, or `undelete …`.
+fn confirm_restore_prompt(app: &App, width: usize) -> Option<Line<'static>> {
+    let (bucket, restore) = app.versions.asking()?;
+    let keys = ["y does it · any other key changes nothing", "[y/N]"];
+    let (head, tail) = if restore.undelete {
+        ("undelete ".to_string(), " (its delete marker goes)? ")
+    } else {
+        let id = super::keep_head(&crate::escape::printable(&restore.version), 14);
+        (
+            format!("make version {id} of "),
+            " current (a copy of it)? ",
+        )
+    };
+    let fixed = head.chars().count() + tail.chars().count();
+    let place = crate::app::ctx::uri(bucket, &restore.key);
+    let (place, keys) = fit_name(&place, fixed, keys, width);
+    Some(Line::from(vec![
+        Span::styled(format!("{head}{place}{tail}"), theme::warn()),
+        Span::styled(keys, theme::key_hint()),
+    ]))
 }
 
 fn hints(app: &App, width: usize) -> Line<'static> {

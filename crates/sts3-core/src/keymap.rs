@@ -200,6 +200,8 @@ pub enum Action {
     CopyObject,
     MoveObject,
     UnfinishedUploads,
+    Versions,
+    RestoreVersion,
 }
 
 impl Action {
@@ -456,7 +458,7 @@ mod tests {
             km.action(KeyPress::plain(Key::Char('m'))),
             Some(Action::ModeCycle)
         );
-        assert_eq!(km.action(KeyPress::plain(Key::Char('z'))), None);
+        assert_eq!(km.action(KeyPress::plain(Key::Char('Z'))), None);
     }
 
     #[test]

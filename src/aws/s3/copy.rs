@@ -9,18 +9,27 @@ use crate::object::ObjectDetail;
 use crate::object::upload::{MAX_PART, PartPlan};
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 
-/// `x-amz-copy-source`: the bucket and the key, percent-encoded but for `/`.
-fn copy_source(bucket: &str, key: &str) -> String {
+/// `x-amz-copy-source`: the bucket and the key, percent-encoded but for `/`, and the version
+/// copied when it is a given one.
+fn copy_source(place: CopyPlace<'_>) -> String {
     const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
         .remove(b'/')
         .remove(b'-')
         .remove(b'_')
         .remove(b'.')
         .remove(b'~');
-    format!(
-        "{bucket}/{}",
-        percent_encoding::utf8_percent_encode(key, KEEP)
-    )
+    let source = format!(
+        "{}/{}",
+        place.bucket,
+        percent_encoding::utf8_percent_encode(place.key, KEEP)
+    );
+    match place.version {
+        Some(v) => format!(
+            "{source}?versionId={}",
+            percent_encoding::utf8_percent_encode(v, KEEP)
+        ),
+        None => source,
+    }
 }
 
 /// Where a copy comes from and goes to.
@@ -28,6 +37,19 @@ fn copy_source(bucket: &str, key: &str) -> String {
 pub struct CopyPlace<'a> {
     pub bucket: &'a str,
     pub key: &'a str,
+    /// A given version of the source (`None`: the latest; a destination has none).
+    pub version: Option<&'a str>,
+}
+
+impl<'a> CopyPlace<'a> {
+    /// The latest version of `key`.
+    pub fn latest(bucket: &'a str, key: &'a str) -> Self {
+        Self {
+            bucket,
+            key,
+            version: None,
+        }
+    }
 }
 
 /// The largest object one CopyObject copies: S3's 5 GiB (the tests set less, to reach the
@@ -65,7 +87,7 @@ impl S3Browser {
         single_max: u64,
         part_size: u64,
     ) -> Result<Option<String>, AwsFailure> {
-        let copy_source = copy_source(from.bucket, from.key);
+        let copy_source = copy_source(from);
         if source.size <= single_max.min(MAX_PART) {
             let out = self
                 .client
@@ -170,7 +192,13 @@ mod tests {
 
     #[test]
     fn the_copy_source_is_percent_encoded_but_for_slashes() {
-        assert_eq!(copy_source("b", "a/b c+d%.txt"), "b/a/b%20c%2Bd%25.txt");
-        assert_eq!(copy_source("b", "ü/~x-y_z"), "b/%C3%BC/~x-y_z");
+        let latest = |key| copy_source(CopyPlace::latest("b", key));
+        assert_eq!(latest("a/b c+d%.txt"), "b/a/b%20c%2Bd%25.txt");
+        assert_eq!(latest("ü/~x-y_z"), "b/%C3%BC/~x-y_z");
+        let version = CopyPlace {
+            version: Some("3/L4k+q"),
+            ..CopyPlace::latest("b", "a b")
+        };
+        assert_eq!(copy_source(version), "b/a%20b?versionId=3/L4k%2Bq");
     }
 }

@@ -165,3 +165,50 @@ impl S3Browser {
         Ok(next)
     }
 }
+
+impl S3Browser {
+    /// Makes `version` of `key` its current version again: a copy of it over the key (one
+    /// CopyObject with the version in `x-amz-copy-source`, or parts above 5 GiB). The older
+    /// versions all stay; the copy is a new one.
+    pub async fn restore_version(
+        &self,
+        bucket: &str,
+        key: &str,
+        version: &str,
+        part_size: u64,
+    ) -> Result<(), AwsFailure> {
+        let source = self.head(bucket, key, Some(version)).await?;
+        let from = super::CopyPlace {
+            version: Some(version),
+            ..super::CopyPlace::latest(bucket, key)
+        };
+        self.copy(
+            from,
+            super::CopyPlace::latest(bucket, key),
+            &source,
+            super::single_copy_max(),
+            part_size,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Removes one version of `key` for good (DeleteObject with its version id): for a delete
+    /// marker, the key comes back as the version under it.
+    pub async fn remove_version(
+        &self,
+        bucket: &str,
+        key: &str,
+        version: &str,
+    ) -> Result<(), AwsFailure> {
+        self.client
+            .delete_object()
+            .bucket(bucket)
+            .key(key)
+            .version_id(version)
+            .send()
+            .await
+            .map_err(|e| failure_from_sdk(&e, &self.place, "DeleteObject answer"))?;
+        Ok(())
+    }
+}

@@ -319,7 +319,7 @@ fn help_overlay() {
         text.contains("a preview's long lines: scroll right"),
         "{text}"
     );
-    assert!(text.contains("j/k scroll · 27-48 of 48"), "{text}");
+    assert!(text.contains("j/k scroll · 29-50 of 50"), "{text}");
     assert!(
         !text.contains("q C-c     quit"),
         "scrolled past the first line"
@@ -1079,6 +1079,7 @@ fn the_mfa_prompt_for_a_switch_names_the_mode_not_a_refresh() {
 
 mod lab;
 mod object;
+mod versions;
 
 #[test]
 fn the_footer_says_how_the_rows_are_sorted_and_that_only_the_loaded_keys_are() {
@@ -1315,7 +1316,7 @@ fn marked_rows_show_their_sign_the_footer_counts_them_and_many_ask_for_the_name(
 
 /// The app of the delete prompt's test, its bucket's versioning answered `versioning` (asked
 /// when a page arrives under a policy that allows it).
-fn versioned(versioning: crate::bucket::Versioning) -> App {
+pub(super) fn versioned(versioning: crate::bucket::Versioning) -> App {
     let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
     app.target.policy =
         crate::policy::templates::by_name("read-write", app.listing.bucket(), "").unwrap();

@@ -1,0 +1,81 @@
+//! Snapshots of the versions view (a delete marker over older versions, a folder, the latest
+//! of another key) and of the restore prompt, at 80x24 and 120x40, reached by driving
+//! `update` the way the runtime does.
+// These tests drop the effects of the updates whose state is all they look at.
+#![allow(unused_must_use)]
+
+use super::{at, draw, t0, versioned};
+use crate::app::{App, Effect, Msg};
+use crate::bucket::{Etag, ObjectEntry, StorageClass, VersionEntry, VersionPage, Versioning};
+use crate::keymap::{Key, KeyPress};
+use chrono::TimeDelta;
+
+fn press(app: &mut App, c: char) -> Vec<Effect> {
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char(c))), at(1))
+}
+
+fn version(key: &str, id: &str, size: u64, days_ago: i64, latest: bool) -> VersionEntry {
+    VersionEntry::version(
+        ObjectEntry::new(
+            key,
+            size,
+            Some(t0() - TimeDelta::days(days_ago)),
+            Etag::parse("\"7bf84bcea775a67fd1c6b482521b0af2\""),
+            StorageClass::Standard,
+        ),
+        id,
+        latest,
+    )
+}
+
+/// The versioned demo bucket with its versions view open and one page in.
+fn shown() -> App {
+    let mut app = versioned(Versioning::Enabled);
+    let fx = press(&mut app, 'v');
+    let Some(Effect::ListVersions { request, .. }) = fx.first() else {
+        panic!("{fx:?}");
+    };
+    let page = VersionPage {
+        prefixes: vec!["docs/".into()],
+        versions: vec![
+            VersionEntry::marker(
+                "README.md",
+                Some(t0() - TimeDelta::hours(2)),
+                "m.3HL4kqtJlcpXroDTDmJ",
+                true,
+            ),
+            version("README.md", "Xp.2vT8pqRzOZ0bEV3B3Uq5.8lYd", 5_423, 3, false),
+            version("README.md", "null", 4_900, 40, false),
+            version("index.html", "b.9Q3kJ2mN", 17_820, 1, true),
+        ],
+        next: None,
+    };
+    app.update(
+        Msg::VersionsListed {
+            request: *request,
+            result: Ok(page),
+        },
+        at(1),
+    );
+    app
+}
+
+#[test]
+fn the_versions_view_shows_markers_versions_and_folders() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = shown();
+        let t = draw(&mut app, at(1), w, h);
+        insta::assert_snapshot!(format!("versions_{w}x{h}"), t.backend());
+    }
+}
+
+#[test]
+fn the_restore_prompt_names_the_version_and_the_key() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = shown();
+        press(&mut app, 'j');
+        press(&mut app, 'z');
+        let t = draw(&mut app, at(1), w, h);
+        insta::assert_snapshot!(format!("versions_restore_{w}x{h}"), t.backend());
+    }
+}
