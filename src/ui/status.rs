@@ -398,14 +398,20 @@ fn overwrite_prompt(app: &App) -> Line<'static> {
 fn confirm_restore_prompt(app: &App, width: usize) -> Option<Line<'static>> {
     let (bucket, restore) = app.versions.asking()?;
     let keys = ["y does it · any other key changes nothing", "[y/N]"];
-    let (head, tail) = if restore.undelete {
-        ("undelete ".to_string(), " (its delete marker goes)? ")
-    } else {
-        let id = super::keep_head(&crate::escape::printable(&restore.version), 14);
-        (
+    // Narrow, the words shrink so that the keys still show.
+    let narrow = width < 60;
+    let id = super::keep_head(
+        &crate::escape::printable(&restore.version),
+        if narrow { 8 } else { 14 },
+    );
+    let (head, tail) = match (restore.undelete, narrow) {
+        (true, true) => ("undelete ".to_string(), "? "),
+        (true, false) => ("undelete ".to_string(), " (its delete marker goes)? "),
+        (false, true) => (format!("restore {id} of "), "? "),
+        (false, false) => (
             format!("make version {id} of "),
             " current (a copy of it)? ",
-        )
+        ),
     };
     let fixed = head.chars().count() + tail.chars().count();
     let place = crate::app::ctx::uri(bucket, &restore.key);

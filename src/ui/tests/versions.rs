@@ -78,4 +78,14 @@ fn the_restore_prompt_names_the_version_and_the_key() {
         let t = draw(&mut app, at(1), w, h);
         insta::assert_snapshot!(format!("versions_restore_{w}x{h}"), t.backend());
     }
+    // Narrow, the question shrinks and its keys still show.
+    let mut app = shown();
+    press(&mut app, 'j');
+    press(&mut app, 'z');
+    let text = format!("{}", draw(&mut app, at(1), 40, 12).backend());
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.contains("restore Xp.2vT8… of …mo/README.md? [y/N]"),
+        "{text}"
+    );
 }
