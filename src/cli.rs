@@ -33,6 +33,10 @@ pub enum Command {
     Get(GetArgs),
     /// Print a presigned GET URL for one object, valid no longer than the session.
     Presign(PresignArgs),
+    /// Ask S3 to restore an archived object (Glacier, Deep Archive) for a number of days, so
+    /// that it can be read; says how long the tier usually takes. Predicted by the session
+    /// policy first.
+    Restore(RestoreArgs),
     /// Work with the session policy.
     Policy(PolicyArgs),
     /// Run a command with the session, served to it on a loopback endpoint and refreshed
@@ -235,6 +239,31 @@ pub struct PresignArgs {
     pub version_id: Option<String>,
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    /// The archived object's key, or `s3://BUCKET/KEY`.
+    pub key: String,
+    /// Days the restored copy lasts (1-30000).
+    #[arg(long, value_name = "N", default_value_t = crate::object::archive::DEFAULT_DAYS)]
+    pub days: u32,
+    /// How fast, and at what cost: expedited (Glacier: 1-5 minutes), standard (3-5 hours;
+    /// Deep Archive: within 12), bulk (5-12 hours; Deep Archive: within 48).
+    #[arg(long, value_name = "TIER", default_value = "standard", value_parser = tier_parser())]
+    pub tier: crate::object::archive::Tier,
+    /// A given version of the object [default: the latest].
+    #[arg(long, value_name = "ID")]
+    pub version_id: Option<String>,
+}
+
+/// `--tier`'s values.
+fn tier_parser() -> impl clap::builder::TypedValueParser<Value = crate::object::archive::Tier> {
+    use clap::builder::{PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new(["expedited", "standard", "bulk"]).map(|name| {
+        crate::object::archive::Tier::parse(&name)
+            .unwrap_or_else(|| unreachable!("{name} is a listed value"))
+    })
+}
+
 // Each bool is one switch of the command line, as clap takes them.
 #[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, Args)]
@@ -393,6 +422,7 @@ impl Cli {
             }
             Some(Command::Get(args)) => &mut args.key,
             Some(Command::Presign(args)) => &mut args.key,
+            Some(Command::Restore(args)) => &mut args.key,
             Some(Command::Policy(PolicyArgs {
                 command: PolicyCommand::Check(CheckArgs { key: Some(key), .. }),
             })) => key,

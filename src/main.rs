@@ -75,6 +75,10 @@ fn headless(runtime: &Runtime, settings: &Settings, command: Command) -> ExitCod
             let mut out = std::io::stdout().lock();
             finish(runtime.block_on(sts3::headless::presign::run(settings, &args, &mut out)))
         }
+        Command::Restore(args) => {
+            let mut out = std::io::stdout().lock();
+            finish(runtime.block_on(sts3::headless::restore::run(settings, &args, &mut out)))
+        }
         Command::Exec(args) => match runtime.block_on(sts3::headless::exec::run(settings, &args)) {
             Ok(code) => ExitCode::from(code),
             Err(e) => {
@@ -171,6 +175,7 @@ fn needs_bucket(command: &Command, settings: &Settings) -> bool {
         Command::List(_)
         | Command::Get(_)
         | Command::Presign(_)
+        | Command::Restore(_)
         | Command::Policy(_)
         | Command::Put(_)
         | Command::Uploads(_)

@@ -247,6 +247,8 @@ pub(crate) enum Prompt {
     ConfirmSaveMany,
     /// Ask whether to make a version current again, or undelete a key.
     ConfirmRestore,
+    /// Ask at which tier to restore an archived object.
+    ConfirmUnarchive,
 }
 
 /// What a feature's transition answers: its effects, and what it asks of the model.

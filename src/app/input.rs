@@ -228,14 +228,7 @@ impl App {
                 super::unfinished::UnfinishedUploads::list
             ),
             Action::Versions => with!(self.versions, now, super::versions::Versions::open),
-            Action::RestoreVersion => {
-                self.notify(
-                    "z restores in the versions view: v opens it",
-                    Level::Info,
-                    now,
-                );
-                Vec::new()
-            }
+            Action::Restore => with!(self.unarchive, now, super::unarchive::Unarchive::ask),
             Action::CopyObject => self.open_copy_prompt(false, now),
             Action::MoveObject => self.open_copy_prompt(true, now),
             Action::Mark => {
@@ -513,6 +506,7 @@ impl App {
             Input::ConfirmCopyMany => with!(self.copies, now, |k, c| k.on_batch_key(press, c)),
             Input::ConfirmSaveMany => with!(self.saves, now, |s, c| s.on_confirm_key(press, c)),
             Input::ConfirmRestore => with!(self.versions, now, |v, c| v.on_confirm_key(press, c)),
+            Input::ConfirmUnarchive => with!(self.unarchive, now, |u, c| u.on_tier_key(press, c)),
             Input::ConfirmFolderPut => {
                 with!(self.uploads, now, |u, c| u.on_folder_key(press, c))
             }

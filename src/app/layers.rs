@@ -67,6 +67,8 @@ pub(crate) enum Layer {
     ConfirmSaveMany,
     /// "Restore the version?" (or undelete the key) in the status bar.
     ConfirmRestore,
+    /// "Restore the archived object at which tier?" in the status bar.
+    ConfirmUnarchive,
     /// The MFA code's popup.
     Mfa,
 }
@@ -103,6 +105,7 @@ impl Layer {
                 | Layer::ConfirmCopyMany
                 | Layer::ConfirmSaveMany
                 | Layer::ConfirmRestore
+                | Layer::ConfirmUnarchive
         )
     }
 
@@ -155,6 +158,7 @@ impl App {
             Input::ConfirmCopyMany => Layer::ConfirmCopyMany,
             Input::ConfirmSaveMany => Layer::ConfirmSaveMany,
             Input::ConfirmRestore => Layer::ConfirmRestore,
+            Input::ConfirmUnarchive => Layer::ConfirmUnarchive,
             Input::Mfa { .. } => Layer::Mfa,
         }));
         layers

@@ -25,6 +25,7 @@ pub(crate) mod region;
 pub(crate) mod saves;
 pub(crate) mod session;
 pub(crate) mod share;
+pub(crate) mod unarchive;
 pub(crate) mod unfinished;
 pub(crate) mod upload;
 pub(crate) mod versioning;
@@ -128,6 +129,8 @@ pub(crate) enum Input {
     ConfirmFolderPut,
     /// Make the version selected current again, or undelete its key? (`versions` knows.)
     ConfirmRestore,
+    /// Restore the archived object at which tier? (`unarchive` knows which.)
+    ConfirmUnarchive,
 }
 
 /// How long notices stay up.
@@ -200,6 +203,8 @@ pub(crate) struct App {
     pub(crate) versioning: versioning::BucketVersioning,
     /// The versions view (`v`).
     pub(crate) versions: versions::Versions,
+    /// Restoring an archived object (`z`).
+    pub(crate) unarchive: unarchive::Unarchive,
     pub(crate) help_visible: bool,
     /// The first line of the help shown (when it does not fit; the view clamps it).
     pub(crate) help_scroll: usize,
@@ -255,6 +260,7 @@ impl App {
             saves: saves::Saves::default(),
             leftovers: unfinished::UnfinishedUploads::default(),
             versions: versions::Versions::default(),
+            unarchive: unarchive::Unarchive::default(),
             versioning: versioning::BucketVersioning::default(),
             uploads: upload::Uploads::default(),
             buckets: None,
@@ -325,6 +331,9 @@ impl App {
             }
             Msg::VersionsListed { request, result } => {
                 with!(self.versions, now, |v, c| v.on_listed(request, result, c))
+            }
+            Msg::RestoreAnswered { request, result } => {
+                with!(self.unarchive, now, |u, _| u.on_answer(request, result))
             }
             Msg::VersionRestored { request, result } => {
                 with!(self.versions, now, |v, c| v.on_restored(request, result, c))
@@ -476,6 +485,7 @@ impl App {
             Some(ctx::Prompt::ConfirmCopyMany) => self.input = Some(Input::ConfirmCopyMany),
             Some(ctx::Prompt::ConfirmSaveMany) => self.input = Some(Input::ConfirmSaveMany),
             Some(ctx::Prompt::ConfirmRestore) => self.input = Some(Input::ConfirmRestore),
+            Some(ctx::Prompt::ConfirmUnarchive) => self.input = Some(Input::ConfirmUnarchive),
             None => {}
         }
     }

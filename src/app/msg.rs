@@ -270,6 +270,11 @@ pub(crate) enum Msg {
         request: RequestId,
         result: Result<crate::bucket::VersionPage, AwsFailure>,
     },
+    /// S3 answered a restore of an archived object.
+    RestoreAnswered {
+        request: RequestId,
+        result: Result<crate::aws::RestoreAsked, AwsFailure>,
+    },
     /// A version was made current again (restored or undeleted), or why not.
     VersionRestored {
         request: RequestId,
@@ -431,6 +436,16 @@ pub(crate) enum Effect {
         version: String,
         undelete: bool,
         part_size: u64,
+    },
+    /// RestoreObject of an archived object for `days` at `tier`; answer with
+    /// `RestoreAnswered`.
+    RestoreObject {
+        request: RequestId,
+        generation: Generation,
+        bucket: String,
+        key: String,
+        days: u32,
+        tier: crate::object::archive::Tier,
     },
     /// ListBuckets with the credentials of `generation`; answer with `BucketsListed`.
     ListBuckets {

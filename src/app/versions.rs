@@ -327,7 +327,7 @@ impl Versions {
             Some(Action::Open) => return self.open_row(ctx),
             Some(Action::Parent) => return Some(self.parent(ctx)),
             Some(Action::Reload) => return Some(self.reload(ctx)),
-            Some(Action::RestoreVersion) => return Some(self.ask_restore(ctx)),
+            Some(Action::Restore) => return Some(self.ask_restore(ctx)),
             Some(Action::Preview | Action::Download | Action::Presign) if !on_content => {
                 return Some(Step::say(
                     "a delete marker has no content; z undeletes the key",

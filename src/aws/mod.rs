@@ -13,8 +13,8 @@ pub use base::load_base_config;
 pub use interceptors::OnRetryable;
 pub use provider::CredentialSlot;
 pub use s3::{
-    CopyPlace, DELETE_BATCH, Multipart, ObjectBody, S3Browser, SentPart, Stored, Unfinished,
-    UploadId, Walked, single_copy_max, walk_listing,
+    CopyPlace, DELETE_BATCH, Multipart, ObjectBody, RestoreAsked, S3Browser, SentPart, Stored,
+    Unfinished, UploadId, Walked, single_copy_max, walk_listing,
 };
 pub use store::{ObjectStore, Renewing, Stop, until_stopped};
 pub use sts::{Issued, StsIssuer};

@@ -58,6 +58,14 @@ pub trait ObjectStore: Send + Sync {
         &'a self,
         bucket: &'a str,
     ) -> BoxFuture<'a, Result<crate::bucket::Versioning, AwsFailure>>;
+    /// RestoreObject: a readable copy of an archived object for `days`, at `tier`.
+    fn restore_object<'a>(
+        &'a self,
+        bucket: &'a str,
+        key: &'a str,
+        days: u32,
+        tier: crate::object::archive::Tier,
+    ) -> BoxFuture<'a, Result<super::RestoreAsked, AwsFailure>>;
     /// One page of ListObjectVersions.
     fn list_versions<'a>(
         &'a self,
@@ -482,6 +490,22 @@ impl ObjectStore for S3Browser {
         page: &'a crate::bucket::VersionRequest,
     ) -> BoxFuture<'a, Result<crate::bucket::VersionPage, AwsFailure>> {
         Box::pin(S3Browser::list_versions_page(self, page))
+    }
+
+    fn restore_object<'a>(
+        &'a self,
+        bucket: &'a str,
+        key: &'a str,
+        days: u32,
+        tier: crate::object::archive::Tier,
+    ) -> BoxFuture<'a, Result<super::RestoreAsked, AwsFailure>> {
+        Box::pin(S3Browser::restore_object(
+            self,
+            bucket,
+            (key, None),
+            days,
+            tier,
+        ))
     }
 
     fn restore_version<'a>(

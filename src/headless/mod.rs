@@ -11,6 +11,7 @@ mod parallel;
 pub mod policy;
 pub mod presign;
 pub mod put;
+pub mod restore;
 pub mod rm;
 mod session;
 pub mod uploads;

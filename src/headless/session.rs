@@ -391,10 +391,24 @@ impl<'a> Session<'a> {
     /// A GET of `src` failed: the failure, and why when the session policy is the reason.
     pub(super) fn object_error(&self, src: Source<'_>, failure: AwsFailure) -> CommandError {
         tracing::debug!(%failure, "object request failed");
-        let hint = self
-            .credentials
-            .policy()
-            .and_then(|p| p.why_refused(&failure, get_action(src), src.bucket, src.key));
+        let hint = if failure.code.as_deref() == Some("InvalidObjectState") {
+            let version = src
+                .version
+                .map(|v| format!(" --version-id {}", printable(v)))
+                .unwrap_or_default();
+            Some(crate::object::archive::archived_note(
+                None,
+                &format!(
+                    "sts3 restore s3://{}/{}{version} asks S3 for a readable copy",
+                    src.bucket,
+                    printable(src.key)
+                ),
+            ))
+        } else {
+            self.credentials
+                .policy()
+                .and_then(|p| p.why_refused(&failure, get_action(src), src.bucket, src.key))
+        };
         CommandError::Object(Box::new(ObjectFailure {
             bucket: src.bucket.to_string(),
             key: src.key.to_string(),

@@ -175,29 +175,9 @@ impl Executor {
             | Effect::ListBuckets { .. }
             | Effect::ReadVersioning { .. }
             | Effect::RememberBuckets { .. }) => self.run_lab(lab),
-            Effect::ListVersions { request, page, .. } => {
-                self.spawn_s3(
-                    move |s3| async move { s3.list_versions(&page).await },
-                    move |result| Msg::VersionsListed { request, result },
-                );
-            }
-            Effect::RestoreVersion {
-                request,
-                bucket,
-                key,
-                version,
-                undelete,
-                part_size,
-                ..
-            } => {
-                self.spawn_s3(
-                    move |s3| async move {
-                        s3.restore_version(&bucket, (&key, &version), undelete, part_size)
-                            .await
-                    },
-                    move |result| Msg::VersionRestored { request, result },
-                );
-            }
+            versions @ (Effect::ListVersions { .. }
+            | Effect::RestoreObject { .. }
+            | Effect::RestoreVersion { .. }) => self.run_versions(versions),
             saves @ (Effect::SaveObjects { .. }
             | Effect::ResumeSaves { .. }
             | Effect::GiveUpSaves { .. }
@@ -220,6 +200,50 @@ impl Executor {
             | Effect::ListUnder { .. }
             | Effect::DeleteObjects { .. }) => self.run_write(write),
             other => self.run_object(other),
+        }
+    }
+
+    /// Runs an effect of versions and archives: a page of versions, a version made current
+    /// again, an archived object restored.
+    fn run_versions(&mut self, effect: Effect) {
+        match effect {
+            Effect::ListVersions { request, page, .. } => {
+                self.spawn_s3(
+                    move |s3| async move { s3.list_versions(&page).await },
+                    move |result| Msg::VersionsListed { request, result },
+                );
+            }
+            Effect::RestoreObject {
+                request,
+                bucket,
+                key,
+                days,
+                tier,
+                ..
+            } => {
+                self.spawn_s3(
+                    move |s3| async move { s3.restore_object(&bucket, &key, days, tier).await },
+                    move |result| Msg::RestoreAnswered { request, result },
+                );
+            }
+            Effect::RestoreVersion {
+                request,
+                bucket,
+                key,
+                version,
+                undelete,
+                part_size,
+                ..
+            } => {
+                self.spawn_s3(
+                    move |s3| async move {
+                        s3.restore_version(&bucket, (&key, &version), undelete, part_size)
+                            .await
+                    },
+                    move |result| Msg::VersionRestored { request, result },
+                );
+            }
+            _ => {}
         }
     }
 

@@ -229,6 +229,16 @@ impl ObjectStore for FakeStore {
         Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
     }
 
+    fn restore_object<'a>(
+        &'a self,
+        _bucket: &'a str,
+        _key: &'a str,
+        _days: u32,
+        _tier: crate::object::archive::Tier,
+    ) -> BoxFuture<'a, Result<crate::aws::RestoreAsked, AwsFailure>> {
+        Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
     fn list_versions<'a>(
         &'a self,
         _page: &'a crate::bucket::VersionRequest,

@@ -181,11 +181,23 @@ fn entry_row<'a>(o: &Listing, entry: Entry<'a>, show_etag: bool, clock: Clock) -
             Cell::from(""),
         ],
         Entry::Object(obj) => vec![
-            // A mark: the name in its colour, after a sign that shows without colour too.
-            if o.marks.contains(&obj.key) {
-                Cell::from(Span::styled(format!("▪ {name}"), theme::marked()))
-            } else {
-                Cell::from(name)
+            {
+                // A mark: the name in its colour, after a sign that shows without colour too.
+                let name = if o.marks.contains(&obj.key) {
+                    Span::styled(format!("▪ {name}"), theme::marked())
+                } else {
+                    Span::raw(name)
+                };
+                // An archived object is read only after a restore (`z`): its class says so.
+                match obj.storage_class.name() {
+                    Some(class) if crate::object::archive::is_archived(&obj.storage_class) => {
+                        Cell::from(Line::from(vec![
+                            name,
+                            Span::styled(format!(" {class}"), theme::key_hint()),
+                        ]))
+                    }
+                    _ => Cell::from(name),
+                }
             },
             Cell::from(Line::from(human_size(obj.size)).right_aligned()),
             Cell::from(

@@ -118,6 +118,7 @@ fn prompt_line(app: &App, width: usize) -> Option<Line<'static>> {
             confirm_folder_put_prompt(&target, &what, width)
         }
         Input::ConfirmRestore => confirm_restore_prompt(app, width)?,
+        Input::ConfirmUnarchive => confirm_unarchive_prompt(app, width)?,
         Input::ConfirmAbort => {
             let keys = ["y aborts · any other key keeps them", "[y/N]"];
             let left = app.leftovers.asking()?;
@@ -392,6 +393,42 @@ fn overwrite_prompt(app: &App) -> Line<'static> {
             theme::dim(),
         ),
     ])
+}
+
+/// `restore s3://b/k (GLACIER) for 7 days? e expedited 1-5 minutes · s standard 3-5 hours · b
+/// bulk 5-12 hours · else no`; narrower, the waits go first, then the place shrinks.
+fn confirm_unarchive_prompt(app: &App, width: usize) -> Option<Line<'static>> {
+    use crate::app::unarchive::Unarchive;
+    let asked = app.unarchive.asking()?;
+    let offered = Unarchive::offered(asked);
+    let long: Vec<String> = offered
+        .iter()
+        .map(|(k, t, wait)| format!("{k} {} {wait}", t.name().to_lowercase()))
+        .collect();
+    let short: Vec<String> = offered
+        .iter()
+        .map(|(k, t, _)| format!("{k} {}", t.name().to_lowercase()))
+        .collect();
+    let class = asked.class.name().unwrap_or_default().into_owned();
+    let head = "restore ";
+    let tail = format!(
+        " ({class}) for {} days? ",
+        crate::object::archive::DEFAULT_DAYS
+    );
+    let with_waits = format!("{} · else no", long.join(" · "));
+    let keys = if head.len() + tail.chars().count() + with_waits.chars().count() + 12 <= width {
+        with_waits
+    } else {
+        short.join(" · ")
+    };
+    let fixed = head.len() + tail.chars().count() + keys.chars().count();
+    let place = crate::app::ctx::uri(&asked.bucket, &asked.key);
+    let room = width.saturating_sub(fixed).max(8);
+    let place = super::keep_tail(&place, room);
+    Some(Line::from(vec![
+        Span::styled(format!("{head}{place}{tail}"), theme::warn()),
+        Span::styled(keys, theme::key_hint()),
+    ]))
 }
 
 /// `make version 3HL4… of s3://b/k current (a copy of it)? y does it · …`, or `undelete …`.

@@ -181,7 +181,7 @@ fn footer(app: &App, view: &VersionsView, clock: Clock) -> Line<'static> {
     spans.push(Span::styled(
         format!(
             " {} restore · {} back ",
-            key_name(app, Action::RestoreVersion),
+            key_name(app, Action::Restore),
             key_name(app, Action::Versions)
         ),
         theme::key_hint(),

@@ -201,7 +201,7 @@ pub enum Action {
     MoveObject,
     UnfinishedUploads,
     Versions,
-    RestoreVersion,
+    Restore,
 }
 
 impl Action {

@@ -1,6 +1,7 @@
 //! S3, signed with the temporary credentials in the slot: the client here, one file per action
 //! (listing, objects).
 
+mod archive;
 mod check;
 mod copy;
 mod list;
@@ -10,6 +11,7 @@ mod versions;
 mod walk;
 mod write;
 
+pub use archive::RestoreAsked;
 pub use copy::{CopyPlace, single_copy_max};
 pub use multipart::{Multipart, SentPart, Stored, Unfinished, UploadId};
 pub use object::ObjectBody;

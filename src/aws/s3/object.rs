@@ -164,6 +164,8 @@ impl S3Browser {
             version_id: out.version_id().map(str::to_string),
             checksums,
             metadata,
+            restore: out.restore().map(str::to_string),
+            archive_status: out.archive_status().map(|s| s.as_str().to_string()),
         })
     }
 

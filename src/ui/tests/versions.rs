@@ -89,3 +89,50 @@ fn the_restore_prompt_names_the_version_and_the_key() {
         "{text}"
     );
 }
+
+/// The demo bucket's root with an archived object first, as a session that may restore it.
+fn archived() -> App {
+    let mut page = super::root_page();
+    page.objects.insert(
+        0,
+        ObjectEntry::new(
+            "2019-archive.tar",
+            734_003_200,
+            Some(t0() - TimeDelta::days(2000)),
+            Etag::parse("\"7bf84bcea775a67fd1c6b482521b0af2\""),
+            StorageClass::Glacier,
+        ),
+    );
+    let (mut app, _) = super::app_with(crate::credentials::Mode::Federated, 3600, Some(page));
+    app.target.policy =
+        crate::policy::templates::by_name("read-write", app.listing.bucket(), "").unwrap();
+    app
+}
+
+#[test]
+fn an_archived_object_is_marked_and_z_asks_the_tier_with_its_wait() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = archived();
+        for _ in 0..4 {
+            press(&mut app, 'j'); // past the four folders
+        }
+        press(&mut app, 'z');
+        let t = draw(&mut app, at(1), w, h);
+        insta::assert_snapshot!(format!("unarchive_prompt_{w}x{h}"), t.backend());
+    }
+    let mut app = archived();
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    assert!(text.contains("2019-archive.tar GLACIER"), "{text}");
+    for _ in 0..4 {
+        press(&mut app, 'j');
+    }
+    press(&mut app, 'z');
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.contains(
+            "e expedited 1-5 minutes · s standard 3-5 hours · b bulk 5-12 hours · else no"
+        ),
+        "{text}"
+    );
+}

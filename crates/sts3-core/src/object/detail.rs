@@ -24,6 +24,10 @@ pub struct ObjectDetail {
     pub checksums: Vec<(String, String)>,
     /// `x-amz-meta-*` entries, by name, without the prefix.
     pub metadata: Vec<(String, String)>,
+    /// `x-amz-restore`: a restore of an archived object under way, or until when it lasts.
+    pub restore: Option<String>,
+    /// `x-amz-archive-status`: an Intelligent-Tiering object in an archive tier.
+    pub archive_status: Option<String>,
 }
 
 impl ObjectDetail {
@@ -62,6 +66,9 @@ impl ObjectDetail {
                 lines.push((label.to_string(), printable(v).into_owned()));
             }
         }
+        if let Some(line) = self.archive_line(tz) {
+            lines.push(("Archive".to_string(), line));
+        }
         for (algorithm, value) in &self.checksums {
             lines.push((
                 format!("Checksum {}", printable(algorithm)),
@@ -75,6 +82,46 @@ impl ObjectDetail {
             ));
         }
         lines
+    }
+}
+
+impl ObjectDetail {
+    /// Whether its bytes wait for a restore: an archived class (or archive tier) and no
+    /// restored copy.
+    pub fn needs_restore(&self) -> bool {
+        let class = self
+            .storage_class
+            .as_deref()
+            .map(crate::bucket::StorageClass::parse)
+            .unwrap_or_default();
+        let archived = super::archive::is_archived(&class) || self.archive_status.is_some();
+        let restored = matches!(
+            self.restore
+                .as_deref()
+                .and_then(super::archive::Restore::parse),
+            Some(super::archive::Restore::Until(_))
+        );
+        archived && !restored
+    }
+
+    /// What the detail says of an archived object: its restore, or that it needs one.
+    fn archive_line(&self, tz: FixedOffset) -> Option<String> {
+        let restore = self
+            .restore
+            .as_deref()
+            .and_then(super::archive::Restore::parse);
+        if let Some(r) = restore {
+            return Some(r.describe(|t| {
+                t.with_timezone(&tz)
+                    .format("%Y-%m-%d %H:%M:%S %:z")
+                    .to_string()
+            }));
+        }
+        let tier = self.archive_status.as_deref().map(printable);
+        self.needs_restore().then(|| match tier {
+            Some(tier) => format!("in {tier}: not readable until restored"),
+            None => "not readable until restored".to_string(),
+        })
     }
 }
 
@@ -103,6 +150,54 @@ pub fn counted(n: usize, noun: &str) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn an_archived_object_says_whether_it_is_restored() {
+        let archive = |d: &ObjectDetail| {
+            d.lines(FixedOffset::east_opt(0).unwrap())
+                .into_iter()
+                .find(|(l, _)| l == "Archive")
+                .map(|(_, v)| v)
+        };
+        let mut cold = ObjectDetail {
+            storage_class: Some("GLACIER".into()),
+            ..ObjectDetail::default()
+        };
+        assert!(cold.needs_restore());
+        assert_eq!(
+            archive(&cold).as_deref(),
+            Some("not readable until restored")
+        );
+        cold.restore = Some("ongoing-request=\"true\"".into());
+        assert!(cold.needs_restore(), "not yet");
+        assert_eq!(
+            archive(&cold).as_deref(),
+            Some("in progress: S3 is making a readable copy")
+        );
+        cold.restore =
+            Some("ongoing-request=\"false\", expiry-date=\"Mon, 07 Dec 2026 22:29:25 GMT\"".into());
+        assert!(!cold.needs_restore());
+        assert_eq!(
+            archive(&cold).as_deref(),
+            Some("restored: readable until 2026-12-07 22:29:25 +00:00")
+        );
+        let tiered = ObjectDetail {
+            storage_class: Some("INTELLIGENT_TIERING".into()),
+            archive_status: Some("DEEP_ARCHIVE_ACCESS".into()),
+            ..ObjectDetail::default()
+        };
+        assert!(tiered.needs_restore());
+        assert_eq!(
+            archive(&tiered).as_deref(),
+            Some("in DEEP_ARCHIVE_ACCESS: not readable until restored")
+        );
+        let warm = ObjectDetail {
+            storage_class: Some("GLACIER_IR".into()),
+            ..ObjectDetail::default()
+        };
+        assert!(!warm.needs_restore());
+        assert_eq!(archive(&warm), None);
+    }
 
     #[test]
     fn lines_hold_every_field_sent_and_nothing_absent() {

@@ -2,6 +2,7 @@
 //! bytes, a download that resumes where it broke off, and a presigned URL no longer-lived than
 //! the session. Pure: the network half is in `aws::s3::object`, the file half in the commands.
 
+pub mod archive;
 pub mod detail;
 pub mod download;
 pub mod presign;

@@ -42,11 +42,12 @@ pub const NAMES: [(&str, bool); 7] = [
 ];
 
 /// What a session that writes may do to the objects, besides reading them (and their older
-/// versions, to restore one): put (in one request or in parts), delete, and clean up
-/// unfinished uploads. Deleting a version for good (`s3:DeleteObjectVersion`) is not in it.
-pub const WRITE_ACTIONS: [&str; 6] = [
+/// versions, to restore one; and archived objects, restored): put (in one request or in parts),
+/// delete, and clean up unfinished uploads. Deleting a version for good (`s3:DeleteObjectVersion`) is not in it.
+pub const WRITE_ACTIONS: [&str; 7] = [
     "s3:GetObject",
     "s3:GetObjectVersion",
+    "s3:RestoreObject",
     "s3:PutObject",
     "s3:DeleteObject",
     "s3:AbortMultipartUpload",
