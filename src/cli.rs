@@ -151,6 +151,10 @@ pub struct GetArgs {
     /// latest].
     #[arg(long, value_name = "ID", conflicts_with = "recursive")]
     pub version_id: Option<String>,
+    /// The key an object encrypted with a customer-provided key (SSE-C) was stored with: a
+    /// file of its 32 bytes, raw or base64. Read once, never shown or logged.
+    #[arg(long, value_name = "FILE", conflicts_with = "recursive")]
+    pub sse_c_key_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

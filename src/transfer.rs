@@ -333,6 +333,9 @@ async fn stream<W: Write + ?Sized>(
     listener: &mut impl Listener,
 ) -> Result<u64, TransferError> {
     let mut transfer = Transfer::new(body.size, body.etag.clone());
+    if body.encrypted {
+        transfer = transfer.encrypted();
+    }
     let mut resumes = 0;
     loop {
         let why = match body.next().await {

@@ -211,14 +211,27 @@ impl<'a> Ctx<'a> {
             .refusal_hint(read_action(version), self.bucket, key)
     }
 
-    /// Why S3 refused reading `key` (`version`: a given version of it) with `failure`, when
-    /// the session policy explains it.
+    /// Why S3 refused reading `key` (`version`: a given version of it) with `failure`, and
+    /// the way on: an archived object (`z` restores it), one encrypted with a customer key
+    /// (SSE-C), or the session policy's reason.
     pub(crate) fn why_refused(
         &self,
         failure: &crate::failure::AwsFailure,
         key: &str,
         version: bool,
     ) -> Option<String> {
+        if failure.code.as_deref() == Some("InvalidObjectState") {
+            return Some(crate::object::archive::archived_note(
+                None,
+                "z asks S3 for a readable copy",
+            ));
+        }
+        if crate::object::sse_c::key_missing(failure) {
+            return Some(crate::object::sse_c::missing_note(&format!(
+                "sts3 get {} --sse-c-key-file FILE reads it with its key",
+                self.uri(key)
+            )));
+        }
         self.policy?
             .why_refused(failure, read_action(version), self.bucket, key)
     }

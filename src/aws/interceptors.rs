@@ -157,3 +157,62 @@ mod tests {
         assert!(BodyCap::bounds(None, true));
     }
 }
+
+/// Single-valued answer headers a server may send twice (SeaweedFS repeats the SSE-C ones:
+/// `x-amz-server-side-encryption-customer-key-MD5: K, K`), which the SDK refuses to read as
+/// one value: the same value twice is taken once. Different values are left for the SDK to
+/// refuse.
+#[derive(Debug)]
+pub(crate) struct RepeatedHeaders;
+
+/// The headers [`RepeatedHeaders`] mends.
+const SINGLE_VALUED: [&str; 2] = [
+    "x-amz-server-side-encryption-customer-algorithm",
+    "x-amz-server-side-encryption-customer-key-md5",
+];
+
+/// `K, K` (or `K` in two headers) → `K`; `None` when there is nothing to mend.
+fn once(values: &[&str]) -> Option<String> {
+    let parts: Vec<&str> = values
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let first = *parts.first()?;
+    (parts.len() > 1 && parts.iter().all(|p| *p == first)).then(|| first.to_string())
+}
+
+impl Intercept for RepeatedHeaders {
+    fn name(&self) -> &'static str {
+        "sts3-repeated-headers"
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        context: &mut aws_smithy_runtime_api::client::interceptors::context::BeforeDeserializationInterceptorContextMut<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let headers = context.response_mut().headers_mut();
+        for name in SINGLE_VALUED {
+            let values: Vec<&str> = headers.get_all(name).collect();
+            if let Some(value) = once(&values) {
+                headers.insert(name, value);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod repeated_tests {
+    #[test]
+    fn the_same_value_twice_is_taken_once_and_different_ones_are_left() {
+        assert_eq!(super::once(&["K, K"]).as_deref(), Some("K"));
+        assert_eq!(super::once(&["K", "K"]).as_deref(), Some("K"));
+        assert_eq!(super::once(&["K"]), None, "nothing to mend");
+        assert_eq!(super::once(&["K, L"]), None, "left for the SDK");
+        assert_eq!(super::once(&[]), None);
+    }
+}

@@ -391,7 +391,14 @@ impl<'a> Session<'a> {
     /// A GET of `src` failed: the failure, and why when the session policy is the reason.
     pub(super) fn object_error(&self, src: Source<'_>, failure: AwsFailure) -> CommandError {
         tracing::debug!(%failure, "object request failed");
-        let hint = if failure.code.as_deref() == Some("InvalidObjectState") {
+        let keyed = self.clients.s3.has_customer_key();
+        let hint = if crate::object::sse_c::key_missing(&failure) {
+            Some(crate::object::sse_c::missing_note(
+                "pass --sse-c-key-file FILE, the 32-byte key it was stored with",
+            ))
+        } else if keyed && failure.kind == crate::failure::ErrorKind::AccessDenied {
+            Some("the SSE-C key given is not the one the object was stored with, or the session may not read it".to_string())
+        } else if failure.code.as_deref() == Some("InvalidObjectState") {
             let version = src
                 .version
                 .map(|v| format!(" --version-id {}", printable(v)))

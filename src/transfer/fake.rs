@@ -30,6 +30,8 @@ pub(crate) struct FakeStore {
     pub(crate) asked: Mutex<Vec<Asked>>,
     /// Answers every GetObject whole, from byte 0, as a server that ignores `Range` does.
     ignores_ranges: bool,
+    /// Its answers say it is encrypted (SSE-KMS or SSE-C).
+    encrypted: bool,
     /// GetObjects waiting for their answer now, and the most there were at once.
     open_now: std::sync::atomic::AtomicUsize,
     pub(crate) most_at_once: std::sync::atomic::AtomicUsize,
@@ -51,12 +53,21 @@ impl FakeStore {
             opens: Mutex::new(steps.into_iter().collect()),
             asked: Mutex::new(Vec::new()),
             ignores_ranges: false,
+            encrypted: false,
             open_now: std::sync::atomic::AtomicUsize::new(0),
             most_at_once: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
     /// The same store, answering as a server that ignores `Range`.
+    /// Its answers say it is encrypted with SSE-KMS or SSE-C (its ETag is no MD5).
+    pub(crate) fn encrypted(self) -> Self {
+        Self {
+            encrypted: true,
+            ..self
+        }
+    }
+
     pub(crate) fn ignoring_ranges(self) -> Self {
         Self {
             ignores_ranges: true,
@@ -203,7 +214,12 @@ impl ObjectStore for FakeStore {
                     "connection reset",
                 )));
             }
-            Ok(ObjectBody::of_chunks(size, Some(etag), from, chunks).ending_at(end))
+            let body = ObjectBody::of_chunks(size, Some(etag), from, chunks).ending_at(end);
+            Ok(if self.encrypted {
+                body.encrypted()
+            } else {
+                body
+            })
         })
     }
 

@@ -113,7 +113,11 @@ impl Parts<'_> {
         self.file.set_len(size)?;
         let mut pieces = self.split.pieces(size);
         let shared = Mutex::new(Shared {
-            transfer: Transfer::in_parts(size, first.etag.clone()),
+            transfer: if first.encrypted {
+                Transfer::in_parts(size, first.etag.clone()).encrypted()
+            } else {
+                Transfer::in_parts(size, first.etag.clone())
+            },
             listener,
             syncer: Syncer::new(self.file)?,
         });
@@ -596,8 +600,18 @@ mod tests {
             "{result:?}"
         );
         // A multipart object's ETag is no MD5: size and ETag only.
-        let store = FakeStore::new(data, "\"0123456789abcdef0123456789abcdef-2\"", []);
+        let store = FakeStore::new(data.clone(), "\"0123456789abcdef0123456789abcdef-2\"", []);
         assert_eq!(run(&store, SPLIT).await.0.unwrap(), 95);
+        // Nor is an encrypted one's (SSE-KMS, SSE-C), though it looks like one: in parts and
+        // in one stream alike.
+        let store = FakeStore::new(data.clone(), &wrong, []).encrypted();
+        assert_eq!(run(&store, SPLIT).await.0.unwrap(), 95);
+        let one = Split {
+            parallel: 1,
+            ..SPLIT
+        };
+        let store = FakeStore::new(data, &wrong, []).encrypted();
+        assert_eq!(run(&store, one).await.0.unwrap(), 95);
     }
 
     #[tokio::test(start_paused = true)]

@@ -162,15 +162,9 @@ impl ObjectActions {
             p.url = Fetch::Failed(Failed::shown(failure));
             return Step::default();
         }
-        let hint = if failure.code.as_deref() == Some("InvalidObjectState") {
-            Some(crate::object::archive::archived_note(
-                None,
-                "z asks S3 for a readable copy",
-            ))
-        } else {
-            self.target(ctx)
-                .and_then(|(k, v)| ctx.why_refused(&failure, &k, v.is_some()))
-        };
+        let hint = self
+            .target(ctx)
+            .and_then(|(k, v)| ctx.why_refused(&failure, &k, v.is_some()));
         let Some(view) = self.view.as_mut() else {
             return Step::default();
         };

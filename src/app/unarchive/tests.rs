@@ -151,3 +151,44 @@ fn a_restore_in_progress_or_refused_is_said() {
         assert!(notice(&app).starts_with(said), "{}", notice(&app));
     }
 }
+
+#[test]
+fn a_read_refused_for_an_archive_or_a_customer_key_says_the_way_on() {
+    let cases = [
+        (
+            crate::failure::AwsFailure::from_service(
+                Some("InvalidObjectState"),
+                Some("The operation is not valid for the object's storage class"),
+                Some(403),
+            ),
+            "the object is archived: it cannot be read until it is restored; z asks S3 for a readable copy",
+        ),
+        (
+            crate::failure::AwsFailure::from_service(
+                Some("InvalidArgument"),
+                Some(
+                    "Requests specifying Server Side Encryption with Customer provided keys must provide the customer key.",
+                ),
+                Some(400),
+            ),
+            "the object is encrypted with a customer-provided key (SSE-C); sts3 get s3://demo-bucket/cold.csv --sse-c-key-file FILE reads it with its key",
+        ),
+    ];
+    for (failure, said) in cases {
+        let mut app = listed(true);
+        let fx = app.update(key('p'), at(2));
+        let Some(Effect::FetchObject { request, .. }) = fx.first() else {
+            panic!("{fx:?}");
+        };
+        let _ = app.update(
+            Msg::ObjectFailed {
+                request: *request,
+                failure,
+            },
+            at(3),
+        );
+        let view = app.object.view.as_ref().unwrap();
+        let failed = view.content.failed().expect("failed in place");
+        assert_eq!(failed.hint.as_deref(), Some(said));
+    }
+}

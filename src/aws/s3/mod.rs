@@ -18,7 +18,7 @@ pub use object::ObjectBody;
 pub use walk::{Walked, walk_listing};
 pub use write::DELETE_BATCH;
 
-use super::interceptors::{BodyCap, OnRetryable, RetryNotifier};
+use super::interceptors::{BodyCap, OnRetryable, RepeatedHeaders, RetryNotifier};
 
 /// No S3 answer sts3 asks for is larger: a page of 1,000 keys is well under 1 MiB.
 const ANSWER_MAX_BYTES: u64 = 16 * 1024 * 1024;
@@ -30,6 +30,8 @@ pub struct S3Browser {
     pub(super) client: aws_sdk_s3::Client,
     /// Where S3 is, for messages.
     pub(super) place: String,
+    /// The customer key its reads carry (SSE-C), when one was given.
+    pub(super) sse_c: Option<crate::object::sse_c::CustomerKey>,
 }
 
 impl S3Browser {
@@ -45,6 +47,22 @@ impl S3Browser {
         Self {
             client: aws_sdk_s3::Client::from_conf(config),
             place: format!("S3 in region {region}"),
+            sse_c: self.sse_c.clone(),
+        }
+    }
+
+    /// Whether its reads carry a customer key.
+    pub fn has_customer_key(&self) -> bool {
+        self.sse_c.is_some()
+    }
+
+    /// The same client, its reads (HeadObject, GetObject) carrying `key`: an object encrypted
+    /// with a customer key (SSE-C) is read only so.
+    #[must_use]
+    pub fn with_customer_key(&self, key: crate::object::sse_c::CustomerKey) -> Self {
+        Self {
+            sse_c: Some(key),
+            ..self.clone()
         }
     }
 
@@ -59,7 +77,8 @@ impl S3Browser {
             // The slot is the cache: a swap must take effect on the next request.
             .identity_cache(IdentityCache::no_cache())
             .force_path_style(path_style)
-            .interceptor(BodyCap(ANSWER_MAX_BYTES));
+            .interceptor(BodyCap(ANSWER_MAX_BYTES))
+            .interceptor(RepeatedHeaders);
         if let Some(f) = on_retryable {
             builder = builder.interceptor(RetryNotifier(f));
         }
@@ -67,6 +86,7 @@ impl S3Browser {
         Self {
             client: aws_sdk_s3::Client::from_conf(s3_config),
             place: super::error::place_of("S3", config),
+            sse_c: None,
         }
     }
 }

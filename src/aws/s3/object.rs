@@ -24,6 +24,8 @@ pub struct ObjectBody {
     pub from: u64,
     /// Where they end (exclusive): the object's size unless the answer is a range of it.
     pub end: u64,
+    /// Encrypted with SSE-KMS or SSE-C: its ETag is no MD5 of its bytes.
+    pub encrypted: bool,
     body: Chunks,
 }
 
@@ -61,7 +63,18 @@ impl ObjectBody {
             etag,
             from,
             end: size,
+            encrypted: false,
             body: Box::pin(futures_util::stream::iter(chunks)),
+        }
+    }
+
+    /// The same body, of an object encrypted with SSE-KMS or SSE-C.
+    #[cfg(feature = "testing")]
+    #[must_use]
+    pub fn encrypted(self) -> Self {
+        Self {
+            encrypted: true,
+            ..self
         }
     }
 
@@ -118,6 +131,9 @@ impl S3Browser {
             .bucket(bucket)
             .key(key)
             .set_version_id(version.map(str::to_string))
+            .set_sse_customer_algorithm(self.sse_c.as_ref().map(|_| "AES256".to_string()))
+            .set_sse_customer_key(self.sse_c.as_ref().map(|k| k.base64().to_string()))
+            .set_sse_customer_key_md5(self.sse_c.as_ref().map(|k| k.md5().to_string()))
             .send()
             .await
         {
@@ -159,7 +175,13 @@ impl S3Browser {
             content_encoding: out.content_encoding().map(str::to_string),
             cache_control: out.cache_control().map(str::to_string),
             storage_class: out.storage_class().map(|c| c.as_str().to_string()),
-            server_side_encryption: out.server_side_encryption().map(|c| c.as_str().to_string()),
+            server_side_encryption: out
+                .server_side_encryption()
+                .map(|c| c.as_str().to_string())
+                .or_else(|| {
+                    out.sse_customer_algorithm()
+                        .map(|a| format!("SSE-C {a} (a customer-provided key)"))
+                }),
             kms_key_id: out.ssekms_key_id().map(str::to_string),
             version_id: out.version_id().map(str::to_string),
             checksums,
@@ -198,7 +220,10 @@ impl S3Browser {
             .get_object()
             .bucket(bucket)
             .key(key)
-            .set_version_id(version.map(str::to_string));
+            .set_version_id(version.map(str::to_string))
+            .set_sse_customer_algorithm(self.sse_c.as_ref().map(|_| "AES256".to_string()))
+            .set_sse_customer_key(self.sse_c.as_ref().map(|k| k.base64().to_string()))
+            .set_sse_customer_key_md5(self.sse_c.as_ref().map(|k| k.md5().to_string()));
         if from > 0 || to.is_some() {
             let end = to.map(|t| t.to_string()).unwrap_or_default();
             call = call.range(format!("bytes={from}-{end}"));
@@ -224,7 +249,15 @@ impl S3Browser {
             ));
         };
         let from = if ranged { from } else { 0 };
+        let kms = out.server_side_encryption().is_some_and(|e| {
+            matches!(
+                e,
+                aws_sdk_s3::types::ServerSideEncryption::AwsKms
+                    | aws_sdk_s3::types::ServerSideEncryption::AwsKmsDsse
+            )
+        });
         Ok(ObjectBody {
+            encrypted: kms || out.sse_customer_algorithm().is_some(),
             size,
             etag: out.e_tag().map(str::to_string),
             from,

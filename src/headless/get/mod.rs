@@ -94,7 +94,15 @@ pub async fn run(
     check_key(&args.key)?;
     let target = target_of(args)?;
     let split = super::split(settings, args.parallel, args.part_size)?;
+    let customer_key = args
+        .sse_c_key_file
+        .as_deref()
+        .map(read_customer_key)
+        .transpose()?;
     let mut session = Session::open(settings).await?;
+    if let Some(key) = customer_key {
+        session.clients.s3 = session.clients.s3.with_customer_key(key);
+    }
     let src = Source {
         bucket: &settings.target.bucket,
         key: &args.key,
@@ -105,6 +113,18 @@ pub async fn run(
         Target::File(path) => to_file(&mut session, src, &path, split).await,
         Target::Stream(path) => to_stream(&mut session, src, &path).await,
     }
+}
+
+/// The SSE-C key in `path`, or why not (the key itself is never said).
+fn read_customer_key(path: &Path) -> Result<crate::object::sse_c::CustomerKey, CommandError> {
+    let contents = fs::read(path).map_err(|e| {
+        CommandError::Usage(format!(
+            "cannot read the SSE-C key file {}: {e}",
+            path.display()
+        ))
+    })?;
+    crate::object::sse_c::CustomerKey::from_file(&contents)
+        .map_err(|why| CommandError::Usage(format!("{}: {why}", path.display())))
 }
 
 /// Into a FIFO or a device, as it is: nothing to rename, nothing to remove.

@@ -93,6 +93,9 @@ pub struct Transfer {
     pub etag: Option<String>,
     pub received: u64,
     md5: Option<Md5>,
+    /// The ETag may be an MD5 of the bytes (not for SSE-KMS or SSE-C objects, whose ETags S3
+    /// makes otherwise though they look like one).
+    digest_etag: bool,
 }
 
 impl Transfer {
@@ -106,6 +109,18 @@ impl Transfer {
             etag,
             received: 0,
             md5,
+            digest_etag: true,
+        }
+    }
+
+    /// The same download, of an object encrypted with SSE-KMS or SSE-C: its ETag is no MD5 of
+    /// its bytes, so none is checked (size and ETag still are).
+    #[must_use]
+    pub fn encrypted(self) -> Self {
+        Self {
+            md5: None,
+            digest_etag: false,
+            ..self
         }
     }
 
@@ -117,13 +132,14 @@ impl Transfer {
             etag,
             received: 0,
             md5: None,
+            digest_etag: true,
         }
     }
 
     /// The MD5 the whole file must have when its bytes were not hashed as they came (a
     /// download in parts of a single-part object): the shell reads the file back to check it.
     pub fn md5_after(&self) -> Option<[u8; 16]> {
-        if self.md5.is_some() {
+        if self.md5.is_some() || !self.digest_etag {
             return None;
         }
         Etag::parse(self.etag.as_deref()?).md5()
@@ -389,6 +405,15 @@ mod tests {
         t.received(b"hello");
         assert_eq!(t.check(), Ok(()));
         assert!(!Transfer::new(5, None).checks_md5());
+        // An encrypted object's ETag looks like an MD5 and is not one: nothing is checked.
+        let md5_like = Some("\"5eb63bbbe01eeed093cb22bb8f5acdc3\"".to_string());
+        let mut kms = Transfer::new(5, md5_like.clone()).encrypted();
+        assert!(!kms.checks_md5());
+        kms.received(b"other");
+        assert!(kms.check().is_ok());
+        let parts = Transfer::in_parts(5, md5_like).encrypted();
+        assert_eq!(parts.md5_after(), None);
+        assert!(parts.check_digest([0; 16]).is_ok());
         assert!(Transfer::new(5, Some("\"5eb63bbbe01eeed093cb22bb8f5acdc3\"".into())).checks_md5());
     }
 

@@ -7,6 +7,7 @@ pub mod detail;
 pub mod download;
 pub mod presign;
 pub mod preview;
+pub mod sse_c;
 pub mod tree;
 pub mod upload;
 
