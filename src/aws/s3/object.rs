@@ -188,6 +188,16 @@ impl S3Browser {
             metadata,
             restore: out.restore().map(str::to_string),
             archive_status: out.archive_status().map(|s| s.as_str().to_string()),
+            lock: out.object_lock_mode().map(|m| {
+                (
+                    m.as_str().to_string(),
+                    out.object_lock_retain_until_date()
+                        .and_then(crate::aws::chrono_time),
+                )
+            }),
+            legal_hold: out
+                .object_lock_legal_hold_status()
+                .map(|h| h.as_str().to_string()),
         })
     }
 

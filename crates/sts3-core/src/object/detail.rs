@@ -28,6 +28,10 @@ pub struct ObjectDetail {
     pub restore: Option<String>,
     /// `x-amz-archive-status`: an Intelligent-Tiering object in an archive tier.
     pub archive_status: Option<String>,
+    /// Object Lock: the retention mode (GOVERNANCE, COMPLIANCE) and until when.
+    pub lock: Option<(String, Option<DateTime<Utc>>)>,
+    /// Object Lock's legal hold (ON, OFF).
+    pub legal_hold: Option<String>,
 }
 
 impl ObjectDetail {
@@ -68,6 +72,30 @@ impl ObjectDetail {
         }
         if let Some(line) = self.archive_line(tz) {
             lines.push(("Archive".to_string(), line));
+        }
+        // Why a delete or an overwrite may be refused: said before one is tried.
+        if let Some((mode, until)) = &self.lock {
+            let until = until.map_or_else(String::new, |t| {
+                format!(
+                    " until {}",
+                    t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S %:z")
+                )
+            });
+            lines.push((
+                "Object lock".to_string(),
+                format!("{}{until}: no version deleted before then", printable(mode)),
+            ));
+        }
+        if let Some(hold) = &self.legal_hold {
+            let note = if hold.eq_ignore_ascii_case("ON") {
+                ": no version deleted while it holds"
+            } else {
+                ""
+            };
+            lines.push((
+                "Legal hold".to_string(),
+                format!("{}{note}", printable(hold)),
+            ));
         }
         for (algorithm, value) in &self.checksums {
             lines.push((
@@ -150,6 +178,40 @@ pub fn counted(n: usize, noun: &str) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn object_lock_and_a_legal_hold_say_what_they_keep() {
+        let locked = ObjectDetail {
+            lock: Some((
+                "COMPLIANCE".into(),
+                Some(Utc.with_ymd_and_hms(2027, 1, 2, 3, 4, 5).unwrap()),
+            )),
+            legal_hold: Some("ON".into()),
+            ..ObjectDetail::default()
+        };
+        let lines = locked.lines(FixedOffset::east_opt(0).unwrap());
+        let get = |label: &str| {
+            lines
+                .iter()
+                .find(|(l, _)| l == label)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(
+            get("Object lock"),
+            Some("COMPLIANCE until 2027-01-02 03:04:05 +00:00: no version deleted before then")
+        );
+        assert_eq!(
+            get("Legal hold"),
+            Some("ON: no version deleted while it holds")
+        );
+        let off = ObjectDetail {
+            legal_hold: Some("OFF".into()),
+            ..ObjectDetail::default()
+        };
+        let lines = off.lines(FixedOffset::east_opt(0).unwrap());
+        assert!(lines.iter().any(|(l, v)| l == "Legal hold" && v == "OFF"));
+        assert!(!lines.iter().any(|(l, _)| l == "Object lock"));
+    }
 
     #[test]
     fn an_archived_object_says_whether_it_is_restored() {
