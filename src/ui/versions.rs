@@ -28,9 +28,12 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, view: &VersionsVi
         Span::styled(" Versions ", theme::title()),
         Span::raw(format!("s3://{}/{} ", view.bucket, printable(&view.folder))),
     ]);
-    if let Some(label) = app.versioning.of(&view.bucket).label() {
-        title.push_span(Span::styled(format!("· {label} "), theme::dim()));
-    }
+    // Here the state is always said: "unknown" when the session may not ask, or S3 did not say.
+    let versioning = app.versioning.of(&view.bucket);
+    title.push_span(Span::styled(
+        format!("· {} ", versioning.state_word()),
+        theme::dim(),
+    ));
     let block =
         pane_block(title, is_focused(app, Focus::Objects)).title_bottom(footer(app, view, clock));
     let mut inner = block.inner(area);

@@ -136,3 +136,21 @@ fn an_archived_object_is_marked_and_z_asks_the_tier_with_its_wait() {
         "{text}"
     );
 }
+
+#[test]
+fn the_versions_title_says_the_state_even_when_it_is_unknown() {
+    // The bucket's versioning was never answered here.
+    let mut app = archived();
+    press(&mut app, 'v');
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    assert!(
+        text.contains("Versions s3://sts3-demo/ · versioning unknown "),
+        "{text}"
+    );
+    let mut app = shown();
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    assert!(
+        text.contains("Versions s3://sts3-demo/ · versioned "),
+        "{text}"
+    );
+}

@@ -34,6 +34,16 @@ impl Versioning {
         }
     }
 
+    /// The state in words, whatever it is (the versions view's title).
+    pub fn state_word(self) -> &'static str {
+        match self {
+            Versioning::Enabled => "versioned",
+            Versioning::Suspended => "versioning suspended",
+            Versioning::Never => "never versioned",
+            Versioning::Unknown => "versioning unknown",
+        }
+    }
+
     /// What a delete's confirmation says beforehand about what is kept.
     pub fn delete_note(self) -> Option<&'static str> {
         match self {
@@ -83,6 +93,10 @@ mod tests {
                 .contains("older versions kept")
         );
         assert_eq!(Versioning::Never.delete_note(), None);
+        assert_eq!(Versioning::Never.state_word(), "never versioned");
+        assert_eq!(Versioning::Unknown.state_word(), "versioning unknown");
+        assert_eq!(Versioning::Enabled.state_word(), "versioned");
+        assert_eq!(Versioning::Suspended.state_word(), "versioning suspended");
         assert_eq!(Versioning::Unknown.delete_note(), None);
     }
 }
