@@ -14,27 +14,6 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A new bucket `bucket` with versioning on.
-fn versioned_bucket(bucket: &str) -> (tokio::runtime::Runtime, aws_sdk_s3::Client) {
-    use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
-    let (rt, admin) = common::admin_s3();
-    rt.block_on(async {
-        admin.create_bucket().bucket(bucket).send().await.unwrap();
-        admin
-            .put_bucket_versioning()
-            .bucket(bucket)
-            .versioning_configuration(
-                VersioningConfiguration::builder()
-                    .status(BucketVersioningStatus::Enabled)
-                    .build(),
-            )
-            .send()
-            .await
-            .unwrap();
-    });
-    (rt, admin)
-}
-
 /// A session policy that may list `bucket` and its versions and read every version.
 fn version_reader(dir: &Path, bucket: &str) -> PathBuf {
     let path = dir.join("versions.json");
@@ -85,7 +64,7 @@ fn entries(out: &Output) -> Vec<serde_json::Value> {
 /// A new versioned bucket where `docs/a.txt` was written three times (`first`, `second`,
 /// `third`), then deleted: the version ids, oldest first, and the delete marker's last.
 fn three_versions_and_a_marker(bucket: &str) -> Vec<String> {
-    let (rt, admin) = versioned_bucket(bucket);
+    let (rt, admin) = common::versioned_bucket(bucket);
     let mut ids = Vec::new();
     rt.block_on(async {
         for body in ["first", "second", "third"] {
@@ -214,7 +193,7 @@ fn three_versions_and_a_delete_marker_are_listed_newest_first_and_each_version_r
 #[test]
 fn a_folder_of_2500_versions_is_listed_page_by_page_and_a_limit_stops_it() {
     let bucket = format!("versions-many-{}", std::process::id());
-    let (rt, admin) = versioned_bucket(&bucket);
+    let (rt, admin) = common::versioned_bucket(&bucket);
     // 25 keys of 100 versions each, 32 requests at once.
     rt.block_on(async {
         let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(32));

@@ -276,21 +276,8 @@ fn rm_deletes_keys_and_with_recursive_all_under_a_prefix_and_dry_run_nothing() {
 
 /// A new bucket `bucket` with versioning on, holding `keys` (each its key as its body).
 fn versioned_bucket(bucket: &str, keys: &[&str]) -> (tokio::runtime::Runtime, aws_sdk_s3::Client) {
-    use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
-    let (rt, admin) = common::admin_s3();
+    let (rt, admin) = common::versioned_bucket(bucket);
     rt.block_on(async {
-        admin.create_bucket().bucket(bucket).send().await.unwrap();
-        admin
-            .put_bucket_versioning()
-            .bucket(bucket)
-            .versioning_configuration(
-                VersioningConfiguration::builder()
-                    .status(BucketVersioningStatus::Enabled)
-                    .build(),
-            )
-            .send()
-            .await
-            .unwrap();
         for key in keys {
             admin
                 .put_object()

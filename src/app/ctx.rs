@@ -313,6 +313,23 @@ impl Step {
     }
 }
 
+impl Step {
+    /// What a failed read does `next`: nothing now, `ask` again now, or new credentials.
+    pub(crate) fn after_failure(
+        next: super::fetch::Next,
+        ask: impl FnOnce() -> Vec<Effect>,
+    ) -> Self {
+        match next {
+            super::fetch::Next::Wait => Self::default(),
+            super::fetch::Next::AskNow => Self::effects(ask()),
+            super::fetch::Next::Issue => Self {
+                issue: true,
+                ..Self::default()
+            },
+        }
+    }
+}
+
 impl From<()> for Step {
     fn from((): ()) -> Self {
         Self::default()

@@ -252,6 +252,27 @@ impl<T> Fetch<T> {
         }
     }
 
+    /// The request `id` failed, for a read shown in place (a view, a page of versions): the
+    /// failure decided as every request's is (one credential refresh), with `hint`, and not
+    /// asked again by itself after passing trouble (the user sees it and retries). What to do
+    /// next; `None` for a stale answer.
+    pub(crate) fn fail_in_place(
+        &mut self,
+        id: RequestId,
+        failure: AwsFailure,
+        hint: Option<String>,
+        (session, now): (SessionNow, DateTime<Utc>),
+    ) -> Option<Next> {
+        let (_, signed_with) = self.asking().filter(|(asked, _)| *asked == id)?;
+        let (mut failed, next) = decide(failure, self.streak(), signed_with, session, 1, now);
+        failed.hint = hint;
+        if failed.failure.is_transient() {
+            failed.retry = Retry::ByUser;
+        }
+        *self = Fetch::Failed(failed);
+        Some(next)
+    }
+
     /// The answer to `id` came: kept if `id` is the request this one waits for.
     pub(crate) fn answer(&mut self, id: RequestId, value: T) -> bool {
         if !self.is_asking(id) {

@@ -7,7 +7,7 @@
 //! (the marker removed), each after a `y`, and each predicted by the session policy first.
 
 use super::ctx::{Ctx, Prompt, Step, Written, uri};
-use super::fetch::{Fetch, Next, Retry, decide};
+use super::fetch::Fetch;
 use super::listing::LOOKAHEAD;
 use super::{Effect, Level, RequestId};
 use crate::bucket::{ObjectEntry, VersionCursor, VersionEntry, VersionPage, VersionRequest};
@@ -251,31 +251,13 @@ impl Versions {
         let hint = ctx
             .policy
             .and_then(|p| p.why_refused(&failure, "s3:ListBucketVersions", &view.bucket, ""));
-        let Some((_, signed_with)) = view.page.asking() else {
+        let Some(next) = view
+            .page
+            .fail_in_place(request, failure, hint, (ctx.session, ctx.now))
+        else {
             return Step::default();
         };
-        let (mut failed, next) = decide(
-            failure,
-            view.page.streak(),
-            signed_with,
-            ctx.session,
-            1,
-            ctx.now,
-        );
-        failed.hint = hint;
-        // Not asked again by itself after passing trouble: ctrl-r does.
-        if failed.failure.is_transient() {
-            failed.retry = Retry::ByUser;
-        }
-        view.page = Fetch::Failed(failed);
-        match next {
-            Next::Wait => Step::default(),
-            Next::AskNow => Step::effects(self.ask_page(ctx)),
-            Next::Issue => Step {
-                issue: true,
-                ..Step::default()
-            },
-        }
+        Step::after_failure(next, || self.ask_page(ctx))
     }
 
     /// New credentials are in use: the page that waited for them asks.

@@ -108,14 +108,7 @@ pub(super) fn write_object(
         }
         writeln!(out, "{}", json_line(&value))
     } else if style.long {
-        let when = object.last_modified().map_or_else(
-            || format!("{:19}", "-"),
-            |t| {
-                t.with_timezone(&Local)
-                    .format("%Y-%m-%d %H:%M:%S")
-                    .to_string()
-            },
-        );
+        let when = long_time(object);
         writeln!(out, "{when} {:>10} {}", object.size, printable(&object.key))
     } else {
         writeln!(out, "{} => {}", printable(&object.key), object.etag)
@@ -135,14 +128,7 @@ pub(super) fn write_version(
     let object = &entry.object;
     let latest = if entry.latest { " latest" } else { "" };
     if style.long {
-        let when = object.last_modified().map_or_else(
-            || format!("{:19}", "-"),
-            |t| {
-                t.with_timezone(&Local)
-                    .format("%Y-%m-%d %H:%M:%S")
-                    .to_string()
-            },
-        );
+        let when = long_time(object);
         let size = if entry.delete_marker {
             "DELETED".to_string()
         } else {
@@ -199,6 +185,18 @@ pub(super) fn write_version_summary(
     }
     writeln!(out, "No. of Versions = {}", tally.versions)?;
     writeln!(out, "No. of Delete Markers = {}", tally.markers)
+}
+
+/// `--long`'s time column: local, to the second (`-` when not given).
+fn long_time(object: &ObjectEntry) -> String {
+    object.last_modified().map_or_else(
+        || format!("{:19}", "-"),
+        |t| {
+            t.with_timezone(&Local)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        },
+    )
 }
 
 /// The last line: how many objects were listed (and, with `--summarize`, their total size).

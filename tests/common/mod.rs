@@ -193,6 +193,27 @@ pub fn put_objects(keys: &[String]) {
     );
 }
 
+/// A new bucket `bucket` on the service, with versioning on; the admin client.
+pub fn versioned_bucket(bucket: &str) -> (tokio::runtime::Runtime, aws_sdk_s3::Client) {
+    use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
+    let (rt, admin) = admin_s3();
+    rt.block_on(async {
+        admin.create_bucket().bucket(bucket).send().await.unwrap();
+        admin
+            .put_bucket_versioning()
+            .bucket(bucket)
+            .versioning_configuration(
+                VersioningConfiguration::builder()
+                    .status(BucketVersioningStatus::Enabled)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    });
+    (rt, admin)
+}
+
 /// The `sts3` binary built for this test run, with a clean environment.
 pub fn sts3() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sts3"));

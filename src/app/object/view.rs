@@ -4,7 +4,7 @@
 
 use super::{Content, ObjectActions, ObjectView, Target, ViewKind};
 use crate::app::ctx::{Ctx, Step};
-use crate::app::fetch::{Failed, Fetch, Next, Retry, decide};
+use crate::app::fetch::{Failed, Fetch};
 use crate::app::{Effect, ObjectFetch, RequestId};
 use crate::failure::AwsFailure;
 use crate::keymap::{Action, Key, KeyPress};
@@ -168,26 +168,13 @@ impl ObjectActions {
         let Some(view) = self.view.as_mut() else {
             return Step::default();
         };
-        let Some((_, signed_with)) = view.content.asking().filter(|(id, _)| *id == request) else {
+        let Some(next) = view
+            .content
+            .fail_in_place(request, failure, hint, (ctx.session, ctx.now))
+        else {
             return Step::default();
         };
-        let streak = view.content.streak();
-        let (mut failed, next) = decide(failure, streak, signed_with, ctx.session, 1, ctx.now);
-        failed.hint = hint;
-        // A view is not asked again by itself after passing trouble: the user sees it and
-        // presses the retry key.
-        if failed.failure.is_transient() {
-            failed.retry = Retry::ByUser;
-        }
-        view.content = Fetch::Failed(failed);
-        match next {
-            Next::Wait => Step::default(),
-            Next::AskNow => self.fetch_view(ctx).into(),
-            Next::Issue => Step {
-                issue: true,
-                ..Step::default()
-            },
-        }
+        Step::after_failure(next, || self.fetch_view(ctx))
     }
 
     /// New credentials are in use: a view that waited for them asks again, a download that
