@@ -423,10 +423,29 @@ fn confirm_unarchive_prompt(app: &App, width: usize) -> Option<Line<'static>> {
     };
     let fixed = head.len() + tail.chars().count() + keys.chars().count();
     let place = crate::app::ctx::uri(&asked.bucket, &asked.key);
-    let room = width.saturating_sub(fixed).max(8);
-    let place = super::keep_tail(&place, room);
+    // Too narrow for a name: the question and its keys alone, so the keys always show.
+    let (question, keys) = match width.checked_sub(fixed) {
+        Some(room) if room >= 8 => (
+            format!("{head}{}{tail}", super::keep_tail(&place, room)),
+            keys,
+        ),
+        _ => {
+            let tiny: Vec<String> = offered
+                .iter()
+                .map(|(k, t, _)| {
+                    let word = match t {
+                        crate::object::archive::Tier::Expedited => "exp",
+                        crate::object::archive::Tier::Standard => "std",
+                        crate::object::archive::Tier::Bulk => "bulk",
+                    };
+                    format!("{k} {word}")
+                })
+                .collect();
+            (format!("restore {class}? "), tiny.join(" · "))
+        }
+    };
     Some(Line::from(vec![
-        Span::styled(format!("{head}{place}{tail}"), theme::warn()),
+        Span::styled(question, theme::warn()),
         Span::styled(keys, theme::key_hint()),
     ]))
 }

@@ -135,6 +135,13 @@ fn an_archived_object_is_marked_and_z_asks_the_tier_with_its_wait() {
         ),
         "{text}"
     );
+    // At 40 columns the keys still show.
+    let text = format!("{}", draw(&mut app, at(1), 40, 12).backend());
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.contains("restore GLACIER? e exp · s std · b bulk"),
+        "{text}"
+    );
 }
 
 #[test]
