@@ -23,6 +23,9 @@ const ID_FROM: u16 = 72;
 /// Characters of a version id shown (ids run to 32 and more).
 const ID_CHARS: usize = 14;
 
+/// Show the ETag's column from this width on.
+const ETAG_FROM: u16 = 110;
+
 pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, view: &VersionsView, clock: Clock) {
     let mut title = Line::from(vec![
         Span::styled(" Versions ", theme::title()),
@@ -75,6 +78,7 @@ fn render_rows(frame: &mut Frame, area: Rect, view: &VersionsView, full_width: u
     let height = usize::from(area.height - 1); // minus the header row
     let offset = (view.cursor + 1).saturating_sub(height);
     let show_id = full_width >= ID_FROM;
+    let show_etag = full_width >= ETAG_FROM;
     let rows: Vec<TableRow> = view
         .rows
         .iter()
@@ -82,7 +86,7 @@ fn render_rows(frame: &mut Frame, area: Rect, view: &VersionsView, full_width: u
         .skip(offset)
         .take(height)
         .map(|(i, row)| {
-            let row_cells = cells(view, row, show_id, clock);
+            let row_cells = cells(view, row, (show_id, show_etag), clock);
             if i == view.cursor {
                 TableRow::new(row_cells).style(theme::cursor())
             } else {
@@ -101,13 +105,22 @@ fn render_rows(frame: &mut Frame, area: Rect, view: &VersionsView, full_width: u
         widths.push(Constraint::Length(u16::try_from(ID_CHARS).unwrap_or(14)));
         header.push("Version");
     }
+    if show_etag {
+        widths.push(Constraint::Length(34));
+        header.push("ETag");
+    }
     let table = Table::new(rows, widths)
         .header(TableRow::new(header).style(theme::label()))
         .column_spacing(1);
     frame.render_widget(table, area);
 }
 
-fn cells<'a>(view: &VersionsView, row: &'a Row, show_id: bool, clock: Clock) -> Vec<Cell<'a>> {
+fn cells<'a>(
+    view: &VersionsView,
+    row: &'a Row,
+    (show_id, show_etag): (bool, bool),
+    clock: Clock,
+) -> Vec<Cell<'a>> {
     let name = printable(view.relative(row)).into_owned();
     let Row::Version(v) = row else {
         return vec![
@@ -142,16 +155,31 @@ fn cells<'a>(view: &VersionsView, row: &'a Row, show_id: bool, clock: Clock) -> 
             )),
         )
     };
-    // An older version's name is dim: the latest stands out.
-    let name = if v.latest && !v.delete_marker {
-        Cell::from(name)
+    // An older version's name is dim: the latest stands out. An archived one says its class.
+    let style = if v.latest && !v.delete_marker {
+        ratatui::style::Style::default()
     } else {
-        Cell::from(Span::styled(name, theme::dim()))
+        theme::dim()
+    };
+    let name = match v.object.storage_class.name() {
+        Some(class) if crate::object::archive::is_archived(&v.object.storage_class) => {
+            Cell::from(Line::from(vec![
+                Span::styled(name, style),
+                Span::styled(format!(" {class}"), theme::key_hint()),
+            ]))
+        }
+        _ => Cell::from(Span::styled(name, style)),
     };
     let mut cells = vec![name, size, Cell::from(time), what];
     if show_id {
         cells.push(Cell::from(Span::styled(
             keep_head(&v.shown_id(), ID_CHARS),
+            theme::dim(),
+        )));
+    }
+    if show_etag && !v.delete_marker {
+        cells.push(Cell::from(Span::styled(
+            keep_head(v.object.etag.to_string().trim_matches('"'), 34),
             theme::dim(),
         )));
     }
