@@ -318,6 +318,10 @@ pub struct Options {
     /// Write debug logs to a file (never secrets).
     #[arg(short = 'd', long, global = true)]
     pub debug: bool,
+    /// Agree to pay for the requests (`x-amz-request-payer: requester`), as a requester-pays
+    /// bucket asks; the charges go to your account.
+    #[arg(long, global = true)]
+    pub requester_pays: bool,
     /// How to obtain credentials.
     #[arg(long, global = true, value_parser = mode_parser())]
     pub mode: Option<Mode>,

@@ -20,8 +20,8 @@ use thiserror::Error;
 pub enum CommandError {
     #[error("Caught exception issuing {mode} credentials: {failure}")]
     Issue { mode: Mode, failure: AwsFailure },
-    #[error("Caught exception accessing bucket {bucket}: {failure}")]
-    Bucket { bucket: String, failure: AwsFailure },
+    #[error("{0}")]
+    Bucket(Box<BucketFailure>),
     #[error("sts3: {0}")]
     Spec(#[from] SpecError),
     #[error("sts3: --limit 0 lists nothing; pass --limit 1 or more, or leave it out")]
@@ -49,6 +49,28 @@ pub enum CommandError {
     /// `sts3 exec`'s command could not be started (127: not found, 126: not runnable).
     #[error("sts3: {why}")]
     NotStarted { code: u8, why: String },
+}
+
+/// A request on the bucket (a listing) that failed.
+#[derive(Debug)]
+pub struct BucketFailure {
+    pub bucket: String,
+    pub failure: AwsFailure,
+    /// The way on, when there is one to say.
+    pub hint: Option<String>,
+}
+
+impl std::fmt::Display for BucketFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let said = format!(
+            "Caught exception accessing bucket {}: {}",
+            self.bucket, self.failure
+        );
+        match &self.hint {
+            Some(hint) => f.write_str(&crate::failure::and_then(&said, hint)),
+            None => f.write_str(&said),
+        }
+    }
 }
 
 /// A request on one object that failed.
@@ -87,7 +109,7 @@ impl CommandError {
             | CommandError::MfaPrompt(_)
             | CommandError::Usage(_) => 2,
             CommandError::Issue { .. }
-            | CommandError::Bucket { .. }
+            | CommandError::Bucket(_)
             | CommandError::Object(_)
             | CommandError::Output(_)
             | CommandError::Download(_)
@@ -222,12 +244,15 @@ impl<'a> Session<'a> {
     pub(super) async fn open(settings: &'a Settings) -> Result<Session<'a>, CommandError> {
         let base = settings.target.base_for(settings.target.mode);
         let config = load_base_config(&base).await;
-        let clients = Clients::build(
+        let mut clients = Clients::build(
             &config,
             settings.target.path_style(),
             base.profile.as_deref(),
             None,
         );
+        if settings.config.requester_pays == crate::settings::RequesterPays::Always {
+            clients.s3 = clients.s3.charged_to_requester(true);
+        }
         let code = mfa_code(settings)?;
         let credentials = settings
             .target
@@ -415,6 +440,7 @@ impl<'a> Session<'a> {
             self.credentials
                 .policy()
                 .and_then(|p| p.why_refused(&failure, get_action(src), src.bucket, src.key))
+                .or_else(|| self.payer_hint(&failure, Some((get_action(src), src.key))))
         };
         CommandError::Object(Box::new(ObjectFailure {
             bucket: src.bucket.to_string(),
@@ -433,10 +459,26 @@ impl<'a> Session<'a> {
 
     pub(super) fn bucket_error(&self, failure: AwsFailure) -> CommandError {
         tracing::debug!(%failure, "page failed");
-        CommandError::Bucket {
+        let hint = self.payer_hint(&failure, None);
+        CommandError::Bucket(Box::new(BucketFailure {
             bucket: self.settings.target.bucket.clone(),
             failure,
-        }
+            hint,
+        }))
+    }
+
+    /// A refusal the session policy does not explain (`action` on `key`, or the listing), on
+    /// a bucket that may be requester pays, when the requests did not agree to pay: how to.
+    fn payer_hint(&self, failure: &AwsFailure, on: Option<(&str, &str)>) -> Option<String> {
+        let bucket = &self.settings.target.bucket;
+        let explained = self.credentials.policy().is_some_and(|p| match on {
+            Some((action, key)) => p.why_refused(failure, action, bucket, key).is_some(),
+            None => p.bucket_refusal_hint("s3:ListBucket", bucket).is_some(),
+        });
+        let ask = self.settings.config.requester_pays == crate::settings::RequesterPays::Ask;
+        (ask && !explained && failure.kind == crate::failure::ErrorKind::AccessDenied).then(|| {
+            "if the bucket is requester pays, --requester-pays (or requester_pays = \"always\") agrees to pay for the requests".to_string()
+        })
     }
 }
 
@@ -551,7 +593,7 @@ impl crate::transfer::Renewal for SharedRenew<'_, '_> {
         self.seen = session.refreshes;
         match answer {
             Ok(()) => Ok(()),
-            Err(CommandError::Bucket { .. }) => Err(failure),
+            Err(CommandError::Bucket(_)) => Err(failure),
             Err(other) => {
                 self.stopped = Some(other);
                 Err(failure)

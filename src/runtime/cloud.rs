@@ -67,6 +67,8 @@ pub(crate) struct AwsCloud {
     /// The region S3 requests go to instead of the base options', when the bucket is elsewhere.
     s3_region: Mutex<Option<String>>,
     clock: Arc<dyn WallClock>,
+    /// S3 reads agree to pay (`requester_pays = "always"`, `--requester-pays`).
+    charged: bool,
 }
 
 impl AwsCloud {
@@ -83,6 +85,7 @@ impl AwsCloud {
             clients: Mutex::new(clients),
             path_style: settings.target.path_style(),
             on_retryable,
+            charged: settings.config.requester_pays == crate::settings::RequesterPays::Always,
             active: Mutex::new(None),
             s3_region: Mutex::new(None),
             clock,
@@ -127,6 +130,7 @@ impl Cloud for AwsCloud {
         };
         clients.slot.install(generation.0, secret);
         let mut clients = clients.clone();
+        clients.s3 = clients.s3.charged_to_requester(self.charged);
         if let Some(region) = self.s3_region.lock().ok().and_then(|r| r.clone()) {
             clients.s3 = clients.s3.in_region(&region);
         }

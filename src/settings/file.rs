@@ -41,6 +41,7 @@ pub struct FileConfig {
     pub part_size_mib: Option<u64>,
     pub delete_type_name_above: Option<usize>,
     pub mouse: Option<bool>,
+    pub requester_pays: Option<super::RequesterPays>,
     #[serde(default)]
     pub refresh: RefreshFile,
     #[serde(default)]
@@ -139,6 +140,7 @@ impl FileConfig {
             part_size_mib: self.part_size_mib.or(base.part_size_mib),
             delete_type_name_above: self.delete_type_name_above.or(base.delete_type_name_above),
             mouse: self.mouse.or(base.mouse),
+            requester_pays: self.requester_pays.or(base.requester_pays),
             refresh: RefreshFile {
                 margin_secs: self.refresh.margin_secs.or(base.refresh.margin_secs),
                 warn_secs: self.refresh.warn_secs.or(base.refresh.warn_secs),

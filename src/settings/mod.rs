@@ -245,6 +245,8 @@ pub struct Config {
     pub objects: ObjectSettings,
     /// Mouse capture in the TUI.
     pub mouse: bool,
+    /// Whether requests say the requester pays (a requester-pays bucket refuses the others).
+    pub requester_pays: RequesterPays,
     /// The config file, as named in messages.
     pub config_shown: String,
     /// The AWS CLI's config and credentials files, for the profile picker.
@@ -259,6 +261,19 @@ pub struct Config {
 }
 
 /// A value the embedded defaults must provide.
+/// Requester-pays buckets charge each request to whoever sends it, and refuse (403) the
+/// requests that do not agree to pay (`x-amz-request-payer: requester`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RequesterPays {
+    /// Agree only when asked to: a refusal says how (`--requester-pays`).
+    Ask,
+    /// Every request agrees to pay.
+    Always,
+    /// Never agree, and say nothing of it.
+    Never,
+}
+
 fn default_of<T>(value: Option<T>, key: &'static str) -> Result<T, SetupError> {
     value.ok_or(SetupError::MissingDefault(key))
 }
@@ -368,6 +383,11 @@ fn resolve_config(
         },
         objects: object_settings(file)?,
         mouse: default_of(file.mouse, "mouse")?,
+        requester_pays: if opts.requester_pays {
+            RequesterPays::Always
+        } else {
+            default_of(file.requester_pays, "requester_pays")?
+        },
         config_shown: config_path.to_string(),
         profile_files: env.profiles.clone(),
         policies_dir: None,

@@ -205,6 +205,17 @@ fn way_out_text(
             "{}: refresh credentials",
             key_name(app, Action::RefreshCredentials)
         ),
+        // A refusal the session policy does not explain: the bucket may be requester pays.
+        WayOut::AskAgain
+            if failed.failure.kind == crate::failure::ErrorKind::AccessDenied
+                && app.config.requester_pays == crate::settings::RequesterPays::Ask =>
+        {
+            format!(
+                "{}: {} · requester pays? requester_pays = \"always\" agrees to pay",
+                key_name(app, ask.action),
+                ask.word
+            )
+        }
         WayOut::AskAgain => format!("{}: {}", key_name(app, ask.action), ask.word),
     }
 }

@@ -116,6 +116,11 @@ fn rows(app: &App, clock: Clock, inner_width: usize) -> Vec<Row<'static>> {
     if let Some(text) = shared_text(app, clock, value_width) {
         rows.push(one(3, row("Shared", Span::styled(text, theme::key_hint()))));
     }
+    // Requester pays: every read is charged to this account.
+    if app.config.requester_pays == crate::settings::RequesterPays::Always {
+        let text = super::keep_head("reads charged to you (requester pays)", value_width);
+        rows.push(one(5, row("Charged", Span::styled(text, theme::warn()))));
+    }
     if s.clock_offset() != TimeDelta::zero() {
         let text = crate::app::clock_offset_text(s.clock_offset());
         rows.push(one(4, row("Clock", Span::styled(text, theme::warn()))));

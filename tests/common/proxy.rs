@@ -106,6 +106,8 @@ impl S3Step {
     };
 }
 
+// Each bool is one fault, switched on and off by the tests.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug)]
 pub struct Faults {
     /// Consumed one per STS call; `Pass` when empty.
@@ -122,6 +124,9 @@ pub struct Faults {
     pub sts_down: bool,
     /// Turn SeaweedFS's token rejections into S3's real `ExpiredToken` / `InvalidToken`.
     pub aws_token_errors: bool,
+    /// Act as a requester-pays bucket: refuse (403 `AccessDenied`, as S3 does) every S3
+    /// request that does not agree to pay (`x-amz-request-payer: requester`).
+    pub requester_pays: bool,
     /// Added to every request, as a far-away region's round trip would be.
     pub latency: Duration,
     /// `METHOD path -> status` for each request.
@@ -157,6 +162,7 @@ impl FaultProxy {
             down: false,
             sts_down: false,
             aws_token_errors: true,
+            requester_pays: false,
             latency: Duration::ZERO,
             log: Vec::new(),
             s3_body_bytes: Vec::new(),
@@ -517,6 +523,9 @@ impl Shared {
 
     fn next_s3_step(&self, label: &str) -> S3Step {
         let mut f = self.faults.lock().expect("faults lock");
+        if f.requester_pays && !label.contains("x-amz-request-payer=requester") {
+            return S3Step::ACCESS_DENIED;
+        }
         if let Some(i) = f.s3_once.iter().position(|(text, _)| label.contains(text)) {
             return f.s3_once.remove(i).1;
         }
@@ -677,12 +686,13 @@ fn label_of(parts: &hyper::http::request::Parts) -> String {
             .map_or(String::new(), |v| format!(" {name}={v}"))
     };
     format!(
-        "{} {}{}{}{}",
+        "{} {}{}{}{}{}",
         parts.method,
         parts.uri.path(),
         parts.uri.query().map_or(String::new(), |q| format!("?{q}")),
         header("range"),
-        header("if-match")
+        header("if-match"),
+        header("x-amz-request-payer")
     )
 }
 

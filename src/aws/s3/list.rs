@@ -66,6 +66,7 @@ impl S3Browser {
             // Keys may hold characters XML 1.0 cannot carry (ESC, BEL...): ask for them
             // URL-encoded and decode them here, as the AWS CLI does.
             .encoding_type(EncodingType::Url)
+            .set_request_payer(self.payer())
             .set_continuation_token(req.continuation_token.clone())
             .set_start_after(req.start_after.clone());
         if !req.prefix.is_empty() {

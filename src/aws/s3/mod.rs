@@ -32,6 +32,8 @@ pub struct S3Browser {
     pub(super) place: String,
     /// The customer key its reads carry (SSE-C), when one was given.
     pub(super) sse_c: Option<crate::object::sse_c::CustomerKey>,
+    /// Its reads agree to pay (`x-amz-request-payer: requester`).
+    pub(super) charged: bool,
 }
 
 impl S3Browser {
@@ -48,7 +50,24 @@ impl S3Browser {
             client: aws_sdk_s3::Client::from_conf(config),
             place: format!("S3 in region {region}"),
             sse_c: self.sse_c.clone(),
+            charged: self.charged,
         }
+    }
+
+    /// The same client, its reads (listings, HeadObject, GetObject, presigned URLs) agreeing
+    /// to pay for themselves when `charged` (a requester-pays bucket refuses the others).
+    #[must_use]
+    pub fn charged_to_requester(&self, charged: bool) -> Self {
+        Self {
+            charged,
+            ..self.clone()
+        }
+    }
+
+    /// `x-amz-request-payer` for its reads.
+    pub(super) fn payer(&self) -> Option<aws_sdk_s3::types::RequestPayer> {
+        self.charged
+            .then_some(aws_sdk_s3::types::RequestPayer::Requester)
     }
 
     /// Whether its reads carry a customer key.
@@ -87,6 +106,7 @@ impl S3Browser {
             client: aws_sdk_s3::Client::from_conf(s3_config),
             place: super::error::place_of("S3", config),
             sse_c: None,
+            charged: false,
         }
     }
 }

@@ -134,6 +134,7 @@ impl S3Browser {
             .set_sse_customer_algorithm(self.sse_c.as_ref().map(|_| "AES256".to_string()))
             .set_sse_customer_key(self.sse_c.as_ref().map(|k| k.base64().to_string()))
             .set_sse_customer_key_md5(self.sse_c.as_ref().map(|k| k.md5().to_string()))
+            .set_request_payer(self.payer())
             .send()
             .await
         {
@@ -233,7 +234,8 @@ impl S3Browser {
             .set_version_id(version.map(str::to_string))
             .set_sse_customer_algorithm(self.sse_c.as_ref().map(|_| "AES256".to_string()))
             .set_sse_customer_key(self.sse_c.as_ref().map(|k| k.base64().to_string()))
-            .set_sse_customer_key_md5(self.sse_c.as_ref().map(|k| k.md5().to_string()));
+            .set_sse_customer_key_md5(self.sse_c.as_ref().map(|k| k.md5().to_string()))
+            .set_request_payer(self.payer());
         if from > 0 || to.is_some() {
             let end = to.map(|t| t.to_string()).unwrap_or_default();
             call = call.range(format!("bytes={from}-{end}"));
@@ -334,6 +336,7 @@ impl S3Browser {
             .bucket(bucket)
             .key(key)
             .set_version_id(version.map(str::to_string))
+            .set_request_payer(self.payer())
             .presigned(config)
             .await
             .map_err(|e| failure_from_sdk(&e, &self.place, OBJECT))?;

@@ -36,7 +36,8 @@ impl S3Browser {
             .list_object_versions()
             .bucket(&req.bucket)
             .max_keys(req.max_keys)
-            .encoding_type(EncodingType::Url);
+            .encoding_type(EncodingType::Url)
+            .set_request_payer(self.payer());
         if !req.prefix.is_empty() {
             call = call.prefix(&req.prefix);
         }

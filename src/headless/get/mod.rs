@@ -293,7 +293,7 @@ impl Renewal for Renew<'_, '_> {
         let signed_with = self.session.refreshes;
         match self.session.recover(failure.clone(), signed_with).await {
             Ok(()) => Ok(()),
-            Err(CommandError::Bucket { .. }) => Err(failure),
+            Err(CommandError::Bucket(_)) => Err(failure),
             Err(other) => {
                 self.stopped = Some(other);
                 Err(failure)

@@ -741,7 +741,23 @@ fn each_inline_error_offers_its_own_way_out() {
     let down = AwsFailure::new(crate::failure::ErrorKind::Network, None, "refused");
     assert!(fail(down, 10).contains("retrying in 5s · C-r: retry now"));
     let denied = AwsFailure::from_service(Some("AccessDenied"), None, Some(403));
-    assert!(fail(denied.clone(), 10).contains("C-r: retry"));
+    let t = fail(denied.clone(), 10);
+    assert!(
+        t.contains("C-r: retry · requester pays? requester_pays = \"always\" agrees to pay"),
+        "a refusal the policy does not explain may be a requester-pays bucket's: {t}"
+    );
+    // requester_pays = "never": nothing said of it.
+    let (mut app, pending) = app_with(Mode::Federated, 900, Some(root_page()));
+    app.config.requester_pays = crate::settings::RequesterPays::Never;
+    app.update(
+        Msg::PageFailed {
+            request: pending.unwrap(),
+            failure: denied.clone(),
+        },
+        at(10),
+    );
+    let t = screen_text(&draw(&mut app, at(10), 100, 30));
+    assert!(t.contains("C-r: retry") && !t.contains("requester pays"), "{t}");
     // The same denial once the session ran out (and the refresh then failed): r is the way.
     let (mut app, pending) = app_with(Mode::Federated, 900, Some(root_page()));
     fail_refreshes_until(&mut app, 600, 960);

@@ -161,3 +161,16 @@ fn the_versions_title_says_the_state_even_when_it_is_unknown() {
         "{text}"
     );
 }
+
+#[test]
+fn the_session_pane_says_when_reads_are_charged_to_the_requester() {
+    let mut app = shown();
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    assert!(!text.contains("Charged"), "{text}");
+    app.config.requester_pays = crate::settings::RequesterPays::Always;
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    assert!(
+        text.contains("Charged   reads charged to you (requester pays)"),
+        "{text}"
+    );
+}

@@ -96,7 +96,11 @@ mod tests {
         assert_eq!(key.md5(), STANDARD.encode(Md5::digest(raw)));
         let text = format!("{}\n", STANDARD.encode(raw));
         assert_eq!(CustomerKey::from_file(text.as_bytes()).unwrap(), key);
-        assert_ne!(CustomerKey::from_file(&[8u8; 32]).unwrap(), key, "another key");
+        assert_ne!(
+            CustomerKey::from_file(&[8u8; 32]).unwrap(),
+            key,
+            "another key"
+        );
         assert_eq!(format!("{key:?}"), "CustomerKey(<redacted>)");
         assert!(!format!("{key:?}").contains(key.base64()));
         let short = CustomerKey::from_file(b"too short").unwrap_err();
