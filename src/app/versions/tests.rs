@@ -250,6 +250,26 @@ fn the_object_keys_act_on_the_version_selected() {
             Effect::Presign { key, version: Some(v), .. } if key == "a.txt" && v == "v2")),
         "{fx:?}"
     );
+    let _ = app.update(special(Key::Esc), at(5)); // the URL's popup
+    assert_eq!(app.top(), Layer::Versions);
+    let fx = app.update(special(Key::Enter), at(5));
+    assert!(
+        fx.iter().any(|e| matches!(e,
+            Effect::FetchObject { key, version: Some(v), what: ObjectFetch::Detail, .. }
+                if key == "a.txt" && v == "v2")),
+        "Enter: the version's detail: {fx:?}"
+    );
+    let _ = app.update(special(Key::Esc), at(5));
+    let fx = app.update(key('s'), at(5));
+    assert!(
+        matches!(fx.first(), Some(Effect::CheckDownloadTarget { .. })),
+        "{fx:?}"
+    );
+    let download = app.object.download.as_ref().expect("a download");
+    assert_eq!(
+        (download.key.as_str(), download.version.as_deref()),
+        ("a.txt", Some("v2"))
+    );
     // A delete marker has nothing to show.
     let mut app = shown();
     let fx = app.update(key('p'), at(4));

@@ -757,7 +757,10 @@ fn each_inline_error_offers_its_own_way_out() {
         at(10),
     );
     let t = screen_text(&draw(&mut app, at(10), 100, 30));
-    assert!(t.contains("C-r: retry") && !t.contains("requester pays"), "{t}");
+    assert!(
+        t.contains("C-r: retry") && !t.contains("requester pays"),
+        "{t}"
+    );
     // The same denial once the session ran out (and the refresh then failed): r is the way.
     let (mut app, pending) = app_with(Mode::Federated, 900, Some(root_page()));
     fail_refreshes_until(&mut app, 600, 960);
