@@ -505,7 +505,7 @@ fn config_file_with_an_unknown_key() {
     expect(
         &out,
         2,
-        "sts3: config file unknown.toml line 1, column 1: unknown field `bukket`, expected one of `bucket`, `prefix`, `user`, `region`, `profile`, `endpoint_url`, `mode`, `duration`, `allow_get_object`, `role_arn`, `session_name`, `external_id`, `mfa_serial`, `policy`, `page_size`, `debug`, `limit`, `json`, `folders`, `long`, `summarize`, `parallel`, `preview_bytes`, `download_dir`, `presign_secs`, `part_size_mib`, `delete_type_name_above`, `mouse`, `refresh`, `timeouts`, `modes`; fix or remove that line",
+        "sts3: config file unknown.toml line 1, column 1: unknown field `bukket`, expected one of `bucket`, `prefix`, `user`, `region`, `profile`, `endpoint_url`, `mode`, `duration`, `allow_get_object`, `role_arn`, `session_name`, `external_id`, `mfa_serial`, `policy`, `page_size`, `debug`, `limit`, `json`, `folders`, `long`, `summarize`, `parallel`, `preview_bytes`, `download_dir`, `presign_secs`, `part_size_mib`, `delete_type_name_above`, `mouse`, `requester_pays`, `refresh`, `timeouts`, `modes`; fix or remove that line",
     );
 }
 
@@ -530,7 +530,7 @@ fn keymap_binding_to_an_unknown_action() {
     expect(
         &out,
         2,
-        "sts3: keymap km-action.toml: unknown action \"fly\"; known actions: quit, help, focus_next, focus_prev, up, down, page_up, page_down, top, bottom, open, parent, filter, reload, refresh_credentials, mode_federated, mode_role, mode_session, mode_cycle, suspend, preview, download, presign, sort, cancel, wrap, edit_policy, templates, access_check, buckets, profiles, region, history, copy_uri, copy_arn, share, shell, delete, upload, go_to, scroll_left, scroll_right, mark, mark_all, new_folder, copy_object, move_object, unfinished_uploads, versions, restore",
+        "sts3: keymap km-action.toml: unknown action \"fly\"; known actions: quit, help, focus_next, focus_prev, up, down, page_up, page_down, top, bottom, open, parent, filter, reload, refresh_credentials, mode_federated, mode_role, mode_session, mode_cycle, suspend, preview, download, presign, sort, cancel, wrap, edit_policy, templates, access_check, buckets, profiles, region, history, copy_uri, copy_arn, share, shell, delete, upload, go_to, scroll_left, scroll_right, mark, mark_all, new_folder, copy_object, move_object, unfinished_uploads, versions, restore, requester_pays",
     );
 }
 

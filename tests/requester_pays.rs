@@ -76,3 +76,32 @@ fn a_requester_pays_bucket_is_read_once_the_requests_agree_to_pay() {
         assert!(!text(&out.stderr).contains(HINT), "{value}");
     }
 }
+
+#[test]
+fn in_the_tui_dollar_agrees_to_pay_and_the_listing_comes() {
+    use std::time::Duration;
+    let s = service();
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    proxy.set(|f| f.requester_pays = true);
+    let tui = common::start_tui(&proxy.url, &[], &[], 120, 40);
+    let screen = tui.wait_for("requester pays? $: agree to pay", Duration::from_secs(20));
+    assert!(screen.contains("AccessDenied"), "{screen}");
+    tui.keys(&["$"]);
+    let screen = tui.wait_for("docs/", Duration::from_secs(20));
+    assert!(
+        screen.contains("Charged   reads charged to you (requester pays)"),
+        "{screen}"
+    );
+    let listed: Vec<String> = proxy
+        .log()
+        .into_iter()
+        .filter(|l| l.starts_with("GET") && l.contains("list-type=2"))
+        .collect();
+    assert!(
+        listed
+            .last()
+            .is_some_and(|l| l.contains("x-amz-request-payer=requester")),
+        "{listed:?}"
+    );
+    tui.quit();
+}

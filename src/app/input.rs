@@ -105,6 +105,26 @@ impl App {
         Some(self.apply(step, now))
     }
 
+    /// `$`: S3 reads agree to pay for themselves (a requester-pays bucket refuses the
+    /// others), or no longer; the listing is asked again so.
+    fn toggle_charged(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+        self.payer = match self.payer {
+            super::Payer::Owner => super::Payer::Requester,
+            super::Payer::Requester => super::Payer::Owner,
+        };
+        let charged = self.payer == super::Payer::Requester;
+        let said = if charged {
+            "reads now agree to pay for themselves (requester pays): charges go to your account"
+        } else {
+            "reads no longer agree to pay for themselves"
+        };
+        self.notify(said, Level::Warn, now);
+        self.history.record(now, Level::Warn, said);
+        let mut effects = vec![Effect::ChargeRequester { on: charged }];
+        effects.extend(self.reload(now));
+        effects
+    }
+
     /// Esc, or any other movement, stops a walk to the end; what is loaded stays. The effects
     /// that stop it, and whether the key did nothing else (Esc).
     fn stop_walk_for(
@@ -229,6 +249,7 @@ impl App {
             ),
             Action::Versions => with!(self.versions, now, super::versions::Versions::open),
             Action::Restore => with!(self.unarchive, now, super::unarchive::Unarchive::ask),
+            Action::RequesterPays => self.toggle_charged(now),
             Action::CopyObject => self.open_copy_prompt(false, now),
             Action::MoveObject => self.open_copy_prompt(true, now),
             Action::Mark => {

@@ -133,6 +133,14 @@ pub(crate) enum Input {
     ConfirmUnarchive,
 }
 
+/// Who pays for S3 reads: the bucket's owner, or (a requester-pays bucket asks it) this
+/// account, every read saying so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Payer {
+    Owner,
+    Requester,
+}
+
 /// How long notices stay up.
 pub(crate) const NOTICE_SECS: i64 = 4;
 
@@ -205,6 +213,8 @@ pub(crate) struct App {
     pub(crate) versions: versions::Versions,
     /// Restoring an archived object (`z`).
     pub(crate) unarchive: unarchive::Unarchive,
+    /// Who pays for S3 reads (requester pays: the config, or `$`).
+    pub(crate) payer: Payer,
     pub(crate) help_visible: bool,
     /// The first line of the help shown (when it does not fit; the view clamps it).
     pub(crate) help_scroll: usize,
@@ -261,6 +271,11 @@ impl App {
             leftovers: unfinished::UnfinishedUploads::default(),
             versions: versions::Versions::default(),
             unarchive: unarchive::Unarchive::default(),
+            payer: if config.requester_pays == crate::settings::RequesterPays::Always {
+                Payer::Requester
+            } else {
+                Payer::Owner
+            },
             versioning: versioning::BucketVersioning::default(),
             uploads: upload::Uploads::default(),
             buckets: None,

@@ -408,6 +408,10 @@ pub(crate) enum Effect {
     SetBases {
         bases: Vec<(crate::credentials::Mode, crate::settings::BaseOptions)>,
     },
+    /// S3 reads agree to pay for themselves from now on (requester pays), or no longer.
+    ChargeRequester {
+        on: bool,
+    },
     /// Send S3 requests to `region` from now on (`None`: the base options' region).
     SetS3Region {
         region: Option<String>,

@@ -31,6 +31,9 @@ pub(crate) trait Cloud: Send + Sync {
     /// Sends S3 requests to `region` from now on (the bucket is there), or to the base
     /// options' region again (`None`).
     fn set_s3_region(&self, region: Option<String>);
+    /// S3 reads agree to pay for themselves from now on (`x-amz-request-payer: requester`),
+    /// or no longer.
+    fn charge_requester(&self, on: bool);
 }
 
 fn no_credentials_yet() -> AwsFailure {
@@ -67,8 +70,8 @@ pub(crate) struct AwsCloud {
     /// The region S3 requests go to instead of the base options', when the bucket is elsewhere.
     s3_region: Mutex<Option<String>>,
     clock: Arc<dyn WallClock>,
-    /// S3 reads agree to pay (`requester_pays = "always"`, `--requester-pays`).
-    charged: bool,
+    /// S3 reads agree to pay (`requester_pays = "always"`, `--requester-pays`, `$`).
+    charged: std::sync::atomic::AtomicBool,
 }
 
 impl AwsCloud {
@@ -85,7 +88,9 @@ impl AwsCloud {
             clients: Mutex::new(clients),
             path_style: settings.target.path_style(),
             on_retryable,
-            charged: settings.config.requester_pays == crate::settings::RequesterPays::Always,
+            charged: std::sync::atomic::AtomicBool::new(
+                settings.config.requester_pays == crate::settings::RequesterPays::Always,
+            ),
             active: Mutex::new(None),
             s3_region: Mutex::new(None),
             clock,
@@ -130,7 +135,9 @@ impl Cloud for AwsCloud {
         };
         clients.slot.install(generation.0, secret);
         let mut clients = clients.clone();
-        clients.s3 = clients.s3.charged_to_requester(self.charged);
+        clients.s3 = clients
+            .s3
+            .charged_to_requester(self.charged.load(std::sync::atomic::Ordering::SeqCst));
         if let Some(region) = self.s3_region.lock().ok().and_then(|r| r.clone()) {
             clients.s3 = clients.s3.in_region(&region);
         }
@@ -171,6 +178,15 @@ impl Cloud for AwsCloud {
             && let Some(clients) = active.as_mut()
         {
             clients.s3 = clients.s3.in_region(&region);
+        }
+    }
+
+    fn charge_requester(&self, on: bool) {
+        self.charged.store(on, std::sync::atomic::Ordering::SeqCst);
+        if let Ok(mut active) = self.active.lock()
+            && let Some(clients) = active.as_mut()
+        {
+            clients.s3 = clients.s3.charged_to_requester(on);
         }
     }
 

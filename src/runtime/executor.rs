@@ -170,6 +170,7 @@ impl Executor {
             | Effect::StopListing) => self.run_listing(listing),
             Effect::SetBases { bases } => self.cloud.set_bases(bases),
             Effect::SetS3Region { region } => self.cloud.set_s3_region(region),
+            Effect::ChargeRequester { on } => self.cloud.charge_requester(on),
             lab @ (Effect::CheckAccess { .. }
             | Effect::ReadUserPolicies { .. }
             | Effect::ListBuckets { .. }

@@ -137,6 +137,9 @@ impl Cloud for FakeCloud {
     fn set_bases(&self, _bases: Vec<(Mode, crate::settings::BaseOptions)>) {}
     fn set_s3_region(&self, _region: Option<String>) {}
 
+    // The scripted S3 has no requester-pays bucket: nothing to agree to.
+    fn charge_requester(&self, _on: bool) {}
+
     fn issue(&self, request: CredentialRequest) -> BoxFuture<'static, Result<Issued, AwsFailure>> {
         let mode = request.mode();
         let local = self.clock.now();

@@ -208,12 +208,14 @@ fn way_out_text(
         // A refusal the session policy does not explain: the bucket may be requester pays.
         WayOut::AskAgain
             if failed.failure.kind == crate::failure::ErrorKind::AccessDenied
-                && app.config.requester_pays == crate::settings::RequesterPays::Ask =>
+                && app.config.requester_pays == crate::settings::RequesterPays::Ask
+                && app.payer == crate::app::Payer::Owner =>
         {
             format!(
-                "{}: {} · requester pays? requester_pays = \"always\" agrees to pay",
+                "{}: {} · requester pays? {}: agree to pay",
                 key_name(app, ask.action),
-                ask.word
+                ask.word,
+                key_name(app, Action::RequesterPays)
             )
         }
         WayOut::AskAgain => format!("{}: {}", key_name(app, ask.action), ask.word),

@@ -117,7 +117,7 @@ fn rows(app: &App, clock: Clock, inner_width: usize) -> Vec<Row<'static>> {
         rows.push(one(3, row("Shared", Span::styled(text, theme::key_hint()))));
     }
     // Requester pays: every read is charged to this account.
-    if app.config.requester_pays == crate::settings::RequesterPays::Always {
+    if app.payer == crate::app::Payer::Requester {
         let text = super::keep_head("reads charged to you (requester pays)", value_width);
         rows.push(one(5, row("Charged", Span::styled(text, theme::warn()))));
     }

@@ -202,6 +202,7 @@ pub enum Action {
     UnfinishedUploads,
     Versions,
     Restore,
+    RequesterPays,
 }
 
 impl Action {

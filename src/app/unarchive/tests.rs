@@ -153,6 +153,28 @@ fn a_restore_in_progress_or_refused_is_said() {
 }
 
 #[test]
+fn dollar_agrees_to_pay_for_reads_and_asks_the_listing_again_then_takes_it_back() {
+    let mut app = listed(true);
+    assert_eq!(app.payer, crate::app::Payer::Owner);
+    let fx = app.update(key('$'), at(2));
+    assert_eq!(fx.first(), Some(&Effect::ChargeRequester { on: true }));
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::ListPage { .. })),
+        "the listing again: {fx:?}"
+    );
+    assert_eq!(app.payer, crate::app::Payer::Requester);
+    assert!(
+        notice(&app).starts_with("reads now agree to pay"),
+        "{}",
+        notice(&app)
+    );
+    let fx = app.update(key('$'), at(3));
+    assert_eq!(fx.first(), Some(&Effect::ChargeRequester { on: false }));
+    assert_eq!(app.payer, crate::app::Payer::Owner);
+    assert_eq!(notice(&app), "reads no longer agree to pay for themselves");
+}
+
+#[test]
 fn a_read_refused_for_an_archive_or_a_customer_key_says_the_way_on() {
     let cases = [
         (

@@ -319,7 +319,7 @@ fn help_overlay() {
         text.contains("a preview's long lines: scroll right"),
         "{text}"
     );
-    assert!(text.contains("j/k scroll · 29-50 of 50"), "{text}");
+    assert!(text.contains("j/k scroll · 30-51 of 51"), "{text}");
     assert!(
         !text.contains("q C-c     quit"),
         "scrolled past the first line"
@@ -743,7 +743,7 @@ fn each_inline_error_offers_its_own_way_out() {
     let denied = AwsFailure::from_service(Some("AccessDenied"), None, Some(403));
     let t = fail(denied.clone(), 10);
     assert!(
-        t.contains("C-r: retry · requester pays? requester_pays = \"always\" agrees to pay"),
+        t.contains("C-r: retry · requester pays? $: agree to pay"),
         "a refusal the policy does not explain may be a requester-pays bucket's: {t}"
     );
     // requester_pays = "never": nothing said of it.

@@ -167,7 +167,8 @@ fn the_session_pane_says_when_reads_are_charged_to_the_requester() {
     let mut app = shown();
     let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
     assert!(!text.contains("Charged"), "{text}");
-    app.config.requester_pays = crate::settings::RequesterPays::Always;
+    let _ = app.update(Msg::KeyPressed(KeyPress::plain(Key::Esc)), at(1));
+    press(&mut app, '$');
     let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
     assert!(
         text.contains("Charged   reads charged to you (requester pays)"),
