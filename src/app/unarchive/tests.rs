@@ -103,6 +103,19 @@ fn deep_archive_offers_no_expedited_tier_and_another_key_asks_nothing() {
     assert_eq!(sent(&fx), None);
     assert_eq!(notice(&app), "nothing was asked of S3");
     assert!(app.unarchive.current.is_none());
+    // A tier's letter with ctrl or alt is not that tier.
+    for press in [
+        crate::keymap::KeyPress::ctrl('s'),
+        crate::keymap::KeyPress {
+            key: crate::keymap::Key::Char('s'),
+            ctrl: false,
+            alt: true,
+        },
+    ] {
+        let _ = app.update(key('z'), at(2));
+        assert_eq!(sent(&app.update(Msg::KeyPressed(press), at(2))), None);
+        assert_eq!(notice(&app), "nothing was asked of S3");
+    }
     // Standard is there.
     let _ = app.update(key('z'), at(2));
     let (_, k, _, tier) = sent(&app.update(key('s'), at(2))).unwrap();
