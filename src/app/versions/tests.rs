@@ -117,6 +117,20 @@ fn rows_come_in_key_order_with_folders_and_each_key_s_versions_newest_first() {
 }
 
 #[test]
+fn a_short_first_page_asks_the_next_at_once() {
+    let (mut app, request) = opened();
+    let fx = app.update(
+        Msg::VersionsListed {
+            request,
+            result: Ok(vpage(&[], vec![version("a", "1", true)], Some("a"))),
+        },
+        at(3),
+    );
+    let (_, page) = asked(&fx).expect("fewer rows than the lookahead: the next page");
+    assert_eq!(page.from.unwrap().key_marker, "a");
+}
+
+#[test]
 fn pages_load_as_the_cursor_nears_the_end_and_stale_answers_are_dropped() {
     let (mut app, request) = opened();
     // A page of 150 rows: the cursor is far from its end, so no more is asked.
