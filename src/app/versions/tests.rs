@@ -448,3 +448,130 @@ fn the_view_hides_when_another_bucket_is_shown() {
     app.listing.open_bucket("other-bucket", "");
     assert_eq!(app.top(), Layer::Listing);
 }
+
+#[test]
+fn movement_keys_move_the_cursor_and_v_closes_the_view() {
+    let mut app = shown();
+    app.listing.set_height(2);
+    let cursor = |app: &App| app.versions.shown().unwrap().cursor;
+    let _ = app.update(special(Key::End), at(4));
+    assert_eq!(cursor(&app), 4);
+    let _ = app.update(key('k'), at(4));
+    assert_eq!(cursor(&app), 3, "up");
+    let _ = app.update(special(Key::PageUp), at(4));
+    assert_eq!(cursor(&app), 1, "a page up");
+    let _ = app.update(special(Key::PageDown), at(4));
+    assert_eq!(cursor(&app), 3, "a page down");
+    let _ = app.update(special(Key::Home), at(4));
+    assert_eq!(cursor(&app), 0, "the top");
+    let _ = app.update(key('v'), at(4));
+    assert_eq!(app.top(), Layer::Listing);
+    assert!(app.versions.shown().is_none());
+}
+
+/// A view of 150 rows with the cursor back at the top while page 2 is on its way: its
+/// request.
+fn second_page_asked() -> (App, RequestId) {
+    let (mut app, request) = opened();
+    let many: Vec<VersionEntry> = (0..150)
+        .map(|i| version(&format!("k{i:03}"), "v", true))
+        .collect();
+    let _ = app.update(
+        Msg::VersionsListed {
+            request,
+            result: Ok(vpage(&[], many, Some("k149"))),
+        },
+        at(3),
+    );
+    let fx = app.update(special(Key::End), at(4));
+    let (second, _) = asked(&fx).unwrap();
+    let _ = app.update(special(Key::Home), at(4));
+    (app, second)
+}
+
+fn expired() -> AwsFailure {
+    AwsFailure::new(
+        ErrorKind::ExpiredToken,
+        Some("ExpiredToken"),
+        "The provided token has expired.",
+    )
+}
+
+/// New credentials for the issue among `fx`: their effects.
+fn issued(app: &mut App, fx: &[Effect], secs: i64) -> Vec<Effect> {
+    let Some(Effect::IssueCredentials { generation, .. }) = fx
+        .iter()
+        .find(|e| matches!(e, Effect::IssueCredentials { .. }))
+    else {
+        panic!("no issue in {fx:?}");
+    };
+    app.update(
+        Msg::CredentialsIssued {
+            generation: *generation,
+            info: crate::app::tests::info(crate::credentials::Mode::Federated, at(secs), 3600),
+        },
+        at(secs),
+    )
+}
+
+#[test]
+fn a_page_that_waits_for_credentials_asks_when_they_come_and_an_idle_one_does_not() {
+    // Page 2 refused for an expired token, the cursor far from the end: it still asks.
+    let (mut app, second) = second_page_asked();
+    let fx = app.update(
+        Msg::VersionsListed {
+            request: second,
+            result: Err(expired()),
+        },
+        at(5),
+    );
+    let fx = issued(&mut app, &fx, 6);
+    let (_, page) = asked(&fx).expect("the failed page asks with the new credentials");
+    assert_eq!(page.from.unwrap().key_marker, "k149");
+    // An idle view far from its end asks nothing when credentials come.
+    let (mut app, request) = opened();
+    let many: Vec<VersionEntry> = (0..150)
+        .map(|i| version(&format!("k{i:03}"), "v", true))
+        .collect();
+    let _ = app.update(
+        Msg::VersionsListed {
+            request,
+            result: Ok(vpage(&[], many, Some("k149"))),
+        },
+        at(3),
+    );
+    let fx = app.update(key('r'), at(4));
+    assert_eq!(asked(&issued(&mut app, &fx, 5)), None);
+}
+
+#[test]
+fn r_after_the_refresh_was_used_lets_the_new_credentials_ask_again() {
+    let (mut app, request) = opened();
+    let fx = app.update(
+        Msg::VersionsListed {
+            request,
+            result: Err(expired()),
+        },
+        at(3),
+    );
+    let fx = issued(&mut app, &fx, 4);
+    let (again, _) = asked(&fx).unwrap();
+    // Refused again: the one automatic refresh is used, the user decides.
+    let fx = app.update(
+        Msg::VersionsListed {
+            request: again,
+            result: Err(expired()),
+        },
+        at(5),
+    );
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, Effect::IssueCredentials { .. })),
+        "{fx:?}"
+    );
+    let fx = app.update(key('r'), at(6));
+    assert!(
+        asked(&issued(&mut app, &fx, 7)).is_some(),
+        "r: the page asks again"
+    );
+}
