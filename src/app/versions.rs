@@ -410,7 +410,7 @@ impl Versions {
                 );
             }
             // The key comes back as the version under the marker.
-            let under = view.rows[view.cursor + 1..]
+            let under = view.rows[view.cursor..]
                 .iter()
                 .take_while(|r| r.key() == key)
                 .find_map(|r| match r {

@@ -286,6 +286,10 @@ fn the_object_keys_act_on_the_version_selected() {
     );
     // A delete marker has nothing to show.
     let mut app = shown();
+    let fx = app.update(special(Key::Enter), at(4));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::FetchObject { .. })));
+    assert!(notice(&app).contains("a delete marker has no content"));
+    assert_eq!(app.top(), Layer::Versions);
     let fx = app.update(key('p'), at(4));
     assert!(!fx.iter().any(|e| matches!(e, Effect::FetchObject { .. })));
     assert!(notice(&app).contains("a delete marker has no content"));
@@ -402,10 +406,15 @@ fn undelete_is_predicted_and_the_way_out_named() {
         at(6),
     );
     assert_eq!(notice(&app), "undeleted s3://demo-bucket/a.txt");
-    assert!(
-        app.listing.rows().row_of("a.txt").is_some(),
-        "back in the listing"
-    );
+    let row = app
+        .listing
+        .rows()
+        .row_of("a.txt")
+        .expect("back in the listing");
+    let Some(crate::app::listing::Entry::Object(o)) = app.listing.rows().visible_entry(row) else {
+        panic!("an object");
+    };
+    assert_eq!(o.size, 7, "as the version under the marker, not the marker");
 }
 
 #[test]
