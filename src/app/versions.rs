@@ -120,6 +120,18 @@ impl VersionsView {
         row.key().get(self.folder.len()..).unwrap_or(row.key())
     }
 
+    /// Whether every key under the folder `prefix` (a row here) is deleted: the listing of the
+    /// same folder, every page of it loaded, does not have it. `None` when that is not known
+    /// (the listing shows another folder, or has more to load).
+    pub(crate) fn only_deleted(
+        &self,
+        prefix: &str,
+        listing: &super::listing::Listing,
+    ) -> Option<bool> {
+        let same = listing.bucket() == self.bucket && listing.folder() == self.folder;
+        (same && listing.complete()).then(|| !listing.rows().has_folder(prefix))
+    }
+
     /// The cursor is near the end of what is loaded and more is to come.
     fn wants_more(&self) -> bool {
         !self.complete && self.cursor + LOOKAHEAD >= self.rows.len()

@@ -55,10 +55,16 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, view: &VersionsVi
         render_failure(frame, failure, failed_lines(app, failed, &ask, clock));
         inner = body;
     }
-    render_rows(frame, inner, view, area.width, clock);
+    render_rows(frame, inner, (app, view), area.width, clock);
 }
 
-fn render_rows(frame: &mut Frame, area: Rect, view: &VersionsView, full_width: u16, clock: Clock) {
+fn render_rows(
+    frame: &mut Frame,
+    area: Rect,
+    (app, view): (&App, &VersionsView),
+    full_width: u16,
+    clock: Clock,
+) {
     if area.height < 2 {
         return;
     }
@@ -86,7 +92,7 @@ fn render_rows(frame: &mut Frame, area: Rect, view: &VersionsView, full_width: u
         .skip(offset)
         .take(height)
         .map(|(i, row)| {
-            let row_cells = cells(view, row, (show_id, show_etag), clock);
+            let row_cells = cells(app, view, row, (show_id, show_etag), clock);
             if i == view.cursor {
                 TableRow::new(row_cells).style(theme::cursor())
             } else {
@@ -116,6 +122,7 @@ fn render_rows(frame: &mut Frame, area: Rect, view: &VersionsView, full_width: u
 }
 
 fn cells<'a>(
+    app: &App,
     view: &VersionsView,
     row: &'a Row,
     (show_id, show_etag): (bool, bool),
@@ -123,10 +130,18 @@ fn cells<'a>(
 ) -> Vec<Cell<'a>> {
     let name = printable(view.relative(row)).into_owned();
     let Row::Version(v) = row else {
-        return vec![
+        // A folder whose keys are all deleted (the listing has it no more) says so.
+        let deleted =
+            matches!(row, Row::Folder(p) if view.only_deleted(p, &app.listing) == Some(true));
+        let mut cells = vec![
             Cell::from(Span::styled(name, theme::folder())),
             Cell::from(Span::styled("folder", theme::dim())),
         ];
+        if deleted {
+            cells.push(Cell::from(""));
+            cells.push(Cell::from(Span::styled("deleted", theme::warn())));
+        }
+        return cells;
     };
     let time = v
         .object

@@ -408,6 +408,11 @@ impl Rows {
     }
 
     /// The visible row of `key`, if it is loaded and passes the filter.
+    /// Whether `prefix` is among the folders loaded (whatever the filter shows).
+    pub(crate) fn has_folder(&self, prefix: &str) -> bool {
+        self.folders.binary_search_by(|f| (**f).cmp(prefix)).is_ok()
+    }
+
     pub(crate) fn row_of(&self, key: &str) -> Option<usize> {
         (0..self.visible_len()).find(|&row| self.visible_entry(row).is_some_and(|e| e.key() == key))
     }

@@ -175,3 +175,39 @@ fn the_session_pane_says_when_reads_are_charged_to_the_requester() {
         "{text}"
     );
 }
+
+#[test]
+fn a_folder_whose_keys_are_all_deleted_says_so_once_the_listing_knows() {
+    let page = crate::bucket::ListPage {
+        prefixes: vec!["docs/".into()],
+        objects: Vec::new(),
+        next_token: None,
+    };
+    let (mut app, _) = super::app_with(crate::credentials::Mode::Federated, 3600, Some(page));
+    app.target.policy =
+        crate::policy::templates::by_name("read-write", app.listing.bucket(), "").unwrap();
+    let fx = press(&mut app, 'v');
+    let Some(Effect::ListVersions { request, .. }) = fx.first() else {
+        panic!("{fx:?}");
+    };
+    app.update(
+        Msg::VersionsListed {
+            request: *request,
+            result: Ok(VersionPage {
+                prefixes: vec!["docs/".into(), "gone/".into()],
+                versions: Vec::new(),
+                next: None,
+            }),
+        },
+        at(1),
+    );
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    let line = |name: &str| {
+        text.lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(line("gone/").contains("deleted"), "{text}");
+    assert!(!line("docs/").contains("deleted"), "{text}");
+}
