@@ -449,6 +449,12 @@ fn a_refused_restore_is_said_with_the_failure() {
         notice(&app)
     );
     assert!(app.versions.shown().unwrap().restore.is_none());
+    assert!(
+        app.history
+            .newest_first()
+            .any(|e| e.text.starts_with("could not make version v2")),
+        "in the history too"
+    );
 }
 
 #[test]
