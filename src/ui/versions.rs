@@ -41,10 +41,14 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, view: &VersionsVi
         pane_block(title, is_focused(app, Focus::Objects)).title_bottom(footer(app, view, clock));
     let mut inner = block.inner(area);
     frame.render_widget(block, area);
-    if let Some(failed) = view.page.failed()
-        && inner.height > 2
-    {
-        let height = inner.height.min(5).max(inner.height / 3);
+    if let Some(failed) = view.page.failed() {
+        // Up to five lines for the failure, the header and a row kept for the versions; in
+        // a pane too short for both, the failure alone: it says the way out.
+        let height = if inner.height >= 5 {
+            (inner.height - 2).min(5)
+        } else {
+            inner.height
+        };
         let [body, failure] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(height)]).areas(inner);
         let ask = AskAgain {

@@ -211,3 +211,89 @@ fn a_folder_whose_keys_are_all_deleted_says_so_once_the_listing_knows() {
     assert!(line("gone/").contains("deleted"), "{text}");
     assert!(!line("docs/").contains("deleted"), "{text}");
 }
+
+#[test]
+fn a_failed_page_is_said_under_the_versions_loaded_with_its_way_out() {
+    let mut app = versioned(Versioning::Enabled);
+    let fx = press(&mut app, 'v');
+    let Some(Effect::ListVersions { request, .. }) = fx.first() else {
+        panic!("{fx:?}");
+    };
+    let page = VersionPage {
+        prefixes: Vec::new(),
+        versions: vec![version("README.md", "v1", 5_423, 3, true)],
+        next: Some(crate::bucket::VersionCursor {
+            key_marker: "README.md".into(),
+            version_id_marker: "v1".into(),
+        }),
+    };
+    let fx = app.update(
+        Msg::VersionsListed {
+            request: *request,
+            result: Ok(page),
+        },
+        at(1),
+    );
+    let Some(Effect::ListVersions { request, .. }) = fx.first() else {
+        panic!("the next page at once: {fx:?}");
+    };
+    app.update(
+        Msg::VersionsListed {
+            request: *request,
+            result: Err(crate::failure::AwsFailure::from_service(
+                Some("InternalError"),
+                Some("We encountered an internal error"),
+                Some(500),
+            )),
+        },
+        at(1),
+    );
+    for (w, h) in [(120, 40), (80, 24), (40, 12)] {
+        let text = format!("{}", draw(&mut app, at(1), w, h).backend());
+        assert!(text.contains("✗ InternalError"), "{w}x{h}\n{text}");
+        if h > 12 {
+            assert!(text.contains("README.md"), "{w}x{h}: the row stays\n{text}");
+            assert!(text.contains("C-r: retry"), "{w}x{h}\n{text}");
+        }
+    }
+}
+
+#[test]
+fn the_restore_prompts_pick_their_form_by_the_width() {
+    // 60 columns and more: the whole question.
+    let mut app = shown();
+    press(&mut app, 'j');
+    press(&mut app, 'z');
+    let text = format!("{}", draw(&mut app, at(1), 60, 24).backend());
+    assert!(
+        text.lines().last().unwrap().starts_with("\"make version"),
+        "{text}"
+    );
+    let text = format!("{}", draw(&mut app, at(1), 59, 24).backend());
+    assert!(
+        text.lines().last().unwrap().starts_with("\"restore "),
+        "{text}"
+    );
+    // The archive's: the waits only from about 120 columns; a name only with 8 columns for it.
+    let mut app = archived();
+    for _ in 0..4 {
+        press(&mut app, 'j');
+    }
+    press(&mut app, 'z');
+    let last = |app: &mut App, w: u16| {
+        let text = format!("{}", draw(app, at(1), w, 24).backend());
+        text.lines().last().unwrap().to_string()
+    };
+    let hundred = last(&mut app, 100);
+    assert!(
+        hundred.contains("e expedited · s standard · b bulk") && !hundred.contains("minutes"),
+        "{hundred}"
+    );
+    let seventy = last(&mut app, 70);
+    assert!(
+        seventy.contains("restore GLACIER? e exp · s std · b bulk"),
+        "no room for a name: {seventy}"
+    );
+    let seventy_two = last(&mut app, 72);
+    assert!(seventy_two.contains("…"), "a name, cut: {seventy_two}");
+}
