@@ -62,7 +62,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, view: &VersionsVi
     render_rows(frame, inner, (app, view), area.width, clock);
 }
 
-fn render_rows(
+pub(super) fn render_rows(
     frame: &mut Frame,
     area: Rect,
     (app, view): (&App, &VersionsView),

@@ -297,3 +297,86 @@ fn the_restore_prompts_pick_their_form_by_the_width() {
     let seventy_two = last(&mut app, 72);
     assert!(seventy_two.contains("…"), "a name, cut: {seventy_two}");
 }
+
+/// The versioned demo bucket's versions view holding `n` versions, one a key, the cursor on
+/// the last.
+fn many(n: usize) -> App {
+    let mut app = versioned(Versioning::Enabled);
+    let fx = press(&mut app, 'v');
+    let Some(Effect::ListVersions { request, .. }) = fx.first() else {
+        panic!("{fx:?}");
+    };
+    let versions = (0..n)
+        .map(|i| version(&format!("key-{i:02}"), "v", 1, 1, true))
+        .collect();
+    app.update(
+        Msg::VersionsListed {
+            request: *request,
+            result: Ok(VersionPage {
+                prefixes: Vec::new(),
+                versions,
+                next: None,
+            }),
+        },
+        at(1),
+    );
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::End)), at(1));
+    app
+}
+
+#[test]
+fn the_rows_follow_the_cursor_and_it_is_drawn_reversed() {
+    let mut app = many(30);
+    let t = draw(&mut app, at(1), 80, 24);
+    let text = format!("{}", t.backend());
+    assert!(text.contains("key-29"), "the cursor's row shows: {text}");
+    assert!(!text.contains("key-00"), "{text}");
+    let buffer = t.backend().buffer();
+    let (x, y) = super::find(buffer, "key-29");
+    assert!(
+        buffer[(x, y)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED),
+        "the cursor's row"
+    );
+    let (x, y) = super::find(buffer, "key-28");
+    assert!(
+        !buffer[(x, y)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED),
+        "another row"
+    );
+}
+
+#[test]
+fn two_lines_hold_the_header_and_the_cursor_s_row_and_one_holds_nothing() {
+    let app = many(3);
+    let view = app.versions.shown().unwrap();
+    let clock = crate::ui::Clock {
+        now: at(1),
+        tz: chrono::FixedOffset::east_opt(0).unwrap(),
+    };
+    let drawn = |height: u16| {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 4)).unwrap();
+        terminal
+            .draw(|f| {
+                crate::ui::versions::render_rows(
+                    f,
+                    ratatui::layout::Rect::new(0, 0, 80, height),
+                    (&app, view),
+                    80,
+                    clock,
+                );
+            })
+            .unwrap();
+        format!("{}", terminal.backend())
+    };
+    let two = drawn(2);
+    assert!(two.contains("Name") && two.contains("key-02"), "{two}");
+    assert!(!two.contains("key-01"), "{two}");
+    let one = drawn(1);
+    assert!(!one.contains("Name") && !one.contains("key-"), "{one}");
+    let none = drawn(0);
+    assert!(!none.contains("key-"), "{none}");
+}
