@@ -380,3 +380,42 @@ fn two_lines_hold_the_header_and_the_cursor_s_row_and_one_holds_nothing() {
     let none = drawn(0);
     assert!(!none.contains("key-"), "{none}");
 }
+
+#[test]
+fn the_latest_version_stands_out_and_an_archived_one_says_its_class() {
+    let mut app = shown();
+    let t = draw(&mut app, at(1), 120, 40);
+    let buffer = t.backend().buffer();
+    // README.md's first row is its delete marker: dim, as its older versions; index.html's
+    // latest version is not.
+    assert_ne!(
+        super::fg_at(buffer, "README.md"),
+        super::fg_at(buffer, "index.html")
+    );
+    assert_eq!(
+        super::fg_at(buffer, "index.html"),
+        ratatui::style::Color::Reset
+    );
+    // An archived version says its class after its name.
+    let mut app = versioned(Versioning::Enabled);
+    let fx = press(&mut app, 'v');
+    let Some(Effect::ListVersions { request, .. }) = fx.first() else {
+        panic!("{fx:?}");
+    };
+    let mut cold = version("cold.bin", "c1", 9, 400, true);
+    cold.object.storage_class = StorageClass::DeepArchive;
+    app.update(
+        Msg::VersionsListed {
+            request: *request,
+            result: Ok(VersionPage {
+                prefixes: Vec::new(),
+                versions: vec![cold, version("warm.bin", "w1", 9, 1, true)],
+                next: None,
+            }),
+        },
+        at(1),
+    );
+    let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
+    assert!(text.contains("cold.bin DEEP_ARCHIVE"), "{text}");
+    assert!(!text.contains("warm.bin STANDARD"), "{text}");
+}
