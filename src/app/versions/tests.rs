@@ -312,6 +312,10 @@ fn z_on_an_older_version_asks_then_copies_it_over_the_key() {
     assert_eq!(notice(&app), "nothing was changed");
     let _ = app.update(key('z'), at(4));
     let fx = app.update(key('y'), at(5));
+    assert_eq!(
+        notice(&app),
+        "make version v1 of s3://demo-bucket/a.txt current (a copy of it)…"
+    );
     let Some(Effect::RestoreVersion {
         request,
         key: k,
