@@ -248,6 +248,18 @@ fn a_failed_page_is_said_under_the_versions_loaded_with_its_way_out() {
         },
         at(1),
     );
+    // Whatever the height, a pane of five lines or more keeps the header and the row.
+    for h in 12..=30 {
+        let text = format!("{}", draw(&mut app, at(1), 80, h).backend());
+        let lines: Vec<&str> = text.lines().collect();
+        let top = lines.iter().position(|l| l.contains("┏ Versions"));
+        let bottom = lines.iter().position(|l| l.contains("┗"));
+        if let (Some(top), Some(bottom)) = (top, bottom)
+            && bottom - top - 1 >= 5
+        {
+            assert!(text.contains("README.md"), "80x{h}: the row stays\n{text}");
+        }
+    }
     for (w, h) in [(120, 40), (80, 24), (40, 12)] {
         let text = format!("{}", draw(&mut app, at(1), w, h).backend());
         assert!(text.contains("✗ InternalError"), "{w}x{h}\n{text}");
