@@ -247,9 +247,9 @@ pub struct PresignArgs {
 pub struct RestoreArgs {
     /// The archived object's key, or `s3://BUCKET/KEY`.
     pub key: String,
-    /// Days the restored copy lasts (1-30000).
-    #[arg(long, value_name = "N", default_value_t = crate::object::archive::DEFAULT_DAYS)]
-    pub days: u32,
+    /// Days the restored copy lasts (1-30000) [default: restore_days from the config, 7].
+    #[arg(long, value_name = "N")]
+    pub days: Option<u32>,
     /// How fast, and at what cost: expedited (Glacier: 1-5 minutes), standard (3-5 hours;
     /// Deep Archive: within 12), bulk (5-12 hours; Deep Archive: within 48).
     #[arg(long, value_name = "TIER", default_value = "standard", value_parser = tier_parser())]

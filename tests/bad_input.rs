@@ -505,7 +505,7 @@ fn config_file_with_an_unknown_key() {
     expect(
         &out,
         2,
-        "sts3: config file unknown.toml line 1, column 1: unknown field `bukket`, expected one of `bucket`, `prefix`, `user`, `region`, `profile`, `endpoint_url`, `mode`, `duration`, `allow_get_object`, `role_arn`, `session_name`, `external_id`, `mfa_serial`, `policy`, `page_size`, `debug`, `limit`, `json`, `folders`, `long`, `summarize`, `parallel`, `preview_bytes`, `download_dir`, `presign_secs`, `part_size_mib`, `delete_type_name_above`, `mouse`, `requester_pays`, `refresh`, `timeouts`, `modes`; fix or remove that line",
+        "sts3: config file unknown.toml line 1, column 1: unknown field `bukket`, expected one of `bucket`, `prefix`, `user`, `region`, `profile`, `endpoint_url`, `mode`, `duration`, `allow_get_object`, `role_arn`, `session_name`, `external_id`, `mfa_serial`, `policy`, `page_size`, `debug`, `limit`, `json`, `folders`, `long`, `summarize`, `parallel`, `preview_bytes`, `download_dir`, `presign_secs`, `part_size_mib`, `delete_type_name_above`, `restore_days`, `mouse`, `requester_pays`, `refresh`, `timeouts`, `modes`; fix or remove that line",
     );
 }
 
@@ -807,6 +807,17 @@ fn object_settings_out_of_range() {
     let dir = workdir();
     std::fs::write(dir.path().join("preview.toml"), "preview_bytes = 0\n").unwrap();
     std::fs::write(dir.path().join("presign.toml"), "presign_secs = 700000\n").unwrap();
+    std::fs::write(dir.path().join("restore.toml"), "restore_days = 0\n").unwrap();
+    let out = run_in(
+        dir.path(),
+        &["list", "-b", "b-1", "--config", "restore.toml"],
+        &[],
+    );
+    expect(
+        &out,
+        2,
+        "sts3: restore_days = 0 is out of range; set restore_days between 1 and 30000 in the config file",
+    );
     let out = run_in(
         dir.path(),
         &["list", "-b", "b-1", "--config", "preview.toml"],

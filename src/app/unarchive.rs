@@ -1,6 +1,6 @@
 //! `z` on an archived object (GLACIER, DEEP_ARCHIVE, or Intelligent-Tiering, whose archive
-//! tiers only S3 knows): asks S3 for a readable copy (RestoreObject) for
-//! [`archive::DEFAULT_DAYS`], at the tier chosen by a key in the prompt, each tier with its
+//! tiers only S3 knows): asks S3 for a readable copy (RestoreObject) for `restore_days` (the
+//! config's, 7 by default), at the tier chosen by a key in the prompt, each tier with its
 //! usual wait said; predicted by the session policy first (`s3:RestoreObject`). The detail
 //! (Enter) shows where the restore stands.
 
@@ -19,6 +19,8 @@ pub(crate) struct Asked {
     pub(crate) bucket: String,
     pub(crate) key: String,
     pub(crate) class: StorageClass,
+    /// Days the restored copy lasts (the config's `restore_days`).
+    pub(crate) days: u32,
     /// The request on its way, once a tier is chosen.
     sending: Option<(RequestId, Tier)>,
     signed_with: String,
@@ -78,6 +80,7 @@ impl Unarchive {
             bucket: ctx.bucket.to_string(),
             key: object.key.to_string(),
             class,
+            days: ctx.config.objects.restore_days,
             sending: None,
             signed_with: String::new(),
         });
@@ -125,7 +128,7 @@ impl Unarchive {
                 generation,
                 bucket: asked.bucket.clone(),
                 key: asked.key.clone(),
-                days: archive::DEFAULT_DAYS,
+                days: asked.days,
                 tier,
             }],
             notice: Some((
@@ -163,7 +166,7 @@ impl Unarchive {
                     "restore asked: {place}, {}: usually {}, then readable for {} days",
                     tier.name(),
                     tier.typical_wait(&asked.class).unwrap_or("hours"),
-                    archive::DEFAULT_DAYS
+                    asked.days
                 ),
                 Level::Info,
             ),

@@ -17,7 +17,8 @@ pub async fn run(
     out: &mut dyn Write,
 ) -> Result<(), CommandError> {
     super::get::check_key(&args.key)?;
-    let days = archive::check_days(args.days).map_err(CommandError::Usage)?;
+    let days = args.days.unwrap_or(settings.config.objects.restore_days);
+    let days = archive::check_days(days).map_err(CommandError::Usage)?;
     let bucket = settings.target.bucket.as_str();
     let (key, version) = (args.key.as_str(), args.version_id.as_deref());
     if let Some(policy) = settings.target.session_policy(settings.target.mode) {

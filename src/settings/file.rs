@@ -40,6 +40,7 @@ pub struct FileConfig {
     pub presign_secs: Option<u64>,
     pub part_size_mib: Option<u64>,
     pub delete_type_name_above: Option<usize>,
+    pub restore_days: Option<u32>,
     pub mouse: Option<bool>,
     pub requester_pays: Option<super::RequesterPays>,
     #[serde(default)]
@@ -139,6 +140,7 @@ impl FileConfig {
             presign_secs: self.presign_secs.or(base.presign_secs),
             part_size_mib: self.part_size_mib.or(base.part_size_mib),
             delete_type_name_above: self.delete_type_name_above.or(base.delete_type_name_above),
+            restore_days: self.restore_days.or(base.restore_days),
             mouse: self.mouse.or(base.mouse),
             requester_pays: self.requester_pays.or(base.requester_pays),
             refresh: RefreshFile {

@@ -158,6 +158,8 @@ pub struct ObjectSettings {
     pub part_size: u64,
     /// Deleting more objects than this (or a folder) asks for the bucket's name typed.
     pub delete_type_name_above: usize,
+    /// Days a restored copy of an archived object lasts (`z`, `sts3 restore`).
+    pub restore_days: u32,
 }
 
 /// The most `delete_type_name_above` may be: past it, a single key press would delete more
@@ -206,7 +208,16 @@ fn object_settings(file: &FileConfig) -> Result<ObjectSettings, SetupError> {
             range: "0 and 1000",
         });
     }
+    let restore_days = default_of(file.restore_days, "restore_days")?;
+    if crate::object::archive::check_days(restore_days).is_err() {
+        return Err(SetupError::OutOfRange {
+            key: "restore_days",
+            value: u64::from(restore_days),
+            range: "1 and 30000",
+        });
+    }
     Ok(ObjectSettings {
+        restore_days,
         part_size: part_size_mib * crate::object::upload::MIB,
         delete_type_name_above,
         preview_bytes,

@@ -411,10 +411,7 @@ fn confirm_unarchive_prompt(app: &App, width: usize) -> Option<Line<'static>> {
         .collect();
     let class = asked.class.name().unwrap_or_default().into_owned();
     let head = "restore ";
-    let tail = format!(
-        " ({class}) for {} days? ",
-        crate::object::archive::DEFAULT_DAYS
-    );
+    let tail = format!(" ({class}) for {} days? ", asked.days);
     let with_waits = format!("{} · else no", long.join(" · "));
     let keys = if head.len() + tail.chars().count() + with_waits.chars().count() + 12 <= width {
         with_waits

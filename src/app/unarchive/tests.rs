@@ -89,6 +89,27 @@ fn z_asks_the_tier_and_the_restore_goes_with_it() {
 }
 
 #[test]
+fn the_days_are_the_configs() {
+    let mut app = listed(true);
+    app.config.objects.restore_days = 3;
+    let _ = app.update(key('z'), at(2));
+    let (request, _, days, _) = sent(&app.update(key('s'), at(2))).unwrap();
+    assert_eq!(days, 3);
+    let _ = app.update(
+        Msg::RestoreAnswered {
+            request,
+            result: Ok(RestoreAsked::Started),
+        },
+        at(3),
+    );
+    assert!(
+        notice(&app).ends_with("then readable for 3 days"),
+        "{}",
+        notice(&app)
+    );
+}
+
+#[test]
 fn deep_archive_offers_no_expedited_tier_and_another_key_asks_nothing() {
     let mut app = listed(true);
     let _ = app.update(key('j'), at(2)); // deep.csv

@@ -6,9 +6,6 @@
 use crate::bucket::StorageClass;
 use chrono::{DateTime, Utc};
 
-/// Days a restored copy lasts when not told (`--days`).
-pub const DEFAULT_DAYS: u32 = 7;
-
 /// The most days S3 keeps a restored copy.
 pub const MAX_DAYS: u32 = 30_000;
 
