@@ -271,7 +271,6 @@ pub struct Config {
     pub recent_buckets: Vec<String>,
 }
 
-/// A value the embedded defaults must provide.
 /// Requester-pays buckets charge each request to whoever sends it, and refuse (403) the
 /// requests that do not agree to pay (`x-amz-request-payer: requester`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
@@ -285,6 +284,7 @@ pub enum RequesterPays {
     Never,
 }
 
+/// A value the embedded defaults must provide.
 fn default_of<T>(value: Option<T>, key: &'static str) -> Result<T, SetupError> {
     value.ok_or(SetupError::MissingDefault(key))
 }

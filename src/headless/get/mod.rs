@@ -142,8 +142,8 @@ async fn to_stream(
     Ok(n)
 }
 
-/// `sts3: saved s3://B/KEY to PATH (N bytes)` on standard error (`s3://B/KEY@VERSION`, for a
-/// given version).
+/// `sts3: saved s3://B/KEY to PATH (N bytes)` on standard error (`s3://B/KEY (version ID)`
+/// for a given version).
 fn say_saved(src: Source<'_>, path: &Path, verb: &str, to: &str, n: u64) {
     let version = src
         .version
