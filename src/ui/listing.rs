@@ -189,15 +189,7 @@ fn entry_row<'a>(o: &Listing, entry: Entry<'a>, show_etag: bool, clock: Clock) -
                     Span::raw(name)
                 };
                 // An archived object is read only after a restore (`z`): its class says so.
-                match obj.storage_class.name() {
-                    Some(class) if crate::object::archive::is_archived(&obj.storage_class) => {
-                        Cell::from(Line::from(vec![
-                            name,
-                            Span::styled(format!(" {class}"), theme::key_hint()),
-                        ]))
-                    }
-                    _ => Cell::from(name),
-                }
+                super::name_cell(name, &obj.storage_class)
             },
             Cell::from(Line::from(human_size(obj.size)).right_aligned()),
             Cell::from(

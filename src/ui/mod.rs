@@ -263,6 +263,23 @@ pub(crate) fn keep_account(arn: &str, width: usize) -> String {
 }
 
 /// Shortens `text` to `width` characters, keeping its start.
+/// An object's name cell: `name`, and after it its class when it is archived (read only after
+/// a restore, `z`), in the listing and the versions view alike.
+pub(crate) fn name_cell<'a>(
+    name: Span<'a>,
+    class: &crate::bucket::StorageClass,
+) -> ratatui::widgets::Cell<'a> {
+    match class.name() {
+        Some(shown) if crate::object::archive::is_archived(class) => {
+            ratatui::widgets::Cell::from(Line::from(vec![
+                name,
+                Span::styled(format!(" {shown}"), theme::key_hint()),
+            ]))
+        }
+        _ => ratatui::widgets::Cell::from(name),
+    }
+}
+
 pub(crate) fn keep_head(text: &str, width: usize) -> String {
     let n = text.chars().count();
     if n <= width || width == 0 {

@@ -180,15 +180,7 @@ fn cells<'a>(
     } else {
         theme::dim()
     };
-    let name = match v.object.storage_class.name() {
-        Some(class) if crate::object::archive::is_archived(&v.object.storage_class) => {
-            Cell::from(Line::from(vec![
-                Span::styled(name, style),
-                Span::styled(format!(" {class}"), theme::key_hint()),
-            ]))
-        }
-        _ => Cell::from(Span::styled(name, style)),
-    };
+    let name = super::name_cell(Span::styled(name, style), &v.object.storage_class);
     let mut cells = vec![name, size, Cell::from(time), what];
     if show_id {
         cells.push(Cell::from(Span::styled(

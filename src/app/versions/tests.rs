@@ -130,20 +130,26 @@ fn a_short_first_page_asks_the_next_at_once() {
     assert_eq!(page.from.unwrap().key_marker, "a");
 }
 
-#[test]
-fn pages_load_as_the_cursor_nears_the_end_and_stale_answers_are_dropped() {
-    let (mut app, request) = opened();
-    // A page of 150 rows: the cursor is far from its end, so no more is asked.
+/// The answer to `request`: 150 versions (`k000`..`k149`), more to come after them; its
+/// effects.
+fn a_page_of_150(app: &mut App, request: RequestId) -> Vec<Effect> {
     let many: Vec<VersionEntry> = (0..150)
         .map(|i| version(&format!("k{i:03}"), "v", true))
         .collect();
-    let fx = app.update(
+    app.update(
         Msg::VersionsListed {
             request,
             result: Ok(vpage(&[], many, Some("k149"))),
         },
         at(3),
-    );
+    )
+}
+
+#[test]
+fn pages_load_as_the_cursor_nears_the_end_and_stale_answers_are_dropped() {
+    let (mut app, request) = opened();
+    // A page of 150 rows: the cursor is far from its end, so no more is asked.
+    let fx = a_page_of_150(&mut app, request);
     assert_eq!(asked(&fx), None, "on demand only");
     // A stale answer changes nothing.
     let _ = app.update(
@@ -492,16 +498,7 @@ fn movement_keys_move_the_cursor_and_v_closes_the_view() {
 /// request.
 fn second_page_asked() -> (App, RequestId) {
     let (mut app, request) = opened();
-    let many: Vec<VersionEntry> = (0..150)
-        .map(|i| version(&format!("k{i:03}"), "v", true))
-        .collect();
-    let _ = app.update(
-        Msg::VersionsListed {
-            request,
-            result: Ok(vpage(&[], many, Some("k149"))),
-        },
-        at(3),
-    );
+    let _ = a_page_of_150(&mut app, request);
     let fx = app.update(special(Key::End), at(4));
     let (second, _) = asked(&fx).unwrap();
     let _ = app.update(special(Key::Home), at(4));
@@ -549,16 +546,7 @@ fn a_page_that_waits_for_credentials_asks_when_they_come_and_an_idle_one_does_no
     assert_eq!(page.from.unwrap().key_marker, "k149");
     // An idle view far from its end asks nothing when credentials come.
     let (mut app, request) = opened();
-    let many: Vec<VersionEntry> = (0..150)
-        .map(|i| version(&format!("k{i:03}"), "v", true))
-        .collect();
-    let _ = app.update(
-        Msg::VersionsListed {
-            request,
-            result: Ok(vpage(&[], many, Some("k149"))),
-        },
-        at(3),
-    );
+    let _ = a_page_of_150(&mut app, request);
     let fx = app.update(key('r'), at(4));
     assert_eq!(asked(&issued(&mut app, &fx, 5)), None);
 }

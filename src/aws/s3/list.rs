@@ -2,7 +2,9 @@
 
 use super::S3Browser;
 use crate::aws::error::{failure_from_sdk, unreadable};
-use crate::bucket::{Etag, ListPage, ObjectEntry, PageRequest, StorageClass, url_decode};
+use crate::bucket::{
+    Etag, ListPage, ObjectEntry, PageRequest, StorageClass, url_decode, url_decoded,
+};
 use crate::failure::{AwsFailure, ErrorKind};
 use aws_sdk_s3::types::EncodingType;
 
@@ -130,13 +132,8 @@ impl S3Browser {
 /// A listed object as sts3 keeps it. The key is moved out of the answer, not copied (decoded
 /// only when it needs it).
 fn entry_of(mut o: aws_sdk_s3::types::Object) -> ObjectEntry {
-    let key = o.key.take().unwrap_or_default();
-    let key = match url_decode(&key) {
-        std::borrow::Cow::Borrowed(_) => key,
-        std::borrow::Cow::Owned(decoded) => decoded,
-    };
     ObjectEntry::new(
-        key,
+        url_decoded(o.key.take().unwrap_or_default()),
         u64::try_from(o.size().unwrap_or_default()).unwrap_or(0),
         o.last_modified().and_then(crate::aws::chrono_time),
         Etag::parse(o.e_tag().unwrap_or_default()),

@@ -103,6 +103,25 @@ fn chunks_of(body: ByteStream, place: String) -> Chunks {
     ))
 }
 
+/// SSE-C's request headers: the algorithm, the key and its MD5, each `None` without a key.
+struct CustomerKeyHeaders {
+    algorithm: Option<String>,
+    key: Option<String>,
+    md5: Option<String>,
+}
+
+impl S3Browser {
+    /// The SSE-C headers its reads carry (none without a customer key).
+    fn customer_key_headers(&self) -> CustomerKeyHeaders {
+        let key = self.sse_c.as_ref();
+        CustomerKeyHeaders {
+            algorithm: key.map(|_| "AES256".to_string()),
+            key: key.map(|k| k.base64().to_string()),
+            md5: key.map(|k| k.md5().to_string()),
+        }
+    }
+}
+
 /// The total size from `Content-Range: bytes 0-99/1234`.
 fn total_of(content_range: Option<&str>) -> Option<u64> {
     content_range?.rsplit('/').next()?.trim().parse().ok()
@@ -125,15 +144,16 @@ impl S3Browser {
         key: &str,
         version: Option<&str>,
     ) -> Result<ObjectDetail, AwsFailure> {
+        let sse_c = self.customer_key_headers();
         let out = match self
             .client
             .head_object()
             .bucket(bucket)
             .key(key)
             .set_version_id(version.map(str::to_string))
-            .set_sse_customer_algorithm(self.sse_c.as_ref().map(|_| "AES256".to_string()))
-            .set_sse_customer_key(self.sse_c.as_ref().map(|k| k.base64().to_string()))
-            .set_sse_customer_key_md5(self.sse_c.as_ref().map(|k| k.md5().to_string()))
+            .set_sse_customer_algorithm(sse_c.algorithm)
+            .set_sse_customer_key(sse_c.key)
+            .set_sse_customer_key_md5(sse_c.md5)
             .set_request_payer(self.payer())
             .send()
             .await
@@ -226,15 +246,16 @@ impl S3Browser {
         to: Option<u64>,
         if_match: Option<&str>,
     ) -> Result<ObjectBody, AwsFailure> {
+        let sse_c = self.customer_key_headers();
         let mut call = self
             .client
             .get_object()
             .bucket(bucket)
             .key(key)
             .set_version_id(version.map(str::to_string))
-            .set_sse_customer_algorithm(self.sse_c.as_ref().map(|_| "AES256".to_string()))
-            .set_sse_customer_key(self.sse_c.as_ref().map(|k| k.base64().to_string()))
-            .set_sse_customer_key_md5(self.sse_c.as_ref().map(|k| k.md5().to_string()))
+            .set_sse_customer_algorithm(sse_c.algorithm)
+            .set_sse_customer_key(sse_c.key)
+            .set_sse_customer_key_md5(sse_c.md5)
             .set_request_payer(self.payer());
         if from > 0 || to.is_some() {
             let end = to.map(|t| t.to_string()).unwrap_or_default();

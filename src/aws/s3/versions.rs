@@ -4,7 +4,7 @@ use super::S3Browser;
 use crate::aws::error::{failure_from_sdk, unreadable};
 use crate::bucket::{
     Etag, ObjectEntry, StorageClass, VersionCursor, VersionEntry, VersionPage, VersionRequest,
-    url_decode, versions::merge,
+    url_decoded, versions::merge,
 };
 use crate::failure::{AwsFailure, ErrorKind};
 use aws_sdk_s3::types::EncodingType;
@@ -16,13 +16,7 @@ const VERSIONS: &str = "ListVersionsResult XML";
 /// SeaweedFS, for one, sends keys as they are and says nothing).
 fn decoded(key: Option<String>, encoded: bool) -> String {
     let key = key.unwrap_or_default();
-    if !encoded {
-        return key;
-    }
-    match url_decode(&key) {
-        std::borrow::Cow::Borrowed(_) => key,
-        std::borrow::Cow::Owned(decoded) => decoded,
-    }
+    if encoded { url_decoded(key) } else { key }
 }
 
 impl S3Browser {

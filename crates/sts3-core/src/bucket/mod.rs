@@ -270,6 +270,15 @@ pub fn url_decode(text: &str) -> std::borrow::Cow<'_, str> {
     )
 }
 
+/// [`url_decode`] of a key the caller owns: moved back as it is when nothing needs decoding
+/// (no copy).
+pub fn url_decoded(text: String) -> String {
+    match url_decode(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(decoded) => decoded,
+    }
+}
+
 /// Whether a bucket name follows the S3 naming rules (3-63 chars, lowercase, digits, `.` `-`,
 /// starts and ends with a letter or digit, not an IP address).
 pub fn valid_bucket_name(name: &str) -> bool {
@@ -510,6 +519,8 @@ mod tests {
         assert_eq!(url_decode("100%"), "100%");
         assert_eq!(url_decode("bad%zzescape%4"), "bad%zzescape%4");
         assert_eq!(url_decode("plain"), "plain");
+        assert_eq!(url_decoded("a%20b+c".to_string()), "a b c");
+        assert_eq!(url_decoded("plain".to_string()), "plain");
     }
 
     #[test]
