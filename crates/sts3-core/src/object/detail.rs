@@ -48,11 +48,7 @@ impl ObjectDetail {
         if let Some(t) = self.last_modified {
             lines.push((
                 "Last modified".to_string(),
-                format!(
-                    "{} ({})",
-                    t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S %:z"),
-                    t.format("%Y-%m-%d %H:%M:%S UTC")
-                ),
+                format!("{} ({})", in_zone(t, tz), t.format("%Y-%m-%d %H:%M:%S UTC")),
             ));
         }
         let fields = [
@@ -75,12 +71,7 @@ impl ObjectDetail {
         }
         // Why a delete or an overwrite may be refused: said before one is tried.
         if let Some((mode, until)) = &self.lock {
-            let until = until.map_or_else(String::new, |t| {
-                format!(
-                    " until {}",
-                    t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S %:z")
-                )
-            });
+            let until = until.map_or_else(String::new, |t| format!(" until {}", in_zone(t, tz)));
             lines.push((
                 "Object lock".to_string(),
                 format!("{}{until}: no version deleted before then", printable(mode)),
@@ -139,11 +130,7 @@ impl ObjectDetail {
             .as_deref()
             .and_then(super::archive::Restore::parse);
         if let Some(r) = restore {
-            return Some(r.describe(|t| {
-                t.with_timezone(&tz)
-                    .format("%Y-%m-%d %H:%M:%S %:z")
-                    .to_string()
-            }));
+            return Some(r.describe(|t| in_zone(t, tz)));
         }
         let tier = self.archive_status.as_deref().map(printable);
         self.needs_restore().then(|| match tier {
@@ -151,6 +138,13 @@ impl ObjectDetail {
             None => "not readable until restored".to_string(),
         })
     }
+}
+
+/// A time as the detail shows it: in the viewer's zone `tz`, with its offset.
+fn in_zone(t: DateTime<Utc>, tz: FixedOffset) -> String {
+    t.with_timezone(&tz)
+        .format("%Y-%m-%d %H:%M:%S %:z")
+        .to_string()
 }
 
 /// `1,234,567`.
