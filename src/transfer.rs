@@ -11,6 +11,7 @@ mod ranged;
 pub mod tree;
 pub mod upload;
 
+pub use crate::aws::Source;
 use crate::aws::{ObjectBody, ObjectStore};
 use crate::failure::{AwsFailure, ErrorKind};
 use crate::object::detail::thousands;
@@ -240,25 +241,6 @@ pub trait Listener {
     fn progressed(&mut self, transfer: &Transfer);
     /// It broke off because of `why` and is resuming, with `received` bytes in.
     fn resuming(&mut self, received: u64, why: &str);
-}
-
-/// One object to download: where it is, and which version (`None`: the latest).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Source<'a> {
-    pub bucket: &'a str,
-    pub key: &'a str,
-    pub version: Option<&'a str>,
-}
-
-impl<'a> Source<'a> {
-    /// The latest version of `key`.
-    pub fn latest(bucket: &'a str, key: &'a str) -> Self {
-        Self {
-            bucket,
-            key,
-            version: None,
-        }
-    }
 }
 
 /// Downloads `key` into `file`: an object larger than a part in ranged GETs `split.parallel`

@@ -13,7 +13,7 @@ pub use base::load_base_config;
 pub use interceptors::OnRetryable;
 pub use provider::CredentialSlot;
 pub use s3::{
-    CopyPlace, DELETE_BATCH, Multipart, ObjectBody, RestoreAsked, S3Browser, SentPart, Stored,
+    DELETE_BATCH, Multipart, ObjectBody, RestoreAsked, S3Browser, SentPart, Source, Stored,
     Unfinished, UploadId, Walked, single_copy_max, walk_listing,
 };
 pub use store::{ObjectStore, Renewing, Stop, until_stopped};

@@ -370,7 +370,7 @@ impl ObjectStore for S3Browser {
         moving: bool,
         part_size: u64,
     ) -> BoxFuture<'a, Result<Copied, AwsFailure>> {
-        use super::CopyPlace;
+        use super::Source;
         Box::pin(async move {
             let source = S3Browser::head(self, bucket, from, None).await?;
             if only_new && self.exists(bucket, to).await? {
@@ -382,8 +382,8 @@ impl ObjectStore for S3Browser {
             }
             let etag = self
                 .copy(
-                    CopyPlace::latest(bucket, from),
-                    CopyPlace::latest(bucket, to),
+                    Source::latest(bucket, from),
+                    Source::latest(bucket, to),
                     &source,
                     super::single_copy_max(),
                     part_size,

@@ -6,7 +6,7 @@
 //! existing destination is kept unless `--force`.
 
 use super::session::{CommandError, Session};
-use crate::aws::CopyPlace;
+use crate::aws::Source;
 use crate::bucket::S3Uri;
 use crate::cli::CopyArgs;
 use crate::escape::printable;
@@ -219,8 +219,8 @@ async fn copy_one(
     let source = &source;
     session
         .with_renewal(|s3| async move {
-            let from = CopyPlace::latest(&from.bucket, &from.key);
-            let to = CopyPlace::latest(&to.bucket, &to.key);
+            let from = Source::latest(&from.bucket, &from.key);
+            let to = Source::latest(&to.bucket, &to.key);
             s3.copy(from, to, source, single_max, part_size).await
         })
         .await?;

@@ -11,7 +11,7 @@ use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 
 /// `x-amz-copy-source`: the bucket and the key, percent-encoded but for `/`, and the version
 /// copied when it is a given one.
-fn copy_source(place: CopyPlace<'_>) -> String {
+fn copy_source(place: Source<'_>) -> String {
     const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
         .remove(b'/')
         .remove(b'-')
@@ -32,16 +32,16 @@ fn copy_source(place: CopyPlace<'_>) -> String {
     }
 }
 
-/// Where a copy comes from and goes to.
-#[derive(Debug, Clone, Copy)]
-pub struct CopyPlace<'a> {
+/// One object: where it is, and which version (`None`: the latest). What a download reads,
+/// and where a copy comes from and goes to (a destination has no version).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Source<'a> {
     pub bucket: &'a str,
     pub key: &'a str,
-    /// A given version of the source (`None`: the latest; a destination has none).
     pub version: Option<&'a str>,
 }
 
-impl<'a> CopyPlace<'a> {
+impl<'a> Source<'a> {
     /// The latest version of `key`.
     pub fn latest(bucket: &'a str, key: &'a str) -> Self {
         Self {
@@ -81,8 +81,8 @@ impl S3Browser {
     /// copy's ETag, as S3 answered it.
     pub async fn copy(
         &self,
-        from: CopyPlace<'_>,
-        to: CopyPlace<'_>,
+        from: Source<'_>,
+        to: Source<'_>,
         source: &ObjectDetail,
         single_max: u64,
         part_size: u64,
@@ -135,7 +135,7 @@ impl S3Browser {
     async fn copy_parts(
         &self,
         copy_source: &str,
-        to: CopyPlace<'_>,
+        to: Source<'_>,
         id: &str,
         plan: PartPlan,
         source: &ObjectDetail,
@@ -192,12 +192,12 @@ mod tests {
 
     #[test]
     fn the_copy_source_is_percent_encoded_but_for_slashes() {
-        let latest = |key| copy_source(CopyPlace::latest("b", key));
+        let latest = |key| copy_source(Source::latest("b", key));
         assert_eq!(latest("a/b c+d%.txt"), "b/a/b%20c%2Bd%25.txt");
         assert_eq!(latest("ü/~x-y_z"), "b/%C3%BC/~x-y_z");
-        let version = CopyPlace {
+        let version = Source {
             version: Some("3/L4k+q"),
-            ..CopyPlace::latest("b", "a b")
+            ..Source::latest("b", "a b")
         };
         assert_eq!(copy_source(version), "b/a%20b?versionId=3/L4k%2Bq");
     }

@@ -12,7 +12,7 @@ mod walk;
 mod write;
 
 pub use archive::RestoreAsked;
-pub use copy::{CopyPlace, single_copy_max};
+pub use copy::{Source, single_copy_max};
 pub use multipart::{Multipart, SentPart, Stored, Unfinished, UploadId};
 pub use object::ObjectBody;
 pub use walk::{Walked, walk_listing};

@@ -173,13 +173,13 @@ impl S3Browser {
         part_size: u64,
     ) -> Result<(), AwsFailure> {
         let source = self.head(bucket, key, Some(version)).await?;
-        let from = super::CopyPlace {
+        let from = super::Source {
             version: Some(version),
-            ..super::CopyPlace::latest(bucket, key)
+            ..super::Source::latest(bucket, key)
         };
         self.copy(
             from,
-            super::CopyPlace::latest(bucket, key),
+            super::Source::latest(bucket, key),
             &source,
             super::single_copy_max(),
             part_size,
