@@ -372,6 +372,11 @@ fn in_the_tui_v_shows_the_versions_z_undeletes_a_key_and_restores_the_oldest_ver
         "{screen}"
     );
     tui.keys(&["Escape"]);
+    // The preview gone before the next key: an Esc followed at once by a key reads as Alt and
+    // that key.
+    tui.wait_until("the versions again", Duration::from_secs(10), |s| {
+        s.contains("┏ Versions") && !s.contains("Preview")
+    });
     // Undelete: z on the marker, y; the key is back as the version under it.
     tui.keys(&["Home", "z"]);
     tui.wait_for("undelete s3://", Duration::from_secs(10));
