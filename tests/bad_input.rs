@@ -530,7 +530,7 @@ fn keymap_binding_to_an_unknown_action() {
     expect(
         &out,
         2,
-        "sts3: keymap km-action.toml: unknown action \"fly\"; known actions: quit, help, focus_next, focus_prev, up, down, page_up, page_down, top, bottom, open, parent, filter, reload, refresh_credentials, mode_federated, mode_role, mode_session, mode_cycle, suspend, preview, download, presign, sort, cancel, wrap, edit_policy, templates, access_check, buckets, profiles, region, history, copy_uri, copy_arn, share, shell, delete, upload, go_to, scroll_left, scroll_right, mark, mark_all, new_folder, copy_object, move_object, unfinished_uploads, versions, restore, requester_pays",
+        "sts3: keymap km-action.toml: unknown action \"fly\"; known actions: quit, help, focus_next, focus_prev, up, down, page_up, page_down, top, bottom, open, parent, filter, reload, refresh_credentials, mode_federated, mode_role, mode_session, mode_cycle, suspend, preview, download, presign, sort, cancel, wrap, edit_policy, templates, access_check, buckets, profiles, region, history, copy_uri, copy_arn, share, shell, delete, upload, go_to, scroll_left, scroll_right, mark, mark_all, new_folder, copy_object, move_object, unfinished_uploads, versions, restore, requester_pays, customer_key",
     );
 }
 

@@ -103,3 +103,59 @@ fn an_sse_c_object_is_read_with_its_key_only_and_said_so_otherwise() {
         )
     );
 }
+
+#[test]
+fn in_the_tui_k_gives_an_objects_key_and_its_preview_and_detail_read_with_it() {
+    const T: std::time::Duration = std::time::Duration::from_secs(20);
+    let s = service();
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = format!("sse-c-tui-{}/", std::process::id());
+    let secret = [0x3cu8; 32];
+    put_encrypted(
+        &format!("{prefix}secret.txt"),
+        &secret,
+        b"the secret text, read with its key\n".to_vec(),
+    );
+    let right = dir.path().join("right.key");
+    std::fs::write(&right, format!("{}\n", STANDARD.encode(secret))).unwrap();
+    let wrong = dir.path().join("wrong.key");
+    std::fs::write(&wrong, [0x11u8; 32]).unwrap();
+    let tmux = common::start_tui(&s.endpoint, &["--prefix", &prefix], &[], 120, 40);
+    tmux.wait_for("all 1 key loaded", T);
+    tmux.keys(&["p"]);
+    let screen = tmux.wait_for("K gives its key (typed or @FILE)", T);
+    assert!(
+        screen.contains("encrypted with a customer-provided key (SSE-C)"),
+        "{screen}"
+    );
+    let give = |file: &std::path::Path| {
+        tmux.keys(&["K"]);
+        tmux.wait_for("SSE-C key of ", T);
+        tmux.type_text(&format!("@{}", file.display()));
+        tmux.keys(&["Enter"]);
+    };
+    // A key that is not the object's: the refusal says so, with the way on.
+    give(&wrong);
+    tmux.wait_for(
+        "the SSE-C key given is not the one the object was stored with (K gives another)",
+        T,
+    );
+    // The right one, from a base64 file: the preview reads.
+    give(&right);
+    let screen = tmux.wait_for("the secret text, read with its key", T);
+    assert!(!screen.contains(&STANDARD.encode(secret)), "{screen}");
+    // The detail reads with it too, and says how the object is encrypted.
+    tmux.keys(&["BSpace"]);
+    tmux.wait_until("the preview closed", T, |s| !s.contains("Preview s3://"));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("SSE-C AES256 (a customer-provided key)", T);
+    // A key typed at the prompt is masked.
+    tmux.keys(&["K"]);
+    tmux.wait_for("SSE-C key of ", T);
+    tmux.type_text("typed-secret");
+    let screen = tmux.wait_for("••••••••••••▏", T);
+    assert!(!screen.contains("typed-secret"), "{screen}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("no key given", T);
+    tmux.quit();
+}

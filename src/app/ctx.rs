@@ -74,6 +74,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) endpoint_url: Option<String>,
     /// What names the session in use for sharing (`Target::share_key`).
     pub(crate) share_key: String,
+    /// The objects given an SSE-C key (`K`).
+    pub(crate) keys_given: &'a super::customer_key::KeysGiven,
 }
 
 impl<'a> Ctx<'a> {
@@ -81,7 +83,11 @@ impl<'a> Ctx<'a> {
     /// borrowed mutably beside it).
     pub(crate) fn of(
         session: &'a SessionState,
-        (listing, versions): (&'a Listing, &'a super::versions::Versions),
+        (listing, versions, keys_given): (
+            &'a Listing,
+            &'a super::versions::Versions,
+            &'a super::customer_key::KeysGiven,
+        ),
         target: &'a Target,
         config: &'a Config,
         ids: &'a RequestIds,
@@ -117,6 +123,7 @@ impl<'a> Ctx<'a> {
                 .or_else(|| target.base_for(session.mode()).region),
             endpoint_url: target.base_for(session.mode()).endpoint_url,
             share_key: target.share_key(session.mode(), listing.bucket()),
+            keys_given,
         }
     }
 
@@ -213,7 +220,8 @@ impl<'a> Ctx<'a> {
 
     /// Why S3 refused reading `key` (`version`: a given version of it) with `failure`, and
     /// the way on: an archived object (`z` restores it), one encrypted with a customer key
-    /// (SSE-C), or the session policy's reason.
+    /// (SSE-C: `K` gives it), one read with a key that may be wrong, or the session policy's
+    /// reason.
     pub(crate) fn why_refused(
         &self,
         failure: &crate::failure::AwsFailure,
@@ -227,10 +235,15 @@ impl<'a> Ctx<'a> {
             ));
         }
         if crate::object::sse_c::key_missing(failure) {
-            return Some(crate::object::sse_c::missing_note(&format!(
-                "sts3 get {} --sse-c-key-file FILE reads it with its key",
-                self.uri(key)
-            )));
+            return Some(crate::object::sse_c::missing_note(
+                "K gives its key (typed or @FILE)",
+            ));
+        }
+        let keyed = self
+            .keys_given
+            .contains(&(self.bucket.to_string(), key.to_string()));
+        if crate::object::sse_c::maybe_wrong_key(failure, keyed) {
+            return Some(crate::object::sse_c::wrong_key_note("K gives another"));
         }
         self.policy?
             .why_refused(failure, read_action(version), self.bucket, key)
@@ -348,7 +361,11 @@ macro_rules! ctx {
     ($app:expr, $now:expr, without_versions) => {
         $crate::app::ctx::Ctx::of(
             &$app.session,
-            (&$app.listing, &$crate::app::versions::NONE),
+            (
+                &$app.listing,
+                &$crate::app::versions::NONE,
+                &$app.keys_given,
+            ),
             &$app.target,
             &$app.config,
             &$app.ids,
@@ -358,7 +375,7 @@ macro_rules! ctx {
     ($app:expr, $now:expr) => {
         $crate::app::ctx::Ctx::of(
             &$app.session,
-            (&$app.listing, &$app.versions),
+            (&$app.listing, &$app.versions, &$app.keys_given),
             &$app.target,
             &$app.config,
             &$app.ids,

@@ -250,6 +250,7 @@ impl App {
             Action::Versions => with!(self.versions, now, super::versions::Versions::open),
             Action::Restore => with!(self.unarchive, now, super::unarchive::Unarchive::ask),
             Action::RequesterPays => self.toggle_charged(now),
+            Action::CustomerKey => self.open_key_prompt(now),
             Action::CopyObject => self.open_copy_prompt(false, now),
             Action::MoveObject => self.open_copy_prompt(true, now),
             Action::Mark => {
@@ -541,6 +542,7 @@ impl App {
                 }
             },
             Input::Mfa { mode, code, error } => self.on_mfa_key(press, mode, code, error, now),
+            Input::CustomerKey { key, text } => self.on_customer_key_key(press, (key, text), now),
         }
     }
 

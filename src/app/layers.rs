@@ -69,6 +69,8 @@ pub(crate) enum Layer {
     ConfirmRestore,
     /// "Restore the archived object at which tier?" in the status bar.
     ConfirmUnarchive,
+    /// An object's SSE-C key, typed masked (or `@FILE`) in the status bar.
+    CustomerKey,
     /// The MFA code's popup.
     Mfa,
 }
@@ -106,6 +108,7 @@ impl Layer {
                 | Layer::ConfirmSaveMany
                 | Layer::ConfirmRestore
                 | Layer::ConfirmUnarchive
+                | Layer::CustomerKey
         )
     }
 
@@ -159,6 +162,7 @@ impl App {
             Input::ConfirmSaveMany => Layer::ConfirmSaveMany,
             Input::ConfirmRestore => Layer::ConfirmRestore,
             Input::ConfirmUnarchive => Layer::ConfirmUnarchive,
+            Input::CustomerKey { .. } => Layer::CustomerKey,
             Input::Mfa { .. } => Layer::Mfa,
         }));
         layers

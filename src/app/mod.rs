@@ -6,6 +6,7 @@
 pub(crate) mod buckets;
 pub(crate) mod copy;
 pub(crate) mod ctx;
+pub(crate) mod customer_key;
 pub(crate) mod delete;
 pub(crate) mod fetch;
 pub(crate) mod folder;
@@ -131,6 +132,11 @@ pub(crate) enum Input {
     ConfirmRestore,
     /// Restore the archived object at which tier? (`unarchive` knows which.)
     ConfirmUnarchive,
+    /// The SSE-C key of the object `key` in the bucket shown, typed (masked) or `@FILE`.
+    CustomerKey {
+        key: String,
+        text: customer_key::Masked,
+    },
 }
 
 /// Who pays for S3 reads: the bucket's owner, or (a requester-pays bucket asks it) this
@@ -215,6 +221,8 @@ pub(crate) struct App {
     pub(crate) unarchive: unarchive::Unarchive,
     /// Who pays for S3 reads (requester pays: the config, or `$`).
     pub(crate) payer: Payer,
+    /// The objects given an SSE-C key (`K`): names only, the keys are the runtime's.
+    pub(crate) keys_given: customer_key::KeysGiven,
     pub(crate) help_visible: bool,
     /// The first line of the help shown (when it does not fit; the view clamps it).
     pub(crate) help_scroll: usize,
@@ -271,6 +279,7 @@ impl App {
             leftovers: unfinished::UnfinishedUploads::default(),
             versions: versions::Versions::default(),
             unarchive: unarchive::Unarchive::default(),
+            keys_given: customer_key::KeysGiven::new(),
             payer: if config.requester_pays == crate::settings::RequesterPays::Always {
                 Payer::Requester
             } else {
@@ -360,9 +369,16 @@ impl App {
             Msg::PathCompleted { text } => {
                 if let Some(Input::Upload { text: typed }) = &mut self.input {
                     *typed = text;
+                } else {
+                    self.on_key_path_completed(&text);
                 }
                 Vec::new()
             }
+            Msg::CustomerKeyTaken {
+                bucket,
+                key,
+                result,
+            } => self.on_key_taken((bucket, key), result, now),
             msg @ (Msg::Uploaded { .. }
             | Msg::UploadStalled { .. }
             | Msg::UploadIsFolder { .. }

@@ -220,6 +220,13 @@ pub(crate) enum Msg {
     PathCompleted {
         text: String,
     },
+    /// The reads of `key` in `bucket` carry the SSE-C key given from now on (`Err`: why
+    /// not — no such file, not a key).
+    CustomerKeyTaken {
+        bucket: String,
+        key: String,
+        result: Result<(), String>,
+    },
     /// The folder of `request` was created, or why not.
     FolderCreated {
         request: RequestId,
@@ -411,6 +418,13 @@ pub(crate) enum Effect {
     /// S3 reads agree to pay for themselves from now on (requester pays), or no longer.
     ChargeRequester {
         on: bool,
+    },
+    /// The reads of `key` in `bucket` carry the SSE-C key `given` from now on (read from the
+    /// file it names, or as typed); answer with `CustomerKeyTaken`.
+    GiveCustomerKey {
+        bucket: String,
+        key: String,
+        given: super::customer_key::GivenKey,
     },
     /// Send S3 requests to `region` from now on (`None`: the base options' region).
     SetS3Region {

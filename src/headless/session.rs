@@ -421,8 +421,10 @@ impl<'a> Session<'a> {
             Some(crate::object::sse_c::missing_note(
                 "pass --sse-c-key-file FILE, the 32-byte key it was stored with",
             ))
-        } else if keyed && failure.kind == crate::failure::ErrorKind::AccessDenied {
-            Some("the SSE-C key given is not the one the object was stored with, or the session may not read it".to_string())
+        } else if crate::object::sse_c::maybe_wrong_key(&failure, keyed) {
+            Some(crate::object::sse_c::wrong_key_note(
+                "--sse-c-key-file names another",
+            ))
         } else if failure.code.as_deref() == Some("InvalidObjectState") {
             let version = src
                 .version

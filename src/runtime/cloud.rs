@@ -9,6 +9,7 @@ use crate::bucket::{ListPage, PageRequest};
 use crate::clock::WallClock;
 use crate::credentials::{CredentialRequest, Mode, SecretCredentials};
 use crate::failure::{AwsFailure, ErrorKind};
+use crate::object::sse_c::{CustomerKey, Keyring};
 use crate::settings::{BaseOptions, Settings};
 use futures_util::future::BoxFuture;
 use std::collections::HashMap;
@@ -34,6 +35,8 @@ pub(crate) trait Cloud: Send + Sync {
     /// S3 reads agree to pay for themselves from now on (`x-amz-request-payer: requester`),
     /// or no longer.
     fn charge_requester(&self, on: bool);
+    /// The reads of `key` in `bucket` carry `secret` from now on (SSE-C, the TUI's `K`).
+    fn give_customer_key(&self, bucket: &str, key: &str, secret: CustomerKey);
 }
 
 fn no_credentials_yet() -> AwsFailure {
@@ -72,6 +75,8 @@ pub(crate) struct AwsCloud {
     clock: Arc<dyn WallClock>,
     /// S3 reads agree to pay (`requester_pays = "always"`, `--requester-pays`, `$`).
     charged: std::sync::atomic::AtomicBool,
+    /// The customer keys given for single objects (SSE-C): every S3 client reads with them.
+    keyring: Keyring,
 }
 
 impl AwsCloud {
@@ -94,6 +99,7 @@ impl AwsCloud {
             active: Mutex::new(None),
             s3_region: Mutex::new(None),
             clock,
+            keyring: Keyring::default(),
         }
     }
 
@@ -137,7 +143,8 @@ impl Cloud for AwsCloud {
         let mut clients = clients.clone();
         clients.s3 = clients
             .s3
-            .charged_to_requester(self.charged.load(std::sync::atomic::Ordering::SeqCst));
+            .charged_to_requester(self.charged.load(std::sync::atomic::Ordering::SeqCst))
+            .with_keyring(self.keyring.clone());
         if let Some(region) = self.s3_region.lock().ok().and_then(|r| r.clone()) {
             clients.s3 = clients.s3.in_region(&region);
         }
@@ -188,6 +195,10 @@ impl Cloud for AwsCloud {
         {
             clients.s3 = clients.s3.charged_to_requester(on);
         }
+    }
+
+    fn give_customer_key(&self, bucket: &str, key: &str, secret: CustomerKey) {
+        self.keyring.give(bucket, key, secret);
     }
 
     fn set_bases(&self, bases: Vec<(Mode, BaseOptions)>) {

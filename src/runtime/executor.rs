@@ -5,6 +5,7 @@
 use super::cloud::{Cloud, with_s3};
 use super::event::{Event, Report};
 use super::sharing::Sharing;
+use crate::app::customer_key::GivenKey;
 use crate::app::{Effect, Generation, Msg, ObjectFetch, RequestId};
 use crate::aws::{Issued, ObjectStore, Walked, walk_listing};
 use crate::bucket::split::Plan;
@@ -12,6 +13,7 @@ use crate::bucket::{ListPage, PageRequest};
 use crate::credentials::{Mode, SecretCredentials};
 use crate::failure::{AwsFailure, ErrorKind};
 use crate::object::download::{Split, keep_both, part_path};
+use crate::object::sse_c::CustomerKey;
 use crate::serve::env::Vars;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -105,6 +107,40 @@ impl Executor {
         })
     }
 
+    /// Reads the SSE-C key given for `key` (from its file, in a blocking task: a file may be
+    /// slow or never end, and only its first KiB is read) and hands it to the cloud; answers
+    /// with `CustomerKeyTaken`. The key itself goes nowhere else.
+    fn give_customer_key(&self, (bucket, key): (String, String), given: GivenKey) {
+        /// More than any key file holds: a path to an endless file still ends.
+        const KEY_FILE_MAX: u64 = 1024;
+        use std::io::Read as _;
+        let cloud = self.cloud.clone();
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let secret = match &given {
+                GivenKey::File(path) => {
+                    let path = super::paths::expanded(path);
+                    let mut bytes = Vec::new();
+                    std::fs::File::open(&path)
+                        .and_then(|f| f.take(KEY_FILE_MAX).read_to_end(&mut bytes))
+                        .map_err(|e| format!("cannot read {}: {e}", path.display()))
+                        .and_then(|_| {
+                            CustomerKey::from_file(&bytes)
+                                .map_err(|e| format!("{}: {e}", path.display()))
+                        })
+                }
+                GivenKey::Typed(_) => CustomerKey::from_typed(given.typed().unwrap_or_default()),
+            };
+            let result = secret.map(|secret| cloud.give_customer_key(&bucket, &key, secret));
+            let msg = Msg::CustomerKeyTaken {
+                bucket,
+                key,
+                result,
+            };
+            let _ = tx.send(Event(Report::App(msg)));
+        });
+    }
+
     /// A background report as a message for the app; a secret that came with it is kept here.
     pub(crate) fn accept(&mut self, event: Event) -> Msg {
         match event.0 {
@@ -171,6 +207,9 @@ impl Executor {
             Effect::SetBases { bases } => self.cloud.set_bases(bases),
             Effect::SetS3Region { region } => self.cloud.set_s3_region(region),
             Effect::ChargeRequester { on } => self.cloud.charge_requester(on),
+            Effect::GiveCustomerKey { bucket, key, given } => {
+                self.give_customer_key((bucket, key), given);
+            }
             lab @ (Effect::CheckAccess { .. }
             | Effect::ReadUserPolicies { .. }
             | Effect::ListBuckets { .. }

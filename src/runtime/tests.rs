@@ -92,6 +92,8 @@ struct FakeCloud {
     date: Mutex<Option<DateTime<Utc>>>,
     /// S3 for objects, when a test gives one.
     store: Mutex<Option<Arc<FakeStore>>>,
+    /// The customer keys given (`K`).
+    keys: crate::object::sse_c::Keyring,
 }
 
 impl FakeCloud {
@@ -106,6 +108,7 @@ impl FakeCloud {
             aborted: Arc::new(AtomicU64::new(0)),
             date: Mutex::new(None),
             store: Mutex::new(None),
+            keys: crate::object::sse_c::Keyring::default(),
         })
     }
 
@@ -139,6 +142,15 @@ impl Cloud for FakeCloud {
 
     // The scripted S3 has no requester-pays bucket: nothing to agree to.
     fn charge_requester(&self, _on: bool) {}
+
+    fn give_customer_key(
+        &self,
+        bucket: &str,
+        key: &str,
+        secret: crate::object::sse_c::CustomerKey,
+    ) {
+        self.keys.give(bucket, key, secret);
+    }
 
     fn issue(&self, request: CredentialRequest) -> BoxFuture<'static, Result<Issued, AwsFailure>> {
         let mode = request.mode();
@@ -1007,4 +1019,68 @@ fn files_in(dir: &std::path::Path) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+#[tokio::test(start_paused = true)]
+async fn k_reads_the_key_file_hands_the_key_to_s3_and_never_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = [0x42u8; 32];
+    let file = dir.path().join("key.bin");
+    std::fs::write(&file, secret).unwrap();
+    let short = dir.path().join("short.bin");
+    std::fs::write(&short, b"0123").unwrap();
+    let store = Arc::new(FakeStore::new(b"hello".to_vec(), "\"e\"", []));
+    let h = on_a_txt(&store, dir.path()).await;
+    let give = |path: &std::path::Path| {
+        h.char('K');
+        for c in format!("@{}", path.display()).chars() {
+            h.char(c);
+        }
+        h.key(KeyCode::Enter, KeyModifiers::NONE);
+    };
+    // A file that holds no key: said, nothing given.
+    give(&short);
+    let mut screen = String::new();
+    for _ in 0..100 {
+        advance(0.01).await;
+        screen = h.backend.screen();
+        if screen.contains("no key given") {
+            break;
+        }
+    }
+    assert!(
+        screen.contains("no key given for s3://sts3-demo/a.txt: "),
+        "{screen}"
+    );
+    assert_eq!(h.cloud.keys.of("sts3-demo", "a.txt"), None);
+    give(&file);
+    for _ in 0..100 {
+        advance(0.01).await;
+        if h.cloud.keys.of("sts3-demo", "a.txt").is_some() {
+            break;
+        }
+    }
+    let expected = crate::object::sse_c::CustomerKey::from_file(&secret).unwrap();
+    assert_eq!(
+        h.cloud.keys.of("sts3-demo", "a.txt"),
+        Some(expected.clone())
+    );
+    assert_eq!(
+        h.cloud.keys.of("sts3-demo", "b.txt"),
+        None,
+        "that object's only"
+    );
+    advance(0.05).await;
+    let screen = h.backend.screen();
+    assert!(
+        screen.contains("SSE-C key given for s3://sts3-demo/a.txt"),
+        "{screen}"
+    );
+    assert!(!screen.contains(expected.base64()));
+    let (_, app) = h.quit().await;
+    assert!(
+        app.keys_given
+            .contains(&("sts3-demo".to_string(), "a.txt".to_string()))
+    );
+    assert!(!format!("{:?}", app.history).contains(expected.base64()));
 }

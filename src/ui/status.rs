@@ -119,6 +119,7 @@ fn prompt_line(app: &App, width: usize) -> Option<Line<'static>> {
         }
         Input::ConfirmRestore => confirm_restore_prompt(app, width)?,
         Input::ConfirmUnarchive => confirm_unarchive_prompt(app, width)?,
+        Input::CustomerKey { key, text } => customer_key_prompt(app, key, &text.shown(), width),
         Input::ConfirmAbort => {
             let keys = ["y aborts · any other key keeps them", "[y/N]"];
             let left = app.leftovers.asking()?;
@@ -241,6 +242,23 @@ fn folder_line_prompt(
     Line::from(vec![
         Span::styled(format!("{what} {folder}: "), theme::key_hint()),
         Span::raw(text),
+        Span::styled("▏", theme::key_hint()),
+        Span::styled(keys, theme::dim()),
+    ])
+}
+
+/// `K`: the object's SSE-C key, drawn masked (a file's path as typed).
+fn customer_key_prompt(app: &App, key: &str, shown: &str, width: usize) -> Line<'static> {
+    let keys = [
+        "  ⏎ gives it · @FILE reads a file · esc cancels",
+        "  ⏎ · @file · esc",
+    ];
+    // "SSE-C key of ", ": ", the text, the cursor.
+    let fixed = 13 + 2 + shown.chars().count() + 1;
+    let (name, keys) = fit_name(&uri(app, key), fixed, keys, width);
+    Line::from(vec![
+        Span::styled(format!("SSE-C key of {name}: "), theme::key_hint()),
+        Span::raw(shown.to_string()),
         Span::styled("▏", theme::key_hint()),
         Span::styled(keys, theme::dim()),
     ])

@@ -203,6 +203,7 @@ pub enum Action {
     Versions,
     Restore,
     RequesterPays,
+    CustomerKey,
 }
 
 impl Action {

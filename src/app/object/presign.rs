@@ -7,6 +7,9 @@ use crate::app::fetch::Fetch;
 use crate::app::{Effect, Level, RequestId};
 use crate::object::{PresignError, validity};
 
+/// What a URL of an object read with a customer key needs (a URL cannot carry it).
+const SSE_C_URL: &str = "the object is encrypted with a customer key (SSE-C): the URL reads it only with the key's three x-amz-server-side-encryption-customer-* headers sent along";
+
 impl ObjectActions {
     /// `u`: a GET URL for the object, valid no longer than the session.
     pub(crate) fn presign(&mut self, ctx: &Ctx<'_>) -> Step {
@@ -27,9 +30,13 @@ impl ObjectActions {
             }
         };
         let request = ctx.ids.next();
+        let keyed = ctx
+            .keys_given
+            .contains(&(ctx.bucket.to_string(), key.clone()));
         let warning = ctx
             .refusal(&key, version.is_some())
-            .map(|why| format!("{why}; the URL will be refused"));
+            .map(|why| format!("{why}; the URL will be refused"))
+            .or_else(|| keyed.then(|| SSE_C_URL.to_string()));
         self.presigned = Some(Presigned {
             key: key.clone(),
             version: version.clone(),

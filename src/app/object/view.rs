@@ -17,7 +17,7 @@ const SIDEWAYS: usize = 8;
 impl ObjectActions {
     /// The object the keys act on: the open view's, else the selected row's (objects only;
     /// in the versions view, the version selected).
-    pub(super) fn target(&self, ctx: &Ctx<'_>) -> Option<Target> {
+    pub(crate) fn target(&self, ctx: &Ctx<'_>) -> Option<Target> {
         match &self.view {
             Some(view) => Some((view.key.clone(), view.version.clone())),
             None => ctx
@@ -91,7 +91,8 @@ impl ObjectActions {
                 | Action::Suspend
                 | Action::CopyUri
                 | Action::CopyArn
-                | Action::Restore,
+                | Action::Restore
+                | Action::CustomerKey,
             ) => None,
             _ => Some(Step::default()),
         }
@@ -134,6 +135,15 @@ impl ObjectActions {
             version: view.version.clone(),
             what,
         }]
+    }
+
+    /// A customer key was given for `key`: its open view asks again, with it.
+    pub(crate) fn ask_again_for(&mut self, key: &str, ctx: &Ctx<'_>) -> Vec<Effect> {
+        if self.view.as_ref().is_some_and(|v| v.key == key) {
+            self.fetch_view(ctx)
+        } else {
+            Vec::new()
+        }
     }
 
     pub(crate) fn on_detail(&mut self, request: RequestId, detail: Box<ObjectDetail>) {

@@ -227,7 +227,7 @@ fn a_read_refused_for_an_archive_or_a_customer_key_says_the_way_on() {
                 ),
                 Some(400),
             ),
-            "the object is encrypted with a customer-provided key (SSE-C); sts3 get s3://demo-bucket/cold.csv --sse-c-key-file FILE reads it with its key",
+            "the object is encrypted with a customer-provided key (SSE-C); K gives its key (typed or @FILE)",
         ),
     ];
     for (failure, said) in cases {

@@ -30,8 +30,10 @@ pub struct S3Browser {
     pub(super) client: aws_sdk_s3::Client,
     /// Where S3 is, for messages.
     pub(super) place: String,
-    /// The customer key its reads carry (SSE-C), when one was given.
+    /// The customer key its reads carry (SSE-C), when one was given for every object.
     pub(super) sse_c: Option<crate::object::sse_c::CustomerKey>,
+    /// The customer keys given for single objects (the TUI's `K`): their reads carry them.
+    pub(super) keyring: crate::object::sse_c::Keyring,
     /// Its reads agree to pay (`x-amz-request-payer: requester`).
     pub(super) charged: bool,
 }
@@ -50,6 +52,7 @@ impl S3Browser {
             client: aws_sdk_s3::Client::from_conf(config),
             place: format!("S3 in region {region}"),
             sse_c: self.sse_c.clone(),
+            keyring: self.keyring.clone(),
             charged: self.charged,
         }
     }
@@ -85,6 +88,15 @@ impl S3Browser {
         }
     }
 
+    /// The same client, the reads of each object in `keyring` carrying its key.
+    #[must_use]
+    pub fn with_keyring(&self, keyring: crate::object::sse_c::Keyring) -> Self {
+        Self {
+            keyring,
+            ..self.clone()
+        }
+    }
+
     pub fn new(
         config: &aws_config::SdkConfig,
         slot: CredentialSlot,
@@ -106,6 +118,7 @@ impl S3Browser {
             client: aws_sdk_s3::Client::from_conf(s3_config),
             place: super::error::place_of("S3", config),
             sse_c: None,
+            keyring: crate::object::sse_c::Keyring::default(),
             charged: false,
         }
     }

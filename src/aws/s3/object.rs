@@ -111,9 +111,11 @@ struct CustomerKeyHeaders {
 }
 
 impl S3Browser {
-    /// The SSE-C headers its reads carry (none without a customer key).
-    fn customer_key_headers(&self) -> CustomerKeyHeaders {
-        let key = self.sse_c.as_ref();
+    /// The SSE-C headers its reads of `key` carry: the key given for every object, else the
+    /// one given for it (none without a customer key).
+    fn customer_key_headers(&self, bucket: &str, key: &str) -> CustomerKeyHeaders {
+        let key = self.sse_c.clone().or_else(|| self.keyring.of(bucket, key));
+        let key = key.as_ref();
         CustomerKeyHeaders {
             algorithm: key.map(|_| "AES256".to_string()),
             key: key.map(|k| k.base64().to_string()),
@@ -144,7 +146,7 @@ impl S3Browser {
         key: &str,
         version: Option<&str>,
     ) -> Result<ObjectDetail, AwsFailure> {
-        let sse_c = self.customer_key_headers();
+        let sse_c = self.customer_key_headers(bucket, key);
         let out = match self
             .client
             .head_object()
@@ -246,7 +248,7 @@ impl S3Browser {
         to: Option<u64>,
         if_match: Option<&str>,
     ) -> Result<ObjectBody, AwsFailure> {
-        let sse_c = self.customer_key_headers();
+        let sse_c = self.customer_key_headers(bucket, key);
         let mut call = self
             .client
             .get_object()

@@ -319,7 +319,7 @@ fn help_overlay() {
         text.contains("a preview's long lines: scroll right"),
         "{text}"
     );
-    assert!(text.contains("j/k scroll · 30-51 of 51"), "{text}");
+    assert!(text.contains("j/k scroll · 31-52 of 52"), "{text}");
     assert!(
         !text.contains("q C-c     quit"),
         "scrolled past the first line"

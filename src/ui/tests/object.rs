@@ -315,3 +315,41 @@ fn the_layout_says_on_which_screen_line_the_first_row_is() {
         assert_eq!(usize::from(layout.first_row), line, "{w}x{h}");
     }
 }
+
+#[test]
+fn an_sse_c_preview_says_k_and_the_key_prompt_masks_what_is_typed() {
+    let mut app = on_an_object();
+    let request = request_of(&press(&mut app, Key::Char('p')));
+    app.update(
+        Msg::ObjectFailed {
+            request,
+            failure: AwsFailure::from_service(
+                Some("InvalidRequest"),
+                Some("The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object."),
+                Some(400),
+            ),
+        },
+        at(1),
+    );
+    press(&mut app, Key::Char('K'));
+    for c in "s3cr3t".chars() {
+        press(&mut app, Key::Char(c));
+    }
+    snapshots(&mut app, "sse_c_key_prompt");
+    let text = screen_text(&draw(&mut app, at(2), 120, 40));
+    assert!(!text.contains("s3cr3t"), "{text}");
+    assert!(
+        text.contains("SSE-C key of s3://sts3-demo/README.md: ••••••▏"),
+        "{text}"
+    );
+    assert!(text.contains("K gives its key (typed or @FILE)"), "{text}");
+    // A file's path is shown as typed.
+    for _ in 0..6 {
+        press(&mut app, Key::Backspace);
+    }
+    for c in "@~/k.bin".chars() {
+        press(&mut app, Key::Char(c));
+    }
+    let text = screen_text(&draw(&mut app, at(2), 80, 24));
+    assert!(text.contains(": @~/k.bin▏"), "{text}");
+}
