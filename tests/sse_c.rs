@@ -1,7 +1,8 @@
 //! SSE-C on the real local service (SeaweedFS refuses to read an object stored with a customer
 //! key unless the request carries it): `sts3 get` says what is missing, reads it byte for byte
 //! with `--sse-c-key-file` (in parts too), says when the key is not the one, and refuses a key
-//! file that holds no key before anything is sent.
+//! file that holds no key before anything is sent; in the TUI, `K` gives an object's key
+//! (a wrong one refused and said so) and its preview, detail and save read with it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -105,7 +106,7 @@ fn an_sse_c_object_is_read_with_its_key_only_and_said_so_otherwise() {
 }
 
 #[test]
-fn in_the_tui_k_gives_an_objects_key_and_its_preview_and_detail_read_with_it() {
+fn in_the_tui_k_gives_an_objects_key_and_its_preview_detail_and_save_read_with_it() {
     const T: std::time::Duration = std::time::Duration::from_secs(20);
     let s = service();
     let dir = tempfile::tempdir().unwrap();
@@ -120,7 +121,21 @@ fn in_the_tui_k_gives_an_objects_key_and_its_preview_and_detail_read_with_it() {
     std::fs::write(&right, format!("{}\n", STANDARD.encode(secret))).unwrap();
     let wrong = dir.path().join("wrong.key");
     std::fs::write(&wrong, [0x11u8; 32]).unwrap();
-    let tmux = common::start_tui(&s.endpoint, &["--prefix", &prefix], &[], 120, 40);
+    let downloads = dir.path().join("downloads");
+    std::fs::create_dir(&downloads).unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("download_dir = {:?}\n", downloads.display().to_string()),
+    )
+    .unwrap();
+    let tmux = common::start_tui(
+        &s.endpoint,
+        &["--prefix", &prefix, "--config", config.to_str().unwrap()],
+        &[],
+        120,
+        40,
+    );
     tmux.wait_for("all 1 key loaded", T);
     tmux.keys(&["p"]);
     let screen = tmux.wait_for("K gives its key (typed or @FILE)", T);
@@ -149,6 +164,13 @@ fn in_the_tui_k_gives_an_objects_key_and_its_preview_and_detail_read_with_it() {
     tmux.wait_until("the preview closed", T, |s| !s.contains("Preview s3://"));
     tmux.keys(&["Enter"]);
     tmux.wait_for("SSE-C AES256 (a customer-provided key)", T);
+    // And a save, byte for byte.
+    tmux.keys(&["s"]);
+    tmux.wait_for("saved ", T);
+    assert_eq!(
+        std::fs::read(downloads.join("secret.txt")).unwrap(),
+        b"the secret text, read with its key\n"
+    );
     // A key typed at the prompt is masked.
     tmux.keys(&["K"]);
     tmux.wait_for("SSE-C key of ", T);
