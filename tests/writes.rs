@@ -696,3 +696,60 @@ fn the_tui_moves_a_folder_and_copies_marked_objects_into_a_folder_after_a_yes() 
         "a move deletes its source"
     );
 }
+
+#[test]
+fn a_tui_batch_move_met_by_an_expired_token_on_a_copy_and_a_delete_goes_on_after_new_credentials() {
+    let s = service();
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = format!("writes-renew-{}/", std::process::id());
+    let policy = writer_policy(dir.path(), &prefix);
+    let names = ["a.txt", "b.txt", "c.txt"];
+    common::put_objects(&names.map(|n| format!("{prefix}{n}")));
+    // The copy of b.txt, then the deletion of a source, meet an expired token once each.
+    proxy.set(|f| {
+        f.s3_once.push((
+            format!("PUT /{}/{prefix}moved/b.txt", s.bucket),
+            S3Step::EXPIRED_TOKEN,
+        ));
+        f.s3_once
+            .push(("?delete".to_string(), S3Step::EXPIRED_TOKEN));
+    });
+    let tmux = common::start_tui_in(&proxy.url, &policy, &prefix, &[], 140);
+    let t = std::time::Duration::from_secs(30);
+    tmux.wait_for("c.txt", t);
+    tmux.keys(&["V"]);
+    tmux.wait_for("3 marked", t);
+    tmux.keys(&["R"]);
+    tmux.wait_for(
+        &format!("move 3 marked objects to s3://{}/{prefix}: ", s.bucket),
+        t,
+    );
+    tmux.type_text("moved");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("y moves them", t);
+    tmux.keys(&["y"]);
+    let screen = tmux.wait_for("moved 3 objects (", t);
+    assert!(!screen.contains("failed"), "{screen}");
+    assert!(!screen.contains("still where they were"), "{screen}");
+    tmux.quit();
+    let log = proxy.log();
+    assert_eq!(
+        log.iter().filter(|l| l.contains("?delete")).count(),
+        4,
+        "each source deleted once, and the refused deletion once more: {log:#?}"
+    );
+    let refreshes = log.iter().filter(|l| l.starts_with("POST / ")).count() - 1;
+    assert!(
+        (1..=2).contains(&refreshes),
+        "one refresh for each refusal at most: {log:#?}"
+    );
+    for name in names {
+        assert_eq!(
+            read_back(&policy, &format!("{prefix}moved/{name}")),
+            format!("{prefix}{name}").as_bytes(),
+            "{name}"
+        );
+        assert!(is_gone(&policy, &format!("{prefix}{name}")), "{name} moved");
+    }
+}

@@ -16,6 +16,7 @@ use crate::object::Copied;
 use chrono::{DateTime, Utc};
 
 pub(crate) mod batch;
+mod renewal;
 pub(crate) use batch::Batch;
 
 /// Where a copy is.
@@ -55,6 +56,8 @@ pub(crate) struct Copies {
     pub(crate) current: Option<Copy>,
     /// Many objects copied or moved at once.
     pub(crate) batch: Option<Batch>,
+    /// How the refused requests of the copy or batch under way go on.
+    renewal: Option<renewal::Renewal>,
 }
 
 /// The destination key of `typed` for `from`, seen from `folder`: `/…` from the root, else
@@ -136,6 +139,7 @@ impl Copies {
         );
         copy.phase = Phase::Sent(request);
         copy.signed_with = ctx.signed_with();
+        self.renewal = Some(renewal::Renewal::new(request, generation));
         let effect = Effect::CopyObject {
             request,
             generation,

@@ -166,9 +166,10 @@ pub(crate) fn at_once(config: &Config) -> usize {
 /// A part's answer to "new credentials are in use".
 type Arrived = fn(&mut App, DateTime<Utc>) -> Vec<Effect>;
 
-const WAIT_FOR_CREDENTIALS: [Arrived; 7] = [
+const WAIT_FOR_CREDENTIALS: [Arrived; 8] = [
     |app, now| app.listing_after_credentials(now),
     |app, now| with!(app.uploads, now, upload::Uploads::after_credentials),
+    |app, now| with!(app.copies, now, copy::Copies::after_credentials),
     |app, now| with!(app.object, now, ObjectActions::after_credentials),
     |app, _| app.list_buckets_if_waiting(),
     |app, now| with!(app.share, now, share::Share::credentials_arrived),
@@ -380,7 +381,7 @@ impl App {
                 result,
             } => self.on_key_taken((bucket, key), result, now),
             msg @ (Msg::Uploaded { .. }
-            | Msg::UploadStalled { .. }
+            | Msg::WriteStalled { .. }
             | Msg::UploadIsFolder { .. }
             | Msg::UploadIsFile { .. }
             | Msg::UploadProgressed { .. }
@@ -413,8 +414,15 @@ impl App {
             Msg::Uploaded { request, result } => {
                 with!(self.uploads, now, |u, c| u.on_uploaded(request, result, c))
             }
-            Msg::UploadStalled { request, failure } => {
-                with!(self.uploads, now, |u, c| u.on_stalled(request, failure, c))
+            Msg::WriteStalled { request, failure } => {
+                // The upload's or the copies': each knows its own request.
+                let mut effects = with!(self.uploads, now, |u, c| u.on_stalled(
+                    request,
+                    failure.clone(),
+                    c
+                ));
+                effects.extend(with!(self.copies, now, |k, c| k.on_stalled(request, failure, c)));
+                effects
             }
             Msg::UploadIsFolder {
                 request,

@@ -210,9 +210,9 @@ pub(crate) enum Msg {
         request: RequestId,
         results: Vec<(String, Result<crate::object::upload::Landed, AwsFailure>)>,
     },
-    /// A request of the upload of `request` was refused; it waits for `ResumeUpload` (or
-    /// `GiveUpUpload`).
-    UploadStalled {
+    /// A request of the write `request` (an upload, a copy or move) was refused; it waits
+    /// for `ResumeWrite` (or `GiveUpWrite`).
+    WriteStalled {
         request: RequestId,
         failure: AwsFailure,
     },
@@ -517,7 +517,7 @@ pub(crate) enum Effect {
     },
     /// Copy each (source, destination) in `bucket`, a few at once, never over an existing key
     /// (`moving`: then delete the source); answer with `CopiesProgressed`s, then
-    /// `ObjectsCopied`.
+    /// `ObjectsCopied` (a refused request: `WriteStalled` first).
     CopyObjects {
         request: RequestId,
         generation: Generation,
@@ -563,12 +563,12 @@ pub(crate) enum Effect {
     CancelSaves {
         request: RequestId,
     },
-    /// The stalled upload may go on (with the credentials in use).
-    ResumeUpload {
+    /// The stalled write (an upload, a copy or move) may go on (with the credentials in use).
+    ResumeWrite {
         request: RequestId,
     },
-    /// The stalled upload stops: it is aborted, and its answer says why.
-    GiveUpUpload {
+    /// The stalled write stops: an upload is aborted, a copy fails; its answer says why.
+    GiveUpWrite {
         request: RequestId,
     },
     /// Complete the local path `text` as far as the folder's entries agree; answer with

@@ -262,8 +262,8 @@ impl Uploads {
             (&mut upload.streak, &mut upload.generation),
             (UPLOAD_REFRESHES, "the upload"),
             (
-                Effect::ResumeUpload { request },
-                Effect::GiveUpUpload { request },
+                Effect::ResumeWrite { request },
+                Effect::GiveUpWrite { request },
             ),
         );
         if waits {
@@ -286,7 +286,7 @@ impl Uploads {
         };
         upload.phase = Phase::Sent(request);
         upload.generation = ctx.session.active.unwrap_or(upload.generation);
-        Step::effects(vec![Effect::ResumeUpload { request }])
+        Step::effects(vec![Effect::ResumeWrite { request }])
     }
 
     /// The key typed at "it exists": `o` overwrites, any other keeps it.
@@ -433,7 +433,7 @@ impl Uploads {
         folder.stopped = true;
         let mut effects = vec![Effect::StopBatch { request }];
         if upload.phase == Phase::Stalled(request) {
-            effects.push(Effect::GiveUpUpload { request });
+            effects.push(Effect::GiveUpWrite { request });
         }
         Some(Step {
             effects,

@@ -125,14 +125,15 @@ pub trait ObjectStore: Send + Sync {
     ) -> BoxFuture<'a, Vec<(String, AwsFailure)>>;
     /// Copies `from` to `to` in `bucket` (`only_new`: never over an existing key, which
     /// answers `PreconditionFailed`), in parts of `part_size` above one CopyObject's 5 GiB;
-    /// for a move (`moving`) then deletes `from`.
+    /// for a move (`moving`) then deletes `from`. A refused request asks `renewing`, then
+    /// that step is tried again (a passing fault is waited out).
     fn copy_within<'a>(
         &'a self,
         bucket: &'a str,
         from_to: (&'a str, &'a str),
-        only_new: bool,
-        moving: bool,
+        only_new_moving: (bool, bool),
         part_size: u64,
+        renewing: Renewing,
     ) -> BoxFuture<'a, Result<Copied, AwsFailure>>;
     /// Deletes `keys` (DeleteObjects, a batch of up to 1,000 at a time; a key that is not
     /// there counts as deleted): the keys S3 refused, each with why, and the delete markers
@@ -366,31 +367,35 @@ impl ObjectStore for S3Browser {
         &'a self,
         bucket: &'a str,
         (from, to): (&'a str, &'a str),
-        only_new: bool,
-        moving: bool,
+        (only_new, moving): (bool, bool),
         part_size: u64,
+        mut renewing: Renewing,
     ) -> BoxFuture<'a, Result<Copied, AwsFailure>> {
         use super::Source;
+        use crate::transfer::upload::retried;
         Box::pin(async move {
-            let source = S3Browser::head(self, bucket, from, None).await?;
-            if only_new && self.exists(bucket, to).await? {
+            let renewing = &mut renewing;
+            let source = retried(renewing, || S3Browser::head(self, bucket, from, None)).await?;
+            if only_new && retried(renewing, || self.exists(bucket, to)).await? {
                 return Err(AwsFailure::from_service(
                     Some("PreconditionFailed"),
                     Some("the key exists"),
                     Some(412),
                 ));
             }
-            let etag = self
-                .copy(
+            let etag = retried(renewing, || {
+                self.copy(
                     Source::latest(bucket, from),
                     Source::latest(bucket, to),
                     &source,
                     super::single_copy_max(),
                     part_size,
                 )
-                .await?;
+            })
+            .await?;
             let source_kept = if moving {
-                match self.delete_keys(bucket, &[from.to_string()]).await {
+                let gone = [from.to_string()];
+                match retried(renewing, || self.delete_keys(bucket, &gone)).await {
                     Ok(deleted) => deleted.refused.into_iter().next().map(|(_, f)| f),
                     Err(failure) => Some(failure),
                 }

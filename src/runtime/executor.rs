@@ -41,8 +41,9 @@ pub(crate) struct Executor {
     saves: Option<super::saves::SavesTask>,
     /// The batch under way (a folder put, a batch copy), and what stops it.
     batch_stop: Option<(RequestId, crate::aws::Stop)>,
-    /// The TUI upload's word to go on after a refused request (dropped: give up).
-    upload_resume: Option<(RequestId, tokio::sync::watch::Sender<u64>)>,
+    /// Each TUI write's word to go on after a refused request (dropped: give up): an upload's,
+    /// a copy's, a batch's. Those whose write ended are let go when another comes.
+    resumes: Vec<(RequestId, tokio::sync::watch::Sender<u64>)>,
     clipboard: Box<dyn Fn(&str) + Send>,
     tx: mpsc::UnboundedSender<Event>,
     /// The endpoint that shares the credentials in use, when asked for.
@@ -63,7 +64,7 @@ impl Executor {
             download: None,
             saves: None,
             batch_stop: None,
-            upload_resume: None,
+            resumes: Vec::new(),
             clipboard: Box::new(|_| {}),
             tx,
             sharing: Sharing::default(),
@@ -224,8 +225,8 @@ impl Executor {
             | Effect::CancelSaves { .. }) => self.run_saves(saves),
             upload @ (Effect::Upload { .. }
             | Effect::UploadFolder { .. }
-            | Effect::ResumeUpload { .. }
-            | Effect::GiveUpUpload { .. }) => self.run_upload(upload),
+            | Effect::ResumeWrite { .. }
+            | Effect::GiveUpWrite { .. }) => self.run_upload(upload),
             Effect::StopBatch { request } => {
                 if let Some((_, stop)) = self.batch_stop.as_ref().filter(|(r, _)| *r == request) {
                     stop.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -517,16 +518,12 @@ impl Executor {
                 part_size,
                 ..
             } => self.upload_folder(request, bucket, files, part_size),
-            Effect::ResumeUpload { request } => {
-                if let Some((_, resume)) =
-                    self.upload_resume.as_ref().filter(|(r, _)| *r == request)
-                {
+            Effect::ResumeWrite { request } => {
+                if let Some((_, resume)) = self.resumes.iter().find(|(r, _)| *r == request) {
                     resume.send_modify(|words| *words += 1);
                 }
             }
-            Effect::GiveUpUpload { request } => {
-                self.upload_resume.take_if(|(r, _)| *r == request);
-            }
+            Effect::GiveUpWrite { request } => self.resumes.retain(|(r, _)| *r != request),
             _ => {}
         }
     }
@@ -593,9 +590,11 @@ impl Executor {
                 part_size,
                 ..
             } => {
+                let renewing = self.renewing(request);
                 self.spawn_s3(
                     move |s3| async move {
-                        s3.copy_within(&bucket, (&from, &to), only_new, moving, part_size)
+                        let (from_to, how) = ((from.as_str(), to.as_str()), (only_new, moving));
+                        s3.copy_within(&bucket, from_to, how, part_size, renewing)
                             .await
                     },
                     move |result| Msg::ObjectCopied { request, result },
@@ -641,14 +640,16 @@ impl Executor {
         );
     }
 
-    /// A refused request of the upload `request` is the model's to decide: it hears of it,
+    /// A refused request of the write `request` is the model's to decide: it hears of it,
     /// and says go on (or, dropping the sender, give up).
     fn renewing(&mut self, request: RequestId) -> crate::aws::Renewing {
         let tx = self.tx.clone();
         let (renewing, resume) = crate::aws::Renewing::new(move |failure| {
-            let _ = tx.send(Event::app(Msg::UploadStalled { request, failure }));
+            let _ = tx.send(Event::app(Msg::WriteStalled { request, failure }));
         });
-        self.upload_resume = Some((request, resume));
+        // A write that ended dropped its renewing: its word is no longer heard.
+        self.resumes.retain(|(_, resume)| !resume.is_closed());
+        self.resumes.push((request, resume));
         renewing
     }
 
@@ -722,15 +723,22 @@ impl Executor {
         use futures_util::StreamExt as _;
         let tx = self.tx.clone();
         let stop = self.batch_stop(request);
+        let renewing = self.renewing(request);
         self.spawn_s3(
             move |s3| async move {
                 let bucket = &bucket;
                 let results = crate::aws::until_stopped(pairs, stop)
                     .map(|(from, to)| {
-                        let (s3, tx) = (s3.clone(), tx.clone());
+                        let (s3, tx, renewing) = (s3.clone(), tx.clone(), renewing.clone());
                         async move {
                             let result = s3
-                                .copy_within(bucket, (&from, &to), true, moving, part_size)
+                                .copy_within(
+                                    bucket,
+                                    (&from, &to),
+                                    (true, moving),
+                                    part_size,
+                                    renewing,
+                                )
                                 .await;
                             let _ = tx.send(Event::app(Msg::CopiesProgressed { request }));
                             (from, to, result)

@@ -121,9 +121,9 @@ impl ObjectStore for FakeStore {
         &'a self,
         _bucket: &'a str,
         _keys: (&'a str, &'a str),
-        _only_new: bool,
-        _moving: bool,
+        _only_new_moving: (bool, bool),
         _part_size: u64,
+        _renewing: crate::aws::Renewing,
     ) -> BoxFuture<'a, Result<crate::object::Copied, AwsFailure>> {
         Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
     }

@@ -284,7 +284,10 @@ async fn single(
 /// Calls `call` until it answers, with new credentials in between when the renewal finds
 /// some; a precondition that failed is the answer (no credentials change it). At most
 /// [`MAX_RESUMES`] tries.
-async fn retried<T, F, Fut>(renewal: &mut impl Renewal, mut call: F) -> Result<T, AwsFailure>
+pub(crate) async fn retried<T, F, Fut>(
+    renewal: &mut impl Renewal,
+    mut call: F,
+) -> Result<T, AwsFailure>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, AwsFailure>>,

@@ -255,6 +255,7 @@ impl super::Copies {
         };
         batch.phase = BatchPhase::Sent(request);
         batch.signed_with = ctx.signed_with();
+        self.renewal = Some(super::renewal::Renewal::new(request, generation));
         self.batch = Some(batch);
         Step {
             effects: vec![effect],
@@ -332,20 +333,21 @@ impl super::Copies {
         }
     }
 
-    /// `x` while a batch goes: no new copy starts, those under way finish.
+    /// `x` while a batch goes: no new copy starts, those under way finish (those waiting for
+    /// credentials give up).
     pub(crate) fn stop_batch(&mut self) -> Option<Step> {
         let batch = self.batch.as_mut().filter(|b| !b.stopped)?;
         let BatchPhase::Sent(request) = batch.phase else {
             return None;
         };
         batch.stopped = true;
+        let what = if batch.moving { "moves" } else { "copies" };
+        let mut effects = vec![Effect::StopBatch { request }];
+        effects.extend(self.give_up_waiting(request));
         Some(Step {
-            effects: vec![Effect::StopBatch { request }],
+            effects,
             notice: Some((
-                format!(
-                    "stopping: the {} under way finish, no new one starts",
-                    if batch.moving { "moves" } else { "copies" }
-                ),
+                format!("stopping: the {what} under way finish, no new one starts"),
                 Level::Warn,
                 None,
             )),

@@ -692,3 +692,128 @@ fn x_stops_a_batch_the_copies_under_way_finish_and_those_not_made_are_counted() 
         "copied 1 object (10 B) to s3://demo-bucket/backup/; stopped: 1 object not copied"
     );
 }
+
+fn expired() -> AwsFailure {
+    AwsFailure::new(
+        crate::failure::ErrorKind::ExpiredToken,
+        Some("ExpiredToken"),
+        "expired",
+    )
+}
+
+/// A stall of `request` with `failure`: its effects.
+fn stalled(app: &mut App, request: RequestId, failure: AwsFailure) -> Vec<Effect> {
+    app.update(Msg::WriteStalled { request, failure }, at(5))
+}
+
+/// New credentials arrive for the issue in `fx`: their effects.
+fn credentials_for(app: &mut App, fx: &[Effect]) -> Vec<Effect> {
+    let generation = tests::generation_of(fx);
+    app.update(
+        Msg::CredentialsIssued {
+            generation,
+            info: tests::info(crate::credentials::Mode::Federated, at(6), 3600),
+        },
+        at(6),
+    )
+}
+
+#[test]
+fn an_expired_token_mid_batch_issues_credentials_once_then_the_copies_go_on() {
+    let mut app = writable();
+    app.update(key(' '), at(1));
+    app.update(key(' '), at(1));
+    copy_to(&mut app, 'C', "backup");
+    let (request, ..) = batch_sent(&mut app);
+    assert_eq!(
+        stalled(&mut app, RequestId(request.0 + 100), expired()),
+        [],
+        "another request's stall changes nothing"
+    );
+    let fx = stalled(&mut app, request, expired());
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::IssueCredentials { .. })),
+        "{fx:?}"
+    );
+    assert!(!fx.contains(&Effect::ResumeWrite { request }), "not yet");
+    assert_eq!(
+        notice(&app),
+        "ExpiredToken: expired: new credentials, then the copy goes on"
+    );
+    // The other copies under way stall too: the same word answers them, nothing more asked.
+    assert_eq!(stalled(&mut app, request, expired()), []);
+    let fx = credentials_for(&mut app, &fx);
+    assert_eq!(
+        fx.iter()
+            .filter(|e| **e == Effect::ResumeWrite { request })
+            .count(),
+        1,
+        "{fx:?}"
+    );
+    // Then the batch ends as any other.
+    app.update(
+        Msg::ObjectsCopied {
+            request,
+            result: Ok(vec![
+                ("a.txt".into(), "backup/a.txt".into(), Ok(copied(10, None))),
+                ("b.txt".into(), "backup/b.txt".into(), Ok(copied(10, None))),
+            ]),
+        },
+        at(7),
+    );
+    assert!(
+        notice(&app).starts_with("copied 2 objects (20 B) to "),
+        "{}",
+        notice(&app)
+    );
+    // Credentials after the end resume nothing.
+    let fx = app.update(key('r'), at(8));
+    let fx = credentials_for(&mut app, &fx);
+    assert!(!fx.contains(&Effect::ResumeWrite { request }), "{fx:?}");
+}
+
+#[test]
+fn a_refusal_no_credentials_change_gives_the_copy_up_at_once() {
+    let mut app = writable(); // on a.txt
+    let fx = copy_to(&mut app, 'C', "c.txt");
+    let Some(Effect::CopyObject { request, .. }) = fx.first() else {
+        panic!("{fx:?}");
+    };
+    let request = *request;
+    let fx = stalled(&mut app, request, tests::refused("Access Denied"));
+    assert_eq!(fx, [Effect::GiveUpWrite { request }]);
+    // A single copy's expired token waits for credentials as a batch's does.
+    let mut app = writable();
+    let fx = copy_to(&mut app, 'C', "c.txt");
+    let Some(Effect::CopyObject { request, .. }) = fx.first() else {
+        panic!("{fx:?}");
+    };
+    let request = *request;
+    let fx = stalled(&mut app, request, expired());
+    let fx = credentials_for(&mut app, &fx);
+    assert!(fx.contains(&Effect::ResumeWrite { request }), "{fx:?}");
+}
+
+#[test]
+fn x_on_a_batch_waiting_for_credentials_gives_its_copies_up() {
+    let mut app = writable();
+    app.update(key(' '), at(1));
+    copy_to(&mut app, 'C', "backup");
+    let (request, ..) = batch_sent(&mut app);
+    stalled(&mut app, request, expired());
+    let fx = app.update(key('x'), at(6));
+    assert_eq!(
+        fx,
+        [
+            Effect::StopBatch { request },
+            Effect::GiveUpWrite { request }
+        ]
+    );
+    // A batch not waiting only stops.
+    let mut app = writable();
+    app.update(key(' '), at(1));
+    copy_to(&mut app, 'C', "backup");
+    let (request, ..) = batch_sent(&mut app);
+    assert_eq!(app.update(key('x'), at(6)), [Effect::StopBatch { request }]);
+}

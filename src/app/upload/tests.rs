@@ -245,7 +245,7 @@ fn expired() -> AwsFailure {
 /// are in does it go on.
 fn stalls_until_new_credentials(app: &mut App, request: RequestId) {
     let fx = app.update(
-        Msg::UploadStalled {
+        Msg::WriteStalled {
             request,
             failure: expired(),
         },
@@ -257,7 +257,7 @@ fn stalls_until_new_credentials(app: &mut App, request: RequestId) {
         "{fx:?}"
     );
     assert!(
-        !fx.contains(&Effect::ResumeUpload { request }),
+        !fx.contains(&Effect::ResumeWrite { request }),
         "not before the credentials"
     );
     assert_eq!(
@@ -272,7 +272,7 @@ fn stalls_until_new_credentials(app: &mut App, request: RequestId) {
         },
         at(5),
     );
-    assert!(fx.contains(&Effect::ResumeUpload { request }), "{fx:?}");
+    assert!(fx.contains(&Effect::ResumeWrite { request }), "{fx:?}");
 }
 
 #[test]
@@ -280,7 +280,7 @@ fn an_expired_token_mid_upload_issues_credentials_then_the_upload_goes_on() {
     let mut app = writable();
     let request = put(&mut app, "/tmp/r.pdf");
     let fx = app.update(
-        Msg::UploadStalled {
+        Msg::WriteStalled {
             request: RequestId(request.0 + 100),
             failure: expired(),
         },
@@ -311,13 +311,13 @@ fn a_refusal_new_credentials_cannot_help_gives_the_upload_up() {
     let request = put(&mut app, "/tmp/r.pdf");
     let denied = tests::refused("no");
     let fx = app.update(
-        Msg::UploadStalled {
+        Msg::WriteStalled {
             request,
             failure: denied.clone(),
         },
         at(4),
     );
-    assert_eq!(fx, [Effect::GiveUpUpload { request }]);
+    assert_eq!(fx, [Effect::GiveUpWrite { request }]);
     // The engine aborts it and answers with why.
     app.update(
         Msg::Uploaded {
@@ -345,24 +345,24 @@ fn a_stall_of_a_request_signed_with_older_credentials_goes_on_at_once() {
         at(5),
     );
     let fx = app.update(
-        Msg::UploadStalled {
+        Msg::WriteStalled {
             request,
             failure: expired(),
         },
         at(6),
     );
-    assert_eq!(fx, [Effect::ResumeUpload { request }]);
+    assert_eq!(fx, [Effect::ResumeWrite { request }]);
     // Two refreshes in a run of failures, then it gives up.
     let mut last = Vec::new();
     for secs in 7..12 {
         last = app.update(
-            Msg::UploadStalled {
+            Msg::WriteStalled {
                 request,
                 failure: expired(),
             },
             at(secs),
         );
-        if last.contains(&Effect::GiveUpUpload { request }) {
+        if last.contains(&Effect::GiveUpWrite { request }) {
             break;
         }
         let generation = tests::generation_of(&last);
@@ -374,7 +374,7 @@ fn a_stall_of_a_request_signed_with_older_credentials_goes_on_at_once() {
             at(secs),
         );
     }
-    assert_eq!(last, [Effect::GiveUpUpload { request }]);
+    assert_eq!(last, [Effect::GiveUpWrite { request }]);
 }
 
 /// `U` on a folder's path, and the shell's listing of it (`docs/photos/a.jpg` 100 bytes,
@@ -699,7 +699,7 @@ fn x_stops_a_folder_put_the_files_under_way_finish_and_those_not_sent_are_counte
     let request = folder_sent(&mut app);
     stalls_until_new_credentials(&mut app, request);
     app.update(
-        Msg::UploadStalled {
+        Msg::WriteStalled {
             request,
             failure: expired(),
         },
@@ -710,7 +710,7 @@ fn x_stops_a_folder_put_the_files_under_way_finish_and_those_not_sent_are_counte
         fx,
         [
             Effect::StopBatch { request },
-            Effect::GiveUpUpload { request }
+            Effect::GiveUpWrite { request }
         ]
     );
 }
