@@ -343,6 +343,12 @@ fn an_sse_c_preview_says_k_and_the_key_prompt_masks_what_is_typed() {
         "{text}"
     );
     assert!(text.contains("K gives its key (typed or @FILE)"), "{text}");
+    // Where the long keys fit only beside the whole name, both show.
+    let text = screen_text(&draw(&mut app, at(2), 100, 30));
+    assert!(
+        text.contains("SSE-C key of s3://sts3-demo/README.md: ••••••▏  ⏎ gives it · @FILE reads a file · esc cancels"),
+        "{text}"
+    );
     // A file's path is shown as typed.
     for _ in 0..6 {
         press(&mut app, Key::Backspace);
