@@ -15,7 +15,7 @@ pub use crate::aws::Source;
 use crate::aws::{ObjectBody, ObjectStore};
 use crate::failure::{AwsFailure, ErrorKind};
 use crate::object::detail::thousands;
-use crate::object::download::{CheckError, Split, Transfer, part_path};
+use crate::object::download::{CheckError, PartsDone, Split, Transfer, part_path, resume_path};
 use std::fs::File;
 use std::future::Future;
 use std::io::{BufWriter, Write};
@@ -26,40 +26,70 @@ use thiserror::Error;
 const WRITE_BUFFER: usize = 256 * 1024;
 
 /// A download's file, as both `sts3 get` and the TUI write it: the bytes go to `NAME.part`,
-/// which becomes `NAME` only once every byte is in, checked and on disk. The `.part` is always
-/// a new file sts3 created itself: never a link followed, never another file truncated.
+/// which becomes `NAME` only once every byte is in, checked and on disk. The `.part` is a new
+/// file sts3 created itself (never a link followed, never another file truncated), or one an
+/// earlier download in parts left with what it holds written beside it (`NAME.part.sts3`):
+/// that one is resumed.
 pub struct PartFile {
     path: PathBuf,
     part: PathBuf,
     writer: BufWriter<File>,
     /// A `.part` an earlier download left behind was replaced.
     replaced_leftover: bool,
+    /// What the `.part` an earlier download left holds, to resume from (until taken).
+    resume: Option<PartsDone>,
 }
 
 impl PartFile {
     /// Creates `path`'s `.part` as a new file (`O_EXCL`: a symlink planted there is not
     /// followed). One left behind by an earlier download (a regular file of the user's, with no
-    /// other link) is replaced; anything else there is refused, with the reason in the error.
+    /// other link) is kept to resume when what it holds is written beside it, else replaced;
+    /// anything else there is refused, with the reason in the error.
     pub fn create(path: &Path) -> std::io::Result<Self> {
         let part = part_path(path);
-        let (file, replaced_leftover) = match create_new(&part) {
+        let (file, replaced_leftover, resume) = match create_new(&part) {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                remove_leftover(&part)?;
-                (create_new(&part)?, true)
+                check_leftover(&part)?;
+                let kept =
+                    read_parts_done(&part).and_then(|done| Some((open_leftover(&part)?, done)));
+                if let Some((file, done)) = kept {
+                    (file, false, Some(done))
+                } else {
+                    std::fs::remove_file(&part)?;
+                    let _ = std::fs::remove_file(resume_path(&part));
+                    (create_new(&part)?, true, None)
+                }
             }
-            other => (other?, false),
+            other => (other?, false, None),
         };
         Ok(Self {
             path: path.to_path_buf(),
             part,
             writer: BufWriter::with_capacity(WRITE_BUFFER, file),
             replaced_leftover,
+            resume,
         })
     }
 
     /// Whether a `.part` an earlier download left behind was replaced.
     pub fn replaced_leftover(&self) -> bool {
         self.replaced_leftover
+    }
+
+    /// What the `.part` an earlier download left holds, when it is kept to resume.
+    pub fn resuming(&self) -> Option<&PartsDone> {
+        self.resume.as_ref()
+    }
+
+    /// The `.part` starts empty after all (the object comes as one stream).
+    fn start_over(&mut self) -> std::io::Result<()> {
+        if self.resume.take().is_some() {
+            use std::io::Seek as _;
+            let _ = std::fs::remove_file(resume_path(&self.part));
+            self.writer.get_ref().set_len(0)?;
+            self.writer.seek(std::io::SeekFrom::Start(0))?;
+        }
+        Ok(())
     }
 
     pub fn part(&self) -> &Path {
@@ -100,8 +130,85 @@ impl PartFile {
                 part.display(),
                 path.display()
             )
-        })
+        })?;
+        let _ = std::fs::remove_file(resume_path(&part));
+        Ok(())
     }
+}
+
+/// Removes a download's `.part` and what was written of it beside it (a cancel, a failure
+/// nothing resumes).
+pub fn discard(part: &Path) {
+    let _ = std::fs::remove_file(part);
+    let _ = std::fs::remove_file(resume_path(part));
+}
+
+/// Whether the `.part` a failed download left can be resumed by the next one (what it holds
+/// is written beside it).
+pub fn resumable(part: &Path) -> bool {
+    part.is_file() && resume_path(part).is_file()
+}
+
+/// A failed download's `why`, and what became of its `.part`: kept when the next download of
+/// the object resumes it (said so), else removed.
+pub fn kept_note(why: String, part: &Path) -> String {
+    if resumable(part) {
+        format!(
+            "{why}; {} is kept: the next download of the object resumes it",
+            crate::escape::printable(&part.display().to_string())
+        )
+    } else {
+        discard(part);
+        why
+    }
+}
+
+/// What the `.part` holds, as written beside it; `None` when nothing is (or it is no regular
+/// file, or not what sts3 writes there).
+fn read_parts_done(part: &Path) -> Option<PartsDone> {
+    /// More than any such file holds (10,000 parts, each a number of a few digits).
+    const MAX: u64 = 1024 * 1024;
+    let beside = resume_path(part);
+    let meta = std::fs::symlink_metadata(&beside).ok()?;
+    if !meta.is_file() || meta.len() > MAX {
+        return None;
+    }
+    PartsDone::parse(&std::fs::read_to_string(beside).ok()?)
+}
+
+/// Writes what the `.part` holds beside it, whole or not at all (a new file renamed over the
+/// old one).
+fn write_parts_done(part: &Path, done: &PartsDone) -> std::io::Result<()> {
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let fresh = part.with_file_name(format!(".sts3-{}-{n}.tmp", std::process::id()));
+    let written = create_new(&fresh)
+        .and_then(|mut f| f.write_all(done.to_text().as_bytes()))
+        .and_then(|()| std::fs::rename(&fresh, resume_path(part)));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&fresh);
+    }
+    written
+}
+
+/// Opens the `.part` an earlier download left, as it is: the file opened must be the regular
+/// file [`check_leftover`] looked at (not a link planted since), with no other link.
+fn open_leftover(part: &Path) -> Option<File> {
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(part)
+        .ok()?;
+    let opened = file.metadata().ok()?;
+    let there = std::fs::symlink_metadata(part).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if (opened.dev(), opened.ino()) != (there.dev(), there.ino()) || opened.nlink() > 1 {
+            return None;
+        }
+    }
+    (opened.is_file() && there.is_file()).then_some(file)
 }
 
 /// Read as well as written: a download in parts reads the file back for its MD5.
@@ -166,9 +273,9 @@ pub fn found_at(path: &Path) -> Option<Found> {
         .map(|m| Found::of(m.file_type()))
 }
 
-/// Removes a `.part` an earlier download left behind, if it is one: a regular file of this
-/// user's with no other link. Anything else is refused and left alone.
-fn remove_leftover(part: &Path) -> std::io::Result<()> {
+/// Whether a `.part` an earlier download left behind is one sts3 may replace or resume: a
+/// regular file of this user's with no other link. Anything else is refused and left alone.
+fn check_leftover(part: &Path) -> std::io::Result<()> {
     let refuse = |why: String| {
         std::io::Error::new(
             std::io::ErrorKind::AlreadyExists,
@@ -193,7 +300,7 @@ fn remove_leftover(part: &Path) -> std::io::Result<()> {
             return Err(refuse("belongs to another user".into()));
         }
     }
-    std::fs::remove_file(part)
+    Ok(())
 }
 
 /// Resumes after a broken connection before giving up (credential renewals are the caller's
@@ -255,25 +362,30 @@ pub async fn save<L: Listener>(
     listener: &mut L,
 ) -> Result<u64, TransferError> {
     if split.parallel <= 1 {
+        file.start_over()?;
         return download(s3, src, file.writer(), renewal, listener).await;
     }
     // The first part's range: its answer says the object's size and ETag.
     let first = open_first(s3, src, split.part_size, renewal).await?;
     if first.end >= first.size || !split.in_parts(first.size) {
         // All of it is in this answer (or the server sent all of it anyway).
+        file.start_over()?;
         return stream(s3, src, first, file.writer(), renewal, listener).await;
     }
     if first.etag.is_none() {
         // Parts of an object without an ETag could come from two versions: one stream.
+        file.start_over()?;
         return download(s3, src, file.writer(), renewal, listener).await;
     }
+    let resume = file.resume.take();
     let parts = ranged::Parts {
         s3,
         src,
         file: file.file(),
+        part: &file.part,
         split,
     };
-    parts.download(first, renewal, listener).await
+    parts.download(first, resume, renewal, listener).await
 }
 
 /// The first part's GetObject; an empty object (no byte 0 to start a range at) whole.

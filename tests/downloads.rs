@@ -402,3 +402,72 @@ fn an_object_sent_without_its_length_is_refused() {
     assert_eq!(out.status.code(), Some(1));
     assert!(files_in(dir.path()).is_empty());
 }
+
+#[test]
+fn a_download_in_parts_that_cannot_renew_keeps_its_parts_and_the_same_command_resumes_them() {
+    let s = service();
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    // Five parts of 5 MiB: the first two come whole, the other three meet an expired token,
+    // and STS refuses the refresh.
+    proxy.set(|f| {
+        f.s3_script.extend([
+            S3Step::Pass,
+            S3Step::Pass,
+            S3Step::EXPIRED_TOKEN,
+            S3Step::EXPIRED_TOKEN,
+            S3Step::EXPIRED_TOKEN,
+        ]);
+        f.sts_script
+            .extend([common::proxy::StsStep::Pass, common::proxy::StsStep::Refuse]);
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let get = |url: &str| {
+        common::command(url, "get")
+            .args([&s.large_key, "-o", dir.path().to_str().unwrap()])
+            .args(["--part-size", "5", "--parallel", "2"])
+            .output()
+            .unwrap()
+    };
+    let name = s.large_key.rsplit('/').next().unwrap();
+    let part = dir.path().join(format!("{name}.part"));
+    let out = get(&proxy.url);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "sts3: {} is kept: the same command again resumes it",
+            part.display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(
+        files_in(dir.path()),
+        [format!("{name}.part"), format!("{name}.part.sts3")]
+    );
+    // Again, with the service well: only the parts not kept are asked for.
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    let out = get(&proxy.url);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "sts3: {}: an earlier download left 2 of 5 parts; resuming with 10,485,760 bytes in",
+            part.display()
+        )),
+        "{stderr}"
+    );
+    let bytes = std::fs::read(dir.path().join(name)).unwrap();
+    assert_eq!(common::sha256_hex(&bytes), s.large_sha256);
+    assert_eq!(files_in(dir.path()), [name.to_string()]);
+    let gets = proxy
+        .log()
+        .iter()
+        .filter(|l| l.starts_with("GET /"))
+        .count();
+    assert_eq!(
+        gets,
+        1 + 3,
+        "the first part (size and ETag), then the three not kept: {:#?}",
+        proxy.log()
+    );
+}

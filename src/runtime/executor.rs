@@ -484,7 +484,7 @@ impl Executor {
     fn cancel_download(&mut self, request: RequestId) {
         if let Some(d) = self.download.take_if(|d| d.request == request) {
             d.task.abort();
-            let _ = std::fs::remove_file(&d.part);
+            crate::transfer::discard(&d.part);
         }
     }
 
@@ -847,7 +847,7 @@ impl Executor {
     ) {
         if let Some(old) = self.download.take() {
             old.task.abort();
-            let _ = std::fs::remove_file(&old.part);
+            crate::transfer::discard(&old.part);
         }
         let part = part_path(&path);
         let Some(s3) = self.cloud.s3() else {
@@ -874,8 +874,9 @@ impl Executor {
                 resumed,
             )
             .await;
-            if result.is_err() {
-                let _ = std::fs::remove_file(&task_part);
+            // What a failure left that the next download of the object resumes is kept.
+            if result.is_err() && !crate::transfer::resumable(&task_part) {
+                crate::transfer::discard(&task_part);
             }
             let _ = tx.send(Event(Report::App(Msg::DownloadFinished {
                 request,
@@ -914,7 +915,7 @@ impl Drop for Executor {
         }
         if let Some(d) = self.download.take() {
             d.task.abort();
-            let _ = std::fs::remove_file(&d.part);
+            crate::transfer::discard(&d.part);
         }
     }
 }

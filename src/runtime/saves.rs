@@ -40,7 +40,7 @@ impl SavesTask {
     pub(super) fn cancel(self) {
         self.task.abort();
         for part in lock(&self.parts).iter() {
-            let _ = std::fs::remove_file(part);
+            crate::transfer::discard(part);
         }
     }
 }

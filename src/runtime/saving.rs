@@ -40,7 +40,7 @@ pub(super) async fn save(
     };
     let n = transfer::save(s3, src, &mut file, split, &mut renewal, &mut progress)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| transfer::kept_note(e.to_string(), part))?;
     file.finish()?;
     Ok(n)
 }

@@ -3,13 +3,16 @@
 //! each part's bytes written at their offset in the `.part`. A part that breaks off is asked
 //! again from where it stopped; a refused request waits for the caller's renewal, once for
 //! every part in flight: the parts already streaming go on, no new one starts until then.
+//! Each time the file is synced, and when the download stops short with something to resume,
+//! the parts on disk are written beside the `.part` ([`PartsDone`]): the next download of
+//! the same object (same ETag, size and part size) asks only for the others.
 
 use super::{
     Listener, MAX_RESUMES, Renewal, TransferError, WRITE_BUFFER, changed_error, precondition_failed,
 };
 use crate::aws::{ObjectBody, ObjectStore};
 use crate::failure::AwsFailure;
-use crate::object::download::{Piece, Split, Transfer, md5_of};
+use crate::object::download::{PartsDone, Piece, Split, Transfer, md5_of};
 use futures_util::StreamExt as _;
 use futures_util::stream::FuturesUnordered;
 use std::fs::File;
@@ -20,6 +23,8 @@ pub(super) struct Parts<'a> {
     pub(super) s3: &'a dyn ObjectStore,
     pub(super) src: super::Source<'a>,
     pub(super) file: &'a File,
+    /// Its path, beside which what it holds is written.
+    pub(super) part: &'a std::path::Path,
     pub(super) split: Split,
 }
 
@@ -46,13 +51,15 @@ struct Shared<'l, L> {
     transfer: Transfer,
     listener: &'l mut L,
     syncer: Syncer,
+    /// The parts whose bytes are all written (on disk once the file is synced).
+    done: PartsDone,
 }
 
 impl<L: Listener> Shared<'_, L> {
     fn wrote(&mut self, n: u64) {
         self.transfer.received += n;
         self.listener.progressed(&self.transfer);
-        self.syncer.wrote(n);
+        self.syncer.wrote(n, &self.done);
     }
 }
 
@@ -64,29 +71,34 @@ const SYNC_EVERY: u64 = 64 * 1024 * 1024;
 /// the disk works while the network does, instead of after it.
 struct Syncer {
     file: File,
+    /// The `.part`'s path, beside which what is on disk is written after each sync.
+    part: std::path::PathBuf,
     dirty: u64,
     running: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Syncer {
-    fn new(file: &File) -> std::io::Result<Self> {
+    fn new(file: &File, part: &std::path::Path) -> std::io::Result<Self> {
         Ok(Self {
             file: file.try_clone()?,
+            part: part.to_path_buf(),
             dirty: 0,
             running: None,
         })
     }
 
-    fn wrote(&mut self, n: u64) {
+    /// `n` more bytes written; `done`: the parts all written so far (on disk once synced).
+    fn wrote(&mut self, n: u64, done: &PartsDone) {
         self.dirty += n;
         if self.dirty < SYNC_EVERY || self.running.as_ref().is_some_and(|h| !h.is_finished()) {
             return;
         }
         self.dirty = 0;
         if let Ok(file) = self.file.try_clone() {
+            let (part, done) = (self.part.clone(), done.clone());
             // An error here is the final sync's to report.
             self.running = Some(tokio::task::spawn_blocking(move || {
-                let _ = file.sync_data();
+                let _ = checkpoint(&file, &part, &done);
             }));
         }
     }
@@ -100,28 +112,100 @@ impl Syncer {
 }
 
 impl Parts<'_> {
-    /// Downloads every part (`first` is the answer for the first one) and checks the whole.
+    /// Downloads every part (`first` is the answer for the first one; `resume`: what an
+    /// earlier download left in the file) and checks the whole.
     pub(super) async fn download<L: Listener>(
         &self,
         first: ObjectBody,
+        resume: Option<PartsDone>,
         renewal: &mut impl Renewal,
         listener: &mut L,
     ) -> Result<u64, TransferError> {
         let size = first.size;
         let etag = first.etag.clone().unwrap_or_default();
+        let mut pieces = self.split.pieces(size);
+        let kept = resume
+            .as_ref()
+            .map_or(&[][..], |r| r.usable_for(&etag, size, self.split));
+        if kept.is_empty() {
+            // Nothing of what an earlier download left is of this object as it is now.
+            self.file.set_len(0)?;
+        }
         // The file's length first: every part writes into its own place in it.
         self.file.set_len(size)?;
-        let mut pieces = self.split.pieces(size);
+        let mut transfer = Transfer::in_parts(size, first.etag.clone());
+        if first.encrypted {
+            transfer = transfer.encrypted();
+        }
+        for &i in kept {
+            pieces[i].got = pieces[i].end - pieces[i].from;
+            transfer.received += pieces[i].got;
+        }
+        if !kept.is_empty() {
+            let why = format!(
+                "{}: an earlier download left {} of {} parts",
+                self.part.display(),
+                kept.len(),
+                pieces.len()
+            );
+            listener.resuming(transfer.received, &why);
+        }
+        let done = PartsDone {
+            etag: etag.clone(),
+            size,
+            part_size: self.split.part_size,
+            done: kept.to_vec(),
+        };
         let shared = Mutex::new(Shared {
-            transfer: if first.encrypted {
-                Transfer::in_parts(size, first.etag.clone()).encrypted()
-            } else {
-                Transfer::in_parts(size, first.etag.clone())
-            },
+            transfer,
             listener,
-            syncer: Syncer::new(self.file)?,
+            syncer: Syncer::new(self.file, self.part)?,
+            done,
         });
-        let mut first = Some(first);
+        let mut first = Some(first).filter(|_| !pieces[0].is_complete());
+        let outcome = self
+            .rounds(&mut pieces, &mut first, &etag, &shared, renewal)
+            .await;
+        let Shared {
+            transfer,
+            mut syncer,
+            done,
+            ..
+        } = shared
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        syncer.finished().await;
+        if let Err(e) = outcome {
+            if matches!(e, TransferError::Broke { .. } | TransferError::Object(_))
+                && !done.done.is_empty()
+            {
+                // What is on disk is kept for the next download of the object to resume.
+                let (file, part) = (self.file.try_clone()?, self.part.to_path_buf());
+                let _ = tokio::task::spawn_blocking(move || checkpoint(&file, &part, &done)).await;
+            }
+            return Err(e);
+        }
+        transfer.clone().check()?;
+        if transfer.md5_after().is_some() {
+            let file = self.file.try_clone()?;
+            let digest = tokio::task::spawn_blocking(move || md5_of(&file))
+                .await
+                .map_err(std::io::Error::other)??;
+            transfer.check_digest(digest)?;
+        }
+        Ok(size)
+    }
+
+    /// Rounds of the missing parts until none is, resuming after what can be mended.
+    async fn rounds<L: Listener>(
+        &self,
+        pieces: &mut [Piece],
+        first: &mut Option<ObjectBody>,
+        etag: &str,
+        shared: &Mutex<Shared<'_, L>>,
+        renewal: &mut impl Renewal,
+    ) -> Result<(), TransferError> {
+        let size = lock(shared).transfer.size;
         let mut resumes = 0;
         loop {
             let missing: Vec<usize> = (0..pieces.len())
@@ -130,17 +214,15 @@ impl Parts<'_> {
             if missing.is_empty() {
                 break;
             }
-            let before = lock(&shared).transfer.received;
-            let stop = self
-                .round(&missing, &mut pieces, &mut first, &etag, &shared)
-                .await?;
-            if lock(&shared).transfer.received > before {
+            let before = lock(shared).transfer.received;
+            let stop = self.round(&missing, pieces, first, etag, shared).await?;
+            if lock(shared).transfer.received > before {
                 // Requests went through: a later refusal may call for another renewal.
                 renewal.progressed();
             }
             let Some(stop) = stop else { continue };
             resumes += 1;
-            let received = lock(&shared).transfer.received;
+            let received = lock(shared).transfer.received;
             let why = match &stop {
                 Again::Broke(why) => why.clone(),
                 Again::Refused(f) => f.to_string(),
@@ -152,7 +234,7 @@ impl Parts<'_> {
                     size,
                 });
             }
-            lock(&shared).listener.resuming(received, &why);
+            lock(shared).listener.resuming(received, &why);
             if let Again::Refused(failure) = stop {
                 renewal
                     .renewed(failure)
@@ -160,23 +242,7 @@ impl Parts<'_> {
                     .map_err(TransferError::Object)?;
             }
         }
-        let Shared {
-            transfer,
-            mut syncer,
-            ..
-        } = shared
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        syncer.finished().await;
-        transfer.clone().check()?;
-        if transfer.md5_after().is_some() {
-            let file = self.file.try_clone()?;
-            let digest = tokio::task::spawn_blocking(move || md5_of(&file))
-                .await
-                .map_err(std::io::Error::other)??;
-            transfer.check_digest(digest)?;
-        }
-        Ok(size)
+        Ok(())
     }
 
     /// Downloads the `missing` parts, `parallel` at once; starts no new one after the first
@@ -202,6 +268,9 @@ impl Parts<'_> {
                 return Ok(stop);
             };
             pieces[i].got += wrote;
+            if pieces[i].is_complete() {
+                lock(shared).done.mark(i);
+            }
             match stopped {
                 Some(Stop::Fatal(e)) => return Err(e),
                 // A refusal calls for new credentials: it outweighs a broken connection.
@@ -314,6 +383,12 @@ impl Parts<'_> {
     }
 }
 
+/// Syncs the file, then writes beside it the parts it holds.
+fn checkpoint(file: &File, part: &std::path::Path, done: &PartsDone) -> std::io::Result<()> {
+    file.sync_data()?;
+    super::write_parts_done(part, done)
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
@@ -343,7 +418,7 @@ mod tests {
     use super::super::fake::{FakeStore, OpenStep};
     use super::super::{Listener, PartFile, Renewal, TransferError, save};
     use crate::failure::{AwsFailure, ErrorKind};
-    use crate::object::download::{CheckError, Split, Transfer};
+    use crate::object::download::{CheckError, PartsDone, Split, Transfer};
     use md5::{Digest as _, Md5};
 
     /// Counts renewals (each one succeeds) and the word that requests went through, in order.
@@ -625,5 +700,153 @@ mod tests {
             "{result:?}"
         );
         assert_eq!(heard.resumes.len(), super::MAX_RESUMES as usize);
+    }
+
+    /// A renewal that gives up: the download stops with the refusal.
+    struct GivesUp;
+
+    impl Renewal for GivesUp {
+        async fn renewed(&mut self, failure: AwsFailure) -> Result<(), AwsFailure> {
+            Err(failure)
+        }
+    }
+
+    /// Downloads the store's object into `dir/o.bin` with `renewal`; the outcome, what was
+    /// heard, and whether the earlier `.part` was replaced. A download that went through is
+    /// renamed, one that failed leaves what [`super::super::kept_note`] keeps.
+    async fn into(
+        dir: &std::path::Path,
+        store: &FakeStore,
+        renewal: &mut impl Renewal,
+    ) -> (Result<u64, TransferError>, Heard, bool) {
+        let path = dir.join("o.bin");
+        let mut file = PartFile::create(&path).unwrap();
+        let replaced = file.replaced_leftover();
+        let mut heard = Heard::default();
+        let result = save(
+            store,
+            super::super::Source::latest("b", "o.bin"),
+            &mut file,
+            SPLIT,
+            renewal,
+            &mut heard,
+        )
+        .await;
+        let part = file.part().to_path_buf();
+        match &result {
+            Ok(_) => file.finish().unwrap(),
+            Err(e) => drop(super::super::kept_note(e.to_string(), &part)),
+        }
+        (result, heard, replaced)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_download_that_stops_short_keeps_its_parts_and_the_next_one_asks_only_for_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = data();
+        let etag = md5_etag(&data);
+        let part = dir.path().join("o.bin.part");
+        let beside = dir.path().join("o.bin.part.sts3");
+        // Parts 0 and 1 come whole; part 2 is refused and the renewal gives up.
+        let body = || OpenStep::Body { cut_after: None };
+        let store = FakeStore::new(data.clone(), &etag, [body(), body(), expired()]);
+        let (result, ..) = into(dir.path(), &store, &mut GivesUp).await;
+        assert!(
+            matches!(result, Err(TransferError::Object(_))),
+            "{result:?}"
+        );
+        assert!(part.is_file(), "the .part is kept");
+        let kept = PartsDone::parse(&std::fs::read_to_string(&beside).unwrap()).unwrap();
+        assert_eq!(
+            (kept.etag.as_str(), kept.size, kept.part_size),
+            (etag.as_str(), 95, 10)
+        );
+        // The parts that came whole before the refusal was heard: 0 and 1 at least, never 2.
+        assert!(
+            kept.done.starts_with(&[0, 1]) && !kept.done.contains(&2),
+            "{kept:?}"
+        );
+        // The next download of the object: only the other parts are asked for (after the
+        // first, which tells the size and ETag), and the file is whole.
+        let store = FakeStore::new(data.clone(), &etag, []);
+        let (result, heard, replaced) = into(dir.path(), &store, &mut Renewals::default()).await;
+        assert_eq!(result.unwrap(), 95);
+        assert!(!replaced, "resumed, not replaced");
+        assert_eq!(std::fs::read(dir.path().join("o.bin")).unwrap(), data);
+        let mut asked: Vec<u64> = store.asked().iter().map(|(from, ..)| *from).collect();
+        asked.sort_unstable();
+        let others = (1..10usize).filter(|i| !kept.done.contains(i));
+        let expected: Vec<u64> = std::iter::once(0)
+            .chain(others.map(|i| 10 * i as u64))
+            .collect();
+        assert_eq!(asked, expected);
+        assert_eq!(
+            heard.resumes,
+            [(
+                10 * kept.done.len() as u64,
+                format!(
+                    "{}: an earlier download left {} of 10 parts",
+                    part.display(),
+                    kept.done.len()
+                )
+            )]
+        );
+        assert_eq!(heard.last, 95);
+        assert!(
+            !part.exists() && !beside.exists(),
+            "nothing left beside the file"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn what_was_kept_of_another_version_is_not_used_and_a_torn_record_starts_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = data();
+        let body = || OpenStep::Body { cut_after: None };
+        let store = FakeStore::new(old.clone(), &md5_etag(&old), [body(), body(), expired()]);
+        let _ = into(dir.path(), &store, &mut GivesUp).await;
+        // The object was replaced since: every part is asked for, none of the old bytes stay.
+        let new: Vec<u8> = (100..195u8).collect();
+        let store = FakeStore::new(new.clone(), &md5_etag(&new), []);
+        let (result, heard, _) = into(dir.path(), &store, &mut Renewals::default()).await;
+        assert_eq!(result.unwrap(), 95);
+        assert_eq!(std::fs::read(dir.path().join("o.bin")).unwrap(), new);
+        assert_eq!(store.asked().len(), 10);
+        assert!(heard.resumes.is_empty());
+        // A .part whose record is torn is replaced, as any leftover.
+        std::fs::write(dir.path().join("o.bin.part"), b"junk").unwrap();
+        std::fs::write(
+            dir.path().join("o.bin.part.sts3"),
+            b"sts3 download in parts 1\netag",
+        )
+        .unwrap();
+        let store = FakeStore::new(new.clone(), &md5_etag(&new), []);
+        let (result, _, replaced) = into(dir.path(), &store, &mut Renewals::default()).await;
+        assert_eq!(result.unwrap(), 95);
+        assert!(replaced);
+        assert_eq!(std::fs::read(dir.path().join("o.bin")).unwrap(), new);
+        assert!(!dir.path().join("o.bin.part.sts3").exists());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_download_that_has_nothing_whole_or_changed_keeps_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = data();
+        // The first part breaks off and the renewal gives up before any part is whole.
+        let store = FakeStore::new(data.clone(), &md5_etag(&data), [expired()]);
+        let (result, ..) = into(dir.path(), &store, &mut GivesUp).await;
+        assert!(result.is_err());
+        assert!(!dir.path().join("o.bin.part").exists());
+        // The object changed mid-way: nothing is kept for a next time either.
+        let body = || OpenStep::Body { cut_after: None };
+        let store = FakeStore::new(
+            data.clone(),
+            &md5_etag(&data),
+            [body(), body(), OpenStep::Replaced],
+        );
+        let (result, ..) = into(dir.path(), &store, &mut Renewals::default()).await;
+        assert!(matches!(result, Err(TransferError::Check(_))), "{result:?}");
+        assert!(!dir.path().join("o.bin.part").exists());
+        assert!(!dir.path().join("o.bin.part.sts3").exists());
     }
 }

@@ -87,7 +87,7 @@ pub async fn create_part(path: &Path) -> Result<PartFile, String> {
 }
 
 /// Downloads `key` into `file`, then syncs and renames it in a blocking thread; the bytes
-/// written, or why not (the `.part` removed).
+/// written, or why not (the `.part` removed, unless the next download of it resumes it).
 pub async fn fetch_into(
     s3: &dyn ObjectStore,
     src: super::Source<'_>,
@@ -97,14 +97,16 @@ pub async fn fetch_into(
     listener: &mut impl Listener,
 ) -> Result<u64, String> {
     let part = file.part().to_path_buf();
-    let outcome = match save(s3, src, &mut file, split, renewal, listener).await {
-        Ok(n) => blocking(move || file.finish()).await.map(|()| n),
-        Err(e) => Err(e.to_string()),
-    };
-    if outcome.is_err() {
-        let _ = std::fs::remove_file(&part);
+    match save(s3, src, &mut file, split, renewal, listener).await {
+        Ok(n) => {
+            let finished = blocking(move || file.finish()).await.map(|()| n);
+            if finished.is_err() {
+                super::discard(&part);
+            }
+            finished
+        }
+        Err(e) => Err(super::kept_note(e.to_string(), &part)),
     }
-    outcome
 }
 
 /// `work`'s answer, run in a blocking thread.

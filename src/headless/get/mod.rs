@@ -185,8 +185,16 @@ async fn to_file(
             say_saved(src, path, "saved", "to", n);
             Ok(n)
         }
+        // Ctrl-C leaves nothing; what a failure left that a re-run resumes is kept, said so.
+        Err(e) if !matches!(e, CommandError::Cancelled(_)) && transfer::resumable(&part) => {
+            super::stderr_line(&format!(
+                "sts3: {} is kept: the same command again resumes it",
+                printable(&part.display().to_string())
+            ));
+            Err(e)
+        }
         Err(e) => {
-            let _ = fs::remove_file(&part);
+            transfer::discard(&part);
             Err(e)
         }
     }

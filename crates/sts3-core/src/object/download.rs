@@ -63,11 +63,22 @@ pub const NAME_MAX: usize = 255;
 /// long for `.part` to fit in [`NAME_MAX`] keeps its first 200 bytes and a digest of the whole
 /// name instead (`NAME….1a2b3c4d.part`), so every name can be saved and each has its own.
 pub fn part_path(target: &Path) -> PathBuf {
-    const SUFFIX: &str = ".part";
+    with_suffix(target, ".part")
+}
+
+/// Where a download in parts keeps what its `.part` holds, so that the next download of the
+/// same object resumes it: `NAME.part.sts3` beside it ([`PartsDone`]).
+pub fn resume_path(part: &Path) -> PathBuf {
+    with_suffix(part, ".sts3")
+}
+
+/// `target` with `SUFFIX` after its name, which keeps its first 200 bytes and a digest of the
+/// whole when both do not fit in [`NAME_MAX`].
+fn with_suffix(target: &Path, suffix: &str) -> PathBuf {
     let name = target.file_name().unwrap_or_default();
-    if name.len() + SUFFIX.len() <= NAME_MAX {
+    if name.len() + suffix.len() <= NAME_MAX {
         let mut part = name.to_os_string();
-        part.push(SUFFIX);
+        part.push(suffix);
         return target.with_file_name(part);
     }
     let whole = name.to_string_lossy();
@@ -80,7 +91,7 @@ pub fn part_path(target: &Path) -> PathBuf {
         let _ = write!(out, "{b:02x}");
         out
     });
-    target.with_file_name(format!("{}….{short}{SUFFIX}", &whole[..head]))
+    target.with_file_name(format!("{}….{short}{suffix}", &whole[..head]))
 }
 
 /// How far a download got: the bytes received, the object's size and ETag as the first answer
@@ -235,6 +246,86 @@ impl Split {
     }
 }
 
+/// What a download in parts has on disk, written beside its `.part` ([`resume_path`]) each
+/// time the file is synced and when it stops short: the object it is of (its ETag and size),
+/// the part size, and the parts whose bytes are all on disk. The next download of the object
+/// takes them as they are when the object is still that one, and asks only for the others.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartsDone {
+    pub etag: String,
+    pub size: u64,
+    pub part_size: u64,
+    /// The indexes of the parts on disk, in order.
+    pub done: Vec<usize>,
+}
+
+/// The first line of a [`PartsDone`] file: what it is, and its format's version.
+const PARTS_DONE_HEAD: &str = "sts3 download in parts 1";
+
+impl PartsDone {
+    /// As written to its file: a line for each field.
+    pub fn to_text(&self) -> String {
+        let done: Vec<String> = self.done.iter().map(ToString::to_string).collect();
+        format!(
+            "{PARTS_DONE_HEAD}\netag {}\nsize {}\npart_size {}\ndone {}\n",
+            self.etag,
+            self.size,
+            self.part_size,
+            done.join(" ")
+        )
+    }
+
+    /// Read back from its file; `None` for anything else (another version, a torn write, a
+    /// part out of range: the download starts over).
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut lines = text.lines();
+        if lines.next()? != PARTS_DONE_HEAD {
+            return None;
+        }
+        let mut field = |name: &str| {
+            let line = lines.next()?;
+            line.strip_prefix(name)?
+                .strip_prefix(' ')
+                .map(str::to_string)
+        };
+        let etag = field("etag").filter(|e| !e.is_empty())?;
+        let size = field("size")?.parse().ok()?;
+        let part_size: u64 = field("part_size")?.parse().ok().filter(|p| *p > 0)?;
+        let done: Vec<usize> = field("done")?
+            .split_whitespace()
+            .map(str::parse)
+            .collect::<Result<_, _>>()
+            .ok()?;
+        let parts = usize::try_from(u64::div_ceil(size, part_size)).ok()?;
+        if done.iter().any(|i| *i >= parts) || !done.is_sorted_by(|a, b| a < b) {
+            return None;
+        }
+        Some(Self {
+            etag,
+            size,
+            part_size,
+            done,
+        })
+    }
+
+    /// Part `i` is all written (kept in order, once).
+    pub fn mark(&mut self, i: usize) {
+        if let Err(at) = self.done.binary_search(&i) {
+            self.done.insert(at, i);
+        }
+    }
+
+    /// The parts it has on disk of the object `etag`, `size` bytes, cut in `split`'s parts;
+    /// none when it is of another object, version or cut.
+    pub fn usable_for(&self, etag: &str, size: u64, split: Split) -> &[usize] {
+        if self.etag == etag && self.size == size && self.part_size == split.part_size {
+            &self.done
+        } else {
+            &[]
+        }
+    }
+}
+
 /// One range of a download in parts, and how many of its bytes are on disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Piece {
@@ -290,6 +381,80 @@ pub fn progress_text(received: u64, size: u64, elapsed: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_a_download_in_parts_has_on_disk_is_read_back_only_whole_and_for_its_object() {
+        let done = PartsDone {
+            etag: "\"9b2cf535f27731c974343645a3985328-128\"".into(),
+            size: 1_073_741_824,
+            part_size: 8_388_608,
+            done: vec![0, 1, 2, 7, 127],
+        };
+        let text = done.to_text();
+        assert_eq!(
+            text,
+            "sts3 download in parts 1\netag \"9b2cf535f27731c974343645a3985328-128\"\nsize 1073741824\npart_size 8388608\ndone 0 1 2 7 127\n"
+        );
+        assert_eq!(PartsDone::parse(&text), Some(done.clone()));
+        let split = Split {
+            part_size: 8_388_608,
+            parallel: 8,
+        };
+        assert_eq!(
+            done.usable_for(&done.etag, done.size, split),
+            [0, 1, 2, 7, 127]
+        );
+        // Another version, size or cut of the object: nothing of it is used.
+        assert!(done.usable_for("\"other\"", done.size, split).is_empty());
+        assert!(done.usable_for(&done.etag, done.size - 1, split).is_empty());
+        let other_cut = Split {
+            part_size: 16_777_216,
+            ..split
+        };
+        assert!(done.usable_for(&done.etag, done.size, other_cut).is_empty());
+        let mut marked = done.clone();
+        for i in [5, 0, 200, 5] {
+            marked.mark(i);
+        }
+        assert_eq!(marked.done, [0, 1, 2, 5, 7, 127, 200], "in order, once");
+        // None done yet reads back too.
+        let none = PartsDone {
+            done: Vec::new(),
+            ..done.clone()
+        };
+        assert_eq!(PartsDone::parse(&none.to_text()), Some(none));
+        // Anything else starts over: torn, another format, a part out of range or twice.
+        for bad in [
+            String::new(),
+            text.replace("parts 1", "parts 2"),
+            text.replace("done 0 1 2 7 127\n", ""),
+            text.replace("127", "128"),
+            text.replace("0 1 2", "0 2 2"),
+            text.replace("0 1 2", "1 0 2"),
+            text.replace("size 1073741824", "size lots"),
+            text.replace("part_size 8388608", "part_size 0"),
+            text.replace("etag \"9b2cf535f27731c974343645a3985328-128\"", "etag "),
+            text.replace("done 0", "done x"),
+            text.replace("etag", "tag"),
+        ] {
+            assert_eq!(PartsDone::parse(&bad), None, "{bad:?}");
+        }
+        assert_eq!(
+            resume_path(&part_path(Path::new("/d/big.bin"))),
+            Path::new("/d/big.bin.part.sts3")
+        );
+        // A name as long as fits with .part: the file beside it still fits.
+        let long = "n".repeat(NAME_MAX - 5);
+        let part = part_path(&Path::new("/d").join(&long));
+        let kept = resume_path(&part);
+        let name = kept.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.len() <= NAME_MAX, "{name}");
+        assert_eq!(kept.extension().unwrap(), "sts3");
+        assert_ne!(
+            kept,
+            resume_path(&part_path(&Path::new("/d").join(&long[1..])))
+        );
+    }
 
     #[test]
     fn a_key_is_saved_under_its_last_segment_and_nowhere_else() {
