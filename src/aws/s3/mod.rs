@@ -36,6 +36,9 @@ pub struct S3Browser {
     pub(super) keyring: crate::object::sse_c::Keyring,
     /// Its reads agree to pay (`x-amz-request-payer: requester`).
     pub(super) charged: bool,
+    /// GetObjects in flight at most, each counted until its body is dropped (a folder
+    /// download's many objects and their parts share it).
+    pub(super) gate: Option<std::sync::Arc<tokio::sync::Semaphore>>,
 }
 
 impl S3Browser {
@@ -54,6 +57,7 @@ impl S3Browser {
             sse_c: self.sse_c.clone(),
             keyring: self.keyring.clone(),
             charged: self.charged,
+            gate: self.gate.clone(),
         }
     }
 
@@ -84,6 +88,16 @@ impl S3Browser {
     pub fn with_customer_key(&self, key: crate::object::sse_c::CustomerKey) -> Self {
         Self {
             sse_c: Some(key),
+            ..self.clone()
+        }
+    }
+
+    /// The same client, with at most `at_once` GetObjects in flight (sent and not yet read to
+    /// their end or dropped).
+    #[must_use]
+    pub fn gated(&self, at_once: usize) -> Self {
+        Self {
+            gate: Some(std::sync::Arc::new(tokio::sync::Semaphore::new(at_once))),
             ..self.clone()
         }
     }
@@ -120,6 +134,7 @@ impl S3Browser {
             sse_c: None,
             keyring: crate::object::sse_c::Keyring::default(),
             charged: false,
+            gate: None,
         }
     }
 }

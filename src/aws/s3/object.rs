@@ -103,6 +103,17 @@ fn chunks_of(body: ByteStream, place: String) -> Chunks {
     ))
 }
 
+/// `chunks`, holding `permit` until they are dropped.
+fn held_while_read(chunks: Chunks, permit: Option<tokio::sync::OwnedSemaphorePermit>) -> Chunks {
+    match permit {
+        Some(permit) => Box::pin(futures_util::StreamExt::map(chunks, move |chunk| {
+            let _held = &permit;
+            chunk
+        })),
+        None => chunks,
+    }
+}
+
 /// SSE-C's request headers: the algorithm, the key and its MD5, each `None` without a key.
 struct CustomerKeyHeaders {
     algorithm: Option<String>,
@@ -248,6 +259,13 @@ impl S3Browser {
         to: Option<u64>,
         if_match: Option<&str>,
     ) -> Result<ObjectBody, AwsFailure> {
+        // Held until the body is dropped: a gated client has so many bodies open at most.
+        let permit = match &self.gate {
+            Some(gate) => Some(gate.clone().acquire_owned().await.map_err(|_| {
+                AwsFailure::new(ErrorKind::Other, None, "the download was stopped")
+            })?),
+            None => None,
+        };
         let sse_c = self.customer_key_headers(bucket, key);
         let mut call = self
             .client
@@ -299,7 +317,7 @@ impl S3Browser {
             end: end_of(out.content_range())
                 .or(length.map(|l| from.saturating_add(l)))
                 .unwrap_or(size),
-            body: chunks_of(out.body, self.place.clone()),
+            body: held_while_read(chunks_of(out.body, self.place.clone()), permit),
         })
     }
 
@@ -382,5 +400,36 @@ mod tests {
         assert_eq!(super::end_of(Some("bytes 100-1233/*")), Some(1234));
         assert_eq!(super::end_of(Some("bytes */1234")), None);
         assert_eq!(super::end_of(None), None);
+    }
+
+    #[tokio::test]
+    async fn a_gated_body_holds_its_place_until_it_is_dropped_read_or_not() {
+        use futures_util::StreamExt as _;
+        let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(2));
+        let chunks = || -> super::Chunks {
+            Box::pin(futures_util::stream::iter([Ok(bytes::Bytes::from_static(
+                b"ab",
+            ))]))
+        };
+        let permit = gate.clone().acquire_owned().await.unwrap();
+        let mut held = super::held_while_read(chunks(), Some(permit));
+        assert_eq!(gate.available_permits(), 1);
+        assert_eq!(held.next().await.unwrap().unwrap(), "ab");
+        assert!(held.next().await.is_none());
+        assert_eq!(
+            gate.available_permits(),
+            1,
+            "read to its end, not yet dropped"
+        );
+        drop(held);
+        assert_eq!(gate.available_permits(), 2);
+        let unread =
+            super::held_while_read(chunks(), Some(gate.clone().acquire_owned().await.unwrap()));
+        assert_eq!(gate.available_permits(), 1);
+        drop(unread);
+        assert_eq!(gate.available_permits(), 2);
+        // Ungated: the chunks as they are.
+        let mut free = super::held_while_read(chunks(), None);
+        assert_eq!(free.next().await.unwrap().unwrap(), "ab");
     }
 }

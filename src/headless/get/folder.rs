@@ -27,6 +27,22 @@ use std::time::Instant;
 /// Keys a listing page asks for.
 const PAGE: i32 = 1000;
 
+/// Objects a folder download fetches at once for each request `parallel` allows: most folders
+/// are many small objects, each a round trip or two, so one at a time per request slot leaves
+/// the link idle (measured on the local service with 30 ms added to each request: 8 at once
+/// took 3.5 times as long as 64). The client lets no more GetObjects than this be in flight,
+/// so a folder of large objects, each in `parallel` parts, never has more either.
+const OBJECTS_PER_SLOT: usize = 8;
+
+/// The most objects (and GetObjects) in flight at once, whatever `parallel` says: s5cmd's
+/// default workers.
+const OBJECTS_MAX: usize = 256;
+
+/// Objects a folder download fetches at once, and GetObjects in flight at most.
+fn objects_at_once(split: Split) -> usize {
+    (split.parallel * OBJECTS_PER_SLOT).min(OBJECTS_MAX)
+}
+
 /// Runs the command; the tally of what was saved, kept and failed.
 pub async fn run(
     settings: &Settings,
@@ -38,7 +54,7 @@ pub async fn run(
     let split = super::super::split(settings, args.parallel, args.part_size)?;
     let root = root_of(args)?;
     let session = Session::open(settings).await?;
-    let s3 = session.clients.s3.clone();
+    let s3 = session.clients.s3.gated(objects_at_once(split));
     let bucket = settings.target.bucket.clone();
     let shared = Shared {
         session: SharedSession::new(session),
@@ -145,7 +161,8 @@ enum Got {
 }
 
 impl Job<'_, '_> {
-    /// Lists the prefix page by page and fetches what the filter keeps, `parallel` at once.
+    /// Lists the prefix page by page and fetches what the filter keeps, [`objects_at_once`]
+    /// at once.
     async fn all(&self, out: &mut dyn Write) -> Result<(), CommandError> {
         let pages = futures_util::stream::try_unfold(Some(self.first_request()), |request| async {
             let Some(request) = request else {
@@ -172,7 +189,7 @@ impl Job<'_, '_> {
                 let got = self.one(&entry).await?;
                 Ok::<_, CommandError>((entry, got))
             })
-            .buffer_unordered(self.split.parallel);
+            .buffer_unordered(objects_at_once(self.split));
         let mut done = std::pin::pin!(done);
         while let Some(result) = done.next().await {
             let (entry, got) = result?;
@@ -325,5 +342,24 @@ impl Listener for Heard<'_, '_> {
             "sts3: {why}; resuming with {} bytes in",
             crate::object::detail::thousands(received)
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Split, objects_at_once};
+
+    #[test]
+    fn a_folder_fetches_eight_objects_for_each_request_parallel_allows_up_to_256() {
+        let at = |parallel| {
+            objects_at_once(Split {
+                part_size: 8 << 20,
+                parallel,
+            })
+        };
+        assert_eq!(
+            (at(1), at(8), at(32), at(33), at(64)),
+            (8, 64, 256, 256, 256)
+        );
     }
 }
