@@ -211,6 +211,22 @@ impl<'a> Ctx<'a> {
         (step, waits)
     }
 
+    /// [`Ctx::stalled`] for a write (an upload, a copy or move) sent as `request`: it goes on
+    /// with `ResumeWrite`, and gives up with `GiveUpWrite`.
+    pub(crate) fn write_stalled(
+        &self,
+        failure: crate::failure::AwsFailure,
+        signed: (&mut super::fetch::Streak, &mut super::Generation),
+        (refreshes, what): (u32, &str),
+        request: RequestId,
+    ) -> (Step, bool) {
+        let resume_or_not = (
+            Effect::ResumeWrite { request },
+            Effect::GiveUpWrite { request },
+        );
+        self.stalled(failure, signed, (refreshes, what), resume_or_not)
+    }
+
     /// Why the session policy refuses reading `key` (`version`: a given version of it), if
     /// it does.
     pub(crate) fn refusal(&self, key: &str, version: bool) -> Option<String> {

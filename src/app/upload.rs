@@ -257,14 +257,11 @@ impl Uploads {
         else {
             return Step::default();
         };
-        let (step, waits) = ctx.stalled(
+        let (step, waits) = ctx.write_stalled(
             failure,
             (&mut upload.streak, &mut upload.generation),
             (UPLOAD_REFRESHES, "the upload"),
-            (
-                Effect::ResumeWrite { request },
-                Effect::GiveUpWrite { request },
-            ),
+            request,
         );
         if waits {
             upload.phase = Phase::Stalled(request);

@@ -69,14 +69,11 @@ impl Copies {
         else {
             return Step::default();
         };
-        let (step, waits) = ctx.stalled(
+        let (step, waits) = ctx.write_stalled(
             failure,
             (&mut renewal.streak, &mut renewal.generation),
             (COPY_REFRESHES, "the copy"),
-            (
-                Effect::ResumeWrite { request },
-                Effect::GiveUpWrite { request },
-            ),
+            request,
         );
         renewal.waiting = waits;
         step
