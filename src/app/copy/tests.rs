@@ -817,3 +817,28 @@ fn x_on_a_batch_waiting_for_credentials_gives_its_copies_up() {
     let (request, ..) = batch_sent(&mut app);
     assert_eq!(app.update(key('x'), at(6)), [Effect::StopBatch { request }]);
 }
+
+#[test]
+fn a_batch_answered_while_it_waited_asks_nothing_more_of_the_credentials() {
+    let mut app = writable();
+    app.update(key(' '), at(1));
+    copy_to(&mut app, 'C', "backup");
+    let (request, ..) = batch_sent(&mut app);
+    let fx = stalled(&mut app, request, expired());
+    // The engine gave up by itself meanwhile: the batch is answered.
+    app.update(
+        Msg::ObjectsCopied {
+            request,
+            result: Ok(vec![(
+                "a.txt".into(),
+                "backup/a.txt".into(),
+                Err(expired()),
+            )]),
+        },
+        at(6),
+    );
+    let fx = credentials_for(&mut app, &fx);
+    assert!(!fx.contains(&Effect::ResumeWrite { request }), "{fx:?}");
+    // A stall heard after the end is nothing to decide.
+    assert_eq!(stalled(&mut app, request, expired()), []);
+}
