@@ -741,8 +741,13 @@ fn an_expired_token_mid_batch_issues_credentials_once_then_the_copies_go_on() {
         notice(&app),
         "ExpiredToken: expired: new credentials, then the copy goes on"
     );
-    // The other copies under way stall too: the same word answers them, nothing more asked.
+    // The other copies under way stall too: the same word answers them, nothing more asked,
+    // whatever their failure (a refusal is decided when it comes again, after the word).
     assert_eq!(stalled(&mut app, request, expired()), []);
+    assert_eq!(
+        stalled(&mut app, request, tests::refused("Access Denied")),
+        []
+    );
     let fx = credentials_for(&mut app, &fx);
     assert_eq!(
         fx.iter()
