@@ -76,11 +76,6 @@ impl PartFile {
         self.replaced_leftover
     }
 
-    /// What the `.part` an earlier download left holds, when it is kept to resume.
-    pub fn resuming(&self) -> Option<&PartsDone> {
-        self.resume.as_ref()
-    }
-
     /// The `.part` starts empty after all (the object comes as one stream).
     fn start_over(&mut self) -> std::io::Result<()> {
         if self.resume.take().is_some() {

@@ -128,7 +128,11 @@ impl Parts<'_> {
             .as_ref()
             .map_or(&[][..], |r| r.usable_for(&etag, size, self.split));
         if kept.is_empty() {
-            // Nothing of what an earlier download left is of this object as it is now.
+            // Nothing of what an earlier download left is of this object as it is now: its
+            // record goes too, so a failure now keeps nothing it does not hold.
+            if resume.is_some() {
+                let _ = std::fs::remove_file(crate::object::download::resume_path(self.part));
+            }
             self.file.set_len(0)?;
         }
         // The file's length first: every part writes into its own place in it.
@@ -825,6 +829,28 @@ mod tests {
         assert_eq!(result.unwrap(), 95);
         assert!(replaced);
         assert_eq!(std::fs::read(dir.path().join("o.bin")).unwrap(), new);
+        assert!(!dir.path().join("o.bin.part.sts3").exists());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn what_was_kept_of_another_version_is_not_kept_again_by_a_download_that_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = data();
+        let body = || OpenStep::Body { cut_after: None };
+        let store = FakeStore::new(old.clone(), &md5_etag(&old), [body(), body(), expired()]);
+        let _ = into(dir.path(), &store, &mut GivesUp).await;
+        assert!(dir.path().join("o.bin.part.sts3").exists());
+        // The object was replaced, and this download fails before a part of it is whole: the
+        // old record is no reason to keep the file.
+        let new: Vec<u8> = (100..195u8).collect();
+        let cut = OpenStep::Body { cut_after: Some(5) };
+        let store = FakeStore::new(new.clone(), &md5_etag(&new), [cut, expired(), expired()]);
+        let (result, ..) = into(dir.path(), &store, &mut GivesUp).await;
+        assert!(
+            matches!(result, Err(TransferError::Object(_))),
+            "{result:?}"
+        );
+        assert!(!dir.path().join("o.bin.part").exists());
         assert!(!dir.path().join("o.bin.part.sts3").exists());
     }
 
