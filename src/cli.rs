@@ -152,8 +152,9 @@ pub struct GetArgs {
     #[arg(long, value_name = "ID", conflicts_with = "recursive")]
     pub version_id: Option<String>,
     /// The key an object encrypted with a customer-provided key (SSE-C) was stored with: a
-    /// file of its 32 bytes, raw or base64. Read once, never shown or logged.
-    #[arg(long, value_name = "FILE", conflicts_with = "recursive")]
+    /// file of its 32 bytes, raw or base64 (with --recursive, every object's). Read once,
+    /// never shown or logged.
+    #[arg(long, value_name = "FILE")]
     pub sse_c_key_file: Option<PathBuf>,
 }
 

@@ -181,3 +181,45 @@ fn in_the_tui_k_gives_an_objects_key_and_its_preview_detail_and_save_read_with_i
     tmux.wait_for("no key given", T);
     tmux.quit();
 }
+
+#[test]
+fn a_folder_of_sse_c_objects_is_saved_with_the_key_given_for_every_one() {
+    let s = service();
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = format!("sse-c-tree-{}/", std::process::id());
+    let secret = [0x6bu8; 32];
+    let bodies = [
+        ("a.txt", b"alpha, encrypted".to_vec()),
+        ("sub/b.bin", vec![7u8; 70_000]),
+    ];
+    for (name, body) in &bodies {
+        put_encrypted(&format!("{prefix}{name}"), &secret, body.clone());
+    }
+    let key_file = dir.path().join("key.bin");
+    std::fs::write(&key_file, secret).unwrap();
+    let get = |out: &std::path::Path, extra: &[&str]| {
+        common::command(&s.endpoint, "get")
+            .args(["--recursive", &format!("s3://{}/{prefix}", s.bucket), "-o"])
+            .arg(out)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // Without the key, each object is refused and counted.
+    let bare = dir.path().join("bare");
+    let out = get(&bare, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("2 failed"),
+        "{}",
+        text(&out.stderr)
+    );
+    // With it, every object, byte for byte.
+    let keyed = dir.path().join("keyed");
+    let out = get(&keyed, &["--sse-c-key-file", key_file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for (name, body) in &bodies {
+        assert_eq!(&std::fs::read(keyed.join(name)).unwrap(), body, "{name}");
+    }
+    assert!(!text(&out.stderr).contains(&STANDARD.encode(secret)));
+}

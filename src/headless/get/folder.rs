@@ -54,8 +54,17 @@ pub async fn run(
     let filter = Filter::new(&args.include, &args.exclude).map_err(CommandError::Usage)?;
     let split = super::super::split(settings, args.parallel, args.part_size)?;
     let root = root_of(args)?;
+    let customer_key = args
+        .sse_c_key_file
+        .as_deref()
+        .map(super::read_customer_key)
+        .transpose()?;
     let session = Session::open(settings).await?;
-    let s3 = session.clients.s3.gated(objects_at_once(split));
+    let mut s3 = session.clients.s3.gated(objects_at_once(split));
+    if let Some(key) = customer_key {
+        // Every object's reads carry it, as the AWS CLI's --sse-c-key does.
+        s3 = s3.with_customer_key(key);
+    }
     let bucket = settings.target.bucket.clone();
     let shared = Shared {
         session: SharedSession::new(session),

@@ -116,7 +116,9 @@ pub async fn run(
 }
 
 /// The SSE-C key in `path`, or why not (the key itself is never said).
-fn read_customer_key(path: &Path) -> Result<crate::object::sse_c::CustomerKey, CommandError> {
+pub(super) fn read_customer_key(
+    path: &Path,
+) -> Result<crate::object::sse_c::CustomerKey, CommandError> {
     let contents = fs::read(path).map_err(|e| {
         CommandError::Usage(format!(
             "cannot read the SSE-C key file {}: {e}",
