@@ -215,6 +215,10 @@ pub struct CopyArgs {
     /// Say what would be copied or moved, and do nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// `cp` only: copy a given version of FROM (`sts3 list --versions` shows them) [default:
+    /// the latest].
+    #[arg(long, value_name = "ID", conflicts_with = "recursive")]
+    pub version_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -398,3 +398,92 @@ fn in_the_tui_v_shows_the_versions_z_undeletes_a_key_and_restores_the_oldest_ver
     assert!(screen.contains("a.txt"), "{screen}");
     tui.quit();
 }
+
+#[test]
+fn cp_copies_a_given_version_and_mv_of_a_version_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let bucket = format!("sts3-vcp-{}", std::process::id());
+    let ids = three_versions_and_a_marker(&bucket);
+    let policy = dir.path().join("copier.json");
+    std::fs::write(
+        &policy,
+        serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:ListBucket",
+             "Resource": format!("arn:aws:s3:::{bucket}")},
+            {"Effect": "Allow", "Action": ["s3:GetObjectVersion", "s3:PutObject"],
+             "Resource": format!("arn:aws:s3:::{bucket}/*")},
+            // The destination is looked at before it is written.
+            {"Effect": "Allow", "Action": "s3:GetObject",
+             "Resource": format!("arn:aws:s3:::{bucket}/copies/*")}
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    // The oldest version, though the key is deleted now.
+    let out = run(
+        "cp",
+        &bucket,
+        &policy,
+        &["docs/a.txt", "copies/first.txt", "--version-id", &ids[0]],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        current(&bucket, "copies/first.txt").as_deref(),
+        Some("first")
+    );
+    assert!(
+        text(&out.stdout).contains(&format!(
+            "copy: s3://{bucket}/docs/a.txt to s3://{bucket}/copies/first.txt"
+        )),
+        "{}",
+        text(&out.stdout)
+    );
+    // Where the session may not look first (the destination's HeadObject), S3 refuses, said
+    // per key.
+    let out = run(
+        "cp",
+        &bucket,
+        &policy,
+        &["docs/a.txt", "docs/first.txt", "--version-id", &ids[0]],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(&format!(
+            "sts3: s3://{bucket}/docs/a.txt not copied: AccessDenied"
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+    // Without a version, the latest is read (a delete marker: nothing to copy), and the
+    // session policy, which allows only versions, says so before anything is sent.
+    let out = run("cp", &bucket, &policy, &["docs/a.txt", "copies/latest.txt"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("does not allow s3:GetObject on"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(
+        "mv",
+        &bucket,
+        &policy,
+        &["docs/a.txt", "docs/x.txt", "--version-id", &ids[1]],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr).trim(),
+        "sts3: mv moves the latest version of a key; to copy an older one, sts3 cp --version-id ID, then sts3 rm FROM"
+    );
+    let out = run(
+        "cp",
+        &bucket,
+        &policy,
+        &["docs/", "copy/", "--recursive", "--version-id", &ids[1]],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("cannot be used with"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -98,6 +98,12 @@ pub async fn run(
             from.uri()
         )));
     }
+    if moving && args.version_id.is_some() {
+        return Err(CommandError::Usage(
+            "mv moves the latest version of a key; to copy an older one, sts3 cp --version-id ID, then sts3 rm FROM".into(),
+        ));
+    }
+    let version = args.version_id.as_deref();
     let verb = if moving { "move" } else { "copy" };
     // One key is predicted before STS is asked; a prefix's keys once they are listed.
     let one = (!args.recursive).then(|| Pair {
@@ -105,7 +111,12 @@ pub async fn run(
         from: from.clone(),
     });
     if let Some(pair) = &one {
-        predict(settings, std::slice::from_ref(pair), moving)?;
+        predict(
+            settings,
+            std::slice::from_ref(pair),
+            moving,
+            version.is_some(),
+        )?;
     }
     let mut session = Session::open(settings).await?;
     let pairs = if let Some(pair) = one {
@@ -124,7 +135,7 @@ pub async fn run(
                 },
             })
             .collect();
-        predict(settings, &pairs, moving)?;
+        predict(settings, &pairs, moving, false)?;
         pairs
     };
     if let Some(same) = pairs.iter().find(|p| p.from == p.to) {
@@ -144,7 +155,7 @@ pub async fn run(
             )?;
             continue;
         }
-        match copy_one(&mut session, pair, args.force, moving).await {
+        match copy_one(&mut session, pair, (args.force, moving), version).await {
             Ok(Copied::Done) => {
                 tally.copied += 1;
                 writeln!(out, "{verb}: {} to {}", pair.from.uri(), pair.to.uri())?;
@@ -159,21 +170,33 @@ pub async fn run(
             }
             Err(e) => {
                 tally.failed += 1;
-                super::stderr_line(&format!("sts3: {} not {verb}d: {e}", pair.from.uri()));
+                let done = if moving { "moved" } else { "copied" };
+                super::stderr_line(&format!("sts3: {} not {done}: {e}", pair.from.uri()));
             }
         }
     }
     Ok(tally)
 }
 
-/// Refuses before any request what the session policy does not allow.
-fn predict(settings: &Settings, pairs: &[Pair], moving: bool) -> Result<(), CommandError> {
+/// Refuses before any request what the session policy does not allow (`version`: a given
+/// version of each source is read, which `s3:GetObjectVersion` allows).
+fn predict(
+    settings: &Settings,
+    pairs: &[Pair],
+    moving: bool,
+    version: bool,
+) -> Result<(), CommandError> {
     let Some(policy) = settings.target.session_policy(settings.target.mode) else {
         return Ok(());
     };
     let mut asks: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
     for p in pairs {
-        let mut wanted = vec![("s3:GetObject", &p.from), ("s3:PutObject", &p.to)];
+        let read = if version {
+            "s3:GetObjectVersion"
+        } else {
+            "s3:GetObject"
+        };
+        let mut wanted = vec![(read, &p.from), ("s3:PutObject", &p.to)];
         if moving {
             wanted.push(("s3:DeleteObject", &p.from));
         }
@@ -195,17 +218,18 @@ enum Copied {
     Exists,
 }
 
-/// HeadObject of the source (and of the destination unless `force`), the copy, and for a move
-/// the source's delete once the copy is stored; each with new credentials once if they help.
+/// HeadObject of the source (of `version`, when given) and of the destination unless `force`,
+/// the copy, and for a move the source's delete once the copy is stored; each with new
+/// credentials once if they help.
 async fn copy_one(
     session: &mut Session<'_>,
     pair: &Pair,
-    force: bool,
-    moving: bool,
+    (force, moving): (bool, bool),
+    version: Option<&str>,
 ) -> Result<Copied, crate::failure::AwsFailure> {
     let (from, to) = (&pair.from, &pair.to);
     let source = session
-        .with_renewal(|s3| async move { s3.head(&from.bucket, &from.key, None).await })
+        .with_renewal(|s3| async move { s3.head(&from.bucket, &from.key, version).await })
         .await?;
     if !force
         && session
@@ -219,7 +243,10 @@ async fn copy_one(
     let source = &source;
     session
         .with_renewal(|s3| async move {
-            let from = Source::latest(&from.bucket, &from.key);
+            let from = Source {
+                version,
+                ..Source::latest(&from.bucket, &from.key)
+            };
             let to = Source::latest(&to.bucket, &to.key);
             s3.copy(from, to, source, single_max, part_size).await
         })
