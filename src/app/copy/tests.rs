@@ -693,6 +693,15 @@ fn x_stops_a_batch_the_copies_under_way_finish_and_those_not_made_are_counted() 
     );
 }
 
+/// A writable app that sent a batch: `a.txt` marked, copied into `backup/`; its request.
+fn a_batch_sent() -> (App, RequestId) {
+    let mut app = writable();
+    app.update(key(' '), at(1));
+    copy_to(&mut app, 'C', "backup");
+    let (request, ..) = batch_sent(&mut app);
+    (app, request)
+}
+
 fn expired() -> AwsFailure {
     AwsFailure::new(
         crate::failure::ErrorKind::ExpiredToken,
@@ -802,10 +811,7 @@ fn a_refusal_no_credentials_change_gives_the_copy_up_at_once() {
 
 #[test]
 fn x_on_a_batch_waiting_for_credentials_gives_its_copies_up() {
-    let mut app = writable();
-    app.update(key(' '), at(1));
-    copy_to(&mut app, 'C', "backup");
-    let (request, ..) = batch_sent(&mut app);
+    let (mut app, request) = a_batch_sent();
     stalled(&mut app, request, expired());
     let fx = app.update(key('x'), at(6));
     assert_eq!(
@@ -816,19 +822,13 @@ fn x_on_a_batch_waiting_for_credentials_gives_its_copies_up() {
         ]
     );
     // A batch not waiting only stops.
-    let mut app = writable();
-    app.update(key(' '), at(1));
-    copy_to(&mut app, 'C', "backup");
-    let (request, ..) = batch_sent(&mut app);
+    let (mut app, request) = a_batch_sent();
     assert_eq!(app.update(key('x'), at(6)), [Effect::StopBatch { request }]);
 }
 
 #[test]
 fn a_batch_answered_while_it_waited_asks_nothing_more_of_the_credentials() {
-    let mut app = writable();
-    app.update(key(' '), at(1));
-    copy_to(&mut app, 'C', "backup");
-    let (request, ..) = batch_sent(&mut app);
+    let (mut app, request) = a_batch_sent();
     let fx = stalled(&mut app, request, expired());
     // The engine gave up by itself meanwhile: the batch is answered.
     app.update(
