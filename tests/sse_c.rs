@@ -214,6 +214,27 @@ fn a_folder_of_sse_c_objects_is_saved_with_the_key_given_for_every_one() {
         "{}",
         text(&out.stderr)
     );
+    assert_eq!(
+        text(&out.stderr)
+            .matches("the object is encrypted with a customer-provided key (SSE-C); pass --sse-c-key-file FILE")
+            .count(),
+        2,
+        "each object says the way on: {}",
+        text(&out.stderr)
+    );
+    // Another key: each says it may not be the one.
+    let wrong = dir.path().join("wrong.bin");
+    std::fs::write(&wrong, [0x11u8; 32]).unwrap();
+    let out = get(
+        &dir.path().join("wrong"),
+        &["--sse-c-key-file", wrong.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("the SSE-C key given is not the one the object was stored with (--sse-c-key-file names another)"),
+        "{}",
+        text(&out.stderr)
+    );
     // With it, every object, byte for byte.
     let keyed = dir.path().join("keyed");
     let out = get(&keyed, &["--sse-c-key-file", key_file.to_str().unwrap()]);

@@ -417,14 +417,8 @@ impl<'a> Session<'a> {
     pub(super) fn object_error(&self, src: Source<'_>, failure: AwsFailure) -> CommandError {
         tracing::debug!(%failure, "object request failed");
         let keyed = self.clients.s3.has_customer_key();
-        let hint = if crate::object::sse_c::key_missing(&failure) {
-            Some(crate::object::sse_c::missing_note(
-                "pass --sse-c-key-file FILE, the 32-byte key it was stored with",
-            ))
-        } else if crate::object::sse_c::maybe_wrong_key(&failure, keyed) {
-            Some(crate::object::sse_c::wrong_key_note(
-                "--sse-c-key-file names another",
-            ))
+        let hint = if let Some(note) = sse_c_note(&failure, keyed) {
+            Some(note)
         } else if failure.code.as_deref() == Some("InvalidObjectState") {
             let version = src
                 .version
@@ -552,6 +546,21 @@ impl<'a> SharedSession<'a> {
     }
 }
 
+/// The way on when S3 refused reading an object for its customer key (SSE-C): none was given,
+/// or the one given (`keyed`) may not be its.
+pub(super) fn sse_c_note(failure: &AwsFailure, keyed: bool) -> Option<String> {
+    use crate::object::sse_c;
+    if sse_c::key_missing(failure) {
+        Some(sse_c::missing_note(
+            "pass --sse-c-key-file FILE, the 32-byte key it was stored with",
+        ))
+    } else if sse_c::maybe_wrong_key(failure, keyed) {
+        Some(sse_c::wrong_key_note("--sse-c-key-file names another"))
+    } else {
+        None
+    }
+}
+
 /// New credentials through the one failure policy for a command of many transfers at once,
 /// shared by all of them: one refresh for a failure (the first to meet it issues, the others
 /// sign with the new set), and another only once requests went through again (a transfer of
@@ -567,6 +576,8 @@ pub(super) struct SharedRenew<'s, 'a> {
     refreshed_since_progress: bool,
     /// Why issuing failed, when it did: said instead of the S3 failure that led to it.
     pub(super) stopped: Option<CommandError>,
+    /// The last refusal no new credentials change, for the way on it calls for.
+    pub(super) refused: Option<AwsFailure>,
 }
 
 impl<'s, 'a> SharedRenew<'s, 'a> {
@@ -577,6 +588,7 @@ impl<'s, 'a> SharedRenew<'s, 'a> {
             seen: shared.refreshes(),
             refreshed_since_progress: false,
             stopped: None,
+            refused: None,
         }
     }
 }
@@ -595,7 +607,10 @@ impl crate::transfer::Renewal for SharedRenew<'_, '_> {
         self.seen = session.refreshes;
         match answer {
             Ok(()) => Ok(()),
-            Err(CommandError::Bucket(_)) => Err(failure),
+            Err(CommandError::Bucket(_)) => {
+                self.refused = Some(failure.clone());
+                Err(failure)
+            }
             Err(other) => {
                 self.stopped = Some(other);
                 Err(failure)

@@ -288,7 +288,13 @@ impl Job<'_, '_> {
                 }
                 // Its bytes are not saved after all.
                 self.shared.tally.borrow_mut().bytes -= heard.counted;
-                Ok(Got::Failed(why))
+                let keyed = self.s3.has_customer_key();
+                let note = (renew.refused.as_ref())
+                    .and_then(|f| super::super::session::sse_c_note(f, keyed));
+                Ok(Got::Failed(match note {
+                    Some(note) => format!("{why}; {note}"),
+                    None => why,
+                }))
             }
         }
     }
