@@ -26,7 +26,7 @@ const HINTS: [(Action, &str); 9] = [
 pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     // A line being typed is always on top (`App::top`): its own prompt.
     let line = if let Some(prompt) = prompt_line(app, usize::from(area.width)) {
-        prompt
+        fit(prompt, usize::from(area.width))
     } else if let Some(notice) = &app.notice {
         let style = match notice.level {
             Level::Info => theme::ok(),
@@ -43,6 +43,25 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
         hints(app, usize::from(area.width))
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// A prompt wider than the bar loses the end of its last part (the keys' hint), with `…` where
+/// it is cut: never a word cut off without a sign.
+fn fit(mut line: Line<'static>, width: usize) -> Line<'static> {
+    if line.width() <= width {
+        return line;
+    }
+    let Some(last) = line.spans.pop() else {
+        return line;
+    };
+    let room = width.saturating_sub(line.width());
+    if room > 1 {
+        line.spans.push(Span::styled(
+            super::keep_head(&last.content, room),
+            last.style,
+        ));
+    }
+    line
 }
 
 /// The line being typed, or the question asked, when one is (it is on top: `App::top`).
@@ -576,5 +595,24 @@ mod tests {
         );
         // Nothing left: one character, never a cut key.
         assert_eq!(fit_name(long, 10, keys, 5), ("…".to_string(), "K"));
+    }
+
+    fn line_text(line: &Line<'_>) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn a_prompt_too_wide_loses_the_end_of_its_last_part_with_a_sign() {
+        let line = || Line::from(vec![Span::raw("name: typed▏"), Span::raw("  ⏎ · esc")]);
+        assert_eq!(
+            line_text(&fit(line(), 21)),
+            "name: typed▏  ⏎ · esc",
+            "it fits"
+        );
+        assert_eq!(line_text(&fit(line(), 17)), "name: typed▏  ⏎ …");
+        // No room for a sign: the last part goes whole.
+        assert_eq!(line_text(&fit(line(), 13)), "name: typed▏");
+        assert_eq!(line_text(&fit(line(), 12)), "name: typed▏");
+        assert_eq!(line_text(&fit(Line::default(), 0)), "");
     }
 }

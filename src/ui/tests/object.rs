@@ -358,4 +358,11 @@ fn an_sse_c_preview_says_k_and_the_key_prompt_masks_what_is_typed() {
     }
     let text = screen_text(&draw(&mut app, at(2), 80, 24));
     assert!(text.contains(": @~/k.bin▏"), "{text}");
+    // Too narrow for the keys' hint whole: it is cut with a sign, the path kept.
+    let text = screen_text(&draw(&mut app, at(2), 40, 12));
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.contains("SSE-C key of …: @~/k.bin▏  ⏎ · @file · …"),
+        "{last:?}"
+    );
 }
