@@ -131,6 +131,27 @@ impl PartFile {
     }
 }
 
+/// The SSE-C key in the file at `path` (`sts3 get --sse-c-key-file`, the TUI's `K @FILE`),
+/// or why not, naming the file (the key itself is never said). Only its first KiB is read:
+/// a key is 32 bytes, or 44 in base64, and a path to an endless file still ends.
+pub fn read_key_file(path: &Path) -> Result<crate::object::sse_c::CustomerKey, String> {
+    /// More than any key file holds.
+    const KEY_FILE_MAX: u64 = 1024;
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(KEY_FILE_MAX + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot read the SSE-C key file {}: {e}", path.display()))?;
+    if bytes.len() as u64 > KEY_FILE_MAX {
+        return Err(format!(
+            "{}: the key file holds more than {KEY_FILE_MAX} bytes; an SSE-C key is 32 bytes (AES-256), raw or base64 on one line",
+            path.display()
+        ));
+    }
+    crate::object::sse_c::CustomerKey::from_file(&bytes)
+        .map_err(|why| format!("{}: {why}", path.display()))
+}
+
 /// Removes a download's `.part` and what was written of it beside it (a cancel, a failure
 /// nothing resumes).
 pub fn discard(part: &Path) {
@@ -549,4 +570,41 @@ async fn skip(body: &mut ObjectBody, mut n: u64) -> Result<(), TransferError> {
         n -= len;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod key_file_tests {
+    use super::read_key_file;
+
+    #[test]
+    fn a_key_file_is_read_whole_up_to_a_kib_and_said_by_its_path_otherwise() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("key.bin");
+        std::fs::write(&key, [9u8; 32]).unwrap();
+        assert_eq!(
+            read_key_file(&key).unwrap(),
+            crate::object::sse_c::CustomerKey::from_file(&[9u8; 32]).unwrap()
+        );
+        let big = dir.path().join("big.bin");
+        std::fs::write(&big, vec![b'k'; 1025]).unwrap();
+        assert_eq!(
+            read_key_file(&big).unwrap_err(),
+            format!(
+                "{}: the key file holds more than 1024 bytes; an SSE-C key is 32 bytes (AES-256), raw or base64 on one line",
+                big.display()
+            )
+        );
+        // A KiB exactly is read, and refused for what it holds.
+        std::fs::write(&big, vec![b'k'; 1024]).unwrap();
+        assert!(
+            read_key_file(&big)
+                .unwrap_err()
+                .ends_with(": the key file holds 1024 bytes; an SSE-C key is 32 bytes (AES-256), raw or base64 on one line")
+        );
+        let none = dir.path().join("none.bin");
+        assert!(read_key_file(&none).unwrap_err().starts_with(&format!(
+            "cannot read the SSE-C key file {}: ",
+            none.display()
+        )));
+    }
 }

@@ -35,6 +35,11 @@ impl Masked {
         Self(line)
     }
 
+    /// The line as typed, for the runtime only (never drawn, never logged).
+    pub(crate) fn secret(&self) -> &str {
+        &self.0
+    }
+
     /// The file it names (`@PATH`), if it names one.
     fn file(&self) -> Option<&str> {
         self.0.strip_prefix('@')
@@ -56,16 +61,6 @@ pub(crate) enum GivenKey {
     Typed(Masked),
     /// In this file, as typed (`~` is the home folder): 32 bytes, or their base64 on one line.
     File(String),
-}
-
-impl GivenKey {
-    /// The key typed, for the runtime only.
-    pub(crate) fn typed(&self) -> Option<&str> {
-        match self {
-            GivenKey::Typed(line) => Some(&line.0),
-            GivenKey::File(_) => None,
-        }
-    }
 }
 
 /// The objects a customer key was given for: (bucket, key), names only.

@@ -109,28 +109,17 @@ impl Executor {
     }
 
     /// Reads the SSE-C key given for `key` (from its file, in a blocking task: a file may be
-    /// slow or never end, and only its first KiB is read) and hands it to the cloud; answers
-    /// with `CustomerKeyTaken`. The key itself goes nowhere else.
+    /// slow) and hands it to the cloud; answers with `CustomerKeyTaken`. The key itself goes
+    /// nowhere else.
     fn give_customer_key(&self, (bucket, key): (String, String), given: GivenKey) {
-        /// More than any key file holds: a path to an endless file still ends.
-        const KEY_FILE_MAX: u64 = 1024;
-        use std::io::Read as _;
         let cloud = self.cloud.clone();
         let tx = self.tx.clone();
         tokio::task::spawn_blocking(move || {
             let secret = match &given {
                 GivenKey::File(path) => {
-                    let path = super::paths::expanded(path);
-                    let mut bytes = Vec::new();
-                    std::fs::File::open(&path)
-                        .and_then(|f| f.take(KEY_FILE_MAX).read_to_end(&mut bytes))
-                        .map_err(|e| format!("cannot read {}: {e}", path.display()))
-                        .and_then(|_| {
-                            CustomerKey::from_file(&bytes)
-                                .map_err(|e| format!("{}: {e}", path.display()))
-                        })
+                    crate::transfer::read_key_file(&super::paths::expanded(path))
                 }
-                GivenKey::Typed(_) => CustomerKey::from_typed(given.typed().unwrap_or_default()),
+                GivenKey::Typed(line) => CustomerKey::from_typed(line.secret()),
             };
             let result = secret.map(|secret| cloud.give_customer_key(&bucket, &key, secret));
             let msg = Msg::CustomerKeyTaken {
@@ -223,10 +212,16 @@ impl Executor {
             | Effect::ResumeSaves { .. }
             | Effect::GiveUpSaves { .. }
             | Effect::CancelSaves { .. }) => self.run_saves(saves),
-            upload @ (Effect::Upload { .. }
-            | Effect::UploadFolder { .. }
-            | Effect::ResumeWrite { .. }
-            | Effect::GiveUpWrite { .. }) => self.run_upload(upload),
+            upload @ (Effect::Upload { .. } | Effect::UploadFolder { .. }) => {
+                self.run_upload(upload);
+            }
+            // Any write's word after a refused request: an upload's, a copy's, a batch's.
+            Effect::ResumeWrite { request } => {
+                if let Some((_, resume)) = self.resumes.iter().find(|(r, _)| *r == request) {
+                    resume.send_modify(|words| *words += 1);
+                }
+            }
+            Effect::GiveUpWrite { request } => self.resumes.retain(|(r, _)| *r != request),
             Effect::StopBatch { request } => {
                 if let Some((_, stop)) = self.batch_stop.as_ref().filter(|(r, _)| *r == request) {
                     stop.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -488,8 +483,7 @@ impl Executor {
         }
     }
 
-    /// Runs an upload's effect: a file or a folder (listed first) put, or the word to go on
-    /// after a refused request, or to give up.
+    /// Runs an upload's effect: a file or a folder (listed first) put.
     fn run_upload(&mut self, effect: Effect) {
         match effect {
             Effect::Upload {
@@ -518,12 +512,6 @@ impl Executor {
                 part_size,
                 ..
             } => self.upload_folder(request, bucket, files, part_size),
-            Effect::ResumeWrite { request } => {
-                if let Some((_, resume)) = self.resumes.iter().find(|(r, _)| *r == request) {
-                    resume.send_modify(|words| *words += 1);
-                }
-            }
-            Effect::GiveUpWrite { request } => self.resumes.retain(|(r, _)| *r != request),
             _ => {}
         }
     }

@@ -119,14 +119,7 @@ pub async fn run(
 pub(super) fn read_customer_key(
     path: &Path,
 ) -> Result<crate::object::sse_c::CustomerKey, CommandError> {
-    let contents = fs::read(path).map_err(|e| {
-        CommandError::Usage(format!(
-            "cannot read the SSE-C key file {}: {e}",
-            path.display()
-        ))
-    })?;
-    crate::object::sse_c::CustomerKey::from_file(&contents)
-        .map_err(|why| CommandError::Usage(format!("{}: {why}", path.display())))
+    transfer::read_key_file(path).map_err(CommandError::Usage)
 }
 
 /// Into a FIFO or a device, as it is: nothing to rename, nothing to remove.
