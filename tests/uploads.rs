@@ -198,6 +198,66 @@ fn a_file_of_several_parts_goes_up_in_parts_and_comes_back_byte_identical() {
 }
 
 #[test]
+fn a_download_in_parts_is_checked_against_the_composite_checksum_and_a_flipped_bit_is_caught() {
+    let s = service();
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = &format!("uploads-checked-{}/", std::process::id());
+    let policy = uploader_policy(dir.path(), prefix);
+    let bytes = noise(12 * MIB);
+    let file = dir.path().join("big.bin");
+    std::fs::write(&file, &bytes).unwrap();
+    let uri = format!("s3://{}/{prefix}big.bin", s.bucket);
+    let args = ["--part-size", "5", file.to_str().unwrap(), &uri];
+    let out = run(&s.endpoint, "put", &policy, &args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Three ranged GETs of 5 MiB through the proxy; the second request's body has a bit
+    // flipped, as a bad disk or middlebox would, under the right ETag and length.
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    proxy.set(|f| f.s3_script.extend([S3Step::Pass, S3Step::Corrupt]));
+    let into = tempfile::tempdir().unwrap();
+    let get = [
+        "--part-size",
+        "5",
+        &uri,
+        "-o",
+        into.path().to_str().unwrap(),
+    ];
+    let out = run(&proxy.url, "get", &policy, &get);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "the bytes do not match the object's CRC32C of 3 parts checksum S3 keeps (its ETag \""
+        ) && stderr.contains("-3\"); the download is corrupt"),
+        "{stderr}"
+    );
+    assert_eq!(proxy.count("corrupt"), 1, "{:#?}", proxy.log());
+    assert_eq!(
+        common::files_in(into.path()),
+        Vec::<String>::new(),
+        "nothing saved"
+    );
+    // The same download with every bit as sent: saved. Each download asked S3 for the
+    // checksum and for part 1's length, once.
+    let out = run(&proxy.url, "get", &policy, &get);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        sha256(&std::fs::read(into.path().join("big.bin")).unwrap()),
+        sha256(&bytes)
+    );
+    let key_path = format!("/{}/{prefix}big.bin", s.bucket);
+    // (S3 answers a part's HeadObject 206 Partial Content.)
+    let part_one = format!("HEAD {key_path}?partNumber=1");
+    assert_eq!(count(&proxy, &part_one, "-> 206"), 2, "{:#?}", proxy.log());
+    assert_eq!(
+        count(&proxy, &format!("HEAD {key_path} "), "-> 200"),
+        2,
+        "{:#?}",
+        proxy.log()
+    );
+}
+
+#[test]
 fn an_expired_token_and_a_cut_connection_halfway_resume_with_one_refresh_and_store_each_part_once()
 {
     let s = service();

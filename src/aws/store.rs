@@ -37,6 +37,13 @@ pub trait ObjectStore: Send + Sync {
         to: Option<u64>,
         if_match: Option<&'a str>,
     ) -> BoxFuture<'a, Result<ObjectBody, AwsFailure>>;
+    /// What S3 keeps of the object's checksum while its ETag is `etag` (see
+    /// [`S3Browser::stored_checksum`]).
+    fn stored_checksum<'a>(
+        &'a self,
+        src: super::Source<'a>,
+        etag: &'a str,
+    ) -> BoxFuture<'a, Result<crate::object::checksum::Answer, AwsFailure>>;
     /// A GET URL valid for `secs`.
     fn presign<'a>(
         &'a self,
@@ -459,6 +466,14 @@ impl ObjectStore for S3Browser {
         Box::pin(S3Browser::open(
             self, bucket, key, version, from, to, if_match,
         ))
+    }
+
+    fn stored_checksum<'a>(
+        &'a self,
+        src: super::Source<'a>,
+        etag: &'a str,
+    ) -> BoxFuture<'a, Result<crate::object::checksum::Answer, AwsFailure>> {
+        Box::pin(S3Browser::stored_checksum(self, src, etag))
     }
 
     fn presign<'a>(

@@ -35,6 +35,11 @@ pub(crate) struct FakeStore {
     /// GetObjects waiting for their answer now, and the most there were at once.
     open_now: std::sync::atomic::AtomicUsize,
     pub(crate) most_at_once: std::sync::atomic::AtomicUsize,
+    /// The checksums its HeadObject with `ChecksumMode` answers (none unless given), and the
+    /// ETags it was asked under.
+    checksums: Vec<(String, String)>,
+    first_part: Option<u64>,
+    pub(crate) checksum_asked: Mutex<Vec<String>>,
 }
 
 /// Where a GetObject started, where it was to end (inclusive), and its `If-Match`.
@@ -56,6 +61,19 @@ impl FakeStore {
             encrypted: false,
             open_now: std::sync::atomic::AtomicUsize::new(0),
             most_at_once: std::sync::atomic::AtomicUsize::new(0),
+            checksums: Vec::new(),
+            first_part: None,
+            checksum_asked: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The same store, keeping `checksum` (`(algorithm, value)`) of its object, put in parts
+    /// of `part_size` bytes when the value ends in `-N`.
+    pub(crate) fn with_checksum(self, checksum: (&str, &str), part_size: u64) -> Self {
+        Self {
+            checksums: vec![(checksum.0.to_string(), checksum.1.to_string())],
+            first_part: Some(part_size),
+            ..self
         }
     }
 
@@ -134,6 +152,22 @@ impl ObjectStore for FakeStore {
         _keys: &'a [String],
     ) -> BoxFuture<'a, Result<crate::object::Deleted, AwsFailure>> {
         Box::pin(async { Err(AwsFailure::new(ErrorKind::Other, None, "not scripted")) })
+    }
+
+    fn stored_checksum<'a>(
+        &'a self,
+        _src: crate::aws::Source<'a>,
+        etag: &'a str,
+    ) -> BoxFuture<'a, Result<crate::object::checksum::Answer, AwsFailure>> {
+        self.checksum_asked.lock().unwrap().push(etag.to_string());
+        let of_parts = self.checksums.iter().any(|(_, v)| v.contains('-'));
+        let answer = crate::object::checksum::Answer {
+            checksums: self.checksums.clone(),
+            kind: Some(if of_parts { "COMPOSITE" } else { "FULL_OBJECT" }.to_string()),
+            size: self.data.len() as u64,
+            first_part: self.first_part.filter(|_| of_parts),
+        };
+        Box::pin(async move { Ok(answer) })
     }
 
     fn head<'a>(

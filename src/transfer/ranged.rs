@@ -12,7 +12,8 @@ use super::{
 };
 use crate::aws::{ObjectBody, ObjectStore};
 use crate::failure::AwsFailure;
-use crate::object::download::{PartsDone, Piece, Split, Transfer, md5_of};
+use crate::object::checksum::Stored;
+use crate::object::download::{CheckError, PartsDone, Piece, Split, Transfer, md5_of};
 use futures_util::StreamExt as _;
 use futures_util::stream::FuturesUnordered;
 use std::fs::File;
@@ -196,8 +197,38 @@ impl Parts<'_> {
                 .await
                 .map_err(std::io::Error::other)??;
             transfer.check_digest(digest)?;
+        } else {
+            // No MD5 to check it by (put in parts, or encrypted): the checksum, if S3 keeps one.
+            self.check_stored(&etag).await?;
         }
         Ok(size)
+    }
+
+    /// Checks the file against the checksum S3 keeps of the object, when it
+    /// keeps one it says enough of ([`Stored::from_answer`]); else size and ETag were the
+    /// check. A failure to ask is no failure of the download: its bytes are all in.
+    async fn check_stored(&self, etag: &str) -> Result<(), TransferError> {
+        let answer = match self.s3.stored_checksum(self.src, etag).await {
+            Ok(answer) => answer,
+            Err(f) if precondition_failed(&f) => return Err(changed_error(etag)),
+            Err(_) => return Ok(()),
+        };
+        let Some(stored) = Stored::from_answer(&answer) else {
+            return Ok(());
+        };
+        let file = self.file.try_clone()?;
+        let check = stored.clone();
+        let matches = tokio::task::spawn_blocking(move || checked(&check, &file))
+            .await
+            .map_err(std::io::Error::other)??;
+        if matches {
+            Ok(())
+        } else {
+            Err(TransferError::Check(CheckError::Checksum {
+                checksum: stored.to_string(),
+                etag: etag.to_string(),
+            }))
+        }
     }
 
     /// Rounds of the missing parts until none is, resuming after what can be mended.
@@ -391,6 +422,22 @@ impl Parts<'_> {
 fn checkpoint(file: &File, part: &std::path::Path, done: &PartsDone) -> std::io::Result<()> {
     file.sync_data()?;
     super::write_parts_done(part, done)
+}
+
+/// Whether the file's bytes, from its start, are the ones `stored` was made of.
+fn checked(stored: &Stored, mut file: &File) -> std::io::Result<bool> {
+    use std::io::{Read as _, Seek as _};
+    file.seek(std::io::SeekFrom::Start(0))?;
+    let mut checker = stored.checker();
+    let mut buf = vec![0; 1 << 20];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return Ok(checker.matches()),
+            Ok(n) => checker.feed(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -691,6 +738,54 @@ mod tests {
         };
         let store = FakeStore::new(data, &wrong, []).encrypted();
         assert_eq!(run(&store, one).await.0.unwrap(), 95);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_object_without_an_md5_is_checked_against_the_checksum_s3_keeps() {
+        use crate::object::upload::PartSums;
+        let data = data();
+        let etag = "\"0123456789abcdef0123456789abcdef-4\"";
+        // Put in 4 parts of 30 bytes (the last of 5): a composite CRC32C.
+        let crcs: Vec<u8> = data
+            .chunks(30)
+            .flat_map(|c| PartSums::of(c).crc32c.to_be_bytes())
+            .collect();
+        let composite = format!("{}-4", PartSums::of(&crcs).checksum());
+        let store =
+            FakeStore::new(data.clone(), etag, []).with_checksum(("CRC32C", &composite), 30);
+        let (result, written, ..) = run(&store, SPLIT).await;
+        assert_eq!(result.unwrap(), 95);
+        assert_eq!(written, data);
+        assert_eq!(*store.checksum_asked.lock().unwrap(), [etag]);
+        // The same checksum, other bytes under the same ETag: corrupt, and said so.
+        let mut other = data.clone();
+        other[50] ^= 1;
+        let store =
+            FakeStore::new(other.clone(), etag, []).with_checksum(("CRC32C", &composite), 30);
+        let (result, ..) = run(&store, SPLIT).await;
+        assert!(
+            matches!(result, Err(TransferError::Check(CheckError::Checksum { ref checksum, etag: ref was }))
+                if checksum == "CRC32C of 4 parts" && was == etag),
+            "{result:?}"
+        );
+        // An encrypted object's checksum of every byte.
+        let whole = PartSums::of(&data).checksum();
+        let wrong = md5_etag(b"not its MD5");
+        let store = FakeStore::new(data.clone(), &wrong, [])
+            .encrypted()
+            .with_checksum(("CRC32C", &whole), 30);
+        assert_eq!(run(&store, SPLIT).await.0.unwrap(), 95);
+        let store = FakeStore::new(other, &wrong, [])
+            .encrypted()
+            .with_checksum(("CRC32C", &whole), 30);
+        assert!(matches!(
+            run(&store, SPLIT).await.0,
+            Err(TransferError::Check(CheckError::Checksum { .. }))
+        ));
+        // An object checked by its MD5 needs no checksum: none is asked.
+        let store = FakeStore::new(data.clone(), &md5_etag(&data), []);
+        assert_eq!(run(&store, SPLIT).await.0.unwrap(), 95);
+        assert!(store.checksum_asked.lock().unwrap().is_empty());
     }
 
     #[tokio::test(start_paused = true)]

@@ -71,6 +71,9 @@ pub enum S3Step {
     },
     /// Pass, with the body sent without a `Content-Length` (chunked).
     Unsized,
+    /// Pass, with one bit of the body's middle byte flipped: what a bad disk or a broken
+    /// middlebox does, and no header says.
+    Corrupt,
     /// Answer `RequestTimeTooSkewed`, as if the server's clock were `offset` from ours.
     Skewed(TimeDelta),
     /// Answer `301 PermanentRedirect` with `x-amz-bucket-region: REGION`, as S3 does for a
@@ -406,7 +409,7 @@ impl Shared {
         Ok(())
     }
 
-    /// The answer as a `CutMidBody`, `Rewrite` or `Unsized` step sends it, or the parts back
+    /// The answer as a `CutMidBody`, `Rewrite`, `Unsized` or `Corrupt` step sends it, or the parts back
     /// unchanged.
     #[allow(clippy::result_large_err)]
     fn reshape(
@@ -448,6 +451,14 @@ impl Shared {
                     rparts,
                     StreamBody::new(futures_util::stream::iter(frames)).boxed(),
                 ))
+            }
+            S3Step::Corrupt => {
+                self.record(format!("{label} -> {} corrupt", rparts.status));
+                let mut body = rbody.to_vec();
+                if let Some(b) = body.get_mut(rbody.len() / 2) {
+                    *b ^= 1;
+                }
+                Ok(Response::from_parts(rparts, full(Bytes::from(body))))
             }
             S3Step::CutMidBody => {
                 self.record(format!("{label} -> {} cut mid-body", rparts.status));

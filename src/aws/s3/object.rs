@@ -183,18 +183,7 @@ impl S3Browser {
                 return Err(failure);
             }
         };
-        let mut checksums = Vec::new();
-        for (name, value) in [
-            ("CRC32", out.checksum_crc32()),
-            ("CRC32C", out.checksum_crc32_c()),
-            ("CRC64NVME", out.checksum_crc64_nvme()),
-            ("SHA1", out.checksum_sha1()),
-            ("SHA256", out.checksum_sha256()),
-        ] {
-            if let Some(v) = value {
-                checksums.push((name.to_string(), v.to_string()));
-            }
-        }
+        let checksums = checksums_of(&out);
         let mut metadata: Vec<(String, String)> = out
             .metadata()
             .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
@@ -232,6 +221,51 @@ impl S3Browser {
             legal_hold: out
                 .object_lock_legal_hold_status()
                 .map(|h| h.as_str().to_string()),
+        })
+    }
+
+    /// What S3 keeps of the object's checksum while its ETag is `etag` (a HeadObject with
+    /// `ChecksumMode`), and, for a checksum of parts, the length of part 1 (a HeadObject of
+    /// it), which tells where the parts end. Only a download asks: with `ChecksumMode` S3 asks
+    /// for `kms:Decrypt` on an object under a KMS key, as a GetObject does.
+    pub async fn stored_checksum(
+        &self,
+        src: crate::aws::Source<'_>,
+        etag: &str,
+    ) -> Result<crate::object::checksum::Answer, AwsFailure> {
+        let head = |part: Option<i32>| {
+            let sse_c = self.customer_key_headers(src.bucket, src.key);
+            self.client
+                .head_object()
+                .bucket(src.bucket)
+                .key(src.key)
+                .set_version_id(src.version.map(str::to_string))
+                .checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled)
+                .if_match(etag)
+                .set_part_number(part)
+                .set_sse_customer_algorithm(sse_c.algorithm)
+                .set_sse_customer_key(sse_c.key)
+                .set_sse_customer_key_md5(sse_c.md5)
+                .set_request_payer(self.payer())
+                .send()
+        };
+        let fail = |e| failure_from_sdk(&e, &self.place, "HeadObject (its checksum)");
+        let out = head(None).await.map_err(fail)?;
+        let checksums = checksums_of(&out);
+        let kind = out.checksum_type().map(|t| t.as_str().to_string());
+        let of_parts =
+            kind.as_deref() == Some("COMPOSITE") || checksums.iter().any(|(_, v)| v.contains('-'));
+        let first_part = if of_parts {
+            let part = head(Some(1)).await.map_err(fail)?;
+            part.content_length().and_then(|l| u64::try_from(l).ok())
+        } else {
+            None
+        };
+        Ok(crate::object::checksum::Answer {
+            checksums,
+            kind,
+            size: u64::try_from(out.content_length().unwrap_or_default()).unwrap_or(0),
+            first_part,
         })
     }
 
@@ -383,6 +417,22 @@ impl S3Browser {
             .map_err(|e| failure_from_sdk(&e, &self.place, OBJECT))?;
         Ok(request.uri().to_string())
     }
+}
+
+/// The checksums a HeadObject answered, by algorithm.
+fn checksums_of(
+    out: &aws_sdk_s3::operation::head_object::HeadObjectOutput,
+) -> Vec<(String, String)> {
+    [
+        ("CRC32", out.checksum_crc32()),
+        ("CRC32C", out.checksum_crc32_c()),
+        ("CRC64NVME", out.checksum_crc64_nvme()),
+        ("SHA1", out.checksum_sha1()),
+        ("SHA256", out.checksum_sha256()),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| Some((name.to_string(), value?.to_string())))
+    .collect()
 }
 
 #[cfg(test)]

@@ -15,6 +15,10 @@ pub enum CheckError {
     Size { got: u64, expected: u64 },
     #[error("the bytes do not match the object's MD5 (its ETag {etag}); the download is corrupt")]
     Md5 { etag: String },
+    #[error(
+        "the bytes do not match the object's {checksum} checksum S3 keeps (its ETag {etag}); the download is corrupt"
+    )]
+    Checksum { checksum: String, etag: String },
     #[error("the object changed during the download (its ETag was {etag}); nothing was kept")]
     Changed { etag: String },
 }

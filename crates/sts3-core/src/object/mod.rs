@@ -3,6 +3,7 @@
 //! the session. Pure: the network half is in `aws::s3::object`, the file half in the commands.
 
 pub mod archive;
+pub mod checksum;
 pub mod detail;
 pub mod download;
 pub mod presign;
