@@ -4,6 +4,7 @@
 //! never splicing two versions. What to do about credentials is the caller's: the command
 //! issues new ones itself, the TUI asks its model and waits for them.
 
+mod crcs;
 #[cfg(test)]
 pub(crate) mod fake;
 pub mod plan;

@@ -7,13 +7,14 @@
 //! the parts on disk are written beside the `.part` ([`PartsDone`]): the next download of
 //! the same object (same ETag, size and part size) asks only for the others.
 
+use super::crcs::{self, Crcs};
 use super::{
     Listener, MAX_RESUMES, Renewal, TransferError, WRITE_BUFFER, changed_error, precondition_failed,
 };
 use crate::aws::{ObjectBody, ObjectStore};
 use crate::failure::AwsFailure;
-use crate::object::checksum::Stored;
-use crate::object::download::{CheckError, PartsDone, Piece, Split, Transfer, md5_of};
+use crate::object::checksum::PieceCrc;
+use crate::object::download::{PartsDone, Piece, Split, Transfer, md5_of};
 use futures_util::StreamExt as _;
 use futures_util::stream::FuturesUnordered;
 use std::fs::File;
@@ -54,6 +55,7 @@ struct Shared<'l, L> {
     syncer: Syncer,
     /// The parts whose bytes are all written (on disk once the file is synced).
     done: PartsDone,
+    crcs: Crcs,
 }
 
 impl<L: Listener> Shared<'_, L> {
@@ -161,20 +163,33 @@ impl Parts<'_> {
             part_size: self.split.part_size,
             done: kept.to_vec(),
         };
+        // No MD5 to check it by: the checksum S3 keeps, asked while the parts come.
+        let by_md5 = transfer.md5_after().is_some();
         let shared = Mutex::new(Shared {
             transfer,
             listener,
             syncer: Syncer::new(self.file, self.part)?,
             done,
+            crcs: Crcs::new(pieces.len(), self.split.part_size),
         });
         let mut first = Some(first).filter(|_| !pieces[0].is_complete());
-        let outcome = self
-            .rounds(&mut pieces, &mut first, &etag, &shared, renewal)
-            .await;
+        let ask = async {
+            if by_md5 {
+                return Ok::<_, TransferError>(None);
+            }
+            let stored = crcs::ask(self.s3, self.src, &etag).await?;
+            if let Some(stored) = &stored {
+                lock(&shared).crcs.known(stored);
+            }
+            Ok(stored)
+        };
+        let rounds = self.rounds(&mut pieces, &mut first, &etag, &shared, renewal);
+        let (outcome, stored) = futures_util::future::join(rounds, ask).await;
         let Shared {
             transfer,
             mut syncer,
             done,
+            crcs,
             ..
         } = shared
             .into_inner()
@@ -191,44 +206,16 @@ impl Parts<'_> {
             return Err(e);
         }
         transfer.clone().check()?;
-        if transfer.md5_after().is_some() {
+        if by_md5 {
             let file = self.file.try_clone()?;
             let digest = tokio::task::spawn_blocking(move || md5_of(&file))
                 .await
                 .map_err(std::io::Error::other)??;
             transfer.check_digest(digest)?;
-        } else {
-            // No MD5 to check it by (put in parts, or encrypted): the checksum, if S3 keeps one.
-            self.check_stored(&etag).await?;
+        } else if let Some(stored) = stored? {
+            crcs::check(stored, crcs, &pieces, self.file, &etag).await?;
         }
         Ok(size)
-    }
-
-    /// Checks the file against the checksum S3 keeps of the object, when it
-    /// keeps one it says enough of ([`Stored::from_answer`]); else size and ETag were the
-    /// check. A failure to ask is no failure of the download: its bytes are all in.
-    async fn check_stored(&self, etag: &str) -> Result<(), TransferError> {
-        let answer = match self.s3.stored_checksum(self.src, etag).await {
-            Ok(answer) => answer,
-            Err(f) if precondition_failed(&f) => return Err(changed_error(etag)),
-            Err(_) => return Ok(()),
-        };
-        let Some(stored) = Stored::from_answer(&answer) else {
-            return Ok(());
-        };
-        let file = self.file.try_clone()?;
-        let check = stored.clone();
-        let matches = tokio::task::spawn_blocking(move || checked(&check, &file))
-            .await
-            .map_err(std::io::Error::other)??;
-        if matches {
-            Ok(())
-        } else {
-            Err(TransferError::Check(CheckError::Checksum {
-                checksum: stored.to_string(),
-                etag: etag.to_string(),
-            }))
-        }
     }
 
     /// Rounds of the missing parts until none is, resuming after what can be mended.
@@ -329,10 +316,12 @@ impl Parts<'_> {
         shared: &Mutex<Shared<'_, L>>,
     ) -> PartOutcome {
         let mut wrote = 0;
+        let mut crc = lock(shared).crcs.take(i, piece);
         let stopped = self
-            .stream_part(piece, body, etag, shared, &mut wrote)
+            .stream_part(piece, body, etag, (shared, &mut crc), &mut wrote)
             .await
             .err();
+        lock(shared).crcs.put(i, crc);
         (i, wrote, stopped)
     }
 
@@ -341,7 +330,7 @@ impl Parts<'_> {
         piece: Piece,
         body: Option<ObjectBody>,
         etag: &str,
-        shared: &Mutex<Shared<'_, L>>,
+        (shared, crc): (&Mutex<Shared<'_, L>>, &mut Option<PieceCrc>),
         wrote: &mut u64,
     ) -> Result<(), Stop> {
         let size = lock(shared).transfer.size;
@@ -375,11 +364,14 @@ impl Parts<'_> {
         }
         let mut buf = Vec::with_capacity(WRITE_BUFFER);
         let mut at = piece.next();
-        let flush = |buf: &mut Vec<u8>, at: &mut u64, wrote: &mut u64| -> Result<(), Stop> {
+        let mut flush = |buf: &mut Vec<u8>, at: &mut u64, wrote: &mut u64| -> Result<(), Stop> {
             if buf.is_empty() {
                 return Ok(());
             }
             write_at(self.file, buf, *at).map_err(|e| Stop::Fatal(e.into()))?;
+            if let Some(crc) = crc.as_mut() {
+                crc.update(buf);
+            }
             let n = buf.len() as u64;
             *at += n;
             *wrote += n;
@@ -422,22 +414,6 @@ impl Parts<'_> {
 fn checkpoint(file: &File, part: &std::path::Path, done: &PartsDone) -> std::io::Result<()> {
     file.sync_data()?;
     super::write_parts_done(part, done)
-}
-
-/// Whether the file's bytes, from its start, are the ones `stored` was made of.
-fn checked(stored: &Stored, mut file: &File) -> std::io::Result<bool> {
-    use std::io::{Read as _, Seek as _};
-    file.seek(std::io::SeekFrom::Start(0))?;
-    let mut checker = stored.checker();
-    let mut buf = vec![0; 1 << 20];
-    loop {
-        match file.read(&mut buf) {
-            Ok(0) => return Ok(checker.matches()),
-            Ok(n) => checker.feed(&buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -768,6 +744,29 @@ mod tests {
                 if checksum == "CRC32C of 4 parts" && was == etag),
             "{result:?}"
         );
+        // Put in parts of the download's own (10 bytes): the parts that start once the
+        // checksum is known take their CRCs as their bytes come, the first round's are read
+        // back; a part cut and resumed goes on with its CRC.
+        let crcs: Vec<u8> = data
+            .chunks(10)
+            .flat_map(|c| PartSums::of(c).crc32c.to_be_bytes())
+            .collect();
+        let aligned = format!("{}-10", PartSums::of(&crcs).checksum());
+        let cut = (0..6).map(|i| OpenStep::Body {
+            cut_after: (i == 4).then_some(3),
+        });
+        let store = FakeStore::new(data.clone(), etag, cut).with_checksum(("CRC32C", &aligned), 10);
+        let (result, written, _, heard) = run(&store, SPLIT).await;
+        assert_eq!(result.unwrap(), 95);
+        assert_eq!(written, data);
+        assert_eq!(heard.resumes.len(), 1, "{:?}", heard.resumes);
+        let mut last = data.clone();
+        last[94] ^= 1;
+        let store = FakeStore::new(last, etag, []).with_checksum(("CRC32C", &aligned), 10);
+        assert!(matches!(
+            run(&store, SPLIT).await.0,
+            Err(TransferError::Check(CheckError::Checksum { ref checksum, .. })) if checksum == "CRC32C of 10 parts"
+        ));
         // An encrypted object's checksum of every byte.
         let whole = PartSums::of(&data).checksum();
         let wrong = md5_etag(b"not its MD5");

@@ -121,16 +121,98 @@ impl Stored {
         })
     }
 
-    /// A check of bytes fed to it in order.
-    pub fn checker(&self) -> Checker<'_> {
-        Checker {
-            stored: self,
-            part: Digest::new(self.algorithm.crc()),
-            in_part: 0,
-            of_parts: Digest::new(self.algorithm.crc()),
-            parts: 0,
-            fed: 0,
+    /// Whether a download in pieces of `piece_size` bytes (the last no larger) can check
+    /// each piece's CRC on its own, as it comes: always for a CRC of the whole object (the
+    /// pieces' CRCs combine), for a composite when the pieces are its parts.
+    pub fn by_pieces(&self, piece_size: u64) -> bool {
+        match self.shape {
+            Shape::FullObject => true,
+            Shape::Composite { part_size, .. } => part_size == piece_size,
         }
+    }
+
+    /// The pieces' size to check the bytes by: `piece_size` when [`Stored::by_pieces`], else
+    /// the checksum's parts.
+    pub fn piece_size(&self, piece_size: u64) -> u64 {
+        match self.shape {
+            Shape::Composite { part_size, .. } if part_size != piece_size => part_size,
+            _ => piece_size,
+        }
+    }
+
+    /// The CRC of one piece, as its bytes come.
+    pub fn piece_crc(&self) -> PieceCrc {
+        PieceCrc {
+            digest: Digest::new(self.algorithm.crc()),
+            covered: 0,
+        }
+    }
+
+    /// The CRC of everything `reader` holds.
+    pub fn crc_of(&self, mut reader: impl std::io::Read) -> std::io::Result<u64> {
+        let mut crc = self.piece_crc();
+        let mut buf = vec![0; 1 << 20];
+        loop {
+            match reader.read(&mut buf) {
+                Ok(0) => return Ok(crc.value()),
+                Ok(n) => crc.update(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Whether pieces whose CRCs and lengths are `pieces`, in order, are the bytes the
+    /// checksum was made of (the pieces of [`Stored::piece_size`]).
+    pub fn matches(&self, pieces: &[(u64, u64)]) -> bool {
+        let size: u64 = pieces.iter().map(|(_, len)| len).sum();
+        if size != self.size {
+            return false;
+        }
+        let alg = self.algorithm.crc();
+        match self.shape {
+            Shape::FullObject => {
+                let empty = crc_fast::checksum(alg, b"");
+                let whole = pieces.iter().fold(empty, |whole, &(crc, len)| {
+                    crc_fast::checksum_combine(alg, whole, crc, len)
+                });
+                whole == self.value
+            }
+            Shape::Composite { parts, part_size } => {
+                let width = self.algorithm.width();
+                let mut of_parts = Digest::new(alg);
+                for (crc, len) in pieces {
+                    of_parts.update(&crc.to_be_bytes()[8 - width..]);
+                    if *len > part_size {
+                        return false;
+                    }
+                }
+                pieces.len() == parts as usize && of_parts.finalize() == self.value
+            }
+        }
+    }
+}
+
+/// One piece's CRC as its bytes come in, and how many have.
+#[derive(Clone)]
+pub struct PieceCrc {
+    digest: Digest,
+    covered: u64,
+}
+
+impl PieceCrc {
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.digest.update(bytes);
+        self.covered += bytes.len() as u64;
+    }
+
+    /// The bytes it has taken in.
+    pub fn covered(&self) -> u64 {
+        self.covered
+    }
+
+    pub fn value(&self) -> u64 {
+        self.digest.finalize()
     }
 }
 
@@ -160,63 +242,6 @@ fn uniform_parts(size: u64, parts: u32, first: u64) -> Option<u64> {
     (first > 0 && before_last < size && size - before_last <= first).then_some(first)
 }
 
-/// A check in progress: the bytes so far, and the parts' CRCs.
-pub struct Checker<'s> {
-    stored: &'s Stored,
-    /// The CRC of the current part's bytes (of every byte, for a full-object checksum).
-    part: Digest,
-    in_part: u64,
-    /// The CRC of the parts' CRCs done.
-    of_parts: Digest,
-    parts: u32,
-    fed: u64,
-}
-
-impl Checker<'_> {
-    /// Takes in the next bytes.
-    pub fn feed(&mut self, mut bytes: &[u8]) {
-        self.fed += bytes.len() as u64;
-        let Shape::Composite { part_size, .. } = self.stored.shape else {
-            self.part.update(bytes);
-            return;
-        };
-        while !bytes.is_empty() {
-            let room = usize::try_from(part_size - self.in_part).unwrap_or(usize::MAX);
-            let (now, rest) = bytes.split_at(room.min(bytes.len()));
-            self.part.update(now);
-            self.in_part += now.len() as u64;
-            if self.in_part == part_size {
-                self.end_part();
-            }
-            bytes = rest;
-        }
-    }
-
-    fn end_part(&mut self) {
-        let crc = self.part.finalize_reset().to_be_bytes();
-        self.of_parts
-            .update(&crc[crc.len() - self.stored.algorithm.width()..]);
-        self.parts += 1;
-        self.in_part = 0;
-    }
-
-    /// Whether the bytes fed are the ones the checksum was made of.
-    pub fn matches(mut self) -> bool {
-        if self.fed != self.stored.size {
-            return false;
-        }
-        match self.stored.shape {
-            Shape::FullObject => self.part.finalize() == self.stored.value,
-            Shape::Composite { parts, .. } => {
-                if self.in_part > 0 {
-                    self.end_part();
-                }
-                self.parts == parts && self.of_parts.finalize() == self.stored.value
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,15 +269,31 @@ mod tests {
         }
     }
 
+    /// Whether `data` checks against `stored`, in pieces of `piece` bytes, each read in
+    /// `chunk`s.
+    fn check_by(stored: &Stored, data: &[u8], piece: usize, chunk: usize) -> bool {
+        let crcs: Vec<(u64, u64)> = data
+            .chunks(piece)
+            .map(|p| {
+                let mut crc = stored.piece_crc();
+                for c in p.chunks(chunk) {
+                    crc.update(c);
+                }
+                assert_eq!(crc.covered(), p.len() as u64);
+                (crc.value(), p.len() as u64)
+            })
+            .collect();
+        stored.matches(&crcs)
+    }
+
+    /// Whether `data` checks against `stored`, read back from a reader in its pieces.
     fn check(stored: &Stored, data: &[u8], chunk: usize) -> bool {
-        let mut checker = stored.checker();
-        for c in data.chunks(chunk.max(1)) {
-            checker.feed(c);
-        }
-        if data.is_empty() {
-            checker.feed(&[]);
-        }
-        checker.matches()
+        let piece = usize::try_from(stored.piece_size(chunk as u64)).unwrap();
+        let crcs: Vec<(u64, u64)> = data
+            .chunks(piece.max(1))
+            .map(|p| (stored.crc_of(p).unwrap(), p.len() as u64))
+            .collect();
+        stored.matches(&crcs)
     }
 
     fn data(n: usize) -> Vec<u8> {
@@ -275,10 +316,30 @@ mod tests {
             }
         );
         assert_eq!(stored.to_string(), "CRC32C of 3 parts");
-        // Reads that cross the parts' ends, or fall on them, or are a byte each.
-        for chunk in [1, 7, 999, 1_000, 1_001, 4_096] {
-            assert!(check(&stored, &data, chunk), "reads of {chunk}");
+        // Pieces that are the parts, each as it comes in reads of any size; or read back in
+        // the parts whatever the pieces were.
+        assert!(stored.by_pieces(1_000));
+        for chunk in [1, 7, 999, 1_000, 4_096] {
+            assert!(check_by(&stored, &data, 1_000, chunk), "reads of {chunk}");
         }
+        for piece in [1_usize, 999, 1_000, 1_001, 4_096] {
+            assert_eq!(stored.by_pieces(piece as u64), piece == 1_000);
+            assert_eq!(stored.piece_size(piece as u64), 1_000);
+            assert!(check(&stored, &data, piece), "pieces of {piece}");
+        }
+        // Pieces that are not the parts are not the composite.
+        assert!(!check_by(&stored, &data, 999, 4_096));
+        assert!(
+            !check_by(&stored, &data, 1_250, 4_096),
+            "two pieces for three parts"
+        );
+        let part =
+            |r: std::ops::Range<usize>| (stored.crc_of(&data[r.clone()]).unwrap(), r.len() as u64);
+        let (a, b, c) = (part(0..1_000), part(1_000..2_000), part(2_000..2_500));
+        assert!(stored.matches(&[a, b, c]));
+        assert!(!stored.matches(&[a, c, b]), "out of order");
+        // The right CRCs said of pieces too long for a part (the sizes still add up).
+        assert!(!stored.matches(&[(a.0, 1_500), (b.0, 500), c]));
         let mut flipped = data.clone();
         flipped[1_500] ^= 1;
         assert!(!check(&stored, &flipped, 4_096), "a byte changed");
@@ -343,6 +404,14 @@ mod tests {
                     .unwrap();
             assert_eq!(stored.shape, Shape::FullObject);
             assert_eq!(stored.to_string(), name);
+            // Any pieces: their CRCs combine.
+            assert!(stored.by_pieces(777));
+            assert_eq!(stored.piece_size(777), 777);
+            assert!(check_by(&stored, &data, 777, 100), "{name} in pieces");
+            assert!(
+                check_by(&stored, &data, 5_000, 5_000),
+                "{name} in one piece"
+            );
             assert!(check(&stored, &data, 333), "{name}");
             assert!(!check(&stored, &data[1..], 333), "{name} a byte short");
             let mut flipped = data.clone();
