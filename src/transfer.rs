@@ -14,9 +14,12 @@ pub mod upload;
 
 pub use crate::aws::Source;
 use crate::aws::{ObjectBody, ObjectStore};
+use crate::bucket::Etag;
 use crate::failure::{AwsFailure, ErrorKind};
 use crate::object::detail::thousands;
-use crate::object::download::{CheckError, PartsDone, Split, Transfer, part_path, resume_path};
+use crate::object::download::{
+    CheckError, PartsDone, Piece, Split, Transfer, part_path, resume_path,
+};
 use std::fs::File;
 use std::future::Future;
 use std::io::{BufWriter, Write};
@@ -380,14 +383,15 @@ pub async fn save<L: Listener>(
 ) -> Result<u64, TransferError> {
     if split.parallel <= 1 {
         file.start_over()?;
-        return download(s3, src, file.writer(), renewal, listener).await;
+        let body = open(s3, src, (0, None), None, renewal).await?;
+        return stream_into(s3, src, body, file, renewal, listener).await;
     }
     // The first part's range: its answer says the object's size and ETag.
     let first = open_first(s3, src, split.part_size, renewal).await?;
     if first.end >= first.size || !split.in_parts(first.size) {
         // All of it is in this answer (or the server sent all of it anyway).
         file.start_over()?;
-        return stream(s3, src, first, file.writer(), renewal, listener).await;
+        return stream_into(s3, src, first, file, renewal, listener).await;
     }
     if first.etag.is_none() {
         // Parts of an object without an ETag could come from two versions: one stream.
@@ -403,6 +407,35 @@ pub async fn save<L: Listener>(
         split,
     };
     parts.download(first, resume, renewal, listener).await
+}
+
+/// Streams `body` and the rest of the object into `file`; one with no MD5 to check it by (put
+/// in parts, or encrypted) is then read back against the checksum S3 keeps, if it keeps one.
+async fn stream_into<L: Listener>(
+    s3: &dyn ObjectStore,
+    src: Source<'_>,
+    body: ObjectBody,
+    file: &mut PartFile,
+    renewal: &mut impl Renewal,
+    listener: &mut L,
+) -> Result<u64, TransferError> {
+    let etag = body.etag.clone();
+    let by_md5 = !body.encrypted && etag.as_deref().and_then(|e| Etag::parse(e).md5()).is_some();
+    let n = stream(s3, src, body, file.writer(), renewal, listener).await?;
+    let Some(etag) = etag.filter(|_| !by_md5) else {
+        return Ok(n);
+    };
+    if let Some(stored) = crcs::ask(s3, src, &etag).await? {
+        file.writer().flush()?;
+        let whole = Piece {
+            from: 0,
+            end: n,
+            got: n,
+        };
+        let crcs = crcs::Crcs::new(1, n);
+        crcs::check(stored, crcs, &[whole], file.file(), &etag).await?;
+    }
+    Ok(n)
 }
 
 /// The first part's GetObject; an empty object (no byte 0 to start a range at) whole.

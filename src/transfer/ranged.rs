@@ -762,7 +762,7 @@ mod tests {
         assert_eq!(heard.resumes.len(), 1, "{:?}", heard.resumes);
         let mut last = data.clone();
         last[94] ^= 1;
-        let store = FakeStore::new(last, etag, []).with_checksum(("CRC32C", &aligned), 10);
+        let store = FakeStore::new(last.clone(), etag, []).with_checksum(("CRC32C", &aligned), 10);
         assert!(matches!(
             run(&store, SPLIT).await.0,
             Err(TransferError::Check(CheckError::Checksum { ref checksum, .. })) if checksum == "CRC32C of 10 parts"
@@ -781,10 +781,37 @@ mod tests {
             run(&store, SPLIT).await.0,
             Err(TransferError::Check(CheckError::Checksum { .. }))
         ));
+        // One stream (parallel 1, or an object no larger than a part) is read back once it
+        // is in, against the same checksum.
+        let one = Split {
+            parallel: 1,
+            ..SPLIT
+        };
+        let whole_part = Split {
+            part_size: 100,
+            ..SPLIT
+        };
+        for split in [one, whole_part] {
+            let store =
+                FakeStore::new(data.clone(), etag, []).with_checksum(("CRC32C", &composite), 30);
+            assert_eq!(run(&store, split).await.0.unwrap(), 95, "{split:?}");
+            assert_eq!(*store.checksum_asked.lock().unwrap(), [etag]);
+            let store =
+                FakeStore::new(last.clone(), etag, []).with_checksum(("CRC32C", &composite), 30);
+            assert!(
+                matches!(
+                    run(&store, split).await.0,
+                    Err(TransferError::Check(CheckError::Checksum { .. }))
+                ),
+                "{split:?}"
+            );
+        }
         // An object checked by its MD5 needs no checksum: none is asked.
-        let store = FakeStore::new(data.clone(), &md5_etag(&data), []);
-        assert_eq!(run(&store, SPLIT).await.0.unwrap(), 95);
-        assert!(store.checksum_asked.lock().unwrap().is_empty());
+        for split in [SPLIT, one, whole_part] {
+            let store = FakeStore::new(data.clone(), &md5_etag(&data), []);
+            assert_eq!(run(&store, split).await.0.unwrap(), 95);
+            assert!(store.checksum_asked.lock().unwrap().is_empty());
+        }
     }
 
     #[tokio::test(start_paused = true)]
