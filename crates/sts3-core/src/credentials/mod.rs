@@ -273,6 +273,23 @@ mod tests {
     }
 
     #[test]
+    fn the_servers_now_is_the_local_now_less_the_clocks_offset() {
+        let at = |secs| Utc.timestamp_opt(secs, 0).unwrap();
+        let mut i = info(1_000_000_000, 1_000_003_600);
+        let local = at(1_000_000_100);
+        // The server's clock 5 minutes behind the local one, then 5 minutes ahead.
+        i.server_date = Some(at(1_000_000_000 - 300));
+        assert_eq!(i.server_now(local), at(1_000_000_100 - 300));
+        i.server_date = Some(at(1_000_000_000 + 300));
+        assert_eq!(i.server_now(local), at(1_000_000_100 + 300));
+        // One that agrees, one not to be trusted, none said: the local clock.
+        for server in [Some(at(1_000_000_000 - 30)), Some(at(0)), None] {
+            i.server_date = server;
+            assert_eq!(i.server_now(local), local, "{server:?}");
+        }
+    }
+
+    #[test]
     fn clock_reading_boundaries() {
         let at = |secs| Utc.timestamp_opt(secs, 0).unwrap();
         let reading = |offset: i64, lifetime: i64| {
