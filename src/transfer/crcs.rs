@@ -76,27 +76,7 @@ pub(super) async fn check(
     file: &File,
     etag: &str,
 ) -> Result<(), TransferError> {
-    let size = pieces.last().map_or(0, |p| p.end);
-    // (where it starts, its length, its CRC when it was computed as it came)
-    let ranges: Vec<(u64, u64, Option<u64>)> = if stored.by_pieces(crcs.piece_size) {
-        pieces
-            .iter()
-            .zip(crcs.pieces)
-            .map(|(p, crc)| {
-                let len = p.end - p.from;
-                (
-                    p.from,
-                    len,
-                    crc.filter(|c| c.covered() == len).map(|c| c.value()),
-                )
-            })
-            .collect()
-    } else {
-        let part = stored.piece_size(crcs.piece_size);
-        (0..size.div_ceil(part))
-            .map(|n| (n * part, part.min(size - n * part), None))
-            .collect()
-    };
+    let ranges = to_check(&stored, crcs, pieces);
     let file = file.try_clone()?;
     let checksum = stored.to_string();
     let matches = tokio::task::spawn_blocking(move || read_back(&stored, &file, &ranges))
@@ -110,6 +90,28 @@ pub(super) async fn check(
             etag: etag.to_string(),
         }))
     }
+}
+
+/// What to check `stored` by: where each piece starts, its length, and its CRC when it was
+/// computed whole as it came (else it is read back). The download's own pieces when the
+/// checksum can be checked by them, else the checksum's parts.
+fn to_check(stored: &Stored, crcs: Crcs, pieces: &[Piece]) -> Vec<(u64, u64, Option<u64>)> {
+    if stored.by_pieces(crcs.piece_size) {
+        return pieces
+            .iter()
+            .zip(crcs.pieces)
+            .map(|(p, crc)| {
+                let len = p.end - p.from;
+                let whole = crc.filter(|c| c.covered() == len);
+                (p.from, len, whole.map(|c| c.value()))
+            })
+            .collect();
+    }
+    let size = pieces.last().map_or(0, |p| p.end);
+    let part = stored.piece_size(crcs.piece_size);
+    (0..size.div_ceil(part))
+        .map(|n| (n * part, part.min(size - n * part), None))
+        .collect()
 }
 
 /// Whether the pieces' CRCs (those not computed yet read from `file`) make `stored`.
@@ -172,6 +174,44 @@ mod tests {
         crcs.put(2, Some(again));
         assert!(crcs.take(2, piece(20, 5)).is_none());
         assert!(crcs.pieces[2].is_none(), "taken, and not put back");
+    }
+
+    #[test]
+    fn only_the_pieces_whose_crc_covers_them_whole_are_not_read_back() {
+        let whole = stored("AAAAAA==", "FULL_OBJECT", 10);
+        let mut crcs = Crcs::new(3, 10);
+        crcs.known(&whole);
+        let mut full = crcs.take(1, piece(10, 0)).unwrap();
+        full.update(&[7; 10]);
+        let value = full.value();
+        crcs.put(1, Some(full));
+        let mut short = crcs.take(2, piece(20, 0)).unwrap();
+        short.update(&[7; 4]);
+        crcs.put(2, Some(short));
+        let last = Piece {
+            from: 20,
+            end: 25,
+            got: 5,
+        };
+        let pieces = [piece(0, 10), piece(10, 10), last];
+        assert_eq!(
+            to_check(&whole, crcs, &pieces),
+            [(0, 10, None), (10, 10, Some(value)), (20, 5, None)]
+        );
+        // A composite of 9-byte parts, downloaded in pieces of 10: read back in its parts.
+        let mut crcs = Crcs::new(3, 10);
+        let composite = Stored::from_answer(&Answer {
+            checksums: vec![("CRC32C".into(), "AAAAAA==-3".into())],
+            kind: None,
+            size: 25,
+            first_part: Some(9),
+        })
+        .unwrap();
+        crcs.known(&composite);
+        assert_eq!(
+            to_check(&composite, crcs, &pieces),
+            [(0, 9, None), (9, 9, None), (18, 7, None)]
+        );
     }
 
     #[test]

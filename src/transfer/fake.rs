@@ -39,6 +39,8 @@ pub(crate) struct FakeStore {
     /// ETags it was asked under.
     checksums: Vec<(String, String)>,
     first_part: Option<u64>,
+    /// How its HeadObject with `ChecksumMode` fails, if it does.
+    checksum_fails: Option<AwsFailure>,
     pub(crate) checksum_asked: Mutex<Vec<String>>,
 }
 
@@ -63,7 +65,16 @@ impl FakeStore {
             most_at_once: std::sync::atomic::AtomicUsize::new(0),
             checksums: Vec::new(),
             first_part: None,
+            checksum_fails: None,
             checksum_asked: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The same store, whose HeadObject with `ChecksumMode` fails with `failure`.
+    pub(crate) fn failing_checksum(self, failure: AwsFailure) -> Self {
+        Self {
+            checksum_fails: Some(failure),
+            ..self
         }
     }
 
@@ -167,7 +178,8 @@ impl ObjectStore for FakeStore {
             size: self.data.len() as u64,
             first_part: self.first_part.filter(|_| of_parts),
         };
-        Box::pin(async move { Ok(answer) })
+        let failure = self.checksum_fails.clone();
+        Box::pin(async move { failure.map_or(Ok(answer), Err) })
     }
 
     fn head<'a>(

@@ -806,6 +806,22 @@ mod tests {
                 "{split:?}"
             );
         }
+        // The checksum's HeadObject refused: the download stands, checked by size and ETag;
+        // answered 412, the object was replaced meanwhile.
+        let denied =
+            AwsFailure::from_service(Some("AccessDenied"), Some("Access Denied"), Some(403));
+        let store = FakeStore::new(last.clone(), etag, [])
+            .with_checksum(("CRC32C", &composite), 30)
+            .failing_checksum(denied);
+        assert_eq!(run(&store, SPLIT).await.0.unwrap(), 95);
+        let replaced = AwsFailure::from_service(Some("PreconditionFailed"), None, Some(412));
+        let store = FakeStore::new(data.clone(), etag, [])
+            .with_checksum(("CRC32C", &composite), 30)
+            .failing_checksum(replaced);
+        assert!(matches!(
+            run(&store, SPLIT).await.0,
+            Err(TransferError::Check(CheckError::Changed { .. }))
+        ));
         // An object checked by its MD5 needs no checksum: none is asked.
         for split in [SPLIT, one, whole_part] {
             let store = FakeStore::new(data.clone(), &md5_etag(&data), []);

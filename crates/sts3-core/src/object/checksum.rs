@@ -135,8 +135,8 @@ impl Stored {
     /// the checksum's parts.
     pub fn piece_size(&self, piece_size: u64) -> u64 {
         match self.shape {
-            Shape::Composite { part_size, .. } if part_size != piece_size => part_size,
-            _ => piece_size,
+            Shape::Composite { part_size, .. } => part_size,
+            Shape::FullObject => piece_size,
         }
     }
 
@@ -149,17 +149,10 @@ impl Stored {
     }
 
     /// The CRC of everything `reader` holds.
-    pub fn crc_of(&self, mut reader: impl std::io::Read) -> std::io::Result<u64> {
+    pub fn crc_of(&self, reader: impl std::io::Read) -> std::io::Result<u64> {
         let mut crc = self.piece_crc();
-        let mut buf = vec![0; 1 << 20];
-        loop {
-            match reader.read(&mut buf) {
-                Ok(0) => return Ok(crc.value()),
-                Ok(n) => crc.update(&buf[..n]),
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
+        super::download::read_through(reader, |bytes| crc.update(bytes))?;
+        Ok(crc.value())
     }
 
     /// Whether pieces whose CRCs and lengths are `pieces`, in order, are the bytes the
@@ -239,7 +232,9 @@ fn decode(base64: &str, width: usize) -> Option<u64> {
 /// to `size`; `None` if they cannot.
 fn uniform_parts(size: u64, parts: u32, first: u64) -> Option<u64> {
     let before_last = u64::from(parts.checked_sub(1)?).checked_mul(first)?;
-    (first > 0 && before_last < size && size - before_last <= first).then_some(first)
+    // (A first part of 0 bytes adds up to no size: `size - 0 <= 0` only for nothing, which
+    // `0 < size` refuses.)
+    (before_last < size && size - before_last <= first).then_some(first)
 }
 
 #[cfg(test)]
@@ -473,6 +468,8 @@ mod tests {
         assert_eq!(uniform_parts(3_001, 3, 1_000), None, "the last part larger");
         assert_eq!(uniform_parts(7, 1, 7), Some(7));
         assert_eq!(uniform_parts(7, 0, 7), None);
+        assert_eq!(uniform_parts(5, 1, 0), None, "parts of nothing");
+        assert_eq!(uniform_parts(0, 1, 0), None, "nothing in parts");
         assert_eq!(uniform_parts(u64::MAX, u32::MAX, u64::MAX), None);
     }
 

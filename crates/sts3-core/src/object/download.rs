@@ -209,13 +209,23 @@ impl Transfer {
 }
 
 /// The MD5 of everything `reader` holds.
-pub fn md5_of(mut reader: impl std::io::Read) -> std::io::Result<[u8; 16]> {
+pub fn md5_of(reader: impl std::io::Read) -> std::io::Result<[u8; 16]> {
     let mut md5 = Md5::new();
+    read_through(reader, |bytes| md5.update(bytes))?;
+    Ok(md5.finalize().into())
+}
+
+/// Hands `take` everything `reader` holds, a MiB at a time at most (a read a signal
+/// interrupted is read again).
+pub(crate) fn read_through(
+    mut reader: impl std::io::Read,
+    mut take: impl FnMut(&[u8]),
+) -> std::io::Result<()> {
     let mut buf = vec![0; 1 << 20];
     loop {
         match reader.read(&mut buf) {
-            Ok(0) => return Ok(md5.finalize().into()),
-            Ok(n) => md5.update(&buf[..n]),
+            Ok(0) => return Ok(()),
+            Ok(n) => take(&buf[..n]),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }

@@ -939,3 +939,41 @@ fn keys_seen_one_a_page_tell_no_density_and_whole_pages_are_asked() {
     assert_eq!(next.len(), 1);
     assert_eq!(next[0].1.max_keys, 1000);
 }
+
+#[test]
+fn only_a_range_still_listing_that_found_keys_dense_is_cut_in_two() {
+    // Keys k/0000 to k/9999: four places of ten digits after `k/`.
+    let digits = Digits {
+        shared: b"k/",
+        places: vec![b"0123456789".to_vec(); 4],
+    };
+    let range = |id, from: &str, until: &str, done, dense| {
+        let mut r = Range::new(id, Some(Cursor::After(from.into())), Some(until.into()));
+        r.done = done;
+        r.dense = dense;
+        r
+    };
+    // The widest range is done, the next widest has not found its keys dense (a guess that
+    // may be empty space): the narrowest, dense and still listing, is the one cut.
+    let mut ranges = vec![
+        range(1, "k/0000", "k/5000", true, true),
+        range(2, "k/5000", "k/8000", false, false),
+        range(3, "k/8000", "k/9999", false, true),
+    ];
+    let mut next_id = 4;
+    assert!(cut_longest(&mut ranges, &mut next_id, &digits, 10));
+    let ids: Vec<u64> = ranges.iter().map(|r| r.id).collect();
+    assert_eq!(ids, [1, 2, 3, 4]);
+    let cut = ranges[2].until.clone().unwrap();
+    assert!(cut.as_str() > "k/8000" && cut.as_str() < "k/9999", "{cut}");
+    assert_eq!(ranges[3].after.as_deref(), Some(cut.as_str()));
+    assert_eq!(ranges[3].until.as_deref(), Some("k/9999"));
+    assert_eq!(next_id, 5);
+    // Nothing dense and still listing: nothing is cut.
+    let mut ranges = vec![
+        range(1, "k/0000", "k/5000", true, true),
+        range(2, "k/5000", "k/9999", false, false),
+    ];
+    assert!(!cut_longest(&mut ranges, &mut next_id, &digits, 10));
+    assert_eq!(ranges.len(), 2);
+}
