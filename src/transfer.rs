@@ -14,7 +14,6 @@ pub mod upload;
 
 pub use crate::aws::Source;
 use crate::aws::{ObjectBody, ObjectStore};
-use crate::bucket::Etag;
 use crate::failure::{AwsFailure, ErrorKind};
 use crate::object::detail::thousands;
 use crate::object::download::{
@@ -420,7 +419,7 @@ async fn stream_into<L: Listener>(
     listener: &mut L,
 ) -> Result<u64, TransferError> {
     let etag = body.etag.clone();
-    let by_md5 = !body.encrypted && etag.as_deref().and_then(|e| Etag::parse(e).md5()).is_some();
+    let by_md5 = transfer_of(&body).checks_md5();
     let n = stream(s3, src, body, file.writer(), renewal, listener).await?;
     let Some(etag) = etag.filter(|_| !by_md5) else {
         return Ok(n);
@@ -476,10 +475,7 @@ async fn stream<W: Write + ?Sized>(
     renewal: &mut impl Renewal,
     listener: &mut impl Listener,
 ) -> Result<u64, TransferError> {
-    let mut transfer = Transfer::new(body.size, body.etag.clone());
-    if body.encrypted {
-        transfer = transfer.encrypted();
-    }
+    let mut transfer = transfer_of(&body);
     let mut resumes = 0;
     loop {
         let why = match body.next().await {
@@ -531,6 +527,16 @@ async fn stream<W: Write + ?Sized>(
     let n = transfer.received;
     transfer.check()?;
     Ok(n)
+}
+
+/// The count and check of one stream of the object `body` begins.
+fn transfer_of(body: &ObjectBody) -> Transfer {
+    let transfer = Transfer::new(body.size, body.etag.clone());
+    if body.encrypted {
+        transfer.encrypted()
+    } else {
+        transfer
+    }
 }
 
 /// One GetObject of the bytes `from` (to `last`, inclusive, when given), with new credentials

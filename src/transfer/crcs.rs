@@ -8,7 +8,7 @@
 use super::{TransferError, changed_error, precondition_failed};
 use crate::aws::{ObjectStore, Source};
 use crate::object::checksum::{PieceCrc, Stored};
-use crate::object::download::{CheckError, Piece};
+use crate::object::download::{CheckError, Piece, Split};
 use std::fs::File;
 
 /// The checksum, once known, and each part's CRC so far.
@@ -108,9 +108,14 @@ fn to_check(stored: &Stored, crcs: Crcs, pieces: &[Piece]) -> Vec<(u64, u64, Opt
             .collect();
     }
     let size = pieces.last().map_or(0, |p| p.end);
-    let part = stored.piece_size(crcs.piece_size);
-    (0..size.div_ceil(part))
-        .map(|n| (n * part, part.min(size - n * part), None))
+    let parts = Split {
+        part_size: stored.piece_size(crcs.piece_size),
+        parallel: 1,
+    };
+    parts
+        .pieces(size)
+        .into_iter()
+        .map(|p| (p.from, p.end - p.from, None))
         .collect()
 }
 

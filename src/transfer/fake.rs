@@ -171,13 +171,24 @@ impl ObjectStore for FakeStore {
         etag: &'a str,
     ) -> BoxFuture<'a, Result<crate::object::checksum::Answer, AwsFailure>> {
         self.checksum_asked.lock().unwrap().push(etag.to_string());
-        let of_parts = self.checksums.iter().any(|(_, v)| v.contains('-'));
-        let answer = crate::object::checksum::Answer {
+        // As S3 does: the type of a `-N` checksum is COMPOSITE, and part 1 is asked only then.
+        let composite = self.checksums.iter().any(|(_, v)| v.contains('-'));
+        let mut answer = crate::object::checksum::Answer {
             checksums: self.checksums.clone(),
-            kind: Some(if of_parts { "COMPOSITE" } else { "FULL_OBJECT" }.to_string()),
+            kind: Some(
+                if composite {
+                    "COMPOSITE"
+                } else {
+                    "FULL_OBJECT"
+                }
+                .to_string(),
+            ),
             size: self.data.len() as u64,
-            first_part: self.first_part.filter(|_| of_parts),
+            first_part: None,
         };
+        if answer.of_parts() {
+            answer.first_part = self.first_part;
+        }
         let failure = self.checksum_fails.clone();
         Box::pin(async move { failure.map_or(Ok(answer), Err) })
     }

@@ -251,22 +251,17 @@ impl S3Browser {
         };
         let fail = |e| failure_from_sdk(&e, &self.place, "HeadObject (its checksum)");
         let out = head(None).await.map_err(fail)?;
-        let checksums = checksums_of(&out);
-        let kind = out.checksum_type().map(|t| t.as_str().to_string());
-        let of_parts =
-            kind.as_deref() == Some("COMPOSITE") || checksums.iter().any(|(_, v)| v.contains('-'));
-        let first_part = if of_parts {
-            let part = head(Some(1)).await.map_err(fail)?;
-            part.content_length().and_then(|l| u64::try_from(l).ok())
-        } else {
-            None
-        };
-        Ok(crate::object::checksum::Answer {
-            checksums,
-            kind,
+        let mut answer = crate::object::checksum::Answer {
+            checksums: checksums_of(&out),
+            kind: out.checksum_type().map(|t| t.as_str().to_string()),
             size: u64::try_from(out.content_length().unwrap_or_default()).unwrap_or(0),
-            first_part,
-        })
+            first_part: None,
+        };
+        if answer.of_parts() {
+            let part = head(Some(1)).await.map_err(fail)?;
+            answer.first_part = part.content_length().and_then(|l| u64::try_from(l).ok());
+        }
+        Ok(answer)
     }
 
     /// The failure a one-byte GetObject of the same key reports, if it has a code.

@@ -92,6 +92,15 @@ pub struct Answer {
     pub first_part: Option<u64>,
 }
 
+impl Answer {
+    /// Whether its checksum is one of parts (the type says so, or a value ends in `-N`): then
+    /// the length of part 1 is needed to check it.
+    pub fn of_parts(&self) -> bool {
+        self.kind.as_deref() == Some("COMPOSITE")
+            || self.checksums.iter().any(|(_, v)| v.contains('-'))
+    }
+}
+
 impl Stored {
     /// The checksum a download can be checked against, if `answer` has one: a CRC whose kind
     /// is said (the type header, or a composite's `-N`), and, for a composite, parts of one
@@ -457,6 +466,23 @@ mod tests {
         let stored = Stored::from_answer(&both).unwrap();
         assert_eq!(stored.algorithm, Algorithm::Crc32c);
         assert!(check(&stored, &data, 100));
+    }
+
+    #[test]
+    fn a_checksum_of_parts_is_told_by_its_type_or_its_count() {
+        let of = |kind: Option<&str>, value: &str| {
+            Answer {
+                checksums: vec![("CRC32C".into(), value.into())],
+                kind: kind.map(str::to_string),
+                ..Answer::default()
+            }
+            .of_parts()
+        };
+        assert!(of(Some("COMPOSITE"), "AAAAAA=="), "the type alone");
+        assert!(of(None, "AAAAAA==-3"), "the count alone (moto's GetObject)");
+        assert!(!of(Some("FULL_OBJECT"), "AAAAAA=="));
+        assert!(!of(None, "AAAAAA=="));
+        assert!(!Answer::default().of_parts(), "no checksum");
     }
 
     #[test]
