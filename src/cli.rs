@@ -143,8 +143,9 @@ pub struct GetArgs {
     /// parallel from the config, 8].
     #[arg(long, value_name = "N")]
     pub parallel: Option<usize>,
-    /// An object larger than this many MiB (5-5120) comes in parts of it [default:
-    /// part_size_mib from the config, 8].
+    /// An object larger than this many MiB (5-5120) comes in parts: the first of this size,
+    /// the others of a whole number of it, up to 64 MiB, as long as each of the --parallel
+    /// streams gets two or more [default: part_size_mib from the config, 8].
     #[arg(long, value_name = "MIB")]
     pub part_size: Option<u64>,
     /// A given version of the object (`sts3 list --versions` shows them) [default: the

@@ -1,54 +1,49 @@
 //! A download in parts checked against the checksum S3 keeps of the object (see
 //! [`crate::object::checksum`]), when there is no MD5 to check it by. The checksum is asked
-//! while the parts come; from then on each part that starts computes its CRC as its bytes
-//! go by, and at the end only the parts that began before (and the ones an earlier download
-//! left) are read back from the file. A composite whose parts are not the download's is
-//! read back whole, in its own parts.
+//! while the parts come; from then on each part that starts computes its CRCs as its bytes
+//! go by (one for each of the checksum's parts it runs over, whatever the download's cut),
+//! and at the end only the parts that began before (and the ones an earlier download left)
+//! are read back from the file.
 
 use super::{TransferError, changed_error, precondition_failed};
 use crate::aws::{ObjectStore, Source};
-use crate::object::checksum::{PieceCrc, Stored};
-use crate::object::download::{CheckError, Piece, Split};
+use crate::object::checksum::{Crc, PieceCrc, Stored};
+use crate::object::download::{CheckError, Piece};
 use std::fs::File;
 
-/// The checksum, once known, and each part's CRC so far.
+/// The checksum, once known, and each part's CRCs so far.
 pub(super) struct Crcs {
-    /// The checksum, when the parts can be checked one by one as they come.
-    by_pieces: Option<Stored>,
-    /// Each part's CRC, of the bytes it took in (none for a part that began before the
+    stored: Option<Stored>,
+    /// Each part's CRCs, of the bytes it took in (none for a part that began before the
     /// checksum was known).
     pieces: Vec<Option<PieceCrc>>,
-    piece_size: u64,
 }
 
 impl Crcs {
-    pub(super) fn new(pieces: usize, piece_size: u64) -> Self {
+    pub(super) fn new(pieces: usize) -> Self {
         Self {
-            by_pieces: None,
+            stored: None,
             pieces: vec![None; pieces],
-            piece_size,
         }
     }
 
     /// The checksum is known: the parts that start from now on compute their CRCs.
     pub(super) fn known(&mut self, stored: &Stored) {
-        if stored.by_pieces(self.piece_size) {
-            self.by_pieces = Some(stored.clone());
-        }
+        self.stored = Some(stored.clone());
     }
 
-    /// The CRC for part `i` to go on with from where it is: the one it had, if it covers
-    /// what the part holds; a new one for a part that starts.
+    /// The CRCs for part `i` to go on with from where it is: the ones it had, if they cover
+    /// what the part holds; new ones for a part that starts.
     pub(super) fn take(&mut self, i: usize, piece: Piece) -> Option<PieceCrc> {
-        let stored = self.by_pieces.as_ref()?;
+        let stored = self.stored.as_ref()?;
         match self.pieces[i].take() {
             Some(crc) if crc.covered() == piece.got => Some(crc),
-            _ if piece.got == 0 => Some(stored.piece_crc()),
+            _ if piece.got == 0 => Some(stored.piece_crc(piece.from)),
             _ => None,
         }
     }
 
-    /// Part `i`'s CRC, once it stopped (whole or not).
+    /// Part `i`'s CRCs, once it stopped (whole or not).
     pub(super) fn put(&mut self, i: usize, crc: Option<PieceCrc>) {
         self.pieces[i] = crc;
     }
@@ -76,10 +71,10 @@ pub(super) async fn check(
     file: &File,
     etag: &str,
 ) -> Result<(), TransferError> {
-    let ranges = to_check(&stored, crcs, pieces);
+    let ranges = to_check(crcs, pieces);
     let file = file.try_clone()?;
     let checksum = stored.to_string();
-    let matches = tokio::task::spawn_blocking(move || read_back(&stored, &file, &ranges))
+    let matches = tokio::task::spawn_blocking(move || read_back(&stored, &file, ranges))
         .await
         .map_err(std::io::Error::other)??;
     if matches {
@@ -92,50 +87,36 @@ pub(super) async fn check(
     }
 }
 
-/// What to check `stored` by: where each piece starts, its length, and its CRC when it was
-/// computed whole as it came (else it is read back). The download's own pieces when the
-/// checksum can be checked by them, else the checksum's parts.
-fn to_check(stored: &Stored, crcs: Crcs, pieces: &[Piece]) -> Vec<(u64, u64, Option<u64>)> {
-    if stored.by_pieces(crcs.piece_size) {
-        return pieces
-            .iter()
-            .zip(crcs.pieces)
-            .map(|(p, crc)| {
-                let len = p.end - p.from;
-                let whole = crc.filter(|c| c.covered() == len);
-                (p.from, len, whole.map(|c| c.value()))
-            })
-            .collect();
-    }
-    let size = pieces.last().map_or(0, |p| p.end);
-    let parts = Split {
-        part_size: stored.piece_size(crcs.piece_size),
-        parallel: 1,
-    };
-    parts
-        .pieces(size)
-        .into_iter()
-        .map(|p| (p.from, p.end - p.from, None))
+/// Each piece's start, its length, and its CRCs when they were computed whole as it came
+/// (else it is read back).
+type ToCheck = Vec<(u64, u64, Option<Vec<Crc>>)>;
+
+/// What to check the checksum by: the download's pieces, each with its CRCs if they cover it
+/// whole.
+fn to_check(crcs: Crcs, pieces: &[Piece]) -> ToCheck {
+    pieces
+        .iter()
+        .zip(crcs.pieces)
+        .map(|(p, crc)| {
+            let len = p.end - p.from;
+            let whole = crc.filter(|c| c.covered() == len);
+            (p.from, len, whole.map(PieceCrc::into_crcs))
+        })
         .collect()
 }
 
 /// Whether the pieces' CRCs (those not computed yet read from `file`) make `stored`.
-fn read_back(
-    stored: &Stored,
-    file: &File,
-    ranges: &[(u64, u64, Option<u64>)],
-) -> std::io::Result<bool> {
+fn read_back(stored: &Stored, file: &File, ranges: ToCheck) -> std::io::Result<bool> {
     use std::io::{Read as _, Seek as _};
     let mut crcs = Vec::with_capacity(ranges.len());
-    for &(from, len, crc) in ranges {
-        let crc = if let Some(crc) = crc {
-            crc
+    for (from, len, known) in ranges {
+        if let Some(known) = known {
+            crcs.extend(known);
         } else {
             let mut f = file;
             f.seek(std::io::SeekFrom::Start(from))?;
-            stored.crc_of(f.take(len))?
-        };
-        crcs.push((crc, len));
+            crcs.extend(stored.crc_of(from, f.take(len))?);
+        }
     }
     Ok(stored.matches(&crcs))
 }
@@ -144,6 +125,7 @@ fn read_back(
 mod tests {
     use super::*;
     use crate::object::checksum::Answer;
+    use base64::Engine as _;
 
     fn stored(value: &str, kind: &str, first_part: u64) -> Stored {
         Stored::from_answer(&Answer {
@@ -165,7 +147,7 @@ mod tests {
 
     #[test]
     fn parts_take_a_crc_only_once_the_checksum_is_known_and_from_their_start() {
-        let mut crcs = Crcs::new(3, 10);
+        let mut crcs = Crcs::new(3);
         assert!(crcs.take(0, piece(0, 0)).is_none(), "not known yet");
         crcs.known(&stored("AAAAAA==", "FULL_OBJECT", 10));
         let mut crc = crcs.take(1, piece(10, 0)).expect("a part that starts");
@@ -182,13 +164,13 @@ mod tests {
     }
 
     #[test]
-    fn only_the_pieces_whose_crc_covers_them_whole_are_not_read_back() {
+    fn only_the_pieces_whose_crcs_cover_them_whole_are_not_read_back() {
         let whole = stored("AAAAAA==", "FULL_OBJECT", 10);
-        let mut crcs = Crcs::new(3, 10);
+        let mut crcs = Crcs::new(3);
         crcs.known(&whole);
         let mut full = crcs.take(1, piece(10, 0)).unwrap();
         full.update(&[7; 10]);
-        let value = full.value();
+        let value = full.clone().into_crcs();
         crcs.put(1, Some(full));
         let mut short = crcs.take(2, piece(20, 0)).unwrap();
         short.update(&[7; 4]);
@@ -200,31 +182,79 @@ mod tests {
         };
         let pieces = [piece(0, 10), piece(10, 10), last];
         assert_eq!(
-            to_check(&whole, crcs, &pieces),
+            to_check(crcs, &pieces),
             [(0, 10, None), (10, 10, Some(value)), (20, 5, None)]
-        );
-        // A composite of 9-byte parts, downloaded in pieces of 10: read back in its parts.
-        let mut crcs = Crcs::new(3, 10);
-        let composite = Stored::from_answer(&Answer {
-            checksums: vec![("CRC32C".into(), "AAAAAA==-3".into())],
-            kind: None,
-            size: 25,
-            first_part: Some(9),
-        })
-        .unwrap();
-        crcs.known(&composite);
-        assert_eq!(
-            to_check(&composite, crcs, &pieces),
-            [(0, 9, None), (9, 9, None), (18, 7, None)]
         );
     }
 
     #[test]
-    fn a_composite_of_other_parts_than_the_downloads_takes_no_crc_as_it_comes() {
-        let mut crcs = Crcs::new(3, 10);
+    fn a_composite_of_other_parts_than_the_downloads_is_checked_as_the_pieces_come() {
+        // Parts of 9 bytes; the download's pieces of 10: each piece's CRCs are cut where a
+        // part ends, and none is read back.
+        let data: Vec<u8> = (0..25).collect();
+        let crc32c = |bytes: &[u8]| {
+            let whole = stored("AAAAAA==", "FULL_OBJECT", 10);
+            let crc = whole.crc_of(0, bytes).unwrap()[0].crc;
+            u32::try_from(crc).unwrap().to_be_bytes()
+        };
+        let part_crcs: Vec<u8> = data.chunks(9).flat_map(crc32c).collect();
+        let value = base64::engine::general_purpose::STANDARD.encode(crc32c(&part_crcs));
+        let composite = stored(&format!("{value}-3"), "COMPOSITE", 9);
+        let mut crcs = Crcs::new(3);
+        crcs.known(&composite);
+        let pieces = [
+            piece(0, 10),
+            piece(10, 10),
+            Piece {
+                from: 20,
+                end: 25,
+                got: 5,
+            },
+        ];
+        for (i, p) in pieces.iter().enumerate() {
+            let mut crc = crcs.take(i, Piece { got: 0, ..*p }).unwrap();
+            crc.update(&data[usize::try_from(p.from).unwrap()..usize::try_from(p.end).unwrap()]);
+            crcs.put(i, Some(crc));
+        }
+        let ranges = to_check(crcs, &pieces);
+        let lens: Vec<Vec<u64>> = ranges
+            .iter()
+            .map(|(_, _, c)| c.as_ref().unwrap().iter().map(|c| c.len).collect())
+            .collect();
+        assert_eq!(lens, [vec![9, 1], vec![8, 2], vec![5]], "cut at 9 and 18");
+        let file = tempfile_with(&[0; 25]);
+        assert!(
+            read_back(&composite, &file, ranges).unwrap(),
+            "nothing read back"
+        );
+        // The same, but the second piece began before the checksum was known: read back.
+        let file = tempfile_with(&data);
+        let mut ranges = to_check(Crcs::new(3), &pieces);
+        assert!(read_back(&composite, &file, ranges.clone()).unwrap());
+        let mut bad = data.clone();
+        bad[17] ^= 1;
+        let file = tempfile_with(&bad);
+        assert!(!read_back(&composite, &file, ranges.clone()).unwrap());
+        ranges[0].2 = Some(composite.crc_of(0, &data[..10]).unwrap());
+        assert!(
+            !read_back(&composite, &file, ranges).unwrap(),
+            "piece 1 read"
+        );
+    }
+
+    /// A file holding `bytes`.
+    fn tempfile_with(bytes: &[u8]) -> File {
+        use std::io::Write as _;
+        let mut f = tempfile::tempfile().unwrap();
+        f.write_all(bytes).unwrap();
+        f
+    }
+
+    #[test]
+    fn parts_take_crcs_as_they_come_whatever_the_checksums_parts() {
+        let mut crcs = Crcs::new(3);
+        assert!(crcs.take(0, piece(0, 0)).is_none(), "not known yet");
         crcs.known(&stored("AAAAAA==-3", "COMPOSITE", 9));
-        assert!(crcs.take(0, piece(0, 0)).is_none());
-        crcs.known(&stored("AAAAAA==-3", "COMPOSITE", 10));
         assert!(crcs.take(0, piece(0, 0)).is_some());
     }
 }

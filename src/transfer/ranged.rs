@@ -126,10 +126,15 @@ impl Parts<'_> {
     ) -> Result<u64, TransferError> {
         let size = first.size;
         let etag = first.etag.clone().unwrap_or_default();
-        let mut pieces = self.split.pieces(size);
         let kept = resume
             .as_ref()
             .map_or(&[][..], |r| r.usable_for(&etag, size, self.split));
+        // What an earlier download left goes on in the cut it was written in.
+        let cut = match &resume {
+            Some(r) if !kept.is_empty() => r.cut,
+            _ => self.split.cut(size),
+        };
+        let mut pieces = cut.pieces(size);
         if kept.is_empty() {
             // Nothing of what an earlier download left is of this object as it is now: its
             // record goes too, so a failure now keeps nothing it does not hold.
@@ -160,7 +165,7 @@ impl Parts<'_> {
         let done = PartsDone {
             etag: etag.clone(),
             size,
-            part_size: self.split.part_size,
+            cut,
             done: kept.to_vec(),
         };
         // No MD5 to check it by: the checksum S3 keeps, asked while the parts come.
@@ -170,7 +175,7 @@ impl Parts<'_> {
             listener,
             syncer: Syncer::new(self.file, self.part)?,
             done,
-            crcs: Crcs::new(pieces.len(), self.split.part_size),
+            crcs: Crcs::new(pieces.len()),
         });
         let mut first = Some(first).filter(|_| !pieces[0].is_complete());
         let ask = async {
@@ -563,6 +568,26 @@ mod tests {
             .chain((1..10).map(|i| (i * 10, Some((i * 10 + 9).min(94)), Some(etag.clone()))))
             .collect();
         assert_eq!(asked, expected);
+        // Two at once: after the first part, pieces of two parts (two or more a stream).
+        let store = FakeStore::new(data.clone(), &etag, []);
+        let two = Split {
+            parallel: 2,
+            ..SPLIT
+        };
+        let (result, written, ..) = run(&store, two).await;
+        assert_eq!((result.unwrap(), written), (95, data));
+        let mut asked: Vec<_> = store
+            .asked()
+            .into_iter()
+            .map(|(from, last, _)| (from, last))
+            .collect();
+        asked.sort_unstable();
+        let ends = [9, 29, 49, 69, 89, 94];
+        let expected: Vec<_> = [0, 10, 30, 50, 70, 90]
+            .into_iter()
+            .zip(ends.map(Some))
+            .collect();
+        assert_eq!(asked, expected);
     }
 
     #[tokio::test(start_paused = true)]
@@ -830,6 +855,49 @@ mod tests {
         }
     }
 
+    /// The composite CRC32C of `data` put in parts of `part` bytes, as S3 answers it.
+    fn composite_of(data: &[u8], part: usize) -> String {
+        use crate::object::upload::PartSums;
+        let crcs: Vec<u8> = data
+            .chunks(part)
+            .flat_map(|c| PartSums::of(c).crc32c.to_be_bytes())
+            .collect();
+        format!(
+            "{}-{}",
+            PartSums::of(&crcs).checksum(),
+            data.chunks(part).count()
+        )
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn pieces_of_several_parts_are_checked_against_any_parts_composite() {
+        let data = data();
+        let etag = "\"0123456789abcdef0123456789abcdef-4\"";
+        let mut last = data.clone();
+        last[94] ^= 1;
+        // Two at once: pieces of 20 bytes after the first 10, over parts of 30, 10 and 7.
+        let two = Split {
+            parallel: 2,
+            ..SPLIT
+        };
+        for part in [30, 10, 7] {
+            let value = composite_of(&data, part);
+            let size = part as u64;
+            let store =
+                FakeStore::new(data.clone(), etag, []).with_checksum(("CRC32C", &value), size);
+            assert_eq!(run(&store, two).await.0.unwrap(), 95, "{part}");
+            let store =
+                FakeStore::new(last.clone(), etag, []).with_checksum(("CRC32C", &value), size);
+            assert!(
+                matches!(
+                    run(&store, two).await.0,
+                    Err(TransferError::Check(CheckError::Checksum { .. }))
+                ),
+                "{part}"
+            );
+        }
+    }
+
     #[tokio::test(start_paused = true)]
     async fn parts_that_keep_breaking_give_up_after_the_most_resumes() {
         let data = data();
@@ -860,6 +928,15 @@ mod tests {
         store: &FakeStore,
         renewal: &mut impl Renewal,
     ) -> (Result<u64, TransferError>, Heard, bool) {
+        into_with(dir, store, renewal, SPLIT).await
+    }
+
+    async fn into_with(
+        dir: &std::path::Path,
+        store: &FakeStore,
+        renewal: &mut impl Renewal,
+        split: Split,
+    ) -> (Result<u64, TransferError>, Heard, bool) {
         let path = dir.join("o.bin");
         let mut file = PartFile::create(&path).unwrap();
         let replaced = file.replaced_leftover();
@@ -868,7 +945,7 @@ mod tests {
             store,
             super::super::Source::latest("b", "o.bin"),
             &mut file,
-            SPLIT,
+            split,
             renewal,
             &mut heard,
         )
@@ -899,8 +976,8 @@ mod tests {
         assert!(part.is_file(), "the .part is kept");
         let kept = PartsDone::parse(&std::fs::read_to_string(&beside).unwrap()).unwrap();
         assert_eq!(
-            (kept.etag.as_str(), kept.size, kept.part_size),
-            (etag.as_str(), 95, 10)
+            (kept.etag.as_str(), kept.size, kept.cut.first, kept.cut.step),
+            (etag.as_str(), 95, 10, 10)
         );
         // The parts that came whole before the refusal was heard: 0 and 1 at least, never 2.
         assert!(
@@ -908,9 +985,16 @@ mod tests {
             "{kept:?}"
         );
         // The next download of the object: only the other parts are asked for (after the
-        // first, which tells the size and ETag), and the file is whole.
+        // first, which tells the size and ETag), and the file is whole. It has fewer streams,
+        // which alone would cut the object in pieces of 20 bytes: the record's cut goes on.
         let store = FakeStore::new(data.clone(), &etag, []);
-        let (result, heard, replaced) = into(dir.path(), &store, &mut Renewals::default()).await;
+        let two = Split {
+            parallel: 2,
+            ..SPLIT
+        };
+        assert_eq!(two.cut(95).step, 20);
+        let (result, heard, replaced) =
+            into_with(dir.path(), &store, &mut Renewals::default(), two).await;
         assert_eq!(result.unwrap(), 95);
         assert!(!replaced, "resumed, not replaced");
         assert_eq!(std::fs::read(dir.path().join("o.bin")).unwrap(), data);
@@ -958,7 +1042,7 @@ mod tests {
         std::fs::write(dir.path().join("o.bin.part"), b"junk").unwrap();
         std::fs::write(
             dir.path().join("o.bin.part.sts3"),
-            b"sts3 download in parts 1\netag",
+            b"sts3 download in parts 2\netag",
         )
         .unwrap();
         let store = FakeStore::new(new.clone(), &md5_etag(&new), []);

@@ -130,91 +130,137 @@ impl Stored {
         })
     }
 
-    /// Whether a download in pieces of `piece_size` bytes (the last no larger) can check
-    /// each piece's CRC on its own, as it comes: always for a CRC of the whole object (the
-    /// pieces' CRCs combine), for a composite when the pieces are its parts.
-    pub fn by_pieces(&self, piece_size: u64) -> bool {
-        match self.shape {
-            Shape::FullObject => true,
-            Shape::Composite { part_size, .. } => part_size == piece_size,
-        }
-    }
-
-    /// The pieces' size to check the bytes by: `piece_size` when [`Stored::by_pieces`], else
-    /// the checksum's parts.
-    pub fn piece_size(&self, piece_size: u64) -> u64 {
-        match self.shape {
-            Shape::Composite { part_size, .. } => part_size,
-            Shape::FullObject => piece_size,
-        }
-    }
-
-    /// The CRC of one piece, as its bytes come.
-    pub fn piece_crc(&self) -> PieceCrc {
+    /// The CRCs of a piece of the download that starts at byte `from`, as its bytes come.
+    pub fn piece_crc(&self, from: u64) -> PieceCrc {
+        let alg = self.algorithm.crc();
         PieceCrc {
-            digest: Digest::new(self.algorithm.crc()),
-            covered: 0,
+            alg,
+            part_size: match self.shape {
+                Shape::Composite { part_size, .. } => Some(part_size),
+                Shape::FullObject => None,
+            },
+            at: from,
+            closed: Vec::new(),
+            digest: Digest::new(alg),
+            open: 0,
         }
     }
 
-    /// The CRC of everything `reader` holds.
-    pub fn crc_of(&self, reader: impl std::io::Read) -> std::io::Result<u64> {
-        let mut crc = self.piece_crc();
+    /// The CRCs of the bytes `reader` holds, which start at byte `from` of the object.
+    pub fn crc_of(&self, from: u64, reader: impl std::io::Read) -> std::io::Result<Vec<Crc>> {
+        let mut crc = self.piece_crc(from);
         super::download::read_through(reader, |bytes| crc.update(bytes))?;
-        Ok(crc.value())
+        Ok(crc.into_crcs())
     }
 
-    /// Whether pieces whose CRCs and lengths are `pieces`, in order, are the bytes the
-    /// checksum was made of (the pieces of [`Stored::piece_size`]).
-    pub fn matches(&self, pieces: &[(u64, u64)]) -> bool {
-        let size: u64 = pieces.iter().map(|(_, len)| len).sum();
+    /// Whether `crcs`, in order from the object's first byte, are of the bytes the checksum
+    /// was made of. Any cut will do, as long as none runs over the end of a part (which
+    /// [`PieceCrc`] never does): the CRCs within a part combine into the part's.
+    pub fn matches(&self, crcs: &[Crc]) -> bool {
+        let size: u64 = crcs.iter().map(|c| c.len).sum();
         if size != self.size {
             return false;
         }
         let alg = self.algorithm.crc();
+        let combine =
+            |whole: u64, next: &Crc| crc_fast::checksum_combine(alg, whole, next.crc, next.len);
         match self.shape {
             Shape::FullObject => {
                 let empty = crc_fast::checksum(alg, b"");
-                let whole = pieces.iter().fold(empty, |whole, &(crc, len)| {
-                    crc_fast::checksum_combine(alg, whole, crc, len)
-                });
-                whole == self.value
+                crcs.iter().fold(empty, combine) == self.value
             }
             Shape::Composite { parts, part_size } => {
                 let width = self.algorithm.width();
                 let mut of_parts = Digest::new(alg);
-                for (crc, len) in pieces {
-                    of_parts.update(&crc.to_be_bytes()[8 - width..]);
-                    if *len > part_size {
+                let mut count = 0;
+                // The part under way: its CRC so far and where it ends.
+                let mut part: Option<(u64, u64)> = None;
+                let mut at = 0;
+                for c in crcs.iter().filter(|c| c.len > 0) {
+                    let (crc, end) = match part {
+                        Some((crc, end)) if at < end => (combine(crc, c), end),
+                        _ => {
+                            if let Some((crc, _)) = part {
+                                of_parts.update(&crc.to_be_bytes()[8 - width..]);
+                            }
+                            count += 1;
+                            (c.crc, (at / part_size + 1) * part_size)
+                        }
+                    };
+                    at += c.len;
+                    if at > end {
                         return false;
                     }
+                    part = Some((crc, end));
                 }
-                pieces.len() == parts as usize && of_parts.finalize() == self.value
+                if let Some((crc, _)) = part {
+                    of_parts.update(&crc.to_be_bytes()[8 - width..]);
+                }
+                count == parts && of_parts.finalize() == self.value
             }
         }
     }
 }
 
-/// One piece's CRC as its bytes come in, and how many have.
-#[derive(Clone)]
+/// The CRC of `len` bytes of the object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Crc {
+    pub crc: u64,
+    pub len: u64,
+}
+
+/// The CRCs of a piece of a download, as its bytes come: for a checksum of parts, one for
+/// each part the piece runs over (cut where a part ends, wherever the piece starts); for a
+/// checksum of the whole object, one.
+#[derive(Debug, Clone)]
 pub struct PieceCrc {
+    alg: CrcAlgorithm,
+    /// Where the checksum's parts end (a multiple of this); none for a whole object's.
+    part_size: Option<u64>,
+    /// The object's byte that comes next.
+    at: u64,
+    /// The CRCs of the parts' ends it ran over.
+    closed: Vec<Crc>,
+    /// The CRC of the bytes since (`open` of them).
     digest: Digest,
-    covered: u64,
+    open: u64,
 }
 
 impl PieceCrc {
-    pub fn update(&mut self, bytes: &[u8]) {
-        self.digest.update(bytes);
-        self.covered += bytes.len() as u64;
+    pub fn update(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            let room = self.part_size.map_or(u64::MAX, |p| p - self.at % p);
+            let take = usize::try_from(room).map_or(bytes.len(), |r| r.min(bytes.len()));
+            let (now, rest) = bytes.split_at(take);
+            self.digest.update(now);
+            self.open += take as u64;
+            self.at += take as u64;
+            if take as u64 == room {
+                self.closed.push(Crc {
+                    crc: self.digest.finalize(),
+                    len: self.open,
+                });
+                self.digest = Digest::new(self.alg);
+                self.open = 0;
+            }
+            bytes = rest;
+        }
     }
 
     /// The bytes it has taken in.
     pub fn covered(&self) -> u64 {
-        self.covered
+        self.closed.iter().map(|c| c.len).sum::<u64>() + self.open
     }
 
-    pub fn value(&self) -> u64 {
-        self.digest.finalize()
+    /// Its CRCs, in order (none for no bytes).
+    pub fn into_crcs(mut self) -> Vec<Crc> {
+        if self.open > 0 {
+            self.closed.push(Crc {
+                crc: self.digest.finalize(),
+                len: self.open,
+            });
+        }
+        self.closed
     }
 }
 
@@ -276,28 +322,24 @@ mod tests {
     /// Whether `data` checks against `stored`, in pieces of `piece` bytes, each read in
     /// `chunk`s.
     fn check_by(stored: &Stored, data: &[u8], piece: usize, chunk: usize) -> bool {
-        let crcs: Vec<(u64, u64)> = data
-            .chunks(piece)
-            .map(|p| {
-                let mut crc = stored.piece_crc();
+        let crcs: Vec<Crc> = data
+            .chunks(piece.max(1))
+            .enumerate()
+            .flat_map(|(i, p)| {
+                let mut crc = stored.piece_crc((i * piece) as u64);
                 for c in p.chunks(chunk) {
                     crc.update(c);
                 }
                 assert_eq!(crc.covered(), p.len() as u64);
-                (crc.value(), p.len() as u64)
+                crc.into_crcs()
             })
             .collect();
         stored.matches(&crcs)
     }
 
-    /// Whether `data` checks against `stored`, read back from a reader in its pieces.
-    fn check(stored: &Stored, data: &[u8], chunk: usize) -> bool {
-        let piece = usize::try_from(stored.piece_size(chunk as u64)).unwrap();
-        let crcs: Vec<(u64, u64)> = data
-            .chunks(piece.max(1))
-            .map(|p| (stored.crc_of(p).unwrap(), p.len() as u64))
-            .collect();
-        stored.matches(&crcs)
+    /// Whether `data` checks against `stored`, read back whole from a reader.
+    fn check(stored: &Stored, data: &[u8]) -> bool {
+        stored.matches(&stored.crc_of(0, data).unwrap())
     }
 
     fn data(n: usize) -> Vec<u8> {
@@ -320,37 +362,47 @@ mod tests {
             }
         );
         assert_eq!(stored.to_string(), "CRC32C of 3 parts");
-        // Pieces that are the parts, each as it comes in reads of any size; or read back in
-        // the parts whatever the pieces were.
-        assert!(stored.by_pieces(1_000));
-        for chunk in [1, 7, 999, 1_000, 4_096] {
-            assert!(check_by(&stored, &data, 1_000, chunk), "reads of {chunk}");
+        // Pieces of any size, wherever they start, each as it comes in reads of any size:
+        // each piece's CRCs are cut where a part ends.
+        for piece in [1_usize, 999, 1_000, 1_001, 1_250, 2_500, 4_096] {
+            for chunk in [1, 7, 999, 1_000, 4_096] {
+                assert!(
+                    check_by(&stored, &data, piece, chunk),
+                    "{piece} in reads of {chunk}"
+                );
+            }
         }
-        for piece in [1_usize, 999, 1_000, 1_001, 4_096] {
-            assert_eq!(stored.by_pieces(piece as u64), piece == 1_000);
-            assert_eq!(stored.piece_size(piece as u64), 1_000);
-            assert!(check(&stored, &data, piece), "pieces of {piece}");
-        }
-        // Pieces that are not the parts are not the composite.
-        assert!(!check_by(&stored, &data, 999, 4_096));
-        assert!(
-            !check_by(&stored, &data, 1_250, 4_096),
-            "two pieces for three parts"
-        );
-        let part =
-            |r: std::ops::Range<usize>| (stored.crc_of(&data[r.clone()]).unwrap(), r.len() as u64);
+        assert!(check(&stored, &data));
+        let mut crc = stored.piece_crc(900);
+        crc.update(&data[900..2_100]);
+        assert_eq!(crc.covered(), 1_200);
+        let lens: Vec<u64> = crc.into_crcs().iter().map(|c| c.len).collect();
+        assert_eq!(lens, [100, 1_000, 100], "cut at 1,000 and 2,000");
+        let part = |r: std::ops::Range<usize>| stored.crc_of(r.start as u64, &data[r]).unwrap()[0];
         let (a, b, c) = (part(0..1_000), part(1_000..2_000), part(2_000..2_500));
         assert!(stored.matches(&[a, b, c]));
         assert!(!stored.matches(&[a, c, b]), "out of order");
-        // The right CRCs said of pieces too long for a part (the sizes still add up).
-        assert!(!stored.matches(&[(a.0, 1_500), (b.0, 500), c]));
+        // The right CRCs said of pieces that run over a part's end (the sizes still add up).
+        let (long, short) = (Crc { len: 1_500, ..a }, Crc { len: 500, ..b });
+        assert!(!stored.matches(&[long, short, c]));
+        // The parts' CRCs, right, but of other parts than the checksum's.
+        let (half, other_half) = (part(0..500), part(500..1_000));
+        assert!(
+            stored.matches(&[half, other_half, b, c]),
+            "a part in two CRCs"
+        );
+        assert!(!stored.matches(&[other_half, half, b, c]));
         let mut flipped = data.clone();
         flipped[1_500] ^= 1;
-        assert!(!check(&stored, &flipped, 4_096), "a byte changed");
-        assert!(!check(&stored, &data[..2_499], 4_096), "a byte short");
+        assert!(!check(&stored, &flipped), "a byte changed");
+        assert!(
+            !check_by(&stored, &flipped, 1_250, 7),
+            "a byte changed, in pieces"
+        );
+        assert!(!check(&stored, &data[..2_499]), "a byte short");
         let mut longer = data.clone();
         longer.push(0);
-        assert!(!check(&stored, &longer, 4_096), "a byte more");
+        assert!(!check(&stored, &longer), "a byte more");
     }
 
     #[test]
@@ -364,9 +416,13 @@ mod tests {
         let size = data.len() as u64;
         let stored =
             Stored::from_answer(&answer("CRC32", "Gblk+w==-3", None, size, part as u64)).unwrap();
-        assert!(check(&stored, &data, 1 << 20));
+        assert!(check(&stored, &data));
+        assert!(
+            check_by(&stored, &data, 8 << 20, 1 << 16),
+            "in pieces of 8 MiB"
+        );
         data[part] = 1;
-        assert!(!check(&stored, &data, 1 << 20));
+        assert!(!check(&stored, &data));
     }
 
     #[test]
@@ -380,8 +436,8 @@ mod tests {
             1_000,
         ))
         .unwrap();
-        assert!(check(&stored, &data, 1_000));
-        assert!(check(&stored, &data, 512));
+        assert!(check(&stored, &data));
+        assert!(check_by(&stored, &data, 512, 100));
         // The same bytes, counted as other parts, are not the same composite.
         let other = Stored::from_answer(&answer(
             "CRC32C",
@@ -391,10 +447,11 @@ mod tests {
             1_500,
         ))
         .unwrap();
-        assert!(check(&other, &data, 512));
+        assert!(check(&other, &data));
         let mut swapped = other.clone();
         swapped.shape = stored.shape;
-        assert!(!check(&swapped, &data, 512));
+        assert!(!check(&swapped, &data));
+        assert!(!check_by(&swapped, &data, 1_500, 512));
     }
 
     #[test]
@@ -409,24 +466,22 @@ mod tests {
             assert_eq!(stored.shape, Shape::FullObject);
             assert_eq!(stored.to_string(), name);
             // Any pieces: their CRCs combine.
-            assert!(stored.by_pieces(777));
-            assert_eq!(stored.piece_size(777), 777);
             assert!(check_by(&stored, &data, 777, 100), "{name} in pieces");
             assert!(
                 check_by(&stored, &data, 5_000, 5_000),
                 "{name} in one piece"
             );
-            assert!(check(&stored, &data, 333), "{name}");
-            assert!(!check(&stored, &data[1..], 333), "{name} a byte short");
+            assert!(check(&stored, &data), "{name}");
+            assert!(!check(&stored, &data[1..]), "{name} a byte short");
             let mut flipped = data.clone();
             flipped[0] ^= 0x80;
-            assert!(!check(&stored, &flipped, 333), "{name} a byte changed");
+            assert!(!check(&stored, &flipped), "{name} a byte changed");
         }
         // An empty object's CRC.
         let empty = b64(&crc32c(b""));
         let stored =
             Stored::from_answer(&answer("CRC32C", &empty, Some("FULL_OBJECT"), 0, 0)).unwrap();
-        assert!(check(&stored, b"", 1));
+        assert!(check(&stored, b""));
     }
 
     #[test]
@@ -465,7 +520,7 @@ mod tests {
         both.checksums.push(("CRC32C".into(), value));
         let stored = Stored::from_answer(&both).unwrap();
         assert_eq!(stored.algorithm, Algorithm::Crc32c);
-        assert!(check(&stored, &data, 100));
+        assert!(check(&stored, &data));
     }
 
     #[test]

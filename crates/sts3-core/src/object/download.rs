@@ -232,14 +232,21 @@ pub(crate) fn read_through(
     }
 }
 
-/// How a large object is downloaded: in ranged GETs of `part_size` bytes, `parallel` at once,
-/// each written at its offset. An object no larger than a part, or `parallel` 1, is one
-/// stream.
+/// How a large object is downloaded: in ranged GETs, `parallel` at once, each written at its
+/// offset, the first of `part_size` bytes (its answer tells the object's size) and the others
+/// cut by [`Split::cut`]. An object no larger than a part, or `parallel` 1, is one stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Split {
     pub part_size: u64,
     pub parallel: usize,
 }
+
+/// The longest a piece after the first is made, unless the part size is longer.
+pub const MAX_STEP: u64 = 64 << 20;
+
+/// How many pieces each of `parallel` streams is given at least, when pieces are made longer
+/// than a part: the streams that end first take the rest, so none idles long at the end.
+const PIECES_PER_STREAM: u64 = 2;
 
 impl Split {
     /// Whether an object of `size` bytes goes in parts.
@@ -247,44 +254,78 @@ impl Split {
         self.parallel > 1 && size > self.part_size
     }
 
+    /// How an object of `size` bytes is cut: after the first part, in pieces of a whole
+    /// number of parts, as few as keep every stream busy to the end ([`PIECES_PER_STREAM`]
+    /// each) and none longer than [`MAX_STEP`]. Each request costs a round trip, and the
+    /// service the work of finding the bytes and checking the session: measured on the local
+    /// service, a 1 GiB object in 64 MiB pieces cost it a fifth less CPU than in 8 MiB ones.
+    pub fn cut(self, size: u64) -> Cut {
+        let part = self.part_size.max(1);
+        let streams = u64::try_from(self.parallel.max(1)).unwrap_or(u64::MAX);
+        let per_stream = size / streams.saturating_mul(PIECES_PER_STREAM);
+        let most = (MAX_STEP / part).max(1);
+        Cut {
+            first: part,
+            step: part * (per_stream / part).clamp(1, most),
+        }
+    }
+}
+
+/// Where a download in parts is cut: its first piece is `first` bytes long, every other one
+/// `step` (the last no longer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cut {
+    pub first: u64,
+    pub step: u64,
+}
+
+impl Cut {
     /// The byte ranges of an object of `size` bytes, `[from, end)` each, in order.
     pub fn pieces(self, size: u64) -> Vec<Piece> {
-        let step = self.part_size.max(1);
-        (0..size.div_ceil(step))
-            .map(|i| Piece {
-                from: i * step,
-                end: ((i + 1) * step).min(size),
-                got: 0,
-            })
+        let first = self.first.max(1).min(size);
+        let step = self.step.max(1);
+        let piece = |from: u64, end: u64| Piece { from, end, got: 0 };
+        let rest = (first..size).step_by(usize::try_from(step).unwrap_or(usize::MAX));
+        (size > 0)
+            .then(|| piece(0, first))
+            .into_iter()
+            .chain(rest.map(|from| piece(from, from.saturating_add(step).min(size))))
             .collect()
+    }
+
+    /// How many pieces an object of `size` bytes is cut in.
+    fn count(self, size: u64) -> u64 {
+        let first = self.first.max(1).min(size);
+        u64::from(size > 0) + (size - first).div_ceil(self.step.max(1))
     }
 }
 
 /// What a download in parts has on disk, written beside its `.part` ([`resume_path`]) each
 /// time the file is synced and when it stops short: the object it is of (its ETag and size),
-/// the part size, and the parts whose bytes are all on disk. The next download of the object
+/// where it is cut, and the parts whose bytes are all on disk. The next download of the object
 /// takes them as they are when the object is still that one, and asks only for the others.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartsDone {
     pub etag: String,
     pub size: u64,
-    pub part_size: u64,
+    pub cut: Cut,
     /// The indexes of the parts on disk, in order.
     pub done: Vec<usize>,
 }
 
 /// The first line of a [`PartsDone`] file: what it is, and its format's version.
-const PARTS_DONE_HEAD: &str = "sts3 download in parts 1";
+const PARTS_DONE_HEAD: &str = "sts3 download in parts 2";
 
 impl PartsDone {
     /// As written to its file: a line for each field.
     pub fn to_text(&self) -> String {
         let done: Vec<String> = self.done.iter().map(ToString::to_string).collect();
         format!(
-            "{PARTS_DONE_HEAD}\netag {}\nsize {}\npart_size {}\ndone {}\n",
+            "{PARTS_DONE_HEAD}\netag {}\nsize {}\npart_size {}\nstep {}\ndone {}\n",
             self.etag,
             self.size,
-            self.part_size,
+            self.cut.first,
+            self.cut.step,
             done.join(" ")
         )
     }
@@ -304,20 +345,23 @@ impl PartsDone {
         };
         let etag = field("etag").filter(|e| !e.is_empty())?;
         let size = field("size")?.parse().ok()?;
-        let part_size: u64 = field("part_size")?.parse().ok().filter(|p| *p > 0)?;
+        let mut positive = |name: &str| field(name)?.parse().ok().filter(|n: &u64| *n > 0);
+        let first = positive("part_size")?;
+        let step = positive("step")?;
+        let cut = Cut { first, step };
         let done: Vec<usize> = field("done")?
             .split_whitespace()
             .map(str::parse)
             .collect::<Result<_, _>>()
             .ok()?;
-        let parts = usize::try_from(u64::div_ceil(size, part_size)).ok()?;
+        let parts = usize::try_from(cut.count(size)).ok()?;
         if done.iter().any(|i| *i >= parts) || !done.is_sorted_by(|a, b| a < b) {
             return None;
         }
         Some(Self {
             etag,
             size,
-            part_size,
+            cut,
             done,
         })
     }
@@ -329,10 +373,12 @@ impl PartsDone {
         }
     }
 
-    /// The parts it has on disk of the object `etag`, `size` bytes, cut in `split`'s parts;
-    /// none when it is of another object, version or cut.
+    /// The parts it has on disk of the object `etag`, `size` bytes, whose first part is
+    /// `split`'s (the first request asks for that many bytes); none when it is of another
+    /// object, version or first part. The rest of its cut is kept as it was (see
+    /// [`PartsDone::cut`]), whatever `split.parallel` is now.
     pub fn usable_for(&self, etag: &str, size: u64, split: Split) -> &[usize] {
-        if self.etag == etag && self.size == size && self.part_size == split.part_size {
+        if self.etag == etag && self.size == size && self.cut.first == split.part_size {
             &self.done
         } else {
             &[]
@@ -401,13 +447,16 @@ mod tests {
         let done = PartsDone {
             etag: "\"9b2cf535f27731c974343645a3985328-128\"".into(),
             size: 1_073_741_824,
-            part_size: 8_388_608,
+            cut: Cut {
+                first: 8_388_608,
+                step: 8_388_608,
+            },
             done: vec![0, 1, 2, 7, 127],
         };
         let text = done.to_text();
         assert_eq!(
             text,
-            "sts3 download in parts 1\netag \"9b2cf535f27731c974343645a3985328-128\"\nsize 1073741824\npart_size 8388608\ndone 0 1 2 7 127\n"
+            "sts3 download in parts 2\netag \"9b2cf535f27731c974343645a3985328-128\"\nsize 1073741824\npart_size 8388608\nstep 8388608\ndone 0 1 2 7 127\n"
         );
         assert_eq!(PartsDone::parse(&text), Some(done.clone()));
         let split = Split {
@@ -418,7 +467,13 @@ mod tests {
             done.usable_for(&done.etag, done.size, split),
             [0, 1, 2, 7, 127]
         );
-        // Another version, size or cut of the object: nothing of it is used.
+        // Another number of streams: the cut it was written in goes on.
+        let more = Split {
+            parallel: 2,
+            ..split
+        };
+        assert_eq!(done.usable_for(&done.etag, done.size, more).len(), 5);
+        // Another version, size or first part of the object: nothing of it is used.
         assert!(done.usable_for("\"other\"", done.size, split).is_empty());
         assert!(done.usable_for(&done.etag, done.size - 1, split).is_empty());
         let other_cut = Split {
@@ -440,7 +495,9 @@ mod tests {
         // Anything else starts over: torn, another format, a part out of range or twice.
         for bad in [
             String::new(),
-            text.replace("parts 1", "parts 2"),
+            text.replace("parts 2", "parts 1"),
+            text.replace("step 8388608\n", ""),
+            text.replace("step 8388608", "step 0"),
             text.replace("done 0 1 2 7 127\n", ""),
             text.replace("127", "128"),
             text.replace("0 1 2", "0 2 2"),
@@ -706,11 +763,23 @@ mod tests {
             .in_parts(1000),
             "one at a time: one stream"
         );
-        let pieces = split.pieces(25);
-        let ranges: Vec<(u64, u64)> = pieces.iter().map(|p| (p.from, p.end)).collect();
-        assert_eq!(ranges, [(0, 10), (10, 20), (20, 25)]);
-        assert_eq!(split.pieces(20).len(), 2);
-        assert!(split.pieces(0).is_empty());
+        let pieces = split.cut(25).pieces(25);
+        let ranges = |pieces: &[Piece]| -> Vec<(u64, u64)> {
+            pieces.iter().map(|p| (p.from, p.end)).collect()
+        };
+        assert_eq!(ranges(&pieces), [(0, 10), (10, 20), (20, 25)]);
+        assert_eq!(split.cut(20).pieces(20).len(), 2);
+        assert!(split.cut(0).pieces(0).is_empty());
+        let cut = Cut {
+            first: 10,
+            step: 25,
+        };
+        assert_eq!(ranges(&cut.pieces(5)), [(0, 5)]);
+        assert_eq!(ranges(&cut.pieces(10)), [(0, 10)]);
+        assert_eq!(ranges(&cut.pieces(36)), [(0, 10), (10, 35), (35, 36)]);
+        for size in [0, 5, 10, 11, 35, 36, 60, 61] {
+            assert_eq!(cut.count(size), cut.pieces(size).len() as u64, "{size}");
+        }
         let mut last = pieces[2];
         assert_eq!((last.next(), last.last(), last.left()), (20, 24, 5));
         assert!(!last.is_complete());
@@ -718,6 +787,40 @@ mod tests {
         assert_eq!((last.next(), last.left()), (23, 2));
         last.got = 5;
         assert!(last.is_complete());
+    }
+
+    #[test]
+    fn a_large_object_is_cut_in_pieces_of_whole_parts_two_or_more_a_stream_and_at_most_64_mib() {
+        const MIB: u64 = 1 << 20;
+        let split = |part_size, parallel| Split {
+            part_size: part_size * MIB,
+            parallel,
+        };
+        let cut = |part, parallel, size: u64| {
+            let cut = split(part, parallel).cut(size * MIB);
+            assert_eq!(cut.first, part * MIB, "the first request's");
+            cut.step / MIB
+        };
+        // 1 GiB, 8 at once: 16 pieces of 64 MiB after the first (the last 56 MiB).
+        assert_eq!(cut(8, 8, 1_024), 64);
+        assert_eq!(split(8, 8).cut(1_024 * MIB).pieces(1_024 * MIB).len(), 17);
+        // Smaller, or more at once: shorter pieces, still whole parts, never under one.
+        assert_eq!(cut(8, 8, 256), 16);
+        assert_eq!(cut(8, 8, 255), 8);
+        assert_eq!(cut(8, 8, 100), 8);
+        assert_eq!(cut(8, 16, 1_024), 32);
+        assert_eq!(cut(8, 64, 1_024), 8);
+        assert_eq!(cut(5, 8, 1_000), 60);
+        // Larger: never over 64 MiB, unless a part is.
+        assert_eq!(cut(8, 8, 100_000), 64);
+        assert_eq!(cut(100, 8, 100_000), 100);
+        assert_eq!(cut(8, 1, 1_024), 64);
+        assert_eq!(cut(48, 2, 1_024), 48);
+        assert_eq!(
+            split(8, 0).cut(1_024 * MIB).step,
+            64 * MIB,
+            "0 streams is one"
+        );
     }
 
     #[test]
