@@ -1,9 +1,11 @@
 //! A download in parts checked against the checksum S3 keeps of the object (see
 //! [`crate::object::checksum`]), when there is no MD5 to check it by. The checksum is asked
-//! while the parts come; from then on each part that starts computes its CRCs as its bytes
-//! go by (one for each of the checksum's parts it runs over, whatever the download's cut),
-//! and at the end only the parts that began before (and the ones an earlier download left)
-//! are read back from the file.
+//! while the first part comes, and the other parts wait for its answer (a round trip or two,
+//! at most `ranged::ASK_WAIT`); each part that starts once it is known computes its CRCs as
+//! its bytes go by (one for each of the checksum's parts it runs over, whatever the
+//! download's cut), and at the end only the parts that began before (the first, and any that
+//! did not wait long enough) and the ones an earlier download left are read back from the
+//! file.
 
 use super::{TransferError, changed_error, precondition_failed};
 use crate::aws::{ObjectStore, Source};

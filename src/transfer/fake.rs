@@ -42,6 +42,10 @@ pub(crate) struct FakeStore {
     /// How its HeadObject with `ChecksumMode` fails, if it does.
     checksum_fails: Option<AwsFailure>,
     pub(crate) checksum_asked: Mutex<Vec<String>>,
+    /// How long its HeadObject with `ChecksumMode` takes to answer.
+    checksum_after: Duration,
+    /// When each GetObject was asked (from where), in the order they were.
+    pub(crate) asked_at: Mutex<Vec<(u64, tokio::time::Instant)>>,
 }
 
 /// Where a GetObject started, where it was to end (inclusive), and its `If-Match`.
@@ -67,6 +71,16 @@ impl FakeStore {
             first_part: None,
             checksum_fails: None,
             checksum_asked: Mutex::new(Vec::new()),
+            checksum_after: Duration::ZERO,
+            asked_at: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The same store, whose HeadObject with `ChecksumMode` takes `after` to answer.
+    pub(crate) fn answering_checksum_after(self, after: Duration) -> Self {
+        Self {
+            checksum_after: after,
+            ..self
         }
     }
 
@@ -190,7 +204,11 @@ impl ObjectStore for FakeStore {
             answer.first_part = self.first_part;
         }
         let failure = self.checksum_fails.clone();
-        Box::pin(async move { failure.map_or(Ok(answer), Err) })
+        let after = self.checksum_after;
+        Box::pin(async move {
+            tokio::time::sleep(after).await;
+            failure.map_or(Ok(answer), Err)
+        })
     }
 
     fn head<'a>(
@@ -225,6 +243,10 @@ impl ObjectStore for FakeStore {
             .lock()
             .unwrap()
             .push((from, to, if_match.map(str::to_string)));
+        self.asked_at
+            .lock()
+            .unwrap()
+            .push((from, tokio::time::Instant::now()));
         let step = self.opens.lock().unwrap().pop_front();
         Box::pin(async move {
             use std::sync::atomic::Ordering::SeqCst;

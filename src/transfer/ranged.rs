@@ -56,7 +56,15 @@ struct Shared<'l, L> {
     /// The parts whose bytes are all written (on disk once the file is synced).
     done: PartsDone,
     crcs: Crcs,
+    /// Open once the checksum S3 keeps is known (or none is to be asked, or asking failed),
+    /// or at the instant after which no part waits for it.
+    asked: (tokio::sync::watch::Receiver<bool>, tokio::time::Instant),
 }
+
+/// The longest the parts wait for the checksum's answer, from the download's start, before
+/// they start without it (and are read back at the end): a HeadObject that hangs does not
+/// stall the download.
+const ASK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl<L: Listener> Shared<'_, L> {
     fn wrote(&mut self, n: u64) {
@@ -170,23 +178,26 @@ impl Parts<'_> {
         };
         // No MD5 to check it by: the checksum S3 keeps, asked while the parts come.
         let by_md5 = transfer.md5_after().is_some();
+        let (answered, asked) = tokio::sync::watch::channel(by_md5);
         let shared = Mutex::new(Shared {
             transfer,
             listener,
             syncer: Syncer::new(self.file, self.part)?,
             done,
             crcs: Crcs::new(pieces.len()),
+            asked: (asked, tokio::time::Instant::now() + ASK_WAIT),
         });
         let mut first = Some(first).filter(|_| !pieces[0].is_complete());
         let ask = async {
             if by_md5 {
                 return Ok::<_, TransferError>(None);
             }
-            let stored = crcs::ask(self.s3, self.src, &etag).await?;
-            if let Some(stored) = &stored {
+            let stored = crcs::ask(self.s3, self.src, &etag).await;
+            if let Ok(Some(stored)) = &stored {
                 lock(&shared).crcs.known(stored);
             }
-            Ok(stored)
+            answered.send_replace(true);
+            stored
         };
         let rounds = self.rounds(&mut pieces, &mut first, &etag, &shared, renewal);
         let (outcome, stored) = futures_util::future::join(rounds, ask).await;
@@ -321,6 +332,13 @@ impl Parts<'_> {
         shared: &Mutex<Shared<'_, L>>,
     ) -> PartOutcome {
         let mut wrote = 0;
+        if body.is_none() {
+            // A part that starts once the checksum is known takes its CRCs as its bytes come,
+            // instead of being read back from the file at the end (a round trip or two now
+            // against reading back what the first round wrote: 456 MiB of a 1 GiB object).
+            let (mut asked, until) = lock(shared).asked.clone();
+            let _ = tokio::time::timeout_at(until, asked.wait_for(|known| *known)).await;
+        }
         let mut crc = lock(shared).crcs.take(i, piece);
         let stopped = self
             .stream_part(piece, body, etag, (shared, &mut crc), &mut wrote)
@@ -896,6 +914,48 @@ mod tests {
                 "{part}"
             );
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn parts_after_the_first_wait_for_the_checksums_answer_but_not_for_ever() {
+        use std::time::Duration;
+        let data = data();
+        let etag = "\"0123456789abcdef0123456789abcdef-4\"";
+        let value = composite_of(&data, 30);
+        let mut last = data.clone();
+        last[94] ^= 1;
+        // The answer in 1 s: no part but the first starts before it. In 10 s: they start
+        // after ASK_WAIT without it, and are read back (a corrupt byte is still caught).
+        for (after, start) in [(1, Duration::from_secs(1)), (10, super::ASK_WAIT)] {
+            for (bytes, ok) in [(&data, true), (&last, false)] {
+                let store = FakeStore::new(bytes.clone(), etag, [])
+                    .with_checksum(("CRC32C", &value), 30)
+                    .answering_checksum_after(Duration::from_secs(after));
+                let began = tokio::time::Instant::now();
+                let result = run(&store, SPLIT).await.0;
+                assert_eq!(result.is_ok(), ok, "{after} s: {result:?}");
+                let at = store.asked_at.lock().unwrap().clone();
+                assert_eq!((at.len(), at[0]), (10, (0, began)), "{after} s");
+                for (from, when) in &at[1..] {
+                    let waited = *when - began;
+                    assert!(
+                        waited >= start && waited < start + Duration::from_millis(200),
+                        "{after} s: part at {from} asked after {waited:?}"
+                    );
+                }
+            }
+        }
+        // An object with an MD5 to check it by asks no checksum, and waits for nothing.
+        let store = FakeStore::new(data.clone(), &md5_etag(&data), [])
+            .answering_checksum_after(Duration::from_secs(10));
+        let began = tokio::time::Instant::now();
+        assert_eq!(run(&store, SPLIT).await.0.unwrap(), 95);
+        let at = store.asked_at.lock().unwrap().clone();
+        assert!(
+            at.iter()
+                .all(|(_, when)| *when - began < Duration::from_millis(200)),
+            "{at:?}"
+        );
     }
 
     #[tokio::test(start_paused = true)]
