@@ -382,6 +382,9 @@ mod tests {
         let (a, b, c) = (part(0..1_000), part(1_000..2_000), part(2_000..2_500));
         assert!(stored.matches(&[a, b, c]));
         assert!(!stored.matches(&[a, c, b]), "out of order");
+        // The CRC of no bytes, where a part ends, is no part.
+        let nothing = Crc { crc: 0, len: 0 };
+        assert!(stored.matches(&[a, nothing, b, c, nothing]));
         // The right CRCs said of pieces that run over a part's end (the sizes still add up).
         let (long, short) = (Crc { len: 1_500, ..a }, Crc { len: 500, ..b });
         assert!(!stored.matches(&[long, short, c]));
