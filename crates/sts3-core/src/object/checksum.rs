@@ -252,14 +252,13 @@ impl PieceCrc {
         self.closed.iter().map(|c| c.len).sum::<u64>() + self.open
     }
 
-    /// Its CRCs, in order (none for no bytes).
+    /// Its CRCs, in order; the last is of the bytes after the last part's end it ran over
+    /// (maybe none: [`Stored::matches`] counts no part for it).
     pub fn into_crcs(mut self) -> Vec<Crc> {
-        if self.open > 0 {
-            self.closed.push(Crc {
-                crc: self.digest.finalize(),
-                len: self.open,
-            });
-        }
+        self.closed.push(Crc {
+            crc: self.digest.finalize(),
+            len: self.open,
+        });
         self.closed
     }
 }
@@ -378,6 +377,10 @@ mod tests {
         assert_eq!(crc.covered(), 1_200);
         let lens: Vec<u64> = crc.into_crcs().iter().map(|c| c.len).collect();
         assert_eq!(lens, [100, 1_000, 100], "cut at 1,000 and 2,000");
+        let mut crc = stored.piece_crc(1_000);
+        crc.update(&data[1_000..2_000]);
+        let lens: Vec<u64> = crc.into_crcs().iter().map(|c| c.len).collect();
+        assert_eq!(lens, [1_000, 0], "one part, and none after it");
         let part = |r: std::ops::Range<usize>| stored.crc_of(r.start as u64, &data[r]).unwrap()[0];
         let (a, b, c) = (part(0..1_000), part(1_000..2_000), part(2_000..2_500));
         assert!(stored.matches(&[a, b, c]));
