@@ -1,11 +1,9 @@
 //! A download in parts checked against the checksum S3 keeps of the object (see
 //! [`crate::object::checksum`]), when there is no MD5 to check it by. The checksum is asked
-//! while the first part comes, and the other parts wait for its answer (a round trip or two,
-//! at most `ranged::ASK_WAIT`); each part that starts once it is known computes its CRCs as
-//! its bytes go by (one for each of the checksum's parts it runs over, whatever the
-//! download's cut), and at the end only the parts that began before (the first, and any that
-//! did not wait long enough) and the ones an earlier download left are read back from the
-//! file.
+//! while the parts come, and no part waits for it: from its answer on, each part computes
+//! its CRCs as its bytes go by (one for each of the checksum's parts it runs over, whatever
+//! the download's cut), and at the end only the bytes that came before the answer (and the
+//! parts an earlier download left) are read back from the file.
 
 use super::{TransferError, changed_error, precondition_failed};
 use crate::aws::{ObjectStore, Source};
@@ -34,15 +32,18 @@ impl Crcs {
         self.stored = Some(stored.clone());
     }
 
-    /// The CRCs for part `i` to go on with from where it is: the ones it had, if they cover
-    /// what the part holds; new ones for a part that starts.
+    /// The CRCs for part `i` to go on with from where it is: the ones it had, if they reach
+    /// that far; else new ones from there (what it holds before is read back).
     pub(super) fn take(&mut self, i: usize, piece: Piece) -> Option<PieceCrc> {
-        let stored = self.stored.as_ref()?;
         match self.pieces[i].take() {
-            Some(crc) if crc.covered() == piece.got => Some(crc),
-            _ if piece.got == 0 => Some(stored.piece_crc(piece.from)),
-            _ => None,
+            Some(crc) if crc.next() == piece.next() => Some(crc),
+            _ => self.start_at(piece.next()),
         }
+    }
+
+    /// New CRCs from the object's byte `at`, once the checksum is known.
+    pub(super) fn start_at(&self, at: u64) -> Option<PieceCrc> {
+        self.stored.as_ref().map(|stored| stored.piece_crc(at))
     }
 
     /// Part `i`'s CRCs, once it stopped (whole or not).
@@ -93,18 +94,23 @@ pub(super) async fn check(
 /// (else it is read back).
 type ToCheck = Vec<(u64, u64, Option<Vec<Crc>>)>;
 
-/// What to check the checksum by: the download's pieces, each with its CRCs if they cover it
-/// whole.
+/// What to check the checksum by: the download's pieces, each with its CRCs if they run to
+/// its end (what they do not cover before is read back), else read back whole.
 fn to_check(crcs: Crcs, pieces: &[Piece]) -> ToCheck {
-    pieces
-        .iter()
-        .zip(crcs.pieces)
-        .map(|(p, crc)| {
-            let len = p.end - p.from;
-            let whole = crc.filter(|c| c.covered() == len);
-            (p.from, len, whole.map(PieceCrc::into_crcs))
-        })
-        .collect()
+    let mut ranges = Vec::with_capacity(pieces.len());
+    for (p, crc) in pieces.iter().zip(crcs.pieces) {
+        match crc.filter(|c| c.next() == p.end && c.from() >= p.from) {
+            Some(crc) => {
+                let from = crc.from();
+                if from > p.from {
+                    ranges.push((p.from, from - p.from, None));
+                }
+                ranges.push((from, p.end - from, Some(crc.into_crcs())));
+            }
+            None => ranges.push((p.from, p.end - p.from, None)),
+        }
+    }
+    ranges
 }
 
 /// Whether the pieces' CRCs (those not computed yet read from `file`) make `stored`.
@@ -148,7 +154,7 @@ mod tests {
     }
 
     #[test]
-    fn parts_take_a_crc_only_once_the_checksum_is_known_and_from_their_start() {
+    fn parts_take_crcs_once_the_checksum_is_known_from_where_they_are() {
         let mut crcs = Crcs::new(3);
         assert!(crcs.take(0, piece(0, 0)).is_none(), "not known yet");
         crcs.known(&stored("AAAAAA==", "FULL_OBJECT", 10));
@@ -158,10 +164,13 @@ mod tests {
         // Resumed where it broke: the same CRC goes on.
         let again = crcs.take(1, piece(10, 3)).expect("the CRC of its 3 bytes");
         assert_eq!(again.covered(), 3);
-        // A part that began before (bytes in, no CRC), or whose CRC is not of what it holds.
-        assert!(crcs.take(0, piece(0, 4)).is_none());
+        // A part that began before (bytes in, no CRC), or whose CRC is not of what it holds:
+        // new CRCs from where it is.
+        let late = crcs.take(0, piece(0, 4)).unwrap();
+        assert_eq!((late.from(), late.covered()), (4, 0));
         crcs.put(2, Some(again));
-        assert!(crcs.take(2, piece(20, 5)).is_none());
+        let other = crcs.take(2, piece(20, 5)).unwrap();
+        assert_eq!((other.from(), other.covered()), (25, 0));
         assert!(crcs.pieces[2].is_none(), "taken, and not put back");
     }
 
@@ -186,6 +195,30 @@ mod tests {
         assert_eq!(
             to_check(crcs, &pieces),
             [(0, 10, None), (10, 10, Some(value)), (20, 5, None)]
+        );
+        // CRCs that started on the way (the answer came while the part came, or it resumed
+        // without them): only what is before them is read back.
+        let mut crcs = Crcs::new(3);
+        assert!(crcs.start_at(13).is_none(), "not known yet");
+        crcs.known(&whole);
+        let mut late = crcs.start_at(13).unwrap();
+        late.update(&[7; 7]);
+        let value = late.clone().into_crcs();
+        crcs.put(1, Some(late));
+        let mut resumed = crcs.take(2, Piece { got: 2, ..last }).unwrap();
+        assert_eq!((resumed.from(), resumed.next()), (22, 22));
+        resumed.update(&[7; 3]);
+        let tail = resumed.clone().into_crcs();
+        crcs.put(2, Some(resumed));
+        assert_eq!(
+            to_check(crcs, &pieces),
+            [
+                (0, 10, None),
+                (10, 3, None),
+                (13, 7, Some(value)),
+                (20, 2, None),
+                (22, 3, Some(tail))
+            ]
         );
     }
 

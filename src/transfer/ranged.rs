@@ -56,15 +56,7 @@ struct Shared<'l, L> {
     /// The parts whose bytes are all written (on disk once the file is synced).
     done: PartsDone,
     crcs: Crcs,
-    /// Open once the checksum S3 keeps is known (or none is to be asked, or asking failed),
-    /// or at the instant after which no part waits for it.
-    asked: (tokio::sync::watch::Receiver<bool>, tokio::time::Instant),
 }
-
-/// The longest the parts wait for the checksum's answer, from the download's start, before
-/// they start without it (and are read back at the end): a HeadObject that hangs does not
-/// stall the download.
-const ASK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl<L: Listener> Shared<'_, L> {
     fn wrote(&mut self, n: u64) {
@@ -178,14 +170,12 @@ impl Parts<'_> {
         };
         // No MD5 to check it by: the checksum S3 keeps, asked while the parts come.
         let by_md5 = transfer.md5_after().is_some();
-        let (answered, asked) = tokio::sync::watch::channel(by_md5);
         let shared = Mutex::new(Shared {
             transfer,
             listener,
             syncer: Syncer::new(self.file, self.part)?,
             done,
             crcs: Crcs::new(pieces.len()),
-            asked: (asked, tokio::time::Instant::now() + ASK_WAIT),
         });
         let mut first = Some(first).filter(|_| !pieces[0].is_complete());
         let ask = async {
@@ -196,7 +186,6 @@ impl Parts<'_> {
             if let Ok(Some(stored)) = &stored {
                 lock(&shared).crcs.known(stored);
             }
-            answered.send_replace(true);
             stored
         };
         let rounds = self.rounds(&mut pieces, &mut first, &etag, &shared, renewal);
@@ -332,13 +321,6 @@ impl Parts<'_> {
         shared: &Mutex<Shared<'_, L>>,
     ) -> PartOutcome {
         let mut wrote = 0;
-        if body.is_none() {
-            // A part that starts once the checksum is known takes its CRCs as its bytes come,
-            // instead of being read back from the file at the end (a round trip or two now
-            // against reading back what the first round wrote: 456 MiB of a 1 GiB object).
-            let (mut asked, until) = lock(shared).asked.clone();
-            let _ = tokio::time::timeout_at(until, asked.wait_for(|known| *known)).await;
-        }
         let mut crc = lock(shared).crcs.take(i, piece);
         let stopped = self
             .stream_part(piece, body, etag, (shared, &mut crc), &mut wrote)
@@ -392,6 +374,11 @@ impl Parts<'_> {
                 return Ok(());
             }
             write_at(self.file, buf, *at).map_err(|e| Stop::Fatal(e.into()))?;
+            if crc.is_none() {
+                // The checksum's answer came while the part was under way: its CRCs start
+                // here, and only the bytes before are read back at the end.
+                *crc = lock(shared).crcs.start_at(*at);
+            }
             if let Some(crc) = crc.as_mut() {
                 crc.update(buf);
             }
@@ -917,45 +904,29 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn parts_after_the_first_wait_for_the_checksums_answer_but_not_for_ever() {
+    async fn no_part_waits_for_the_checksums_answer_and_what_came_before_it_is_read_back() {
         use std::time::Duration;
         let data = data();
         let etag = "\"0123456789abcdef0123456789abcdef-4\"";
         let value = composite_of(&data, 30);
-        let mut last = data.clone();
-        last[94] ^= 1;
-        // The answer in 1 s: no part but the first starts before it. In 10 s: they start
-        // after ASK_WAIT without it, and are read back (a corrupt byte is still caught).
-        for (after, start) in [(1, Duration::from_secs(1)), (10, super::ASK_WAIT)] {
-            for (bytes, ok) in [(&data, true), (&last, false)] {
-                let store = FakeStore::new(bytes.clone(), etag, [])
-                    .with_checksum(("CRC32C", &value), 30)
-                    .answering_checksum_after(Duration::from_secs(after));
-                let began = tokio::time::Instant::now();
-                let result = run(&store, SPLIT).await.0;
-                assert_eq!(result.is_ok(), ok, "{after} s: {result:?}");
-                let at = store.asked_at.lock().unwrap().clone();
-                assert_eq!((at.len(), at[0]), (10, (0, began)), "{after} s");
-                for (from, when) in &at[1..] {
-                    let waited = *when - began;
-                    assert!(
-                        waited >= start && waited < start + Duration::from_millis(200),
-                        "{after} s: part at {from} asked after {waited:?}"
-                    );
+        // A byte changed early and one late: the answer comes after the first, or after all.
+        for at in [3, 94] {
+            let mut bad = data.clone();
+            bad[at] ^= 1;
+            for after in [30, 10_000] {
+                for (bytes, ok) in [(&data, true), (&bad, false)] {
+                    let store = FakeStore::new(bytes.clone(), etag, [])
+                        .with_checksum(("CRC32C", &value), 30)
+                        .answering_checksum_after(Duration::from_millis(after));
+                    let began = tokio::time::Instant::now();
+                    let result = run(&store, SPLIT).await.0;
+                    assert_eq!(result.is_ok(), ok, "byte {at}, {after} ms: {result:?}");
+                    let at = store.asked_at.lock().unwrap().clone();
+                    let last = at.iter().map(|(_, when)| *when - began).max().unwrap();
+                    assert!(last < Duration::from_millis(200), "{after} ms: {at:?}");
                 }
             }
         }
-        // An object with an MD5 to check it by asks no checksum, and waits for nothing.
-        let store = FakeStore::new(data.clone(), &md5_etag(&data), [])
-            .answering_checksum_after(Duration::from_secs(10));
-        let began = tokio::time::Instant::now();
-        assert_eq!(run(&store, SPLIT).await.0.unwrap(), 95);
-        let at = store.asked_at.lock().unwrap().clone();
-        assert!(
-            at.iter()
-                .all(|(_, when)| *when - began < Duration::from_millis(200)),
-            "{at:?}"
-        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -252,6 +252,16 @@ impl PieceCrc {
         self.closed.iter().map(|c| c.len).sum::<u64>() + self.open
     }
 
+    /// The object's byte it started at.
+    pub fn from(&self) -> u64 {
+        self.at - self.covered()
+    }
+
+    /// The object's byte it takes in next.
+    pub fn next(&self) -> u64 {
+        self.at
+    }
+
     /// Its CRCs, in order; the last is of the bytes after the last part's end it ran over
     /// (maybe none: [`Stored::matches`] counts no part for it).
     pub fn into_crcs(mut self) -> Vec<Crc> {
@@ -375,6 +385,7 @@ mod tests {
         let mut crc = stored.piece_crc(900);
         crc.update(&data[900..2_100]);
         assert_eq!(crc.covered(), 1_200);
+        assert_eq!((crc.from(), crc.next()), (900, 2_100));
         let lens: Vec<u64> = crc.into_crcs().iter().map(|c| c.len).collect();
         assert_eq!(lens, [100, 1_000, 100], "cut at 1,000 and 2,000");
         let mut crc = stored.piece_crc(1_000);
