@@ -14,8 +14,7 @@ use std::fs::File;
 /// The checksum, once known, and each part's CRCs so far.
 pub(super) struct Crcs {
     stored: Option<Stored>,
-    /// Each part's CRCs, of the bytes it took in (none for a part that began before the
-    /// checksum was known).
+    /// Each part's CRCs, of the bytes it took in since the checksum was known (none before).
     pieces: Vec<Option<PieceCrc>>,
 }
 
@@ -90,8 +89,8 @@ pub(super) async fn check(
     }
 }
 
-/// Each piece's start, its length, and its CRCs when they were computed whole as it came
-/// (else it is read back).
+/// Ranges of the file, in order: where each starts, its length, and its CRCs when they were
+/// computed as its bytes came (else it is read back).
 type ToCheck = Vec<(u64, u64, Option<Vec<Crc>>)>;
 
 /// What to check the checksum by: the download's pieces, each with its CRCs if they run to

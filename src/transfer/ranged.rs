@@ -182,11 +182,11 @@ impl Parts<'_> {
             if by_md5 {
                 return Ok::<_, TransferError>(None);
             }
-            let stored = crcs::ask(self.s3, self.src, &etag).await;
-            if let Ok(Some(stored)) = &stored {
+            let stored = crcs::ask(self.s3, self.src, &etag).await?;
+            if let Some(stored) = &stored {
                 lock(&shared).crcs.known(stored);
             }
-            stored
+            Ok(stored)
         };
         let rounds = self.rounds(&mut pieces, &mut first, &etag, &shared, renewal);
         let (outcome, stored) = futures_util::future::join(rounds, ask).await;
@@ -374,19 +374,22 @@ impl Parts<'_> {
                 return Ok(());
             }
             write_at(self.file, buf, *at).map_err(|e| Stop::Fatal(e.into()))?;
-            if crc.is_none() {
-                // The checksum's answer came while the part was under way: its CRCs start
-                // here, and only the bytes before are read back at the end.
-                *crc = lock(shared).crcs.start_at(*at);
+            let n = buf.len() as u64;
+            {
+                let mut shared = lock(shared);
+                if crc.is_none() {
+                    // The checksum's answer came while the part was under way: its CRCs
+                    // start here, and only the bytes before are read back at the end.
+                    *crc = shared.crcs.start_at(*at);
+                }
+                shared.wrote(n);
             }
             if let Some(crc) = crc.as_mut() {
                 crc.update(buf);
             }
-            let n = buf.len() as u64;
             *at += n;
             *wrote += n;
             buf.clear();
-            lock(shared).wrote(n);
             Ok(())
         };
         loop {

@@ -348,7 +348,12 @@ impl PartsDone {
         let mut positive = |name: &str| field(name)?.parse().ok().filter(|n: &u64| *n > 0);
         let first = positive("part_size")?;
         let step = positive("step")?;
+        // A cut sts3 makes (see `Split::cut`): whole parts, no longer than it would; an
+        // edited step of 1 would be a piece a byte.
         let cut = Cut { first, step };
+        if step % first != 0 || step > first.max(MAX_STEP) {
+            return None;
+        }
         let done: Vec<usize> = field("done")?
             .split_whitespace()
             .map(str::parse)
@@ -498,6 +503,9 @@ mod tests {
             text.replace("parts 2", "parts 1"),
             text.replace("step 8388608\n", ""),
             text.replace("step 8388608", "step 0"),
+            text.replace("step 8388608", "step 1"),
+            text.replace("step 8388608", "step 8388609"),
+            text.replace("step 8388608", "step 134217728"),
             text.replace("done 0 1 2 7 127\n", ""),
             text.replace("127", "128"),
             text.replace("0 1 2", "0 2 2"),
