@@ -491,6 +491,14 @@ mod tests {
             marked.mark(i);
         }
         assert_eq!(marked.done, [0, 1, 2, 5, 7, 127, 200], "in order, once");
+        // A cut of 64 MiB pieces after an 8 MiB part (17 parts in all) reads back.
+        let longest = text
+            .replace("step 8388608", "step 67108864")
+            .replace(" 127\n", " 16\n");
+        assert_eq!(
+            PartsDone::parse(&longest).map(|d| (d.cut.step, d.done)),
+            Some((67_108_864, vec![0, 1, 2, 7, 16]))
+        );
         // None done yet reads back too.
         let none = PartsDone {
             done: Vec::new(),
@@ -505,7 +513,8 @@ mod tests {
             text.replace("step 8388608", "step 0"),
             text.replace("step 8388608", "step 1"),
             text.replace("step 8388608", "step 8388609"),
-            text.replace("step 8388608", "step 134217728"),
+            text.replace("step 8388608", "step 134217728")
+                .replace(" 127\n", "\n"),
             text.replace("done 0 1 2 7 127\n", ""),
             text.replace("127", "128"),
             text.replace("0 1 2", "0 2 2"),
