@@ -370,17 +370,20 @@ pub trait Listener {
 }
 
 /// Downloads `key` into `file`: an object larger than a part in ranged GETs `split.parallel`
-/// at once, each written at its offset; a smaller one (or `parallel` 1) as one stream. Returns
-/// the bytes written once they are all in and checked (the caller syncs and renames).
+/// at once, each written at its offset; a smaller one (or `parallel` 1) as one stream. `listed`:
+/// its size as a listing said it, if one did (a small object is then asked whole). Returns the
+/// bytes written once they are all in and checked (the caller syncs and renames).
 pub async fn save<L: Listener>(
     s3: &dyn ObjectStore,
-    src: Source<'_>,
+    (src, listed): (Source<'_>, Option<u64>),
     file: &mut PartFile,
     split: Split,
     renewal: &mut impl Renewal,
     listener: &mut L,
 ) -> Result<u64, TransferError> {
-    if split.parallel <= 1 {
+    // One stream when asked, or when the listing says it is no larger than a part: a whole
+    // answer carries the object's checksum, which the client checks as the bytes come.
+    if split.parallel <= 1 || listed.is_some_and(|size| !split.in_parts(size)) {
         file.start_over()?;
         let body = open(s3, src, (0, None), None, renewal).await?;
         return stream_into(s3, src, body, file, renewal, listener).await;
@@ -408,8 +411,10 @@ pub async fn save<L: Listener>(
     parts.download(first, resume, renewal, listener).await
 }
 
-/// Streams `body` and the rest of the object into `file`; one with no MD5 to check it by (put
-/// in parts, or encrypted) is then read back against the checksum S3 keeps, if it keeps one.
+/// Streams `body` and the rest of the object into `file`. Bytes the client checked against
+/// the object's checksum as they came are not hashed as well (and read back for their MD5 only
+/// if that check broke off with the stream); one with no MD5 to check it by (put in parts, or
+/// encrypted) is read back against the checksum S3 keeps, if it keeps one.
 async fn stream_into<L: Listener>(
     s3: &dyn ObjectStore,
     src: Source<'_>,
@@ -420,7 +425,22 @@ async fn stream_into<L: Listener>(
 ) -> Result<u64, TransferError> {
     let etag = body.etag.clone();
     let by_md5 = transfer_of(&body).checks_md5();
-    let n = stream(s3, src, body, file.writer(), renewal, listener).await?;
+    let streamed = stream(s3, src, body, file.writer(), renewal, listener, true).await?;
+    let n = streamed.n;
+    if streamed.checked {
+        return Ok(n);
+    }
+    if let Some(expected) = streamed.md5_after {
+        // Checked as it came until it broke off: the MD5 of all of it, read back.
+        file.writer().flush()?;
+        if md5_read_back(file.file()).await? != expected {
+            return Err(CheckError::Md5 {
+                etag: etag.unwrap_or_default(),
+            }
+            .into());
+        }
+        return Ok(n);
+    }
     let Some(etag) = etag.filter(|_| !by_md5) else {
         return Ok(n);
     };
@@ -462,11 +482,24 @@ pub async fn download<W: Write + ?Sized>(
     listener: &mut impl Listener,
 ) -> Result<u64, TransferError> {
     let body = open(s3, src, (0, None), None, renewal).await?;
-    stream(s3, src, body, out, renewal, listener).await
+    let streamed = stream(s3, src, body, out, renewal, listener, false).await?;
+    Ok(streamed.n)
+}
+
+/// How a stream of the object went.
+struct Streamed {
+    /// The bytes written.
+    n: u64,
+    /// The client checked all of them against the object's checksum as they came (the answer
+    /// carried one, and the stream never broke off).
+    checked: bool,
+    /// The MD5 they must have, when they were not hashed as they came.
+    md5_after: Option<[u8; 16]>,
 }
 
 /// Streams `body` (from the object's start) and the rest of the object after it into `out`,
-/// resuming where it broke off.
+/// resuming where it broke off. `read_back`: `out` can be read back, so bytes the client checks
+/// as they come are not hashed as well.
 async fn stream<W: Write + ?Sized>(
     s3: &dyn ObjectStore,
     src: Source<'_>,
@@ -474,8 +507,12 @@ async fn stream<W: Write + ?Sized>(
     out: &mut W,
     renewal: &mut impl Renewal,
     listener: &mut impl Listener,
-) -> Result<u64, TransferError> {
+    read_back: bool,
+) -> Result<Streamed, TransferError> {
     let mut transfer = transfer_of(&body);
+    if read_back && body.checked_by.is_some() {
+        transfer = transfer.unhashed();
+    }
     let mut resumes = 0;
     loop {
         let why = match body.next().await {
@@ -496,6 +533,17 @@ async fn stream<W: Write + ?Sized>(
             None if transfer.is_complete() => break,
             // The answer ended early (a server or proxy that closed cleanly).
             None => "the answer ended early".to_string(),
+            Some(Err(failure)) if failure.kind == ErrorKind::BadAnswer => {
+                let etag = crate::escape::printable(transfer.etag.as_deref().unwrap_or_default());
+                return Err(match body.checked_by {
+                    Some(checksum) => CheckError::Checksum {
+                        checksum: checksum.to_string(),
+                        etag: etag.into_owned(),
+                    }
+                    .into(),
+                    None => TransferError::Object(failure),
+                });
+            }
             Some(Err(failure)) => failure.message,
         };
         resumes += 1;
@@ -524,9 +572,25 @@ async fn stream<W: Write + ?Sized>(
             skip(&mut body, from).await?;
         }
     }
-    let n = transfer.received;
+    let streamed = Streamed {
+        n: transfer.received,
+        checked: resumes == 0 && body.checked_by.is_some(),
+        md5_after: transfer.md5_after(),
+    };
     transfer.check()?;
-    Ok(n)
+    Ok(streamed)
+}
+
+/// The MD5 of all `file` holds, read back in a blocking thread.
+async fn md5_read_back(file: &File) -> std::io::Result<[u8; 16]> {
+    use std::io::Seek as _;
+    let mut file = file.try_clone()?;
+    tokio::task::spawn_blocking(move || {
+        file.seek(std::io::SeekFrom::Start(0))?;
+        crate::object::download::md5_of(&file)
+    })
+    .await
+    .map_err(std::io::Error::other)?
 }
 
 /// The count and check of one stream of the object `body` begins.

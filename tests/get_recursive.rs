@@ -2,9 +2,10 @@
 //! path below it (a large one in ranged parts), byte-identical; a re-run fetches only what is
 //! missing and keeps what differs unless `--force`; `--include`/`--exclude` pick by the path
 //! below the folder; an expired token mid-folder is renewed once for every object in flight; a
-//! symbolic link inside the target folder is never written through; and keys that would leave
-//! the folder (`..`, empty parts; moto stores them, SeaweedFS does not) are refused, nothing is
-//! written outside.
+//! small object is asked whole and checked by the checksum its answer carries (a flipped bit is
+//! caught as such); a symbolic link inside the target folder is never written through; and keys
+//! that would leave the folder (`..`, empty parts; moto stores them, SeaweedFS does not) are
+//! refused, nothing is written outside.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -222,6 +223,56 @@ fn an_expired_token_mid_folder_is_renewed_once_for_every_object_in_flight() {
         "one refresh: {:#?}",
         proxy.log()
     );
+}
+
+#[test]
+fn small_objects_are_asked_whole_and_a_flipped_bit_is_caught_by_their_checksum() {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let prefix = format!(
+        "scratch/small-{}-{}/",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    );
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        ("one.bin", vec![1; 3000]),
+        ("two.bin", vec![2; 4000]),
+        ("three.bin", vec![3; 5000]),
+    ];
+    for (path, bytes) in &files {
+        let put = common::put_object(&format!("{prefix}{path}"), bytes.clone());
+        assert!(
+            put.checksum_crc32().is_some() || put.checksum_crc32_c().is_some(),
+            "the SDK's put keeps a checksum: {put:?}"
+        );
+    }
+    let s = service();
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    // The listing passes; one GetObject's body has a bit flipped under the right length.
+    proxy.set(|f| f.s3_script.extend([S3Step::Pass, S3Step::Corrupt]));
+    let dir = tempfile::tempdir().unwrap();
+    let out = get_tree(&proxy.url, &prefix, dir.path(), &[]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(proxy.count("corrupt"), 1, "{:#?}", proxy.log());
+    assert!(
+        stderr.contains("the bytes do not match the object's CRC32")
+            && stderr.contains("checksum S3 keeps (its ETag \"")
+            && stderr.contains("the download is corrupt"),
+        "{stderr}"
+    );
+    // Each asked whole: no range, so the answer carries the checksum.
+    let gets: Vec<String> = proxy
+        .log()
+        .into_iter()
+        .filter(|l| l.starts_with("GET ") && l.contains(".bin"))
+        .collect();
+    assert_eq!(gets.len(), 3, "{gets:#?}");
+    assert!(gets.iter().all(|l| !l.contains("range=")), "{gets:#?}");
+    // The two others are saved; the corrupt one is not, and left no .part. A re-run gets it.
+    assert_eq!(saved(dir.path()).len(), 2, "{:?}", saved(dir.path()));
+    let out = get_tree(&proxy.url, &prefix, dir.path(), &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(saved(dir.path()), expected(&files));
 }
 
 #[test]

@@ -162,7 +162,7 @@ async fn save_one(
     let mut heard = Heard { shared, told: 0 };
     let result = tree::fetch_into(
         s3,
-        crate::transfer::Source::latest(bucket, key),
+        (crate::transfer::Source::latest(bucket, key), size),
         file,
         split,
         &mut renewing,

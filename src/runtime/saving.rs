@@ -38,9 +38,16 @@ pub(super) async fn save(
         tx: tx.clone(),
         last: None,
     };
-    let n = transfer::save(s3, src, &mut file, split, &mut renewal, &mut progress)
-        .await
-        .map_err(|e| transfer::kept_note(e.to_string(), part))?;
+    let n = transfer::save(
+        s3,
+        (src, None),
+        &mut file,
+        split,
+        &mut renewal,
+        &mut progress,
+    )
+    .await
+    .map_err(|e| transfer::kept_note(e.to_string(), part))?;
     file.finish()?;
     Ok(n)
 }

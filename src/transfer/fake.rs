@@ -46,6 +46,9 @@ pub(crate) struct FakeStore {
     checksum_after: Duration,
     /// When each GetObject was asked (from where), in the order they were.
     pub(crate) asked_at: Mutex<Vec<(u64, tokio::time::Instant)>>,
+    /// The checksum its whole answers carry for the client to check the bytes against, and
+    /// whether they match it (else the body ends with the client's failure).
+    whole_checksum: Option<(&'static str, bool)>,
 }
 
 /// Where a GetObject started, where it was to end (inclusive), and its `If-Match`.
@@ -73,6 +76,17 @@ impl FakeStore {
             checksum_asked: Mutex::new(Vec::new()),
             checksum_after: Duration::ZERO,
             asked_at: Mutex::new(Vec::new()),
+            whole_checksum: None,
+        }
+    }
+
+    /// The same store, whose whole answers carry its `checksum` for the client to check the
+    /// bytes against as they come: they match it, or (`matches` false) the body ends with the
+    /// client's failure, as when a bit flipped on the way.
+    pub(crate) fn checked_whole_by(self, checksum: &'static str, matches: bool) -> Self {
+        Self {
+            whole_checksum: Some((checksum, matches)),
+            ..self
         }
     }
 
@@ -273,6 +287,8 @@ impl ObjectStore for FakeStore {
                     Some(416),
                 ));
             }
+            // Only an answer to a GetObject of all of it carries a checksum.
+            let checked = self.whole_checksum.filter(|_| (from, to) == (0, None));
             // A server that ignores Range sends all of it from the start.
             let (from, to) = if self.ignores_ranges {
                 (0, None)
@@ -292,8 +308,17 @@ impl ObjectStore for FakeStore {
                     None,
                     "connection reset",
                 )));
+            } else if let Some((_, false)) = checked {
+                chunks.push(Err(AwsFailure::new(
+                    ErrorKind::BadAnswer,
+                    None,
+                    "the bytes do not match the object's checksum",
+                )));
             }
-            let body = ObjectBody::of_chunks(size, Some(etag), from, chunks).ending_at(end);
+            let mut body = ObjectBody::of_chunks(size, Some(etag), from, chunks).ending_at(end);
+            if let Some((checksum, _)) = checked {
+                body = body.checked_by(checksum);
+            }
             Ok(if self.encrypted {
                 body.encrypted()
             } else {

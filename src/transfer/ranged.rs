@@ -14,7 +14,7 @@ use super::{
 use crate::aws::{ObjectBody, ObjectStore};
 use crate::failure::AwsFailure;
 use crate::object::checksum::PieceCrc;
-use crate::object::download::{PartsDone, Piece, Split, Transfer, md5_of};
+use crate::object::download::{PartsDone, Piece, Split, Transfer};
 use futures_util::StreamExt as _;
 use futures_util::stream::FuturesUnordered;
 use std::fs::File;
@@ -212,11 +212,7 @@ impl Parts<'_> {
         }
         transfer.clone().check()?;
         if by_md5 {
-            let file = self.file.try_clone()?;
-            let digest = tokio::task::spawn_blocking(move || md5_of(&file))
-                .await
-                .map_err(std::io::Error::other)??;
-            transfer.check_digest(digest)?;
+            transfer.check_digest(super::md5_read_back(self.file).await?)?;
         } else if let Some(stored) = stored? {
             crcs::check(stored, crcs, &pieces, self.file, &etag).await?;
         }
@@ -524,13 +520,22 @@ mod tests {
         store: &FakeStore,
         split: Split,
     ) -> (Result<u64, TransferError>, Vec<u8>, Renewals, Heard) {
+        run_listed(store, split, None).await
+    }
+
+    /// [`run`], of an object a listing said is `listed` bytes.
+    async fn run_listed(
+        store: &FakeStore,
+        split: Split,
+        listed: Option<u64>,
+    ) -> (Result<u64, TransferError>, Vec<u8>, Renewals, Heard) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("o.bin");
         let mut file = PartFile::create(&path).unwrap();
         let (mut renewals, mut heard) = (Renewals::default(), Heard::default());
         let result = save(
             store,
-            super::super::Source::latest("b", "o.bin"),
+            (super::super::Source::latest("b", "o.bin"), listed),
             &mut file,
             split,
             &mut renewals,
@@ -617,6 +622,111 @@ mod tests {
         let (result, written, ..) = run(&store, one).await;
         assert_eq!((result.unwrap(), written), (95, data));
         assert_eq!(store.asked(), [(0, None, None)], "no range: all of it");
+    }
+
+    /// A store of [`data`] under the ETag of other bytes (an MD5 they fail), whose whole
+    /// answers carry a CRC32C the bytes match or not.
+    fn checked_store(matches: bool, steps: Vec<OpenStep>) -> FakeStore {
+        FakeStore::new(data(), &md5_etag(b"other"), steps).checked_whole_by("CRC32C", matches)
+    }
+
+    fn is_md5_error(result: &Result<u64, TransferError>) -> bool {
+        matches!(result, Err(TransferError::Check(CheckError::Md5 { .. })))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_listed_small_object_is_asked_whole_and_checked_by_its_checksum_not_hashed_again() {
+        let small = Split {
+            part_size: 95,
+            ..SPLIT
+        };
+        // Listed at no more than a part: asked whole, the client's check is the check (the
+        // ETag's MD5, which these bytes fail, is not computed), and no HeadObject is needed.
+        let store = checked_store(true, vec![]);
+        let (result, written, ..) = run_listed(&store, small, Some(95)).await;
+        assert_eq!((result.unwrap(), written), (95, data()));
+        assert_eq!(store.asked(), [(0, None, None)]);
+        assert!(store.checksum_asked.lock().unwrap().is_empty());
+        // Bytes that do not match it: corrupt, named by the checksum.
+        let store = checked_store(false, vec![]);
+        let (result, ..) = run_listed(&store, small, Some(95)).await;
+        let Err(TransferError::Check(e @ CheckError::Checksum { .. })) = result else {
+            panic!("{result:?}");
+        };
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "the bytes do not match the object's CRC32C checksum S3 keeps (its ETag {}); the download is corrupt",
+                md5_etag(b"other")
+            )
+        );
+        // Not listed: the first part's range, which carries no checksum, so the MD5 is the
+        // check (and fails); listed larger than a part: in parts, as before.
+        let store = checked_store(true, vec![]);
+        let (result, ..) = run_listed(&store, small, None).await;
+        assert!(is_md5_error(&result), "{result:?}");
+        assert_eq!(store.asked(), [(0, Some(94), None)]);
+        let store = checked_store(true, vec![]);
+        let (result, ..) = run_listed(&store, small, Some(96)).await;
+        assert!(is_md5_error(&result), "{result:?}");
+        assert_eq!(store.asked(), [(0, Some(94), None)]);
+        // Listed small, answered whole without a checksum: hashed as it comes.
+        let store = FakeStore::new(data(), &md5_etag(b"other"), []);
+        let (result, ..) = run_listed(&store, small, Some(95)).await;
+        assert!(is_md5_error(&result), "{result:?}");
+        assert_eq!(store.asked(), [(0, None, None)]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_checked_stream_that_breaks_off_is_read_back_for_its_md5() {
+        let small = Split {
+            part_size: 95,
+            ..SPLIT
+        };
+        let cut = || {
+            vec![OpenStep::Body {
+                cut_after: Some(40),
+            }]
+        };
+        // The resumed range carries no checksum: the whole file's MD5 is read back, and
+        // these bytes fail it.
+        let store = checked_store(true, cut());
+        let (result, ..) = run_listed(&store, small, Some(95)).await;
+        assert!(is_md5_error(&result), "{result:?}");
+        let etag = md5_etag(b"other");
+        assert_eq!(
+            store.asked(),
+            [(0, None, None), (40, None, Some(etag))],
+            "resumed where it broke off"
+        );
+        // Under its own MD5: read back, and saved.
+        let data = data();
+        let store =
+            FakeStore::new(data.clone(), &md5_etag(&data), cut()).checked_whole_by("CRC32C", true);
+        let (result, written, ..) = run_listed(&store, small, Some(95)).await;
+        assert_eq!((result.unwrap(), written), (95, data));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stream_that_cannot_be_read_back_is_hashed_even_when_checked() {
+        for (matches, what) in [(true, "the MD5"), (false, "the checksum")] {
+            let store = checked_store(matches, vec![]);
+            let mut out = Vec::new();
+            let result = super::super::download(
+                &store,
+                super::super::Source::latest("b", "o.bin"),
+                &mut out,
+                &mut Renewals::default(),
+                &mut Heard::default(),
+            )
+            .await;
+            let caught = match result {
+                Err(TransferError::Check(CheckError::Md5 { .. })) => "the MD5",
+                Err(TransferError::Check(CheckError::Checksum { .. })) => "the checksum",
+                _ => "nothing",
+            };
+            assert_eq!(caught, what);
+        }
     }
 
     #[tokio::test(start_paused = true)]
@@ -977,7 +1087,7 @@ mod tests {
         let mut heard = Heard::default();
         let result = save(
             store,
-            super::super::Source::latest("b", "o.bin"),
+            (super::super::Source::latest("b", "o.bin"), None),
             &mut file,
             split,
             renewal,

@@ -86,18 +86,20 @@ pub async fn create_part(path: &Path) -> Result<PartFile, String> {
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Downloads `key` into `file`, then syncs and renames it in a blocking thread; the bytes
-/// written, or why not (the `.part` removed, unless the next download of it resumes it).
+/// Downloads `key` (of the size the listing said) into `file`, then syncs and renames it in a
+/// blocking thread; the bytes written, or why not (the `.part` removed, unless the next
+/// download of it resumes it).
 pub async fn fetch_into(
     s3: &dyn ObjectStore,
-    src: super::Source<'_>,
+    listed: (super::Source<'_>, u64),
     mut file: PartFile,
     split: Split,
     renewal: &mut impl Renewal,
     listener: &mut impl Listener,
 ) -> Result<u64, String> {
     let part = file.part().to_path_buf();
-    match save(s3, src, &mut file, split, renewal, listener).await {
+    let (src, size) = listed;
+    match save(s3, (src, Some(size)), &mut file, split, renewal, listener).await {
         Ok(n) => {
             let finished = blocking(move || file.finish()).await.map(|()| n);
             if finished.is_err() {
@@ -241,7 +243,7 @@ mod tests {
         assert!(dir.path().join("o.bin.part").exists());
         let got = super::fetch_into(
             &store,
-            crate::transfer::Source::latest("b", "o.bin"),
+            (crate::transfer::Source::latest("b", "o.bin"), 20),
             file,
             split,
             &mut GiveUp,
@@ -261,7 +263,7 @@ mod tests {
         let file = super::create_part(&other).await.unwrap();
         let got = super::fetch_into(
             &store,
-            crate::transfer::Source::latest("b", "p.bin"),
+            (crate::transfer::Source::latest("b", "p.bin"), 20),
             file,
             split,
             &mut GiveUp,

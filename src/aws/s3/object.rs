@@ -26,6 +26,10 @@ pub struct ObjectBody {
     pub end: u64,
     /// Encrypted with SSE-KMS or SSE-C: its ETag is no MD5 of its bytes.
     pub encrypted: bool,
+    /// The checksum of the whole object the client checks these bytes against as they come
+    /// (`"CRC32C"`, …; only a whole answer carries one): when they do not match it, the body
+    /// ends with a [`ErrorKind::BadAnswer`] failure instead of its end.
+    pub checked_by: Option<&'static str>,
     body: Chunks,
 }
 
@@ -64,7 +68,19 @@ impl ObjectBody {
             from,
             end: size,
             encrypted: false,
+            checked_by: None,
             body: Box::pin(futures_util::stream::iter(chunks)),
+        }
+    }
+
+    /// The same body, checked as it comes against the object's `checksum` (the fake's last
+    /// chunk says whether the bytes matched it).
+    #[cfg(feature = "testing")]
+    #[must_use]
+    pub fn checked_by(self, checksum: &'static str) -> Self {
+        Self {
+            checked_by: Some(checksum),
+            ..self
         }
     }
 
@@ -86,12 +102,20 @@ impl ObjectBody {
     }
 }
 
-/// A connection's body as chunks; one that breaks off is a `Network` failure.
+/// A connection's body as chunks; one that breaks off is a `Network` failure, one whose bytes
+/// do not match the checksum the client checks them against a `BadAnswer`.
 fn chunks_of(body: ByteStream, place: String) -> Chunks {
     Box::pin(futures_util::stream::unfold(
         (body, place),
         |(mut body, place)| async move {
             let chunk = body.next().await?.map_err(|e| {
+                if is_checksum_mismatch(&e) {
+                    return AwsFailure::new(
+                        ErrorKind::BadAnswer,
+                        None,
+                        format!("the bytes from {place} do not match the object's checksum"),
+                    );
+                }
                 AwsFailure::new(
                     ErrorKind::Network,
                     None,
@@ -101,6 +125,15 @@ fn chunks_of(body: ByteStream, place: String) -> Chunks {
             Some((chunk, (body, place)))
         },
     ))
+}
+
+/// Whether a body's error is the client's checksum check failing (at the body's end), not the
+/// connection.
+fn is_checksum_mismatch(e: &(dyn std::error::Error + 'static)) -> bool {
+    std::iter::successors(Some(e), |e| e.source()).any(|e| {
+        e.downcast_ref::<aws_smithy_checksums::body::validate::Error>()
+            .is_some()
+    })
 }
 
 /// `chunks`, holding `permit` until they are dropped.
@@ -313,6 +346,12 @@ impl S3Browser {
         if let Some(etag) = if_match {
             call = call.if_match(etag);
         }
+        let whole = from == 0 && to.is_none();
+        if whole {
+            // Its checksum, checked by the client as the bytes come (S3 sends it only when
+            // asked, and only for a whole answer).
+            call = call.checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled);
+        }
         let out = call
             .send()
             .await
@@ -338,8 +377,20 @@ impl S3Browser {
                     | aws_sdk_s3::types::ServerSideEncryption::AwsKmsDsse
             )
         });
+        let checked_by = if whole && !ranged {
+            checked_by(&[
+                ("CRC64NVME", out.checksum_crc64_nvme()),
+                ("CRC32C", out.checksum_crc32_c()),
+                ("CRC32", out.checksum_crc32()),
+                ("SHA1", out.checksum_sha1()),
+                ("SHA256", out.checksum_sha256()),
+            ])
+        } else {
+            None
+        };
         Ok(ObjectBody {
             encrypted: kms || out.sse_customer_algorithm().is_some(),
+            checked_by,
             size,
             etag: out.e_tag().map(str::to_string),
             from,
@@ -415,6 +466,17 @@ impl S3Browser {
 }
 
 /// The checksums a HeadObject answered, by algorithm.
+/// The checksum the client checks a whole answer's bytes against, of those it carries
+/// (`(name, value)` in the order the client looks for them): the first one there, unless that
+/// is a checksum of parts (`…-N`), which the client cannot check (then none is).
+fn checked_by(sent: &[(&'static str, Option<&str>)]) -> Option<&'static str> {
+    let (name, value) = sent.iter().find_map(|(n, v)| Some((*n, (*v)?)))?;
+    let of_parts = value
+        .rsplit_once('-')
+        .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    (!of_parts).then_some(name)
+}
+
 fn checksums_of(
     out: &aws_sdk_s3::operation::head_object::HeadObjectOutput,
 ) -> Vec<(String, String)> {
@@ -437,6 +499,31 @@ mod tests {
         assert_eq!(super::total_of(Some("bytes 0-99/1234")), Some(1234));
         assert_eq!(super::total_of(Some("bytes 0-99/*")), None);
         assert_eq!(super::total_of(None), None);
+    }
+
+    #[test]
+    fn a_whole_answer_is_checked_by_the_first_checksum_it_carries_unless_that_is_of_parts() {
+        use super::checked_by;
+        assert_eq!(checked_by(&[("CRC64NVME", None), ("CRC32C", None)]), None);
+        assert_eq!(
+            checked_by(&[("CRC64NVME", None), ("CRC32C", Some("eXPfUA=="))]),
+            Some("CRC32C")
+        );
+        assert_eq!(
+            checked_by(&[
+                ("CRC64NVME", Some("AAAAAAAAAAA=")),
+                ("CRC32C", Some("eXPfUA=="))
+            ]),
+            Some("CRC64NVME")
+        );
+        // A checksum of 3 parts: the client checks none, even if another is there.
+        assert_eq!(
+            checked_by(&[("CRC32C", Some("eXPfUA==-3")), ("CRC32", Some("AAAAAA=="))]),
+            None
+        );
+        // A dash in base64 is not one (no digits after it), nor is a trailing dash.
+        assert_eq!(checked_by(&[("SHA1", Some("ab-cd="))]), Some("SHA1"));
+        assert_eq!(checked_by(&[("SHA1", Some("abcd-"))]), Some("SHA1"));
     }
 
     #[test]

@@ -272,7 +272,10 @@ impl Job<'_, '_> {
         };
         let result = tree::fetch_into(
             self.s3 as &dyn ObjectStore,
-            transfer::Source::latest(self.bucket, &entry.key),
+            (
+                transfer::Source::latest(self.bucket, &entry.key),
+                entry.size,
+            ),
             file,
             self.split,
             &mut renew,

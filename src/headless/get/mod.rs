@@ -250,7 +250,7 @@ async fn save(
     split: Split,
 ) -> Result<u64, CommandError> {
     engine(session, src, async |s3, renewal, progress| {
-        transfer::save(s3, src, file, split, renewal, progress).await
+        transfer::save(s3, (src, None), file, split, renewal, progress).await
     })
     .await
 }

@@ -139,6 +139,15 @@ impl Transfer {
         }
     }
 
+    /// The same download, of bytes the client checks against the object's whole checksum as
+    /// they come: they are not hashed as well. Should that check be lost (a stream resumed by
+    /// range, whose answer carries no checksum), [`Transfer::md5_after`] says what the file's
+    /// MD5 must be.
+    #[must_use]
+    pub fn unhashed(self) -> Self {
+        Self { md5: None, ..self }
+    }
+
     /// A download whose bytes come in parts, out of order: they are counted, not hashed as
     /// they come; [`Transfer::md5_after`] says what the whole file's MD5 must be.
     pub fn in_parts(size: u64, etag: Option<String>) -> Self {
@@ -672,6 +681,25 @@ mod tests {
 
     /// `hello world`'s MD5, as S3 quotes a single-part object's ETag.
     const HELLO_WORLD: &str = "\"5eb63bbbe01eeed093cb22bb8f5acdc3\"";
+
+    #[test]
+    fn bytes_checked_as_they_come_are_not_hashed_and_their_md5_is_there_to_read_back() {
+        let mut t = Transfer::new(11, Some(HELLO_WORLD.into())).unhashed();
+        assert!(!t.checks_md5());
+        t.received(b"hello there");
+        assert_eq!(
+            t.md5_after(),
+            Some(<[u8; 16]>::from(Md5::digest(b"hello world"))),
+            "the MD5 a read-back must find"
+        );
+        assert!(t.check_digest(Md5::digest(b"hello there").into()).is_err());
+        assert_eq!(t.check(), Ok(()), "only the size is checked as they come");
+        // An encrypted object's stays unchecked by MD5, read back or not.
+        let kms = Transfer::new(11, Some(HELLO_WORLD.into()))
+            .encrypted()
+            .unhashed();
+        assert_eq!(kms.md5_after(), None);
+    }
 
     #[test]
     fn a_download_in_parts_is_counted_as_it_comes_and_its_md5_checked_after() {
