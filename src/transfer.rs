@@ -107,14 +107,40 @@ impl PartFile {
     /// Flushes and syncs the `.part`, then renames it to the target, which must be a regular
     /// file if it exists: a link, a device or a FIFO is never replaced.
     pub fn finish(self) -> Result<(), String> {
+        let written = self.written()?;
+        written.file.sync_all().map_err(|e| written.cannot(&e))?;
+        written.rename()
+    }
+
+    /// Flushes what is buffered into the `.part`: all its bytes are written, not yet synced.
+    pub fn written(self) -> Result<Written, String> {
         let Self {
             path, part, writer, ..
         } = self;
-        writer
-            .into_inner()
-            .map_err(std::io::IntoInnerError::into_error)
-            .and_then(|f| f.sync_all())
-            .map_err(|e| format!("cannot write {}: {e}", part.display()))?;
+        match writer.into_inner() {
+            Ok(file) => Ok(Written { path, part, file }),
+            Err(e) => Err(format!("cannot write {}: {}", part.display(), e.error())),
+        }
+    }
+}
+
+/// A `.part` whose bytes are all written, to be synced to disk and then renamed.
+pub struct Written {
+    path: PathBuf,
+    part: PathBuf,
+    file: File,
+}
+
+impl Written {
+    /// `e`, which befell the `.part`, as said.
+    fn cannot(&self, e: &std::io::Error) -> String {
+        format!("cannot write {}: {e}", self.part.display())
+    }
+
+    /// Renames the `.part`, on disk now, to the target, which must be a regular file if it
+    /// exists: a link, a device or a FIFO is never replaced.
+    pub fn rename(self) -> Result<(), String> {
+        let Self { path, part, .. } = self;
         if let Some(found) = found_at(&path).filter(|f| *f != Found::File) {
             return Err(format!(
                 "{} is {} now, not a file; sts3 never replaces one (the download was not kept)",

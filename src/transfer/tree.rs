@@ -5,10 +5,12 @@
 //! asked, and the bytes through the download engine into the file's own `.part`, created,
 //! synced and renamed in a blocking thread so the other objects' bytes keep coming meanwhile.
 
-use super::{Listener, PartFile, Renewal, found_at, save};
+use super::{Listener, PartFile, Renewal, Written, found_at, save};
 use crate::aws::ObjectStore;
 use crate::object::download::Split;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use tokio::sync::oneshot;
 
 /// Where one object of a folder download goes, and whether it needs fetching.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,9 +88,9 @@ pub async fn create_part(path: &Path) -> Result<PartFile, String> {
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Downloads `key` (of the size the listing said) into `file`, then syncs and renames it in a
-/// blocking thread; the bytes written, or why not (the `.part` removed, unless the next
-/// download of it resumes it).
+/// Downloads `key` (of the size the listing said) into `file`, then syncs it with the other
+/// files waiting and renames it; the bytes written, or why not (the `.part` removed, unless the
+/// next download of it resumes it).
 pub async fn fetch_into(
     s3: &dyn ObjectStore,
     listed: (super::Source<'_>, u64),
@@ -101,14 +103,110 @@ pub async fn fetch_into(
     let (src, size) = listed;
     match save(s3, (src, Some(size)), &mut file, split, renewal, listener).await {
         Ok(n) => {
-            let finished = blocking(move || file.finish()).await.map(|()| n);
-            if finished.is_err() {
+            let landed = match file.written() {
+                Ok(written) => land(written).await.map(|()| n),
+                Err(why) => Err(why),
+            };
+            if landed.is_err() {
                 super::discard(&part);
             }
-            finished
+            landed
         }
         Err(e) => Err(super::kept_note(e.to_string(), &part)),
     }
+}
+
+/// A file waiting to be synced and renamed, and who hears how that went.
+type Waiting = (Written, oneshot::Sender<Result<(), String>>);
+
+/// The files of folder downloads whose bytes are all written, waiting to be synced to disk and
+/// renamed; and the turn to sync them, which one waiting file at a time takes for all.
+struct Landing {
+    waiting: Mutex<Vec<Waiting>>,
+    turn: tokio::sync::Mutex<()>,
+}
+
+static LANDING: Landing = Landing {
+    waiting: Mutex::new(Vec::new()),
+    turn: tokio::sync::Mutex::const_new(()),
+};
+
+/// Syncs `written` to disk, then renames it. The files waiting are synced together (one
+/// `syncfs` for all those on a file system, where an `fsync` each cost a folder of small objects
+/// a fifth of its time): the first to get the turn syncs every file waiting then, the others
+/// find theirs done or take the next turn. A file is renamed only once on disk, so a re-run,
+/// which takes a file of the object's size as complete, never finds one a power cut emptied.
+async fn land(written: Written) -> Result<(), String> {
+    let (tx, mut landed) = oneshot::channel();
+    lock(&LANDING.waiting).push((written, tx));
+    let _turn = LANDING.turn.lock().await;
+    if let Ok(landed) = landed.try_recv() {
+        // Synced and renamed with those of the turn before.
+        return landed;
+    }
+    let batch = std::mem::take(&mut *lock(&LANDING.waiting));
+    // Not cancelled with this task: the batch's files are answered whatever becomes of it.
+    let _ = tokio::task::spawn_blocking(move || land_all(batch, sync_each_once)).await;
+    landed
+        .await
+        .unwrap_or_else(|_| Err("the download was stopped before it was saved".into()))
+}
+
+/// Syncs every file of `batch` with `sync` (each file system once), then renames each file that
+/// is on disk, and tells each one's waiter how it went.
+fn land_all(batch: Vec<Waiting>, sync: impl FnOnce(&[&std::fs::File]) -> Vec<std::io::Result<()>>) {
+    let files: Vec<&std::fs::File> = batch.iter().map(|(written, _)| &written.file).collect();
+    let synced = sync(&files);
+    for ((written, tx), synced) in batch.into_iter().zip(synced) {
+        let landed = match synced {
+            Ok(()) => written.rename(),
+            Err(e) => Err(written.cannot(&e)),
+        };
+        let _ = tx.send(landed);
+    }
+}
+
+/// Whether each of `files` is on disk: one `syncfs` for each file system they are on (which
+/// reports an error that befell any file of it since the file was opened); a file whose file
+/// system cannot be told is synced on its own.
+#[cfg(target_os = "linux")]
+fn sync_each_once(files: &[&std::fs::File]) -> Vec<std::io::Result<()>> {
+    sync_by_file_system(files, |file| {
+        rustix::fs::syncfs(file).map_err(rustix::io::Errno::raw_os_error)
+    })
+}
+
+/// Whether each of `files` is on disk, `syncfs` (answering an error number) called once for
+/// each file system; a file whose file system cannot be told is synced on its own.
+#[cfg(target_os = "linux")]
+fn sync_by_file_system(
+    files: &[&std::fs::File],
+    mut syncfs: impl FnMut(&std::fs::File) -> Result<(), i32>,
+) -> Vec<std::io::Result<()>> {
+    use std::collections::HashMap;
+    use std::os::unix::fs::MetadataExt as _;
+    // Each file system synced so far, and how (the system's error number).
+    let mut synced: HashMap<u64, Result<(), i32>> = HashMap::new();
+    files
+        .iter()
+        .map(|file| {
+            let Ok(dev) = file.metadata().map(|m| m.dev()) else {
+                return file.sync_all();
+            };
+            let once = synced.entry(dev).or_insert_with(|| syncfs(file));
+            once.map_err(std::io::Error::from_raw_os_error)
+        })
+        .collect()
+}
+
+/// Whether each of `files` is on disk (synced one by one where there is no `syncfs`).
+#[cfg(not(target_os = "linux"))]
+fn sync_each_once(files: &[&std::fs::File]) -> Vec<std::io::Result<()>> {
+    files.iter().map(|f| f.sync_all()).collect()
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// `work`'s answer, run in a blocking thread.
@@ -285,5 +383,93 @@ mod tests {
             why.starts_with(&format!("cannot write {}: ", missing.display())),
             "{why}"
         );
+    }
+
+    /// A new `.part` for `dir/name` holding `bytes`, written.
+    fn written(dir: &Path, name: &str, bytes: &[u8]) -> super::Written {
+        let mut file = crate::transfer::PartFile::create(&dir.join(name)).unwrap();
+        std::io::Write::write_all(file.writer(), bytes).unwrap();
+        file.written().unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn files_written_at_once_are_each_synced_and_renamed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut landing = tokio::task::JoinSet::new();
+        for i in 0..64 {
+            let w = written(dir.path(), &format!("f{i}"), format!("file {i}").as_bytes());
+            landing.spawn(super::land(w));
+        }
+        while let Some(landed) = landing.join_next().await {
+            assert_eq!(landed.unwrap(), Ok(()));
+        }
+        for i in 0..64 {
+            let got = std::fs::read(dir.path().join(format!("f{i}"))).unwrap();
+            assert_eq!(got, format!("file {i}").as_bytes());
+        }
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            64,
+            "no .part"
+        );
+    }
+
+    #[test]
+    fn a_file_not_on_disk_is_not_renamed_and_its_failure_names_its_part() {
+        let dir = tempfile::tempdir().unwrap();
+        let (tx_a, mut rx_a) = tokio::sync::oneshot::channel();
+        let (tx_b, mut rx_b) = tokio::sync::oneshot::channel();
+        let batch = vec![
+            (written(dir.path(), "a", b"a"), tx_a),
+            (written(dir.path(), "b", b"b"), tx_b),
+        ];
+        super::land_all(batch, |files| {
+            assert_eq!(files.len(), 2);
+            vec![Ok(()), Err(std::io::Error::from_raw_os_error(5))]
+        });
+        assert_eq!(rx_a.try_recv().unwrap(), Ok(()));
+        assert_eq!(
+            rx_b.try_recv().unwrap(),
+            Err(format!(
+                "cannot write {}: {}",
+                dir.path().join("b.part").display(),
+                std::io::Error::from_raw_os_error(5)
+            ))
+        );
+        assert!(dir.path().join("a").is_file());
+        assert!(!dir.path().join("b").exists(), "not renamed");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_system_is_synced_once_and_how_it_went_is_each_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (
+            written(dir.path(), "a", b"a"),
+            written(dir.path(), "b", b"b"),
+        );
+        let files = [&a.file, &b.file];
+        let mut calls = 0;
+        let synced = super::sync_by_file_system(&files, |_| {
+            calls += 1;
+            Ok(())
+        });
+        assert_eq!((calls, synced.iter().all(Result::is_ok)), (1, true));
+        calls = 0;
+        let synced = super::sync_by_file_system(&files, |_| {
+            calls += 1;
+            Err(28)
+        });
+        assert_eq!(calls, 1);
+        assert_eq!(
+            synced
+                .iter()
+                .map(|r| r.as_ref().err().and_then(std::io::Error::raw_os_error))
+                .collect::<Vec<_>>(),
+            [Some(28), Some(28)],
+            "the error, as the system said it, for each file"
+        );
+        // The real one, on a real file system.
+        assert!(super::sync_each_once(&files).iter().all(Result::is_ok));
     }
 }
