@@ -225,8 +225,7 @@ fn footer(app: &App, clock: Clock) -> Line<'static> {
             theme::marked(),
         ));
     }
-    spans.push(Span::styled(loaded(o), theme::dim()));
-    spans.extend(sort_hint(o));
+    // Then the filter, what the rows shown are: before the counts, which a narrow screen cuts.
     let rows = o.rows();
     if !rows.filter().is_empty() || matches!(app.input, Some(Input::Filter { .. })) {
         spans.push(Span::styled(
@@ -239,6 +238,8 @@ fn footer(app: &App, clock: Clock) -> Line<'static> {
             theme::key_hint(),
         ));
     }
+    spans.push(Span::styled(loaded(o), theme::dim()));
+    spans.extend(sort_hint(o));
     if rows.visible_len() > 0 {
         // Where the cursor is: row of rows shown.
         spans.push(Span::styled(

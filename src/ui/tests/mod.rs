@@ -721,6 +721,9 @@ fn a_kept_filter_stays_in_the_footer() {
     assert!(app.input.is_none());
     let text = screen_text(&draw(&mut app, at(1), 100, 30));
     assert!(text.contains("filter \"r\": "), "{text}");
+    // On the narrowest screen too: it comes before the counts, which are cut first.
+    let text = screen_text(&draw(&mut app, at(1), 40, 12));
+    assert!(text.contains(" filter \"r\": 1 of 8┛"), "{text}");
 }
 
 #[test]
