@@ -697,13 +697,14 @@ fn label_of(parts: &hyper::http::request::Parts) -> String {
             .map_or(String::new(), |v| format!(" {name}={v}"))
     };
     format!(
-        "{} {}{}{}{}{}",
+        "{} {}{}{}{}{}{}",
         parts.method,
         parts.uri.path(),
         parts.uri.query().map_or(String::new(), |q| format!("?{q}")),
         header("range"),
         header("if-match"),
-        header("x-amz-request-payer")
+        header("x-amz-request-payer"),
+        header("x-amz-checksum-mode")
     )
 }
 

@@ -349,7 +349,9 @@ impl S3Browser {
         let whole = from == 0 && to.is_none();
         if whole {
             // Its checksum, checked by the client as the bytes come (S3 sends it only when
-            // asked, and only for a whole answer).
+            // asked, and only for a whole answer). The SDK asks on every GetObject unless
+            // configured `response_checksum_validation = when_required`: asked here whatever
+            // the configuration, as sts3 then skips its own check of the bytes.
             call = call.checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled);
         }
         let out = call
