@@ -49,6 +49,8 @@ pub(crate) struct FakeStore {
     /// The checksum its whole answers carry for the client to check the bytes against, and
     /// whether they match it (else the body ends with the client's failure).
     whole_checksum: Option<(&'static str, bool)>,
+    /// The sizes its answers' chunks come in, in turn (4 bytes each unless given).
+    chunks: Vec<usize>,
 }
 
 /// Where a GetObject started, where it was to end (inclusive), and its `If-Match`.
@@ -77,6 +79,15 @@ impl FakeStore {
             checksum_after: Duration::ZERO,
             asked_at: Mutex::new(Vec::new()),
             whole_checksum: None,
+            chunks: vec![4],
+        }
+    }
+
+    /// The same store, whose answers come in chunks of these sizes in turn.
+    pub(crate) fn in_chunks(self, sizes: &[usize]) -> Self {
+        Self {
+            chunks: sizes.to_vec(),
+            ..self
         }
     }
 
@@ -297,11 +308,16 @@ impl ObjectStore for FakeStore {
             };
             let end = to.map_or(size, |to| (to + 1).min(size));
             let rest = &self.data[usize::try_from(from).unwrap()..usize::try_from(end).unwrap()];
-            let mut chunks: Vec<Result<bytes::Bytes, AwsFailure>> = rest
-                [..cut_after.unwrap_or(rest.len()).min(rest.len())]
-                .chunks(4)
-                .map(|c| Ok(bytes::Bytes::copy_from_slice(c)))
-                .collect();
+            let mut left = &rest[..cut_after.unwrap_or(rest.len()).min(rest.len())];
+            let mut chunks: Vec<Result<bytes::Bytes, AwsFailure>> = Vec::new();
+            for size in self.chunks.iter().cycle() {
+                if left.is_empty() {
+                    break;
+                }
+                let (chunk, after) = left.split_at((*size).min(left.len()));
+                chunks.push(Ok(bytes::Bytes::copy_from_slice(chunk)));
+                left = after;
+            }
             if cut_after.is_some() {
                 chunks.push(Err(AwsFailure::new(
                     ErrorKind::Network,

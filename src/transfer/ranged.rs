@@ -363,9 +363,10 @@ impl Parts<'_> {
         if body.from != piece.next() {
             return Err(Stop::Fatal(TransferError::RangeIgnored));
         }
+        // Small chunks are gathered before they are written; a large one is written as it is.
         let mut buf = Vec::with_capacity(WRITE_BUFFER);
         let mut at = piece.next();
-        let mut flush = |buf: &mut Vec<u8>, at: &mut u64, wrote: &mut u64| -> Result<(), Stop> {
+        let mut write_out = |buf: &[u8], at: &mut u64, wrote: &mut u64| -> Result<(), Stop> {
             if buf.is_empty() {
                 return Ok(());
             }
@@ -385,7 +386,6 @@ impl Parts<'_> {
             }
             *at += n;
             *wrote += n;
-            buf.clear();
             Ok(())
         };
         loop {
@@ -395,15 +395,20 @@ impl Parts<'_> {
                     if at + (buf.len() + bytes.len()) as u64 > piece.end {
                         return Err(Stop::Fatal(TransferError::TooLong(size)));
                     }
-                    buf.extend_from_slice(&bytes);
-                    if buf.len() >= WRITE_BUFFER {
-                        flush(&mut buf, &mut at, wrote)?;
+                    if buf.is_empty() && bytes.len() >= WRITE_BUFFER {
+                        write_out(&bytes, &mut at, wrote)?;
+                    } else {
+                        buf.extend_from_slice(&bytes);
+                        if buf.len() >= WRITE_BUFFER {
+                            write_out(&buf, &mut at, wrote)?;
+                            buf.clear();
+                        }
                     }
                     // Ctrl-C, a cancel and the other parts are heard mid-body.
                     tokio::task::yield_now().await;
                 }
                 None => {
-                    flush(&mut buf, &mut at, wrote)?;
+                    write_out(&buf, &mut at, wrote)?;
                     return if at == piece.end {
                         Ok(())
                     } else {
@@ -411,7 +416,7 @@ impl Parts<'_> {
                     };
                 }
                 Some(Err(failure)) => {
-                    flush(&mut buf, &mut at, wrote)?;
+                    write_out(&buf, &mut at, wrote)?;
                     return Err(Stop::Again(Again::Broke(failure.message)));
                 }
             }
@@ -727,6 +732,25 @@ mod tests {
             };
             assert_eq!(caught, what);
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn chunks_large_and_small_are_each_written_in_their_place() {
+        // Parts of 1 MiB, in chunks of 100 KiB and 300 KiB in turn: a large chunk comes both
+        // with bytes gathered before it and without.
+        let data: Vec<u8> = (0..3_500_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let store = FakeStore::new(data.clone(), &md5_etag(&data), []).in_chunks(&[
+            100 * 1024,
+            300 * 1024,
+            300 * 1024,
+        ]);
+        let split = Split {
+            part_size: 1024 * 1024,
+            parallel: 3,
+        };
+        let (result, written, ..) = run(&store, split).await;
+        assert_eq!(result.unwrap(), data.len() as u64);
+        assert!(written == data, "byte-identical");
     }
 
     #[tokio::test(start_paused = true)]
