@@ -210,10 +210,12 @@ fn a_download_in_parts_is_checked_against_the_composite_checksum_and_a_flipped_b
     let args = ["--part-size", "5", file.to_str().unwrap(), &uri];
     let out = run(&s.endpoint, "put", &policy, &args);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    // Three ranged GETs of 5 MiB through the proxy; the second request's body has a bit
-    // flipped, as a bad disk or middlebox would, under the right ETag and length.
+    // Ranged GETs of 5 MiB through the proxy; the second part's body has a bit flipped, as a
+    // bad disk or middlebox would, under the right ETag and length. (Picked by its range: the
+    // HeadObject of the checksum goes out beside the parts, in no set order.)
     let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
-    proxy.set(|f| f.s3_script.extend([S3Step::Pass, S3Step::Corrupt]));
+    let second = format!("{prefix}big.bin?x-id=GetObject range=bytes=5242880-");
+    proxy.set(|f| f.s3_once.push((second, S3Step::Corrupt)));
     let into = tempfile::tempdir().unwrap();
     let get = [
         "--part-size",
