@@ -456,15 +456,12 @@ async fn stream_into<L: Listener>(
     if streamed.checked {
         return Ok(n);
     }
-    if let Some(expected) = streamed.md5_after {
+    if streamed.transfer.md5_after().is_some() {
         // Checked as it came until it broke off: the MD5 of all of it, read back.
         file.writer().flush()?;
-        if md5_read_back(file.file()).await? != expected {
-            return Err(CheckError::Md5 {
-                etag: etag.unwrap_or_default(),
-            }
-            .into());
-        }
+        streamed
+            .transfer
+            .check_digest(md5_read_back(file.file()).await?)?;
         return Ok(n);
     }
     let Some(etag) = etag.filter(|_| !by_md5) else {
@@ -519,8 +516,9 @@ struct Streamed {
     /// The client checked all of them against the object's checksum as they came (the answer
     /// carried one, and the stream never broke off).
     checked: bool,
-    /// The MD5 they must have, when they were not hashed as they came.
-    md5_after: Option<[u8; 16]>,
+    /// Its count and check, done (its [`Transfer::md5_after`]: what a read-back must find, if
+    /// the bytes were not hashed as they came).
+    transfer: Transfer,
 }
 
 /// Streams `body` (from the object's start) and the rest of the object after it into `out`,
@@ -598,13 +596,12 @@ async fn stream<W: Write + ?Sized>(
             skip(&mut body, from).await?;
         }
     }
-    let streamed = Streamed {
+    transfer.clone().check()?;
+    Ok(Streamed {
         n: transfer.received,
         checked: resumes == 0 && body.checked_by.is_some(),
-        md5_after: transfer.md5_after(),
-    };
-    transfer.check()?;
-    Ok(streamed)
+        transfer,
+    })
 }
 
 /// The MD5 of all `file` holds, read back in a blocking thread.

@@ -51,6 +51,8 @@ pub(crate) struct FakeStore {
     whole_checksum: Option<(&'static str, bool)>,
     /// The sizes its answers' chunks come in, in turn (4 bytes each unless given).
     chunks: Vec<usize>,
+    /// The chunks of bytes its answers held, all told.
+    pub(crate) chunks_sent: std::sync::atomic::AtomicUsize,
 }
 
 /// Where a GetObject started, where it was to end (inclusive), and its `If-Match`.
@@ -80,6 +82,7 @@ impl FakeStore {
             asked_at: Mutex::new(Vec::new()),
             whole_checksum: None,
             chunks: vec![4],
+            chunks_sent: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -318,6 +321,7 @@ impl ObjectStore for FakeStore {
                 chunks.push(Ok(bytes::Bytes::copy_from_slice(chunk)));
                 left = after;
             }
+            self.chunks_sent.fetch_add(chunks.len(), SeqCst);
             if cut_after.is_some() {
                 chunks.push(Err(AwsFailure::new(
                     ErrorKind::Network,

@@ -2,8 +2,9 @@
 //! and the TUI's `s` on a folder or on marks both do it: the folders on the way made (a link
 //! or a file there is refused, never followed out of the folder), a file of the object's size
 //! taken as complete (a re-run fetches only the rest), one of another size replaced only when
-//! asked, and the bytes through the download engine into the file's own `.part`, created,
-//! synced and renamed in a blocking thread so the other objects' bytes keep coming meanwhile.
+//! asked, and the bytes through the download engine into the file's own `.part`, created in
+//! a blocking thread, then synced together with the other files waiting and renamed, so the
+//! other objects' bytes keep coming meanwhile.
 
 use super::{Listener, PartFile, Renewal, Written, found_at, save};
 use crate::aws::ObjectStore;

@@ -467,7 +467,6 @@ impl S3Browser {
     }
 }
 
-/// The checksums a HeadObject answered, by algorithm.
 /// The checksum the client checks a whole answer's bytes against, of those it carries
 /// (`(name, value)` in the order the client looks for them): the first one there, unless that
 /// is a checksum of parts (`…-N`), which the client cannot check (then none is).
@@ -479,6 +478,7 @@ fn checked_by(sent: &[(&'static str, Option<&str>)]) -> Option<&'static str> {
     (!of_parts).then_some(name)
 }
 
+/// The checksums a HeadObject answered, by algorithm.
 fn checksums_of(
     out: &aws_sdk_s3::operation::head_object::HeadObjectOutput,
 ) -> Vec<(String, String)> {

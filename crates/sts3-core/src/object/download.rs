@@ -151,13 +151,7 @@ impl Transfer {
     /// A download whose bytes come in parts, out of order: they are counted, not hashed as
     /// they come; [`Transfer::md5_after`] says what the whole file's MD5 must be.
     pub fn in_parts(size: u64, etag: Option<String>) -> Self {
-        Self {
-            size,
-            etag,
-            received: 0,
-            md5: None,
-            digest_etag: true,
-        }
+        Self::new(size, etag).unhashed()
     }
 
     /// The MD5 the whole file must have when its bytes were not hashed as they came (a
