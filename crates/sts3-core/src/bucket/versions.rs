@@ -142,16 +142,18 @@ impl VersionPage {
     }
 }
 
-/// S3's two lists (versions and delete markers) as one, in S3's order: by key, then newest
-/// first (the latest first when two have the same time).
+/// S3's two lists (versions and delete markers) as one, in S3's order: by key, the latest
+/// first, then newest first. The latest goes first even when another version has a later
+/// time: a service that stored two writes of one key at once may mark the older one latest,
+/// and what S3 serves for the key is the one marked, so that is the one shown first.
 pub fn merge(versions: Vec<VersionEntry>, markers: Vec<VersionEntry>) -> Vec<VersionEntry> {
     let mut all = versions;
     all.extend(markers);
     all.sort_by(|a, b| {
         a.key()
             .cmp(b.key())
-            .then_with(|| b.object.modified_ms().cmp(&a.object.modified_ms()))
             .then_with(|| b.latest.cmp(&a.latest))
+            .then_with(|| b.object.modified_ms().cmp(&a.object.modified_ms()))
     });
     all
 }
@@ -220,6 +222,18 @@ mod tests {
             Vec::new(),
         );
         assert_eq!(&*merged[0].version_id, "new");
+        // Marked latest with an earlier time than another version (two writes at once): the
+        // marked one first, the others newest first.
+        let merged = merge(
+            vec![
+                version("a", 1, "a1", false),
+                version("a", 2, "marked", true),
+                version("a", 3, "a3", false),
+            ],
+            Vec::new(),
+        );
+        let ids: Vec<&str> = merged.iter().map(|v| &*v.version_id).collect();
+        assert_eq!(ids, ["marked", "a3", "a1"]);
     }
 
     #[test]
