@@ -8,9 +8,9 @@ use super::event::Event;
 use crate::app::saves::SaveOutcome;
 use crate::app::{Msg, RequestId};
 use crate::aws::{ObjectStore, Renewing};
-use crate::object::download::{Split, Transfer, part_path};
+use crate::object::download::{Split, Transfer};
+use crate::transfer::Listener;
 use crate::transfer::tree::{self, Ready};
-use crate::transfer::{Listener, PartFile};
 use futures_util::StreamExt as _;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -147,15 +147,9 @@ async fn save_one(
         Ready::Differs(_) => return SaveOutcome::Differs,
         Ready::Refused(why) => return SaveOutcome::Failed(why),
     };
-    // Created here, not in a blocking thread: a cancel then never leaves one behind.
-    let file = match PartFile::create(&path) {
+    let file = match tree::create_part(&path) {
         Ok(file) => file,
-        Err(e) => {
-            return SaveOutcome::Failed(format!(
-                "cannot write {}: {e}",
-                part_path(&path).display()
-            ));
-        }
+        Err(why) => return SaveOutcome::Failed(why),
     };
     let part = file.part().to_path_buf();
     lock(&shared.parts).insert(part.clone());

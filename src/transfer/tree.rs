@@ -2,9 +2,9 @@
 //! and the TUI's `s` on a folder or on marks both do it: the folders on the way made (a link
 //! or a file there is refused, never followed out of the folder), a file of the object's size
 //! taken as complete (a re-run fetches only the rest), one of another size replaced only when
-//! asked, and the bytes through the download engine into the file's own `.part`, created in
-//! a blocking thread, then synced together with the other files waiting and renamed, so the
-//! other objects' bytes keep coming meanwhile.
+//! asked, and the bytes through the download engine into the file's own `.part`, then synced
+//! together with the other files waiting (in a blocking thread, so the other objects' bytes
+//! keep coming meanwhile) and renamed.
 
 use super::{Listener, PartFile, Renewal, Written, found_at, save};
 use crate::aws::ObjectStore;
@@ -80,13 +80,13 @@ fn folders_to(root: &Path, relative: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Creates `path`'s `.part` in a blocking thread (the disk may be slow: the other objects'
-/// bytes keep coming meanwhile).
-pub async fn create_part(path: &Path) -> Result<PartFile, String> {
-    let at = path.to_path_buf();
-    blocking(move || PartFile::create(&at).map_err(|e| e.to_string()))
-        .await
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+/// Creates `path`'s `.part`, or says why not, naming it. Here, in the task, as the object's
+/// bytes are written: handing each small file's creation to a blocking thread cost a folder
+/// of 1,000 objects seven futex calls an object and 8% of its CPU, where creating a file takes
+/// microseconds. (And a cancel never leaves a `.part` made after it.)
+pub fn create_part(path: &Path) -> Result<PartFile, String> {
+    PartFile::create(path)
+        .map_err(|e| format!("cannot write {}: {e}", super::part_path(path).display()))
 }
 
 /// Downloads `key` (of the size the listing said) into `file`, then syncs it with the other
@@ -210,15 +210,6 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// `work`'s answer, run in a blocking thread.
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> Result<T, String> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .unwrap_or_else(|e| Err(e.to_string()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::{Ready, ready};
@@ -338,7 +329,7 @@ mod tests {
         let data: Vec<u8> = (0..20).collect();
         let store = FakeStore::new(data.clone(), "\"0123456789abcdef0123456789abcdef-2\"", []);
         let path = dir.path().join("o.bin");
-        let file = super::create_part(&path).await.unwrap();
+        let file = super::create_part(&path).unwrap();
         assert!(dir.path().join("o.bin.part").exists());
         let got = super::fetch_into(
             &store,
@@ -359,7 +350,7 @@ mod tests {
         );
         let store = FakeStore::new(data, "\"x\"", [OpenStep::Fail(refused)]);
         let other = dir.path().join("p.bin");
-        let file = super::create_part(&other).await.unwrap();
+        let file = super::create_part(&other).unwrap();
         let got = super::fetch_into(
             &store,
             (crate::transfer::Source::latest("b", "p.bin"), 20),
@@ -377,11 +368,14 @@ mod tests {
         );
         // A .part that cannot be made is said with its path.
         let missing = dir.path().join("nowhere/q.bin");
-        let Err(why) = super::create_part(&missing).await else {
+        let Err(why) = super::create_part(&missing) else {
             panic!("made in a missing folder");
         };
         assert!(
-            why.starts_with(&format!("cannot write {}: ", missing.display())),
+            why.starts_with(&format!(
+                "cannot write {}: ",
+                dir.path().join("nowhere/q.bin.part").display()
+            )),
             "{why}"
         );
     }
