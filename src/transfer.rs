@@ -49,6 +49,14 @@ impl PartFile {
     /// other link) is kept to resume when what it holds is written beside it, else replaced;
     /// anything else there is refused, with the reason in the error.
     pub fn create(path: &Path) -> std::io::Result<Self> {
+        Self::create_for(path, None)
+    }
+
+    /// [`PartFile::create`] for an object of `size` bytes, if known: its write buffer is no
+    /// larger than the object. (A folder's small objects then take their buffers from memory
+    /// freed by the ones before, where a fresh buffer of [`WRITE_BUFFER`] each came from new
+    /// pages, faulted in one by one.)
+    pub fn create_for(path: &Path, size: Option<u64>) -> std::io::Result<Self> {
         let part = part_path(path);
         let (file, replaced_leftover, resume) = match create_new(&part) {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -68,7 +76,7 @@ impl PartFile {
         Ok(Self {
             path: path.to_path_buf(),
             part,
-            writer: BufWriter::with_capacity(WRITE_BUFFER, file),
+            writer: BufWriter::with_capacity(buffer_for(size), file),
             replaced_leftover,
             resume,
         })
@@ -122,6 +130,13 @@ impl PartFile {
             Err(e) => Err(format!("cannot write {}: {}", part.display(), e.error())),
         }
     }
+}
+
+/// The write buffer for an object of `size` bytes, if known.
+fn buffer_for(size: Option<u64>) -> usize {
+    size.map_or(WRITE_BUFFER, |size| {
+        usize::try_from(size).map_or(WRITE_BUFFER, |size| size.min(WRITE_BUFFER))
+    })
 }
 
 /// A `.part` whose bytes are all written, to be synced to disk and then renamed.

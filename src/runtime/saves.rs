@@ -147,7 +147,7 @@ async fn save_one(
         Ready::Differs(_) => return SaveOutcome::Differs,
         Ready::Refused(why) => return SaveOutcome::Failed(why),
     };
-    let file = match tree::create_part(&path) {
+    let file = match tree::create_part(&path, size) {
         Ok(file) => file,
         Err(why) => return SaveOutcome::Failed(why),
     };

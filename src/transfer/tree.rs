@@ -80,12 +80,12 @@ fn folders_to(root: &Path, relative: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Creates `path`'s `.part`, or says why not, naming it. Here, in the task, as the object's
+/// Creates `path`'s `.part` for an object of `size` bytes, or says why not, naming it. Here, in the task, as the object's
 /// bytes are written: handing each small file's creation to a blocking thread cost a folder
 /// of 1,000 objects seven futex calls an object and 8% of its CPU, where creating a file takes
 /// microseconds. (And a cancel never leaves a `.part` made after it.)
-pub fn create_part(path: &Path) -> Result<PartFile, String> {
-    PartFile::create(path)
+pub fn create_part(path: &Path, size: u64) -> Result<PartFile, String> {
+    PartFile::create_for(path, Some(size))
         .map_err(|e| format!("cannot write {}: {e}", super::part_path(path).display()))
 }
 
@@ -329,7 +329,7 @@ mod tests {
         let data: Vec<u8> = (0..20).collect();
         let store = FakeStore::new(data.clone(), "\"0123456789abcdef0123456789abcdef-2\"", []);
         let path = dir.path().join("o.bin");
-        let file = super::create_part(&path).unwrap();
+        let file = super::create_part(&path, 20).unwrap();
         assert!(dir.path().join("o.bin.part").exists());
         let got = super::fetch_into(
             &store,
@@ -350,7 +350,7 @@ mod tests {
         );
         let store = FakeStore::new(data, "\"x\"", [OpenStep::Fail(refused)]);
         let other = dir.path().join("p.bin");
-        let file = super::create_part(&other).unwrap();
+        let file = super::create_part(&other, 20).unwrap();
         let got = super::fetch_into(
             &store,
             (crate::transfer::Source::latest("b", "p.bin"), 20),
@@ -368,7 +368,7 @@ mod tests {
         );
         // A .part that cannot be made is said with its path.
         let missing = dir.path().join("nowhere/q.bin");
-        let Err(why) = super::create_part(&missing) else {
+        let Err(why) = super::create_part(&missing, 1) else {
             panic!("made in a missing folder");
         };
         assert!(
@@ -378,6 +378,21 @@ mod tests {
             )),
             "{why}"
         );
+    }
+
+    #[test]
+    fn a_small_objects_write_buffer_is_no_larger_than_the_object() {
+        let dir = tempfile::tempdir().unwrap();
+        let capacity = |name: &str, size| {
+            let mut file = super::create_part(&dir.path().join(name), size).unwrap();
+            file.writer().capacity()
+        };
+        assert_eq!(capacity("small", 5_000), 5_000);
+        assert_eq!(capacity("empty", 0), 0);
+        assert_eq!(capacity("large", 1 << 30), 256 * 1024, "the most, 256 KiB");
+        assert_eq!(capacity("huge", u64::MAX), 256 * 1024);
+        let mut file = crate::transfer::PartFile::create(&dir.path().join("unknown")).unwrap();
+        assert_eq!(file.writer().capacity(), 256 * 1024, "the size not known");
     }
 
     /// A new `.part` for `dir/name` holding `bytes`, written.

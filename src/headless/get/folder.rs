@@ -260,7 +260,7 @@ impl Job<'_, '_> {
             }
             Ready::Refused(why) => return Ok(Got::Failed(why)),
         };
-        let file = match tree::create_part(&path) {
+        let file = match tree::create_part(&path, entry.size) {
             Ok(file) => file,
             Err(why) => return Ok(Got::Failed(why)),
         };
