@@ -141,6 +141,28 @@ def interleaved(a, b, pairs):
     return xs, ys, [x / y for x, y in zip(xs, ys)]
 
 
+def interleaved_rows(rows, pairs):
+    """interleaved() for several rows (a, b) at once, their pairs taken in turn: pair 1 of
+    every row, then pair 2 of every row, and so on, so that a spell of load on a shared machine
+    falls on a few pairs of every row (which the median passes over) instead of on all the pairs
+    of one row. Each row's figures and ratios, as interleaved() gives them."""
+    for a, b in rows:
+        a(), b()
+    out = [([], [], []) for _ in rows]
+    for i in range(pairs):
+        for (a, b), (xs, ys, rs) in zip(rows, out):
+            if i % 2 == 0:
+                x = a()
+                y = b()
+            else:
+                y = b()
+                x = a()
+            xs.append(x)
+            ys.append(y)
+            rs.append(x / y)
+    return out
+
+
 # ---------- the TUIs, in tmux ----------
 
 class Tui:
@@ -613,7 +635,10 @@ def put_bench(pairs):
         f"release build, local SeaweedFS on loopback, {os.cpu_count()} cores ({cpu}), which the "
         "uploader and the service share. Every tool uses 8 MiB parts; sts3 sends 8 requests at "
         "once (`parallel`), the AWS CLI 10, boto3's `upload_file` 10 for a file's parts. "
-        f"Ratios are A/B per interleaved pair: the median and the best of {pairs} pairs.",
+        f"Ratios are A/B per interleaved pair: the median and the best of {pairs} pairs. The "
+        "rows' pairs are taken in turn (the first pair of every row, then the second...), so "
+        "that a spell of load on this shared machine falls on a few pairs of every row, which "
+        "the median passes over, rather than on all the pairs of one row.",
         "",
         "| measurement | A (median) | B (median) | ratio, median | ratio, best | target | holds |",
         "|---|---|---|---|---|---|---|",
@@ -735,13 +760,15 @@ def get_bench(pairs):
                  "s5cmd" + late: f"`s5cmd cp` ({S5CMD}), {LATENCY_MS} ms added to each request",
                  "s5cmd-tree" + late: f"`s5cmd cp 'PREFIX/*'` ({S5CMD}), {LATENCY_MS} ms added "
                                       "to each request"}
-        for tool, peer, target in (("sts3", "s5cmd", 1.0), ("sts3", "curl", 1.1),
-                                   ("sts3", "cli", 0.5), ("sts3-tree", "s5cmd-tree", 1.0),
-                                   ("sts3-tree", "cli-tree", 0.3),
-                                   ("sts3" + late, "s5cmd" + late, 1.0),
-                                   ("sts3-tree" + late, "s5cmd-tree" + late, 1.0)):
-            log(f"{tool} vs {peer}, {pairs} pairs")
-            a, b, r = interleaved(runner(tool), runner(peer), pairs)
+        measured = (("sts3", "s5cmd", 1.0), ("sts3", "curl", 1.1),
+                    ("sts3", "cli", 0.5), ("sts3-tree", "s5cmd-tree", 1.0),
+                    ("sts3-tree", "cli-tree", 0.3),
+                    ("sts3" + late, "s5cmd" + late, 1.0),
+                    ("sts3-tree" + late, "s5cmd-tree" + late, 1.0))
+        log(f"{len(measured)} rows, {pairs} pairs each, taken in turn")
+        results = interleaved_rows([(runner(tool), runner(peer)) for tool, peer, _ in measured],
+                                   pairs)
+        for (tool, peer, target), (a, b, r) in zip(measured, results):
             what = (f"`sts3 get` vs {names[peer]}, one {big_mib:,} MiB object in parts"
                     if tool.startswith("sts3") and not tool.startswith("sts3-tree") else
                     f"`sts3 get --recursive` vs {names[peer]}, 1,000 objects of 4-64 KiB "
