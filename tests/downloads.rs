@@ -387,6 +387,33 @@ fn an_object_without_an_etag_is_not_fetched_in_parts() {
 }
 
 #[test]
+fn the_benchs_streaming_latency_proxy_passes_the_parts_on_whole_and_unchanged() {
+    // The proxy the download bench measures behind: answers passed on as they come.
+    let s = service();
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    proxy.set(|f| {
+        f.stream_through = true;
+        f.latency = std::time::Duration::from_millis(5);
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::command(&proxy.url, "get")
+        .args([&s.large_key, "-o", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bytes = std::fs::read(dir.path().join("large.bin")).unwrap();
+    assert_eq!(common::sha256_hex(&bytes), s.large_sha256);
+    let gets: Vec<String> = proxy
+        .log()
+        .into_iter()
+        .filter(|l| l.starts_with("GET "))
+        .collect();
+    assert!(gets.len() > 1, "in parts: {gets:#?}");
+    assert!(gets.iter().all(|l| l.ends_with(" streamed")), "{gets:#?}");
+    assert_eq!(proxy.body_bytes("GET "), 0, "none held whole");
+}
+
+#[test]
 fn an_object_sent_without_its_length_is_refused() {
     // One stream: a range's answer carries its bounds in Content-Range.
     let (out, dir, proxy) = get_through_with(vec![S3Step::Unsized], &["--parallel", "1"]);

@@ -132,6 +132,10 @@ pub struct Faults {
     pub requester_pays: bool,
     /// Added to every request, as a far-away region's round trip would be.
     pub latency: Duration,
+    /// Pass S3's successful answers that no step changes on as their bytes come, as a link
+    /// does, instead of whole once all are in (which holds back a 64 MiB part until its last
+    /// byte): the bench's latency proxy. Such answers are not counted in `s3_body_bytes`.
+    pub stream_through: bool,
     /// `METHOD path -> status` for each request.
     pub log: Vec<String>,
     /// Body bytes of each S3 answer passed on whole, by its request's label.
@@ -167,6 +171,7 @@ impl FaultProxy {
             aws_token_errors: true,
             requester_pays: false,
             latency: Duration::ZERO,
+            stream_through: false,
             log: Vec::new(),
             s3_body_bytes: Vec::new(),
             issued_secrets: Vec::new(),
@@ -320,16 +325,11 @@ impl Shared {
         } else {
             self.note_signing_region(&parts);
         }
-        let step = if is_sts {
-            self.next_sts_step()
-        } else {
-            StsStep::Pass
-        };
         let label = label_of(&parts);
-        let s3_step = if is_sts {
-            S3Step::Pass
+        let (step, s3_step) = if is_sts {
+            (self.next_sts_step(), S3Step::Pass)
         } else {
-            self.next_s3_step(&label)
+            (StsStep::Pass, self.next_s3_step(&label))
         };
         let latency = self.faults.lock().expect("faults lock").latency;
         if !latency.is_zero() {
@@ -351,6 +351,11 @@ impl Shared {
                     format!("<Error><Code>BadGateway</Code><Message>{e}</Message></Error>"),
                 ));
             }
+        };
+        let passed = !is_sts && matches!(s3_step, S3Step::Pass);
+        let resp = match self.streamed(passed, &label, resp) {
+            Ok(answer) => return Ok(answer),
+            Err(resp) => resp,
         };
         if matches!(s3_step, S3Step::DropAnswer) {
             self.record(format!("{label} -> {} answer dropped", resp.status()));
@@ -394,6 +399,26 @@ impl Shared {
             rparts.headers.remove(hyper::header::CONTENT_LENGTH);
         }
         Ok(Response::from_parts(rparts, full(rbody)))
+    }
+
+    /// The answer passed on as its bytes come, when `stream_through` is set and it is an S3
+    /// success (`passed`: no step changes it); else the answer back.
+    #[allow(clippy::result_large_err)]
+    fn streamed(
+        &self,
+        passed: bool,
+        label: &str,
+        resp: Response<Incoming>,
+    ) -> Result<Response<Body>, Response<Incoming>> {
+        let stream = self.faults.lock().expect("faults lock").stream_through;
+        if !(stream && passed && resp.status().is_success()) {
+            return Err(resp);
+        }
+        self.record(format!("{label} -> {} streamed", resp.status()));
+        let (mut rparts, rbody) = resp.into_parts();
+        rparts.headers.remove(hyper::header::TRANSFER_ENCODING);
+        let body = rbody.map_err(std::io::Error::other).boxed();
+        Ok(Response::from_parts(rparts, body))
     }
 
     /// An STS call refused or held as its step says.
