@@ -130,25 +130,14 @@ def timed_with_rusage(cmd, env):
 def interleaved(a, b, pairs):
     """Runs a() and b() in turn, pairs times (the order swapped every other pair, after one
     warm-up of each); returns each one's figures and the pair-by-pair ratios a/b."""
-    a(), b()
-    xs, ys = [], []
-    for i in range(pairs):
-        if i % 2 == 0:
-            x = a()
-            y = b()
-        else:
-            y = b()
-            x = a()
-        xs.append(x)
-        ys.append(y)
-    return xs, ys, [x / y for x, y in zip(xs, ys)]
+    return interleaved_rows([(a, b)], pairs)[0]
 
 
 def interleaved_rows(rows, pairs):
     """interleaved() for several rows (a, b) at once, their pairs taken in turn: pair 1 of
     every row, then pair 2 of every row, and so on, so that a spell of load on a shared machine
     falls on a few pairs of every row (which the median passes over) instead of on all the pairs
-    of one row. Each row's figures and ratios, as interleaved() gives them."""
+    of one row. Each row: A's figures, B's, and the pair-by-pair ratios A/B."""
     for a, b in rows:
         a(), b()
     out = [([], [], []) for _ in rows]
