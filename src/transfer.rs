@@ -134,9 +134,8 @@ impl PartFile {
 
 /// The write buffer for an object of `size` bytes, if known.
 fn buffer_for(size: Option<u64>) -> usize {
-    size.map_or(WRITE_BUFFER, |size| {
-        usize::try_from(size).map_or(WRITE_BUFFER, |size| size.min(WRITE_BUFFER))
-    })
+    size.and_then(|size| usize::try_from(size).ok())
+        .map_or(WRITE_BUFFER, |size| size.min(WRITE_BUFFER))
 }
 
 /// A `.part` whose bytes are all written, to be synced to disk and then renamed.

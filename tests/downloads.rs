@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::proxy::{FaultProxy, S3Step};
+use common::proxy::{FaultProxy, Faults, S3Step};
 use common::{files_in, service};
 use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
@@ -292,9 +292,15 @@ fn get_through(steps: Vec<S3Step>) -> (Output, TempDir, FaultProxy) {
 
 /// [`get_through`] with more arguments (`--parallel 1`: one stream, not ranged parts).
 fn get_through_with(steps: Vec<S3Step>, extra: &[&str]) -> (Output, TempDir, FaultProxy) {
+    get_behind(|f| f.s3_script.extend(steps), extra)
+}
+
+/// `sts3 get` of the large object, with `extra` arguments, through the fault proxy set up by
+/// `faults`; the outcome, the folder, and the proxy.
+fn get_behind(faults: impl FnOnce(&mut Faults), extra: &[&str]) -> (Output, TempDir, FaultProxy) {
     let s = service();
     let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
-    proxy.set(|f| f.s3_script.extend(steps));
+    proxy.set(faults);
     let dir = tempfile::tempdir().unwrap();
     let out = common::command(&proxy.url, "get")
         .args([&s.large_key, "-o", dir.path().to_str().unwrap()])
@@ -389,20 +395,16 @@ fn an_object_without_an_etag_is_not_fetched_in_parts() {
 #[test]
 fn the_benchs_streaming_latency_proxy_passes_the_parts_on_whole_and_unchanged() {
     // The proxy the download bench measures behind: answers passed on as they come.
-    let s = service();
-    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
-    proxy.set(|f| {
-        f.stream_through = true;
-        f.latency = std::time::Duration::from_millis(5);
-    });
-    let dir = tempfile::tempdir().unwrap();
-    let out = common::command(&proxy.url, "get")
-        .args([&s.large_key, "-o", dir.path().to_str().unwrap()])
-        .output()
-        .unwrap();
+    let (out, dir, proxy) = get_behind(
+        |f| {
+            f.stream_through = true;
+            f.latency = Duration::from_millis(5);
+        },
+        &[],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let bytes = std::fs::read(dir.path().join("large.bin")).unwrap();
-    assert_eq!(common::sha256_hex(&bytes), s.large_sha256);
+    assert_eq!(common::sha256_hex(&bytes), service().large_sha256);
     let gets: Vec<String> = proxy
         .log()
         .into_iter()

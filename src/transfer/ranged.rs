@@ -1112,9 +1112,6 @@ mod tests {
         }
     }
 
-    /// Downloads the store's object into `dir/o.bin` with `renewal`; the outcome, what was
-    /// heard, and whether the earlier `.part` was replaced. A download that went through is
-    /// renamed, one that failed leaves what [`super::super::kept_note`] keeps.
     #[cfg(target_os = "linux")]
     #[tokio::test]
     async fn a_download_in_parts_reserves_the_whole_file_on_disk_first() {
@@ -1144,6 +1141,9 @@ mod tests {
         );
     }
 
+    /// Downloads the store's object into `dir/o.bin` with `renewal`; the outcome, what was
+    /// heard, and whether the earlier `.part` was replaced. A download that went through is
+    /// renamed, one that failed leaves what [`super::super::kept_note`] keeps.
     async fn into(
         dir: &std::path::Path,
         store: &FakeStore,

@@ -80,10 +80,11 @@ fn folders_to(root: &Path, relative: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Creates `path`'s `.part` for an object of `size` bytes, or says why not, naming it. Here, in the task, as the object's
-/// bytes are written: handing each small file's creation to a blocking thread cost a folder
-/// of 1,000 objects seven futex calls an object and 8% of its CPU, where creating a file takes
-/// microseconds. (And a cancel never leaves a `.part` made after it.)
+/// Creates `path`'s `.part` for an object of `size` bytes, or says why not, naming it. Here,
+/// in the task, as the object's bytes are written: handing each small file's creation to a
+/// blocking thread cost a folder of 1,000 objects seven futex calls an object and 8% of its
+/// CPU, where creating a file takes microseconds. (And a cancel never leaves a `.part` made
+/// after it.)
 pub fn create_part(path: &Path, size: u64) -> Result<PartFile, String> {
     PartFile::create_for(path, Some(size))
         .map_err(|e| format!("cannot write {}: {e}", super::part_path(path).display()))
