@@ -812,6 +812,15 @@ def get_bench(pairs):
     print("\n".join(lines))
 
 
+# The end of bench/RESULTS.md: where the runs of the other modes write theirs.
+OTHER_FILES = """## Transfers and the credential endpoint
+
+Written by their own runs, each into its own file: downloads (`scripts/bench --get`) in
+[GET.md](GET.md), uploads (`--put`) in [PUT.md](PUT.md), `sts3 exec`'s credential endpoint
+(`--serve`) in [SERVE.md](SERVE.md).
+"""
+
+
 def main():
     parser = argparse.ArgumentParser(description="sts3 benchmarks; see the top of this file")
     parser.add_argument("--peers", action="store_true", help="also measure the peers side by side")
@@ -992,6 +1001,7 @@ def main():
         f"{' / '.join(f'{p:.0f} µs' for p in page if p)} | flat (loading is linear) | "
         f"{'yes' if all(page) and max(page) <= 1.2 * min(page) else '**no**'} |",
         "",
+        OTHER_FILES,
     ]
     os.makedirs(os.path.join(ROOT, "bench"), exist_ok=True)
     with open(os.path.join(ROOT, "bench", "RESULTS.md"), "w") as f:
