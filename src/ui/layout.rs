@@ -50,7 +50,10 @@ pub(crate) fn screen(area: Rect, app: &App) -> Option<Screen> {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return None;
     }
-    let [main, status] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    // A notice longer than the bar takes a line or two more (`status::height`).
+    let status_height = super::status::height(app, area.width);
+    let [main, status] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(status_height)]).areas(area);
     let (session, policy, objects) = panes(main, app);
     let inner = Block::new().borders(Borders::ALL).inner(objects);
     let download_failed = matches!(

@@ -1,5 +1,5 @@
-//! The status bar: a notice when there is one, the filter being typed, else key hints generated
-//! from the keymap.
+//! The status bar: a notice when there is one (on more lines when it is longer than the bar),
+//! the filter being typed, else key hints generated from the keymap.
 
 use super::{Clock, theme};
 use crate::app::delete::Deletion;
@@ -7,7 +7,7 @@ use crate::app::{App, Input, Level};
 use crate::keymap::Action;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::Paragraph;
 
 /// The actions hinted in the status bar, with their short labels.
@@ -24,25 +24,57 @@ const HINTS: [(Action, &str); 9] = [
 ];
 
 pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
+    let width = usize::from(area.width);
     // A line being typed is always on top (`App::top`): its own prompt.
-    let line = if let Some(prompt) = prompt_line(app, usize::from(area.width)) {
-        fit(prompt, usize::from(area.width))
-    } else if let Some(notice) = &app.notice {
-        let style = match notice.level {
+    let text = if let Some(prompt) = prompt_line(app, width) {
+        Text::from(fit(prompt, width))
+    } else if let Some((lines, level)) = notice_lines(app, width) {
+        let style = match level {
             Level::Info => theme::ok(),
             Level::Warn => theme::warn(),
             Level::Error => theme::error(),
         };
-        // Cut with `…` where the line ends: never a word cut off without a sign.
-        let text = super::keep_head(&notice.text, usize::from(area.width));
-        Line::from(Span::styled(text, style))
+        lines
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, style)))
+            .collect::<Text>()
     } else if let Some(progress) = app.object.download_status(clock.now) {
-        let text = super::keep_head(&progress, usize::from(area.width));
-        Line::from(Span::styled(text, theme::key_hint()))
+        let text = super::keep_head(&progress, width);
+        Text::from(Line::from(Span::styled(text, theme::key_hint())))
     } else {
-        hints(app, usize::from(area.width))
+        Text::from(hints(app, width))
     };
-    frame.render_widget(Paragraph::new(line), area);
+    frame.render_widget(Paragraph::new(text), area);
+}
+
+/// The most lines a notice takes. One longer than the bar goes on below, where a line cut at
+/// the bar's end lost what ends it, often the way out (`T offers read-write templates`).
+const NOTICE_LINES: usize = 3;
+
+/// Lines the status bar takes at `width`: a notice's (see [`notice_lines`]), else one.
+pub(crate) fn height(app: &App, width: u16) -> u16 {
+    notice_lines(app, usize::from(width))
+        .and_then(|(lines, _)| u16::try_from(lines.len()).ok())
+        .unwrap_or(1)
+}
+
+/// The notice in lines of at most `width`, broken between words, when the bar shows it (no
+/// prompt is up). Past [`NOTICE_LINES`] it is cut, and a line too long (a word wider than the
+/// bar) too, with `…` where: never a word cut off without a sign.
+fn notice_lines(app: &App, width: usize) -> Option<(Vec<String>, Level)> {
+    if prompt_line(app, width).is_some() {
+        return None;
+    }
+    let notice = app.notice.as_ref()?;
+    let mut lines = super::word_wrap(&notice.text, width);
+    if lines.len() > NOTICE_LINES {
+        lines.truncate(NOTICE_LINES);
+        if let Some(last) = lines.last_mut() {
+            last.push_str(" …");
+        }
+    }
+    let lines = lines.iter().map(|l| super::keep_head(l, width)).collect();
+    Some((lines, notice.level))
 }
 
 /// A prompt wider than the bar loses the end of its last part (the keys' hint), with `…` where

@@ -1771,3 +1771,82 @@ fn a_failed_save_is_said_in_the_view_it_was_asked_from() {
     let text = format!("{}", draw(&mut app, at(1), 120, 40).backend());
     assert!(!text.contains("✗ saving"), "{text}");
 }
+
+/// Row `y` of the screen.
+fn row(t: &Terminal<TestBackend>, y: u16) -> String {
+    let buffer = t.backend().buffer();
+    (0..buffer.area.width)
+        .map(|x| buffer[(x, y)].symbol())
+        .collect()
+}
+
+#[test]
+fn a_notice_longer_than_the_bar_goes_on_below_and_the_list_gives_it_the_lines() {
+    let (mut app, _) = app_with(Mode::Federated, 3600, Some(root_page()));
+    draw(&mut app, at(1), 100, 24);
+    let rows = app.layout().unwrap().list_rows;
+    let refused = "the session policy does not allow s3:PutObject on \
+                   arn:aws:s3:::demo-bucket/new/report.txt; nothing was sent (T offers \
+                   read-write templates)";
+    app.notify(refused, crate::app::Level::Error, at(1));
+    let t = draw(&mut app, at(1), 100, 24);
+    assert_eq!(
+        [row(&t, 22).trim_end(), row(&t, 23).trim_end()],
+        [
+            "the session policy does not allow s3:PutObject on \
+             arn:aws:s3:::demo-bucket/new/report.txt; nothing",
+            "was sent (T offers read-write templates)",
+        ],
+        "cut between words, its way out on the screen"
+    );
+    assert!(row(&t, 21).contains('┗'), "the pane ends just above it");
+    assert_eq!(app.layout().unwrap().list_rows, rows - 1);
+    // Narrower: three lines (a key is never broken inside).
+    let t = draw(&mut app, at(1), 80, 24);
+    assert_eq!(
+        [row(&t, 22).trim_end(), row(&t, 23).trim_end()],
+        [
+            "arn:aws:s3:::demo-bucket/new/report.txt; nothing was sent (T offers read-write",
+            "templates)",
+        ]
+    );
+    assert_eq!(app.layout().unwrap().list_rows, rows - 2);
+
+    // A prompt is what the bar shows while it is up: one line, the notice under it unseen.
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Char('U'))), at(1));
+    assert!(app.notice.is_some());
+    let t = draw(&mut app, at(1), 80, 24);
+    assert!(
+        row(&t, 23).starts_with("put into s3://"),
+        "{:?}",
+        row(&t, 23)
+    );
+    assert_eq!(app.layout().unwrap().list_rows, rows);
+    app.update(Msg::KeyPressed(KeyPress::plain(Key::Esc)), at(1));
+
+    // One that fits is one line, as before.
+    app.notify("saved report.txt", crate::app::Level::Info, at(1));
+    let t = draw(&mut app, at(1), 80, 24);
+    assert_eq!(row(&t, 23).trim_end(), "saved report.txt");
+    assert_eq!(app.layout().unwrap().list_rows, rows);
+
+    // Longer than three lines: three, the last saying it is cut; a word wider than the bar
+    // is cut too, never past its edge.
+    app.notify(
+        format!("{refused} {refused}"),
+        crate::app::Level::Error,
+        at(1),
+    );
+    let t = draw(&mut app, at(1), 80, 24);
+    assert_eq!(app.layout().unwrap().list_rows, rows - 2);
+    assert!(row(&t, 23).trim_end().ends_with(" …"), "{:?}", row(&t, 23));
+    let long_key = format!("cannot save {}", "k".repeat(100));
+    app.notify(long_key, crate::app::Level::Error, at(1));
+    let t = draw(&mut app, at(1), 80, 24);
+    assert_eq!(row(&t, 22).trim_end(), "cannot save");
+    assert_eq!(row(&t, 23), format!("{}…", "k".repeat(79)));
+
+    // Gone after its time: the bar is one line again.
+    draw(&mut app, at(1 + crate::app::NOTICE_SECS), 80, 24);
+    assert_eq!(app.layout().unwrap().list_rows, rows);
+}
