@@ -11,11 +11,12 @@ use std::path::PathBuf;
     version,
     about = "Browse an S3 bucket with temporary STS credentials",
     long_about = "Browse an S3 bucket with temporary STS credentials.\n\n\
-        With no subcommand sts3 opens the terminal UI. `sts3 list` prints the listing for scripts,\n\
-        `sts3 get` downloads an object, `sts3 presign` prints a URL for one, `sts3 policy check`\n\
-        compares what S3 allows with what the session policy predicts, `sts3 exec -- CMD` runs a\n\
-        command with the session (refreshed), and `sts3 credentials` prints it for\n\
-        credential_process.\n\
+        With no subcommand sts3 opens the terminal UI. For scripts, with the same session:\n\
+        `list`, `get` (an object, or a folder with --recursive) and `presign` read; `put`, `rm`,\n\
+        `cp`, `mv`, `restore` and `uploads --abort` write, each predicted by the session policy\n\
+        before anything is sent; `policy check` compares what S3 allows with what the policy\n\
+        predicts; `exec -- CMD` runs a command with the session (refreshed) and `credentials`\n\
+        prints it for credential_process.\n\
         Base credentials come from the standard AWS chain (environment, profile, SSO...)."
 )]
 pub struct Cli {
@@ -29,7 +30,8 @@ pub struct Cli {
 pub enum Command {
     /// Issue credentials, then print the session and the bucket listing.
     List(ListArgs),
-    /// Download one object, streamed; resumes where it broke off after a refresh or a cut.
+    /// Download an object (large ones in parts at once), or with --recursive every object under
+    /// a prefix; resumes where it broke off after a refresh or a cut.
     Get(GetArgs),
     /// Print a presigned GET URL for one object, valid no longer than the session.
     Presign(PresignArgs),
