@@ -798,7 +798,7 @@ fn get_of_a_folder_key() {
     expect(
         &out,
         2,
-        "sts3: docs/ is a folder; pass the key of an object in it (sts3 list --prefix docs/ shows them)",
+        "sts3: docs/ is a folder; pass --recursive to download every object under it, or the key of one (sts3 list --prefix docs/ shows them)",
     );
 }
 

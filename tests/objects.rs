@@ -136,6 +136,30 @@ fn get_to_stdout_writes_the_bytes_alone() {
     assert_eq!(sha256_hex(&out.stdout), s.large_sha256);
 }
 
+#[test]
+fn a_key_that_is_not_there_says_where_to_look_and_writes_nothing() {
+    let s = service();
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().to_str().unwrap();
+    for (key, folder) in [("docs/nope.txt", "docs/"), ("nope.txt", "")] {
+        let out = get(&s.endpoint, &[key, "-o", out_dir]);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        assert_eq!(
+            text(&out.stderr),
+            format!(
+                "Caught exception accessing s3://{b}/{key}: NoSuchKey: The specified key does \
+                 not exist; sts3 list s3://{b}/{folder} shows the keys there\n",
+                b = s.bucket
+            )
+        );
+    }
+    assert_eq!(
+        files_in(dir.path()),
+        Vec::<String>::new(),
+        "no file, no .part"
+    );
+}
+
 /// Where a logged GET's `Range` starts and ends (inclusive).
 fn range_of(line: &str) -> (usize, usize) {
     let at = line.find("range=bytes=").expect("a Range header") + "range=bytes=".len();

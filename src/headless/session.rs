@@ -432,6 +432,14 @@ impl<'a> Session<'a> {
                     printable(src.key)
                 ),
             ))
+        } else if failure.code.as_deref() == Some("NoSuchKey") {
+            // S3 says so only to a session that may list the bucket: where to look.
+            let folder = src.key.rfind('/').map_or("", |i| &src.key[..=i]);
+            Some(format!(
+                "sts3 list s3://{}/{} shows the keys there",
+                src.bucket,
+                printable(folder)
+            ))
         } else {
             self.credentials
                 .policy()

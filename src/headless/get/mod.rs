@@ -91,6 +91,15 @@ pub async fn run(
     args: &GetArgs,
     stdout: &mut dyn Write,
 ) -> Result<u64, CommandError> {
+    if args.key.ends_with('/') {
+        // Of the commands that take a key, only get takes a folder too.
+        return Err(CommandError::Usage(format!(
+            "{} is a folder; pass --recursive to download every object under it, or the key of \
+             one (sts3 list --prefix {} shows them)",
+            printable(&args.key),
+            printable(&args.key)
+        )));
+    }
     check_key(&args.key)?;
     let target = target_of(args)?;
     let split = super::split(settings, args.parallel, args.part_size)?;
