@@ -77,11 +77,6 @@ pub struct ExecArgs {
     /// and AWS_CREDENTIAL_EXPIRATION instead of the endpoint (they do not refresh).
     #[arg(long)]
     pub env: bool,
-    /// Give the command a narrower session than yours: a policy lab template, for the bucket
-    /// (list-only, read-only, deny-all) or for the --prefix folder (read-only-prefix,
-    /// list-only-prefix). Federated and role modes.
-    #[arg(long, value_name = "NAME")]
-    pub template: Option<String>,
     /// The command and its arguments, after `--`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub command: Vec<std::ffi::OsString>,
@@ -345,6 +340,11 @@ pub struct Options {
     /// Session policy JSON file (federated: replaces the default bucket policy; role: optional).
     #[arg(long, global = true, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// Session policy from a policy lab template instead of a file: for the bucket (list-only,
+    /// read-only, read-write, deny-all) or for the --prefix folder (read-only-prefix,
+    /// list-only-prefix, read-write-prefix). Federated and role modes.
+    #[arg(long, global = true, value_name = "NAME", conflicts_with = "policy")]
+    pub template: Option<String>,
     /// External id (role mode).
     #[arg(long, global = true, value_name = "ID")]
     pub external_id: Option<String>,

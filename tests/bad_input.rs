@@ -793,6 +793,30 @@ fn presign_expires_out_of_range() {
 }
 
 #[test]
+fn a_template_without_a_bucket_or_in_session_mode() {
+    let out = run(&["put", "--template", "read-write", "a.txt", "docs/"]);
+    expect(
+        &out,
+        2,
+        "sts3: --template read-write is made for a bucket; pass -b BUCKET",
+    );
+    let out = run(&[
+        "list",
+        "-b",
+        "b-1",
+        "--mode",
+        "session",
+        "--template",
+        "read-only",
+    ]);
+    expect(
+        &out,
+        2,
+        "sts3: session mode carries no session policy; --template needs --mode federated or role",
+    );
+}
+
+#[test]
 fn get_of_a_folder_key() {
     let out = run(&["get", "-b", "b-1", "docs/"]);
     expect(

@@ -226,7 +226,7 @@ fn a_move_the_session_policy_refuses_is_said_before_any_request() {
     assert_eq!(
         text(&out.stderr),
         format!(
-            "sts3: the session policy does not allow s3:PutObject on arn:aws:s3:::{}/elsewhere/a.txt; nothing was sent. Use a session policy that allows it: --policy FILE, or sts3 exec --template read-write\n",
+            "sts3: the session policy does not allow s3:PutObject on arn:aws:s3:::{}/elsewhere/a.txt; nothing was sent. Use a session policy that allows it: --template read-write (or read-write-prefix with --prefix), or --policy FILE\n",
             s.bucket
         )
     );

@@ -101,7 +101,7 @@ fn a_write_the_session_policy_refuses_is_said_and_nothing_is_sent() {
     assert_eq!(
         text(&out.stderr).trim(),
         format!(
-            "sts3: the session policy does not allow s3:PutObject on arn:aws:s3:::{}/uploads/a.txt; nothing was sent. Use a session policy that allows it: --policy FILE, or sts3 exec --template read-write",
+            "sts3: the session policy does not allow s3:PutObject on arn:aws:s3:::{}/uploads/a.txt; nothing was sent. Use a session policy that allows it: --template read-write (or read-write-prefix with --prefix), or --policy FILE",
             s.bucket
         )
     );
@@ -109,6 +109,75 @@ fn a_write_the_session_policy_refuses_is_said_and_nothing_is_sent() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("does not allow s3:DeleteObject"));
     assert!(proxy.log().is_empty(), "not even STS: {:?}", proxy.log());
+}
+
+#[test]
+fn the_way_out_it_names_a_template_on_the_command_line_writes_where_it_allows() {
+    let s = service();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.txt");
+    std::fs::write(&file, b"from a template").unwrap();
+    let prefix = format!("writes-template-{}/", std::process::id());
+    let put = |template: &str, key: &str| {
+        let dest = format!("s3://{}/{key}", s.bucket);
+        let args = ["--template", template, "--prefix", &prefix];
+        run(
+            &s.endpoint,
+            "put",
+            None,
+            &[&args[..], &[file.to_str().unwrap(), &dest]].concat(),
+        )
+    };
+    // For the folder: a put in it goes up, one beside it is refused before anything is sent.
+    let key = format!("{prefix}a.txt");
+    let out = put("read-write-prefix", &key);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = put("read-write-prefix", "elsewhere/a.txt");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains(&format!(
+            "does not allow s3:PutObject on arn:aws:s3:::{}/elsewhere/a.txt",
+            s.bucket
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+    // For the bucket: read back, then removed.
+    let get = run(
+        &s.endpoint,
+        "get",
+        None,
+        &["--template", "read-write", &key, "-o", "-"],
+    );
+    assert_eq!(get.stdout, b"from a template", "{}", text(&get.stderr));
+    let out = run(&s.endpoint, "rm", None, &["--template", "read-write", &key]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let gone = run(
+        &s.endpoint,
+        "get",
+        None,
+        &["--template", "read-write", &key, "-o", "-"],
+    );
+    assert!(
+        text(&gone.stderr).contains("NoSuchKey"),
+        "{}",
+        text(&gone.stderr)
+    );
+    // A template or a policy file, not both.
+    let policy = dir.path().join("p.json");
+    std::fs::write(&policy, r#"{"Version":"2012-10-17","Statement":[]}"#).unwrap();
+    let both = run(
+        &s.endpoint,
+        "rm",
+        Some(&policy),
+        &["--template", "read-write", &key],
+    );
+    assert_eq!(both.status.code(), Some(2));
+    assert!(
+        text(&both.stderr).contains("'--policy <FILE>' cannot be used with '--template <NAME>'"),
+        "{}",
+        text(&both.stderr)
+    );
 }
 
 #[test]

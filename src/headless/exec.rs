@@ -72,14 +72,6 @@ pub async fn run(settings: &Settings, args: &ExecArgs) -> Result<u8, CommandErro
             "sts3 exec needs a command after --, e.g. sts3 exec -- aws s3 ls".into(),
         ));
     };
-    let narrowed;
-    let settings = match &args.template {
-        Some(name) => {
-            narrowed = with_template(settings, name)?;
-            &narrowed
-        }
-        None => settings,
-    };
     let mut session = Session::open(settings).await?;
     let private = Private::create("sts3-exec").map_err(|e| {
         CommandError::Usage(format!("cannot make a private folder for the token: {e}"))
@@ -171,29 +163,6 @@ fn say_refused(endpoint: Option<&serve::Endpoint>) {
             "sts3: refused {refused} request(s) for credentials without this run's token"
         ));
     }
-}
-
-/// `settings` with the session policy of template `name` (for the bucket and `--prefix`).
-fn with_template(settings: &Settings, name: &str) -> Result<Settings, CommandError> {
-    use crate::credentials::Mode;
-    if settings.target.mode == Mode::SessionToken {
-        return Err(CommandError::Usage(
-            "session mode carries no session policy; --template needs --mode federated or role"
-                .into(),
-        ));
-    }
-    if settings.target.bucket.is_empty() {
-        return Err(CommandError::Usage(format!(
-            "--template {name} is made for a bucket; pass -b BUCKET"
-        )));
-    }
-    let policy =
-        crate::policy::templates::by_name(name, &settings.target.bucket, &settings.target.prefix)
-            .map_err(|e| CommandError::Usage(e.to_string()))?;
-    let mut narrowed = settings.clone();
-    narrowed.target.policy = policy;
-    narrowed.target.policy_from_file = true;
-    Ok(narrowed)
 }
 
 /// `--env`: the set in use as variables, said not to refresh.

@@ -45,7 +45,7 @@ fn refusal(first: &str, count: usize) -> CommandError {
         n => format!(" (and {} more keys)", n - 1),
     };
     CommandError::Usage(format!(
-        "{first}{more}; nothing was sent. Use a session policy that allows it: --policy FILE, or sts3 exec --template read-write"
+        "{first}{more}; nothing was sent. Use a session policy that allows it: --template read-write (or read-write-prefix with --prefix), or --policy FILE"
     ))
 }
 
@@ -61,7 +61,7 @@ mod tests {
         let e = predicted(&read_only, "s3:PutObject", "b", ["a", "b/c"].into_iter()).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "sts3: the session policy does not allow s3:PutObject on arn:aws:s3:::b/a (and 1 more); nothing was sent. Use a session policy that allows it: --policy FILE, or sts3 exec --template read-write"
+            "sts3: the session policy does not allow s3:PutObject on arn:aws:s3:::b/a (and 1 more); nothing was sent. Use a session policy that allows it: --template read-write (or read-write-prefix with --prefix), or --policy FILE"
         );
         assert_eq!(e.exit_code(), 2);
         let rw = crate::policy::templates::by_name("read-write", "b", "").unwrap();

@@ -61,6 +61,12 @@ pub enum SetupError {
     #[error("default session policy: {0}")]
     DefaultPolicy(PolicyError),
     #[error("{0}")]
+    Template(#[from] crate::policy::templates::TemplateError),
+    #[error("--template {0} is made for a bucket; pass -b BUCKET")]
+    TemplateWithoutBucket(String),
+    #[error("session mode carries no session policy; --template needs --mode federated or role")]
+    TemplateInSessionMode,
+    #[error("{0}")]
     Spec(#[from] SpecError),
     #[error("page size {0} is out of range; pass --page-size between 1 and 1000")]
     PageSize(i32),

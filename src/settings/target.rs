@@ -240,20 +240,24 @@ pub(super) fn resolve_target(
         "duration",
     )?;
     validate_duration(mode, duration_secs)?;
-    let (policy, policy_from_file) = match opts.policy.as_ref().or(file.policy.as_ref()) {
-        Some(path) => (load_policy(path)?, true),
-        None => (
-            default_policy(&bucket, config.objects.allow_get_object)?,
-            false,
-        ),
+    let prefix = opts
+        .prefix
+        .clone()
+        .or(file.prefix.clone())
+        .unwrap_or_default();
+    let (policy, policy_from_file) = match (&opts.template, opts.policy.as_ref()) {
+        (Some(name), _) => (template_policy(name, &bucket, &prefix, mode)?, true),
+        (None, path) => match path.or(file.policy.as_ref()) {
+            Some(path) => (load_policy(path)?, true),
+            None => (
+                default_policy(&bucket, config.objects.allow_get_object)?,
+                false,
+            ),
+        },
     };
     let mut target = Target {
         bucket,
-        prefix: opts
-            .prefix
-            .clone()
-            .or(file.prefix.clone())
-            .unwrap_or_default(),
+        prefix,
         mode,
         user: opts
             .user
@@ -274,6 +278,23 @@ pub(super) fn resolve_target(
     };
     take_role(&mut target, opts, r, file)?;
     Ok(target)
+}
+
+/// `--template NAME`: the policy lab's template for `bucket` (and `prefix`), as a policy
+/// file would be; a session in session mode carries none.
+fn template_policy(
+    name: &str,
+    bucket: &str,
+    prefix: &str,
+    mode: Mode,
+) -> Result<SessionPolicy, SetupError> {
+    if mode == Mode::SessionToken {
+        return Err(SetupError::TemplateInSessionMode);
+    }
+    if bucket.is_empty() {
+        return Err(SetupError::TemplateWithoutBucket(name.to_string()));
+    }
+    Ok(crate::policy::templates::by_name(name, bucket, prefix)?)
 }
 
 /// The bucket flag over the config file's (none: the TUI starts with its bucket picker;
