@@ -181,6 +181,47 @@ fn role_request_carries_policy_only_from_file() {
     }
 }
 
+#[test]
+fn a_template_is_the_session_policy_as_a_file_would_be_and_wins_over_the_configs() {
+    let policy_file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        policy_file.path(),
+        r#"{"Version":"2012-10-17","Statement":[]}"#,
+    )
+    .unwrap();
+    let file = format!("policy = {:?}\n", policy_file.path());
+    let mut o = opts("b-1");
+    o.template = Some("read-write-prefix".into());
+    o.prefix = Some("docs/".into());
+    o.role_arn = Some("arn:aws:iam::123456789012:role/R".into());
+    let s = resolve_with(&o, &file).unwrap();
+    let template = crate::policy::templates::by_name("read-write-prefix", "b-1", "docs/").unwrap();
+    assert_eq!(s.target.policy, template);
+    // Attached in role mode too, as a policy file is.
+    match s.target.request_for(Mode::AssumedRole, None).unwrap() {
+        CredentialRequest::AssumedRole { policy, .. } => assert_eq!(policy, Some(template)),
+        other => panic!("{other:?}"),
+    }
+    o.prefix = None;
+    let err = resolve_with(&o, "").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "template read-write-prefix is for a folder; pass --prefix FOLDER/ with it"
+    );
+    o.template = Some("read-write".into());
+    o.bucket = None;
+    assert!(matches!(
+        resolve_with(&o, "").unwrap_err(),
+        SetupError::TemplateWithoutBucket(name) if name == "read-write"
+    ));
+    o.bucket = Some("b-1".into());
+    o.mode = Some(Mode::SessionToken);
+    assert!(matches!(
+        resolve_with(&o, "").unwrap_err(),
+        SetupError::TemplateInSessionMode
+    ));
+}
+
 mod profiles;
 
 #[test]
