@@ -181,6 +181,45 @@ fn the_way_out_it_names_a_template_on_the_command_line_writes_where_it_allows() 
 }
 
 #[test]
+fn rm_of_a_folder_with_objects_in_it_deletes_nothing_and_says_to_pass_recursive() {
+    let s = service();
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    let out = run(
+        &proxy.url,
+        "rm",
+        None,
+        &["--template", "read-write", "docs/"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stderr).trim(),
+        format!(
+            "sts3: s3://{}/docs/ is a folder with objects in it; nothing was deleted. Pass \
+             --recursive to delete every object under it",
+            s.bucket
+        )
+    );
+    let log = proxy.log();
+    assert!(
+        log.iter().any(|l| l.contains("max-keys=1")) && !log.iter().any(|l| l.contains("delete")),
+        "one listing asked, no delete sent: {log:?}"
+    );
+    // An empty folder's own object is deleted, as the AWS CLI deletes it.
+    let empty = format!("writes-empty-{}/", std::process::id());
+    let out = run(
+        &proxy.url,
+        "rm",
+        None,
+        &["--template", "read-write", &empty],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        format!("delete: s3://{}/{empty}\n", s.bucket)
+    );
+}
+
+#[test]
 fn files_and_folders_go_up_and_come_back_and_an_existing_key_is_kept_unless_forced() {
     let s = service();
     let dir = tempfile::tempdir().unwrap();

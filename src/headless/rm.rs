@@ -1,7 +1,8 @@
 //! `sts3 rm KEY…` (`--recursive PREFIX…`): objects deleted in batches of up to 1,000
 //! (DeleteObjects), each key said as `aws s3 rm` says it. Predicted by the session policy before
 //! anything is asked of AWS; a prefix is listed first (every key under it, at any depth); a
-//! token that expires on the way is renewed and the batch sent again.
+//! folder's key without --recursive is refused when the folder holds objects; a token that
+//! expires on the way is renewed and the batch sent again.
 
 use super::session::{CommandError, Session};
 use crate::bucket::{Cursor, PageRequest};
@@ -44,6 +45,7 @@ pub async fn run(
         predict(&keys)?;
         keys
     } else {
+        refuse_folders_with_objects(&mut session, &bucket, &args.keys).await?;
         args.keys.clone()
     };
     let mut tally = Tally::default();
@@ -62,6 +64,39 @@ pub async fn run(
         super::stderr_line(&format!("sts3: {note}"));
     }
     Ok(tally)
+}
+
+/// A key ending in `/` is the folder's own (empty) object, as the AWS CLI takes it, and its
+/// deletion leaves what is in the folder: when the folder holds other objects, the user meant
+/// those, and is told how. (A session that may not list is not asked.)
+async fn refuse_folders_with_objects(
+    session: &mut Session<'_>,
+    bucket: &str,
+    keys: &[String],
+) -> Result<(), CommandError> {
+    for key in keys.iter().filter(|k| k.ends_with('/')) {
+        let request = PageRequest {
+            bucket: bucket.to_string(),
+            prefix: key.clone(),
+            continuation_token: None,
+            token_after: None,
+            start_after: Some(key.clone()),
+            max_keys: 1,
+            folders: false,
+        };
+        if session
+            .page(&request)
+            .await
+            .is_ok_and(|p| !p.objects.is_empty())
+        {
+            return Err(CommandError::Usage(format!(
+                "s3://{bucket}/{} is a folder with objects in it; nothing was deleted. Pass \
+                 --recursive to delete every object under it",
+                crate::escape::printable(key)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Deletes `keys` in batches, saying how each went.
