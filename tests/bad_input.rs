@@ -817,6 +817,25 @@ fn a_template_without_a_bucket_or_in_session_mode() {
 }
 
 #[test]
+fn no_bucket_anywhere() {
+    let dir = workdir();
+    std::fs::write(dir.path().join("empty.toml"), "").unwrap();
+    let config = ["--config", "empty.toml"];
+    for command in [
+        &["list"][..],
+        &["get", "docs/notes.txt"],
+        &["put", "a", "docs/"],
+    ] {
+        let out = run_in(dir.path(), &[command, &config[..]].concat(), &[]);
+        expect(
+            &out,
+            2,
+            "sts3: no bucket given; pass -b BUCKET or an s3://BUCKET/… URI, or set `bucket` in empty.toml",
+        );
+    }
+}
+
+#[test]
 fn get_of_a_folder_key() {
     let out = run(&["get", "-b", "b-1", "docs/"]);
     expect(

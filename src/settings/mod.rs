@@ -34,7 +34,7 @@ pub const PARALLEL: std::ops::RangeInclusive<usize> = 1..=64;
 /// Why sts3 cannot start. Each message names the problem and the fix.
 #[derive(Debug, Error)]
 pub enum SetupError {
-    #[error("no bucket given; pass -b BUCKET or set `bucket` in {0}")]
+    #[error("no bucket given; pass -b BUCKET or an s3://BUCKET/… URI, or set `bucket` in {0}")]
     NoBucket(String),
     #[error(
         "bucket name {0:?} is not a valid S3 bucket name; use 3-63 lowercase letters, digits, '.' or '-'"
