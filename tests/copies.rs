@@ -232,3 +232,33 @@ fn a_move_the_session_policy_refuses_is_said_before_any_request() {
     );
     assert!(proxy.log().is_empty(), "{:?}", proxy.log());
 }
+
+#[test]
+fn a_folder_with_objects_in_it_is_neither_copied_nor_moved_without_recursive() {
+    let s = service();
+    let proxy = FaultProxy::start(&s.endpoint, &s.signing_key);
+    let to = format!("s3://{}/copies-folder-{}/", s.bucket, std::process::id());
+    for (sub, verb, done) in [("cp", "copy", "copied"), ("mv", "move", "moved")] {
+        let out = command(&proxy.url, sub)
+            .args(["--template", "read-write", "docs/", &to])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        assert_eq!(
+            text(&out.stderr),
+            format!(
+                "sts3: s3://{}/docs/ is a folder with objects in it; nothing was {done}. Pass \
+                 --recursive to {verb} every object under it\n",
+                s.bucket
+            )
+        );
+    }
+    let log = proxy.log();
+    assert!(
+        log.iter().filter(|l| l.contains("max-keys=1")).count() == 2
+            && !log
+                .iter()
+                .any(|l| l.starts_with("PUT") || l.starts_with("DELETE")),
+        "a listing each, nothing copied or deleted: {log:?}"
+    );
+}

@@ -3,7 +3,8 @@
 //! the type and metadata carried over); a move deletes the source once its copy is stored.
 //! Predicted by the session policy before anything is sent (`s3:GetObject` on the sources,
 //! `s3:PutObject` on the destinations, `s3:DeleteObject` on the sources of a move); an
-//! existing destination is kept unless `--force`.
+//! existing destination is kept unless `--force`; a folder's key without --recursive is refused
+//! when the folder holds objects.
 
 use super::session::{CommandError, Session};
 use crate::aws::Source;
@@ -120,6 +121,10 @@ pub async fn run(
     }
     let mut session = Session::open(settings).await?;
     let pairs = if let Some(pair) = one {
+        let keys = std::slice::from_ref(&from.key);
+        let done = if moving { "moved" } else { "copied" };
+        super::rm::refuse_folders_with_objects(&mut session, &from.bucket, keys, (verb, done))
+            .await?;
         vec![pair]
     } else {
         let keys =

@@ -45,7 +45,8 @@ pub async fn run(
         predict(&keys)?;
         keys
     } else {
-        refuse_folders_with_objects(&mut session, &bucket, &args.keys).await?;
+        refuse_folders_with_objects(&mut session, &bucket, &args.keys, ("delete", "deleted"))
+            .await?;
         args.keys.clone()
     };
     let mut tally = Tally::default();
@@ -66,13 +67,15 @@ pub async fn run(
     Ok(tally)
 }
 
-/// A key ending in `/` is the folder's own (empty) object, as the AWS CLI takes it, and its
-/// deletion leaves what is in the folder: when the folder holds other objects, the user meant
-/// those, and is told how. (A session that may not list is not asked.)
-async fn refuse_folders_with_objects(
+/// A key ending in `/` is the folder's own (empty) object, as the AWS CLI takes it, and deleting,
+/// copying or moving it leaves what is in the folder: when the folder holds other objects, the
+/// user meant those, and is told how. (A session that may not list is not asked.)
+/// `(verb, done)`: what the command does to a key, and that it was done (`delete`, `deleted`).
+pub(super) async fn refuse_folders_with_objects(
     session: &mut Session<'_>,
     bucket: &str,
     keys: &[String],
+    (verb, done): (&str, &str),
 ) -> Result<(), CommandError> {
     for key in keys.iter().filter(|k| k.ends_with('/')) {
         let request = PageRequest {
@@ -90,8 +93,8 @@ async fn refuse_folders_with_objects(
             .is_ok_and(|p| !p.objects.is_empty())
         {
             return Err(CommandError::Usage(format!(
-                "s3://{bucket}/{} is a folder with objects in it; nothing was deleted. Pass \
-                 --recursive to delete every object under it",
+                "s3://{bucket}/{} is a folder with objects in it; nothing was {done}. Pass \
+                 --recursive to {verb} every object under it",
                 crate::escape::printable(key)
             )));
         }
