@@ -309,14 +309,16 @@ def seed_bucket(filer_port, bucket, keys, workers=8):
     def put(key):
         url = f"http://127.0.0.1:{filer_port}/buckets/{bucket}/" + urllib.parse.quote(key)
         req = urllib.request.Request(url, data=body_for(key), method="PUT")
-        for attempt in range(5):
+        # Patient: on a loaded machine the filer has refused connections for a moment after it
+        # first answered (a CI run lost its service so); a filer that is gone fails in ~15 s.
+        for attempt in range(20):
             try:
                 urllib.request.urlopen(req, timeout=30).close()
                 return
             except OSError:
-                if attempt == 4:
+                if attempt == 19:
                     raise
-                time.sleep(0.2)
+                time.sleep(min(0.2 * (attempt + 1), 1.0))
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
         list(pool.map(put, keys))
