@@ -16,7 +16,7 @@ pub async fn run(
     out: &mut dyn Write,
 ) -> Result<(), CommandError> {
     if let Some(key) = &args.key {
-        super::get::check_key(key)?;
+        super::get::check_key(key, super::get::ONE_OBJECT)?;
     }
     let target = match &args.key {
         Some(key) => Target::Object(key.clone()),

@@ -18,7 +18,7 @@ pub async fn run(
     args: &PresignArgs,
     out: &mut dyn Write,
 ) -> Result<(), CommandError> {
-    super::get::check_key(&args.key)?;
+    super::get::check_key(&args.key, super::get::ONE_OBJECT)?;
     let requested = args.expires.unwrap_or(settings.config.objects.presign_secs);
     if requested == 0 || requested > MAX_SECS {
         return Err(CommandError::Usage(

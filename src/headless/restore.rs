@@ -16,7 +16,7 @@ pub async fn run(
     args: &RestoreArgs,
     out: &mut dyn Write,
 ) -> Result<(), CommandError> {
-    super::get::check_key(&args.key)?;
+    super::get::check_key(&args.key, super::get::ONE_OBJECT)?;
     let days = args.days.unwrap_or(settings.config.objects.restore_days);
     let days = archive::check_days(days).map_err(CommandError::Usage)?;
     let bucket = settings.target.bucket.as_str();

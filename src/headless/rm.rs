@@ -78,15 +78,8 @@ pub(super) async fn refuse_folders_with_objects(
     (verb, done): (&str, &str),
 ) -> Result<(), CommandError> {
     for key in keys.iter().filter(|k| k.ends_with('/')) {
-        let request = PageRequest {
-            bucket: bucket.to_string(),
-            prefix: key.clone(),
-            continuation_token: None,
-            token_after: None,
-            start_after: Some(key.clone()),
-            max_keys: 1,
-            folders: false,
-        };
+        // One key after the folder's own.
+        let request = every_key_under(bucket, key, 1).from_cursor(Some(Cursor::After(key.clone())));
         if session
             .page(&request)
             .await
@@ -162,15 +155,7 @@ pub(super) async fn keys_under(
 ) -> Result<Vec<String>, CommandError> {
     let mut keys = Vec::new();
     for prefix in prefixes {
-        let mut request = PageRequest {
-            bucket: bucket.to_string(),
-            prefix: prefix.clone(),
-            continuation_token: None,
-            token_after: None,
-            start_after: None,
-            max_keys: 1000,
-            folders: false,
-        };
+        let mut request = every_key_under(bucket, prefix, 1000);
         loop {
             let page = session.page(&request).await?;
             keys.extend(page.objects.iter().map(|o| o.key.to_string()));
@@ -181,4 +166,17 @@ pub(super) async fn keys_under(
         }
     }
     Ok(keys)
+}
+
+/// The first page of every key under `prefix` (at any depth), `max_keys` at most.
+fn every_key_under(bucket: &str, prefix: &str, max_keys: i32) -> PageRequest {
+    PageRequest {
+        bucket: bucket.to_string(),
+        prefix: prefix.to_string(),
+        continuation_token: None,
+        token_after: None,
+        start_after: None,
+        max_keys,
+        folders: false,
+    }
 }

@@ -434,7 +434,7 @@ impl<'a> Session<'a> {
             ))
         } else if failure.code.as_deref() == Some("NoSuchKey") {
             // S3 says so only to a session that may list the bucket: where to look.
-            let folder = src.key.rfind('/').map_or("", |i| &src.key[..=i]);
+            let folder = crate::bucket::folder_of(src.key);
             Some(format!(
                 "sts3 list s3://{}/{} shows the keys there",
                 src.bucket,

@@ -645,7 +645,7 @@ impl Executor {
     /// for the model to ask about; nothing is sent.
     fn plan_folder(&self, request: RequestId, key: &str, path: std::path::PathBuf) {
         // The folder goes under its own name in the folder `key` is in.
-        let dest = key[..key.rfind('/').map_or(0, |i| i + 1)].to_string();
+        let dest = crate::bucket::folder_of(key).to_string();
         let tx = self.tx.clone();
         tokio::task::spawn_blocking(move || {
             let mut skipped_links = 0;

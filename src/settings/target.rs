@@ -245,15 +245,15 @@ pub(super) fn resolve_target(
         .clone()
         .or(file.prefix.clone())
         .unwrap_or_default();
-    let (policy, policy_from_file) = match (&opts.template, opts.policy.as_ref()) {
-        (Some(name), _) => (template_policy(name, &bucket, &prefix, mode)?, true),
-        (None, path) => match path.or(file.policy.as_ref()) {
-            Some(path) => (load_policy(path)?, true),
-            None => (
-                default_policy(&bucket, config.objects.allow_get_object)?,
-                false,
-            ),
-        },
+    let (policy, policy_from_file) = if let Some(name) = &opts.template {
+        (template_policy(name, &bucket, &prefix, mode)?, true)
+    } else if let Some(path) = opts.policy.as_ref().or(file.policy.as_ref()) {
+        (load_policy(path)?, true)
+    } else {
+        (
+            default_policy(&bucket, config.objects.allow_get_object)?,
+            false,
+        )
     };
     let mut target = Target {
         bucket,

@@ -51,20 +51,22 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
 /// the bar's end lost what ends it, often the way out (`T offers read-write templates`).
 const NOTICE_LINES: usize = 3;
 
-/// Lines the status bar takes at `width`: a notice's (see [`notice_lines`]), else one.
+/// Lines the status bar takes at `width`: a notice's (see [`notice_lines`]) unless a prompt is
+/// up, else one.
 pub(crate) fn height(app: &App, width: u16) -> u16 {
-    notice_lines(app, usize::from(width))
+    let width = usize::from(width);
+    if prompt_line(app, width).is_some() {
+        return 1;
+    }
+    notice_lines(app, width)
         .and_then(|(lines, _)| u16::try_from(lines.len()).ok())
         .unwrap_or(1)
 }
 
-/// The notice in lines of at most `width`, broken between words, when the bar shows it (no
-/// prompt is up). Past [`NOTICE_LINES`] it is cut, and a line too long (a word wider than the
-/// bar) too, with `…` where: never a word cut off without a sign.
+/// The notice in lines of at most `width`, broken between words (shown when no prompt is up).
+/// Past [`NOTICE_LINES`] it is cut, and a line too long (a word wider than the bar) too, with
+/// `…` where: never a word cut off without a sign.
 fn notice_lines(app: &App, width: usize) -> Option<(Vec<String>, Level)> {
-    if prompt_line(app, width).is_some() {
-        return None;
-    }
     let notice = app.notice.as_ref()?;
     let mut lines = super::word_wrap(&notice.text, width);
     if lines.len() > NOTICE_LINES {

@@ -19,7 +19,7 @@ pub(crate) use paging::Which;
 pub(crate) use rows::{Entry, Rows, Sort};
 
 use super::{Generation, RequestId};
-use crate::bucket::{Cursor, ListPage, ObjectEntry, PageRequest};
+use crate::bucket::{Cursor, ListPage, ObjectEntry, PageRequest, folder_of};
 
 /// Rows from the end of what is loaded at which the next page is requested.
 pub(crate) const LOOKAHEAD: usize = 100;
@@ -490,9 +490,4 @@ impl Listing {
     pub(crate) fn starting_with(&self) -> Option<&str> {
         Some(&self.prefix[self.folder().len()..]).filter(|rest| !rest.is_empty())
     }
-}
-
-/// `a/b/` of `a/b/` and of `a/b/c`; the root of `c`.
-fn folder_of(prefix: &str) -> &str {
-    prefix.rfind('/').map_or("", |i| &prefix[..=i])
 }

@@ -19,8 +19,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// A key that names an object, or the error to stop with.
-pub(super) fn check_key(key: &str) -> Result<(), CommandError> {
+/// What to pass instead of a folder's key, for the commands that take one object.
+pub(super) const ONE_OBJECT: &str = "the key of an object in it";
+
+/// A key that names an object, or the error to stop with; `instead`: what to pass instead of a
+/// folder's key ([`ONE_OBJECT`], or get's `--recursive` too).
+pub(super) fn check_key(key: &str, instead: &str) -> Result<(), CommandError> {
     if key.is_empty() {
         return Err(CommandError::Usage(
             "the key is empty; pass the key of an object, e.g. reports/q1/summary.csv".into(),
@@ -28,7 +32,7 @@ pub(super) fn check_key(key: &str) -> Result<(), CommandError> {
     }
     if key.ends_with('/') {
         return Err(CommandError::Usage(format!(
-            "{} is a folder; pass the key of an object in it (sts3 list --prefix {} shows them)",
+            "{} is a folder; pass {instead} (sts3 list --prefix {} shows them)",
             printable(key),
             printable(key)
         )));
@@ -91,16 +95,11 @@ pub async fn run(
     args: &GetArgs,
     stdout: &mut dyn Write,
 ) -> Result<u64, CommandError> {
-    if args.key.ends_with('/') {
-        // Of the commands that take a key, only get takes a folder too.
-        return Err(CommandError::Usage(format!(
-            "{} is a folder; pass --recursive to download every object under it, or the key of \
-             one (sts3 list --prefix {} shows them)",
-            printable(&args.key),
-            printable(&args.key)
-        )));
-    }
-    check_key(&args.key)?;
+    // Of the commands that take a key, only get takes a folder too.
+    check_key(
+        &args.key,
+        "--recursive to download every object under it, or the key of one",
+    )?;
     let target = target_of(args)?;
     let split = super::split(settings, args.parallel, args.part_size)?;
     let customer_key = args

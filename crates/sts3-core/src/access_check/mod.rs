@@ -123,7 +123,7 @@ pub fn plan(target: &Target, policy: Option<&SessionPolicy>) -> Vec<Probe> {
 fn reads(target: &Target, policy: Option<&SessionPolicy>) -> Vec<Probe> {
     match target {
         Target::Object(key) => {
-            let folder = key.rfind('/').map_or("", |i| &key[..=i]);
+            let folder = crate::bucket::folder_of(key);
             let mut probes = vec![
                 Probe::HeadObject { key: key.clone() },
                 Probe::ListPrefix {

@@ -239,6 +239,11 @@ fn kept_after<'a>(
     Ok(orders)
 }
 
+/// The folder `key` is in: `a/b/` of `a/b/c` and of `a/b/`; the root (`""`) of `c`.
+pub fn folder_of(key: &str) -> &str {
+    key.rfind('/').map_or("", |i| &key[..=i])
+}
+
 /// Sizes in binary units, as people read them: `512 B`, `1.5 KiB`, `3.2 GiB`.
 pub fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
@@ -296,6 +301,14 @@ pub fn valid_bucket_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_folder_a_key_is_in() {
+        assert_eq!(folder_of("a/b/c"), "a/b/");
+        assert_eq!(folder_of("a/b/"), "a/b/");
+        assert_eq!(folder_of("c"), "");
+        assert_eq!(folder_of(""), "");
+    }
 
     fn page_of(keys: &[&str], folders: &[&str], token: Option<&str>) -> ListPage {
         ListPage {
