@@ -51,7 +51,7 @@ pub(crate) fn screen(area: Rect, app: &App) -> Option<Screen> {
         return None;
     }
     // A notice longer than the bar takes a line or two more (`status::height`).
-    let status_height = super::status::height(app, area.width);
+    let status_height = super::status::height(app, area.width, area.height);
     let [main, status] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(status_height)]).areas(area);
     let (session, policy, objects) = panes(main, app);

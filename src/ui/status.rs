@@ -28,7 +28,7 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
     // A line being typed is always on top (`App::top`): its own prompt.
     let text = if let Some(prompt) = prompt_line(app, width) {
         Text::from(fit(prompt, width))
-    } else if let Some((lines, level)) = notice_lines(app, width) {
+    } else if let Some((lines, level)) = notice_lines(app, width, usize::from(area.height)) {
         let style = match level {
             Level::Info => theme::ok(),
             Level::Warn => theme::warn(),
@@ -51,26 +51,29 @@ pub(crate) fn render(frame: &mut Frame, area: Rect, app: &App, clock: Clock) {
 /// the bar's end lost what ends it, often the way out (`T offers read-write templates`).
 const NOTICE_LINES: usize = 3;
 
-/// Lines the status bar takes at `width`: a notice's (see [`notice_lines`]) unless a prompt is
-/// up, else one.
-pub(crate) fn height(app: &App, width: u16) -> u16 {
+/// Lines the status bar takes in a terminal of `width` × `height`: a notice's (see
+/// [`notice_lines`]) unless a prompt is up, else one. Only rows beyond the smallest terminal go
+/// to a notice, so the panes never have less room than there (where the countdown comes first).
+pub(crate) fn height(app: &App, width: u16, height: u16) -> u16 {
     let width = usize::from(width);
     if prompt_line(app, width).is_some() {
         return 1;
     }
-    notice_lines(app, width)
+    let room = usize::from(height.saturating_sub(super::MIN_HEIGHT)) + 1;
+    notice_lines(app, width, room)
         .and_then(|(lines, _)| u16::try_from(lines.len()).ok())
         .unwrap_or(1)
 }
 
 /// The notice in lines of at most `width`, broken between words (shown when no prompt is up).
-/// Past [`NOTICE_LINES`] it is cut, and a line too long (a word wider than the bar) too, with
-/// `…` where: never a word cut off without a sign.
-fn notice_lines(app: &App, width: usize) -> Option<(Vec<String>, Level)> {
+/// Past [`NOTICE_LINES`], or `room`, it is cut, and a line too long (a word wider than the bar)
+/// too, with `…` where: never a word cut off without a sign.
+fn notice_lines(app: &App, width: usize, room: usize) -> Option<(Vec<String>, Level)> {
     let notice = app.notice.as_ref()?;
     let mut lines = super::word_wrap(&notice.text, width);
-    if lines.len() > NOTICE_LINES {
-        lines.truncate(NOTICE_LINES);
+    let most = NOTICE_LINES.min(room).max(1);
+    if lines.len() > most {
+        lines.truncate(most);
         if let Some(last) = lines.last_mut() {
             last.push_str(" …");
         }

@@ -1846,6 +1846,26 @@ fn a_notice_longer_than_the_bar_goes_on_below_and_the_list_gives_it_the_lines() 
     assert_eq!(row(&t, 22).trim_end(), "cannot save");
     assert_eq!(row(&t, 23), format!("{}…", "k".repeat(79)));
 
+    // The smallest terminal keeps its panes whole (the countdown first): one line there, and
+    // only the rows beyond it for more.
+    let small = |app: &mut App, height| {
+        app.notice = None;
+        draw(app, at(1), 40, height);
+        let rows = app.layout().unwrap().list_rows;
+        app.notify(refused, crate::app::Level::Error, at(1));
+        let t = draw(app, at(1), 40, height);
+        (rows, app.layout().unwrap().list_rows, t)
+    };
+    let (before, during, t) = small(&mut app, 12);
+    assert_eq!(during, before);
+    assert_eq!(
+        row(&t, 11).trim_end(),
+        "the session policy does not allow …"
+    );
+    let (_, _, t) = small(&mut app, 13);
+    assert_eq!(row(&t, 11).trim_end(), "the session policy does not allow");
+    assert_eq!(row(&t, 12).trim_end(), "s3:PutObject on …");
+
     // Gone after its time: the bar is one line again.
     draw(&mut app, at(1 + crate::app::NOTICE_SECS), 80, 24);
     assert_eq!(app.layout().unwrap().list_rows, rows);
